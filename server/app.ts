@@ -1,0 +1,33 @@
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Db } from './db';
+import docsPlugin from './plugins/docs';
+import healthPlugin from './plugins/health';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db;
+  }
+}
+
+export interface BuildAppOptions {
+  db: Db;
+  logger?: FastifyServerOptions['logger'];
+  /** Directory of the built client (vite build output); not served when absent. */
+  clientDir?: string;
+}
+
+/**
+ * Builds the Fastify app: one plugin per capability, each registering its own JSON-schema
+ * validated routes under /api. The database handle is decorated once and shared.
+ */
+export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: 20 * 1024 * 1024,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+  });
+  app.decorate('db', opts.db);
+  await app.register(docsPlugin);
+  await app.register(healthPlugin, { prefix: '/api' });
+  return app;
+}
