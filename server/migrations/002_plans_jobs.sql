@@ -46,8 +46,9 @@ CREATE TABLE plan_edits (
   version     integer NOT NULL,                   -- the plan version this edit produced
   author      text NOT NULL,
   at          timestamptz NOT NULL DEFAULT now(),
+  kind        text NOT NULL DEFAULT 'edit' CHECK (kind IN ('edit', 'undo', 'redo', 'replace')),
   changes     jsonb NOT NULL,                     -- [{unit, from, to}]
-  undone      boolean NOT NULL DEFAULT false
+  undone      boolean NOT NULL DEFAULT false      -- for kind 'edit': currently undone (on the redo stack)
 );
 CREATE INDEX plan_edits_plan ON plan_edits (plan_id, version);
 

@@ -1,0 +1,250 @@
+import type { Db, Queryable } from '../db';
+import { PLAN_SUMMARY, REBUILD_GRIDS } from './queries';
+
+export interface PlanRow {
+  id: number;
+  name: string;
+  author: string;
+  status: 'draft' | 'published' | 'archived';
+  version: number;
+  subdistricts: string[];
+  params: Record<string, unknown>;
+  warnings: unknown[];
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+  archived_at: string | null;
+  grids: number;
+  households: number;
+}
+
+export interface UnitChange {
+  unit: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** A write based on a version that is no longer current (HTTP 409). */
+export class StaleVersionError extends Error {
+  constructor(
+    readonly current: number,
+    readonly base: number,
+    readonly changedSince: UnitChange[],
+  ) {
+    super(`此方案已被他人修改（当前版本 ${current}，您的编辑基于版本 ${base}）。请刷新后重试。`);
+  }
+}
+
+export class NotFoundError extends Error {}
+export class InvalidEditError extends Error {}
+
+export async function getPlan(db: Queryable, id: number): Promise<PlanRow | null> {
+  const r = await db.query<PlanRow>(`${PLAN_SUMMARY} WHERE p.id = $1`, [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function listPlans(db: Queryable): Promise<PlanRow[]> {
+  return (await db.query<PlanRow>(`${PLAN_SUMMARY} ORDER BY p.id DESC`)).rows;
+}
+
+/** Recomputes dissolved grids (all, or the given codes) of a plan; keeps lock flags. */
+export async function rebuildGrids(tx: Queryable, planId: number, codes: string[] | null): Promise<void> {
+  await tx.query('DROP TABLE IF EXISTS old_locks');
+  await tx.query(
+    'CREATE TEMP TABLE old_locks AS SELECT code, locked FROM grids WHERE plan_id = $1 AND ($2::text[] IS NULL OR code = ANY($2::text[]))',
+    [planId, codes],
+  );
+  await tx.query('DELETE FROM grids WHERE plan_id = $1 AND ($2::text[] IS NULL OR code = ANY($2::text[]))', [planId, codes]);
+  await tx.query(REBUILD_GRIDS, [planId, codes]);
+  await tx.query('DROP TABLE old_locks');
+}
+
+export interface NewPlan {
+  name: string;
+  author: string;
+  subdistricts: string[];
+  params?: Record<string, unknown>;
+  warnings?: unknown[];
+  /** unit id → grid code (null = unassigned) */
+  assignment: Record<string, string | null>;
+}
+
+/** Saves a whole plan (draft) with its assignment and dissolved grids in one transaction. */
+export async function createPlan(db: Db, plan: NewPlan): Promise<number> {
+  return db.transaction(async (tx) => {
+    const r = await tx.query<{ id: number }>(
+      `INSERT INTO plans (name, author, subdistricts, params, warnings) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb) RETURNING id`,
+      [plan.name, plan.author, plan.subdistricts, JSON.stringify(plan.params ?? {}), JSON.stringify(plan.warnings ?? [])],
+    );
+    const id = Number(r.rows[0].id);
+    await insertAssignment(tx, id, plan.assignment);
+    await rebuildGrids(tx, id, null);
+    return id;
+  });
+}
+
+async function insertAssignment(tx: Queryable, planId: number, assignment: Record<string, string | null>): Promise<void> {
+  const entries = Object.entries(assignment);
+  for (let i = 0; i < entries.length; i += 5000) {
+    const batch = entries.slice(i, i + 5000).map(([u, g]) => ({ u, g }));
+    await tx.query(
+      `INSERT INTO plan_assignments (plan_id, unit_id, grid_code)
+       SELECT $1, x.u, x.g FROM jsonb_to_recordset($2::jsonb) AS x(u text, g text)`,
+      [planId, JSON.stringify(batch)],
+    );
+  }
+}
+
+async function lockPlan(tx: Queryable, planId: number): Promise<{ version: number; status: string }> {
+  const r = await tx.query<{ version: number; status: string }>('SELECT version, status FROM plans WHERE id = $1 FOR UPDATE', [
+    planId,
+  ]);
+  if (!r.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  return r.rows[0];
+}
+
+async function changesSince(tx: Queryable, planId: number, base: number): Promise<UnitChange[]> {
+  const r = await tx.query<{ changes: UnitChange[] }>(
+    'SELECT changes FROM plan_edits WHERE plan_id = $1 AND version > $2 ORDER BY version',
+    [planId, base],
+  );
+  return r.rows.flatMap((x) => x.changes);
+}
+
+interface MoveOptions {
+  kind: 'edit' | 'undo' | 'redo';
+  author: string;
+}
+
+/** Writes unit moves on a locked plan row: assignments, affected grids, history row, version. */
+async function writeMoves(
+  tx: Queryable,
+  planId: number,
+  version: number,
+  moves: Array<{ unit: string; to: string | null }>,
+  opts: MoveOptions,
+): Promise<{ version: number; changes: UnitChange[] }> {
+  const ids = moves.map((m) => m.unit);
+  const cur = await tx.query<{ unit_id: string; grid_code: string | null; locked: boolean | null }>(
+    `SELECT a.unit_id, a.grid_code, g.locked FROM plan_assignments a
+     LEFT JOIN grids g ON g.plan_id = a.plan_id AND g.code = a.grid_code
+     WHERE a.plan_id = $1 AND a.unit_id = ANY($2::text[])`,
+    [planId, ids],
+  );
+  const byUnit = new Map(cur.rows.map((r) => [r.unit_id, r]));
+  if (opts.kind === 'edit') {
+    const targets = [...new Set(moves.map((m) => m.to).filter((x): x is string => x !== null))];
+    const locked = await tx.query<{ code: string }>(
+      'SELECT code FROM grids WHERE plan_id = $1 AND locked AND code = ANY($2::text[])',
+      [planId, targets],
+    );
+    if (locked.rows.length) throw new InvalidEditError(`网格 ${locked.rows.map((r) => r.code).join('、')} 已锁定，不能修改`);
+  }
+  const changes: UnitChange[] = [];
+  for (const m of moves) {
+    const row = byUnit.get(m.unit);
+    if (!row) throw new InvalidEditError(`单元 ${m.unit} 不属于此方案`);
+    if (opts.kind === 'edit' && row.locked) throw new InvalidEditError(`单元 ${m.unit} 所在网格 ${row.grid_code} 已锁定，不能修改`);
+    if (row.grid_code !== m.to) changes.push({ unit: m.unit, from: row.grid_code, to: m.to });
+  }
+  if (opts.kind === 'edit' && changes.length === 0) throw new InvalidEditError('这些单元已在目标网格中，没有变化');
+  const next = version + 1;
+  await tx.query(
+    `UPDATE plan_assignments a SET grid_code = x.t FROM jsonb_to_recordset($2::jsonb) AS x(u text, t text)
+     WHERE a.plan_id = $1 AND a.unit_id = x.u`,
+    [planId, JSON.stringify(changes.map((c) => ({ u: c.unit, t: c.to })))],
+  );
+  const touched = [...new Set(changes.flatMap((c) => [c.from, c.to]).filter((x): x is string => x !== null))];
+  if (touched.length) await rebuildGrids(tx, planId, touched);
+  await tx.query('INSERT INTO plan_edits (plan_id, version, author, kind, changes) VALUES ($1, $2, $3, $4, $5::jsonb)', [
+    planId,
+    next,
+    opts.author,
+    opts.kind,
+    JSON.stringify(changes),
+  ]);
+  await tx.query('UPDATE plans SET version = $2, updated_at = now() WHERE id = $1', [planId, next]);
+  return { version: next, changes };
+}
+
+async function lockDraft(tx: Queryable, planId: number, baseVersion: number): Promise<number> {
+  const plan = await lockPlan(tx, planId);
+  if (plan.status !== 'draft') throw new InvalidEditError('只能编辑草稿方案；已发布或已归档的方案请先复制为草稿');
+  if (plan.version !== baseVersion) {
+    throw new StaleVersionError(plan.version, baseVersion, await changesSince(tx, planId, baseVersion));
+  }
+  return plan.version;
+}
+
+/** Moves units between grids (to = null: unassign), based on `baseVersion`; returns the new version. */
+export async function applyEdit(
+  db: Db,
+  planId: number,
+  baseVersion: number,
+  moves: Array<{ unit: string; to: string | null }>,
+  author: string,
+): Promise<{ version: number; changes: UnitChange[] }> {
+  if (moves.length === 0) throw new InvalidEditError('没有要修改的单元');
+  return db.transaction(async (tx) => {
+    const version = await lockDraft(tx, planId, baseVersion);
+    // a new edit discards the redo stack
+    await tx.query("DELETE FROM plan_edits WHERE plan_id = $1 AND kind = 'edit' AND undone", [planId]);
+    return writeMoves(tx, planId, version, moves, { kind: 'edit', author });
+  });
+}
+
+/** Undoes the latest edit not yet undone (server-side history, survives reloads). */
+export async function undo(db: Db, planId: number, baseVersion: number, author: string) {
+  return db.transaction(async (tx) => {
+    const version = await lockDraft(tx, planId, baseVersion);
+    const r = await tx.query<{ id: number; changes: UnitChange[] }>(
+      "SELECT id, changes FROM plan_edits WHERE plan_id = $1 AND kind = 'edit' AND NOT undone ORDER BY id DESC LIMIT 1",
+      [planId],
+    );
+    if (!r.rows[0]) throw new InvalidEditError('没有可撤销的编辑');
+    await tx.query('UPDATE plan_edits SET undone = true WHERE id = $1', [r.rows[0].id]);
+    return writeMoves(tx, planId, version, r.rows[0].changes.map((c) => ({ unit: c.unit, to: c.from })), { kind: 'undo', author });
+  });
+}
+
+/** Redoes the most recently undone edit. */
+export async function redo(db: Db, planId: number, baseVersion: number, author: string) {
+  return db.transaction(async (tx) => {
+    const version = await lockDraft(tx, planId, baseVersion);
+    const r = await tx.query<{ id: number; changes: UnitChange[] }>(
+      "SELECT id, changes FROM plan_edits WHERE plan_id = $1 AND kind = 'edit' AND undone ORDER BY id ASC LIMIT 1",
+      [planId],
+    );
+    if (!r.rows[0]) throw new InvalidEditError('没有可重做的编辑');
+    await tx.query('UPDATE plan_edits SET undone = false WHERE id = $1', [r.rows[0].id]);
+    return writeMoves(tx, planId, version, r.rows[0].changes.map((c) => ({ unit: c.unit, to: c.to })), { kind: 'redo', author });
+  });
+}
+
+/** Publishes a draft: the sub-districts' previously published plans are archived (history kept). */
+export async function publishPlan(db: Db, planId: number, baseVersion: number): Promise<number> {
+  return db.transaction(async (tx) => {
+    const plan = await lockPlan(tx, planId);
+    if (plan.version !== baseVersion) {
+      throw new StaleVersionError(plan.version, baseVersion, await changesSince(tx, planId, baseVersion));
+    }
+    if (plan.status !== 'draft') throw new InvalidEditError('只有草稿可以发布');
+    await tx.query(
+      `UPDATE plans SET status = 'archived', archived_at = now(), updated_at = now()
+       WHERE status = 'published' AND id <> $1
+         AND subdistricts && (SELECT subdistricts FROM plans WHERE id = $1)`,
+      [planId],
+    );
+    const next = plan.version + 1;
+    await tx.query("UPDATE plans SET status = 'published', published_at = now(), updated_at = now(), version = $2 WHERE id = $1", [
+      planId,
+      next,
+    ]);
+    return next;
+  });
+}
+
+/** Sets or clears the lock flag of grids (locked grids are skipped by the brush and automatic tools). */
+export async function setLocked(db: Db, planId: number, codes: string[], locked: boolean): Promise<void> {
+  await db.query('UPDATE grids SET locked = $3 WHERE plan_id = $1 AND code = ANY($2::text[])', [planId, codes, locked]);
+}
