@@ -2,6 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Db } from './db';
 import docsPlugin from './plugins/docs';
 import healthPlugin from './plugins/health';
+import jobsPlugin from './plugins/jobs';
+import plansPlugin from './plugins/plans';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -29,5 +31,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   app.decorate('db', opts.db);
   await app.register(docsPlugin);
   await app.register(healthPlugin, { prefix: '/api' });
+  await app.register(jobsPlugin);
+  await app.register(plansPlugin, { prefix: '/api' });
   return app;
 }

@@ -26,6 +26,7 @@ export interface UnitChange {
 
 /** A write based on a version that is no longer current (HTTP 409). */
 export class StaleVersionError extends Error {
+  readonly statusCode = 409;
   constructor(
     readonly current: number,
     readonly base: number,
@@ -35,8 +36,12 @@ export class StaleVersionError extends Error {
   }
 }
 
-export class NotFoundError extends Error {}
-export class InvalidEditError extends Error {}
+export class NotFoundError extends Error {
+  readonly statusCode = 404;
+}
+export class InvalidEditError extends Error {
+  readonly statusCode = 422;
+}
 
 export async function getPlan(db: Queryable, id: number): Promise<PlanRow | null> {
   const r = await db.query<PlanRow>(`${PLAN_SUMMARY} WHERE p.id = $1`, [id]);

@@ -1,0 +1,63 @@
+import { EventEmitter } from 'node:events';
+import type { Db } from '../db';
+import { createJob, getJob, updateJob, type JobRow } from './store';
+
+export type ReportProgress = (progress: number, message: string) => void;
+
+/**
+ * Runs long jobs (partition, import) in the background: a row in `jobs` tracks status and progress
+ * (0..1); every change is also emitted on `events` (`job:<id>`) for server-sent events. The work's
+ * own writes must be transactional: a failed or interrupted job leaves nothing half-written.
+ */
+export class JobRunner {
+  readonly events = new EventEmitter();
+  private running = new Set<Promise<unknown>>();
+
+  constructor(private readonly db: Db) {
+    this.events.setMaxListeners(0);
+  }
+
+  async start(
+    kind: string,
+    params: Record<string, unknown>,
+    work: (report: ReportProgress) => Promise<Record<string, unknown>>,
+  ): Promise<string> {
+    const id = await createJob(this.db, kind, params);
+    let last = 0;
+    let lastWrite = Promise.resolve();
+    const report: ReportProgress = (progress, message) => {
+      const now = Date.now();
+      this.events.emit(`job:${id}`, { id, status: 'running', progress, message });
+      if (now - last < 250) return; // throttle database writes
+      last = now;
+      lastWrite = lastWrite.then(() => updateJob(this.db, id, { progress, message }).catch(() => undefined));
+    };
+    const p = (async () => {
+      await updateJob(this.db, id, { status: 'running', progress: 0 });
+      this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '' });
+      try {
+        const result = await work(report);
+        await lastWrite;
+        await updateJob(this.db, id, { status: 'succeeded', progress: 1, message: 'done', result });
+        this.events.emit(`job:${id}`, { id, status: 'succeeded', progress: 1, message: 'done', result });
+      } catch (err) {
+        await lastWrite;
+        const message = err instanceof Error ? err.message : String(err);
+        await updateJob(this.db, id, { status: 'failed', message }).catch(() => undefined);
+        this.events.emit(`job:${id}`, { id, status: 'failed', progress: 0, message });
+      }
+    })();
+    this.running.add(p);
+    void p.finally(() => this.running.delete(p));
+    return id;
+  }
+
+  get(id: string): Promise<JobRow | null> {
+    return getJob(this.db, id);
+  }
+
+  /** Waits for every running job (tests, graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+}

@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Queryable } from '../db';
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface JobRow {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  progress: number;
+  message: string | null;
+  params: Record<string, unknown>;
+  result: Record<string, unknown> | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export async function createJob(db: Queryable, kind: string, params: Record<string, unknown>): Promise<string> {
+  const id = randomUUID();
+  await db.query("INSERT INTO jobs (id, kind, status, params) VALUES ($1, $2, 'queued', $3::jsonb)", [id, kind, JSON.stringify(params)]);
+  return id;
+}
+
+export async function getJob(db: Queryable, id: string): Promise<JobRow | null> {
+  const r = await db.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+  return r.rows[0] ?? null;
+}
+
+export async function updateJob(
+  db: Queryable,
+  id: string,
+  patch: { status?: JobStatus; progress?: number; message?: string | null; result?: unknown },
+): Promise<void> {
+  await db.query(
+    `UPDATE jobs SET status = COALESCE($2, status), progress = COALESCE($3, progress),
+       message = COALESCE($4, message), result = COALESCE($5::jsonb, result), updated_at = now()
+     WHERE id = $1`,
+    [id, patch.status ?? null, patch.progress ?? null, patch.message ?? null, patch.result === undefined ? null : JSON.stringify(patch.result)],
+  );
+}
+
+/** At start-up: jobs left queued or running by a crashed or killed server are marked failed. */
+export async function failInterruptedJobs(db: Queryable): Promise<number> {
+  const r = await db.query<{ id: string }>(
+    `UPDATE jobs SET status = 'failed', message = '服务器重启，任务中断（未保存任何部分结果）', updated_at = now()
+     WHERE status IN ('queued', 'running') RETURNING id`,
+  );
+  return r.rows.length;
+}

@@ -1,0 +1,291 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import {
+  applyEdit,
+  getPlan,
+  InvalidEditError,
+  listPlans,
+  NotFoundError,
+  publishPlan,
+  redo,
+  setLocked,
+  StaleVersionError,
+  undo,
+} from '../plans/store';
+
+const planSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' },
+    name: { type: 'string' },
+    author: { type: 'string' },
+    status: { type: 'string', enum: ['draft', 'published', 'archived'] },
+    version: { type: 'integer' },
+    subdistricts: { type: 'array', items: { type: 'string' } },
+    params: { type: 'object', additionalProperties: true },
+    warnings: { type: 'array', items: {} },
+    grids: { type: 'integer' },
+    households: { type: 'integer' },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+    published_at: { type: ['string', 'null'] },
+    archived_at: { type: ['string', 'null'] },
+  },
+} as const;
+
+const idParams = {
+  type: 'object',
+  properties: { id: { type: 'integer', minimum: 1 } },
+  required: ['id'],
+} as const;
+
+const changeSchema = {
+  type: 'object',
+  properties: { unit: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] } },
+} as const;
+
+const editResult = {
+  type: 'object',
+  properties: { version: { type: 'integer' }, changes: { type: 'array', items: changeSchema } },
+} as const;
+
+const conflict = {
+  type: 'object',
+  properties: {
+    statusCode: { type: 'integer' },
+    error: { type: 'string' },
+    message: { type: 'string' },
+    current: { type: 'integer' },
+    base: { type: 'integer' },
+    changedSince: { type: 'array', items: changeSchema },
+  },
+} as const;
+
+const baseVersionBody = {
+  type: 'object',
+  properties: { baseVersion: { type: 'integer', minimum: 1 } },
+  required: ['baseVersion'],
+  additionalProperties: false,
+} as const;
+
+function sendError(reply: FastifyReply, err: unknown) {
+  if (err instanceof StaleVersionError) {
+    return reply.code(409).send({
+      statusCode: 409,
+      error: 'Conflict',
+      message: err.message,
+      current: err.current,
+      base: err.base,
+      changedSince: err.changedSince,
+    });
+  }
+  if (err instanceof NotFoundError) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: err.message });
+  if (err instanceof InvalidEditError)
+    return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: err.message });
+  throw err;
+}
+
+const GRIDS_GEOJSON = `
+SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
+  'type', 'Feature', 'id', g.code,
+  'properties', json_build_object('code', g.code, 'subdistrict_id', g.subdistrict_id, 'community_id', g.community_id,
+     'households', g.households, 'units', g.units, 'polsby_popper', g.polsby_popper, 'contiguous', g.contiguous,
+     'locked', g.locked, 'in_band', g.households BETWEEN $2 AND $3),
+  'geometry', ST_AsGeoJSON(g.geom, 6)::json) ORDER BY g.code), '[]'::json)) AS fc
+FROM grids g WHERE g.plan_id = $1`;
+
+/** Grid plans: list, read grids and assignments, edit with version checks, undo/redo, lock, publish. */
+const plans: FastifyPluginAsync = async (app) => {
+  app.get('/plans', { schema: { tags: ['plans'], summary: 'All plans, newest first', response: { 200: { type: 'array', items: planSchema } } } }, async () =>
+    listPlans(app.db),
+  );
+
+  app.get<{ Querystring: { at?: string; subdistrict?: string } }>(
+    '/plans/published',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'The published plans in force at a date (default now): "the grids as of date D"',
+        querystring: {
+          type: 'object',
+          properties: { at: { type: 'string', format: 'date-time' }, subdistrict: { type: 'string', pattern: '^\\d{9}$' } },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'array', items: planSchema } },
+      },
+    },
+    async (req) => {
+      const at = req.query.at ?? new Date().toISOString();
+      const r = await app.db.query<{ id: number }>(
+        `SELECT id FROM plans WHERE published_at IS NOT NULL AND published_at <= $1::timestamptz
+           AND (archived_at IS NULL OR archived_at > $1::timestamptz)
+           AND ($2::text IS NULL OR $2 = ANY(subdistricts)) ORDER BY id`,
+        [at, req.query.subdistrict ?? null],
+      );
+      const out = [];
+      for (const { id } of r.rows) out.push(await getPlan(app.db, Number(id)));
+      return out;
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/plans/:id',
+    { schema: { tags: ['plans'], summary: 'One plan', params: idParams, response: { 200: planSchema } } },
+    async (req, reply) => {
+      const p = await getPlan(app.db, req.params.id);
+      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      return p;
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/plans/:id/grids',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Dissolved grid polygons of a plan with households, contiguity, Polsby-Popper, lock and band flags (GeoJSON)',
+        params: idParams,
+      },
+    },
+    async (req, reply) => {
+      const p = await getPlan(app.db, req.params.id);
+      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      const min = Number(p.params.min ?? 300);
+      const max = Number(p.params.max ?? 500);
+      const r = await app.db.query<{ fc: unknown }>(GRIDS_GEOJSON, [req.params.id, min, max]);
+      reply.header('x-plan-version', String(p.version));
+      return reply.type('application/geo+json').send(typeof r.rows[0].fc === 'string' ? r.rows[0].fc : JSON.stringify(r.rows[0].fc));
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/plans/:id/assignment',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Unit → grid code of a plan, with its version',
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: { version: { type: 'integer' }, assignment: { type: 'object', additionalProperties: { type: ['string', 'null'] } } },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const p = await getPlan(app.db, req.params.id);
+      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      const r = await app.db.query<{ unit_id: string; grid_code: string | null }>(
+        'SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1',
+        [req.params.id],
+      );
+      const assignment: Record<string, string | null> = {};
+      for (const row of r.rows) assignment[row.unit_id] = row.grid_code;
+      return { version: p.version, assignment };
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { baseVersion: number; moves: Array<{ unit: string; to: string | null }> } }>(
+    '/plans/:id/edits',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Move units to a grid (to = null: unassign), based on a version; a stale version gets 409 with what changed',
+        params: idParams,
+        body: {
+          type: 'object',
+          properties: {
+            baseVersion: { type: 'integer', minimum: 1 },
+            moves: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 20000,
+              items: {
+                type: 'object',
+                properties: { unit: { type: 'string', minLength: 1, maxLength: 100 }, to: { type: ['string', 'null'], pattern: '^\\d{15}$' } },
+                required: ['unit', 'to'],
+                additionalProperties: false,
+              },
+            },
+          },
+          required: ['baseVersion', 'moves'],
+          additionalProperties: false,
+        },
+        response: { 200: editResult, 409: conflict },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return await applyEdit(app.db, req.params.id, req.body.baseVersion, req.body.moves, 'planner');
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    },
+  );
+
+  for (const [path, fn, summary] of [
+    ['undo', undo, 'Undo the latest edit (server-side history)'],
+    ['redo', redo, 'Redo the most recently undone edit'],
+  ] as const) {
+    app.post<{ Params: { id: number }; Body: { baseVersion: number } }>(
+      `/plans/:id/${path}`,
+      { schema: { tags: ['plans'], summary, params: idParams, body: baseVersionBody, response: { 200: editResult, 409: conflict } } },
+      async (req, reply) => {
+        try {
+          return await fn(app.db, req.params.id, req.body.baseVersion, 'planner');
+        } catch (err) {
+          return sendError(reply, err);
+        }
+      },
+    );
+  }
+
+  app.post<{ Params: { id: number }; Body: { baseVersion: number } }>(
+    '/plans/:id/publish',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Publish a draft; the previously published plan of its sub-districts is archived',
+        params: idParams,
+        body: baseVersionBody,
+        response: { 200: { type: 'object', properties: { version: { type: 'integer' } } }, 409: conflict },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return { version: await publishPlan(app.db, req.params.id, req.body.baseVersion) };
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { codes: string[]; locked: boolean } }>(
+    '/plans/:id/locks',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Lock or unlock grids (locked grids are not touched by the brush or automatic tools)',
+        params: idParams,
+        body: {
+          type: 'object',
+          properties: {
+            codes: { type: 'array', minItems: 1, maxItems: 5000, items: { type: 'string', pattern: '^\\d{15}$' } },
+            locked: { type: 'boolean' },
+          },
+          required: ['codes', 'locked'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    async (req, reply) => {
+      const p = await getPlan(app.db, req.params.id);
+      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      await setLocked(app.db, req.params.id, req.body.codes, req.body.locked);
+      return { ok: true };
+    },
+  );
+};
+
+export default plans;

@@ -1,0 +1,94 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app';
+import { createPlan } from '../../server/plans/store';
+import { BACKENDS, openTestDb } from '../helpers/backends';
+import { insertMiniDistrict } from '../helpers/mini-district';
+
+const A = '340802901001001';
+const B = '340802901001002';
+
+describe.each(BACKENDS)('plans API on %s', (backend) => {
+  let app: FastifyInstance;
+  let id: number;
+  beforeAll(async () => {
+    const db = await openTestDb(backend);
+    await insertMiniDistrict(db);
+    id = await createPlan(db, {
+      name: '草稿',
+      author: 't',
+      subdistricts: ['340802901'],
+      params: { min: 300, max: 1300 },
+      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
+    });
+    app = await buildApp({ db });
+  });
+  afterAll(async () => {
+    const db = app?.db;
+    await app?.close();
+    await db?.close();
+  });
+
+  it('lists plans and serves dissolved grids as GeoJSON with band flags', async () => {
+    const list = await app.inject({ method: 'GET', url: '/api/plans' });
+    expect(list.statusCode).toBe(200);
+    expect(list.json()[0]).toMatchObject({ id, status: 'draft', version: 1, grids: 2, households: 2100 });
+    const g = await app.inject({ method: 'GET', url: `/api/plans/${id}/grids` });
+    expect(g.statusCode).toBe(200);
+    expect(g.headers['x-plan-version']).toBe('1');
+    const fc = g.json();
+    expect(fc.features).toHaveLength(2);
+    expect(fc.features[0].geometry.type).toBe('MultiPolygon');
+    expect(fc.features.map((f: { properties: { code: string; in_band: boolean } }) => [f.properties.code, f.properties.in_band])).toEqual([
+      [A, true],
+      [B, true],
+    ]);
+  });
+
+  it('edits, then answers a stale edit with 409 naming what changed, and loses nothing', async () => {
+    const ok = await app.inject({ method: 'POST', url: `/api/plans/${id}/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u2', to: B }] } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json()).toEqual({ version: 2, changes: [{ unit: 'u2', from: A, to: B }] });
+    const stale = await app.inject({ method: 'POST', url: `/api/plans/${id}/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u5', to: B }] } });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json()).toMatchObject({ current: 2, base: 1, changedSince: [{ unit: 'u2', from: A, to: B }] });
+    expect(stale.json().message).toMatch(/已被他人修改/);
+    const asg = await app.inject({ method: 'GET', url: `/api/plans/${id}/assignment` });
+    expect(asg.json()).toMatchObject({ version: 2, assignment: { u2: B, u5: A } });
+  });
+
+  it('undoes and redoes through the API', async () => {
+    const u = await app.inject({ method: 'POST', url: `/api/plans/${id}/undo`, payload: { baseVersion: 2 } });
+    expect(u.json()).toEqual({ version: 3, changes: [{ unit: 'u2', from: B, to: A }] });
+    const r = await app.inject({ method: 'POST', url: `/api/plans/${id}/redo`, payload: { baseVersion: 3 } });
+    expect(r.json()).toEqual({ version: 4, changes: [{ unit: 'u2', from: A, to: B }] });
+  });
+
+  it('rejects bad input with 4xx and a message', async () => {
+    const cases = [
+      { url: `/api/plans/${id}/edits`, payload: { baseVersion: 4, moves: [] } },
+      { url: `/api/plans/${id}/edits`, payload: { baseVersion: 4, moves: [{ unit: 'u1', to: 'not-a-code' }] } },
+      { url: `/api/plans/${id}/edits`, payload: { baseVersion: 4, moves: [{ unit: 'nope', to: A }] } },
+      { url: `/api/plans/${id}/edits`, payload: { moves: [{ unit: 'u1', to: A }] } },
+      { url: `/api/plans/999999/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u1', to: A }] } },
+      { url: `/api/plans/abc/undo`, payload: { baseVersion: 1 } },
+    ];
+    for (const c of cases) {
+      const res = await app.inject({ method: 'POST', ...c });
+      expect(res.statusCode, JSON.stringify(c)).toBeGreaterThanOrEqual(400);
+      expect(res.statusCode, JSON.stringify(c)).toBeLessThan(500);
+      expect(res.json().message).toBeTruthy();
+    }
+  });
+
+  it('locks grids and publishes', async () => {
+    const l = await app.inject({ method: 'POST', url: `/api/plans/${id}/locks`, payload: { codes: [B], locked: true } });
+    expect(l.statusCode).toBe(200);
+    const blocked = await app.inject({ method: 'POST', url: `/api/plans/${id}/edits`, payload: { baseVersion: 4, moves: [{ unit: 'u1', to: B }] } });
+    expect(blocked.statusCode).toBe(422);
+    const p = await app.inject({ method: 'POST', url: `/api/plans/${id}/publish`, payload: { baseVersion: 4 } });
+    expect(p.json()).toEqual({ version: 5 });
+    const pub = await app.inject({ method: 'GET', url: '/api/plans/published' });
+    expect(pub.json().map((x: { id: number }) => x.id)).toEqual([id]);
+  });
+});
