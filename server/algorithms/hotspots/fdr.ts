@@ -1,7 +1,7 @@
 /**
  * Benjamini-Hochberg false-discovery-rate adjustment, identical to R's p.adjust(p, "BH"):
  * q_(i) = min_{j >= i} min(1, n * p_(j) / j) over p sorted ascending. O(n log n).
- * NaN p-values are treated as 1 (R would propagate NA; we never emit NaN).
+ * q >= p is enforced against round-off. NaN p-values are treated as 1 (R would propagate NA; we never emit NaN).
  */
 export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
   const n = p.length;
@@ -14,7 +14,7 @@ export function benjaminiHochberg(p: ArrayLike<number>): Float64Array {
     const i = order[r]!;
     const rank = n - r; // 1-based rank in ascending order
     running = Math.min(running, (n * val(i)) / rank);
-    q[i] = Math.min(1, running);
+    q[i] = Math.min(1, Math.max(val(i), running)); // max() only repairs round-off (n p / n < p)
   }
   return q;
 }
