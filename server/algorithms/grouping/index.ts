@@ -1,0 +1,5 @@
+export * from './oracle';
+export * from './sizes';
+export * from './order';
+export * from './group';
+export * from './network-oracle';

@@ -1,0 +1,4 @@
+export * from './tsp';
+export * from './held-karp';
+export * from './gpx';
+export * from './route';
