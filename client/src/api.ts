@@ -1,0 +1,78 @@
+/**
+ * The client's only door to the server: typed wrappers around our own HTTP API. Every URL is
+ * built from `location.origin`, never an outside host.
+ */
+import type { FeatureCollection, Geometry } from 'geojson';
+
+export type BBox = [number, number, number, number];
+
+export interface Meta {
+  /** [minLon, minLat, maxLon, maxLat] of the district data (WGS84). */
+  bbox: BBox;
+  center: [number, number];
+  /** Source note(s) for the data, shown in the attribution control. */
+  attribution?: string | string[];
+  [key: string]: unknown;
+}
+
+export type LayerName = 'streets' | 'water' | 'blocks' | 'compounds' | 'buildings' | 'units' | 'shops' | 'incidents';
+
+export type Props = Record<string, unknown>;
+export type FC<P extends Props = Props> = FeatureCollection<Geometry, P>;
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly url: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Absolute URL on our own server. */
+export function ourUrl(path: string): string {
+  return new URL(path, globalThis.location?.origin ?? 'http://localhost').href;
+}
+
+export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
+  const url = ourUrl(path);
+  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init?.headers ?? {}) } });
+  if (!res.ok) {
+    let msg = res.statusText;
+    try {
+      const body = (await res.json()) as { message?: string; error?: string };
+      msg = body.message ?? body.error ?? msg;
+    } catch {
+      /* not JSON */
+    }
+    throw new ApiError(res.status, url, msg);
+  }
+  return (await res.json()) as T;
+}
+
+export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return getJson<T>(path, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+export const api = {
+  meta: (): Promise<Meta> => getJson<Meta>('/api/meta'),
+  subdistricts: (): Promise<FC> => getJson<FC>('/api/subdistricts'),
+  communities: (): Promise<FC> => getJson<FC>('/api/communities'),
+  layer: (layer: LayerName, opts: { bbox?: BBox; limit?: number } = {}): Promise<FC> => {
+    const q = new URLSearchParams();
+    if (opts.bbox) q.set('bbox', opts.bbox.map((v) => v.toFixed(6)).join(','));
+    if (opts.limit !== undefined) q.set('limit', String(opts.limit));
+    const qs = q.toString();
+    return getJson<FC>(`/api/layers/${layer}${qs ? `?${qs}` : ''}`);
+  },
+  /** Vector tile URL template of our tile server. */
+  tilesUrl: (): string => `${ourUrl('/tiles/')}{z}/{x}/{y}.pbf`,
+  /** Glyph URL template of our committed SDF fonts. */
+  glyphsUrl: (): string => `${ourUrl('/fonts/')}{fontstack}/{range}.pbf`,
+};
+export type Api = typeof api;

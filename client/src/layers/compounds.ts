@@ -1,0 +1,60 @@
+/** Residential compounds (小区) and urban blocks from our vector tiles: muted landuse fills. */
+import { theme, FONT_REGULAR } from '../style/theme';
+import { BASE_SOURCE, nameExpr, slotId } from '../style/basemap';
+import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
+
+const LAYERS = ['blocks-fill', 'compounds-fill', 'compounds-line', 'compounds-label'];
+
+export const compoundsLayer: LayerModule = {
+  id: 'compounds',
+  labelKey: 'layer.compounds',
+  kind: 'style',
+  group: 'base',
+  defaultVisible: true,
+  legend: [{ labelKey: 'legend.compound', swatch: { type: 'fill', color: theme.compound, outline: theme.compoundLine } }],
+  inspectable: ['compounds-fill'],
+  add(ctx) {
+    const { map } = ctx;
+    map.addLayer(
+      { id: 'blocks-fill', type: 'fill', source: BASE_SOURCE, 'source-layer': 'blocks', minzoom: 13, paint: { 'fill-color': theme.block } },
+      slotId('landuse'),
+    );
+    map.addLayer(
+      { id: 'compounds-fill', type: 'fill', source: BASE_SOURCE, 'source-layer': 'compounds', minzoom: 13, paint: { 'fill-color': theme.compound } },
+      slotId('landuse'),
+    );
+    map.addLayer(
+      {
+        id: 'compounds-line',
+        type: 'line',
+        source: BASE_SOURCE,
+        'source-layer': 'compounds',
+        minzoom: 14,
+        paint: { 'line-color': theme.compoundLine, 'line-width': ['interpolate', ['linear'], ['zoom'], 14, 0.5, 17, 1.2] },
+      },
+      slotId('landuse'),
+    );
+    map.addLayer(
+      {
+        id: 'compounds-label',
+        type: 'symbol',
+        source: BASE_SOURCE,
+        'source-layer': 'compounds',
+        minzoom: 15.5,
+        filter: ['has', 'name'],
+        layout: { 'text-field': nameExpr(ctx.lang()), 'text-font': FONT_REGULAR, 'text-size': 11, 'text-max-width': 6, 'text-padding': 6 },
+        paint: { 'text-color': '#7d7466', 'text-halo-color': theme.halo, 'text-halo-width': 1.4 },
+      },
+      slotId('labels'),
+    );
+  },
+  remove(ctx) {
+    removeLayersAndSources(ctx.map, LAYERS);
+  },
+  setVisible(ctx, visible) {
+    setLayersVisibility(ctx.map, LAYERS, visible);
+  },
+  setLang(ctx, lang) {
+    if (ctx.map.getLayer('compounds-label')) ctx.map.setLayoutProperty('compounds-label', 'text-field', nameExpr(lang));
+  },
+};

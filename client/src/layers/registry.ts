@@ -1,0 +1,127 @@
+/**
+ * The layer registry: the ordered list of layer modules, their visibility (persisted), and the
+ * deck.gl overlay they draw into. Later capabilities (grids, joint-defense groups, patrols,
+ * hot spots) add a module file and call `registerLayer` — nothing else needs to change.
+ */
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { LayerContext, LayerModule } from './types';
+import type { Lang } from '../i18n';
+
+const STORAGE_KEY = 'wangge.layers';
+
+export class LayerRegistry {
+  private readonly modules: LayerModule[] = [];
+  private readonly visible = new Map<string, boolean>();
+  private readonly added = new Set<string>();
+  private readonly listeners = new Set<() => void>();
+  private ctx: LayerContext | null = null;
+  private overlay: MapLibreOverlay | null = null;
+
+  /** Adds a module (before `attach` or after: late modules are added at once). */
+  register(mod: LayerModule): void {
+    if (this.modules.some((m) => m.id === mod.id)) throw new Error(`layer ${mod.id} registered twice`);
+    this.modules.push(mod);
+    this.visible.set(mod.id, this.storedVisibility()[mod.id] ?? mod.defaultVisible);
+    if (this.ctx) void this.addOne(mod);
+    this.emit();
+  }
+
+  list(): readonly LayerModule[] {
+    return this.modules;
+  }
+
+  get(id: string): LayerModule | undefined {
+    return this.modules.find((m) => m.id === id);
+  }
+
+  isVisible(id: string): boolean {
+    return this.visible.get(id) ?? false;
+  }
+
+  /** Shows or hides a layer; persisted in localStorage. */
+  setVisible(id: string, visible: boolean): void {
+    const mod = this.get(id);
+    if (!mod) throw new Error(`unknown layer ${id}`);
+    this.visible.set(id, visible);
+    this.persist();
+    if (this.ctx && this.added.has(id)) {
+      mod.setVisible(this.ctx, visible);
+      if (mod.kind === 'deck') this.renderDeck();
+    }
+    this.emit();
+  }
+
+  /** Adds every registered module to the map; resolves when all have loaded their data. */
+  async attach(ctx: LayerContext, overlay: MapLibreOverlay): Promise<void> {
+    this.ctx = ctx;
+    this.overlay = overlay;
+    await Promise.all(this.modules.map((m) => this.addOne(m)));
+    this.renderDeck();
+  }
+
+  setLang(lang: Lang): void {
+    if (!this.ctx) return;
+    for (const m of this.modules) if (this.added.has(m.id)) m.setLang?.(this.ctx, lang);
+    this.renderDeck();
+  }
+
+  /** MapLibre layer ids of visible inspectable style layers, topmost module first. */
+  inspectableLayerIds(): { moduleId: string; layerIds: string[] }[] {
+    return [...this.modules]
+      .reverse()
+      .filter((m) => m.inspectable && this.isVisible(m.id) && this.added.has(m.id))
+      .map((m) => ({ moduleId: m.id, layerIds: m.inspectable!.filter((id) => this.ctx?.map.getLayer(id)) }));
+  }
+
+  /** Rebuilds the deck.gl layer list from the visible deck modules. */
+  renderDeck(): void {
+    if (!this.ctx || !this.overlay) return;
+    const ctx = this.ctx;
+    const layers = this.modules
+      .filter((m) => m.kind === 'deck' && this.isVisible(m.id) && this.added.has(m.id) && m.deckLayers)
+      .flatMap((m) => m.deckLayers!(ctx));
+    this.overlay.setProps({ layers });
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private async addOne(mod: LayerModule): Promise<void> {
+    if (!this.ctx) return;
+    try {
+      await mod.add(this.ctx, this.isVisible(mod.id));
+      this.added.add(mod.id);
+      mod.setVisible(this.ctx, this.isVisible(mod.id));
+    } catch (e) {
+      console.error(`layer ${mod.id} failed to load`, e);
+    }
+    if (mod.kind === 'deck') this.renderDeck();
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+
+  private storedVisibility(): Record<string, boolean> {
+    try {
+      return JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '{}') as Record<string, boolean>;
+    } catch {
+      return {};
+    }
+  }
+
+  private persist(): void {
+    try {
+      globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(this.visible)));
+    } catch {
+      /* ignore */
+    }
+  }
+}
+
+/** The app's single registry. */
+export const registry = new LayerRegistry();
+export const registerLayer = (mod: LayerModule): void => registry.register(mod);

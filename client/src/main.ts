@@ -1,0 +1,106 @@
+/**
+ * Boots the app: reads /api/meta, builds our own style (tiles + glyphs from this origin only),
+ * creates the MapLibre map with the deck.gl overlay, registers the layer modules and panels,
+ * and exposes the test hook `window.__wangge`.
+ */
+import maplibregl from './map/maplibre-setup';
+import type { Map as MlMap } from 'maplibre-gl';
+import { api, type Meta } from './api';
+import { t, getLang, onLangChange } from './i18n';
+import { buildBaseStyle, nameExpr } from './style/basemap';
+import { registry, type LayerRegistry } from './layers/registry';
+import { registerBaseLayers } from './layers';
+import { createOverlay } from './map/overlay';
+import { createBusy, type Busy } from './panels/busy';
+import { mountHeader } from './panels/header';
+import { mountLayerSwitcher } from './panels/layer-switcher';
+import { mountLegend } from './panels/legend';
+import { mountInspector } from './panels/inspector';
+import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import './styles.css';
+
+export interface WanggeHook {
+  map: MlMap;
+  ready: Promise<void>;
+  layers: LayerRegistry;
+  overlay: MapLibreOverlay;
+  busy: Busy;
+  /** ms from navigation start to the first idle with data. */
+  readyMs?: number;
+}
+
+declare global {
+  interface Window {
+    __wangge: WanggeHook;
+  }
+}
+
+const FALLBACK_META: Meta = { bbox: [117.0353, 30.4659, 117.2526, 30.7066], center: [117.06, 30.53] };
+
+function attributionHtml(meta: Meta): string {
+  const extra = Array.isArray(meta.attribution) ? meta.attribution : meta.attribution ? [meta.attribution] : [];
+  const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
+  return [t('attribution.synthetic'), ...(extra.length ? extra : [t('attribution.outline')])].map(esc).join(' · ');
+}
+
+async function boot(): Promise<void> {
+  document.documentElement.lang = getLang();
+  mountHeader(document.getElementById('header')!);
+  const busy = createBusy(document.getElementById('map-wrap')!);
+  const meta = await busy.track(api.meta().catch(() => FALLBACK_META), 'busy.meta');
+
+  const map = new maplibregl.Map({
+    container: 'map',
+    style: buildBaseStyle({ tilesUrl: api.tilesUrl(), glyphsUrl: api.glyphsUrl(), bounds: meta.bbox, lang: getLang() }),
+    bounds: meta.bbox,
+    fitBoundsOptions: { padding: 20 },
+    maxZoom: 19,
+    minZoom: 8,
+    // Ideographs come from our committed glyph PBFs (Noto Sans CJK SC), identical on every client
+    // and independent of installed fonts; MapLibre draws them locally only if a range is missing.
+    localIdeographFontFamily: false,
+    attributionControl: false,
+    maplibreLogo: false,
+    canvasContextAttributes: { preserveDrawingBuffer: true },
+  });
+  map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
+  map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
+  let attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml(meta) });
+  map.addControl(attribution, 'bottom-right');
+
+  const overlay = createOverlay(map);
+  registerBaseLayers();
+  const ctx = { map, api, busy, lang: getLang, requestDeckRender: () => registry.renderDeck() };
+
+  const mapTask = busy.start('busy.map');
+  const ready = (async () => {
+    await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+    await registry.attach(ctx, overlay);
+    await new Promise<void>((resolve) => map.once('idle', () => resolve()));
+    mapTask.done();
+    window.__wangge.readyMs = Math.round(performance.now());
+  })();
+  window.__wangge = { map, ready, layers: registry, overlay, busy };
+
+  mountLayerSwitcher(document.getElementById('layers')!, registry);
+  mountLegend(document.getElementById('legend')!, registry);
+  mountInspector(document.getElementById('inspector')!, map, registry, overlay);
+
+  onLangChange((lang) => {
+    registry.setLang(lang);
+    if (map.getLayer('water-label')) map.setLayoutProperty('water-label', 'text-field', nameExpr(lang));
+    // Rebuild the attribution text in the new language.
+    map.removeControl(attribution);
+    attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml(meta) });
+    map.addControl(attribution, 'bottom-right');
+  });
+  await ready;
+}
+
+boot().catch((e) => {
+  console.error(e);
+  const el = document.createElement('div');
+  el.className = 'fatal';
+  el.textContent = `${t('error.load')}: ${String(e instanceof Error ? e.message : e)}`;
+  document.body.append(el);
+});

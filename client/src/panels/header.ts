@@ -1,0 +1,17 @@
+/** App header: title and the language switch (zh-CN ⇄ en, persisted). */
+import { t, getLang, setLang, onLangChange } from '../i18n';
+import { h } from './dom';
+
+export function mountHeader(host: HTMLElement): void {
+  const render = () => {
+    const btn = h('button', { class: 'lang-btn', 'data-testid': 'lang-switch', title: t('lang.switchTitle') }, t('lang.switch'));
+    btn.addEventListener('click', () => setLang(getLang() === 'zh-CN' ? 'en' : 'zh-CN'));
+    host.replaceChildren(
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, '网'), h('span', { class: 'brand-title' }, t('app.title')), h('span', { class: 'brand-sub' }, t('app.subtitle'))),
+      btn,
+    );
+    document.title = `${t('app.title')} · ${t('app.subtitle')}`;
+  };
+  onLangChange(render);
+  render();
+}
