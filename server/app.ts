@@ -1,9 +1,13 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Db } from './db';
 import docsPlugin from './plugins/docs';
+import errorsPlugin from './plugins/errors';
 import healthPlugin from './plugins/health';
 import jobsPlugin from './plugins/jobs';
+import layersPlugin from './plugins/layers';
 import plansPlugin from './plugins/plans';
+import staticPlugin from './plugins/static';
+import tilesPlugin from './plugins/tiles';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -30,8 +34,12 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   });
   app.decorate('db', opts.db);
   await app.register(docsPlugin);
+  await app.register(errorsPlugin);
   await app.register(healthPlugin, { prefix: '/api' });
+  await app.register(layersPlugin, { prefix: '/api' });
+  await app.register(tilesPlugin);
   await app.register(jobsPlugin);
   await app.register(plansPlugin, { prefix: '/api' });
+  await app.register(staticPlugin, { clientDir: opts.clientDir });
   return app;
 }

@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+
+/** Process configuration, read from the environment once at start-up. */
+export interface Config {
+  port: number;
+  host: string;
+  /** postgres://… selects the PostGIS server backend; undefined selects the embedded one. */
+  databaseUrl?: string;
+  /** Data directory of the embedded backend. */
+  dataDir: string;
+  logLevel: string;
+  /** Built client (vite build output), served at / when present. */
+  clientDir: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = Number(env.PORT ?? 8080);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer 0-65535, got ${env.PORT}`);
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.WANGGE_DATA_DIR || '.data/pglite'),
+    logLevel: env.LOG_LEVEL || 'info',
+    clientDir: resolve(env.WANGGE_CLIENT_DIR || 'dist/client'),
+  };
+}

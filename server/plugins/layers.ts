@@ -1,0 +1,270 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { COMMUNITY_FEATURES_SQL, SUBDISTRICT_FEATURES_SQL, districtExtent } from '../queries/boundaries';
+import { LAYERS, LAYER_IDS, isLayerId, layerFeaturesQuery, type LayerColumn, type LayerFilter } from '../queries/layers';
+import { parseBbox, parseIsoInstant } from '../queries/params';
+import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
+
+/** Most features one /api/layers request returns; more are cut and flagged `truncated`. */
+export const MAX_LAYER_LIMIT = 50_000;
+
+export const DISTRICT = { adcode: '340802', name: '迎江区' } as const;
+export const ATTRIBUTION = '合成演示数据 synthetic demo data · 行政区划轮廓 DataV (仅演示)';
+/** Yingjiang District's outline bbox (DataV outline converted GCJ-02 -> WGS84), used before any data is loaded. */
+export const FALLBACK_BBOX: [number, number, number, number] = [117.03, 30.4683, 117.2472, 30.709];
+
+export const errorSchema = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+  required: ['statusCode', 'error', 'message'],
+} as const;
+
+const geometrySchema = {
+  type: 'object',
+  description: 'GeoJSON geometry (WGS84, 7 decimals)',
+  properties: { type: { type: 'string' }, coordinates: { type: 'array' } },
+  required: ['type', 'coordinates'],
+  additionalProperties: true,
+} as const;
+
+const columnSchema = (c: LayerColumn) => ({ type: c.nullable ? [c.type, 'null'] : c.type });
+
+function featureCollectionSchema(description: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return {
+    type: 'object',
+    description,
+    properties: {
+      type: { type: 'string', enum: ['FeatureCollection'] },
+      ...extra,
+      features: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            type: { type: 'string', enum: ['Feature'] },
+            id: { type: 'string' },
+            geometry: geometrySchema,
+            properties: { type: 'object', properties, additionalProperties: true },
+          },
+          required: ['type', 'geometry', 'properties'],
+        },
+      },
+    },
+    required: ['type', 'features', ...Object.keys(extra)],
+  };
+}
+
+/** All columns any layer may carry, for the documented union schema. */
+const layerPropertySchemas: Record<string, unknown> = {};
+for (const id of LAYER_IDS) for (const c of LAYERS[id].columns) layerPropertySchemas[c.name] ??= { ...columnSchema(c), description: '' };
+for (const id of LAYER_IDS)
+  for (const c of LAYERS[id].columns) {
+    const s = layerPropertySchemas[c.name] as { description: string; type: unknown };
+    s.description = s.description ? `${s.description}, ${id}` : `layers: ${id}`;
+    if (c.nullable) s.type = [c.type, 'null'];
+  }
+
+const boundaryProps = {
+  id: { type: 'string' },
+  code: { type: 'string' },
+  name: { type: 'string' },
+  name_en: { type: ['string', 'null'] },
+  kind: { type: 'string', description: 'street | township (sub-districts), community (communities)' },
+  urban: { type: 'boolean' },
+  subdistrict_id: { type: 'string' },
+  subdistrict_name: { type: 'string' },
+  households: { type: 'integer' },
+  synthetic: { type: 'boolean' },
+};
+
+/** Sends rows of Feature JSON text (built by the database) as one FeatureCollection without re-serialising. */
+function sendFeatureRows(reply: FastifyReply, rows: { f: string }[], extra: Record<string, unknown> = {}) {
+  const head = JSON.stringify({ type: 'FeatureCollection', ...extra }).slice(0, -1);
+  const body = `${head},"features":[${rows.map((r) => r.f).join(',')}]}`;
+  return reply.type('application/json; charset=utf-8').send(body);
+}
+
+function badRequest(reply: FastifyReply, message: string) {
+  return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message });
+}
+
+const layersPlugin: FastifyPluginAsync = async (app) => {
+  app.get(
+    '/subdistricts',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'Sub-districts (街道/乡) with household totals',
+        response: { 200: featureCollectionSchema('Sub-district polygons (MultiPolygon)', boundaryProps) },
+      },
+    },
+    async (_req, reply) => sendFeatureRows(reply, (await app.db.query<{ f: string }>(SUBDISTRICT_FEATURES_SQL)).rows),
+  );
+
+  app.get(
+    '/communities',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'Communities (社区) with household totals',
+        response: { 200: featureCollectionSchema('Community polygons (MultiPolygon)', boundaryProps) },
+      },
+    },
+    async (_req, reply) => sendFeatureRows(reply, (await app.db.query<{ f: string }>(COMMUNITY_FEATURES_SQL)).rows),
+  );
+
+  app.get<{ Params: { layer: string }; Querystring: { bbox?: string; limit?: number; from?: string; to?: string; type?: string } }>(
+    '/layers/:layer',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'Features of one map layer, optionally inside a bbox',
+        description:
+          `layer: ${LAYER_IDS.join(' | ')}. Properties are the table's non-personal columns:\n` +
+          LAYER_IDS.map((id) => `- ${id}: ${LAYERS[id].columns.map((c) => c.name).join(', ')}`).join('\n') +
+          `\nAt most ${MAX_LAYER_LIMIT} features (ordered by id); truncated = true when more matched.`,
+        params: {
+          type: 'object',
+          properties: { layer: { type: 'string', description: LAYER_IDS.join(' | ') } },
+          required: ['layer'],
+        },
+        querystring: {
+          type: 'object',
+          properties: {
+            bbox: { type: 'string', description: 'minLon,minLat,maxLon,maxLat (WGS84); features intersecting it' },
+            limit: { type: 'integer', minimum: 1, description: `maximum features, capped at ${MAX_LAYER_LIMIT}` },
+            from: { type: 'string', description: 'incidents: occurred at or after (ISO 8601 date or date-time; dates are China Standard Time)' },
+            to: { type: 'string', description: 'incidents: occurred before (ISO 8601; a date means the end of that day)' },
+            type: { type: 'string', description: 'incidents: one type or a comma-separated list' },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          200: featureCollectionSchema('Layer features', layerPropertySchemas, {
+            layer: { type: 'string' },
+            count: { type: 'integer' },
+            limit: { type: 'integer' },
+            truncated: { type: 'boolean' },
+          }),
+          400: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { layer } = req.params;
+      if (!isLayerId(layer)) {
+        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `unknown layer '${layer}'; layers: ${LAYER_IDS.join(', ')}` });
+      }
+      const q = req.query;
+      const filter: LayerFilter = {};
+      if (q.bbox !== undefined) {
+        const b = parseBbox(q.bbox);
+        if (!b.ok) return badRequest(reply, b.message);
+        filter.bbox = b.value;
+      }
+      if (layer !== 'incidents' && (q.from !== undefined || q.to !== undefined || q.type !== undefined)) {
+        return badRequest(reply, 'from, to and type apply to the incidents layer only');
+      }
+      if (q.from !== undefined) {
+        const p = parseIsoInstant(q.from, 'from');
+        if (!p.ok) return badRequest(reply, p.message);
+        filter.fromMs = p.value;
+      }
+      if (q.to !== undefined) {
+        const p = parseIsoInstant(q.to, 'to', true);
+        if (!p.ok) return badRequest(reply, p.message);
+        filter.toMs = p.value;
+      }
+      if (filter.fromMs !== undefined && filter.toMs !== undefined && filter.fromMs > filter.toMs) {
+        return badRequest(reply, 'from must not be after to');
+      }
+      if (q.type !== undefined) {
+        const types = q.type.split(',').map((t) => t.trim()).filter(Boolean);
+        if (types.length === 0) return badRequest(reply, 'type must name at least one incident type');
+        filter.types = types;
+      }
+      const limit = Math.min(q.limit ?? MAX_LAYER_LIMIT, MAX_LAYER_LIMIT);
+      const { sql, params } = layerFeaturesQuery(LAYERS[layer], filter, limit);
+      const rows = (await app.db.query<{ f: string }>(sql, params)).rows;
+      const truncated = rows.length > limit;
+      if (truncated) rows.length = limit;
+      return sendFeatureRows(reply, rows, { layer, count: rows.length, limit, truncated });
+    },
+  );
+
+  app.get(
+    '/meta',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'District, extent, layers, vector-tile source and attribution for the map',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              district: { type: 'object', properties: { adcode: { type: 'string' }, name: { type: 'string' } }, required: ['adcode', 'name'] },
+              bbox: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 },
+              center: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+              empty: { type: 'boolean', description: 'true when no sub-districts are loaded (bbox is then the district outline)' },
+              layers: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    title: { type: 'string' },
+                    geometry: { type: 'string', enum: ['point', 'line', 'polygon'] },
+                    url: { type: 'string' },
+                  },
+                  required: ['id', 'title', 'geometry', 'url'],
+                },
+              },
+              tiles: {
+                type: 'object',
+                properties: {
+                  url: { type: 'string' },
+                  minzoom: { type: 'integer' },
+                  maxzoom: { type: 'integer' },
+                  sourceLayers: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      properties: { name: { type: 'string' }, minzoom: { type: 'integer' } },
+                      required: ['name', 'minzoom'],
+                    },
+                  },
+                  streetClassMinzoom: { type: 'object', additionalProperties: { type: 'integer' } },
+                },
+                required: ['url', 'minzoom', 'maxzoom', 'sourceLayers'],
+              },
+              attribution: { type: 'string' },
+            },
+            required: ['district', 'bbox', 'center', 'layers', 'tiles', 'attribution'],
+          },
+        },
+      },
+    },
+    async () => {
+      const extent = await districtExtent(app.db);
+      const bbox = extent ?? FALLBACK_BBOX;
+      const round = (v: number) => Math.round(v * 1e6) / 1e6;
+      return {
+        district: DISTRICT,
+        bbox: bbox.map(round),
+        center: [round((bbox[0] + bbox[2]) / 2), round((bbox[1] + bbox[3]) / 2)],
+        empty: extent === null,
+        layers: LAYER_IDS.map((id) => ({ id, title: LAYERS[id].title, geometry: LAYERS[id].geometry, url: `/api/layers/${id}` })),
+        tiles: {
+          url: '/tiles/{z}/{x}/{y}.pbf',
+          minzoom: 0,
+          maxzoom: TILE_MAXZOOM,
+          sourceLayers: TILE_LAYERS.map((l) => ({ name: l.name, minzoom: l.minzoom })),
+          streetClassMinzoom: STREET_CLASS_MINZOOM,
+        },
+        attribution: ATTRIBUTION,
+      };
+    },
+  );
+};
+
+export default layersPlugin;
