@@ -1,0 +1,86 @@
+import type { Geometry } from 'geojson';
+import { ParseFailure } from './errors';
+import type { ParseResult, Problem, RawFeature } from './types';
+
+const GEOMETRY_TYPES = new Set([
+  'Point',
+  'MultiPoint',
+  'LineString',
+  'MultiLineString',
+  'Polygon',
+  'MultiPolygon',
+  'GeometryCollection',
+]);
+
+/** "line 3 column 14" for a character offset, used in malformed-JSON messages. */
+function lineColumn(text: string, pos: number): string {
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  const column = pos - before.lastIndexOf('\n');
+  return `line ${line} column ${column}`;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const m = /position (\d+)/.exec(msg);
+    const where = m ? ` at ${lineColumn(text, Number(m[1]))}` : '';
+    throw new ParseFailure(`malformed JSON${where}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`);
+  }
+}
+
+function describe(i: number, id: unknown): string {
+  return id === undefined || id === null || id === '' ? `feature ${i}` : `feature ${i} (id ${String(id)})`;
+}
+
+/**
+ * Parses GeoJSON text: a FeatureCollection, a single Feature, a bare geometry, or a JSON array of
+ * Features (the Aliyun DataV format). Pure: returns features and per-feature problems; throws a
+ * ParseFailure for a file that is not GeoJSON at all.
+ */
+export function parseGeoJson(text: string): ParseResult {
+  if (text.trim() === '') throw new ParseFailure('empty file');
+  const doc = parseJson(text) as Record<string, unknown> | unknown[] | null;
+  let items: unknown[];
+  if (Array.isArray(doc)) items = doc;
+  else if (doc && typeof doc === 'object' && doc.type === 'FeatureCollection') {
+    if (!Array.isArray(doc.features)) throw new ParseFailure('FeatureCollection without a "features" array');
+    items = doc.features;
+  } else if (doc && typeof doc === 'object' && doc.type === 'Feature') items = [doc];
+  else if (doc && typeof doc === 'object' && GEOMETRY_TYPES.has(String(doc.type))) {
+    items = [{ type: 'Feature', geometry: doc, properties: {} }];
+  } else {
+    throw new ParseFailure('not GeoJSON: expected a FeatureCollection, a Feature, a geometry or an array of Features');
+  }
+  if (items.length === 0) throw new ParseFailure('empty file: no features');
+
+  const features: RawFeature[] = [];
+  const problems: Problem[] = [];
+  items.forEach((item, i) => {
+    const f = item as { type?: unknown; id?: unknown; geometry?: unknown; properties?: unknown };
+    const props = (f && typeof f.properties === 'object' && f.properties ? f.properties : {}) as Record<string, unknown>;
+    const id = f?.id ?? props.id ?? props.osm_id;
+    const ref = describe(i, id);
+    if (!f || typeof f !== 'object' || f.type !== 'Feature') {
+      throw new ParseFailure('not a GeoJSON Feature', ref);
+    }
+    const g = f.geometry as { type?: unknown; coordinates?: unknown; geometries?: unknown } | null;
+    if (!g) {
+      problems.push({ feature: ref, problem: 'no geometry' });
+      return;
+    }
+    if (!GEOMETRY_TYPES.has(String(g.type))) throw new ParseFailure(`unknown geometry type ${String(g.type)}`, ref);
+    if (g.type !== 'GeometryCollection' && !Array.isArray(g.coordinates)) {
+      throw new ParseFailure(`${String(g.type)} without a coordinates array`, ref);
+    }
+    features.push({
+      ref,
+      sourceId: id === undefined || id === null || id === '' ? undefined : String(id),
+      geometry: g as Geometry,
+      properties: props,
+    });
+  });
+  return { format: 'geojson', features, problems, skipped: {} };
+}

@@ -1,0 +1,296 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
+import type { Db } from '../db';
+import { parseCsv } from './csv';
+import { geometryToWgs84 } from './datum';
+import { decodeText, type TextEncoding } from './decode';
+import { ImportError, ParseFailure } from './errors';
+import { parseGeoJson } from './geojson';
+import { inferLayer } from './infer';
+import { parseOsm } from './osm';
+import { boundaryRows, buildingRows, incidentRows, shopRows, streetPieces, type RowsResult } from './rows';
+import { healStreets, type HealStats } from './streets';
+import type { Datum, FileFormat, Layer, ParseResult, Problem, RawFeature } from './types';
+import {
+  coordinateProblem,
+  degenerateProblem,
+  DISTRICT_BBOX,
+  districtProblem,
+  geometryKmFromDistrict,
+  LAYER_GEOMETRY,
+  tidyGeometry,
+} from './validate';
+import { WriteRefusal, writeImport, type WritePlan } from './write';
+
+export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+/** Features further than this outside the district bbox are rejected when others are inside. */
+export const OUTSIDE_KM = 5;
+
+export interface ImportOptions {
+  datum?: Datum;
+  /** Only this layer; otherwise inferred from the file (OSM files may fill streets and buildings). */
+  layer?: Layer;
+  /** Sub-district for rows outside every known sub-district outline. */
+  subdistrict?: string;
+  /** Do everything, then roll back. */
+  dryRun?: boolean;
+  /** Allow data outside Yingjiang (the real samples of other cities). */
+  anywhere?: boolean;
+  maxBytes?: number;
+  /** Tolerance for healing street ends (m). */
+  healToleranceM?: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface LayerReport {
+  read: number;
+  imported: number;
+  repaired: number;
+  rejected: number;
+  skipped: number;
+  replaced: number;
+  located?: number;
+  attached?: number;
+  /** buildings: tile-cut pieces merged back into their building */
+  merged?: number;
+}
+
+export interface ImportReport {
+  file: string;
+  source: string;
+  format: FileFormat;
+  encoding: TextEncoding;
+  datum: Datum;
+  dryRun: boolean;
+  read: number;
+  imported: number;
+  repaired: number;
+  rejected: number;
+  skipped: number;
+  layers: Partial<Record<Layer, LayerReport>>;
+  /** First 100 rejected features with the reason. */
+  rejections: Problem[];
+  skippedReasons: Record<string, number>;
+  heal?: HealStats;
+  warnings: string[];
+  ms: number;
+}
+
+class DryRunRollback extends Error {}
+
+function formatOf(file: string, text: string): FileFormat {
+  const ext = extname(file).toLowerCase();
+  if (ext === '.geojson' || ext === '.json') return 'geojson';
+  if (ext === '.osm' || ext === '.xml') return 'osm';
+  if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return 'csv';
+  const head = text.trimStart()[0];
+  return head === '<' ? 'osm' : head === '{' || head === '[' ? 'geojson' : 'csv';
+}
+
+function parse(format: FileFormat, text: string): ParseResult {
+  return format === 'geojson' ? parseGeoJson(text) : format === 'osm' ? parseOsm(text) : parseCsv(text);
+}
+
+function emptyLayer(): LayerReport {
+  return { read: 0, imported: 0, repaired: 0, rejected: 0, skipped: 0, replaced: 0 };
+}
+
+function typeList(layer: Layer): string {
+  return LAYER_GEOMETRY[layer].join(' or ');
+}
+
+/** Imports one file from disk. Throws ImportError for a bad file (nothing written). */
+export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const name = basename(file);
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (err) {
+    throw new ImportError(name, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (size > max) {
+    throw new ImportError(name, `file is ${(size / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit`);
+  }
+  if (size === 0) throw new ImportError(name, 'empty file');
+  const bytes = await readFile(file);
+  return importBytes(db, bytes, name, opts);
+}
+
+/**
+ * Imports file contents (the HTTP upload route calls this with the uploaded bytes and file name).
+ * Parse → coordinate sanity → datum → location check → classify → heal → one transaction.
+ */
+export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const t0 = performance.now();
+  const name = basename(fileName);
+  const datum = opts.datum ?? 'wgs84';
+  const progress = opts.onProgress ?? (() => undefined);
+  const fail = (problem: string, feature?: string): never => {
+    throw new ImportError(name, problem, feature);
+  };
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (bytes.byteLength > max) fail(`file is ${(bytes.byteLength / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit`);
+  if (bytes.byteLength === 0) fail('empty file');
+
+  const { text, encoding } = decodeText(bytes);
+  const format = formatOf(name, text);
+  let parsed: ParseResult;
+  try {
+    parsed = parse(format, text);
+  } catch (err) {
+    if (err instanceof ParseFailure) return fail(err.problem, err.feature);
+    throw err;
+  }
+  progress(`import: ${name}: read ${parsed.features.length} features (${format}, ${encoding})`);
+
+  const rejections: Problem[] = [...parsed.problems];
+  const skippedReasons: Record<string, number> = { ...parsed.skipped };
+  const warnings: string[] = [];
+  const fileLayer = opts.layer ?? inferLayer(name, parsed.features);
+
+  // Coordinates: fatal on the first bad one.
+  for (const f of parsed.features) {
+    const p = coordinateProblem(f.geometry);
+    if (p) fail(p, f.ref);
+  }
+
+  // Which layer each feature is for, and whether its geometry fits.
+  const byLayer = new Map<Layer, RawFeature[]>();
+  const read: Partial<Record<Layer, number>> = {};
+  let wrongType: { ref: string; problem: string } | null = null;
+  const repairedJs: Partial<Record<Layer, number>> = {};
+  const refLayer = new Map<string, Layer>();
+  for (const f of parsed.features) {
+    const layer = f.layer ?? fileLayer;
+    if (!layer) return fail('cannot tell which layer this file is for: pass --layer streets|buildings|shops|incidents|boundaries');
+    if (opts.layer && f.layer && f.layer !== opts.layer) {
+      skippedReasons[`not ${opts.layer} (${f.layer})`] = (skippedReasons[`not ${opts.layer} (${f.layer})`] ?? 0) + 1;
+      continue;
+    }
+    read[layer] = (read[layer] ?? 0) + 1;
+    refLayer.set(f.ref, layer);
+    if (!LAYER_GEOMETRY[layer].includes(f.geometry.type)) {
+      const problem = `wrong geometry type ${f.geometry.type} for layer ${layer} (expects ${typeList(layer)})`;
+      wrongType ??= { ref: f.ref, problem };
+      rejections.push({ feature: f.ref, problem });
+      continue;
+    }
+    const d = degenerateProblem(f.geometry);
+    if (d) {
+      rejections.push({ feature: f.ref, problem: d });
+      continue;
+    }
+    const tidy = tidyGeometry(f.geometry);
+    if (tidy.changed) repairedJs[layer] = (repairedJs[layer] ?? 0) + 1;
+    const list = byLayer.get(layer) ?? [];
+    list.push({ ...f, geometry: geometryToWgs84(tidy.geometry, datum) });
+    byLayer.set(layer, list);
+  }
+  const usable = [...byLayer.values()].reduce((n, l) => n + l.length, 0);
+  if (usable === 0 && wrongType) fail(wrongType.problem, wrongType.ref);
+  if (usable === 0) fail('no importable features' + (rejections[0] ? `: ${rejections[0].feature}: ${rejections[0].problem}` : ''));
+
+  // Location: this is a district app; data elsewhere needs --anywhere.
+  const all = [...byLayer.values()].flat();
+  if (!opts.anywhere) {
+    const p = districtProblem(all);
+    if (p) fail(p.problem, p.feature);
+    for (const [layer, list] of byLayer) {
+      const kept = list.filter((f) => {
+        const km = geometryKmFromDistrict(f.geometry, DISTRICT_BBOX);
+        if (km > OUTSIDE_KM) rejections.push({ feature: f.ref, problem: `${km.toFixed(1)} km outside the district` });
+        return km <= OUTSIDE_KM;
+      });
+      byLayer.set(layer, kept);
+    }
+  } else if (districtProblem(all)) {
+    warnings.push('data lies outside the district (imported because of --anywhere)');
+  }
+
+  // Rows per table.
+  const prefix = name;
+  const plan: WritePlan = { source: name, prefix, subdistrict: opts.subdistrict };
+  const skippedBy: Partial<Record<Layer, number>> = {};
+  const note = <R>(layer: Layer, r: RowsResult<R>): R[] => {
+    rejections.push(...r.rejected);
+    let n = 0;
+    for (const [k, v] of Object.entries(r.skipped)) {
+      skippedReasons[k] = (skippedReasons[k] ?? 0) + v;
+      n += v;
+    }
+    skippedBy[layer] = n;
+    return r.rows;
+  };
+  let heal: HealStats | undefined;
+  for (const [layer, list] of byLayer) {
+    if (layer === 'streets') {
+      const pieces = note(layer, streetPieces(list));
+      progress(`import: healing ${pieces.length} street pieces`);
+      const healed = healStreets(prefix, pieces, opts.healToleranceM ?? 1);
+      heal = healed.stats;
+      plan.streets = healed.lines;
+      progress(`import: ${heal.pieces} pieces became ${heal.lines} lines; largest component ${(heal.largestComponentShare * 100).toFixed(1)}% of length`);
+    } else if (layer === 'buildings') plan.buildings = note(layer, buildingRows(prefix, list));
+    else if (layer === 'shops') plan.shops = note(layer, shopRows(prefix, list));
+    else if (layer === 'incidents') plan.incidents = note(layer, incidentRows(prefix, list));
+    else plan.boundaries = note(layer, boundaryRows(list, opts.subdistrict));
+  }
+
+  // One transaction for everything.
+  progress(`import: writing${opts.dryRun ? ' (dry run)' : ''}`);
+  let counts: Awaited<ReturnType<typeof writeImport>> = {};
+  try {
+    await db.transaction(async (tx) => {
+      counts = await writeImport(tx, plan);
+      if (opts.dryRun) throw new DryRunRollback();
+    });
+  } catch (err) {
+    if (err instanceof WriteRefusal) fail(err.message);
+    if (!(err instanceof DryRunRollback)) {
+      throw new ImportError(name, `database refused the import, nothing was written (${(err as Error).message})`);
+    }
+  }
+
+  const layers: Partial<Record<Layer, LayerReport>> = {};
+  const layerNames = new Set<Layer>([...(Object.keys(read) as Layer[]), ...(Object.keys(counts) as Layer[])]);
+  for (const layer of layerNames) {
+    const c = counts[layer];
+    if (c) rejections.push(...c.rejected);
+    const r: LayerReport = emptyLayer();
+    r.read = read[layer] ?? 0;
+    r.imported = c?.imported ?? 0;
+    r.repaired = (c?.repaired ?? 0) + (repairedJs[layer] ?? 0);
+    r.skipped = skippedBy[layer] ?? 0;
+    r.replaced = c?.replaced ?? 0;
+    if (c?.located !== undefined) r.located = c.located;
+    if (c?.attached !== undefined) r.attached = c.attached;
+    const merged = (c as { merged?: number } | undefined)?.merged;
+    if (merged !== undefined) r.merged = merged;
+    layers[layer] = r;
+  }
+  for (const layer of layerNames) {
+    const r = layers[layer]!;
+    r.rejected = rejections.filter((p) => refLayer.get(p.feature) === layer).length;
+  }
+  const sum = (k: keyof LayerReport) => Object.values(layers).reduce((n, l) => n + ((l?.[k] as number | undefined) ?? 0), 0);
+  return {
+    file: fileName,
+    source: name,
+    format,
+    encoding,
+    datum,
+    dryRun: Boolean(opts.dryRun),
+    read: parsed.features.length + parsed.problems.length,
+    imported: sum('imported'),
+    repaired: sum('repaired'),
+    rejected: rejections.length,
+    skipped: Object.values(skippedReasons).reduce((a, b) => a + b, 0),
+    layers,
+    rejections: rejections.slice(0, 100),
+    skippedReasons,
+    ...(heal ? { heal } : {}),
+    warnings,
+    ms: Math.round(performance.now() - t0),
+  };
+}

@@ -1,0 +1,30 @@
+import { basename } from 'node:path';
+import type { Layer, RawFeature } from './types';
+
+const NAME_HINTS: Array<[RegExp, Layer]> = [
+  [/road|street|highway|街路|道路/i, 'streets'],
+  [/building|建筑|楼/i, 'buildings'],
+  [/poi|shop|store|商铺|店/i, 'shops'],
+  [/incident|event|事件|案件/i, 'incidents'],
+  [/boundar|subdistrict|communit|district|街道|社区|边界/i, 'boundaries'],
+];
+
+const TIME_KEYS = ['occurred_at', 'time', 'date', 'datetime', 'timestamp', '时间', '日期', '发生时间'];
+
+/** The layer a file is for, from its name or else from its features; null when it cannot tell. */
+export function inferLayer(file: string, features: RawFeature[]): Layer | null {
+  const name = basename(file);
+  for (const [re, layer] of NAME_HINTS) if (re.test(name)) return layer;
+  const types = new Set(features.map((f) => f.geometry.type));
+  const only = (...ts: string[]) => [...types].every((t) => ts.includes(t));
+  if (types.size === 0) return null;
+  if (only('LineString', 'MultiLineString')) return 'streets';
+  const props = features[0].properties;
+  if (only('Point', 'MultiPoint')) return TIME_KEYS.some((k) => props[k] !== undefined) ? 'incidents' : 'shops';
+  if (only('Polygon', 'MultiPolygon')) {
+    return props.adcode !== undefined || props.level !== undefined || props.subdistrict_id !== undefined ? 'boundaries' : 'buildings';
+  }
+  return null;
+}
+
+export { TIME_KEYS };

@@ -1,0 +1,37 @@
+import type { Geometry } from 'geojson';
+
+/** The tables an import can fill. */
+export type Layer = 'streets' | 'buildings' | 'shops' | 'incidents' | 'boundaries';
+export const LAYERS: readonly Layer[] = ['streets', 'buildings', 'shops', 'incidents', 'boundaries'];
+
+/** The datum the input coordinates are in; everything is stored in WGS84. */
+export type Datum = 'wgs84' | 'gcj02' | 'bd09';
+export const DATUMS: readonly Datum[] = ['wgs84', 'gcj02', 'bd09'];
+
+export type FileFormat = 'geojson' | 'osm' | 'csv';
+
+/** One feature as a parser read it, before validation, datum conversion and classification. */
+export interface RawFeature {
+  /** How to name this feature in a message: "feature 12 (id 177931018)", "line 7", "way 4411". */
+  ref: string;
+  /** Id from the source (OSM / Tilezen id, GeoJSON id, CSV id column), if any. */
+  sourceId?: string;
+  geometry: Geometry;
+  properties: Record<string, unknown>;
+  /** Layer the parser could tell from the feature itself (OSM highway=* / building=*). */
+  layer?: Layer;
+}
+
+/** A feature-level problem that does not fail the whole file. */
+export interface Problem {
+  feature: string;
+  problem: string;
+}
+
+export interface ParseResult {
+  format: FileFormat;
+  features: RawFeature[];
+  problems: Problem[];
+  /** Features the parser dropped on purpose, by reason (e.g. OSM relations). */
+  skipped: Record<string, number>;
+}

@@ -1,0 +1,285 @@
+import type { Geometry } from 'geojson';
+import type { Queryable } from '../db';
+import type { BoundaryRow, BuildingRow, IncidentRow, ShopRow } from './rows';
+import type { StreetLine } from './streets';
+import type { Layer, Problem } from './types';
+
+/** Everything one import writes. All of it goes through writeImport inside ONE transaction. */
+export interface WritePlan {
+  /** File name: streets.source / incidents.source. */
+  source: string;
+  /** Id prefix of this import's rows (`${prefix}:…`); earlier rows with it are replaced. */
+  prefix: string;
+  /** Sub-district for rows that are in no known sub-district outline. */
+  subdistrict?: string;
+  streets?: StreetLine[];
+  buildings?: BuildingRow[];
+  shops?: ShopRow[];
+  incidents?: IncidentRow[];
+  boundaries?: BoundaryRow[];
+}
+
+export interface WriteCounts {
+  /** Rows staged (input features for this table). */
+  staged: number;
+  /** Rows now in the table from this import. */
+  imported: number;
+  /** Geometries PostGIS found invalid and ST_MakeValid repaired. */
+  repaired: number;
+  rejected: Problem[];
+  /** Rows of an earlier import of the same file that were replaced. */
+  replaced: number;
+  /** Rows placed in a sub-district by their location / by --subdistrict. */
+  located?: number;
+  attached?: number;
+}
+
+/** Thrown for a database-level refusal that the user can act on (named problem, no feature). */
+export class WriteRefusal extends Error {}
+
+const BATCH = 1000;
+
+interface StageRow {
+  ref: string;
+  id: string;
+  attrs: Record<string, unknown>;
+  geometry: Geometry;
+}
+
+/** Stages rows in a temporary table and repairs their geometry with ST_MakeValid. */
+async function stage(tx: Queryable, rows: StageRow[], dim: 1 | 2 | 3 | null): Promise<{ rejected: Problem[]; repaired: number }> {
+  await tx.query('DROP TABLE IF EXISTS import_stage');
+  await tx.query(
+    'CREATE TEMP TABLE import_stage (ord int, ref text, id text, attrs jsonb, g geometry, valid boolean, fixed geometry) ON COMMIT DROP',
+  );
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH).map((r, k) => ({ ord: i + k, ref: r.ref, id: r.id, attrs: r.attrs, geom: r.geometry }));
+    await tx.query(
+      `INSERT INTO import_stage (ord, ref, id, attrs, g)
+       SELECT (e->>'ord')::int, e->>'ref', e->>'id', (e->'attrs')::jsonb, ST_Force2D(ST_SetSRID(ST_GeomFromGeoJSON(e->>'geom'), 4326))
+       FROM json_array_elements($1::json) e`,
+      [JSON.stringify(batch)],
+    );
+  }
+  await tx.query('UPDATE import_stage SET valid = ST_IsValid(g)');
+  const extract = dim === null ? 'ST_MakeValid(g)' : `ST_CollectionExtract(ST_MakeValid(g), ${dim})`;
+  await tx.query(`UPDATE import_stage SET fixed = CASE WHEN valid THEN g ELSE ${extract} END`);
+  const bad = await tx.query<{ ref: string; reason: string }>(
+    'SELECT ref, ST_IsValidReason(g) AS reason FROM import_stage WHERE fixed IS NULL OR ST_IsEmpty(fixed) ORDER BY ord',
+  );
+  await tx.query('DELETE FROM import_stage WHERE fixed IS NULL OR ST_IsEmpty(fixed)');
+  const rep = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_stage WHERE NOT valid');
+  return {
+    rejected: bad.rows.map((r) => ({ feature: r.ref, problem: `invalid geometry that cannot be repaired (${r.reason})` })),
+    repaired: rep.rows[0].n,
+  };
+}
+
+/** Deletes the rows of an earlier import with this prefix. */
+async function replace(tx: Queryable, table: string, prefix: string): Promise<number> {
+  try {
+    const r = await tx.query<{ n: number }>(
+      `WITH d AS (DELETE FROM ${table} WHERE left(id, length($1)) = $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      [`${prefix}:`],
+    );
+    return r.rows[0].n;
+  } catch (err) {
+    throw new WriteRefusal(
+      `cannot replace the ${table} of an earlier import of this file: other rows refer to them (${(err as Error).message})`,
+    );
+  }
+}
+
+async function count(tx: Queryable, table: string, prefix: string): Promise<number> {
+  const r = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE left(id, length($1)) = $1`, [`${prefix}:`]);
+  return r.rows[0].n;
+}
+
+/** Sets subdistrict_id (and community_id where the table has it) from the outlines, then from --subdistrict. */
+async function locate(tx: Queryable, table: string, prefix: string, subdistrict: string | undefined, community: boolean) {
+  const p = `${prefix}:`;
+  const a = await tx.query<{ n: number }>(
+    `WITH u AS (UPDATE ${table} t SET subdistrict_id = s.id FROM subdistricts s
+       WHERE left(t.id, length($1)) = $1 AND ST_Intersects(s.geom, ST_PointOnSurface(t.geom)) RETURNING 1)
+     SELECT count(*)::int AS n FROM u`,
+    [p],
+  );
+  if (community) {
+    await tx.query(
+      `UPDATE ${table} t SET community_id = c.id FROM communities c
+       WHERE left(t.id, length($1)) = $1 AND ST_Intersects(c.geom, ST_PointOnSurface(t.geom))`,
+      [p],
+    );
+  }
+  let attached = 0;
+  if (subdistrict) {
+    const b = await tx.query<{ n: number }>(
+      `WITH u AS (UPDATE ${table} SET subdistrict_id = $2 WHERE left(id, length($1)) = $1 AND subdistrict_id IS NULL RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
+      [p, subdistrict],
+    );
+    attached = b.rows[0].n;
+  }
+  return { located: a.rows[0].n, attached };
+}
+
+async function writeStreets(tx: Queryable, plan: WritePlan, lines: StreetLine[]): Promise<WriteCounts> {
+  const s = await stage(
+    tx,
+    lines.map((l) => ({ ref: l.ref, id: l.id, attrs: { name: l.name, class: l.class, oneway: l.oneway }, geometry: l.geometry })),
+    2,
+  );
+  const replaced = await replace(tx, 'streets', plan.prefix);
+  await tx.query(
+    `INSERT INTO streets (id, name, class, oneway, source, synthetic, geom)
+     SELECT CASE WHEN count(*) OVER (PARTITION BY s.id) = 1 THEN s.id
+                 ELSE s.id || '~' || row_number() OVER (PARTITION BY s.id ORDER BY d.path) END,
+            s.attrs->>'name', s.attrs->>'class', (s.attrs->>'oneway')::boolean, $1, false, d.geom
+     FROM import_stage s, LATERAL ST_Dump(s.fixed) d
+     WHERE ST_GeometryType(d.geom) = 'ST_LineString'`,
+    [plan.source],
+  );
+  return { staged: lines.length, imported: await count(tx, 'streets', plan.prefix), repaired: s.repaired, rejected: s.rejected, replaced };
+}
+
+async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[]): Promise<WriteCounts & { merged: number }> {
+  const s = await stage(
+    tx,
+    rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { use: r.use, floors: r.floors, height_m: r.height_m }, geometry: r.geometry })),
+    3,
+  );
+  const replaced = await replace(tx, 'buildings', plan.prefix);
+  // Pieces with the same id (a building cut at tile edges) are unioned back into one footprint;
+  // slivers under 0.5 m2 left by the cut are dropped when a real piece remains.
+  await tx.query(
+    `WITH m AS (
+       SELECT id, (array_agg(attrs ORDER BY ord))[1] AS attrs, ST_UnaryUnion(ST_Collect(fixed)) AS g
+       FROM import_stage GROUP BY id),
+     d AS (
+       SELECT m.id, m.attrs, (ST_Dump(m.g)).geom AS geom FROM m),
+     k AS (
+       SELECT d.*, ST_Area(d.geom::geography) AS area, max(ST_Area(d.geom::geography)) OVER (PARTITION BY d.id) AS top
+       FROM d WHERE ST_GeometryType(d.geom) = 'ST_Polygon'),
+     n AS (
+       SELECT k.*, row_number() OVER (PARTITION BY id ORDER BY area DESC) AS rn, count(*) OVER (PARTITION BY id) AS cnt
+       FROM k WHERE area >= 0.5 OR area = top)
+     INSERT INTO buildings (id, use, floors, height_m, source, synthetic, geom)
+     SELECT CASE WHEN cnt = 1 THEN id ELSE id || '~' || rn END, attrs->>'use', (attrs->>'floors')::int,
+            (attrs->>'height_m')::real, $1, false, geom
+     FROM n`,
+    [plan.source],
+  );
+  const groups = await tx.query<{ n: number }>('SELECT count(DISTINCT id)::int AS n FROM import_stage');
+  const staged = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_stage');
+  const loc = await locate(tx, 'buildings', plan.prefix, plan.subdistrict, true);
+  return {
+    staged: rows.length,
+    imported: await count(tx, 'buildings', plan.prefix),
+    repaired: s.repaired,
+    rejected: s.rejected,
+    replaced,
+    merged: staged.rows[0].n - groups.rows[0].n,
+    ...loc,
+  };
+}
+
+async function writeShops(tx: Queryable, plan: WritePlan, rows: ShopRow[]): Promise<WriteCounts> {
+  const s = await stage(
+    tx,
+    rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { name: r.name, category: r.category, phone: r.phone }, geometry: r.geometry })),
+    null,
+  );
+  const replaced = await replace(tx, 'shops', plan.prefix);
+  await tx.query(
+    `INSERT INTO shops (id, name, category, phone, synthetic, geom)
+     SELECT id, attrs->>'name', attrs->>'category', attrs->>'phone', false, ST_PointOnSurface(fixed) FROM import_stage`,
+  );
+  const loc = await locate(tx, 'shops', plan.prefix, plan.subdistrict, true);
+  return { staged: rows.length, imported: await count(tx, 'shops', plan.prefix), repaired: s.repaired, rejected: s.rejected, replaced, ...loc };
+}
+
+async function writeIncidents(tx: Queryable, plan: WritePlan, rows: IncidentRow[]): Promise<WriteCounts> {
+  const s = await stage(
+    tx,
+    rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { type: r.type, occurred_at: r.occurred_at }, geometry: r.geometry })),
+    null,
+  );
+  const replaced = await replace(tx, 'incidents', plan.prefix);
+  await tx.query(
+    `INSERT INTO incidents (id, type, occurred_at, source, synthetic, geom)
+     SELECT id, attrs->>'type', (attrs->>'occurred_at')::timestamptz, $1, false, ST_PointOnSurface(fixed) FROM import_stage`,
+    [plan.source],
+  );
+  const loc = await locate(tx, 'incidents', plan.prefix, plan.subdistrict, false);
+  return { staged: rows.length, imported: await count(tx, 'incidents', plan.prefix), repaired: s.repaired, rejected: s.rejected, replaced, ...loc };
+}
+
+async function writeBoundaries(tx: Queryable, rows: BoundaryRow[]): Promise<WriteCounts> {
+  const s = await stage(
+    tx,
+    rows.map((r) => ({
+      ref: r.ref,
+      id: r.id,
+      attrs: { level: r.level, code: r.code, name: r.name, kind: r.kind, subdistrict_id: r.subdistrict_id, households: r.households },
+      geometry: r.geometry,
+    })),
+    3,
+  );
+  const rejected = [...s.rejected];
+  const orphans = await tx.query<{ ref: string; sd: string }>(
+    `SELECT ref, attrs->>'subdistrict_id' AS sd FROM import_stage st
+     WHERE attrs->>'level' = 'community'
+       AND NOT EXISTS (SELECT 1 FROM subdistricts d WHERE d.id = st.attrs->>'subdistrict_id')
+       AND NOT EXISTS (SELECT 1 FROM import_stage o WHERE o.id = st.attrs->>'subdistrict_id')
+     ORDER BY ord`,
+  );
+  for (const o of orphans.rows) rejected.push({ feature: o.ref, problem: `its sub-district ${o.sd} is neither in the database nor in the file` });
+  await tx.query(
+    `DELETE FROM import_stage st WHERE attrs->>'level' = 'community'
+       AND NOT EXISTS (SELECT 1 FROM subdistricts d WHERE d.id = st.attrs->>'subdistrict_id')
+       AND NOT EXISTS (SELECT 1 FROM import_stage o WHERE o.id = st.attrs->>'subdistrict_id')`,
+  );
+  const existing = await tx.query<{ n: number }>(
+    `SELECT (SELECT count(*) FROM subdistricts WHERE id IN (SELECT id FROM import_stage))
+          + (SELECT count(*) FROM communities WHERE id IN (SELECT id FROM import_stage)) AS n`,
+  );
+  try {
+    await tx.query(
+      `INSERT INTO subdistricts (id, code, name, kind, households, synthetic, geom)
+       SELECT id, attrs->>'code', attrs->>'name', attrs->>'kind', (attrs->>'households')::int, false, ST_Multi(fixed)
+       FROM import_stage WHERE attrs->>'level' = 'subdistrict'
+       ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, kind = EXCLUDED.kind,
+         households = EXCLUDED.households, synthetic = false, geom = EXCLUDED.geom`,
+    );
+    await tx.query(
+      `INSERT INTO communities (id, subdistrict_id, code, name, households, synthetic, geom)
+       SELECT id, attrs->>'subdistrict_id', attrs->>'code', attrs->>'name', (attrs->>'households')::int, false, ST_Multi(fixed)
+       FROM import_stage WHERE attrs->>'level' = 'community'
+       ON CONFLICT (id) DO UPDATE SET subdistrict_id = EXCLUDED.subdistrict_id, code = EXCLUDED.code, name = EXCLUDED.name,
+         households = EXCLUDED.households, synthetic = false, geom = EXCLUDED.geom`,
+    );
+  } catch (err) {
+    throw new WriteRefusal(`the boundaries conflict with those in the database (${(err as Error).message})`);
+  }
+  const n = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_stage');
+  return { staged: rows.length, imported: n.rows[0].n, repaired: s.repaired, rejected, replaced: existing.rows[0].n };
+}
+
+/**
+ * The one database writer of the importer. Call inside db.transaction: it creates a temporary
+ * staging table (dropped at commit) and writes every layer of the plan; any throw rolls all back.
+ */
+export async function writeImport(tx: Queryable, plan: WritePlan): Promise<Partial<Record<Layer, WriteCounts>>> {
+  const out: Partial<Record<Layer, WriteCounts>> = {};
+  if (plan.subdistrict) {
+    const r = await tx.query('SELECT 1 FROM subdistricts WHERE id = $1', [plan.subdistrict]);
+    const inFile = plan.boundaries?.some((b) => b.id === plan.subdistrict);
+    if (r.rows.length === 0 && !inFile) throw new WriteRefusal(`unknown sub-district ${plan.subdistrict} (--subdistrict)`);
+  }
+  if (plan.boundaries?.length) out.boundaries = await writeBoundaries(tx, plan.boundaries);
+  if (plan.streets?.length) out.streets = await writeStreets(tx, plan, plan.streets);
+  if (plan.buildings?.length) out.buildings = await writeBuildings(tx, plan, plan.buildings);
+  if (plan.shops?.length) out.shops = await writeShops(tx, plan, plan.shops);
+  if (plan.incidents?.length) out.incidents = await writeIncidents(tx, plan, plan.incidents);
+  return out;
+}
