@@ -31,24 +31,32 @@ export function serviceArea(net: Network, origins: Snap | Snap[], seconds: numbe
   tree.run(sources, budget);
   const d = tree.dist;
   const lines: LonLat[][] = [];
-  const seen = new Set<number>();
-  // Origin edges: the piece reachable directly from the snap along its own edge.
-  for (const s of list) {
-    const L = net.edgeLen[s.edge];
-    lines.push(edgeSlice(net, s.edge, Math.max(0, s.offset - budget), Math.min(L, s.offset + budget)));
-  }
+  // Per edge: reached intervals [lo, hi] in metres from its start, from its end nodes and from
+  // origins lying on it; merged and sliced.
+  const intervals = new Map<number, [number, number][]>();
+  const add = (e: number, lo: number, hi: number) => {
+    if (hi < lo) return;
+    const l = intervals.get(e);
+    if (l) l.push([lo, hi]);
+    else intervals.set(e, [[lo, hi]]);
+  };
+  for (const s of list) add(s.edge, Math.max(0, s.offset - budget), Math.min(net.edgeLen[s.edge], s.offset + budget));
   for (let e = 0; e < net.edgeCount; e++) {
-    const u = net.edgeU[e], v = net.edgeV[e], L = net.edgeLen[e];
-    const du = d[u], dv = d[v];
-    if (du > budget && dv > budget) continue;
-    if (seen.has(e)) continue;
-    seen.add(e);
-    const fromU = du <= budget ? budget - du : -1;
-    const fromV = dv <= budget ? budget - dv : -1;
-    if (fromU + fromV >= L) lines.push(edgeSlice(net, e, 0, L));
-    else {
-      if (fromU > 0) lines.push(edgeSlice(net, e, 0, fromU));
-      if (fromV > 0) lines.push(edgeSlice(net, e, L - fromV, L));
+    const L = net.edgeLen[e];
+    const du = d[net.edgeU[e]], dv = d[net.edgeV[e]];
+    if (du <= budget) add(e, 0, Math.min(L, budget - du));
+    if (dv <= budget) add(e, Math.max(0, L - (budget - dv)), L);
+  }
+  for (const [e, l] of intervals) {
+    l.sort((x, y) => x[0] - y[0]);
+    let [lo, hi] = l[0];
+    for (let k = 1; k <= l.length; k++) {
+      if (k < l.length && l[k][0] <= hi) {
+        hi = Math.max(hi, l[k][1]);
+        continue;
+      }
+      if (hi > lo) lines.push(edgeSlice(net, e, lo, hi));
+      if (k < l.length) [lo, hi] = l[k];
     }
   }
   const reached = turf.multiLineString(lines.filter((l) => l.length >= 2));

@@ -1,0 +1,238 @@
+/**
+ * The partition engine: units → contiguous grids of [min, max] households (target), following
+ * major streets, keeping communities and compounds whole where the band allows, deterministic for
+ * a seed, and with a warm start that moves as few households as possible. Pure, no I/O; safe to run
+ * in a worker thread.
+ *
+ * Pipeline: unit graph → groups (sub-district components × feasible communities) → super-units
+ * (compound pieces) → recursive bisection per group → band repair → local search → validation.
+ */
+import { buildUnitGraph, type UnitGraph } from './graph';
+import { contractGraph } from './contract';
+import { Scratch, chooseK, recursiveBisect } from './bisect';
+import { GridState } from './state';
+import { localSearch } from './localSearch';
+import { attachOrphans, repairBand, repairContiguity } from './repair';
+import { buildGroups } from './groups';
+import { checkGrids, subdistrictComponents } from './constraints';
+import { makeRng } from './rng';
+import type {
+  GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions,
+} from './types';
+
+export function resolveOptions(o: PartitionOptions = {}): ResolvedOptions {
+  const min = o.min ?? 300, max = o.max ?? 500;
+  if (!(min >= 0) || !(max >= min)) throw new RangeError(`invalid band: min ${min} > max ${max}`);
+  let target = o.target ?? (o.min === undefined && o.max === undefined ? 400 : Math.round((min + max) / 2));
+  target = Math.min(max, Math.max(min, target));
+  return { min, max, target: target || 1, seed: o.seed ?? 1, effort: o.effort ?? 1 };
+}
+
+export function partition(input: PartitionInput, options: PartitionOptions = {}, onProgress?: ProgressFn): PartitionResult {
+  const t0 = Date.now();
+  onProgress?.(0, 'building unit graph');
+  const g = buildUnitGraph(input.units, input.barriers ?? []);
+  return partitionGraph(g, options, onProgress, t0);
+}
+
+const listUnits = (g: UnitGraph, us: number[], max = 12) =>
+  us.slice(0, max).map((u) => g.ids[u]).join(', ') + (us.length > max ? ` … (${us.length} units)` : '');
+
+export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onProgress?: ProgressFn, t0 = Date.now()): PartitionResult {
+  const o = resolveOptions(options);
+  const rng = makeRng(o.seed);
+  const warnings: PartitionWarning[] = [];
+  const bp = { min: o.min, max: o.max, target: o.target, rng };
+  const { comp, count } = subdistrictComponents(g);
+  for (let u = 0; u < g.n; u++) if (g.households[u] > o.max) {
+    warnings.push({ code: 'unit_over_max', message: `unit ${g.ids[u]} has ${g.households[u]} households, more than max ${o.max}: its grid cannot be in band. Fix: split the unit (e.g. by building) or raise --max.`, units: [g.ids[u]] });
+  }
+  if (g.subdistrict.some((s) => s < 0) && g.subdistricts.length > 0) {
+    const us: number[] = []; for (let u = 0; u < g.n; u++) if (g.subdistrict[u] < 0) us.push(u);
+    warnings.push({ code: 'missing_subdistrict', message: `${us.length} unit(s) have no sub-district and are partitioned as a sub-district of their own: ${listUnits(g, us)}. Fix: set properties.subdistrict.`, units: us.map((u) => g.ids[u]) });
+  }
+  onProgress?.(0.1, 'grouping');
+  const prev = options.previous;
+  let st: GridState;
+  let nodeOf: Int32Array;
+  let gridNames: (string | null)[] = [];
+  if (prev) {
+    ({ st, nodeOf, gridNames } = warmStart(g, comp, prev, o, bp, warnings));
+  } else {
+    const group = buildGroups(g, comp, count, o, warnings);
+    ({ st, nodeOf } = fresh(g, group, o, bp, true, onProgress));
+    const bad = repairBand(st, bp);
+    if (bad.length) {
+      // retry the groups with out-of-band grids without compound contraction
+      const badGroups = new Set(bad.map((b) => st.group[b]));
+      const alt = fresh(g, group, o, bp, false);
+      repairBand(alt.st, bp);
+      let altBad = 0; for (let k = 0; k < alt.st.gridCount; k++) if (alt.st.members[k].size && (alt.st.hh[k] < o.min || alt.st.hh[k] > o.max)) altBad++;
+      if (altBad < bad.length && badGroups.size) { st = alt.st; nodeOf = alt.nodeOf; }
+    }
+    onProgress?.(0.7, 'local search');
+    localSearch(st, { ...bp, passes: Math.max(1, Math.round(6 * o.effort)) });
+    repairBand(st, bp);
+  }
+  onProgress?.(0.9, 'validating');
+  return finish(g, st, nodeOf, gridNames, o, warnings, options.previous, t0);
+}
+
+function compoundKey(g: UnitGraph, group: Int32Array, o: ResolvedOptions, extra?: (u: number) => string): Int32Array {
+  const tot = new Map<string, number>();
+  const k = (u: number) => `${group[u]}|${g.compound[u]}`;
+  for (let u = 0; u < g.n; u++) if (g.compound[u] >= 0) tot.set(k(u), (tot.get(k(u)) ?? 0) + g.households[u]);
+  const ids = new Map<string, number>();
+  const key = new Int32Array(g.n).fill(-1);
+  for (let u = 0; u < g.n; u++) {
+    if (g.compound[u] < 0 || (tot.get(k(u)) ?? 0) > o.max) continue;
+    const s = k(u) + (extra ? '|' + extra(u) : '');
+    let id = ids.get(s); if (id === undefined) { id = ids.size; ids.set(s, id); }
+    key[u] = id;
+  }
+  return key;
+}
+
+function fresh(g: UnitGraph, group: Int32Array, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], contract: boolean, onProgress?: ProgressFn) {
+  const key = contract ? compoundKey(g, group, o) : new Int32Array(g.n).fill(-1);
+  const { cg, nodeOf } = contractGraph(g, group, key);
+  const sc = new Scratch(cg.n);
+  const st = new GridState(cg, sc);
+  const byGroup = new Map<number, number[]>();
+  for (let c = 0; c < cg.n; c++) { let a = byGroup.get(cg.group[c]); if (!a) byGroup.set(cg.group[c], (a = [])); a.push(c); }
+  let done = 0;
+  for (const [gr, nodes] of byGroup) {
+    let H = 0; for (const c of nodes) H += cg.hh[c];
+    const { k } = chooseK(H, o.min, o.max, o.target);
+    for (const part of recursiveBisect(cg, nodes, k, bp, sc)) {
+      const id = st.newGrid(gr);
+      for (const c of part) st.move(c, id);
+    }
+    done += nodes.length;
+    onProgress?.(0.1 + 0.6 * (done / cg.n), 'bisecting');
+  }
+  return { st, nodeOf };
+}
+
+function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], warnings: PartitionWarning[]) {
+  const group = comp;
+  const prevOf = (u: number) => (Object.prototype.hasOwnProperty.call(prev, g.ids[u]) ? String(prev[g.ids[u]]) : null);
+  const key = compoundKey(g, group, o, (u) => prevOf(u) ?? '\u0000new');
+  const { cg, nodeOf } = contractGraph(g, group, key);
+  const st = new GridState(cg);
+  const gridNames: (string | null)[] = [];
+  const gridOfName = new Map<string, number>();
+  const firstUnit = new Int32Array(cg.n).fill(-1);
+  for (let u = 0; u < g.n; u++) if (firstUnit[nodeOf[u]] < 0) firstUnit[nodeOf[u]] = u;
+  let unknown = 0;
+  for (let c = 0; c < cg.n; c++) {
+    const name = prevOf(firstUnit[c]);
+    if (name === null) { unknown++; continue; }
+    const k = `${cg.group[c]}\u0000${name}`;
+    let id = gridOfName.get(k);
+    if (id === undefined) {
+      id = st.newGrid(cg.group[c]); gridOfName.set(k, id);
+      gridNames.push(gridNames.includes(name) ? null : name);
+    }
+    st.move(c, id);
+  }
+  void unknown;
+  const orphans = repairContiguity(st);
+  void orphans;
+  const left = attachOrphans(st);
+  if (left.length) {
+    // pieces with no previous grid at all: partition them from scratch
+    const sc = st.sc;
+    const seen = new Uint8Array(cg.n);
+    for (const s of left) {
+      if (seen[s]) continue;
+      const nodes = [s]; seen[s] = 1;
+      for (let i = 0; i < nodes.length; i++) {
+        const u = nodes[i];
+        for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
+          const v = cg.targets[e];
+          if (!seen[v] && st.assign[v] < 0 && cg.group[v] === cg.group[u]) { seen[v] = 1; nodes.push(v); }
+        }
+      }
+      let H = 0; for (const c of nodes) H += cg.hh[c];
+      for (const part of recursiveBisect(cg, nodes, chooseK(H, o.min, o.max, o.target).k, bp, sc)) {
+        const id = st.newGrid(cg.group[s]); gridNames.push(null);
+        for (const c of part) st.move(c, id);
+      }
+    }
+  }
+  repairBand(st, bp);
+  while (gridNames.length < st.gridCount) gridNames.push(null);
+  void warnings;
+  return { st, nodeOf, gridNames };
+}
+
+function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string | null)[], o: ResolvedOptions, warnings: PartitionWarning[], previous: Record<string, string> | undefined, t0: number): PartitionResult {
+  const gridOf = new Int32Array(g.n);
+  for (let u = 0; u < g.n; u++) gridOf[u] = st.assign[nodeOf[u]];
+  const checks = checkGrids(g, gridOf);
+  const proj = g.projection;
+  // name grids: keep previous names, number the rest per sub-district in reading order
+  const used = new Set<string>(names.filter((x): x is string => !!x));
+  const counters = new Map<string, number>();
+  const sdName = (c: (typeof checks)[number]) => (g.subdistrict[c.units[0]] >= 0 ? g.subdistricts[g.subdistrict[c.units[0]]] : 'G');
+  const cent = new Map<number, [number, number]>();
+  for (const c of checks) {
+    let x = 0, y = 0, w = 0;
+    for (const u of c.units) { const a = g.area[u] || 1e-9; x += g.cx[u] * a; y += g.cy[u] * a; w += a; }
+    cent.set(c.grid, [x / w, y / w]);
+  }
+  const rowH = Math.sqrt(checks.reduce((s, c) => s + c.area, 0) / Math.max(1, checks.length)) || 1;
+  const order = [...checks].sort((a, b) => {
+    const ca = cent.get(a.grid)!, cb = cent.get(b.grid)!;
+    return sdName(a).localeCompare(sdName(b)) || Math.floor(-ca[1] / rowH) - Math.floor(-cb[1] / rowH) || ca[0] - cb[0];
+  });
+  const nameOf = new Map<number, string>();
+  for (const c of order) {
+    const prevName = names[c.grid];
+    if (prevName) { nameOf.set(c.grid, prevName); continue; }
+    const sd = sdName(c);
+    let n = counters.get(sd) ?? 0, id: string;
+    do { n++; id = `${sd}-${String(n).padStart(3, '0')}`; } while (used.has(id));
+    counters.set(sd, n); used.add(id); nameOf.set(c.grid, id);
+  }
+  const assignment: Record<string, string> = {};
+  for (let u = 0; u < g.n; u++) assignment[g.ids[u]] = nameOf.get(gridOf[u])!;
+  const grids: GridSummary[] = order.map((c) => {
+    const comm = new Map<number, number>();
+    for (const u of c.units) comm.set(g.community[u], (comm.get(g.community[u]) ?? 0) + g.households[u] + 1e-6);
+    let bc = -1, bw = -1; for (const [k, w] of comm) if (w > bw) { bw = w; bc = k; }
+    const [x, y] = cent.get(c.grid)!;
+    const ll = proj.inverse(x, y);
+    return {
+      id: nameOf.get(c.grid)!, households: c.households, units: c.units.map((u) => g.ids[u]),
+      subdistrict: g.subdistrict[c.units[0]] >= 0 ? g.subdistricts[g.subdistrict[c.units[0]]] : null,
+      community: bc >= 0 ? g.communities[bc] : null,
+      area_m2: Math.round(c.area), polsby_popper: Number(c.polsbyPopper.toFixed(4)), contiguous: c.contiguous,
+      in_band: c.households >= o.min && c.households <= o.max,
+      centroid: [Number(ll[0].toFixed(6)), Number(ll[1].toFixed(6))],
+    };
+  });
+  for (const gr of grids) if (!gr.in_band && !warnings.some((w) => w.units?.some((u) => gr.units.includes(u)))) {
+    warnings.push({ code: 'grid_out_of_band', message: `grid ${gr.id} has ${gr.households} households, outside ${o.min}-${o.max}; no contiguous in-band arrangement was found around it. Fix: adjust its units by hand or change --min/--max. Units: ${gr.units.slice(0, 12).join(', ')}${gr.units.length > 12 ? ' …' : ''}`, units: gr.units, grids: [gr.id] });
+  }
+  const pps = checks.map((c) => c.polsbyPopper);
+  const stats: PartitionResult['stats'] = {
+    grids: checks.length,
+    in_band: grids.filter((x) => x.in_band).length,
+    contiguous: checks.filter((c) => c.contiguous).length,
+    polsby_popper_mean: Number((pps.reduce((s, x) => s + x, 0) / Math.max(1, pps.length)).toFixed(4)),
+    polsby_popper_min: Number((pps.length ? Math.min(...pps) : 0).toFixed(4)),
+    barrier_straddles: checks.filter((c) => c.straddlesBarrier).length,
+    ms: Date.now() - t0,
+  };
+  if (previous) {
+    let um = 0, hm = 0;
+    for (let u = 0; u < g.n; u++) {
+      const p = previous[g.ids[u]];
+      if (p !== undefined && String(p) !== assignment[g.ids[u]]) { um++; hm += g.households[u]; }
+    }
+    stats.units_moved = um; stats.households_moved = hm;
+  }
+  return { assignment, grids, warnings, stats };
+}

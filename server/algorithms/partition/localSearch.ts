@@ -1,0 +1,58 @@
+/**
+ * Local search: boundary moves of coarse nodes between adjacent grids of the same group that lower
+ * the penalty objective while keeping every grid contiguous and inside the household band. Pure.
+ */
+import { gridPenalty, DEFAULT_WEIGHTS, type ObjectiveWeights } from './objective';
+import type { GridState } from './state';
+
+export interface LocalSearchParams {
+  min: number;
+  max: number;
+  target: number;
+  rng: () => number;
+  passes: number;
+  weights?: ObjectiveWeights;
+  /** only move nodes whose grid is in this set (all when omitted) */
+  onlyGrids?: Set<number>;
+}
+
+export function localSearch(st: GridState, p: LocalSearchParams): number {
+  const cg = st.cg, w = p.weights ?? DEFAULT_WEIGHTS;
+  const order: number[] = [];
+  for (let u = 0; u < cg.n; u++) if (st.assign[u] >= 0) order.push(u);
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(p.rng() * (i + 1));
+    const t = order[i]; order[i] = order[j]; order[j] = t;
+  }
+  const pen = (g: number) => gridPenalty(st.hh[g], st.area[g], st.perim[g], st.hard[g], p.target, w);
+  let moves = 0;
+  for (let pass = 0; pass < p.passes; pass++) {
+    let passMoves = 0;
+    for (const u of order) {
+      const g = st.assign[u];
+      if (p.onlyGrids && !p.onlyGrids.has(g)) continue;
+      const hs = st.neighbourGrids(u);
+      if (!hs.length) continue;
+      const hu = cg.hh[u];
+      if (st.hh[g] - hu < p.min && st.hh[g] >= p.min) continue;
+      const [Lg, Hg] = st.linkTo(u, g);
+      const gNew = gridPenalty(st.hh[g] - hu, st.area[g] - cg.area[u], st.perim[g] - cg.perim[u] + 2 * Lg, st.hard[g] - Hg, p.target, w);
+      const gOld = pen(g);
+      let best = -1e-6, bestH = -1;
+      for (const h of hs) {
+        if (p.onlyGrids && !p.onlyGrids.has(h)) continue;
+        if (st.hh[h] + hu > p.max && st.hh[h] <= p.max) continue;
+        const [Lh, Hh] = st.linkTo(u, h);
+        const hNew = gridPenalty(st.hh[h] + hu, st.area[h] + cg.area[u], st.perim[h] + cg.perim[u] - 2 * Lh, st.hard[h] + Hh, p.target, w);
+        const d = gNew + hNew - gOld - pen(h);
+        if (d < best) { best = d; bestH = h; }
+      }
+      if (bestH < 0 || !st.canLeave(u)) continue;
+      st.move(u, bestH);
+      passMoves++;
+    }
+    moves += passMoves;
+    if (!passMoves) break;
+  }
+  return moves;
+}
