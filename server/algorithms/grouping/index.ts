@@ -3,3 +3,4 @@ export * from './sizes';
 export * from './order';
 export * from './group';
 export * from './network-oracle';
+export * from './on-network';

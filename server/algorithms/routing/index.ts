@@ -7,3 +7,4 @@ export * from './snap';
 export * from './dijkstra';
 export * from './path';
 export * from './isochrone';
+export * from './validate';
