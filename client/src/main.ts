@@ -7,7 +7,7 @@ import maplibregl from './map/maplibre-setup';
 import type { Map as MlMap } from 'maplibre-gl';
 import { api, type Meta } from './api';
 import { t, getLang, onLangChange } from './i18n';
-import { buildBaseStyle, nameExpr } from './style/basemap';
+import { buildBaseStyle } from './style/basemap';
 import { registry, type LayerRegistry } from './layers/registry';
 import { registerBaseLayers } from './layers';
 import { createOverlay } from './map/overlay';
@@ -37,10 +37,10 @@ declare global {
 
 const FALLBACK_META: Meta = { bbox: [117.0353, 30.4659, 117.2526, 30.7066], center: [117.06, 30.53] };
 
-function attributionHtml(meta: Meta): string {
-  const extra = Array.isArray(meta.attribution) ? meta.attribution : meta.attribution ? [meta.attribution] : [];
+/** Attribution from the dictionary (the server's /api/meta text says the same in fixed wording). */
+function attributionHtml(): string {
   const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
-  return [t('attribution.synthetic'), ...(extra.length ? extra : [t('attribution.outline')])].map(esc).join(' · ');
+  return [t('attribution.synthetic'), t('attribution.outline')].map(esc).join(' · ');
 }
 
 async function boot(): Promise<void> {
@@ -65,7 +65,7 @@ async function boot(): Promise<void> {
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
-  let attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml(meta) });
+  let attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml() });
   map.addControl(attribution, 'bottom-right');
 
   const overlay = createOverlay(map);
@@ -88,10 +88,9 @@ async function boot(): Promise<void> {
 
   onLangChange((lang) => {
     registry.setLang(lang);
-    if (map.getLayer('water-label')) map.setLayoutProperty('water-label', 'text-field', nameExpr(lang));
     // Rebuild the attribution text in the new language.
     map.removeControl(attribution);
-    attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml(meta) });
+    attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml() });
     map.addControl(attribution, 'bottom-right');
   });
   await ready;

@@ -15,6 +15,7 @@ export const communitiesLayer: LayerModule = {
   group: 'admin',
   defaultVisible: true,
   legend: [{ labelKey: 'legend.community', swatch: { type: 'line', color: theme.communityLine, width: 1.5, dash: true } }],
+  inspectPriority: -10,
   inspectable: ['communities-fill'],
   async add(ctx) {
     const fc = await ctx.busy.track(ctx.api.communities(), 'busy.loading');

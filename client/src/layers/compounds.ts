@@ -12,6 +12,7 @@ export const compoundsLayer: LayerModule = {
   group: 'base',
   defaultVisible: true,
   legend: [{ labelKey: 'legend.compound', swatch: { type: 'fill', color: theme.compound, outline: theme.compoundLine } }],
+  inspectPriority: -1,
   inspectable: ['compounds-fill'],
   add(ctx) {
     const { map } = ctx;

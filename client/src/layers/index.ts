@@ -1,4 +1,4 @@
-/** Registers the base layer modules, in draw/listing order. New capabilities add theirs the same way. */
+/** Registers the base layer modules, bottom to top (the switcher lists them top first). New capabilities add theirs the same way. */
 import { registerLayer } from './registry';
 import { compoundsLayer } from './compounds';
 import { buildingsLayer } from './buildings';
@@ -7,7 +7,8 @@ import { communitiesLayer } from './communities';
 import { subdistrictsLayer } from './subdistricts';
 import { shopsLayer } from './shops';
 import { incidentsLayer } from './incidents';
+import { waterLayer } from './water';
 
 export function registerBaseLayers(): void {
-  for (const m of [subdistrictsLayer, communitiesLayer, streetsLayer, buildingsLayer, compoundsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
+  for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
 }

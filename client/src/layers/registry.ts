@@ -69,6 +69,7 @@ export class LayerRegistry {
   inspectableLayerIds(): { moduleId: string; layerIds: string[] }[] {
     return [...this.modules]
       .reverse()
+      .sort((a, b) => (b.inspectPriority ?? 0) - (a.inspectPriority ?? 0))
       .filter((m) => m.inspectable && this.isVisible(m.id) && this.added.has(m.id))
       .map((m) => ({ moduleId: m.id, layerIds: m.inspectable!.filter((id) => this.ctx?.map.getLayer(id)) }));
   }

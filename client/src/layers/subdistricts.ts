@@ -16,6 +16,7 @@ export const subdistrictsLayer: LayerModule = {
   group: 'admin',
   defaultVisible: true,
   legend: [{ labelKey: 'legend.subdistrict', swatch: { type: 'line', color: theme.subdistrictLine, width: 3, casing: '#ffffff' } }],
+  inspectPriority: -20,
   inspectable: ['subdistricts-fill'],
   async add(ctx) {
     const fc = await ctx.busy.track(ctx.api.subdistricts(), 'busy.loading');

@@ -42,6 +42,8 @@ export interface LayerModule {
   legend: LegendItem[];
   /** MapLibre layer ids whose features the inspector may show (style modules). */
   inspectable?: string[];
+  /** Inspector priority among modules (higher wins; default 0; area layers like boundaries use < 0). */
+  inspectPriority?: number;
   /** Adds the module's style layers / loads its data. Called once, after the base style loaded. */
   add(ctx: LayerContext, visible: boolean): void | Promise<void>;
   remove(ctx: LayerContext): void;

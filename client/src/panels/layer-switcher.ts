@@ -14,7 +14,7 @@ export function mountLayerSwitcher(host: HTMLElement, registry: LayerRegistry): 
   const render = () => {
     host.replaceChildren(h('h2', { class: 'panel-title' }, t('panel.layers')));
     for (const g of GROUPS) {
-      const mods = registry.list().filter((m) => m.group === g.id);
+      const mods = [...registry.list()].reverse().filter((m) => m.group === g.id);
       if (mods.length === 0) continue;
       const list = h('div', { class: 'layer-group' }, h('div', { class: 'layer-group-title' }, t(g.key)));
       for (const m of mods) {

@@ -8,7 +8,6 @@ import { swatchSvg } from './swatch';
 
 const BASE: LegendItem[] = [
   { labelKey: 'legend.land', swatch: { type: 'fill', color: theme.land, outline: '#d8d4cb' } },
-  { labelKey: 'legend.water', swatch: { type: 'fill', color: theme.water, outline: theme.waterLine } },
 ];
 
 export function mountLegend(host: HTMLElement, registry: LayerRegistry): void {
