@@ -5,9 +5,9 @@
  * Prints the report as JSON on stdout, progress on stderr. A bad file: exit 2 and one `error:` line.
  */
 import { parseArgs } from 'node:util';
-import { openDb } from '../server/db';
+import { openDb, type Db } from '../server/db';
 import { ImportError } from '../server/import/errors';
-import { importFile } from '../server/import/importFile';
+import { commitImport, prepareImport, readImportFile, type ImportOptions } from '../server/import/importFile';
 import { DATUMS, LAYERS, type Datum, type Layer } from '../server/import/types';
 
 function usage(problem: string): never {
@@ -44,17 +44,21 @@ async function main(): Promise<void> {
   const maxMb = values['max-mb'] !== undefined ? Number(values['max-mb']) : undefined;
   if (maxMb !== undefined && !(maxMb > 0)) usage('--max-mb must be a positive number');
 
-  const db = await openDb();
+  const opts: ImportOptions = {
+    datum: datum as Datum,
+    layer: layer as Layer | undefined,
+    subdistrict: values.subdistrict as string | undefined,
+    dryRun: Boolean(values['dry-run']),
+    anywhere: Boolean(values.anywhere),
+    maxBytes: maxMb !== undefined ? maxMb * 1024 * 1024 : undefined,
+    onProgress: (m) => process.stderr.write(`${m}\n`),
+  };
+  let db: Db | undefined;
   try {
-    const report = await importFile(db, file, {
-      datum: datum as Datum,
-      layer: layer as Layer | undefined,
-      subdistrict: values.subdistrict as string | undefined,
-      dryRun: Boolean(values['dry-run']),
-      anywhere: Boolean(values.anywhere),
-      maxBytes: maxMb !== undefined ? maxMb * 1024 * 1024 : undefined,
-      onProgress: (m) => process.stderr.write(`${m}\n`),
-    });
+    // A bad file is refused before the database is opened.
+    const prepared = prepareImport(await readImportFile(file, opts.maxBytes), file, opts);
+    db = await openDb();
+    const report = await commitImport(db, prepared, opts);
     for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   } catch (err) {
@@ -63,7 +67,7 @@ async function main(): Promise<void> {
       process.exitCode = 2;
     } else throw err;
   } finally {
-    await db.close();
+    await db?.close();
   }
 }
 

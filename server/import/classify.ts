@@ -212,3 +212,9 @@ export function incidentType(raw: unknown): IncidentType {
 export function nameOf(props: Record<string, unknown>): string | null {
   return str(props.name) ?? str(props['name:zh']) ?? str(props['name:en']) ?? str(props.名称) ?? null;
 }
+
+/** Tilezen label points (label_placement), address and entrance points: not features of their own. */
+export function isAuxiliaryPoint(geometryType: string, props: Record<string, unknown>): boolean {
+  if (geometryType !== 'Point' && geometryType !== 'MultiPoint') return false;
+  return props.label_placement === true || props.kind === 'address' || props.kind === 'entrance';
+}

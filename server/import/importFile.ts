@@ -6,6 +6,7 @@ import { geometryToWgs84 } from './datum';
 import { decodeText, type TextEncoding } from './decode';
 import { ImportError, ParseFailure } from './errors';
 import { parseGeoJson } from './geojson';
+import { isAuxiliaryPoint } from './classify';
 import { inferLayer } from './infer';
 import { parseOsm } from './osm';
 import { boundaryRows, buildingRows, incidentRows, shopRows, streetPieces, type RowsResult } from './rows';
@@ -99,8 +100,8 @@ function typeList(layer: Layer): string {
   return LAYER_GEOMETRY[layer].join(' or ');
 }
 
-/** Imports one file from disk. Throws ImportError for a bad file (nothing written). */
-export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
+/** Reads an import file, refusing missing, empty and oversized files. */
+export async function readImportFile(file: string, maxBytes = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
   const name = basename(file);
   let size: number;
   try {
@@ -108,20 +109,49 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
   } catch (err) {
     throw new ImportError(name, `cannot read the file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
-  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (size > max) {
-    throw new ImportError(name, `file is ${(size / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit`);
+  if (size > maxBytes) {
+    throw new ImportError(name, `file is ${(size / 1048576).toFixed(1)} MB, over the ${(maxBytes / 1048576).toFixed(0)} MB limit`);
   }
   if (size === 0) throw new ImportError(name, 'empty file');
-  const bytes = await readFile(file);
-  return importBytes(db, bytes, name, opts);
+  return readFile(file);
+}
+
+/** Imports one file from disk. Throws ImportError for a bad file (nothing written). */
+export async function importFile(db: Db, file: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  const bytes = await readImportFile(file, opts.maxBytes);
+  return importBytes(db, bytes, file, opts);
+}
+
+/** Imports file contents (the HTTP upload route calls this with the uploaded bytes and file name). */
+export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<ImportReport> {
+  return commitImport(db, prepareImport(bytes, fileName, opts), opts);
+}
+
+/** An import parsed, checked, converted, classified and healed: ready for commitImport. */
+export interface PreparedImport {
+  t0: number;
+  file: string;
+  name: string;
+  format: FileFormat;
+  encoding: TextEncoding;
+  datum: Datum;
+  featureCount: number;
+  read: Partial<Record<Layer, number>>;
+  repairedJs: Partial<Record<Layer, number>>;
+  skippedBy: Partial<Record<Layer, number>>;
+  refLayer: Map<string, Layer>;
+  rejections: Problem[];
+  skippedReasons: Record<string, number>;
+  warnings: string[];
+  heal?: HealStats;
+  plan: WritePlan;
 }
 
 /**
- * Imports file contents (the HTTP upload route calls this with the uploaded bytes and file name).
- * Parse → coordinate sanity → datum → location check → classify → heal → one transaction.
+ * Everything but the database: parse → coordinate sanity → datum → location check → classify →
+ * heal. Throws ImportError for a bad file. No I/O.
  */
-export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<ImportReport> {
+export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): PreparedImport {
   const t0 = performance.now();
   const name = basename(fileName);
   const datum = opts.datum ?? 'wgs84';
@@ -161,6 +191,7 @@ export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, o
   let wrongType: { ref: string; problem: string } | null = null;
   const repairedJs: Partial<Record<Layer, number>> = {};
   const refLayer = new Map<string, Layer>();
+  const skippedAux: Partial<Record<Layer, number>> = {};
   for (const f of parsed.features) {
     const layer = f.layer ?? fileLayer;
     if (!layer) return fail('cannot tell which layer this file is for: pass --layer streets|buildings|shops|incidents|boundaries');
@@ -170,6 +201,11 @@ export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, o
     }
     read[layer] = (read[layer] ?? 0) + 1;
     refLayer.set(f.ref, layer);
+    if (layer !== 'shops' && layer !== 'incidents' && isAuxiliaryPoint(f.geometry.type, f.properties)) {
+      skippedReasons['label/address/entrance point'] = (skippedReasons['label/address/entrance point'] ?? 0) + 1;
+      skippedAux[layer] = (skippedAux[layer] ?? 0) + 1;
+      continue;
+    }
     if (!LAYER_GEOMETRY[layer].includes(f.geometry.type)) {
       const problem = `wrong geometry type ${f.geometry.type} for layer ${layer} (expects ${typeList(layer)})`;
       wrongType ??= { ref: f.ref, problem };
@@ -219,7 +255,7 @@ export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, o
       skippedReasons[k] = (skippedReasons[k] ?? 0) + v;
       n += v;
     }
-    skippedBy[layer] = n;
+    skippedBy[layer] = n + (skippedAux[layer] ?? 0);
     return r.rows;
   };
   let heal: HealStats | undefined;
@@ -237,7 +273,19 @@ export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, o
     else plan.boundaries = note(layer, boundaryRows(list, opts.subdistrict));
   }
 
-  // One transaction for everything.
+  return {
+    t0, file: fileName, name, format, encoding, datum, featureCount: parsed.features.length + parsed.problems.length,
+    read, repairedJs, skippedBy, refLayer, rejections, skippedReasons, warnings, heal, plan,
+  };
+}
+
+/** Writes a prepared import in ONE transaction (rolled back on any error, or at the end of a dry run). */
+export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOptions = {}): Promise<ImportReport> {
+  const { t0, name, format, encoding, datum, read, repairedJs, skippedBy, refLayer, rejections, skippedReasons, warnings, heal, plan } = prep;
+  const progress = opts.onProgress ?? (() => undefined);
+  const fail = (problem: string, feature?: string): never => {
+    throw new ImportError(name, problem, feature);
+  };
   progress(`import: writing${opts.dryRun ? ' (dry run)' : ''}`);
   let counts: Awaited<ReturnType<typeof writeImport>> = {};
   try {
@@ -275,13 +323,13 @@ export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, o
   }
   const sum = (k: keyof LayerReport) => Object.values(layers).reduce((n, l) => n + ((l?.[k] as number | undefined) ?? 0), 0);
   return {
-    file: fileName,
+    file: prep.file,
     source: name,
     format,
     encoding,
     datum,
     dryRun: Boolean(opts.dryRun),
-    read: parsed.features.length + parsed.problems.length,
+    read: prep.featureCount,
     imported: sum('imported'),
     repaired: sum('repaired'),
     rejected: rejections.length,
