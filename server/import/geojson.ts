@@ -20,14 +20,27 @@ function lineColumn(text: string, pos: number): string {
   return `line ${line} column ${column}`;
 }
 
+/** Character offset of a JSON.parse error (V8 says "at position N", or quotes the text around it). */
+export function jsonErrorPosition(text: string, message: string): number | null {
+  const at = /at position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (/Unexpected end of JSON input/.test(message)) return text.length;
+  const m = /^Unexpected token '([\s\S]+?)', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(message);
+  if (!m) return null;
+  const idx = text.indexOf(m[3]);
+  if (idx < 0) return null;
+  return m[2] ? idx + 10 : idx + Math.max(0, m[3].indexOf(m[1]));
+}
+
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
     const msg = (err as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    const where = m ? ` at ${lineColumn(text, Number(m[1]))}` : '';
-    throw new ParseFailure(`malformed JSON${where}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`);
+    const pos = jsonErrorPosition(text, msg);
+    const where = pos === null ? '' : ` at ${lineColumn(text, pos)}`;
+    const what = msg.replace(/ in JSON at position \d+.*$/s, '').replace(/, (\.\.\.)?"[\s\S]*"(\.\.\.)? is not valid JSON$/, '');
+    throw new ParseFailure(`malformed JSON${where}: ${what}`);
   }
 }
 
