@@ -1,0 +1,161 @@
+/**
+ * Hot spot benchmark: `npm run --silent bench:hotspots` prints one JSON object on stdout and writes
+ * it to bench/results/hotspots-<timestamp>.json. Progress on stderr.
+ *
+ * Node part (now): a 100 x 100 hexagon tessellation (10,000 zones, ~300 m cells around Anqing, in
+ * WGS84 degrees) with 100,000 synthetic incidents (uniform background + a few clusters):
+ *   counting_ms   point-in-polygon counting with the Flatbush index
+ *   contiguity_ms queen contiguity (snap tolerance), cached per plan in real use
+ *   gistar_ms     Gi* + two-sided p + BH q + classes
+ *   gistar_10k_ms the whole analyzeHotSpots call (counting + contiguity + Gi*), target < 1000
+ *   emerging_10k_52w_ms  emerging hot spots on 10k zones x 52 weeks (contiguity given)
+ * Each figure is the median of `runs` repetitions after one warm-up.
+ * Browser part (later): filter_redraw_ms_p95 needs the client's heat-map layer (client/src/layers/
+ * heatmap.ts); measureFilterRedraw() is the place to drive headless Chromium and is null until then.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import type { Polygon } from 'geojson';
+import {
+  analyzeHotSpots, countPointsInZones, edgeCount, emergingHotSpots, hotSpotsFromValues, queenContiguity,
+} from '../server/algorithms/hotspots';
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Pointy-top hexagons, odd rows shifted; circumradius r degrees (x scaled by cos(lat)). */
+function hexTessellation(cols: number, rows: number, x0: number, y0: number, r: number): Polygon[] {
+  const kx = 1 / Math.cos((y0 * Math.PI) / 180);
+  const w = Math.sqrt(3) * r;
+  const out: Polygon[] = [];
+  for (let row = 0; row < rows; row++) {
+    for (let col = 0; col < cols; col++) {
+      const cx = x0 + (col * w + (row % 2 ? w / 2 : 0)) * kx;
+      const cy = y0 + row * 1.5 * r;
+      const ring: number[][] = [];
+      for (let k = 0; k < 6; k++) {
+        const a = (Math.PI / 180) * (60 * k - 30);
+        ring.push([cx + r * Math.cos(a) * kx, cy + r * Math.sin(a)]);
+      }
+      ring.push(ring[0]!);
+      out.push({ type: 'Polygon', coordinates: [ring] });
+    }
+  }
+  return out;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+function time<T>(f: () => T): [T, number] {
+  const t = performance.now();
+  const v = f();
+  return [v, performance.now() - t];
+}
+
+/** Placeholder for the browser part (time filter + redraw on 100k incidents in headless Chromium). */
+async function measureFilterRedraw(): Promise<{ p95: number | null; notes: string }> {
+  return {
+    p95: null,
+    notes: 'filter_redraw_ms_p95 pending: needs the client heat-map layer (client/src/layers/heatmap.ts); to be measured in headless Chromium once it exists',
+  };
+}
+
+async function main(): Promise<void> {
+  const runs = Number(process.env.BENCH_RUNS ?? 5);
+  const log = (m: string) => process.stderr.write(`bench:hotspots: ${m}\n`);
+  const r = 0.0016; // ~ 180 m circumradius
+  const zones = hexTessellation(100, 100, 116.95, 30.4, r).map((geometry, i) => ({ id: `h${i}`, geometry }));
+  const geoms = zones.map((z) => z.geometry);
+  const [minX, minY] = [116.95, 30.4];
+  const maxX = minX + 100 * Math.sqrt(3) * r / Math.cos((30.4 * Math.PI) / 180), maxY = minY + 99 * 1.5 * r;
+  const rand = mulberry32(42);
+  const points: number[][] = [];
+  const centres = Array.from({ length: 8 }, () => [minX + rand() * (maxX - minX), minY + rand() * (maxY - minY)] as const);
+  for (let i = 0; i < 100_000; i++) {
+    if (i % 5 === 0) {
+      const c = centres[i % centres.length]!;
+      const g = Math.sqrt(-2 * Math.log(1 - rand())), a = 2 * Math.PI * rand();
+      points.push([c[0] + 0.01 * g * Math.cos(a), c[1] + 0.01 * g * Math.sin(a)]);
+    } else points.push([minX + rand() * (maxX - minX), minY + rand() * (maxY - minY)]);
+  }
+  log(`${zones.length} zones, ${points.length} points; ${runs} runs after a warm-up`);
+
+  const nb = queenContiguity(geoms);
+  const counted = countPointsInZones(geoms, points);
+  hotSpotsFromValues(zones.map((z) => z.id), counted.counts, nb);
+  analyzeHotSpots(zones, points);
+
+  const tCount: number[] = [], tContig: number[] = [], tGi: number[] = [], tAll: number[] = [];
+  let hot = 0, cold = 0;
+  for (let k = 0; k < runs; k++) {
+    tCount.push(time(() => countPointsInZones(geoms, points))[1]);
+    tContig.push(time(() => queenContiguity(geoms))[1]);
+    tGi.push(time(() => hotSpotsFromValues(zones.map((z) => z.id), counted.counts, nb))[1]);
+    const [res, ms] = time(() => analyzeHotSpots(zones, points));
+    tAll.push(ms);
+    hot = res.zones.filter((z) => z.class.startsWith('hot')).length;
+    cold = res.zones.filter((z) => z.class.startsWith('cold')).length;
+  }
+  log(`gistar_10k_ms ${median(tAll).toFixed(1)} (counting ${median(tCount).toFixed(1)}, contiguity ${median(tContig).toFixed(1)}, Gi* ${median(tGi).toFixed(1)})`);
+
+  const weeks = 52;
+  const weekly = Array.from({ length: zones.length }, () => new Float64Array(weeks));
+  points.forEach((_, i) => {
+    const z = counted.zoneOfPoint[i]!;
+    if (z >= 0) weekly[z]![Math.floor(rand() * weeks)]! += 1;
+  });
+  emergingHotSpots(nb, weekly);
+  const tEm: number[] = [];
+  let patterns: Record<string, number> = {};
+  for (let k = 0; k < Math.max(1, Math.min(runs, 3)); k++) {
+    const [res, ms] = time(() => emergingHotSpots(nb, weekly));
+    tEm.push(ms);
+    patterns = {};
+    for (const r0 of res) patterns[r0.pattern] = (patterns[r0.pattern] ?? 0) + 1;
+  }
+  log(`emerging_10k_52w_ms ${median(tEm).toFixed(1)}`);
+
+  const browser = await measureFilterRedraw();
+  const round = (v: number) => Math.round(v * 10) / 10;
+  const result = {
+    bench: 'hotspots',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    loadavg_1m_at_end: Math.round(loadavg()[0]! * 100) / 100,
+    runs,
+    zones: zones.length,
+    points: points.length,
+    neighbour_pairs: edgeCount(nb),
+    gistar_10k_ms: round(median(tAll)),
+    counting_ms: round(median(tCount)),
+    contiguity_ms: round(median(tContig)),
+    gistar_ms: round(median(tGi)),
+    emerging_10k_52w_ms: round(median(tEm)),
+    hot_zones: hot,
+    cold_zones: cold,
+    emerging_patterns: patterns,
+    filter_redraw_ms_p95: browser.p95,
+    targets: { gistar_10k_ms: 1000, filter_redraw_ms_p95: 200 },
+    notes: `gistar_10k_ms = the whole analyzeHotSpots call (counting + queen contiguity + Gi*/BH/classes), median of ${runs}. ${browser.notes}`,
+  };
+  const json = JSON.stringify(result, null, 2);
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync(`bench/results/hotspots-${result.date.replace(/[:.]/g, '-')}.json`, json + '\n');
+  process.stdout.write(json + '\n');
+}
+
+main().catch((e) => {
+  process.stderr.write(`error: ${(e as Error).message}\n`);
+  process.exit(1);
+});
