@@ -1,0 +1,99 @@
+/**
+ * npm start: open the database (migrations run), generate and load the demo district if it is not
+ * loaded yet, build the client if dist/client is missing or older than its sources, then serve.
+ */
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../server/config';
+import type { Db } from '../server/db';
+import { openConfiguredDb, startServer } from '../server/index';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+process.chdir(ROOT);
+
+const log = (msg: string): void => {
+  process.stderr.write(`[start] ${msg}\n`);
+};
+
+interface DemoGenerator {
+  generateDemo(opts?: { seed?: number }): unknown;
+}
+interface DemoLoader {
+  loadDemo(db: Db, demo: unknown, onProgress?: (...args: unknown[]) => void): Promise<unknown>;
+  hasDemo(db: Db): Promise<boolean>;
+}
+
+/** Imports the first module that exists among the candidates (the demo modules are optional). */
+async function importOptional<T>(candidates: string[]): Promise<T | null> {
+  for (const spec of candidates) {
+    try {
+      return (await import(/* @vite-ignore */ spec)) as T;
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT') throw err;
+    }
+  }
+  return null;
+}
+
+function describeProgress(args: unknown[]): string {
+  return args.map((a) => (typeof a === 'string' || typeof a === 'number' ? String(a) : JSON.stringify(a))).join(' ');
+}
+
+async function ensureDemo(db: Db): Promise<void> {
+  const loader = await importOptional<DemoLoader>(['../server/demo/load.ts', '../server/demo/load']);
+  if (!loader) return log('server/demo/load.ts not found: starting without demo data');
+  if (await loader.hasDemo(db)) return log('demo district already loaded');
+  const gen = await importOptional<DemoGenerator>(['../geodata/generator/index.ts', '../geodata/generator']);
+  if (!gen) return log('geodata/generator not found: starting without demo data');
+  let t = Date.now();
+  log('generating the demo district …');
+  const demo = gen.generateDemo({});
+  log(`generated in ${((Date.now() - t) / 1000).toFixed(1)} s; loading …`);
+  t = Date.now();
+  await loader.loadDemo(db, demo, (...args: unknown[]) => log(`load: ${describeProgress(args)}`));
+  log(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** Newest modification time (ms) of any file under dir. */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+async function ensureClient(clientDir: string): Promise<void> {
+  const index = join(clientDir, 'index.html');
+  if (!existsSync(join(ROOT, 'client', 'index.html'))) return log('client/ has no index.html: serving the API only');
+  const sources = Math.max(newestMtime(join(ROOT, 'client')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return log('client build is up to date');
+  log('building the client (vite) …');
+  const t = Date.now();
+  try {
+    const { build } = await import('vite');
+    await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    log(`client built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  } catch (err) {
+    log(`client build failed, serving the API only: ${(err as Error).message}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  log(config.databaseUrl ? 'database: PostGIS server (DATABASE_URL)' : `database: embedded PGlite at ${config.dataDir}`);
+  const db = await openConfiguredDb(config);
+  await ensureDemo(db);
+  await ensureClient(config.clientDir);
+  await startServer(db, config);
+  console.log(`Wangge listening on http://localhost:${config.port}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
