@@ -28,14 +28,17 @@ export function networkDistanceOracle(net: Network, snaps: Snap[], opts: { k?: n
 
   const exhaustedRow = new Uint8Array(n);
   const found = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
+
+  /**
+   * Dijkstra from snap i collecting walking distances to other snaps; stops when `done` says so.
+   * Keeps the exact values (those not above the settled frontier) as i's row.
+   */
+  function searchRow(i: number, done: (frontier: number) => boolean): void {
     const s = snaps[i];
     found.clear();
     for (const j of onEdge.get(s.edge) ?? []) if (j !== i) found.set(j, Math.abs(snaps[j].offset - s.offset));
-    // k-th smallest candidate so far, recomputed lazily.
-    let kth = Infinity;
     let frontier = 0;
-    let sinceCheck = 0;
+    let stopped = false;
     tree.run(snapSources(net, s), Infinity, (u, du) => {
       frontier = du;
       for (let a = net.adjStart[u]; a < net.adjStart[u + 1]; a++) {
@@ -50,6 +53,22 @@ export function networkDistanceOracle(net: Network, snaps: Snap[], opts: { k?: n
           if (old === undefined || dj < old) found.set(j, dj);
         }
       }
+      stopped = done(du);
+      return stopped;
+    });
+    // Values not above the settled frontier are exact (a path via an unsettled node is longer);
+    // when the search ran out of nodes, everything reachable is known.
+    const exhausted = !stopped;
+    const row = new Map<number, number>();
+    for (const [j, dj] of found) if (exhausted || dj <= frontier) row.set(j, dj);
+    rows[i] = row;
+    if (exhausted) exhaustedRow[i] = 1;
+  }
+
+  for (let i = 0; i < n; i++) {
+    let sinceCheck = 0;
+    let kth = Infinity;
+    searchRow(i, (du) => {
       if (found.size >= k && ++sinceCheck >= 16) {
         sinceCheck = 0;
         kth = kthSmallest(found, k);
@@ -57,28 +76,18 @@ export function networkDistanceOracle(net: Network, snaps: Snap[], opts: { k?: n
       return du >= kth;
     });
     stats.rowSearches++;
-    // Values not above the settled frontier are exact (a path via an unsettled node is longer).
-    const exhausted = frontier < kth; // search ran out of nodes: everything reachable is known
-    const row = new Map<number, number>();
-    for (const [j, dj] of found) if (exhausted || dj <= frontier) row.set(j, dj);
-    rows[i] = row;
-    nbrs[i] = Int32Array.from([...row].sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, k).map((e) => e[0]));
-    if (exhausted) exhaustedRow[i] = 1;
+    nbrs[i] = Int32Array.from([...rows[i]].sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, k).map((e) => e[0]));
   }
 
-  const pairCache = new Map<number, number>();
-  const pairTree = new ShortestPathTree(net);
+  /** Pair not known yet: extend the row of i until j is settled (later pairs from i are then free). */
   function pairDistance(i: number, j: number): number {
-    const key = i < j ? i * n + j : j * n + i;
-    const c = pairCache.get(key);
-    if (c !== undefined) return c;
     stats.pairSearches++;
-    const a = snaps[i], b = snaps[j];
+    const b = snaps[j];
     const bu = net.edgeU[b.edge], bv = net.edgeV[b.edge];
-    pairTree.run(snapSources(net, a), Infinity, () => pairTree.isSettled(bu) && pairTree.isSettled(bv));
-    let d = Math.min(pairTree.dist[bu] + b.offset, pairTree.dist[bv] + net.edgeLen[b.edge] - b.offset);
-    if (a.edge === b.edge) d = Math.min(d, Math.abs(a.offset - b.offset));
-    pairCache.set(key, d);
+    searchRow(i, () => tree.isSettled(bu) && tree.isSettled(bv));
+    // Both ends of j's edge are settled, so j's value is exact even above the frontier.
+    const d = found.get(j) ?? Infinity;
+    rows[i].set(j, d);
     return d;
   }
 
@@ -92,7 +101,8 @@ export function networkDistanceOracle(net: Network, snaps: Snap[], opts: { k?: n
       const b = rows[j].get(i);
       if (b !== undefined) return b;
       if (exhaustedRow[i] || exhaustedRow[j]) return Infinity;
-      return pairDistance(i, j);
+      // extend the smaller row
+      return rows[i].size <= rows[j].size ? pairDistance(i, j) : pairDistance(j, i);
     },
     neighbors: (i) => nbrs[i],
   };
