@@ -1,5 +1,8 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Db } from './db';
+import auditPlugin from './plugins/audit';
+import authPlugin, { type AuthOptions } from './plugins/auth';
+import securityPlugin from './plugins/security';
 import docsPlugin from './plugins/docs';
 import errorsPlugin from './plugins/errors';
 import healthPlugin from './plugins/health';
@@ -20,6 +23,8 @@ export interface BuildAppOptions {
   logger?: FastifyServerOptions['logger'];
   /** Directory of the built client (vite build output); not served when absent. */
   clientDir?: string;
+  /** Access control (server/plugins/auth.ts); enforce defaults to WANGGE_AUTH=on or NODE_ENV=production. */
+  auth?: AuthOptions;
 }
 
 /**
@@ -33,6 +38,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.decorate('db', opts.db);
+  // security first: their onRoute/onRequest hooks must see every route registered below
+  await app.register(securityPlugin);
+  await app.register(authPlugin, opts.auth ?? {});
+  await app.register(auditPlugin);
   await app.register(docsPlugin);
   await app.register(errorsPlugin);
   await app.register(healthPlugin, { prefix: '/api' });
