@@ -38,6 +38,7 @@ async function importOptional<T>(candidates: string[]): Promise<T | null> {
 }
 
 function describeProgress(args: unknown[]): string {
+  if (typeof args[0] === 'number' && args[0] >= 0 && args[0] <= 1) return `${Math.round(args[0] * 100)}% ${args.slice(1).join(' ')}`.trim();
   return args.map((a) => (typeof a === 'string' || typeof a === 'number' ? String(a) : JSON.stringify(a))).join(' ');
 }
 

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfig, type Config } from './config';
 import { openDb, type Db } from './db';
+import { tileSourceFor } from './tiles';
 
 /** Opens the configured database (running migrations). */
 export function openConfiguredDb(config: Config): Promise<Db> {
@@ -35,6 +36,12 @@ export async function startServer(db: Db, config: Config = loadConfig()): Promis
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
   await app.listen({ port: config.port, host: config.host });
+  // Warm the tile source (builds the geojson-vt indexes on the embedded backend) without delaying start-up.
+  const t0 = Date.now();
+  tileSourceFor(db)
+    .tile(0, 0, 0)
+    .then(() => app.log.info({ ms: Date.now() - t0 }, 'tile source ready'))
+    .catch((err: unknown) => app.log.warn({ err }, 'tile warm-up failed'));
   return app;
 }
 
