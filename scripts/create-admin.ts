@@ -1,0 +1,69 @@
+/**
+ * npm run create-admin -- --user NAME --password PASS [--display-name TEXT]
+ *   Creates an admin (or, with --reset, sets the password of an existing user and activates it).
+ * npm run create-admin -- --demo-users
+ *   Creates the demo users of docs/security.md (development only; refused when NODE_ENV=production).
+ * Uses DATABASE_URL (PostGIS server) or WANGGE_DATA_DIR (embedded, default .data/pglite); stop the
+ * server first when it uses the embedded database.
+ */
+import { parseArgs } from 'node:util';
+import { seedDemoUsers } from '../server/auth/demo';
+import { passwordProblem } from '../server/auth/password';
+import { createUser, findForLogin, setPassword, updateUser } from '../server/auth/users';
+import { audit } from '../server/audit/log';
+import { openDb } from '../server/db';
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      user: { type: 'string' },
+      password: { type: 'string' },
+      'display-name': { type: 'string' },
+      reset: { type: 'boolean', default: false },
+      'demo-users': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help || (!values['demo-users'] && (!values.user || !values.password))) {
+    process.stderr.write('usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset]\n       npm run create-admin -- --demo-users\n');
+    return values.help ? 0 : 2;
+  }
+  const db = await openDb();
+  try {
+    if (values['demo-users']) {
+      const created = await seedDemoUsers(db);
+      process.stdout.write(`${JSON.stringify({ created })}\n`);
+      return 0;
+    }
+    const user = values.user!;
+    const password = values.password!;
+    if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(user)) throw new Error('user name: 2-64 characters of A-Z a-z 0-9 _ . @ -');
+    const problem = passwordProblem(password, user);
+    if (problem) throw new Error(problem);
+    const existing = await findForLogin(db, user);
+    if (existing && !values.reset) throw new Error(`user ${user} exists (use --reset to set its password)`);
+    await db.transaction(async (tx) => {
+      if (existing) {
+        await setPassword(tx, existing.user.id, password);
+        await updateUser(tx, existing.user.id, { active: true });
+        await tx.query('DELETE FROM sessions WHERE user_id = $1', [existing.user.id]);
+        await audit(tx, { actor: 'cli:create-admin', action: 'user.password', entity: 'user', entityId: existing.user.id });
+      } else {
+        const u = await createUser(tx, { username: user, password, role: 'admin', subdistricts: ['340802'], displayName: values['display-name'] ?? null });
+        await audit(tx, { actor: 'cli:create-admin', action: 'user.create', entity: 'user', entityId: u.id, after: u });
+      }
+    });
+    process.stdout.write(`${JSON.stringify({ user, role: existing?.user.role ?? 'admin', reset: Boolean(existing) })}\n`);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`create-admin: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);
