@@ -10,7 +10,7 @@ import { FIXTURES, GEODATA, HAS_GEODATA } from '../unit/import/paths';
 const dir = mkdtempSync(join(tmpdir(), 'import-cli-'));
 const tsx = join(process.cwd(), 'node_modules/.bin/tsx');
 const script = join(process.cwd(), 'scripts/import.ts');
-const env = { ...process.env, WANGGE_DATA_DIR: join(dir, 'pglite') };
+const env: NodeJS.ProcessEnv = { ...process.env, WANGGE_DATA_DIR: join(dir, 'pglite') };
 delete env.DATABASE_URL;
 const run = (args: string[]) => spawnSync(tsx, [script, ...args], { encoding: 'utf8', timeout: 180_000, env });
 const write = (name: string, data: string) => {
