@@ -1,7 +1,15 @@
 import type { MessageKey } from './zh-CN';
+import { casesEn } from './parts/cases';
+import { groupsEn } from './parts/groups';
+import { hotspotsEn } from './parts/hotspots';
+import { plansEn } from './parts/plans';
 
 /** English dictionary; must cover every key of zh-CN (checked by the type). */
 export const en: Record<MessageKey, string> = {
+  ...plansEn,
+  ...groupsEn,
+  ...hotspotsEn,
+  ...casesEn,
   'app.title': 'Yingjiang Grid Governance',
   'app.subtitle': 'Spatial analysis',
   'lang.switch': '中文',

@@ -1,5 +1,10 @@
+import { casesZh } from './parts/cases';
+import { groupsZh } from './parts/groups';
+import { hotspotsZh } from './parts/hotspots';
+import { plansZh } from './parts/plans';
+
 /** zh-CN dictionary: the reference set of keys. Every user-visible string of the client lives here. */
-export const zhCN = {
+const baseZh = {
   'app.title': '迎江区网格化治理',
   'app.subtitle': '空间分析平台',
   'lang.switch': 'English',
@@ -102,5 +107,8 @@ export const zhCN = {
   'value.use.public': '公共设施',
   'value.use.industrial': '工业',
 } as const;
+
+/** Base keys plus one part per capability (client/src/i18n/parts/). */
+export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...hotspotsZh, ...casesZh } as const;
 
 export type MessageKey = keyof typeof zhCN;
