@@ -17,6 +17,9 @@ import { mountLayerSwitcher } from './panels/layer-switcher';
 import { mountLegend } from './panels/legend';
 import { mountInspector } from './panels/inspector';
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import { views } from './views/registry';
+import { registerViews } from './views';
+import { mountViewTabs } from './views/tabs';
 import './styles.css';
 
 export interface WanggeHook {
@@ -76,6 +79,9 @@ async function boot(): Promise<void> {
   const ready = (async () => {
     await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
     await registry.attach(ctx, overlay);
+    registerViews();
+    mountViewTabs(document.getElementById('view-tabs')!, views);
+    await views.attach({ map, api, busy, layers: registry, overlay, lang: getLang, panel: document.getElementById('view-panel')! });
     await new Promise<void>((resolve) => map.once('idle', () => resolve()));
     mapTask.done();
     window.__wangge.readyMs = Math.round(performance.now());
@@ -88,6 +94,7 @@ async function boot(): Promise<void> {
 
   onLangChange((lang) => {
     registry.setLang(lang);
+    views.setLang(lang);
     // Rebuild the attribution text in the new language.
     map.removeControl(attribution);
     attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml() });

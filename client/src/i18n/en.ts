@@ -11,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...hotspotsEn,
   ...casesEn,
   'app.title': 'Yingjiang Grid Governance',
+  'view.map': 'Overview',
   'app.subtitle': 'Spatial analysis',
   'lang.switch': '中文',
   'lang.switchTitle': 'Switch to Chinese',

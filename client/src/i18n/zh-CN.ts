@@ -7,6 +7,7 @@ import { plansZh } from './parts/plans';
 const baseZh = {
   'app.title': '迎江区网格化治理',
   'app.subtitle': '空间分析平台',
+  'view.map': '总览',
   'lang.switch': 'English',
   'lang.switchTitle': '切换为英文界面',
   'panel.layers': '图层',

@@ -1,0 +1,10 @@
+import { overviewView } from './overview';
+import { views } from './registry';
+
+/**
+ * Registers every view. Capabilities add one line here (their view module lives in
+ * `client/src/views/<capability>/`).
+ */
+export function registerViews(): void {
+  views.register(overviewView);
+}

@@ -1,0 +1,79 @@
+import type { Lang } from '../i18n';
+import type { ViewContext, ViewModule } from './types';
+
+/** The registered views and the active one (URL hash `#view=<id>`). */
+export class ViewRegistry {
+  private readonly views: ViewModule[] = [];
+  private active: ViewModule | null = null;
+  private ctx: ViewContext | null = null;
+  private restore = new Map<string, boolean>();
+  private readonly listeners = new Set<() => void>();
+
+  register(view: ViewModule): void {
+    if (this.views.some((v) => v.id === view.id)) throw new Error(`view ${view.id} registered twice`);
+    this.views.push(view);
+    this.views.sort((a, b) => a.order - b.order);
+    this.emit();
+  }
+
+  list(): readonly ViewModule[] {
+    return this.views;
+  }
+
+  activeId(): string | null {
+    return this.active?.id ?? null;
+  }
+
+  onChange(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Starts routing: activates the view named in the hash (or the first) and follows hash changes. */
+  async attach(ctx: ViewContext): Promise<void> {
+    this.ctx = ctx;
+    window.addEventListener('hashchange', () => void this.activate(this.fromHash()));
+    await this.activate(this.fromHash());
+  }
+
+  private fromHash(): string {
+    const m = /view=([\w-]+)/.exec(location.hash);
+    return m?.[1] ?? this.views[0]?.id ?? 'map';
+  }
+
+  async activate(id: string): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    const next = this.views.find((v) => v.id === id) ?? this.views[0];
+    if (!next || next === this.active) return;
+    if (this.active) {
+      this.active.deactivate(ctx);
+      for (const [layer, vis] of this.restore) ctx.layers.setVisible(layer, vis);
+      this.restore.clear();
+    }
+    ctx.panel.replaceChildren();
+    ctx.panel.hidden = next.hasPanel === false;
+    document.body.dataset.view = next.id;
+    this.active = next;
+    for (const layer of next.layers ?? []) {
+      if (!ctx.layers.get(layer)) continue;
+      this.restore.set(layer, ctx.layers.isVisible(layer));
+      ctx.layers.setVisible(layer, true);
+    }
+    if (!location.hash.includes(`view=${next.id}`)) history.replaceState(null, '', `#view=${next.id}`);
+    this.emit();
+    await next.activate(ctx);
+    ctx.map.resize();
+  }
+
+  setLang(lang: Lang): void {
+    if (this.ctx && this.active) this.active.setLang?.(this.ctx, lang);
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+export const views = new ViewRegistry();
