@@ -1,4 +1,4 @@
-import { GeoJSONVT, type GeoJSONVTTile } from '@maplibre/geojson-vt';
+import { GeoJSONVT, type GeoJSONVTFeature, type GeoJSONVTTile } from '@maplibre/geojson-vt';
 import { fromGeojsonVt } from '@maplibre/vt-pbf';
 import type { Queryable } from '../db';
 import { propertiesSql } from '../queries/layers';
@@ -6,6 +6,33 @@ import { TILE_BUFFER, TILE_EXTENT, TILE_LAYERS, TILE_MAXZOOM, TILE_TOLERANCE, ty
 import type { TileSource } from './types';
 
 type Indexes = Map<string, GeoJSONVT>;
+
+/** Encoded tiles kept per source (most recently used); cleared by invalidate(). */
+export const ENCODED_TILE_CACHE_SIZE = 1024;
+
+const ringArea = (ring: [number, number][]): number => {
+  let a = 0;
+  for (let k = 0, j = ring.length - 1; k < ring.length; j = k++) a += (ring[j][0] - ring[k][0]) * (ring[j][1] + ring[k][1]);
+  return a / 2;
+};
+const distinctPoints = (ring: [number, number][]): boolean => ring.some((p) => p[0] !== ring[0][0] || p[1] !== ring[0][1]);
+
+/**
+ * Drops what ST_AsMVTGeom drops: line parts that collapse to one point and polygon rings of zero
+ * area once snapped to the tile grid (slivers that only touch the tile's buffer). Returns copies.
+ */
+export function dropCollapsed(features: GeoJSONVTFeature[]): GeoJSONVTFeature[] {
+  const out: GeoJSONVTFeature[] = [];
+  for (const f of features) {
+    if (f.type === 1) {
+      out.push(f);
+      continue;
+    }
+    const parts = f.geometry.filter((ring) => (f.type === 2 ? ring.length >= 2 && distinctPoints(ring) : ringArea(ring) !== 0));
+    if (parts.length > 0) out.push(parts.length === f.geometry.length ? f : { ...f, geometry: parts });
+  }
+  return out;
+}
 
 /** Reads one source-layer from the database as a GeoJSON FeatureCollection (properties without nulls). */
 async function readLayer(db: Queryable, layer: TileLayerDef): Promise<GeoJSON.FeatureCollection> {
@@ -58,27 +85,42 @@ export function createGeojsonVtTileSource(db: Queryable): TileSource {
     }
     return pending;
   };
+  const cache = new Map<string, Uint8Array>();
+  const remember = (key: string, bytes: Uint8Array): Uint8Array => {
+    cache.set(key, bytes);
+    if (cache.size > ENCODED_TILE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    return bytes;
+  };
   return {
     kind: 'geojson-vt',
     async tile(z, x, y) {
       if (z > TILE_MAXZOOM) return new Uint8Array(0);
+      const key = `${z}/${x}/${y}`;
+      const hit = cache.get(key);
+      if (hit) {
+        cache.delete(key);
+        cache.set(key, hit);
+        return hit;
+      }
+      const gen = generation;
       const idx = await indexes();
       const layers: Record<string, GeoJSONVTTile> = {};
       for (const layer of TILE_LAYERS) {
         if (z < layer.minzoom) continue;
         const t = idx.get(layer.name)?.getTile(z, x, y);
         if (!t) continue;
-        const features = layer.classMinzoom
-          ? t.features.filter((f) => (layer.classMinzoom![String(f.tags?.class)] ?? Infinity) <= z)
-          : t.features;
+        const features = dropCollapsed(
+          (layer.classMinzoom ? t.features.filter((f) => (layer.classMinzoom![String(f.tags?.class)] ?? Infinity) <= z) : t.features) as unknown as GeoJSONVTFeature[],
+        );
         if (features.length > 0) layers[layer.name] = { ...t, features } as GeoJSONVTTile;
       }
-      if (Object.keys(layers).length === 0) return new Uint8Array(0);
-      return fromGeojsonVt(layers, { version: 2, extent: TILE_EXTENT });
+      const bytes = Object.keys(layers).length === 0 ? new Uint8Array(0) : fromGeojsonVt(layers, { version: 2, extent: TILE_EXTENT });
+      return gen === generation ? remember(key, bytes) : bytes;
     },
     invalidate() {
       generation++;
       pending = null;
+      cache.clear();
     },
   };
 }

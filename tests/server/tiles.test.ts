@@ -4,6 +4,7 @@ import { PbfReader } from 'pbf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import type { Db } from '../../server/db';
+import { dropCollapsed } from '../../server/tiles/geojsonvt';
 import { createGeojsonVtTileSource, createPostgisTileSource, invalidateTiles, tileSourceFor, TILE_SOURCE_LAYERS } from '../../server/tiles';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { insertFixture } from '../helpers/demo-fixture';
@@ -80,6 +81,21 @@ function expectSameFeatures(a: Uint8Array, b: Uint8Array, where: string) {
     }
   }
 }
+
+describe('dropCollapsed (geojson-vt output matched to ST_AsMVTGeom)', () => {
+  it('drops line parts collapsed to a point and zero-area rings, keeps the rest', () => {
+    const line = { type: 2 as const, tags: { id: 'l' }, geometry: [[[5, 5], [5, 5]], [[0, 0], [3, 4]]] as [number, number][][] };
+    const dot = { type: 2 as const, tags: { id: 'd' }, geometry: [[[7, 7], [7, 7], [7, 7]]] as [number, number][][] };
+    const flat = { type: 3 as const, tags: { id: 'f' }, geometry: [[[0, 0], [4, 0], [8, 0], [0, 0]]] as [number, number][][] };
+    const square = { type: 3 as const, tags: { id: 's' }, geometry: [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]] as [number, number][][] };
+    const point = { type: 1 as const, tags: { id: 'p' }, geometry: [[1, 1]] as [number, number][] };
+    const out = dropCollapsed([line, dot, flat, square, point]);
+    expect(out.map((f) => f.tags!.id)).toEqual(['l', 's', 'p']);
+    expect(out[0].geometry).toEqual([[[0, 0], [3, 4]]]);
+    expect(out[1]).toBe(square);
+    expect(line.geometry).toHaveLength(2); // input untouched
+  });
+});
 
 describe.skipIf(!BACKENDS.includes('postgres'))('PostGIS ST_AsMVT and geojson-vt tiles agree', () => {
   let db: Db;
