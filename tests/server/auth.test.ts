@@ -223,10 +223,10 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     expect(page.json().items).toHaveLength(1);
     expect(page.json().items[0]).toMatchObject({ actor: 't_planner', actorRole: 'planner', method: 'POST', url: `/api/plans/${planId}/edits`, status: 200, entity: '/api/plans/:id/edits', entityId: String(planId) });
     const all = await app.inject({ method: 'GET', url: '/api/audit?limit=500', headers: admin.headers });
-    const rows = all.json().items as Array<{ url: string | null; status: number | null }>;
+    const rows = all.json().items as Array<{ id: number; url: string | null; status: number | null }>;
     expect(rows.filter((r) => r.url === `/api/plans/${planId}/edits`)).toHaveLength(1); // refused writes are not "writes"
     const p2 = await app.inject({ method: 'GET', url: '/api/audit?limit=2&offset=1', headers: admin.headers });
-    expect(p2.json().items[0].id).toBe(rows[1].id as unknown as number);
+    expect(p2.json().items[0].id).toBe(rows[1].id);
     expect(p2.json().total).toBe(all.json().total);
     expect((await app.inject({ method: 'GET', url: '/api/audit', headers: leader.headers })).statusCode).toBe(403);
   });
