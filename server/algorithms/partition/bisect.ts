@@ -123,9 +123,75 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
       }
     }
   }
+  if (!best!.ok && m <= 300) {
+    const g = growCandidates(cg, nodes, k, ka, p, sc, stamp, keys);
+    if (g) best = g;
+  }
   const A: number[] = [], B: number[] = [];
   for (let i = 0; i < m; i++) (best!.side[i] ? A : B).push(nodes[i]);
   return [A, B, ka, kb];
+}
+
+/**
+ * Fallback for coarse regions where sweeps fail: grow a connected side from many seeds, always
+ * adding the frontier node that keeps it closest to its target, and keep the first in-range result
+ * whose complement is connected.
+ */
+function growCandidates(cg: CGraph, nodes: number[], k: number, ka: number, p: BisectParams, sc: Scratch, stamp: number, keys: Float64Array) {
+  const m = nodes.length;
+  let H = 0; for (const u of nodes) H += cg.hh[u];
+  const kb = k - ka;
+  const hardLo = Math.max(ka * p.min, H - kb * p.max), hardHi = Math.min(ka * p.max, H - kb * p.min);
+  if (hardLo > hardHi) return null;
+  const tA = (H * ka) / k;
+  const seeds = [...nodes].sort((x, y) => keys[x] - keys[y] || x - y);
+  const step = Math.max(1, Math.floor(m / 40));
+  let best: { side: Uint8Array; cost: number; hA: number; ok: boolean } | null = null;
+  for (let si = 0; si < m; si += step) {
+    for (const u of nodes) sc.side[u] = 0;
+    const s0 = seeds[si];
+    sc.side[s0] = 1;
+    let hA = cg.hh[s0];
+    for (let guard = 0; guard < m && hA < hardLo; guard++) {
+      let pick = -1, pd = Infinity;
+      for (const u of nodes) {
+        if (sc.side[u]) continue;
+        let adj = false;
+        for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) if (sc.region[cg.targets[e]] === stamp && sc.side[cg.targets[e]]) { adj = true; break; }
+        if (!adj) continue;
+        const d = Math.abs(hA + cg.hh[u] - tA);
+        if (d < pd) { pd = d; pick = u; }
+      }
+      if (pick < 0) break;
+      sc.side[pick] = 1; hA += cg.hh[pick];
+    }
+    if (hA < hardLo || hA > hardHi) continue;
+    // complement connected?
+    const st = ++sc.seenStamp;
+    let start = -1, nB = 0;
+    for (const u of nodes) if (!sc.side[u]) { nB++; if (start < 0) start = u; }
+    if (start < 0) continue;
+    const q = [start]; sc.seen[start] = st;
+    for (let i = 0; i < q.length; i++) {
+      const u = q[i];
+      for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
+        const v = cg.targets[e];
+        if (sc.region[v] === stamp && !sc.side[v] && sc.seen[v] !== st) { sc.seen[v] = st; q.push(v); }
+      }
+    }
+    if (q.length !== nB) continue;
+    let cost = 0;
+    for (const u of nodes) for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
+      const v = cg.targets[e];
+      if (sc.region[v] === stamp && sc.side[v] !== sc.side[u]) cost += cg.cutW[e];
+    }
+    if (!best || cost < best.cost) {
+      const side = new Uint8Array(m);
+      for (let i = 0; i < m; i++) side[i] = sc.side[nodes[i]];
+      best = { side, cost, hA, ok: true };
+    }
+  }
+  return best;
 }
 
 /** BFS component labelling inside the region for one side; keep the heaviest component. */

@@ -49,9 +49,11 @@ export function attachOrphans(st: GridState): number[] {
   return pending;
 }
 
-function splitGrid(st: GridState, g: number, k: number, p: BisectParams): number[] {
+function splitGrid(st: GridState, g: number, k: number, p: BisectParams): number[] | null {
   const nodes = [...st.members[g]];
   const parts = recursiveBisect(st.cg, nodes, k, p, st.sc);
+  const sums = parts.map((part) => part.reduce((s, u) => s + st.cg.hh[u], 0));
+  if (parts.length < 2 || sums.some((h) => h < p.min || h > p.max)) return null;
   const ids = [g];
   for (let i = 1; i < parts.length; i++) {
     const ng = st.newGrid(st.group[g]);
@@ -84,7 +86,7 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
     }
     if (best && hg - cg.hh[best[0]] >= p.min) { st.move(best[0], best[1]); return true; }
     const k = Math.max(2, Math.round(hg / p.target));
-    if (hg >= 2 * p.min && st.members[g].size > 1) { splitGrid(st, g, Math.min(k, Math.floor(hg / p.min)), p); return true; }
+    if (hg >= 2 * p.min && st.members[g].size > 1 && splitGrid(st, g, Math.min(k, Math.floor(hg / p.min)), p)) return true;
     if (best) { st.move(best[0], best[1]); return true; }
     return false;
   }
@@ -118,9 +120,13 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
       if (score < ms) { ms = score; mh = h; }
     }
     if (mh < 0 || ms >= 1e9) return false;
-    for (const u of [...st.members[g]]) st.move(u, mh);
+    const mine = [...st.members[g]];
+    for (const u of mine) st.move(u, mh);
     const sum = st.hh[mh];
-    if (sum > p.max) splitGrid(st, mh, Math.max(2, Math.min(Math.floor(sum / p.min), Math.round(sum / p.target))), p);
+    if (sum > p.max && !splitGrid(st, mh, Math.max(2, Math.min(Math.floor(sum / p.min), Math.round(sum / p.target))), p)) {
+      for (const u of mine) st.move(u, g); // revert: no in-band split of the union
+      return false;
+    }
     return true;
   }
   return false;
@@ -132,7 +138,8 @@ export function repairBand(st: GridState, p: RepairParams): number[] {
   const attempts = new Map<number, number>();
   for (let round = 0; round < maxRounds; round++) {
     let changed = false;
-    for (let g = 0; g < st.gridCount; g++) {
+    const G = st.gridCount;
+    for (let g = 0; g < G; g++) {
       if (!st.members[g].size || inBand(st.hh[g], p)) continue;
       const a = attempts.get(g) ?? 0;
       if (a > 200) continue;
