@@ -49,6 +49,7 @@ export const en: Record<MessageKey, string> = {
   'legend.shop': 'Shop',
   'legend.incidentsLow': 'Few incidents',
   'legend.incidentsHigh': 'Many incidents',
+  'legend.incidents': 'Incident density (low → high)',
   'busy.loading': 'Loading…',
   'busy.meta': 'Reading district info',
   'busy.incidents': 'Loading incidents',

@@ -44,6 +44,7 @@ const baseZh = {
   'legend.shop': '商铺',
   'legend.incidentsLow': '事件少',
   'legend.incidentsHigh': '事件多',
+  'legend.incidents': '事件密度（低 → 高）',
   'busy.loading': '加载中…',
   'busy.meta': '读取区域信息',
   'busy.incidents': '加载事件',

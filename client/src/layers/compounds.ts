@@ -1,8 +1,13 @@
-/** Residential compounds (小区) and urban blocks from our vector tiles: muted landuse fills. */
+/**
+ * Residential compounds (小区) and urban blocks from our vector tiles: muted landuse fills; one name
+ * label per compound from GET /api/layers/compounds (tile polygons would repeat it at every tile edge).
+ */
 import { theme, FONT_REGULAR } from '../style/theme';
 import { BASE_SOURCE, nameExpr, slotId } from '../style/basemap';
+import { labelPoints } from './label-points';
 import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
 
+const SRC_LABEL = 'compounds-label';
 const LAYERS = ['blocks-fill', 'compounds-fill', 'compounds-line', 'compounds-label'];
 
 export const compoundsLayer: LayerModule = {
@@ -14,7 +19,7 @@ export const compoundsLayer: LayerModule = {
   legend: [{ labelKey: 'legend.compound', swatch: { type: 'fill', color: theme.compound, outline: theme.compoundLine } }],
   inspectPriority: -1,
   inspectable: ['compounds-fill'],
-  add(ctx) {
+  async add(ctx) {
     const { map } = ctx;
     map.addLayer(
       { id: 'blocks-fill', type: 'fill', source: BASE_SOURCE, 'source-layer': 'blocks', minzoom: 13, paint: { 'fill-color': theme.block } },
@@ -35,14 +40,15 @@ export const compoundsLayer: LayerModule = {
       },
       slotId('landuse'),
     );
+    const fc = await ctx.busy.track(ctx.api.layer('compounds', { limit: 20000 }), 'busy.loading');
+    const named = { ...fc, features: fc.features.filter((f) => f.properties && f.properties.name) };
+    map.addSource(SRC_LABEL, { type: 'geojson', data: labelPoints(named) });
     map.addLayer(
       {
         id: 'compounds-label',
         type: 'symbol',
-        source: BASE_SOURCE,
-        'source-layer': 'compounds',
-        minzoom: 15.5,
-        filter: ['has', 'name'],
+        source: SRC_LABEL,
+        minzoom: 15,
         layout: { 'text-field': nameExpr(ctx.lang()), 'text-font': FONT_REGULAR, 'text-size': 11, 'text-max-width': 6, 'text-padding': 6 },
         paint: { 'text-color': '#7d7466', 'text-halo-color': theme.halo, 'text-halo-width': 1.4 },
       },
@@ -50,7 +56,7 @@ export const compoundsLayer: LayerModule = {
     );
   },
   remove(ctx) {
-    removeLayersAndSources(ctx.map, LAYERS);
+    removeLayersAndSources(ctx.map, LAYERS, [SRC_LABEL]);
   },
   setVisible(ctx, visible) {
     setLayersVisibility(ctx.map, LAYERS, visible);

@@ -18,7 +18,7 @@ export const incidentsLayer: LayerModule = {
   kind: 'deck',
   group: 'analysis',
   defaultVisible: false,
-  legend: [{ labelKey: 'legend.incidentsHigh', swatch: { type: 'ramp', colors: theme.heat.map(rgb) } }],
+  legend: [{ labelKey: 'legend.incidents', swatch: { type: 'ramp', colors: theme.heat.map(rgb) } }],
   add(ctx, visible) {
     const load = async () => {
       const fc = await ctx.busy.track(ctx.api.layer('incidents', { limit: 50000 }), 'busy.incidents');
@@ -57,8 +57,8 @@ export const incidentsLayer: LayerModule = {
         getWeight: 1,
         radiusPixels: 40,
         intensity: 1,
-        threshold: 0.05,
-        opacity: 0.75,
+        threshold: 0.12,
+        opacity: 0.6,
         colorRange: theme.heat,
       }),
     ];

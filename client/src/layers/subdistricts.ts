@@ -55,7 +55,7 @@ export const subdistrictsLayer: LayerModule = {
           'text-field': nameExpr(ctx.lang()),
           'text-font': FONT_BOLD,
           'text-size': ['interpolate', ['linear'], ['zoom'], 10, 13, 14, 18],
-          'text-letter-spacing': 0.15,
+          'text-letter-spacing': ctx.lang() === 'en' ? 0.02 : 0.15,
           'text-max-width': 7,
           'text-allow-overlap': false,
           'symbol-sort-key': 0,
@@ -72,7 +72,9 @@ export const subdistrictsLayer: LayerModule = {
     setLayersVisibility(ctx.map, LAYERS, visible);
   },
   setLang(ctx, lang) {
-    if (ctx.map.getLayer('subdistricts-label')) ctx.map.setLayoutProperty('subdistricts-label', 'text-field', nameExpr(lang));
+    if (!ctx.map.getLayer('subdistricts-label')) return;
+    ctx.map.setLayoutProperty('subdistricts-label', 'text-field', nameExpr(lang));
+    ctx.map.setLayoutProperty('subdistricts-label', 'text-letter-spacing', lang === 'en' ? 0.02 : 0.15);
   },
 };
 
