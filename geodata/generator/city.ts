@@ -45,11 +45,13 @@ export interface City {
   shops: CityShop[];
 }
 
-export const DEFAULT_PARAMS: ContentParams = { shopSpacing: 6.3, slabHpf: 2, towerHpf: 4, oldDensity: 100 };
+export const DEFAULT_PARAMS: ContentParams = { shopSpacing: 4, slabHpf: 2, towerHpf: 4, oldDensity: 100 };
 /**
  * Target households per urban zone, 150,000 in the five urban sub-districts (so grids of 300-500
  * households give ~384 grids); the old town is the densest.
  */
+/** Shops on the commercial streets (about 2,000). */
+export const SHOP_TARGET = 2000;
 export const ZONE_HOUSEHOLDS: Record<'old' | 'mid' | 'new', number> = { old: 62_000, mid: 38_000, new: 50_000 };
 
 export function buildCity(rng: Rng, seed: number, params: ContentParams = DEFAULT_PARAMS): City {
@@ -217,6 +219,12 @@ export function buildCity(rng: Rng, seed: number, params: ContentParams = DEFAUL
     else if (c.kind === 'commercial') c.name = siteNames.next(cr.pick(['商业广场', '商厦', '市场', '购物中心']));
     else c.name = siteNames.next(cr.pick(['卫生服务中心', '医院', '办公区', '文化站', '养老院']));
   }
+  // street fronts are planned with dense shop slots; keep a seeded subset of SHOP_TARGET of them
+  const sr = rng.fork('shop-subset');
+  const keep = new Set(sr.shuffle(shops.map((_, i) => i)).slice(0, SHOP_TARGET));
+  const kept = shops.filter((_, i) => keep.has(i));
+  shops.length = 0;
+  shops.push(...kept);
   shops.forEach((s, i) => (s.id = `sh${String(i + 1).padStart(5, '0')}`));
 
   // ---- sub-districts (unions of arterial cells) and communities (unions of 450 m cells) ----

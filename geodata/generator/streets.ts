@@ -188,7 +188,7 @@ export function planStreets({ rng, warp, zoneOf, inLandOrCanal, canal }: StreetI
     }
   }
 
-  // commercial streets: whole urban arterial/secondary runs, old town first, about 9 km of frontage
+  // commercial streets: whole urban arterial/secondary runs, old town first, about 11 km of street
   const runLen = new Map<string, { len: number; w: number }>();
   for (const pc of pieces) {
     if (pc.cls !== 'arterial' && pc.cls !== 'secondary') continue;
@@ -203,7 +203,7 @@ export function planStreets({ rng, warp, zoneOf, inLandOrCanal, canal }: StreetI
   const keys = [...runLen.keys()].filter((k) => runLen.get(k)!.len > 600);
   const chosen = new Set<string>();
   let total = 0;
-  while (total < 9000 && chosen.size < keys.length) {
+  while (total < 11000 && chosen.size < keys.length) {
     const rest = keys.filter((k) => !chosen.has(k));
     const k = rest[r.weighted(rest.map((x) => runLen.get(x)!.w / runLen.get(x)!.len ** 0.5))];
     chosen.add(k);
