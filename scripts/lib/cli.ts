@@ -1,0 +1,66 @@
+/**
+ * Tiny shared CLI helper: `--flag value` parsing, GeoJSON/JSON reading with one-line `error:`
+ * exits (code 2), progress on stderr. Generic: used by every CLI in scripts/.
+ */
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export class CliError extends Error {}
+
+/** Print ONE `error: …` line on stderr and exit with code 2. */
+export function fail(message: string): never {
+  process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
+  process.exit(2);
+}
+
+export interface FlagSpec { [name: string]: 'string' | 'number' | 'boolean' }
+
+/** Parse `--name value` / `--name=value` / boolean `--name`; unknown flags and bad numbers fail. */
+export function parseArgs<S extends FlagSpec>(argv: string[], spec: S): { [K in keyof S]?: S[K] extends 'number' ? number : S[K] extends 'boolean' ? boolean : string } {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') continue;
+    if (!a.startsWith('--')) fail(`unexpected argument ${JSON.stringify(a)}`);
+    let name = a.slice(2), value: string | undefined;
+    const eq = name.indexOf('=');
+    if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
+    const kind = spec[name];
+    if (!kind) fail(`unknown option --${name} (known: ${Object.keys(spec).map((k) => '--' + k).join(', ')})`);
+    if (kind === 'boolean') { out[name] = value === undefined ? true : value !== 'false'; continue; }
+    if (value === undefined) {
+      value = argv[++i];
+      if (value === undefined || value.startsWith('--')) fail(`option --${name} needs a value`);
+    }
+    if (kind === 'number') {
+      const n = Number(value);
+      if (value.trim() === '' || !Number.isFinite(n)) fail(`option --${name}: ${JSON.stringify(value)} is not a number`);
+      out[name] = n;
+    } else out[name] = value;
+  }
+  return out as never;
+}
+
+/** Read and parse a JSON file; unreadable or invalid JSON exits with `error: <file>: …`. */
+export function readJson(file: string): unknown {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) { fail(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
+  try { return JSON.parse(text); } catch (e) { fail(`${file}: invalid JSON (${(e as Error).message})`); }
+}
+
+/** Read a GeoJSON FeatureCollection (checks the envelope only). */
+export function readFeatureCollection(file: string): { type: 'FeatureCollection'; features: unknown[] } {
+  const j = readJson(file) as { type?: unknown; features?: unknown };
+  if (!j || typeof j !== 'object' || j.type !== 'FeatureCollection' || !Array.isArray(j.features)) fail(`${file}: not a GeoJSON FeatureCollection`);
+  return j as { type: 'FeatureCollection'; features: unknown[] };
+}
+
+export function writeJson(file: string, value: unknown, pretty = false): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, JSON.stringify(value, null, pretty ? 2 : undefined) + '\n');
+}
+
+/** Progress line on stderr (never stdout). */
+export function progress(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
