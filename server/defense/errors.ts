@@ -1,0 +1,38 @@
+/** Errors of the defense capability, mapped to HTTP codes by the plugins. Messages are for planners. */
+export interface MemberChange {
+  shop?: string;
+  from?: string | null;
+  to?: string | null;
+  group?: string;
+  leader_from?: string | null;
+  leader_to?: string | null;
+}
+
+export class StaleGroupsError extends Error {
+  readonly statusCode = 409;
+  constructor(
+    readonly current: number,
+    readonly base: number,
+    readonly changedSince: MemberChange[],
+  ) {
+    super(`联防分组已被他人修改（当前版本 ${current}，您的修改基于版本 ${base}），请刷新后重试。`);
+  }
+}
+
+export class StaleRowError extends Error {
+  readonly statusCode = 409;
+  constructor(
+    message: string,
+    readonly currentRow: Record<string, unknown> | null,
+  ) {
+    super(message);
+  }
+}
+
+export class NotFoundError extends Error {
+  readonly statusCode = 404;
+}
+
+export class BadRequestError extends Error {
+  readonly statusCode = 422;
+}

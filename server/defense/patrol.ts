@@ -1,0 +1,133 @@
+/**
+ * Patrol routes on the street network: a closed (or open) route through a group's shops or through
+ * given stops (e.g. hot-spot grid centroids), optionally saved; GPX / GeoJSON export.
+ */
+import type { Feature, LineString } from 'geojson';
+import type { Queryable } from '../db';
+import { buildPatrolRoute, PatrolError, toGpx, type PatrolRouteProps, type PatrolStop } from '../algorithms/patrol';
+import { networkFor } from './network-cache';
+import { loadShops } from './shops';
+import { membersOf } from './store';
+import { BadRequestError, NotFoundError } from './errors';
+
+export const MAX_STOPS = 60;
+
+export interface RouteRequest {
+  group?: string;
+  stops?: { id?: string; lon: number; lat: number; name?: string }[];
+  closed?: boolean;
+  name?: string;
+}
+
+export type RouteFeature = Feature<LineString, PatrolRouteProps & { name: string; group: string | null; subdistricts: string[]; stops: PatrolStop[]; id?: number }>;
+
+/** Sub-districts within ~500 m of any of the points. */
+async function subdistrictsNear(db: Queryable, pts: { lon: number; lat: number }[]): Promise<string[]> {
+  const r = await db.query<{ id: string }>(
+    `SELECT DISTINCT d.id FROM subdistricts d, jsonb_to_recordset($1::jsonb) AS p(lon float8, lat float8)
+      WHERE ST_DWithin(d.geom, ST_SetSRID(ST_MakePoint(p.lon, p.lat), 4326), 0.005) ORDER BY d.id`,
+    [JSON.stringify(pts)],
+  );
+  return r.rows.map((x) => x.id);
+}
+
+export async function planRoute(db: Queryable, req: RouteRequest): Promise<RouteFeature> {
+  let stops: PatrolStop[];
+  let subs: string[];
+  let name = req.name;
+  if (req.group) {
+    const g = await db.query<{ subdistrict_id: string; name: string }>('SELECT subdistrict_id, name FROM defense_groups WHERE id = $1', [req.group]);
+    if (!g.rows[0]) throw new NotFoundError(`联防组 ${req.group} 不存在`);
+    subs = [g.rows[0].subdistrict_id];
+    const ids = (await membersOf(db, [req.group])).get(req.group) ?? [];
+    const shops = await loadShops(db, subs[0], { ids });
+    stops = shops.map((s) => ({ id: s.id, lon: s.lon, lat: s.lat }));
+    name ??= `${g.rows[0].name}巡逻路线`;
+  } else if (req.stops && req.stops.length) {
+    if (req.stops.length > MAX_STOPS) throw new BadRequestError(`巡逻点最多 ${MAX_STOPS} 个（收到 ${req.stops.length} 个）`);
+    stops = req.stops.map((s, i) => ({ id: s.id ?? `P${i + 1}`, lon: s.lon, lat: s.lat }));
+    if (new Set(stops.map((s) => s.id)).size !== stops.length) throw new BadRequestError('巡逻点编号重复');
+    subs = await subdistrictsNear(db, stops);
+    if (subs.length === 0) throw new BadRequestError('巡逻点不在本区任何街道附近');
+    name ??= '巡逻路线';
+  } else {
+    throw new BadRequestError('请给出联防组 (group) 或巡逻点 (stops)');
+  }
+  if (stops.length === 0) throw new BadRequestError('该联防组没有成员商铺');
+  const cached = await networkFor(db, subs);
+  let f: Feature<LineString, PatrolRouteProps>;
+  try {
+    f = buildPatrolRoute(cached.net, stops, { closed: req.closed ?? true, snapper: cached.snapper, maxSnapM: 500 });
+  } catch (e) {
+    if (e instanceof PatrolError) throw new BadRequestError(`无法生成巡逻路线：${e.message}`);
+    throw e;
+  }
+  const byId = new Map(stops.map((s) => [s.id, s]));
+  const ordered = f.properties.order.map((id) => byId.get(id)!);
+  return { ...f, properties: { ...f.properties, name: name!, group: req.group ?? null, subdistricts: subs, stops: ordered } };
+}
+
+export async function saveRoute(tx: Queryable, f: RouteFeature, synthetic = false): Promise<number> {
+  const r = await tx.query<{ id: number }>(
+    `INSERT INTO patrol_routes (group_id, subdistrict_id, name, closed, stops, length_m, duration_s, synthetic, geom)
+     VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, ST_SetSRID(ST_GeomFromGeoJSON($9), 4326)) RETURNING id`,
+    [f.properties.group, f.properties.subdistricts[0] ?? null, f.properties.name, f.properties.closed, JSON.stringify(f.properties.stops), f.properties.length_m, f.properties.duration_s, synthetic, JSON.stringify(f.geometry)],
+  );
+  return Number(r.rows[0].id);
+}
+
+interface RouteDbRow {
+  id: number;
+  group_id: string | null;
+  subdistrict_id: string | null;
+  name: string;
+  closed: boolean;
+  stops: unknown;
+  length_m: number;
+  duration_s: number;
+  synthetic: boolean;
+  created_at: string;
+  g: unknown;
+}
+
+function toFeature(r: RouteDbRow): Feature<LineString> {
+  const stops = (typeof r.stops === 'string' ? JSON.parse(r.stops) : r.stops) as PatrolStop[];
+  return {
+    type: 'Feature',
+    id: Number(r.id),
+    properties: {
+      id: Number(r.id),
+      name: r.name,
+      group: r.group_id,
+      subdistrict_id: r.subdistrict_id,
+      closed: r.closed,
+      length_m: Number(r.length_m),
+      duration_s: Number(r.duration_s),
+      order: stops.map((s) => s.id),
+      stops,
+      synthetic: r.synthetic,
+      created_at: r.created_at,
+    },
+    geometry: (typeof r.g === 'string' ? JSON.parse(r.g) : r.g) as LineString,
+  };
+}
+
+const ROUTE_SQL = `SELECT id, group_id, subdistrict_id, name, closed, stops, length_m, duration_s, synthetic,
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at, ST_AsGeoJSON(geom, 7)::json AS g FROM patrol_routes`;
+
+export async function listRoutes(db: Queryable, f: { subdistrict?: string; group?: string }): Promise<Feature<LineString>[]> {
+  const r = await db.query<RouteDbRow>(
+    `${ROUTE_SQL} WHERE ($1::text IS NULL OR subdistrict_id = $1) AND ($2::text IS NULL OR group_id = $2) ORDER BY id`,
+    [f.subdistrict ?? null, f.group ?? null],
+  );
+  return r.rows.map(toFeature);
+}
+
+export async function getRoute(db: Queryable, id: number): Promise<Feature<LineString> | null> {
+  const r = await db.query<RouteDbRow>(`${ROUTE_SQL} WHERE id = $1`, [id]);
+  return r.rows[0] ? toFeature(r.rows[0]) : null;
+}
+
+export function routeGpx(f: Feature<LineString>): string {
+  return toGpx(f, { name: String(f.properties?.name ?? 'patrol route') });
+}

@@ -1,0 +1,139 @@
+/**
+ * Per-group records, one generic CRUD for four kinds: equipment, drills, patrol log entries and the
+ * weekly patrol schedule. Updates and deletes carry the row version; a stale one is refused (409)
+ * with the current row.
+ */
+import type { Queryable } from '../db';
+import { NotFoundError, StaleRowError } from './errors';
+
+export type RecordKind = 'equipment' | 'drills' | 'patrol-logs' | 'schedule';
+export const RECORD_KINDS: RecordKind[] = ['equipment', 'drills', 'patrol-logs', 'schedule'];
+
+interface KindSpec {
+  table: string;
+  /** Writable columns with their SQL cast. */
+  cols: Record<string, string>;
+  order: string;
+  /** JSON schema of the writable fields. */
+  schema: Record<string, unknown>;
+  required: string[];
+  label: string;
+}
+
+const text = (max = 500) => ({ type: ['string', 'null'], maxLength: max });
+
+export const KINDS: Record<RecordKind, KindSpec> = {
+  equipment: {
+    table: 'defense_equipment',
+    cols: { kind: 'text', quantity: 'integer', note: 'text' },
+    order: 'kind, id',
+    schema: {
+      kind: { type: 'string', enum: ['steel_fork', 'shield', 'long_stick', 'whistle', 'armband', 'other'] },
+      quantity: { type: 'integer', minimum: 0, maximum: 100000 },
+      note: text(),
+    },
+    required: ['kind', 'quantity'],
+    label: '装备',
+  },
+  drills: {
+    table: 'defense_drills',
+    cols: { held_on: 'date', partner: 'text', participants: 'integer', note: 'text' },
+    order: 'held_on DESC, id DESC',
+    schema: {
+      held_on: { type: 'string', format: 'date' },
+      partner: text(200),
+      participants: { type: ['integer', 'null'], minimum: 0, maximum: 10000 },
+      note: text(),
+    },
+    required: ['held_on'],
+    label: '演练',
+  },
+  'patrol-logs': {
+    table: 'patrol_logs',
+    cols: { patrolled_at: 'timestamptz', patrollers: 'text', route_id: 'bigint', note: 'text' },
+    order: 'patrolled_at DESC, id DESC',
+    schema: {
+      patrolled_at: { type: 'string', format: 'date-time' },
+      patrollers: { type: 'string', minLength: 1, maxLength: 500 },
+      route_id: { type: ['integer', 'null'], minimum: 1 },
+      note: text(),
+    },
+    required: ['patrolled_at', 'patrollers'],
+    label: '巡逻记录',
+  },
+  schedule: {
+    table: 'patrol_schedule',
+    cols: { weekday: 'smallint', start_time: 'text', end_time: 'text', patrollers: 'text', route_id: 'bigint', note: 'text' },
+    order: 'weekday, start_time, id',
+    schema: {
+      weekday: { type: 'integer', minimum: 1, maximum: 7 },
+      start_time: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
+      end_time: { type: 'string', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },
+      patrollers: { type: 'string', minLength: 1, maxLength: 500 },
+      route_id: { type: ['integer', 'null'], minimum: 1 },
+      note: text(),
+    },
+    required: ['weekday', 'start_time', 'end_time', 'patrollers'],
+    label: '巡逻排班',
+  },
+};
+
+export type RecordRow = Record<string, unknown> & { id: number; group_id: string; version: number };
+
+function selectList(spec: KindSpec): string {
+  const cols = Object.entries(spec.cols).map(([c, type]) => (type === 'date' ? `to_char(${c}, 'YYYY-MM-DD') AS ${c}` : type === 'timestamptz' ? `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ${c}` : c));
+  return ['id', 'group_id', ...cols, 'version', 'synthetic'].join(', ');
+}
+
+function normalise(r: Record<string, unknown>): RecordRow {
+  const out: Record<string, unknown> = { ...r, id: Number(r.id), version: Number(r.version) };
+  if ('route_id' in r && r.route_id !== null) out.route_id = Number(r.route_id);
+  return out as RecordRow;
+}
+
+export async function listRecords(db: Queryable, kind: RecordKind, groupId: string): Promise<RecordRow[]> {
+  const spec = KINDS[kind];
+  const r = await db.query(`SELECT ${selectList(spec)} FROM ${spec.table} WHERE group_id = $1 ORDER BY ${spec.order}`, [groupId]);
+  return r.rows.map(normalise);
+}
+
+export async function getRecord(db: Queryable, kind: RecordKind, groupId: string, id: number): Promise<RecordRow | null> {
+  const spec = KINDS[kind];
+  const r = await db.query(`SELECT ${selectList(spec)} FROM ${spec.table} WHERE group_id = $1 AND id = $2`, [groupId, id]);
+  return r.rows[0] ? normalise(r.rows[0]) : null;
+}
+
+export async function createRecord(tx: Queryable, kind: RecordKind, groupId: string, body: Record<string, unknown>, synthetic = false): Promise<RecordRow> {
+  const spec = KINDS[kind];
+  const cols = Object.keys(spec.cols).filter((c) => c in body);
+  const ph = cols.map((c, i) => `$${i + 3}::${spec.cols[c]}`);
+  const r = await tx.query<{ id: number }>(
+    `INSERT INTO ${spec.table} (group_id, synthetic${cols.map((c) => `, ${c}`).join('')}) VALUES ($1, $2${ph.map((p) => `, ${p}`).join('')}) RETURNING id`,
+    [groupId, synthetic, ...cols.map((c) => body[c] ?? null)],
+  );
+  return (await getRecord(tx, kind, groupId, Number(r.rows[0].id)))!;
+}
+
+/** Updates the given fields when `version` is current; 404 / 409 otherwise. */
+export async function updateRecord(tx: Queryable, kind: RecordKind, groupId: string, id: number, version: number, body: Record<string, unknown>): Promise<{ before: RecordRow; after: RecordRow }> {
+  const spec = KINDS[kind];
+  const before = await getRecord(tx, kind, groupId, id);
+  if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在`);
+  const cols = Object.keys(spec.cols).filter((c) => c in body);
+  const sets = cols.map((c, i) => `${c} = $${i + 4}::${spec.cols[c]}`);
+  const r = await tx.query(
+    `UPDATE ${spec.table} SET ${[...sets, 'version = version + 1'].join(', ')} WHERE group_id = $1 AND id = $2 AND version = $3 RETURNING id`,
+    [groupId, id, version, ...cols.map((c) => body[c] ?? null)],
+  );
+  if (r.rows.length === 0) throw new StaleRowError(`该${spec.label}记录已被他人修改（当前版本 ${before.version}，您的修改基于版本 ${version}），请刷新后重试。`, before);
+  return { before, after: (await getRecord(tx, kind, groupId, id))! };
+}
+
+export async function deleteRecord(tx: Queryable, kind: RecordKind, groupId: string, id: number, version: number): Promise<RecordRow> {
+  const spec = KINDS[kind];
+  const before = await getRecord(tx, kind, groupId, id);
+  if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在`);
+  const r = await tx.query(`DELETE FROM ${spec.table} WHERE group_id = $1 AND id = $2 AND version = $3 RETURNING id`, [groupId, id, version]);
+  if (r.rows.length === 0) throw new StaleRowError(`该${spec.label}记录已被他人修改（当前版本 ${before.version}），请刷新后重试。`, before);
+  return before;
+}

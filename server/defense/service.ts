@@ -1,0 +1,366 @@
+/**
+ * The coordinator's operations on groups: automatic grouping (in a worker or in-process), manual
+ * move / swap / leader with version checks, alarm-response times. Walking metrics are computed
+ * before the write transaction from the cached network; the transaction re-checks the version.
+ */
+import type { Db, Queryable } from '../db';
+import type { GroupingOptions, ShopGroupingResult, ShopInput } from '../algorithms/grouping';
+import { runInWorker } from '../workers/run-in-worker';
+import { networkFor, loadStreetLines } from './network-cache';
+import { loadShops, subdistrictExists, type ShopRow, type ShopFilter } from './shops';
+import { alarmResponse, computeGrouping, groupMetrics, WALK_SPEED_MPS, type GroupingJobInput } from './metrics';
+import {
+  clearStaleGroups,
+  deleteGroups,
+  groupSubdistrict,
+  lockAndCheck,
+  membersOf,
+  membership,
+  nextSeq,
+  recordEdit,
+  writeGroup,
+  type GroupWrite,
+} from './store';
+import { BadRequestError, NotFoundError, type MemberChange } from './errors';
+
+export interface AutoGroupParams extends ShopFilter {
+  subdistrict: string;
+  size?: number;
+  min?: number;
+  max?: number;
+  /** Let groups cross grid boundaries. */
+  crossGrids?: boolean;
+  /** Shops that should lead their group. */
+  leaders?: string[];
+  baseVersion?: number;
+  synthetic?: boolean;
+}
+
+export interface AutoGroupResult {
+  subdistrict: string;
+  version: number;
+  shops: number;
+  groups: number;
+  removed_groups: number;
+  warnings: string[];
+  mean_diameter_m: number | null;
+  max_diameter_m: number | null;
+  time_ms: number;
+}
+
+export type Progress = (fraction: number, message: string) => void;
+
+function groupName(members: ShopRow[], seq: number): string {
+  const counts = new Map<string, number>();
+  for (const m of members) if (m.street_name) counts.set(m.street_name, (counts.get(m.street_name) ?? 0) + 1);
+  const street = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
+  return `${street ?? ''}联防${seq}组`;
+}
+
+function validateSizes(p: AutoGroupParams): void {
+  const size = p.size ?? 10, min = p.min ?? Math.min(size, 8), max = p.max ?? Math.max(size, 12);
+  if (!(min >= 1 && min <= size && size <= max)) throw new BadRequestError(`分组人数不合理：须满足 1 ≤ 最少(${min}) ≤ 目标(${size}) ≤ 最多(${max})`);
+}
+
+/**
+ * Groups the shops of a sub-district (or of one grid / street of it) into groups of ~10 by walking
+ * distance. Those shops leave their old groups (emptied groups are deleted; the others keep their
+ * remaining members, metrics recomputed). One transaction.
+ */
+export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: boolean; author?: string; progress?: Progress } = {}): Promise<AutoGroupResult> {
+  const t0 = Date.now();
+  const progress = opts.progress ?? (() => undefined);
+  validateSizes(p);
+  if (!(await subdistrictExists(db, p.subdistrict))) throw new NotFoundError(`街道 ${p.subdistrict} 不存在`);
+  const shops = await loadShops(db, p.subdistrict, p);
+  if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
+  const leaders = new Set(p.leaders ?? []);
+  const unknownLeader = [...leaders].find((l) => !shops.some((s) => s.id === l));
+  if (unknownLeader) throw new BadRequestError(`指定的联防长 ${unknownLeader} 不在所选商铺中`);
+  progress(0.05, `${shops.length} shops`);
+  const cached = await networkFor(db, [p.subdistrict]);
+  progress(0.15, 'network');
+  const input: GroupingJobInput = {
+    lines: [],
+    shops: shops.map((s): ShopInput => ({ id: s.id, lon: s.lon, lat: s.lat, grid: s.grid_code, leader: leaders.has(s.id) })),
+    opts: { size: p.size, min: p.min, max: p.max, crossPartitions: p.crossGrids ?? false } satisfies GroupingOptions,
+  };
+  let result: ShopGroupingResult;
+  if (opts.inWorker) {
+    input.lines = await loadStreetLines(db, [p.subdistrict]);
+    result = await runInWorker<GroupingJobInput, ShopGroupingResult>(new URL('./grouping-worker.ts', import.meta.url), input, (f, m) => progress(0.15 + 0.7 * f, m));
+  } else {
+    const { groupShopsOnNetwork } = await import('../algorithms/grouping');
+    result = groupShopsOnNetwork(cached.net, input.shops, input.opts);
+  }
+  progress(0.85, 'writing');
+  const byId = new Map(shops.map((s) => [s.id, s]));
+  const selected = shops.map((s) => s.id);
+  // Old groups touched by the selection, and what remains of them.
+  const old = await membership(db, selected);
+  const touched = [...new Set(old.values())];
+  const remaining = await membersOf(db, touched);
+  const sel = new Set(selected);
+  const keep: GroupWrite[] = [];
+  const drop: string[] = [];
+  if (touched.length) {
+    const info = await db.query<{ id: string; name: string; grid_code: string | null; leader_shop_id: string; synthetic: boolean }>(
+      'SELECT id, name, grid_code, leader_shop_id, synthetic FROM defense_groups WHERE id = ANY($1::text[])',
+      [touched],
+    );
+    const rest = await loadShops(db, p.subdistrict, { ids: [...remaining.values()].flat().filter((s) => !sel.has(s)) });
+    const restById = new Map(rest.map((s) => [s.id, s]));
+    for (const g of info.rows) {
+      const left = (remaining.get(g.id) ?? []).filter((s) => !sel.has(s) && restById.has(s));
+      if (left.length === 0) {
+        drop.push(g.id);
+        continue;
+      }
+      const pts = left.map((s) => restById.get(s)!);
+      const li = left.indexOf(g.leader_shop_id);
+      const m = groupMetrics(cached, pts, li >= 0 ? li : undefined);
+      keep.push({ ...g, members: left, leader_shop_id: left[m.leaderIndex], diameter_m: m.diameter_m, mean_pair_m: m.mean_pair_m, max_response_s: m.max_response_s });
+    }
+  }
+  const version = await db.transaction(async (tx) => {
+    const current = await lockAndCheck(tx, p.subdistrict, p.baseVersion ?? null);
+    await deleteGroups(tx, drop);
+    for (const g of keep) await writeGroup(tx, p.subdistrict, g);
+    const seqs = new Map<string, number>();
+    const changes: MemberChange[] = [];
+    for (const g of result.groups) {
+      const prefix = g.grid ?? p.subdistrict;
+      const seq = seqs.get(prefix) ?? (await nextSeq(tx, prefix));
+      seqs.set(prefix, seq + 1);
+      const id = `${prefix}-${String(seq).padStart(3, '0')}`;
+      await writeGroup(tx, p.subdistrict, {
+        id,
+        grid_code: g.grid,
+        name: groupName(g.members.map((m) => byId.get(m)!), seq),
+        leader_shop_id: g.leader,
+        members: g.members,
+        diameter_m: g.diameter_m,
+        mean_pair_m: g.mean_pair_m,
+        max_response_s: g.max_response_s,
+        synthetic: p.synthetic ?? false,
+      });
+      for (const m of g.members) changes.push({ shop: m, from: old.get(m) ?? null, to: id });
+    }
+    return recordEdit(tx, p.subdistrict, current, 'auto', opts.author ?? 'system', changes);
+  });
+  progress(1, 'done');
+  return {
+    subdistrict: p.subdistrict,
+    version,
+    shops: shops.length,
+    groups: result.groups.length,
+    removed_groups: drop.length,
+    warnings: result.warnings,
+    mean_diameter_m: result.stats.mean_diameter_m,
+    max_diameter_m: result.stats.max_diameter_m,
+    time_ms: Date.now() - t0,
+  };
+}
+
+/**
+ * `npm start`: when no group exists (or only groups of shops that are gone), groups every
+ * sub-district's shops in-process and seeds the synthetic demo records. Returns the groups made.
+ */
+export async function autoGroupAll(db: Db, log: (msg: string) => void = () => undefined, opts: { seed?: boolean } = {}): Promise<number> {
+  const stale = await clearStaleGroups(db);
+  if (stale) log(`removed ${stale} groups whose shops are gone`);
+  const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM defense_groups');
+  if (Number(existing.rows[0].n) > 0) {
+    log(`${existing.rows[0].n} joint-defense groups already formed`);
+    return 0;
+  }
+  const subs = await db.query<{ id: string; synthetic: boolean }>(
+    'SELECT d.id, d.synthetic FROM subdistricts d WHERE EXISTS (SELECT 1 FROM shops s WHERE s.subdistrict_id = d.id) ORDER BY d.id',
+  );
+  let total = 0;
+  const t0 = Date.now();
+  for (const [k, s] of subs.rows.entries()) {
+    const r = await autoGroup(db, { subdistrict: s.id, synthetic: s.synthetic });
+    total += r.groups;
+    log(`${Math.round(((k + 1) / subs.rows.length) * 100)}% ${s.id}: ${r.shops} shops → ${r.groups} groups in ${(r.time_ms / 1000).toFixed(1)} s`);
+  }
+  if (opts.seed !== false && subs.rows.some((s) => s.synthetic)) {
+    const { seedDemoRecords } = await import('./seed');
+    const n = await seedDemoRecords(db);
+    log(`seeded synthetic equipment / drills / patrol logs for ${n} pilot groups`);
+  }
+  log(`${total} groups formed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  return total;
+}
+
+// ---- manual edits ---------------------------------------------------------------------------
+
+interface EditContext {
+  subdistrict: string;
+  baseVersion: number;
+  author: string;
+}
+
+/** New state of the changed groups: members → metrics (leader kept when still a member and wanted). */
+async function rebuild(db: Queryable, subdistrict: string, groups: Map<string, { members: string[]; leader: string | null }>): Promise<{ writes: GroupWrite[]; drops: string[] }> {
+  const ids = [...groups.values()].flatMap((g) => g.members);
+  const shops = new Map((await loadShops(db, subdistrict, { ids })).map((s) => [s.id, s]));
+  const info = new Map(
+    (await db.query<{ id: string; name: string; grid_code: string | null; synthetic: boolean }>('SELECT id, name, grid_code, synthetic FROM defense_groups WHERE id = ANY($1::text[])', [[...groups.keys()]])).rows.map((r) => [r.id, r]),
+  );
+  const cached = await networkFor(db, [subdistrict]);
+  const writes: GroupWrite[] = [];
+  const drops: string[] = [];
+  for (const [id, g] of groups) {
+    const members = g.members.filter((m) => shops.has(m));
+    if (members.length === 0) {
+      drops.push(id);
+      continue;
+    }
+    const li = g.leader ? members.indexOf(g.leader) : -1;
+    const m = groupMetrics(cached, members.map((x) => shops.get(x)!), li >= 0 ? li : undefined);
+    const row = info.get(id)!;
+    writes.push({ id, grid_code: row.grid_code, name: row.name, synthetic: row.synthetic, leader_shop_id: members[m.leaderIndex], members, diameter_m: m.diameter_m, mean_pair_m: m.mean_pair_m, max_response_s: m.max_response_s });
+  }
+  return { writes, drops };
+}
+
+async function groupsOfSub(db: Queryable, subdistrict: string, ids: string[]): Promise<Map<string, { members: string[]; leader: string | null }>> {
+  const r = await db.query<{ id: string; subdistrict_id: string; leader_shop_id: string }>('SELECT id, subdistrict_id, leader_shop_id FROM defense_groups WHERE id = ANY($1::text[])', [ids]);
+  for (const id of ids) {
+    const row = r.rows.find((x) => x.id === id);
+    if (!row) throw new NotFoundError(`联防组 ${id} 不存在`);
+    if (row.subdistrict_id !== subdistrict) throw new BadRequestError(`联防组 ${id} 不属于街道 ${subdistrict}`);
+  }
+  const members = await membersOf(db, ids);
+  return new Map(r.rows.map((x) => [x.id, { members: members.get(x.id) ?? [], leader: x.leader_shop_id }]));
+}
+
+async function shopInSub(db: Queryable, subdistrict: string, shop: string): Promise<ShopRow> {
+  const rows = await loadShops(db, subdistrict, { ids: [shop] });
+  if (!rows[0]) throw new NotFoundError(`商铺 ${shop} 不存在或不在街道 ${subdistrict}`);
+  return rows[0];
+}
+
+async function commit(db: Db, c: EditContext, kind: 'move' | 'swap' | 'leader', plan: { writes: GroupWrite[]; drops: string[] }, changes: MemberChange[], release: string[] = []) {
+  return db.transaction(async (tx) => {
+    const current = await lockAndCheck(tx, c.subdistrict, c.baseVersion);
+    if (release.length) await tx.query('DELETE FROM defense_members WHERE shop_id = ANY($1::text[])', [release]);
+    await deleteGroups(tx, plan.drops);
+    for (const g of plan.writes) await writeGroup(tx, c.subdistrict, g);
+    const version = await recordEdit(tx, c.subdistrict, current, kind, c.author, changes);
+    return { version, groups: plan.writes.map((g) => g.id), deleted: plan.drops, changes };
+  });
+}
+
+export interface EditResult {
+  version: number;
+  groups: string[];
+  deleted: string[];
+  changes: MemberChange[];
+}
+
+/** Moves a shop to another group (to = null: out of every group). */
+export async function moveShop(db: Db, c: EditContext & { shop: string; to: string | null }): Promise<EditResult> {
+  await shopInSub(db, c.subdistrict, c.shop);
+  const from = (await membership(db, [c.shop])).get(c.shop) ?? null;
+  if (from === c.to) throw new BadRequestError(`商铺 ${c.shop} 已在该组`);
+  const ids = [from, c.to].filter((x): x is string => x !== null);
+  const groups = await groupsOfSub(db, c.subdistrict, ids);
+  if (from) groups.get(from)!.members = groups.get(from)!.members.filter((m) => m !== c.shop);
+  if (c.to) groups.get(c.to)!.members.push(c.shop);
+  const plan = await rebuild(db, c.subdistrict, groups);
+  return commit(db, c, 'move', plan, [{ shop: c.shop, from, to: c.to }], c.to ? [] : [c.shop]);
+}
+
+/** Swaps two shops of different groups. */
+export async function swapShops(db: Db, c: EditContext & { a: string; b: string }): Promise<EditResult> {
+  await shopInSub(db, c.subdistrict, c.a);
+  await shopInSub(db, c.subdistrict, c.b);
+  const mem = await membership(db, [c.a, c.b]);
+  const ga = mem.get(c.a), gb = mem.get(c.b);
+  if (!ga || !gb) throw new BadRequestError('交换的两个商铺都必须已在联防组中');
+  if (ga === gb) throw new BadRequestError('两个商铺在同一个联防组，无需交换');
+  const groups = await groupsOfSub(db, c.subdistrict, [ga, gb]);
+  const A = groups.get(ga)!, B = groups.get(gb)!;
+  A.members = A.members.map((m) => (m === c.a ? c.b : m));
+  B.members = B.members.map((m) => (m === c.b ? c.a : m));
+  if (A.leader === c.a) A.leader = null;
+  if (B.leader === c.b) B.leader = null;
+  const plan = await rebuild(db, c.subdistrict, groups);
+  return commit(db, c, 'swap', plan, [
+    { shop: c.a, from: ga, to: gb },
+    { shop: c.b, from: gb, to: ga },
+  ]);
+}
+
+/** Makes a member the group's leader (联防长). */
+export async function setLeader(db: Db, c: EditContext & { group: string; shop: string }): Promise<EditResult> {
+  const groups = await groupsOfSub(db, c.subdistrict, [c.group]);
+  const g = groups.get(c.group)!;
+  if (!g.members.includes(c.shop)) throw new BadRequestError(`商铺 ${c.shop} 不是联防组 ${c.group} 的成员`);
+  const before = g.leader;
+  g.leader = c.shop;
+  const plan = await rebuild(db, c.subdistrict, groups);
+  return commit(db, c, 'leader', plan, [{ group: c.group, leader_from: before, leader_to: c.shop }]);
+}
+
+// ---- alarm response ------------------------------------------------------------------------
+
+export interface ResponseAnswer {
+  shop: { id: string; name: string; lon: number; lat: number };
+  group: string | null;
+  threshold_s: number;
+  speed_mps: number;
+  members: { id: string; name: string; phone: string | null; leader: boolean; distance_m: number | null; time_s: number | null; within: boolean }[];
+  worst_s: number | null;
+  slow: boolean;
+  paths: GeoJSON.FeatureCollection;
+  isochrone: GeoJSON.Feature | null;
+  time_ms: number;
+}
+
+/** Walking time for every other member of the shop's group to arrive, paths, and the isochrone. */
+export async function responseFor(db: Db, shopId: string, thresholdS: number): Promise<ResponseAnswer> {
+  const t0 = Date.now();
+  const r = await db.query<{ subdistrict_id: string | null; group_id: string | null }>(
+    `SELECT COALESCE(s.subdistrict_id, (SELECT d.id FROM subdistricts d WHERE ST_Within(s.geom, d.geom) LIMIT 1)) AS subdistrict_id, m.group_id
+       FROM shops s LEFT JOIN defense_members m ON m.shop_id = s.id WHERE s.id = $1`,
+    [shopId],
+  );
+  if (!r.rows[0]) throw new NotFoundError(`商铺 ${shopId} 不存在`);
+  const { subdistrict_id: sub, group_id: group } = r.rows[0];
+  if (!sub) throw new BadRequestError(`商铺 ${shopId} 不在任何街道内`);
+  const memberIds = group ? ((await membersOf(db, [group])).get(group) ?? []) : [];
+  const leader = group ? (await db.query<{ leader_shop_id: string }>('SELECT leader_shop_id FROM defense_groups WHERE id = $1', [group])).rows[0]?.leader_shop_id : null;
+  const shops = new Map((await loadShops(db, sub, { ids: [shopId, ...memberIds] })).map((s) => [s.id, s]));
+  const alarm = shops.get(shopId)!;
+  const others = memberIds.filter((m) => m !== shopId && shops.has(m)).map((m) => shops.get(m)!);
+  const cached = await networkFor(db, [sub]);
+  const res = alarmResponse(cached, alarm, others, thresholdS);
+  const members = others.map((o, i) => {
+    const leg = res.legs[i];
+    return { id: o.id, name: o.name, phone: o.phone, leader: o.id === leader, distance_m: leg.distance_m, time_s: leg.time_s, within: leg.time_s !== null && leg.time_s <= thresholdS };
+  });
+  members.sort((a, b) => (a.time_s ?? Infinity) - (b.time_s ?? Infinity));
+  const worst = members.length ? members.reduce((w, m) => (m.time_s === null ? Infinity : Math.max(w, m.time_s)), 0) : null;
+  return {
+    shop: { id: alarm.id, name: alarm.name, lon: alarm.lon, lat: alarm.lat },
+    group: group ?? null,
+    threshold_s: thresholdS,
+    speed_mps: WALK_SPEED_MPS,
+    members,
+    worst_s: worst === null || Number.isFinite(worst) ? worst : null,
+    slow: worst !== null && worst > thresholdS,
+    paths: {
+      type: 'FeatureCollection',
+      features: res.legs.flatMap((leg) =>
+        leg.path ? [{ type: 'Feature' as const, properties: { from: others[leg.index].id, time_s: leg.time_s, distance_m: leg.distance_m }, geometry: { type: 'LineString' as const, coordinates: leg.path } }] : [],
+      ),
+    },
+    isochrone: res.isochrone ? { ...res.isochrone, properties: { seconds: thresholdS } } : null,
+    time_ms: Date.now() - t0,
+  };
+}
+
+export { groupSubdistrict };
