@@ -6,9 +6,13 @@ import securityPlugin from './plugins/security';
 import docsPlugin from './plugins/docs';
 import errorsPlugin from './plugins/errors';
 import healthPlugin from './plugins/health';
+import hotspotsPlugin from './plugins/hotspots';
+import incidentsPlugin from './plugins/incidents';
 import jobsPlugin from './plugins/jobs';
 import layersPlugin from './plugins/layers';
+import partitionPlugin from './plugins/partition';
 import plansPlugin from './plugins/plans';
+import planToolsPlugin from './plugins/plan-tools';
 import staticPlugin from './plugins/static';
 import tilesPlugin from './plugins/tiles';
 
@@ -49,6 +53,10 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tilesPlugin);
   await app.register(jobsPlugin);
   await app.register(plansPlugin, { prefix: '/api' });
+  await app.register(partitionPlugin, { prefix: '/api' });
+  await app.register(planToolsPlugin, { prefix: '/api' });
+  await app.register(incidentsPlugin, { prefix: '/api' });
+  await app.register(hotspotsPlugin, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });
   return app;
 }

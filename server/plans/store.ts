@@ -1,5 +1,6 @@
 import type { Db, Queryable } from '../db';
 import { PLAN_SUMMARY, REBUILD_GRIDS } from './queries';
+import { reassignIncidentGrids } from '../hotspots/grid-assign';
 
 export interface PlanRow {
   id: number;
@@ -245,6 +246,7 @@ export async function publishPlan(db: Db, planId: number, baseVersion: number): 
       planId,
       next,
     ]);
+    await reassignIncidentGrids(tx);
     return next;
   });
 }
