@@ -135,6 +135,11 @@ async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise
       writeFileSync(marker(tmp), data);
       rmSync(cached, { recursive: true, force: true });
       renameSync(tmp, cached);
+      // Drop caches of older inputs (115 MB each) that nobody has touched for 10 minutes.
+      for (const f of readdirSync(cacheRoot)) {
+        const p = join(cacheRoot, f);
+        if (/^[0-9a-f]{16}$/.test(f) && p !== cached && Date.now() - statSync(p).mtimeMs > 600_000) rmSync(p, { recursive: true, force: true });
+      }
     });
   }
   cpSync(cached, dir, { recursive: true });
