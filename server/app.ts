@@ -13,7 +13,6 @@ import layersPlugin from './plugins/layers';
 import partitionPlugin from './plugins/partition';
 import plansPlugin from './plugins/plans';
 import planToolsPlugin from './plugins/plan-tools';
-import planToolsPlugin from './plugins/plan-tools';
 import staticPlugin from './plugins/static';
 import tilesPlugin from './plugins/tiles';
 
@@ -54,7 +53,6 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tilesPlugin);
   await app.register(jobsPlugin);
   await app.register(plansPlugin, { prefix: '/api' });
-  await app.register(planToolsPlugin, { prefix: '/api' });
   await app.register(partitionPlugin, { prefix: '/api' });
   await app.register(planToolsPlugin, { prefix: '/api' });
   await app.register(incidentsPlugin, { prefix: '/api' });
