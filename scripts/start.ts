@@ -57,6 +57,19 @@ async function ensureDemo(db: Db): Promise<void> {
   log(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
 }
 
+/** The demo opens already partitioned: the first start partitions every sub-district and publishes it. */
+async function ensurePlan(db: Db): Promise<void> {
+  const { ensureInitialPlan } = await import('../server/partition/service');
+  const t = Date.now();
+  let last = -1;
+  const planId = await ensureInitialPlan(db, (f, msg) => {
+    const pct = Math.floor(f * 20) * 5;
+    if (pct !== last) log(`partition: ${pct}% ${msg}`);
+    last = pct;
+  });
+  if (planId !== null) log(`partitioned the district into grids (plan ${planId}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+}
+
 /** Newest modification time (ms) of any file under dir. */
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -89,6 +102,7 @@ async function main(): Promise<void> {
   log(config.databaseUrl ? 'database: PostGIS server (DATABASE_URL)' : `database: embedded PGlite at ${config.dataDir}`);
   const db = await openConfiguredDb(config);
   await ensureDemo(db);
+  await ensurePlan(db);
   await ensureClient(config.clientDir);
   await startServer(db, config);
   console.log(`Wangge listening on http://localhost:${config.port}`);

@@ -1,0 +1,145 @@
+import type { Db } from '../db';
+import { assignGridCodes, type CodeGridInput, type PreviousCodedGrid } from '../algorithms/partition';
+import type { PartitionResult, PartitionWarning } from '../algorithms/partition/types';
+import { createPlan, publishPlan } from '../plans/store';
+import { runInWorker } from '../workers/run-in-worker';
+import { listSubdistricts, loadBarriers, loadUnits } from './load-input';
+import type { PartitionJobInput } from './worker';
+
+export interface PartitionRequest {
+  subdistricts: string[] | 'all';
+  min?: number;
+  max?: number;
+  target?: number;
+  seed?: number;
+  /** warm start from this plan: move as few households as possible, keep its grid codes */
+  previousPlan?: number;
+  name?: string;
+  author?: string;
+}
+
+export interface PartitionOutcome {
+  planId: number;
+  grids: number;
+  inBand: number;
+  contiguous: number;
+  unitsMoved?: number;
+  householdsMoved?: number;
+  warnings: PartitionWarning[];
+  ms: number;
+}
+
+export class PartitionRequestError extends Error {
+  readonly statusCode = 400;
+}
+
+const WORKER = new URL('./worker.ts', import.meta.url);
+
+/**
+ * Partitions the requested sub-districts one by one in a worker thread, numbers the grids with
+ * 15-digit codes (reusing the previous plan's codes where a grid did not change) and saves the
+ * result as ONE draft plan in one transaction. Nothing is written if any step fails.
+ */
+export async function partitionToPlan(
+  db: Db,
+  req: PartitionRequest,
+  report: (fraction: number, message: string) => void = () => {},
+): Promise<PartitionOutcome> {
+  const t0 = Date.now();
+  const known = await listSubdistricts(db);
+  const subs = req.subdistricts === 'all' ? known : req.subdistricts;
+  const unknown = subs.filter((s) => !known.includes(s));
+  if (unknown.length) throw new PartitionRequestError(`未知的街道编码：${unknown.join('、')}`);
+  if (!subs.length) throw new PartitionRequestError('没有可划分的街道（请先导入或生成数据）');
+  const min = req.min ?? 300;
+  const max = req.max ?? 500;
+  const target = req.target ?? Math.round((min + max) / 2);
+  if (!(min >= 1 && max >= min && target >= min && target <= max)) {
+    throw new PartitionRequestError(`户数区间无效：最小 ${min}，最大 ${max}，目标 ${target}（需满足 1 ≤ 最小 ≤ 目标 ≤ 最大）`);
+  }
+
+  let previous: Record<string, string> | undefined;
+  let previousCoded: PreviousCodedGrid[] = [];
+  if (req.previousPlan !== undefined) {
+    const r = await db.query<{ unit_id: string; grid_code: string | null }>(
+      'SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1 AND grid_code IS NOT NULL',
+      [req.previousPlan],
+    );
+    if (!r.rows.length) throw new PartitionRequestError(`上一方案 ${req.previousPlan} 不存在或为空`);
+    previous = Object.fromEntries(r.rows.map((x) => [x.unit_id, x.grid_code!]));
+    const byCode = new Map<string, string[]>();
+    for (const x of r.rows) byCode.set(x.grid_code!, [...(byCode.get(x.grid_code!) ?? []), x.unit_id]);
+    previousCoded = [...byCode].map(([code, units]) => ({ code, units }));
+  }
+
+  const assignment: Record<string, string> = {};
+  const warnings: PartitionWarning[] = [];
+  const codeInputs: CodeGridInput[] = [];
+  const households: Record<string, number> = {};
+  let unitsMoved = 0;
+  let householdsMoved = 0;
+  for (let i = 0; i < subs.length; i++) {
+    const sub = subs[i];
+    const span = 0.95 / subs.length;
+    const at = (f: number) => 0.02 + span * (i + f);
+    report(at(0), `${sub}: 读取单元`);
+    const [units, barriers] = await Promise.all([loadUnits(db, [sub]), loadBarriers(db, [sub])]);
+    if (!units.length) continue;
+    for (const u of units) households[u.id] = u.households;
+    const result = await runInWorker<PartitionJobInput, PartitionResult>(
+      WORKER,
+      { input: { units, barriers }, options: { min, max, target, seed: req.seed ?? 1, previous } },
+      (f, msg) => report(at(0.05 + 0.9 * f), `${sub}: ${msg}`),
+    );
+    warnings.push(...result.warnings);
+    unitsMoved += result.stats.units_moved ?? 0;
+    householdsMoved += result.stats.households_moved ?? 0;
+    for (const [unit, grid] of Object.entries(result.assignment)) assignment[unit] = `${sub}:${grid}`;
+    for (const g of result.grids) {
+      codeInputs.push({
+        id: `${sub}:${g.id}`,
+        communityId: g.community ?? `${sub}000`,
+        centroid: g.centroid,
+        units: g.units,
+      });
+    }
+  }
+  report(0.97, '编号并保存方案');
+  const codes = assignGridCodes(codeInputs, previousCoded, households);
+  const coded: Record<string, string> = {};
+  for (const [unit, grid] of Object.entries(assignment)) coded[unit] = codes.get(grid)!;
+  const planId = await createPlan(db, {
+    name: req.name ?? `自动划分 ${new Date().toISOString().slice(0, 10)}`,
+    author: req.author ?? 'system',
+    subdistricts: subs,
+    params: { min, max, target, seed: req.seed ?? 1, previousPlan: req.previousPlan ?? null },
+    warnings,
+    assignment: coded,
+  });
+  const stats = await db.query<{ n: number; in_band: number; contiguous: number }>(
+    `SELECT count(*)::int AS n, count(*) FILTER (WHERE households BETWEEN $2 AND $3)::int AS in_band,
+            count(*) FILTER (WHERE contiguous)::int AS contiguous FROM grids WHERE plan_id = $1`,
+    [planId, min, max],
+  );
+  const s = stats.rows[0];
+  return {
+    planId,
+    grids: s.n,
+    inBand: s.in_band,
+    contiguous: s.contiguous,
+    ...(previous ? { unitsMoved, householdsMoved } : {}),
+    warnings,
+    ms: Date.now() - t0,
+  };
+}
+
+/** Start-up: when no plan exists, partition the whole district and publish it. */
+export async function ensureInitialPlan(db: Db, report: (fraction: number, message: string) => void): Promise<number | null> {
+  const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plans');
+  if (r.rows[0].n > 0) return null;
+  const u = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM units');
+  if (u.rows[0].n === 0) return null;
+  const out = await partitionToPlan(db, { subdistricts: 'all', name: '迎江区网格方案（自动划分）', author: 'system' }, report);
+  await publishPlan(db, out.planId, 1);
+  return out.planId;
+}

@@ -1,0 +1,74 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { partitionToPlan, type PartitionRequest } from '../partition/service';
+
+const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
+
+/** POST /api/partition starts a job that partitions sub-districts into grids and saves a draft plan. */
+const partitionPlugin: FastifyPluginAsync = async (app) => {
+  app.post<{
+    Body: { subdistrict?: string; subdistricts?: string[]; all?: boolean; min?: number; max?: number; target?: number; seed?: number; previousPlan?: number; name?: string };
+  }>(
+    '/partition',
+    {
+      schema: {
+        tags: ['partition'],
+        summary: 'Start an automatic partition job (progress: GET /api/jobs/:id); the result is saved as a draft plan',
+        body: {
+          type: 'object',
+          properties: {
+            subdistrict: SUB,
+            subdistricts: { type: 'array', items: SUB, minItems: 1, maxItems: 200 },
+            all: { type: 'boolean' },
+            min: { type: 'integer', minimum: 1, maximum: 100000 },
+            max: { type: 'integer', minimum: 1, maximum: 100000 },
+            target: { type: 'integer', minimum: 1, maximum: 100000 },
+            seed: { type: 'integer', minimum: 0, maximum: 2147483647 },
+            previousPlan: { type: 'integer', minimum: 1 },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+          additionalProperties: false,
+        },
+        response: {
+          202: { type: 'object', properties: { jobId: { type: 'string' } }, required: ['jobId'] },
+        },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const subs = b.all ? 'all' : (b.subdistricts ?? (b.subdistrict ? [b.subdistrict] : null));
+      if (!subs) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '请指定街道（subdistrict）或 all: true' });
+      const min = b.min ?? 300;
+      const max = b.max ?? 500;
+      if (min > max) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `最小户数 ${min} 大于最大户数 ${max}` });
+      if (b.target !== undefined && (b.target < min || b.target > max)) {
+        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `目标户数 ${b.target} 不在 ${min}–${max} 之间` });
+      }
+      if (subs !== 'all') {
+        const r = await app.db.query<{ id: string }>('SELECT id FROM subdistricts WHERE id = ANY($1::text[])', [subs]);
+        const missing = subs.filter((s) => !r.rows.some((x) => x.id === s));
+        if (missing.length) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `未知的街道编码：${missing.join('、')}` });
+      }
+      if (b.previousPlan !== undefined) {
+        const r = await app.db.query('SELECT 1 FROM plans WHERE id = $1', [b.previousPlan]);
+        if (!r.rows.length) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `上一方案 ${b.previousPlan} 不存在` });
+      }
+      const request: PartitionRequest = {
+        subdistricts: subs,
+        min,
+        max,
+        target: b.target,
+        seed: b.seed,
+        previousPlan: b.previousPlan,
+        name: b.name,
+        author: (req as { user?: { username?: string } }).user?.username ?? 'planner',
+      };
+      const jobId = await app.jobs.start('partition', { ...request }, async (report) => {
+        const out = await partitionToPlan(app.db, request, report);
+        return { ...out };
+      });
+      return reply.code(202).send({ jobId });
+    },
+  );
+};
+
+export default partitionPlugin;
