@@ -61,15 +61,7 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
   } else {
     const group = buildGroups(g, comp, count, o, warnings);
     ({ st, nodeOf } = fresh(g, group, o, bp, true, onProgress));
-    const bad = repairBand(st, bp);
-    if (bad.length) {
-      // retry the groups with out-of-band grids without compound contraction
-      const badGroups = new Set(bad.map((b) => st.group[b]));
-      const alt = fresh(g, group, o, bp, false);
-      repairBand(alt.st, bp);
-      let altBad = 0; for (let k = 0; k < alt.st.gridCount; k++) if (alt.st.members[k].size && (alt.st.hh[k] < o.min || alt.st.hh[k] > o.max)) altBad++;
-      if (altBad < bad.length && badGroups.size) { st = alt.st; nodeOf = alt.nodeOf; }
-    }
+    repairBand(st, bp);
     onProgress?.(0.7, 'local search');
     localSearch(st, { ...bp, passes: Math.max(1, Math.round(6 * o.effort)) });
     repairBand(st, bp);

@@ -3,7 +3,7 @@
  * [min, max] wherever the graph allows it. Moves as little as possible (warm starts rely on it).
  * Pure, no I/O.
  */
-import { recursiveBisect, type BisectParams } from './bisect';
+import { chooseK, recursiveBisect, type BisectParams } from './bisect';
 import type { GridState } from './state';
 
 export interface RepairParams extends BisectParams {
@@ -148,7 +148,51 @@ export function repairBand(st: GridState, p: RepairParams): number[] {
     }
     if (!changed) break;
   }
-  const bad: number[] = [];
+  let bad: number[] = [];
+  for (let g = 0; g < st.gridCount; g++) if (st.members[g].size && !inBand(st.hh[g], p)) bad.push(g);
+  // fallback: re-partition the neighbourhood of each remaining bad grid (1 then 2 rings)
+  for (const g of bad) {
+    if (!st.members[g].size || inBand(st.hh[g], p)) continue;
+    let ok = false;
+    for (let rings = 1; rings <= 4 && !ok; rings++) for (let attempt = 0; attempt < 4 && !ok; attempt++) ok = repartitionNeighbourhood(st, g, rings, p);
+  }
+  bad = [];
   for (let g = 0; g < st.gridCount; g++) if (st.members[g].size && !inBand(st.hh[g], p)) bad.push(g);
   return bad;
+}
+
+/** Re-bisect grid g together with its neighbours up to `rings` away; keep only when all in band. */
+export function repartitionNeighbourhood(st: GridState, g: number, rings: number, p: BisectParams): boolean {
+  let grids = new Set<number>([g]);
+  for (let r = 0; r < rings; r++) {
+    const next = new Set(grids);
+    for (const x of grids) for (const u of st.boundary(x)) for (const h of st.neighbourGrids(u)) next.add(h);
+    grids = next;
+  }
+  const ids = [...grids].sort((a, b) => a - b);
+  const nodes = ids.flatMap((x) => [...st.members[x]]);
+  let H = 0; for (const u of nodes) H += st.cg.hh[u];
+  const { k, feasible } = chooseK(H, p.min, p.max, p.target);
+  if (!feasible) return false;
+  const parts = recursiveBisect(st.cg, nodes, k, p, st.sc);
+  if (parts.length !== k || parts.some((part) => { const h = part.reduce((s, u) => s + st.cg.hh[u], 0); return h < p.min || h > p.max; })) return false;
+  // keep ids stable: give each part the old grid it overlaps most
+  const before = new Map<number, number>(nodes.map((u) => [u, st.assign[u]]));
+  const free = new Set(ids);
+  const order = parts.map((part, i) => {
+    const cnt = new Map<number, number>();
+    for (const u of part) cnt.set(before.get(u)!, (cnt.get(before.get(u)!) ?? 0) + 1);
+    return { i, cnt };
+  });
+  const target: number[] = new Array(parts.length).fill(-1);
+  const pairs: [number, number, number][] = [];
+  for (const { i, cnt } of order) for (const [gid, c] of cnt) pairs.push([c, i, gid]);
+  pairs.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
+  for (const [, i, gid] of pairs) if (target[i] < 0 && free.has(gid)) { target[i] = gid; free.delete(gid); }
+  parts.forEach((part, i) => {
+    if (target[i] < 0) target[i] = free.size ? [...free].shift()! : st.newGrid(st.group[g]);
+    free.delete(target[i]);
+    for (const u of part) st.move(u, target[i]);
+  });
+  return true;
 }

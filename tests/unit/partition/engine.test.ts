@@ -112,7 +112,7 @@ describe('partition', () => {
   it('warm start accepts new and vanished units', () => {
     const units = lattice(10, 10, () => 20, 5);
     const base = partition({ units });
-    const prev = { ...base.assignment, ghost: 'S-999' };
+    const prev: Record<string, string> = { ...base.assignment, ghost: 'S-999' };
     delete prev['u3_3'];
     const res = partition({ units }, { previous: prev });
     hardConstraints(units, res, 300, 500);
