@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Db } from './db';
 import auditPlugin from './plugins/audit';
+import casesPlugin from './plugins/cases';
 import authPlugin, { type AuthOptions } from './plugins/auth';
 import securityPlugin from './plugins/security';
 import docsPlugin from './plugins/docs';
@@ -57,6 +58,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(planToolsPlugin, { prefix: '/api' });
   await app.register(incidentsPlugin, { prefix: '/api' });
   await app.register(hotspotsPlugin, { prefix: '/api' });
+  await app.register(casesPlugin, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });
   return app;
 }
