@@ -3,6 +3,8 @@
  * built from `location.origin`, never an outside host.
  */
 import type { FeatureCollection, Geometry } from 'geojson';
+import { plansApi } from './api/plans';
+import { hotspotsApi } from './api/hotspots';
 
 export type BBox = [number, number, number, number];
 
@@ -74,5 +76,13 @@ export const api = {
   tilesUrl: (): string => `${ourUrl('/tiles/')}{z}/{x}/{y}.pbf`,
   /** Glyph URL template of our committed SDF fonts. */
   glyphsUrl: (): string => `${ourUrl('/fonts/')}{fontstack}/{range}.pbf`,
+  /** Incidents and hot spots (client/src/api/hotspots.ts; a getter: that module imports getJson from here). */
+  get hotspots(): typeof hotspotsApi {
+    return hotspotsApi;
+  },
+  /** Grid plans and the planner's tools (client/src/api/plans.ts). */
+  get plans(): typeof plansApi {
+    return plansApi;
+  },
 };
 export type Api = typeof api;

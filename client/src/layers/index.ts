@@ -8,7 +8,12 @@ import { subdistrictsLayer } from './subdistricts';
 import { shopsLayer } from './shops';
 import { incidentsLayer } from './incidents';
 import { waterLayer } from './water';
+import { heatmapLayer } from './heatmap';
+import { hexbinsLayer } from './hexbins';
+import { gridChoroplethLayer } from './grid-choropleth';
+import { hotspotClassesLayer } from './hotspot-classes';
 
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
+  for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
 }

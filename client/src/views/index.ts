@@ -1,4 +1,5 @@
 import { overviewView } from './overview';
+import { hotspotsView } from './hotspots';
 import { views } from './registry';
 
 /**
@@ -7,4 +8,5 @@ import { views } from './registry';
  */
 export function registerViews(): void {
   views.register(overviewView);
+  views.register(hotspotsView);
 }

@@ -1,0 +1,61 @@
+/**
+ * Leader view: Gi* hot / cold spot classes per grid or hexagon (ArcGIS colours, not significant
+ * drawn transparent over the map for hexagons and light grey for grids), or emerging hot spot
+ * patterns. Results come from GET /api/hotspots for the current filters (the view fetches them).
+ */
+import { GeoJsonLayer } from '@deck.gl/layers';
+import type { Feature } from 'geojson';
+import type { HotSpotZoneResult } from '../api/hotspots';
+import { CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, hexToRgba } from '../views/hotspots/colors';
+import { hotspotStore } from '../views/hotspots/store';
+import type { LayerModule } from './types';
+
+const CLASS_RGBA = Object.fromEntries(Object.entries(CLASS_COLORS).map(([k, v]) => [k, hexToRgba(v, 215)]));
+const PATTERN_RGBA = Object.fromEntries(Object.entries(PATTERN_COLORS).map(([k, v]) => [k, hexToRgba(v, 220)]));
+const NONE: [number, number, number, number] = [0, 0, 0, 0];
+
+export const hotspotClassesLayer: LayerModule = {
+  id: 'hotspot-classes',
+  labelKey: 'hs.layer.classes',
+  kind: 'deck',
+  group: 'analysis',
+  defaultVisible: false,
+  legend: CLASS_ORDER.map((c) => ({ labelKey: `hs.class.${c}` as never, swatch: { type: 'fill' as const, color: CLASS_COLORS[c], outline: '#bbb' } })),
+  add() {},
+  remove() {},
+  setVisible(ctx) {
+    ctx.requestDeckRender();
+  },
+  deckLayers() {
+    const r = hotspotStore.result;
+    if (!r) return [];
+    const fc = hotspotStore.zones[r.zones];
+    if (!fc) return [];
+    const byId = new Map<string, HotSpotZoneResult>(r.results.map((x) => [x.id, x]));
+    const hex = r.zones === 'hex';
+    const fill = (x: Feature): [number, number, number, number] => {
+      const z = byId.get(String(x.id));
+      if (!z) return NONE;
+      if (r.mode === 'emerging') {
+        if (!z.pattern || z.pattern === 'no_pattern') return hex ? NONE : PATTERN_RGBA.no_pattern!;
+        return PATTERN_RGBA[z.pattern] ?? NONE;
+      }
+      if (!z.class || z.class === 'ns') return hex ? NONE : CLASS_RGBA.ns!;
+      return CLASS_RGBA[z.class]!;
+    };
+    return [
+      new GeoJsonLayer({
+        id: 'hs-classes',
+        data: fc as never,
+        filled: true,
+        stroked: !hex,
+        getFillColor: fill,
+        getLineColor: [110, 110, 110, 180],
+        lineWidthUnits: 'pixels',
+        getLineWidth: 0.8,
+        pickable: true,
+        updateTriggers: { getFillColor: [r, r.mode] },
+      }),
+    ];
+  },
+};
