@@ -31,6 +31,8 @@ export interface AppServer {
 
 export interface StartOptions {
   data?: 'demo' | 'fixture' | 'auto';
+  /** Enforce access control (sessions, roles, CSRF); off by default so pages load without a login. */
+  auth?: boolean;
 }
 
 function newestMtime(path: string): number {
@@ -70,7 +72,14 @@ export async function ensureClientBuilt(): Promise<void> {
   try {
     if (!clientIsStale()) return;
     const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', root: join(ROOT, 'client') });
+    // Vite sets NODE_ENV=production while building; keep the test process's own value.
+    const nodeEnv = process.env.NODE_ENV;
+    try {
+      await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', root: join(ROOT, 'client') });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
@@ -184,7 +193,7 @@ export async function startAppServer(opts: StartOptions = {}): Promise<AppServer
   await ensureClientBuilt();
   const { dir: dataDir, data } = await preparedDataDir(opts.data ?? 'auto');
   const db = await openDb({ dataDir, databaseUrl: undefined });
-  const app = await buildApp({ db, clientDir: CLIENT_DIR });
+  const app = await buildApp({ db, clientDir: CLIENT_DIR, auth: { enforce: opts.auth ?? false } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('no port');
