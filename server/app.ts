@@ -13,6 +13,8 @@ import jobsPlugin from './plugins/jobs';
 import layersPlugin from './plugins/layers';
 import partitionPlugin from './plugins/partition';
 import plansPlugin from './plugins/plans';
+import groupsPlugin from './plugins/groups';
+import patrolsPlugin from './plugins/patrols';
 import planToolsPlugin from './plugins/plan-tools';
 import staticPlugin from './plugins/static';
 import tilesPlugin from './plugins/tiles';
@@ -54,6 +56,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(tilesPlugin);
   await app.register(jobsPlugin);
   await app.register(plansPlugin, { prefix: '/api' });
+  await app.register(groupsPlugin, { prefix: '/api' });
+  await app.register(patrolsPlugin, { prefix: '/api' });
   await app.register(partitionPlugin, { prefix: '/api' });
   await app.register(planToolsPlugin, { prefix: '/api' });
   await app.register(incidentsPlugin, { prefix: '/api' });

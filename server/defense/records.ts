@@ -137,3 +137,38 @@ export async function deleteRecord(tx: Queryable, kind: RecordKind, groupId: str
   if (r.rows.length === 0) throw new StaleRowError(`该${spec.label}记录已被他人修改（当前版本 ${before.version}），请刷新后重试。`, before);
   return before;
 }
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Checks a record body against its kind's field schema; returns the problems (empty = fine). */
+export function recordProblems(kind: RecordKind, body: Record<string, unknown>, partial: boolean): string[] {
+  const spec = KINDS[kind];
+  const out: string[] = [];
+  for (const k of Object.keys(body)) if (k !== 'version' && !(k in spec.schema)) out.push(`没有字段 ${k}`);
+  if (!partial) for (const k of spec.required) if (body[k] === undefined || body[k] === null) out.push(`缺少字段 ${k}`);
+  for (const [k, s] of Object.entries(spec.schema) as [string, Record<string, unknown>][]) {
+    if (!(k in body)) continue;
+    const v = body[k];
+    const types = ([] as string[]).concat(s.type as string | string[]);
+    if (v === null) {
+      if (!types.includes('null')) out.push(`${k} 不能为空`);
+      continue;
+    }
+    if (types.includes('integer') && !(typeof v === 'number' && Number.isInteger(v))) out.push(`${k} 须为整数`);
+    else if (types.includes('string') && typeof v !== 'string') out.push(`${k} 须为文本`);
+    if (typeof v === 'number') {
+      if (typeof s.minimum === 'number' && v < s.minimum) out.push(`${k} 不能小于 ${s.minimum}`);
+      if (typeof s.maximum === 'number' && v > s.maximum) out.push(`${k} 不能大于 ${s.maximum}`);
+    }
+    if (typeof v === 'string') {
+      if (Array.isArray(s.enum) && !s.enum.includes(v)) out.push(`${k} 须为 ${s.enum.join(' / ')} 之一`);
+      if (typeof s.maxLength === 'number' && v.length > s.maxLength) out.push(`${k} 太长`);
+      if (typeof s.minLength === 'number' && v.length < s.minLength) out.push(`${k} 不能为空`);
+      if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(v)) out.push(`${k} 格式不对`);
+      if (s.format === 'date' && !(DATE.test(v) && !Number.isNaN(Date.parse(v)))) out.push(`${k} 须为日期 YYYY-MM-DD`);
+      if (s.format === 'date-time' && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(Date.parse(v)))) out.push(`${k} 须为时间 (ISO 8601)`);
+    }
+  }
+  if (kind === 'schedule' && typeof body.start_time === 'string' && typeof body.end_time === 'string' && body.end_time <= body.start_time) out.push('结束时间须晚于开始时间');
+  return out;
+}

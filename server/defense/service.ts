@@ -48,6 +48,9 @@ export interface AutoGroupResult {
   time_ms: number;
 }
 
+/** Selections at least this big are grouped in a worker thread when the caller allows it. */
+export const WORKER_MIN_SHOPS = 250;
+
 export type Progress = (fraction: number, message: string) => void;
 
 function groupName(members: ShopRow[], seq: number): string {
@@ -67,7 +70,7 @@ function validateSizes(p: AutoGroupParams): void {
  * distance. Those shops leave their old groups (emptied groups are deleted; the others keep their
  * remaining members, metrics recomputed). One transaction.
  */
-export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: boolean; author?: string; progress?: Progress } = {}): Promise<AutoGroupResult> {
+export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: boolean; author?: string; progress?: Progress; audit?: AuditHook } = {}): Promise<AutoGroupResult> {
   const t0 = Date.now();
   const progress = opts.progress ?? (() => undefined);
   validateSizes(p);
@@ -86,7 +89,8 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
     opts: { size: p.size, min: p.min, max: p.max, crossPartitions: p.crossGrids ?? false } satisfies GroupingOptions,
   };
   let result: ShopGroupingResult;
-  if (opts.inWorker) {
+  // A worker thread costs ~2 s to start (tsx): only worth it for big selections.
+  if (opts.inWorker && shops.length >= WORKER_MIN_SHOPS) {
     input.lines = await loadStreetLines(db, [p.subdistrict]);
     result = await runInWorker<GroupingJobInput, ShopGroupingResult>(new URL('./grouping-worker.ts', import.meta.url), input, (f, m) => progress(0.15 + 0.7 * f, m));
   } else {
@@ -146,7 +150,9 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
       });
       for (const m of g.members) changes.push({ shop: m, from: old.get(m) ?? null, to: id });
     }
-    return recordEdit(tx, p.subdistrict, current, 'auto', opts.author ?? 'system', changes);
+    const v = await recordEdit(tx, p.subdistrict, current, 'auto', opts.author ?? 'system', changes);
+    await opts.audit?.(tx, { action: 'groups.auto', entity: 'defense_set', entityId: p.subdistrict, after: { version: v, groups: result.groups.length, removed: drop, params: p } });
+    return v;
   });
   progress(1, 'done');
   return {
@@ -195,10 +201,14 @@ export async function autoGroupAll(db: Db, log: (msg: string) => void = () => un
 
 // ---- manual edits ---------------------------------------------------------------------------
 
+/** Writes the audit row inside the edit's transaction. */
+export type AuditHook = (tx: Queryable, e: { action: string; entity: string; entityId: string; after: unknown }) => Promise<void>;
+
 interface EditContext {
   subdistrict: string;
   baseVersion: number;
   author: string;
+  audit?: AuditHook;
 }
 
 /** New state of the changed groups: members → metrics (leader kept when still a member and wanted). */
@@ -249,6 +259,7 @@ async function commit(db: Db, c: EditContext, kind: 'move' | 'swap' | 'leader', 
     await deleteGroups(tx, plan.drops);
     for (const g of plan.writes) await writeGroup(tx, c.subdistrict, g);
     const version = await recordEdit(tx, c.subdistrict, current, kind, c.author, changes);
+    await c.audit?.(tx, { action: `groups.${kind}`, entity: 'defense_set', entityId: c.subdistrict, after: { version, changes } });
     return { version, groups: plan.writes.map((g) => g.id), deleted: plan.drops, changes };
   });
 }

@@ -1,0 +1,143 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ScopeResolver } from '../auth/policy';
+import { auditWrite } from '../audit/request';
+import { anyObject, errors, groupScope, sendDefenseError } from '../defense/http';
+import { getRoute, listRoutes, MAX_STOPS, planRoute, routeGpx, saveRoute, type RouteRequest } from '../defense/patrol';
+import { NotFoundError } from '../defense/errors';
+
+const routeIdParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+
+/** Scope of a patrol write: the group's sub-district, or the saved route's. */
+const patrolScope: ScopeResolver = async (req, db) => {
+  const fromGroup = await groupScope(req, db);
+  if (fromGroup) return fromGroup;
+  const id = Number((req.params as Record<string, unknown> | undefined)?.id);
+  if (!Number.isInteger(id) || id < 1) return null;
+  const r = await db.query<{ subdistrict_id: string | null }>('SELECT subdistrict_id FROM patrol_routes WHERE id = $1', [id]);
+  return r.rows[0]?.subdistrict_id ? [r.rows[0].subdistrict_id] : null;
+};
+
+const routeFeature = {
+  type: 'object',
+  properties: {
+    type: { type: 'string' },
+    id: { type: 'integer' },
+    properties: anyObject,
+    geometry: anyObject,
+  },
+} as const;
+
+const safeName = (s: string) => s.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 60) || 'patrol';
+
+/** Patrol routes along the streets: plan (through a group's shops or given stops), save, list, export GPX / GeoJSON. */
+const patrols: FastifyPluginAsync = async (app) => {
+  app.post<{ Body: RouteRequest & { save?: boolean }; Querystring: { format?: 'geojson' | 'gpx' } }>(
+    '/patrols/route',
+    {
+      config: { scopeOf: patrolScope },
+      schema: {
+        tags: ['patrols'],
+        summary: `A patrol route along the streets (closed by default) through a group's shops or through up to ${MAX_STOPS} stops (e.g. hot-spot centroids); save = true stores it; ?format=gpx answers GPX`,
+        querystring: { type: 'object', properties: { format: { type: 'string', enum: ['geojson', 'gpx'] } }, additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: {
+            group: { type: 'string', minLength: 1, maxLength: 64 },
+            stops: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 500,
+              items: {
+                type: 'object',
+                properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, name: { type: 'string', maxLength: 200 }, lon: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
+                required: ['lon', 'lat'],
+                additionalProperties: false,
+              },
+            },
+            closed: { type: 'boolean' },
+            name: { type: 'string', minLength: 1, maxLength: 100 },
+            save: { type: 'boolean' },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: routeFeature, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const { save, ...rq } = req.body;
+        const f = await planRoute(app.db, rq);
+        if (save) {
+          f.properties.id = await app.db.transaction(async (tx) => {
+            const id = await saveRoute(tx, f);
+            await auditWrite(req, tx, { action: 'patrol.route.create', entity: 'patrol_route', entityId: id, after: { name: f.properties.name, group: f.properties.group, length_m: f.properties.length_m } });
+            return id;
+          });
+        }
+        if (req.query.format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', `attachment; filename="${safeName(f.properties.name)}.gpx"`).send(routeGpx(f));
+        return { ...f, ...(f.properties.id ? { id: f.properties.id } : {}) };
+      } catch (e) {
+        return sendDefenseError(reply, e);
+      }
+    },
+  );
+
+  app.get<{ Querystring: { subdistrict?: string; group?: string } }>(
+    '/patrols/routes',
+    {
+      schema: {
+        tags: ['patrols'],
+        summary: 'Saved patrol routes (GeoJSON), by sub-district and/or group',
+        querystring: { type: 'object', properties: { subdistrict: { type: 'string', pattern: '^\\d{9}$' }, group: { type: 'string', maxLength: 64 } }, additionalProperties: false },
+        response: { 200: { type: 'object', properties: { type: { type: 'string' }, features: { type: 'array', items: routeFeature } } } },
+      },
+    },
+    async (req) => ({ type: 'FeatureCollection', features: await listRoutes(app.db, req.query) }),
+  );
+
+  for (const format of ['geojson', 'gpx'] as const) {
+    app.get<{ Params: { id: number } }>(
+      `/patrols/routes/:id/${format}`,
+      {
+        schema: { tags: ['patrols'], summary: `Download a saved route as ${format === 'gpx' ? 'GPX 1.1' : 'GeoJSON'}`, params: routeIdParams, response: { 404: errors[404] } },
+      },
+      async (req, reply) => {
+        const f = await getRoute(app.db, req.params.id);
+        if (!f) return sendDefenseError(reply, new NotFoundError(`巡逻路线 ${req.params.id} 不存在`));
+        const name = safeName(String(f.properties?.name ?? `route-${req.params.id}`));
+        reply.header('content-disposition', `attachment; filename="${encodeURIComponent(name)}.${format}"`);
+        if (format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').send(routeGpx(f));
+        return reply.type('application/geo+json').send(JSON.stringify({ type: 'FeatureCollection', features: [f] }));
+      },
+    );
+  }
+
+  app.get<{ Params: { id: number } }>(
+    '/patrols/routes/:id',
+    { schema: { tags: ['patrols'], summary: 'One saved patrol route (GeoJSON feature)', params: routeIdParams, response: { 200: routeFeature, ...errors } } },
+    async (req, reply) => {
+      const f = await getRoute(app.db, req.params.id);
+      if (!f) return sendDefenseError(reply, new NotFoundError(`巡逻路线 ${req.params.id} 不存在`));
+      return f;
+    },
+  );
+
+  app.delete<{ Params: { id: number } }>(
+    '/patrols/routes/:id',
+    { config: { scopeOf: patrolScope }, schema: { tags: ['patrols'], summary: 'Delete a saved patrol route', params: routeIdParams, response: { 200: { type: 'object', properties: { deleted: { type: 'integer' } } }, ...errors } } },
+    async (req, reply) => {
+      try {
+        return await app.db.transaction(async (tx) => {
+          const r = await tx.query<{ name: string }>('DELETE FROM patrol_routes WHERE id = $1 RETURNING name', [req.params.id]);
+          if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+          await auditWrite(req, tx, { action: 'patrol.route.delete', entity: 'patrol_route', entityId: req.params.id, before: r.rows[0] });
+          return { deleted: req.params.id };
+        });
+      } catch (e) {
+        return sendDefenseError(reply, e);
+      }
+    },
+  );
+};
+
+export default patrols;
