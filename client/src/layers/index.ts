@@ -8,6 +8,8 @@ import { subdistrictsLayer } from './subdistricts';
 import { shopsLayer } from './shops';
 import { incidentsLayer } from './incidents';
 import { waterLayer } from './water';
+import { unitsLayer, partyLayer } from './units';
+import { gridsLayer } from './grids';
 import { heatmapLayer } from './heatmap';
 import { hexbinsLayer } from './hexbins';
 import { gridChoroplethLayer } from './grid-choropleth';
@@ -16,4 +18,5 @@ import { hotspotClassesLayer } from './hotspot-classes';
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
+  for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
 }

@@ -1,4 +1,5 @@
 import { overviewView } from './overview';
+import { planView } from './plan';
 import { hotspotsView } from './hotspots';
 import { views } from './registry';
 
@@ -8,5 +9,6 @@ import { views } from './registry';
  */
 export function registerViews(): void {
   views.register(overviewView);
+  views.register(planView);
   views.register(hotspotsView);
 }

@@ -1,0 +1,127 @@
+/** Typed calls of the plans and plan-tools routes (re-exported by ../api.ts). Our own origin only. */
+import { getJson, ourUrl, sendJson, type FC } from '../api';
+
+export interface PlanInfo {
+  id: number;
+  name: string;
+  author: string;
+  status: 'draft' | 'published' | 'archived';
+  version: number;
+  subdistricts: string[];
+  params: Record<string, unknown>;
+  grids: number;
+  households: number;
+  created_at: string;
+  updated_at: string;
+  published_at: string | null;
+}
+
+export interface UnitChange {
+  unit: string;
+  from: string | null;
+  to: string | null;
+}
+
+export interface EditResult {
+  version: number;
+  changes: UnitChange[];
+  codes?: string[];
+}
+
+export interface UnitTable {
+  plan: number;
+  version: number;
+  min: number;
+  max: number;
+  ids: string[];
+  households: number[];
+  buildings: number[];
+  party: number[];
+  grid: (string | null)[];
+  compound: number[];
+  compounds: string[];
+  community: number[];
+  communities: string[];
+  block: number[];
+  blocks: string[];
+  area: number[];
+  perimeter: number[];
+  offsets: number[];
+  targets: number[];
+  edgeLen: number[];
+  edgeClass: number[];
+  polygons: number[][][][][];
+}
+
+export interface Proposal {
+  moves: Array<UnitChange & { households: number }>;
+  grids: Array<{ code: string; before: number; after: number }>;
+  fixed: boolean;
+  message: string;
+}
+
+export interface GridDelta {
+  code: string;
+  households_before: number;
+  households_after: number;
+  units_in: number;
+  units_out: number;
+}
+
+export interface ImpactReport {
+  draft: number;
+  published: number[];
+  units_moved: number;
+  households_moved: number;
+  grids_added: string[];
+  grids_removed: string[];
+  grids_changed: GridDelta[];
+  flows: Array<{ from: string | null; to: string | null; units: number; households: number }>;
+  staff: Array<{ id: number; name: string; role: string; grid_code: string; change: string }>;
+  groups: Array<{ group_id: string; name: string | null; from: string[]; to: string[] }> | null;
+  geojson: FC;
+}
+
+export interface PlanDiff {
+  units_moved: number;
+  households_moved: number;
+  grids_added: GridDelta[];
+  grids_removed: GridDelta[];
+  grids_changed: GridDelta[];
+  geojson: FC;
+}
+
+export interface StaffInfo {
+  staff: Array<{ id: number; name: string; role: 'leader' | 'member'; phone: string | null; grid_code: string | null; synthetic: boolean }>;
+  grids: Array<{ code: string; leaders: number; members: number; ok: boolean; problem: string | null }>;
+  violations: Array<{ code: string; leaders: number; members: number; ok: boolean; problem: string | null }>;
+}
+
+const P = (id: number) => `/api/plans/${id}`;
+
+export const plansApi = {
+  plans: () => getJson<PlanInfo[]>('/api/plans'),
+  plan: (id: number) => getJson<PlanInfo>(P(id)),
+  grids: (id: number) => getJson<FC>(`${P(id)}/grids`),
+  units: (id: number) => getJson<UnitTable>(`${P(id)}/units`),
+  edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) => sendJson<EditResult>('POST', `${P(id)}/edits`, { baseVersion, moves }),
+  undo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/undo`, { baseVersion }),
+  redo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/redo`, { baseVersion }),
+  publish: (id: number, baseVersion: number) => sendJson<{ version: number }>('POST', `${P(id)}/publish`, { baseVersion }),
+  lock: (id: number, codes: string[], locked: boolean) => sendJson<{ ok: boolean }>('POST', `${P(id)}/locks`, { codes, locked }),
+  split: (id: number, baseVersion: number, code: string) => sendJson<EditResult>('POST', `${P(id)}/split`, { baseVersion, code }),
+  merge: (id: number, baseVersion: number, codes: [string, string]) => sendJson<EditResult>('POST', `${P(id)}/merge`, { baseVersion, codes }),
+  newGrid: (id: number, baseVersion: number, units: string[]) => sendJson<EditResult>('POST', `${P(id)}/new-grid`, { baseVersion, units }),
+  suggestFix: (id: number, code: string) => getJson<Proposal>(`${P(id)}/suggest-fix?code=${code}`),
+  rebalance: (id: number, codes: string[]) => sendJson<Proposal>('POST', `${P(id)}/rebalance`, { codes }),
+  copy: (id: number) => sendJson<{ id: number }>('POST', `${P(id)}/copy`, {}),
+  impact: (id: number) => getJson<ImpactReport>(`${P(id)}/impact`),
+  diff: (id: number, against: number, againstVersion?: number) =>
+    getJson<PlanDiff>(`${P(id)}/diff?against=${against}${againstVersion ? `&againstVersion=${againstVersion}` : ''}`),
+  staff: (id: number) => getJson<StaffInfo>(`${P(id)}/staff`),
+  importStaff: (id: number, content: string) => sendJson<{ imported: number; grids: number }>('POST', `${P(id)}/staff/import`, { content }),
+  seedStaff: (id: number) => sendJson<{ inserted: number }>('POST', `${P(id)}/staff/seed`, {}),
+  importPlan: (name: string, format: 'csv' | 'geojson', content: string) =>
+    sendJson<{ id: number; units: number; assigned: number; grids: number }>('POST', '/api/plans/import', { name, format, content }),
+  exportUrl: (id: number, format: 'geojson' | 'shp' | 'csv') => ourUrl(`${P(id)}/export?format=${format}`),
+};

@@ -1,0 +1,726 @@
+/**
+ * The planner's map editor (#view=plan[&plan=ID]): select a grid, paint units into it (click, drag,
+ * lasso; by unit, whole compound or whole block), erase to unassigned, lock, split / merge / new
+ * grid, suggest-fix and rebalance proposals, undo/redo (server-side), publish; live statistics of
+ * the selected grid and the plan computed on the client, confirmed by the server; problem and
+ * "1+3" staffing tables, impact report with the changed area hatched, exports, print, import.
+ */
+import type { MapMouseEvent } from 'maplibre-gl';
+import { ApiError } from '../../api';
+import type { PlanInfo, Proposal, StaffInfo, UnitChange } from '../../api/plans';
+import { t, type MessageKey } from '../../i18n';
+import { setDiffData, setGridsData, setSelectedGrid } from '../../layers/grids';
+import { setUnitsData, setUnitState } from '../../layers/units';
+import { h } from '../../panels/dom';
+import type { ViewContext, ViewModule } from '../types';
+import { savePdf, savePng, type PrintGrid } from './print';
+import { EditorState, gridColour, pointInRing } from './state';
+import './plan.css';
+
+type Mode = 'select' | 'brush' | 'erase' | 'lasso' | 'merge';
+type Scope = 'unit' | 'compound' | 'block';
+
+export interface PlanEditorHook {
+  ready: Promise<void>;
+  planId: () => number | null;
+  state: () => EditorState | null;
+  selectGrid: (code: string | null) => void;
+  setMode: (m: Mode) => void;
+  /** paints units into a grid through the same path as the brush; resolves when saved */
+  paint: (units: string[], to: string | null) => Promise<void>;
+  lastPaintMs: () => number;
+  lastSaveMs: () => number;
+  gridsRenderedMs: () => number;
+}
+
+declare global {
+  interface Window {
+    __wanggePlan?: PlanEditorHook;
+  }
+}
+
+let ctx: ViewContext | null = null;
+let plan: PlanInfo | null = null;
+let state: EditorState | null = null;
+let staff: StaffInfo | null = null;
+let selected: string | null = null;
+let mode: Mode = 'select';
+let scope: Scope = 'unit';
+let proposal: Proposal | null = null;
+let message: { kind: 'error' | 'info'; text: string; reload?: boolean } | null = null;
+let saving = Promise.resolve();
+let lastPaintMs = 0;
+let lastSaveMs = 0;
+let gridsRenderedMs = 0;
+let showDiff = false;
+let detach: (() => void) | null = null;
+let readyResolve: () => void = () => {};
+let ready = new Promise<void>((r) => (readyResolve = r));
+const el: Record<string, HTMLElement> = {};
+
+const fmtPct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const editable = () => plan?.status === 'draft';
+
+function setMessage(kind: 'error' | 'info', text: string, reload = false): void {
+  message = { kind, text, reload };
+  renderMessage();
+}
+
+function errorText(e: unknown): string {
+  return e instanceof ApiError ? e.message : String(e instanceof Error ? e.message : e);
+}
+
+/* ---------- loading ---------- */
+
+async function openPlan(id: number): Promise<void> {
+  const c = ctx!;
+  const [info, table, fc] = await c.busy.track(Promise.all([c.api.plans.plan(id), c.api.plans.units(id), c.api.plans.grids(id)]), 'plan.loading');
+  plan = info;
+  state = new EditorState(table);
+  selected = null;
+  proposal = null;
+  showDiff = false;
+  setGridsData(c.map, fc);
+  setDiffData(c.map, null);
+  const t0 = performance.now();
+  c.map.once('idle', () => (gridsRenderedMs = Math.round(performance.now() - t0)));
+  const s = state;
+  setUnitsData(c.map, { ids: table.ids, polygons: table.polygons, colour: (i) => gridColour(s.asg[i]), households: table.households, party: table.party, centroids: s.centroids });
+  if (!location.hash.includes(`plan=${id}`)) history.replaceState(null, '', `#view=plan&plan=${id}`);
+  staff = await c.api.plans.staff(id).catch(() => null);
+  render();
+}
+
+async function refreshGrids(): Promise<void> {
+  if (!plan || !ctx) return;
+  const fc = await ctx.api.plans.grids(plan.id);
+  setGridsData(ctx.map, fc);
+  if (selected) setSelectedGrid(ctx.map, null, selected);
+}
+
+async function refreshPlanInfo(): Promise<void> {
+  if (!plan || !ctx) return;
+  plan = await ctx.api.plans.plan(plan.id);
+  staff = await ctx.api.plans.staff(plan.id).catch(() => staff);
+}
+
+/* ---------- local paint + save ---------- */
+
+function recolour(units: Iterable<number>): void {
+  if (!ctx || !state) return;
+  for (const i of units) setUnitState(ctx.map, i, { c: gridColour(state.asg[i]), sel: selected !== null && state.asg[i] === selected });
+}
+
+/** Applies moves locally (stats + map) at once; returns the applied moves with their origin. */
+function applyLocal(moves: Array<{ unit: string; to: string | null }>): UnitChange[] {
+  const s = state!;
+  const changes: UnitChange[] = [];
+  for (const m of moves) {
+    const from = s.gridOf(m.unit);
+    if (from !== m.to) changes.push({ unit: m.unit, from, to: m.to });
+  }
+  s.apply(changes);
+  recolour(changes.map((c) => s.index.get(c.unit)!));
+  renderStats();
+  return changes;
+}
+
+function save(changes: UnitChange[]): Promise<void> {
+  if (!changes.length || !plan || !ctx) return saving;
+  const c = ctx;
+  const p = plan;
+  saving = saving.then(async () => {
+    const t0 = performance.now();
+    try {
+      const res = await c.api.plans.edit(p.id, state!.version, changes.map((x) => ({ unit: x.unit, to: x.to })));
+      state!.version = res.version;
+      plan = { ...p, version: res.version };
+      lastSaveMs = performance.now() - t0;
+      message = null;
+      await refreshGrids();
+    } catch (e) {
+      // revert the optimistic paint
+      applyLocal(changes.map((x) => ({ unit: x.unit, to: x.from })));
+      const stale = e instanceof ApiError && e.status === 409;
+      setMessage('error', stale ? `${errorText(e)}` : errorText(e), stale);
+    }
+    render();
+  });
+  return saving;
+}
+
+function unitsFor(i: number): number[] {
+  return scope === 'unit' ? [i] : state!.sameGroup(i, scope);
+}
+
+function paintTarget(): string | null | undefined {
+  if (mode === 'erase') return null;
+  if (mode === 'brush' || mode === 'lasso') return selected ?? undefined;
+  return undefined;
+}
+
+/* ---------- map interaction ---------- */
+
+function unitAt(e: { point: { x: number; y: number } }): number | null {
+  const f = ctx!.map.queryRenderedFeatures([e.point.x, e.point.y] as never, { layers: ['plan-units-fill'] });
+  const id = f[0]?.id;
+  return typeof id === 'number' ? id : id !== undefined ? Number(id) : null;
+}
+
+function attachMap(c: ViewContext): () => void {
+  const map = c.map;
+  let gesture: { units: Set<number>; moves: Map<string, string | null> } | null = null;
+  let lasso: Array<[number, number]> | null = null;
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('class', 'plan-lasso');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'polyline');
+  svg.append(path);
+  map.getContainer().append(svg);
+
+  const paintAt = (e: MapMouseEvent) => {
+    if (!gesture || !state) return;
+    const i = unitAt(e);
+    if (i === null || gesture.units.has(i)) return;
+    const to = paintTarget();
+    if (to === undefined) return;
+    const t0 = performance.now();
+    const batch: Array<{ unit: string; to: string | null }> = [];
+    for (const j of unitsFor(i)) {
+      if (gesture.units.has(j)) continue;
+      gesture.units.add(j);
+      const id = state.table.ids[j];
+      if (state.asg[j] !== to) {
+        batch.push({ unit: id, to });
+        if (!gesture.moves.has(id)) gesture.moves.set(id, state.asg[j]);
+      }
+    }
+    if (batch.length) {
+      applyLocal(batch);
+      lastPaintMs = performance.now() - t0;
+    }
+  };
+
+  const onDown = (e: MapMouseEvent) => {
+    if (!editable() || !state) return;
+    if (mode === 'brush' || mode === 'erase') {
+      if (mode === 'brush' && !selected) return setMessage('info', t('plan.msg.selectFirst'));
+      e.preventDefault();
+      map.dragPan.disable();
+      gesture = { units: new Set(), moves: new Map() };
+      paintAt(e);
+    } else if (mode === 'lasso') {
+      e.preventDefault();
+      map.dragPan.disable();
+      lasso = [[e.point.x, e.point.y]];
+    }
+  };
+  const onMove = (e: MapMouseEvent) => {
+    if (gesture) paintAt(e);
+    else if (lasso) {
+      lasso.push([e.point.x, e.point.y]);
+      path.setAttribute('points', lasso.map((p) => p.join(',')).join(' '));
+    }
+  };
+  const finishLasso = () => {
+    if (!lasso || !state) return;
+    const ring = lasso.map(([x, y]) => {
+      const ll = map.unproject([x, y]);
+      return [ll.lng, ll.lat] as [number, number];
+    });
+    lasso = null;
+    path.setAttribute('points', '');
+    if (ring.length < 3) return;
+    const hit: number[] = [];
+    for (let i = 0; i < state.table.ids.length; i++) if (pointInRing(state.centroids[2 * i], state.centroids[2 * i + 1], ring)) hit.push(i);
+    const all = new Set(hit.flatMap((i) => unitsFor(i)));
+    if (!all.size) return;
+    if (!selected) {
+      void runTool(() => ctx!.api.plans.newGrid(plan!.id, state!.version, [...all].map((i) => state!.table.ids[i])), true);
+      return;
+    }
+    const t0 = performance.now();
+    const changes = applyLocal([...all].map((i) => ({ unit: state!.table.ids[i], to: selected })));
+    lastPaintMs = performance.now() - t0;
+    void save(changes);
+  };
+  const onUp = () => {
+    map.dragPan.enable();
+    if (gesture && state) {
+      const changes: UnitChange[] = [...gesture.moves].map(([unit, from]) => ({ unit, from, to: state!.gridOf(unit) })).filter((x) => x.from !== x.to);
+      gesture = null;
+      void save(changes);
+    }
+    finishLasso();
+  };
+  const onClick = (e: MapMouseEvent) => {
+    if (!state) return;
+    const i = unitAt(e);
+    if (mode === 'select') {
+      selectGrid(i === null ? null : state.asg[i]);
+    } else if (mode === 'merge' && i !== null && selected) {
+      const other = state.asg[i];
+      if (other && other !== selected) void runTool(() => ctx!.api.plans.merge(plan!.id, state!.version, [selected!, other]));
+      mode = 'select';
+      render();
+    }
+  };
+  map.on('mousedown', onDown);
+  map.on('mousemove', onMove);
+  map.on('mouseup', onUp);
+  map.on('click', onClick);
+  return () => {
+    map.off('mousedown', onDown);
+    map.off('mousemove', onMove);
+    map.off('mouseup', onUp);
+    map.off('click', onClick);
+    map.dragPan.enable();
+    svg.remove();
+  };
+}
+
+function selectGrid(code: string | null): void {
+  if (!ctx || !state) return;
+  const prev = selected;
+  selected = code;
+  setSelectedGrid(ctx.map, prev, code);
+  const touched = new Set<number>([...(prev ? state.members.get(prev) ?? [] : []), ...(code ? state.members.get(code) ?? [] : [])]);
+  recolour(touched);
+  proposal = null;
+  render();
+}
+
+function flyToGrid(code: string): void {
+  if (!state || !ctx) return;
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const i of state.members.get(code) ?? []) {
+    const x = state.centroids[2 * i], y = state.centroids[2 * i + 1];
+    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+  }
+  if (x0 < Infinity) ctx.map.fitBounds([x0, y0, x1, y1], { padding: 120, maxZoom: 16, duration: 0 });
+}
+
+/* ---------- tools ---------- */
+
+async function runTool(fn: () => Promise<{ version: number; changes: UnitChange[]; codes?: string[] }>, selectNew = false): Promise<void> {
+  await saving;
+  try {
+    const res = await ctx!.busy.track(fn(), 'plan.working');
+    state!.apply(res.changes);
+    state!.version = res.version;
+    plan = { ...plan!, version: res.version };
+    recolour(res.changes.map((c) => state!.index.get(c.unit)!).filter((i) => i !== undefined));
+    message = null;
+    await refreshGrids();
+    if (selectNew && res.codes?.[0]) selectGrid(res.codes[0]);
+  } catch (e) {
+    setMessage('error', errorText(e), e instanceof ApiError && e.status === 409);
+  }
+  render();
+}
+
+async function undoRedo(kind: 'undo' | 'redo'): Promise<void> {
+  await runTool(() => (kind === 'undo' ? ctx!.api.plans.undo(plan!.id, state!.version) : ctx!.api.plans.redo(plan!.id, state!.version)));
+}
+
+async function toggleLock(): Promise<void> {
+  if (!selected || !plan) return;
+  const fc = await ctx!.api.plans.grids(plan.id);
+  const f = fc.features.find((x) => x.properties?.code === selected);
+  try {
+    await ctx!.api.plans.lock(plan.id, [selected], !f?.properties?.locked);
+    await refreshGrids();
+    setMessage('info', t(f?.properties?.locked ? 'plan.msg.unlocked' : 'plan.msg.locked', { code: selected }));
+  } catch (e) {
+    setMessage('error', errorText(e));
+  }
+}
+
+async function publish(): Promise<void> {
+  await saving;
+  try {
+    const r = await ctx!.busy.track(ctx!.api.plans.publish(plan!.id, state!.version), 'plan.working');
+    state!.version = r.version;
+    await refreshPlanInfo();
+    setMessage('info', t('plan.msg.published'));
+  } catch (e) {
+    setMessage('error', errorText(e), e instanceof ApiError && e.status === 409);
+  }
+  render();
+}
+
+async function copyAsDraft(): Promise<void> {
+  try {
+    const r = await ctx!.api.plans.copy(plan!.id);
+    await openPlan(r.id);
+    await refreshPlanList();
+  } catch (e) {
+    setMessage('error', errorText(e));
+  }
+}
+
+async function propose(kind: 'fix' | 'rebalance'): Promise<void> {
+  if (!selected || !state) return;
+  try {
+    const codes = [selected, ...[...state.neighbours(selected)].filter((c) => c.slice(0, 9) === selected!.slice(0, 9))].slice(0, 8);
+    proposal = await ctx!.busy.track(kind === 'fix' ? ctx!.api.plans.suggestFix(plan!.id, selected) : ctx!.api.plans.rebalance(plan!.id, codes), 'plan.working');
+    // preview: highlight the proposed units
+    for (const m of proposal.moves) setUnitState(ctx!.map, state.index.get(m.unit)!, { hl: true });
+  } catch (e) {
+    setMessage('error', errorText(e));
+  }
+  render();
+}
+
+function clearProposal(): void {
+  if (proposal && state) for (const m of proposal.moves) setUnitState(ctx!.map, state.index.get(m.unit)!, { hl: false });
+  proposal = null;
+  render();
+}
+
+async function acceptProposal(): Promise<void> {
+  if (!proposal || !state) return;
+  const moves = proposal.moves.map((m) => ({ unit: m.unit, to: m.to }));
+  clearProposal();
+  if (moves.length) await runTool(() => ctx!.api.plans.edit(plan!.id, state!.version, moves));
+}
+
+async function toggleDiff(): Promise<void> {
+  showDiff = !showDiff;
+  if (!showDiff) {
+    setDiffData(ctx!.map, null);
+    render();
+    return;
+  }
+  try {
+    const imp = await ctx!.busy.track(ctx!.api.plans.impact(plan!.id), 'plan.working');
+    setDiffData(ctx!.map, imp.geojson);
+    renderImpact(imp);
+  } catch (e) {
+    setMessage('error', errorText(e));
+  }
+}
+
+function printGrids(): PrintGrid[] {
+  const s = state!;
+  const byGrid = new Map<string, string>();
+  for (const g of staff?.grids ?? []) byGrid.set(g.code, `${g.leaders}+${g.members}`);
+  const b = ctx!.map.getBounds();
+  return s
+    .codes()
+    .filter((code) => [...(s.members.get(code) ?? [])].some((i) => b.contains([s.centroids[2 * i], s.centroids[2 * i + 1]])))
+    .map((code) => {
+      const st = s.stats(code);
+      return { code, households: st.households, inBand: st.inBand, contiguous: st.contiguous, staff: byGrid.get(code) ?? '0+0' };
+    });
+}
+
+async function print(kind: 'png' | 'pdf'): Promise<void> {
+  const inp = { map: ctx!.map, title: `${t('plan.print.title')} · ${plan!.name}`, subtitle: `${t(`plan.status.${plan!.status}` as MessageKey)} · v${plan!.version} · ${new Date().toLocaleDateString()}`, grids: printGrids() };
+  await ctx!.busy.track(kind === 'png' ? savePng(inp, `plan-${plan!.id}`) : savePdf(inp, `plan-${plan!.id}`), 'plan.working');
+}
+
+async function importFile(file: File): Promise<void> {
+  const text = await file.text();
+  const format = /\.(geo)?json$/i.test(file.name) ? 'geojson' : 'csv';
+  try {
+    const r = await ctx!.busy.track(ctx!.api.plans.importPlan(file.name.replace(/\.[^.]+$/, ''), format, text), 'plan.working');
+    await refreshPlanList();
+    await openPlan(r.id);
+    setMessage('info', t('plan.msg.imported', { grids: r.grids, units: r.assigned }));
+  } catch (e) {
+    setMessage('error', errorText(e));
+  }
+}
+
+async function importStaffFile(file: File): Promise<void> {
+  try {
+    const r = await ctx!.api.plans.importStaff(plan!.id, await file.text());
+    staff = await ctx!.api.plans.staff(plan!.id);
+    setMessage('info', t('plan.msg.staffImported', { n: r.imported, grids: r.grids }));
+  } catch (e) {
+    setMessage('error', errorText(e));
+  }
+  render();
+}
+
+/* ---------- panel ---------- */
+
+let planList: PlanInfo[] = [];
+async function refreshPlanList(): Promise<void> {
+  planList = await ctx!.api.plans.plans();
+}
+
+function btn(label: string, onClick: () => void, opts: { testid?: string; disabled?: boolean; active?: boolean; title?: string; kind?: string } = {}): HTMLButtonElement {
+  const b = h('button', { type: 'button', class: `plan-btn${opts.active ? ' active' : ''}${opts.kind ? ` ${opts.kind}` : ''}`, 'data-testid': opts.testid, disabled: opts.disabled, title: opts.title }, label);
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+function bandClass(hh: number): string {
+  if (!state) return '';
+  if (hh < state.min || hh > state.max) return 'bad';
+  if (hh < state.min + 20 || hh > state.max - 20) return 'warn';
+  return 'ok';
+}
+
+function renderMessage(): void {
+  const box = el.message;
+  if (!box) return;
+  if (!message) return void box.replaceChildren();
+  const children: Node[] = [h('span', {}, message.text)];
+  if (message.reload) children.push(btn(t('plan.reload'), () => void openPlan(plan!.id).then(() => (message = null, render())), { testid: 'plan-reload' }));
+  box.replaceChildren(h('div', { class: `plan-msg ${message.kind}`, 'data-testid': 'plan-message' }, ...children));
+}
+
+function staffingOf(code: string): string {
+  const g = staff?.grids.find((x) => x.code === code);
+  if (!g) return t('plan.staff.none');
+  return g.ok ? t('plan.staff.ok', { l: g.leaders, m: g.members }) : `${g.leaders}+${g.members} · ${g.problem}`;
+}
+
+function renderStats(): void {
+  const box = el.stats;
+  if (!box || !state) return;
+  const sum = state.summary();
+  const planRows = h(
+    'div',
+    { class: 'plan-summary', 'data-testid': 'plan-summary' },
+    h('span', {}, t('plan.sum.grids', { n: sum.grids })),
+    h('span', { class: sum.outOfBand ? 'bad' : 'ok' }, t('plan.sum.outOfBand', { n: sum.outOfBand })),
+    h('span', { class: sum.nonContiguous ? 'bad' : 'ok' }, t('plan.sum.nonContiguous', { n: sum.nonContiguous })),
+    h('span', {}, t('plan.sum.unassigned', { n: sum.unassignedHouseholds })),
+    h('span', {}, t('plan.sum.compoundsSplit', { n: sum.compoundsSplit })),
+    h('span', { class: staff?.violations.length ? 'bad' : 'ok' }, t('plan.sum.staffing', { n: staff?.violations.length ?? 0 })),
+  );
+  if (!selected) {
+    box.replaceChildren(planRows, h('p', { class: 'muted' }, t('plan.selectHint')));
+    return;
+  }
+  const s = state.stats(selected);
+  const row = (k: MessageKey, v: string, cls = '', testid?: string) => h('tr', {}, h('th', {}, t(k)), h('td', { class: cls, 'data-testid': testid }, v));
+  box.replaceChildren(
+    planRows,
+    h('h3', { class: 'plan-grid-title' }, h('span', { class: 'swatch', style: `background:${gridColour(selected)}` }), `${t('plan.grid')} ${selected}`),
+    h(
+      'table',
+      { class: 'props plan-stats', 'data-testid': 'grid-stats' },
+      h(
+        'tbody',
+        {},
+        row('plan.stat.households', `${s.households}  (${state.min}–${state.max})`, bandClass(s.households), 'stat-households'),
+        row('plan.stat.units', String(s.units)),
+        row('plan.stat.buildings', String(s.buildings)),
+        row('plan.stat.contiguous', s.contiguous ? '✓' : `✗ ${t('plan.stat.notContiguous')}`, s.contiguous ? 'ok' : 'bad'),
+        row('plan.stat.pp', s.polsbyPopper.toFixed(3), s.polsbyPopper < 0.15 ? 'warn' : ''),
+        row('plan.stat.compoundsSplit', String(s.compoundsSplit), s.compoundsSplit ? 'warn' : ''),
+        row('plan.stat.party', `${fmtPct(s.partyShare)} (${s.party})`, s.partyShare >= 0.2 ? 'ok' : 'warn'),
+        row('plan.stat.staff', staffingOf(selected), staff?.grids.find((g) => g.code === selected)?.ok ? 'ok' : 'bad'),
+      ),
+    ),
+  );
+}
+
+function table(head: string[], rows: Array<Array<string | number>>, onRow?: (i: number) => void, testid?: string): HTMLElement {
+  const tb = h('tbody', {});
+  rows.forEach((r, i) => {
+    const tr = h('tr', {}, ...r.map((c) => h('td', {}, String(c))));
+    if (onRow) {
+      tr.classList.add('clickable');
+      tr.addEventListener('click', () => onRow(i));
+    }
+    tb.append(tr);
+  });
+  return h('table', { class: 'plan-table', 'data-testid': testid }, h('thead', {}, h('tr', {}, ...head.map((x) => h('th', {}, x)))), tb);
+}
+
+function renderImpact(imp: Awaited<ReturnType<NonNullable<ViewContext['api']>['plans']['impact']>>): void {
+  const box = el.impact;
+  if (!box) return;
+  if (!imp.published.length) {
+    box.replaceChildren(h('p', { class: 'muted' }, t('plan.impact.nothingPublished')));
+    return;
+  }
+  box.replaceChildren(
+    h('p', { 'data-testid': 'impact-summary' }, t('plan.impact.summary', { units: imp.units_moved, hh: imp.households_moved, added: imp.grids_added.length, removed: imp.grids_removed.length, changed: imp.grids_changed.length })),
+    table(
+      [t('plan.col.from'), t('plan.col.to'), t('plan.col.units'), t('plan.col.households')],
+      imp.flows.slice(0, 30).map((f) => [f.from ?? '—', f.to ?? '—', f.units, f.households]),
+      undefined,
+      'impact-flows',
+    ),
+    h('p', {}, t('plan.impact.staff', { n: imp.staff.length })),
+    h('p', {}, imp.groups === null ? t('plan.impact.groupsUnavailable') : t('plan.impact.groups', { n: imp.groups.length })),
+  );
+}
+
+function render(): void {
+  const c = ctx;
+  if (!c) return;
+  if (!plan || !state) {
+    c.panel.replaceChildren(h('div', { class: 'plan-view' }, h('h2', { class: 'panel-title' }, t('view.plan')), h('p', { class: 'muted', 'data-testid': 'plan-empty' }, t('plan.none'))));
+    return;
+  }
+  const sel = h('select', { class: 'plan-select', 'data-testid': 'plan-select' });
+  for (const p of planList) {
+    const o = h('option', { value: String(p.id) }, `#${p.id} ${p.name} · ${t(`plan.status.${p.status}` as MessageKey)}`);
+    if (p.id === plan.id) o.selected = true;
+    sel.append(o);
+  }
+  sel.addEventListener('change', () => void openPlan(Number(sel.value)));
+  const ed = editable();
+  const modeBtn = (m: Mode, k: MessageKey) => btn(t(k), () => ((mode = m), render()), { active: mode === m, testid: `mode-${m}`, disabled: m !== 'select' && !ed });
+  const scopeBtn = (s: Scope, k: MessageKey) => btn(t(k), () => ((scope = s), render()), { active: scope === s, testid: `scope-${s}` });
+  el.message = h('div', {});
+  el.stats = h('div', { class: 'plan-stats-box' });
+  el.impact = h('div', { class: 'plan-impact' });
+  const fileInput = (accept: string, onFile: (f: File) => void, testid: string) => {
+    const i = h('input', { type: 'file', accept, 'data-testid': testid, class: 'plan-file' });
+    i.addEventListener('change', () => i.files?.[0] && onFile(i.files[0]));
+    return i;
+  };
+  const problems = state
+    .codes()
+    .map((code) => state!.stats(code))
+    .filter((s) => !s.inBand || !s.contiguous);
+  const exp = (fmt: 'geojson' | 'shp' | 'csv', k: MessageKey) => h('a', { class: 'plan-btn', href: c.api.plans.exportUrl(plan!.id, fmt), download: '', 'data-testid': `export-${fmt}` }, t(k));
+
+  c.panel.replaceChildren(
+    h(
+      'div',
+      { class: 'plan-view', 'data-testid': 'plan-view' },
+      h('h2', { class: 'panel-title' }, t('view.plan')),
+      sel,
+      h(
+        'div',
+        { class: 'plan-meta', 'data-testid': 'plan-meta' },
+        h('span', { class: `status ${plan.status}`, 'data-testid': 'plan-status' }, t(`plan.status.${plan.status}` as MessageKey)),
+        h('span', { 'data-testid': 'plan-version' }, `v${plan.version}`),
+        h('span', {}, plan.author),
+      ),
+      el.message,
+      ed
+        ? h(
+            'div',
+            { class: 'plan-toolbar' },
+            h('div', { class: 'plan-row' }, modeBtn('select', 'plan.mode.select'), modeBtn('brush', 'plan.mode.brush'), modeBtn('lasso', 'plan.mode.lasso'), modeBtn('erase', 'plan.mode.erase')),
+            h('div', { class: 'plan-row' }, h('span', { class: 'muted' }, t('plan.scope')), scopeBtn('unit', 'plan.scope.unit'), scopeBtn('compound', 'plan.scope.compound'), scopeBtn('block', 'plan.scope.block')),
+            h(
+              'div',
+              { class: 'plan-row' },
+              btn(t('plan.undo'), () => void undoRedo('undo'), { testid: 'plan-undo' }),
+              btn(t('plan.redo'), () => void undoRedo('redo'), { testid: 'plan-redo' }),
+              btn(t('plan.publish'), () => void publish(), { testid: 'plan-publish', kind: 'primary' }),
+            ),
+          )
+        : h('div', { class: 'plan-row' }, h('span', { class: 'muted' }, t('plan.readOnly')), btn(t('plan.copy'), () => void copyAsDraft(), { testid: 'plan-copy' })),
+      el.stats,
+      selected && ed
+        ? h(
+            'div',
+            { class: 'plan-row wrap' },
+            btn(t('plan.lock'), () => void toggleLock(), { testid: 'plan-lock' }),
+            btn(t('plan.split'), () => void runTool(() => c.api.plans.split(plan!.id, state!.version, selected!)), { testid: 'plan-split' }),
+            btn(t('plan.merge'), () => ((mode = 'merge'), setMessage('info', t('plan.msg.mergeHint')), render()), { testid: 'plan-merge', active: mode === 'merge' }),
+            btn(t('plan.fix'), () => void propose('fix'), { testid: 'plan-fix' }),
+            btn(t('plan.rebalance'), () => void propose('rebalance'), { testid: 'plan-rebalance' }),
+          )
+        : null,
+      ed && !selected ? h('p', { class: 'muted' }, t('plan.newGridHint')) : null,
+      proposal
+        ? h(
+            'div',
+            { class: 'plan-proposal', 'data-testid': 'plan-proposal' },
+            h('p', {}, proposal.message),
+            table([t('plan.col.code'), t('plan.col.before'), t('plan.col.after')], proposal.grids.map((g) => [g.code, g.before, g.after])),
+            h('div', { class: 'plan-row' }, btn(t('plan.accept'), () => void acceptProposal(), { testid: 'proposal-accept', kind: 'primary', disabled: !proposal.moves.length }), btn(t('plan.reject'), clearProposal, { testid: 'proposal-reject' })),
+          )
+        : null,
+      h(
+        'details',
+        { open: problems.length > 0 && problems.length < 40 },
+        h('summary', {}, t('plan.problems', { n: problems.length })),
+        table(
+          [t('plan.col.code'), t('plan.col.households'), t('plan.col.issue')],
+          problems.map((s) => [s.code, s.households, [!s.inBand ? t('plan.issue.band') : '', !s.contiguous ? t('plan.issue.contiguity') : ''].filter(Boolean).join('，')]),
+          (i) => (selectGrid(problems[i].code), flyToGrid(problems[i].code)),
+          'problem-table',
+        ),
+      ),
+      h(
+        'details',
+        {},
+        h('summary', {}, t('plan.staffing', { n: staff?.violations.length ?? 0 })),
+        table([t('plan.col.code'), t('plan.col.staff'), t('plan.col.issue')], (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, v.problem ?? '']), (i) => {
+          const code = staff!.violations[i].code;
+          selectGrid(code);
+          flyToGrid(code);
+        }, 'staff-table'),
+        h('div', { class: 'plan-row' }, h('label', { class: 'plan-btn' }, t('plan.staff.import'), fileInput('.csv,text/csv', (f) => void importStaffFile(f), 'staff-file')), btn(t('plan.staff.seed'), () => void c.api.plans.seedStaff(plan!.id).then(async () => ((staff = await c.api.plans.staff(plan!.id)), render()))), ),
+      ),
+      h('details', {}, h('summary', {}, t('plan.impact')), h('div', { class: 'plan-row' }, btn(showDiff ? t('plan.impact.hide') : t('plan.impact.show'), () => void toggleDiff(), { testid: 'plan-impact', active: showDiff })), el.impact),
+      h(
+        'details',
+        {},
+        h('summary', {}, t('plan.export')),
+        h('div', { class: 'plan-row wrap' }, exp('geojson', 'plan.export.geojson'), exp('shp', 'plan.export.shp'), exp('csv', 'plan.export.csv'), btn(t('plan.export.png'), () => void print('png'), { testid: 'export-png' }), btn(t('plan.export.pdf'), () => void print('pdf'), { testid: 'export-pdf' })),
+        h('div', { class: 'plan-row' }, h('label', { class: 'plan-btn' }, t('plan.import'), fileInput('.csv,.geojson,.json', (f) => void importFile(f), 'plan-import-file'))),
+      ),
+    ),
+  );
+  renderMessage();
+  renderStats();
+}
+
+export const planView: ViewModule = {
+  id: 'plan',
+  labelKey: 'view.plan',
+  order: 10,
+  layers: ['plan-units', 'plan-grids'],
+  async activate(c) {
+    ctx = c;
+    ready = new Promise<void>((r) => (readyResolve = r));
+    window.__wanggePlan = {
+      ready,
+      planId: () => plan?.id ?? null,
+      state: () => state,
+      selectGrid,
+      setMode: (m) => ((mode = m), render()),
+      paint: async (units, to) => {
+        const t0 = performance.now();
+        const changes = applyLocal(units.map((unit) => ({ unit, to })));
+        await new Promise<void>((r) => requestAnimationFrame(() => r()));
+        lastPaintMs = performance.now() - t0;
+        await save(changes);
+      },
+      lastPaintMs: () => lastPaintMs,
+      lastSaveMs: () => lastSaveMs,
+      gridsRenderedMs: () => gridsRenderedMs,
+    };
+    detach = attachMap(c);
+    try {
+      await refreshPlanList();
+      const m = /plan=(\d+)/.exec(location.hash);
+      const pick = (m && planList.find((p) => p.id === Number(m[1]))) || planList.find((p) => p.status === 'draft') || planList.find((p) => p.status === 'published') || planList[0];
+      if (pick) await openPlan(pick.id);
+      else render();
+    } catch (e) {
+      render();
+      setMessage('error', errorText(e));
+    }
+    readyResolve();
+  },
+  deactivate(c) {
+    detach?.();
+    detach = null;
+    setUnitsData(c.map, null);
+    setGridsData(c.map, null);
+    setDiffData(c.map, null);
+    ctx = null;
+    plan = null;
+    state = null;
+    selected = null;
+  },
+  setLang() {
+    render();
+  },
+};

@@ -1,0 +1,189 @@
+/**
+ * Printable plan map, composed in the browser: title, the map canvas, legend, scale bar, north
+ * arrow and a grid table on one A4-landscape canvas; saved as PNG, or as PDF through jsPDF (the
+ * composed image on one page, so Chinese text needs no embedded font). Offline: no outside URL.
+ */
+import type { Map as MlMap } from 'maplibre-gl';
+import { t } from '../../i18n';
+import { NON_CONTIGUOUS, OUT_OF_BAND } from '../../layers/grids';
+
+export interface PrintGrid {
+  code: string;
+  households: number;
+  inBand: boolean;
+  contiguous: boolean;
+  staff: string;
+}
+
+export interface PrintInput {
+  map: MlMap;
+  title: string;
+  subtitle: string;
+  grids: PrintGrid[];
+}
+
+const W = 2339; // A4 landscape at 200 dpi
+const H = 1654;
+const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
+
+function niceScale(metres: number): number {
+  const p = Math.pow(10, Math.floor(Math.log10(metres)));
+  for (const m of [5, 2, 1]) if (m * p <= metres) return m * p;
+  return p;
+}
+
+export function composePrint(inp: PrintInput): HTMLCanvasElement {
+  const canvas = document.createElement('canvas');
+  canvas.width = W;
+  canvas.height = H;
+  const g = canvas.getContext('2d')!;
+  g.fillStyle = '#ffffff';
+  g.fillRect(0, 0, W, H);
+  const m = 60;
+  // title
+  g.fillStyle = '#1f2330';
+  g.font = `bold 52px ${FONT}`;
+  g.fillText(inp.title, m, 90);
+  g.font = `28px ${FONT}`;
+  g.fillStyle = '#5a5f6b';
+  g.fillText(inp.subtitle, m, 134);
+  // map frame
+  const src = inp.map.getCanvas();
+  const mapW = 1560;
+  const mapH = H - 170 - m;
+  const mx = m;
+  const my = 170;
+  const scale = Math.min(mapW / src.width, mapH / src.height);
+  const dw = src.width * scale;
+  const dh = src.height * scale;
+  g.drawImage(src, mx, my, dw, dh);
+  g.strokeStyle = '#444';
+  g.lineWidth = 2;
+  g.strokeRect(mx, my, dw, dh);
+  // scale bar: metres per CSS pixel at the centre latitude
+  const c = inp.map.getCenter();
+  const cssPerCanvas = inp.map.getContainer().clientWidth / src.width;
+  const mPerCssPx = (40075016.686 * Math.cos((c.lat * Math.PI) / 180)) / (512 * Math.pow(2, inp.map.getZoom()));
+  const mPerPrintPx = (mPerCssPx * cssPerCanvas) / scale;
+  const bar = niceScale(mPerPrintPx * 300);
+  const barPx = bar / mPerPrintPx;
+  const bx = mx + 30;
+  const by = my + dh - 40;
+  g.fillStyle = 'rgba(255,255,255,0.85)';
+  g.fillRect(bx - 14, by - 44, barPx + 120, 64);
+  g.fillStyle = '#222';
+  g.fillRect(bx, by, barPx, 10);
+  g.fillStyle = '#fff';
+  g.fillRect(bx + barPx / 2, by + 2, barPx / 2 - 2, 6);
+  g.fillStyle = '#222';
+  g.font = `24px ${FONT}`;
+  g.fillText(bar >= 1000 ? `${bar / 1000} km` : `${bar} m`, bx, by - 12);
+  // north arrow (rotated with the map bearing)
+  const nx = mx + dw - 70;
+  const ny = my + 90;
+  g.save();
+  g.translate(nx, ny);
+  g.rotate((-inp.map.getBearing() * Math.PI) / 180);
+  g.fillStyle = 'rgba(255,255,255,0.85)';
+  g.beginPath();
+  g.arc(0, 0, 48, 0, Math.PI * 2);
+  g.fill();
+  g.fillStyle = '#222';
+  g.beginPath();
+  g.moveTo(0, -38);
+  g.lineTo(18, 22);
+  g.lineTo(0, 10);
+  g.lineTo(-18, 22);
+  g.closePath();
+  g.fill();
+  g.font = `bold 26px ${FONT}`;
+  g.textAlign = 'center';
+  g.fillText('N', 0, 46 - 2);
+  g.restore();
+  g.textAlign = 'left';
+  // legend
+  const lx = mx + mapW + 40;
+  let ly = 200;
+  g.fillStyle = '#1f2330';
+  g.font = `bold 30px ${FONT}`;
+  g.fillText(t('plan.print.legend'), lx, ly);
+  ly += 20;
+  const item = (draw: () => void, label: string) => {
+    ly += 40;
+    draw();
+    g.fillStyle = '#333';
+    g.font = `24px ${FONT}`;
+    g.fillText(label, lx + 70, ly + 8);
+  };
+  const line = (colour: string, width: number, dash: number[] = []) => () => {
+    g.strokeStyle = colour;
+    g.lineWidth = width;
+    g.setLineDash(dash);
+    g.beginPath();
+    g.moveTo(lx, ly);
+    g.lineTo(lx + 54, ly);
+    g.stroke();
+    g.setLineDash([]);
+  };
+  item(line('#303030', 3), t('legend.gridInBand'));
+  item(line(OUT_OF_BAND, 6), t('legend.gridOutOfBand'));
+  item(line(NON_CONTIGUOUS, 6, [12, 8]), t('legend.gridNonContiguous'));
+  // grid table
+  ly += 70;
+  g.fillStyle = '#1f2330';
+  g.font = `bold 30px ${FONT}`;
+  g.fillText(t('plan.print.table'), lx, ly);
+  ly += 44;
+  g.font = `bold 22px ${FONT}`;
+  g.fillStyle = '#555';
+  g.fillText(t('plan.col.code'), lx, ly);
+  g.fillText(t('plan.col.households'), lx + 260, ly);
+  g.fillText(t('plan.col.staff'), lx + 400, ly);
+  g.font = `22px ${FONT}`;
+  const rows = Math.floor((H - m - ly - 40) / 30);
+  for (const gr of inp.grids.slice(0, rows)) {
+    ly += 30;
+    g.fillStyle = gr.inBand && gr.contiguous ? '#222' : OUT_OF_BAND;
+    g.fillText(gr.code, lx, ly);
+    g.fillText(String(gr.households), lx + 260, ly);
+    g.fillStyle = '#222';
+    g.fillText(gr.staff, lx + 400, ly);
+  }
+  if (inp.grids.length > rows) {
+    ly += 34;
+    g.fillStyle = '#666';
+    g.fillText(t('plan.print.more', { n: inp.grids.length - rows }), lx, ly);
+  }
+  g.fillStyle = '#888';
+  g.font = `20px ${FONT}`;
+  g.fillText(t('attribution.synthetic'), mx, H - 24);
+  return canvas;
+}
+
+function download(blob: Blob, name: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 5000);
+}
+
+export async function savePng(inp: PrintInput, name: string): Promise<Blob> {
+  const canvas = composePrint(inp);
+  const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('toBlob'))), 'image/png'));
+  download(blob, `${name}.png`);
+  return blob;
+}
+
+export async function savePdf(inp: PrintInput, name: string): Promise<Blob> {
+  const canvas = composePrint(inp);
+  const { jsPDF } = await import('jspdf');
+  const pdf = new jsPDF({ orientation: 'landscape', unit: 'mm', format: 'a4', compress: true });
+  pdf.setProperties({ title: inp.title, subject: inp.subtitle, creator: 'Wangge' });
+  pdf.addImage(canvas.toDataURL('image/jpeg', 0.92), 'JPEG', 0, 0, 297, 210);
+  const blob = pdf.output('blob');
+  download(blob, `${name}.pdf`);
+  return blob;
+}
