@@ -80,7 +80,7 @@ export async function gridZones(db: Queryable): Promise<ZoneSet> {
   });
 }
 
-/** Hexagons of circumradius cellM over the extent of all incidents (stable across filters). */
+/** Hexagons of circumradius cellM over the extent of all incidents, those holding at least one incident of the whole period (stable across filters). */
 export function hexZones(db: Queryable, cols: IncidentColumns, cellM = DEFAULT_HEX_CELL_M): ZoneSet | Promise<ZoneSet> {
   let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
   for (let i = 0; i < cols.n; i++) {
@@ -99,7 +99,16 @@ export function hexZones(db: Queryable, cols: IncidentColumns, cellM = DEFAULT_H
   ];
   const key = `hex:${cellM}:${bbox.map((v) => v.toFixed(6)).join(',')}`;
   return cached(db, key, () => {
-    const hexes = hexTessellation(bbox, cellM);
+    const all = hexTessellation(bbox, cellM);
+    // As ArcGIS's optimized hot spot analysis does without a study-area polygon: keep the cells
+    // where incidents occur at all (over the whole period, so zones stay fixed across filters).
+    const locate = zoneLocator(all.map((h) => h.geometry));
+    const used = new Uint8Array(all.length);
+    for (let i = 0; i < cols.n; i++) {
+      const z = locate(cols.lon[i]!, cols.lat[i]!);
+      if (z >= 0) used[z] = 1;
+    }
+    const hexes = all.filter((_, i) => used[i]);
     if (hexes.length > MAX_HEXAGONS) {
       throw Object.assign(new Error(`六边形过多（${hexes.length}）：请增大 cell（当前 ${cellM} 米）`), { statusCode: 400 });
     }

@@ -95,6 +95,16 @@ async function fetchHotspots(ctx: ViewContext): Promise<void> {
   }
 }
 
+/** Frames the incidents (the urban core) on the first load: the district outline is mostly rural. */
+function fitToIncidents(ctx: ViewContext): void {
+  const c = hotspotStore.cols;
+  if (!c || c.n === 0) return;
+  const lons = Float64Array.from(c.lon).sort();
+  const lats = Float64Array.from(c.lat).sort();
+  const q = (a: Float64Array, p: number) => a[Math.min(a.length - 1, Math.floor(p * a.length))]!;
+  ctx.map.fitBounds([[q(lons, 0.005), q(lats, 0.005)], [q(lons, 0.995), q(lats, 0.995)]], { padding: 30, duration: 0, maxZoom: 15 });
+}
+
 export const hotspotsView: ViewModule = {
   id: 'hotspots',
   labelKey: 'view.hotspots',
@@ -136,6 +146,7 @@ export const hotspotsView: ViewModule = {
       const days = hotspotStore.settings.windowDays;
       hotspotStore.filter = { ...hotspotStore.filter, from: days ? end - days * 86400 : cols.tMin, to: end };
       hotspotStore.setColumns(cols);
+      fitToIncidents(ctx);
     })();
     try {
       await loaded;

@@ -35,6 +35,7 @@ export class HotspotPanel {
   private status!: HTMLElement;
   private legend!: HTMLElement;
   private options!: HTMLElement;
+  private types!: HTMLElement;
   private playTimer: ReturnType<typeof setInterval> | null = null;
   private busy = false;
   private error: string | null = null;
@@ -77,17 +78,8 @@ export class HotspotPanel {
     for (let k = 0; k < 24; k++) hours.append(this.chip(String(k), 'hours', k));
     const days = h('div', { class: 'hs-chips hs-days' });
     for (let k = 0; k < 7; k++) days.append(this.chip(tk(`hs.weekday.${k}`), 'weekdays', k));
-    const types = h('div', { class: 'hs-types' });
-    for (const [k, code] of (hotspotStore.cols?.types ?? []).entries()) {
-      const cb = h('input', { type: 'checkbox', 'data-type': code });
-      cb.checked = hotspotStore.filter.types[k] !== false;
-      cb.addEventListener('change', () => {
-        const next = [...hotspotStore.filter.types];
-        next[k] = cb.checked;
-        this.actions.onFilter({ types: next });
-      });
-      types.append(h('label', { class: 'hs-type' }, cb, ` ${tk(`hs.type.${code}`) === `hs.type.${code}` ? code : tk(`hs.type.${code}`)}`));
-    }
+    this.types = h('div', { class: 'hs-types' });
+    this.renderTypes();
 
     this.summary = h('p', { class: 'hs-summary muted' });
     this.options = h('div', { class: 'hs-options' });
@@ -101,12 +93,26 @@ export class HotspotPanel {
       h('div', { class: 'hs-block' }, h('div', { class: 'hs-label' }, t('hs.time')), h('div', { class: 'hs-row' }, this.playBtn, win), this.slider, this.range),
       h('div', { class: 'hs-block' }, this.labelWithAll(t('hs.hours'), 'hours', 24), hours),
       h('div', { class: 'hs-block' }, this.labelWithAll(t('hs.weekdays'), 'weekdays', 7), days),
-      h('div', { class: 'hs-block' }, h('div', { class: 'hs-label' }, t('hs.types')), types),
+      h('div', { class: 'hs-block' }, h('div', { class: 'hs-label' }, t('hs.types')), this.types),
       this.options,
       this.status,
       h('div', { class: 'hs-block' }, h('div', { class: 'hs-label' }, t('hs.legend')), this.legend),
     );
     this.update('data');
+  }
+
+  private renderTypes(): void {
+    this.types.replaceChildren();
+    for (const [k, code] of (hotspotStore.cols?.types ?? []).entries()) {
+      const cb = h('input', { type: 'checkbox', 'data-type': code });
+      cb.checked = hotspotStore.filter.types[k] !== false;
+      cb.addEventListener('change', () => {
+        const next = [...hotspotStore.filter.types];
+        next[k] = cb.checked;
+        this.actions.onFilter({ types: next });
+      });
+      this.types.append(h('label', { class: 'hs-type' }, cb, ` ${tk(`hs.type.${code}`) === `hs.type.${code}` ? code : tk(`hs.type.${code}`)}`));
+    }
   }
 
   private labelWithAll(text: string, key: 'hours' | 'weekdays', n: number): HTMLElement {
@@ -216,6 +222,7 @@ export class HotspotPanel {
       cb.checked = st.filter.types[k] !== false;
     }
     this.summary.textContent = cols.n ? t('hs.summary', { shown: (st.filtered?.count ?? 0).toLocaleString(), total: cols.n.toLocaleString() }) : t('hs.noData');
+    if (c === 'data' && this.types.childElementCount !== cols.types.length) this.renderTypes();
     if (c === 'settings' || c === 'data' || c === 'zones') this.renderOptions();
     this.renderStatus();
     this.renderLegend();
