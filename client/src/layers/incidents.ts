@@ -11,6 +11,8 @@ let loaded: Promise<void> | null = null;
 let zoom = 12;
 
 const rgb = (c: [number, number, number]) => `rgb(${c.join(',')})`;
+/** The heat ramp with rising opacity, so sparse areas stay readable under the overlay canvas. */
+const HEAT_RGBA = theme.heat.map((c, i) => [...c, Math.round(70 + (185 * i) / (theme.heat.length - 1))] as [number, number, number, number]);
 
 export const incidentsLayer: LayerModule = {
   id: 'incidents',
@@ -58,8 +60,8 @@ export const incidentsLayer: LayerModule = {
         radiusPixels: 40,
         intensity: 1,
         threshold: 0.12,
-        opacity: 0.6,
-        colorRange: theme.heat,
+        opacity: 0.85,
+        colorRange: HEAT_RGBA,
       }),
     ];
     if (zoom >= 15) {

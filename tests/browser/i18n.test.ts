@@ -1,0 +1,45 @@
+/** The client dictionary: both languages complete, switching persists and notifies. No browser needed. */
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { zhCN } from '../../client/src/i18n/zh-CN';
+import { en } from '../../client/src/i18n/en';
+
+function stubStorage(): Map<string, string> {
+  const m = new Map<string, string>();
+  vi.stubGlobal('localStorage', { getItem: (k: string) => m.get(k) ?? null, setItem: (k: string, v: string) => void m.set(k, v) });
+  return m;
+}
+
+describe('i18n dictionary', () => {
+  beforeEach(() => {
+    vi.resetModules();
+    vi.unstubAllGlobals();
+  });
+
+  it('has the same non-empty keys in zh-CN and en', () => {
+    expect(Object.keys(en).sort()).toEqual(Object.keys(zhCN).sort());
+    for (const [k, v] of Object.entries(zhCN)) expect(v.trim(), k).not.toBe('');
+    for (const [k, v] of Object.entries(en)) expect(v.trim(), k).not.toBe('');
+    // English strings are not left in Chinese (the attribution is bilingual on purpose).
+    const chineseOnly = Object.entries(en).filter(([k, v]) => /[\u4e00-\u9fff]/.test(v) && !/[A-Za-z]/.test(v) && k !== 'lang.switch');
+    expect(chineseOnly).toEqual([]);
+  });
+
+  it('defaults to zh-CN, switches to English, persists and notifies', async () => {
+    const store = stubStorage();
+    const i18n = await import('../../client/src/i18n');
+    expect(i18n.getLang()).toBe('zh-CN');
+    expect(i18n.t('layer.streets')).toBe('道路');
+    const seen: string[] = [];
+    i18n.onLangChange((l) => seen.push(l));
+    i18n.setLang('en');
+    expect(i18n.t('layer.streets')).toBe('Streets');
+    expect(store.get('wangge.lang')).toBe('en');
+    expect(seen).toEqual(['en']);
+    expect(i18n.tMaybe('prop.households')).toBe('Households');
+    expect(i18n.tMaybe('prop.no_such_key')).toBeUndefined();
+    // A fresh load reads the persisted choice.
+    vi.resetModules();
+    const again = await import('../../client/src/i18n');
+    expect(again.getLang()).toBe('en');
+  });
+});
