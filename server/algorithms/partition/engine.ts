@@ -16,6 +16,7 @@ import { attachOrphans, repairBand, repairContiguity } from './repair';
 import { buildGroups } from './groups';
 import { checkGrids, subdistrictComponents } from './constraints';
 import { makeRng } from './rng';
+import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
 import type {
   GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions,
 } from './types';
@@ -53,21 +54,67 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
   }
   onProgress?.(0.1, 'grouping');
   const prev = options.previous;
-  let st: GridState;
-  let nodeOf: Int32Array;
+  let lv: Level;
   let gridNames: (string | null)[] = [];
+  let group0: Int32Array;
   if (prev) {
-    ({ st, nodeOf, gridNames } = warmStart(g, comp, prev, o, bp, warnings));
+    group0 = comp;
+    let st: GridState, nodeOf: Int32Array, key: Int32Array;
+    ({ st, nodeOf, gridNames, key } = warmStart(g, comp, prev, o, bp, warnings));
+    lv = escalate(g, { st, nodeOf, key, group: comp }, comp, bp);
+    while (gridNames.length < lv.st.gridCount) gridNames.push(null);
   } else {
-    const group = buildGroups(g, comp, count, o, warnings);
-    ({ st, nodeOf } = fresh(g, group, o, bp, true, onProgress));
+    group0 = buildGroups(g, comp, count, o, warnings);
+    const key = compoundKey(g, group0, o);
+    const { st, nodeOf } = fresh(g, group0, key, o, bp, onProgress);
     repairBand(st, bp);
     onProgress?.(0.7, 'local search');
     localSearch(st, { ...bp, passes: Math.max(1, Math.round(6 * o.effort)) });
     repairBand(st, bp);
+    lv = escalate(g, { st, nodeOf, key, group: group0 }, comp, bp);
   }
   onProgress?.(0.9, 'validating');
-  return finish(g, st, nodeOf, gridNames, o, warnings, options.previous, t0);
+  return finish(g, lv.st, lv.nodeOf, gridNames, o, warnings, options.previous, t0, group0);
+}
+
+const badGrids = (st: GridState, p: { min: number; max: number }) => {
+  const out: number[] = [];
+  for (let x = 0; x < st.gridCount; x++) if (st.members[x].size && (st.hh[x] < p.min || st.hh[x] > p.max)) out.push(x);
+  return out;
+};
+
+/**
+ * When grids stay out of band on the coarse graph: take the compound super-units around them
+ * apart (1, 2, 3 rings of grids) and repair again; if that is not enough, merge the groups
+ * (communities) around them within their sub-district and repair again.
+ */
+function escalate(g: UnitGraph, lv: Level, comp: Int32Array, bp: Parameters<typeof repairBand>[1]): Level {
+  let bad = badGrids(lv.st, bp);
+  for (let rings = 1; rings <= 3 && bad.length; rings++) {
+    const next = uncontract(g, lv, gridNeighbourhood(lv.st, bad, rings));
+    if (!next) continue;
+    lv = next;
+    repairBand(lv.st, bp);
+    bad = badGrids(lv.st, bp);
+  }
+  if (!bad.length) return lv;
+  // group → sub-district component
+  const compOfGroup = new Map<number, number>();
+  for (let u = 0; u < g.n; u++) compOfGroup.set(lv.group[u], comp[u]);
+  const sameComp = (a: number, b: number) => compOfGroup.get(lv.st.group[a]) === compOfGroup.get(lv.st.group[b]);
+  for (let rings = 1; rings <= 3 && bad.length; rings++) {
+    for (const b of bad) {
+      if (!lv.st.members[b].size || (lv.st.hh[b] >= bp.min && lv.st.hh[b] <= bp.max)) continue;
+      const hood = gridNeighbourhood(lv.st, [b], rings, sameComp);
+      const merged = mergeGroups(g, lv, hood);
+      if (merged) lv = merged;
+      const finer = uncontract(g, lv, hood);
+      if (finer) lv = finer;
+      if (merged || finer) repairBand(lv.st, bp);
+    }
+    bad = badGrids(lv.st, bp);
+  }
+  return lv;
 }
 
 function compoundKey(g: UnitGraph, group: Int32Array, o: ResolvedOptions, extra?: (u: number) => string): Int32Array {
@@ -85,8 +132,7 @@ function compoundKey(g: UnitGraph, group: Int32Array, o: ResolvedOptions, extra?
   return key;
 }
 
-function fresh(g: UnitGraph, group: Int32Array, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], contract: boolean, onProgress?: ProgressFn) {
-  const key = contract ? compoundKey(g, group, o) : new Int32Array(g.n).fill(-1);
+function fresh(g: UnitGraph, group: Int32Array, key: Int32Array, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], onProgress?: ProgressFn) {
   const { cg, nodeOf } = contractGraph(g, group, key);
   const sc = new Scratch(cg.n);
   const st = new GridState(cg, sc);
@@ -156,10 +202,10 @@ function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>,
   repairBand(st, bp);
   while (gridNames.length < st.gridCount) gridNames.push(null);
   void warnings;
-  return { st, nodeOf, gridNames };
+  return { st, nodeOf, gridNames, key };
 }
 
-function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string | null)[], o: ResolvedOptions, warnings: PartitionWarning[], previous: Record<string, string> | undefined, t0: number): PartitionResult {
+function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string | null)[], o: ResolvedOptions, warnings: PartitionWarning[], previous: Record<string, string> | undefined, t0: number, group0?: Int32Array): PartitionResult {
   const gridOf = new Int32Array(g.n);
   for (let u = 0; u < g.n; u++) gridOf[u] = st.assign[nodeOf[u]];
   const checks = checkGrids(g, gridOf);
@@ -208,6 +254,7 @@ function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string 
   for (const gr of grids) if (!gr.in_band && !warnings.some((w) => w.units?.some((u) => gr.units.includes(u)))) {
     warnings.push({ code: 'grid_out_of_band', message: `grid ${gr.id} has ${gr.households} households, outside ${o.min}-${o.max}; no contiguous in-band arrangement was found around it. Fix: adjust its units by hand or change --min/--max. Units: ${gr.units.slice(0, 12).join(', ')}${gr.units.length > 12 ? ' …' : ''}`, units: gr.units, grids: [gr.id] });
   }
+  splitWarnings(g, gridOf, o, warnings, group0, (x) => nameOf.get(x)!);
   const pps = checks.map((c) => c.polsbyPopper);
   const stats: PartitionResult['stats'] = {
     grids: checks.length,
@@ -227,4 +274,43 @@ function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string 
     stats.units_moved = um; stats.households_moved = hm;
   }
   return { assignment, grids, warnings, stats };
+}
+
+/** compounds of ≤ max households spread over several grids; grids spanning communities that were separate groups */
+function splitWarnings(g: UnitGraph, gridOf: Int32Array, o: ResolvedOptions, warnings: PartitionWarning[], group0: Int32Array | undefined, name: (grid: number) => string) {
+  const hh = new Map<number, number>(), grids = new Map<number, Set<number>>();
+  for (let u = 0; u < g.n; u++) {
+    const k = g.compound[u]; if (k < 0) continue;
+    hh.set(k, (hh.get(k) ?? 0) + g.households[u]);
+    let s = grids.get(k); if (!s) grids.set(k, (s = new Set())); s.add(gridOf[u]);
+  }
+  const split = [...grids].filter(([k, s]) => s.size > 1 && (hh.get(k) ?? 0) <= o.max).map(([k]) => k);
+  if (split.length) {
+    const units: string[] = [];
+    for (let u = 0; u < g.n; u++) if (g.compound[u] >= 0 && split.includes(g.compound[u])) units.push(g.ids[u]);
+    const names = split.map((k) => g.compounds[k]);
+    warnings.push({
+      code: 'compound_split',
+      message: `${split.length} compound(s) of at most ${o.max} households are split between grids because the band could not be met with them whole: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ' …' : ''}. Fix: move their buildings into one grid by hand if a neighbouring grid can give up households.`,
+      units,
+    });
+  }
+  if (!group0) return;
+  // communities that were separate groups but share a grid
+  const byGrid = new Map<number, Map<number, number[]>>();
+  for (let u = 0; u < g.n; u++) {
+    let m = byGrid.get(gridOf[u]); if (!m) byGrid.set(gridOf[u], (m = new Map()));
+    let a = m.get(group0[u]); if (!a) m.set(group0[u], (a = [])); a.push(u);
+  }
+  for (const [grid, m] of byGrid) {
+    if (m.size <= 1) continue;
+    const comms = new Set<string>();
+    const units: string[] = [];
+    for (const us of m.values()) for (const u of us) { units.push(g.ids[u]); if (g.community[u] >= 0) comms.add(g.communities[g.community[u]]); }
+    warnings.push({
+      code: 'community_split',
+      message: `grid ${name(grid)} spans communities ${[...comms].join(', ')}: no in-band grids were found with the community boundary kept here. Fix: adjust the boundary by hand or change --min/--max.`,
+      units, grids: [name(grid)],
+    });
+  }
 }

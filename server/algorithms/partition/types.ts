@@ -58,6 +58,7 @@ export interface PartitionWarning {
     | 'community_infeasible'
     | 'community_disconnected'
     | 'compound_split'
+    | 'community_split'
     | 'grid_out_of_band'
     | 'missing_subdistrict'
     | 'previous_unknown_units';
