@@ -28,6 +28,8 @@ const routeFeature = {
 } as const;
 
 const safeName = (s: string) => s.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 60) || 'patrol';
+/** Content-Disposition for a download: ASCII fallback name plus the UTF-8 name (RFC 6266). */
+const attachment = (name: string, ext: string) => `attachment; filename="patrol-route.${ext}"; filename*=UTF-8''${encodeURIComponent(`${safeName(name)}.${ext}`)}`;
 
 /** Patrol routes along the streets: plan (through a group's shops or given stops), save, list, export GPX / GeoJSON. */
 const patrols: FastifyPluginAsync = async (app) => {
@@ -74,7 +76,7 @@ const patrols: FastifyPluginAsync = async (app) => {
             return id;
           });
         }
-        if (req.query.format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', `attachment; filename="${safeName(f.properties.name)}.gpx"`).send(routeGpx(f));
+        if (req.query.format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', attachment(f.properties.name, 'gpx')).send(routeGpx(f));
         return { ...f, ...(f.properties.id ? { id: f.properties.id } : {}) };
       } catch (e) {
         return sendDefenseError(reply, e);
@@ -104,8 +106,7 @@ const patrols: FastifyPluginAsync = async (app) => {
       async (req, reply) => {
         const f = await getRoute(app.db, req.params.id);
         if (!f) return sendDefenseError(reply, new NotFoundError(`巡逻路线 ${req.params.id} 不存在`));
-        const name = safeName(String(f.properties?.name ?? `route-${req.params.id}`));
-        reply.header('content-disposition', `attachment; filename="${encodeURIComponent(name)}.${format}"`);
+        reply.header('content-disposition', attachment(String(f.properties?.name ?? `route-${req.params.id}`), format));
         if (format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').send(routeGpx(f));
         return reply.type('application/geo+json').send(JSON.stringify({ type: 'FeatureCollection', features: [f] }));
       },
