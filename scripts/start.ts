@@ -103,6 +103,8 @@ async function main(): Promise<void> {
   const db = await openConfiguredDb(config);
   await ensureDemo(db);
   await ensurePlan(db);
+  // Joint-defense groups: form them for every sub-district when none exist yet, after the plan so groups follow its grids (server/defense/service.ts).
+  await (await import('../server/defense/service')).autoGroupAll(db, (m) => log(`groups: ${m}`));
   await ensureClient(config.clientDir);
   await startServer(db, config);
   console.log(`Wangge listening on http://localhost:${config.port}`);
