@@ -9,6 +9,7 @@ import errorsPlugin from './plugins/errors';
 import healthPlugin from './plugins/health';
 import hotspotsPlugin from './plugins/hotspots';
 import incidentsPlugin from './plugins/incidents';
+import importPlugin from './plugins/import';
 import jobsPlugin from './plugins/jobs';
 import layersPlugin from './plugins/layers';
 import partitionPlugin from './plugins/partition';
@@ -61,6 +62,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(partitionPlugin, { prefix: '/api' });
   await app.register(planToolsPlugin, { prefix: '/api' });
   await app.register(incidentsPlugin, { prefix: '/api' });
+  await app.register(importPlugin, { prefix: '/api' });
   await app.register(hotspotsPlugin, { prefix: '/api' });
   await app.register(casesPlugin, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
 import { parseCsv } from './csv';
 import { geometryToWgs84 } from './datum';
 import { decodeText, type TextEncoding } from './decode';
@@ -41,6 +41,8 @@ export interface ImportOptions {
   /** Tolerance for healing street ends (m). */
   healToleranceM?: number;
   onProgress?: (message: string) => void;
+  /** Runs inside the import's transaction after the rows are written (not on a dry run): audit, derived columns. */
+  afterWrite?: (tx: Queryable) => Promise<void>;
 }
 
 export interface LayerReport {
@@ -292,6 +294,7 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
     await db.transaction(async (tx) => {
       counts = await writeImport(tx, plan);
       if (opts.dryRun) throw new DryRunRollback();
+      if (opts.afterWrite) await opts.afterWrite(tx);
     });
   } catch (err) {
     if (err instanceof WriteRefusal) fail(err.message);

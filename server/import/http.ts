@@ -1,0 +1,102 @@
+import { basename } from 'node:path';
+import { boundaryOf, parseMultipart } from '../hotspots/multipart';
+import { DATUMS, LAYERS, type Datum, type Layer } from './types';
+
+/** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
+export const IMPORT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+
+/** The message of a 413 (plain words for a planner). */
+export function tooLargeMessage(maxBytes = IMPORT_UPLOAD_MAX_BYTES): string {
+  return `文件过大：上传上限为 ${Math.round(maxBytes / 1048576)} MB，请拆分后分批导入（未写入任何数据）`;
+}
+
+export interface UploadQuery {
+  name?: string;
+  layer?: Layer;
+  datum?: Datum;
+  subdistrict?: string;
+  dryRun?: boolean;
+  wait?: boolean;
+}
+
+export interface Upload {
+  bytes: Uint8Array;
+  fileName: string;
+  layer?: Layer;
+  datum: Datum;
+  subdistrict?: string;
+}
+
+/** A request that cannot become an import, with the plain message for the 4xx. */
+export class UploadError extends Error {
+  constructor(
+    readonly statusCode: 400 | 413,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'UploadError';
+  }
+}
+
+const fail = (message: string): never => {
+  throw new UploadError(400, message);
+};
+
+/** A file name safe to report and to use as the import's id prefix (no directories, no control characters). */
+export function safeFileName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
+  return base || 'upload';
+}
+
+function defaultName(contentType: string): string {
+  if (/csv|text\/plain/i.test(contentType)) return 'upload.csv';
+  if (/json/i.test(contentType)) return 'upload.geojson';
+  if (/xml|osm/i.test(contentType)) return 'upload.osm';
+  return 'upload';
+}
+
+/**
+ * The file an upload request carries: the raw body (file name from ?name= or the content type), or
+ * multipart/form-data with one file part (fields layer, datum, subdistrict override nothing that the
+ * query string set). Pure: throws UploadError (400/413) with a plain message.
+ */
+export function readUpload(contentType: string | undefined, body: unknown, query: UploadQuery, maxBytes = IMPORT_UPLOAD_MAX_BYTES): Upload {
+  const ct = contentType ?? '';
+  if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0)) {
+    fail('请上传要导入的文件（CSV、GeoJSON 或 OSM）：请求体为空');
+  }
+  if (!Buffer.isBuffer(body)) return fail('请求体应为文件本身或 multipart/form-data 表单');
+  if (body.length > maxBytes) throw new UploadError(413, tooLargeMessage(maxBytes));
+  let bytes: Uint8Array = body;
+  let fileName = query.name ?? '';
+  let layer = query.layer;
+  let datum = query.datum;
+  let subdistrict = query.subdistrict;
+  if (/^multipart\/form-data/i.test(ct)) {
+    const boundary = boundaryOf(ct);
+    if (!boundary) fail('multipart 表单缺少 boundary');
+    const mp = parseMultipart(body, boundary!);
+    if (!mp) return fail('multipart 表单格式错误，无法读取');
+    if (!mp.file) return fail('表单中没有文件');
+    if (mp.file.bytes.byteLength === 0) fail(`文件 ${safeFileName(mp.file.fileName)} 是空的`);
+    bytes = mp.file.bytes;
+    fileName ||= mp.file.fileName;
+    const f = mp.fields;
+    if (f.datum) {
+      if (!(DATUMS as readonly string[]).includes(f.datum)) fail(`datum 应为 ${DATUMS.join('、')}：${f.datum.slice(0, 40)}`);
+      datum ??= f.datum as Datum;
+    }
+    if (f.layer) {
+      if (!(LAYERS as readonly string[]).includes(f.layer)) fail(`layer 应为 ${LAYERS.join('、')}：${f.layer.slice(0, 40)}`);
+      layer ??= f.layer as Layer;
+    }
+    if (f.subdistrict) {
+      if (!/^\d{9}$/.test(f.subdistrict)) fail(`subdistrict 应为 9 位街道编码：${f.subdistrict.slice(0, 40)}`);
+      subdistrict ??= f.subdistrict;
+    }
+  }
+  return { bytes, fileName: safeFileName(fileName || defaultName(ct)), layer, datum: datum ?? 'wgs84', subdistrict };
+}

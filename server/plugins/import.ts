@@ -1,0 +1,182 @@
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import { auditWrite } from '../audit/request';
+import { reassignIncidentGrids } from '../hotspots/grid-assign';
+import { invalidateIncidentColumns } from '../hotspots/incident-columns';
+import { ImportError } from '../import/errors';
+import { IMPORT_UPLOAD_MAX_BYTES, readUpload, tooLargeMessage, UploadError, type UploadQuery } from '../import/http';
+import { commitImport, prepareImport, type ImportReport, type PreparedImport } from '../import/importFile';
+import { DATUMS, LAYERS } from '../import/types';
+import { invalidateTiles } from '../tiles';
+
+const errorSchema = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
+const reportSchema = {
+  type: 'object',
+  description: 'Import report (server/import/importFile.ts ImportReport)',
+  additionalProperties: true,
+  properties: {
+    jobId: { type: 'string' },
+    file: { type: 'string' },
+    format: { type: 'string' },
+    encoding: { type: 'string' },
+    datum: { type: 'string' },
+    dryRun: { type: 'boolean' },
+    read: { type: 'integer' },
+    imported: { type: 'integer' },
+    rejected: { type: 'integer' },
+    skipped: { type: 'integer' },
+    rejections: {
+      type: 'array',
+      items: { type: 'object', properties: { feature: { type: 'string' }, problem: { type: 'string' } }, additionalProperties: true },
+    },
+    warnings: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+const acceptedSchema = {
+  type: 'object',
+  description: 'The file was read and checked; the write runs as a job (GET /api/jobs/:id, SSE /api/jobs/:id/events)',
+  properties: {
+    jobId: { type: 'string' },
+    file: { type: 'string' },
+    format: { type: 'string' },
+    encoding: { type: 'string' },
+    datum: { type: 'string' },
+    features: { type: 'integer' },
+    rejected: { type: 'integer' },
+  },
+  required: ['jobId'],
+} as const;
+
+const bad = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
+const nothingWritten = (err: ImportError) => `导入失败，未写入任何数据：${err.message}`;
+
+/**
+ * POST /api/import: the HTTP door of the importer (server/import/). The body is the file itself or
+ * multipart/form-data with one file; it is read, decoded (UTF-8 or GBK), parsed and checked in the
+ * request (a bad file answers 400 and writes nothing; over the limit: 413), then written as a job in
+ * ONE transaction together with its audit row. `wait=true` answers with the report instead of 202.
+ */
+const importPlugin: FastifyPluginAsync = async (app) => {
+  // This plugin's bodies arrive as raw bytes whatever their content type (encapsulated here).
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMPORT_UPLOAD_MAX_BYTES }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((err: FastifyError, _req, reply) => {
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: tooLargeMessage() });
+    }
+    throw err; // the global handler (plain 4xx, generic 500)
+  });
+
+  app.post<{ Querystring: UploadQuery; Body: Buffer }>(
+    '/import',
+    {
+      bodyLimit: IMPORT_UPLOAD_MAX_BYTES,
+      config: { access: { roles: ['planner', 'admin'] } },
+      schema: {
+        tags: ['import'],
+        summary: 'Import a GeoJSON, OSM XML or CSV file (UTF-8 or GBK) into streets, buildings, shops, incidents or boundaries; all or nothing',
+        description:
+          'Body: the file itself (?name= tells the format, e.g. shops.csv) or multipart/form-data with one file part and optional ' +
+          'fields layer, datum, subdistrict. datum: the coordinates of the file (wgs84; gcj02 = Chinese web maps; bd09 = Baidu). ' +
+          `The file is checked first (400 with the reason, nothing written; over ${IMPORT_UPLOAD_MAX_BYTES / 1048576} MB: 413), ` +
+          'then written in one transaction as a job: 202 {jobId}; with wait=true the answer is the report (200) or 400.',
+        querystring: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            layer: { type: 'string', enum: [...LAYERS] },
+            datum: { type: 'string', enum: [...DATUMS] },
+            subdistrict: { type: 'string', pattern: '^\\d{9}$' },
+            dryRun: { type: 'boolean' },
+            wait: { type: 'boolean' },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: reportSchema, 202: acceptedSchema, 400: errorSchema, 413: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      let prep: PreparedImport;
+      let upload: ReturnType<typeof readUpload>;
+      try {
+        upload = readUpload(req.headers['content-type'], req.body, req.query);
+        if (upload.subdistrict) {
+          const r = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [upload.subdistrict]);
+          if (!r.rows.length) return reply.code(400).send(bad(`未知的街道编码：${upload.subdistrict}`));
+        }
+        prep = prepareImport(upload.bytes, upload.fileName, {
+          layer: upload.layer,
+          datum: upload.datum,
+          subdistrict: upload.subdistrict,
+          maxBytes: IMPORT_UPLOAD_MAX_BYTES,
+        });
+      } catch (err) {
+        if (err instanceof UploadError) {
+          const status = err.statusCode;
+          return reply.code(status).send({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message: err.message });
+        }
+        if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
+        throw err;
+      }
+
+      const dryRun = req.query.dryRun ?? false;
+      let settle: { resolve: (r: ImportReport) => void; reject: (e: unknown) => void } | undefined;
+      const done = new Promise<ImportReport>((resolve, reject) => (settle = { resolve, reject }));
+      done.catch(() => undefined); // observed below only when waiting
+      const params = { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, bytes: upload.bytes.byteLength, layer: upload.layer ?? null, dryRun };
+      const jobId = await app.jobs.start('import', params, async (report) => {
+        try {
+          report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
+          const result = await commitImport(app.db, prep, {
+            dryRun,
+            onProgress: (m) => report(0.3, m),
+            afterWrite: async (tx) => {
+              report(0.8, 'import: derived columns and audit');
+              if (prep.plan.incidents?.length) await reassignIncidentGrids(tx, { onlyNull: true });
+              await auditWrite(req, tx, {
+                action: 'import',
+                entity: 'import',
+                entityId: prep.name,
+                after: { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum },
+              });
+            },
+          });
+          if (!dryRun) {
+            invalidateTiles(app.db);
+            if (prep.plan.incidents?.length) invalidateIncidentColumns(app.db);
+          }
+          settle!.resolve(result);
+          return { ...result } as unknown as Record<string, unknown>;
+        } catch (err) {
+          settle!.reject(err);
+          if (err instanceof ImportError) throw new Error(nothingWritten(err));
+          throw err;
+        }
+      });
+
+      if (!req.query.wait) {
+        return reply.code(202).send({
+          jobId,
+          file: prep.name,
+          format: prep.format,
+          encoding: prep.encoding,
+          datum: prep.datum,
+          features: prep.featureCount,
+          rejected: prep.rejections.length,
+        });
+      }
+      try {
+        return { jobId, ...(await done) };
+      } catch (err) {
+        if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
+        throw err;
+      }
+    },
+  );
+};
+
+export default importPlugin;
