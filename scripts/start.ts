@@ -68,6 +68,11 @@ async function ensurePlan(db: Db): Promise<void> {
     last = pct;
   });
   if (planId !== null) log(`partitioned the district into grids (plan ${planId}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  if (planId !== null) {
+    // the demo's "1+3" roster: clearly synthetic (names 示例…, no phones), see server/plans/staff.ts
+    const { seedStaff } = await import('../server/plans/staff');
+    log(`seeded ${(await seedStaff(db, planId)).inserted} synthetic grid staff`);
+  }
 }
 
 /** Newest modification time (ms) of any file under dir. */

@@ -87,6 +87,13 @@ async function openPlan(id: number): Promise<void> {
   const s = state;
   setUnitsData(c.map, { ids: table.ids, polygons: table.polygons, colour: (i) => gridColour(s.asg[i]), households: table.households, party: table.party, centroids: s.centroids });
   if (!location.hash.includes(`plan=${id}`)) history.replaceState(null, '', `#view=plan&plan=${id}`);
+  // frame the plan's sub-districts
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (let i = 0; i < s.centroids.length; i += 2) {
+    x0 = Math.min(x0, s.centroids[i]); x1 = Math.max(x1, s.centroids[i]);
+    y0 = Math.min(y0, s.centroids[i + 1]); y1 = Math.max(y1, s.centroids[i + 1]);
+  }
+  if (x0 < x1 && y0 < y1) c.map.fitBounds([x0, y0, x1, y1], { padding: 30, duration: 0 });
   staff = await c.api.plans.staff(id).catch(() => null);
   render();
 }

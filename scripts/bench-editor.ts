@@ -1,0 +1,107 @@
+/**
+ * bench:editor — the planner's editor in headless Chromium on the whole demo district (all
+ * sub-districts partitioned, ~384 grids, ~14k units). Prints one JSON object and writes it under
+ * bench/results/editor.json:
+ *   first_render_ms  navigation → editor ready with every grid and unit drawn (map idle)
+ *   paint_ms_p95     paint gesture → statistics updated and the map frame redrawn (client side)
+ *   save_ms_p95      plan save round trip (POST edits + grids refresh)
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureInitialPlan } from '../server/partition/service';
+import { copyPlanAsDraft } from '../server/plans/tools';
+import { seedStaff } from '../server/plans/staff';
+import { startAppServer, ROOT } from '../tests/helpers/app-server';
+import { launchBrowser, openPage, waitForReady } from '../tests/helpers/browser';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 30);
+const log = (m: string) => process.stderr.write(`[bench:editor] ${m}\n`);
+const p95 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] * 10) / 10;
+};
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const server = await startAppServer({ data: 'demo' });
+  log(`app on the demo in ${((Date.now() - t0) / 1000).toFixed(1)} s; partitioning the district…`);
+  const published = (await ensureInitialPlan(server.db, () => {})) ?? Number((await server.db.query<{ id: number }>("SELECT id FROM plans WHERE status = 'published' ORDER BY id LIMIT 1")).rows[0].id);
+  await seedStaff(server.db, published);
+  const draft = await copyPlanAsDraft(server.db, published, 'bench', 'bench draft');
+  const grids = (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM grids WHERE plan_id = $1', [draft])).rows[0].n;
+  log(`plan ${published} (${grids} grids) copied as draft ${draft}`);
+  const browser = await launchBrowser();
+  try {
+    const { page } = await openPage(browser, { width: 1400, height: 900 });
+    await page.goto(`${server.url}/#view=plan&plan=${draft}`);
+    await waitForReady(page, 180_000);
+    const firstRender = await page.evaluate(async () => {
+      const w = window as unknown as { __wanggePlan: { ready: Promise<void> }; __wangge: { map: { once(e: string, f: () => void): void; triggerRepaint(): void; loaded(): boolean } } };
+      await w.__wanggePlan.ready;
+      await new Promise<void>((r) => {
+        w.__wangge.map.once('idle', () => r());
+        w.__wangge.map.triggerRepaint();
+      });
+      return Math.round(performance.now());
+    });
+    log(`first render ${firstRender} ms`);
+    const r = await page.evaluate(async (rounds) => {
+      type S = { asg: (string | null)[]; table: { ids: string[]; offsets: number[]; targets: number[]; households: number[] }; members: Map<string, Set<number>> };
+      const w = window as unknown as {
+        __wanggePlan: { state(): S; selectGrid(c: string): void; paint(u: string[], to: string | null): Promise<void>; lastSaveMs(): number };
+        __wangge: { map: { once(e: string, f: () => void): void } };
+      };
+      const s = w.__wanggePlan.state();
+      // a pair of neighbouring grids and a boundary unit of B touching A
+      let A = '', unit = -1;
+      for (const [code, ms] of s.members) {
+        for (const v of ms) for (let e = s.table.offsets[v]; e < s.table.offsets[v + 1] && unit < 0; e++) {
+          const g = s.asg[s.table.targets[e]];
+          if (g && g !== code && s.table.households[s.table.targets[e]] > 0) unit = s.table.targets[e];
+        }
+        if (unit >= 0) { A = code; break; }
+      }
+      const B = s.asg[unit]!;
+      w.__wanggePlan.selectGrid(A);
+      const paint: number[] = [];
+      const save: number[] = [];
+      for (let k = 0; k < rounds; k++) {
+        const to = k % 2 === 0 ? A : B;
+        const t0 = performance.now();
+        const frame = new Promise<void>((res) => w.__wangge.map.once('render', () => res()));
+        const saved = w.__wanggePlan.paint([s.table.ids[unit]], to);
+        await frame;
+        paint.push(performance.now() - t0);
+        const t1 = performance.now();
+        await saved;
+        save.push(performance.now() - t1 + 0 * w.__wanggePlan.lastSaveMs());
+        save[save.length - 1] = w.__wanggePlan.lastSaveMs();
+      }
+      return { paint, save };
+    }, ROUNDS);
+    const out = {
+      bench: 'editor',
+      data: 'demo',
+      grids,
+      units: (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM units')).rows[0].n,
+      rounds: ROUNDS,
+      first_render_ms: firstRender,
+      paint_ms_p95: p95(r.paint),
+      paint_ms_median: p95(r.paint.slice().sort((a, b) => a - b).slice(0, Math.ceil(r.paint.length / 2))),
+      save_ms_p95: p95(r.save),
+      targets: { first_render_ms: 2000, paint_ms_p95: 100, save_ms_p95: 200 },
+    };
+    const dir = join(ROOT, 'bench/results');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'editor.json'), `${JSON.stringify(out, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(out)}\n`);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`);
+  process.exit(1);
+});
