@@ -5,6 +5,7 @@
 import type { FeatureCollection, Geometry } from 'geojson';
 import { plansApi } from './api/plans';
 import { hotspotsApi } from './api/hotspots';
+import { groupsApi } from './api/groups';
 
 export type BBox = [number, number, number, number];
 
@@ -79,6 +80,10 @@ export const api = {
   /** Incidents and hot spots (client/src/api/hotspots.ts; a getter: that module imports getJson from here). */
   get hotspots(): typeof hotspotsApi {
     return hotspotsApi;
+  },
+  /** Joint-defense groups and patrol routes (client/src/api/groups.ts). */
+  get groups(): typeof groupsApi {
+    return groupsApi;
   },
   /** Grid plans and the planner's tools (client/src/api/plans.ts). */
   get plans(): typeof plansApi {

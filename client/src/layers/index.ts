@@ -15,8 +15,12 @@ import { hexbinsLayer } from './hexbins';
 import { gridChoroplethLayer } from './grid-choropleth';
 import { hotspotClassesLayer } from './hotspot-classes';
 
+import { groupsLayer } from './groups';
+import { isochroneLayer } from './isochrone';
+import { patrolLayer } from './patrol';
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
   for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
+  for (const m of [groupsLayer, isochroneLayer, patrolLayer]) registerLayer(m);
 }

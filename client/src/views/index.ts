@@ -1,6 +1,7 @@
 import { overviewView } from './overview';
 import { planView } from './plan';
 import { hotspotsView } from './hotspots';
+import { groupsView } from './groups';
 import { views } from './registry';
 
 /**
@@ -11,4 +12,5 @@ export function registerViews(): void {
   views.register(overviewView);
   views.register(planView);
   views.register(hotspotsView);
+  views.register(groupsView);
 }

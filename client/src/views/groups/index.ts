@@ -1,0 +1,471 @@
+/**
+ * The coordinator's workspace (#view=groups): ten-shop joint-defense groups of one sub-district on
+ * the map (hulls, leaders, shops in no group), the alarm-response view (click a shop: walking time
+ * of every other member, their paths and the isochrone; groups slower than the limit flagged), manual
+ * moves / swaps / leader choice with version checks, the group ledger (equipment, drills, patrol
+ * log, weekly patrol plan) and the group's patrol route with GPX / GeoJSON download.
+ */
+import type { ViewContext, ViewModule } from '../types';
+import { ApiError } from '../../api';
+import type { DefenseGroup, GroupDetail, GroupRecord, RecordKind } from '../../api/groups';
+import { t, type MessageKey } from '../../i18n';
+import { h } from '../../panels/dom';
+import { groupColour, groupsState } from './state';
+import './groups.css';
+
+const SUB_KEY = 'wangge.groups.subdistrict';
+const LIMIT_KEY = 'wangge.groups.limitMin';
+
+interface Ui {
+  ctx: ViewContext;
+  root: HTMLElement;
+  sub: HTMLSelectElement;
+  limit: HTMLInputElement;
+  stats: HTMLElement;
+  message: HTMLElement;
+  alarm: HTMLElement;
+  ledger: HTMLElement;
+  table: HTMLElement;
+}
+
+let ui: Ui | null = null;
+let swapFrom: string | null = null;
+let responseSeq = 0;
+
+/** Test hook: window.__wanggeGroups. */
+declare global {
+  interface Window {
+    __wanggeGroups?: { state: typeof groupsState; loaded: () => Promise<void>; selectShop: (id: string) => Promise<void> };
+  }
+}
+let loadedPromise: Promise<void> = Promise.resolve();
+
+const fmtTime = (s: number | null): string => {
+  if (s === null || !Number.isFinite(s)) return '—';
+  const m = Math.floor(s / 60), r = Math.round(s % 60);
+  return m > 0 ? `${m}′${String(r).padStart(2, '0')}″` : `${r}″`;
+};
+const limitS = () => Math.max(10, Math.round(Number(ui?.limit.value || 3) * 60));
+
+function say(msg: string, kind: 'info' | 'error' = 'info'): void {
+  if (!ui) return;
+  ui.message.textContent = msg;
+  ui.message.className = `grp-message ${kind}`;
+  ui.message.hidden = !msg;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+async function handleWrite(p: Promise<unknown>): Promise<boolean> {
+  try {
+    await p;
+    say('');
+    return true;
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409) say(t('grp.conflict', { msg: e.message }), 'error');
+    else say(t('grp.error', { msg: errorText(e) }), 'error');
+    return false;
+  } finally {
+    await load();
+  }
+}
+
+async function load(): Promise<void> {
+  if (!ui) return;
+  const { ctx } = ui;
+  const sub = ui.sub.value;
+  if (!sub) return;
+  try {
+    const data = await ctx.busy.track(ctx.api.groups.list(sub, limitS()), 'grp.loading');
+    if (!ui || ui.sub.value !== sub) return;
+    groupsState.set({ data });
+    renderStats();
+    renderTable();
+    if (groupsState.selectedShop) await selectShop(groupsState.selectedShop, false);
+    if (groupsState.selectedGroup) await renderLedger(groupsState.selectedGroup);
+  } catch (e) {
+    say(t('grp.error', { msg: errorText(e) }), 'error');
+  }
+}
+
+function renderStats(): void {
+  const d = groupsState.data;
+  if (!ui || !d) return;
+  ui.stats.replaceChildren(
+    d.groups.length === 0
+      ? h('p', { class: 'muted' }, t('grp.none'))
+      : h('p', { class: 'grp-stats', 'data-testid': 'groups-stats' }, t('grp.stats', { groups: d.stats.groups, slow: d.stats.slow, ungrouped: d.stats.ungrouped })),
+    h('p', { class: 'muted grp-hint' }, t('grp.hint')),
+  );
+}
+
+function equipmentText(g: DefenseGroup): string {
+  return Object.entries(g.equipment)
+    .map(([k, n]) => `${t(`grp.eq.${k}` as MessageKey)}${n}`)
+    .join(' ');
+}
+
+function renderTable(): void {
+  const d = groupsState.data;
+  if (!ui || !d) return;
+  const rows = d.groups.map((g, i) => {
+    const [r, gg, b] = groupColour(i);
+    const tr = h(
+      'tr',
+      { class: `${g.slow ? 'slow' : ''}${g.id === groupsState.selectedGroup ? ' selected' : ''}`, 'data-group': g.id },
+      h('td', {}, h('span', { class: 'grp-swatch', style: `background: rgb(${r},${gg},${b})` }), g.name),
+      h('td', { class: 'num' }, String(g.size)),
+      h('td', {}, g.leader?.name ?? '—'),
+      h('td', { class: 'phone' }, g.leader?.phone ?? ''),
+      h('td', { class: `num${g.slow ? ' late' : ''}` }, fmtTime(g.worst_response_s)),
+      h('td', { class: 'eq' }, equipmentText(g)),
+    );
+    tr.addEventListener('click', () => void selectGroup(g.id, true));
+    return tr;
+  });
+  ui.table.replaceChildren(
+    h(
+      'table',
+      { class: 'grp-table' },
+      h('thead', {}, h('tr', {}, ...(['grp.table.name', 'grp.table.size', 'grp.table.leader', 'grp.table.phone', 'grp.table.worst', 'grp.table.equipment'] as MessageKey[]).map((k) => h('th', {}, t(k))))),
+      h('tbody', {}, ...rows),
+    ),
+  );
+}
+
+function fitTo(points: [number, number][]): void {
+  if (!ui || points.length === 0) return;
+  const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+  ui.ctx.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 120, maxZoom: 17, duration: 0 });
+}
+
+async function selectGroup(id: string, fly: boolean): Promise<void> {
+  const g = groupsState.data?.groups.find((x) => x.id === id);
+  if (!g) return;
+  groupsState.set({ selectedGroup: id, route: groupsState.route?.properties.group === id ? groupsState.route : null });
+  renderTable();
+  if (fly) fitTo(g.members.map((m) => [m.lon, m.lat]));
+  await renderLedger(id);
+}
+
+async function selectShop(id: string, fly = true): Promise<void> {
+  if (!ui) return;
+  if (swapFrom && swapFrom !== id) {
+    const a = swapFrom;
+    swapFrom = null;
+    const d = groupsState.data!;
+    await handleWrite(ui.ctx.api.groups.swap(d.subdistrict, d.version, a, id));
+    return;
+  }
+  const my = ++responseSeq;
+  try {
+    const r = await ui.ctx.busy.track(ui.ctx.api.groups.response(id, limitS()), 'grp.loading');
+    if (my !== responseSeq || !ui) return;
+    groupsState.set({ response: r, selectedShop: id, selectedGroup: r.group ?? groupsState.selectedGroup });
+    renderAlarm();
+    renderTable();
+    if (r.group) await renderLedger(r.group);
+    if (fly && r.members.length === 0) ui.ctx.map.easeTo({ center: [r.shop.lon, r.shop.lat], zoom: Math.max(ui.ctx.map.getZoom(), 16), duration: 0 });
+  } catch (e) {
+    say(t('grp.error', { msg: errorText(e) }), 'error');
+  }
+}
+
+function renderAlarm(): void {
+  const r = groupsState.response;
+  if (!ui) return;
+  if (!r) {
+    ui.alarm.replaceChildren();
+    return;
+  }
+  const d = groupsState.data;
+  const group = d?.groups.find((g) => g.id === r.group) ?? null;
+  const late = r.members.filter((m) => !m.within).length;
+  const rows = r.members.map((m, i) =>
+    h(
+      'tr',
+      { class: m.within ? '' : 'late' },
+      h('td', { class: 'num' }, String(i + 1)),
+      h('td', {}, m.name, m.leader ? h('span', { class: 'grp-badge' }, t('grp.leaderMark')) : null),
+      h('td', { class: 'num' }, m.distance_m === null ? '—' : `${Math.round(m.distance_m)} m`),
+      h('td', { class: 'num time' }, fmtTime(m.time_s)),
+    ),
+  );
+  const actions: HTMLElement[] = [];
+  if (d) {
+    if (group && group.leader_shop_id !== r.shop.id) {
+      const b = h('button', { type: 'button', 'data-testid': 'groups-make-leader' }, t('grp.makeLeader'));
+      b.addEventListener('click', () => void handleWrite(ui!.ctx.api.groups.leader(d.subdistrict, d.version, group.id, r.shop.id)));
+      actions.push(b);
+    }
+    const sel = h('select', { class: 'grp-move-target' }, h('option', { value: '' }, t('grp.moveTo')));
+    // nearest groups first
+    const near = d.groups
+      .filter((g) => g.id !== r.group)
+      .map((g) => ({ g, d: Math.min(...g.members.map((m) => Math.hypot(m.lon - r.shop.lon, m.lat - r.shop.lat))) }))
+      .sort((a, b) => a.d - b.d)
+      .slice(0, 12);
+    for (const { g } of near) sel.append(h('option', { value: g.id }, `${g.name}（${g.size}）`));
+    const mv = h('button', { type: 'button' }, t('grp.move'));
+    mv.addEventListener('click', () => {
+      if (sel.value) void handleWrite(ui!.ctx.api.groups.move(d.subdistrict, d.version, r.shop.id, sel.value));
+    });
+    actions.push(h('span', { class: 'grp-move' }, sel, mv));
+    if (group) {
+      const out = h('button', { type: 'button' }, t('grp.removeFrom'));
+      out.addEventListener('click', () => void handleWrite(ui!.ctx.api.groups.move(d.subdistrict, d.version, r.shop.id, null)));
+      const sw = h('button', { type: 'button' }, swapFrom ? t('grp.cancel') : t('grp.swap'));
+      sw.addEventListener('click', () => {
+        swapFrom = swapFrom ? null : r.shop.id;
+        say(swapFrom ? t('grp.swapPick') : '');
+        renderAlarm();
+      });
+      actions.push(out, sw);
+    }
+  }
+  ui.alarm.replaceChildren(
+    h(
+      'section',
+      { class: 'grp-alarm', 'data-testid': 'groups-response' },
+      h('h3', {}, t('grp.alarm', { name: r.shop.name })),
+      h('p', { class: 'muted' }, group ? t('grp.alarmGroup', { group: group.name }) : t('grp.notInGroup')),
+      r.members.length
+        ? h(
+            'p',
+            { class: `grp-verdict ${r.slow ? 'late' : 'ok'}` },
+            t('grp.worst', { time: fmtTime(r.worst_s), limit: fmtTime(r.threshold_s) }),
+            ' · ',
+            late ? t('grp.late', { n: late }) : t('grp.withinAll'),
+          )
+        : null,
+      r.members.length
+        ? h(
+            'table',
+            { class: 'grp-table grp-response' },
+            h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, t('grp.member')), h('th', {}, t('grp.distance')), h('th', {}, t('grp.time')))),
+            h('tbody', {}, ...rows),
+          )
+        : null,
+      h('p', { class: 'muted' }, t('grp.isochrone', { min: Math.round((r.threshold_s / 60) * 10) / 10 })),
+      h('div', { class: 'grp-actions' }, ...actions),
+    ),
+  );
+}
+
+const RECORD_TITLES: [RecordKind, MessageKey][] = [
+  ['equipment', 'grp.equipment'],
+  ['drills', 'grp.drills'],
+  ['patrol-logs', 'grp.patrolLogs'],
+  ['schedule', 'grp.schedule'],
+];
+
+function recordText(kind: RecordKind, r: GroupRecord): string {
+  switch (kind) {
+    case 'equipment':
+      return `${t(`grp.eq.${String(r.kind)}` as MessageKey)} × ${r.quantity}`;
+    case 'drills':
+      return `${r.held_on} · ${r.partner ?? ''}${r.participants ? ` · ${r.participants}人` : ''}`;
+    case 'patrol-logs':
+      return `${String(r.patrolled_at).slice(0, 10)} · ${r.patrollers}`;
+    case 'schedule':
+      return `${t(`grp.wd.${r.weekday}` as MessageKey)} ${r.start_time}–${r.end_time} · ${r.patrollers}`;
+  }
+}
+
+function addForm(kind: RecordKind, group: string): HTMLElement {
+  const f = h('form', { class: 'grp-add' });
+  const inputs: Record<string, HTMLInputElement | HTMLSelectElement> = {};
+  const input = (name: string, attrs: Record<string, string>) => (inputs[name] = h('input', { name, ...attrs }));
+  const select = (name: string, opts: [string, string][]) => (inputs[name] = h('select', { name }, ...opts.map(([v, l]) => h('option', { value: v }, l))));
+  if (kind === 'equipment') {
+    f.append(select('kind', ['steel_fork', 'shield', 'long_stick', 'whistle', 'armband', 'other'].map((k) => [k, t(`grp.eq.${k}` as MessageKey)])), input('quantity', { type: 'number', min: '1', value: '1', class: 'short' }));
+  } else if (kind === 'drills') {
+    f.append(input('held_on', { type: 'date', required: 'true' }), input('partner', { placeholder: t('grp.partner') }));
+  } else if (kind === 'patrol-logs') {
+    f.append(input('patrolled_at', { type: 'date', required: 'true' }), input('patrollers', { placeholder: t('grp.patrollers'), required: 'true' }));
+  } else {
+    f.append(
+      select('weekday', [1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), t(`grp.wd.${d}` as MessageKey)])),
+      input('start_time', { type: 'time', value: '19:00', class: 'short' }),
+      input('end_time', { type: 'time', value: '21:00', class: 'short' }),
+      input('patrollers', { placeholder: t('grp.patrollers'), required: 'true' }),
+    );
+  }
+  f.append(h('button', { type: 'submit' }, t('grp.add')));
+  f.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const body: Record<string, unknown> = {};
+    for (const [k, el] of Object.entries(inputs)) {
+      const v = el.value.trim();
+      if (v === '') continue;
+      body[k] = k === 'quantity' || k === 'weekday' ? Number(v) : k === 'patrolled_at' ? `${v}T12:00:00Z` : v;
+    }
+    void handleWrite(ui!.ctx.api.groups.addRecord(group, kind, body));
+  });
+  return f;
+}
+
+async function renderLedger(groupId: string): Promise<void> {
+  if (!ui) return;
+  let detail: GroupDetail;
+  try {
+    detail = await ui.ctx.api.groups.detail(groupId);
+  } catch (e) {
+    say(t('grp.error', { msg: errorText(e) }), 'error');
+    return;
+  }
+  if (!ui || groupsState.selectedGroup !== groupId) return;
+  const route = groupsState.route?.properties.group === groupId ? groupsState.route : null;
+  const routeBtn = h('button', { type: 'button', 'data-testid': 'groups-route' }, t('grp.route'));
+  routeBtn.addEventListener('click', async () => {
+    try {
+      const f = await ui!.ctx.busy.track(ui!.ctx.api.groups.route({ group: groupId, closed: true, save: true }), 'grp.loading');
+      groupsState.set({ route: f });
+      void renderLedger(groupId);
+    } catch (e) {
+      say(t('grp.error', { msg: errorText(e) }), 'error');
+    }
+  });
+  const routeInfo = route
+    ? h(
+        'p',
+        { class: 'grp-route' },
+        t('grp.routeInfo', { km: (route.properties.length_m / 1000).toFixed(2), min: Math.round(route.properties.duration_s / 60) }),
+        ' ',
+        ...(route.id ?? route.properties.id
+          ? [
+              h('a', { href: ui.ctx.api.groups.routeUrl(Number(route.id ?? route.properties.id), 'gpx'), download: 'patrol.gpx' }, t('grp.downloadGpx')),
+              ' · ',
+              h('a', { href: ui.ctx.api.groups.routeUrl(Number(route.id ?? route.properties.id), 'geojson'), download: 'patrol.geojson' }, t('grp.downloadGeojson')),
+            ]
+          : []),
+      )
+    : null;
+  const sections = RECORD_TITLES.map(([kind, title]) => {
+    const rows = detail.records[kind] ?? [];
+    const shown = kind === 'patrol-logs' ? rows.slice(0, 8) : rows;
+    const list = h(
+      'ul',
+      { class: 'grp-records' },
+      ...shown.map((r) => {
+        const del = h('button', { type: 'button', class: 'link', title: t('grp.delete') }, '×');
+        del.addEventListener('click', () => void handleWrite(ui!.ctx.api.groups.deleteRecord(groupId, kind, r.id, r.version)));
+        return h('li', {}, recordText(kind, r), r.synthetic ? h('span', { class: 'muted' }, ` ${t('grp.synthetic')}`) : null, del);
+      }),
+    );
+    return h(
+      'details',
+      { class: 'grp-section', open: kind === 'equipment' || kind === 'schedule' ? true : undefined },
+      h('summary', {}, `${t(title)} (${rows.length})`),
+      rows.length ? list : h('p', { class: 'muted' }, t('grp.empty')),
+      addForm(kind, groupId),
+    );
+  });
+  ui.ledger.replaceChildren(h('section', { class: 'grp-ledger' }, h('h3', {}, `${t('grp.detail')} · ${detail.name}`), h('div', { class: 'grp-actions' }, routeBtn), routeInfo, ...sections));
+}
+
+function build(ctx: ViewContext): Ui {
+  const sub = h('select', { 'data-testid': 'groups-subdistrict' });
+  const limit = h('input', { type: 'number', min: '0.5', max: '30', step: '0.5', value: localStorage.getItem(LIMIT_KEY) ?? '3', class: 'short', 'data-testid': 'groups-limit' });
+  const auto = h('button', { type: 'button', 'data-testid': 'groups-auto' }, t('grp.auto'));
+  const root = h('div', { class: 'grp-view' });
+  const u: Ui = {
+    ctx,
+    root,
+    sub,
+    limit,
+    stats: h('div'),
+    message: h('p', { class: 'grp-message', hidden: true }),
+    alarm: h('div'),
+    ledger: h('div'),
+    table: h('div', { class: 'grp-table-wrap' }),
+  };
+  root.append(
+    h('h2', { class: 'panel-title' }, t('grp.title')),
+    h('div', { class: 'grp-controls' }, h('label', {}, t('grp.subdistrict'), ' ', sub), h('label', {}, t('grp.threshold'), ' ', limit), auto),
+    u.stats,
+    u.message,
+    u.alarm,
+    u.ledger,
+    u.table,
+  );
+  sub.addEventListener('change', () => {
+    localStorage.setItem(SUB_KEY, sub.value);
+    groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
+    u.alarm.replaceChildren();
+    u.ledger.replaceChildren();
+    loadedPromise = load();
+  });
+  limit.addEventListener('change', () => {
+    localStorage.setItem(LIMIT_KEY, limit.value);
+    void load();
+  });
+  auto.addEventListener('click', async () => {
+    if (!confirm(t('grp.autoConfirm'))) return;
+    say(t('grp.autoRunning'));
+    try {
+      const r = await ctx.busy.track(ctx.api.groups.auto({ subdistrict: sub.value, wait: true }), 'grp.autoRunning');
+      const res = r.result as { groups: number; shops: number; time_ms: number };
+      groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
+      u.alarm.replaceChildren();
+      u.ledger.replaceChildren();
+      say(t('grp.autoDone', { groups: res.groups, shops: res.shops, s: (res.time_ms / 1000).toFixed(1) }));
+    } catch (e) {
+      say(t('grp.error', { msg: errorText(e) }), 'error');
+    }
+    await load();
+  });
+  return u;
+}
+
+async function init(ctx: ViewContext): Promise<void> {
+  const u = ui!;
+  const fc = await ctx.busy.track(ctx.api.subdistricts(), 'grp.loading');
+  const subs = fc.features
+    .map((f) => ({ id: String(f.properties?.id ?? ''), name: String(f.properties?.name ?? f.properties?.id ?? '') }))
+    .filter((s) => s.id)
+    .sort((a, b) => a.id.localeCompare(b.id));
+  u.sub.replaceChildren(...subs.map((s) => h('option', { value: s.id }, s.name)));
+  const stored = localStorage.getItem(SUB_KEY);
+  if (stored && subs.some((s) => s.id === stored)) u.sub.value = stored;
+  await load();
+  const d = groupsState.data;
+  if (d && d.groups.length && !groupsState.selectedShop) fitTo(d.groups.flatMap((g) => g.members.map((m) => [m.lon, m.lat] as [number, number])));
+}
+
+export const groupsView: ViewModule = {
+  id: 'groups',
+  labelKey: 'view.groups',
+  order: 20,
+  layers: ['shops', 'groups', 'isochrone', 'patrol'],
+  async activate(ctx) {
+    ui = build(ctx);
+    ctx.panel.replaceChildren(ui.root);
+    groupsState.onShopClick = (id) => void selectShop(id);
+    loadedPromise = init(ctx).catch((e) => say(t('grp.error', { msg: errorText(e) }), 'error'));
+    window.__wanggeGroups = { state: groupsState, loaded: () => loadedPromise, selectShop: (id) => selectShop(id) };
+    await loadedPromise;
+  },
+  deactivate() {
+    groupsState.onShopClick = null;
+    groupsState.set({ data: null, response: null, route: null, selectedGroup: null, selectedShop: null });
+    swapFrom = null;
+    ui = null;
+  },
+  setLang(ctx) {
+    if (!ui) return;
+    const sub = ui.sub.value, limit = ui.limit.value;
+    const options = [...ui.sub.options].map((o) => [o.value, o.text]);
+    ui = build(ctx);
+    ui.sub.replaceChildren(...options.map(([v, l]) => h('option', { value: v }, l)));
+    ui.sub.value = sub;
+    ui.limit.value = limit;
+    ctx.panel.replaceChildren(ui.root);
+    renderStats();
+    renderTable();
+    renderAlarm();
+    if (groupsState.selectedGroup) void renderLedger(groupsState.selectedGroup);
+  },
+};
