@@ -67,7 +67,7 @@ beforeAll(async () => {
   await page.goto(server.url);
   readyMs = await waitForReady(page);
   console.log(`basemap: data=${server.data}, navigation → first idle with data: ${readyMs} ms`);
-});
+}, 420_000);
 
 afterAll(async () => {
   await browser?.close();

@@ -53,7 +53,7 @@ export async function openPage(browser: Browser, opts: { width?: number; height?
 }
 
 /** Waits for `window.__wangge.ready` (first idle with data); returns its time since navigation in ms. */
-export async function waitForReady(page: Page, timeoutMs = 90_000): Promise<number> {
+export async function waitForReady(page: Page, timeoutMs = 180_000): Promise<number> {
   await page.waitForFunction(() => Boolean((window as unknown as { __wangge?: unknown }).__wangge), null, { timeout: timeoutMs });
   return page.evaluate(async () => {
     const w = (window as unknown as { __wangge: { ready: Promise<void>; readyMs?: number } }).__wangge;
