@@ -328,6 +328,8 @@ export interface ResponseAnswer {
   slow: boolean;
   paths: GeoJSON.FeatureCollection;
   isochrone: GeoJSON.Feature | null;
+  /** The streets reachable within the limit (MultiLineString). */
+  reached: GeoJSON.Feature | null;
   time_ms: number;
 }
 
@@ -370,6 +372,7 @@ export async function responseFor(db: Db, shopId: string, thresholdS: number): P
       ),
     },
     isochrone: res.isochrone ? { ...res.isochrone, properties: { seconds: thresholdS } } : null,
+    reached: res.reached,
     time_ms: Date.now() - t0,
   };
 }

@@ -154,6 +154,7 @@ const groups: FastifyPluginAsync = async (app) => {
               slow: { type: 'boolean' },
               paths: anyObject,
               isochrone: { type: ['object', 'null'], additionalProperties: true },
+              reached: { type: ['object', 'null'], additionalProperties: true, description: 'streets reachable within the limit (MultiLineString)' },
               time_ms: { type: 'number' },
             },
           },

@@ -1,5 +1,5 @@
 /** Typed client functions for /api/groups and /api/patrols (re-exported through ../api). */
-import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { getJson, ourUrl, sendJson } from '../api';
 
 export interface GroupMember {
@@ -62,6 +62,7 @@ export interface ResponseAnswer {
   slow: boolean;
   paths: FeatureCollection<LineString, { from: string; time_s: number; distance_m: number }>;
   isochrone: Feature<Polygon | MultiPolygon> | null;
+  reached: Feature<MultiLineString> | null;
   time_ms: number;
 }
 

@@ -18,7 +18,7 @@ export const isochroneLayer: LayerModule = {
   group: 'analysis',
   defaultVisible: false,
   legend: [
-    { labelKey: 'legend.isochrone', swatch: { type: 'fill', color: 'rgba(44,162,95,0.18)', outline: 'rgb(44,162,95)' } },
+    { labelKey: 'legend.isochrone', swatch: { type: 'line', color: 'rgba(44,162,95,0.6)', width: 6 } },
     { labelKey: 'legend.responsePath', swatch: { type: 'line', color: 'rgb(33,102,172)', width: 3 } },
   ],
   add(ctx) {
@@ -44,12 +44,22 @@ export const isochroneLayer: LayerModule = {
         id: 'isochrone-area',
         data: polys,
         getPolygon: (p) => p as never,
-        getFillColor: [44, 162, 95, 45],
+        getFillColor: [44, 162, 95, 30],
         getLineColor: [44, 162, 95, 220],
         getLineWidth: 2,
         lineWidthUnits: 'pixels',
         stroked: true,
         filled: true,
+      }) as unknown as Layer,
+      new PathLayer<Position[]>({
+        id: 'isochrone-streets',
+        data: r.reached?.geometry.coordinates ?? [],
+        getPath: (p) => p as never,
+        getColor: [44, 162, 95, 150],
+        getWidth: 9,
+        widthUnits: 'pixels',
+        capRounded: true,
+        jointRounded: true,
       }) as unknown as Layer,
       new PathLayer<(typeof r.paths.features)[number]>({
         id: 'isochrone-paths',

@@ -30,9 +30,12 @@ function prepare(route: RouteFeature) {
     const len = Math.hypot(dx, dy);
     while (len > 0 && nextArrow <= total + len) {
       const f = (nextArrow - total) / len;
-      const cx = x0 + f * (x1 - x0), cy = y0 + f * (y1 - y0);
       const ux = dx / len, uy = dy / len;
-      const L = 9, W = 6; // metres
+      // Offset to the right of the direction of travel, so that out-and-back legs on one street
+      // show their two arrows side by side instead of on top of each other.
+      const OFF = 7;
+      const cx = x0 + f * (x1 - x0) + (uy * OFF) / kx, cy = y0 + f * (y1 - y0) - (ux * OFF) / ky;
+      const L = 6, W = 4; // metres
       const pt = (a: number, b: number): [number, number] => [cx + a / kx, cy + b / ky];
       arrows.push([pt(ux * L, uy * L), pt(-ux * L * 0.6 - uy * W, -uy * L * 0.6 + ux * W), pt(-ux * L * 0.2, -uy * L * 0.2), pt(-ux * L * 0.6 + uy * W, -uy * L * 0.6 - ux * W)]);
       nextArrow += ARROW_EVERY_M;

@@ -135,10 +135,10 @@ function renderTable(): void {
   );
 }
 
-function fitTo(points: [number, number][]): void {
+function fitTo(points: [number, number][], padding = 120): void {
   if (!ui || points.length === 0) return;
   const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
-  ui.ctx.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 120, maxZoom: 17, duration: 0 });
+  ui.ctx.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding, maxZoom: 17.5, duration: 0 });
 }
 
 async function selectGroup(id: string, fly: boolean): Promise<void> {
@@ -167,7 +167,13 @@ async function selectShop(id: string, fly = true): Promise<void> {
     renderAlarm();
     renderTable();
     if (r.group) await renderLedger(r.group);
-    if (fly && r.members.length === 0) ui.ctx.map.easeTo({ center: [r.shop.lon, r.shop.lat], zoom: Math.max(ui.ctx.map.getZoom(), 16), duration: 0 });
+    if (fly) {
+      // Show the whole response: the isochrone and every member.
+      const g = r.isochrone?.geometry;
+      const ring = g?.type === 'Polygon' ? g.coordinates[0] : g?.type === 'MultiPolygon' ? g.coordinates.flatMap((p) => p[0]) : [];
+      const pts: [number, number][] = [[r.shop.lon, r.shop.lat], ...ring.map((c) => [c[0], c[1]] as [number, number]), ...r.paths.features.flatMap((f) => f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number]))];
+      fitTo(pts, 60);
+    }
   } catch (e) {
     say(t('grp.error', { msg: errorText(e) }), 'error');
   }
@@ -439,7 +445,7 @@ export const groupsView: ViewModule = {
   id: 'groups',
   labelKey: 'view.groups',
   order: 20,
-  layers: ['shops', 'groups', 'isochrone', 'patrol'],
+  layers: ['groups', 'isochrone', 'patrol'],
   async activate(ctx) {
     ui = build(ctx);
     ctx.panel.replaceChildren(ui.root);
