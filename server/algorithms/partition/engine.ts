@@ -69,9 +69,15 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     const { st, nodeOf } = fresh(g, group0, key, o, bp, onProgress);
     repairBand(st, bp);
     onProgress?.(0.7, 'local search');
-    localSearch(st, { ...bp, passes: Math.max(1, Math.round(6 * o.effort)) });
+    const passes = Math.max(1, Math.round(6 * o.effort));
+    localSearch(st, { ...bp, passes });
     repairBand(st, bp);
     lv = escalate(g, { st, nodeOf, key, group: group0 }, comp, bp);
+    if (lv.st !== st) {
+      // the graph was refined around out-of-band grids: polish the new boundaries (band kept)
+      localSearch(lv.st, { ...bp, passes });
+      repairBand(lv.st, bp);
+    }
   }
   onProgress?.(0.9, 'validating');
   return finish(g, lv.st, lv.nodeOf, gridNames, o, warnings, options.previous, t0, group0);

@@ -14,6 +14,10 @@ export class GridState {
   perim: number[] = [];
   /** internal length along major streets / rail / water */
   hard: number[] = [];
+  /** area-weighted first and second moments of node centroids (for the moment of inertia) */
+  mx: number[] = [];
+  my: number[] = [];
+  mq: number[] = [];
   group: number[] = [];
   members: Set<number>[] = [];
   readonly sc: Scratch;
@@ -28,6 +32,7 @@ export class GridState {
 
   newGrid(group: number): number {
     this.hh.push(0); this.area.push(0); this.perim.push(0); this.hard.push(0);
+    this.mx.push(0); this.my.push(0); this.mq.push(0);
     this.group.push(group); this.members.push(new Set());
     return this.hh.length - 1;
   }
@@ -51,6 +56,7 @@ export class GridState {
       const [L, Hl] = this.linkTo(u, f);
       this.hh[f] -= cg.hh[u]; this.area[f] -= cg.area[u];
       this.perim[f] += -cg.perim[u] + 2 * L; this.hard[f] -= Hl;
+      this.mx[f] -= cg.area[u] * cg.cx[u]; this.my[f] -= cg.area[u] * cg.cy[u]; this.mq[f] -= cg.area[u] * (cg.cx[u] ** 2 + cg.cy[u] ** 2);
       this.members[f].delete(u);
     }
     this.assign[u] = g;
@@ -58,6 +64,7 @@ export class GridState {
       const [L, Hl] = this.linkTo(u, g);
       this.hh[g] += cg.hh[u]; this.area[g] += cg.area[u];
       this.perim[g] += cg.perim[u] - 2 * L; this.hard[g] += Hl;
+      this.mx[g] += cg.area[u] * cg.cx[u]; this.my[g] += cg.area[u] * cg.cy[u]; this.mq[g] += cg.area[u] * (cg.cx[u] ** 2 + cg.cy[u] ** 2);
       this.members[g].add(u);
     }
   }
@@ -114,7 +121,7 @@ export class GridState {
     for (let g = 0; g < this.hh.length; g++) if (this.members[g].size > 0) { map[g] = keep.length; keep.push(g); }
     const pick = <T>(a: T[]) => keep.map((g) => a[g]);
     this.hh = pick(this.hh); this.area = pick(this.area); this.perim = pick(this.perim);
-    this.hard = pick(this.hard); this.group = pick(this.group); this.members = pick(this.members);
+    this.hard = pick(this.hard); this.mx = pick(this.mx); this.my = pick(this.my); this.mq = pick(this.mq); this.group = pick(this.group); this.members = pick(this.members);
     for (let u = 0; u < this.assign.length; u++) if (this.assign[u] >= 0) this.assign[u] = map[this.assign[u]];
     return map;
   }
