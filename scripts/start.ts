@@ -95,7 +95,15 @@ async function ensureClient(clientDir: string): Promise<void> {
   const t = Date.now();
   try {
     const { build } = await import('vite');
-    await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    // vite build sets NODE_ENV=production in this process: restore it so the server that starts
+    // next is not mistaken for a production deployment (demo users, cookie flags).
+    const nodeEnv = process.env.NODE_ENV;
+    try {
+      await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = nodeEnv;
+    }
     log(`client built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   } catch (err) {
     log(`client build failed, serving the API only: ${(err as Error).message}`);

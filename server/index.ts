@@ -16,7 +16,17 @@ export function openConfiguredDb(config: Config): Promise<Db> {
  * then the database on SIGINT/SIGTERM. Resolves once listening.
  */
 export async function startServer(db: Db, config: Config = loadConfig()): Promise<FastifyInstance> {
-  const app = await buildApp({ db, logger: { level: config.logLevel }, clientDir: config.clientDir });
+  // The served app always asks for sign-in (WANGGE_AUTH=off opens it, e.g. for a kiosk on a closed
+  // network); demo users exist only outside production (WANGGE_DEMO_USERS=off disables them).
+  const app = await buildApp({
+    db,
+    logger: { level: config.logLevel },
+    clientDir: config.clientDir,
+    auth: {
+      enforce: process.env.WANGGE_AUTH !== 'off',
+      demoUsers: process.env.NODE_ENV !== 'production' && process.env.WANGGE_DEMO_USERS !== 'off',
+    },
+  });
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;

@@ -38,9 +38,27 @@ export function ourUrl(path: string): string {
   return new URL(path, globalThis.location?.origin ?? 'http://localhost').href;
 }
 
+/** The CSRF token the server set at sign-in (readable cookie), echoed on every write. */
+export function csrfHeaders(): Record<string, string> {
+  const m = /(?:^|;\s*)wangge_csrf=([^;]+)/.exec(globalThis.document?.cookie ?? '');
+  return m ? { 'x-csrf-token': decodeURIComponent(m[1]) } : {};
+}
+
+/** Called when the server answers 401 (session expired): the login screen registers itself here. */
+let onUnauthorized: (() => void) | null = null;
+export function setUnauthorizedHandler(fn: () => void): void {
+  onUnauthorized = fn;
+}
+
 export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
   const url = ourUrl(path);
-  const res = await fetch(url, { ...init, headers: { accept: 'application/json', ...(init?.headers ?? {}) } });
+  const write = !!init?.method && init.method.toUpperCase() !== 'GET';
+  const res = await fetch(url, {
+    ...init,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(write ? csrfHeaders() : {}), ...(init?.headers ?? {}) },
+  });
+  if (res.status === 401 && !path.startsWith('/api/login') && !path.startsWith('/api/session')) onUnauthorized?.();
   if (!res.ok) {
     let msg = res.statusText;
     try {
@@ -62,7 +80,27 @@ export async function sendJson<T>(method: 'POST' | 'PUT' | 'PATCH' | 'DELETE', p
   });
 }
 
+export interface SessionUser {
+  id: number;
+  username: string;
+  displayName: string | null;
+  role: 'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member';
+  subdistricts: string[];
+  grids: string[];
+}
+
+export interface SessionInfo {
+  enforced: boolean;
+  user: SessionUser | null;
+  csrf: string | null;
+  demoAccounts: Array<{ username: string; password: string; role: string; displayName: string }>;
+}
+
 export const api = {
+  session: (): Promise<SessionInfo> => getJson<SessionInfo>('/api/session'),
+  login: (username: string, password: string): Promise<{ user: SessionUser; csrf: string }> =>
+    sendJson('POST', '/api/login', { username, password }),
+  logout: (): Promise<{ ok: boolean }> => sendJson('POST', '/api/logout'),
   meta: (): Promise<Meta> => getJson<Meta>('/api/meta'),
   subdistricts: (): Promise<FC> => getJson<FC>('/api/subdistricts'),
   communities: (): Promise<FC> => getJson<FC>('/api/communities'),
@@ -91,3 +129,6 @@ export const api = {
   },
 };
 export type Api = typeof api;
+
+// ---- whistle cases (client/src/api/cases.ts) ----
+export * from './api/cases';

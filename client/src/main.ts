@@ -20,6 +20,7 @@ import type { MapLibreOverlay } from '@deck.gl/maplibre';
 import { views } from './views/registry';
 import { registerViews } from './views';
 import { mountViewTabs } from './views/tabs';
+import { ensureSignedIn, userChip } from './panels/login';
 import './styles.css';
 
 export interface WanggeHook {
@@ -49,6 +50,10 @@ function attributionHtml(): string {
 async function boot(): Promise<void> {
   document.documentElement.lang = getLang();
   mountHeader(document.getElementById('header')!);
+  const session = await ensureSignedIn();
+  const renderUser = () => document.getElementById('user-chip')?.replaceWith(userChip(session.user));
+  renderUser();
+  onLangChange(renderUser);
   const busy = createBusy(document.getElementById('map-wrap')!);
   const meta = await busy.track(api.meta().catch(() => FALLBACK_META), 'busy.meta');
 
@@ -80,6 +85,7 @@ async function boot(): Promise<void> {
     await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
     await registry.attach(ctx, overlay);
     registerViews();
+    views.setRole(session.enforced ? (session.user?.role ?? null) : null);
     mountViewTabs(document.getElementById('view-tabs')!, views);
     await views.attach({ map, api, busy, layers: registry, overlay, lang: getLang, panel: document.getElementById('view-panel')! });
     await new Promise<void>((resolve) => map.once('idle', () => resolve()));

@@ -3,7 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { timingSafeEqual } from 'node:crypto';
-import { seedDemoUsers } from '../auth/demo';
+import { DEMO_USERS, seedDemoUsers } from '../auth/demo';
 import { DEFAULT_COST, dummyHash, passwordProblem, verifyPassword, type ScryptCost } from '../auth/password';
 import {
   checkRole,
@@ -251,6 +251,40 @@ export default fp<AuthOptions>(
         clearSessionCookies(reply);
         return { ok: true };
       },
+    );
+
+    // Public: what the login screen needs. Demo accounts are listed only while demo users are
+    // enabled (development; seeding them is refused in production).
+    const demoEnabled = (opts.demoUsers ?? process.env.WANGGE_DEMO_USERS === 'on') && process.env.NODE_ENV !== 'production';
+    app.get(
+      '/api/session',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Whether sign-in is required, the signed-in user (or null), its CSRF token, and the demo accounts (development only)',
+          response: {
+            200: {
+              type: 'object',
+              properties: {
+                enforced: { type: 'boolean' },
+                user: { anyOf: [userSchema, { type: 'null' }] },
+                csrf: { type: ['string', 'null'] },
+                demoAccounts: {
+                  type: 'array',
+                  items: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, displayName: { type: 'string' } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      async (req) => ({
+        enforced: enforce,
+        user: req.user ?? null,
+        csrf: req.session?.csrf ?? null,
+        demoAccounts: demoEnabled ? DEMO_USERS.map(({ username, password, role, displayName }) => ({ username, password, role, displayName })) : [],
+      }),
     );
 
     app.get(

@@ -193,7 +193,7 @@ export async function startAppServer(opts: StartOptions = {}): Promise<AppServer
   await ensureClientBuilt();
   const { dir: dataDir, data } = await preparedDataDir(opts.data ?? 'auto');
   const db = await openDb({ dataDir, databaseUrl: undefined });
-  const app = await buildApp({ db, clientDir: CLIENT_DIR, auth: { enforce: opts.auth ?? false } });
+  const app = await buildApp({ db, clientDir: CLIENT_DIR, auth: { enforce: opts.auth ?? false, demoUsers: opts.auth ?? false } });
   await app.listen({ host: '127.0.0.1', port: 0 });
   const addr = app.server.address();
   if (!addr || typeof addr === 'string') throw new Error('no port');

@@ -8,6 +8,13 @@ export class ViewRegistry {
   private ctx: ViewContext | null = null;
   private restore = new Map<string, boolean>();
   private readonly listeners = new Set<() => void>();
+  private role: string | null = null;
+
+  /** The signed-in user's role (null: sign-in is off, every view is shown). */
+  setRole(role: string | null): void {
+    this.role = role;
+    this.emit();
+  }
 
   register(view: ViewModule): void {
     if (this.views.some((v) => v.id === view.id)) throw new Error(`view ${view.id} registered twice`);
@@ -16,8 +23,9 @@ export class ViewRegistry {
     this.emit();
   }
 
+  /** The views the current user may open, in tab order. */
   list(): readonly ViewModule[] {
-    return this.views;
+    return this.views.filter((v) => !this.role || !v.roles || v.roles.includes(this.role as never));
   }
 
   activeId(): string | null {
@@ -38,13 +46,14 @@ export class ViewRegistry {
 
   private fromHash(): string {
     const m = /view=([\w-]+)/.exec(location.hash);
-    return m?.[1] ?? this.views[0]?.id ?? 'map';
+    return m?.[1] ?? this.list()[0]?.id ?? 'map';
   }
 
   async activate(id: string): Promise<void> {
     const ctx = this.ctx;
     if (!ctx) return;
-    const next = this.views.find((v) => v.id === id) ?? this.views[0];
+    const allowed = this.list();
+    const next = allowed.find((v) => v.id === id) ?? allowed[0];
     if (!next || next === this.active) return;
     if (this.active) {
       this.active.deactivate(ctx);

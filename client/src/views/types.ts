@@ -28,6 +28,8 @@ export interface ViewModule {
   order: number;
   /** Layer module ids switched on while the view is active (restored when it deactivates). */
   layers?: string[];
+  /** Roles that may open the view (undefined: everyone). Hidden for others when sign-in is on. */
+  roles?: ReadonlyArray<'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member'>;
   /** false: the view has no side panel (the overview map). */
   hasPanel?: boolean;
   activate(ctx: ViewContext): void | Promise<void>;
