@@ -40,6 +40,7 @@ export interface CaseFilter {
 }
 
 export interface CaseRecord extends CaseFacts {
+  subdistrictName: string | null;
   whistled: boolean;
   version: number;
   reportedAt: string;
@@ -107,6 +108,7 @@ interface Row {
   status: string;
   whistled: boolean;
   subdistrict_id: string | null;
+  subdistrict_name: string | null;
   grid_code: string | null;
   incident_id: string | null;
   version: number;
@@ -114,21 +116,23 @@ interface Row {
   updated_at: unknown;
   lon: number;
   lat: number;
-  ev: Array<[string, number]> | string;
+  st: string[] | null;
+  ts: number[] | null;
 }
 
 const SELECT = `
-  SELECT c.id, c.title, c.kind, c.department, c.status, c.whistled, c.subdistrict_id,
+  SELECT c.id, c.title, c.kind, c.department, c.status, c.whistled, c.subdistrict_id, sd.name AS subdistrict_name,
          COALESCE(c.grid_code, i.grid_code) AS grid_code, c.incident_id, c.version, c.reported_at, c.updated_at,
-         ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, ev.ev
+         ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, ev.st, ev.ts
     FROM cases c
     LEFT JOIN incidents i ON i.id = c.incident_id
-    LEFT JOIN (SELECT case_id, json_agg(json_build_array(status, (extract(epoch FROM at) * 1000)::float8) ORDER BY at, id) AS ev
+    LEFT JOIN subdistricts sd ON sd.id = c.subdistrict_id
+    LEFT JOIN (SELECT case_id, array_agg(status ORDER BY at, id) AS st, array_agg((extract(epoch FROM at) * 1000)::float8 ORDER BY at, id) AS ts
                  FROM case_events GROUP BY case_id) ev ON ev.case_id = c.id`;
 
 function toRecord(r: Row, now: number, rules: SlaRules): CaseRecord {
-  const ev = (typeof r.ev === 'string' ? JSON.parse(r.ev) : (r.ev ?? [])) as Array<[string, number]>;
-  const events = ev.length ? ev.map(([status, at]) => ({ status, at: Number(at) })) : [{ status: 'reported', at: ms(r.reported_at) }];
+  const st = r.st ?? [];
+  const events = st.length ? st.map((status, k) => ({ status, at: Number(r.ts![k]) })) : [{ status: 'reported', at: ms(r.reported_at) }];
   const m: Milestones = milestones(events);
   const kind = isKind(r.kind) ? r.kind : null;
   const sla: SlaState = classifySla({ status: r.status, kind, milestones: m }, now, rules);
@@ -140,6 +144,7 @@ function toRecord(r: Row, now: number, rules: SlaRules): CaseRecord {
     status: r.status,
     whistled: r.whistled,
     subdistrictId: r.subdistrict_id,
+    subdistrictName: r.subdistrict_name,
     gridCode: r.grid_code,
     lon: Number(r.lon),
     lat: Number(r.lat),

@@ -54,6 +54,7 @@ const caseItemProps = {
   status: { type: 'string' },
   whistled: { type: 'boolean' },
   subdistrictId: { type: ['string', 'null'] },
+  subdistrictName: { type: ['string', 'null'] },
   gridCode: { type: ['string', 'null'] },
   lon: { type: 'number' },
   lat: { type: 'number' },

@@ -115,7 +115,7 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
   });
 
   it('moves a case along, audits it in the same transaction, answers stale versions with 409 and illegal moves with 422', async () => {
-    const post = (id: string, payload: unknown) => app.inject({ method: 'POST', url: `/api/cases/${id}/transitions`, payload });
+    const post = (id: string, payload: Record<string, unknown>) => app.inject({ method: 'POST', url: `/api/cases/${id}/transitions`, payload });
     const ok = await post('k5', { to: 'accepted', baseVersion: 2, note: '部门报到' });
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'accepted', version: 3, allowedNext: ['feedback'] });
@@ -153,7 +153,7 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
   });
 
   it('takes a reported matter from a grid member; refuses places outside the district and wrong grids', async () => {
-    const post = (payload: unknown) => app.inject({ method: 'POST', url: '/api/cases', payload });
+    const post = (payload: Record<string, unknown>) => app.inject({ method: 'POST', url: '/api/cases', payload });
     const ok = await post({ title: '楼道灯不亮', ...IN, note: '3 栋 2 单元' });
     expect(ok.statusCode).toBe(201);
     const c = ok.json();

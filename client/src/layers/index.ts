@@ -1,5 +1,6 @@
 /** Registers the base layer modules, bottom to top (the switcher lists them top first). New capabilities add theirs the same way. */
 import { registerLayer } from './registry';
+import { casesLayer } from './cases';
 import { compoundsLayer } from './compounds';
 import { buildingsLayer } from './buildings';
 import { streetsLayer } from './streets';
@@ -23,4 +24,5 @@ export function registerBaseLayers(): void {
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
   for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
   for (const m of [groupsLayer, isochroneLayer, patrolLayer]) registerLayer(m);
+  registerLayer(casesLayer);
 }

@@ -2,6 +2,7 @@ import { overviewView } from './overview';
 import { planView } from './plan';
 import { hotspotsView } from './hotspots';
 import { groupsView } from './groups';
+import { casesView } from './cases';
 import { views } from './registry';
 
 /**
@@ -13,4 +14,5 @@ export function registerViews(): void {
   views.register(planView);
   views.register(hotspotsView);
   views.register(groupsView);
+  views.register(casesView);
 }
