@@ -10,8 +10,8 @@
  *   gistar_10k_ms the whole analyzeHotSpots call (counting + contiguity + Gi*), target < 1000
  *   emerging_10k_52w_ms  emerging hot spots on 10k zones x 52 weeks (contiguity given)
  * Each figure is the median of `runs` repetitions after one warm-up.
- * Browser part (later): filter_redraw_ms_p95 needs the client's heat-map layer (client/src/layers/
- * heatmap.ts); measureFilterRedraw() is the place to drive headless Chromium and is null until then.
+ * Browser part: filter_redraw_ms_p95 (target < 200), time filter + heat-map redraw on 100k incidents
+ * in headless Chromium (see measureFilterRedraw). BENCH_SKIP_BROWSER=1 skips it.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -62,12 +62,96 @@ function time<T>(f: () => T): [T, number] {
   return [v, performance.now() - t];
 }
 
-/** Placeholder for the browser part (time filter + redraw on 100k incidents in headless Chromium). */
-async function measureFilterRedraw(): Promise<{ p95: number | null; notes: string }> {
-  return {
-    p95: null,
-    notes: 'filter_redraw_ms_p95 pending: needs the client heat-map layer (client/src/layers/heatmap.ts); to be measured in headless Chromium once it exists',
-  };
+/**
+ * Browser part: the real app (embedded database with the small fixture district) in headless
+ * Debian Chromium (SwiftShader WebGL), the hot spot view in heat-map mode with 100,000 synthetic
+ * incidents injected through the view's hook (window.__wanggeHotspots.loadColumns), a 30-day window.
+ * Each sample: set the time slider and dispatch its `input` event, then wait for deck.gl's next
+ * onAfterRender and a 1-pixel readPixels (so the GPU work is finished); p95 over `samples` moves.
+ */
+async function measureFilterRedraw(samples = Number(process.env.BENCH_REDRAW_SAMPLES ?? 40)): Promise<{ p95: number | null; median: number | null; jsP95?: number; notes: string }> {
+  if (process.env.BENCH_SKIP_BROWSER) return { p95: null, median: null, notes: 'browser part skipped (BENCH_SKIP_BROWSER)' };
+  const { startAppServer } = await import('../tests/helpers/app-server');
+  const { launchBrowser, openPage, waitForReady } = await import('../tests/helpers/browser');
+  const server = await startAppServer({ data: 'fixture' });
+  const browser = await launchBrowser();
+  try {
+    const { page, errors } = await openPage(browser);
+    await page.goto(`${server.url}/#view=hotspots`);
+    await waitForReady(page);
+    await page.waitForFunction(() => Boolean((window as any).__wanggeHotspots?.store.cols), null, { timeout: 60_000 });
+    // 100k synthetic incidents over a year around the fixture district (uniform + clusters), sorted by time
+    const rand = mulberry32(7);
+    const n = 100_000;
+    const t0 = Date.parse('2025-01-01T00:00:00+08:00') / 1000;
+    const rows = Array.from({ length: n }, (_, i) => {
+      const c = i % 4 === 0;
+      return {
+        x: c ? 117.055 + 0.004 * (rand() - 0.5) * (1 + (i % 3)) : 117.035 + rand() * 0.05,
+        y: c ? 30.52 + 0.003 * (rand() - 0.5) * (1 + (i % 3)) : 30.505 + rand() * 0.03,
+        t: t0 + Math.floor(rand() * 365 * 86400),
+        type: i % 6,
+      };
+    }).sort((a, b) => a.t - b.t);
+    const cols = {
+      n, types: ['public_order', 'fire_risk', 'dispute', 'environment', 'facilities', 'other'], grids: [],
+      lon: rows.map((r) => Math.round(r.x * 1e6) / 1e6), lat: rows.map((r) => Math.round(r.y * 1e6) / 1e6),
+      t: rows.map((r) => r.t), type: rows.map((r) => r.type), grid: rows.map(() => -1), tMin: rows[0]!.t, tMax: rows[n - 1]!.t,
+    };
+    await page.locator('.hs-seg-btn[data-mode="heat"]').click();
+    await page.evaluate((json) => {
+      const w = window as any;
+      w.__wanggeHotspots.store.setSettings({ windowDays: 30 });
+      w.__wanggeHotspots.loadColumns(json);
+      w.__wangge.map.fitBounds([[117.035, 30.505], [117.085, 30.535]], { duration: 0 });
+    }, cols);
+    await page.waitForTimeout(1500);
+    // A string, not a function: tsx (esbuild keepNames) would inject a __name helper the page lacks.
+    const times = (await page.evaluate(`(async (samples) => {
+      const w = window;
+      const overlay = w.__wangge.overlay;
+      let waiter = null;
+      overlay.setProps({
+        onAfterRender: (ctx) => {
+          if (!waiter) return;
+          const gl = ctx && ctx.gl;
+          if (gl) gl.readPixels(0, 0, 1, 1, gl.RGBA, gl.UNSIGNED_BYTE, new Uint8Array(4));
+          const f = waiter;
+          waiter = null;
+          f();
+        },
+      });
+      const el = document.getElementById('hs-time');
+      const max = Number(el.max);
+      const out = [];
+      for (let k = 0; k < samples; k++) {
+        const done = new Promise((resolve) => (waiter = resolve));
+        const t = performance.now();
+        el.value = String(30 + Math.floor((((k * 37) % 100) / 100) * (max - 30)));
+        el.dispatchEvent(new Event('input', { bubbles: true }));
+        const sync = performance.now() - t;
+        await done;
+        out.push([performance.now() - t, sync]);
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      return out;
+    })(${samples})`)) as Array<[number, number]>;
+    const sync = times.map((x) => x[1]).sort((a, b) => a - b);
+    const syncP95 = sync[Math.min(sync.length - 1, Math.ceil(0.95 * sync.length) - 1)]!;
+    const sorted = times.map((x) => x[0]).sort((a, b) => a - b);
+    const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)]!;
+    const shown = await page.evaluate(() => (window as any).__wanggeHotspots.store.filtered.count);
+    if (errors.length) process.stderr.write(`bench:hotspots: page errors: ${errors.join(' | ')}\n`);
+    return {
+      p95: Math.round(p95 * 10) / 10,
+      median: Math.round(median(sorted) * 10) / 10,
+      jsP95: Math.round(syncP95 * 10) / 10,
+      notes: `filter_redraw_ms_p95: ${samples} time-slider moves on 100,000 incidents (30-day window, ~${shown} shown at the end), heat map, headless Chromium + SwiftShader, input event → deck.gl onAfterRender + readPixels; filter_js_ms_p95 = the synchronous part (typed-array filter, deck.gl setProps, panel update)`,
+    };
+  } finally {
+    await browser.close();
+    await server.close();
+  }
 }
 
 async function main(): Promise<void> {
@@ -146,6 +230,8 @@ async function main(): Promise<void> {
     cold_zones: cold,
     emerging_patterns: patterns,
     filter_redraw_ms_p95: browser.p95,
+    filter_redraw_ms_median: browser.median,
+    filter_js_ms_p95: browser.jsP95 ?? null,
     targets: { gistar_10k_ms: 1000, filter_redraw_ms_p95: 200 },
     notes: `gistar_10k_ms = the whole analyzeHotSpots call (counting + queen contiguity + Gi*/BH/classes), median of ${runs}. ${browser.notes}`,
   };

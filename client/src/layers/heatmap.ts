@@ -41,6 +41,8 @@ export const heatmapLayer: LayerModule = {
         opacity: 0.8,
         colorRange: theme.heat,
         debounceTimeout: 0,
+        // 512² weights texture: plenty for a district view, and 16x less fill work than the 2048² default
+        weightsTextureSize: 512,
       } as never),
     ];
   },
