@@ -27,7 +27,9 @@ export class Scratch {
   stamp = 0;
   seenStamp = 0;
   queue: Int32Array;
+  keys: Float64Array;
   constructor(n: number) {
+    this.keys = new Float64Array(n);
     this.region = new Int32Array(n);
     this.side = new Uint8Array(n);
     this.seen = new Int32Array(n);
@@ -73,7 +75,7 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
   const ka = Math.floor(k / 2), kb = k - ka;
   const angles = p.angles ?? 6;
   const theta0 = p.rng() * Math.PI / angles;
-  const keys = new Float64Array(cg.n);
+  const keys = sc.keys;
   let best: { side: Uint8Array; cost: number; hA: number; ok: boolean } | null = null;
   const m = nodes.length;
   const idx = new Int32Array(m);

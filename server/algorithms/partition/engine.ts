@@ -16,6 +16,7 @@ import { attachOrphans, repairBand, repairContiguity } from './repair';
 import { buildGroups } from './groups';
 import { checkGrids, subdistrictComponents } from './constraints';
 import { makeRng } from './rng';
+import { recombinePairs } from './recombine';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
 import type {
   GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions,
@@ -72,6 +73,7 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     const passes = Math.max(1, Math.round(6 * o.effort));
     localSearch(st, { ...bp, passes });
     repairBand(st, bp);
+    if (recombinePairs(st, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(st, { ...bp, passes });
     lv = escalate(g, { st, nodeOf, key, group: group0 }, comp, bp);
     if (lv.st !== st) {
       // the graph was refined around out-of-band grids: polish the new boundaries (band kept)
