@@ -91,7 +91,7 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_
      'households', g.households, 'units', g.units, 'polsby_popper', g.polsby_popper, 'contiguous', g.contiguous,
      'locked', g.locked, 'in_band', g.households BETWEEN $2 AND $3),
   'geometry', ST_AsGeoJSON(g.geom, 6)::json) ORDER BY g.code), '[]'::json)) AS fc
-FROM grids g WHERE g.plan_id = $1`;
+FROM grids g WHERE g.plan_id = $1 AND ($4::text[] IS NULL OR g.code = ANY($4::text[]))`;
 
 /** Grid plans: list, read grids and assignments, edit with version checks, undo/redo, lock, publish. */
 const plans: FastifyPluginAsync = async (app) => {
@@ -137,13 +137,18 @@ const plans: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.get<{ Params: { id: number } }>(
+  app.get<{ Params: { id: number }; Querystring: { codes?: string } }>(
     '/plans/:id/grids',
     {
       schema: {
         tags: ['plans'],
-        summary: 'Dissolved grid polygons of a plan with households, contiguity, Polsby-Popper, lock and band flags (GeoJSON)',
+        summary: 'Dissolved grid polygons of a plan with households, contiguity, Polsby-Popper, lock and band flags (GeoJSON); `codes` (comma-separated) limits it to those grids',
         params: idParams,
+        querystring: {
+          type: 'object',
+          properties: { codes: { type: 'string', pattern: '^\\d{15}(,\\d{15})*$', maxLength: 16000 } },
+          additionalProperties: false,
+        },
       },
     },
     async (req, reply) => {
@@ -151,7 +156,8 @@ const plans: FastifyPluginAsync = async (app) => {
       if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
       const min = Number(p.params.min ?? 300);
       const max = Number(p.params.max ?? 500);
-      const r = await app.db.query<{ fc: unknown }>(GRIDS_GEOJSON, [req.params.id, min, max]);
+      const codes = req.query.codes ? req.query.codes.split(',') : null;
+      const r = await app.db.query<{ fc: unknown }>(GRIDS_GEOJSON, [req.params.id, min, max, codes]);
       reply.header('x-plan-version', String(p.version));
       return reply.type('application/geo+json').send(typeof r.rows[0].fc === 'string' ? r.rows[0].fc : JSON.stringify(r.rows[0].fc));
     },

@@ -102,7 +102,7 @@ const P = (id: number) => `/api/plans/${id}`;
 export const plansApi = {
   plans: () => getJson<PlanInfo[]>('/api/plans'),
   plan: (id: number) => getJson<PlanInfo>(P(id)),
-  grids: (id: number) => getJson<FC>(`${P(id)}/grids`),
+  grids: (id: number, codes?: string[]) => getJson<FC>(`${P(id)}/grids${codes?.length ? `?codes=${codes.join(',')}` : ''}`),
   units: (id: number) => getJson<UnitTable>(`${P(id)}/units`),
   edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) => sendJson<EditResult>('POST', `${P(id)}/edits`, { baseVersion, moves }),
   undo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/undo`, { baseVersion }),

@@ -6,7 +6,7 @@
  * "1+3" staffing tables, impact report with the changed area hatched, exports, print, import.
  */
 import type { MapMouseEvent } from 'maplibre-gl';
-import { ApiError } from '../../api';
+import { ApiError, type FC } from '../../api';
 import type { PlanInfo, Proposal, StaffInfo, UnitChange } from '../../api/plans';
 import { t, type MessageKey } from '../../i18n';
 import { setDiffData, setGridsData, setSelectedGrid } from '../../layers/grids';
@@ -22,6 +22,8 @@ type Scope = 'unit' | 'compound' | 'block';
 
 export interface PlanEditorHook {
   ready: Promise<void>;
+  /** resolves when the plan's grids are first drawn */
+  gridsReady: () => Promise<void>;
   planId: () => number | null;
   state: () => EditorState | null;
   selectGrid: (code: string | null) => void;
@@ -31,6 +33,7 @@ export interface PlanEditorHook {
   lastPaintMs: () => number;
   lastSaveMs: () => number;
   gridsRenderedMs: () => number;
+  gridsFirstAt: () => number;
 }
 
 declare global {
@@ -52,6 +55,11 @@ let saving = Promise.resolve();
 let lastPaintMs = 0;
 let lastSaveMs = 0;
 let gridsRenderedMs = 0;
+let gridsFc: FC | null = null;
+/** ms since navigation when the first plan's grids were drawn */
+let gridsFirstAt = 0;
+let gridsResolve: () => void = () => {};
+let gridsReady = new Promise<void>((r) => (gridsResolve = r));
 let showDiff = false;
 let detach: (() => void) | null = null;
 let readyResolve: () => void = () => {};
@@ -74,19 +82,30 @@ function errorText(e: unknown): string {
 
 async function openPlan(id: number): Promise<void> {
   const c = ctx!;
-  const [info, table, fc] = await c.busy.track(Promise.all([c.api.plans.plan(id), c.api.plans.units(id), c.api.plans.grids(id)]), 'plan.loading');
+  // grids first (the whole district is visible at once), then the unit table for editing
+  const t0 = performance.now();
+  const [info, fc] = await c.busy.track(Promise.all([c.api.plans.plan(id), c.api.plans.grids(id)]), 'plan.loading');
   plan = info;
-  state = new EditorState(table);
+  state = null;
+  gridsFc = fc;
   selected = null;
   proposal = null;
   showDiff = false;
   setGridsData(c.map, fc);
   setDiffData(c.map, null);
-  const t0 = performance.now();
-  c.map.once('idle', () => (gridsRenderedMs = Math.round(performance.now() - t0)));
+  setUnitsData(c.map, null);
+  c.map.once('idle', () => {
+    gridsRenderedMs = Math.round(performance.now() - t0);
+    if (!gridsFirstAt) gridsFirstAt = Math.round(performance.now());
+    gridsResolve();
+  });
+  if (!location.hash.includes(`plan=${id}`)) history.replaceState(null, '', `#view=plan&plan=${id}`);
+  render();
+  const table = await c.busy.track(c.api.plans.units(id), 'plan.loading');
+  if (plan?.id !== id) return;
+  state = new EditorState(table);
   const s = state;
   setUnitsData(c.map, { ids: table.ids, polygons: table.polygons, colour: (i) => gridColour(s.asg[i]), households: table.households, party: table.party, centroids: s.centroids });
-  if (!location.hash.includes(`plan=${id}`)) history.replaceState(null, '', `#view=plan&plan=${id}`);
   // frame the plan's sub-districts
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
   for (let i = 0; i < s.centroids.length; i += 2) {
@@ -98,12 +117,21 @@ async function openPlan(id: number): Promise<void> {
   render();
 }
 
-async function refreshGrids(): Promise<void> {
+/** Reloads the grid outlines: all, or only the given codes (merged into the shown collection). */
+async function refreshGrids(codes?: string[]): Promise<void> {
   if (!plan || !ctx) return;
-  const fc = await ctx.api.plans.grids(plan.id);
-  setGridsData(ctx.map, fc);
+  if (codes && gridsFc) {
+    const part = await ctx.api.plans.grids(plan.id, codes);
+    const fresh = new Map(part.features.map((f) => [f.properties?.code as string, f]));
+    const want = new Set(codes);
+    const kept = gridsFc.features.filter((f) => !want.has(f.properties?.code as string));
+    gridsFc = { ...gridsFc, features: [...kept, ...fresh.values()] };
+  } else gridsFc = await ctx.api.plans.grids(plan.id);
+  setGridsData(ctx.map, gridsFc);
   if (selected) setSelectedGrid(ctx.map, null, selected);
 }
+
+const touchedCodes = (changes: UnitChange[]) => [...new Set(changes.flatMap((c) => [c.from, c.to]).filter((x): x is string => !!x))];
 
 async function refreshPlanInfo(): Promise<void> {
   if (!plan || !ctx) return;
@@ -144,7 +172,7 @@ function save(changes: UnitChange[]): Promise<void> {
       plan = { ...p, version: res.version };
       lastSaveMs = performance.now() - t0;
       message = null;
-      await refreshGrids();
+      await refreshGrids(touchedCodes(res.changes));
     } catch (e) {
       // revert the optimistic paint
       applyLocal(changes.map((x) => ({ unit: x.unit, to: x.from })));
@@ -317,7 +345,7 @@ async function runTool(fn: () => Promise<{ version: number; changes: UnitChange[
     plan = { ...plan!, version: res.version };
     recolour(res.changes.map((c) => state!.index.get(c.unit)!).filter((i) => i !== undefined));
     message = null;
-    await refreshGrids();
+    await refreshGrids(touchedCodes(res.changes));
     if (selectNew && res.codes?.[0]) selectGrid(res.codes[0]);
   } catch (e) {
     setMessage('error', errorText(e), e instanceof ApiError && e.status === 409);
@@ -331,11 +359,10 @@ async function undoRedo(kind: 'undo' | 'redo'): Promise<void> {
 
 async function toggleLock(): Promise<void> {
   if (!selected || !plan) return;
-  const fc = await ctx!.api.plans.grids(plan.id);
-  const f = fc.features.find((x) => x.properties?.code === selected);
+  const f = gridsFc?.features.find((x) => x.properties?.code === selected);
   try {
     await ctx!.api.plans.lock(plan.id, [selected], !f?.properties?.locked);
-    await refreshGrids();
+    await refreshGrids([selected]);
     setMessage('info', t(f?.properties?.locked ? 'plan.msg.unlocked' : 'plan.msg.locked', { code: selected }));
   } catch (e) {
     setMessage('error', errorText(e));
@@ -564,7 +591,9 @@ function render(): void {
   const c = ctx;
   if (!c) return;
   if (!plan || !state) {
-    c.panel.replaceChildren(h('div', { class: 'plan-view' }, h('h2', { class: 'panel-title' }, t('view.plan')), h('p', { class: 'muted', 'data-testid': 'plan-empty' }, t('plan.none'))));
+    c.panel.replaceChildren(
+      h('div', { class: 'plan-view' }, h('h2', { class: 'panel-title' }, t('view.plan')), h('p', { class: 'muted', 'data-testid': plan ? 'plan-loading' : 'plan-empty' }, plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t('plan.none'))),
+    );
     return;
   }
   const sel = h('select', { class: 'plan-select', 'data-testid': 'plan-select' });
@@ -686,8 +715,10 @@ export const planView: ViewModule = {
   async activate(c) {
     ctx = c;
     ready = new Promise<void>((r) => (readyResolve = r));
+    gridsReady = new Promise<void>((r) => (gridsResolve = r));
     window.__wanggePlan = {
       ready,
+      gridsReady: () => gridsReady,
       planId: () => plan?.id ?? null,
       state: () => state,
       selectGrid,
@@ -702,6 +733,7 @@ export const planView: ViewModule = {
       lastPaintMs: () => lastPaintMs,
       lastSaveMs: () => lastSaveMs,
       gridsRenderedMs: () => gridsRenderedMs,
+      gridsFirstAt: () => gridsFirstAt,
     };
     detach = attachMap(c);
     try {
