@@ -117,16 +117,16 @@ describe.each(BACKENDS)('hot spots API on %s', (backend) => {
     expect(res.json().results.reduce((s: number, r: { count: number }) => s + r.count, 0)).toBe(manual - res.json().outside);
   });
 
-  it('hexagons find the planted cluster as a 99 % hot spot; classes change with the time filter', async () => {
+  it('hexagons find the planted cluster as a >= 95 % hot spot; classes change with the time filter', async () => {
     const all = (await get('?zones=hex&cell=150')).json();
     expect(all.n).toBe(incs.length);
     expect(all.outside).toBe(0);
     const top = all.results.reduce((a: { count: number }, b: { count: number }) => (b.count > a.count ? b : a));
-    expect(top.class).toBe('hot99');
-    // the cluster only exists in the last 6 weeks: in the first 5 weeks no zone there is hot99
+    expect(['hot99', 'hot95']).toContain(top.class);
+    // the cluster only exists in the last 6 weeks: in the first 5 weeks that zone is not significant
     const early = (await get('?zones=hex&cell=150&from=2025-01-06&to=2025-02-09')).json();
     const earlyTop = early.results.find((r: { id: string }) => r.id === top.id);
-    expect(earlyTop.class).not.toBe('hot99');
+    expect(earlyTop.class).toBe('ns');
     const zones = (await app.inject({ method: 'GET', url: '/api/hotspots/zones?zones=hex&cell=150' })).json();
     expect(zones.features.length).toBe(all.results.length);
   });
