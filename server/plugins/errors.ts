@@ -14,6 +14,12 @@ const NON_PAGE = /^\/(api|tiles|docs|fonts)(\/|$)/;
 export default fp(
   async (app) => {
     app.setErrorHandler((err: FastifyError, req, reply) => {
+      // SQLSTATE class 22 (data exception): a request value the database cannot take, e.g. an id of
+      // 1e308 that passed a {type: integer} schema, or an out-of-range date. The client's fault: 400.
+      if (!err.statusCode && !err.validation && typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code)) {
+        req.log.warn({ err: { code: err.code, message: err.message } }, 'request value refused by the database');
+        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '请求中的数值超出范围或格式不正确 (a value in the request is out of range or malformed)' });
+      }
       const status = err.validation ? 400 : (err.statusCode ?? 500);
       if (status >= 400 && status < 500) {
         const message = err.message;
