@@ -4,6 +4,7 @@ import { buildApp } from '../../server/app';
 import type { Queryable } from '../../server/db';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { insertMiniDistrict } from '../helpers/mini-district';
+import { loginAs, seedTestUsers, TEST_COST, TEST_USERS } from '../helpers/auth';
 
 const T = Date.UTC(2026, 2, 1); // asOf of the SLA checks
 const H = 3600e3;
@@ -184,5 +185,27 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
     expect(w.kinds.find((k: { id: string }) => k.id === 'tackle_hard')).toMatchObject({ acceptHours: 24, feedbackHours: 720 });
     expect(w.departments).toContain('城管局');
     expect(w.statuses.find((s: { id: string }) => s.id === 'reported').next).toEqual(['dispatched', 'closed']);
+  });
+  it('with sign-in enforced: the actor is the user, roles and grid scope are checked', async () => {
+    await seedTestUsers(app.db);
+    const secured = await buildApp({ db: app.db, auth: { enforce: true, demoUsers: false, passwordCost: TEST_COST } });
+    try {
+      expect((await secured.inject({ method: 'GET', url: '/api/cases' })).statusCode).toBe(401);
+      const leader = await loginAs(secured, 'leader');
+      const detail = (await secured.inject({ method: 'GET', url: '/api/cases/k4', headers: leader.headers })).json();
+      const moved = await secured.inject({ method: 'POST', url: '/api/cases/k4/transitions', headers: leader.headers, payload: { to: 'feedback', baseVersion: detail.version } });
+      expect(moved.statusCode).toBe(200);
+      expect(moved.json().events.at(-1).actor).toBe(TEST_USERS.leader.username);
+      const coord = await loginAs(secured, 'coordinator');
+      expect((await secured.inject({ method: 'GET', url: '/api/cases/stats', headers: coord.headers })).statusCode).toBe(200);
+      expect((await secured.inject({ method: 'POST', url: '/api/cases/k4/transitions', headers: coord.headers, payload: { to: 'solved', baseVersion: 4 } })).statusCode).toBe(403);
+      const member = await loginAs(secured, 'grid_member');
+      const own = await secured.inject({ method: 'POST', url: '/api/cases', headers: member.headers, payload: { title: '井盖缺失', ...IN, grid: '340802901001001' } });
+      expect(own.statusCode).toBe(201);
+      const other = await secured.inject({ method: 'POST', url: '/api/cases', headers: member.headers, payload: { title: '井盖缺失', ...IN, grid: '340802901001002' } });
+      expect(other.statusCode).toBe(403);
+    } finally {
+      await secured.close();
+    }
   });
 });

@@ -89,7 +89,7 @@ export function medianOption(rows: MedianRow[], label: (key: string) => string):
         return `${label(r.key)}<br/>${r.medianHours.toFixed(1)} ${t('cases.hours')} · ${t('cases.count')} ${r.n}`;
       },
     },
-    xAxis: { type: 'value', name: t('cases.hours'), nameGap: 4, nameTextStyle: { color: MUTED, fontSize: 10 }, axisLabel: { color: MUTED, fontSize: 10 }, splitLine: { lineStyle: { color: '#eeece7' } } },
+    xAxis: { type: 'value', axisLabel: { color: MUTED, fontSize: 10 }, splitLine: { lineStyle: { color: '#eeece7' } } },
     yAxis: { type: 'category', data: sorted.map((r) => label(r.key)), axisLabel: { color: INK, fontSize: 11 }, axisTick: { show: false }, axisLine: { lineStyle: { color: '#d6d3cc' } } },
     series: [
       {

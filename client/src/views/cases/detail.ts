@@ -90,7 +90,7 @@ export function renderDetail(root: HTMLElement, c: CaseDetail, deps: DetailDeps,
         'li',
         { class: `cs-ev cs-ev-${e.status}` },
         h('div', { class: 'cs-ev-head' }, h('strong', {}, statusLabel(e.status)), h('span', { class: 'cs-muted' }, shanghai(e.at))),
-        h('div', { class: 'cs-ev-actor' }, `${t('cases.actor')}：${e.actor}`),
+        h('div', { class: 'cs-ev-actor' }, `${t('cases.actor')}：${e.actor === 'anonymous' ? t('cases.anonymous') : e.actor}`),
         e.note ? h('div', { class: 'cs-ev-note' }, e.note) : null,
       ),
     );
