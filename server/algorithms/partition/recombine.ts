@@ -1,13 +1,13 @@
 /**
  * Recombination for compactness: re-bisect the union of two adjacent grids of the same group and
  * keep the new pair when both halves stay in band and contiguous and the summed penalty (mostly
- * compactness) drops. Worst grids first. Used on fresh partitions only (not warm starts). Pure.
+ * compactness) drops. Only the least compact share of grids (default 35%) is tried, worst first. Used on fresh partitions only (not warm starts). Pure.
  */
 import { recursiveBisect, type BisectParams } from './bisect';
 import { gridPenalty, inertiaPenalty, DEFAULT_WEIGHTS, type ObjectiveWeights } from './objective';
 import type { GridState } from './state';
 
-export function recombinePairs(st: GridState, p: BisectParams & { rounds?: number; weights?: ObjectiveWeights }): number {
+export function recombinePairs(st: GridState, p: BisectParams & { rounds?: number; weights?: ObjectiveWeights; worstShare?: number }): number {
   const w = p.weights ?? DEFAULT_WEIGHTS, wi = w.inertia ?? 0;
   const pen = (g: number) => gridPenalty(st.hh[g], st.area[g], st.perim[g], st.hard[g], p.target, w) + wi * inertiaPenalty(st.area[g], st.mx[g], st.my[g], st.mq[g]);
   const cg = st.cg;
@@ -16,7 +16,7 @@ export function recombinePairs(st: GridState, p: BisectParams & { rounds?: numbe
     const order = [...Array(st.gridCount).keys()].filter((g) => st.members[g].size > 0).sort((a, b) => pen(b) - pen(a) || a - b);
     const tried = new Set<string>();
     let acc = 0;
-    for (const a of order) {
+    for (const a of order.slice(0, Math.ceil(order.length * (p.worstShare ?? 0.35)))) {
       const nb = new Set<number>();
       for (const u of st.members[a]) for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
         const h = st.assign[cg.targets[e]];
