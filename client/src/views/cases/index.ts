@@ -11,7 +11,7 @@ import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { reloadCasesLayer, selectCaseOnMap } from '../../layers/cases';
 import type { ViewContext, ViewModule } from '../types';
-import { chartPng, funnelOption, makeChart, medianOption, trendOption, type Chart } from './charts';
+import type { Chart } from './charts';
 import { download, downloadCsv } from './export';
 import { renderDetail } from './detail';
 import { durationText, kindLabel, shanghai, slaDot, slaText, statusLabel } from './format';
@@ -36,6 +36,8 @@ interface State {
 }
 
 let st: State | null = null;
+/** ECharts is loaded on first use of this view (its own chunk, not in the main bundle). */
+let charts: typeof import('./charts') | null = null;
 
 /** Test hook: resolves once the dashboard (stats and list) is drawn. */
 declare global {
@@ -88,6 +90,7 @@ function medianRows(s: State) {
 }
 
 function renderDashboard(s: State): void {
+  const { chartPng, funnelOption, makeChart, medianOption, trendOption } = charts!;
   for (const c of s.charts) c.dispose();
   s.charts = [];
   const stats = s.stats!;
@@ -282,6 +285,7 @@ async function backToDashboard(s: State): Promise<void> {
 }
 
 async function loadStats(s: State): Promise<void> {
+  charts ??= await import('./charts');
   const [stats, wf] = await Promise.all([s.ctx.busy.track(casesApi.stats(), 'cases.busy.stats'), s.workflow ? Promise.resolve(s.workflow) : casesApi.workflow()]);
   if (st !== s) return;
   s.stats = stats;
