@@ -157,7 +157,7 @@ function renderDashboard(s: State): void {
     card(t('cases.funnel'), 'funnel', funnelEl),
     card(t('cases.median'), 'median', kindSeg, medianEl, byKind),
     card(t('cases.trend'), 'trend', trendEl),
-    card(`${t('cases.overdue')}（${stats.overdue.length}）`, null, overdue),
+    card(t('cases.overdueCount', { n: stats.overdue.length }), null, overdue),
     card(t('cases.list'), null, modeSeg, listBox),
   );
 
