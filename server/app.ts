@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Db } from './db';
 import auditPlugin from './plugins/audit';
 import casesPlugin from './plugins/cases';
+import gridCachePlugin from './plugins/compress';
 import authPlugin, { type AuthOptions } from './plugins/auth';
 import securityPlugin from './plugins/security';
 import docsPlugin from './plugins/docs';
@@ -52,6 +53,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(auditPlugin);
   await app.register(docsPlugin);
   await app.register(errorsPlugin);
+  await app.register(gridCachePlugin); // before the plans plugin: caches GET /api/plans/:id/grids per plan state
   await app.register(healthPlugin, { prefix: '/api' });
   await app.register(layersPlugin, { prefix: '/api' });
   await app.register(tilesPlugin);

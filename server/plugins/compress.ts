@@ -1,0 +1,95 @@
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import type { FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+
+/**
+ * The grid layer (GET /api/plans/:id/grids) cached per plan state, with ETag and gzip.
+ *
+ * Dissolved grid GeoJSON of a plan is the heaviest read of the app (hundreds of polygons built with
+ * json_agg + ST_AsGeoJSON) and the one every planner's map asks for. A cheap validator query (plan
+ * version, params, updated_at and a hash of the grids' codes and lock flags) decides whether the
+ * cached bytes still describe the plan; if so they are served as they are (304 on a matching
+ * If-None-Match, gzip when accepted), else the route runs and its answer is cached. Any successful
+ * write under /api/plans/:id drops that plan's entry as well. Register after auth (so access checks
+ * run first) and before the plans plugin.
+ */
+
+const GRIDS_URL = /^\/api\/plans\/(\d{1,9})\/grids(?:\?|$)/;
+const PLAN_WRITE_URL = /^\/api\/plans\/(\d{1,9})(?:\/|\?|$)/;
+const MAX_ENTRIES = 32;
+
+interface Entry {
+  validator: string;
+  etag: string;
+  body: Buffer;
+  gzip: Buffer | null;
+  version: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    gridCache?: { planId: number; validator: string };
+  }
+}
+
+const VALIDATOR_SQL = `
+SELECT p.version::text || '|' || p.params::text || '|' || p.updated_at::text || '|' ||
+       (SELECT count(*)::text || ':' || coalesce(sum(hashtext(g.code || g.locked::text || g.households::text)), 0)::text
+          FROM grids g WHERE g.plan_id = p.id) AS v,
+       p.version::text AS version
+FROM plans p WHERE p.id = $1`;
+
+const acceptsGzip = (req: FastifyRequest) => /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+
+export default fp(
+  async (app) => {
+    const cache = new Map<number, Entry>();
+
+    app.addHook('preHandler', async (req, reply) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return;
+      const m = GRIDS_URL.exec(req.url);
+      if (!m) return;
+      const planId = Number(m[1]);
+      const r = await app.db.query<{ v: string; version: string }>(VALIDATOR_SQL, [planId]);
+      if (!r.rows.length) return; // the route answers 404
+      const validator = r.rows[0].v;
+      const hit = cache.get(planId);
+      if (!hit || hit.validator !== validator) {
+        req.gridCache = { planId, validator };
+        return;
+      }
+      cache.delete(planId); // LRU: move to the end
+      cache.set(planId, hit);
+      reply.header('etag', hit.etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding').header('x-plan-version', hit.version);
+      if (req.headers['if-none-match'] === hit.etag) return reply.code(304).send();
+      reply.type('application/geo+json');
+      if (hit.gzip && acceptsGzip(req)) return reply.header('content-encoding', 'gzip').send(hit.gzip);
+      return reply.send(hit.body);
+    });
+
+    app.addHook('onSend', async (req, reply, payload) => {
+      const key = req.gridCache;
+      if (!key || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
+      const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+      const etag = `"g${key.planId}-${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
+      const gzip = body.length > 256 ? gzipSync(body, { level: 6 }) : null;
+      cache.set(key.planId, { validator: key.validator, etag, body, gzip, version: String(reply.getHeader('x-plan-version') ?? '') });
+      while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as number);
+      reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
+      if (gzip && acceptsGzip(req)) {
+        reply.header('content-encoding', 'gzip');
+        return gzip;
+      }
+      return payload;
+    });
+
+    app.addHook('onResponse', async (req, reply) => {
+      if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
+      const m = PLAN_WRITE_URL.exec(req.url);
+      if (m) cache.delete(Number(m[1]));
+      else if (req.url.startsWith('/api/import') || req.url.startsWith('/api/partition')) cache.clear();
+    });
+  },
+  { name: 'wangge-grid-cache' },
+);

@@ -1,0 +1,70 @@
+import { gunzipSync } from 'node:zlib';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../server/app';
+import { createPlan } from '../../server/plans/store';
+import { BACKENDS, openTestDb } from '../helpers/backends';
+import { insertMiniDistrict } from '../helpers/mini-district';
+
+const A = '340802901001001';
+const B = '340802901001002';
+
+describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
+  let app: FastifyInstance;
+  let id: number;
+  beforeAll(async () => {
+    const db = await openTestDb(backend);
+    await insertMiniDistrict(db);
+    id = await createPlan(db, { name: 'c', author: 't', subdistricts: ['340802901'], params: { min: 300, max: 1300 }, assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B } });
+    app = await buildApp({ db });
+  });
+  afterAll(async () => {
+    const db = app?.db;
+    await app?.close();
+    await db?.close();
+  });
+
+  const get = (headers: Record<string, string> = {}) => app.inject({ method: 'GET', url: `/api/plans/${id}/grids`, headers });
+
+  it('serves the same bytes from the cache with an ETag, 304 on If-None-Match, gzip when accepted', async () => {
+    const first = await get();
+    expect(first.statusCode).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"g\d+-/);
+    const second = await get();
+    expect(second.body).toBe(first.body);
+    expect(second.headers.etag).toBe(etag);
+    expect(second.headers['x-plan-version']).toBe('1');
+    expect((await get({ 'if-none-match': etag })).statusCode).toBe(304);
+    const gz = await get({ 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(first.body);
+  });
+
+  it('an edit, a lock or a write outside HTTP changes the answer (never a stale grid layer)', async () => {
+    const e0 = (await get()).headers.etag;
+    const ed = await app.inject({ method: 'POST', url: `/api/plans/${id}/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u2', to: B }] } });
+    expect(ed.statusCode).toBe(200);
+    const after = await get({ 'if-none-match': e0 as string });
+    expect(after.statusCode).toBe(200);
+    expect(after.headers['x-plan-version']).toBe('2');
+    const b = after.json().features.find((f: { properties: { code: string } }) => f.properties.code === B);
+    expect(b.properties.households).toBe(300 + 600 + 200);
+    const e1 = after.headers.etag as string;
+    const lock = await app.inject({ method: 'POST', url: `/api/plans/${id}/locks`, payload: { codes: [A], locked: true } });
+    expect(lock.statusCode).toBe(200);
+    const locked = await get({ 'if-none-match': e1 });
+    expect(locked.statusCode).toBe(200);
+    expect(locked.json().features.find((f: { properties: { code: string } }) => f.properties.code === A).properties.locked).toBe(true);
+    // a write that bypasses HTTP (CLI on the same database) is caught by the validator
+    const e2 = locked.headers.etag as string;
+    await app.db.query('UPDATE grids SET locked = false WHERE plan_id = $1', [id]);
+    const direct = await get({ 'if-none-match': e2 });
+    expect(direct.statusCode).toBe(200);
+    expect(direct.json().features.every((f: { properties: { locked: boolean } }) => !f.properties.locked)).toBe(true);
+  });
+
+  it('unknown plans still get 404', async () => {
+    expect((await app.inject({ method: 'GET', url: '/api/plans/999999/grids' })).statusCode).toBe(404);
+  });
+});
