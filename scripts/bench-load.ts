@@ -129,23 +129,30 @@ async function scenarios(srv: ServerProcess): Promise<Scenario[]> {
   const codes = [...new Set(units.map(([, g]) => g as string))];
   let version = asg.version;
   let k = 0;
+  const where = new Map(units.map(([u, g]) => [u, g as string]));
   const edit: AcRequest = {
     method: 'POST',
     path: `/api/plans/${copy.id}/edits`,
     headers: { 'content-type': 'application/json' },
     setupRequest: (req) => {
       const [unit, home] = units[k++ % units.length];
-      const to = k % 2 ? (codes.find((c) => c !== home) ?? home) : home;
+      const other = codes.find((c) => c !== home && c.slice(0, 12) === (home ?? '').slice(0, 12)) ?? home;
+      const to = where.get(unit) === home ? other : home; // back and forth, from where the server last said it is
       return { ...req, body: JSON.stringify({ baseVersion: version, moves: [{ unit, to }] }) };
     },
     onResponse: (status, body) => {
-      if (status === 200) version = Math.max(version, (JSON.parse(body) as { version: number }).version);
-      else if (status === 409) version = Math.max(version, (JSON.parse(body) as { current: number }).current);
+      if (status === 200) {
+        const r = JSON.parse(body) as { version: number; changes: Array<{ unit: string; to: string }> };
+        version = Math.max(version, r.version);
+        for (const c of r.changes) where.set(c.unit, c.to);
+      } else if (status === 409) version = Math.max(version, (JSON.parse(body) as { current: number }).current);
     },
   };
   const gz = { 'accept-encoding': 'gzip, deflate, br' };
+  const etag = (await fetch(`${srv.url}/api/plans/${planId}/grids`)).headers.get('etag') ?? '';
   return [
     { name: 'grid_layer', requests: [{ path: `/api/plans/${planId}/grids`, headers: gz }] },
+    { name: 'grid_layer_revalidate', requests: [{ path: `/api/plans/${planId}/grids`, headers: { ...gz, 'if-none-match': etag } }] },
     { name: 'tiles', requests: tilePaths().map((p) => ({ path: p, headers: gz })) },
     { name: 'stats', requests: [{ path: '/api/plans', headers: gz }, { path: '/api/cases/stats', headers: gz }, { path: `/api/plans/${planId}`, headers: gz }] },
     { name: 'edits', requests: [edit] },
@@ -205,14 +212,15 @@ async function main(): Promise<void> {
       const pid = srv.child.pid!;
       // warm up: first grid request, tile index build
       const list = await scenarios(srv);
-      await run(srv, { name: 'warm', requests: [...list[0].requests, ...list[1].requests.slice(0, 50)] }, 5, 4);
+      const by = (name: string) => list.find((s) => s.name === name)!.requests;
+      await run(srv, { name: 'warm', requests: [...by('grid_layer'), ...by('tiles').slice(0, 50)] }, 5, 4);
       const before = rssMb(pid);
       const res: Record<string, unknown> = { rss_mb_before: before };
       if (soak) {
         const samples: Array<{ s: number; rss_mb: number }> = [];
         const t0 = Date.now();
         const timer = setInterval(() => samples.push({ s: Math.round((Date.now() - t0) / 1000), rss_mb: rssMb(pid) }), 10_000);
-        const mix = { name: 'soak', requests: [...list[0].requests, ...list[1].requests, ...list[2].requests] };
+        const mix = { name: 'soak', requests: [...by('grid_layer'), ...by('tiles'), ...by('stats')] };
         res.soak = await run(srv, mix, seconds, connections);
         clearInterval(timer);
         res.rss_samples = samples;

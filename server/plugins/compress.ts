@@ -9,7 +9,8 @@ import fp from 'fastify-plugin';
  * Dissolved grid GeoJSON of a plan is the heaviest read of the app (hundreds of polygons built with
  * json_agg + ST_AsGeoJSON) and the one every planner's map asks for. A cheap validator query (plan
  * version, params, updated_at and a hash of the grids' codes and lock flags) decides whether the
- * cached bytes still describe the plan; if so they are served as they are (304 on a matching
+ * cached bytes still describe the plan (asked at most once a second per plan: a write that bypasses
+ * HTTP, e.g. a CLI on the same database, shows within a second); if so they are served as they are (304 on a matching
  * If-None-Match, gzip when accepted), else the route runs and its answer is cached. Any successful
  * write under /api/plans/:id drops that plan's entry as well. Register after auth (so access checks
  * run first) and before the plans plugin.
@@ -18,6 +19,8 @@ import fp from 'fastify-plugin';
 const GRIDS_URL = /^\/api\/plans\/(\d{1,9})\/grids(?:\?|$)/;
 const PLAN_WRITE_URL = /^\/api\/plans\/(\d{1,9})(?:\/|\?|$)/;
 const MAX_ENTRIES = 32;
+/** How long a validated entry is served without asking the database again (writes through HTTP drop it at once). */
+const TRUST_MS = 1000;
 
 interface Entry {
   validator: string;
@@ -25,6 +28,7 @@ interface Entry {
   body: Buffer;
   gzip: Buffer | null;
   version: string;
+  checkedAt: number;
 }
 
 declare module 'fastify' {
@@ -51,13 +55,17 @@ export default fp(
       const m = GRIDS_URL.exec(req.url);
       if (!m) return;
       const planId = Number(m[1]);
-      const r = await app.db.query<{ v: string; version: string }>(VALIDATOR_SQL, [planId]);
-      if (!r.rows.length) return; // the route answers 404
-      const validator = r.rows[0].v;
-      const hit = cache.get(planId);
-      if (!hit || hit.validator !== validator) {
-        req.gridCache = { planId, validator };
-        return;
+      let hit = cache.get(planId);
+      if (!hit || Date.now() - hit.checkedAt > TRUST_MS) {
+        const r = await app.db.query<{ v: string; version: string }>(VALIDATOR_SQL, [planId]);
+        if (!r.rows.length) return; // the route answers 404
+        const validator = r.rows[0].v;
+        hit = cache.get(planId);
+        if (!hit || hit.validator !== validator) {
+          req.gridCache = { planId, validator };
+          return;
+        }
+        hit.checkedAt = Date.now();
       }
       cache.delete(planId); // LRU: move to the end
       cache.set(planId, hit);
@@ -74,7 +82,7 @@ export default fp(
       const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
       const etag = `"g${key.planId}-${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
       const gzip = body.length > 256 ? gzipSync(body, { level: 6 }) : null;
-      cache.set(key.planId, { validator: key.validator, etag, body, gzip, version: String(reply.getHeader('x-plan-version') ?? '') });
+      cache.set(key.planId, { validator: key.validator, etag, body, gzip, version: String(reply.getHeader('x-plan-version') ?? ''), checkedAt: Date.now() });
       while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as number);
       reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
       if (gzip && acceptsGzip(req)) {
