@@ -8,7 +8,7 @@
  * Prints one JSON object: p99_ms (grid layer, worst backend), errors, non2xx, rss_mb_before /
  * rss_mb_after (server process), and per backend and scenario autocannon's latency percentiles,
  * throughput and status counts. Edits with a stale base version answer 409 by design: they are
- * counted as edit_conflicts_409, not as non2xx. --soak runs the grid + tile mix for 10 minutes
+ * counted as edit_conflicts_409, not as non2xx; so are the 304s of grid_layer_revalidate (If-None-Match). --soak runs the grid + tile mix for 10 minutes
  * (--seconds overrides) and samples the server's RSS every 10 s. Writes bench/results/load-*.json.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -240,7 +240,8 @@ async function main(): Promise<void> {
           if (s.name === 'edits') {
             conflicts += r.status['409'] ?? 0;
             non2xx += r.non2xx - (r.status['409'] ?? 0);
-          } else non2xx += r.non2xx;
+          } else if (s.name === 'grid_layer_revalidate') non2xx += r.non2xx - (r.status['304'] ?? 0); // 304 is the right answer
+          else non2xx += r.non2xx;
           if (s.name === 'grid_layer') p99 = Math.max(p99, r.p99_ms);
         }
       }
