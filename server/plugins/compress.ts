@@ -33,7 +33,7 @@ interface Entry {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    gridCache?: { planId: number; validator: string };
+    gridCache?: { planId: number; validator: string; generation: number };
   }
 }
 
@@ -49,6 +49,14 @@ const acceptsGzip = (req: FastifyRequest) => /\bgzip\b/.test(String(req.headers[
 export default fp(
   async (app) => {
     const cache = new Map<number, Entry>();
+    /** Bumped by every successful write: a read that started before it does not cache its answer. */
+    let generation = 0;
+    const dropFor = (url: string) => {
+      generation++;
+      const m = PLAN_WRITE_URL.exec(url);
+      if (m) cache.delete(Number(m[1]));
+      else if (url.startsWith('/api/import') || url.startsWith('/api/partition')) cache.clear();
+    };
 
     app.addHook('preHandler', async (req, reply) => {
       if (req.method !== 'GET' && req.method !== 'HEAD') return;
@@ -62,7 +70,7 @@ export default fp(
         const validator = r.rows[0].v;
         hit = cache.get(planId);
         if (!hit || hit.validator !== validator) {
-          req.gridCache = { planId, validator };
+          req.gridCache = { planId, validator, generation };
           return;
         }
         hit.checkedAt = Date.now();
@@ -77,7 +85,10 @@ export default fp(
     });
 
     app.addHook('onSend', async (req, reply, payload) => {
+      // writes drop their plan's entry before the client sees the answer (and again once sent)
+      if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400) dropFor(req.url);
       const key = req.gridCache;
+      if (key && key.generation !== generation) return payload;
       if (!key || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
       const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
       const etag = `"g${key.planId}-${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
@@ -94,9 +105,7 @@ export default fp(
 
     app.addHook('onResponse', async (req, reply) => {
       if (req.method === 'GET' || req.method === 'HEAD' || reply.statusCode >= 400) return;
-      const m = PLAN_WRITE_URL.exec(req.url);
-      if (m) cache.delete(Number(m[1]));
-      else if (req.url.startsWith('/api/import') || req.url.startsWith('/api/partition')) cache.clear();
+      dropFor(req.url);
     });
   },
   { name: 'wangge-grid-cache' },
