@@ -229,7 +229,8 @@ async function main(): Promise<void> {
         res.rss_mb_first_third = mean(samples.slice(0, third));
         res.rss_mb_last_third = mean(samples.slice(-third));
         const s = res.soak as ScenarioResult;
-        errors += s.errors;
+        p99 = Math.max(p99, s.p99_ms); // in a soak: p99 of the grid + tile + stats mix
+        errors += s.errors + s.timeouts;
         non2xx += s.non2xx;
       } else {
         for (const s of list) {
