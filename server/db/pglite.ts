@@ -8,9 +8,14 @@ import type { Db, Queryable, QueryResult } from './types';
  * undefined keeps it in memory (tests). PGlite serialises all queries on one connection, so a
  * transaction holds the connection for its whole duration (no interleaving is possible).
  */
-export async function openPglite(dataDir?: string): Promise<Db> {
+export interface PgliteDb extends Db {
+  /** The whole database as a gzipped tarball (PGlite dumpDataDir): a template for fast opens. */
+  dumpDataDir(): Promise<Blob>;
+}
+
+export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<PgliteDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir, extensions: { postgis } });
+  const pg = await PGlite.create({ dataDir, extensions: { postgis }, loadDataDir: opts.loadDataDir });
   await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis;');
 
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
@@ -32,5 +37,6 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     async close() {
       await pg.close();
     },
+    dumpDataDir: () => pg.dumpDataDir('gzip'),
   };
 }

@@ -67,7 +67,7 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
       assignment: Object.fromEntries(ALL.map((u) => [u, G1])),
     });
     app = await buildApp({ db });
-  }, 60_000);
+  }, 300_000);
   afterAll(async () => {
     await app?.close();
     await db?.close();
