@@ -443,6 +443,7 @@ async function init(ctx: ViewContext): Promise<void> {
 
 export const groupsView: ViewModule = {
   id: 'groups',
+  roles: ['admin', 'coordinator', 'leader'],
   labelKey: 'view.groups',
   order: 20,
   layers: ['groups', 'isochrone', 'patrol'],

@@ -107,6 +107,7 @@ function fitToIncidents(ctx: ViewContext): void {
 
 export const hotspotsView: ViewModule = {
   id: 'hotspots',
+  roles: ['admin', 'leader', 'coordinator'],
   labelKey: 'view.hotspots',
   order: 30,
   layers: LAYERS,

@@ -709,6 +709,7 @@ function render(): void {
 
 export const planView: ViewModule = {
   id: 'plan',
+  roles: ['admin', 'planner', 'leader'],
   labelKey: 'view.plan',
   order: 10,
   layers: ['plan-units', 'plan-grids'],
