@@ -13,6 +13,15 @@ WITH g AS (
   WHERE a.plan_id = $1 AND a.grid_code IS NOT NULL
     AND ($2::text[] IS NULL OR a.grid_code = ANY($2::text[]))
   GROUP BY a.grid_code
+),
+-- the drawn grid stops at the river bank: units may reach into water (the Yangtze, lakes), so the
+-- stored polygon is the land part; contiguity and compactness are measured on the units' union.
+clipped AS (
+  SELECT g.code, (
+    SELECT ST_Multi(ST_CollectionExtract(ST_Difference(g.geom, ST_Union(w.geom)), 3))
+    FROM water w WHERE w.geom && g.geom AND ST_Intersects(w.geom, g.geom)
+  ) AS land
+  FROM g
 )
 INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, polsby_popper, contiguous, locked, geom)
 SELECT $1, g.code, g.subdistrict_id, g.community_id, g.households, g.units,
@@ -21,8 +30,8 @@ SELECT $1, g.code, g.subdistrict_id, g.community_id, g.households, g.units,
        END,
        ST_NumGeometries(g.geom) = 1,
        COALESCE((SELECT o.locked FROM old_locks o WHERE o.code = g.code), false),
-       g.geom
-FROM g`;
+       CASE WHEN c.land IS NULL OR ST_IsEmpty(c.land) OR ST_Area(c.land) < 1e-9 THEN g.geom ELSE c.land END
+FROM g JOIN clipped c ON c.code = g.code`;
 
 export const PLAN_SUMMARY = `
 SELECT id, name, author, status, version, subdistricts, params, warnings,

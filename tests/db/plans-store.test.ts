@@ -31,6 +31,12 @@ describe.each(BACKENDS)('plan store on %s', (backend) => {
   beforeAll(async () => {
     db = await openTestDb(backend);
     await insertMiniDistrict(db);
+    // a river over the east half of the east column (u3, u6): grid B is drawn on land only
+    await db.query(
+      `INSERT INTO water (id, name, kind, geom) SELECT 'w1', '测试河', 'river',
+         ST_Multi(ST_MakeEnvelope(ST_XMax(e) - (ST_XMax(e) - ST_XMin(e)) / 6, ST_YMin(e) - 0.01, ST_XMax(e) + 0.01, ST_YMax(e) + 0.01, 4326))
+       FROM (SELECT ST_Envelope(ST_Collect(geom)) AS e FROM units) x`,
+    );
     // west column pair + middle column pair in A, east pair in B
     planId = await createPlan(db, {
       name: '测试方案',
@@ -52,6 +58,13 @@ describe.each(BACKENDS)('plan store on %s', (backend) => {
     // a 200 m x 200 m square: 4*pi*A/P^2 = pi/4; a 100 x 200 rectangle: 4*pi*2e4/6e4^... = 2*pi/9
     expect(g[0].polsby_popper).toBeCloseTo(Math.PI / 4, 2);
     expect(g[1].polsby_popper).toBeCloseTo((2 * Math.PI) / 9, 2);
+    const area = await db.query<{ code: string; ratio: number }>(
+      `SELECT g.code, ST_Area(g.geom) / (SELECT ST_Area(ST_Union(u.geom)) FROM plan_assignments a JOIN units u ON u.id = a.unit_id
+         WHERE a.plan_id = g.plan_id AND a.grid_code = g.code) AS ratio FROM grids g WHERE g.plan_id = $1 ORDER BY g.code`,
+      [planId],
+    );
+    expect(area.rows[0].ratio).toBeCloseTo(1, 6); // A is all land
+    expect(area.rows[1].ratio).toBeCloseTo(0.5, 3); // B loses the river half of its 100 m column
   });
 
   it('moves a unit, bumps the version and rejects a stale edit with what changed', async () => {
