@@ -51,8 +51,14 @@ function arg(name: string): string | undefined {
 const log = (m: string) => process.stderr.write(`bench:load: ${m}\n`);
 
 function rssMb(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+  let text = '';
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return -1; // the process is gone
+  }
+  const m = /VmRSS:\s+(\d+) kB/.exec(text);
+  return m ? Math.round(Number(m[1]) / 1024) : -1;
 }
 
 /** The demo district, partitioned and published (cached between runs). */
@@ -248,6 +254,11 @@ async function main(): Promise<void> {
       }
       const after = rssMb(pid);
       res.rss_mb_after = after;
+      if (srv.child.exitCode !== null || srv.child.signalCode !== null) {
+        res.server_died = { exitCode: srv.child.exitCode, signal: srv.child.signalCode, log_tail: srv.log().slice(-4000) };
+        errors++;
+      }
+      writeFileSync(join(ROOT, 'bench/results', `load-server-${backend}.log`), srv.log());
       rssBefore = Math.max(rssBefore, before);
       rssAfter = Math.max(rssAfter, after);
       per[backend] = res;

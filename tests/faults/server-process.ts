@@ -33,8 +33,13 @@ export async function startServerProcess(opts: { dataDir?: string; databaseUrl?:
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  // keep the start of the log (the listening line) and its last 256 KB: a long load run logs every request
+  const keep = (b: Buffer) => {
+    out += b.toString();
+    if (out.length > 512 * 1024) out = out.slice(0, 16 * 1024) + '\n…\n' + out.slice(-256 * 1024);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 180_000} ms:\n${out.slice(-3000)}`)), opts.timeoutMs ?? 180_000);
