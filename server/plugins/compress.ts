@@ -8,7 +8,8 @@ import fp from 'fastify-plugin';
  *
  * Dissolved grid GeoJSON of a plan is the heaviest read of the app (hundreds of polygons built with
  * json_agg + ST_AsGeoJSON) and the one every planner's map asks for. A cheap validator query (plan
- * version, params, updated_at and a hash of the grids' codes and lock flags) decides whether the
+ * version, params, updated_at, a hash of the grids' codes, lock flags and households, and their
+ * vertex count and area, so a geometry rewrite is seen too) decides whether the
  * cached bytes still describe the plan (asked at most once a second per plan: a write that bypasses
  * HTTP, e.g. a CLI on the same database, shows within a second); if so they are served as they are (304 on a matching
  * If-None-Match, gzip when accepted), else the route runs and its answer is cached. Any successful
@@ -40,6 +41,7 @@ declare module 'fastify' {
 const VALIDATOR_SQL = `
 SELECT p.version::text || '|' || p.params::text || '|' || p.updated_at::text || '|' ||
        (SELECT count(*)::text || ':' || coalesce(sum(hashtext(g.code || g.locked::text || g.households::text)), 0)::text
+               || ':' || coalesce(sum(ST_NPoints(g.geom)), 0)::text || ':' || coalesce(sum(ST_Area(g.geom)), 0)::text
           FROM grids g WHERE g.plan_id = p.id) AS v,
        p.version::text AS version
 FROM plans p WHERE p.id = $1`;
