@@ -3,50 +3,16 @@
  *   npm run --silent group-shops -- --shops S.geojson --streets R.geojson [--size 10] [--cross-grids] [--heal] --out G.json
  * Exit 0 on success, 2 on bad input (one `error:` line on stderr), 1 on internal failure.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { fail, parseArgs, readJson } from './lib/cli';
 import { groupShopsOnNetwork } from '../server/algorithms/grouping/on-network';
 import { buildNetwork } from '../server/algorithms/routing/network';
 import { healLines } from '../server/algorithms/routing/heal';
 import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing/validate';
 
-function fail(msg: string, code = 2): never {
-  process.stderr.write(`error: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
-  process.exit(code);
-}
-
-function parseArgs(argv: string[], flags: string[], valued: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const name = a.replace(/^--/, '');
-    if (!a.startsWith('--')) fail(`unexpected argument ${a}`);
-    if (flags.includes(name)) out[name] = true;
-    else if (valued.includes(name)) {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) fail(`option --${name} needs a value`);
-      out[name] = v;
-    } else fail(`unknown option --${name}`);
-  }
-  return out;
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    fail(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    fail(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), ['cross-grids', 'heal'], ['shops', 'streets', 'size', 'out']);
-  for (const k of ['shops', 'streets', 'out']) if (typeof args[k] !== 'string') fail(`missing --${k}`);
+  const args = parseArgs(process.argv.slice(2), { 'cross-grids': 'boolean', 'heal': 'boolean', shops: 'string', streets: 'string', size: 'string', out: 'string' } as const);
+  for (const k of ['shops', 'streets', 'out'] as const) if (typeof args[k] !== 'string') fail(`missing --${k}`);
   const size = args.size === undefined ? 10 : Number(args.size);
   if (!Number.isInteger(size) || size < 2 || size > 100) fail(`--size must be an integer between 2 and 100, got ${String(args.size)}`);
   const shopsFile = args.shops as string, streetsFile = args.streets as string;

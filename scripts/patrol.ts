@@ -4,51 +4,17 @@
  * Output: one LineString Feature with properties.length_m and properties.order (stop ids).
  * Exit 0 on success, 2 on bad input (one `error:` line on stderr), 1 on internal failure.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
+import { fail, parseArgs, readJson } from './lib/cli';
 import { toGpx } from '../server/algorithms/patrol/gpx';
 import { buildPatrolRoute, PatrolError } from '../server/algorithms/patrol/route';
 import { healLines } from '../server/algorithms/routing/heal';
 import { buildNetwork } from '../server/algorithms/routing/network';
 import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing/validate';
 
-function fail(msg: string, code = 2): never {
-  process.stderr.write(`error: ${msg.replace(/\s*\n\s*/g, ' ')}\n`);
-  process.exit(code);
-}
-
-function parseArgs(argv: string[], flags: string[], valued: string[]): Record<string, string | boolean> {
-  const out: Record<string, string | boolean> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const name = a.replace(/^--/, '');
-    if (!a.startsWith('--')) fail(`unexpected argument ${a}`);
-    if (flags.includes(name)) out[name] = true;
-    else if (valued.includes(name)) {
-      const v = argv[++i];
-      if (v === undefined || v.startsWith('--')) fail(`option --${name} needs a value`);
-      out[name] = v;
-    } else fail(`unknown option --${name}`);
-  }
-  return out;
-}
-
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    fail(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    fail(`${file}: not valid JSON (${(e as Error).message})`);
-  }
-}
-
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), ['closed', 'heal'], ['streets', 'stops', 'out', 'gpx']);
-  for (const k of ['streets', 'stops', 'out']) if (typeof args[k] !== 'string') fail(`missing --${k}`);
+  const args = parseArgs(process.argv.slice(2), { 'closed': 'boolean', 'heal': 'boolean', streets: 'string', stops: 'string', out: 'string', gpx: 'string' } as const);
+  for (const k of ['streets', 'stops', 'out'] as const) if (typeof args[k] !== 'string') fail(`missing --${k}`);
   const stopsFile = args.stops as string, streetsFile = args.streets as string;
   let route;
   try {

@@ -7,10 +7,10 @@ import { dirname } from 'node:path';
 
 export class CliError extends Error {}
 
-/** Print ONE `error: …` line on stderr and exit with code 2. */
-export function fail(message: string): never {
+/** Print ONE `error: …` line on stderr and exit (2 = bad input, 1 = internal failure). */
+export function fail(message: string, code: 1 | 2 = 2): never {
   process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
-  process.exit(2);
+  process.exit(code);
 }
 
 export interface FlagSpec { [name: string]: 'string' | 'number' | 'boolean' }

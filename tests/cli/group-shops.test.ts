@@ -60,7 +60,7 @@ describe('group-shops CLI', () => {
       ['dup.geojson', { type: 'FeatureCollection', features: [point('a', lon(1), lat(1)), point('a', lon(2), lat(1))] }, /dup\.geojson: feature 1 \(id a\): duplicate id a/],
       ['poly.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'p' }, geometry: { type: 'LineString', coordinates: [[lon(0), lat(0)], [lon(1), lat(0)]] } }] }, /poly\.geojson: feature 0 \(id p\): shop must be a Point/],
       ['swapped.geojson', { type: 'FeatureCollection', features: [point('x', lat(1), lon(1))] }, /swapped\.geojson: feature 0 \(id x\).*swapped/],
-      ['broken.geojson', '{"type": "FeatureCollection", "features": [', /broken\.geojson: not valid JSON/],
+      ['broken.geojson', '{"type": "FeatureCollection", "features": [', /broken\.geojson: invalid JSON/],
     ];
     for (const [name, data, re] of cases) {
       const f = write(name, data);

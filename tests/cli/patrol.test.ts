@@ -42,7 +42,7 @@ describe('patrol CLI', () => {
       ['dup.geojson', fc([point('a', lon(0), lat(0)), point('a', lon(1), lat(0))]), /dup\.geojson: feature 1 \(id a\): duplicate id a/],
       ['swapped.geojson', fc([point('a', lon(0), lat(0)), point('b', lat(1), lon(1))]), /swapped\.geojson: feature 1 \(id b\).*swapped/],
       ['island.geojson', fc([point('a', lon(0), lat(0)), point('b', lon(1), lat(1)), point('lost', lon(9.2), lat(9))]), /island\.geojson: stop lost is unreachable from the others/],
-      ['bad.geojson', 'not json', /bad\.geojson: not valid JSON/],
+      ['bad.geojson', 'not json', /bad\.geojson: invalid JSON/],
     ];
     for (const [name, data, re] of cases) {
       const r = run(['--streets', streets, '--stops', write(name, data), '--out', join(dir, 'x.geojson')]);
