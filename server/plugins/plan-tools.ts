@@ -1,9 +1,10 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { changeSchema, conflictSchema, idParams, sendPlanError } from '../plans/http';
+import type { FastifyPluginAsync } from 'fastify';
 import { diffPlans, impactReport } from '../plans/diff';
 import { exportCsv, exportGeoJson, exportShapefile } from '../plans/export';
 import { importPlan } from '../plans/import';
 import { importStaff, planStaff, seedStaff } from '../plans/staff';
-import { getPlan, NotFoundError, StaleVersionError } from '../plans/store';
+import { getPlan, NotFoundError } from '../plans/store';
 import {
   bandOf,
   copyPlanAsDraft,
@@ -15,23 +16,7 @@ import {
 } from '../plans/tools';
 import { unitGraphFor } from '../plans/unit-graph';
 
-const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 const code = { type: 'string', pattern: '^\\d{15}$' } as const;
-const changeSchema = {
-  type: 'object',
-  properties: { unit: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] } },
-} as const;
-const conflict = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    current: { type: 'integer' },
-    base: { type: 'integer' },
-    changedSince: { type: 'array', items: changeSchema },
-  },
-} as const;
 const toolResult = {
   type: 'object',
   properties: {
@@ -85,13 +70,6 @@ const gridStaffing = {
 const baseVersion = { type: 'integer', minimum: 1 } as const;
 const planners = { roles: ['planner', 'admin'] as const };
 const plannerReaders = { roles: ['planner', 'admin', 'leader'] as const };
-
-function staleReply(reply: FastifyReply, err: unknown) {
-  if (err instanceof StaleVersionError) {
-    return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: err.message, current: err.current, base: err.base, changedSince: err.changedSince });
-  }
-  throw err;
-}
 
 const author = (req: { user?: { username?: string } | null }) => req.user?.username ?? 'planner';
 
@@ -254,14 +232,14 @@ const planTools: FastifyPluginAsync = async (app) => {
         summary: 'Split a grid in two along streets (bisects its unit graph preferring street edges); the second half gets the next free code',
         params: idParams,
         body: { type: 'object', properties: { baseVersion, code }, required: ['baseVersion', 'code'], additionalProperties: false },
-        response: { 200: toolResult, 409: conflict },
+        response: { 200: toolResult, 409: conflictSchema },
       },
     },
     async (req, reply) => {
       try {
         return await splitGridEdit(app.db, req.params.id, req.body.baseVersion, req.body.code, author(req));
       } catch (e) {
-        return staleReply(reply, e);
+        return sendPlanError(reply, e);
       }
     },
   );
@@ -279,14 +257,14 @@ const planTools: FastifyPluginAsync = async (app) => {
           required: ['baseVersion', 'codes'],
           additionalProperties: false,
         },
-        response: { 200: toolResult, 409: conflict },
+        response: { 200: toolResult, 409: conflictSchema },
       },
     },
     async (req, reply) => {
       try {
         return await mergeGridsEdit(app.db, req.params.id, req.body.baseVersion, req.body.codes[0], req.body.codes[1], author(req));
       } catch (e) {
-        return staleReply(reply, e);
+        return sendPlanError(reply, e);
       }
     },
   );
@@ -304,14 +282,14 @@ const planTools: FastifyPluginAsync = async (app) => {
           required: ['baseVersion', 'units'],
           additionalProperties: false,
         },
-        response: { 200: toolResult, 409: conflict },
+        response: { 200: toolResult, 409: conflictSchema },
       },
     },
     async (req, reply) => {
       try {
         return await newGridEdit(app.db, req.params.id, req.body.baseVersion, req.body.units, author(req));
       } catch (e) {
-        return staleReply(reply, e);
+        return sendPlanError(reply, e);
       }
     },
   );

@@ -1,14 +1,12 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
+import { changeSchema, conflictSchema, idParams, sendPlanError } from '../plans/http';
 import {
   applyEdit,
   getPlan,
-  InvalidEditError,
   listPlans,
-  NotFoundError,
   publishPlan,
   redo,
   setLocked,
-  StaleVersionError,
   undo,
 } from '../plans/store';
 
@@ -32,32 +30,9 @@ const planSchema = {
   },
 } as const;
 
-const idParams = {
-  type: 'object',
-  properties: { id: { type: 'integer', minimum: 1 } },
-  required: ['id'],
-} as const;
-
-const changeSchema = {
-  type: 'object',
-  properties: { unit: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] } },
-} as const;
-
 const editResult = {
   type: 'object',
   properties: { version: { type: 'integer' }, changes: { type: 'array', items: changeSchema } },
-} as const;
-
-const conflict = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    current: { type: 'integer' },
-    base: { type: 'integer' },
-    changedSince: { type: 'array', items: changeSchema },
-  },
 } as const;
 
 const baseVersionBody = {
@@ -66,23 +41,6 @@ const baseVersionBody = {
   required: ['baseVersion'],
   additionalProperties: false,
 } as const;
-
-function sendError(reply: FastifyReply, err: unknown) {
-  if (err instanceof StaleVersionError) {
-    return reply.code(409).send({
-      statusCode: 409,
-      error: 'Conflict',
-      message: err.message,
-      current: err.current,
-      base: err.base,
-      changedSince: err.changedSince,
-    });
-  }
-  if (err instanceof NotFoundError) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: err.message });
-  if (err instanceof InvalidEditError)
-    return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: err.message });
-  throw err;
-}
 
 const GRIDS_GEOJSON = `
 SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(json_build_object(
@@ -217,14 +175,14 @@ const plans: FastifyPluginAsync = async (app) => {
           required: ['baseVersion', 'moves'],
           additionalProperties: false,
         },
-        response: { 200: editResult, 409: conflict },
+        response: { 200: editResult, 409: conflictSchema },
       },
     },
     async (req, reply) => {
       try {
         return await applyEdit(app.db, req.params.id, req.body.baseVersion, req.body.moves, 'planner');
       } catch (err) {
-        return sendError(reply, err);
+        return sendPlanError(reply, err);
       }
     },
   );
@@ -235,12 +193,12 @@ const plans: FastifyPluginAsync = async (app) => {
   ] as const) {
     app.post<{ Params: { id: number }; Body: { baseVersion: number } }>(
       `/plans/:id/${path}`,
-      { schema: { tags: ['plans'], summary, params: idParams, body: baseVersionBody, response: { 200: editResult, 409: conflict } } },
+      { schema: { tags: ['plans'], summary, params: idParams, body: baseVersionBody, response: { 200: editResult, 409: conflictSchema } } },
       async (req, reply) => {
         try {
           return await fn(app.db, req.params.id, req.body.baseVersion, 'planner');
         } catch (err) {
-          return sendError(reply, err);
+          return sendPlanError(reply, err);
         }
       },
     );
@@ -254,14 +212,14 @@ const plans: FastifyPluginAsync = async (app) => {
         summary: 'Publish a draft; the previously published plan of its sub-districts is archived',
         params: idParams,
         body: baseVersionBody,
-        response: { 200: { type: 'object', properties: { version: { type: 'integer' } } }, 409: conflict },
+        response: { 200: { type: 'object', properties: { version: { type: 'integer' } } }, 409: conflictSchema },
       },
     },
     async (req, reply) => {
       try {
         return { version: await publishPlan(app.db, req.params.id, req.body.baseVersion) };
       } catch (err) {
-        return sendError(reply, err);
+        return sendPlanError(reply, err);
       }
     },
   );
