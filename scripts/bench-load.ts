@@ -258,7 +258,7 @@ async function main(): Promise<void> {
         res.server_died = { exitCode: srv.child.exitCode, signal: srv.child.signalCode, log_tail: srv.log().slice(-4000) };
         errors++;
       }
-      writeFileSync(join(ROOT, 'bench/results', `load-server-${backend}.log`), srv.log());
+      writeFileSync(join(ROOT, 'bench/results', `load-server-${backend}.log.tmp`), srv.log());
       rssBefore = Math.max(rssBefore, before);
       rssAfter = Math.max(rssAfter, after);
       per[backend] = res;
