@@ -17,6 +17,8 @@ import { buildGroups } from './groups';
 import { checkGrids, subdistrictComponents } from './constraints';
 import { makeRng } from './rng';
 import { recombinePairs } from './recombine';
+import { reshapePairs } from './reshape';
+import { DEFAULT_WEIGHTS } from './objective';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
 import type {
   GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions,
@@ -65,7 +67,8 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     lv = escalate(g, { st, nodeOf, key, group: comp }, comp, bp);
     while (gridNames.length < lv.st.gridCount) gridNames.push(null);
   } else {
-    group0 = buildGroups(g, comp, count, o, warnings);
+    const rural = new Set<number>();
+    group0 = buildGroups(g, comp, count, o, warnings, rural);
     const key = compoundKey(g, group0, o);
     const { st, nodeOf } = fresh(g, group0, key, o, bp, onProgress);
     repairBand(st, bp);
@@ -74,6 +77,15 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     localSearch(st, { ...bp, passes });
     repairBand(st, bp);
     if (recombinePairs(st, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(st, { ...bp, passes });
+    if (rural.size) {
+      // rural groups (grids across communities): almost every grid there straddles a road or water
+      // anyway, so shape them for compactness only
+      const ruralGrids = new Set<number>();
+      for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
+      const weights = { ...DEFAULT_WEIGHTS, barrier: 0 };
+      reshapePairs(st, { ...bp, weights, rounds: 4, worstShare: 1, onlyGrids: ruralGrids, allowStraddles: true, seeds: 40, margin: 0.06 });
+      localSearch(st, { ...bp, passes, weights, onlyGrids: ruralGrids });
+    }
     lv = escalate(g, { st, nodeOf, key, group: group0 }, comp, bp);
     if (lv.st !== st) {
       // the graph was refined around out-of-band grids: polish the new boundaries (band kept)

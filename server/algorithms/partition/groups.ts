@@ -10,7 +10,11 @@ import type { PartitionWarning, ResolvedOptions } from './types';
 const listUnits = (g: UnitGraph, us: number[], max = 12) =>
   us.slice(0, max).map((u) => g.ids[u]).join(', ') + (us.length > max ? ` … (${us.length} units)` : '');
 
-export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o: ResolvedOptions, warnings: PartitionWarning[]): Int32Array {
+/**
+ * @param rural filled with the group ids of rural components (communities averaging fewer households
+ * than max): such a component is one group, community boundaries are not kept there
+ */
+export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o: ResolvedOptions, warnings: PartitionWarning[], rural?: Set<number>): Int32Array {
   // community pieces
   const piece = new Int32Array(g.n).fill(-1);
   const pieceUnits: number[][] = [];
@@ -50,6 +54,27 @@ export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o
     const c = g.community[pieceUnits[p][0]];
     if (c >= 0) { const key = comp[pieceUnits[p][0]] + ':' + c; piecesOfCommunity.set(key, (piecesOfCommunity.get(key) ?? 0) + 1); }
   }
+  const ruralH = new Float64Array(compCount);
+  for (let u = 0; u < g.n; u++) ruralH[comp[u]] += g.households[u];
+  // rural components: when the communities average fewer households than one grid may hold, the
+  // community boundaries cannot be kept anyway; the whole component is one group so that grids
+  // are shaped for compactness instead of following arbitrary community merges
+  const commsOf: Set<number>[] = Array.from({ length: compCount }, () => new Set());
+  for (let u = 0; u < g.n; u++) if (g.community[u] >= 0) commsOf[comp[u]].add(g.community[u]);
+  const wholeComp = new Uint8Array(compCount);
+  for (let c = 0; c < compCount; c++) {
+    const nc = commsOf[c].size;
+    if (rural && nc > 1 && ruralH[c] / nc < o.max && feasible(ruralH[c])) wholeComp[c] = 1;
+  }
+  for (let c = 0; c < compCount; c++) if (wholeComp[c]) {
+    const us: number[] = []; for (let u = 0; u < g.n; u++) if (comp[u] === c) us.push(u);
+    const sd = g.subdistrict[us[0]] >= 0 ? g.subdistricts[g.subdistrict[us[0]]] : '(none)';
+    warnings.push({
+      code: 'community_infeasible',
+      message: `sub-district ${sd}: its ${commsOf[c].size} communities average ${Math.round(ruralH[c] / commsOf[c].size)} households, fewer than max ${o.max}, so grids are drawn across community boundaries there (shaped for compactness). Fix: merge communities or change --min/--max. Units: ${listUnits(g, us)}`,
+      units: us.map((u) => g.ids[u]),
+    });
+  }
   for (let iter = 0; iter < P; iter++) {
     // smallest infeasible group root
     let worst = -1;
@@ -68,7 +93,7 @@ export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o
     const u0 = pieceUnits[worst][0];
     const cName = g.community[u0] >= 0 ? g.communities[g.community[u0]] : null;
     const oName = g.community[pieceUnits[best][0]] >= 0 ? g.communities[g.community[pieceUnits[best][0]]] : null;
-    if (cName !== null && cName !== oName) {
+    if (cName !== null && cName !== oName && !wholeComp[comp[u0]]) {
       const us = members[worst].flatMap((m) => pieceUnits[m]);
       const split = (piecesOfCommunity.get(comp[u0] + ':' + g.community[u0]) ?? 1) > 1;
       warnings.push({
@@ -100,10 +125,11 @@ export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o
   const group = new Int32Array(g.n);
   const rootId = new Map<number, number>();
   for (let u = 0; u < g.n; u++) {
-    const r = find(piece[u]);
+    const r = wholeComp[comp[u]] ? -1 - comp[u] : find(piece[u]);
     let id = rootId.get(r);
     if (id === undefined) { id = rootId.size; rootId.set(r, id); }
     group[u] = id;
+    if (wholeComp[comp[u]]) rural!.add(id);
   }
   return group;
 }
