@@ -2,10 +2,14 @@
  * bench:editor — the planner's editor in headless Chromium on the whole demo district (all
  * sub-districts partitioned, ~384 grids, ~14k units). Prints one JSON object and writes it under
  * bench/results/editor.json:
- *   first_render_ms  navigation → editor ready with every grid and unit drawn (map idle)
+ *   first_render_ms  navigation → every grid of the plan drawn (first frame after the grids source
+ *                    loaded the plan's GeoJSON; the unit table loads afterwards)
  *   paint_ms_p95     paint gesture → statistics updated and the map frame redrawn (client side)
- *   save_ms_p95      plan save round trip (POST edits → new version; the outline refresh follows)
+ *   save_ms_p95      POST edits sent → answer processed in the page (new version); the answer carries
+ *                    the touched grids, which then replace only those grids on the map (no refetch)
  *   editor_ready_ms  navigation → unit table loaded and drawn (painting possible)
+ * BENCH_DIAG=1 logs request timings, long tasks and idle frame cost; BENCH_PROFILE=1 writes a CPU
+ * profile of the paint/save rounds to /tmp/editor.cpuprofile.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -48,6 +52,23 @@ async function main(): Promise<void> {
       return { firstRender, editorReady: Math.round(performance.now()) };
     });
     log(`first render ${firstRender} ms, editor ready ${editorReady} ms`);
+    if (process.env.BENCH_DIAG) {
+      const idle = await page.evaluate(`(async () => {
+        const m = window.__wangge.map;
+        let n = 0; const ts = [];
+        const f = function () { n++; ts.push(Math.round(performance.now())); };
+        m.on('render', f);
+        await new Promise((r) => setTimeout(r, 3000));
+        const t0 = performance.now(); m.triggerRepaint();
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r())));
+        const forced = performance.now() - t0;
+        m.off('render', f);
+        return { n, ts, forced };
+      })()`);
+      log(`idle renders in 3 s: ${JSON.stringify(idle)}`);
+    }
+    const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
+    if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
     const r = await page.evaluate(async (rounds) => {
       type S = { asg: (string | null)[]; table: { ids: string[]; offsets: number[]; targets: number[]; households: number[] }; members: Map<string, Set<number>> };
       const w = window as unknown as {
@@ -65,9 +86,12 @@ async function main(): Promise<void> {
         if (unit >= 0) { A = code; break; }
       }
       const B = s.asg[unit]!;
+      const longTasks: Array<{ s: number; d: number }> = [];
+      try { new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push({ s: Math.round(e.startTime), d: Math.round(e.duration) }); }).observe({ type: 'longtask' }); } catch { /* unsupported */ }
       w.__wanggePlan.selectGrid(A);
       const paint: number[] = [];
       const save: number[] = [];
+      const rtt: number[] = [];
       for (let k = 0; k < rounds; k++) {
         const to = k % 2 === 0 ? A : B;
         const t0 = performance.now();
@@ -79,9 +103,17 @@ async function main(): Promise<void> {
         await saved;
         void t1;
         save.push(w.__wanggePlan.lastSaveMs());
+        const post = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/edits')).pop();
+        if (post) rtt.push(post.responseEnd - post.startTime);
       }
-      return { paint, save };
+      const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).slice(-200).map((e) => ({ u: e.name.replace(location.origin, '').slice(0, 60), s: Math.round(e.startTime), d: Math.round(e.duration), q: Math.round(e.requestStart - e.startTime), w: Math.round(e.responseStart - e.requestStart), size: e.encodedBodySize }));
+      return { paint, save, rtt, res, longTasks };
     }, ROUNDS);
+    if (cdp) {
+      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }>; samples: number[]; timeDeltas: number[] } };
+      writeFileSync('/tmp/editor.cpuprofile', JSON.stringify(profile));
+    }
+    if (process.env.BENCH_DIAG) { for (const x of r.res) log(JSON.stringify(x)); log(`long tasks ${JSON.stringify(r.longTasks)}`); log(`save ${JSON.stringify(r.save.map(Math.round))} rtt ${JSON.stringify(r.rtt.map(Math.round))}`); }
     const out = {
       bench: 'editor',
       data: 'demo',
@@ -93,7 +125,16 @@ async function main(): Promise<void> {
       paint_ms_p95: p95(r.paint),
       paint_ms_median: p95(r.paint.slice().sort((a, b) => a - b).slice(0, Math.ceil(r.paint.length / 2))),
       save_ms_p95: p95(r.save),
+      save_rtt_ms_p95: p95(r.rtt),
       targets: { first_render_ms: 2000, paint_ms_p95: 100, save_ms_p95: 200 },
+      measures: {
+        first_render_ms: 'navigation → all grids of the plan drawn (first frame after the grids source loaded)',
+        editor_ready_ms: 'navigation → unit table loaded and drawn, map idle',
+        paint_ms_p95: 'paint → local statistics and map frame',
+        save_ms_p95: 'POST edits → answer processed in the page (touched grids come with it); includes waiting for map frames in progress on the main thread',
+        save_rtt_ms_p95: 'POST edits → answer received by the browser (Resource Timing responseEnd)',
+        browser: 'headless Chromium, software WebGL (SwiftShader)',
+      },
     };
     const dir = join(ROOT, 'bench/results');
     mkdirSync(dir, { recursive: true });

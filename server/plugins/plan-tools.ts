@@ -78,7 +78,36 @@ const author = (req: { user?: { username?: string } | null }) => req.user?.usern
  * a new draft, copy as draft, split / merge / new grid (versioned edits), suggest-fix and rebalance
  * proposals, the unit table for live statistics, and the "1+3" staff roster.
  */
+/** The unit polygons of a cached unit graph as JSON (1e-6 degree precision), built once per graph. */
+const polygonsCache = new WeakMap<object, string>();
+function polygonsJson(pg: Awaited<ReturnType<typeof unitGraphFor>>): string {
+  let s = polygonsCache.get(pg);
+  if (s === undefined) {
+    s = JSON.stringify(pg.units.map((u) => u.polygons.map((poly) => poly.map((ring) => ring.map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6])))));
+    polygonsCache.set(pg, s);
+  }
+  return s;
+}
+
 const planTools: FastifyPluginAsync = async (app) => {
+  // warm the unit table of the current plans' sub-districts in the background once the server is
+  // ready (not under vitest: tests open and close many apps and time their own requests)
+  let closing = false;
+  app.addHook('onClose', async () => {
+    closing = true;
+  });
+  app.addHook('onReady', async () => {
+    if (process.env.VITEST || process.env.WANGGE_WARM_UNITS === '0') return;
+    void (async () => {
+      const r = await app.db.query<{ s: string[] }>(
+        "SELECT DISTINCT subdistricts AS s FROM plans WHERE status IN ('published', 'draft') LIMIT 8",
+      );
+      for (const { s } of r.rows) {
+        if (closing) return;
+        polygonsJson(await unitGraphFor(app.db, s));
+      }
+    })().catch(() => undefined);
+  });
   app.get<{ Params: { id: number }; Querystring: { against: number; version?: number; againstVersion?: number; geometry?: boolean } }>(
     '/plans/:id/diff',
     {
@@ -380,10 +409,11 @@ const planTools: FastifyPluginAsync = async (app) => {
         targets: Array.from(g.targets),
         edgeLen: Array.from(g.edgeLen, r1),
         edgeClass: Array.from(g.edgeClass),
-        polygons: pg.units.map((u) => u.polygons.map((poly) => poly.map((ring) => ring.map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6])))),
       };
       reply.header('x-plan-version', String(p.version));
-      return reply.type('application/json').send(JSON.stringify(out));
+      // the polygons (most of the bytes) are the same for every plan of these sub-districts: serialised once per cached graph
+      const head = JSON.stringify(out);
+      return reply.type('application/json').send(`${head.slice(0, -1)},"polygons":${polygonsJson(pg)}}`);
     },
   );
 

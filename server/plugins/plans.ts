@@ -8,7 +8,9 @@ import {
   redo,
   setLocked,
   undo,
+  type UnitChange,
 } from '../plans/store';
+import type { Queryable } from '../db';
 
 const planSchema = {
   type: 'object',
@@ -32,7 +34,15 @@ const planSchema = {
 
 const editResult = {
   type: 'object',
-  properties: { version: { type: 'integer' }, changes: { type: 'array', items: changeSchema } },
+  properties: {
+    version: { type: 'integer' },
+    changes: { type: 'array', items: changeSchema },
+    grids: {
+      type: 'object',
+      description: 'The touched grids after the edit (GeoJSON FeatureCollection, same properties as GET /plans/:id/grids); a touched code missing here no longer exists',
+      additionalProperties: true,
+    },
+  },
 } as const;
 
 const baseVersionBody = {
@@ -50,6 +60,28 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_
      'locked', g.locked, 'in_band', g.households BETWEEN $2 AND $3),
   'geometry', ST_AsGeoJSON(g.geom, 6)::json) ORDER BY g.code), '[]'::json)) AS fc
 FROM grids g WHERE g.plan_id = $1 AND ($4::text[] IS NULL OR g.code = ANY($4::text[]))`;
+
+/** The touched grids of an edit (band from the plan's params), so the editor updates only those. */
+async function touchedGrids(db: Queryable, planId: number, changes: UnitChange[]): Promise<unknown> {
+  const codes = [...new Set(changes.flatMap((c) => [c.from, c.to]).filter((x): x is string => x !== null))];
+  const b = await db.query<{ min: number; max: number }>(
+    "SELECT COALESCE((params->>'min')::numeric, 300) AS min, COALESCE((params->>'max')::numeric, 500) AS max FROM plans WHERE id = $1",
+    [planId],
+  );
+  const r = await db.query<{ fc: unknown }>(GRIDS_GEOJSON, [planId, b.rows[0]?.min ?? 300, b.rows[0]?.max ?? 500, codes]);
+  const fc = r.rows[0].fc;
+  return typeof fc === 'string' ? JSON.parse(fc) : fc;
+}
+
+/** `?grids=true`: the answer also carries the touched grids (the editor then needs no refetch). */
+const withGrids = async (db: Queryable, planId: number, res: { version: number; changes: UnitChange[] }, want?: boolean) =>
+  want ? { ...res, grids: await touchedGrids(db, planId, res.changes) } : res;
+
+const gridsQuery = {
+  type: 'object',
+  properties: { grids: { type: 'boolean', description: 'also return the touched grids as GeoJSON (`grids`)' } },
+  additionalProperties: false,
+} as const;
 
 /** Grid plans: list, read grids and assignments, edit with version checks, undo/redo, lock, publish. */
 const plans: FastifyPluginAsync = async (app) => {
@@ -149,13 +181,14 @@ const plans: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { baseVersion: number; moves: Array<{ unit: string; to: string | null }> } }>(
+  app.post<{ Params: { id: number }; Querystring: { grids?: boolean }; Body: { baseVersion: number; moves: Array<{ unit: string; to: string | null }> } }>(
     '/plans/:id/edits',
     {
       schema: {
         tags: ['plans'],
         summary: 'Move units to a grid (to = null: unassign), based on a version; a stale version gets 409 with what changed',
         params: idParams,
+        querystring: gridsQuery,
         body: {
           type: 'object',
           properties: {
@@ -180,7 +213,7 @@ const plans: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       try {
-        return await applyEdit(app.db, req.params.id, req.body.baseVersion, req.body.moves, 'planner');
+        return await withGrids(app.db, req.params.id, await applyEdit(app.db, req.params.id, req.body.baseVersion, req.body.moves, 'planner'), req.query.grids);
       } catch (err) {
         return sendPlanError(reply, err);
       }
@@ -191,12 +224,12 @@ const plans: FastifyPluginAsync = async (app) => {
     ['undo', undo, 'Undo the latest edit (server-side history)'],
     ['redo', redo, 'Redo the most recently undone edit'],
   ] as const) {
-    app.post<{ Params: { id: number }; Body: { baseVersion: number } }>(
+    app.post<{ Params: { id: number }; Querystring: { grids?: boolean }; Body: { baseVersion: number } }>(
       `/plans/:id/${path}`,
-      { schema: { tags: ['plans'], summary, params: idParams, body: baseVersionBody, response: { 200: editResult, 409: conflictSchema } } },
+      { schema: { tags: ['plans'], summary, params: idParams, querystring: gridsQuery, body: baseVersionBody, response: { 200: editResult, 409: conflictSchema } } },
       async (req, reply) => {
         try {
-          return await fn(app.db, req.params.id, req.body.baseVersion, 'planner');
+          return await withGrids(app.db, req.params.id, await fn(app.db, req.params.id, req.body.baseVersion, 'planner'), req.query.grids);
         } catch (err) {
           return sendPlanError(reply, err);
         }

@@ -91,4 +91,24 @@ describe.each(BACKENDS)('plans API on %s', (backend) => {
     const pub = await app.inject({ method: 'GET', url: '/api/plans/published' });
     expect(pub.json().map((x: { id: number }) => x.id)).toEqual([id]);
   });
+
+  it('with ?grids=true an edit, undo and redo answer with the touched grids as they now are', async () => {
+    const other = await createPlan(app.db, { name: '草稿2', author: 't', subdistricts: ['340802901'], params: { min: 300, max: 1300 }, assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B } });
+    const before = (await app.inject({ method: 'GET', url: `/api/plans/${other}/grids` })).json();
+    const hh = (fc: { features: Array<{ properties: { code: string; households: number } }> }) => Object.fromEntries(fc.features.map((f) => [f.properties.code, f.properties.households]));
+    const e = await app.inject({ method: 'POST', url: `/api/plans/${other}/edits?grids=true`, payload: { baseVersion: 1, moves: [{ unit: 'u2', to: B }] } });
+    expect(e.statusCode).toBe(200);
+    const body = e.json();
+    expect(body.version).toBe(2);
+    // the answer's grids equal a fresh read of the same grids, and households moved from A to B
+    const fresh = (await app.inject({ method: 'GET', url: `/api/plans/${other}/grids?codes=${A},${B}` })).json();
+    expect(body.grids).toEqual(fresh);
+    const moved = hh(before)[A] - hh(body.grids)[A];
+    expect(moved).toBeGreaterThan(0);
+    expect(hh(body.grids)[B] - hh(before)[B]).toBe(moved);
+    const u = (await app.inject({ method: 'POST', url: `/api/plans/${other}/undo?grids=true`, payload: { baseVersion: 2 } })).json();
+    expect(hh(u.grids)).toEqual(hh(before));
+    const r = (await app.inject({ method: 'POST', url: `/api/plans/${other}/redo?grids=true`, payload: { baseVersion: 3 } })).json();
+    expect(hh(r.grids)).toEqual(hh(body.grids));
+  });
 });

@@ -26,6 +26,8 @@ export interface EditResult {
   version: number;
   changes: UnitChange[];
   codes?: string[];
+  /** The touched grids after the edit (edits, undo, redo); a touched code missing here no longer exists. */
+  grids?: FC;
 }
 
 export interface UnitTable {
@@ -104,9 +106,9 @@ export const plansApi = {
   plan: (id: number) => getJson<PlanInfo>(P(id)),
   grids: (id: number, codes?: string[]) => getJson<FC>(`${P(id)}/grids${codes?.length ? `?codes=${codes.join(',')}` : ''}`),
   units: (id: number) => getJson<UnitTable>(`${P(id)}/units`),
-  edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) => sendJson<EditResult>('POST', `${P(id)}/edits`, { baseVersion, moves }),
-  undo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/undo`, { baseVersion }),
-  redo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/redo`, { baseVersion }),
+  edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) => sendJson<EditResult>('POST', `${P(id)}/edits?grids=true`, { baseVersion, moves }),
+  undo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/undo?grids=true`, { baseVersion }),
+  redo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/redo?grids=true`, { baseVersion }),
   publish: (id: number, baseVersion: number) => sendJson<{ version: number }>('POST', `${P(id)}/publish`, { baseVersion }),
   lock: (id: number, codes: string[], locked: boolean) => sendJson<{ ok: boolean }>('POST', `${P(id)}/locks`, { codes, locked }),
   split: (id: number, baseVersion: number, code: string) => sendJson<EditResult>('POST', `${P(id)}/split`, { baseVersion, code }),

@@ -5,7 +5,7 @@
  * the plan editor through `setGridsData` / `setDiffData`.
  */
 import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
-import type { FeatureCollection } from 'geojson';
+import type { Feature, FeatureCollection } from 'geojson';
 import { FONT_BOLD } from '../style/theme';
 import { slotId } from '../style/basemap';
 import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
@@ -21,6 +21,36 @@ export const SELECTED = '#1f5fbf';
 
 export function setGridsData(map: MlMap, fc: FeatureCollection | null): void {
   (map.getSource(SRC) as GeoJSONSource | undefined)?.setData(fc ?? EMPTY);
+}
+
+/**
+ * Replaces only the given grids (by code): `features` are their new versions, a listed code without
+ * a feature is removed. Only the diff goes to the map's worker, not the whole collection.
+ */
+export function updateGrids(map: MlMap, codes: string[], features: Feature[]): void {
+  const src = map.getSource(SRC) as GeoJSONSource | undefined;
+  if (!src) return;
+  void src.updateData({ remove: codes, add: features }).catch(() => undefined);
+}
+
+/** Resolves at the first frame drawn once the grids source has loaded its data (grids visible). */
+export function whenGridsDrawn(map: MlMap): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      let ok = false;
+      try {
+        ok = !!map.getSource(SRC) && map.isSourceLoaded(SRC);
+      } catch {
+        ok = false;
+      }
+      if (ok) {
+        map.off('render', check);
+        resolve();
+      }
+    };
+    map.on('render', check);
+    map.triggerRepaint();
+  });
 }
 
 export function setDiffData(map: MlMap, fc: FeatureCollection | null): void {

@@ -9,7 +9,7 @@ import type { MapMouseEvent } from 'maplibre-gl';
 import { ApiError, type FC } from '../../api';
 import type { PlanInfo, Proposal, StaffInfo, UnitChange } from '../../api/plans';
 import { t, type MessageKey } from '../../i18n';
-import { setDiffData, setGridsData, setSelectedGrid } from '../../layers/grids';
+import { setDiffData, setGridsData, setSelectedGrid, updateGrids, whenGridsDrawn } from '../../layers/grids';
 import { setUnitsData, setUnitState } from '../../layers/units';
 import { h } from '../../panels/dom';
 import type { ViewContext, ViewModule } from '../types';
@@ -94,7 +94,8 @@ async function openPlan(id: number): Promise<void> {
   setGridsData(c.map, fc);
   setDiffData(c.map, null);
   setUnitsData(c.map, null);
-  c.map.once('idle', () => {
+  // "grids drawn": the first frame after the grids source has loaded the collection
+  void whenGridsDrawn(c.map).then(() => {
     gridsRenderedMs = Math.round(performance.now() - t0);
     if (!gridsFirstAt) gridsFirstAt = Math.round(performance.now());
     gridsResolve();
@@ -117,17 +118,23 @@ async function openPlan(id: number): Promise<void> {
   render();
 }
 
-/** Reloads the grid outlines: all, or only the given codes (merged into the shown collection). */
-async function refreshGrids(codes?: string[]): Promise<void> {
+/**
+ * Reloads the grid outlines: all, or only the given codes (merged into the shown collection; only
+ * those go to the map). `fresh` = the touched grids already returned by the edit (no extra request).
+ */
+async function refreshGrids(codes?: string[], fresh?: FC): Promise<void> {
   if (!plan || !ctx) return;
   if (codes && gridsFc) {
-    const part = await ctx.api.plans.grids(plan.id, codes);
-    const fresh = new Map(part.features.map((f) => [f.properties?.code as string, f]));
+    const part = fresh ?? (await ctx.api.plans.grids(plan.id, codes));
+    const byCode = new Map(part.features.map((f) => [f.properties?.code as string, f]));
     const want = new Set(codes);
     const kept = gridsFc.features.filter((f) => !want.has(f.properties?.code as string));
-    gridsFc = { ...gridsFc, features: [...kept, ...fresh.values()] };
-  } else gridsFc = await ctx.api.plans.grids(plan.id);
-  setGridsData(ctx.map, gridsFc);
+    gridsFc = { ...gridsFc, features: [...kept, ...byCode.values()] };
+    updateGrids(ctx.map, codes, [...byCode.values()]);
+  } else {
+    gridsFc = await ctx.api.plans.grids(plan.id);
+    setGridsData(ctx.map, gridsFc);
+  }
   if (selected) setSelectedGrid(ctx.map, null, selected);
 }
 
@@ -172,7 +179,7 @@ function save(changes: UnitChange[]): Promise<void> {
       plan = { ...p, version: res.version };
       lastSaveMs = performance.now() - t0;
       message = null;
-      await refreshGrids(touchedCodes(res.changes));
+      await refreshGrids(touchedCodes(res.changes), res.grids);
     } catch (e) {
       // revert the optimistic paint
       applyLocal(changes.map((x) => ({ unit: x.unit, to: x.from })));
@@ -336,7 +343,7 @@ function flyToGrid(code: string): void {
 
 /* ---------- tools ---------- */
 
-async function runTool(fn: () => Promise<{ version: number; changes: UnitChange[]; codes?: string[] }>, selectNew = false): Promise<void> {
+async function runTool(fn: () => Promise<{ version: number; changes: UnitChange[]; codes?: string[]; grids?: FC }>, selectNew = false): Promise<void> {
   await saving;
   try {
     const res = await ctx!.busy.track(fn(), 'plan.working');
@@ -345,7 +352,7 @@ async function runTool(fn: () => Promise<{ version: number; changes: UnitChange[
     plan = { ...plan!, version: res.version };
     recolour(res.changes.map((c) => state!.index.get(c.unit)!).filter((i) => i !== undefined));
     message = null;
-    await refreshGrids(touchedCodes(res.changes));
+    await refreshGrids(touchedCodes(res.changes), res.grids);
     if (selectNew && res.codes?.[0]) selectGrid(res.codes[0]);
   } catch (e) {
     setMessage('error', errorText(e), e instanceof ApiError && e.status === 409);
@@ -738,11 +745,16 @@ export const planView: ViewModule = {
     };
     detach = attachMap(c);
     try {
-      await refreshPlanList();
+      // a plan named in the URL is opened at once (its grids first), while the plan list loads
       const m = /plan=(\d+)/.exec(location.hash);
-      const pick = (m && planList.find((p) => p.id === Number(m[1]))) || planList.find((p) => p.status === 'draft') || planList.find((p) => p.status === 'published') || planList[0];
-      if (pick) await openPlan(pick.id);
-      else render();
+      const early = m ? openPlan(Number(m[1])).then(() => true, () => false) : Promise.resolve(false);
+      await refreshPlanList();
+      if (await early) render();
+      else {
+        const pick = (m && planList.find((p) => p.id === Number(m[1]))) || planList.find((p) => p.status === 'draft') || planList.find((p) => p.status === 'published') || planList[0];
+        if (pick) await openPlan(pick.id);
+        else render();
+      }
     } catch (e) {
       render();
       setMessage('error', errorText(e));
