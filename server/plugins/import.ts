@@ -7,33 +7,11 @@ import { IMPORT_UPLOAD_MAX_BYTES, readUpload, tooLargeMessage, UploadError, type
 import { commitImport, prepareImport, type ImportReport, type PreparedImport } from '../import/importFile';
 import { DATUMS, LAYERS } from '../import/types';
 import { invalidateTiles } from '../tiles';
+import { importReportSchema } from '../import/schema';
 
 const errorSchema = {
   type: 'object',
   properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
-const reportSchema = {
-  type: 'object',
-  description: 'Import report (server/import/importFile.ts ImportReport)',
-  additionalProperties: true,
-  properties: {
-    jobId: { type: 'string' },
-    file: { type: 'string' },
-    format: { type: 'string' },
-    encoding: { type: 'string' },
-    datum: { type: 'string' },
-    dryRun: { type: 'boolean' },
-    read: { type: 'integer' },
-    imported: { type: 'integer' },
-    rejected: { type: 'integer' },
-    skipped: { type: 'integer' },
-    rejections: {
-      type: 'array',
-      items: { type: 'object', properties: { feature: { type: 'string' }, problem: { type: 'string' } }, additionalProperties: true },
-    },
-    warnings: { type: 'array', items: { type: 'string' } },
-  },
 } as const;
 
 const acceptedSchema = {
@@ -96,7 +74,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           },
           additionalProperties: false,
         },
-        response: { 200: reportSchema, 202: acceptedSchema, 400: errorSchema, 413: errorSchema },
+        response: { 200: importReportSchema, 202: acceptedSchema, 400: errorSchema, 413: errorSchema },
       },
     },
     async (req, reply) => {

@@ -6,6 +6,7 @@ import type { Datum } from '../import/types';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { incidentColumns, invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
+import { importReportSchema } from '../import/schema';
 
 /** Largest incident upload (bytes); bigger bodies get 413. */
 export const INCIDENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
@@ -33,26 +34,6 @@ const columnsSchema = {
     tMax: { type: 'number' },
   },
   required: ['n', 'lon', 'lat', 't', 'type', 'types', 'grid', 'grids'],
-} as const;
-
-const reportSchema = {
-  type: 'object',
-  description: 'Import report (see server/import/importFile.ts ImportReport) plus gridsAssigned',
-  additionalProperties: true,
-  properties: {
-    file: { type: 'string' },
-    datum: { type: 'string' },
-    dryRun: { type: 'boolean' },
-    read: { type: 'integer' },
-    imported: { type: 'integer' },
-    rejected: { type: 'integer' },
-    skipped: { type: 'integer' },
-    rejections: {
-      type: 'array',
-      items: { type: 'object', properties: { feature: { type: 'string' }, problem: { type: 'string' } }, additionalProperties: true },
-    },
-    gridsAssigned: { type: 'integer' },
-  },
 } as const;
 
 interface ImportQuery {
@@ -128,7 +109,7 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
           },
           additionalProperties: false,
         },
-        response: { 200: reportSchema, 400: errorSchema, 413: errorSchema },
+        response: { 200: importReportSchema, 400: errorSchema, 413: errorSchema },
       },
     },
     async (req, reply) => {
