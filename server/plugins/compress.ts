@@ -90,13 +90,15 @@ export default fp(
       // writes drop their plan's entry before the client sees the answer (and again once sent)
       if (req.method !== 'GET' && req.method !== 'HEAD' && reply.statusCode < 400) dropFor(req.url);
       const key = req.gridCache;
-      if (key && key.generation !== generation) return payload;
       if (!key || reply.statusCode !== 200 || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
       const body = Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+      // the ETag always names the bytes sent; only an answer no write raced with is cached
       const etag = `"g${key.planId}-${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
       const gzip = body.length > 256 ? gzipSync(body, { level: 6 }) : null;
-      cache.set(key.planId, { validator: key.validator, etag, body, gzip, version: String(reply.getHeader('x-plan-version') ?? ''), checkedAt: Date.now() });
-      while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as number);
+      if (key.generation === generation) {
+        cache.set(key.planId, { validator: key.validator, etag, body, gzip, version: String(reply.getHeader('x-plan-version') ?? ''), checkedAt: Date.now() });
+        while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as number);
+      }
       reply.header('etag', etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding');
       if (gzip && acceptsGzip(req)) {
         reply.header('content-encoding', 'gzip');
