@@ -88,7 +88,8 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       s('block_id', true),
       i('households'),
       i('buildings'),
-      i('party_households'),
+      // small-count suppression: party-member households of a unit with < 5 households are not shown
+      { name: 'party_households', type: 'integer', nullable: true, sql: (a) => `CASE WHEN ${a}.households < 5 THEN NULL ELSE ${a}.party_households END` },
       b('synthetic'),
     ],
   },

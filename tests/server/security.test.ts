@@ -92,5 +92,15 @@ describe.each(BACKENDS)('security headers, cookies and privacy on %s', (backend)
     expect(checked.length).toBe(urls.length * 3);
   });
 
-  it.todo('small-count suppression on layers: units.party_households where units.households < 5 (server/queries/layers.ts, owned by the data-plane engineer) must be null for non-admins');
+  it('suppresses small counts on the units layer: party_households is null where a unit has < 5 households', async () => {
+    const id = (await app.db.query<{ id: string }>('SELECT id FROM units ORDER BY id LIMIT 1')).rows[0].id;
+    await app.db.query('UPDATE units SET households = 3, party_households = 1 WHERE id = $1', [id]);
+    const s = await sessionFor(app.db, users.leader.id);
+    const res = await app.inject({ method: 'GET', url: '/api/layers/units', headers: s.headers });
+    expect(res.statusCode).toBe(200);
+    const fc = res.json() as { features: Array<{ properties: { id: string; households: number; party_households: number | null } }> };
+    const small = fc.features.find((f) => f.properties.id === id);
+    expect(small?.properties.party_households).toBeNull();
+    for (const f of fc.features) if (f.properties.households >= 5) expect(f.properties.party_households).not.toBeNull();
+  });
 });
