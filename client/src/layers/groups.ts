@@ -7,7 +7,7 @@ import { PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { DefenseGroup, GroupMember } from '../api/groups';
 import { groupColour, groupsState } from '../views/groups/state';
-import type { LayerModule } from './types';
+import { redrawOn, type LayerModule } from './types';
 
 interface ShopDot {
   properties: { id: string; name: string; phone: string | null; group: string | null; leader: boolean };
@@ -15,7 +15,6 @@ interface ShopDot {
   colour: [number, number, number];
 }
 
-let unsubscribe: (() => void) | null = null;
 let memo: { data: unknown; dots: ShopDot[]; hulls: { g: DefenseGroup; i: number }[] } | null = null;
 
 function dots(groups: DefenseGroup[], ungrouped: GroupMember[]): ShopDot[] {
@@ -41,16 +40,7 @@ export const groupsLayer: LayerModule = {
     { labelKey: 'legend.groupLeader', swatch: { type: 'point', color: 'rgb(78,121,167)', outline: '#222' } },
     { labelKey: 'legend.ungrouped', swatch: { type: 'point', color: 'rgb(150,150,150)', outline: 'rgb(215,25,28)' } },
   ],
-  add(ctx) {
-    unsubscribe = groupsState.onChange(() => ctx.requestDeckRender());
-  },
-  remove() {
-    unsubscribe?.();
-    unsubscribe = null;
-  },
-  setVisible(ctx) {
-    ctx.requestDeckRender();
-  },
+  ...redrawOn((fn) => groupsState.onChange(fn)),
   deckLayers() {
     const d = groupsState.data;
     if (!d) return [];

@@ -7,9 +7,8 @@ import { PathLayer, PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { Position } from 'geojson';
 import { groupsState } from '../views/groups/state';
-import type { LayerModule } from './types';
+import { redrawOn, type LayerModule } from './types';
 
-let unsubscribe: (() => void) | null = null;
 
 export const isochroneLayer: LayerModule = {
   id: 'isochrone',
@@ -21,16 +20,7 @@ export const isochroneLayer: LayerModule = {
     { labelKey: 'legend.isochrone', swatch: { type: 'line', color: 'rgba(44,162,95,0.6)', width: 6 } },
     { labelKey: 'legend.responsePath', swatch: { type: 'line', color: 'rgb(33,102,172)', width: 3 } },
   ],
-  add(ctx) {
-    unsubscribe = groupsState.onChange(() => ctx.requestDeckRender());
-  },
-  remove() {
-    unsubscribe?.();
-    unsubscribe = null;
-  },
-  setVisible(ctx) {
-    ctx.requestDeckRender();
-  },
+  ...redrawOn((fn) => groupsState.onChange(fn)),
   deckLayers() {
     const r = groupsState.response;
     if (!r) return [];

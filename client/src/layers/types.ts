@@ -65,3 +65,23 @@ export function removeLayersAndSources(map: MlMap, layerIds: string[], sourceIds
   for (const id of layerIds) if (map.getLayer(id)) map.removeLayer(id);
   for (const id of sourceIds) if (map.getSource(id)) map.removeSource(id);
 }
+
+/**
+ * For deck modules drawn from a shared state object: subscribe on add, unsubscribe on remove, and
+ * ask for a deck redraw on every state change and visibility switch.
+ */
+export function redrawOn(subscribe: (fn: () => void) => () => void): Pick<LayerModule, 'add' | 'remove' | 'setVisible'> {
+  let unsubscribe: (() => void) | null = null;
+  return {
+    add(ctx) {
+      unsubscribe = subscribe(() => ctx.requestDeckRender());
+    },
+    remove() {
+      unsubscribe?.();
+      unsubscribe = null;
+    },
+    setVisible(ctx) {
+      ctx.requestDeckRender();
+    },
+  };
+}
