@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
@@ -41,6 +41,24 @@ describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
     expect(gunzipSync(gz.rawPayload).toString()).toBe(first.body);
   });
 
+  it('serves brotli once it is made (off the event loop), gzip meanwhile, and honours q=0', async () => {
+    const first = await get({ 'if-none-match': 'none' });
+    let br = await get({ 'accept-encoding': 'gzip, deflate, br' });
+    for (let i = 0; i < 100 && br.headers['content-encoding'] !== 'br'; i++) {
+      expect(br.headers['content-encoding']).toBe('gzip'); // until brotli is ready
+      await new Promise((r) => setTimeout(r, 20));
+      br = await get({ 'accept-encoding': 'gzip, deflate, br' });
+    }
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers.etag).toBe(first.headers.etag);
+    expect(br.headers.vary).toMatch(/accept-encoding/i);
+    expect(brotliDecompressSync(br.rawPayload).toString()).toBe(first.body);
+    expect((await get({ 'accept-encoding': 'br;q=0, gzip' })).headers['content-encoding']).toBe('gzip');
+    const plain = await get({ 'accept-encoding': 'identity' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body).toBe(first.body);
+  });
+
   it('an edit, a lock or a write outside HTTP (within a second) changes the answer (never a stale grid layer)', async () => {
     const e0 = (await get()).headers.etag;
     const ed = await app.inject({ method: 'POST', url: `/api/plans/${id}/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u2', to: B }] } });
@@ -67,5 +85,16 @@ describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
 
   it('unknown plans still get 404', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/plans/999999/grids' })).statusCode).toBe(404);
+  });
+});
+
+describe('acceptedCodings', () => {
+  it('reads Accept-Encoding lists with weights; q=0 refuses a coding', async () => {
+    const { acceptedCodings } = await import('../../server/plugins/compress');
+    expect([...acceptedCodings('gzip, deflate, br')]).toEqual(['gzip', 'deflate', 'br']);
+    expect([...acceptedCodings('br;q=0, gzip;q=0.5')]).toEqual(['gzip']);
+    expect([...acceptedCodings('GZIP ; q=1.0')]).toEqual(['gzip']);
+    expect([...acceptedCodings(undefined)]).toEqual([]);
+    expect([...acceptedCodings('')]).toEqual([]);
   });
 });
