@@ -33,9 +33,12 @@ SELECT $1, g.code, g.subdistrict_id, g.community_id, g.households, g.units,
        CASE WHEN c.land IS NULL OR ST_IsEmpty(c.land) OR ST_Area(c.land) < 1e-9 THEN g.geom ELSE c.land END
 FROM g JOIN clipped c ON c.code = g.code`;
 
-export const PLAN_SUMMARY = `
-SELECT id, name, author, status, version, subdistricts, params, warnings,
+const PLAN_FIGURES = `jsonb_array_length(warnings) AS warning_count,
        created_at, updated_at, published_at, archived_at,
        (SELECT count(*)::int FROM grids WHERE plan_id = p.id) AS grids,
        (SELECT COALESCE(sum(households),0)::int FROM grids WHERE plan_id = p.id) AS households
 FROM plans p`;
+/** One plan with its warnings and grid figures. */
+export const PLAN_SUMMARY = `SELECT id, name, author, status, version, subdistricts, params, warnings, ${PLAN_FIGURES}`;
+/** A plan in a list: the (possibly long) warnings are left out, their count kept. */
+export const PLAN_LIST_ITEM = `SELECT id, name, author, status, version, subdistricts, params, ${PLAN_FIGURES}`;

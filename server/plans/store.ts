@@ -1,5 +1,5 @@
 import type { Db, Queryable } from '../db';
-import { PLAN_SUMMARY, REBUILD_GRIDS } from './queries';
+import { PLAN_LIST_ITEM, PLAN_SUMMARY, REBUILD_GRIDS } from './queries';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 
 export interface PlanRow {
@@ -10,7 +10,9 @@ export interface PlanRow {
   version: number;
   subdistricts: string[];
   params: Record<string, unknown>;
-  warnings: unknown[];
+  /** Absent in lists (GET /plans, /plans/published): read one plan for them. */
+  warnings?: unknown[];
+  warning_count: number;
   created_at: string;
   updated_at: string;
   published_at: string | null;
@@ -50,7 +52,7 @@ export async function getPlan(db: Queryable, id: number): Promise<PlanRow | null
 }
 
 export async function listPlans(db: Queryable): Promise<PlanRow[]> {
-  return (await db.query<PlanRow>(`${PLAN_SUMMARY} ORDER BY p.id DESC`)).rows;
+  return (await db.query<PlanRow>(`${PLAN_LIST_ITEM} ORDER BY p.id DESC`)).rows;
 }
 
 /** Recomputes dissolved grids (all, or the given codes) of a plan; keeps lock flags. */

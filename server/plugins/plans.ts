@@ -11,6 +11,7 @@ import {
   type UnitChange,
 } from '../plans/store';
 import type { Queryable } from '../db';
+import { PLAN_LIST_ITEM } from '../plans/queries';
 
 const planSchema = {
   type: 'object',
@@ -22,7 +23,8 @@ const planSchema = {
     version: { type: 'integer' },
     subdistricts: { type: 'array', items: { type: 'string' } },
     params: { type: 'object', additionalProperties: true },
-    warnings: { type: 'array', items: {} },
+    warnings: { type: 'array', items: {}, description: 'Partition warnings (infeasible bands, split compounds …) naming units and the fix; only on GET /plans/:id' },
+    warning_count: { type: 'integer' },
     grids: { type: 'integer' },
     households: { type: 'integer' },
     created_at: { type: 'string' },
@@ -92,7 +94,7 @@ const gridsQuery = {
 
 /** Grid plans: list, read grids and assignments, edit with version checks, undo/redo, lock, publish. */
 const plans: FastifyPluginAsync = async (app) => {
-  app.get('/plans', { schema: { tags: ['plans'], summary: 'All plans, newest first', response: { 200: { type: 'array', items: planSchema } } } }, async () =>
+  app.get('/plans', { schema: { tags: ['plans'], summary: 'All plans, newest first (without their warnings: read one plan for those)', response: { 200: { type: 'array', items: planSchema } } } }, async () =>
     listPlans(app.db),
   );
 
@@ -101,7 +103,7 @@ const plans: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'The published plans in force at a date (default now): "the grids as of date D"',
+        summary: 'The published plans in force at a date (default now): "the grids as of date D" (without their warnings)',
         querystring: {
           type: 'object',
           properties: { at: { type: 'string', format: 'date-time' }, subdistrict: { type: 'string', pattern: '^\\d{9}$' } },
@@ -118,9 +120,8 @@ const plans: FastifyPluginAsync = async (app) => {
            AND ($2::text IS NULL OR $2 = ANY(subdistricts)) ORDER BY id`,
         [at, req.query.subdistrict ?? null],
       );
-      const out = [];
-      for (const { id } of r.rows) out.push(await getPlan(app.db, Number(id)));
-      return out;
+      if (!r.rows.length) return [];
+      return (await app.db.query(`${PLAN_LIST_ITEM} WHERE p.id = ANY($1::int[]) ORDER BY p.id`, [r.rows.map((x) => Number(x.id))])).rows;
     },
   );
 

@@ -1,3 +1,4 @@
+import { area } from '@turf/turf';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
@@ -43,6 +44,42 @@ describe.each(BACKENDS)('plans API on %s', (backend) => {
       [A, true],
       [B, true],
     ]);
+  });
+
+  it('draws grids with display geometry: straight-edge vertices dropped, the shape (area) kept', async () => {
+    const fc = (await app.inject({ method: 'GET', url: `/api/plans/${id}/grids` })).json();
+    const stored = await app.db.query<{ code: string; n: number; g: string }>(
+      'SELECT code, ST_NPoints(geom)::int AS n, ST_AsGeoJSON(geom, 9) AS g FROM grids WHERE plan_id = $1 ORDER BY code',
+      [id],
+    );
+    let dropped = 0;
+    for (const row of stored.rows) {
+      const f = fc.features.find((x: { properties: { code: string } }) => x.properties.code === row.code);
+      const n = JSON.stringify(f.geometry.coordinates).match(/\[-?\d/g)!.length;
+      expect(n).toBeLessThanOrEqual(row.n);
+      dropped += row.n - n;
+      const m2 = area(JSON.parse(row.g));
+      expect(Math.abs(area(f) - m2) / m2).toBeLessThan(1e-3); // 6-decimal rounding (~0.1 m) alone moves a 1-ha grid's area by ~0.03 %
+    }
+    expect(dropped).toBeGreaterThan(0); // the mini district's grids have unit corners along straight edges
+  });
+
+  it('lists plans without their warnings (a count instead); one plan carries them', async () => {
+    const warned = await createPlan(app.db, {
+      name: '有警告',
+      author: 't',
+      subdistricts: ['340802901'],
+      params: { min: 300, max: 1300 },
+      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
+      warnings: [{ code: 'community_disconnected', units: ['u3'], message: 'x' }, { code: 'compound_split', units: ['u1', 'u2'], message: 'y' }],
+    });
+    const item = (await app.inject({ method: 'GET', url: '/api/plans' })).json().find((p: { id: number }) => p.id === warned);
+    expect(item.warning_count).toBe(2);
+    expect(item).not.toHaveProperty('warnings');
+    const one = (await app.inject({ method: 'GET', url: `/api/plans/${warned}` })).json();
+    expect(one.warning_count).toBe(2);
+    expect(one.warnings.map((w: { code: string }) => w.code)).toEqual(['community_disconnected', 'compound_split']);
+    await app.db.query('DELETE FROM plans WHERE id = $1', [warned]);
   });
 
   it('edits, then answers a stale edit with 409 naming what changed, and loses nothing', async () => {
