@@ -1,5 +1,6 @@
 import type { Db } from '../db';
 import { createGeojsonVtTileSource } from './geojsonvt';
+import { withTileCache } from './cache';
 import { createPostgisTileSource } from './postgis';
 import type { TileSource } from './types';
 
@@ -7,14 +8,19 @@ export type { TileSource } from './types';
 export { TILE_LAYERS, TILE_SOURCE_LAYERS, TILE_MAXZOOM, STREET_CLASS_MINZOOM } from './layers';
 export { createGeojsonVtTileSource } from './geojsonvt';
 export { createPostgisTileSource } from './postgis';
+export { withTileCache } from './cache';
 
 const live = new Map<Db, TileSource>();
 
-/** The tile source of a database: ST_AsMVT on a PostGIS server, geojson-vt on the embedded backend. One per db. */
+/**
+ * The tile source of a database: ST_AsMVT on a PostGIS server (behind an LRU with one query per
+ * tile in flight; another process's writes show within 10 s), geojson-vt on the embedded backend
+ * (which keeps its own encoded tiles; no other process can write an embedded database). One per db.
+ */
 export function tileSourceFor(db: Db): TileSource {
   let src = live.get(db);
   if (!src) {
-    src = db.kind === 'postgres' ? createPostgisTileSource(db) : createGeojsonVtTileSource(db);
+    src = db.kind === 'postgres' ? withTileCache(createPostgisTileSource(db)) : createGeojsonVtTileSource(db);
     live.set(db, src);
   }
   return src;
