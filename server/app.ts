@@ -15,6 +15,7 @@ import jobsPlugin from './plugins/jobs';
 import layersPlugin from './plugins/layers';
 import partitionPlugin from './plugins/partition';
 import plansPlugin from './plugins/plans';
+import readCachePlugin from './plugins/read-cache';
 import groupsPlugin from './plugins/groups';
 import patrolsPlugin from './plugins/patrols';
 import planToolsPlugin from './plugins/plan-tools';
@@ -54,6 +55,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(docsPlugin);
   await app.register(errorsPlugin);
   await app.register(gridCachePlugin); // before the plans plugin: caches GET /api/plans/:id/grids per plan state
+  await app.register(readCachePlugin); // after auth: routes with config.readCache keep their answers per user for a few seconds
   await app.register(healthPlugin, { prefix: '/api' });
   await app.register(layersPlugin, { prefix: '/api' });
   await app.register(tilesPlugin);

@@ -6,7 +6,9 @@ export type ReportProgress = (progress: number, message: string) => void;
 
 /**
  * Runs long jobs (partition, import) in the background: a row in `jobs` tracks status and progress
- * (0..1); every change is also emitted on `events` (`job:<id>`) for server-sent events. The work's
+ * (0..1); every change is also emitted on `events` (`job:<id>`) for server-sent events, and
+ * `written` is emitted once a job's work has committed (before its status says so), for caches of
+ * reads to drop what the job may have changed. The work's
  * own writes must be transactional: a failed or interrupted job leaves nothing half-written.
  */
 export class JobRunner {
@@ -37,6 +39,7 @@ export class JobRunner {
       this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '' });
       try {
         const result = await work(report);
+        this.events.emit('written', { id, kind });
         await lastWrite;
         await updateJob(this.db, id, { status: 'succeeded', progress: 1, message: 'done', result });
         this.events.emit(`job:${id}`, { id, status: 'succeeded', progress: 1, message: 'done', result });

@@ -198,6 +198,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: FilterQuery }>(
     '/cases',
     {
+      config: { readCache: { ttlMs: 5000 } },
       schema: {
         tags: ['cases'],
         summary: 'Cases with filters and paging, newest report first, each with its SLA state',
@@ -230,6 +231,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: FilterQuery }>(
     '/cases/stats',
     {
+      config: { readCache: { ttlMs: 5000 } },
       schema: {
         tags: ['cases'],
         summary: 'Funnel, median hours from whistle to solved by department and kind, overdue list, trend by month',

@@ -68,6 +68,7 @@ const hotspotsPlugin: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: HotSpotsQuerystring }>(
     '/hotspots',
     {
+      config: { readCache: { ttlMs: 5000 } },
       schema: {
         tags: ['hotspots'],
         summary: 'Gi* hot spots per grid or hexagon for the filtered incidents (mode=emerging: weekly trend patterns)',

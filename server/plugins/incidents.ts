@@ -64,6 +64,7 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
   app.get(
     '/incidents/columns',
     {
+      config: { readCache: { ttlMs: 5000 } },
       schema: {
         tags: ['incidents'],
         summary: 'All incidents in compact columns (lon, lat, t, type, grid) for client-side filters',
