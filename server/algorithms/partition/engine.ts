@@ -4,8 +4,14 @@
  * a seed, and with a warm start that moves as few households as possible. Pure, no I/O; safe to run
  * in a worker thread.
  *
- * Pipeline: unit graph → groups (sub-district components × feasible communities) → super-units
- * (compound pieces) → recursive bisection per group → band repair → local search → validation.
+ * Pipeline (cold start): unit graph → groups (sub-district components × feasible, non-sliver
+ * communities) → super-units (compound pieces) → two constructions, each bisected, band-repaired,
+ * local-searched and recombined: on the super-unit graph, and on the unit graph then projected onto
+ * the super-units (compounds whole again) → per group the more compact of the two → escalation
+ * around grids still out of band → validation.
+ * Warm start: previous grids → contiguity → band repair by single moves and ejection chains (few
+ * households moved) → compounds taken apart around grids still out of band → re-bisection of a
+ * neighbourhood only as the last resort.
  */
 import { buildUnitGraph, type UnitGraph } from './graph';
 import { contractGraph } from './contract';
@@ -19,6 +25,7 @@ import { makeRng } from './rng';
 import { recombinePairs } from './recombine';
 import { reshapePairs } from './reshape';
 import { DEFAULT_WEIGHTS } from './objective';
+import { bestPerGroup, projectPlan } from './combine';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
 import type {
   GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions,
@@ -64,19 +71,32 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     group0 = comp;
     let st: GridState, nodeOf: Int32Array, key: Int32Array;
     ({ st, nodeOf, gridNames, key } = warmStart(g, comp, prev, o, bp, warnings));
-    lv = escalate(g, { st, nodeOf, key, group: comp }, comp, bp);
+    lv = escalate(g, { st, nodeOf, key, group: comp }, comp, bp, true);
     while (gridNames.length < lv.st.gridCount) gridNames.push(null);
   } else {
     const rural = new Set<number>();
     group0 = buildGroups(g, comp, count, o, warnings, rural);
     const key = compoundKey(g, group0, o);
-    const { st, nodeOf } = fresh(g, group0, key, o, bp, onProgress);
-    repairBand(st, bp);
-    onProgress?.(0.7, 'local search');
     const passes = Math.max(1, Math.round(6 * o.effort));
-    localSearch(st, { ...bp, passes });
-    repairBand(st, bp);
-    if (recombinePairs(st, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(st, { ...bp, passes });
+    const polish = (x: GridState, chains = false) => {
+      repairBand(x, { ...bp, chains });
+      localSearch(x, { ...bp, passes });
+      repairBand(x, { ...bp, chains });
+      if (recombinePairs(x, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(x, { ...bp, passes });
+    };
+    // two constructions, the better kept per group: (a) bisection of the coarse graph (compounds as
+    // super-units); (b) bisection of the unit graph, where cuts are free to find compact shapes,
+    // then projected onto the coarse graph (each compound to the grid holding most of its
+    // households) and repaired
+    const direct = fresh(g, group0, key, o, bp, (f, m) => onProgress?.(0.1 + f * 0.3, m));
+    onProgress?.(0.4, 'local search');
+    polish(direct.st);
+    const fine = fresh(g, group0, new Int32Array(g.n).fill(-1), o, bp, (f, m) => onProgress?.(0.45 + f * 0.3, m));
+    polish(fine.st);
+    const projected = projectPlan(g, fine.st, fine.nodeOf, contractGraph(g, group0, key).cg);
+    polish(projected, true);
+    onProgress?.(0.8, 'shaping');
+    const st = bestPerGroup(direct.st, projected, bp), nodeOf = direct.nodeOf;
     if (rural.size) {
       // rural groups (grids across communities): almost every grid there straddles a road or water
       // anyway, so shape them for compactness only
@@ -108,15 +128,17 @@ const badGrids = (st: GridState, p: { min: number; max: number }) => {
  * apart (1, 2, 3 rings of grids) and repair again; if that is not enough, merge the groups
  * (communities) around them within their sub-district and repair again.
  */
-function escalate(g: UnitGraph, lv: Level, comp: Int32Array, bp: Parameters<typeof repairBand>[1]): Level {
+function escalate(g: UnitGraph, lv: Level, comp: Int32Array, bp: Parameters<typeof repairBand>[1], gentle = false): Level {
   let bad = badGrids(lv.st, bp);
   for (let rings = 1; rings <= 3 && bad.length; rings++) {
     const next = uncontract(g, lv, gridNeighbourhood(lv.st, bad, rings));
     if (!next) continue;
     lv = next;
-    repairBand(lv.st, bp);
+    // gentle (warm starts): moves and chains on the finer graph first, re-bisection last
+    repairBand(lv.st, { ...bp, chains: true, repartition: !gentle || rings === 3 });
     bad = badGrids(lv.st, bp);
   }
+  if (gentle && bad.length) { repairBand(lv.st, { ...bp, chains: true }); bad = badGrids(lv.st, bp); }
   if (!bad.length) return lv;
   // group → sub-district component
   const compOfGroup = new Map<number, number>();
@@ -219,7 +241,7 @@ function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>,
       }
     }
   }
-  repairBand(st, bp);
+  repairBand(st, { ...bp, chains: true, repartition: false });
   while (gridNames.length < st.gridCount) gridNames.push(null);
   void warnings;
   return { st, nodeOf, gridNames, key };

@@ -6,6 +6,10 @@
 import type { UnitGraph } from './graph';
 import { chooseK } from './bisect';
 import type { PartitionWarning, ResolvedOptions } from './types';
+import { polsbyPopper } from '../geo/polygon';
+
+/** a one-grid community piece less compact than this is grouped with its neighbour */
+export const SLIVER_PP = 0.3;
 
 const listUnits = (g: UnitGraph, us: number[], max = 12) =>
   us.slice(0, max).map((u) => g.ids[u]).join(', ') + (us.length > max ? ` … (${us.length} units)` : '');
@@ -48,6 +52,16 @@ export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o
   const gh = Float64Array.from(H);
   const members: number[][] = Array.from({ length: P }, (_, i) => [i]);
   const feasible = (h: number) => chooseK(h, o.min, o.max, o.target).feasible;
+  // slivers: a community piece that can only be one grid and whose own shape is a thin strip
+  // (Polsby-Popper < SLIVER_PP, e.g. one row of blocks along a street) would be a grid nobody can
+  // walk; it is grouped with its neighbour like an infeasible piece (and reported)
+  const pArea = new Float64Array(P), pPerim = new Float64Array(P);
+  for (let u = 0; u < g.n; u++) {
+    const a = piece[u]; pArea[a] += g.area[u]; pPerim[a] += g.perimeter[u];
+    for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) if (piece[g.targets[e]] === a) pPerim[a] -= g.edgeLen[e];
+  }
+  const sliver = (p: number) => chooseK(H[p], o.min, o.max, o.target).k === 1 && polsbyPopper(pArea[p], pPerim[p]) < SLIVER_PP;
+  const ok = (p: number) => feasible(gh[p]) && !(members[p].length === 1 && sliver(p));
   // communities appearing in several pieces of the same component
   const piecesOfCommunity = new Map<string, number>();
   for (let p = 0; p < P; p++) {
@@ -78,7 +92,7 @@ export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o
   for (let iter = 0; iter < P; iter++) {
     // smallest infeasible group root
     let worst = -1;
-    for (let p = 0; p < P; p++) if (find(p) === p && !feasible(gh[p]) && (worst < 0 || gh[p] < gh[worst])) {
+    for (let p = 0; p < P; p++) if (find(p) === p && !ok(p) && (worst < 0 || gh[p] < gh[worst])) {
       // has a neighbour?
       let has = false;
       for (const m of members[p]) { for (const q of adj[m].keys()) if (find(q) !== p) { has = true; break; } if (has) break; }
@@ -96,6 +110,15 @@ export function buildGroups(g: UnitGraph, comp: Int32Array, compCount: number, o
     if (cName !== null && cName !== oName && !wholeComp[comp[u0]]) {
       const us = members[worst].flatMap((m) => pieceUnits[m]);
       const split = (piecesOfCommunity.get(comp[u0] + ':' + g.community[u0]) ?? 1) > 1;
+      if (feasible(gh[worst])) {
+        warnings.push({
+          code: 'community_sliver',
+          message: `community ${cName}${split ? ' (a piece of it)' : ''} has ${gh[worst]} households in a thin strip (Polsby-Popper ${polsbyPopper(pArea[worst], pPerim[worst]).toFixed(2)}): as one grid of its own it would be far from compact, so its units are grouped with ${oName ? `community ${oName}` : 'the neighbouring units'}. Fix: redraw the community boundary or merge it with its neighbour.`,
+          units: members[worst].flatMap((m) => pieceUnits[m]).map((u) => g.ids[u]),
+        });
+        parent[b] = a; gh[a] += gh[b]; members[a].push(...members[b]); members[b] = [];
+        continue;
+      }
       warnings.push({
         code: split ? 'community_disconnected' : 'community_infeasible',
         message: `community ${cName}${split ? ' (a disconnected piece of it)' : ''} has ${gh[worst]} households, which cannot form grids of ${o.min}-${o.max} on its own; its units are grouped with ${oName ? `community ${oName}` : 'the neighbouring units'}. Fix: redraw the community boundary, merge it with its neighbour, or change --min/--max. Units: ${listUnits(g, us)}`,

@@ -10,8 +10,11 @@ export interface ObjectiveWeights {
   barrier: number;
   /** weight of 1 − normalised moment of inertia (a smooth compactness measure that guides single moves) */
   inertia?: number;
+  /** weight of the margin term: households within 3% of the target from a band edge (a plan that
+   * small household changes push out of band is not stable under warm starts) */
+  edge?: number;
 }
-export const DEFAULT_WEIGHTS: ObjectiveWeights = { compactness: 1, balance: 1, barrier: 1.5, inertia: 2 };
+export const DEFAULT_WEIGHTS: ObjectiveWeights = { compactness: 1, balance: 1, barrier: 1, inertia: 2, edge: 0.5 };
 
 /**
  * 1 − normalised moment of inertia A² / (2π·I) of a grid from the area-weighted moments of its
@@ -29,4 +32,15 @@ export function gridPenalty(hh: number, area: number, perim: number, hard: numbe
   const dev = (hh - target) / target;
   const bar = area > 0 ? hard / Math.sqrt(area) : 0;
   return w.compactness * (1 - pp) + w.balance * dev * dev + w.barrier * bar;
+}
+
+/**
+ * Margin term: 0 when households are at least 3% of the target inside the band, growing
+ * quadratically to 1 at the band edge (and beyond). Keeps slack for later household changes.
+ */
+export function edgePenalty(hh: number, min: number, max: number, target: number): number {
+  const m = 0.03 * target;
+  if (!(m > 0)) return 0;
+  const d = Math.max(0, hh - (max - m), min + m - hh) / m;
+  return d * d;
 }

@@ -4,12 +4,12 @@
  * compactness) drops. Only the least compact share of grids (default 35%) is tried, worst first. Used on fresh partitions only (not warm starts). Pure.
  */
 import { recursiveBisect, type BisectParams } from './bisect';
-import { gridPenalty, inertiaPenalty, DEFAULT_WEIGHTS, type ObjectiveWeights } from './objective';
+import { edgePenalty, gridPenalty, inertiaPenalty, DEFAULT_WEIGHTS, type ObjectiveWeights } from './objective';
 import type { GridState } from './state';
 
 export function recombinePairs(st: GridState, p: BisectParams & { rounds?: number; weights?: ObjectiveWeights; worstShare?: number }): number {
   const w = p.weights ?? DEFAULT_WEIGHTS, wi = w.inertia ?? 0;
-  const pen = (g: number) => gridPenalty(st.hh[g], st.area[g], st.perim[g], st.hard[g], p.target, w) + wi * inertiaPenalty(st.area[g], st.mx[g], st.my[g], st.mq[g]);
+  const pen = (g: number) => gridPenalty(st.hh[g], st.area[g], st.perim[g], st.hard[g], p.target, w) + wi * inertiaPenalty(st.area[g], st.mx[g], st.my[g], st.mq[g]) + (w.edge ?? 0) * edgePenalty(st.hh[g], p.min, p.max, p.target);
   const cg = st.cg;
   let accepted = 0;
   for (let round = 0; round < (p.rounds ?? 2); round++) {

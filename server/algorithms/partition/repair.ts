@@ -3,11 +3,16 @@
  * [min, max] wherever the graph allows it. Moves as little as possible (warm starts rely on it).
  * Pure, no I/O.
  */
-import { chooseK, recursiveBisect, type BisectParams } from './bisect';
+import { chooseK, feasibleK, recursiveBisect, type BisectParams } from './bisect';
 import type { GridState } from './state';
+import { ejectionChain } from './chain';
 
 export interface RepairParams extends BisectParams {
   maxRounds?: number;
+  /** pass households along chains of grids when no single move fixes a grid (default false) */
+  chains?: boolean;
+  /** re-bisect the neighbourhood of grids that moves and chains cannot fix (default true) */
+  repartition?: boolean;
 }
 
 export function repairContiguity(st: GridState): number[] {
@@ -85,6 +90,7 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
       }
     }
     if (best && hg - cg.hh[best[0]] >= p.min) { st.move(best[0], best[1]); return true; }
+    if (p.chains && ejectionChain(st, g, p)) return true;
     const k = Math.max(2, Math.round(hg / p.target));
     if (hg >= 2 * p.min && st.members[g].size > 1 && splitGrid(st, g, Math.min(k, Math.floor(hg / p.min)), p)) return true;
     if (best) { st.move(best[0], best[1]); return true; }
@@ -110,6 +116,7 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
       }
     }
     if (best) { st.move(best[0], best[1]); return true; }
+    if (p.chains && ejectionChain(st, g, p)) return true;
     // merge with a neighbour (then split again when too big)
     const nbrs = new Set<number>();
     for (const u of st.boundary(g)) for (const h of st.neighbourGrids(u)) nbrs.add(h);
@@ -151,18 +158,23 @@ export function repairBand(st: GridState, p: RepairParams): number[] {
   let bad: number[] = [];
   for (let g = 0; g < st.gridCount; g++) if (st.members[g].size && !inBand(st.hh[g], p)) bad.push(g);
   // fallback: re-partition the neighbourhood of each remaining bad grid (1 then 2 rings)
-  for (const g of bad) {
+  if (p.repartition !== false) for (const g of bad) {
     if (!st.members[g].size || inBand(st.hh[g], p)) continue;
     let ok = false;
-    for (let rings = 1; rings <= 4 && !ok; rings++) for (let attempt = 0; attempt < 4 && !ok; attempt++) ok = repartitionNeighbourhood(st, g, rings, p);
+    // first with the neighbourhood's grid count kept (wider rings), then with a count of its own
+    for (const changeCount of [false, true]) for (let rings = 1; rings <= 4 && !ok; rings++) for (let attempt = 0; attempt < 4 && !ok; attempt++) ok = repartitionNeighbourhood(st, g, rings, p, changeCount);
   }
   bad = [];
   for (let g = 0; g < st.gridCount; g++) if (st.members[g].size && !inBand(st.hh[g], p)) bad.push(g);
   return bad;
 }
 
-/** Re-bisect grid g together with its neighbours up to `rings` away; keep only when all in band. */
-export function repartitionNeighbourhood(st: GridState, g: number, rings: number, p: BisectParams): boolean {
+/**
+ * Re-bisect grid g together with its neighbours up to `rings` away; keep only when all in band.
+ * The neighbourhood keeps its grid count when that count can be in band; otherwise it gets the
+ * count closest to the target, or (changeCount false) the attempt fails.
+ */
+export function repartitionNeighbourhood(st: GridState, g: number, rings: number, p: BisectParams, changeCount = true): boolean {
   let grids = new Set<number>([g]);
   for (let r = 0; r < rings; r++) {
     const next = new Set(grids);
@@ -172,8 +184,12 @@ export function repartitionNeighbourhood(st: GridState, g: number, rings: number
   const ids = [...grids].sort((a, b) => a - b);
   const nodes = ids.flatMap((x) => [...st.members[x]]);
   let H = 0; for (const u of nodes) H += st.cg.hh[u];
-  const { k, feasible } = chooseK(H, p.min, p.max, p.target);
-  if (!feasible) return false;
+  // keep the neighbourhood's grid count when it can be in band (the group's count was chosen for the target)
+  const [kLo, kHi] = feasibleK(H, p.min, p.max);
+  if (kLo > kHi) return false;
+  const keep = ids.length >= kLo && ids.length <= kHi;
+  if (!keep && !changeCount) return false;
+  const k = keep ? ids.length : chooseK(H, p.min, p.max, p.target).k;
   const parts = recursiveBisect(st.cg, nodes, k, p, st.sc);
   if (parts.length !== k || parts.some((part) => { const h = part.reduce((s, u) => s + st.cg.hh[u], 0); return h < p.min || h > p.max; })) return false;
   // keep ids stable: give each part the old grid it overlaps most

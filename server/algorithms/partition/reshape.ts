@@ -6,7 +6,7 @@
  * penalty drops. Unlike the sweep bisection this explores many discrete cuts, which matters where
  * grids hold few, large units (rural townships). Deterministic (no randomness). Pure, no I/O.
  */
-import { gridPenalty, inertiaPenalty, DEFAULT_WEIGHTS, type ObjectiveWeights } from './objective';
+import { edgePenalty, gridPenalty, inertiaPenalty, DEFAULT_WEIGHTS, type ObjectiveWeights } from './objective';
 import type { GridState } from './state';
 
 export interface ReshapeParams {
@@ -34,7 +34,7 @@ interface Side { hh: number; area: number; perim: number; hard: number; mx: numb
 
 export function reshapePairs(st: GridState, p: ReshapeParams): number {
   const cg = st.cg, w = p.weights ?? DEFAULT_WEIGHTS, wi = w.inertia ?? 0;
-  const penOf = (s: Side) => gridPenalty(s.hh, s.area, s.perim, s.hard, p.target, w) + wi * inertiaPenalty(s.area, s.mx, s.my, s.mq);
+  const penOf = (s: Side) => gridPenalty(s.hh, s.area, s.perim, s.hard, p.target, w) + wi * inertiaPenalty(s.area, s.mx, s.my, s.mq) + (w.edge ?? 0) * edgePenalty(s.hh, p.min, p.max, p.target);
   const pen = (g: number) => penOf({ hh: st.hh[g], area: st.area[g], perim: st.perim[g], hard: st.hard[g], mx: st.mx[g], my: st.my[g], mq: st.mq[g] });
   const maxSeeds = p.seeds ?? 12, maxNodes = p.maxNodes ?? 4000;
   const inSide = new Int8Array(cg.n).fill(-1); // -1 outside the pair, 0 = B, 1 = A

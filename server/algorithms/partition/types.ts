@@ -57,6 +57,7 @@ export interface PartitionWarning {
     | 'island_infeasible'
     | 'community_infeasible'
     | 'community_disconnected'
+    | 'community_sliver'
     | 'compound_split'
     | 'community_split'
     | 'grid_out_of_band'

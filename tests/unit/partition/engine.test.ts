@@ -109,6 +109,35 @@ describe('partition', () => {
     expect(same / base.grids.length).toBeGreaterThanOrEqual(0.85);
   });
 
+  it('known answer: 8×8 units of 25 hh in 2×2 compounds → four 4×4 squares of 400 (Polsby-Popper π/4)', () => {
+    const units = straightLattice(8, 8, () => 25, (i, j) => ({ compound: `c${Math.floor(i / 2)}_${Math.floor(j / 2)}` }));
+    const res = partition({ units }, { seed: 1 });
+    expect(res.grids.map((g) => g.households)).toEqual([400, 400, 400, 400]);
+    for (const gr of res.grids) {
+      expect(gr.polsby_popper).toBeCloseTo(Math.PI / 4, 3);
+      const ij = gr.units.map((id) => id.slice(1).split('_').map(Number));
+      expect(new Set(ij.map(([i]) => Math.floor(i / 4))).size).toBe(1);
+      expect(new Set(ij.map(([, j]) => Math.floor(j / 4))).size).toBe(1);
+    }
+  });
+
+  it('warm start keeps the hard constraints after random household changes (property)', () => {
+    fc.assert(fc.property(
+      fc.integer({ min: 4, max: 14 }), fc.integer({ min: 4, max: 14 }), fc.integer({ min: 1, max: 1e6 }),
+      (cols, rows, seed) => {
+        const units = lattice(cols, rows, (i, j) => 10 + ((i * 7919 + j * 104729 + seed) % 40), seed, (i, j) => ({ compound: (i + j + seed) % 5 === 0 ? `k${Math.floor(i / 2)}_${Math.floor(j / 2)}` : null }));
+        const H = units.reduce((s, u) => s + u.households, 0);
+        if (!chooseK(H, 300, 500, 400).feasible) return;
+        const base = partition({ units }, { seed });
+        hardConstraints(units, base, 300, 500);
+        const bumped = units.map((u, k) => ({ ...u, households: Math.max(0, Math.round(u.households * (1 + (((k * 37 + seed) % 11) - 5) / 100) * ((k + seed) % 29 === 0 ? 1.5 : 1))) }));
+        const H2 = bumped.reduce((s, u) => s + u.households, 0);
+        const res = partition({ units: bumped }, { seed, previous: base.assignment });
+        if (chooseK(H2, 300, 500, 400).feasible) hardConstraints(bumped, res, 300, 500);
+        else expect(res.grids.every((g) => g.contiguous)).toBe(true);
+      }), { numRuns: 40, seed: 11 });
+  });
+
   it('warm start accepts new and vanished units', () => {
     const units = lattice(10, 10, () => 20, 5);
     const base = partition({ units });

@@ -38,7 +38,10 @@ describe('demo regression: community 340802005006 (127 units, 5,218 households)'
     const names = [...new Set(Object.values(res.assignment))];
     const gridOf = Int32Array.from(g.ids, (id) => names.indexOf(res.assignment[id]));
     const checks = checkGrids(g, gridOf);
-    expect(checks.length).toBe(13);
+    // 5,218 households: 13 grids is the count closest to the target; where the super-units leave no
+    // in-band arrangement of 13 around a grid, the last-resort re-bisection may add one
+    expect(checks.length).toBeGreaterThanOrEqual(13);
+    expect(checks.length).toBeLessThanOrEqual(14);
     for (const c of checks) {
       expect(c.contiguous).toBe(true);
       expect(c.households).toBeGreaterThanOrEqual(300);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lattice } from './helpers';
+import { lattice, straightLattice } from './helpers';
 import { buildUnitGraph } from '../../../server/algorithms/partition/graph';
 import { buildGroups } from '../../../server/algorithms/partition/groups';
 import { subdistrictComponents } from '../../../server/algorithms/partition/constraints';
@@ -39,5 +39,35 @@ describe('rural groups', () => {
     expect(a.stats.in_band).toBe(a.stats.grids);
     expect(a.stats.contiguous).toBe(a.stats.grids);
     expect(a.stats.polsby_popper_mean).toBeGreaterThan(0.65);
+  });
+
+  it('a one-grid community in a thin strip is grouped with its neighbour and reported (known answer)', () => {
+    // community A: 12×12 units of 20 hh (2,880); community S: one row of 12 units × 25 hh (300 hh,
+    // feasible as one grid, Polsby-Popper 4π·12/26² ≈ 0.22 as that grid)
+    const us = straightLattice(12, 13, (i, j) => (j === 12 ? 25 : 20), (i, j) => ({ community: j === 12 ? 'S' : 'A' }));
+    const g = buildUnitGraph(us, []);
+    const { comp, count } = subdistrictComponents(g);
+    const warnings: PartitionWarning[] = [];
+    const group = buildGroups(g, comp, count, resolveOptions({}), warnings, new Set());
+    expect(new Set(group).size).toBe(1);
+    const w = warnings.find((x) => x.code === 'community_sliver');
+    expect(w?.message).toContain('community S has 300 households');
+    expect(w?.message).toContain('0.22');
+    expect(w?.units?.slice().sort()).toEqual(us.filter((u) => u.id.endsWith('_12')).map((u) => u.id).sort());
+    const res = partition({ units: us }, { seed: 1 });
+    expect(res.stats.in_band).toBe(res.stats.grids);
+    expect(res.stats.contiguous).toBe(res.stats.grids);
+    expect(res.stats.polsby_popper_min).toBeGreaterThan(0.4);
+  });
+
+  it('a compact one-grid community keeps its own group (no sliver)', () => {
+    // community S is a 4×3 block of 25 hh (300 hh) in the corner of community A
+    const us = straightLattice(12, 12, (i, j) => (i < 4 && j < 3 ? 25 : 20), (i, j) => ({ community: i < 4 && j < 3 ? 'S' : 'A' }));
+    const g = buildUnitGraph(us, []);
+    const { comp, count } = subdistrictComponents(g);
+    const warnings: PartitionWarning[] = [];
+    const group = buildGroups(g, comp, count, resolveOptions({}), warnings, new Set());
+    expect(new Set(group).size).toBe(2);
+    expect(warnings).toEqual([]);
   });
 });
