@@ -19,6 +19,8 @@ export interface Meta {
 }
 
 export type LayerName = 'streets' | 'water' | 'blocks' | 'compounds' | 'buildings' | 'units' | 'shops' | 'incidents';
+/** Polygon layers with a label route (GET /api/layers/:layer/labels). */
+export type LabelLayerName = 'water' | 'compounds' | 'communities' | 'subdistricts';
 
 export type Props = Record<string, unknown>;
 export type FC<P extends Props = Props> = FeatureCollection<Geometry, P>;
@@ -111,6 +113,8 @@ export const api = {
     const qs = q.toString();
     return getJson<FC>(`/api/layers/${layer}${qs ? `?${qs}` : ''}`);
   },
+  /** One label point (id, name, name_en) per named polygon of a layer. */
+  labels: (layer: LabelLayerName): Promise<FC> => getJson<FC>(`/api/layers/${layer}/labels`),
   /** Vector tile URL template of our tile server. */
   tilesUrl: (): string => `${ourUrl('/tiles/')}{z}/{x}/{y}.pbf`,
   /** Glyph URL template of our committed SDF fonts. */

@@ -55,6 +55,10 @@ async function boot(): Promise<void> {
   renderUser();
   onLangChange(renderUser);
   const busy = createBusy(document.getElementById('map-wrap')!);
+  registerViews();
+  views.setRole(session.enforced ? (session.user?.role ?? null) : null);
+  // the view in the URL starts its data requests now, ahead of the tiles, glyphs and base layers
+  views.prefetch(api);
   const meta = await busy.track(api.meta().catch(() => FALLBACK_META), 'busy.meta');
 
   const map = new maplibregl.Map({
@@ -70,6 +74,9 @@ async function boot(): Promise<void> {
     attributionControl: false,
     maplibreLogo: false,
     canvasContextAttributes: { preserveDrawingBuffer: true },
+    // labels appear at once instead of fading in over 300 ms: a fade is a run of full frames after
+    // every tile update (each paint save updates grid tiles), costly with software rendering
+    fadeDuration: 0,
   });
   map.addControl(new maplibregl.NavigationControl({ visualizePitch: true }), 'top-right');
   map.addControl(new maplibregl.ScaleControl({ unit: 'metric', maxWidth: 120 }), 'bottom-left');
@@ -83,11 +90,11 @@ async function boot(): Promise<void> {
   const mapTask = busy.start('busy.map');
   const ready = (async () => {
     await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
-    await registry.attach(ctx, overlay);
-    registerViews();
-    views.setRole(session.enforced ? (session.user?.role ?? null) : null);
+    // every layer module adds its style layers at once; the view does not wait for the base layers' data
+    const layersLoaded = registry.attach(ctx, overlay);
     mountViewTabs(document.getElementById('view-tabs')!, views);
     await views.attach({ map, api, busy, layers: registry, overlay, lang: getLang, panel: document.getElementById('view-panel')! });
+    await layersLoaded;
     await new Promise<void>((resolve) => map.once('idle', () => resolve()));
     mapTask.done();
     window.__wangge.readyMs = Math.round(performance.now());

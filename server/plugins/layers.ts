@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { COMMUNITY_FEATURES_SQL, SUBDISTRICT_FEATURES_SQL, districtExtent } from '../queries/boundaries';
 import { LAYERS, LAYER_IDS, isLayerId, layerFeaturesQuery, type LayerColumn, type LayerFilter } from '../queries/layers';
+import { LABEL_LAYER_IDS, isLabelLayerId, labelPointsSql } from '../queries/labels';
 import { parseBbox, parseIsoInstant } from '../queries/params';
 import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
 
@@ -189,6 +190,71 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
       const truncated = rows.length > limit;
       if (truncated) rows.length = limit;
       return sendFeatureRows(reply, rows, { layer, count: rows.length, limit, truncated });
+    },
+  );
+
+  app.get<{ Params: { layer: string } }>(
+    '/layers/:layer/labels',
+    {
+      schema: {
+        tags: ['layers'],
+        summary: 'One label point and name per polygon of a named polygon layer',
+        description:
+          `layer: ${LABEL_LAYER_IDS.join(' | ')}. One Point per named polygon, inside its largest part (its centroid when ` +
+          'that lies inside, else a point on its surface), with id, name and name_en (sub-districts; null elsewhere); ' +
+          'ordered by id. The map draws each name once from these instead of downloading the polygons.',
+        params: {
+          type: 'object',
+          properties: { layer: { type: 'string', description: LABEL_LAYER_IDS.join(' | ') } },
+          required: ['layer'],
+        },
+        response: {
+          200: {
+            type: 'object',
+            description: 'Label points (GeoJSON Points, WGS84, 6 decimals)',
+            properties: {
+              type: { type: 'string', enum: ['FeatureCollection'] },
+              layer: { type: 'string' },
+              count: { type: 'integer' },
+              features: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    type: { type: 'string', enum: ['Feature'] },
+                    id: { type: 'string' },
+                    geometry: {
+                      type: 'object',
+                      properties: {
+                        type: { type: 'string', enum: ['Point'] },
+                        coordinates: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
+                      },
+                      required: ['type', 'coordinates'],
+                    },
+                    properties: {
+                      type: 'object',
+                      properties: { id: { type: 'string' }, name: { type: 'string' }, name_en: { type: ['string', 'null'] } },
+                      required: ['id', 'name', 'name_en'],
+                      additionalProperties: false,
+                    },
+                  },
+                  required: ['type', 'id', 'geometry', 'properties'],
+                },
+              },
+            },
+            required: ['type', 'layer', 'count', 'features'],
+          },
+          404: errorSchema,
+        },
+      },
+    },
+    async (req, reply) => {
+      const { layer } = req.params;
+      if (!isLabelLayerId(layer)) {
+        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no labels for layer '${layer}'; layers with labels: ${LABEL_LAYER_IDS.join(', ')}` });
+      }
+      const rows = (await app.db.query<{ f: string }>(labelPointsSql(layer))).rows;
+      return sendFeatureRows(reply, rows, { layer, count: rows.length });
     },
   );
 

@@ -1,7 +1,7 @@
-/** Community (社区) boundaries: dashed lines and labels from z12.5. Data: GET /api/communities. */
+/** Community (社区) boundaries: dashed lines and labels from z12.5. Data: GET /api/communities, labels: GET /api/layers/communities/labels. */
 import { theme, FONT_REGULAR } from '../style/theme';
-import { nameExpr, slotId } from '../style/basemap';
-import { labelPoints } from './label-points';
+import { slotId } from '../style/basemap';
+import { addPolygonLabels, setPolygonLabelsLang } from './polygon-labels';
 import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
 
 const SRC = 'communities';
@@ -18,10 +18,16 @@ export const communitiesLayer: LayerModule = {
   inspectPriority: -10,
   inspectable: ['communities-fill'],
   async add(ctx) {
-    const fc = await ctx.busy.track(ctx.api.communities(), 'busy.loading');
+    const labels = addPolygonLabels(ctx, {
+      layer: 'communities',
+      id: SRC_LABEL,
+      minzoom: 12.5,
+      layout: { 'text-font': FONT_REGULAR, 'text-size': ['interpolate', ['linear'], ['zoom'], 12.5, 11, 16, 14], 'text-max-width': 6, 'symbol-sort-key': 1 },
+      paint: { 'text-color': theme.communityLabel, 'text-halo-color': theme.halo, 'text-halo-width': 1.6 },
+    });
+    const [fc] = await Promise.all([ctx.busy.track(ctx.api.communities(), 'busy.loading'), labels]);
     const { map } = ctx;
     map.addSource(SRC, { type: 'geojson', data: fc, promoteId: 'id' });
-    map.addSource(SRC_LABEL, { type: 'geojson', data: labelPoints(fc) });
     map.addLayer({ id: 'communities-fill', type: 'fill', source: SRC, paint: { 'fill-color': '#000000', 'fill-opacity': 0 } }, slotId('landuse'));
     map.addLayer(
       {
@@ -39,23 +45,6 @@ export const communitiesLayer: LayerModule = {
       },
       slotId('admin'),
     );
-    map.addLayer(
-      {
-        id: 'communities-label',
-        type: 'symbol',
-        source: SRC_LABEL,
-        minzoom: 12.5,
-        layout: {
-          'text-field': nameExpr(ctx.lang()),
-          'text-font': FONT_REGULAR,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 12.5, 11, 16, 14],
-          'text-max-width': 6,
-          'symbol-sort-key': 1,
-        },
-        paint: { 'text-color': theme.communityLabel, 'text-halo-color': theme.halo, 'text-halo-width': 1.6 },
-      },
-      slotId('labels'),
-    );
   },
   remove(ctx) {
     removeLayersAndSources(ctx.map, LAYERS, [SRC, SRC_LABEL]);
@@ -64,6 +53,6 @@ export const communitiesLayer: LayerModule = {
     setLayersVisibility(ctx.map, LAYERS, visible);
   },
   setLang(ctx, lang) {
-    if (ctx.map.getLayer('communities-label')) ctx.map.setLayoutProperty('communities-label', 'text-field', nameExpr(lang));
+    setPolygonLabelsLang(ctx, SRC_LABEL, lang);
   },
 };

@@ -1,10 +1,11 @@
 /**
  * Residential compounds (小区) and urban blocks from our vector tiles: muted landuse fills; one name
- * label per compound from GET /api/layers/compounds (tile polygons would repeat it at every tile edge).
+ * label per compound from GET /api/layers/compounds/labels (tile polygons would repeat it at every
+ * tile edge).
  */
 import { theme, FONT_REGULAR } from '../style/theme';
-import { BASE_SOURCE, nameExpr, slotId } from '../style/basemap';
-import { labelPoints } from './label-points';
+import { BASE_SOURCE, slotId } from '../style/basemap';
+import { addPolygonLabels, setPolygonLabelsLang } from './polygon-labels';
 import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
 
 const SRC_LABEL = 'compounds-label';
@@ -40,20 +41,13 @@ export const compoundsLayer: LayerModule = {
       },
       slotId('landuse'),
     );
-    const fc = await ctx.busy.track(ctx.api.layer('compounds', { limit: 20000 }), 'busy.loading');
-    const named = { ...fc, features: fc.features.filter((f) => f.properties && f.properties.name) };
-    map.addSource(SRC_LABEL, { type: 'geojson', data: labelPoints(named) });
-    map.addLayer(
-      {
-        id: 'compounds-label',
-        type: 'symbol',
-        source: SRC_LABEL,
-        minzoom: 15,
-        layout: { 'text-field': nameExpr(ctx.lang()), 'text-font': FONT_REGULAR, 'text-size': 11, 'text-max-width': 6, 'text-padding': 6 },
-        paint: { 'text-color': '#7d7466', 'text-halo-color': theme.halo, 'text-halo-width': 1.4 },
-      },
-      slotId('labels'),
-    );
+    await addPolygonLabels(ctx, {
+      layer: 'compounds',
+      id: SRC_LABEL,
+      minzoom: 15,
+      layout: { 'text-font': FONT_REGULAR, 'text-size': 11, 'text-max-width': 6, 'text-padding': 6 },
+      paint: { 'text-color': '#7d7466', 'text-halo-color': theme.halo, 'text-halo-width': 1.4 },
+    });
   },
   remove(ctx) {
     removeLayersAndSources(ctx.map, LAYERS, [SRC_LABEL]);
@@ -62,6 +56,6 @@ export const compoundsLayer: LayerModule = {
     setLayersVisibility(ctx.map, LAYERS, visible);
   },
   setLang(ctx, lang) {
-    if (ctx.map.getLayer('compounds-label')) ctx.map.setLayoutProperty('compounds-label', 'text-field', nameExpr(lang));
+    setPolygonLabelsLang(ctx, SRC_LABEL, lang);
   },
 };

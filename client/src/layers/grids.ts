@@ -1,18 +1,20 @@
 /**
  * Grids (网格) of the plan being edited: dissolved outlines from GET /api/plans/:id/grids, out-of-band
  * grids in red, non-contiguous ones dashed purple, locked ones grey, the selected one bold blue,
- * labels "sequence · households"; and the diff overlay (changed areas hatched). Data are pushed by
- * the plan editor through `setGridsData` / `setDiffData`.
+ * labels "sequence · households"; below the zoom where units are drawn, each grid filled with its
+ * colour (property `c`, set by the editor); and the diff overlay (changed areas hatched). Data are
+ * pushed by the plan editor through `setGridsData` / `updateGrids` / `setDiffData`.
  */
 import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
 import { FONT_BOLD } from '../style/theme';
 import { slotId } from '../style/basemap';
+import { UNITS_MINZOOM } from './units';
 import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
 
 const SRC = 'plan-grids';
 const SRC_DIFF = 'plan-diff';
-const LAYERS = ['plan-grids-fill', 'plan-grids-casing', 'plan-grids-line', 'plan-grids-flag', 'plan-grids-noncontig', 'plan-grids-label'];
+const LAYERS = ['plan-grids-colour', 'plan-grids-fill', 'plan-grids-casing', 'plan-grids-line', 'plan-grids-flag', 'plan-grids-noncontig', 'plan-grids-label'];
 const DIFF_LAYERS = ['plan-diff-hatch', 'plan-diff-line'];
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
 export const OUT_OF_BAND = '#d7301f';
@@ -97,6 +99,20 @@ export const gridsLayer: LayerModule = {
     if (!map.hasImage('plan-hatch')) map.addImage('plan-hatch', hatchImage());
     map.addSource(SRC, { type: 'geojson', data: EMPTY, promoteId: 'code' });
     map.addSource(SRC_DIFF, { type: 'geojson', data: EMPTY });
+    // the grids' colours where units are not drawn (district zoom): 381 polygons instead of ~14k
+    map.addLayer(
+      {
+        id: 'plan-grids-colour',
+        type: 'fill',
+        source: SRC,
+        maxzoom: UNITS_MINZOOM,
+        paint: {
+          'fill-color': ['to-color', ['coalesce', ['get', 'c'], '#d9d9d9']],
+          'fill-opacity': ['case', ['boolean', ['feature-state', 'sel'], false], 0.8, 0.5],
+        },
+      },
+      slotId('roads'),
+    );
     map.addLayer({ id: 'plan-grids-fill', type: 'fill', source: SRC, paint: { 'fill-color': '#000000', 'fill-opacity': 0 } }, slotId('admin'));
     map.addLayer(
       { id: 'plan-diff-hatch', type: 'fill', source: SRC_DIFF, paint: { 'fill-pattern': 'plan-hatch', 'fill-opacity': 0.9 } },

@@ -1,8 +1,8 @@
-/** Sub-district (街道/乡) boundaries: bold line with a white halo, bold labels. Data: GET /api/subdistricts. */
+/** Sub-district (街道/乡) boundaries: bold line with a white halo, bold labels. Data: GET /api/subdistricts, labels: GET /api/layers/subdistricts/labels. */
 import type { GeoJSONSource } from 'maplibre-gl';
 import { theme, FONT_BOLD } from '../style/theme';
-import { nameExpr, slotId } from '../style/basemap';
-import { labelPoints } from './label-points';
+import { slotId } from '../style/basemap';
+import { addPolygonLabels, setPolygonLabelsLang } from './polygon-labels';
 import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
 
 const SRC = 'subdistricts';
@@ -19,10 +19,23 @@ export const subdistrictsLayer: LayerModule = {
   inspectPriority: -20,
   inspectable: ['subdistricts-fill'],
   async add(ctx) {
-    const fc = await ctx.busy.track(ctx.api.subdistricts(), 'busy.loading');
+    const labels = addPolygonLabels(ctx, {
+      layer: 'subdistricts',
+      id: SRC_LABEL,
+      maxzoom: 15.5,
+      layout: {
+        'text-font': FONT_BOLD,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 10, 13, 14, 18],
+        'text-letter-spacing': ctx.lang() === 'en' ? 0.02 : 0.15,
+        'text-max-width': 7,
+        'text-allow-overlap': false,
+        'symbol-sort-key': 0,
+      },
+      paint: { 'text-color': theme.subdistrictLabel, 'text-halo-color': theme.halo, 'text-halo-width': 2, 'text-halo-blur': 0.5 },
+    });
+    const [fc] = await Promise.all([ctx.busy.track(ctx.api.subdistricts(), 'busy.loading'), labels]);
     const { map } = ctx;
     map.addSource(SRC, { type: 'geojson', data: fc, promoteId: 'id' });
-    map.addSource(SRC_LABEL, { type: 'geojson', data: labelPoints(fc) });
     // Transparent fill: makes the whole area clickable for the inspector.
     map.addLayer({ id: 'subdistricts-fill', type: 'fill', source: SRC, paint: { 'fill-color': '#000000', 'fill-opacity': 0 } }, slotId('landuse'));
     map.addLayer(
@@ -45,25 +58,6 @@ export const subdistrictsLayer: LayerModule = {
       },
       slotId('admin'),
     );
-    map.addLayer(
-      {
-        id: 'subdistricts-label',
-        type: 'symbol',
-        source: SRC_LABEL,
-        maxzoom: 15.5,
-        layout: {
-          'text-field': nameExpr(ctx.lang()),
-          'text-font': FONT_BOLD,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 10, 13, 14, 18],
-          'text-letter-spacing': ctx.lang() === 'en' ? 0.02 : 0.15,
-          'text-max-width': 7,
-          'text-allow-overlap': false,
-          'symbol-sort-key': 0,
-        },
-        paint: { 'text-color': theme.subdistrictLabel, 'text-halo-color': theme.halo, 'text-halo-width': 2, 'text-halo-blur': 0.5 },
-      },
-      slotId('labels'),
-    );
   },
   remove(ctx) {
     removeLayersAndSources(ctx.map, LAYERS, [SRC, SRC_LABEL]);
@@ -72,9 +66,9 @@ export const subdistrictsLayer: LayerModule = {
     setLayersVisibility(ctx.map, LAYERS, visible);
   },
   setLang(ctx, lang) {
-    if (!ctx.map.getLayer('subdistricts-label')) return;
-    ctx.map.setLayoutProperty('subdistricts-label', 'text-field', nameExpr(lang));
-    ctx.map.setLayoutProperty('subdistricts-label', 'text-letter-spacing', lang === 'en' ? 0.02 : 0.15);
+    if (!ctx.map.getLayer(SRC_LABEL)) return;
+    setPolygonLabelsLang(ctx, SRC_LABEL, lang);
+    ctx.map.setLayoutProperty(SRC_LABEL, 'text-letter-spacing', lang === 'en' ? 0.02 : 0.15);
   },
 };
 

@@ -2,7 +2,8 @@
  * Partition units of the plan being edited, coloured by their grid (the brush paints these), and
  * the party-member households aggregated per unit (党员户, counts only, no personal data). Data come
  * from the plan editor (GET /api/plans/:id/units) through `setUnitsData`; a paint only changes the
- * feature state of the painted units, so the map redraws in milliseconds.
+ * feature state of the painted units, so the map redraws in milliseconds. Units are drawn from
+ * `UNITS_MINZOOM` on.
  */
 import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
@@ -14,6 +15,12 @@ const SRC_PARTY = 'plan-party';
 const LAYERS = ['plan-units-fill', 'plan-units-line'];
 const PARTY_LAYERS = ['plan-party-circle'];
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
+/**
+ * Units are drawn (and can be painted) from this zoom on, like Districtr: below it a unit is a few
+ * pixels wide, and drawing ~14k unit polygons over the whole district costs software-rendered frames
+ * of 100-300 ms that block the page; the grids layer shows each grid's colour there instead.
+ */
+export const UNITS_MINZOOM = 13;
 
 export interface UnitsData {
   ids: string[];
@@ -73,7 +80,10 @@ export const unitsLayer: LayerModule = {
         id: 'plan-units-fill',
         type: 'fill',
         source: SRC,
+        minzoom: UNITS_MINZOOM,
         paint: {
+          // no antialiasing outline pass (the unit lines layer draws the edges from z14): half the geometry per frame
+          'fill-antialias': false,
           'fill-color': ['to-color', ['coalesce', ['feature-state', 'c'], ['get', 'c']]],
           'fill-opacity': ['case', ['boolean', ['feature-state', 'hl'], false], 0.95, ['boolean', ['feature-state', 'sel'], false], 0.8, 0.5],
         },

@@ -1,7 +1,7 @@
-/** Water (the Yangtze, lakes): blue fills from our vector tiles; one label per water body from GET /api/layers/water. */
+/** Water (the Yangtze, lakes): blue fills from our vector tiles; one label per water body from GET /api/layers/water/labels. */
 import { theme, FONT_REGULAR } from '../style/theme';
-import { BASE_SOURCE, nameExpr, slotId } from '../style/basemap';
-import { labelPoints } from './label-points';
+import { BASE_SOURCE, slotId } from '../style/basemap';
+import { addPolygonLabels, setPolygonLabelsLang } from './polygon-labels';
 import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
 
 const SRC_LABEL = 'water-label';
@@ -33,26 +33,13 @@ export const waterLayer: LayerModule = {
       },
       slotId('landuse'),
     );
-    const fc = await ctx.busy.track(ctx.api.layer('water', { limit: 2000 }), 'busy.loading');
-    const named = { ...fc, features: fc.features.filter((f) => f.properties && f.properties.name) };
-    map.addSource(SRC_LABEL, { type: 'geojson', data: labelPoints(named) });
-    map.addLayer(
-      {
-        id: 'water-label',
-        type: 'symbol',
-        source: SRC_LABEL,
-        minzoom: 10,
-        layout: {
-          'text-field': nameExpr(ctx.lang()),
-          'text-font': FONT_REGULAR,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 10, 12, 16, 16],
-          'text-letter-spacing': 0.4,
-          'text-max-width': 8,
-        },
-        paint: { 'text-color': theme.waterLabel, 'text-halo-color': 'rgba(255,255,255,0.7)', 'text-halo-width': 1.2 },
-      },
-      slotId('labels'),
-    );
+    await addPolygonLabels(ctx, {
+      layer: 'water',
+      id: SRC_LABEL,
+      minzoom: 10,
+      layout: { 'text-font': FONT_REGULAR, 'text-size': ['interpolate', ['linear'], ['zoom'], 10, 12, 16, 16], 'text-letter-spacing': 0.4, 'text-max-width': 8 },
+      paint: { 'text-color': theme.waterLabel, 'text-halo-color': 'rgba(255,255,255,0.7)', 'text-halo-width': 1.2 },
+    });
   },
   remove(ctx) {
     removeLayersAndSources(ctx.map, LAYERS, [SRC_LABEL]);
@@ -61,6 +48,6 @@ export const waterLayer: LayerModule = {
     setLayersVisibility(ctx.map, LAYERS, visible);
   },
   setLang(ctx, lang) {
-    if (ctx.map.getLayer('water-label')) ctx.map.setLayoutProperty('water-label', 'text-field', nameExpr(lang));
+    setPolygonLabelsLang(ctx, SRC_LABEL, lang);
   },
 };

@@ -1,3 +1,4 @@
+import type { Api } from '../api';
 import type { Lang } from '../i18n';
 import type { ViewContext, ViewModule } from './types';
 
@@ -42,6 +43,12 @@ export class ViewRegistry {
     this.ctx = ctx;
     window.addEventListener('hashchange', () => void this.activate(this.fromHash()));
     await this.activate(this.fromHash());
+  }
+
+  /** Lets the view named in the URL start its first requests (before the map exists). */
+  prefetch(api: Api): void {
+    const id = this.fromHash();
+    this.list().find((v) => v.id === id)?.prefetch?.(api);
   }
 
   private fromHash(): string {

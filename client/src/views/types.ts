@@ -32,6 +32,11 @@ export interface ViewModule {
   roles?: ReadonlyArray<'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member'>;
   /** false: the view has no side panel (the overview map). */
   hasPanel?: boolean;
+  /**
+   * Called at boot for the view named in the URL, before the map and its tiles load: starts the
+   * view's first requests so they do not queue behind tile and glyph downloads. Optional.
+   */
+  prefetch?(api: Api): void;
   activate(ctx: ViewContext): void | Promise<void>;
   deactivate(ctx: ViewContext): void;
   /** Re-render texts after a language switch. */

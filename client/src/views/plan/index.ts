@@ -6,7 +6,7 @@
  * "1+3" staffing tables, impact report with the changed area hatched, exports, print, import.
  */
 import type { MapMouseEvent } from 'maplibre-gl';
-import { ApiError, type FC } from '../../api';
+import { ApiError, type Api, type FC } from '../../api';
 import type { PlanInfo, Proposal, StaffInfo, UnitChange } from '../../api/plans';
 import { t, type MessageKey } from '../../i18n';
 import { setDiffData, setGridsData, setSelectedGrid, updateGrids, whenGridsDrawn } from '../../layers/grids';
@@ -80,11 +80,25 @@ function errorText(e: unknown): string {
 
 /* ---------- loading ---------- */
 
+/** The plan named in the URL, requested at boot before the map exists (see `prefetch`). */
+let early: { id: number; info: Promise<PlanInfo>; grids: Promise<FC> } | null = null;
+
+/** Each grid's colour as property `c` (the grids layer fills grids with it where units are not drawn). */
+function coloured(features: FC['features']): FC['features'] {
+  return features.map((f) => ({ ...f, properties: { ...f.properties, c: gridColour((f.properties?.code as string | undefined) ?? null) } }));
+}
+
 async function openPlan(id: number): Promise<void> {
   const c = ctx!;
   // grids first (the whole district is visible at once), then the unit table for editing
   const t0 = performance.now();
-  const [info, fc] = await c.busy.track(Promise.all([c.api.plans.plan(id), c.api.plans.grids(id)]), 'plan.loading');
+  const pre = early?.id === id ? early : null;
+  early = null;
+  const [info, raw] = await c.busy.track(
+    Promise.all([pre ? pre.info.catch(() => c.api.plans.plan(id)) : c.api.plans.plan(id), pre ? pre.grids.catch(() => c.api.plans.grids(id)) : c.api.plans.grids(id)]),
+    'plan.loading',
+  );
+  const fc: FC = { ...raw, features: coloured(raw.features) };
   plan = info;
   state = null;
   gridsFc = fc;
@@ -126,16 +140,18 @@ async function refreshGrids(codes?: string[], fresh?: FC): Promise<void> {
   if (!plan || !ctx) return;
   if (codes && gridsFc) {
     const part = fresh ?? (await ctx.api.plans.grids(plan.id, codes));
-    const byCode = new Map(part.features.map((f) => [f.properties?.code as string, f]));
+    const byCode = new Map(coloured(part.features).map((f) => [f.properties?.code as string, f]));
     const want = new Set(codes);
     const kept = gridsFc.features.filter((f) => !want.has(f.properties?.code as string));
     gridsFc = { ...gridsFc, features: [...kept, ...byCode.values()] };
+    // feature state (the selection) is kept by id across updates: no need to set it again
     updateGrids(ctx.map, codes, [...byCode.values()]);
   } else {
-    gridsFc = await ctx.api.plans.grids(plan.id);
+    const fc = await ctx.api.plans.grids(plan.id);
+    gridsFc = { ...fc, features: coloured(fc.features) };
     setGridsData(ctx.map, gridsFc);
+    if (selected) setSelectedGrid(ctx.map, null, selected);
   }
-  if (selected) setSelectedGrid(ctx.map, null, selected);
 }
 
 const touchedCodes = (changes: UnitChange[]) => [...new Set(changes.flatMap((c) => [c.from, c.to]).filter((x): x is string => !!x))];
@@ -204,9 +220,18 @@ function paintTarget(): string | null | undefined {
 /* ---------- map interaction ---------- */
 
 function unitAt(e: { point: { x: number; y: number } }): number | null {
+  if (!ctx!.map.getLayer('plan-units-fill')) return null;
   const f = ctx!.map.queryRenderedFeatures([e.point.x, e.point.y] as never, { layers: ['plan-units-fill'] });
   const id = f[0]?.id;
   return typeof id === 'number' ? id : id !== undefined ? Number(id) : null;
+}
+
+/** The grid under the pointer from the grid polygons (where units are not drawn, below their zoom). */
+function gridAt(e: { point: { x: number; y: number } }): string | null {
+  if (!ctx!.map.getLayer('plan-grids-fill')) return null;
+  const f = ctx!.map.queryRenderedFeatures([e.point.x, e.point.y] as never, { layers: ['plan-grids-fill'] });
+  const code = f[0]?.properties?.code;
+  return typeof code === 'string' ? code : null;
 }
 
 function attachMap(c: ViewContext): () => void {
@@ -298,10 +323,11 @@ function attachMap(c: ViewContext): () => void {
     if (!state) return;
     const i = unitAt(e);
     if (mode === 'select') {
-      selectGrid(i === null ? null : state.asg[i]);
-    } else if (mode === 'merge' && i !== null && selected) {
-      const other = state.asg[i];
-      if (other && other !== selected) void runTool(() => ctx!.api.plans.merge(plan!.id, state!.version, [selected!, other]));
+      selectGrid(i === null ? gridAt(e) : state.asg[i]);
+    } else if (mode === 'merge' && selected) {
+      const other = i === null ? gridAt(e) : state.asg[i];
+      if (other === null) return;
+      if (other !== selected) void runTool(() => ctx!.api.plans.merge(plan!.id, state!.version, [selected!, other]));
       mode = 'select';
       render();
     }
@@ -720,6 +746,15 @@ export const planView: ViewModule = {
   labelKey: 'view.plan',
   order: 10,
   layers: ['plan-units', 'plan-grids'],
+  prefetch(api: Api) {
+    const m = /plan=(\d+)/.exec(location.hash);
+    if (!m) return;
+    const id = Number(m[1]);
+    early = { id, info: api.plans.plan(id), grids: api.plans.grids(id) };
+    // a failed early request is retried by openPlan
+    early.info.catch(() => undefined);
+    early.grids.catch(() => undefined);
+  },
   async activate(c) {
     ctx = c;
     ready = new Promise<void>((r) => (readyResolve = r));
