@@ -6,7 +6,8 @@ import { BACKENDS } from '../helpers/backends';
  * Schema-driven fuzzing of every route (the CI-sized run; `npm run fuzz` runs 10,000+): no 5xx, no
  * stack trace or SQL error in any answer, no database change on any refused request. Routes come
  * from the app's OpenAPI document, so routes added later are fuzzed without touching this file.
- * Two planted broken routes prove the checks can fail.
+ * Two planted broken routes prove the checks can fail. Valid requests are drawn from the live
+ * database state, so most handlers are reached past validation (a floor on operations reached).
  */
 const REQUESTS: Record<string, number> = { pglite: 300, postgres: 200 };
 const isPlanted = (path: string) => path.startsWith('/api/zz-');
@@ -50,13 +51,17 @@ describe.each(BACKENDS)('fuzz on %s', (backend) => {
 
   it(`${REQUESTS[backend]} requests: no 5xx, no leaks, refused requests change nothing`, async () => {
     const s: FuzzSummary = await runFuzz(f, backend, { requests: REQUESTS[backend], seed: 20240501, md5: true, only: (op) => !isPlanted(op.path) });
-    console.log(`fuzz on ${backend}: ${JSON.stringify({ ...s, failures: s.failures.length })}`);
+    console.log(`fuzz on ${backend}: ${JSON.stringify({ ...s, perOperation: undefined, failures: s.failures.length })}`);
     expect(s.failures, JSON.stringify(s.failures, null, 1)).toEqual([]);
     expect(s.requests).toBe(REQUESTS[backend]);
     // the fuzzer really reaches handlers as admin and is refused as anonymous
     expect(s.admitted.admin).toBeGreaterThan(REQUESTS[backend] * 0.1);
     expect(s.byStatus['401']).toBeGreaterThan(0);
-    expect(s.operationsReached).toBeGreaterThan(15);
+    // state-aware generation (live plan versions, grids, units, cases, groups...) gets past
+    // validation on most routes even in this small run (59 / 54 of 73 when written; 10k runs: all)
+    expect(s.operationsReached, `never admitted: ${s.operationsNotReached.join(', ')}`).toBeGreaterThanOrEqual(Math.floor(s.operations * 0.6));
+    expect(s.operationsReached + s.operationsNotReached.length).toBe(s.operations);
+    expect(Object.values(s.perOperation).reduce((n, o) => n + o.requests, 0)).toBe(s.requests);
     expect(s.md5Checks).toBeGreaterThan(10);
   }, 120_000);
 });
