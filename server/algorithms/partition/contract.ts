@@ -38,9 +38,11 @@ class UnionFind {
 /**
  * @param group  group of every unit (units with group < 0 are left out of the coarse graph)
  * @param key    contraction key per unit (-1 = keep alone); connected units sharing group and key merge
+ * @param sticky optional key per unit (-1 = none): edges between units sharing it cost `stickyFactor`
+ *               times more to cut (bisection avoids cutting compounds it is not told to keep whole)
  * @returns the coarse graph and nodeOf[unit] (-1 for excluded units)
  */
-export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array): { cg: CGraph; nodeOf: Int32Array } {
+export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array, sticky?: Int32Array, stickyFactor = 4): { cg: CGraph; nodeOf: Int32Array } {
   const n = g.n;
   const uf = new UnionFind(n);
   for (let u = 0; u < n; u++) {
@@ -80,7 +82,7 @@ export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array):
   // aggregate edges
   const stamp = new Int32Array(N).fill(-1), slot = new Int32Array(N);
   const offs = new Int32Array(N + 1);
-  const T: number[] = [], L: number[] = [], HL: number[] = [], ML: number[] = [];
+  const T: number[] = [], L: number[] = [], HL: number[] = [], ML: number[] = [], SL: number[] = [];
   for (let c = 0; c < N; c++) {
     const start = T.length;
     for (let m = memberOff[c]; m < memberOff[c + 1]; m++) {
@@ -89,9 +91,10 @@ export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array):
         const d = nodeOf[g.targets[e]];
         if (d < 0) continue;
         if (d === c) { perim[c] -= g.edgeLen[e]; continue; } // internal: counted from both sides → -2·len overall
-        if (stamp[d] !== c) { stamp[d] = c; slot[d] = T.length; T.push(d); L.push(0); HL.push(0); ML.push(0); }
+        if (stamp[d] !== c) { stamp[d] = c; slot[d] = T.length; T.push(d); L.push(0); HL.push(0); ML.push(0); SL.push(0); }
         const s = slot[d];
         L[s] += g.edgeLen[e];
+        if (sticky && sticky[u] >= 0 && sticky[u] === sticky[g.targets[e]]) SL[s] += g.edgeLen[e];
         if (isHardBarrier(g.edgeClass[e])) HL[s] += g.edgeLen[e];
         else if (g.edgeClass[e] === EDGE_MINOR) ML[s] += g.edgeLen[e];
       }
@@ -102,7 +105,7 @@ export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array):
   const len = Float64Array.from(L), hardLen = Float64Array.from(HL), minorLen = Float64Array.from(ML);
   const cutW = new Float64Array(len.length);
   for (let e = 0; e < len.length; e++) {
-    cutW[e] = (len[e] - hardLen[e] - minorLen[e]) * CUT_FACTOR_NONE + minorLen[e] * CUT_FACTOR_MINOR + hardLen[e] * CUT_FACTOR_HARD;
+    cutW[e] = (len[e] - hardLen[e] - minorLen[e]) * CUT_FACTOR_NONE + minorLen[e] * CUT_FACTOR_MINOR + hardLen[e] * CUT_FACTOR_HARD + SL[e] * (stickyFactor - 1);
   }
   return {
     cg: { n: N, hh, area, perim, cx, cy, offsets: offs, targets: Int32Array.from(T), len, hardLen, minorLen, cutW, group: grp, memberOff, members },

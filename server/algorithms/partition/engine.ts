@@ -85,13 +85,13 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       if (recombinePairs(x, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(x, { ...bp, passes });
     };
     // two constructions, the better kept per group: (a) bisection of the coarse graph (compounds as
-    // super-units); (b) bisection of the unit graph, where cuts are free to find compact shapes,
-    // then projected onto the coarse graph (each compound to the grid holding most of its
-    // households) and repaired
+    // super-units); (b) bisection of the unit graph, where cuts are free to find compact shapes
+    // (cutting through a compound costs 4× as much), then projected onto the coarse graph (each
+    // compound to the grid holding most of its households) and repaired
     const direct = fresh(g, group0, key, o, bp, (f, m) => onProgress?.(0.1 + f * 0.3, m));
     onProgress?.(0.4, 'local search');
     polish(direct.st);
-    const fine = fresh(g, group0, new Int32Array(g.n).fill(-1), o, bp, (f, m) => onProgress?.(0.45 + f * 0.3, m));
+    const fine = fresh(g, group0, new Int32Array(g.n).fill(-1), o, bp, (f, m) => onProgress?.(0.45 + f * 0.3, m), key);
     polish(fine.st);
     const projected = projectPlan(g, fine.st, fine.nodeOf, contractGraph(g, group0, key).cg);
     polish(projected, true);
@@ -174,8 +174,8 @@ function compoundKey(g: UnitGraph, group: Int32Array, o: ResolvedOptions, extra?
   return key;
 }
 
-function fresh(g: UnitGraph, group: Int32Array, key: Int32Array, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], onProgress?: ProgressFn) {
-  const { cg, nodeOf } = contractGraph(g, group, key);
+function fresh(g: UnitGraph, group: Int32Array, key: Int32Array, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], onProgress?: ProgressFn, sticky?: Int32Array) {
+  const { cg, nodeOf } = contractGraph(g, group, key, sticky);
   const sc = new Scratch(cg.n);
   const st = new GridState(cg, sc);
   const byGroup = new Map<number, number[]>();

@@ -8,6 +8,26 @@ import { polsbyPopper } from '../../../server/algorithms/geo/polygon';
 
 const pos = (id: string) => id.slice(1).split('_').map(Number) as [number, number];
 
+describe('contractGraph sticky edges', () => {
+  it('known answer: an edge inside a sticky compound costs 4× as much to cut, others are unchanged', () => {
+    // 3×1 units of 50 m; u0 and u1 share compound K (not contracted: key −1, sticky key 0)
+    const g = buildUnitGraph(straightLattice(3, 1, () => 10), []);
+    const none = new Int32Array(g.n).fill(-1);
+    const sticky = Int32Array.from(g.ids, (id) => (id === 'u0_0' || id === 'u1_0' ? 0 : -1));
+    const plain = contractGraph(g, new Int32Array(g.n), none).cg;
+    const st = contractGraph(g, new Int32Array(g.n), none, sticky).cg;
+    const cut = (cg: typeof st, a: string, b: string) => {
+      const u = g.ids.indexOf(a), v = g.ids.indexOf(b);
+      for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) if (cg.targets[e] === v) return cg.cutW[e];
+      return NaN;
+    };
+    expect(cut(plain, 'u0_0', 'u1_0')).toBeCloseTo(50, 2); // 50 m shared edge (local projection)
+    expect(cut(st, 'u0_0', 'u1_0') / cut(plain, 'u0_0', 'u1_0')).toBeCloseTo(4, 9);
+    expect(cut(st, 'u1_0', 'u0_0') / cut(plain, 'u1_0', 'u0_0')).toBeCloseTo(4, 9);
+    expect(cut(st, 'u1_0', 'u2_0')).toBeCloseTo(cut(plain, 'u1_0', 'u2_0'), 9);
+  });
+});
+
 describe('projectPlan', () => {
   it('known answer: each compound goes whole to the grid holding most of its households', () => {
     // 4×2 units of 50 hh; compound K = the 2×2 block of columns 1-2; fine plan = left half | right half
