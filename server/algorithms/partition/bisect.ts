@@ -85,7 +85,7 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
     const c = Math.cos(th), s = Math.sin(th);
     for (const u of nodes) keys[u] = cg.cx[u] * c + cg.cy[u] * s;
     for (let i = 0; i < m; i++) idx[i] = nodes[i];
-    idx.sort((x, y) => keys[x] - keys[y] || x - y);
+    sortByKey(idx, keys);
     for (const flip of flips) {
       // side 1 = prefix part with kp grids
       const kp = flip ? kb : ka, kq = k - kp;
@@ -307,4 +307,44 @@ function refine(cg: CGraph, nodes: number[], sc: Scratch, stamp: number, hP: num
     if (!improved) break;
   }
   return hP;
+}
+
+// radix-sort buffers, grown on demand (the engine is single-threaded per worker)
+let rKey = new Uint32Array(0), rKey2 = new Uint32Array(0), rIdx2 = new Int32Array(0);
+const rCount = new Uint32Array(2048);
+const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
+
+/**
+ * Sort node ids by keys[id] ascending (keys compared as float32), stable: ties keep the input order.
+ * LSD radix sort (11 + 11 + 10 bits) — the sweep orders of the bisection are its hot spot.
+ */
+export function sortByKey(idx: Int32Array, keys: Float64Array): void {
+  const m = idx.length;
+  if (m < 48) {
+    for (let i = 1; i < m; i++) {
+      const v = idx[i]; f32[0] = keys[v]; const kv = f32[0];
+      let j = i - 1;
+      while (j >= 0) { f32[0] = keys[idx[j]]; if (f32[0] <= kv) break; idx[j + 1] = idx[j]; j--; }
+      idx[j + 1] = v;
+    }
+    return;
+  }
+  if (rKey.length < m) { rKey = new Uint32Array(m); rKey2 = new Uint32Array(m); rIdx2 = new Int32Array(m); }
+  for (let i = 0; i < m; i++) {
+    f32[0] = keys[idx[i]] + 0; // −0 → +0
+    const b = u32[0];
+    rKey[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0; // order-preserving map of float bits
+  }
+  let ka = rKey, kb = rKey2, ia: Int32Array<ArrayBufferLike> = idx, ib: Int32Array<ArrayBufferLike> = rIdx2;
+  for (const [shift, bits] of [[0, 11], [11, 11], [22, 10]] as const) {
+    const mask = (1 << bits) - 1;
+    rCount.fill(0, 0, mask + 1);
+    for (let i = 0; i < m; i++) rCount[(ka[i] >>> shift) & mask]++;
+    let sum = 0;
+    for (let b = 0; b <= mask; b++) { const c = rCount[b]; rCount[b] = sum; sum += c; }
+    for (let i = 0; i < m; i++) { const d = rCount[(ka[i] >>> shift) & mask]++; kb[d] = ka[i]; ib[d] = ia[i]; }
+    [ka, kb] = [kb, ka]; [ia, ib] = [ib, ia];
+  }
+  // three passes: the result is in the scratch buffer
+  if (ia !== idx) idx.set(ia.subarray(0, m));
 }

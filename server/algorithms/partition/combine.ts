@@ -39,25 +39,33 @@ function planPenalty(st: GridState, x: number, p: { min: number; max: number }):
 }
 
 /**
- * Two plans on the same coarse graph → one: per group (grids never mix groups), the plan whose grids
- * are more compact on average (both were shaped by the same local search, which weighs streets and
- * balance). Grid indices are renumbered.
+ * Plans on the same coarse graph → one: per group (grids never mix groups), the plan whose grids are
+ * the most compact on average (all were shaped by the same local search, which weighs streets and
+ * balance); ties go to the earlier plan. Grid indices are renumbered.
  */
-export function bestPerGroup(a: GridState, b: GridState, p: { min: number; max: number }): GridState {
+export function bestPerGroup(plans: GridState[], p: { min: number; max: number }): GridState {
   // mean score per grid of each group in each plan (plans may differ in grid count)
-  const sum = new Map<number, [number, number, number, number]>();
-  for (const [i, s] of [a, b].entries()) for (let x = 0; x < s.gridCount; x++) {
-    if (!s.members[x].size) continue;
-    const e = sum.get(s.group[x]) ?? [0, 0, 0, 0];
-    e[i] += planPenalty(s, x, p); e[i + 2]++;
-    sum.set(s.group[x], e);
+  const sum = new Map<number, { s: number[]; n: number[] }>();
+  plans.forEach((pl, i) => {
+    for (let x = 0; x < pl.gridCount; x++) {
+      if (!pl.members[x].size) continue;
+      let e = sum.get(pl.group[x]);
+      if (!e) sum.set(pl.group[x], (e = { s: plans.map(() => 0), n: plans.map(() => 0) }));
+      e.s[i] += planPenalty(pl, x, p); e.n[i]++;
+    }
+  });
+  const pick = new Map<number, number>();
+  for (const [grp, e] of sum) {
+    let bi = 0;
+    for (let i = 1; i < plans.length; i++) if (e.s[i] / Math.max(1, e.n[i]) < e.s[bi] / Math.max(1, e.n[bi]) - 1e-9) bi = i;
+    pick.set(grp, bi);
   }
+  const a = plans[0];
   const st = new GridState(a.cg, a.sc);
-  const map = [new Map<number, number>(), new Map<number, number>()];
+  const map = plans.map(() => new Map<number, number>());
   for (let c = 0; c < a.cg.n; c++) {
-    const e = sum.get(a.cg.group[c]);
-    const i = e && e[1] / Math.max(1, e[3]) < e[0] / Math.max(1, e[2]) - 1e-9 ? 1 : 0;
-    const s = i ? b : a, x = s.assign[c];
+    const i = pick.get(a.cg.group[c]) ?? 0;
+    const s = plans[i], x = s.assign[c];
     if (x < 0) continue;
     let y = map[i].get(x);
     if (y === undefined) { y = st.newGrid(s.group[x]); map[i].set(x, y); }

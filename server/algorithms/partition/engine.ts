@@ -5,10 +5,10 @@
  * in a worker thread.
  *
  * Pipeline (cold start): unit graph → groups (sub-district components × feasible, non-sliver
- * communities) → super-units (compound pieces) → two constructions, each bisected, band-repaired,
- * local-searched and recombined: on the super-unit graph, and on the unit graph then projected onto
- * the super-units (compounds whole again) → per group the more compact of the two → escalation
- * around grids still out of band → validation.
+ * communities) → super-units (compound pieces) → three constructions, each bisected, band-repaired,
+ * local-searched and recombined: on the super-unit graph, and twice on the unit graph (cuts through
+ * compounds dear / not) then projected onto the super-units (compounds whole again) → per group the
+ * most compact → escalation around grids still out of band → validation.
  * Warm start: previous grids → contiguity → band repair by single moves and ejection chains (few
  * households moved) → compounds taken apart around grids still out of band → re-bisection of a
  * neighbourhood only as the last resort.
@@ -84,19 +84,23 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       repairBand(x, { ...bp, chains });
       if (recombinePairs(x, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(x, { ...bp, passes });
     };
-    // two constructions, the better kept per group: (a) bisection of the coarse graph (compounds as
-    // super-units); (b) bisection of the unit graph, where cuts are free to find compact shapes
-    // (cutting through a compound costs 4× as much), then projected onto the coarse graph (each
-    // compound to the grid holding most of its households) and repaired
-    const direct = fresh(g, group0, key, o, bp, (f, m) => onProgress?.(0.1 + f * 0.3, m));
-    onProgress?.(0.4, 'local search');
+    // three constructions, the most compact kept per group: (a) bisection of the super-unit graph
+    // (compounds whole); (b, c) bisection of the unit graph, where cuts are free to find compact
+    // shapes — (b) with cuts through a compound costing 4× as much, (c) without — each projected
+    // onto the super-units (every compound to the grid holding most of its households) and repaired
+    const direct = fresh(g, group0, key, o, bp, (f, m) => onProgress?.(0.1 + f * 0.2, m));
     polish(direct.st);
-    const fine = fresh(g, group0, new Int32Array(g.n).fill(-1), o, bp, (f, m) => onProgress?.(0.45 + f * 0.3, m), key);
-    polish(fine.st);
-    const projected = projectPlan(g, fine.st, fine.nodeOf, contractGraph(g, group0, key).cg);
-    polish(projected, true);
-    onProgress?.(0.8, 'shaping');
-    const st = bestPerGroup(direct.st, projected, bp), nodeOf = direct.nodeOf;
+    const coarse = direct.st.cg;
+    const plans = [direct.st];
+    for (const [i, sticky] of [key, undefined].entries()) {
+      const fine = fresh(g, group0, new Int32Array(g.n).fill(-1), o, bp, (f, m) => onProgress?.(0.35 + i * 0.25 + f * 0.2, m), sticky);
+      polish(fine.st);
+      const projected = projectPlan(g, fine.st, fine.nodeOf, coarse);
+      polish(projected, true);
+      plans.push(projected);
+    }
+    onProgress?.(0.85, 'shaping');
+    const st = bestPerGroup(plans, bp), nodeOf = direct.nodeOf;
     if (rural.size) {
       // rural groups (grids across communities): almost every grid there straddles a road or water
       // anyway, so shape them for compactness only

@@ -69,7 +69,7 @@ describe('bestPerGroup', () => {
     };
     // rows are not contiguous as grids, but the choice only reads area and perimeter
     const a = plan(compact, comb), b = plan(comb, compact);
-    const best = bestPerGroup(a, b, { min: 0, max: 1e9 });
+    const best = bestPerGroup([a, b], { min: 0, max: 1e9 });
     const pp = (st: GridState) => st.members.map((m, x) => (m.size ? polsbyPopper(st.area[x], st.perim[x]) : 0));
     const compactPP = pp(a)[0];
     expect(best.members.filter((m) => m.size)).toHaveLength(4);
@@ -88,7 +88,7 @@ describe('bestPerGroup', () => {
     };
     const squares = mk((i) => (i < 2 ? 0 : 1)); // 500 | 200: compact, right half under min 300
     const strips = mk((i, j) => (j === 0 ? 0 : 1)); // 350 | 350: two 4×1 strips, in band
-    const best = bestPerGroup(squares, strips, { min: 300, max: 500 });
+    const best = bestPerGroup([squares, strips], { min: 300, max: 500 });
     expect(best.hh.filter((h, x) => best.members[x].size)).toEqual([350, 350]);
   });
 });
