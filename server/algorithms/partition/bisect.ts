@@ -310,13 +310,14 @@ function refine(cg: CGraph, nodes: number[], sc: Scratch, stamp: number, hP: num
 }
 
 // radix-sort buffers, grown on demand (the engine is single-threaded per worker)
-let rKey = new Uint32Array(0), rKey2 = new Uint32Array(0), rIdx2 = new Int32Array(0);
+let rKey = new Uint32Array(0), rKey2 = new Uint32Array(0), rIdx2 = new Int32Array(0), rPos = new Int32Array(0);
 const rCount = new Uint32Array(2048);
 const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
 
 /**
  * Sort node ids by keys[id] ascending (keys compared as float32), stable: ties keep the input order.
- * LSD radix sort (11 + 11 + 10 bits) — the sweep orders of the bisection are its hot spot.
+ * Insertion sort when short, comparison sort up to 1,500 nodes, LSD radix sort (11 + 11 + 10 bits)
+ * above (the sweep orders of the first bisections of a large group).
  */
 export function sortByKey(idx: Int32Array, keys: Float64Array): void {
   const m = idx.length;
@@ -327,6 +328,13 @@ export function sortByKey(idx: Int32Array, keys: Float64Array): void {
       while (j >= 0) { f32[0] = keys[idx[j]]; if (f32[0] <= kv) break; idx[j + 1] = idx[j]; j--; }
       idx[j + 1] = v;
     }
+    return;
+  }
+  if (m < 1500) {
+    // comparison sort (the radix passes' fixed cost of 3 × 2048 buckets does not pay off here)
+    if (rPos.length < keys.length) rPos = new Int32Array(keys.length);
+    for (let i = 0; i < m; i++) rPos[idx[i]] = i;
+    idx.sort((x, y) => (Math.fround(keys[x]) - Math.fround(keys[y])) || rPos[x] - rPos[y]);
     return;
   }
   if (rKey.length < m) { rKey = new Uint32Array(m); rKey2 = new Uint32Array(m); rIdx2 = new Int32Array(m); }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sortByKey } from '../../../server/algorithms/partition/bisect';
+import { makeRng } from '../../../server/algorithms/partition/rng';
 
 describe('sortByKey (radix sort of the sweep orders)', () => {
   it('property: same order as a stable comparison sort on float32 keys (ties keep input order)', () => {
@@ -15,6 +16,17 @@ describe('sortByKey (radix sort of the sweep orders)', () => {
         sortByKey(idx, keys);
         expect(Array.from(idx)).toEqual(ref);
       }), { numRuns: 200, seed: 3 });
+  });
+
+  it('property: the radix path (≥ 1,500 nodes) agrees with the comparison sort, ties and −0 included', () => {
+    fc.assert(fc.property(fc.integer({ min: 1500, max: 4000 }), fc.integer({ min: 1, max: 1e6 }), (m, seed) => {
+      const rng = makeRng(seed);
+      const keys = Float64Array.from({ length: m }, (_, i) => (i % 5 === 0 ? (i % 2 ? -0 : 0) : i % 7 === 0 ? 12.5 : (rng() - 0.5) * 2e4));
+      const idx = Int32Array.from({ length: m }, (_, i) => m - 1 - i);
+      const ref = Array.from(idx).sort((x, y) => (Math.fround(keys[x]) + 0) - (Math.fround(keys[y]) + 0) || y - x);
+      sortByKey(idx, keys);
+      expect(Array.from(idx)).toEqual(ref);
+    }), { numRuns: 20, seed: 5 });
   });
 
   it('known answer', () => {
