@@ -11,6 +11,7 @@ import type { PlanInfo, Proposal, StaffInfo, UnitChange } from '../../api/plans'
 import { t, type MessageKey } from '../../i18n';
 import { setDiffData, setGridsData, setSelectedGrid, updateGrids, whenGridsDrawn } from '../../layers/grids';
 import { setUnitsData, setUnitState } from '../../layers/units';
+import { holdFrames } from '../../map/hold-frames';
 import { h } from '../../panels/dom';
 import type { ViewContext, ViewModule } from '../types';
 import { savePdf, savePng, type PrintGrid } from './print';
@@ -189,6 +190,8 @@ function save(changes: UnitChange[]): Promise<void> {
   const p = plan;
   saving = saving.then(async () => {
     const t0 = performance.now();
+    // no new map frame starts while the edit is in flight: its answer is handled the moment it lands
+    const release = holdFrames(c.map);
     try {
       const res = await c.api.plans.edit(p.id, state!.version, changes.map((x) => ({ unit: x.unit, to: x.to })));
       state!.version = res.version;
@@ -196,7 +199,9 @@ function save(changes: UnitChange[]): Promise<void> {
       lastSaveMs = performance.now() - t0;
       message = null;
       await refreshGrids(touchedCodes(res.changes), res.grids);
+      release();
     } catch (e) {
+      release();
       // revert the optimistic paint
       applyLocal(changes.map((x) => ({ unit: x.unit, to: x.from })));
       const stale = e instanceof ApiError && e.status === 409;
