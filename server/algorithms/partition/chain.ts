@@ -15,6 +15,9 @@ export interface ChainParams {
   maxLength?: number;
   /** most search states expanded (default 4000) */
   maxStates?: number;
+  /** filled with the grids an applied chain changed; a grid not in it costs `target` extra households */
+  touched?: Set<number>;
+  target?: number;
 }
 
 interface Step { node: number; from: number; to: number }
@@ -36,6 +39,8 @@ function search(st: GridState, g: number, p: ChainParams, push: boolean): boolea
   const cg = st.cg, hg = st.hh[g];
   const maxLen = p.maxLength ?? 8, maxStates = p.maxStates ?? 4000;
   const inBand = (h: number) => h >= p.min && h <= p.max;
+  // a grid no repair has changed yet costs as much as moving a grid's worth of households
+  const extra = (y: number) => (p.touched && !p.touched.has(y) ? p.target ?? 0 : 0);
   const settled = new Set<number>([g]);
   const open: State[] = [];
   const add = (s: State) => {
@@ -67,7 +72,7 @@ function search(st: GridState, g: number, p: ChainParams, push: boolean): boolea
     if (h <= 0) continue;
     const after = push ? hg - h : hg + h;
     const ret = push ? after < p.min : after > p.max;
-    add({ grid: y, carry: h, cost: h, first: h, ret, path: [push ? { node: u, from: g, to: y } : { node: u, from: y, to: g }] });
+    add({ grid: y, carry: h, cost: h + extra(y), first: h, ret, path: [push ? { node: u, from: g, to: y } : { node: u, from: y, to: g }] });
   }
   let expanded = 0;
   while (open.length && expanded++ < maxStates) {
@@ -75,7 +80,7 @@ function search(st: GridState, g: number, p: ChainParams, push: boolean): boolea
     if (settled.has(s.grid)) continue;
     const x = s.grid;
     // terminal: x can absorb (give) the carry and stay in band
-    if (!s.ret && inBand(push ? st.hh[x] + s.carry : st.hh[x] - s.carry) && apply(st, s.path)) return true;
+    if (!s.ret && inBand(push ? st.hh[x] + s.carry : st.hh[x] - s.carry) && apply(st, s.path, p.touched)) return true;
     settled.add(x);
     if (s.path.length >= maxLen) continue;
     const last = s.path[s.path.length - 1].node;
@@ -90,17 +95,17 @@ function search(st: GridState, g: number, p: ChainParams, push: boolean): boolea
       if (y === g) {
         // closing the cycle: g gets h back (gives h back)
         if (!inBand(push ? hg - s.first + h : hg + s.first - h)) continue;
-        if (apply(st, [...s.path, step])) return true;
+        if (apply(st, [...s.path, step], p.touched)) return true;
         continue;
       }
-      add({ grid: y, carry: h, cost: s.cost + h, first: s.first, ret: s.ret, path: [...s.path, step] });
+      add({ grid: y, carry: h, cost: s.cost + h + extra(y), first: s.first, ret: s.ret, path: [...s.path, step] });
     }
   }
   return false;
 }
 
 /** apply the moves in an order that keeps each grid non-empty; undo everything when one would disconnect a grid */
-function apply(st: GridState, path: Step[]): boolean {
+function apply(st: GridState, path: Step[], touched?: Set<number>): boolean {
   const done: Step[] = [];
   // pushes: arrivals first make departures safe; apply from the chain's end backwards for pulls
   for (const s of path) {
@@ -112,11 +117,12 @@ function apply(st: GridState, path: Step[]): boolean {
     done.push(s);
   }
   // every grid touched must still be one piece (a node that arrived may hang on a node that left)
-  const touched = new Set<number>();
-  for (const s of path) { touched.add(s.from); touched.add(s.to); }
-  for (const x of touched) if (st.members[x].size && st.components(x).length > 1) {
+  const touched_ = new Set<number>();
+  for (const s of path) { touched_.add(s.from); touched_.add(s.to); }
+  for (const x of touched_) if (st.members[x].size && st.components(x).length > 1) {
     for (let i = done.length - 1; i >= 0; i--) st.move(done[i].node, done[i].from);
     return false;
   }
+  if (touched) for (const x of touched_) touched.add(x);
   return true;
 }

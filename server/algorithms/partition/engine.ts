@@ -18,7 +18,7 @@ import { contractGraph } from './contract';
 import { Scratch, chooseK, recursiveBisect } from './bisect';
 import { GridState } from './state';
 import { localSearch } from './localSearch';
-import { attachOrphans, repairBand, repairContiguity } from './repair';
+import { attachOrphans, repairBand, repairContiguity, type RepairParams } from './repair';
 import { buildGroups } from './groups';
 import { checkGrids, subdistrictComponents } from './constraints';
 import { makeRng } from './rng';
@@ -70,8 +70,9 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
   if (prev) {
     group0 = comp;
     let st: GridState, nodeOf: Int32Array, key: Int32Array;
-    ({ st, nodeOf, gridNames, key } = warmStart(g, comp, prev, o, bp, warnings));
-    lv = escalate(g, { st, nodeOf, key, group: comp }, comp, bp, true);
+    const touched = new Set<number>();
+    ({ st, nodeOf, gridNames, key } = warmStart(g, comp, prev, o, { ...bp, touched }, warnings));
+    lv = escalate(g, { st, nodeOf, key, group: comp }, comp, { ...bp, touched }, true);
     while (gridNames.length < lv.st.gridCount) gridNames.push(null);
   } else {
     const rural = new Set<number>();
@@ -198,7 +199,7 @@ function fresh(g: UnitGraph, group: Int32Array, key: Int32Array, o: ResolvedOpti
   return { st, nodeOf };
 }
 
-function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], warnings: PartitionWarning[]) {
+function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>, o: ResolvedOptions, bp: RepairParams, warnings: PartitionWarning[]) {
   const group = comp;
   const prevOf = (u: number) => (Object.prototype.hasOwnProperty.call(prev, g.ids[u]) ? String(prev[g.ids[u]]) : null);
   const key = compoundKey(g, group, o, (u) => prevOf(u) ?? '\u0000new');

@@ -1,6 +1,7 @@
 /**
  * Penalty objective per grid: compactness (1 − Polsby-Popper), balance near the target, and the
- * length of major street / rail / water inside the grid. Lower is better. Pure, no I/O.
+ * length of major street / rail / water inside the grid (saturating at half the grid's width).
+ * Lower is better. Pure, no I/O.
  */
 import { polsbyPopper } from '../geo/polygon';
 
@@ -30,7 +31,9 @@ export function inertiaPenalty(area: number, mx: number, my: number, mq: number)
 export function gridPenalty(hh: number, area: number, perim: number, hard: number, target: number, w: ObjectiveWeights = DEFAULT_WEIGHTS): number {
   const pp = polsbyPopper(area, perim);
   const dev = (hh - target) / target;
-  const bar = area > 0 ? hard / Math.sqrt(area) : 0;
+  // straddling is one cost per grid: the barrier length inside the grid counts up to half its width
+  // (√area / 2) and no further, so a grid that cannot avoid a street is not bent around it
+  const bar = area > 0 ? Math.min(1, (2 * hard) / Math.sqrt(area)) : 0;
   return w.compactness * (1 - pp) + w.balance * dev * dev + w.barrier * bar;
 }
 

@@ -11,6 +11,11 @@ export interface RepairParams extends BisectParams {
   maxRounds?: number;
   /** pass households along chains of grids when no single move fixes a grid (default false) */
   chains?: boolean;
+  /**
+   * grids already changed (warm starts): single moves prefer them as partners, so that fewer grids
+   * change; updated with every grid a move or chain touches
+   */
+  touched?: Set<number>;
   /** re-bisect the neighbourhood of grids that moves and chains cannot fix (default true) */
   repartition?: boolean;
 }
@@ -69,6 +74,12 @@ function splitGrid(st: GridState, g: number, k: number, p: BisectParams): number
 }
 
 const inBand = (h: number, p: RepairParams) => h >= p.min && h <= p.max;
+/** extra score for a partner grid that no repair has changed yet (warm starts) */
+const fresh = (p: RepairParams, h: number) => (p.touched && !p.touched.has(h) ? p.target : 0);
+function moveTouch(st: GridState, u: number, h: number, p: RepairParams) {
+  if (p.touched) { p.touched.add(st.assign[u]); p.touched.add(h); }
+  st.move(u, h);
+}
 
 /** One repair step for grid g; returns true when something changed. */
 function repairOne(st: GridState, g: number, p: RepairParams): boolean {
@@ -79,21 +90,22 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
     let best: [number, number, number] | null = null;
     for (const u of st.boundary(g)) {
       const hu = cg.hh[u];
+      if (hu <= 0) continue; // moving an empty node changes a grid and fixes nothing
       for (const h of st.neighbourGrids(u)) {
         if (st.hh[h] + hu > p.max) continue;
         const after = hg - hu;
-        const score = Math.abs(after - p.target) + (after < p.min ? 1e6 : 0) + Math.abs(st.hh[h] + hu - p.target) * 0.5;
+        const score = Math.abs(after - p.target) + (after < p.min ? 1e6 : 0) + Math.abs(st.hh[h] + hu - p.target) * 0.5 + fresh(p, h);
         if (!best || score < best[2]) {
           if (!st.canLeave(u)) continue;
           best = [u, h, score];
         }
       }
     }
-    if (best && hg - cg.hh[best[0]] >= p.min) { st.move(best[0], best[1]); return true; }
+    if (best && hg - cg.hh[best[0]] >= p.min) { moveTouch(st, best[0], best[1], p); return true; }
     if (p.chains && ejectionChain(st, g, p)) return true;
     const k = Math.max(2, Math.round(hg / p.target));
     if (hg >= 2 * p.min && st.members[g].size > 1 && splitGrid(st, g, Math.min(k, Math.floor(hg / p.min)), p)) return true;
-    if (best) { st.move(best[0], best[1]); return true; }
+    if (best) { moveTouch(st, best[0], best[1], p); return true; }
     return false;
   }
   if (hg < p.min) {
@@ -108,14 +120,14 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
         seen.add(v);
         const hv = cg.hh[v];
         if (hv === 0 || st.hh[h] - hv < p.min || hg + hv > p.max) continue;
-        const score = Math.abs(hg + hv - p.target) + Math.abs(st.hh[h] - hv - p.target) * 0.5;
+        const score = Math.abs(hg + hv - p.target) + Math.abs(st.hh[h] - hv - p.target) * 0.5 + fresh(p, h);
         if (!best || score < best[2]) {
           if (!st.canLeave(v)) continue;
           best = [v, g, score];
         }
       }
     }
-    if (best) { st.move(best[0], best[1]); return true; }
+    if (best) { moveTouch(st, best[0], best[1], p); return true; }
     if (p.chains && ejectionChain(st, g, p)) return true;
     // merge with a neighbour (then split again when too big)
     const nbrs = new Set<number>();

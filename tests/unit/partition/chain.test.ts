@@ -88,4 +88,18 @@ describe('ejection chains', () => {
     expect(bad).toEqual([]);
     expect([st.hh[0], st.hh[1], st.hh[2]]).toEqual([390, 490, 440]);
   });
+
+  it('warm-start repair prefers partners that already changed (fewer grids change)', () => {
+    // L = 4 × 80 (320) | G = 4 × 130 (520, over max) | R = 4 × 80 (320): G can give a unit to either side
+    const hh = (i: number) => (i >= 4 && i < 8 ? 130 : 80);
+    for (const pre of [0, 2]) {
+      const { st } = strips(12, 1, hh, [0, 4, 8]);
+      const touched = new Set([pre]);
+      expect(repairBand(st, { min: 300, max: 500, target: 400, rng: makeRng(1), chains: true, repartition: false, touched })).toEqual([]);
+      expect(st.hh[1]).toBe(390);
+      expect(st.hh[pre]).toBe(450);
+      expect(st.hh[2 - pre]).toBe(320);
+      expect([...touched].sort()).toEqual([pre, 1].sort());
+    }
+  });
 });

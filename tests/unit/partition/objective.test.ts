@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { edgePenalty } from '../../../server/algorithms/partition/objective';
+import { edgePenalty, gridPenalty } from '../../../server/algorithms/partition/objective';
 
 describe('edgePenalty (margin from the band edges)', () => {
   it('known answers for band 300-500, target 400 (margin 12 households)', () => {
@@ -21,5 +21,16 @@ describe('edgePenalty (margin from the band edges)', () => {
       if (y <= 400) expect(edgePenalty(x, 300, 500, 400)).toBeGreaterThanOrEqual(edgePenalty(y, 300, 500, 400));
       if (x >= 312 && x <= 488) expect(edgePenalty(x, 300, 500, 400)).toBe(0);
     }));
+  });
+});
+
+describe('gridPenalty barrier term', () => {
+  it('known answers: barrier length inside a grid counts up to half its width, then saturates', () => {
+    const w = { compactness: 0, balance: 0, barrier: 1 };
+    // area 10,000 m² (width 100 m)
+    expect(gridPenalty(400, 10_000, 400, 0, 400, w)).toBe(0);
+    expect(gridPenalty(400, 10_000, 400, 25, 400, w)).toBeCloseTo(0.5, 12);
+    expect(gridPenalty(400, 10_000, 400, 50, 400, w)).toBeCloseTo(1, 12);
+    expect(gridPenalty(400, 10_000, 400, 200, 400, w)).toBeCloseTo(1, 12);
   });
 });
