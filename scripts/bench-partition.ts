@@ -29,7 +29,7 @@ const dir = mkdtempSync(join(tmpdir(), 'bench-partition-'));
 
 interface Metrics {
   grids: number; in_band: number; pp_sum: number; pct_in_band: number; pct_contiguous: number; pp_mean: number; pp_min: number;
-  barrier_straddles: number; pct_compounds_le_max_whole: number; pct_communities_split: number;
+  barrier_straddles: number; /** null: no compound of ≤ max households in the case (rural townships) */ pct_compounds_le_max_whole: number | null; pct_communities_split: number;
 }
 function evaluate(g: UnitGraph, gridOf: Int32Array): Metrics {
   const checks = checkGrids(g, gridOf);
@@ -59,7 +59,7 @@ function evaluate(g: UnitGraph, gridOf: Int32Array): Metrics {
     pp_mean: Number((pp.reduce((s, x) => s + x, 0) / Math.max(1, pp.length)).toFixed(4)),
     pp_min: Number(Math.min(...pp).toFixed(4)),
     barrier_straddles: checks.filter((c) => c.straddlesBarrier).length,
-    pct_compounds_le_max_whole: pct(comp.filter((e) => e.grids.size === 1).length, comp.length),
+    pct_compounds_le_max_whole: comp.length ? pct(comp.filter((e) => e.grids.size === 1).length, comp.length) : null,
     pct_communities_split: pct(split, comms.size),
   };
 }
