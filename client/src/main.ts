@@ -55,11 +55,13 @@ async function boot(): Promise<void> {
   renderUser();
   onLangChange(renderUser);
   const busy = createBusy(document.getElementById('map-wrap')!);
+  // the map needs the district's extent first; then the view in the URL starts its data requests,
+  // ahead of the tiles, glyphs and base layers
+  const metaRequest = api.meta().catch(() => FALLBACK_META);
   registerViews();
   views.setRole(session.enforced ? (session.user?.role ?? null) : null);
-  // the view in the URL starts its data requests now, ahead of the tiles, glyphs and base layers
   views.prefetch(api);
-  const meta = await busy.track(api.meta().catch(() => FALLBACK_META), 'busy.meta');
+  const meta = await busy.track(metaRequest, 'busy.meta');
 
   const map = new maplibregl.Map({
     container: 'map',
@@ -89,7 +91,8 @@ async function boot(): Promise<void> {
 
   const mapTask = busy.start('busy.map');
   const ready = (async () => {
-    await new Promise<void>((resolve) => (map.loaded() ? resolve() : map.once('load', () => resolve())));
+    // layers and sources may be added once the style is loaded (before the first tiles arrive)
+    await new Promise<void>((resolve) => (map.isStyleLoaded() ? resolve() : map.once('style.load', () => resolve())));
     // every layer module adds its style layers at once; the view does not wait for the base layers' data
     const layersLoaded = registry.attach(ctx, overlay);
     mountViewTabs(document.getElementById('view-tabs')!, views);
