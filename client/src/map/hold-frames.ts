@@ -3,8 +3,9 @@
  * so that the answer is handled as soon as it arrives instead of after map frames that would start
  * meanwhile: with software rendering a frame blocks the page for 50-300 ms. Repaints asked for
  * while held (tile updates, feature states) are done in one frame on release; the hold ends by
- * itself after `maxMs`. A frame already scheduled but not started is postponed too (MapLibre keeps
- * it as the private `_frameRequest`, an AbortController; without it, that frame just runs).
+ * itself after `maxMs`, and at once when the user moves the map (a pan or zoom is never held).
+ * A frame already scheduled but not started is postponed too (MapLibre keeps it as the private
+ * `_frameRequest`, an AbortController; without it, that frame just runs).
  */
 import type { Map as MlMap } from 'maplibre-gl';
 
@@ -25,9 +26,11 @@ export function holdFrames(map: MlMap, maxMs = 250): () => void {
     if (released) return;
     released = true;
     clearTimeout(timer);
+    map.off('movestart', release);
     delete (map as Partial<Pick<MlMap, 'triggerRepaint'>>).triggerRepaint;
     if (wanted) map.triggerRepaint();
   };
   const timer = setTimeout(release, maxMs);
+  map.on('movestart', release);
   return release;
 }
