@@ -169,4 +169,26 @@ describe('plan editor in the browser', () => {
     await screenshot(page, 'editor-published');
     expect(a.errors.filter((e) => !/409|Conflict/.test(e))).toEqual([]);
   }, 300_000);
+
+  it("shows the partition's warnings, naming units; a row shows the grid of its first unit", async () => {
+    // a known warning naming one real unit of the draft (as the engine writes them)
+    const u = await server.db.query<{ unit_id: string; grid_code: string }>('SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1 AND grid_code IS NOT NULL ORDER BY unit_id LIMIT 1', [draft]);
+    const { unit_id: unit, grid_code: grid } = u.rows[0];
+    const warning = { code: 'island_infeasible', units: [unit], message: `units ${unit} form an island of 51 households, below 300. Fix: merge it with a neighbouring grid by hand` };
+    await server.db.query('UPDATE plans SET warnings = $2::jsonb WHERE id = $1', [draft, JSON.stringify([warning])]);
+    const { page, errors } = await openPage(browser);
+    await openEditor(page, server.url, draft);
+    await page.click('summary:has-text("自动划分提示（1）")');
+    const row = page.locator('[data-testid="warning-table"] tbody tr');
+    expect(await row.count()).toBe(1);
+    expect(await row.textContent()).toContain('孤立片区户数无法达标');
+    expect(await row.getAttribute('title')).toMatch(/Fix: merge/);
+    await row.click();
+    await page.waitForSelector('[data-testid="grid-stats"]');
+    expect(await page.textContent('.plan-grid-title')).toContain(grid);
+    expect(await page.isVisible('[data-testid="warning-table"]')).toBe(true); // still open after the re-render
+    await waitForIdle(page);
+    await screenshot(page, 'editor-warnings');
+    expect(errors).toEqual([]);
+  }, 120_000);
 });

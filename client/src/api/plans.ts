@@ -14,6 +14,17 @@ export interface PlanInfo {
   created_at: string;
   updated_at: string;
   published_at: string | null;
+  /** The partition's warnings (only when one plan is read; lists carry warning_count). */
+  warnings?: PlanWarning[];
+  warning_count?: number;
+}
+
+/** A warning of the automatic partition: what, which units or grids, and the suggested fix in `message`. */
+export interface PlanWarning {
+  code: string;
+  message: string;
+  units?: string[];
+  grids?: string[];
 }
 
 export interface UnitChange {

@@ -16,6 +16,7 @@ import { h } from '../../panels/dom';
 import type { ViewContext, ViewModule } from '../types';
 import { savePdf, savePng, type PrintGrid } from './print';
 import { EditorState, gridColour, pointInRing } from './state';
+import { warningRows } from './warnings';
 import './plan.css';
 
 type Mode = 'select' | 'brush' | 'erase' | 'lasso' | 'merge';
@@ -592,6 +593,22 @@ function renderStats(): void {
   );
 }
 
+/** The partition's warnings of the plan (naming units and the fix); a row shows the grid of its first unit. */
+function warningsSection(): HTMLElement | null {
+  const ws = plan?.warnings ?? [];
+  if (!ws.length || !state) return null;
+  const w = warningRows(ws, (u) => state!.gridOf(u));
+  const tb = table([t('plan.col.warning'), t('plan.col.units')], w.rows, (i) => {
+    const code = w.grids[i];
+    if (code) (selectGrid(code), flyToGrid(code));
+  }, 'warning-table');
+  tb.querySelectorAll('tbody tr').forEach((tr, i) => tr.setAttribute('title', w.titles[i]));
+  const d = h('details', { open: warningsOpen }, h('summary', {}, t('plan.warnings', { n: ws.length })), tb);
+  d.addEventListener('toggle', () => (warningsOpen = d.open)); // stays open across re-renders (a row click selects a grid)
+  return d;
+}
+let warningsOpen = false;
+
 function table(head: string[], rows: Array<Array<string | number>>, onRow?: (i: number) => void, testid?: string): HTMLElement {
   const tb = h('tbody', {});
   rows.forEach((r, i) => {
@@ -720,6 +737,7 @@ function render(): void {
           'problem-table',
         ),
       ),
+      warningsSection(),
       h(
         'details',
         {},
