@@ -111,13 +111,17 @@ async function openPlan(id: number): Promise<void> {
   setDiffData(c.map, null);
   setUnitsData(c.map, null);
   // "grids drawn": the first frame after the grids source has loaded the collection
-  void whenGridsDrawn(c.map).then(() => {
+  const drawn = whenGridsDrawn(c.map).then(() => {
     gridsRenderedMs = Math.round(performance.now() - t0);
     if (!gridsFirstAt) gridsFirstAt = Math.round(performance.now());
     gridsResolve();
   });
   if (!location.hash.includes(`plan=${id}`)) history.replaceState(null, '', `#view=plan&plan=${id}`);
   render();
+  // the unit table (~4 MB, ~14k polygons for the map's worker) only once the grids are on the map:
+  // parsing and tiling it earlier holds the grids back (at most 5 s, in case they are not drawn)
+  await Promise.race([drawn, new Promise((r) => setTimeout(r, 5000))]);
+  if (plan?.id !== id) return;
   const table = await c.busy.track(c.api.plans.units(id), 'plan.loading');
   if (plan?.id !== id) return;
   state = new EditorState(table);
