@@ -14,6 +14,7 @@ export type ReportProgress = (progress: number, message: string) => void;
 export class JobRunner {
   readonly events = new EventEmitter();
   private running = new Set<Promise<unknown>>();
+  private byId = new Map<string, Promise<unknown>>();
 
   constructor(private readonly db: Db) {
     this.events.setMaxListeners(0);
@@ -51,8 +52,17 @@ export class JobRunner {
       }
     })();
     this.running.add(p);
-    void p.finally(() => this.running.delete(p));
+    this.byId.set(id, p);
+    void p.finally(() => {
+      this.running.delete(p);
+      this.byId.delete(id);
+    });
     return id;
+  }
+
+  /** Resolves once the job's final status (succeeded or failed) is recorded; at once for a job not running here. */
+  async settled(id: string): Promise<void> {
+    await this.byId.get(id);
   }
 
   get(id: string): Promise<JobRow | null> {

@@ -148,8 +148,11 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         });
       }
       try {
-        return { jobId, ...(await done) };
+        const report = await done;
+        await app.jobs.settled(jobId); // the job's row says succeeded before the answer does
+        return { jobId, ...report };
       } catch (err) {
+        await app.jobs.settled(jobId);
         if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
         throw err;
       }
