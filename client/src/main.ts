@@ -48,6 +48,9 @@ function attributionHtml(): string {
 }
 
 async function boot(): Promise<void> {
+  // start MapLibre's worker (a 0.5 MB script to load and compile) now, while session and meta load,
+  // instead of when the map's style loads: the first tiles and the plan's grids need it
+  maplibregl.prewarm();
   document.documentElement.lang = getLang();
   mountHeader(document.getElementById('header')!);
   const session = await ensureSignedIn();
