@@ -196,6 +196,8 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { layer: string } }>(
     '/layers/:layer/labels',
     {
+      // names and shapes change only by imports (HTTP writes and finished jobs drop the cache at once)
+      config: { readCache: { ttlMs: 60_000 } },
       schema: {
         tags: ['layers'],
         summary: 'One label point and name per polygon of a named polygon layer',
