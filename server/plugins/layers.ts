@@ -29,7 +29,16 @@ const geometrySchema = {
 
 const columnSchema = (c: LayerColumn) => ({ type: c.nullable ? [c.type, 'null'] : c.type });
 
-function featureCollectionSchema(description: string, properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+/**
+ * A FeatureCollection response schema. `item` narrows the features: another geometry schema,
+ * properties that are required and closed (no others), a required id.
+ */
+function featureCollectionSchema(
+  description: string,
+  properties: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+  item: { geometry?: Record<string, unknown>; required?: string[]; idRequired?: boolean } = {},
+) {
   return {
     type: 'object',
     description,
@@ -43,10 +52,12 @@ function featureCollectionSchema(description: string, properties: Record<string,
           properties: {
             type: { type: 'string', enum: ['Feature'] },
             id: { type: 'string' },
-            geometry: geometrySchema,
-            properties: { type: 'object', properties, additionalProperties: true },
+            geometry: item.geometry ?? geometrySchema,
+            properties: item.required
+              ? { type: 'object', properties, required: item.required, additionalProperties: false }
+              : { type: 'object', properties, additionalProperties: true },
           },
-          required: ['type', 'geometry', 'properties'],
+          required: item.idRequired ? ['type', 'id', 'geometry', 'properties'] : ['type', 'geometry', 'properties'],
         },
       },
     },
@@ -211,41 +222,20 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
           required: ['layer'],
         },
         response: {
-          200: {
-            type: 'object',
-            description: 'Label points (GeoJSON Points, WGS84, 6 decimals)',
-            properties: {
-              type: { type: 'string', enum: ['FeatureCollection'] },
-              layer: { type: 'string' },
-              count: { type: 'integer' },
-              features: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    type: { type: 'string', enum: ['Feature'] },
-                    id: { type: 'string' },
-                    geometry: {
-                      type: 'object',
-                      properties: {
-                        type: { type: 'string', enum: ['Point'] },
-                        coordinates: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-                      },
-                      required: ['type', 'coordinates'],
-                    },
-                    properties: {
-                      type: 'object',
-                      properties: { id: { type: 'string' }, name: { type: 'string' }, name_en: { type: ['string', 'null'] } },
-                      required: ['id', 'name', 'name_en'],
-                      additionalProperties: false,
-                    },
-                  },
-                  required: ['type', 'id', 'geometry', 'properties'],
-                },
+          200: featureCollectionSchema(
+            'Label points (GeoJSON Points, WGS84, 6 decimals)',
+            { id: { type: 'string' }, name: { type: 'string' }, name_en: { type: ['string', 'null'] } },
+            { layer: { type: 'string' }, count: { type: 'integer' } },
+            {
+              geometry: {
+                type: 'object',
+                properties: { type: { type: 'string', enum: ['Point'] }, coordinates: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 } },
+                required: ['type', 'coordinates'],
               },
+              required: ['id', 'name', 'name_en'],
+              idRequired: true,
             },
-            required: ['type', 'layer', 'count', 'features'],
-          },
+          ),
           404: errorSchema,
         },
       },
