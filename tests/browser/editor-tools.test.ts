@@ -12,11 +12,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionToPlan } from '../../server/partition/service';
-import { publishPlan } from '../../server/plans/store';
-import { copyPlanAsDraft } from '../../server/plans/tools';
-import { startAppServer, type AppServer } from '../helpers/app-server';
-import { launchBrowser, openPage, RESULTS_DIR, screenshot, waitForIdle, waitForReady } from '../helpers/browser';
+import type { AppServer } from '../helpers/app-server';
+import { openEditor, startEditorFixture, type EditorFixture } from '../helpers/editor-fixture';
+import { openPage, RESULTS_DIR, screenshot, waitForIdle } from '../helpers/browser';
 
 const SUB = '340802005';
 
@@ -35,12 +33,6 @@ interface Hook {
 }
 type W = { __wanggePlan: Hook; __wangge: { map: { fitBounds(b: number[], o: object): void; project(p: number[]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } } };
 
-async function openEditor(page: Page, url: string, planId: number): Promise<void> {
-  await page.goto(`${url}/#view=plan&plan=${planId}`);
-  await waitForReady(page);
-  await page.evaluate(() => (window as unknown as W).__wanggePlan.ready);
-  await page.waitForSelector('[data-testid="plan-summary"]');
-}
 
 const version = async (page: Page) => Number((await page.textContent('[data-testid="plan-version"]'))!.slice(1));
 const waitVersion = (page: Page, v: number) => page.waitForFunction((v) => document.querySelector('[data-testid="plan-version"]')?.textContent === `v${v}`, v);
@@ -94,20 +86,15 @@ async function decode(page: Page, bytes: Buffer, mime: string, points: Array<[nu
 }
 
 describe('plan editor tools in the browser', () => {
+  let fx: EditorFixture;
   let server: AppServer;
   let browser: Browser;
   let draft: number;
   beforeAll(async () => {
-    server = await startAppServer({ data: 'demo' });
-    const out = await partitionToPlan(server.db, { subdistricts: [SUB], name: '工具测试方案' });
-    await publishPlan(server.db, out.planId, 1);
-    draft = await copyPlanAsDraft(server.db, out.planId, 'test', '工具测试草稿');
-    browser = await launchBrowser();
+    fx = await startEditorFixture(SUB, '工具测试');
+    ({ server, browser, draft } = fx);
   }, 600_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => fx?.close());
 
   it('lasso moves exactly the enclosed units of a neighbour into the selected grid', async () => {
     const { page, errors } = await openPage(browser);

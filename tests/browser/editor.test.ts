@@ -6,11 +6,9 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partitionToPlan } from '../../server/partition/service';
-import { publishPlan } from '../../server/plans/store';
-import { copyPlanAsDraft } from '../../server/plans/tools';
-import { startAppServer, type AppServer } from '../helpers/app-server';
-import { launchBrowser, openPage, screenshot, waitForIdle, waitForReady } from '../helpers/browser';
+import type { AppServer } from '../helpers/app-server';
+import { openEditor, startEditorFixture, type EditorFixture } from '../helpers/editor-fixture';
+import { openPage, screenshot, waitForIdle } from '../helpers/browser';
 
 const SUB = '340802005';
 
@@ -21,30 +19,19 @@ interface Hook {
   selectGrid(c: string | null): void;
 }
 
-async function openEditor(page: Page, url: string, planId: number): Promise<void> {
-  await page.goto(`${url}/#view=plan&plan=${planId}`);
-  await waitForReady(page);
-  await page.evaluate(() => (window as unknown as { __wanggePlan: Hook }).__wanggePlan.ready);
-  await page.waitForSelector('[data-testid="grid-stats"], [data-testid="plan-summary"]');
-}
 
 const households = async (page: Page) => Number((await page.textContent('[data-testid="stat-households"]'))!.trim().split(/\s+/)[0]);
 
 describe('plan editor in the browser', () => {
+  let fx: EditorFixture;
   let server: AppServer;
   let browser: Browser;
   let draft: number;
   beforeAll(async () => {
-    server = await startAppServer({ data: 'demo' });
-    const out = await partitionToPlan(server.db, { subdistricts: [SUB], name: '测试方案' });
-    await publishPlan(server.db, out.planId, 1);
-    draft = await copyPlanAsDraft(server.db, out.planId, 'test', '测试草稿');
-    browser = await launchBrowser();
+    fx = await startEditorFixture(SUB, '测试');
+    ({ server, browser, draft } = fx);
   }, 600_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  afterAll(async () => fx?.close());
 
   it('selects, paints five units from a neighbour, undoes, redoes, meets a 409, locks, publishes', async () => {
     const a = await openPage(browser);
