@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../helpers/app-server';
-import { openEditor, startEditorFixture, type EditorFixture } from '../helpers/editor-fixture';
+import { openEditor, pickNeighbourUnits, startEditorFixture, type EditorFixture } from '../helpers/editor-fixture';
 import { openPage, RESULTS_DIR, screenshot, waitForIdle } from '../helpers/browser';
 
 const SUB = '340802005';
@@ -100,20 +100,7 @@ describe('plan editor tools in the browser', () => {
     const { page, errors } = await openPage(browser);
     await openEditor(page, server.url, draft);
     // grid A and three boundary units of a neighbour B in the same sub-district
-    const pick = await page.evaluate(() => {
-      const s = (window as unknown as W).__wanggePlan.state()!;
-      const t = s.table;
-      for (const [code, ms] of s.members) {
-        const cand = new Map<string, number[]>();
-        for (const v of ms) for (let e = t.offsets[v]; e < t.offsets[v + 1]; e++) {
-          const w = t.targets[e];
-          const g = s.asg[w];
-          if (g && g !== code && t.households[w] > 0) cand.set(g, [...new Set([...(cand.get(g) ?? []), w])]);
-        }
-        for (const [other, ws] of cand) if (ws.length >= 3 && other.slice(0, 9) === code.slice(0, 9)) return { A: code, B: other, units: ws.slice(0, 3) };
-      }
-      return null;
-    });
+    const pick = await pickNeighbourUnits(page, 3);
     expect(pick).not.toBeNull();
     const { A, B, units } = pick!;
     await frame(page, units, A);

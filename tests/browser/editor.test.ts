@@ -7,7 +7,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServer } from '../helpers/app-server';
-import { openEditor, startEditorFixture, type EditorFixture } from '../helpers/editor-fixture';
+import { openEditor, pickNeighbourUnits, startEditorFixture, type EditorFixture } from '../helpers/editor-fixture';
 import { openPage, screenshot, waitForIdle } from '../helpers/browser';
 
 const SUB = '340802005';
@@ -41,20 +41,7 @@ describe('plan editor in the browser', () => {
     const page = a.page;
 
     // choose grid A and five boundary units of a neighbour B; frame them
-    const pick = await page.evaluate(() => {
-      const s = (window as unknown as { __wanggePlan: Hook }).__wanggePlan.state()!;
-      const t = s.table;
-      for (const [code, ms] of s.members) {
-        const cand = new Map<string, number[]>();
-        for (const v of ms) for (let e = t.offsets[v]; e < t.offsets[v + 1]; e++) {
-          const w = t.targets[e];
-          const g = s.asg[w];
-          if (g && g !== code && t.households[w] > 0) cand.set(g, [...new Set([...(cand.get(g) ?? []), w])]);
-        }
-        for (const [other, ws] of cand) if (ws.length >= 5 && other.slice(0, 9) === code.slice(0, 9)) return { A: code, B: other, units: ws.slice(0, 5) };
-      }
-      return null;
-    });
+    const pick = await pickNeighbourUnits(page, 5);
     expect(pick).not.toBeNull();
     const { A, B, units } = pick!;
     await page.evaluate(({ A, units }) => {

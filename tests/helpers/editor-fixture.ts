@@ -38,3 +38,25 @@ export async function openEditor(page: Page, url: string, planId: number): Promi
   await page.evaluate(() => (window as unknown as { __wanggePlan: { ready: Promise<void> } }).__wanggePlan.ready);
   await page.waitForSelector('[data-testid="grid-stats"], [data-testid="plan-summary"]');
 }
+
+/**
+ * In the open editor: a grid A and `n` units with households of a neighbouring grid B of the same
+ * sub-district that touch A (unit indexes into the editor's unit table); null when none has n.
+ */
+export async function pickNeighbourUnits(page: Page, n: number): Promise<{ A: string; B: string; units: number[] } | null> {
+  return page.evaluate((n) => {
+    type S = { asg: (string | null)[]; table: { households: number[]; offsets: number[]; targets: number[] }; members: Map<string, Set<number>> };
+    const s = (window as unknown as { __wanggePlan: { state(): S | null } }).__wanggePlan.state()!;
+    const t = s.table;
+    for (const [code, ms] of s.members) {
+      const cand = new Map<string, number[]>();
+      for (const v of ms) for (let e = t.offsets[v]; e < t.offsets[v + 1]; e++) {
+        const w = t.targets[e];
+        const g = s.asg[w];
+        if (g && g !== code && t.households[w] > 0) cand.set(g, [...new Set([...(cand.get(g) ?? []), w])]);
+      }
+      for (const [other, ws] of cand) if (ws.length >= n && other.slice(0, 9) === code.slice(0, 9)) return { A: code, B: other, units: ws.slice(0, n) };
+    }
+    return null;
+  }, n);
+}
