@@ -3,6 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { ScopeResolver } from '../auth/policy';
 import { BadRequestError, NotFoundError, StaleGroupsError, StaleRowError } from './errors';
 import { NoStreetsError } from './network-cache';
+import { errorSchema } from '../plugins/errors';
 
 export function sendDefenseError(reply: FastifyReply, err: unknown) {
   if (err instanceof StaleGroupsError) {
@@ -26,11 +27,6 @@ export const groupScope: ScopeResolver = async (req, db) => {
   const r = await db.query<{ subdistrict_id: string }>('SELECT subdistrict_id FROM defense_groups WHERE id = $1', [id]);
   return r.rows[0] ? [r.rows[0].subdistrict_id] : null;
 };
-
-export const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
 
 export const conflictSchema = {
   type: 'object',

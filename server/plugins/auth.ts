@@ -30,6 +30,7 @@ import {
 import { createUser, DuplicateUserError, findForLogin, getUser, listUsers, setPassword, toSessionUser, updateUser } from '../auth/users';
 import { audit } from '../audit/log';
 import { actorOf, auditWrite, markAudited } from '../audit/request';
+import { errorSchema } from './errors';
 
 export interface AuthOptions {
   /** Enforce access rules and CSRF (default: WANGGE_AUTH=on or NODE_ENV=production). */
@@ -116,11 +117,6 @@ const userSchema = {
   },
 } as const;
 const codes = { type: 'array', items: { type: 'string', pattern: '^\\d{6,15}$' }, maxItems: 500 } as const;
-const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
 /**
  * Sessions, access control and CSRF. Register BEFORE every plugin that adds routes: its onRoute
  * hook resolves each route's access (declaration or fallback table) at registration.

@@ -5,11 +5,7 @@ import type { ScopeResolver } from '../auth/policy';
 import { CaseError, createCase, getCase, listDepartments, loadCases, loadSlaRules, transitionCase, type CaseFilter, type CaseRecord } from '../cases/store';
 import { caseStats } from '../cases/stats';
 import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL } from '../cases/workflow';
-
-const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
+import { errorSchema } from './errors';
 
 const eventSchema = {
   type: 'object',

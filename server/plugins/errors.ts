@@ -2,6 +2,12 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 
+/** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas. */
+export const errorSchema = {
+  type: 'object',
+  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const;
+
 /** Paths that never fall back to the client's index.html. */
 const NON_PAGE = /^\/(api|tiles|docs|fonts)(\/|$)/;
 

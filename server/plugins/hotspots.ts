@@ -3,11 +3,7 @@ import { EMERGING_PATTERNS, HOTSPOT_CLASSES } from '../algorithms/hotspots';
 import { FilterError, parseFilter, type FilterQuery } from '../hotspots/filters';
 import { computeEmerging, computeHotSpots, zonesGeoJson, type HotSpotQuery } from '../hotspots/service';
 import { DEFAULT_HEX_CELL_M } from '../hotspots/zones';
-
-const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
+import { errorSchema } from './errors';
 
 const filterProps = {
   from: { type: 'string', maxLength: 40, description: 'YYYY-MM-DD (local day, inclusive) or ISO date-time' },

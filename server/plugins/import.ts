@@ -8,11 +8,7 @@ import { commitImport, prepareImport, type ImportReport, type PreparedImport } f
 import { DATUMS, LAYERS } from '../import/types';
 import { invalidateTiles } from '../tiles';
 import { importReportSchema } from '../import/schema';
-
-const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
+import { errorSchema } from './errors';
 
 const acceptedSchema = {
   type: 'object',

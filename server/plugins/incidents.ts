@@ -7,14 +7,10 @@ import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { incidentColumns, invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
 import { importReportSchema } from '../import/schema';
+import { errorSchema } from './errors';
 
 /** Largest incident upload (bytes); bigger bodies get 413. */
 export const INCIDENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;
-
-const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
 
 const numArray = { type: 'array', items: { type: 'number' } } as const;
 

@@ -4,6 +4,7 @@ import { LAYERS, LAYER_IDS, isLayerId, layerFeaturesQuery, type LayerColumn, typ
 import { LABEL_LAYER_IDS, isLabelLayerId, labelPointsSql } from '../queries/labels';
 import { parseBbox, parseIsoInstant } from '../queries/params';
 import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
+import { errorSchema } from './errors';
 
 /** Most features one /api/layers request returns; more are cut and flagged `truncated`. */
 export const MAX_LAYER_LIMIT = 50_000;
@@ -13,11 +14,8 @@ export const ATTRIBUTION = '合成演示数据 synthetic demo data · 行政区�
 /** Yingjiang District's outline bbox (DataV outline converted GCJ-02 -> WGS84), used before any data is loaded. */
 export const FALLBACK_BBOX: [number, number, number, number] = [117.03, 30.4683, 117.2472, 30.709];
 
-export const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-  required: ['statusCode', 'error', 'message'],
-} as const;
+/** Layer and tile routes always send all three fields of an error. */
+export const layerErrorSchema = { ...errorSchema, required: ['statusCode', 'error', 'message'] } as const;
 
 const geometrySchema = {
   type: 'object',
@@ -157,8 +155,8 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
             limit: { type: 'integer' },
             truncated: { type: 'boolean' },
           }),
-          400: errorSchema,
-          404: errorSchema,
+          400: layerErrorSchema,
+          404: layerErrorSchema,
         },
       },
     },
@@ -236,7 +234,7 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
               idRequired: true,
             },
           ),
-          404: errorSchema,
+          404: layerErrorSchema,
         },
       },
     },

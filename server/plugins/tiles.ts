@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { TILE_MAXZOOM, TILE_SOURCE_LAYERS, invalidateTiles, releaseTileSource, tileSourceFor } from '../tiles';
-import { errorSchema } from './layers';
+import { layerErrorSchema } from './layers';
 
 export const TILE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
 
@@ -44,7 +44,7 @@ export default fp(async (app) => {
           },
           204: { description: 'No features in this tile', type: 'null' },
           304: { description: 'Not modified (If-None-Match)', type: 'null' },
-          400: errorSchema,
+          400: layerErrorSchema,
         },
       },
     },
