@@ -143,12 +143,10 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           rejected: prep.rejections.length,
         });
       }
+      await app.jobs.settled(jobId); // the job's row says succeeded (or failed) before the answer does
       try {
-        const report = await done;
-        await app.jobs.settled(jobId); // the job's row says succeeded before the answer does
-        return { jobId, ...report };
+        return { jobId, ...(await done) };
       } catch (err) {
-        await app.jobs.settled(jobId);
         if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
         throw err;
       }
