@@ -7,9 +7,6 @@ import type { TileSource } from './types';
 
 type Indexes = Map<string, GeoJSONVT>;
 
-/** Encoded tiles kept per source (most recently used); cleared by invalidate(). */
-export const ENCODED_TILE_CACHE_SIZE = 1024;
-
 const ringArea = (ring: [number, number][]): number => {
   let a = 0;
   for (let k = 0, j = ring.length - 1; k < ring.length; j = k++) a += (ring[j][0] - ring[k][0]) * (ring[j][1] + ring[k][1]);
@@ -69,7 +66,7 @@ async function buildIndexes(db: Queryable): Promise<Indexes> {
 /**
  * Vector tiles cut in this process by geojson-vt and encoded by vt-pbf, for the embedded backend
  * (PGlite's PostGIS has no ST_AsMVT). The per-layer indexes are built from the database on the first
- * request and rebuilt after invalidate().
+ * request and rebuilt after invalidate(). Encoded tiles are kept by withTileCache (tiles/index.ts).
  */
 export function createGeojsonVtTileSource(db: Queryable): TileSource {
   let generation = 0;
@@ -85,24 +82,10 @@ export function createGeojsonVtTileSource(db: Queryable): TileSource {
     }
     return pending;
   };
-  const cache = new Map<string, Uint8Array>();
-  const remember = (key: string, bytes: Uint8Array): Uint8Array => {
-    cache.set(key, bytes);
-    if (cache.size > ENCODED_TILE_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    return bytes;
-  };
   return {
     kind: 'geojson-vt',
     async tile(z, x, y) {
       if (z > TILE_MAXZOOM) return new Uint8Array(0);
-      const key = `${z}/${x}/${y}`;
-      const hit = cache.get(key);
-      if (hit) {
-        cache.delete(key);
-        cache.set(key, hit);
-        return hit;
-      }
-      const gen = generation;
       const idx = await indexes();
       const layers: Record<string, GeoJSONVTTile> = {};
       for (const layer of TILE_LAYERS) {
@@ -114,13 +97,11 @@ export function createGeojsonVtTileSource(db: Queryable): TileSource {
         );
         if (features.length > 0) layers[layer.name] = { ...t, features } as GeoJSONVTTile;
       }
-      const bytes = Object.keys(layers).length === 0 ? new Uint8Array(0) : fromGeojsonVt(layers, { version: 2, extent: TILE_EXTENT });
-      return gen === generation ? remember(key, bytes) : bytes;
+      return Object.keys(layers).length === 0 ? new Uint8Array(0) : fromGeojsonVt(layers, { version: 2, extent: TILE_EXTENT });
     },
     invalidate() {
       generation++;
       pending = null;
-      cache.clear();
     },
   };
 }

@@ -13,14 +13,17 @@ export { withTileCache } from './cache';
 const live = new Map<Db, TileSource>();
 
 /**
- * The tile source of a database: ST_AsMVT on a PostGIS server (behind an LRU with one query per
- * tile in flight; another process's writes show within 10 s), geojson-vt on the embedded backend
- * (which keeps its own encoded tiles; no other process can write an embedded database). One per db.
+ * The tile source of a database, behind an LRU of encoded tiles with one build per tile in flight:
+ * ST_AsMVT on a PostGIS server (another process's writes show within 10 s), geojson-vt on the
+ * embedded backend (kept until invalidated: no other process can write an embedded database). One per db.
  */
 export function tileSourceFor(db: Db): TileSource {
   let src = live.get(db);
   if (!src) {
-    src = db.kind === 'postgres' ? withTileCache(createPostgisTileSource(db)) : createGeojsonVtTileSource(db);
+    src =
+      db.kind === 'postgres'
+        ? withTileCache(createPostgisTileSource(db))
+        : withTileCache(createGeojsonVtTileSource(db), { ttlMs: Infinity, maxTiles: 1024 });
     live.set(db, src);
   }
   return src;
