@@ -20,7 +20,7 @@ import fp from 'fastify-plugin';
  * run first) and before the plans plugin.
  */
 
-const GRIDS_URL = /^\/api\/plans\/(\d{1,9})\/grids(?:\?|$)/;
+const GRIDS_URL = /^\/api\/plans\/(\d{1,9})\/grids(?:\?(.*))?$/;
 const PLAN_WRITE_URL = /^\/api\/plans\/(\d{1,9})(?:\/|\?|$)/;
 const MAX_ENTRIES = 32;
 /** How long a validated entry is served without asking the database again (writes through HTTP drop it at once). */
@@ -39,7 +39,7 @@ interface Entry {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    gridCache?: { planId: number; validator: string; generation: number };
+    gridCache?: { key: string; planId: number; validator: string; generation: number };
   }
 }
 
@@ -50,6 +50,16 @@ SELECT p.version::text || '|' || p.params::text || '|' || p.updated_at::text || 
           FROM grids g WHERE g.plan_id = p.id) AS v,
        p.version::text AS version
 FROM plans p WHERE p.id = $1`;
+
+/**
+ * The cache key of a grid-layer request: the plan and its query parameters, sorted (so `?a&b` and
+ * `?b&a` share an entry); everything the answer depends on besides the plan's state is in the URL.
+ */
+export function cacheKey(planId: number, query: string | undefined): string {
+  const params = new URLSearchParams(query ?? '');
+  params.sort();
+  return `${planId}?${params.toString()}`;
+}
 
 /** The codings an Accept-Encoding header allows (a coding with q=0 is refused). */
 export function acceptedCodings(header: string | string[] | undefined): Set<string> {
@@ -76,13 +86,17 @@ const BROTLI_OPTIONS = { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zl
 
 export default fp(
   async (app) => {
-    const cache = new Map<number, Entry>();
+    /** Keyed by plan id and the request's query string (`codes=…` asks for other bytes than the whole layer). */
+    const cache = new Map<string, Entry>();
+    const dropPlan = (planId: number) => {
+      for (const k of [...cache.keys()]) if (k.startsWith(`${planId}?`)) cache.delete(k);
+    };
     /** Bumped by every successful write: a read that started before it does not cache its answer. */
     let generation = 0;
     const dropFor = (url: string) => {
       generation++;
       const m = PLAN_WRITE_URL.exec(url);
-      if (m) cache.delete(Number(m[1]));
+      if (m) dropPlan(Number(m[1]));
       else if (url.startsWith('/api/import') || url.startsWith('/api/partition')) cache.clear();
     };
 
@@ -91,20 +105,21 @@ export default fp(
       const m = GRIDS_URL.exec(req.url);
       if (!m) return;
       const planId = Number(m[1]);
-      let hit = cache.get(planId);
+      const key = cacheKey(planId, m[2]);
+      let hit = cache.get(key);
       if (!hit || Date.now() - hit.checkedAt > TRUST_MS) {
         const r = await app.db.query<{ v: string; version: string }>(VALIDATOR_SQL, [planId]);
         if (!r.rows.length) return; // the route answers 404
         const validator = r.rows[0].v;
-        hit = cache.get(planId);
+        hit = cache.get(key);
         if (!hit || hit.validator !== validator) {
-          req.gridCache = { planId, validator, generation };
+          req.gridCache = { key, planId, validator, generation };
           return;
         }
         hit.checkedAt = Date.now();
       }
-      cache.delete(planId); // LRU: move to the end
-      cache.set(planId, hit);
+      cache.delete(key); // LRU: move to the end
+      cache.set(key, hit);
       reply.header('etag', hit.etag).header('cache-control', 'no-cache').header('vary', 'accept-encoding').header('x-plan-version', hit.version);
       if (req.headers['if-none-match'] === hit.etag) return reply.code(304).send();
       reply.type('application/geo+json');
@@ -124,8 +139,8 @@ export default fp(
       const gzip = body.length > 256 ? gzipSync(body, { level: 6 }) : null;
       if (key.generation === generation) {
         const entry: Entry = { validator: key.validator, etag, body, gzip, br: null, version: String(reply.getHeader('x-plan-version') ?? ''), checkedAt: Date.now() };
-        cache.set(key.planId, entry);
-        while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as number);
+        cache.set(key.key, entry);
+        while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
         if (gzip) {
           brotliCompress(body, BROTLI_OPTIONS, (err, br) => {
             if (err) app.log.warn({ err }, 'brotli of the grid layer failed; gzip is served');

@@ -83,6 +83,22 @@ describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
     expect(direct.json().features.every((f: { properties: { locked: boolean } }) => !f.properties.locked)).toBe(true);
   });
 
+  it('keys the cache by the query too: a `codes=` answer is never served for the whole layer, nor the reverse', async () => {
+    // regression: the cache was keyed by plan alone, so after the editor asked for one grid
+    // (`?codes=…`, e.g. after a lock) every user's full layer came back as that one grid
+    const one = await app.inject({ method: 'GET', url: `/api/plans/${id}/grids?codes=${A}` });
+    expect(one.statusCode).toBe(200);
+    expect(one.json().features.map((f: { properties: { code: string } }) => f.properties.code)).toEqual([A]);
+    const all = await get();
+    expect(all.json().features.map((f: { properties: { code: string } }) => f.properties.code).sort()).toEqual([A, B]);
+    expect(all.headers.etag).not.toBe(one.headers.etag);
+    const oneAgain = await app.inject({ method: 'GET', url: `/api/plans/${id}/grids?codes=${B}` });
+    expect(oneAgain.json().features.map((f: { properties: { code: string } }) => f.properties.code)).toEqual([B]);
+    const both = await app.inject({ method: 'GET', url: `/api/plans/${id}/grids?codes=${B},${A}` });
+    expect(both.json().features).toHaveLength(2);
+    expect((await get()).json().features).toHaveLength(2);
+  });
+
   it('unknown plans still get 404', async () => {
     expect((await app.inject({ method: 'GET', url: '/api/plans/999999/grids' })).statusCode).toBe(404);
   });
