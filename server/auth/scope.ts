@@ -44,3 +44,18 @@ export function targetCodes(...sources: unknown[]): string[] {
   }
   return out;
 }
+
+/**
+ * The part of `subdistricts` a caller may write: all of it for admins and when sign-in is off
+ * (no user), else the covered ones. Writes that name `all` or a whole plan use it so that "all"
+ * means "all in my scope".
+ */
+export function writableSubdistricts(user: SessionUser | null | undefined, subdistricts: string[]): string[] {
+  if (!user || user.role === 'admin') return [...subdistricts];
+  return subdistricts.filter((s) => covers(user, s));
+}
+
+/** A write that reaches outside the caller's sub-districts or grids (HTTP 403). */
+export class OutOfScopeError extends Error {
+  readonly statusCode = 403;
+}

@@ -43,6 +43,11 @@ export interface ImportOptions {
   onProgress?: (message: string) => void;
   /** Runs inside the import's transaction after the rows are written (not on a dry run): audit, derived columns. */
   afterWrite?: (tx: Queryable) => Promise<void>;
+  /**
+   * Runs inside the transaction after the rows are written, on a dry run too: an error it throws
+   * with a 4xx `statusCode` (e.g. rows outside the caller's sub-districts) aborts the import as is.
+   */
+  checkWrite?: (tx: Queryable, plan: WritePlan) => Promise<void>;
 }
 
 export interface LayerReport {
@@ -293,11 +298,14 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
   try {
     await db.transaction(async (tx) => {
       counts = await writeImport(tx, plan);
+      if (opts.checkWrite) await opts.checkWrite(tx, plan);
       if (opts.dryRun) throw new DryRunRollback();
       if (opts.afterWrite) await opts.afterWrite(tx);
     });
   } catch (err) {
     if (err instanceof WriteRefusal) fail(err.message);
+    const status = (err as { statusCode?: unknown }).statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) throw err;
     if (!(err instanceof DryRunRollback)) {
       throw new ImportError(name, `database refused the import, nothing was written (${(err as Error).message})`);
     }

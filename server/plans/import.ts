@@ -7,6 +7,7 @@
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db';
 import { createPlan } from './store';
+import { OutOfScopeError } from '../auth/scope';
 
 export class ImportFileError extends Error {
   readonly statusCode = 400;
@@ -18,6 +19,8 @@ export interface ImportRequest {
   format: 'csv' | 'geojson';
   content: string;
   params?: Record<string, unknown>;
+  /** May the caller write this sub-district? (scoped planners; absent: everything) */
+  writable?: (subdistrict: string) => boolean;
 }
 
 export interface ImportResult {
@@ -148,6 +151,8 @@ async function fromGeoJson(db: Db, text: string): Promise<{ assignment: Record<s
 
 export async function importPlan(db: Db, req: ImportRequest): Promise<ImportResult> {
   const { assignment, subdistricts } = req.format === 'csv' ? await fromCsv(db, req.content) : await fromGeoJson(db, req.content);
+  const outside = req.writable ? subdistricts.filter((s) => !req.writable!(s)) : [];
+  if (outside.length) throw new OutOfScopeError(`文件中的网格属于您负责范围以外的街道 ${outside.join('、')}，未创建方案`);
   const id = await createPlan(db, { name: req.name, author: req.author, subdistricts, params: req.params ?? { min: 300, max: 500, imported: req.format }, assignment });
   const values = Object.values(assignment);
   return {

@@ -1,6 +1,7 @@
 import type { Db, Queryable } from '../db';
 import { PLAN_LIST_ITEM, PLAN_SUMMARY, REBUILD_GRIDS } from './queries';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
+import { copyPlanPart } from './part';
 
 export interface PlanRow {
   id: number;
@@ -133,13 +134,15 @@ async function writeMoves(
   opts: MoveOptions,
 ): Promise<{ version: number; changes: UnitChange[] }> {
   const ids = moves.map((m) => m.unit);
-  const cur = await tx.query<{ unit_id: string; grid_code: string | null; locked: boolean | null }>(
-    `SELECT a.unit_id, a.grid_code, g.locked FROM plan_assignments a
+  const cur = await tx.query<{ unit_id: string; grid_code: string | null; locked: boolean | null; subdistrict_id: string }>(
+    `SELECT a.unit_id, a.grid_code, g.locked, u.subdistrict_id FROM plan_assignments a
+     JOIN units u ON u.id = a.unit_id
      LEFT JOIN grids g ON g.plan_id = a.plan_id AND g.code = a.grid_code
      WHERE a.plan_id = $1 AND a.unit_id = ANY($2::text[])`,
     [planId, ids],
   );
   const byUnit = new Map(cur.rows.map((r) => [r.unit_id, r]));
+  if (opts.kind === 'edit') await checkSubdistrictRule(tx, planId, moves, byUnit);
   if (opts.kind === 'edit') {
     const targets = [...new Set(moves.map((m) => m.to).filter((x): x is string => x !== null))];
     const locked = await tx.query<{ code: string }>(
@@ -173,6 +176,38 @@ async function writeMoves(
   ]);
   await tx.query('UPDATE plans SET version = $2, updated_at = now() WHERE id = $1', [planId, next]);
   return { version: next, changes };
+}
+
+/**
+ * The hard rule of every edit: a grid holds units of one sub-district only, and only grids of the
+ * plan's own sub-districts are written (a grid code's first 9 digits name its sub-district).
+ */
+async function checkSubdistrictRule(
+  tx: Queryable,
+  planId: number,
+  moves: Array<{ unit: string; to: string | null }>,
+  byUnit: Map<string, { subdistrict_id: string }>,
+): Promise<void> {
+  const p = await tx.query<{ subdistricts: string[] }>('SELECT subdistricts FROM plans WHERE id = $1', [planId]);
+  const own = new Set(p.rows[0]?.subdistricts ?? []);
+  const names = await subdistrictNames(tx);
+  const label = (s: string) => (names.get(s) ? `${names.get(s)}（${s}）` : s);
+  for (const m of moves) {
+    if (m.to === null) continue;
+    const target = m.to.slice(0, 9);
+    if (!own.has(target)) throw new InvalidEditError(`网格 ${m.to} 属于街道 ${label(target)}，不在此方案的街道范围内`);
+    const unit = byUnit.get(m.unit);
+    if (unit && unit.subdistrict_id !== target) {
+      throw new InvalidEditError(
+        `单元 ${m.unit} 属于街道 ${label(unit.subdistrict_id)}，不能划入街道 ${label(target)} 的网格 ${m.to}：一个网格不能跨街道`,
+      );
+    }
+  }
+}
+
+async function subdistrictNames(tx: Queryable): Promise<Map<string, string>> {
+  const r = await tx.query<{ id: string; name: string }>('SELECT id, name FROM subdistricts');
+  return new Map(r.rows.map((x) => [x.id, x.name]));
 }
 
 async function lockDraft(tx: Queryable, planId: number, baseVersion: number): Promise<number> {
@@ -229,7 +264,58 @@ export async function redo(db: Db, planId: number, baseVersion: number, author: 
   });
 }
 
-/** Publishes a draft: the sub-districts' previously published plans are archived (history kept). */
+/** What publishing a draft changes: per published plan it touches, the sub-districts replaced and kept. */
+export interface PublishEffect {
+  subdistricts: string[];
+  /** The draft's grids that come into force. */
+  grids: number;
+  replaces: Array<{
+    id: number;
+    name: string;
+    /** Its sub-districts that the draft replaces (their grids are archived). */
+    replaced: string[];
+    replacedGrids: number;
+    /** Its sub-districts that stay in force (carried to a new published plan with the same grids and codes). */
+    kept: string[];
+    keptGrids: number;
+  }>;
+}
+
+/** The published plans a draft's publication touches, and how (read-only: the dialog's figures). */
+export async function publishEffect(db: Queryable, planId: number): Promise<PublishEffect> {
+  const p = await db.query<{ subdistricts: string[]; grids: number }>(
+    'SELECT subdistricts, (SELECT count(*)::int FROM grids WHERE plan_id = p.id) AS grids FROM plans p WHERE id = $1',
+    [planId],
+  );
+  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  const subs = p.rows[0].subdistricts;
+  const r = await db.query<{ id: number; name: string; subdistricts: string[]; replaced_grids: number; kept_grids: number }>(
+    `SELECT p.id, p.name, p.subdistricts,
+            (SELECT count(*)::int FROM grids g WHERE g.plan_id = p.id AND g.subdistrict_id = ANY($2::text[])) AS replaced_grids,
+            (SELECT count(*)::int FROM grids g WHERE g.plan_id = p.id AND NOT (g.subdistrict_id = ANY($2::text[]))) AS kept_grids
+     FROM plans p WHERE p.status = 'published' AND p.id <> $1 AND p.subdistricts && $2::text[] ORDER BY p.id`,
+    [planId, subs],
+  );
+  return {
+    subdistricts: subs,
+    grids: p.rows[0].grids,
+    replaces: r.rows.map((x) => ({
+      id: Number(x.id),
+      name: x.name,
+      replaced: x.subdistricts.filter((s) => subs.includes(s)),
+      replacedGrids: x.replaced_grids,
+      kept: x.subdistricts.filter((s) => !subs.includes(s)),
+      keptGrids: x.kept_grids,
+    })),
+  };
+}
+
+/**
+ * Publishes a draft. Only the draft's own sub-districts change: a published plan covering only
+ * those is archived; a published plan that also covers others is archived and its other
+ * sub-districts stay in force as a new published plan with the same grids and codes (history
+ * kept: "the grids as of date D" still finds the old plan before today). Incidents are reassigned.
+ */
 export async function publishPlan(db: Db, planId: number, baseVersion: number): Promise<number> {
   return db.transaction(async (tx) => {
     const plan = await lockPlan(tx, planId);
@@ -237,12 +323,21 @@ export async function publishPlan(db: Db, planId: number, baseVersion: number): 
       throw new StaleVersionError(plan.version, baseVersion, await changesSince(tx, planId, baseVersion));
     }
     if (plan.status !== 'draft') throw new InvalidEditError('只有草稿可以发布');
-    await tx.query(
-      `UPDATE plans SET status = 'archived', archived_at = now(), updated_at = now()
-       WHERE status = 'published' AND id <> $1
-         AND subdistricts && (SELECT subdistricts FROM plans WHERE id = $1)`,
-      [planId],
-    );
+    const effect = await publishEffect(tx, planId);
+    for (const old of effect.replaces) {
+      // lock the published plan too: two drafts published at once never both split it
+      await tx.query('SELECT id FROM plans WHERE id = $1 FOR UPDATE', [old.id]);
+      if (old.kept.length) {
+        const src = await getPlan(tx, old.id);
+        await copyPlanPart(tx, src!, old.kept, {
+          name: src!.name,
+          author: src!.author,
+          status: 'published',
+          params: { split_from: old.id, replaced_by: planId },
+        });
+      }
+      await tx.query("UPDATE plans SET status = 'archived', archived_at = now(), updated_at = now() WHERE id = $1", [old.id]);
+    }
     const next = plan.version + 1;
     await tx.query("UPDATE plans SET status = 'published', published_at = now(), updated_at = now(), version = $2 WHERE id = $1", [
       planId,

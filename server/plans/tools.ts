@@ -10,6 +10,7 @@ import { suggestFix } from '../algorithms/editor/suggest-fix';
 import { partition } from '../algorithms/partition/engine';
 import { applyEdit, getPlan, InvalidEditError, NotFoundError, type PlanRow, type UnitChange } from './store';
 import { unitGraphFor, type PlanGraph } from './unit-graph';
+import { copyPlanPart } from './part';
 
 export interface Band {
   min: number;
@@ -212,9 +213,17 @@ export async function rebalanceProposal(db: Queryable, planId: number, codes: st
 }
 
 /** Copies a plan (any status) as a new draft, e.g. to edit a published plan. */
-export async function copyPlanAsDraft(db: Db, planId: number, author: string, name?: string): Promise<number> {
+export async function copyPlanAsDraft(db: Db, planId: number, author: string, name?: string, subdistricts?: string[]): Promise<number> {
   const p = await planOrThrow(db, planId);
+  const part = subdistricts ?? p.subdistricts;
+  const outside = part.filter((s) => !p.subdistricts.includes(s));
+  if (outside.length) throw new InvalidEditError(`方案 ${planId} 不包含街道 ${outside.join('、')}`);
+  if (!part.length) throw new InvalidEditError('没有要复制的街道');
+  const whole = part.length === p.subdistricts.length;
   return db.transaction(async (tx) => {
+    if (!whole) {
+      return copyPlanPart(tx, p, part, { name: name ?? `${p.name}（副本）`, author, status: 'draft', params: { copied_from: planId, copied_subdistricts: part } });
+    }
     const r = await tx.query<{ id: number }>(
       `INSERT INTO plans (name, author, subdistricts, params, warnings) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb) RETURNING id`,
       [name ?? `${p.name}（副本）`, author, p.subdistricts, JSON.stringify({ ...p.params, copied_from: planId }), JSON.stringify(p.warnings)],

@@ -9,6 +9,7 @@ import { DATUMS, LAYERS } from '../import/types';
 import { invalidateTiles } from '../tiles';
 import { importReportSchema } from '../import/schema';
 import { errorSchema } from './errors';
+import { checkReplacedInScope, checkWrittenInScope } from '../import/write-scope';
 
 const acceptedSchema = {
   type: 'object',
@@ -49,7 +50,8 @@ const importPlugin: FastifyPluginAsync = async (app) => {
     '/import',
     {
       bodyLimit: IMPORT_UPLOAD_MAX_BYTES,
-      config: { access: { roles: ['planner', 'admin'] } },
+      // scope: a named ?subdistrict= is checked by the hook; the rows written are checked in the transaction
+      config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' } },
       schema: {
         tags: ['import'],
         summary: 'Import a GeoJSON, OSM XML or CSV file (UTF-8 or GBK) into streets, buildings, shops, incidents or boundaries; all or nothing',
@@ -97,6 +99,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         throw err;
       }
 
+      await checkReplacedInScope(app.db, req.user, prep.plan);
       const dryRun = req.query.dryRun ?? false;
       let settle: { resolve: (r: ImportReport) => void; reject: (e: unknown) => void } | undefined;
       const done = new Promise<ImportReport>((resolve, reject) => (settle = { resolve, reject }));
@@ -107,6 +110,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
           const result = await commitImport(app.db, prep, {
             dryRun,
+            checkWrite: (tx, plan) => checkWrittenInScope(tx, req.user, plan),
             onProgress: (m) => report(0.3, m),
             afterWrite: async (tx) => {
               report(0.8, 'import: derived columns and audit');

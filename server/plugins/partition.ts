@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { partitionToPlan, type PartitionRequest } from '../partition/service';
+import { OutOfScopeError, writableSubdistricts } from '../auth/scope';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
 
@@ -35,8 +36,14 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const b = req.body;
-      const subs = b.all ? 'all' : (b.subdistricts ?? (b.subdistrict ? [b.subdistrict] : null));
+      let subs: string[] | 'all' | null = b.all ? 'all' : (b.subdistricts ?? (b.subdistrict ? [b.subdistrict] : null));
       if (!subs) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '请指定街道（subdistrict）或 all: true' });
+      if (subs === 'all' && req.user && req.user.role !== 'admin') {
+        // `all` means all in the caller's scope (named sub-districts are checked by the scope hook)
+        const known = await app.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id');
+        subs = writableSubdistricts(req.user, known.rows.map((r) => r.id));
+        if (!subs.length) throw new OutOfScopeError('您负责的范围内没有可划分的街道');
+      }
       const min = b.min ?? 300;
       const max = b.max ?? 500;
       if (min > max) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `最小户数 ${min} 大于最大户数 ${max}` });

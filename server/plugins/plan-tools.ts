@@ -15,6 +15,7 @@ import {
   suggestFixProposal,
 } from '../plans/tools';
 import { unitGraphFor } from '../plans/unit-graph';
+import { OutOfScopeError, writableSubdistricts } from '../auth/scope';
 
 const code = { type: 'string', pattern: '^\\d{15}$' } as const;
 const toolResult = {
@@ -236,21 +237,40 @@ const planTools: FastifyPluginAsync = async (app) => {
         format: req.body.format,
         content: req.body.content,
         params: { min: req.body.min ?? 300, max: req.body.max ?? 500, imported: req.body.format },
+        writable: (s) => writableSubdistricts(req.user, [s]).length === 1,
       }),
   );
 
-  app.post<{ Params: { id: number }; Body: { name?: string } }>(
+  app.post<{ Params: { id: number }; Body: { name?: string; subdistricts?: string[] } }>(
     '/plans/:id/copy',
     {
       schema: {
         tags: ['plans'],
-        summary: 'Copy a plan (e.g. the published one) as a new draft to edit',
+        summary:
+          'Copy a plan (e.g. the published one) as a new draft to edit: the part inside the caller\'s sub-districts ' +
+          '(`subdistricts` narrows it further); a planner scoped to two sub-districts gets a draft of those two',
         params: idParams,
-        body: { type: 'object', properties: { name: { type: 'string', minLength: 1, maxLength: 200 } }, additionalProperties: false },
-        response: { 200: { type: 'object', properties: { id: { type: 'integer' } } } },
+        body: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            subdistricts: { type: 'array', minItems: 1, maxItems: 200, uniqueItems: true, items: { type: 'string', pattern: '^\\d{9}$' } },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { id: { type: 'integer' }, subdistricts: { type: 'array', items: { type: 'string' } } } } },
       },
+      // the source plan may reach outside the caller's scope (the district plan): only the part
+      // inside it is copied, so the plan itself is not checked; named sub-districts are
+      config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' }, scopeOf: async () => [] },
     },
-    async (req) => ({ id: await copyPlanAsDraft(app.db, req.params.id, author(req), req.body?.name) }),
+    async (req) => {
+      const p = await getPlan(app.db, req.params.id);
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在`);
+      const part = writableSubdistricts(req.user, req.body?.subdistricts ?? p.subdistricts);
+      if (!part.length) throw new OutOfScopeError(`方案 ${req.params.id} 不包含您负责的街道，无法复制`);
+      return { id: await copyPlanAsDraft(app.db, p.id, author(req), req.body?.name, part), subdistricts: part };
+    },
   );
 
   app.post<{ Params: { id: number }; Body: { baseVersion: number; code: string } }>(

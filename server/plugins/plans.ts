@@ -4,6 +4,7 @@ import {
   applyEdit,
   getPlan,
   listPlans,
+  publishEffect,
   publishPlan,
   redo,
   setLocked,
@@ -245,12 +246,47 @@ const plans: FastifyPluginAsync = async (app) => {
     );
   }
 
+  app.get<{ Params: { id: number } }>(
+    '/plans/:id/publish-effect',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'What publishing this draft would change: per published plan it touches, the sub-districts (and grids) replaced and those that stay in force',
+        params: idParams,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              subdistricts: { type: 'array', items: { type: 'string' } },
+              grids: { type: 'integer' },
+              replaces: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    name: { type: 'string' },
+                    replaced: { type: 'array', items: { type: 'string' } },
+                    replacedGrids: { type: 'integer' },
+                    kept: { type: 'array', items: { type: 'string' } },
+                    keptGrids: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (req) => publishEffect(app.db, req.params.id),
+  );
+
   app.post<{ Params: { id: number }; Body: { baseVersion: number } }>(
     '/plans/:id/publish',
     {
       schema: {
         tags: ['plans'],
-        summary: 'Publish a draft; the previously published plan of its sub-districts is archived',
+        summary: 'Publish a draft: only its own sub-districts change (their published grids are archived); the rest of a published plan it overlaps stays in force, as a new published plan with the same grids',
         params: idParams,
         body: baseVersionBody,
         response: { 200: { type: 'object', properties: { version: { type: 'integer' } } }, 409: conflictSchema },
