@@ -279,6 +279,8 @@ export interface PublishEffect {
     kept: string[];
     keptGrids: number;
   }>;
+  /** Names of every sub-district named above (Chinese; English where known), for the dialog. */
+  names: Record<string, { name: string; name_en: string | null }>;
 }
 
 /** The published plans a draft's publication touches, and how (read-only: the dialog's figures). */
@@ -296,7 +298,10 @@ export async function publishEffect(db: Queryable, planId: number): Promise<Publ
      FROM plans p WHERE p.status = 'published' AND p.id <> $1 AND p.subdistricts && $2::text[] ORDER BY p.id`,
     [planId, subs],
   );
+  const named = [...new Set([...subs, ...r.rows.flatMap((x) => x.subdistricts)])];
+  const n = await db.query<{ id: string; name: string; name_en: string | null }>('SELECT id, name, name_en FROM subdistricts WHERE id = ANY($1::text[])', [named]);
   return {
+    names: Object.fromEntries(n.rows.map((x) => [x.id, { name: x.name, name_en: x.name_en }])),
     subdistricts: subs,
     grids: p.rows[0].grids,
     replaces: r.rows.map((x) => ({

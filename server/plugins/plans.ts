@@ -259,6 +259,10 @@ const plans: FastifyPluginAsync = async (app) => {
             properties: {
               subdistricts: { type: 'array', items: { type: 'string' } },
               grids: { type: 'integer' },
+              names: {
+                type: 'object',
+                additionalProperties: { type: 'object', properties: { name: { type: 'string' }, name_en: { type: ['string', 'null'] } } },
+              },
               replaces: {
                 type: 'array',
                 items: {

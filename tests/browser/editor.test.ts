@@ -131,8 +131,14 @@ describe('plan editor in the browser', () => {
       return fc.features.find((f: { properties: { code: string } }) => f.properties.code === A).properties.locked;
     }, { id: draft, A });
     expect(locked).toBe(true);
+    // publishing asks first, saying what it replaces (the published plan of this sub-district only)
+    const dialog = new Promise<string>((resolve) => page.once('dialog', (d) => void d.accept().then(() => resolve(d.message()))));
     await page.click('[data-testid="plan-publish"]');
+    const asked = await dialog;
+    expect(asked).toMatch(/^发布此草稿（.+街道，\d+ 个网格）？/);
+    expect(asked).toMatch(/将替换「.+方案」中 .+街道 的 \d+ 个已发布网格/);
     await page.waitForFunction(() => document.querySelector('[data-testid="plan-status"]')?.textContent === '已发布');
+    expect(await page.textContent('[data-testid="plan-message"]')).toMatch(/其他街道的已发布网格保持不变/);
     await page.reload();
     await openEditor(page, server.url, draft);
     expect(await page.textContent('[data-testid="plan-status"]')).toBe('已发布');

@@ -104,6 +104,14 @@ export interface PlanDiff {
   geojson: FC;
 }
 
+/** What publishing a draft changes (GET /plans/:id/publish-effect). */
+export interface PublishEffect {
+  subdistricts: string[];
+  grids: number;
+  replaces: Array<{ id: number; name: string; replaced: string[]; replacedGrids: number; kept: string[]; keptGrids: number }>;
+  names: Record<string, { name: string; name_en: string | null }>;
+}
+
 export interface StaffInfo {
   staff: Array<{ id: number; name: string; role: 'leader' | 'member'; phone: string | null; grid_code: string | null; synthetic: boolean }>;
   grids: Array<{ code: string; leaders: number; members: number; ok: boolean; problem: string | null }>;
@@ -120,6 +128,7 @@ export const plansApi = {
   edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) => sendJson<EditResult>('POST', `${P(id)}/edits?grids=true`, { baseVersion, moves }),
   undo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/undo?grids=true`, { baseVersion }),
   redo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/redo?grids=true`, { baseVersion }),
+  publishEffect: (id: number) => getJson<PublishEffect>(`${P(id)}/publish-effect`),
   publish: (id: number, baseVersion: number) => sendJson<{ version: number }>('POST', `${P(id)}/publish`, { baseVersion }),
   lock: (id: number, codes: string[], locked: boolean) => sendJson<{ ok: boolean }>('POST', `${P(id)}/locks`, { codes, locked }),
   split: (id: number, baseVersion: number, code: string) => sendJson<EditResult>('POST', `${P(id)}/split`, { baseVersion, code }),
@@ -127,7 +136,7 @@ export const plansApi = {
   newGrid: (id: number, baseVersion: number, units: string[]) => sendJson<EditResult>('POST', `${P(id)}/new-grid`, { baseVersion, units }),
   suggestFix: (id: number, code: string) => getJson<Proposal>(`${P(id)}/suggest-fix?code=${code}`),
   rebalance: (id: number, codes: string[]) => sendJson<Proposal>('POST', `${P(id)}/rebalance`, { codes }),
-  copy: (id: number) => sendJson<{ id: number }>('POST', `${P(id)}/copy`, {}),
+  copy: (id: number) => sendJson<{ id: number; subdistricts: string[] }>('POST', `${P(id)}/copy`, {}),
   impact: (id: number) => getJson<ImpactReport>(`${P(id)}/impact`),
   diff: (id: number, against: number, againstVersion?: number) =>
     getJson<PlanDiff>(`${P(id)}/diff?against=${against}${againstVersion ? `&againstVersion=${againstVersion}` : ''}`),

@@ -7,8 +7,8 @@
  */
 import type { MapMouseEvent } from 'maplibre-gl';
 import { ApiError, type Api, type FC } from '../../api';
-import type { PlanInfo, Proposal, StaffInfo, UnitChange } from '../../api/plans';
-import { t, type MessageKey } from '../../i18n';
+import type { PlanInfo, Proposal, PublishEffect, StaffInfo, UnitChange } from '../../api/plans';
+import { getLang, t, type MessageKey } from '../../i18n';
 import { setDiffData, setGridsData, setSelectedGrid, updateGrids, whenGridsDrawn } from '../../layers/grids';
 import { setUnitsData, setUnitState } from '../../layers/units';
 import { holdFrames } from '../../map/hold-frames';
@@ -412,13 +412,33 @@ async function toggleLock(): Promise<void> {
   }
 }
 
+/** Sub-district names in the UI language ("人民路街道、新河路街道"). */
+function subNames(ids: string[], names: PublishEffect['names']): string {
+  const en = getLang() === 'en';
+  return ids.map((id) => (en ? names[id]?.name_en : names[id]?.name) ?? names[id]?.name ?? id).join(en ? ', ' : '、');
+}
+
+/** The confirmation text: what comes into force, what is replaced and what stays published. */
+export function publishConfirmText(e: PublishEffect): string {
+  const lines = [t('plan.publish.confirm', { subs: subNames(e.subdistricts, e.names), grids: e.grids })];
+  if (!e.replaces.length) lines.push(t('plan.publish.first'));
+  for (const r of e.replaces) {
+    lines.push(t('plan.publish.replaces', { name: r.name, subs: subNames(r.replaced, e.names), n: r.replacedGrids }));
+    if (r.kept.length) lines.push(t('plan.publish.keeps', { name: r.name, subs: subNames(r.kept, e.names), n: r.keptGrids }));
+  }
+  return lines.join('\n');
+}
+
 async function publish(): Promise<void> {
   await saving;
   try {
+    const effect = await ctx!.api.plans.publishEffect(plan!.id);
+    if (!confirm(publishConfirmText(effect))) return;
     const r = await ctx!.busy.track(ctx!.api.plans.publish(plan!.id, state!.version), 'plan.working');
     state!.version = r.version;
     await refreshPlanInfo();
-    setMessage('info', t('plan.msg.published'));
+    await refreshPlanList();
+    setMessage('info', t('plan.msg.published', { subs: subNames(effect.subdistricts, effect.names) }));
   } catch (e) {
     setMessage('error', errorText(e), e instanceof ApiError && e.status === 409);
   }
@@ -427,9 +447,12 @@ async function publish(): Promise<void> {
 
 async function copyAsDraft(): Promise<void> {
   try {
+    const source = plan!.subdistricts;
     const r = await ctx!.api.plans.copy(plan!.id);
     await openPlan(r.id);
     await refreshPlanList();
+    // a scoped planner gets the part of the plan in their sub-districts: say so
+    if (r.subdistricts.length < source.length) setMessage('info', t('plan.msg.copied', { subs: r.subdistricts.join('、') }));
   } catch (e) {
     setMessage('error', errorText(e));
   }
