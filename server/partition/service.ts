@@ -44,6 +44,7 @@ export async function partitionToPlan(
   db: Db,
   req: PartitionRequest,
   report: (fraction: number, message: string) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<PartitionOutcome> {
   const t0 = Date.now();
   const known = await listSubdistricts(db);
@@ -90,6 +91,7 @@ export async function partitionToPlan(
       WORKER,
       { input: { units, barriers }, options: { min, max, target, seed: req.seed ?? 1, previous } },
       (f, msg) => report(at(0.05 + 0.9 * f), `${sub}: ${msg}`),
+      signal,
     );
     warnings.push(...result.warnings);
     unitsMoved += result.stats.units_moved ?? 0;
@@ -104,6 +106,7 @@ export async function partitionToPlan(
       });
     }
   }
+  if (signal?.aborted) throw new PartitionRequestError('已取消');
   report(0.97, '编号并保存方案');
   const codes = assignGridCodes(codeInputs, previousCoded, households);
   const coded: Record<string, string> = {};

@@ -42,6 +42,26 @@ const routes: FastifyPluginAsync = async (app) => {
     },
   );
 
+  app.post<{ Params: { id: string } }>(
+    '/jobs/:id/cancel',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Cancel a running job (a partition stops at once and writes nothing); 409 when it is no longer running',
+        params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
+        response: { 200: jobSchema },
+      },
+      config: { access: { roles: ['planner', 'admin'] } },
+    },
+    async (req, reply) => {
+      const job = await app.jobs.get(req.params.id);
+      if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
+      if (!app.jobs.cancel(job.id)) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `任务 ${job.id} 已结束（${job.status}），无法取消` });
+      await app.jobs.settled(job.id);
+      return (await app.jobs.get(job.id)) ?? job;
+    },
+  );
+
   // Server-sent events: progress pushed to the UI until the job ends.
   app.get<{ Params: { id: string } }>(
     '/jobs/:id/events',

@@ -69,8 +69,8 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
         name: b.name,
         author: (req as { user?: { username?: string } }).user?.username ?? 'planner',
       };
-      const jobId = await app.jobs.start('partition', { ...request }, async (report) => {
-        const out = await partitionToPlan(app.db, request, report);
+      const jobId = await app.jobs.start('partition', { ...request }, async (report, signal) => {
+        const out = await partitionToPlan(app.db, request, report, signal);
         return { ...out };
       });
       return reply.code(202).send({ jobId });

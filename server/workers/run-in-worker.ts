@@ -15,12 +15,23 @@ export function runInWorker<TIn, TOut>(
   entry: URL,
   input: TIn,
   onProgress?: (fraction: number, message: string) => void,
+  signal?: AbortSignal,
 ): Promise<TOut> {
   return new Promise<TOut>((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('cancelled'));
     const worker = new Worker(new URL('./boot.mjs', import.meta.url), {
       workerData: { entry: entry.href, input },
     });
     let settled = false;
+    // cancelling terminates the thread at once (the work is pure: nothing to clean up)
+    const onAbort = () => {
+      if (settled) return;
+      settled = true;
+      reject(new Error('cancelled'));
+      void worker.terminate();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.once('exit', () => signal?.removeEventListener('abort', onAbort));
     worker.on('message', (m: WorkerMessage<TOut>) => {
       if (m.type === 'progress') onProgress?.(m.fraction, m.message);
       else if (m.type === 'result') {
