@@ -112,6 +112,26 @@ export interface PublishEffect {
   names: Record<string, { name: string; name_en: string | null }>;
 }
 
+/** A long job (partition, import) as GET /api/jobs/:id and its events report it. */
+export interface JobInfo {
+  id: string;
+  kind: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: number;
+  message: string | null;
+  result: Record<string, unknown> | null;
+}
+
+export interface PartitionBody {
+  subdistricts?: string[];
+  all?: boolean;
+  min?: number;
+  max?: number;
+  target?: number;
+  previousPlan?: number;
+  name?: string;
+}
+
 export interface StaffInfo {
   staff: Array<{ id: number; name: string; role: 'leader' | 'member'; phone: string | null; grid_code: string | null; synthetic: boolean }>;
   grids: Array<{ code: string; leaders: number; members: number; ok: boolean; problem: string | null }>;
@@ -128,6 +148,10 @@ export const plansApi = {
   edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) => sendJson<EditResult>('POST', `${P(id)}/edits?grids=true`, { baseVersion, moves }),
   undo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/undo?grids=true`, { baseVersion }),
   redo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/redo?grids=true`, { baseVersion }),
+  partition: (body: PartitionBody) => sendJson<{ jobId: string }>('POST', '/api/partition', body),
+  job: (id: string) => getJson<JobInfo>(`/api/jobs/${encodeURIComponent(id)}`),
+  cancelJob: (id: string) => sendJson<JobInfo>('POST', `/api/jobs/${encodeURIComponent(id)}/cancel`),
+  jobEventsUrl: (id: string) => ourUrl(`/api/jobs/${encodeURIComponent(id)}/events`),
   publishEffect: (id: number) => getJson<PublishEffect>(`${P(id)}/publish-effect`),
   publish: (id: number, baseVersion: number) => sendJson<{ version: number }>('POST', `${P(id)}/publish`, { baseVersion }),
   lock: (id: number, codes: string[], locked: boolean) => sendJson<{ ok: boolean }>('POST', `${P(id)}/locks`, { codes, locked }),

@@ -17,6 +17,7 @@ import type { ViewContext, ViewModule } from '../types';
 import { savePdf, savePng, type PrintGrid } from './print';
 import { EditorState, gridColour, pointInRing } from './state';
 import { warningRows } from './warnings';
+import { partitionForm, subdistrictNames } from './partition-form';
 import './plan.css';
 
 type Mode = 'select' | 'brush' | 'erase' | 'lasso' | 'merge';
@@ -452,7 +453,7 @@ async function copyAsDraft(): Promise<void> {
     await openPlan(r.id);
     await refreshPlanList();
     // a scoped planner gets the part of the plan in their sub-districts: say so
-    if (r.subdistricts.length < source.length) setMessage('info', t('plan.msg.copied', { subs: r.subdistricts.join('、') }));
+    if (r.subdistricts.length < source.length) setMessage('info', t('plan.msg.copied', { subs: await subdistrictNames(ctx!.api, r.subdistricts) }));
   } catch (e) {
     setMessage('error', errorText(e));
   }
@@ -669,12 +670,34 @@ function renderImpact(imp: Awaited<ReturnType<NonNullable<ViewContext['api']>['p
   );
 }
 
+/** The partition form, made once per activation so a running job's progress survives re-renders. */
+let partitionEl: HTMLElement | null = null;
+function partitionSection(c: ViewContext, open: boolean): HTMLElement {
+  partitionEl ??= partitionForm({
+    api: c.api,
+    plans: () => planList,
+    open,
+    onDone: async (id) => {
+      message = null;
+      await refreshPlanList();
+      await openPlan(id);
+    },
+  });
+  return partitionEl;
+}
+
 function render(): void {
   const c = ctx;
   if (!c) return;
   if (!plan || !state) {
     c.panel.replaceChildren(
-      h('div', { class: 'plan-view' }, h('h2', { class: 'panel-title' }, t('view.plan')), h('p', { class: 'muted', 'data-testid': plan ? 'plan-loading' : 'plan-empty' }, plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t('plan.none'))),
+      h(
+        'div',
+        { class: 'plan-view' },
+        h('h2', { class: 'panel-title' }, t('view.plan')),
+        h('p', { class: 'muted', 'data-testid': plan ? 'plan-loading' : 'plan-empty' }, plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t('plan.none')),
+        plan ? null : partitionSection(c, true),
+      ),
     );
     return;
   }
@@ -716,6 +739,7 @@ function render(): void {
         h('span', {}, plan.author),
       ),
       el.message,
+      partitionSection(c, false),
       ed
         ? h(
             'div',
@@ -852,6 +876,7 @@ export const planView: ViewModule = {
     setUnitsData(c.map, null);
     setGridsData(c.map, null);
     setDiffData(c.map, null);
+    partitionEl = null;
     ctx = null;
     plan = null;
     state = null;
