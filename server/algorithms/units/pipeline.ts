@@ -105,9 +105,25 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     const result = households === 0
       ? { assignment: Object.fromEntries(units.map((u) => [u.id, 'g1'])), warnings: [], grids: [{ id: 'g1', community: null as string | null, centroid: [0, 0] as [number, number], units: units.map((u) => u.id) }] }
       : partition({ units, barriers }, { min, max, target, seed: options.seed ?? 1 }, (f, m) => onProgress(0.15 + span * (si + f), `${s.name}: ${m}`));
-    for (const w of result.warnings) warnings.push({ ...w, message: `sub-district ${s.name}: ${w.message}`, subdistrict: s.code });
     const byId = new Map(units.map((u) => [u.id, u]));
+    // a piece of land with no households cut off from the rest (an island, a pier) joins the
+    // nearest grid as a second part instead of standing as a grid of 0 households
+    const attached = new Set<string>();
+    const full = result.grids.filter((g) => g.units.some((u) => byId.get(u)!.households > 0));
     for (const g of result.grids) {
+      if (!full.length || full.includes(g)) continue;
+      let best = full[0], bestD = Infinity;
+      for (const f of full) { const d = Math.hypot((f.centroid[0] - g.centroid[0]) * Math.cos((g.centroid[1] * Math.PI) / 180), f.centroid[1] - g.centroid[1]); if (d < bestD) { bestD = d; best = f; } }
+      best.units = [...best.units, ...g.units];
+      for (const u of g.units) attached.add(u);
+      g.units = [];
+    }
+    for (const w of result.warnings) {
+      if (w.code === 'island_infeasible' && w.units?.every((u) => attached.has(u))) continue;
+      warnings.push({ ...w, message: `sub-district ${s.name}: ${w.message}`, subdistrict: s.code });
+    }
+    for (const g of result.grids) {
+      if (!g.units.length) continue;
       const id = `${s.code}:${g.id}`;
       const us = g.units.map((u) => byId.get(u)!);
       gridUnits.set(id, us);
@@ -137,7 +153,7 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     const code = codes.get(ci.id)!;
     const area = polys.reduce((x, p) => x + areaM2(p), 0);
     const perim = polys.reduce((x, p) => x + perimM(p), 0);
-    if (polys.length > 1) warnings.push({ code: 'grid_not_contiguous', message: `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts`, grids: [code], subdistrict: sub });
+    if (polys.length > 1) warnings.push({ code: 'grid_in_parts', message: `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts (land with no households cut off by water or the boundary joins the nearest grid)`, grids: [code], subdistrict: sub });
     grids.push({
       type: 'Feature',
       geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys },

@@ -117,7 +117,9 @@ export function buildUnits(
       const key = `${rows[i].lon},${rows[i].lat}`;
       if (!byPoint.has(key)) { byPoint.set(key, sites.length); sites.push({ id: `p${sites.length}`, point: [rows[i].lon, rows[i].lat] }); }
     }
-    const cells = tessellateBlocks([{ id: block.id, polygon: blockLL[bi] }], sites);
+    // a cell the block's shape cuts in two becomes two units (a grid must be able to take either)
+    const cells = tessellateBlocks([{ id: block.id, polygon: blockLL[bi] }], sites)
+      .flatMap((c) => (c.polygons.length === 1 ? [c] : c.polygons.map((poly, k) => ({ ...c, id: `${c.id}~${k + 1}`, polygons: [poly] }))));
     const first = units.length;
     for (const c of cells) units.push({ id: c.id, households: 0, ...base, compound: null, polygons: c.polygons });
     // count each row in the cell that holds its point
@@ -139,7 +141,47 @@ export function buildUnits(
       u.compound = majorityCompound(cellRows[k].map((i) => rows[i]));
     });
   });
+  if (split) shareVertices(units, proj);
   return { units, rowUnit, warnings, stats: { blocks_split: split, blocks_empty: empty, rows_outside: outside, rows_snapped: snapped } };
+}
+
+/**
+ * Where a split block's cells end on the block's edge, their (rounded) vertices sit up to a
+ * centimetre off the neighbouring units' edges, which a union reads as a gap. Every vertex lying
+ * within `tolM` of another unit's edge is inserted into that edge, so neighbours share their
+ * boundary vertex for vertex and grids dissolve into one piece.
+ */
+export function shareVertices(units: PartitionUnit[], proj: LocalProjection, tolM = 0.02): void {
+  const keys = new Map<string, number[]>();
+  for (const u of units) for (const poly of u.polygons) for (const r of poly) for (const p of r) { const k = `${p[0]},${p[1]}`; if (!keys.has(k)) keys.set(k, p); }
+  const verts = [...keys.values()];
+  const xy = verts.map((p) => proj.forward(p[0], p[1]));
+  const idx = new Flatbush(Math.max(1, verts.length));
+  for (const [x, y] of xy) idx.add(x, y, x, y);
+  if (!verts.length) idx.add(0, 0, 0, 0);
+  idx.finish();
+  for (const u of units) for (const poly of u.polygons) for (let ri = 0; ri < poly.length; ri++) {
+    const r = poly[ri];
+    const out: number[][] = [r[0]];
+    for (let i = 1; i < r.length; i++) {
+      const a = proj.forward(r[i - 1][0], r[i - 1][1]), b = proj.forward(r[i][0], r[i][1]);
+      const dx = b[0] - a[0], dy = b[1] - a[1], l2 = dx * dx + dy * dy;
+      const ins: Array<{ t: number; p: number[] }> = [];
+      if (l2 > 0) for (const v of idx.search(Math.min(a[0], b[0]) - tolM, Math.min(a[1], b[1]) - tolM, Math.max(a[0], b[0]) + tolM, Math.max(a[1], b[1]) + tolM)) {
+        if (v >= verts.length) continue;
+        const [x, y] = xy[v];
+        const t = ((x - a[0]) * dx + (y - a[1]) * dy) / l2;
+        if (t <= 1e-9 || t >= 1 - 1e-9) continue;
+        const d = Math.abs(dx * (y - a[1]) - dy * (x - a[0])) / Math.sqrt(l2);
+        if (d <= tolM) ins.push({ t, p: verts[v] });
+      }
+      ins.sort((p, q) => p.t - q.t);
+      for (const x of ins) { const last = out[out.length - 1]; if (last[0] !== x.p[0] || last[1] !== x.p[1]) out.push(x.p); }
+      const last = out[out.length - 1];
+      if (last[0] !== r[i][0] || last[1] !== r[i][1]) out.push(r[i]);
+    }
+    poly[ri] = out;
+  }
 }
 
 /** The compound holding most of the rows' households (null when no row names one). */
