@@ -17,6 +17,8 @@ export interface Fixture {
   rows: Array<[string, string, number, number, number]>;
   /** major street lines (WGS84) that should be grid edges */
   major: number[][][];
+  /** minor (residential) street lines, for comparison */
+  minor: number[][][];
 }
 
 export function mulberry32(seed: number): () => number {
@@ -78,7 +80,7 @@ export function smallDistrict(perBuilding = 50): Fixture {
       rows.push([`B${++n}`, `小区${bx}-${by}`, lon, lat, perBuilding]);
     }
   }
-  return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, major };
+  return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, major, minor: [] };
 }
 
 const GEODATA = new URL('../../../shared/geodata/substitute-shanghai-bund-tilezen/', import.meta.url);
@@ -134,7 +136,7 @@ export function substituteCity(rowsCount = 600, seed = 7): Fixture {
   // streets as ogr2ogr writes OSM
   const streets: unknown[] = [];
   const candidates: number[][][] = [];
-  const major: number[][][] = [];
+  const major: number[][][] = [], minor: number[][][] = [];
   for (const f of roads.features) {
     const p = f.properties;
     const tags: string[] = [];
@@ -149,6 +151,7 @@ export function substituteCity(rowsCount = 600, seed = 7): Fixture {
     const parts = (f.geometry.type === 'LineString' ? [f.geometry.coordinates] : f.geometry.coordinates) as number[][][];
     if (!p.is_tunnel && !p.is_bridge && ['residential', 'secondary', 'tertiary', 'unclassified', 'living_street', 'primary'].includes(String(p.kind_detail))) candidates.push(...parts);
     if (!p.is_tunnel && !p.is_bridge && ['primary', 'secondary', 'tertiary'].includes(String(p.kind_detail))) major.push(...parts);
+    if (!p.is_tunnel && !p.is_bridge && ['residential', 'unclassified', 'living_street'].includes(String(p.kind_detail))) minor.push(...parts);
   }
   // register: compounds near streets, on land
   const rnd = mulberry32(seed);
@@ -175,5 +178,5 @@ export function substituteCity(rowsCount = 600, seed = 7): Fixture {
       rows.push([`${compound}-${k + 1}号楼`, name, Number(lon.toFixed(7)), Number(lat.toFixed(7)), 20 + Math.floor(rnd() * 121)]);
     }
   }
-  return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, major };
+  return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, major, minor };
 }
