@@ -19,6 +19,8 @@ export interface Fixture {
   major: number[][][];
   /** minor (residential) street lines, for comparison */
   minor: number[][][];
+  /** building footprints (hand-made district: a 16 m square around each row's point) */
+  buildings?: { type: 'FeatureCollection'; features: unknown[] };
 }
 
 export function mulberry32(seed: number): () => number {
@@ -80,7 +82,11 @@ export function smallDistrict(perBuilding = 50): Fixture {
       rows.push([`B${++n}`, `小区${bx}-${by}`, lon, lat, perBuilding]);
     }
   }
-  return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, major, minor: [] };
+  const buildings = rows.map((r, i) => {
+    const [x, y] = proj.forward(r[2], r[3]);
+    return feature({ id: r[0] }, { type: 'Polygon', coordinates: rect(x - 8 + (i % 3), y - 8, x + 8, y + 8 - (i % 2)) });
+  });
+  return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, major, minor: [], buildings: { type: 'FeatureCollection', features: buildings } };
 }
 
 const GEODATA = new URL('../../../shared/geodata/substitute-shanghai-bund-tilezen/', import.meta.url);
@@ -180,3 +186,4 @@ export function substituteCity(rowsCount = 600, seed = 7): Fixture {
   }
   return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, major, minor };
 }
+

@@ -84,6 +84,7 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
   const grids: GridFeature[] = [];
   const codeInputs: CodeGridInput[] = [];
   const gridUnits = new Map<string, PartitionUnit[]>();
+  const withIsland = new Set<string>();
   const unitHouseholds: Record<string, number> = {};
   for (const u of ur.units) unitHouseholds[u.id] = u.households;
   subdistricts.forEach((s, si) => {
@@ -115,6 +116,7 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
       let best = full[0], bestD = Infinity;
       for (const f of full) { const d = Math.hypot((f.centroid[0] - g.centroid[0]) * Math.cos((g.centroid[1] * Math.PI) / 180), f.centroid[1] - g.centroid[1]); if (d < bestD) { bestD = d; best = f; } }
       best.units = [...best.units, ...g.units];
+      withIsland.add(`${s.code}:${best.id}`);
       for (const u of g.units) attached.add(u);
       g.units = [];
     }
@@ -153,7 +155,14 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     const code = codes.get(ci.id)!;
     const area = polys.reduce((x, p) => x + areaM2(p), 0);
     const perim = polys.reduce((x, p) => x + perimM(p), 0);
-    if (polys.length > 1) warnings.push({ code: 'grid_in_parts', message: `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts (land with no households cut off by water or the boundary joins the nearest grid)`, grids: [code], subdistrict: sub });
+    if (polys.length > 1) {
+      warnings.push({
+        code: 'grid_in_parts', grids: [code], subdistrict: sub,
+        message: withIsland.has(ci.id)
+          ? `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts: land with no households, cut off from the rest by water or the boundary, joins the nearest grid`
+          : `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts: its units are not contiguous`,
+      });
+    }
     grids.push({
       type: 'Feature',
       geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys },

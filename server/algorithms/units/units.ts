@@ -8,7 +8,7 @@
  */
 import Flatbush from 'flatbush';
 import type { LocalProjection } from '../geo/projection';
-import { tessellateBlocks, type TessellationBuilding } from '../partition/tessellate';
+import { tessellateBlocks, type TessellationBlock, type TessellationBuilding } from '../partition/tessellate';
 import type { PartitionUnit } from '../partition/types';
 import { pointInRings, ringArea, type Pt } from './planar';
 import type { Block } from './blocks';
@@ -118,7 +118,7 @@ export function buildUnits(
       if (!byPoint.has(key)) { byPoint.set(key, sites.length); sites.push({ id: `p${sites.length}`, point: [rows[i].lon, rows[i].lat] }); }
     }
     // a cell the block's shape cuts in two becomes two units (a grid must be able to take either)
-    const cells = tessellateBlocks([{ id: block.id, polygon: blockLL[bi] }], sites)
+    const cells = tessellateSafely({ id: block.id, polygon: blockLL[bi] }, sites, (problem) => warnings.push({ code: 'block_not_split', message: `block ${block.id} (${block.subdistrict}) of ${total} households could not be split (${problem}): it stays one unit`, units: [block.id], subdistrict: block.subdistrict }))
       .flatMap((c) => (c.polygons.length === 1 ? [c] : c.polygons.map((poly, k) => ({ ...c, id: `${c.id}~${k + 1}`, polygons: [poly] }))));
     const first = units.length;
     for (const c of cells) units.push({ id: c.id, households: 0, ...base, compound: null, polygons: c.polygons });
@@ -181,6 +181,24 @@ export function shareVertices(units: PartitionUnit[], proj: LocalProjection, tol
       if (last[0] !== r[i][0] || last[1] !== r[i][1]) out.push(r[i]);
     }
     poly[ri] = out;
+  }
+}
+
+/**
+ * tessellateBlocks on one block; the polygon clipper can fail on near-degenerate footprints, so
+ * on failure the buildings count by their centroid points instead, and as the last resort the
+ * block stays whole.
+ */
+function tessellateSafely(block: TessellationBlock, sites: TessellationBuilding[], warn: (problem: string) => void): ReturnType<typeof tessellateBlocks> {
+  try { return tessellateBlocks([block], sites); } catch { /* next */ }
+  const points = sites.map((s) => {
+    if (s.point || !s.polygon) return s;
+    const r = s.polygon[0].slice(0, -1);
+    return { id: s.id, point: [r.reduce((a, p) => a + p[0], 0) / r.length, r.reduce((a, p) => a + p[1], 0) / r.length] as [number, number] };
+  });
+  try { return tessellateBlocks([block], points); } catch (e) {
+    warn((e as Error).message.split('\n')[0]);
+    return [{ id: block.id, block: block.id, buildings: [], households: 0, polygons: [block.polygon] }];
   }
 }
 
