@@ -13,6 +13,7 @@ import { DistrictInputError, parseBoundaries, parseBuildings, parseHouseholds, p
 import { DATUMS, type Datum } from '../server/import/types';
 import { partitionDistrict } from '../server/algorithms/units/pipeline';
 import type { DistrictWarning } from '../server/algorithms/units/types';
+import { pointInRings } from '../server/algorithms/units/planar';
 
 const args = parseArgs(process.argv.slice(2), {
   boundaries: 'string', streets: 'string', households: 'string', buildings: 'string', datum: 'string',
@@ -47,6 +48,10 @@ let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
 for (const a of areas) for (const poly of a.polygons) for (const p of poly[0]) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
 const hh = withFile(() => parseHouseholds(bytes, datum, [x0, y0, x1, y1]));
 const readMs = Date.now() - t0;
+const subs = areas.filter((a) => a.level === 'subdistrict');
+if (hh.rows.length && !hh.rows.some((r) => subs.some((a) => a.polygons.some((poly) => pointInRings(r.lon, r.lat, poly))))) {
+  fail(`${path.households}: no household row lies inside any sub-district of ${path.boundaries} (wrong --datum, or the register of another place?)`);
+}
 log(`partition-district: ${areas.length} boundaries, ${streets.lines.length} dividing street lines, ${hh.rows.length} household rows (${hh.encoding}), ${buildings?.length ?? 0} buildings; band ${min}-${max}, target ${target}`);
 
 const result = partitionDistrict(
@@ -59,7 +64,5 @@ const nameFile = (w: DistrictWarning): DistrictWarning => {
   return file && path[file] ? { ...w, file: path[file], message: w.message.replace(new RegExp(`^${file}`), path[file]) } : w;
 };
 const warnings = [...hh.warnings, ...result.warnings].map(nameFile);
-const placed = hh.rows.length - (result.stats.rows_outside ?? 0);
-if (hh.rows.length > 0 && placed === 0) fail(`${path.households}: no household row lies inside any sub-district of ${path.boundaries} (wrong --datum, or the register of another place?)`);
 writeJson(args.out!, { type: 'FeatureCollection', warnings, stats: { ...result.stats, read_ms: readMs, streets_skipped: streets.skipped }, features: result.grids });
 log(`partition-district: ${result.stats.grids} grids, ${result.stats.in_band} in band, ${result.stats.households} households, ${warnings.length} warnings, ${Date.now() - t0} ms`);

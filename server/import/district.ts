@@ -161,6 +161,7 @@ export function parseHouseholds(bytes: Uint8Array, datum: Datum, bbox?: [number,
   const bKey = pickKey({}, headers, BUILDING);
   const cKey = pickKey({}, headers, COMPOUND);
   if (!hhKey) warnings.push({ code: 'no_households_column', message: `households: no households column (${HOUSEHOLDS.join('/')}) in the header (${headers.join(', ')}): each row counts as one household`, file: 'households' });
+  const seen = new Map<string, string>();
   const inBox = (x: number, y: number) => !!bbox && x >= bbox[0] && x <= bbox[2] && y >= bbox[1] && y <= bbox[3];
   const rows: HouseholdRow[] = parsed.features.map((f) => {
     const [lon, lat] = (f.geometry as { coordinates: number[] }).coordinates;
@@ -176,6 +177,13 @@ export function parseHouseholds(bytes: Uint8Array, datum: Datum, bbox?: [number,
     }
     const [x, y] = toWgs84([lon, lat], datum);
     const b = bKey ? f.properties[bKey] : undefined, c = cKey ? f.properties[cKey] : undefined;
+    if (hhKey && typeof b === 'string' && b) {
+      // one row per building: the same building twice would count its households twice
+      const key = `${typeof c === 'string' ? c : ''}\u0000${b}`;
+      const first = seen.get(key);
+      if (first) warnings.push({ code: 'duplicate_building', message: `households ${f.ref}: building ${b}${typeof c === 'string' && c ? ` of ${c}` : ''} is also on ${first}; both rows are counted`, file: 'households', row: f.ref });
+      else seen.set(key, f.ref);
+    }
     return { ref: f.ref, building: typeof b === 'string' && b ? b : null, compound: typeof c === 'string' && c ? c : null, households, lon: x, lat: y };
   });
   return { rows, warnings, encoding };

@@ -30,6 +30,11 @@ describe('household register CSV', () => {
     expect(err(() => parseHouseholds(enc(zh.replace('117.051', 'x')), 'wgs84'))).toMatch(/^line 3: longitude 'x' is not a number/);
     expect(err(() => parseHouseholds(enc('a,b\n1,2\n'), 'wgs84'))).toMatch(/no longitude column/);
   });
+  it('the same building twice (one row per building) is a warning naming both lines', () => {
+    const r = parseHouseholds(enc(zh + '1号楼,幸福小区,117.05,30.52,120\n'), 'wgs84');
+    expect(r.rows).toHaveLength(3);
+    expect(r.warnings).toEqual([expect.objectContaining({ code: 'duplicate_building', row: 'line 4', message: expect.stringContaining('also on line 2') })]);
+  });
   it('a register without a households column counts one household per row, with a warning', () => {
     const r = parseHouseholds(enc('经度,纬度\n117.05,30.52\n'), 'wgs84');
     expect(r.rows[0].households).toBe(1);
