@@ -163,7 +163,7 @@ describe('partition-district CLI contract', () => {
       const holders = gf.features.filter((g) => corners.every(([x, y]) => polysOf(g.geometry).some((poly) => pointInRings(x, y, poly))));
       expect(holders).toHaveLength(1);
     }
-  }, 90_000);
+  }, 180_000);
 
   it.skipIf(!hasSubstituteCity())('substitute city (Shanghai Bund OSM streets, 600 generated buildings): every rule holds, band met wherever feasible', async () => {
     const city = substituteCity(600, 7);
@@ -179,7 +179,7 @@ describe('partition-district CLI contract', () => {
     // this guards against a regression, the hand-made district checks the rule exactly (0 %)
     expect(c.majorInsideShare).toBeLessThan(0.65);
     console.log(JSON.stringify({ substitute_city: { ...c, stats: g.stats } }));
-  }, 120_000);
+  }, 180_000);
 
   it('bad input: exit 2 with one error line naming the file, the feature or row and the problem', async () => {
     const out = join(dir, 'bad.geojson');
@@ -219,5 +219,5 @@ describe('partition-district CLI contract', () => {
     expect(w).toHaveLength(1);
     expect(w[0].message).toContain(`${oneOutside} line 3`);
     expect(g.features.reduce((s, f) => s + f.properties.households, 0)).toBe(small.rows.reduce((s, r) => s + r[4], 0) - small.rows[1][4]);
-  }, 90_000);
+  }, 180_000);
 });
