@@ -1,0 +1,186 @@
+/**
+ * A district's raw data → balanced grids, with no database: outlines → blocks (street faces) →
+ * units (blocks split by buildings or household points) → the partition engine per sub-district →
+ * grids dissolved from their units. Pure, no I/O; the CLI `partition-district` and the server's
+ * "units from raw data" call it.
+ */
+import polygonClipping, { type MultiPolygon as PcMulti } from 'polygon-clipping';
+import { projectionForPositions } from '../geo/projection';
+import { polsbyPopper } from '../geo/polygon';
+import { partition } from '../partition/engine';
+import { assignGridCodes, type CodeGridInput } from '../partition/codes';
+import type { Barrier, PartitionUnit, ProgressFn } from '../partition/types';
+import { multiArea, prepareAreas, type AreaFeature } from './areas';
+import { buildBlocks } from './blocks';
+import { ringArea, type Pt } from './planar';
+import { buildUnits } from './units';
+import type { BuildingFootprint, DistrictWarning, DividingLine, HouseholdRow } from './types';
+
+export interface DistrictInput {
+  areas: AreaFeature[];
+  lines: DividingLine[];
+  rows: HouseholdRow[];
+  buildings?: BuildingFootprint[];
+}
+export interface DistrictOptions { min?: number; max?: number; target?: number; seed?: number }
+
+export interface GridFeature {
+  type: 'Feature';
+  geometry: { type: 'Polygon'; coordinates: number[][][] } | { type: 'MultiPolygon'; coordinates: number[][][][] };
+  properties: {
+    id: string;
+    households: number;
+    subdistrict: string;
+    subdistrict_name: string;
+    community: string | null;
+    units: number;
+    in_band: boolean;
+    area_m2: number;
+    polsby_popper: number;
+  };
+}
+
+export interface DistrictResult {
+  grids: GridFeature[];
+  warnings: DistrictWarning[];
+  stats: Record<string, number>;
+}
+
+const ROLE_TO_BARRIER: Record<DividingLine['role'], Barrier['cls']> = { major: 'major', minor: 'minor', rail: 'rail', water: 'water' };
+
+export function partitionDistrict(input: DistrictInput, options: DistrictOptions = {}, onProgress: ProgressFn = () => {}): DistrictResult {
+  const t0 = Date.now();
+  const min = options.min ?? 300, max = options.max ?? 500;
+  const target = options.target ?? Math.round((min + max) / 2);
+  const stats: Record<string, number> = {};
+  const lap = (name: string, t: number) => { stats[`${name}_ms`] = Date.now() - t; return Date.now(); };
+  const proj = projectionForPositions((function* () { for (const a of input.areas) for (const poly of a.polygons) yield* poly[0]; })());
+  let t = Date.now();
+  onProgress(0.02, 'outlines');
+  const { subdistricts, communities, warnings } = prepareAreas(input.areas, proj);
+  onProgress(0.05, 'blocks');
+  const streets = input.lines.map((l) => l.coords.map((p) => proj.forward(p[0], p[1]) as Pt));
+  const { blocks, stats: bs } = buildBlocks(subdistricts, communities, streets);
+  Object.assign(stats, { faces: bs.faces, blocks: bs.blocks, gaps_healed: bs.healed, slivers_merged: bs.merged });
+  t = lap('blocks', t);
+  for (const s of subdistricts) {
+    const covered = blocks.filter((b) => b.subdistrict === s.code).reduce((x, b) => x + b.area, 0);
+    if (Math.abs(covered - s.area) > s.area * 0.005) {
+      warnings.push({ code: 'coverage', message: `sub-district ${s.name}: its blocks cover ${Math.round(covered)} of ${Math.round(s.area)} m²`, subdistrict: s.code });
+    }
+  }
+  onProgress(0.1, 'units');
+  const ur = buildUnits(blocks, subdistricts, input.rows, proj, { splitAbove: max, buildings: input.buildings });
+  warnings.push(...ur.warnings);
+  Object.assign(stats, { units: ur.units.length, rows: input.rows.length, ...ur.stats });
+  t = lap('units', t);
+
+  const barriersByRole = new Map<Barrier['cls'], number[][][]>();
+  for (const l of input.lines) {
+    const c = ROLE_TO_BARRIER[l.role];
+    let a = barriersByRole.get(c); if (!a) barriersByRole.set(c, (a = []));
+    a.push(l.coords);
+  }
+  const grids: GridFeature[] = [];
+  const codeInputs: CodeGridInput[] = [];
+  const gridUnits = new Map<string, PartitionUnit[]>();
+  const withIsland = new Set<string>();
+  const unitHouseholds: Record<string, number> = {};
+  for (const u of ur.units) unitHouseholds[u.id] = u.households;
+  subdistricts.forEach((s, si) => {
+    const units = ur.units.filter((u) => u.subdistrict === s.code);
+    if (!units.length) return;
+    const span = 0.8 / subdistricts.length;
+    onProgress(0.15 + span * si, `${s.name}: partition of ${units.length} units`);
+    const households = units.reduce((x, u) => x + u.households, 0);
+    if (households === 0) warnings.push({ code: 'subdistrict_no_households', message: `sub-district ${s.name}: no household row lies inside; it becomes one grid of 0 households`, subdistrict: s.code });
+    let bx0 = Infinity, by0 = Infinity, bx1 = -Infinity, by1 = -Infinity;
+    for (const u of units) for (const poly of u.polygons) for (const p of poly[0]) { bx0 = Math.min(bx0, p[0]); by0 = Math.min(by0, p[1]); bx1 = Math.max(bx1, p[0]); by1 = Math.max(by1, p[1]); }
+    const barriers: Barrier[] = [...barriersByRole].map(([cls, lines]) => ({
+      cls, lines: lines.filter((l) => {
+        let a0 = Infinity, b0 = Infinity, a1 = -Infinity, b1 = -Infinity;
+        for (const p of l) { a0 = Math.min(a0, p[0]); b0 = Math.min(b0, p[1]); a1 = Math.max(a1, p[0]); b1 = Math.max(b1, p[1]); }
+        return a0 <= bx1 + 1e-3 && a1 >= bx0 - 1e-3 && b0 <= by1 + 1e-3 && b1 >= by0 - 1e-3;
+      }),
+    })).filter((b) => b.lines.length);
+    const result = households === 0
+      ? { assignment: Object.fromEntries(units.map((u) => [u.id, 'g1'])), warnings: [], grids: [{ id: 'g1', community: null as string | null, centroid: [0, 0] as [number, number], units: units.map((u) => u.id) }] }
+      : partition({ units, barriers }, { min, max, target, seed: options.seed ?? 1 }, (f, m) => onProgress(0.15 + span * (si + f), `${s.name}: ${m}`));
+    const byId = new Map(units.map((u) => [u.id, u]));
+    // a piece of land with no households cut off from the rest (an island, a pier) joins the
+    // nearest grid as a second part instead of standing as a grid of 0 households
+    const attached = new Set<string>();
+    const full = result.grids.filter((g) => g.units.some((u) => byId.get(u)!.households > 0));
+    for (const g of result.grids) {
+      if (!full.length || full.includes(g)) continue;
+      let best = full[0], bestD = Infinity;
+      for (const f of full) { const d = Math.hypot((f.centroid[0] - g.centroid[0]) * Math.cos((g.centroid[1] * Math.PI) / 180), f.centroid[1] - g.centroid[1]); if (d < bestD) { bestD = d; best = f; } }
+      best.units = [...best.units, ...g.units];
+      withIsland.add(`${s.code}:${best.id}`);
+      for (const u of g.units) attached.add(u);
+      g.units = [];
+    }
+    for (const w of result.warnings) {
+      if (w.code === 'island_infeasible' && w.units?.every((u) => attached.has(u))) continue;
+      warnings.push({ ...w, message: `sub-district ${s.name}: ${w.message}`, subdistrict: s.code });
+    }
+    for (const g of result.grids) {
+      if (!g.units.length) continue;
+      const id = `${s.code}:${g.id}`;
+      const us = g.units.map((u) => byId.get(u)!);
+      gridUnits.set(id, us);
+      codeInputs.push({ id, communityId: g.community ?? `${s.code}000`, centroid: g.centroid, units: g.units });
+    }
+  });
+  t = lap('partition', t);
+  onProgress(0.95, 'grid outlines');
+  const codes = assignGridCodes(codeInputs, [], unitHouseholds);
+  const subName = new Map(subdistricts.map((s) => [s.code, s.name]));
+  const areaM2 = (poly: number[][][]) => poly.reduce((x, r, k) => {
+    const a = Math.abs(ringArea(r.map((p) => proj.forward(p[0], p[1]) as Pt)));
+    return x + (k === 0 ? a : -a);
+  }, 0);
+  const perimM = (poly: number[][][]) => poly.reduce((x, r) => {
+    let l = 0; for (let i = 1; i < r.length; i++) { const a = proj.forward(r[i - 1][0], r[i - 1][1]), b = proj.forward(r[i][0], r[i][1]); l += Math.hypot(a[0] - b[0], a[1] - b[1]); }
+    return x + l;
+  }, 0);
+  for (const ci of codeInputs) {
+    const us = gridUnits.get(ci.id)!;
+    const geoms = us.flatMap((u) => u.polygons) as unknown as PcMulti;
+    let polys = (geoms.length > 1 ? polygonClipping.union(geoms[0], ...geoms.slice(1)) : geoms) as number[][][][];
+    // drop the slivers rounding leaves where a split block meets its neighbour (< 0.5 m²)
+    polys = polys.filter((poly) => areaM2([poly[0]]) >= 0.5).map((poly) => [poly[0], ...poly.slice(1).filter((h) => areaM2([h]) >= 0.5)]);
+    const households = us.reduce((x, u) => x + u.households, 0);
+    const sub = us[0].subdistrict!;
+    const code = codes.get(ci.id)!;
+    const area = polys.reduce((x, p) => x + areaM2(p), 0);
+    const perim = polys.reduce((x, p) => x + perimM(p), 0);
+    if (polys.length > 1) {
+      warnings.push({
+        code: 'grid_in_parts', grids: [code], subdistrict: sub,
+        message: withIsland.has(ci.id)
+          ? `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts: land with no households, cut off from the rest by water or the boundary, joins the nearest grid`
+          : `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts: its units are not contiguous`,
+      });
+    }
+    grids.push({
+      type: 'Feature',
+      geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys },
+      properties: {
+        id: code, households, subdistrict: sub, subdistrict_name: subName.get(sub) ?? sub,
+        community: ci.communityId.endsWith('000') && !communities.some((c) => c.code === ci.communityId) ? null : ci.communityId,
+        units: us.length, in_band: households >= min && households <= max,
+        area_m2: Math.round(area), polsby_popper: Number(polsbyPopper(area, perim).toFixed(4)),
+      },
+    });
+  }
+  grids.sort((a, b) => (a.properties.id < b.properties.id ? -1 : 1));
+  lap('dissolve', t);
+  stats.grids = grids.length;
+  stats.in_band = grids.filter((g) => g.properties.in_band).length;
+  stats.households = grids.reduce((x, g) => x + g.properties.households, 0);
+  stats.land_m2 = Math.round(subdistricts.reduce((x, s) => x + multiArea(s.polygons), 0));
+  stats.total_ms = Date.now() - t0;
+  onProgress(1, 'done');
+  return { grids, warnings, stats };
+}
