@@ -74,6 +74,14 @@ describe('planner (demo_planner, 人民路 + 新河路)', () => {
     await page.getByTestId('grid-stats').or(page.getByTestId('plan-summary')).first().waitFor();
     await screenshot(page, 'planner-partitioned');
 
+    // the impact button says what it will do next (regression: it kept its "show" label while shown)
+    await page.locator('details:has([data-testid="plan-impact"]) > summary').click();
+    expect(await page.getByTestId('plan-impact').textContent()).toBe('显示变化区域');
+    await page.getByTestId('plan-impact').click();
+    await expect.poll(() => page.getByTestId('plan-impact').textContent(), { timeout: 60_000 }).toBe('隐藏变化区域');
+    await page.getByTestId('plan-impact').click();
+    await expect.poll(() => page.getByTestId('plan-impact').textContent()).toBe('显示变化区域');
+
     // publish: the dialog names what is replaced and what stays; only 人民路 changes
     const dialog = new Promise<string>((resolve) => page.once('dialog', (d) => void d.accept().then(() => resolve(d.message()))));
     await page.getByTestId('plan-publish').click();

@@ -59,6 +59,9 @@ export function setUnitsData(map: MlMap, d: UnitsData | null): void {
 }
 
 /** Recolours one unit (after a paint) and marks whether it belongs to the selected grid. */
+/** Fill of the units a proposal would move (preview). */
+export const PREVIEW_COLOUR = '#ff6d00';
+
 export function setUnitState(map: MlMap, i: number, state: { c?: string; sel?: boolean; hl?: boolean }): void {
   if (map.getSource(SRC)) map.setFeatureState({ source: SRC, id: i }, state);
 }
@@ -84,7 +87,8 @@ export const unitsLayer: LayerModule = {
         paint: {
           // no antialiasing outline pass (the unit lines layer draws the edges from z14): half the geometry per frame
           'fill-antialias': false,
-          'fill-color': ['to-color', ['coalesce', ['feature-state', 'c'], ['get', 'c']]],
+          // a proposal's units (suggest a fix, rebalance) stand out in one strong colour, whatever their grid's
+          'fill-color': ['case', ['boolean', ['feature-state', 'hl'], false], PREVIEW_COLOUR, ['to-color', ['coalesce', ['feature-state', 'c'], ['get', 'c']]]],
           'fill-opacity': ['case', ['boolean', ['feature-state', 'hl'], false], 0.95, ['boolean', ['feature-state', 'sel'], false], 0.8, 0.5],
         },
       },

@@ -135,6 +135,8 @@ export const plansZh = {
   'plan.partition.cancelled': '已取消，未保存任何结果。',
   'plan.msg.copied': '已复制为草稿：{subs}（您负责的部分）。',
   'plan.msg.mergeHint': '点击要并入当前网格的相邻网格。',
+  'plan.msg.mergeSelf': '这是当前选中的网格：请点击要并入它的相邻网格（按“选择”退出合并）。',
+  'plan.proposal.nothing': '没有需要移动的单元：这些网格已经在户数区间内，或没有能改善的调整。',
   'plan.msg.imported': '已导入为新草稿：{grids} 个网格，{units} 个单元。',
   'plan.msg.staffImported': '已导入 {n} 名人员（{grids} 个网格）。',
 } as const;
@@ -271,6 +273,8 @@ export const plansEn: Record<keyof typeof plansZh, string> = {
   'plan.partition.failed': 'Partition failed: {message}',
   'plan.partition.cancelled': 'Cancelled; nothing was saved.',
   'plan.msg.copied': 'Copied as a draft: {subs} (the part in your scope).',
+  'plan.msg.mergeSelf': 'This is the selected grid: click a neighbouring grid to merge into it (press Select to stop merging).',
+  'plan.proposal.nothing': 'Nothing to move: these grids are already in band, or no move improves them.',
   'plan.msg.mergeHint': 'Click the neighbouring grid to merge into the selected one.',
   'plan.msg.imported': 'Imported as a new draft: {grids} grids, {units} units.',
   'plan.msg.staffImported': 'Imported {n} staff ({grids} grids).',

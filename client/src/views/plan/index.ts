@@ -64,6 +64,8 @@ let gridsFirstAt = 0;
 let gridsResolve: () => void = () => {};
 let gridsReady = new Promise<void>((r) => (gridsResolve = r));
 let showDiff = false;
+/** The impact report shown while showDiff (kept so a re-render shows it again). */
+let lastImpact: Awaited<ReturnType<Api['plans']['impact']>> | null = null;
 let detach: (() => void) | null = null;
 let readyResolve: () => void = () => {};
 let ready = new Promise<void>((r) => (readyResolve = r));
@@ -108,6 +110,7 @@ async function openPlan(id: number): Promise<void> {
   selected = null;
   proposal = null;
   showDiff = false;
+  lastImpact = null;
   setGridsData(c.map, fc);
   setDiffData(c.map, null);
   setUnitsData(c.map, null);
@@ -338,7 +341,12 @@ function attachMap(c: ViewContext): () => void {
     } else if (mode === 'merge' && selected) {
       const other = i === null ? gridAt(e) : state.asg[i];
       if (other === null) return;
-      if (other !== selected) void runTool(() => ctx!.api.plans.merge(plan!.id, state!.version, [selected!, other]));
+      if (other === selected) {
+        // clicking the selected grid itself: say what to click instead of doing nothing
+        setMessage('info', t('plan.msg.mergeSelf'));
+        return;
+      }
+      void runTool(() => ctx!.api.plans.merge(plan!.id, state!.version, [selected!, other]));
       mode = 'select';
       render();
     }
@@ -488,6 +496,7 @@ async function acceptProposal(): Promise<void> {
 async function toggleDiff(): Promise<void> {
   showDiff = !showDiff;
   if (!showDiff) {
+    lastImpact = null;
     setDiffData(ctx!.map, null);
     render();
     return;
@@ -495,10 +504,12 @@ async function toggleDiff(): Promise<void> {
   try {
     const imp = await ctx!.busy.track(ctx!.api.plans.impact(plan!.id), 'plan.working');
     setDiffData(ctx!.map, imp.geojson);
-    renderImpact(imp);
+    lastImpact = imp;
   } catch (e) {
+    showDiff = false;
     setMessage('error', errorText(e));
   }
+  render(); // the button now says "hide" (and the report is drawn into the new panel)
 }
 
 function printGrids(): PrintGrid[] {
@@ -714,6 +725,7 @@ function render(): void {
   el.message = h('div', {});
   el.stats = h('div', { class: 'plan-stats-box' });
   el.impact = h('div', { class: 'plan-impact' });
+  const impactOpen = showDiff && lastImpact !== null;
   const fileInput = (accept: string, onFile: (f: File) => void, testid: string) => {
     const i = h('input', { type: 'file', accept, 'data-testid': testid, class: 'plan-file' });
     i.addEventListener('change', () => i.files?.[0] && onFile(i.files[0]));
@@ -773,7 +785,9 @@ function render(): void {
             'div',
             { class: 'plan-proposal', 'data-testid': 'plan-proposal' },
             h('p', {}, proposal.message),
-            table([t('plan.col.code'), t('plan.col.before'), t('plan.col.after')], proposal.grids.map((g) => [g.code, g.before, g.after])),
+            proposal.moves.length
+              ? table([t('plan.col.code'), t('plan.col.before'), t('plan.col.after')], proposal.grids.map((g) => [g.code, g.before, g.after]))
+              : h('p', { class: 'muted', 'data-testid': 'proposal-nothing' }, t('plan.proposal.nothing')),
             h('div', { class: 'plan-row' }, btn(t('plan.accept'), () => void acceptProposal(), { testid: 'proposal-accept', kind: 'primary', disabled: !proposal.moves.length }), btn(t('plan.reject'), clearProposal, { testid: 'proposal-reject' })),
           )
         : null,
@@ -800,7 +814,7 @@ function render(): void {
         }, 'staff-table'),
         h('div', { class: 'plan-row' }, h('label', { class: 'plan-btn' }, t('plan.staff.import'), fileInput('.csv,text/csv', (f) => void importStaffFile(f), 'staff-file')), btn(t('plan.staff.seed'), () => void c.api.plans.seedStaff(plan!.id).then(async () => ((staff = await c.api.plans.staff(plan!.id)), render()))), ),
       ),
-      h('details', {}, h('summary', {}, t('plan.impact')), h('div', { class: 'plan-row' }, btn(showDiff ? t('plan.impact.hide') : t('plan.impact.show'), () => void toggleDiff(), { testid: 'plan-impact', active: showDiff })), el.impact),
+      h('details', { open: impactOpen }, h('summary', {}, t('plan.impact')), h('div', { class: 'plan-row' }, btn(showDiff ? t('plan.impact.hide') : t('plan.impact.show'), () => void toggleDiff(), { testid: 'plan-impact', active: showDiff })), el.impact),
       h(
         'details',
         {},
@@ -812,6 +826,7 @@ function render(): void {
   );
   renderMessage();
   renderStats();
+  if (impactOpen) renderImpact(lastImpact!);
 }
 
 export const planView: ViewModule = {
