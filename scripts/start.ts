@@ -43,6 +43,9 @@ function describeProgress(args: unknown[]): string {
 }
 
 async function ensureDemo(db: Db): Promise<void> {
+  if (/^(off|0|false|no)$/i.test(process.env.WANGGE_DEMO ?? '')) {
+    return log('WANGGE_DEMO=off: no demo district (import your own data: sign in and open 导入数据 / Import data)');
+  }
   const loader = await importOptional<DemoLoader>(['../server/demo/load.ts', '../server/demo/load']);
   if (!loader) return log('server/demo/load.ts not found: starting without demo data');
   if (await loader.hasDemo(db)) return log('demo district already loaded');

@@ -3,6 +3,7 @@ import { casesEn } from './parts/cases';
 import { groupsEn } from './parts/groups';
 import { hotspotsEn } from './parts/hotspots';
 import { plansEn } from './parts/plans';
+import { importsEn } from './parts/imports';
 
 /** English dictionary; must cover every key of zh-CN (checked by the type). */
 export const en: Record<MessageKey, string> = {
@@ -10,6 +11,7 @@ export const en: Record<MessageKey, string> = {
   ...groupsEn,
   ...hotspotsEn,
   ...casesEn,
+  ...importsEn,
   'app.title': 'Yingjiang Grid Governance',
   'view.map': 'Overview',
   'login.title': 'Sign in',

@@ -3,6 +3,7 @@ import { planView } from './plan';
 import { hotspotsView } from './hotspots';
 import { groupsView } from './groups';
 import { casesView } from './cases';
+import { importView } from './import';
 import { views } from './registry';
 
 /**
@@ -15,4 +16,5 @@ export function registerViews(): void {
   views.register(hotspotsView);
   views.register(groupsView);
   views.register(casesView);
+  views.register(importView);
 }

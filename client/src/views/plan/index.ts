@@ -707,6 +707,7 @@ function render(): void {
         { class: 'plan-view' },
         h('h2', { class: 'panel-title' }, t('view.plan')),
         h('p', { class: 'muted', 'data-testid': plan ? 'plan-loading' : 'plan-empty' }, plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t('plan.none')),
+        plan ? null : h('p', {}, h('a', { href: '#view=import', class: 'plan-btn', 'data-testid': 'plan-empty-import' }, t('plan.emptyImport'))),
         plan ? null : partitionSection(c, true),
       ),
     );

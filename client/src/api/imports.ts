@@ -1,0 +1,72 @@
+import { ApiError, csrfHeaders, ourUrl } from '../api';
+
+/** The layers and datums POST /api/import accepts (server/import/types.ts). */
+export const IMPORT_LAYERS = ['boundaries', 'streets', 'buildings', 'shops', 'incidents'] as const;
+export type ImportLayer = (typeof IMPORT_LAYERS)[number];
+export const DATUMS = ['wgs84', 'gcj02', 'bd09'] as const;
+export type Datum = (typeof DATUMS)[number];
+
+export interface ImportProblem {
+  feature: string;
+  problem: string;
+}
+
+/** The import report (server/import/importFile.ts ImportReport). */
+export interface ImportReport {
+  jobId?: string;
+  file: string;
+  format: string;
+  encoding: string;
+  datum: string;
+  dryRun: boolean;
+  read: number;
+  imported: number;
+  repaired: number;
+  rejected: number;
+  skipped: number;
+  layers: Record<string, { read: number; imported: number; rejected: number; skipped: number; replaced: number }>;
+  rejections: ImportProblem[];
+  warnings: string[];
+  ms: number;
+}
+
+export interface ImportAccepted {
+  jobId: string;
+  file: string;
+  format: string;
+  encoding: string;
+  datum: string;
+  features: number;
+  rejected: number;
+}
+
+export interface UploadOptions {
+  layer?: ImportLayer;
+  datum?: Datum;
+  subdistrict?: string;
+  dryRun?: boolean;
+}
+
+/** The largest file the server takes (server/import/http.ts IMPORT_UPLOAD_MAX_BYTES). */
+export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
+
+async function upload<T>(file: Blob, name: string, opts: UploadOptions & { wait: boolean }): Promise<T> {
+  const q = new URLSearchParams({ name });
+  if (opts.layer) q.set('layer', opts.layer);
+  if (opts.datum) q.set('datum', opts.datum);
+  if (opts.subdistrict) q.set('subdistrict', opts.subdistrict);
+  if (opts.dryRun) q.set('dryRun', 'true');
+  if (opts.wait) q.set('wait', 'true');
+  const url = ourUrl(`/api/import?${q}`);
+  const res = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/octet-stream', accept: 'application/json', ...csrfHeaders() }, body: file });
+  const body = (await res.json().catch(() => ({}))) as { message?: string };
+  if (!res.ok) throw new ApiError(res.status, url, body.message ?? res.statusText);
+  return body as T;
+}
+
+export const importsApi = {
+  /** Reads and checks the file and rolls the write back: the report says what an import would do. */
+  check: (file: Blob, name: string, opts: UploadOptions) => upload<ImportReport>(file, name, { ...opts, dryRun: true, wait: true }),
+  /** Starts the import as a job (progress: the job's events; its result is the report). */
+  start: (file: Blob, name: string, opts: UploadOptions) => upload<ImportAccepted>(file, name, { ...opts, dryRun: false, wait: false }),
+};

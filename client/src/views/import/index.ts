@@ -1,0 +1,238 @@
+/**
+ * Import data (#view=import), for planners and administrators: one file at a time by drag-and-drop
+ * or the file picker; a preview on the map before anything is written (read in the browser), the
+ * detected fields, a datum choice (guessed from the file name when obvious); "check" runs the
+ * server's import as a dry run (nothing written) and shows its report; "import" runs it as a job
+ * with a progress bar and ends with the report: rows read, written, rejected with the reason and
+ * row/feature (downloadable as CSV). A refused file writes nothing.
+ */
+import { ApiError } from '../../api';
+import { DATUMS, IMPORT_LAYERS, IMPORT_MAX_BYTES, importsApi, type Datum, type ImportLayer, type ImportReport } from '../../api/imports';
+import type { JobInfo } from '../../api/plans';
+import { t, type MessageKey } from '../../i18n';
+import { setImportPreview } from '../../layers/import-preview';
+import { h } from '../../panels/dom';
+import type { ViewContext, ViewModule } from '../types';
+import { datumFromName, readPreview, type Preview } from './read-preview';
+import './import.css';
+
+interface Chosen {
+  file: File;
+  bytes: Uint8Array;
+  preview: Preview | null;
+}
+
+let ctx: ViewContext | null = null;
+let chosen: Chosen | null = null;
+let report: ImportReport | null = null;
+let status: { kind: 'info' | 'error'; text: string } | null = null;
+let progress: number | null = null;
+let layer: ImportLayer | '' = '';
+let datum: Datum | '' = '';
+let busy = false;
+
+const size = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
+const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
+
+/** The rejected features as CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese). */
+export function rejectsCsv(r: Pick<ImportReport, 'rejections'>): string {
+  const q = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  return `\uFEFFfeature,problem\r\n${r.rejections.map((x) => `${q(x.feature)},${q(x.problem)}`).join('\r\n')}\r\n`;
+}
+
+function fitTo(fc: Preview['features']): void {
+  if (!ctx || !fc?.features.length) return;
+  let [x0, y0, x1, y1] = [Infinity, Infinity, -Infinity, -Infinity];
+  const visit = (c: unknown): void => {
+    if (Array.isArray(c) && typeof c[0] === 'number') {
+      const [x, y] = c as number[];
+      x0 = Math.min(x0, x);
+      y0 = Math.min(y0, y);
+      x1 = Math.max(x1, x);
+      y1 = Math.max(y1, y);
+    } else if (Array.isArray(c)) for (const d of c) visit(d);
+  };
+  for (const f of fc.features) if (f.geometry && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
+  if (!Number.isFinite(x0) || x0 < -180 || x1 > 180 || y0 < -90 || y1 > 90) return;
+  ctx.map.fitBounds([[x0, y0], [x1, y1]], { padding: 60, maxZoom: 16, duration: 0 });
+}
+
+async function choose(file: File): Promise<void> {
+  report = null;
+  status = null;
+  if (file.size > IMPORT_MAX_BYTES) {
+    chosen = null;
+    setImportPreview(null);
+    status = { kind: 'error', text: t('import.tooLarge', { size: size(file.size), max: size(IMPORT_MAX_BYTES) }) };
+    return render();
+  }
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const guessed = datumFromName(file.name);
+  if (guessed && !datum) {
+    datum = guessed;
+    status = { kind: 'info', text: t('import.datum.detected', { datum: t(`import.datum.${guessed}` as MessageKey) }) };
+  }
+  chosen = { file, bytes, preview: null };
+  previewChosen();
+  fitTo(chosen.preview?.features ?? null);
+  render();
+}
+
+function previewChosen(): void {
+  if (!chosen) return setImportPreview(null);
+  try {
+    chosen.preview = readPreview(chosen.file.name, chosen.bytes, datum || 'wgs84');
+    setImportPreview(chosen.preview.features);
+  } catch (e) {
+    chosen.preview = null;
+    setImportPreview(null);
+    status = { kind: 'error', text: t('import.preview.failed', { message: errorText(e) }) };
+  }
+}
+
+const options = () => ({ ...(layer ? { layer } : {}), ...(datum ? { datum } : {}) });
+
+async function check(): Promise<void> {
+  if (!chosen || busy) return;
+  busy = true;
+  status = { kind: 'info', text: t('import.checking') };
+  report = null;
+  render();
+  try {
+    report = await importsApi.check(new Blob([chosen.bytes as BlobPart]), chosen.file.name, options());
+    status = null;
+  } catch (e) {
+    status = { kind: 'error', text: t('import.failed', { message: errorText(e) }) };
+  }
+  busy = false;
+  render();
+}
+
+async function start(): Promise<void> {
+  if (!chosen || busy || !ctx) return;
+  busy = true;
+  report = null;
+  progress = 0;
+  status = { kind: 'info', text: t('import.running', { pct: 0, message: '' }) };
+  render();
+  try {
+    const accepted = await importsApi.start(new Blob([chosen.bytes as BlobPart]), chosen.file.name, options());
+    const job = await new Promise<JobInfo>((resolve) => {
+      const es = new EventSource(ctx!.api.plans.jobEventsUrl(accepted.jobId));
+      const finish = (j: JobInfo) => (es.close(), resolve(j));
+      es.onmessage = (ev) => {
+        const j = JSON.parse(ev.data as string) as JobInfo;
+        if (j.status === 'succeeded' || j.status === 'failed') return finish(j);
+        progress = j.progress;
+        status = { kind: 'info', text: t('import.running', { pct: Math.round(j.progress * 100), message: j.message ?? '' }) };
+        render();
+      };
+      es.onerror = () => void ctx!.api.plans.job(accepted.jobId).then((j) => (j.status === 'succeeded' || j.status === 'failed' ? finish(j) : undefined), () => undefined);
+    });
+    if (job.status === 'succeeded') {
+      report = job.result as unknown as ImportReport;
+      status = { kind: 'info', text: t('import.next') };
+      setImportPreview(null);
+    } else status = { kind: 'error', text: t('import.failed', { message: job.message ?? '' }) };
+  } catch (e) {
+    status = { kind: 'error', text: t('import.failed', { message: errorText(e) }) };
+  }
+  busy = false;
+  progress = null;
+  render();
+}
+
+function reportBox(r: ImportReport): HTMLElement {
+  const title = r.dryRun ? t('import.report.dry') : t('import.report.done');
+  const rej = r.rejections ?? [];
+  const url = rej.length ? URL.createObjectURL(new Blob([rejectsCsv(r)], { type: 'text/csv;charset=utf-8' })) : null;
+  return h(
+    'div',
+    { class: 'import-report', 'data-testid': 'import-report' },
+    h('p', { 'data-testid': 'import-report-summary' }, t('import.report', { title, read: r.read, imported: r.imported, repaired: r.repaired, rejected: r.rejected, skipped: r.skipped, format: r.format, encoding: r.encoding, datum: r.datum })),
+    r.warnings?.length ? h('details', { open: true }, h('summary', {}, t('import.warnings')), h('ul', {}, ...r.warnings.map((w) => h('li', {}, w)))) : null,
+    rej.length
+      ? h(
+          'details',
+          { open: true },
+          h('summary', {}, t('import.rejections', { n: rej.length })),
+          h('table', { class: 'import-table', 'data-testid': 'import-rejections' }, h('tr', {}, h('th', {}, t('import.rej.feature')), h('th', {}, t('import.rej.problem'))), ...rej.map((x) => h('tr', {}, h('td', {}, x.feature), h('td', {}, x.problem)))),
+          h('a', { href: url!, download: `${r.file.replace(/\.[^.]+$/, '')}-rejects.csv`, class: 'plan-btn', 'data-testid': 'import-rejects-csv' }, t('import.rejectsCsv')),
+        )
+      : null,
+  );
+}
+
+function render(): void {
+  const c = ctx;
+  if (!c) return;
+  const input = h('input', { type: 'file', accept: '.geojson,.json,.csv,.txt,.osm,.xml', class: 'import-file', 'data-testid': 'import-file' });
+  input.addEventListener('change', () => input.files?.[0] && void choose(input.files[0]));
+  const drop = h('label', { class: 'import-drop', 'data-testid': 'import-drop' }, t('import.drop'), input);
+  drop.addEventListener('dragover', (e) => (e.preventDefault(), drop.classList.add('over')));
+  drop.addEventListener('dragleave', () => drop.classList.remove('over'));
+  drop.addEventListener('drop', (e) => {
+    e.preventDefault();
+    drop.classList.remove('over');
+    const f = e.dataTransfer?.files?.[0];
+    if (f) void choose(f);
+  });
+  const layerSel = h('select', { 'data-testid': 'import-layer' }, h('option', { value: '' }, t('import.layer.auto')), ...IMPORT_LAYERS.map((l) => h('option', { value: l, selected: layer === l }, t(`import.layer.${l}` as MessageKey))));
+  layerSel.addEventListener('change', () => ((layer = layerSel.value as ImportLayer | ''), (report = null), render()));
+  const datumSel = h('select', { 'data-testid': 'import-datum' }, h('option', { value: '' }, t('import.datum.auto')), ...DATUMS.map((d) => h('option', { value: d, selected: datum === d }, t(`import.datum.${d}` as MessageKey))));
+  datumSel.addEventListener('change', () => {
+    datum = datumSel.value as Datum | '';
+    report = null;
+    previewChosen();
+    render();
+  });
+  const p = chosen?.preview;
+  const types = p ? Object.entries(p.types).map(([k, n]) => `${k} ${n}`).join('，') : '';
+  const checkBtn = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'import-check', disabled: !chosen || busy }, t('import.check'));
+  checkBtn.addEventListener('click', () => void check());
+  const startBtn = h('button', { type: 'button', class: 'plan-btn primary', 'data-testid': 'import-start', disabled: !chosen || busy }, t('import.start'));
+  startBtn.addEventListener('click', () => void start());
+  c.panel.replaceChildren(
+    h(
+      'div',
+      { class: 'import-view', 'data-testid': 'import-view' },
+      h('h2', { class: 'panel-title' }, t('view.import')),
+      h('p', { class: 'muted' }, t('import.hint')),
+      drop,
+      h('div', { class: 'plan-row wrap' }, h('label', {}, t('import.layer'), ' ', layerSel), h('label', {}, t('import.datum'), ' ', datumSel)),
+      chosen ? h('p', { 'data-testid': 'import-file-info' }, t('import.file', { name: chosen.file.name, size: size(chosen.file.size) })) : null,
+      chosen && p ? h('p', { 'data-testid': 'import-preview' }, p.features ? t('import.preview', { n: p.features.features.length, types }) : t('import.preview.none')) : null,
+      p?.fields.length
+        ? h(
+            'details',
+            { open: true },
+            h('summary', {}, t('import.fields')),
+            h('table', { class: 'import-table', 'data-testid': 'import-fields' }, h('tr', {}, h('th', {}, t('import.field.col')), h('th', {}, t('import.field.role')), h('th', {}, t('import.field.sample'))), ...p.fields.slice(0, 40).map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, t(`import.role.${f.role}` as MessageKey)), h('td', {}, f.sample.slice(0, 40))))),
+          )
+        : null,
+      h('div', { class: 'plan-row' }, checkBtn, startBtn),
+      progress !== null ? h('div', { class: 'import-progress', 'data-testid': 'import-progress' }, h('div', { class: 'fill', style: `width:${Math.round(progress * 100)}%` })) : null,
+      status ? h('p', { class: `import-status ${status.kind}`, 'data-testid': 'import-status' }, status.text) : null,
+      report ? reportBox(report) : null,
+    ),
+  );
+}
+
+export const importView: ViewModule = {
+  id: 'import',
+  roles: ['admin', 'planner'],
+  labelKey: 'view.import',
+  order: 8,
+  layers: ['import-preview'],
+  activate(c) {
+    ctx = c;
+    render();
+  },
+  deactivate() {
+    setImportPreview(null);
+    ctx = null;
+  },
+  setLang() {
+    render();
+  },
+};

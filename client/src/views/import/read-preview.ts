@@ -1,0 +1,149 @@
+/**
+ * Reads a file in the browser for the import preview, before anything is sent: decodes it (UTF-8,
+ * else GBK), parses GeoJSON or CSV (a longitude and a latitude column), converts the coordinates
+ * from the chosen datum to WGS84 for the map, and says which column or property serves what.
+ * The server parses the file again on "check" and "import": this is a preview, not the import.
+ */
+import gcoord from 'gcoord';
+import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import type { Datum } from '../../api/imports';
+
+export type FieldRole = 'lon' | 'lat' | 'name' | 'type' | 'time' | 'households' | 'code' | 'level' | 'other';
+
+export interface DetectedField {
+  name: string;
+  role: FieldRole;
+  sample: string;
+}
+
+export interface Preview {
+  format: 'geojson' | 'csv' | 'osm';
+  encoding: 'utf-8' | 'gbk';
+  /** WGS84 features for the map (null: this format is not previewed in the browser). */
+  features: FeatureCollection | null;
+  /** Geometry types and their counts. */
+  types: Record<string, number>;
+  fields: DetectedField[];
+}
+
+/** The most features drawn in the preview (the check and the import read them all). */
+export const PREVIEW_LIMIT = 50_000;
+
+const ROLES: Array<[FieldRole, RegExp]> = [
+  ['lon', /^(lon|lng|long|longitude|x|经度)$/i],
+  ['lat', /^(lat|latitude|y|纬度)$/i],
+  ['households', /^(households|hh|户数|住户数)$/i],
+  ['time', /^(time|date|occurred_at|datetime|发生时间|时间|日期)$/i],
+  ['type', /^(type|category|class|highway|kind|类型|类别|事件类型)$/i],
+  ['name', /^(name|名称|店名|小区|compound|title)$/i],
+  ['code', /^(code|id|编码|编号|代码|楼栋编号)$/i],
+  ['level', /^(level|级别|层级)$/i],
+];
+
+/** What a column or property is used for, by its name (the server's rules, simplified). */
+export function roleOf(name: string): FieldRole {
+  const n = name.trim();
+  for (const [role, re] of ROLES) if (re.test(n)) return role;
+  return 'other';
+}
+
+/** The datum a file name suggests (exports from Amap/Tencent are GCJ-02, Baidu's BD-09). */
+export function datumFromName(name: string): Datum | null {
+  if (/gcj|amap|gaode|高德|腾讯|tencent/i.test(name)) return 'gcj02';
+  if (/bd09|baidu|百度/i.test(name)) return 'bd09';
+  if (/wgs|gps/i.test(name)) return 'wgs84';
+  return null;
+}
+
+/** UTF-8 (with or without BOM) when it decodes cleanly, else GBK. */
+export function decode(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'gbk' } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    return { text: new TextDecoder('gbk').decode(bytes), encoding: 'gbk' };
+  }
+}
+
+/** One CSV line into fields (double quotes, "" inside quotes). */
+export function splitCsvLine(line: string): string[] {
+  const out: string[] = [];
+  let cur = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') (cur += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else cur += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') out.push(cur), (cur = '');
+    else cur += ch;
+  }
+  out.push(cur);
+  return out.map((s) => s.trim());
+}
+
+const CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
+
+function toWgs(p: Position, datum: Datum): Position {
+  if (datum === 'wgs84') return p;
+  return gcoord.transform([p[0], p[1]], CRS[datum], gcoord.WGS84) as Position;
+}
+
+function mapCoords(g: Geometry, f: (p: Position) => Position): Geometry {
+  switch (g.type) {
+    case 'Point':
+      return { ...g, coordinates: f(g.coordinates) };
+    case 'MultiPoint':
+    case 'LineString':
+      return { ...g, coordinates: g.coordinates.map(f) };
+    case 'MultiLineString':
+    case 'Polygon':
+      return { ...g, coordinates: g.coordinates.map((r) => r.map(f)) };
+    case 'MultiPolygon':
+      return { ...g, coordinates: g.coordinates.map((p) => p.map((r) => r.map(f))) };
+    case 'GeometryCollection':
+      return { ...g, geometries: g.geometries.map((x) => mapCoords(x, f)) };
+  }
+}
+
+function count(features: Feature[]): Record<string, number> {
+  const types: Record<string, number> = {};
+  for (const f of features) if (f.geometry) types[f.geometry.type] = (types[f.geometry.type] ?? 0) + 1;
+  return types;
+}
+
+/** Reads a file's bytes into a preview; throws with a plain message when it cannot be read. */
+export function readPreview(name: string, bytes: Uint8Array, datum: Datum): Preview {
+  const { text, encoding } = decode(bytes);
+  const body = text.replace(/^\uFEFF/, '');
+  const head = body.trimStart()[0];
+  const ext = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  if (ext === 'osm' || ext === 'xml' || head === '<') return { format: 'osm', encoding, features: null, types: {}, fields: [] };
+  if (ext === 'geojson' || ext === 'json' || head === '{' || head === '[') {
+    const json = JSON.parse(body) as { type?: string; features?: Feature[] };
+    const all = json.type === 'FeatureCollection' && Array.isArray(json.features) ? json.features : json.type === 'Feature' ? [json as unknown as Feature] : [];
+    const features = all.slice(0, PREVIEW_LIMIT).filter((f) => f && f.geometry).map((f) => ({ ...f, geometry: mapCoords(f.geometry, (p) => toWgs(p, datum)) }));
+    const props = all.find((f) => f?.properties)?.properties ?? {};
+    const fields = Object.entries(props).map(([k, v]) => ({ name: k, role: roleOf(k), sample: String(v ?? '') }));
+    return { format: 'geojson', encoding, features: { type: 'FeatureCollection', features }, types: count(all.filter((f) => f?.geometry)), fields };
+  }
+  const lines = body.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (!lines.length) throw new Error('empty file');
+  const headers = splitCsvLine(lines[0]);
+  const first = lines[1] ? splitCsvLine(lines[1]) : [];
+  const fields = headers.map((h, i) => ({ name: h, role: roleOf(h), sample: first[i] ?? '' }));
+  const lon = fields.findIndex((f) => f.role === 'lon');
+  const lat = fields.findIndex((f) => f.role === 'lat');
+  const features: Feature[] = [];
+  if (lon >= 0 && lat >= 0) {
+    for (let i = 1; i < lines.length && features.length < PREVIEW_LIMIT; i++) {
+      const r = splitCsvLine(lines[i]);
+      const x = Number(r[lon]);
+      const y = Number(r[lat]);
+      if (!Number.isFinite(x) || !Number.isFinite(y) || r[lon] === '' || r[lat] === '') continue;
+      features.push({ type: 'Feature', properties: { row: i + 1 }, geometry: { type: 'Point', coordinates: toWgs([x, y], datum) } });
+    }
+  }
+  return { format: 'csv', encoding, features: { type: 'FeatureCollection', features }, types: features.length ? { Point: features.length } : {}, fields };
+}
