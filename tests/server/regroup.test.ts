@@ -4,13 +4,15 @@
  * A replaced group is archived (still readable, with its old members and patrol routes); its
  * equipment, drills, patrol log and schedule are carried to the new group that holds most of its
  * shops. The preview answers the figures the confirmation dialog shows; the regroup is one
- * transaction; another sub-district is refused (403).
+ * transaction; another sub-district is refused (403); a move that empties a group, and a group
+ * whose shops are gone, archive it too.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { createUser } from '../../server/auth/users';
 import { autoGroup } from '../../server/defense/service';
+import { clearStaleGroups } from '../../server/defense/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { sessionFor, TEST_COST, type TestLogin } from '../helpers/auth';
 import { EMPTY_SUB, insertLatticeTown, SUB } from './defense-fixture';
@@ -174,5 +176,20 @@ describe.each(BACKENDS)('regrouping keeps the records on %s', (backend) => {
       autoGroup(app.db, { subdistrict: SUB, crossGrids: true }, { audit: async () => Promise.reject(new Error('audit failed')) }),
     ).rejects.toThrow('audit failed');
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('archives (does not delete) a group whose shops are gone, with its records, at the next start', async () => {
+    const g = (await list()).groups[0];
+    expect((await post(`/api/groups/${g.id}/drills`, { held_on: '2023-07-01', note: '商铺消失前的演练' })).statusCode).toBe(201);
+    const ids = g.members.map((m) => m.id);
+    await app.db.query('DELETE FROM shops WHERE id = ANY($1::text[])', [ids]);
+    expect(await clearStaleGroups(app.db)).toBe(1);
+    expect((await list()).groups.map((x) => x.id)).not.toContain(g.id);
+    const d = await detail(g.id);
+    expect(d).toMatchObject({ archived: true, replaced_by: null });
+    expect(d.records.drills.find((r) => r.note === '商铺消失前的演练')).toBeDefined();
+    const archived = (await get(`/api/groups/archived?subdistrict=${SUB}`)).json();
+    expect(archived.groups.find((x: { id: string }) => x.id === g.id).members.sort()).toEqual([...ids].sort());
+    expect(await clearStaleGroups(app.db)).toBe(0);
   });
 });
