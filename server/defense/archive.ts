@@ -113,7 +113,7 @@ SELECT g.id, g.subdistrict_id, g.grid_code, g.name, g.leader_shop_id,
        to_char(g.archived_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS archived_at, g.archived_version,
        g.replaced_by, (SELECT s.name FROM defense_groups s WHERE s.id = g.replaced_by) AS replaced_by_name,
        COALESCE(g.archived_members, '{}'::text[]) AS members,
-       (${CARRIED_TABLES.map(([, t]) => `(SELECT count(*) FROM ${t} r WHERE r.group_id = g.id OR g.id = ANY(r.carried_from))`).join(' + ')})::int AS records,
+       (${CARRIED_TABLES.map(([, t]) => `(SELECT count(*) FROM ${t} r WHERE r.group_id = g.id OR r.carried_from @> ARRAY[g.id])`).join(' + ')})::int AS records,
        (SELECT count(*)::int FROM patrol_routes p WHERE p.group_id = g.id) AS routes
   FROM defense_groups g
  WHERE g.archived_at IS NOT NULL AND $WHERE

@@ -99,7 +99,7 @@ function normalise(r: Record<string, unknown>): RecordRow {
  */
 export async function listRecords(db: Queryable, kind: RecordKind, groupId: string, opts: { carried?: boolean } = {}): Promise<RecordRow[]> {
   const spec = KINDS[kind];
-  const where = opts.carried ? '(group_id = $1 OR $1 = ANY(carried_from))' : 'group_id = $1';
+  const where = opts.carried ? '(group_id = $1 OR carried_from @> ARRAY[$1::text])' : 'group_id = $1';
   const r = await db.query(`SELECT ${selectList(spec)} FROM ${spec.table} WHERE ${where} ORDER BY ${spec.order}`, [groupId]);
   return r.rows.map(normalise);
 }

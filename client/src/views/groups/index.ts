@@ -511,6 +511,8 @@ function build(ctx: ViewContext): Ui {
     u.archived,
   );
   sub.addEventListener('change', () => {
+    // a regroup confirmation open for the previous sub-district is cancelled
+    u.confirm.querySelector<HTMLButtonElement>('[data-testid=groups-regroup-cancel]')?.click();
     localStorage.setItem(SUB_KEY, sub.value);
     groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
     u.alarm.replaceChildren();
