@@ -98,7 +98,7 @@ describe('joint-defense groups view (browser)', () => {
     await screenshot(page, 'groups-response');
     const gpx = await page.evaluate(async () => (await fetch((document.querySelector('.grp-route a[href$="/gpx"]') as HTMLAnchorElement).href)).text());
     expect(gpx).toMatch(/<trkpt /);
-  });
+  }, 180_000);
 
   it('regrouping says what will happen, carries the records to the new groups and keeps the old group viewable', async () => {
     // The group of the previous test has a saved patrol route; give it equipment (through the ledger
