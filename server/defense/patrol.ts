@@ -8,6 +8,7 @@ import { buildPatrolRoute, PatrolError, toGpx, type PatrolRouteProps, type Patro
 import { networkFor } from './network-cache';
 import { loadShops } from './shops';
 import { membersOf } from './store';
+import { archivedMessage } from './archive';
 import { BadRequestError, NotFoundError } from './errors';
 
 export const MAX_STOPS = 60;
@@ -38,6 +39,8 @@ export async function planRoute(db: Queryable, req: RouteRequest): Promise<Route
   if (req.group) {
     const g = await db.query<{ subdistrict_id: string; name: string }>('SELECT subdistrict_id, name FROM defense_groups WHERE id = $1', [req.group]);
     if (!g.rows[0]) throw new NotFoundError(`联防组 ${req.group} 不存在`);
+    const archived = await archivedMessage(db, req.group);
+    if (archived) throw new BadRequestError(`${archived}，不能再生成巡逻路线`);
     subs = [g.rows[0].subdistrict_id];
     const ids = (await membersOf(db, [req.group])).get(req.group) ?? [];
     const shops = await loadShops(db, subs[0], { ids });

@@ -82,18 +82,25 @@ export type RecordRow = Record<string, unknown> & { id: number; group_id: string
 
 function selectList(spec: KindSpec): string {
   const cols = Object.entries(spec.cols).map(([c, type]) => (type === 'date' ? `to_char(${c}, 'YYYY-MM-DD') AS ${c}` : type === 'timestamptz' ? `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ${c}` : c));
-  return ['id', 'group_id', ...cols, 'version', 'synthetic'].join(', ');
+  return ['id', 'group_id', ...cols, 'version', 'synthetic', 'carried_from'].join(', ');
 }
 
 function normalise(r: Record<string, unknown>): RecordRow {
   const out: Record<string, unknown> = { ...r, id: Number(r.id), version: Number(r.version) };
   if ('route_id' in r && r.route_id !== null) out.route_id = Number(r.route_id);
+  // carried_from: the archived groups the record came through (null: never carried)
+  if (typeof r.carried_from === 'string') out.carried_from = r.carried_from.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
   return out as RecordRow;
 }
 
-export async function listRecords(db: Queryable, kind: RecordKind, groupId: string): Promise<RecordRow[]> {
+/**
+ * Records of a group; `carried` also lists the records carried on from it (an archived group's
+ * records now held by its successor, see ./archive).
+ */
+export async function listRecords(db: Queryable, kind: RecordKind, groupId: string, opts: { carried?: boolean } = {}): Promise<RecordRow[]> {
   const spec = KINDS[kind];
-  const r = await db.query(`SELECT ${selectList(spec)} FROM ${spec.table} WHERE group_id = $1 ORDER BY ${spec.order}`, [groupId]);
+  const where = opts.carried ? '(group_id = $1 OR carried_from @> ARRAY[$1::text])' : 'group_id = $1';
+  const r = await db.query(`SELECT ${selectList(spec)} FROM ${spec.table} WHERE ${where} ORDER BY ${spec.order}`, [groupId]);
   return r.rows.map(normalise);
 }
 

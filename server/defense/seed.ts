@@ -14,7 +14,7 @@ const PILOTS = 7;
 export async function seedDemoRecords(db: Db): Promise<number> {
   const g = await db.query<{ id: string; leader_shop_id: string }>(
     `SELECT g.id, g.leader_shop_id FROM defense_groups g
-      WHERE g.synthetic AND g.diameter_m IS NOT NULL
+      WHERE g.synthetic AND g.diameter_m IS NOT NULL AND g.archived_at IS NULL
         AND NOT EXISTS (SELECT 1 FROM defense_equipment e WHERE e.synthetic)
       ORDER BY g.diameter_m, g.id LIMIT ${PILOTS}`,
   );

@@ -9,9 +9,10 @@ import { runInWorker } from '../workers/run-in-worker';
 import { networkFor, loadStreetLines } from './network-cache';
 import { loadShops, subdistrictExists, type ShopRow, type ShopFilter } from './shops';
 import { alarmResponse, computeGrouping, groupMetrics, WALK_SPEED_MPS, type GroupingJobInput } from './metrics';
+import { archiveGroups, archivedMessage, carryRecords, recordsOf, successorOf, type RecordCounts } from './archive';
 import {
   clearStaleGroups,
-  deleteGroups,
+  setVersion,
   groupSubdistrict,
   lockAndCheck,
   membersOf,
@@ -41,7 +42,15 @@ export interface AutoGroupResult {
   version: number;
   shops: number;
   groups: number;
+  /** Old groups replaced (archived); same as archived_groups, kept for older clients. */
   removed_groups: number;
+  archived_groups: number;
+  /** Each archived group and its successor (null: none; its records stay with it). */
+  replaced: { from: string; to: string | null }[];
+  /** Records carried from the archived groups to their successors, per kind. */
+  carried: RecordCounts;
+  /** Saved patrol routes that stay with the archived groups. */
+  routes_kept: number;
   warnings: string[];
   mean_diameter_m: number | null;
   max_diameter_m: number | null;
@@ -65,16 +74,81 @@ function validateSizes(p: AutoGroupParams): void {
   if (!(min >= 1 && min <= size && size <= max)) throw new BadRequestError(`分组人数不合理：须满足 1 ≤ 最少(${min}) ≤ 目标(${size}) ≤ 最多(${max})`);
 }
 
+/** What regrouping a selection does to the existing groups (before any new group is computed). */
+interface OldGroupsPlan {
+  /** Shop → its current group, for the selected shops. */
+  old: Map<string, string>;
+  /** Groups all of whose (existing) shops are selected: archived, records carried to successors. */
+  drop: string[];
+  /** Member shops of each dropped group (for the successor). */
+  dropMembers: Map<string, string[]>;
+  /** Groups that lose some shops and keep the rest (their records stay). */
+  keep: { id: string; name: string; grid_code: string | null; leader_shop_id: string; synthetic: boolean; left: ShopRow[] }[];
+}
+
+async function planOldGroups(db: Queryable, subdistrict: string, selected: string[]): Promise<OldGroupsPlan> {
+  const old = await membership(db, selected);
+  const touched = [...new Set(old.values())];
+  const remaining = await membersOf(db, touched);
+  const sel = new Set(selected);
+  const plan: OldGroupsPlan = { old, drop: [], dropMembers: new Map(), keep: [] };
+  if (!touched.length) return plan;
+  const info = await db.query<{ id: string; name: string; grid_code: string | null; leader_shop_id: string; synthetic: boolean }>(
+    'SELECT id, name, grid_code, leader_shop_id, synthetic FROM defense_groups WHERE id = ANY($1::text[]) ORDER BY id',
+    [touched],
+  );
+  const rest = await loadShops(db, subdistrict, { ids: [...remaining.values()].flat().filter((s) => !sel.has(s)) });
+  const restById = new Map(rest.map((s) => [s.id, s]));
+  for (const g of info.rows) {
+    const left = (remaining.get(g.id) ?? []).filter((s) => !sel.has(s) && restById.has(s));
+    if (left.length === 0) {
+      plan.drop.push(g.id);
+      plan.dropMembers.set(g.id, remaining.get(g.id) ?? []);
+    } else plan.keep.push({ ...g, left: left.map((s) => restById.get(s)!) });
+  }
+  return plan;
+}
+
+export interface AutoGroupPreview {
+  subdistrict: string;
+  /** The grouping version this preview was made from: send it as baseVersion to regroup exactly this. */
+  version: number;
+  shops: number;
+  /** Existing groups that the regroup replaces (archived; their records carried to the new groups). */
+  groups_replaced: number;
+  /** Existing groups that lose some shops and keep the rest (their records stay with them). */
+  groups_kept: number;
+  /** Records of the replaced groups, carried to the new group holding most of each one's shops. */
+  records: RecordCounts;
+  /** Saved patrol routes of the replaced groups: they stay with the archived groups. */
+  routes: number;
+}
+
+/** What an automatic regroup of this selection would do, without computing or writing anything. */
+export async function previewAutoGroup(db: Db, p: AutoGroupParams): Promise<AutoGroupPreview> {
+  validateSizes(p);
+  if (!(await subdistrictExists(db, p.subdistrict))) throw new NotFoundError(`街道 ${p.subdistrict} 不存在`);
+  const version = await setVersion(db, p.subdistrict);
+  const shops = await loadShops(db, p.subdistrict, p);
+  if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
+  const plan = await planOldGroups(db, p.subdistrict, shops.map((s) => s.id));
+  const { records, routes } = await recordsOf(db, plan.drop);
+  return { subdistrict: p.subdistrict, version, shops: shops.length, groups_replaced: plan.drop.length, groups_kept: plan.keep.length, records, routes };
+}
+
 /**
  * Groups the shops of a sub-district (or of one grid / street of it) into groups of ~10 by walking
- * distance. Those shops leave their old groups (emptied groups are deleted; the others keep their
- * remaining members, metrics recomputed). One transaction.
+ * distance. Those shops leave their old groups: a group left empty is archived (kept, readable) and
+ * its records are carried to the new group holding most of its shops (./archive); the others keep
+ * their remaining members, metrics recomputed. One transaction, checked against the grouping version
+ * read before computing (or the caller's baseVersion): a concurrent edit gets 409, not a mix.
  */
 export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: boolean; author?: string; progress?: Progress; audit?: AuditHook } = {}): Promise<AutoGroupResult> {
   const t0 = Date.now();
   const progress = opts.progress ?? (() => undefined);
   validateSizes(p);
   if (!(await subdistrictExists(db, p.subdistrict))) throw new NotFoundError(`街道 ${p.subdistrict} 不存在`);
+  const baseVersion = p.baseVersion ?? (await setVersion(db, p.subdistrict));
   const shops = await loadShops(db, p.subdistrict, p);
   if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
   const leaders = new Set(p.leaders ?? []);
@@ -99,39 +173,22 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
   }
   progress(0.85, 'writing');
   const byId = new Map(shops.map((s) => [s.id, s]));
-  const selected = shops.map((s) => s.id);
   // Old groups touched by the selection, and what remains of them.
-  const old = await membership(db, selected);
-  const touched = [...new Set(old.values())];
-  const remaining = await membersOf(db, touched);
-  const sel = new Set(selected);
-  const keep: GroupWrite[] = [];
-  const drop: string[] = [];
-  if (touched.length) {
-    const info = await db.query<{ id: string; name: string; grid_code: string | null; leader_shop_id: string; synthetic: boolean }>(
-      'SELECT id, name, grid_code, leader_shop_id, synthetic FROM defense_groups WHERE id = ANY($1::text[])',
-      [touched],
-    );
-    const rest = await loadShops(db, p.subdistrict, { ids: [...remaining.values()].flat().filter((s) => !sel.has(s)) });
-    const restById = new Map(rest.map((s) => [s.id, s]));
-    for (const g of info.rows) {
-      const left = (remaining.get(g.id) ?? []).filter((s) => !sel.has(s) && restById.has(s));
-      if (left.length === 0) {
-        drop.push(g.id);
-        continue;
-      }
-      const pts = left.map((s) => restById.get(s)!);
-      const li = left.indexOf(g.leader_shop_id);
-      const m = groupMetrics(cached, pts, li >= 0 ? li : undefined);
-      keep.push({ ...g, members: left, leader_shop_id: left[m.leaderIndex], diameter_m: m.diameter_m, mean_pair_m: m.mean_pair_m, max_response_s: m.max_response_s });
-    }
-  }
-  const version = await db.transaction(async (tx) => {
-    const current = await lockAndCheck(tx, p.subdistrict, p.baseVersion ?? null);
-    await deleteGroups(tx, drop);
+  const plan = await planOldGroups(db, p.subdistrict, shops.map((s) => s.id));
+  const keep: GroupWrite[] = plan.keep.map((g) => {
+    const li = g.left.findIndex((s) => s.id === g.leader_shop_id);
+    const m = groupMetrics(cached, g.left, li >= 0 ? li : undefined);
+    const members = g.left.map((s) => s.id);
+    return { id: g.id, name: g.name, grid_code: g.grid_code, synthetic: g.synthetic, members, leader_shop_id: members[m.leaderIndex], diameter_m: m.diameter_m, mean_pair_m: m.mean_pair_m, max_response_s: m.max_response_s };
+  });
+  const { version, carried, successors, routes } = await db.transaction(async (tx) => {
+    const current = await lockAndCheck(tx, p.subdistrict, baseVersion);
+    const { routes } = await recordsOf(tx, plan.drop);
+    await archiveGroups(tx, plan.drop, current + 1);
     for (const g of keep) await writeGroup(tx, p.subdistrict, g);
     const seqs = new Map<string, number>();
     const changes: MemberChange[] = [];
+    const written: { id: string; members: string[] }[] = [];
     for (const g of result.groups) {
       const prefix = g.grid ?? p.subdistrict;
       const seq = seqs.get(prefix) ?? (await nextSeq(tx, prefix));
@@ -148,11 +205,15 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
         max_response_s: g.max_response_s,
         synthetic: p.synthetic ?? false,
       });
-      for (const m of g.members) changes.push({ shop: m, from: old.get(m) ?? null, to: id });
+      written.push({ id, members: g.members });
+      for (const m of g.members) changes.push({ shop: m, from: plan.old.get(m) ?? null, to: id });
     }
+    const successors = new Map(plan.drop.map((d) => [d, successorOf(plan.dropMembers.get(d) ?? [], written)]));
+    const carried = await carryRecords(tx, successors);
     const v = await recordEdit(tx, p.subdistrict, current, 'auto', opts.author ?? 'system', changes);
-    await opts.audit?.(tx, { action: 'groups.auto', entity: 'defense_set', entityId: p.subdistrict, after: { version: v, groups: result.groups.length, removed: drop, params: p } });
-    return v;
+    const replaced = [...successors].map(([from, to]) => ({ from, to }));
+    await opts.audit?.(tx, { action: 'groups.auto', entity: 'defense_set', entityId: p.subdistrict, after: { version: v, groups: result.groups.length, archived: replaced, carried, routes_kept: routes, params: p } });
+    return { version: v, carried, successors: replaced, routes };
   });
   progress(1, 'done');
   return {
@@ -160,7 +221,11 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
     version,
     shops: shops.length,
     groups: result.groups.length,
-    removed_groups: drop.length,
+    removed_groups: plan.drop.length,
+    archived_groups: plan.drop.length,
+    replaced: successors,
+    carried,
+    routes_kept: routes,
     warnings: result.warnings,
     mean_diameter_m: result.stats.mean_diameter_m,
     max_diameter_m: result.stats.max_diameter_m,
@@ -175,7 +240,7 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
 export async function autoGroupAll(db: Db, log: (msg: string) => void = () => undefined, opts: { seed?: boolean } = {}): Promise<number> {
   const stale = await clearStaleGroups(db);
   if (stale) log(`removed ${stale} groups whose shops are gone`);
-  const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM defense_groups');
+  const existing = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM defense_groups WHERE archived_at IS NULL');
   if (Number(existing.rows[0].n) > 0) {
     log(`${existing.rows[0].n} joint-defense groups already formed`);
     return 0;
@@ -236,11 +301,15 @@ async function rebuild(db: Queryable, subdistrict: string, groups: Map<string, {
 }
 
 async function groupsOfSub(db: Queryable, subdistrict: string, ids: string[]): Promise<Map<string, { members: string[]; leader: string | null }>> {
-  const r = await db.query<{ id: string; subdistrict_id: string; leader_shop_id: string }>('SELECT id, subdistrict_id, leader_shop_id FROM defense_groups WHERE id = ANY($1::text[])', [ids]);
+  const r = await db.query<{ id: string; subdistrict_id: string; leader_shop_id: string; archived: boolean }>(
+    'SELECT id, subdistrict_id, leader_shop_id, archived_at IS NOT NULL AS archived FROM defense_groups WHERE id = ANY($1::text[])',
+    [ids],
+  );
   for (const id of ids) {
     const row = r.rows.find((x) => x.id === id);
     if (!row) throw new NotFoundError(`联防组 ${id} 不存在`);
     if (row.subdistrict_id !== subdistrict) throw new BadRequestError(`联防组 ${id} 不属于街道 ${subdistrict}`);
+    if (row.archived) throw new BadRequestError((await archivedMessage(db, id))!);
   }
   const members = await membersOf(db, ids);
   return new Map(r.rows.map((x) => [x.id, { members: members.get(x.id) ?? [], leader: x.leader_shop_id }]));
@@ -252,14 +321,19 @@ async function shopInSub(db: Queryable, subdistrict: string, shop: string): Prom
   return rows[0];
 }
 
-async function commit(db: Db, c: EditContext, kind: 'move' | 'swap' | 'leader', plan: { writes: GroupWrite[]; drops: string[] }, changes: MemberChange[], release: string[] = []) {
+/**
+ * Writes a manual edit in one transaction. A group the edit empties is archived (./archive), its
+ * records carried to `successor` (the group its last shop went to; none: they stay with it).
+ */
+async function commit(db: Db, c: EditContext, kind: 'move' | 'swap' | 'leader', plan: { writes: GroupWrite[]; drops: string[] }, changes: MemberChange[], release: string[] = [], successor: string | null = null) {
   return db.transaction(async (tx) => {
     const current = await lockAndCheck(tx, c.subdistrict, c.baseVersion);
+    await archiveGroups(tx, plan.drops, current + 1);
     if (release.length) await tx.query('DELETE FROM defense_members WHERE shop_id = ANY($1::text[])', [release]);
-    await deleteGroups(tx, plan.drops);
     for (const g of plan.writes) await writeGroup(tx, c.subdistrict, g);
+    const carried = await carryRecords(tx, new Map(plan.drops.map((d) => [d, successor])));
     const version = await recordEdit(tx, c.subdistrict, current, kind, c.author, changes);
-    await c.audit?.(tx, { action: `groups.${kind}`, entity: 'defense_set', entityId: c.subdistrict, after: { version, changes } });
+    await c.audit?.(tx, { action: `groups.${kind}`, entity: 'defense_set', entityId: c.subdistrict, after: { version, changes, ...(plan.drops.length ? { archived: plan.drops, replaced_by: successor, carried } : {}) } });
     return { version, groups: plan.writes.map((g) => g.id), deleted: plan.drops, changes };
   });
 }
@@ -281,7 +355,7 @@ export async function moveShop(db: Db, c: EditContext & { shop: string; to: stri
   if (from) groups.get(from)!.members = groups.get(from)!.members.filter((m) => m !== c.shop);
   if (c.to) groups.get(c.to)!.members.push(c.shop);
   const plan = await rebuild(db, c.subdistrict, groups);
-  return commit(db, c, 'move', plan, [{ shop: c.shop, from, to: c.to }], c.to ? [] : [c.shop]);
+  return commit(db, c, 'move', plan, [{ shop: c.shop, from, to: c.to }], c.to ? [] : [c.shop], c.to);
 }
 
 /** Swaps two shops of different groups. */

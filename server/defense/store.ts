@@ -5,6 +5,7 @@
  */
 import type { Queryable } from '../db';
 import { StaleGroupsError, type MemberChange } from './errors';
+import { archiveGroups } from './archive';
 
 export interface MemberRow {
   id: string;
@@ -162,10 +163,6 @@ export async function writeGroup(tx: Queryable, subdistrict: string, g: GroupWri
   );
 }
 
-export async function deleteGroups(tx: Queryable, ids: string[]): Promise<void> {
-  if (ids.length) await tx.query('DELETE FROM defense_groups WHERE id = ANY($1::text[])', [ids]);
-}
-
 /** Next free sequence numbers for group ids with this prefix ('<grid or sub-district>-NNN'). */
 export async function nextSeq(db: Queryable, prefix: string): Promise<number> {
   const r = await db.query<{ n: number | null }>(
@@ -175,11 +172,18 @@ export async function nextSeq(db: Queryable, prefix: string): Promise<number> {
   return Number(r.rows[0]?.n ?? 0) + 1;
 }
 
-/** Removes groups whose member shops no longer exist (after a demo reload or import). */
+/**
+ * Retires live groups none of whose member shops exist any more (after a demo reload or import):
+ * they are archived with their records (./archive), not deleted; memberships of missing shops go.
+ */
 export async function clearStaleGroups(db: Queryable): Promise<number> {
-  await db.query('DELETE FROM defense_members m WHERE NOT EXISTS (SELECT 1 FROM shops s WHERE s.id = m.shop_id)');
-  const r = await db.query<{ id: string }>(
-    'DELETE FROM defense_groups g WHERE NOT EXISTS (SELECT 1 FROM defense_members m WHERE m.group_id = g.id) RETURNING id',
+  const stale = await db.query<{ id: string; version: number }>(
+    `SELECT g.id, COALESCE((SELECT version FROM defense_sets d WHERE d.subdistrict_id = g.subdistrict_id), 0) AS version
+       FROM defense_groups g
+      WHERE g.archived_at IS NULL
+        AND NOT EXISTS (SELECT 1 FROM defense_members m JOIN shops s ON s.id = m.shop_id WHERE m.group_id = g.id)`,
   );
-  return r.rows.length;
+  for (const g of stale.rows) await archiveGroups(db, [g.id], Number(g.version));
+  await db.query('DELETE FROM defense_members m WHERE NOT EXISTS (SELECT 1 FROM shops s WHERE s.id = m.shop_id)');
+  return stale.rows.length;
 }

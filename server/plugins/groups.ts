@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite, actorOf } from '../audit/request';
 import { anyObject, errors, groupScope, sendDefenseError } from '../defense/http';
-import { autoGroup, moveShop, responseFor, setLeader, swapShops, type AuditHook, type AutoGroupParams } from '../defense/service';
+import { archivedMessage, getArchived, listArchived, type ArchivedGroup } from '../defense/archive';
+import { autoGroup, moveShop, previewAutoGroup, responseFor, setLeader, swapShops, type AuditHook, type AutoGroupParams } from '../defense/service';
 import { getGroup, listGroups, setVersion } from '../defense/store';
 import { loadShops, subdistrictExists } from '../defense/shops';
 import { KINDS, RECORD_KINDS, createRecord, deleteRecord, listRecords, recordProblems, updateRecord, type RecordKind } from '../defense/records';
@@ -56,6 +57,61 @@ function decorate(g: Group, threshold: number) {
     slow: worst === null ? g.members.length > 1 : worst > threshold,
   };
 }
+
+/** Body of an automatic regroup (and of its preview, without `wait`). */
+const autoBody = (withWait: boolean) => ({
+  type: 'object',
+  properties: {
+    subdistrict: SUB,
+    grid: { type: 'string', pattern: '^\\d{15}$' },
+    street: { type: 'string', minLength: 1, maxLength: 100 },
+    size: { type: 'integer', minimum: 2, maximum: 50 },
+    min: { type: 'integer', minimum: 1, maximum: 50 },
+    max: { type: 'integer', minimum: 2, maximum: 60 },
+    crossGrids: { type: 'boolean' },
+    leaders: { type: 'array', items: SHOP_ID, maxItems: 5000 },
+    baseVersion: { type: 'integer', minimum: 0 },
+    ...(withWait ? { wait: { type: 'boolean' } } : {}),
+  },
+  required: ['subdistrict'],
+  additionalProperties: false,
+});
+
+const recordCounts = {
+  type: 'object',
+  properties: { equipment: { type: 'integer' }, drills: { type: 'integer' }, patrol_logs: { type: 'integer' }, schedule: { type: 'integer' } },
+} as const;
+
+const previewSchema = {
+  type: 'object',
+  properties: {
+    subdistrict: { type: 'string' },
+    version: { type: 'integer', description: 'grouping version of this preview: send it as baseVersion to regroup exactly this (409 if it changed)' },
+    shops: { type: 'integer', description: 'shops to regroup' },
+    groups_replaced: { type: 'integer', description: 'existing groups replaced: archived (still readable) and their records carried to the new group holding most of their shops' },
+    groups_kept: { type: 'integer', description: 'existing groups that lose some shops and keep the rest, with their records' },
+    records: { ...recordCounts, description: 'records of the replaced groups, carried to their successors' },
+    routes: { type: 'integer', description: 'saved patrol routes of the replaced groups: they stay with the archived groups' },
+  },
+} as const;
+
+const archivedSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    subdistrict_id: { type: 'string' },
+    grid_code: { type: ['string', 'null'] },
+    name: { type: 'string' },
+    leader_shop_id: { type: 'string' },
+    archived_at: { type: 'string' },
+    archived_version: { type: ['integer', 'null'] },
+    replaced_by: { type: ['string', 'null'] },
+    replaced_by_name: { type: ['string', 'null'] },
+    members: { type: 'array', items: { type: 'string' } },
+    records: { type: 'integer', description: 'records it held, including those carried on to its successor' },
+    routes: { type: 'integer', description: 'saved patrol routes that stay with it' },
+  },
+} as const;
 
 const editBase = {
   subdistrict: SUB,
@@ -177,23 +233,7 @@ const groups: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['groups'],
         summary: 'Automatic grouping by walking distance of the shops of a sub-district, one grid or one street (id or name); never across grids unless crossGrids. A job (202) unless wait = true (200 with the result)',
-        body: {
-          type: 'object',
-          properties: {
-            subdistrict: SUB,
-            grid: { type: 'string', pattern: '^\\d{15}$' },
-            street: { type: 'string', minLength: 1, maxLength: 100 },
-            size: { type: 'integer', minimum: 2, maximum: 50 },
-            min: { type: 'integer', minimum: 1, maximum: 50 },
-            max: { type: 'integer', minimum: 2, maximum: 60 },
-            crossGrids: { type: 'boolean' },
-            leaders: { type: 'array', items: SHOP_ID, maxItems: 5000 },
-            baseVersion: { type: 'integer', minimum: 0 },
-            wait: { type: 'boolean' },
-          },
-          required: ['subdistrict'],
-          additionalProperties: false,
-        },
+        body: autoBody(true),
         response: {
           200: { type: 'object', properties: { job: { type: ['string', 'null'] }, result: anyObject } },
           202: { type: 'object', properties: { job: { type: 'string' } } },
@@ -277,6 +317,71 @@ const groups: FastifyPluginAsync = async (app) => {
     (b, author, audit) => setLeader(app.db, { ...b, author, audit }),
   );
 
+  app.post<{ Body: AutoGroupParams }>(
+    '/groups/auto/preview',
+    {
+      schema: {
+        tags: ['groups'],
+        summary: 'What an automatic regroup of this selection would do, computing and writing nothing: shops, groups replaced (archived) and kept, their records carried to the new groups, their patrol routes kept',
+        body: autoBody(false),
+        response: { 200: previewSchema, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return await previewAutoGroup(app.db, req.body);
+      } catch (e) {
+        return sendDefenseError(reply, e);
+      }
+    },
+  );
+
+  app.get<{ Querystring: { subdistrict: string } }>(
+    '/groups/archived',
+    {
+      schema: {
+        tags: ['groups'],
+        summary: 'Groups of a sub-district replaced by regrouping (newest first): their members, successor, records and patrol routes stay readable at /groups/:id',
+        querystring: { type: 'object', properties: { subdistrict: SUB }, required: ['subdistrict'], additionalProperties: false },
+        response: { 200: { type: 'object', properties: { subdistrict: { type: 'string' }, groups: { type: 'array', items: archivedSchema } } }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      if (!(await subdistrictExists(app.db, req.query.subdistrict))) return sendDefenseError(reply, new NotFoundError(`街道 ${req.query.subdistrict} 不存在`));
+      return { subdistrict: req.query.subdistrict, groups: await listArchived(app.db, req.query.subdistrict) };
+    },
+  );
+
+  /** An archived group answered like a live one: its shops then, its records (carried on included). */
+  const archivedDetail = async (a: ArchivedGroup) => {
+    const shops = await loadShops(app.db, a.subdistrict_id, { ids: a.members });
+    const members = shops.map((s) => ({ id: s.id, name: s.name, phone: s.phone, category: s.category, lon: s.lon, lat: s.lat }));
+    const records: Record<string, Record<string, unknown>[]> = {};
+    for (const k of RECORD_KINDS) records[k] = await listRecords(app.db, k, a.id, { carried: true });
+    const equipment: Record<string, number> = {};
+    for (const e of records.equipment) equipment[String(e.kind)] = (equipment[String(e.kind)] ?? 0) + Number(e.quantity);
+    return {
+      id: a.id,
+      subdistrict_id: a.subdistrict_id,
+      grid_code: a.grid_code,
+      name: a.name,
+      leader_shop_id: a.leader_shop_id,
+      leader: members.find((m) => m.id === a.leader_shop_id) ?? null,
+      members,
+      size: members.length,
+      slow: false,
+      hull: null,
+      equipment,
+      drills: records.drills.length,
+      patrol_logs: records['patrol-logs'].length,
+      records,
+      archived: true,
+      archived_at: a.archived_at,
+      replaced_by: a.replaced_by,
+      replaced_by_name: a.replaced_by_name,
+    };
+  };
+
   app.get<{ Params: { id: string }; Querystring: { threshold?: number } }>(
     '/groups/:id',
     {
@@ -291,6 +396,10 @@ const groups: FastifyPluginAsync = async (app) => {
             properties: {
               ...groupSchema.properties,
               records: { type: 'object', properties: Object.fromEntries(RECORD_KINDS.map((k) => [k, { type: 'array', items: recordSchema }])) },
+              archived: { type: 'boolean', description: 'replaced by a regroup: read-only; records lists those carried on to its successor' },
+              archived_at: { type: ['string', 'null'] },
+              replaced_by: { type: ['string', 'null'] },
+              replaced_by_name: { type: ['string', 'null'] },
             },
           },
           ...errors,
@@ -299,10 +408,14 @@ const groups: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const g = await getGroup(app.db, req.params.id);
-      if (!g) return sendDefenseError(reply, new NotFoundError(`联防组 ${req.params.id} 不存在`));
+      if (!g) {
+        const a = await getArchived(app.db, req.params.id);
+        if (!a) return sendDefenseError(reply, new NotFoundError(`联防组 ${req.params.id} 不存在`));
+        return archivedDetail(a);
+      }
       const records: Record<string, unknown[]> = {};
       for (const k of RECORD_KINDS) records[k] = await listRecords(app.db, k, g.id);
-      return { ...decorate(g, req.query.threshold ?? DEFAULT_THRESHOLD_S), records };
+      return { ...decorate(g, req.query.threshold ?? DEFAULT_THRESHOLD_S), records, archived: false };
     },
   );
 
@@ -346,9 +459,12 @@ const groups: FastifyPluginAsync = async (app) => {
     properties: { ...kindParams.properties, recordId: { type: 'integer', minimum: 1 } },
     required: ['id', 'kind', 'recordId'],
   } as const;
-  const ensureGroup = async (id: string) => {
+  /** The group exists; for writes, it is live (an archived group is read-only). */
+  const ensureGroup = async (id: string, write = false) => {
     const r = await app.db.query('SELECT 1 FROM defense_groups WHERE id = $1', [id]);
     if (!r.rows.length) throw new NotFoundError(`联防组 ${id} 不存在`);
+    const archived = write ? await archivedMessage(app.db, id) : null;
+    if (archived) throw new BadRequestError(archived);
   };
   const validate = (kind: RecordKind, body: Record<string, unknown>, partial: boolean) => {
     const problems = recordProblems(kind, body, partial);
@@ -361,7 +477,8 @@ const groups: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       try {
         await ensureGroup(req.params.id);
-        return await listRecords(app.db, req.params.kind, req.params.id);
+        const archived = (await archivedMessage(app.db, req.params.id)) !== null;
+        return await listRecords(app.db, req.params.kind, req.params.id, { carried: archived });
       } catch (e) {
         return sendDefenseError(reply, e);
       }
@@ -376,7 +493,7 @@ const groups: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       try {
-        await ensureGroup(req.params.id);
+        await ensureGroup(req.params.id, true);
         validate(req.params.kind, req.body, false);
         const row = await app.db.transaction(async (tx) => {
           const r = await createRecord(tx, req.params.kind, req.params.id, req.body);
@@ -398,6 +515,7 @@ const groups: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       try {
+        await ensureGroup(req.params.id, true);
         validate(req.params.kind, req.body, true);
         const { version, ...fields } = req.body;
         return await app.db.transaction(async (tx) => {
@@ -425,6 +543,7 @@ const groups: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       try {
+        await ensureGroup(req.params.id, true);
         await app.db.transaction(async (tx) => {
           const before = await deleteRecord(tx, req.params.kind, req.params.id, req.params.recordId, req.query.version);
           await auditWrite(req, tx, { action: `group.${req.params.kind}.delete`, entity: KINDS[req.params.kind].table, entityId: req.params.recordId, before });

@@ -1,8 +1,11 @@
 /**
  * The coordinator's joint-defense view in real Chromium against the real server on the demo
- * district: the groups of a sub-district are formed (as `npm start` does), the view opens at
- * #view=groups, a click on a shop on the map shows the walking times of the nine other members, their
- * paths and the isochrone; the group's patrol route is drawn. Screenshot: test-results/groups-response.png.
+ * district, signed in as demo_coordinator (scoped to 人民路, 340802001): the groups of the
+ * sub-district are formed (as `npm start` does), the view opens at #view=groups, a click on a shop on
+ * the map shows the walking times of the nine other members, their paths and the isochrone; the
+ * group's patrol route is drawn. Regrouping first says exactly what will happen (groups replaced,
+ * records carried, routes kept), then keeps every record; the old group stays viewable, archived.
+ * Screenshots: test-results/groups-response.png, groups-regroup-dialog.png, groups-archived.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -15,20 +18,23 @@ let browser: Browser;
 let page: Page;
 let requests: string[];
 let errors: string[];
-let sub = '';
+const sub = '340802001'; // demo_coordinator's sub-district
 
 describe('joint-defense groups view (browser)', () => {
   beforeAll(async () => {
-    server = await startAppServer();
-    const first = await server.db.query<{ id: string }>('SELECT DISTINCT subdistrict_id AS id FROM shops WHERE subdistrict_id IS NOT NULL ORDER BY 1 LIMIT 1');
-    sub = first.rows[0].id;
+    server = await startAppServer({ auth: true });
     const t = Date.now();
     const r = await autoGroup(server.db, { subdistrict: sub });
     console.log(`groups: ${r.shops} shops of ${sub} → ${r.groups} groups in ${Date.now() - t} ms`);
     browser = await launchBrowser();
     ({ page, requests, errors } = await openPage(browser));
     await page.goto(`${server.url}/#view=groups`);
+    await page.getByTestId('login').waitFor({ timeout: 60_000 });
+    await page.getByTestId('login-username').fill('demo_coordinator');
+    await page.getByTestId('login-password').fill('demo-coordinator-pass');
+    await page.getByTestId('login-submit').click();
     await waitForReady(page);
+    await page.waitForFunction(() => Boolean((window as any).__wanggeGroups));
     await page.evaluate(() => (window as any).__wanggeGroups.loaded());
   }, 240_000);
 
@@ -92,7 +98,83 @@ describe('joint-defense groups view (browser)', () => {
     await screenshot(page, 'groups-response');
     const gpx = await page.evaluate(async () => (await fetch((document.querySelector('.grp-route a[href$="/gpx"]') as HTMLAnchorElement).href)).text());
     expect(gpx).toMatch(/<trkpt /);
-  });
+  }, 180_000);
+
+  it('regrouping says what will happen, carries the records to the new groups and keeps the old group viewable', async () => {
+    // The group of the previous test has a saved patrol route; give it equipment (through the ledger
+    // form), a drill and a patrol log entry.
+    const g = await page.evaluate(() => (window as any).__wanggeGroups.state.response.group as string);
+    const before = await page.evaluate(() => (window as any).__wanggeGroups.state.data.groups.length as number);
+    await page.locator('.grp-ledger form.grp-add').first().locator('select[name=kind]').selectOption('whistle');
+    await page.locator('.grp-ledger form.grp-add').first().locator('input[name=quantity]').fill('10');
+    await page.locator('.grp-ledger form.grp-add').first().locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('.grp-ledger').textContent(), { timeout: 30_000 }).toContain('口哨 × 10');
+    const added = await page.evaluate(async (id) => {
+      const csrf = decodeURIComponent(/wangge_csrf=([^;]+)/.exec(document.cookie)![1]);
+      const post = (kind: string, body: unknown) =>
+        fetch(`/api/groups/${id}/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) }).then((r) => r.status);
+      return [await post('drills', { held_on: '2023-04-12', partner: '浏览器测试派出所' }), await post('patrol-logs', { patrolled_at: '2023-04-12T12:00:00Z', patrollers: '浏览器测试巡逻员' })];
+    }, g);
+    expect(added).toEqual([201, 201]);
+
+    // Cancel first: nothing changes.
+    const v0 = await page.evaluate(() => (window as any).__wanggeGroups.state.data.version as number);
+    await page.click('[data-testid=groups-auto]');
+    await page.getByTestId('groups-regroup-dialog').waitFor();
+    await page.click('[data-testid=groups-regroup-cancel]');
+    expect(await page.getByTestId('groups-regroup-dialog').count()).toBe(0);
+    expect(await page.evaluate(() => (window as any).__wanggeGroups.state.data.version)).toBe(v0);
+
+    await page.click('[data-testid=groups-auto]');
+    const dialog = page.getByTestId('groups-regroup-dialog');
+    await dialog.waitFor();
+    const text = (await dialog.textContent()) ?? '';
+    console.log(`regroup dialog: ${text}`);
+    expect(text).toMatch(/将按步行距离重新分组人民路街道的全部 \d+ 家商铺/);
+    expect(text).toContain(`现有 ${before} 个联防组将被替换`);
+    expect(text).toContain('旧组的 3 条记录（装备 1 条、演练 1 次、巡逻记录 1 条、每周巡逻安排 0 条）将转入接手其多数商铺的新联防组，不会删除');
+    expect(text).toContain('1 条已保存的巡逻路线途经旧组的商铺，将留在归档的旧组下');
+    await screenshot(page, 'groups-regroup-dialog');
+
+    await page.click('[data-testid=groups-regroup-confirm]');
+    await expect.poll(() => page.locator('.grp-message').textContent(), { timeout: 120_000 }).toMatch(/个旧组已归档，3 条记录已转入新组，1 条巡逻路线留在旧组下/);
+    await page.evaluate(() => (window as any).__wanggeGroups.loaded());
+    const after = await page.evaluate(() => {
+      const d = (window as any).__wanggeGroups.state.data;
+      return { ids: d.groups.map((x: any) => x.id) as string[], whistles: d.groups.filter((x: any) => x.equipment.whistle === 10).map((x: any) => x.id) as string[], drills: d.groups.reduce((n: number, x: any) => n + x.drills, 0), logs: d.groups.reduce((n: number, x: any) => n + x.patrol_logs, 0) };
+    });
+    expect(after.ids).not.toContain(g);
+    expect(after.whistles).toHaveLength(1);
+    expect(after.drills).toBe(1);
+    expect(after.logs).toBe(1);
+
+    // The old group is listed as archived; its ledger shows what it had, where it went, and its route.
+    await page.locator('[data-testid=groups-archived] summary').click();
+    expect(await page.locator('[data-testid=groups-archived] summary').textContent()).toBe(`已归档的联防组（${before}）`);
+    await page.locator(`[data-testid=groups-archived] li[data-group="${g}"]`).click();
+    const ledger = page.getByTestId('groups-archived-ledger');
+    await ledger.waitFor();
+    await expect.poll(() => ledger.locator('a[href$="/gpx"]').count(), { timeout: 30_000 }).toBe(1);
+    const lt = (await ledger.textContent()) ?? '';
+    expect(lt).toContain('已归档');
+    expect(lt).toContain('口哨 × 10');
+    const successorName = await page.evaluate((id) => (window as any).__wanggeGroups.state.data.groups.find((x: any) => x.id === id).name as string, after.whistles[0]);
+    expect(lt).toContain(`（现在 ${successorName}）`);
+    expect(lt).toContain('浏览器测试巡逻员');
+    await page.evaluate(() => {
+      const s = (window as any).__wanggeGroups.state;
+      const pts = s.route.geometry.coordinates;
+      const xs = pts.map((p: number[]) => p[0]), ys = pts.map((p: number[]) => p[1]);
+      (window as any).__wangge.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 60, duration: 0, maxZoom: 18 });
+    });
+    await waitForIdle(page);
+    await screenshot(page, 'groups-archived');
+    // The new group that took the whistles shows them as carried from the old group.
+    await page.locator(`.grp-table tr[data-group="${after.whistles[0]}"]`).click();
+    const oldName = await page.locator(`[data-testid=groups-archived] li[data-group="${g}"] .grp-archived-name`).textContent();
+    await expect.poll(() => page.locator('.grp-ledger').textContent(), { timeout: 30_000 }).toContain(`口哨 × 10 （转自 ${oldName}）`);
+    await screenshot(page, 'groups-carried');
+  }, 240_000);
 
   it('contacted no other origin and raised no page errors', () => {
     expect(foreignRequests(requests, server.url)).toEqual([]);

@@ -67,8 +67,54 @@ export interface ResponseAnswer {
 }
 
 export type RecordKind = 'equipment' | 'drills' | 'patrol-logs' | 'schedule';
-export type GroupRecord = Record<string, unknown> & { id: number; version: number };
-export type GroupDetail = DefenseGroup & { records: Record<RecordKind, GroupRecord[]> };
+/** carried_from: the archived groups a record was carried on from by regrouping (oldest first). */
+export type GroupRecord = Record<string, unknown> & { id: number; version: number; group_id?: string; carried_from?: string[] | null };
+export type GroupDetail = DefenseGroup & {
+  records: Record<RecordKind, GroupRecord[]>;
+  /** Replaced by regrouping: read-only; records include those carried on to `replaced_by`. */
+  archived?: boolean;
+  archived_at?: string | null;
+  replaced_by?: string | null;
+  replaced_by_name?: string | null;
+};
+
+export interface RecordCounts {
+  equipment: number;
+  drills: number;
+  patrol_logs: number;
+  schedule: number;
+}
+
+/** What an automatic regroup would do (POST /api/groups/auto/preview). */
+export interface AutoPreview {
+  subdistrict: string;
+  version: number;
+  shops: number;
+  groups_replaced: number;
+  groups_kept: number;
+  records: RecordCounts;
+  routes: number;
+}
+
+export interface AutoResult {
+  groups: number;
+  shops: number;
+  time_ms: number;
+  archived_groups: number;
+  carried: RecordCounts;
+  routes_kept: number;
+}
+
+export interface ArchivedGroup {
+  id: string;
+  name: string;
+  archived_at: string;
+  replaced_by: string | null;
+  replaced_by_name: string | null;
+  members: string[];
+  records: number;
+  routes: number;
+}
 
 export interface EditAnswer {
   version: number;
@@ -85,8 +131,10 @@ export const groupsApi = {
   list: (subdistrict: string, threshold: number): Promise<GroupsAnswer> => getJson(`/api/groups?${q({ subdistrict, threshold })}`),
   detail: (id: string): Promise<GroupDetail> => getJson(`/api/groups/${encodeURIComponent(id)}`),
   response: (shop: string, threshold: number): Promise<ResponseAnswer> => getJson(`/api/groups/response?${q({ shop, threshold })}`),
-  auto: (body: { subdistrict: string; grid?: string; street?: string; crossGrids?: boolean; wait?: boolean }): Promise<{ job: string | null; result?: Record<string, unknown> }> =>
+  auto: (body: { subdistrict: string; grid?: string; street?: string; crossGrids?: boolean; baseVersion?: number; wait?: boolean }): Promise<{ job: string | null; result?: AutoResult }> =>
     sendJson('POST', '/api/groups/auto', body),
+  preview: (body: { subdistrict: string; grid?: string; street?: string; crossGrids?: boolean }): Promise<AutoPreview> => sendJson('POST', '/api/groups/auto/preview', body),
+  archived: (subdistrict: string): Promise<{ subdistrict: string; groups: ArchivedGroup[] }> => getJson(`/api/groups/archived?${q({ subdistrict })}`),
   move: (subdistrict: string, baseVersion: number, shop: string, to: string | null): Promise<EditAnswer> => sendJson('POST', '/api/groups/move', { subdistrict, baseVersion, shop, to }),
   swap: (subdistrict: string, baseVersion: number, a: string, b: string): Promise<EditAnswer> => sendJson('POST', '/api/groups/swap', { subdistrict, baseVersion, a, b }),
   leader: (subdistrict: string, baseVersion: number, group: string, shop: string): Promise<EditAnswer> => sendJson('POST', '/api/groups/leader', { subdistrict, baseVersion, group, shop }),

@@ -7,10 +7,11 @@
  */
 import type { ViewContext, ViewModule } from '../types';
 import { ApiError } from '../../api';
-import type { DefenseGroup, GroupDetail, GroupRecord, RecordKind } from '../../api/groups';
+import type { ArchivedGroup, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
 import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { groupColour, groupsState } from './state';
+import { confirmRegroup, recordTotal } from './regroup-dialog';
 import './groups.css';
 
 const SUB_KEY = 'wangge.groups.subdistrict';
@@ -26,9 +27,15 @@ interface Ui {
   alarm: HTMLElement;
   ledger: HTMLElement;
   table: HTMLElement;
+  /** The regroup confirmation (./regroup-dialog). */
+  confirm: HTMLElement;
+  /** Groups replaced by regrouping: kept, viewable. */
+  archived: HTMLElement;
 }
 
 let ui: Ui | null = null;
+/** Names of the sub-district's archived groups (for "carried from …"). */
+const archivedNames = new Map<string, string>();
 let swapFrom: string | null = null;
 let responseSeq = 0;
 
@@ -83,6 +90,7 @@ async function load(): Promise<void> {
     groupsState.set({ data });
     renderStats();
     renderTable();
+    await loadArchived(sub);
     if (groupsState.selectedShop) await selectShop(groupsState.selectedShop, false);
     if (groupsState.selectedGroup) await renderLedger(groupsState.selectedGroup);
   } catch (e) {
@@ -133,6 +141,47 @@ function renderTable(): void {
       h('tbody', {}, ...rows),
     ),
   );
+}
+
+async function loadArchived(sub: string): Promise<void> {
+  if (!ui) return;
+  let groups: ArchivedGroup[];
+  try {
+    groups = (await ui.ctx.api.groups.archived(sub)).groups;
+  } catch (e) {
+    say(t('grp.error', { msg: errorText(e) }), 'error');
+    return;
+  }
+  if (!ui || ui.sub.value !== sub) return;
+  archivedNames.clear();
+  for (const g of groups) archivedNames.set(g.id, g.name);
+  if (groups.length === 0) {
+    ui.archived.replaceChildren();
+    return;
+  }
+  const items = groups.map((g) => {
+    const li = h(
+      'li',
+      { 'data-group': g.id, class: g.id === groupsState.selectedGroup ? 'selected' : undefined },
+      h('span', { class: 'grp-archived-name' }, g.name),
+      ' ',
+      h('span', { class: 'muted' }, t('grp.archived.item', { date: g.archived_at.slice(0, 10), to: g.replaced_by_name ?? t('grp.archived.noSuccessor'), records: g.records, routes: g.routes })),
+    );
+    li.addEventListener('click', () => void showArchived(g.id));
+    return li;
+  });
+  ui.archived.replaceChildren(
+    h('details', { class: 'grp-archived', 'data-testid': 'groups-archived' }, h('summary', {}, t('grp.archived.title', { n: groups.length })), h('p', { class: 'muted' }, t('grp.archived.hint')), h('ul', {}, ...items)),
+  );
+}
+
+/** Opens an archived group's ledger (read-only) and draws its saved patrol route. */
+async function showArchived(id: string): Promise<void> {
+  if (!ui) return;
+  groupsState.set({ selectedGroup: id, selectedShop: null, response: null, route: null });
+  renderAlarm();
+  renderTable();
+  await renderLedger(id);
 }
 
 function fitTo(points: [number, number][], padding = 120): void {
@@ -323,6 +372,7 @@ async function renderLedger(groupId: string): Promise<void> {
     return;
   }
   if (!ui || groupsState.selectedGroup !== groupId) return;
+  if (detail.archived) return renderArchivedLedger(detail);
   const route = groupsState.route?.properties.group === groupId ? groupsState.route : null;
   const routeBtn = h('button', { type: 'button', 'data-testid': 'groups-route' }, t('grp.route'));
   routeBtn.addEventListener('click', async () => {
@@ -358,7 +408,7 @@ async function renderLedger(groupId: string): Promise<void> {
       ...shown.map((r) => {
         const del = h('button', { type: 'button', class: 'link', title: t('grp.delete') }, '×');
         del.addEventListener('click', () => void handleWrite(ui!.ctx.api.groups.deleteRecord(groupId, kind, r.id, r.version)));
-        return h('li', {}, recordText(kind, r), r.synthetic ? h('span', { class: 'muted' }, ` ${t('grp.synthetic')}`) : null, del);
+        return h('li', {}, recordText(kind, r), carriedNote(r), r.synthetic ? h('span', { class: 'muted' }, ` ${t('grp.synthetic')}`) : null, del);
       }),
     );
     return h(
@@ -370,6 +420,65 @@ async function renderLedger(groupId: string): Promise<void> {
     );
   });
   ui.ledger.replaceChildren(h('section', { class: 'grp-ledger' }, h('h3', {}, `${t('grp.detail')} · ${detail.name}`), h('div', { class: 'grp-actions' }, routeBtn), routeInfo, ...sections));
+}
+
+/** "(carried from group X)" for a record that regrouping carried on from an archived group. */
+function carriedNote(r: GroupRecord): HTMLElement | null {
+  const from = r.carried_from;
+  if (!from || from.length === 0) return null;
+  return h('span', { class: 'muted grp-carried', title: from.join(' → ') }, ` ${t('grp.carriedFrom', { groups: from.map((id) => archivedNames.get(id) ?? id).join(' → ') })}`);
+}
+
+/** The ledger of an archived group: who was in it, what it had, where that went; no edits. */
+async function renderArchivedLedger(detail: GroupDetail): Promise<void> {
+  if (!ui) return;
+  let routes: RouteFeature[] = [];
+  try {
+    routes = (await ui.ctx.api.groups.routes(detail.id)).features as RouteFeature[];
+  } catch (e) {
+    say(t('grp.error', { msg: errorText(e) }), 'error');
+  }
+  if (!ui || groupsState.selectedGroup !== detail.id) return;
+  if (routes[0]) groupsState.set({ route: routes[0] });
+  const sections = RECORD_TITLES.map(([kind, title]) => {
+    const rows = detail.records[kind] ?? [];
+    return h(
+      'details',
+      { class: 'grp-section', open: rows.length ? true : undefined },
+      h('summary', {}, `${t(title)} (${rows.length})`),
+      rows.length
+        ? h('ul', { class: 'grp-records' }, ...rows.map((r) => h('li', {}, recordText(kind, r), r.group_id && r.group_id !== detail.id ? h('span', { class: 'muted', title: r.group_id }, ` ${t('grp.archived.nowIn', { group: r.group_id === detail.replaced_by ? (detail.replaced_by_name ?? r.group_id) : r.group_id })}`) : null)))
+        : h('p', { class: 'muted' }, t('grp.empty')),
+    );
+  });
+  const routeList = routes.length
+    ? h(
+        'ul',
+        { class: 'grp-records' },
+        ...routes.map((f) => {
+          const id = Number(f.id ?? f.properties.id);
+          return h(
+            'li',
+            {},
+            `${f.properties.name} · ${(f.properties.length_m / 1000).toFixed(2)} km `,
+            h('a', { href: ui!.ctx.api.groups.routeUrl(id, 'gpx'), download: 'patrol.gpx' }, t('grp.downloadGpx')),
+            ' · ',
+            h('a', { href: ui!.ctx.api.groups.routeUrl(id, 'geojson'), download: 'patrol.geojson' }, t('grp.downloadGeojson')),
+          );
+        }),
+      )
+    : h('p', { class: 'muted' }, t('grp.empty'));
+  ui.ledger.replaceChildren(
+    h(
+      'section',
+      { class: 'grp-ledger archived', 'data-testid': 'groups-archived-ledger' },
+      h('h3', {}, `${t('grp.detail')} · ${detail.name} `, h('span', { class: 'grp-badge archived' }, t('grp.archived.badge'))),
+      h('p', { class: 'muted' }, t('grp.archived.summary', { date: String(detail.archived_at ?? '').slice(0, 10), members: detail.members.map((m) => m.name).join('、') || '—' })),
+      h('p', {}, detail.replaced_by ? t('grp.archived.carriedTo', { group: detail.replaced_by_name ?? detail.replaced_by }) : t('grp.archived.stayed')),
+      ...sections,
+      h('details', { class: 'grp-section', open: routes.length ? true : undefined }, h('summary', {}, `${t('grp.archived.routes')} (${routes.length})`), routeList),
+    ),
+  );
 }
 
 function build(ctx: ViewContext): Ui {
@@ -387,17 +496,23 @@ function build(ctx: ViewContext): Ui {
     alarm: h('div'),
     ledger: h('div'),
     table: h('div', { class: 'grp-table-wrap' }),
+    confirm: h('div'),
+    archived: h('div'),
   };
   root.append(
     h('h2', { class: 'panel-title' }, t('grp.title')),
     h('div', { class: 'grp-controls' }, h('label', {}, t('grp.subdistrict'), ' ', sub), h('label', {}, t('grp.threshold'), ' ', limit), auto),
+    u.confirm,
     u.stats,
     u.message,
     u.alarm,
     u.ledger,
     u.table,
+    u.archived,
   );
   sub.addEventListener('change', () => {
+    // a regroup confirmation open for the previous sub-district is cancelled
+    u.confirm.querySelector<HTMLButtonElement>('[data-testid=groups-regroup-cancel]')?.click();
     localStorage.setItem(SUB_KEY, sub.value);
     groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
     u.alarm.replaceChildren();
@@ -409,17 +524,26 @@ function build(ctx: ViewContext): Ui {
     void load();
   });
   auto.addEventListener('click', async () => {
-    if (!confirm(t('grp.autoConfirm'))) return;
-    say(t('grp.autoRunning'));
+    const subdistrict = sub.value;
+    const subName = sub.selectedOptions[0]?.text ?? subdistrict;
+    auto.disabled = true;
     try {
-      const r = await ctx.busy.track(ctx.api.groups.auto({ subdistrict: sub.value, wait: true }), 'grp.autoRunning');
-      const res = r.result as { groups: number; shops: number; time_ms: number };
+      // Ask the server what the regroup would do, say it exactly, and regroup that state only.
+      const preview = await ctx.busy.track(ctx.api.groups.preview({ subdistrict }), 'grp.loading');
+      if (!(await confirmRegroup(u.confirm, preview, subName))) return;
+      say(t('grp.autoRunning'));
+      const r = await ctx.busy.track(ctx.api.groups.auto({ subdistrict, baseVersion: preview.version, wait: true }), 'grp.autoRunning');
+      const res = r.result!;
       groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
       u.alarm.replaceChildren();
       u.ledger.replaceChildren();
-      say(t('grp.autoDone', { groups: res.groups, shops: res.shops, s: (res.time_ms / 1000).toFixed(1) }));
+      const done = t('grp.autoDone', { groups: res.groups, shops: res.shops, s: (res.time_ms / 1000).toFixed(1) });
+      say(res.archived_groups > 0 ? `${done}${t('grp.autoDoneArchived', { archived: res.archived_groups, carried: recordTotal(res.carried), routes: res.routes_kept })}` : done);
     } catch (e) {
-      say(t('grp.error', { msg: errorText(e) }), 'error');
+      if (e instanceof ApiError && e.status === 409) say(t('grp.conflict', { msg: e.message }), 'error');
+      else say(t('grp.error', { msg: errorText(e) }), 'error');
+    } finally {
+      auto.disabled = false;
     }
     await load();
   });
