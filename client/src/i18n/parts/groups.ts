@@ -36,7 +36,7 @@ export const groupsZh = {
   'grp.loading': '加载联防组…',
   'grp.none': '本街道尚无联防组，可点击“自动分组”。',
   'grp.table.name': '联防组',
-  'grp.table.size': '户数',
+  'grp.table.size': '商铺数',
   'grp.table.leader': '联防长',
   'grp.table.phone': '电话',
   'grp.table.worst': '最慢到场',
