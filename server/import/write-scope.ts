@@ -28,16 +28,21 @@ export async function checkReplacedInScope(db: Queryable, user: SessionUser | nu
   if (districtWide(user)) return;
   for (const [key, table, noun] of LOCATED_TABLES) {
     if (!plan[key]?.length) continue;
-    const r = await db.query<{ sd: string | null; n: number }>(
-      `SELECT subdistrict_id AS sd, count(*)::int AS n FROM ${table} WHERE left(id, length($1)) = $1 GROUP BY 1`,
-      [`${plan.prefix}:`],
-    );
-    const foreign = r.rows.filter((x) => x.sd === null || !covers(user!, x.sd));
+    const foreign = await rowsOutside(db, table, plan.prefix, user!);
     if (foreign.length) {
       const n = foreign.reduce((a, x) => a + x.n, 0);
       throw new OutOfScopeError(`同名文件 ${plan.source} 的早先导入中有 ${n} ${noun}不在您负责的街道内，本次导入会替换它们：请改用其他文件名或请管理员导入`);
     }
   }
+}
+
+/** Rows of this import's id prefix, by sub-district, that lie outside the user's sub-districts (null: in none). */
+async function rowsOutside(db: Queryable, table: string, prefix: string, user: SessionUser): Promise<Array<{ sd: string | null; n: number }>> {
+  const r = await db.query<{ sd: string | null; n: number }>(
+    `SELECT subdistrict_id AS sd, count(*)::int AS n FROM ${table} WHERE left(id, length($1)) = $1 GROUP BY 1`,
+    [`${prefix}:`],
+  );
+  return r.rows.filter((x) => x.sd === null || !covers(user, x.sd));
 }
 
 /** After the write, inside the transaction: every row written lies in the caller's sub-districts. */
@@ -46,11 +51,7 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
   if (plan.boundaries?.length) throw new OutOfScopeError('边界（街道、社区轮廓）影响全区，只有管理员或全区用户可以导入');
   for (const [key, table, noun] of LOCATED_TABLES) {
     if (!plan[key]?.length) continue;
-    const r = await tx.query<{ sd: string | null; n: number }>(
-      `SELECT subdistrict_id AS sd, count(*)::int AS n FROM ${table} WHERE left(id, length($1)) = $1 GROUP BY 1`,
-      [`${plan.prefix}:`],
-    );
-    const foreign = r.rows.filter((x) => x.sd === null || !covers(user!, x.sd));
+    const foreign = await rowsOutside(tx, table, plan.prefix, user!);
     if (foreign.length) {
       const where = foreign.map((x) => (x.sd ? `${x.sd}：${x.n}` : `不在任何街道内：${x.n}`)).join('，');
       throw new OutOfScopeError(`文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} ${noun}不在您负责的街道内（${where}），未写入任何数据`);

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { launchBrowser, openPage, screenshot, waitForReady } from '../helpers/browser';
+import { launchBrowser, openPage, screenshot, signInAsDemo, waitForReady } from '../helpers/browser';
 
 let server: AppServer;
 let browser: Browser;
@@ -29,11 +29,7 @@ describe('import (demo_planner)', () => {
   it('previews, checks and imports a shops CSV; refuses one outside the scope', async () => {
     const a = await pointIn('340802001');
     const { page, errors } = await openPage(browser);
-    await page.goto(server.url);
-    await page.getByTestId('login').waitFor({ timeout: 60_000 });
-    await page.getByTestId('login-demo-planner').click();
-    await page.getByTestId('login-submit').click();
-    await waitForReady(page);
+    await signInAsDemo(page, server.url, 'planner');
     await page.evaluate(() => (location.hash = '#view=import'));
     await page.getByTestId('import-view').waitFor();
 

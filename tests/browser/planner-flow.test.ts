@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createPlan, publishPlan } from '../../server/plans/store';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { launchBrowser, openPage, screenshot, waitForReady } from '../helpers/browser';
+import { launchBrowser, openPage, screenshot, signInAsDemo, waitForReady } from '../helpers/browser';
 
 let server: AppServer;
 let browser: Browser;
@@ -40,11 +40,7 @@ const openedPlan = (page: Page) =>
 describe('planner (demo_planner, 人民路 + 新河路)', () => {
   it('copies the district plan, partitions 人民路 from the UI, publishes it; the rest stays published', async () => {
     const { page, errors } = await openPage(browser);
-    await page.goto(server.url);
-    await page.getByTestId('login').waitFor({ timeout: 60_000 });
-    await page.getByTestId('login-demo-planner').click();
-    await page.getByTestId('login-submit').click();
-    await waitForReady(page);
+    await signInAsDemo(page, server.url, 'planner');
     await page.goto(`${server.url}/#view=plan&plan=${district}`);
     await page.reload();
     await waitForReady(page);

@@ -23,16 +23,9 @@ export interface Fixture {
   buildings?: { type: 'FeatureCollection'; features: unknown[] };
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The one seeded generator of the repository (geodata/generator/rng.ts). */
+import { mulberry32 } from '../../geodata/generator/rng';
+export { mulberry32 };
 
 export function csvText(rows: Fixture['rows'], opts: { header?: 'zh' | 'en'; crlf?: boolean; bom?: boolean } = {}): string {
   const nl = opts.crlf ? '\r\n' : '\n';
