@@ -65,7 +65,7 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
       const jobId = await app.jobs.start('partition', { ...request }, async (report) => {
         const out = await partitionToPlan(app.db, request, report);
         return { ...out };
-      });
+      }, req.user?.id ?? null);
       return reply.code(202).send({ jobId });
     },
   );

@@ -15,6 +15,7 @@ import {
   suggestFixProposal,
 } from '../plans/tools';
 import { unitGraphFor } from '../plans/unit-graph';
+import { suppressSmall } from '../auth/privacy';
 
 const code = { type: 'string', pattern: '^\\d{15}$' } as const;
 const toolResult = {
@@ -362,7 +363,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'The unit table of a plan for live statistics: per unit households, buildings, party households, compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
+        summary: 'The unit table of a plan for live statistics: per unit households, buildings, party households (null for a unit of fewer than 5 households, except for admins), compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
         params: idParams,
       },
       config: { access: 'authenticated' },
@@ -389,7 +390,8 @@ const planTools: FastifyPluginAsync = async (app) => {
         ids: g.ids,
         households: Array.from(g.households),
         buildings: g.ids.map((id) => Number(byId.get(id)?.b ?? 0)),
-        party: g.ids.map((id) => Number(byId.get(id)?.ph ?? 0)),
+        // small-count suppression (server/auth/privacy.ts): no party-household count for a unit of < 5 households
+        party: g.ids.map((id, k) => suppressSmall(Number(byId.get(id)?.ph ?? 0), g.households[k], req.user)),
         grid: g.ids.map((id) => byId.get(id)?.grid ?? null),
         compound: Array.from(g.compound),
         compounds: g.compounds,

@@ -27,7 +27,7 @@ export interface UnitsData {
   polygons: number[][][][][];
   colour: (i: number) => string;
   households: number[];
-  party: number[];
+  party: Array<number | null>;
   centroids: Float64Array;
 }
 
@@ -51,7 +51,7 @@ export function setUnitsData(map: MlMap, d: UnitsData | null): void {
   party.setData({
     type: 'FeatureCollection',
     features: d.ids.flatMap((id, i) =>
-      d.party[i] > 0
+      (d.party[i] ?? 0) > 0
         ? [{ type: 'Feature' as const, properties: { unit: id, party_households: d.party[i], households: d.households[i] }, geometry: { type: 'Point' as const, coordinates: [d.centroids[2 * i], d.centroids[2 * i + 1]] } }]
         : [],
     ),
