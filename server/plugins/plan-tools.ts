@@ -16,6 +16,7 @@ import {
 } from '../plans/tools';
 import { unitGraphFor } from '../plans/unit-graph';
 import { suppressSmall } from '../auth/privacy';
+import { readPrefixes } from '../auth/read-scope';
 
 const code = { type: 'string', pattern: '^\\d{15}$' } as const;
 const toolResult = {
@@ -172,7 +173,7 @@ const planTools: FastifyPluginAsync = async (app) => {
       },
       config: { access: plannerReaders },
     },
-    async (req) => impactReport(app.db, req.params.id),
+    async (req) => impactReport(app.db, req.params.id, readPrefixes(req.user)),
   );
 
   app.get<{ Params: { id: number }; Querystring: { format: 'geojson' | 'shp' | 'csv' } }>(
@@ -192,14 +193,14 @@ const planTools: FastifyPluginAsync = async (app) => {
       const base = `plan-${p.id}-v${p.version}`;
       if (req.query.format === 'geojson') {
         reply.header('content-disposition', `attachment; filename="${base}.geojson"`);
-        return reply.type('application/geo+json').send(await exportGeoJson(app.db, p.id, bandOf(p)));
+        return reply.type('application/geo+json').send(await exportGeoJson(app.db, p.id, bandOf(p), readPrefixes(req.user)));
       }
       if (req.query.format === 'csv') {
         reply.header('content-disposition', `attachment; filename="${base}.csv"`);
         return reply.type('text/csv; charset=utf-8').send(await exportCsv(app.db, p.id));
       }
       reply.header('content-disposition', `attachment; filename="${base}-shp.zip"`);
-      return reply.type('application/zip').send(Buffer.from(await exportShapefile(app.db, p.id)));
+      return reply.type('application/zip').send(Buffer.from(await exportShapefile(app.db, p.id, readPrefixes(req.user))));
     },
   );
 
@@ -430,7 +431,7 @@ const planTools: FastifyPluginAsync = async (app) => {
       },
       config: { access: planners },
     },
-    async (req) => planStaff(app.db, req.params.id),
+    async (req) => planStaff(app.db, req.params.id, readPrefixes(req.user)),
   );
 
   app.post<{ Params: { id: number }; Body: { content: string } }>(
