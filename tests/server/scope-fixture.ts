@@ -34,6 +34,8 @@ export const M = {
 
 export interface ScopeFixture {
   planId: number;
+  /** a draft of both sub-districts that moves uA2 into A1 and uB1 into a new grid of B (A2, B1 removed) */
+  draftId: number;
   users: Record<Role, UserRecord> & { coordinatorB: UserRecord; gridMemberA2: UserRecord };
   /** case ids by grid */
   cases: Record<string, string>;
@@ -76,6 +78,13 @@ export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
     await db.query(`INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, geom) VALUES ($1, $2, $3, $4, $5, 1, ${box(w, e)})`, [planId, grid, sd, `${sd}001`, hh]);
     await db.query("INSERT INTO staff (name, role, phone, grid_code) VALUES ($1, 'leader', $2, $3)", [M.staffName(grid), M.staffPhone(grid), grid]);
   }
+  const draft = await db.query<{ id: number }>(`INSERT INTO plans (name, status, subdistricts) VALUES ('草稿', 'draft', ARRAY[$1, $2]) RETURNING id`, [A, B]);
+  const draftId = Number(draft.rows[0].id);
+  for (const [unit, grid] of [['uA1', A1], ['uA2', A1], ['uB1', `${B}001002`]]) {
+    await db.query('INSERT INTO plan_assignments (plan_id, unit_id, grid_code) VALUES ($1, $2, $3)', [draftId, unit, grid]);
+  }
+  await db.query(`INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, geom) VALUES
+    ($1, $2, $3, $4, 403, 2, ${box(117.05, 117.06)}), ($1, $5, $6, $7, 400, 1, ${box(117.07, 117.08)})`, [draftId, A1, A, `${A}001`, `${B}001002`, B, `${B}001`]);
   // households of the small unit: personal fields (never served outside the admin's backup)
   for (let k = 1; k <= 3; k++) {
     await db.query(
@@ -144,5 +153,5 @@ export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
   }
   const plannerJob = await createJob(db, 'partition', { subdistricts: [A] }, users.planner.id);
   await db.query("UPDATE jobs SET status = 'succeeded', progress = 1, result = '{}'::jsonb WHERE id = $1", [plannerJob]);
-  return { planId, users, cases, groups, shops, routes, plannerJob, smallUnit: 'uA2' };
+  return { planId, draftId, users, cases, groups, shops, routes, plannerJob, smallUnit: 'uA2' };
 }
