@@ -181,7 +181,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'Export a plan: grid polygons as GeoJSON (code, households, staff) or a zipped Shapefile (.prj, UTF-8 .cpg), or a CSV of unit → grid code',
+        summary: 'Export a plan: grid polygons as GeoJSON (code, households, staff; staff names only for grids in the caller\'s scope) or a zipped Shapefile (.prj, UTF-8 .cpg), or a CSV of unit → grid code',
         params: idParams,
         querystring: { type: 'object', properties: { format: { type: 'string', enum: ['geojson', 'shp', 'csv'] } }, required: ['format'], additionalProperties: false },
       },
@@ -425,7 +425,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: '"1+3" staff of the plan\'s grids and the grids that break the rule (1 leader + 3 members)',
+        summary: '"1+3" staff of the plan\'s grids in the caller\'s scope and the grids that break the rule (1 leader + 3 members)',
         params: idParams,
         response: { 200: { type: 'object', properties: { staff: { type: 'array', items: staffMember }, grids: { type: 'array', items: gridStaffing }, violations: { type: 'array', items: gridStaffing } } } },
       },
