@@ -89,6 +89,8 @@ async function boot(): Promise<void> {
   map.addControl(attribution, 'bottom-right');
 
   const overlay = createOverlay(map);
+  // layers the role may not read are never offered; switches are remembered per user
+  registry.setUser(session.enforced && session.user ? { username: session.user.username, role: session.user.role } : null);
   registerBaseLayers();
   const ctx = { map, api, busy, lang: getLang, requestDeckRender: () => registry.renderDeck() };
 
@@ -107,7 +109,7 @@ async function boot(): Promise<void> {
   })();
   window.__wangge = { map, ready, layers: registry, overlay, busy };
 
-  mountLayerSwitcher(document.getElementById('layers')!, registry);
+  mountLayerSwitcher(document.getElementById('layers')!, registry, views);
   mountLegend(document.getElementById('legend')!, registry);
   mountInspector(document.getElementById('inspector')!, map, registry, overlay);
 

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { Queryable } from '../db';
+import { defenseReadScope } from '../defense/read-scope';
 import { ROLES, type Role, type SessionUser } from './roles';
 
 /**
@@ -67,9 +68,10 @@ export const POLICY: PolicyRule[] = [
   { methods: 'write', path: '/api/partition', access: scoped('planner', 'admin') },
   { methods: 'any', path: '/api/import', access: roles('planner', 'admin') },
   // joint-defense groups, patrols, routing (coordinators of their sub-districts)
-  { methods: 'read', path: '/api/groups', access: roles('coordinator', 'admin', 'leader') },
+  // reads too are scoped (issue 15): a group, shop or sub-district outside the caller's is refused
+  { methods: 'read', path: '/api/groups', access: scoped('coordinator', 'admin', 'leader'), scopeOf: defenseReadScope },
   { methods: 'write', path: '/api/groups', access: scoped('coordinator', 'admin') },
-  { methods: 'read', path: '/api/patrols', access: roles('coordinator', 'admin', 'leader') },
+  { methods: 'read', path: '/api/patrols', access: scoped('coordinator', 'admin', 'leader'), scopeOf: defenseReadScope },
   { methods: 'write', path: '/api/patrols', access: scoped('coordinator', 'admin') },
   { methods: 'any', path: '/api/routing', access: roles('coordinator', 'admin', 'planner', 'leader') },
   { methods: 'read', path: '/api/shops', access: roles('coordinator', 'admin', 'leader') },

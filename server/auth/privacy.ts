@@ -50,3 +50,16 @@ export function suppressSmallRows<T extends Record<string, unknown>>(
     return out;
   });
 }
+
+/**
+ * Shop phone numbers (joint-defense contacts): coordinators, who call the shops, and admins. With
+ * sign-in off (no user: a closed kiosk) everything is shown, as everywhere else.
+ */
+export function canSeeShopPhones(user: SessionUser | null | undefined): boolean {
+  return !user || user.role === 'admin' || user.role === 'coordinator';
+}
+
+/** Shops (or group members) with `phone` nulled unless the user may see shop phones. */
+export function redactShopPhones<T extends { phone?: string | null }>(shops: T[], user: SessionUser | null | undefined): T[] {
+  return canSeeShopPhones(user) ? shops : shops.map((s) => ({ ...s, phone: null }));
+}

@@ -4,6 +4,7 @@
  * themselves are the pure modules next to it (workflow, timeline, sla, stats).
  */
 import type { Queryable } from '../db';
+import { inReadScope } from '../auth/read-scope';
 import { classifySla, DEFAULT_SLA, type SlaRules, type SlaState } from './sla';
 import { milestones, type Milestones } from './timeline';
 import { allowedNext, applyTransition, isKind, isStatus, newCase, type CaseEvent, type CaseKind, type CaseState, type CaseStatus } from './workflow';
@@ -37,6 +38,15 @@ export interface CaseFilter {
   overdue?: boolean;
   /** Title contains. */
   q?: string;
+}
+
+/**
+ * Who reads (issue 15): cases whose grid (else sub-district) starts with one of `prefixes`
+ * (null: all), plus the cases `reporter` (a user id) reported. Applied in the query.
+ */
+export interface CaseReadScope {
+  prefixes: string[] | null;
+  reporter?: number | null;
 }
 
 export interface CaseRecord extends CaseFacts {
@@ -81,13 +91,22 @@ export async function listDepartments(db: Queryable): Promise<string[]> {
   return r.rows.map((x) => x.name);
 }
 
-function whereOf(f: CaseFilter): { sql: string; params: unknown[] } {
+/** The read-scope condition on `c` (cases) and `i` (its incident), with its parameters added through `p`. */
+function scopeWhere(scope: CaseReadScope | undefined, p: (v: unknown) => string): string | null {
+  if (!scope || scope.prefixes === null) return null;
+  const inScope = inReadScope('COALESCE(c.grid_code, i.grid_code, c.subdistrict_id)', p(scope.prefixes));
+  return scope.reporter ? `(${inScope} OR c.reported_by = ${p(scope.reporter)})` : inScope;
+}
+
+function whereOf(f: CaseFilter, scope?: CaseReadScope): { sql: string; params: unknown[] } {
   const where: string[] = [];
   const params: unknown[] = [];
   const p = (v: unknown) => {
     params.push(v);
     return `$${params.length}`;
   };
+  const s = scopeWhere(scope, p);
+  if (s) where.push(s);
   if (f.status?.length) where.push(`c.status = ANY(${p(f.status)}::text[])`);
   if (f.kind?.length) where.push(`c.kind = ANY(${p(f.kind)}::text[])`);
   if (f.department) where.push(`c.department = ${p(f.department)}`);
@@ -157,8 +176,8 @@ function toRecord(r: Row, now: number, rules: SlaRules): CaseRecord {
 }
 
 /** Every case matching the filter (newest report first), with milestones and SLA state at `now`. */
-export async function loadCases(db: Queryable, f: CaseFilter, now: number, rules: SlaRules): Promise<CaseRecord[]> {
-  const w = whereOf(f);
+export async function loadCases(db: Queryable, f: CaseFilter, now: number, rules: SlaRules, scope?: CaseReadScope): Promise<CaseRecord[]> {
+  const w = whereOf(f, scope);
   const r = await db.query<Row>(`${SELECT} ${w.sql} ORDER BY c.reported_at DESC, c.id DESC`, w.params);
   const all = r.rows.map((x) => toRecord(x, now, rules));
   return f.overdue === undefined ? all : all.filter((c) => (c.sla.level === 'overdue') === f.overdue);
@@ -172,8 +191,11 @@ async function eventsOf(db: Queryable, id: string): Promise<CaseEventOut[]> {
   return r.rows.map((e) => ({ status: e.status, at: iso(e.at), actor: e.actor, note: e.note }));
 }
 
-export async function getCase(db: Queryable, id: string, now: number, rules: SlaRules): Promise<CaseDetail | null> {
-  const r = await db.query<Row>(`${SELECT} WHERE c.id = $1`, [id]);
+/** One case, or null when it does not exist or lies outside `scope`. */
+export async function getCase(db: Queryable, id: string, now: number, rules: SlaRules, scope?: CaseReadScope): Promise<CaseDetail | null> {
+  const params: unknown[] = [id];
+  const s = scopeWhere(scope, (v) => `$${params.push(v)}`);
+  const r = await db.query<Row>(`${SELECT} WHERE c.id = $1${s ? ` AND ${s}` : ''}`, params);
   if (!r.rows[0]) return null;
   const rec = toRecord(r.rows[0], now, rules);
   return { ...rec, incidentId: r.rows[0].incident_id, events: await eventsOf(db, id), allowedNext: [...allowedNext(rec.status)] };
@@ -261,6 +283,8 @@ export interface NewCaseInput {
   note?: string | null;
   incidentId?: string | null;
   actor: string;
+  /** The reporting user's id (a grid member then reads the case even outside their grids). */
+  reporterId?: number | null;
   now: number;
 }
 
@@ -288,9 +312,9 @@ export async function createCase(tx: Queryable, input: NewCaseInput): Promise<st
   const c = newCase(input.now, input.actor, input.note?.trim() || input.title);
   const at = new Date(c.events[0].at).toISOString();
   await tx.query(
-    `INSERT INTO cases (id, title, incident_id, whistled, kind, department, status, subdistrict_id, grid_code, reported_at, updated_at, version, synthetic, geom)
-     VALUES ($1, $2, $3, false, NULL, NULL, 'reported', $4, $5, $6::timestamptz, $6::timestamptz, 1, false, ST_SetSRID(ST_MakePoint($7, $8), 4326))`,
-    [id, input.title.trim(), input.incidentId ?? null, subdistrict, grid, at, input.lon, input.lat],
+    `INSERT INTO cases (id, title, incident_id, whistled, kind, department, status, subdistrict_id, grid_code, reported_at, updated_at, version, synthetic, geom, reported_by)
+     VALUES ($1, $2, $3, false, NULL, NULL, 'reported', $4, $5, $6::timestamptz, $6::timestamptz, 1, false, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9)`,
+    [id, input.title.trim(), input.incidentId ?? null, subdistrict, grid, at, input.lon, input.lat, input.reporterId ?? null],
   );
   await tx.query('INSERT INTO case_events (case_id, status, at, actor, note) VALUES ($1, $2, $3::timestamptz, $4, $5)', [id, 'reported', at, input.actor, c.events[0].note]);
   return id;

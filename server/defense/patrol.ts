@@ -2,6 +2,7 @@
  * Patrol routes on the street network: a closed (or open) route through a group's shops or through
  * given stops (e.g. hot-spot grid centroids), optionally saved; GPX / GeoJSON export.
  */
+import { inReadScope } from '../auth/read-scope';
 import type { Feature, LineString } from 'geojson';
 import type { Queryable } from '../db';
 import { buildPatrolRoute, PatrolError, toGpx, type PatrolRouteProps, type PatrolStop } from '../algorithms/patrol';
@@ -118,16 +119,18 @@ function toFeature(r: RouteDbRow): Feature<LineString> {
 const ROUTE_SQL = `SELECT id, group_id, subdistrict_id, name, closed, stops, length_m, duration_s, synthetic,
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at, ST_AsGeoJSON(geom, 7)::json AS g FROM patrol_routes`;
 
-export async function listRoutes(db: Queryable, f: { subdistrict?: string; group?: string }): Promise<Feature<LineString>[]> {
+/** Saved routes; `readScope`: sub-district prefixes the reader covers (null: all), applied in the query. */
+export async function listRoutes(db: Queryable, f: { subdistrict?: string; group?: string }, readScope: string[] | null = null): Promise<Feature<LineString>[]> {
   const r = await db.query<RouteDbRow>(
-    `${ROUTE_SQL} WHERE ($1::text IS NULL OR subdistrict_id = $1) AND ($2::text IS NULL OR group_id = $2) ORDER BY id`,
-    [f.subdistrict ?? null, f.group ?? null],
+    `${ROUTE_SQL} WHERE ($1::text IS NULL OR subdistrict_id = $1) AND ($2::text IS NULL OR group_id = $2) AND ${inReadScope('subdistrict_id', '$3')} ORDER BY id`,
+    [f.subdistrict ?? null, f.group ?? null, readScope],
   );
   return r.rows.map(toFeature);
 }
 
-export async function getRoute(db: Queryable, id: number): Promise<Feature<LineString> | null> {
-  const r = await db.query<RouteDbRow>(`${ROUTE_SQL} WHERE id = $1`, [id]);
+/** One saved route, or null when missing or outside `readScope` (sub-district prefixes; null: all). */
+export async function getRoute(db: Queryable, id: number, readScope: string[] | null = null): Promise<Feature<LineString> | null> {
+  const r = await db.query<RouteDbRow>(`${ROUTE_SQL} WHERE id = $1 AND ${inReadScope('subdistrict_id', '$2')}`, [id, readScope]);
   return r.rows[0] ? toFeature(r.rows[0]) : null;
 }
 

@@ -35,8 +35,10 @@ export class JobRunner {
     kind: string,
     params: Record<string, unknown>,
     work: (report: ReportProgress, signal: AbortSignal) => Promise<Record<string, unknown>>,
+    /** The user starting the job (request.user?.id): only they and admins may read it. */
+    createdBy: number | null = null,
   ): Promise<string> {
-    const id = await createJob(this.db, kind, params);
+    const id = await createJob(this.db, kind, params, createdBy);
     const controller = new AbortController();
     this.controllers.set(id, controller);
     let last = 0;
@@ -91,8 +93,9 @@ export class JobRunner {
     await this.byId.get(id);
   }
 
-  get(id: string): Promise<JobRow | null> {
-    return getJob(this.db, id);
+  /** The job; with `reader` (a non-admin user id) only when that user started it. */
+  get(id: string, reader?: number | null): Promise<JobRow | null> {
+    return getJob(this.db, id, reader);
   }
 
   /** Waits for every running job (tests, graceful shutdown). */

@@ -15,14 +15,22 @@ export interface JobRow {
   updated_at: string;
 }
 
-export async function createJob(db: Queryable, kind: string, params: Record<string, unknown>): Promise<string> {
+/** `createdBy`: the id of the user who started the job (only they and admins read it; null: nobody signed in). */
+export async function createJob(db: Queryable, kind: string, params: Record<string, unknown>, createdBy: number | null = null): Promise<string> {
   const id = randomUUID();
-  await db.query("INSERT INTO jobs (id, kind, status, params) VALUES ($1, $2, 'queued', $3::jsonb)", [id, kind, JSON.stringify(params)]);
+  await db.query("INSERT INTO jobs (id, kind, status, params, created_by) VALUES ($1, $2, 'queued', $3::jsonb, $4)", [id, kind, JSON.stringify(params), createdBy]);
   return id;
 }
 
-export async function getJob(db: Queryable, id: string): Promise<JobRow | null> {
-  const r = await db.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+/**
+ * One job. With `reader` (a user id that is not an admin's), only a job that reader started: the
+ * filter is in the query, so another user's job reads as missing.
+ */
+export async function getJob(db: Queryable, id: string, reader?: number | null): Promise<JobRow | null> {
+  const r = await db.query<JobRow & { created_by?: unknown }>(
+    'SELECT id, kind, status, progress, message, params, result, created_at, updated_at FROM jobs WHERE id = $1 AND ($2::bigint IS NULL OR created_by = $2::bigint)',
+    [id, reader ?? null],
+  );
   return r.rows[0] ?? null;
 }
 

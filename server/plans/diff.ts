@@ -3,6 +3,7 @@
  * published plan: units and households moved, grids added / removed / changed, the changed area as
  * GeoJSON (dissolved per from→to pair), staff and joint-defense groups whose grid changes.
  */
+import { inReadScope } from '../auth/read-scope';
 import type { Queryable } from '../db';
 import { NotFoundError, InvalidEditError, type UnitChange } from './store';
 
@@ -151,7 +152,8 @@ async function tableHasColumns(db: Queryable, table: string, cols: string[]): Pr
 }
 
 /** Impact of a draft against the published plan(s) of its sub-districts. */
-export async function impactReport(db: Queryable, draftId: number): Promise<ImpactReport> {
+/** `readScope`: code prefixes the reader covers (null: all); staff of other grids are not listed (issue 15). */
+export async function impactReport(db: Queryable, draftId: number, readScope: string[] | null = null): Promise<ImpactReport> {
   const p = await db.query<{ subdistricts: string[] }>('SELECT subdistricts FROM plans WHERE id = $1', [draftId]);
   if (!p.rows[0]) throw new NotFoundError(`方案 ${draftId} 不存在`);
   const pub = await db.query<{ id: number }>(
@@ -181,8 +183,8 @@ export async function impactReport(db: Queryable, draftId: number): Promise<Impa
   const staffRows = publishedIds.length
     ? (
         await db.query<{ id: number; name: string; role: string; grid_code: string }>(
-          'SELECT id, name, role, grid_code FROM staff WHERE grid_code = ANY($1::text[]) ORDER BY grid_code, role, id',
-          [[...removed, ...changed]],
+          `SELECT id, name, role, grid_code FROM staff WHERE grid_code = ANY($1::text[]) AND ${inReadScope('grid_code', '$2')} ORDER BY grid_code, role, id`,
+          [[...removed, ...changed], readScope],
         )
       ).rows
     : [];

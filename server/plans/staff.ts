@@ -6,6 +6,7 @@
  */
 import { parse } from 'csv-parse/sync';
 import type { Db, Queryable } from '../db';
+import { inReadScope } from '../auth/read-scope';
 import { audit } from '../audit/log';
 import { ImportFileError } from './import';
 import { NotFoundError } from './store';
@@ -43,17 +44,24 @@ export function staffingProblem(leaders: number, members: number): string | null
   return p.length ? p.join('；') : null;
 }
 
-export async function planStaff(db: Queryable, planId: number): Promise<PlanStaff> {
+/**
+ * The roster of a plan's grids. `readScope`: the code prefixes the reader covers (null: all); staff
+ * and grids outside them are left out in the query (issue 15: names and phones of other
+ * sub-districts' staff are not the reader's to see).
+ */
+export async function planStaff(db: Queryable, planId: number, readScope: string[] | null = null): Promise<PlanStaff> {
   const p = await db.query('SELECT 1 FROM plans WHERE id = $1', [planId]);
   if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
   const staff = (
     await db.query<StaffMember>(
       `SELECT s.id::int AS id, s.name, s.role, s.phone, s.grid_code, s.synthetic FROM staff s
-       WHERE s.grid_code IN (SELECT code FROM grids WHERE plan_id = $1) ORDER BY s.grid_code, s.role, s.id`,
-      [planId],
+       WHERE s.grid_code IN (SELECT code FROM grids WHERE plan_id = $1) AND ${inReadScope('s.grid_code', '$2')} ORDER BY s.grid_code, s.role, s.id`,
+      [planId, readScope],
     )
   ).rows.map((s) => ({ ...s, id: Number(s.id) }));
-  const codes = (await db.query<{ code: string }>('SELECT code FROM grids WHERE plan_id = $1 ORDER BY code', [planId])).rows.map((r) => r.code);
+  const codes = (
+    await db.query<{ code: string }>(`SELECT code FROM grids WHERE plan_id = $1 AND ${inReadScope('code', '$2')} ORDER BY code`, [planId, readScope])
+  ).rows.map((r) => r.code);
   const count = new Map<string, { l: number; m: number }>();
   for (const s of staff) {
     const c = count.get(s.grid_code!) ?? { l: 0, m: 0 };

@@ -2,7 +2,8 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
-import { CaseError, createCase, getCase, listDepartments, loadCases, loadSlaRules, transitionCase, type CaseFilter, type CaseRecord } from '../cases/store';
+import { readPrefixes } from '../auth/read-scope';
+import { CaseError, createCase, getCase, listDepartments, loadCases, loadSlaRules, transitionCase, type CaseFilter, type CaseReadScope, type CaseRecord } from '../cases/store';
 import { caseStats } from '../cases/stats';
 import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL } from '../cases/workflow';
 import { errorSchema } from './errors';
@@ -122,6 +123,11 @@ function out(c: CaseRecord) {
   };
 }
 
+/** What the caller may read (issue 15): their grids or sub-districts, and the cases they reported. */
+function readScope(req: FastifyRequest): CaseReadScope {
+  return { prefixes: readPrefixes(req.user), reporter: req.user?.id ?? null };
+}
+
 function actorName(req: FastifyRequest): string {
   return req.user ? req.user.displayName || req.user.username : 'anonymous';
 }
@@ -216,7 +222,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       const t = parseTimes(req.query);
       if ('message' in t) return bad(reply, 400, t.message);
       const rules = await loadSlaRules(app.db);
-      const all = await loadCases(app.db, req.query, t.now, rules);
+      const all = await loadCases(app.db, req.query, t.now, rules, readScope(req));
       const limit = req.query.limit ?? 50;
       const offset = req.query.offset ?? 0;
       return { total: all.length, limit, offset, asOf: new Date(t.now).toISOString(), items: all.slice(offset, offset + limit).map(out) };
@@ -279,7 +285,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       const t = parseTimes(req.query);
       if ('message' in t) return bad(reply, 400, t.message);
       const rules = await loadSlaRules(app.db);
-      const cases = await loadCases(app.db, req.query, t.now, rules);
+      const cases = await loadCases(app.db, req.query, t.now, rules, readScope(req));
       return { asOf: new Date(t.now).toISOString(), ...caseStats(cases) };
     },
   );
@@ -298,7 +304,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const t = parseTimes(req.query);
       if ('message' in t) return bad(reply, 400, t.message);
-      const c = await getCase(app.db, req.params.id, t.now, await loadSlaRules(app.db));
+      const c = await getCase(app.db, req.params.id, t.now, await loadSlaRules(app.db), readScope(req));
       if (!c) return bad(reply, 404, `没有编号为 ${req.params.id} 的案件`);
       return out(c);
     },
@@ -331,7 +337,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       try {
         const now = Date.now();
         const id = await app.db.transaction(async (tx) => {
-          const newId = await createCase(tx, { ...req.body, actor: actorName(req), now });
+          const newId = await createCase(tx, { ...req.body, actor: actorName(req), reporterId: req.user?.id ?? null, now });
           await auditWrite(req, tx, { action: 'case.report', entity: 'case', entityId: newId, after: { title: req.body.title, lon: req.body.lon, lat: req.body.lat, grid: req.body.grid ?? null } });
           return newId;
         });

@@ -8,6 +8,8 @@ import { loadShops, subdistrictExists } from '../defense/shops';
 import { KINDS, RECORD_KINDS, createRecord, deleteRecord, listRecords, recordProblems, updateRecord, type RecordKind } from '../defense/records';
 import { BadRequestError, NotFoundError, StaleRowError } from '../defense/errors';
 import { WALK_SPEED_MPS } from '../defense/metrics';
+import { canSeeShopPhones, redactShopPhones } from '../auth/privacy';
+import type { SessionUser } from '../auth/roles';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
 const GROUP_ID = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[0-9A-Za-z_-]+$' } as const;
@@ -47,7 +49,9 @@ const groupSchema = {
 const recordSchema = { type: 'object', additionalProperties: true } as const;
 
 type Group = Awaited<ReturnType<typeof listGroups>>[number];
-function decorate(g: Group, threshold: number) {
+/** Issue 15: shop phones only for the roles that call shops (server/auth/privacy.ts). */
+function decorate(g0: Group, threshold: number, user: SessionUser | null) {
+  const g = canSeeShopPhones(user) ? g0 : { ...g0, members: redactShopPhones(g0.members, user) };
   const worst = g.diameter_m === null ? null : Math.round((g.diameter_m / WALK_SPEED_MPS) * 10) / 10;
   return {
     ...g,
@@ -165,8 +169,11 @@ const groups: FastifyPluginAsync = async (app) => {
       if (!(await subdistrictExists(app.db, subdistrict))) return sendDefenseError(reply, new NotFoundError(`街道 ${subdistrict} 不存在`));
       const [list, version, shops] = await Promise.all([listGroups(app.db, subdistrict, grid), setVersion(app.db, subdistrict), loadShops(app.db, subdistrict, { grid })]);
       const grouped = new Set(list.flatMap((g) => g.members.map((m) => m.id)));
-      const ungrouped = shops.filter((s) => !grouped.has(s.id)).map((s) => ({ id: s.id, name: s.name, phone: s.phone, category: s.category, lon: s.lon, lat: s.lat }));
-      const out = list.map((g) => decorate(g, threshold));
+      const ungrouped = redactShopPhones(
+        shops.filter((s) => !grouped.has(s.id)).map((s) => ({ id: s.id, name: s.name, phone: s.phone, category: s.category, lon: s.lon, lat: s.lat })),
+        req.user,
+      );
+      const out = list.map((g) => decorate(g, threshold, req.user));
       return {
         subdistrict,
         version,
@@ -220,7 +227,8 @@ const groups: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       try {
-        return await responseFor(app.db, req.query.shop, req.query.threshold ?? DEFAULT_THRESHOLD_S);
+        const r = await responseFor(app.db, req.query.shop, req.query.threshold ?? DEFAULT_THRESHOLD_S);
+        return canSeeShopPhones(req.user) ? r : { ...r, members: redactShopPhones(r.members, req.user) };
       } catch (e) {
         return sendDefenseError(reply, e);
       }
@@ -261,7 +269,7 @@ const groups: FastifyPluginAsync = async (app) => {
           return sendDefenseError(reply, e);
         }
       }
-      const job = await app.jobs.start('groups', { ...params }, async (report) => ({ ...(await autoGroup(app.db, params, { inWorker: true, author, progress: report })) }));
+      const job = await app.jobs.start('groups', { ...params }, async (report) => ({ ...(await autoGroup(app.db, params, { inWorker: true, author, progress: report })) }), req.user?.id ?? null);
       return reply.code(202).send({ job });
     },
   );
@@ -415,7 +423,7 @@ const groups: FastifyPluginAsync = async (app) => {
       }
       const records: Record<string, unknown[]> = {};
       for (const k of RECORD_KINDS) records[k] = await listRecords(app.db, k, g.id);
-      return { ...decorate(g, req.query.threshold ?? DEFAULT_THRESHOLD_S), records, archived: false };
+      return { ...decorate(g, req.query.threshold ?? DEFAULT_THRESHOLD_S, req.user), records, archived: false };
     },
   );
 

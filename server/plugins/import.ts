@@ -134,7 +134,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           if (err instanceof ImportError) throw new Error(nothingWritten(err));
           throw err;
         }
-      });
+      }, req.user?.id ?? null);
 
       if (!req.query.wait) {
         return reply.code(202).send({

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { JobRunner } from '../jobs/runner';
 import { failInterruptedJobs } from '../jobs/store';
@@ -24,19 +24,22 @@ const jobSchema = {
   },
 } as const;
 
+/** Whose jobs the caller reads: their own (admins and a server without sign-in: every job). */
+const jobReader = (req: FastifyRequest): number | null => (req.user && req.user.role !== 'admin' ? req.user.id : null);
+
 const routes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: string } }>(
     '/jobs/:id',
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Status and progress (0..1) of a long job',
+        summary: 'Status and progress (0..1) of a long job (only the user who started it, and admins)',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
         response: { 200: jobSchema },
       },
     },
     async (req, reply) => {
-      const job = await app.jobs.get(req.params.id);
+      const job = await app.jobs.get(req.params.id, jobReader(req));
       if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
       return job;
     },
@@ -54,7 +57,8 @@ const routes: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ['planner', 'admin'] } },
     },
     async (req, reply) => {
-      const job = await app.jobs.get(req.params.id);
+      // only the user who started the job (and admins) may cancel it: others do not see it
+      const job = await app.jobs.get(req.params.id, jobReader(req));
       if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
       if (!app.jobs.cancel(job.id)) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `任务 ${job.id} 已结束（${job.status}），无法取消` });
       await app.jobs.settled(job.id);
@@ -68,12 +72,12 @@ const routes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Progress of a job as server-sent events',
+        summary: 'Progress of a job as server-sent events (only the user who started it, and admins)',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
       },
     },
     async (req, reply) => {
-      const job = await app.jobs.get(req.params.id);
+      const job = await app.jobs.get(req.params.id, jobReader(req));
       if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
       reply.hijack();
       const res = reply.raw;

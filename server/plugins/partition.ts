@@ -72,7 +72,7 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
       const jobId = await app.jobs.start('partition', { ...request }, async (report, signal) => {
         const out = await partitionToPlan(app.db, request, report, signal);
         return { ...out };
-      });
+      }, req.user?.id ?? null);
       return reply.code(202).send({ jobId });
     },
   );

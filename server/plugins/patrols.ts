@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { ScopeResolver } from '../auth/policy';
+import { readPrefixes } from '../auth/read-scope';
 import { auditWrite } from '../audit/request';
 import { anyObject, errors, groupScope, sendDefenseError } from '../defense/http';
 import { getRoute, listRoutes, MAX_STOPS, planRoute, routeGpx, saveRoute, type RouteRequest } from '../defense/patrol';
@@ -94,7 +95,7 @@ const patrols: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', properties: { type: { type: 'string' }, features: { type: 'array', items: routeFeature } } } },
       },
     },
-    async (req) => ({ type: 'FeatureCollection', features: await listRoutes(app.db, req.query) }),
+    async (req) => ({ type: 'FeatureCollection', features: await listRoutes(app.db, req.query, readPrefixes(req.user)) }),
   );
 
   for (const format of ['geojson', 'gpx'] as const) {
@@ -104,7 +105,7 @@ const patrols: FastifyPluginAsync = async (app) => {
         schema: { tags: ['patrols'], summary: `Download a saved route as ${format === 'gpx' ? 'GPX 1.1' : 'GeoJSON'}`, params: routeIdParams, response: { 404: errors[404] } },
       },
       async (req, reply) => {
-        const f = await getRoute(app.db, req.params.id);
+        const f = await getRoute(app.db, req.params.id, readPrefixes(req.user));
         if (!f) return sendDefenseError(reply, new NotFoundError(`巡逻路线 ${req.params.id} 不存在`));
         reply.header('content-disposition', attachment(String(f.properties?.name ?? `route-${req.params.id}`), format));
         if (format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').send(routeGpx(f));
@@ -117,7 +118,7 @@ const patrols: FastifyPluginAsync = async (app) => {
     '/patrols/routes/:id',
     { schema: { tags: ['patrols'], summary: 'One saved patrol route (GeoJSON feature)', params: routeIdParams, response: { 200: routeFeature, ...errors } } },
     async (req, reply) => {
-      const f = await getRoute(app.db, req.params.id);
+      const f = await getRoute(app.db, req.params.id, readPrefixes(req.user));
       if (!f) return sendDefenseError(reply, new NotFoundError(`巡逻路线 ${req.params.id} 不存在`));
       return f;
     },

@@ -16,6 +16,8 @@ import {
 } from '../plans/tools';
 import { unitGraphFor } from '../plans/unit-graph';
 import { OutOfScopeError, writableSubdistricts } from '../auth/scope';
+import { suppressSmall } from '../auth/privacy';
+import { readPrefixes } from '../auth/read-scope';
 
 const code = { type: 'string', pattern: '^\\d{15}$' } as const;
 const toolResult = {
@@ -172,7 +174,7 @@ const planTools: FastifyPluginAsync = async (app) => {
       },
       config: { access: plannerReaders },
     },
-    async (req) => impactReport(app.db, req.params.id),
+    async (req) => impactReport(app.db, req.params.id, readPrefixes(req.user)),
   );
 
   app.get<{ Params: { id: number }; Querystring: { format: 'geojson' | 'shp' | 'csv' } }>(
@@ -180,7 +182,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'Export a plan: grid polygons as GeoJSON (code, households, staff) or a zipped Shapefile (.prj, UTF-8 .cpg), or a CSV of unit → grid code',
+        summary: 'Export a plan: grid polygons as GeoJSON (code, households, staff; staff names only for grids in the caller\'s scope) or a zipped Shapefile (.prj, UTF-8 .cpg), or a CSV of unit → grid code',
         params: idParams,
         querystring: { type: 'object', properties: { format: { type: 'string', enum: ['geojson', 'shp', 'csv'] } }, required: ['format'], additionalProperties: false },
       },
@@ -192,14 +194,14 @@ const planTools: FastifyPluginAsync = async (app) => {
       const base = `plan-${p.id}-v${p.version}`;
       if (req.query.format === 'geojson') {
         reply.header('content-disposition', `attachment; filename="${base}.geojson"`);
-        return reply.type('application/geo+json').send(await exportGeoJson(app.db, p.id, bandOf(p)));
+        return reply.type('application/geo+json').send(await exportGeoJson(app.db, p.id, bandOf(p), readPrefixes(req.user)));
       }
       if (req.query.format === 'csv') {
         reply.header('content-disposition', `attachment; filename="${base}.csv"`);
         return reply.type('text/csv; charset=utf-8').send(await exportCsv(app.db, p.id));
       }
       reply.header('content-disposition', `attachment; filename="${base}-shp.zip"`);
-      return reply.type('application/zip').send(Buffer.from(await exportShapefile(app.db, p.id)));
+      return reply.type('application/zip').send(Buffer.from(await exportShapefile(app.db, p.id, readPrefixes(req.user))));
     },
   );
 
@@ -382,7 +384,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'The unit table of a plan for live statistics: per unit households, buildings, party households, compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
+        summary: 'The unit table of a plan for live statistics: per unit households, buildings, party households (null for a unit of fewer than 5 households, except for admins), compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
         params: idParams,
       },
       config: { access: 'authenticated' },
@@ -409,7 +411,8 @@ const planTools: FastifyPluginAsync = async (app) => {
         ids: g.ids,
         households: Array.from(g.households),
         buildings: g.ids.map((id) => Number(byId.get(id)?.b ?? 0)),
-        party: g.ids.map((id) => Number(byId.get(id)?.ph ?? 0)),
+        // small-count suppression (server/auth/privacy.ts): no party-household count for a unit of < 5 households
+        party: g.ids.map((id, k) => suppressSmall(Number(byId.get(id)?.ph ?? 0), g.households[k], req.user)),
         grid: g.ids.map((id) => byId.get(id)?.grid ?? null),
         compound: Array.from(g.compound),
         compounds: g.compounds,
@@ -442,13 +445,13 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: '"1+3" staff of the plan\'s grids and the grids that break the rule (1 leader + 3 members)',
+        summary: '"1+3" staff of the plan\'s grids in the caller\'s scope and the grids that break the rule (1 leader + 3 members)',
         params: idParams,
         response: { 200: { type: 'object', properties: { staff: { type: 'array', items: staffMember }, grids: { type: 'array', items: gridStaffing }, violations: { type: 'array', items: gridStaffing } } } },
       },
       config: { access: planners },
     },
-    async (req) => planStaff(app.db, req.params.id),
+    async (req) => planStaff(app.db, req.params.id, readPrefixes(req.user)),
   );
 
   app.post<{ Params: { id: number }; Body: { content: string } }>(

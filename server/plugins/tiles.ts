@@ -4,6 +4,8 @@ import { TILE_MAXZOOM, TILE_SOURCE_LAYERS, invalidateTiles, releaseTileSource, t
 import { layerErrorSchema } from './layers';
 
 export const TILE_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=600';
+/** With sign-in enforced a tile needs a session: browsers may keep it, shared caches (proxies) must not. */
+export const TILE_CACHE_CONTROL_PRIVATE = 'private, max-age=60, stale-while-revalidate=600';
 
 /** Paths whose successful writes change tiled tables; their responses drop the cached tile indexes. */
 const TILE_WRITE_PREFIXES = ['/api/import'];
@@ -55,7 +57,7 @@ export default fp(async (app) => {
         return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `tile x and y must be below 2^z = ${n} at z ${z}` });
       }
       const bytes = await source.tile(z, x, y);
-      reply.header('cache-control', TILE_CACHE_CONTROL);
+      reply.header('cache-control', app.authEnforced ? TILE_CACHE_CONTROL_PRIVATE : TILE_CACHE_CONTROL);
       if (bytes.byteLength === 0) return reply.code(204).send();
       const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
       reply.header('etag', etag);

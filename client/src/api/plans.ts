@@ -49,7 +49,8 @@ export interface UnitTable {
   ids: string[];
   households: number[];
   buildings: number[];
-  party: number[];
+  /** null: suppressed (a unit of fewer than 5 households) */
+  party: Array<number | null>;
   grid: (string | null)[];
   compound: number[];
   compounds: string[];

@@ -54,6 +54,14 @@ async function load(ctx: LayerContext): Promise<void> {
   ctx.requestDeckRender();
 }
 
+/** load() that never rejects: a refusal or network error leaves the layer empty (and may be retried). */
+function safeLoad(ctx: LayerContext): Promise<void> {
+  return load(ctx).catch((e) => {
+    console.warn('cases layer: could not load the open cases', e);
+    loaded = null;
+  });
+}
+
 /** Reloads the open cases (after a transition or a new report). */
 export async function reloadCasesLayer(): Promise<void> {
   if (!layerCtx) return;
@@ -77,9 +85,10 @@ export const casesLayer: LayerModule = {
     labelKey: `cases.sla.${l}` as MessageKey,
     swatch: { type: 'point' as const, color: slaCss(l), outline: '#ffffff' },
   })),
+  roles: ['leader', 'admin', 'coordinator', 'grid_member'],
   add(ctx, visible) {
     layerCtx = ctx;
-    if (visible) return (loaded ??= load(ctx));
+    if (visible) return (loaded ??= safeLoad(ctx));
   },
   remove() {
     points = [];
@@ -88,7 +97,7 @@ export const casesLayer: LayerModule = {
   },
   setVisible(ctx, visible) {
     layerCtx = ctx;
-    if (visible) void (loaded ??= load(ctx));
+    if (visible) void (loaded ??= safeLoad(ctx));
     ctx.requestDeckRender();
   },
   setLang() {

@@ -43,6 +43,8 @@ export const gridChoroplethLayer: LayerModule = {
   labelKey: 'hs.layer.choropleth',
   kind: 'deck',
   group: 'analysis',
+  roles: ['admin', 'leader', 'coordinator'],
+  view: 'hotspots',
   defaultVisible: false,
   legend: [],
   add() {},

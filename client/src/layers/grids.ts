@@ -84,6 +84,8 @@ export const gridsLayer: LayerModule = {
   labelKey: 'layer.planGrids',
   kind: 'style',
   group: 'analysis',
+  roles: ['admin', 'planner', 'leader'],
+  view: 'plan',
   defaultVisible: false,
   legend: [
     { labelKey: 'legend.gridInBand', swatch: { type: 'line', color: '#303030', width: 1.5 } },

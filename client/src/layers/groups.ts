@@ -33,6 +33,8 @@ export const groupsLayer: LayerModule = {
   labelKey: 'layer.groups',
   kind: 'deck',
   group: 'analysis',
+  roles: ['admin', 'coordinator', 'leader'],
+  view: 'groups',
   defaultVisible: false,
   legend: [
     { labelKey: 'legend.groupHull', swatch: { type: 'fill', color: 'rgba(78,121,167,0.25)', outline: 'rgb(78,121,167)' } },

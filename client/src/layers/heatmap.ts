@@ -69,6 +69,8 @@ export const heatmapLayer: LayerModule = {
   labelKey: 'hs.layer.heatmap',
   kind: 'deck',
   group: 'analysis',
+  roles: ['admin', 'leader', 'coordinator'],
+  view: 'hotspots',
   defaultVisible: false,
   legend: [{ labelKey: 'hs.legend.heat', swatch: { type: 'ramp', colors: theme.heat.map(rgb) } }],
   add(ctx) {

@@ -16,6 +16,8 @@ export const hexbinsLayer: LayerModule = {
   labelKey: 'hs.layer.hexbins',
   kind: 'deck',
   group: 'analysis',
+  roles: ['admin', 'leader', 'coordinator'],
+  view: 'hotspots',
   defaultVisible: false,
   legend: [{ labelKey: 'hs.legend.hexbins', swatch: { type: 'ramp', colors: theme.heat.map(rgb) } }],
   add() {},

@@ -19,6 +19,8 @@ export const hotspotClassesLayer: LayerModule = {
   labelKey: 'hs.layer.classes',
   kind: 'deck',
   group: 'analysis',
+  roles: ['admin', 'leader', 'coordinator'],
+  view: 'hotspots',
   defaultVisible: false,
   legend: CLASS_ORDER.map((c) => ({ labelKey: `hs.class.${c}` as never, swatch: { type: 'fill' as const, color: CLASS_COLORS[c], outline: '#bbb' } })),
   add() {},

@@ -15,6 +15,8 @@ export const isochroneLayer: LayerModule = {
   labelKey: 'layer.isochrone',
   kind: 'deck',
   group: 'analysis',
+  roles: ['admin', 'coordinator', 'leader'],
+  view: 'groups',
   defaultVisible: false,
   legend: [
     { labelKey: 'legend.isochrone', swatch: { type: 'line', color: 'rgba(44,162,95,0.6)', width: 6 } },

@@ -60,6 +60,8 @@ export const patrolLayer: LayerModule = {
   labelKey: 'layer.patrol',
   kind: 'deck',
   group: 'analysis',
+  roles: ['admin', 'coordinator', 'leader'],
+  view: 'groups',
   defaultVisible: false,
   legend: [{ labelKey: 'legend.patrol', swatch: { type: 'line', color: 'rgb(106,61,154)', width: 4 } }],
   add(ctx, vis) {

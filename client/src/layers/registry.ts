@@ -4,10 +4,16 @@
  * hot spots) add a module file and call `registerLayer` — nothing else needs to change.
  */
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
-import type { LayerContext, LayerModule } from './types';
+import type { LayerContext, LayerModule, LayerRole } from './types';
 import type { Lang } from '../i18n';
 
 const STORAGE_KEY = 'wangge.layers';
+
+/** The signed-in user the layers are for (null: sign-in is off). */
+export interface LayerUser {
+  username: string;
+  role: LayerRole;
+}
 
 export class LayerRegistry {
   private readonly modules: LayerModule[] = [];
@@ -16,10 +22,31 @@ export class LayerRegistry {
   private readonly listeners = new Set<() => void>();
   private ctx: LayerContext | null = null;
   private overlay: MapLibreOverlay | null = null;
+  private user: LayerUser | null = null;
+
+  /**
+   * The signed-in user (call before registering): layers whose data the role may not read are not
+   * registered at all, and visibility is stored per user name (one browser, several users).
+   */
+  setUser(user: LayerUser | null): void {
+    this.user = user;
+    for (const m of this.modules) this.visible.set(m.id, this.storedVisibility()[m.id] ?? m.defaultVisible);
+    this.emit();
+  }
+
+  /** May the current user read this module's data? */
+  allows(mod: Pick<LayerModule, 'roles'>): boolean {
+    return !this.user || !mod.roles || mod.roles.includes(this.user.role);
+  }
+
+  private storageKey(): string {
+    return this.user ? `${STORAGE_KEY}.${this.user.username}` : STORAGE_KEY;
+  }
 
   /** Adds a module (before `attach` or after: late modules are added at once). */
   register(mod: LayerModule): void {
     if (this.modules.some((m) => m.id === mod.id)) throw new Error(`layer ${mod.id} registered twice`);
+    if (!this.allows(mod)) return; // the role may not read it: never offered, never loaded
     this.modules.push(mod);
     this.visible.set(mod.id, this.storedVisibility()[mod.id] ?? mod.defaultVisible);
     if (this.ctx) void this.addOne(mod);
@@ -45,7 +72,11 @@ export class LayerRegistry {
     this.visible.set(id, visible);
     this.persist();
     if (this.ctx && this.added.has(id)) {
-      mod.setVisible(this.ctx, visible);
+      try {
+        mod.setVisible(this.ctx, visible);
+      } catch (e) {
+        console.error(`layer ${id} could not be switched`, e);
+      }
       if (mod.kind === 'deck') this.renderDeck();
     }
     this.emit();
@@ -106,9 +137,12 @@ export class LayerRegistry {
     for (const l of this.listeners) l();
   }
 
+  /** The stored switches of this user (anything unreadable or not a boolean is ignored). */
   private storedVisibility(): Record<string, boolean> {
     try {
-      return JSON.parse(globalThis.localStorage?.getItem(STORAGE_KEY) ?? '{}') as Record<string, boolean>;
+      const v: unknown = JSON.parse(globalThis.localStorage?.getItem(this.storageKey()) ?? '{}');
+      if (!v || typeof v !== 'object' || Array.isArray(v)) return {};
+      return Object.fromEntries(Object.entries(v).filter(([, x]) => typeof x === 'boolean')) as Record<string, boolean>;
     } catch {
       return {};
     }
@@ -116,7 +150,7 @@ export class LayerRegistry {
 
   private persist(): void {
     try {
-      globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(Object.fromEntries(this.visible)));
+      globalThis.localStorage?.setItem(this.storageKey(), JSON.stringify(Object.fromEntries(this.visible)));
     } catch {
       /* ignore */
     }

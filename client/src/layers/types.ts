@@ -33,8 +33,15 @@ export interface LayerContext {
   requestDeckRender: () => void;
 }
 
+/** The roles of the server's access policy (server/auth/roles.ts). */
+export type LayerRole = 'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member';
+
 export interface LayerModule {
   id: string;
+  /** Roles that may read the layer's data (absent: every signed-in user); others are never offered it. */
+  roles?: ReadonlyArray<LayerRole>;
+  /** The view that supplies the layer's data: the switcher offers it only while that view is open. */
+  view?: string;
   labelKey: MessageKey;
   kind: 'style' | 'deck';
   group: LayerGroup;

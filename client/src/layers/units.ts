@@ -27,7 +27,7 @@ export interface UnitsData {
   polygons: number[][][][][];
   colour: (i: number) => string;
   households: number[];
-  party: number[];
+  party: Array<number | null>;
   centroids: Float64Array;
 }
 
@@ -51,7 +51,7 @@ export function setUnitsData(map: MlMap, d: UnitsData | null): void {
   party.setData({
     type: 'FeatureCollection',
     features: d.ids.flatMap((id, i) =>
-      d.party[i] > 0
+      (d.party[i] ?? 0) > 0
         ? [{ type: 'Feature' as const, properties: { unit: id, party_households: d.party[i], households: d.households[i] }, geometry: { type: 'Point' as const, coordinates: [d.centroids[2 * i], d.centroids[2 * i + 1]] } }]
         : [],
     ),
@@ -71,6 +71,8 @@ export const unitsLayer: LayerModule = {
   labelKey: 'layer.planUnits',
   kind: 'style',
   group: 'analysis',
+  roles: ['admin', 'planner', 'leader'],
+  view: 'plan',
   defaultVisible: false,
   legend: [{ labelKey: 'legend.planUnits', swatch: { type: 'fill', color: '#80b1d3', outline: '#ffffff' } }],
   inspectable: ['plan-units-fill'],
@@ -118,6 +120,8 @@ export const partyLayer: LayerModule = {
   labelKey: 'layer.planParty',
   kind: 'style',
   group: 'analysis',
+  roles: ['admin', 'planner', 'leader'],
+  view: 'plan',
   defaultVisible: false,
   legend: [{ labelKey: 'legend.planParty', swatch: { type: 'point', color: '#c8102e', outline: '#ffffff' } }],
   inspectable: ['plan-party-circle'],

@@ -10,11 +10,18 @@ const GROUPS: { id: LayerGroup; key: MessageKey }[] = [
   { id: 'analysis', key: 'group.analysis' },
 ];
 
-export function mountLayerSwitcher(host: HTMLElement, registry: LayerRegistry): void {
+/** The open view (layers with a `view` are offered only while it is open) and its change events. */
+export interface SwitcherViews {
+  activeId(): string | null;
+  onChange(fn: () => void): unknown;
+}
+
+export function mountLayerSwitcher(host: HTMLElement, registry: LayerRegistry, views?: SwitcherViews): void {
   const render = () => {
     host.replaceChildren(h('h2', { class: 'panel-title' }, t('panel.layers')));
+    const active = views?.activeId() ?? null;
     for (const g of GROUPS) {
-      const mods = [...registry.list()].reverse().filter((m) => m.group === g.id);
+      const mods = [...registry.list()].reverse().filter((m) => m.group === g.id && (!m.view || !views || m.view === active));
       if (mods.length === 0) continue;
       const list = h('div', { class: 'layer-group' }, h('div', { class: 'layer-group-title' }, t(g.key)));
       for (const m of mods) {
@@ -26,6 +33,7 @@ export function mountLayerSwitcher(host: HTMLElement, registry: LayerRegistry): 
     }
   };
   registry.onChange(render);
+  views?.onChange(render);
   onLangChange(render);
   render();
 }

@@ -2,6 +2,7 @@
  * Plan exports: grid polygons as GeoJSON (code, households, staff), a zipped Shapefile (with .prj
  * and a UTF-8 .cpg), and a CSV of unit → grid code.
  */
+import { inReadScope } from '../../auth/read-scope';
 import type { Queryable } from '../../db';
 import { NotFoundError } from '../store';
 import { shapefileZip, type DbfField, type ShapeRecord } from './shapefile';
@@ -20,22 +21,27 @@ interface GridExportRow {
   g: string;
 }
 
-async function gridRows(db: Queryable, planId: number, orientCw: boolean): Promise<GridExportRow[]> {
+/**
+ * The grids of a plan with their staff's names. `readScope`: code prefixes the reader covers (null:
+ * all): every grid is exported, but staff names only for grids inside the scope (issue 15).
+ */
+async function gridRows(db: Queryable, planId: number, orientCw: boolean, readScope: string[] | null): Promise<GridExportRow[]> {
   const p = await db.query('SELECT 1 FROM plans WHERE id = $1', [planId]);
   if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  const staffOf = `s.grid_code = g.code AND ${inReadScope('s.grid_code', '$2')}`;
   const r = await db.query<GridExportRow>(
     `SELECT g.code, g.subdistrict_id, g.community_id, g.households, g.units, g.polsby_popper, g.contiguous, g.locked,
-            (SELECT min(s.name) FROM staff s WHERE s.grid_code = g.code AND s.role = 'leader') AS leader,
-            (SELECT array_agg(s.name ORDER BY s.id) FROM staff s WHERE s.grid_code = g.code AND s.role = 'member') AS members,
+            (SELECT min(s.name) FROM staff s WHERE ${staffOf} AND s.role = 'leader') AS leader,
+            (SELECT array_agg(s.name ORDER BY s.id) FROM staff s WHERE ${staffOf} AND s.role = 'member') AS members,
             ST_AsGeoJSON(${orientCw ? 'ST_ForcePolygonCW(g.geom)' : 'g.geom'}, 7) AS g
      FROM grids g WHERE g.plan_id = $1 ORDER BY g.code`,
-    [planId],
+    [planId, readScope],
   );
   return r.rows;
 }
 
-export async function exportGeoJson(db: Queryable, planId: number, band: { min: number; max: number }): Promise<string> {
-  const rows = await gridRows(db, planId, false);
+export async function exportGeoJson(db: Queryable, planId: number, band: { min: number; max: number }, readScope: string[] | null = null): Promise<string> {
+  const rows = await gridRows(db, planId, false, readScope);
   const features = rows.map((r) => ({
     type: 'Feature',
     id: r.code,
@@ -69,8 +75,8 @@ export const SHP_FIELDS: DbfField[] = [
   { name: 'STAFF', type: 'N', length: 4 },
 ];
 
-export async function exportShapefile(db: Queryable, planId: number): Promise<Uint8Array> {
-  const rows = await gridRows(db, planId, true);
+export async function exportShapefile(db: Queryable, planId: number, readScope: string[] | null = null): Promise<Uint8Array> {
+  const rows = await gridRows(db, planId, true, readScope);
   const records: ShapeRecord[] = rows.map((r) => {
     const geom = JSON.parse(r.g) as { type: string; coordinates: number[][][][] | number[][][] };
     return {

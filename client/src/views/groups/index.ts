@@ -552,10 +552,13 @@ function build(ctx: ViewContext): Ui {
 
 async function init(ctx: ViewContext): Promise<void> {
   const u = ui!;
-  const fc = await ctx.busy.track(ctx.api.subdistricts(), 'grp.loading');
+  const [fc, session] = await ctx.busy.track(Promise.all([ctx.api.subdistricts(), ctx.api.session().catch(() => null)]), 'grp.loading');
+  // only the sub-districts the user works in (the server refuses the others' groups: issue 14/15)
+  const user = session?.enforced ? session.user : null;
+  const mine = (id: string) => !user || user.role === 'admin' || user.subdistricts.some((p) => id.startsWith(p));
   const subs = fc.features
     .map((f) => ({ id: String(f.properties?.id ?? ''), name: String(f.properties?.name ?? f.properties?.id ?? '') }))
-    .filter((s) => s.id)
+    .filter((s) => s.id && mine(s.id))
     .sort((a, b) => a.id.localeCompare(b.id));
   u.sub.replaceChildren(...subs.map((s) => h('option', { value: s.id }, s.name)));
   const stored = localStorage.getItem(SUB_KEY);

@@ -163,7 +163,7 @@ export class EditorState {
     for (const v of ms) {
       households += t.households[v];
       buildings += t.buildings[v];
-      party += t.party[v];
+      party += t.party[v] ?? 0; // suppressed small units (null) count as none
       area += t.area[v];
       perim += t.perimeter[v];
       if (t.compound[v] >= 0) compounds.add(t.compound[v]);
