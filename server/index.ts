@@ -7,6 +7,7 @@ import { loadConfig, type Config } from './config';
 import { openDb, type Db } from './db';
 import { DataDirInUseError, setLockRole } from './db/datadir-lock';
 import { DataDirOpenError } from './db/datadir-open-error';
+import { isConnectionError } from './db/connection-errors';
 import { writeServerFile } from './db/server-file';
 import { tileSourceFor } from './tiles';
 
@@ -55,6 +56,13 @@ export async function startServer(db: Db, config: Config = loadConfig()): Promis
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Safety net: a lost database connection must never end the process (requests answer 503 and
+  // the pool reconnects); any other unhandled rejection still does, as Node's default would.
+  process.on('unhandledRejection', (err) => {
+    if (isConnectionError(err)) return app.log.warn({ err }, 'database connection lost (unhandled)');
+    app.log.fatal({ err }, 'unhandled rejection');
+    process.exit(1);
+  });
   await app.listen({ port: config.port, host: config.host });
   if (localToken) {
     const addr = app.server.address();
