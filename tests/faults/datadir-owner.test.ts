@@ -10,7 +10,7 @@ import { LOCK_FILE, readLock } from '../../server/db/datadir-lock';
 import { SERVER_FILE } from '../../server/db/server-file';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
-import { BACKENDS } from '../helpers/backends';
+import { BACKENDS, pgliteTemplate } from '../helpers/backends';
 import { http, ROOT, startServerProcess, type ServerProcess } from './server-process';
 
 /**
@@ -51,12 +51,20 @@ async function count(table: string): Promise<number> {
   }
 }
 
+async function until(f: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!f()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 const login = (srv: ServerProcess, username: string, password: string) => http(srv.url, 'POST', '/api/login', { username, password });
 
 describe.skipIf(!BACKENDS.includes('pglite'))('one owner per embedded data directory', () => {
   let srv: ServerProcess | undefined;
   beforeAll(async () => {
-    const db = await openPglite(dataDir); // from scratch (the server would do the same)
+    const db = await openPglite(dataDir, { loadDataDir: await pgliteTemplate() }); // a migrated empty database
     await migrate(db);
     await db.close();
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false); // released by close
@@ -153,10 +161,19 @@ describe.skipIf(!BACKENDS.includes('pglite'))('one owner per embedded data direc
       });
       child.once('exit', () => reject(new Error(`import ended before it was killed:\n${err}`)));
     });
-    const cliPid = readLock(dataDir)?.pid;
+    // the lock's owner is the node process that runs the script (tsx starts it as its child): kill -9 that one
+    const cliPid = readLock(dataDir)!.pid;
     expect(readLock(dataDir)).toMatchObject({ role: 'import' });
-    child.kill('SIGKILL');
+    process.kill(cliPid, 'SIGKILL');
     await exited;
+    await until(() => {
+      try {
+        process.kill(cliPid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    });
     expect(readLock(dataDir)?.pid).toBe(cliPid);
 
     srv = await startServerProcess({ dataDir });
