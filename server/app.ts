@@ -48,6 +48,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 20 * 1024 * 1024,
+    // plugins that touch the database at start (jobs, demo users) may take longer than avvio's 10 s on a busy 2-core machine
+    pluginTimeout: 120_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.decorate('db', opts.db);

@@ -188,6 +188,7 @@ describe.skipIf(!BACKENDS.includes('pglite'))('one owner per embedded data direc
   it('a damaged data directory: the server says what happened and how to restore, exit 3, no WASM abort trace', () => {
     const broken = join(dir, 'broken');
     cpSync(dataDir, broken, { recursive: true });
+    rmSync(join(broken, LOCK_FILE), { force: true }); // a copy: whoever owned the original does not own it
     for (const f of readdirSync(join(broken, 'pg_wal')).filter((f) => /^[0-9A-F]{24}$/.test(f))) {
       const fd = openSync(join(broken, 'pg_wal', f), 'r+');
       writeSync(fd, randomBytes(100_000), 0, 100_000, 0); // garbage over the start of every WAL segment
