@@ -3,15 +3,14 @@
  *   Creates an admin (or, with --reset, sets the password of an existing user and activates it).
  * npm run create-admin -- --demo-users
  *   Creates the demo users of docs/security.md (development only; refused when NODE_ENV=production).
- * Uses DATABASE_URL (PostGIS server) or WANGGE_DATA_DIR (embedded, default .data/pglite); stop the
- * server first when it uses the embedded database.
+ * Uses DATABASE_URL (PostGIS server) or WANGGE_DATA_DIR (embedded, default .data/pglite). When the
+ * running server owns the embedded data directory, the work goes through it (its local token:
+ * server/plugins/local-cli.ts), so the server sees the new administrator at once.
  */
 import { parseArgs } from 'node:util';
 import { seedDemoUsers } from '../server/auth/demo';
-import { passwordProblem } from '../server/auth/password';
-import { createUser, findForLogin, setPassword, updateUser } from '../server/auth/users';
-import { audit } from '../server/audit/log';
-import { openDb } from '../server/db';
+import { createOrResetAdmin } from '../server/auth/create-admin';
+import { callServer, exitOnDataDirError, openTarget, serverError } from './lib/db-or-server';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -28,32 +27,26 @@ async function main(): Promise<number> {
     process.stderr.write('usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset]\n       npm run create-admin -- --demo-users\n');
     return values.help ? 0 : 2;
   }
-  const db = await openDb();
+  const target = await openTarget({ tool: 'create-admin', viaServer: true });
+  if (target.server) {
+    const body = values['demo-users']
+      ? { demoUsers: true }
+      : { user: values.user, password: values.password, displayName: values['display-name'], reset: values.reset };
+    const res = await callServer(target.server, 'create-admin', 'POST', '/api/local/create-admin', JSON.stringify(body), { 'content-type': 'application/json' });
+    if (!res.ok) throw new Error(await serverError(res));
+    process.stderr.write(`create-admin: done through the running server (pid ${target.server.pid})\n`);
+    process.stdout.write(`${JSON.stringify(await res.json())}\n`);
+    return 0;
+  }
+  const db = target.db;
   try {
     if (values['demo-users']) {
       const created = await seedDemoUsers(db);
       process.stdout.write(`${JSON.stringify({ created })}\n`);
       return 0;
     }
-    const user = values.user!;
-    const password = values.password!;
-    if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(user)) throw new Error('user name: 2-64 characters of A-Z a-z 0-9 _ . @ -');
-    const problem = passwordProblem(password, user);
-    if (problem) throw new Error(problem);
-    const existing = await findForLogin(db, user);
-    if (existing && !values.reset) throw new Error(`user ${user} exists (use --reset to set its password)`);
-    await db.transaction(async (tx) => {
-      if (existing) {
-        await setPassword(tx, existing.user.id, password);
-        await updateUser(tx, existing.user.id, { active: true });
-        await tx.query('DELETE FROM sessions WHERE user_id = $1', [existing.user.id]);
-        await audit(tx, { actor: 'cli:create-admin', action: 'user.password', entity: 'user', entityId: existing.user.id });
-      } else {
-        const u = await createUser(tx, { username: user, password, role: 'admin', subdistricts: ['340802'], displayName: values['display-name'] ?? null });
-        await audit(tx, { actor: 'cli:create-admin', action: 'user.create', entity: 'user', entityId: u.id, after: u });
-      }
-    });
-    process.stdout.write(`${JSON.stringify({ user, role: existing?.user.role ?? 'admin', reset: Boolean(existing) })}\n`);
+    const out = await createOrResetAdmin(db, { user: values.user!, password: values.password!, displayName: values['display-name'], reset: values.reset });
+    process.stdout.write(`${JSON.stringify(out)}\n`);
     return 0;
   } finally {
     await db.close();
@@ -63,6 +56,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    exitOnDataDirError(err);
     process.stderr.write(`create-admin: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { generateDemo, LAYERS, DEFAULT_SEED } from '../geodata/generator';
 import { openDb } from '../server/db';
 import { loadDemo } from '../server/demo/load';
+import { exitOnDataDirError, runningServer } from './lib/db-or-server';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,6 +24,8 @@ async function main(): Promise<void> {
   const seed = seedArg !== undefined ? Number(seedArg) : DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${seedArg}`);
   const out = resolve(arg('out') ?? '.data/demo');
+  // before the seconds of generating: the embedded data directory must be free (exit 2 otherwise)
+  if (!process.argv.includes('--no-db')) runningServer({ tool: 'generate-demo', viaServer: false, advice: 'stop it first or use --no-db' });
   const t0 = Date.now();
   process.stderr.write(`generating demo district (seed ${seed})...\n`);
   const demo = generateDemo({ seed });
@@ -52,6 +55,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((e) => {
+  exitOnDataDirError(e);
   process.stderr.write(`generate-demo failed: ${e instanceof Error ? e.stack : String(e)}\n`);
   process.exit(1);
 });

@@ -3,12 +3,36 @@
  *                   [--subdistrict ID] [--dry-run] [--anywhere] [--max-mb N]
  * Imports one GeoJSON / OSM XML / CSV file into the database (DATABASE_URL, else the embedded one).
  * Prints the report as JSON on stdout, progress on stderr. A bad file: exit 2 and one `error:` line.
+ * When the running server owns the embedded data directory, the checked file is sent to it
+ * (POST /api/import with the server's local token) and written there, as one job.
  */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDb, type Db } from '../server/db';
+import type { Db } from '../server/db';
 import { ImportError } from '../server/import/errors';
 import { commitImport, prepareImport, readImportFile, type ImportOptions } from '../server/import/importFile';
 import { DATUMS, LAYERS, type Datum, type Layer } from '../server/import/types';
+import { callServer, exitOnDataDirError, openTarget, serverError, type RunningServer } from './lib/db-or-server';
+
+/** The import through the running server: the same file, checked again there, written as one job. */
+async function viaServer(server: RunningServer, file: string, opts: ImportOptions): Promise<void> {
+  const q = new URLSearchParams({ name: basename(file), datum: opts.datum ?? 'wgs84', wait: 'true' });
+  if (opts.layer) q.set('layer', opts.layer);
+  if (opts.subdistrict) q.set('subdistrict', opts.subdistrict);
+  if (opts.dryRun) q.set('dryRun', 'true');
+  process.stderr.write(`import: sending ${basename(file)} to the running server (pid ${server.pid})\n`);
+  const res = await callServer(server, 'import', 'POST', `/api/import?${q}`, readFileSync(file), { 'content-type': 'application/octet-stream' });
+  if (res.status === 400 || res.status === 413) {
+    process.stderr.write(`error: ${(await serverError(res)).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!res.ok) throw new Error(`the running server answered ${res.status}: ${await serverError(res)}`);
+  const report = (await res.json()) as { warnings?: string[] };
+  for (const w of report.warnings ?? []) process.stderr.write(`warning: ${w}\n`);
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
 
 function usage(problem: string): never {
   process.stderr.write(
@@ -57,7 +81,13 @@ async function main(): Promise<void> {
   try {
     // A bad file is refused before the database is opened.
     const prepared = prepareImport(await readImportFile(file, opts.maxBytes), file, opts);
-    db = await openDb();
+    const target = await openTarget({
+      tool: 'import',
+      viaServer: !opts.anywhere,
+      advice: 'stop it first to import with --anywhere (the server API keeps imports inside the district)',
+    });
+    if (target.server) return await viaServer(target.server, file, opts);
+    db = target.db;
     const report = await commitImport(db, prepared, opts);
     for (const w of report.warnings) process.stderr.write(`warning: ${w}\n`);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -72,6 +102,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  exitOnDataDirError(err);
   process.stderr.write(`error: ${(err as Error).stack ?? String(err)}\n`);
   process.exit(1);
 });

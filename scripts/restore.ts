@@ -2,13 +2,14 @@
  * npm run restore -- --file FILE[.gz]
  *   Replaces the data of every table in the backup, in one transaction (a bad or truncated file
  *   changes nothing). The database (DATABASE_URL or WANGGE_DATA_DIR) is migrated first and must be
- *   at least as new as the backup's source. Sessions end: users sign in again. Stop the server
- *   first when it uses the embedded database.
+ *   at least as new as the backup's source. Sessions end: users sign in again. While the server
+ *   owns the embedded data directory this exits 2 (stop the server first: a restore replaces all
+ *   data under its caches). Recovering a damaged data directory: docs/operations.md.
  */
 import { parseArgs } from 'node:util';
 import { restoreDb } from '../server/audit/backup';
 import { audit } from '../server/audit/log';
-import { openDb } from '../server/db';
+import { exitOnDataDirError, openTarget } from './lib/db-or-server';
 
 async function main(): Promise<number> {
   const { values } = parseArgs({ options: { file: { type: 'string' }, help: { type: 'boolean', default: false } } });
@@ -16,7 +17,11 @@ async function main(): Promise<number> {
     process.stderr.write('usage: npm run restore -- --file FILE[.jsonl|.jsonl.gz]\n');
     return values.help ? 0 : 2;
   }
-  const db = await openDb();
+  const { db } = (await openTarget({
+    tool: 'restore',
+    viaServer: false,
+    advice: 'stop it first (a restore replaces all data and needs the data directory to itself), then run this again',
+  })) as { db: import('../server/db').Db };
   try {
     const s = await restoreDb(db, values.file);
     await audit(db, { actor: 'cli:restore', action: 'db.restore', entity: 'backup', entityId: values.file, after: { rows: s.rows, counts: s.counts } });
@@ -30,6 +35,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
+    exitOnDataDirError(err);
     process.stderr.write(`restore: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   },

@@ -7,7 +7,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../server/config';
 import type { Db } from '../server/db';
-import { openConfiguredDb, startServer } from '../server/index';
+import { setLockRole } from '../server/db/datadir-lock';
+import { openConfiguredDb, reportStartupError, startServer } from '../server/index';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(ROOT);
@@ -114,6 +115,7 @@ async function ensureClient(clientDir: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  setLockRole('server');
   const config = loadConfig();
   log(config.databaseUrl ? 'database: PostGIS server (DATABASE_URL)' : `database: embedded PGlite at ${config.dataDir}`);
   const db = await openConfiguredDb(config);
@@ -126,7 +128,4 @@ async function main(): Promise<void> {
   console.log(`Wangge listening on http://localhost:${config.port}`);
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().catch(reportStartupError);

@@ -13,6 +13,7 @@ import incidentsPlugin from './plugins/incidents';
 import importPlugin from './plugins/import';
 import jobsPlugin from './plugins/jobs';
 import layersPlugin from './plugins/layers';
+import { localCliAuth, localCliRoutes } from './plugins/local-cli';
 import partitionPlugin from './plugins/partition';
 import plansPlugin from './plugins/plans';
 import readCachePlugin from './plugins/read-cache';
@@ -35,6 +36,8 @@ export interface BuildAppOptions {
   clientDir?: string;
   /** Access control (server/plugins/auth.ts); enforce defaults to WANGGE_AUTH=on or NODE_ENV=production. */
   auth?: AuthOptions;
+  /** The local token of `npm run create-admin|backup|import` while this server owns the embedded data directory (server/plugins/local-cli.ts). */
+  localToken?: string;
 }
 
 /**
@@ -45,11 +48,14 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 20 * 1024 * 1024,
+    // plugins that touch the database at start (jobs, demo users) may take longer than avvio's 10 s on a busy 2-core machine
+    pluginTimeout: 120_000,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   });
   app.decorate('db', opts.db);
   // security first: their onRoute/onRequest hooks must see every route registered below
   await app.register(securityPlugin);
+  if (opts.localToken) await app.register(localCliAuth, { token: opts.localToken }); // before auth: its hook runs first
   await app.register(authPlugin, opts.auth ?? {});
   await app.register(auditPlugin);
   await app.register(docsPlugin);
@@ -69,6 +75,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(importPlugin, { prefix: '/api' });
   await app.register(hotspotsPlugin, { prefix: '/api' });
   await app.register(casesPlugin, { prefix: '/api' });
+  if (opts.localToken) await app.register(localCliRoutes, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });
   return app;
 }

@@ -1,9 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app';
 import { loadConfig, type Config } from './config';
 import { openDb, type Db } from './db';
+import { DataDirInUseError, setLockRole } from './db/datadir-lock';
+import { DataDirOpenError } from './db/datadir-open-error';
+import { isConnectionError } from './db/connection-errors';
+import { writeServerFile } from './db/server-file';
 import { tileSourceFor } from './tiles';
 
 /** Opens the configured database (running migrations). */
@@ -16,17 +21,22 @@ export function openConfiguredDb(config: Config): Promise<Db> {
  * then the database on SIGINT/SIGTERM. Resolves once listening.
  */
 export async function startServer(db: Db, config: Config = loadConfig()): Promise<FastifyInstance> {
+  // The embedded data directory is this process's alone: the command-line tools work through this
+  // server with a local token (server/plugins/local-cli.ts, written to the data directory below).
+  const localToken = config.databaseUrl || db.kind !== 'pglite' ? undefined : randomBytes(32).toString('base64url');
   // The served app always asks for sign-in (WANGGE_AUTH=off opens it, e.g. for a kiosk on a closed
   // network); demo users exist only outside production (WANGGE_DEMO_USERS=off disables them).
   const app = await buildApp({
     db,
     logger: { level: config.logLevel },
     clientDir: config.clientDir,
+    localToken,
     auth: {
       enforce: process.env.WANGGE_AUTH !== 'off',
       demoUsers: process.env.NODE_ENV !== 'production' && process.env.WANGGE_DEMO_USERS !== 'off',
     },
   });
+  let removeServerFile = (): void => undefined;
   let closing = false;
   const shutdown = (signal: NodeJS.Signals) => {
     if (closing) return;
@@ -36,6 +46,7 @@ export async function startServer(db: Db, config: Config = loadConfig()): Promis
     force.unref();
     app
       .close()
+      .then(() => removeServerFile())
       .then(() => db.close())
       .then(() => process.exit(0))
       .catch((err: unknown) => {
@@ -45,7 +56,21 @@ export async function startServer(db: Db, config: Config = loadConfig()): Promis
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  // Safety net: a lost database connection must never end the process (requests answer 503 and
+  // the pool reconnects); any other unhandled rejection still does, as Node's default would.
+  process.on('unhandledRejection', (err) => {
+    if (isConnectionError(err)) return app.log.warn({ err }, 'database connection lost (unhandled)');
+    app.log.fatal({ err }, 'unhandled rejection');
+    process.exit(1);
+  });
   await app.listen({ port: config.port, host: config.host });
+  if (localToken) {
+    const addr = app.server.address();
+    const port = addr && typeof addr === 'object' ? addr.port : config.port;
+    const wildcard = ['0.0.0.0', '::', '127.0.0.1', 'localhost', '::1'].includes(config.host);
+    const host = wildcard ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+    removeServerFile = writeServerFile(config.dataDir, { pid: process.pid, url: `http://${host}:${port}`, token: localToken });
+  }
   // Warm the tile source (builds the geojson-vt indexes on the embedded backend) without delaying start-up.
   const t0 = Date.now();
   tileSourceFor(db)
@@ -55,8 +80,22 @@ export async function startServer(db: Db, config: Config = loadConfig()): Promis
   return app;
 }
 
+/**
+ * For start-up failures the operator must act on (data directory in use or damaged): the message
+ * alone (no stack) and a distinct exit code (2 in use, 3 damaged); anything else as before.
+ */
+export function reportStartupError(err: unknown): never {
+  if (err instanceof DataDirInUseError || err instanceof DataDirOpenError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
+  console.error(err);
+  process.exit(1);
+}
+
 /** `tsx server/index.ts`: the server alone (no demo loading, no client build; see scripts/start.ts). */
 export async function main(): Promise<void> {
+  setLockRole('server');
   const config = loadConfig();
   const db = await openConfiguredDb(config);
   await startServer(db, config);
@@ -70,8 +109,5 @@ const invokedDirectly = (() => {
   }
 })();
 if (invokedDirectly) {
-  main().catch((err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  });
+  main().catch(reportStartupError);
 }

@@ -94,7 +94,23 @@ async function appliedMigrations(q: Queryable): Promise<string[]> {
 }
 
 async function writeLine(out: Writable, line: string): Promise<void> {
-  if (!out.write(`${line}\n`)) await once(out, 'drain');
+  if (out.destroyed) throw new Error('backup output closed (the reader went away)');
+  if (out.write(`${line}\n`)) return;
+  // wait for drain, but never forever: a reader that went away closes the stream instead
+  await new Promise<void>((resolve, reject) => {
+    const done = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('close', onClose);
+      out.off('error', done);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('backup output closed (the reader went away)'));
+    out.on('drain', onDrain);
+    out.on('close', onClose);
+    out.on('error', done);
+  });
 }
 
 export interface BackupSummary {
@@ -113,45 +129,56 @@ export async function backupDb(db: Db, file: string): Promise<BackupSummary> {
   const gz = file.endsWith('.gz') ? createGzip() : null;
   if (gz) gz.pipe(fileStream);
   const out: Writable = gz ?? fileStream;
-  const counts: Record<string, number> = {};
-  let tableCount = 0;
+  let s: Omit<BackupSummary, 'file' | 'ms'>;
   try {
-    await db.transaction(async (tx) => {
-      await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
-      const tables = await listTables(tx);
-      tableCount = tables.length;
-      await writeLine(
-        out,
-        JSON.stringify({
-          $backup: 'wangge',
-          version: BACKUP_VERSION,
-          createdAt: new Date().toISOString(),
-          backend: db.kind,
-          migrations: await appliedMigrations(tx),
-          tables: tables.map((t) => t.name),
-        }),
-      );
-      for (const t of tables) {
-        await writeLine(out, JSON.stringify({ $table: t.name, columns: t.columns.map((c) => ({ name: c.name, type: c.type })) }));
-        await tx.query(`DECLARE wangge_backup NO SCROLL CURSOR FOR SELECT to_json(x)::text AS r FROM (SELECT ${t.columns.map(selectExpr).join(', ')} FROM ${qi(t.name)}) x`);
-        let n = 0;
-        for (;;) {
-          const batch = await tx.query<{ r: string }>(`FETCH ${BATCH * 4} FROM wangge_backup`);
-          for (const row of batch.rows) await writeLine(out, row.r);
-          n += batch.rows.length;
-          if (batch.rows.length < BATCH * 4) break;
-        }
-        await tx.query('CLOSE wangge_backup');
-        counts[t.name] = n;
-      }
-      await writeLine(out, JSON.stringify({ $end: true, counts }));
-    });
+    s = await backupToStream(db, out);
   } finally {
     out.end();
     await once(fileStream, 'close');
   }
+  return { file, ...s, ms: Date.now() - t0 };
+}
+
+/**
+ * Writes the backup's JSON lines to `out` (left open: the caller ends it). The running server
+ * streams this over HTTP to `npm run backup` (server/plugins/local-cli.ts), through its own
+ * database handle: a second process never opens the embedded data directory.
+ */
+export async function backupToStream(db: Db, out: Writable): Promise<Omit<BackupSummary, 'file' | 'ms'>> {
+  const counts: Record<string, number> = {};
+  let tableCount = 0;
+  await db.transaction(async (tx) => {
+    await tx.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+    const tables = await listTables(tx);
+    tableCount = tables.length;
+    await writeLine(
+      out,
+      JSON.stringify({
+        $backup: 'wangge',
+        version: BACKUP_VERSION,
+        createdAt: new Date().toISOString(),
+        backend: db.kind,
+        migrations: await appliedMigrations(tx),
+        tables: tables.map((t) => t.name),
+      }),
+    );
+    for (const t of tables) {
+      await writeLine(out, JSON.stringify({ $table: t.name, columns: t.columns.map((c) => ({ name: c.name, type: c.type })) }));
+      await tx.query(`DECLARE wangge_backup NO SCROLL CURSOR FOR SELECT to_json(x)::text AS r FROM (SELECT ${t.columns.map(selectExpr).join(', ')} FROM ${qi(t.name)}) x`);
+      let n = 0;
+      for (;;) {
+        const batch = await tx.query<{ r: string }>(`FETCH ${BATCH * 4} FROM wangge_backup`);
+        for (const row of batch.rows) await writeLine(out, row.r);
+        n += batch.rows.length;
+        if (batch.rows.length < BATCH * 4) break;
+      }
+      await tx.query('CLOSE wangge_backup');
+      counts[t.name] = n;
+    }
+    await writeLine(out, JSON.stringify({ $end: true, counts }));
+  });
   const rows = Object.values(counts).reduce((a, b) => a + b, 0);
-  return { file, backend: db.kind, tables: tableCount, rows, counts, ms: Date.now() - t0 };
+  return { backend: db.kind, tables: tableCount, rows, counts };
 }
 
 export class BackupFormatError extends Error {}

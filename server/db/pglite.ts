@@ -1,6 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { postgis } from '@electric-sql/pglite-postgis';
+import { acquireDataDirLock } from './datadir-lock';
+import { DataDirOpenError } from './datadir-open-error';
 import type { Db, Queryable, QueryResult } from './types';
 
 /**
@@ -13,10 +15,24 @@ export interface PgliteDb extends Db {
   dumpDataDir(): Promise<Blob>;
 }
 
-export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } = {}): Promise<PgliteDb> {
+export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob; onStaleLock?: (msg: string) => void } = {}): Promise<PgliteDb> {
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const pg = await PGlite.create({ dataDir, extensions: { postgis }, loadDataDir: opts.loadDataDir });
-  await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis;');
+  // One owner process per data directory (server/db/datadir-lock.ts): throws DataDirInUseError.
+  const lock = dataDir ? acquireDataDirLock(dataDir) : null;
+  if (lock?.tookOver) {
+    const o = lock.tookOver;
+    (opts.onStaleLock ?? ((m: string) => process.stderr.write(`${m}\n`)))(
+      `warning: took over the stale lock of ${dataDir}: its owner (${o.role}, pid ${o.pid}, since ${o.at}) is gone (killed or crashed)`,
+    );
+  }
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create({ dataDir, extensions: { postgis }, loadDataDir: opts.loadDataDir });
+    await pg.exec('CREATE EXTENSION IF NOT EXISTS postgis;');
+  } catch (err) {
+    lock?.release();
+    throw dataDir ? new DataDirOpenError(dataDir, err) : err;
+  }
 
   const wrap = (q: Pick<PGlite, 'query' | 'exec'>): Queryable => ({
     async query<T>(sql: string, params?: unknown[]): Promise<QueryResult<T>> {
@@ -35,7 +51,11 @@ export async function openPglite(dataDir?: string, opts: { loadDataDir?: Blob } 
       return pg.transaction(async (tx) => fn(wrap(tx)));
     },
     async close() {
-      await pg.close();
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
     },
     dumpDataDir: () => pg.dumpDataDir('gzip'),
   };

@@ -1,3 +1,4 @@
+import { isConnectionError } from '../db/connection-errors';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Db, Queryable } from '../db';
@@ -304,6 +305,7 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
     });
   } catch (err) {
     if (err instanceof WriteRefusal) fail(err.message);
+    if (isConnectionError(err)) throw err; // the database went away: not the file's fault (jobs run again, HTTP 503)
     const status = (err as { statusCode?: unknown }).statusCode;
     if (typeof status === 'number' && status >= 400 && status < 500) throw err;
     if (!(err instanceof DryRunRollback)) {

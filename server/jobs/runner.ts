@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db';
+import { isConnectionError } from '../db/connection-errors';
 import { createJob, getJob, updateJob, type JobRow } from './store';
 
 export type ReportProgress = (progress: number, message: string) => void;
@@ -20,15 +21,63 @@ export class JobCancelledError extends Error {
  * `written` is emitted once a job's work has committed (before its status says so), for caches of
  * reads to drop what the job may have changed. The work's
  * own writes must be transactional: a failed or interrupted job leaves nothing half-written.
+ *
+ * Losing the database (a PostgreSQL server stopped or restarted, our connection terminated) does
+ * not lose a job: the runner waits for the database to answer again (up to `dbWaitMs`), then runs
+ * the work again from the start (at most `attempts` runs in all; its transaction was rolled back),
+ * and records the final status once the database can take it. A job whose database stays away
+ * longer is recorded as failed when it returns (or at the next start, failInterruptedJobs).
  */
+export interface JobRunnerOptions {
+  /** Runs of a job's work when the database connection is lost (default 3). */
+  attempts?: number;
+  /** How long a job waits for a lost database to return (default 10 minutes). */
+  dbWaitMs?: number;
+}
+
+const RETRY_MESSAGE = (n: number, max: number) => `数据库连接中断，已在恢复后自动重试（第 ${n}/${max} 次运行）`;
+
 export class JobRunner {
   readonly events = new EventEmitter();
   private running = new Set<Promise<unknown>>();
   private byId = new Map<string, Promise<unknown>>();
   private controllers = new Map<string, AbortController>();
 
-  constructor(private readonly db: Db) {
+  private readonly attempts: number;
+  private readonly dbWaitMs: number;
+
+  constructor(
+    private readonly db: Db,
+    opts: JobRunnerOptions = {},
+  ) {
     this.events.setMaxListeners(0);
+    this.attempts = opts.attempts ?? 3;
+    this.dbWaitMs = opts.dbWaitMs ?? 600_000;
+  }
+
+  /** Resolves once the database answers (true), or false after `ms`. */
+  private async waitForDb(ms: number): Promise<boolean> {
+    const end = Date.now() + ms;
+    for (let delay = 250; ; delay = Math.min(delay * 2, 2000)) {
+      try {
+        await this.db.query('SELECT 1');
+        return true;
+      } catch (err) {
+        if (!isConnectionError(err) || Date.now() > end) return false;
+      }
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  /** A status write that survives a database outage: waits for the database and writes again. */
+  private async record(write: () => Promise<void>): Promise<void> {
+    for (;;) {
+      try {
+        return await write();
+      } catch (err) {
+        if (!isConnectionError(err) || !(await this.waitForDb(this.dbWaitMs))) throw err;
+      }
+    }
   }
 
   async start(
@@ -51,19 +100,40 @@ export class JobRunner {
       lastWrite = lastWrite.then(() => updateJob(this.db, id, { progress, message }).catch(() => undefined));
     };
     const p = (async () => {
-      await updateJob(this.db, id, { status: 'running', progress: 0 });
-      this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '' });
       try {
-        const result = await work(report, controller.signal);
-        if (controller.signal.aborted) throw new JobCancelledError();
+        await this.record(() => updateJob(this.db, id, { status: 'running', progress: 0 }));
+        this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '' });
+        let result: Record<string, unknown>;
+        for (let attempt = 1; ; attempt++) {
+          try {
+            result = await work(report, controller.signal);
+            if (controller.signal.aborted) throw new JobCancelledError();
+            if (attempt > 1) result = { ...result, attempts: attempt }; // ran again after a lost connection
+            break;
+          } catch (err) {
+            if (controller.signal.aborted || !isConnectionError(err) || attempt >= this.attempts) throw err;
+            const message = RETRY_MESSAGE(attempt + 1, this.attempts);
+            this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '数据库连接中断，等待恢复后重试' });
+            if (!(await this.waitForDb(this.dbWaitMs))) throw err;
+            await lastWrite;
+            await this.record(() => updateJob(this.db, id, { status: 'running', progress: 0, message }));
+            this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message });
+          }
+        }
         this.events.emit('written', { id, kind });
         await lastWrite;
-        await updateJob(this.db, id, { status: 'succeeded', progress: 1, message: 'done', result });
+        await this.record(() => updateJob(this.db, id, { status: 'succeeded', progress: 1, message: 'done', result }));
         this.events.emit(`job:${id}`, { id, status: 'succeeded', progress: 1, message: 'done', result });
       } catch (err) {
         await lastWrite;
-        const message = controller.signal.aborted ? CANCELLED_MESSAGE : err instanceof Error ? err.message : String(err);
-        await updateJob(this.db, id, { status: 'failed', message }).catch(() => undefined);
+        const message = controller.signal.aborted
+          ? CANCELLED_MESSAGE
+          : isConnectionError(err)
+          ? `数据库连接中断，任务失败（未保存任何部分结果）：${err instanceof Error ? err.message : String(err)}`
+          : err instanceof Error
+            ? err.message
+            : String(err);
+        await this.record(() => updateJob(this.db, id, { status: 'failed', message })).catch(() => undefined);
         this.events.emit(`job:${id}`, { id, status: 'failed', progress: 0, message });
       }
     })();

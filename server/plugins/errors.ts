@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
+import { DB_UNAVAILABLE_MESSAGE, isConnectionError } from '../db/connection-errors';
 
 /** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas. */
 export const errorSchema = {
@@ -25,6 +26,12 @@ export default fp(
       if (!err.statusCode && !err.validation && typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code)) {
         req.log.warn({ err: { code: err.code, message: err.message } }, 'request value refused by the database');
         return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '请求中的数值超出范围或格式不正确 (a value in the request is out of range or malformed)' });
+      }
+      // The database server is away (stopped, restarting, our connection terminated): 503, and the
+      // pool reconnects by itself once it is back.
+      if (!err.statusCode && isConnectionError(err)) {
+        req.log.warn({ err: { code: err.code, message: err.message } }, 'database unavailable');
+        return reply.code(503).header('retry-after', '5').send({ statusCode: 503, error: 'Service Unavailable', message: DB_UNAVAILABLE_MESSAGE });
       }
       const status = err.validation ? 400 : (err.statusCode ?? 500);
       if (status >= 400 && status < 500) {

@@ -101,9 +101,8 @@ const importPlugin: FastifyPluginAsync = async (app) => {
 
       await checkReplacedInScope(app.db, req.user, prep.plan);
       const dryRun = req.query.dryRun ?? false;
-      let settle: { resolve: (r: ImportReport) => void; reject: (e: unknown) => void } | undefined;
-      const done = new Promise<ImportReport>((resolve, reject) => (settle = { resolve, reject }));
-      done.catch(() => undefined); // observed below only when waiting
+      // the outcome of the job's last run (the runner runs it again after a lost database connection)
+      let outcome: { report: ImportReport } | { error: unknown } | undefined;
       const params = { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, bytes: upload.bytes.byteLength, layer: upload.layer ?? null, dryRun };
       const jobId = await app.jobs.start('import', params, async (report) => {
         try {
@@ -127,10 +126,10 @@ const importPlugin: FastifyPluginAsync = async (app) => {
             invalidateTiles(app.db);
             if (prep.plan.incidents?.length) invalidateIncidentColumns(app.db);
           }
-          settle!.resolve(result);
+          outcome = { report: result };
           return { ...result } as unknown as Record<string, unknown>;
         } catch (err) {
-          settle!.reject(err);
+          outcome = { error: err };
           if (err instanceof ImportError) throw new Error(nothingWritten(err));
           throw err;
         }
@@ -148,12 +147,10 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         });
       }
       await app.jobs.settled(jobId); // the job's row says succeeded (or failed) before the answer does
-      try {
-        return { jobId, ...(await done) };
-      } catch (err) {
-        if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
-        throw err;
-      }
+      if (outcome && 'report' in outcome) return { jobId, ...outcome.report };
+      const err = outcome?.error ?? new Error(`import job ${jobId} did not run`);
+      if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
+      throw err;
     },
   );
 };

@@ -51,7 +51,7 @@ const TEMPLATE_DIR = resolve(import.meta.dirname, '../../.data/test-templates');
  * A migrated, empty embedded database as a tarball, cached on disk by the hash of the migrations:
  * creating PGlite and installing PostGIS from scratch costs ~15 s, loading this template ~5 s.
  */
-async function pgliteTemplate(): Promise<Blob> {
+export async function pgliteTemplate(): Promise<Blob> {
   const h = createHash('sha1');
   for (const f of readdirSync(MIGRATIONS_DIR).sort()) h.update(f).update(readFileSync(join(MIGRATIONS_DIR, f)));
   const file = join(TEMPLATE_DIR, `pglite-${h.digest('hex').slice(0, 16)}.tar.gz`);
