@@ -3,6 +3,8 @@ import { casesEn } from './parts/cases';
 import { groupsEn } from './parts/groups';
 import { hotspotsEn } from './parts/hotspots';
 import { plansEn } from './parts/plans';
+import { fieldEn } from './parts/field';
+import { adminEn } from './parts/admin';
 
 /** English dictionary; must cover every key of zh-CN (checked by the type). */
 export const en: Record<MessageKey, string> = {
@@ -10,6 +12,8 @@ export const en: Record<MessageKey, string> = {
   ...groupsEn,
   ...hotspotsEn,
   ...casesEn,
+  ...fieldEn,
+  ...adminEn,
   'app.title': 'Yingjiang Grid Governance',
   'view.map': 'Overview',
   'login.title': 'Sign in',

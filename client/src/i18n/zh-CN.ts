@@ -2,6 +2,8 @@ import { casesZh } from './parts/cases';
 import { groupsZh } from './parts/groups';
 import { hotspotsZh } from './parts/hotspots';
 import { plansZh } from './parts/plans';
+import { fieldZh } from './parts/field';
+import { adminZh } from './parts/admin';
 
 /** zh-CN dictionary: the reference set of keys. Every user-visible string of the client lives here. */
 const baseZh = {
@@ -123,6 +125,6 @@ const baseZh = {
 } as const;
 
 /** Base keys plus one part per capability (client/src/i18n/parts/). */
-export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...hotspotsZh, ...casesZh } as const;
+export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...hotspotsZh, ...casesZh, ...fieldZh, ...adminZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

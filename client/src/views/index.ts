@@ -3,6 +3,8 @@ import { planView } from './plan';
 import { hotspotsView } from './hotspots';
 import { groupsView } from './groups';
 import { casesView } from './cases';
+import { fieldView } from './field';
+import { adminView } from './admin';
 import { views } from './registry';
 
 /**
@@ -15,4 +17,6 @@ export function registerViews(): void {
   views.register(hotspotsView);
   views.register(groupsView);
   views.register(casesView);
+  views.register(fieldView);
+  views.register(adminView);
 }
