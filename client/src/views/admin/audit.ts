@@ -37,8 +37,9 @@ export async function mountAudit(root: HTMLElement, busy: Busy): Promise<void> {
   const search = h('button', { type: 'submit', class: 'ad-btn primary', 'data-testid': 'audit-search' }, t('audit.search'));
   const clear = h('button', { type: 'button', class: 'ad-btn', 'data-testid': 'audit-clear' }, t('audit.clear'));
   const msg = h('p', { class: 'ad-status', role: 'status', 'data-testid': 'audit-status' });
-  const table = h('div', { class: 'ad-audit' });
+  const table = h('div', { class: 'ad-audit', 'data-testid': 'audit-result', 'data-loads': '0' });
   let offset = 0;
+  let loads = 0;
 
   const filter = (): AuditFilter => ({
     actor: actor.value.trim() || undefined,
@@ -57,6 +58,7 @@ export async function mountAudit(root: HTMLElement, busy: Busy): Promise<void> {
       const res = await busy.track(auditApi.list({ ...filter(), limit: PAGE, offset }), 'admin.loading');
       if (my !== seq) return;
       draw(res.items, res.total);
+      table.dataset.loads = String(++loads);
     } catch (e) {
       msg.textContent = e instanceof Error ? e.message : String(e);
       msg.classList.add('error');
