@@ -47,13 +47,14 @@ export function bboxOf(features: AreaFeature[]): [number, number, number, number
   return b;
 }
 
-/** The area-weighted centroid of the largest polygon, or (when that lies outside) the middle of the widest inside span of its middle row. */
+/** The area-weighted centroid of the largest polygon, or (when that lies outside it or in a hole) the middle of the widest inside span of its middle row. */
 export function interiorPoint(g: Polygon | MultiPolygon): [number, number] {
-  let best: Position[] = [];
+  let best: Position[][] = [];
   let bestArea = -1;
   let cx = 0;
   let cy = 0;
-  for (const [outer] of rings(g)) {
+  for (const poly of rings(g)) {
+    const outer = poly[0];
     let a = 0;
     let x = 0;
     let y = 0;
@@ -65,22 +66,25 @@ export function interiorPoint(g: Polygon | MultiPolygon): [number, number] {
     }
     if (Math.abs(a) > bestArea) {
       bestArea = Math.abs(a);
-      best = outer;
+      best = poly;
       cx = x / (3 * a);
       cy = y / (3 * a);
     }
   }
   if (pointInArea([cx, cy], g)) return [cx, cy];
-  const ys = best.map((p) => p[1]);
+  // the widest inside span of the row through the middle (crossings of the outer ring and the holes)
+  const ys = best[0].map((p) => p[1]);
   const midY = (Math.min(...ys) + Math.max(...ys)) / 2;
   const xs: number[] = [];
-  for (let i = 0, j = best.length - 1; i < best.length; j = i++) {
-    const [xi, yi] = best[i];
-    const [xj, yj] = best[j];
-    if (yi > midY !== yj > midY) xs.push(((xj - xi) * (midY - yi)) / (yj - yi) + xi);
+  for (const ring of best) {
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [xi, yi] = ring[i];
+      const [xj, yj] = ring[j];
+      if (yi > midY !== yj > midY) xs.push(((xj - xi) * (midY - yi)) / (yj - yi) + xi);
+    }
   }
   xs.sort((a, b) => a - b);
-  let span: [number, number] = [best[0][0], best[0][0]];
+  let span: [number, number] = [best[0][0][0], best[0][0][0]];
   for (let i = 0; i + 1 < xs.length; i += 2) if (xs[i + 1] - xs[i] > span[1] - span[0]) span = [xs[i], xs[i + 1]];
   return [(span[0] + span[1]) / 2, midY];
 }
