@@ -78,12 +78,12 @@ describe('grid member (demo_grid_member, grid 340802001001001)', () => {
     await page.evaluate((p) => window.__wangge.map.jumpTo({ center: p as [number, number], zoom: 13 }), [sub.rows[0].lon, sub.rows[0].lat]);
     const far = await screenOf(page, [sub.rows[0].lon, sub.rows[0].lat]);
     await page.mouse.click(far.x, far.y);
-    await expect.poll(() => text(page, 'field-status')).toBe('该位置不在您的网格内，请在虚线范围内点选');
+    await expect.poll(() => text(page, 'field-status'), { timeout: 30_000 }).toBe('该位置不在您的网格内，请在虚线范围内点选');
     expect(await pinLonLat(page)).toEqual(pin0);
     await page.evaluate((c) => window.__wangge.map.jumpTo({ center: c as [number, number], zoom: 17 }), pin0);
     const inside = await screenOf(page, pin0);
     await page.mouse.click(inside.x + 12, inside.y + 9);
-    await expect.poll(() => text(page, 'field-location')).toMatch(/^地图选点（117\.\d+, 30\.\d+）改回网格中心$/);
+    await expect.poll(() => text(page, 'field-location'), { timeout: 30_000 }).toMatch(/^地图选点（117\.\d+, 30\.\d+）改回网格中心$/);
     const picked = await pinLonLat(page);
     expect(picked).not.toEqual(pin0);
 
@@ -133,7 +133,7 @@ describe('grid member (demo_grid_member, grid 340802001001001)', () => {
 
     // the district dashboard is not theirs: the URL falls back to the member's view
     await page.evaluate(() => (location.hash = 'view=cases'));
-    await expect.poll(() => page.evaluate(() => document.body.dataset.view)).toBe('field');
+    await expect.poll(() => page.evaluate(() => document.body.dataset.view), { timeout: 30_000 }).toBe('field');
     expect(page.url()).toContain('#view=field');
     expect(await page.locator('.cs-kpis').count()).toBe(0);
     await fieldReady(page);

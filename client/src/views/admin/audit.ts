@@ -17,6 +17,16 @@ export const actionLabel = (a: string) => tMaybe(`audit.action.${a}`) ?? a;
 /** A Shanghai calendar day 'YYYY-MM-DD' (+ days) as an ISO instant. */
 const dayStart = (d: string, plus = 0) => new Date(Date.parse(`${d}T00:00:00+08:00`) + plus * 86400e3).toISOString();
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const short = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
+
+/** "active: false → true" for each field that differs between before and after (objects only). */
+export function changesText(before: unknown, after: unknown): string {
+  if (!isObject(before) || !isObject(after)) return '';
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  return keys.map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`).join('；');
+}
+
 function detailText(r: AuditItem): string {
   const out: Record<string, unknown> = {};
   if (r.method || r.url) out.request = `${r.method ?? ''} ${r.url ?? ''}`.trim();
@@ -75,9 +85,9 @@ export async function mountAudit(root: HTMLElement, busy: Busy): Promise<void> {
         h('td', {}, h('div', { class: 'ad-strong' }, r.actor), r.actorRole ? h('div', { class: 'ad-muted' }, tMaybe(`role.${r.actorRole}`) ?? r.actorRole) : null),
         h('td', {}, h('div', {}, actionLabel(r.action)), h('div', { class: 'ad-muted ad-code' }, r.action)),
         h('td', { class: 'ad-entity' }, [r.entity, r.entityId].filter(Boolean).join(' #')),
-        h('td', { class: r.status !== null && r.status >= 400 ? 'ad-bad' : '' }, r.status === null ? '' : String(r.status)),
+        h('td', { class: r.status !== null && r.status >= 400 ? 'ad-bad' : '' }, r.status === null ? '—' : String(r.status)),
       );
-      const more = h('tr', { class: 'ad-audit-more', hidden: true }, h('td', { colspan: '5' }, h('pre', { class: 'ad-pre' }, detailText(r))));
+      const more = h('tr', { class: 'ad-audit-more', hidden: true }, h('td', { colspan: '5' }, changesText(r.before, r.after) ? h('div', { class: 'ad-changes', 'data-testid': 'audit-changes' }, `${t('audit.changes')}：${changesText(r.before, r.after)}`) : null, h('pre', { class: 'ad-pre' }, detailText(r))));
       const toggle = () => (more.hidden = !more.hidden);
       tr.addEventListener('click', toggle);
       tr.addEventListener('keydown', (e) => e.key === 'Enter' && toggle());

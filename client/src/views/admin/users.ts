@@ -131,7 +131,7 @@ function editUserForm(st: UsersState, u: UserRecord): HTMLElement {
   const form = h(
     'form',
     { class: 'ad-form', 'data-testid': 'admin-user-form', 'data-user': u.username, novalidate: true },
-    h('h3', { class: 'ad-h3' }, t('admin.editUser', { user: u.username }), u.demo ? h('span', { class: 'ad-tag' }, t('admin.demo')) : null),
+    h('h3', { class: 'ad-h3' }, t('admin.editUser', { user: u.username }), h('span', { class: `ad-pill${u.active ? '' : ' off'}` }, u.active ? t('admin.active') : t('admin.inactive')), u.demo ? h('span', { class: 'ad-tag' }, t('admin.demo')) : null),
     ...scope.fields,
     h('div', { class: 'ad-row' }, save, toggle, cancel),
     h('div', { class: 'ad-label' }, t('admin.resetPassword'), h('div', { class: 'ad-row' }, pw, reset)),
