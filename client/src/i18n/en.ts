@@ -4,6 +4,8 @@ import { groupsEn } from './parts/groups';
 import { hotspotsEn } from './parts/hotspots';
 import { plansEn } from './parts/plans';
 import { importsEn } from './parts/imports';
+import { fieldEn } from './parts/field';
+import { adminEn } from './parts/admin';
 
 /** English dictionary; must cover every key of zh-CN (checked by the type). */
 export const en: Record<MessageKey, string> = {
@@ -12,6 +14,8 @@ export const en: Record<MessageKey, string> = {
   ...hotspotsEn,
   ...casesEn,
   ...importsEn,
+  ...fieldEn,
+  ...adminEn,
   'app.title': 'Yingjiang Grid Governance',
   'view.map': 'Overview',
   'login.title': 'Sign in',

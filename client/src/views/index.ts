@@ -4,6 +4,8 @@ import { hotspotsView } from './hotspots';
 import { groupsView } from './groups';
 import { casesView } from './cases';
 import { importView } from './import';
+import { fieldView } from './field';
+import { adminView } from './admin';
 import { views } from './registry';
 
 /**
@@ -17,4 +19,6 @@ export function registerViews(): void {
   views.register(groupsView);
   views.register(casesView);
   views.register(importView);
+  views.register(fieldView);
+  views.register(adminView);
 }

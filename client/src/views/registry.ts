@@ -61,7 +61,12 @@ export class ViewRegistry {
     if (!ctx) return;
     const allowed = this.list();
     const next = allowed.find((v) => v.id === id) ?? allowed[0];
-    if (!next || next === this.active) return;
+    if (!next) return;
+    if (next === this.active) {
+      // a view the user may not open (#view=cases for a grid member) falls back: say so in the URL
+      if (!location.hash.includes(`view=${next.id}`)) history.replaceState(null, '', `#view=${next.id}`);
+      return;
+    }
     if (this.active) {
       this.active.deactivate(ctx);
       for (const [layer, vis] of this.restore) ctx.layers.setVisible(layer, vis);

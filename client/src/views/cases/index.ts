@@ -297,7 +297,7 @@ export const casesView: ViewModule = {
   id: 'cases',
   labelKey: 'cases.view',
   order: 40,
-  roles: ['leader', 'admin', 'coordinator', 'grid_member'],
+  roles: ['leader', 'admin', 'coordinator'],
   layers: ['cases'],
   async activate(ctx) {
     const root = h('div', { class: 'cs-panel' });
