@@ -9,12 +9,23 @@ import { parseArgs } from 'node:util';
 import { backupDb } from '../server/audit/backup';
 import { openDb } from '../server/db';
 
+const USAGE = 'usage: npm run backup -- --out FILE[.jsonl|.jsonl.gz]';
+/** Bad arguments or a bad file: exit 2 with one `error:` line (the rule of every CLI here). */
+class UsageError extends Error {}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  if (values.help || !values.out) {
-    process.stderr.write('usage: npm run backup -- --out FILE[.jsonl|.jsonl.gz]\n');
-    return values.help ? 0 : 2;
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
   }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.out) throw new UsageError(`--out FILE is required; ${USAGE}`);
   const db = await openDb({ migrate: false });
   try {
     const s = await backupDb(db, values.out);
@@ -28,7 +39,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`backup: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    const bad = err instanceof UsageError || ['ENOENT', 'EACCES', 'EISDIR'].includes(String((err as NodeJS.ErrnoException)?.code));
+    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(bad ? 2 : 1);
   },
 );

@@ -7,14 +7,20 @@
  * server first when it uses the embedded database.
  */
 import { parseArgs } from 'node:util';
-import { seedDemoUsers } from '../server/auth/demo';
+import { ProductionSeedError, seedDemoUsers } from '../server/auth/demo';
 import { passwordProblem } from '../server/auth/password';
 import { createUser, findForLogin, setPassword, updateUser } from '../server/auth/users';
 import { audit } from '../server/audit/log';
 import { openDb } from '../server/db';
 
+/** Bad arguments or a refused value: exit 2 with one `error:` line (the rule of every CLI here). */
+class UsageError extends Error {}
+const USAGE = 'usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset] | --demo-users';
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseArgs({
     options: {
       user: { type: 'string' },
       password: { type: 'string' },
@@ -23,10 +29,22 @@ async function main(): Promise<number> {
       'demo-users': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help || (!values['demo-users'] && (!values.user || !values.password))) {
-    process.stderr.write('usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset]\n       npm run create-admin -- --demo-users\n');
-    return values.help ? 0 : 2;
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values['demo-users'] && (!values.user || !values.password)) throw new UsageError(`--user and --password are required; ${USAGE}`);
+  const user = values.user ?? '';
+  const password = values.password ?? '';
+  if (!values['demo-users']) {
+    if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(user)) throw new UsageError('user name: 2-64 characters of A-Z a-z 0-9 _ . @ -');
+    const problem = passwordProblem(password, user, values['display-name']);
+    if (problem) throw new UsageError(problem);
   }
   const db = await openDb();
   try {
@@ -35,13 +53,8 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify({ created })}\n`);
       return 0;
     }
-    const user = values.user!;
-    const password = values.password!;
-    if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(user)) throw new Error('user name: 2-64 characters of A-Z a-z 0-9 _ . @ -');
-    const problem = passwordProblem(password, user);
-    if (problem) throw new Error(problem);
     const existing = await findForLogin(db, user);
-    if (existing && !values.reset) throw new Error(`user ${user} exists (use --reset to set its password)`);
+    if (existing && !values.reset) throw new UsageError(`user ${user} exists (use --reset to set its password)`);
     await db.transaction(async (tx) => {
       if (existing) {
         await setPassword(tx, existing.user.id, password);
@@ -63,7 +76,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`create-admin: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    const bad = err instanceof UsageError || err instanceof ProductionSeedError;
+    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(bad ? 2 : 1);
   },
 );

@@ -10,9 +10,10 @@ import { ImportError } from '../server/import/errors';
 import { commitImport, prepareImport, readImportFile, type ImportOptions } from '../server/import/importFile';
 import { DATUMS, LAYERS, type Datum, type Layer } from '../server/import/types';
 
+/** Bad arguments: ONE `error:` line (with the usage in it) and exit 2, like every CLI here. */
 function usage(problem: string): never {
   process.stderr.write(
-    `error: ${problem}\nusage: npm run import -- --file F [--datum ${DATUMS.join('|')}] [--layer ${LAYERS.join('|')}] [--subdistrict ID] [--dry-run] [--anywhere]\n`,
+    `error: ${problem}; usage: npm run import -- --file F [--datum ${DATUMS.join('|')}] [--layer ${LAYERS.join('|')}] [--subdistrict ID] [--dry-run] [--anywhere]\n`,
   );
   process.exit(2);
 }

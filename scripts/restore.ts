@@ -6,16 +6,27 @@
  *   first when it uses the embedded database.
  */
 import { parseArgs } from 'node:util';
-import { restoreDb } from '../server/audit/backup';
+import { BackupFormatError, restoreDb } from '../server/audit/backup';
 import { audit } from '../server/audit/log';
 import { openDb } from '../server/db';
 
+const USAGE = 'usage: npm run restore -- --file FILE[.jsonl|.jsonl.gz]';
+/** Bad arguments or a bad file: exit 2 with one `error:` line (the rule of every CLI here). */
+class UsageError extends Error {}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { file: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  if (values.help || !values.file) {
-    process.stderr.write('usage: npm run restore -- --file FILE[.jsonl|.jsonl.gz]\n');
-    return values.help ? 0 : 2;
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { file: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
   }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.file) throw new UsageError(`--file FILE is required; ${USAGE}`);
   const db = await openDb();
   try {
     const s = await restoreDb(db, values.file);
@@ -30,7 +41,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`restore: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    const bad = err instanceof UsageError || err instanceof BackupFormatError || ['ENOENT', 'EACCES', 'EISDIR', 'Z_DATA_ERROR', 'Z_BUF_ERROR'].includes(String((err as NodeJS.ErrnoException)?.code));
+    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(bad ? 2 : 1);
   },
 );
