@@ -5,6 +5,7 @@
  *   at least as new as the backup's source. Sessions end: users sign in again. Stop the server
  *   first when it uses the embedded database.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BackupFormatError, restoreDb } from '../server/audit/backup';
 import { audit } from '../server/audit/log';
@@ -27,6 +28,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!values.file) throw new UsageError(`--file FILE is required; ${USAGE}`);
+  if (!existsSync(values.file)) throw new UsageError(`${values.file}: no such file`);
   const db = await openDb();
   try {
     const s = await restoreDb(db, values.file);
