@@ -124,7 +124,10 @@ export const userSchema = {
 export const codes = { type: 'array', items: { type: 'string', pattern: '^\\d{6,15}$' }, maxItems: 500 } as const;
 /**
  * Sessions, access control and CSRF. Register BEFORE every plugin that adds routes: its onRoute
- * hook resolves each route's access (declaration or fallback table) at registration.
+ * hook resolves each route's access (declaration or fallback table) at registration. It adds no
+ * routes itself: the session routes (account.ts) and user routes (users.ts) are registered after the
+ * docs and errors plugins, so they are in the OpenAPI document and under the shared error handler;
+ * they read the resolved options from `app.authSettings`.
  */
 export default fp<AuthOptions>(
   async (app: FastifyInstance, opts) => {
