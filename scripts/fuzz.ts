@@ -3,8 +3,11 @@
  * reach the handlers and mutated ones that must be refused, as an admin (auth enforced, so requests
  * pass the access checks) and anonymously. Checks: no 5xx, no stack trace or internal path in any
  * response, and no database change on any rejected request (row triggers count every committed
- * row change; md5 table checksums on request). Routes outside the OpenAPI document (registered
- * before it: login, users, audit) are fuzzed with schema-less inputs and a few valid examples.
+ * row change; md5 table checksums on request). Every /api route is in the OpenAPI document (the
+ * session, user and audit routes too); a route outside it would be fuzzed with schema-less inputs.
+ * Broken values include, in every string field, the valid value with a NUL character inside; in
+ * every number field huge numerals (1e20, 1e308, 2^63, as numbers and as text); in every array
+ * field a valid item nested 2,000 arrays deep.
  *
  * Valid requests are state-aware: each is drawn just before it is sent from the identifiers the
  * database holds then (Live, re-read after every admitted write), bound to field names by route
