@@ -56,12 +56,23 @@ async function viaServer(server: RunningServer, file: string, tmp: string) {
   return { file, backend: header.backend ?? 'pglite', tables: header.tables?.length ?? 0, rows, counts: end.counts, ms: Date.now() - t0, via: `server pid ${server.pid}` };
 }
 
+const USAGE = 'usage: npm run backup -- --out FILE[.jsonl|.jsonl.gz]';
+/** Bad arguments or a bad file: exit 2 with one `error:` line (the rule of every CLI here). */
+class UsageError extends Error {}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  if (values.help || !values.out) {
-    process.stderr.write('usage: npm run backup -- --out FILE[.jsonl|.jsonl.gz]\n');
-    return values.help ? 0 : 2;
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
   }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.out) throw new UsageError(`--out FILE is required; ${USAGE}`);
   const file = values.out;
   const tmp = `${file}.partial-${process.pid}${file.endsWith('.gz') ? '.gz' : ''}`;
   const target = await openTarget({ tool: 'backup', viaServer: true, migrate: false });
@@ -82,7 +93,8 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     exitOnDataDirError(err);
-    process.stderr.write(`backup: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    const bad = err instanceof UsageError || ['ENOENT', 'EACCES', 'EISDIR'].includes(String((err as NodeJS.ErrnoException)?.code));
+    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(bad ? 2 : 1);
   },
 );

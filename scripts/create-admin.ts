@@ -8,12 +8,19 @@
  * server/plugins/local-cli.ts), so the server sees the new administrator at once.
  */
 import { parseArgs } from 'node:util';
-import { seedDemoUsers } from '../server/auth/demo';
-import { createOrResetAdmin } from '../server/auth/create-admin';
+import { ProductionSeedError, seedDemoUsers } from '../server/auth/demo';
+import { passwordProblem } from '../server/auth/password';
+import { CreateAdminError, createOrResetAdmin } from '../server/auth/create-admin';
 import { callServer, exitOnDataDirError, openTarget, serverError } from './lib/db-or-server';
 
+/** Bad arguments or a refused value: exit 2 with one `error:` line (the rule of every CLI here). */
+class UsageError extends Error {}
+const USAGE = 'usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset] | --demo-users';
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  let parsed;
+  try {
+    parsed = parseArgs({
     options: {
       user: { type: 'string' },
       password: { type: 'string' },
@@ -22,10 +29,22 @@ async function main(): Promise<number> {
       'demo-users': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
-  });
-  if (values.help || (!values['demo-users'] && (!values.user || !values.password))) {
-    process.stderr.write('usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset]\n       npm run create-admin -- --demo-users\n');
-    return values.help ? 0 : 2;
+    });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values['demo-users'] && (!values.user || !values.password)) throw new UsageError(`--user and --password are required; ${USAGE}`);
+  const user = values.user ?? '';
+  const password = values.password ?? '';
+  if (!values['demo-users']) {
+    if (!/^[A-Za-z0-9_.@-]{2,64}$/.test(user)) throw new UsageError('user name: 2-64 characters of A-Z a-z 0-9 _ . @ -');
+    const problem = passwordProblem(password, user, values['display-name']);
+    if (problem) throw new UsageError(problem);
   }
   const target = await openTarget({ tool: 'create-admin', viaServer: true });
   if (target.server) {
@@ -45,8 +64,9 @@ async function main(): Promise<number> {
       process.stdout.write(`${JSON.stringify({ created })}\n`);
       return 0;
     }
-    const out = await createOrResetAdmin(db, { user: values.user!, password: values.password!, displayName: values['display-name'], reset: values.reset });
-    process.stdout.write(`${JSON.stringify(out)}\n`);
+    const out = await createOrResetAdmin(db, { user, password, displayName: values['display-name'], reset: values.reset });
+    process.stdout.write(`${JSON.stringify(out)}
+`);
     return 0;
   } finally {
     await db.close();
@@ -57,7 +77,8 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     exitOnDataDirError(err);
-    process.stderr.write(`create-admin: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    const bad = err instanceof UsageError || err instanceof ProductionSeedError || err instanceof CreateAdminError;
+    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(bad ? 2 : 1);
   },
 );

@@ -34,9 +34,10 @@ async function viaServer(server: RunningServer, file: string, opts: ImportOption
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 }
 
+/** Bad arguments: ONE `error:` line (with the usage in it) and exit 2, like every CLI here. */
 function usage(problem: string): never {
   process.stderr.write(
-    `error: ${problem}\nusage: npm run import -- --file F [--datum ${DATUMS.join('|')}] [--layer ${LAYERS.join('|')}] [--subdistrict ID] [--dry-run] [--anywhere]\n`,
+    `error: ${problem}; usage: npm run import -- --file F [--datum ${DATUMS.join('|')}] [--layer ${LAYERS.join('|')}] [--subdistrict ID] [--dry-run] [--anywhere]\n`,
   );
   process.exit(2);
 }

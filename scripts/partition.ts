@@ -34,6 +34,7 @@ const withFile = <T>(file: string, f: () => T): T => {
 };
 const log = args.quiet ? () => {} : progress;
 const units: PartitionUnit[] = withFile(args.units, () => unitsFromGeoJSON(readFeatureCollection(args.units!)));
+if (units.length === 0) fail(`${args.units}: no units to partition (empty FeatureCollection)`);
 const barriers: Barrier[] = args.barriers ? withFile(args.barriers, () => barriersFromGeoJSON(readFeatureCollection(args.barriers!))) : [];
 let previous: Record<string, string> | undefined;
 if (args.previous) {

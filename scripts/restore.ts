@@ -6,17 +6,30 @@
  *   owns the embedded data directory this exits 2 (stop the server first: a restore replaces all
  *   data under its caches). Recovering a damaged data directory: docs/operations.md.
  */
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { restoreDb } from '../server/audit/backup';
+import { BackupFormatError, restoreDb } from '../server/audit/backup';
 import { audit } from '../server/audit/log';
 import { exitOnDataDirError, openTarget } from './lib/db-or-server';
 
+const USAGE = 'usage: npm run restore -- --file FILE[.jsonl|.jsonl.gz]';
+/** Bad arguments or a bad file: exit 2 with one `error:` line (the rule of every CLI here). */
+class UsageError extends Error {}
+
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { file: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  if (values.help || !values.file) {
-    process.stderr.write('usage: npm run restore -- --file FILE[.jsonl|.jsonl.gz]\n');
-    return values.help ? 0 : 2;
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { file: { type: 'string' }, help: { type: 'boolean', default: false } } });
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
   }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.file) throw new UsageError(`--file FILE is required; ${USAGE}`);
+  if (!existsSync(values.file)) throw new UsageError(`${values.file}: no such file`);
   const { db } = (await openTarget({
     tool: 'restore',
     viaServer: false,
@@ -36,7 +49,8 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     exitOnDataDirError(err);
-    process.stderr.write(`restore: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
+    const bad = err instanceof UsageError || err instanceof BackupFormatError || ['ENOENT', 'EACCES', 'EISDIR', 'Z_DATA_ERROR', 'Z_BUF_ERROR'].includes(String((err as NodeJS.ErrnoException)?.code));
+    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
+    process.exit(bad ? 2 : 1);
   },
 );

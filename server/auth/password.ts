@@ -1,4 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { weakPasswordProblem } from './password-strength';
 
 /**
  * Password hashing with scrypt (memory-hard). Stored form: `scrypt$N$r$p$salt$hash`, salt and hash
@@ -49,10 +50,15 @@ export function dummyHash(): Promise<string> {
   return dummy;
 }
 
-/** null when acceptable, else a message for the user. */
-export function passwordProblem(password: string, username?: string): string | null {
+/**
+ * null when acceptable, else a message for the user: at least 8 characters, not the user name, and
+ * not guessable (zxcvbn score 3+, see password-strength.ts). Applies to every password set through
+ * the API and create-admin; the development-only demo users are created by code with known
+ * passwords and never pass through here.
+ */
+export function passwordProblem(password: string, username?: string, displayName?: string | null): string | null {
   if (password.length < MIN_PASSWORD_LENGTH) return `密码至少 ${MIN_PASSWORD_LENGTH} 个字符 (password must have at least ${MIN_PASSWORD_LENGTH} characters)`;
   if (password.length > MAX_PASSWORD_LENGTH) return `密码过长 (password too long)`;
   if (username && password.toLowerCase() === username.toLowerCase()) return '密码不能与用户名相同 (password must differ from the user name)';
-  return null;
+  return weakPasswordProblem(password, [username, displayName]);
 }

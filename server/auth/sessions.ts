@@ -40,15 +40,18 @@ export interface ActiveSession {
   user: SessionUser;
 }
 
-/** The live session of a token (unexpired, user active), else null. */
-export async function findSession(db: Queryable, token: string): Promise<ActiveSession | null> {
+/**
+ * The live session of a token (unexpired, user active), else null. `allowDemo: false` (production)
+ * ignores the sessions of demo accounts.
+ */
+export async function findSession(db: Queryable, token: string, opts: { allowDemo?: boolean } = {}): Promise<ActiveSession | null> {
   if (!token || token.length > 100) return null;
   const r = await db.query<Record<string, unknown>>(
     `SELECT s.token_hash, s.csrf, u.id, u.username, u.display_name, u.role, u.subdistricts, u.grids, u.active, u.demo,
             u.created_at, u.updated_at
        FROM sessions s JOIN users u ON u.id = s.user_id
-      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active`,
-    [sha256(token)],
+      WHERE s.token_hash = $1 AND s.expires_at > now() AND u.active AND ($2::boolean OR NOT u.demo)`,
+    [sha256(token), opts.allowDemo ?? true],
   );
   const row = r.rows[0];
   if (!row) return null;

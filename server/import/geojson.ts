@@ -1,6 +1,7 @@
 import type { Geometry } from 'geojson';
 import { ParseFailure } from './errors';
 import type { ParseResult, Problem, RawFeature } from './types';
+import { jsonDepthOver, MAX_PROPERTIES_DEPTH, nestingProblem } from './validate';
 
 const GEOMETRY_TYPES = new Set([
   'Point',
@@ -88,6 +89,10 @@ export function parseGeoJson(text: string): ParseResult {
     if (g.type !== 'GeometryCollection' && !Array.isArray(g.coordinates)) {
       throw new ParseFailure(`${String(g.type)} without a coordinates array`, ref);
     }
+    // before anything recurses over it (coordinate checks, datum conversion, JSON for the database)
+    const nested = nestingProblem(g);
+    if (nested) throw new ParseFailure(nested, ref);
+    if (jsonDepthOver(props, MAX_PROPERTIES_DEPTH)) throw new ParseFailure(`properties nested more than ${MAX_PROPERTIES_DEPTH} deep`, ref);
     features.push({
       ref,
       sourceId: id === undefined || id === null || id === '' ? undefined : String(id),

@@ -4,7 +4,7 @@ import { basename, extname } from 'node:path';
 import type { Db, Queryable } from '../db';
 import { parseCsv } from './csv';
 import { geometryToWgs84 } from './datum';
-import { decodeText, type TextEncoding } from './decode';
+import { decodeText, undecodableLines, type TextEncoding } from './decode';
 import { ImportError, ParseFailure } from './errors';
 import { parseGeoJson } from './geojson';
 import { isAuxiliaryPoint } from './classify';
@@ -172,6 +172,9 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   if (bytes.byteLength === 0) fail('empty file');
 
   const { text, encoding } = decodeText(bytes);
+  // PostgreSQL text cannot hold U+0000; a text file never has one (binary data, or UTF-16)
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) fail('the file contains NUL bytes (binary data, or UTF-16 text: save it as UTF-8 or GBK)', `line ${text.slice(0, nul).split('\n').length}`);
   const format = formatOf(name, text);
   let parsed: ParseResult;
   try {
@@ -185,6 +188,17 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   const rejections: Problem[] = [...parsed.problems];
   const skippedReasons: Record<string, number> = { ...parsed.skipped };
   const warnings: string[] = [];
+  // Not valid UTF-8 and not valid GBK either where the decoder had to put U+FFFD: imported, but say which lines
+  if (encoding === 'gbk') {
+    const bad = undecodableLines(text);
+    if (bad.count) {
+      const shown = bad.lines.map((l) => `line ${l}`).join(', ');
+      warnings.push(
+        `${bad.count} line(s) hold byte sequences that are valid neither as GBK nor as UTF-8, imported with � in their place: ${shown}${bad.count > bad.lines.length ? ', …' : ''} ` +
+          `(${bad.count} 行含有无法按 GBK 解码的字节，已以 � 代替：请检查文件编码)`,
+      );
+    }
+  }
   const fileLayer = opts.layer ?? inferLayer(name, parsed.features);
 
   // Coordinates: fatal on the first bad one.

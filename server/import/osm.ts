@@ -37,6 +37,13 @@ function tagsOf(el: { tag?: OsmTag[] }): Record<string, string> {
  */
 export function parseOsm(text: string): ParseResult {
   if (text.trim() === '') throw new ParseFailure('empty file');
+  // No DTDs: a DOCTYPE can declare external entities (XXE: local files, URLs) or entity expansion
+  // bombs. OSM files never need one; refuse before any parser reads the document.
+  const dtd = /<!(DOCTYPE|ENTITY)\b/i.exec(text);
+  if (dtd) {
+    const line = text.slice(0, dtd.index).split('\n').length;
+    throw new ParseFailure(`XML with a <!${dtd[1].toUpperCase()}> declaration is refused (DTDs and entities are never read)`, `line ${line}`);
+  }
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     throw new ParseFailure(`malformed XML at line ${valid.err.line} column ${valid.err.col}: ${valid.err.msg}`);
@@ -45,6 +52,7 @@ export function parseOsm(text: string): ParseResult {
     ignoreAttributes: false,
     attributeNamePrefix: '',
     parseAttributeValue: false,
+    processEntities: false,
     isArray: (name) => ARRAYS.has(name),
   });
   const doc = parser.parse(text) as { osm?: { node?: OsmNode[]; way?: OsmWay[]; relation?: unknown[] } };

@@ -13,6 +13,47 @@ export const LAYER_GEOMETRY: Record<Layer, readonly Geometry['type'][]> = {
   boundaries: ['Polygon', 'MultiPolygon'],
 };
 
+/** Array levels of `coordinates` per geometry type (a Point is [x, y]: one level). */
+const COORDINATE_LEVELS: Record<string, number> = { Point: 1, MultiPoint: 2, LineString: 2, MultiLineString: 3, Polygon: 3, MultiPolygon: 4 };
+/** Deepest GeometryCollection nesting, and deepest properties object, a file may have. */
+export const MAX_COLLECTION_DEPTH = 8;
+export const MAX_PROPERTIES_DEPTH = 32;
+
+/** Depth of nested arrays/objects in a JSON value, counted iteratively up to `limit + 1` (never overflows the stack). */
+export function jsonDepthOver(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length) {
+    const [v, d] = stack.pop()!;
+    if (!v || typeof v !== 'object') continue;
+    if (d + 1 > limit) return true;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) if (x && typeof x === 'object') stack.push([x, d + 1]);
+  }
+  return false;
+}
+
+/**
+ * Nesting a geometry must not have, checked BEFORE anything recurses over it: coordinates deeper
+ * than the geometry type allows (a Point whose coordinates are nested 100,000 deep would overflow
+ * the stack of every recursive walk), or GeometryCollections nested more than
+ * MAX_COLLECTION_DEPTH deep. Iterative. Returns the problem or null.
+ */
+export function nestingProblem(geometry: unknown): string | null {
+  const stack: Array<[unknown, number]> = [[geometry, 0]];
+  while (stack.length) {
+    const [g, level] = stack.pop()!;
+    if (!g || typeof g !== 'object') continue;
+    const { type, coordinates, geometries } = g as { type?: unknown; coordinates?: unknown; geometries?: unknown };
+    if (type === 'GeometryCollection') {
+      if (level >= MAX_COLLECTION_DEPTH) return `GeometryCollection nested more than ${MAX_COLLECTION_DEPTH} deep`;
+      if (Array.isArray(geometries)) for (const x of geometries) stack.push([x, level + 1]);
+      continue;
+    }
+    const levels = COORDINATE_LEVELS[String(type)];
+    if (levels !== undefined && jsonDepthOver(coordinates, levels)) return `${String(type)} coordinates nested deeper than ${levels} level(s) of arrays`;
+  }
+  return null;
+}
+
 /** Every position of a geometry. */
 export function* positionsOf(g: Geometry): Generator<Position> {
   switch (g.type) {

@@ -3,8 +3,9 @@ import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { timingSafeEqual } from 'node:crypto';
-import { DEMO_USERS, seedDemoUsers } from '../auth/demo';
-import { DEFAULT_COST, dummyHash, passwordProblem, verifyPassword, type ScryptCost } from '../auth/password';
+import { seedDemoUsers } from '../auth/demo';
+import { DEFAULT_LOCKOUT, type LockoutPolicy } from '../auth/lockout';
+import { DEFAULT_COST, type ScryptCost } from '../auth/password';
 import {
   checkRole,
   describeAccess,
@@ -17,20 +18,7 @@ import {
 } from '../auth/policy';
 import { ROLES, type SessionUser } from '../auth/roles';
 import { coversAll, targetCodes } from '../auth/scope';
-import {
-  createSession,
-  CSRF_COOKIE,
-  CSRF_HEADER,
-  deleteSession,
-  deleteUserSessions,
-  findSession,
-  SESSION_COOKIE,
-  SESSION_TTL_MS,
-} from '../auth/sessions';
-import { createUser, DuplicateUserError, findForLogin, getUser, listUsers, setPassword, toSessionUser, updateUser } from '../auth/users';
-import { audit } from '../audit/log';
-import { actorOf, auditWrite, markAudited } from '../audit/request';
-import { errorSchema } from './errors';
+import { CSRF_COOKIE, CSRF_HEADER, findSession, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/sessions';
 
 export interface AuthOptions {
   /** Enforce access rules and CSRF (default: WANGGE_AUTH=on or NODE_ENV=production). */
@@ -45,6 +33,22 @@ export interface AuthOptions {
   secureCookies?: boolean;
   /** scrypt cost for passwords set through the API (tests lower it). */
   passwordCost?: ScryptCost;
+  /** Production mode (default NODE_ENV=production): demo accounts cannot sign in and their sessions end. */
+  production?: boolean;
+  /** Per-account lockout after repeated failed sign-ins, whatever the client address (server/auth/lockout.ts). */
+  lockout?: LockoutPolicy;
+}
+
+/** The auth options with their defaults applied, shared by the session and user routes (account.ts, users.ts). */
+export interface AuthSettings {
+  enforce: boolean;
+  secure: boolean;
+  cost: ScryptCost;
+  loginLimit: { max: number; timeWindow: number | string };
+  production: boolean;
+  /** The login screen lists the demo accounts (development with demo users on). */
+  demoListed: boolean;
+  lockout: LockoutPolicy;
 }
 
 export interface RouteAccessInfo {
@@ -63,6 +67,7 @@ declare module 'fastify' {
   }
   interface FastifyInstance {
     authEnforced: boolean;
+    authSettings: AuthSettings;
     /** Every registered route with its resolved access (for docs and the access-matrix test). */
     routeAccess: RouteAccessInfo[];
   }
@@ -78,7 +83,7 @@ declare module 'fastify' {
 
 export const defaultEnforce = (env: NodeJS.ProcessEnv = process.env) => env.WANGGE_AUTH === 'on' || env.NODE_ENV === 'production';
 
-function deny(reply: FastifyReply, code: 401 | 403, message: string) {
+export function deny(reply: FastifyReply, code: 401 | 403, message: string) {
   return reply.code(code).send({ statusCode: code, error: code === 401 ? 'Unauthorized' : 'Forbidden', message });
 }
 
@@ -101,7 +106,7 @@ function crossSite(req: FastifyRequest): boolean {
   }
 }
 
-const userSchema = {
+export const userSchema = {
   type: 'object',
   properties: {
     id: { type: 'integer' },
@@ -116,17 +121,31 @@ const userSchema = {
     updatedAt: { type: 'string' },
   },
 } as const;
-const codes = { type: 'array', items: { type: 'string', pattern: '^\\d{6,15}$' }, maxItems: 500 } as const;
+export const codes = { type: 'array', items: { type: 'string', pattern: '^\\d{6,15}$' }, maxItems: 500 } as const;
 /**
  * Sessions, access control and CSRF. Register BEFORE every plugin that adds routes: its onRoute
- * hook resolves each route's access (declaration or fallback table) at registration.
+ * hook resolves each route's access (declaration or fallback table) at registration. It adds no
+ * routes itself: the session routes (account.ts) and user routes (users.ts) are registered after the
+ * docs and errors plugins, so they are in the OpenAPI document and under the shared error handler;
+ * they read the resolved options from `app.authSettings`.
  */
 export default fp<AuthOptions>(
   async (app: FastifyInstance, opts) => {
     const enforce = opts.enforce ?? defaultEnforce();
     const secure = opts.secureCookies ?? (process.env.NODE_ENV === 'production' && process.env.WANGGE_SECURE_COOKIES !== 'off');
     const cost = opts.passwordCost ?? DEFAULT_COST;
+    const production = opts.production ?? process.env.NODE_ENV === 'production';
+    const seedDemo = opts.demoUsers ?? process.env.WANGGE_DEMO_USERS === 'on';
     app.decorate('authEnforced', enforce);
+    app.decorate('authSettings', {
+      enforce,
+      secure,
+      cost,
+      loginLimit: opts.loginRateLimit ?? { max: 10, timeWindow: '1 minute' },
+      production,
+      demoListed: seedDemo && !production,
+      lockout: opts.lockout ?? DEFAULT_LOCKOUT,
+    } satisfies AuthSettings);
     app.decorate('routeAccess', [] as RouteAccessInfo[]);
     app.decorateRequest('user', null);
     app.decorateRequest('session', null);
@@ -155,20 +174,10 @@ export default fp<AuthOptions>(
       }),
     });
 
-    const setSessionCookies = (reply: FastifyReply, token: string, csrf: string) => {
-      const maxAge = Math.floor(SESSION_TTL_MS / 1000);
-      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, maxAge });
-      reply.setCookie(CSRF_COOKIE, csrf, { path: '/', httpOnly: false, sameSite: 'strict', secure, maxAge });
-    };
-    const clearSessionCookies = (reply: FastifyReply) => {
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
-      reply.clearCookie(CSRF_COOKIE, { path: '/' });
-    };
-
     app.addHook('onRequest', async (req, reply) => {
       const token = req.cookies?.[SESSION_COOKIE];
       if (token) {
-        const s = await findSession(app.db, token);
+        const s = await findSession(app.db, token, { allowDemo: !production });
         if (s) {
           req.user = s.user;
           req.session = { tokenHash: s.tokenHash, csrf: s.csrf };
@@ -203,222 +212,23 @@ export default fp<AuthOptions>(
       }
     });
 
-    // ---- session routes ----
-    const loginLimit = opts.loginRateLimit ?? { max: 10, timeWindow: '1 minute' };
-    app.post<{ Body: { username: string; password: string } }>(
-      '/api/login',
-      {
-        config: { access: 'public', rateLimit: loginLimit },
-        schema: {
-          tags: ['auth'],
-          summary: 'Sign in: sets the http-only session cookie and the CSRF cookie; returns the user and the CSRF token',
-          body: {
-            type: 'object',
-            properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 200 } },
-            required: ['username', 'password'],
-            additionalProperties: false,
-          },
-          response: { 200: { type: 'object', properties: { user: userSchema, csrf: { type: 'string' } } }, 401: errorSchema },
-        },
-      },
-      async (req, reply) => {
-        const { username, password } = req.body;
-        const found = await findForLogin(app.db, username);
-        const ok = found ? await verifyPassword(password, found.hash) : (await verifyPassword(password, await dummyHash()), false);
-        if (!found || !ok || !found.user.active) {
-          await audit(app.db, { actor: 'anonymous', action: 'login.failed', entity: 'user', entityId: username.slice(0, 64), method: 'POST', url: '/api/login', status: 401, ip: req.ip });
-          return deny(reply, 401, '用户名或密码错误 (wrong user name or password)');
-        }
-        const s = await createSession(app.db, found.user.id, { ip: req.ip, userAgent: req.headers['user-agent'] });
-        req.user = toSessionUser(found.user);
-        req.session = { tokenHash: '', csrf: s.csrf };
-        await audit(app.db, { actor: { username: found.user.username, id: found.user.id, role: found.user.role }, action: 'login', entity: 'user', entityId: found.user.id, method: 'POST', url: '/api/login', status: 200, ip: req.ip });
-        markAudited(req);
-        setSessionCookies(reply, s.token, s.csrf);
-        return { user: found.user, csrf: s.csrf };
-      },
-    );
-
-    app.post(
-      '/api/logout',
-      { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'Sign out: ends the session and clears the cookies', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } },
-      async (req, reply) => {
-        if (req.session) await deleteSession(app.db, req.session.tokenHash);
-        clearSessionCookies(reply);
-        return { ok: true };
-      },
-    );
-
-    // Public: what the login screen needs. Demo accounts are listed only while demo users are
-    // enabled (development; seeding them is refused in production).
-    const demoEnabled = (opts.demoUsers ?? process.env.WANGGE_DEMO_USERS === 'on') && process.env.NODE_ENV !== 'production';
-    app.get(
-      '/api/session',
-      {
-        config: { access: 'public' },
-        schema: {
-          tags: ['auth'],
-          summary: 'Whether sign-in is required, the signed-in user (or null), its CSRF token, and the demo accounts (development only)',
-          response: {
-            200: {
-              type: 'object',
-              properties: {
-                enforced: { type: 'boolean' },
-                user: { anyOf: [userSchema, { type: 'null' }] },
-                csrf: { type: ['string', 'null'] },
-                demoAccounts: {
-                  type: 'array',
-                  items: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, displayName: { type: 'string' } } },
-                },
-              },
-            },
-          },
-        },
-      },
-      async (req) => ({
-        enforced: enforce,
-        user: req.user ?? null,
-        csrf: req.session?.csrf ?? null,
-        demoAccounts: demoEnabled ? DEMO_USERS.map(({ username, password, role, displayName }) => ({ username, password, role, displayName })) : [],
-      }),
-    );
-
-    app.get(
-      '/api/me',
-      {
-        config: { access: 'authenticated' },
-        schema: {
-          tags: ['auth'],
-          summary: 'The signed-in user and the CSRF token to echo in x-csrf-token on writes',
-          response: { 200: { type: 'object', properties: { user: userSchema, csrf: { type: 'string' } } }, 401: errorSchema },
-        },
-      },
-      async (req, reply) => {
-        if (!req.user || !req.session) return deny(reply, 401, '请先登录 (sign in first)');
-        return { user: req.user, csrf: req.session.csrf };
-      },
-    );
-
-    app.post<{ Body: { currentPassword: string; newPassword: string } }>(
-      '/api/me/password',
-      {
-        config: { access: 'authenticated' },
-        schema: {
-          tags: ['auth'],
-          summary: 'Change the own password (other sessions of the user end)',
-          body: {
-            type: 'object',
-            properties: { currentPassword: { type: 'string', maxLength: 200 }, newPassword: { type: 'string', maxLength: 200 } },
-            required: ['currentPassword', 'newPassword'],
-            additionalProperties: false,
-          },
-          response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
-        },
-      },
-      async (req, reply) => {
-        if (!req.user || !req.session) return deny(reply, 401, '请先登录 (sign in first)');
-        const found = await findForLogin(app.db, req.user.username);
-        if (!found || !(await verifyPassword(req.body.currentPassword, found.hash))) return deny(reply, 403, '当前密码错误 (current password is wrong)');
-        const problem = passwordProblem(req.body.newPassword, req.user.username);
-        if (problem) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problem });
-        await setPassword(app.db, req.user.id, req.body.newPassword, cost);
-        await deleteUserSessions(app.db, req.user.id, req.session.tokenHash);
-        await audit(app.db, { actor: actorOf(req), action: 'user.password', entity: 'user', entityId: req.user.id, method: 'POST', url: req.url, status: 200, ip: req.ip });
-        markAudited(req);
-        return { ok: true };
-      },
-    );
-
-    // ---- user administration (admin) ----
-    const admin = { access: { roles: ['admin'] } } as const;
-    app.get('/api/users', { config: admin, schema: { tags: ['auth'], summary: 'All users (admin)', response: { 200: { type: 'array', items: userSchema } } } }, async () => listUsers(app.db));
-
-    app.post<{ Body: { username: string; password: string; role: (typeof ROLES)[number]; displayName?: string; subdistricts?: string[]; grids?: string[] } }>(
-      '/api/users',
-      {
-        config: admin,
-        schema: {
-          tags: ['auth'],
-          summary: 'Create a user (admin)',
-          body: {
-            type: 'object',
-            properties: {
-              username: { type: 'string', pattern: '^[A-Za-z0-9_.@-]{2,64}$' },
-              password: { type: 'string', maxLength: 200 },
-              role: { type: 'string', enum: [...ROLES] },
-              displayName: { type: 'string', maxLength: 100 },
-              subdistricts: codes,
-              grids: codes,
-            },
-            required: ['username', 'password', 'role'],
-            additionalProperties: false,
-          },
-          response: { 201: userSchema, 400: errorSchema, 409: errorSchema },
-        },
-      },
-      async (req, reply) => {
-        const problem = passwordProblem(req.body.password, req.body.username);
-        if (problem) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problem });
-        try {
-          const u = await app.db.transaction(async (tx) => {
-            const created = await createUser(tx, req.body, cost);
-            await auditWrite(req, tx, { action: 'user.create', entity: 'user', entityId: created.id, after: created });
-            return created;
-          });
-          return reply.code(201).send(u);
-        } catch (err) {
-          if (err instanceof DuplicateUserError) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: err.message });
-          throw err;
-        }
-      },
-    );
-
-    app.patch<{ Params: { id: number }; Body: { role?: (typeof ROLES)[number]; displayName?: string | null; subdistricts?: string[]; grids?: string[]; active?: boolean; password?: string } }>(
-      '/api/users/:id',
-      {
-        config: admin,
-        schema: {
-          tags: ['auth'],
-          summary: 'Change a user: role, scope, active flag, or reset the password (admin; ends their sessions)',
-          params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] },
-          body: {
-            type: 'object',
-            properties: {
-              role: { type: 'string', enum: [...ROLES] },
-              displayName: { type: ['string', 'null'], maxLength: 100 },
-              subdistricts: codes,
-              grids: codes,
-              active: { type: 'boolean' },
-              password: { type: 'string', maxLength: 200 },
-            },
-            additionalProperties: false,
-          },
-          response: { 200: userSchema, 400: errorSchema, 404: errorSchema },
-        },
-      },
-      async (req, reply) => {
-        const { password, ...patch } = req.body;
-        const before = await getUser(app.db, req.params.id);
-        if (!before) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `用户 ${req.params.id} 不存在` });
-        if (password !== undefined) {
-          const problem = passwordProblem(password, before.username);
-          if (problem) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problem });
-        }
-        const after = await app.db.transaction(async (tx) => {
-          const u = await updateUser(tx, req.params.id, patch);
-          if (password !== undefined) await setPassword(tx, req.params.id, password, cost);
-          if (password !== undefined || patch.active === false || patch.role !== undefined) await deleteUserSessions(tx, req.params.id);
-          await auditWrite(req, tx, { action: 'user.update', entity: 'user', entityId: req.params.id, before, after: { ...u, passwordReset: password !== undefined } });
-          return u;
-        });
-        return after;
-      },
-    );
-
-    if (opts.demoUsers ?? process.env.WANGGE_DEMO_USERS === 'on') {
+    if (seedDemo) {
       app.addHook('onReady', async () => {
         const created = await seedDemoUsers(app.db);
         if (created.length) app.log.warn({ users: created }, 'created demo users with known passwords (development only)');
+      });
+    }
+    if (production) {
+      // Demo accounts a development start created in this database: they cannot sign in and their
+      // sessions are ignored in production; say so once at start-up.
+      app.addHook('onReady', async () => {
+        const demo = await app.db.query<{ username: string }>('SELECT username FROM users WHERE demo ORDER BY username');
+        if (demo.rows.length) {
+          app.log.warn(
+            { users: demo.rows.map((r) => r.username) },
+            `NODE_ENV=production: ${demo.rows.length} demo account(s) with known passwords exist in this database and are DISABLED (cannot sign in, sessions ignored); delete them or keep them disabled`,
+          );
+        }
       });
     }
   },

@@ -4,7 +4,8 @@ import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { ImportError } from '../import/errors';
 import { IMPORT_UPLOAD_MAX_BYTES, readUpload, tooLargeMessage, UploadError, type UploadQuery } from '../import/http';
-import { commitImport, prepareImport, type ImportReport, type PreparedImport } from '../import/importFile';
+import { commitImport, type ImportReport, type PreparedImport } from '../import/importFile';
+import { prepareImportOffThread } from '../import/prepare-off-thread';
 import { DATUMS, LAYERS } from '../import/types';
 import { invalidateTiles } from '../tiles';
 import { importReportSchema } from '../import/schema';
@@ -84,7 +85,8 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           const r = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [upload.subdistrict]);
           if (!r.rows.length) return reply.code(400).send(bad(`未知的街道编码：${upload.subdistrict}`));
         }
-        prep = prepareImport(upload.bytes, upload.fileName, {
+        // big files are parsed in a worker thread: the event loop keeps serving other requests
+        prep = await prepareImportOffThread(upload.bytes, upload.fileName, {
           layer: upload.layer,
           datum: upload.datum,
           subdistrict: upload.subdistrict,

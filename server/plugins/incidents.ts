@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite } from '../audit/request';
 import { ImportError } from '../import/errors';
-import { importBytes } from '../import/importFile';
+import { commitImport } from '../import/importFile';
+import { prepareImportOffThread } from '../import/prepare-off-thread';
 import type { Datum } from '../import/types';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { incidentColumns, invalidateIncidentColumns } from '../hotspots/incident-columns';
@@ -136,12 +137,9 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
         fileName = /csv|text\/plain/i.test(ct) ? 'upload.csv' : /json/i.test(ct) ? 'upload.geojson' : 'upload';
       }
       try {
-        const report = await importBytes(app.db, bytes, fileName, {
-          layer: 'incidents',
-          datum: datum ?? 'wgs84',
-          dryRun: req.query.dryRun ?? false,
-          maxBytes: INCIDENT_UPLOAD_MAX_BYTES,
-        });
+        const opts = { layer: 'incidents' as const, datum: datum ?? 'wgs84', dryRun: req.query.dryRun ?? false, maxBytes: INCIDENT_UPLOAD_MAX_BYTES };
+        // big files are parsed in a worker thread (the event loop keeps serving), then written here
+        const report = await commitImport(app.db, await prepareImportOffThread(bytes, fileName, opts), opts);
         let gridsAssigned = 0;
         if (!report.dryRun) {
           gridsAssigned = await app.db.transaction(async (tx) => {

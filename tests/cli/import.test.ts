@@ -47,6 +47,14 @@ describe('npm run import (CLI contract)', () => {
     expect(expectOneError(run(['--file', far]))).toMatch(/^error: far\.geojson: feature 0: coordinate \[190, 30\] is out of range/);
   });
 
+  it('OSM XML with a DOCTYPE / external entity, and coordinates nested 100,000 deep: exit 2, one error line', () => {
+    const xxe = write('xxe.osm', '<?xml version="1.0"?>\n<!DOCTYPE osm [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<osm><node id="1" lat="30.52" lon="117.05"><tag k="shop" v="&x;"/></node></osm>');
+    expect(expectOneError(run(['--file', xxe]))).toMatch(/^error: xxe\.osm: line 2: XML with a <!DOCTYPE> declaration is refused/);
+    const n = 100_000;
+    const deep = write('deep.geojson', `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":${'['.repeat(n)}117.05,30.52${']'.repeat(n)}}}`);
+    expect(expectOneError(run(['--file', deep, '--layer', 'shops']))).toMatch(/^error: deep\.geojson: feature 0: Point coordinates nested deeper/);
+  });
+
   it('wrong geometry type for the layer, and a file over the size limit', () => {
     const pts = write('pts.geojson', JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }));
     expect(expectOneError(run(['--file', pts, '--layer', 'buildings']))).toMatch(/^error: pts\.geojson: feature 0: wrong geometry type Point for layer buildings/);
@@ -56,10 +64,15 @@ describe('npm run import (CLI contract)', () => {
     expect(expectOneError(run(['--file', big]))).toBe('error: big.geojson: file is 201.0 MB, over the 200 MB limit');
   });
 
-  it('bad options: exit 2 with usage', () => {
+  it('bad options: exit 2 with ONE error line (the usage inside it, never a line of its own)', () => {
     const r = run(['--file', pts(), '--datum', 'utm']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: unknown datum 'utm'/);
+    for (const args of [['--file', pts(), '--datum', 'xyz'], ['--file', pts(), '--layer', 'roads'], ['--bogus'], []]) {
+      const x = run(args);
+      expectOneError(x);
+      expect(x.stderr.trim().split('\n'), x.stderr).toHaveLength(1);
+    }
     function pts() {
       return write('p.csv', 'lon,lat\n117.05,30.52\n');
     }

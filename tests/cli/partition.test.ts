@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { syntheticDistrict } from '../../bench/partition/synthetic';
@@ -35,6 +35,17 @@ describe('partition CLI contract', () => {
     const r2 = run('--units', units, '--barriers', barriers, '--previous', out, '--out', out2);
     expect(r2.status).toBe(0);
     expect(JSON.parse(readFileSync(out2, 'utf8')).assignment).toEqual(p.assignment);
+  });
+
+  it('an empty FeatureCollection of units: exit 2, one error line, no output (was exit 0 with "0 grids")', () => {
+    const out = join(dir, 'empty-out.json');
+    const r = run('--units', write('empty.geojson', { type: 'FeatureCollection', features: [] }), '--out', out);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toEqual([expect.stringMatching(/^error: .*empty\.geojson: no units to partition/)]);
+    expect(r.stderr).not.toMatch(/0 grids/);
+    expect(existsSync(out)).toBe(false);
   });
 
   const bad = (mutate: (f: Record<string, unknown>[]) => void) => {

@@ -1,9 +1,11 @@
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../../server/app';
+import { Writable } from 'node:stream';
+import { buildApp, parseTrustProxy } from '../../server/app';
+import { passwordScore } from '../../server/auth/password-strength';
 import { DEMO_USERS, ProductionSeedError, seedDemoUsers } from '../../server/auth/demo';
-import { hashPassword, verifyPassword } from '../../server/auth/password';
+import { hashPassword, passwordProblem, verifyPassword } from '../../server/auth/password';
 import { canSeePersonalData, redactHousehold, suppressSmall, suppressSmallRows } from '../../server/auth/privacy';
 import type { SessionUser } from '../../server/auth/roles';
 import { covers } from '../../server/auth/scope';
@@ -76,6 +78,26 @@ describe('passwords, scope and privacy rules (pure)', () => {
     expect(
       suppressSmallRows([{ grid: 'a', households: 3, party: 1 }, { grid: 'b', households: 9, party: 2 }], 'households', ['party']),
     ).toEqual([{ grid: 'a', households: 3, party: null }, { grid: 'b', households: 9, party: 2 }]);
+  });
+});
+
+describe('passwords and proxy settings (issue N, pure)', () => {
+  it('refuses common and guessable passwords (zxcvbn, offline), accepts long irregular ones', () => {
+    for (const p of ['password', 'password1', 'Passw0rd!', 'qwerty123456', '1qaz2wsx3edc', 'zhang123456', 'iloveyou520', '12345678', 'admin123456', 'wangge2024']) {
+      expect(passwordProblem(p, 't_someone'), p).toMatch(/密码太容易被猜到/);
+    }
+    expect(passwordProblem('zhangwei-2024', 'zhangwei')).toMatch(/密码太容易被猜到/); // the user's own name
+    for (const p of ['correct horse battery', 'Anqing-grid-9fX', 'test-admin-pass', 'Wq7-plover-Anhui-31']) expect(passwordProblem(p, 't_someone'), p).toBeNull();
+    expect(passwordScore('password')).toBe(0);
+  });
+
+  it('WANGGE_TRUST_PROXY: off by default; on, a hop count or a list of addresses; garbage refused', () => {
+    expect(parseTrustProxy(undefined)).toBe(false);
+    expect(parseTrustProxy('off')).toBe(false);
+    expect(parseTrustProxy('on')).toBe(true);
+    expect(parseTrustProxy('1')).toBe(1);
+    expect(parseTrustProxy('127.0.0.1, 10.0.0.0/8')).toEqual(['127.0.0.1', '10.0.0.0/8']);
+    expect(() => parseTrustProxy('yes please')).toThrow(/WANGGE_TRUST_PROXY/);
   });
 });
 
@@ -240,6 +262,119 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     const d = DEMO_USERS.find((u) => u.role === 'coordinator')!;
     const res = await login(d.username, d.password, '10.0.4.1');
     expect(res.json().user).toMatchObject({ role: 'coordinator', demo: true });
+  });
+
+  // ---- issue N: accounts fit for production ----
+
+  it('refuses "password" and other guessable passwords on create, reset and change (400, Chinese message)', async () => {
+    const admin = await loginAs(app, 'admin');
+    const weak = await app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { username: 'weak_user', password: 'password', role: 'leader' } });
+    expect(weak.statusCode, weak.body).toBe(400);
+    expect(weak.json().message).toMatch(/密码太容易被猜到/);
+    expect((await app.db.query("SELECT 1 FROM users WHERE username = 'weak_user'")).rows).toHaveLength(0);
+    const ok = await app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { username: 'weak_user', password: 'Wq7-plover-Anhui-31', role: 'leader' } });
+    expect(ok.statusCode, ok.body).toBe(201);
+    const reset = await app.inject({ method: 'PATCH', url: `/api/users/${ok.json().id}`, headers: admin.headers, payload: { password: 'qwerty123456' } });
+    expect(reset.statusCode).toBe(400);
+    const me = await login('weak_user', 'Wq7-plover-Anhui-31', '10.0.6.1');
+    const h = { cookie: me.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'x-csrf-token': me.json().csrf };
+    const change = await app.inject({ method: 'POST', url: '/api/me/password', headers: h, payload: { currentPassword: 'Wq7-plover-Anhui-31', newPassword: 'password1' } });
+    expect(change.statusCode).toBe(400);
+    expect(change.json().message).toMatch(/密码太容易被猜到/);
+  });
+
+  it('locks an account after repeated failures whatever the address: 30 wrong guesses from 3 addresses, then the right password, gets 429', async () => {
+    const wide = await buildApp({ db: app.db, auth: { enforce: true, passwordCost: TEST_COST } }); // default limit: 10 a minute per address
+    try {
+      const guess = (password: string, ip: string, username = 't_leader') => wide.inject({ method: 'POST', url: '/api/login', payload: { username, password }, remoteAddress: ip });
+      const codes: number[] = [];
+      for (let i = 0; i < 30; i++) codes.push((await guess(`wrong-guess-${i}`, `10.7.0.${i % 3}`)).statusCode);
+      expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+      expect(codes.slice(5).every((c) => c === 429)).toBe(true); // locked after 5, never the per-address limit (10 each)
+      const right = await guess(TEST_USERS.leader.password, '10.7.0.9');
+      expect(right.statusCode, right.body).toBe(429);
+      expect(right.json().message).toMatch(/锁定/);
+      expect(Number(right.headers['retry-after'])).toBeGreaterThan(0);
+      // other accounts are not affected; a name without an account locks the same way (no enumeration)
+      expect((await guess(TEST_USERS.coordinator.password, '10.7.0.9', 't_coordinator')).statusCode).toBe(200);
+      const ghost: number[] = [];
+      for (let i = 0; i < 7; i++) ghost.push((await guess('nope-nope', `10.7.1.${i % 3}`, 'no_such_user')).statusCode);
+      expect(ghost).toEqual([401, 401, 401, 401, 401, 429, 429]);
+      const audit = await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.locked' AND entity_id = 't_leader'");
+      expect(audit.rows[0].n).toBeGreaterThanOrEqual(25);
+    } finally {
+      await wide.close();
+      await app.db.query("DELETE FROM login_failures WHERE username IN ('t_leader', 'no_such_user')");
+    }
+  });
+
+  it('the lock grows and ends: after it the right password signs in and clears the count', async () => {
+    const quick = await buildApp({ db: app.db, auth: { enforce: true, passwordCost: TEST_COST, lockout: { freeFailures: 3, baseMs: 300, maxMs: 300, forgetMs: 60_000 } } });
+    try {
+      await createUser(app.db, { username: 'lock_user', password: 'Wq7-plover-Anhui-31', role: 'leader' }, TEST_COST);
+      const go = (password: string, i: number) => quick.inject({ method: 'POST', url: '/api/login', payload: { username: 'lock_user', password }, remoteAddress: `10.8.0.${i}` });
+      for (let i = 0; i < 3; i++) expect((await go('wrong-one', i)).statusCode).toBe(401);
+      expect((await go('Wq7-plover-Anhui-31', 4)).statusCode).toBe(429);
+      await new Promise((r) => setTimeout(r, 400));
+      expect((await go('Wq7-plover-Anhui-31', 5)).statusCode).toBe(200);
+      expect((await go('wrong-one', 6)).statusCode).toBe(401); // the count started over
+      expect((await go('Wq7-plover-Anhui-31', 7)).statusCode).toBe(200);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('WANGGE_TRUST_PROXY: behind a proxy the per-address login limit counts each client, not the proxy', async () => {
+    const attempts = async (a: FastifyInstance, forwarded: string[]) => {
+      const out: number[] = [];
+      for (const [i, ip] of forwarded.entries()) {
+        out.push((await a.inject({ method: 'POST', url: '/api/login', payload: { username: `proxy_probe_${i}`, password: 'nope-nope' }, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': ip } })).statusCode);
+      }
+      return out;
+    };
+    const saved = process.env.WANGGE_TRUST_PROXY;
+    process.env.WANGGE_TRUST_PROXY = '10.9.0.1';
+    const behind = await buildApp({ db: app.db, auth: { enforce: true, passwordCost: TEST_COST, loginRateLimit: { max: 2, timeWindow: '1 minute' } } });
+    if (saved === undefined) delete process.env.WANGGE_TRUST_PROXY;
+    else process.env.WANGGE_TRUST_PROXY = saved;
+    const direct = await buildApp({ db: app.db, auth: { enforce: true, passwordCost: TEST_COST, loginRateLimit: { max: 2, timeWindow: '1 minute' } } });
+    try {
+      expect(await attempts(behind, ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'])).toEqual([401, 401, 401, 401]);
+      expect(await attempts(behind, ['203.0.113.5', '203.0.113.5', '203.0.113.5'])).toEqual([401, 401, 429]);
+      const ip = await app.db.query<{ ip: string }>("SELECT ip FROM audit_log WHERE action = 'login.failed' AND entity_id = 'proxy_probe_0' ORDER BY id LIMIT 1");
+      expect(ip.rows[0].ip).toBe('203.0.113.1');
+      // without the setting X-Forwarded-For is ignored: every client is the proxy
+      expect(await attempts(direct, ['203.0.113.6', '203.0.113.7', '203.0.113.8'])).toEqual([401, 401, 429]);
+    } finally {
+      await behind.close();
+      await direct.close();
+      await app.db.query("DELETE FROM login_failures WHERE username LIKE 'proxy_probe_%'");
+    }
+  });
+
+  it('NODE_ENV=production: demo accounts from a development start cannot sign in, their sessions end, and the log says so', async () => {
+    await seedDemoUsers(app.db, { env: { NODE_ENV: 'development' }, cost: TEST_COST });
+    const d = DEMO_USERS.find((u) => u.role === 'admin')!;
+    const id = (await app.db.query<{ id: number }>('SELECT id FROM users WHERE username = $1', [d.username])).rows[0].id;
+    const old = await sessionFor(app.db, Number(id)); // signed in during development
+    const lines: string[] = [];
+    const stream = new Writable({ write: (chunk, _enc, cb) => (lines.push(String(chunk)), cb()) });
+    const prod = await buildApp({ db: app.db, logger: { level: 'warn', stream }, auth: { enforce: true, production: true, passwordCost: TEST_COST } });
+    try {
+      await prod.ready();
+      const warning = lines.find((l) => /demo account/.test(l));
+      expect(warning, lines.join('\n')).toMatch(/DISABLED/);
+      expect(warning).toContain('demo_admin');
+      const res = await prod.inject({ method: 'POST', url: '/api/login', payload: { username: d.username, password: d.password }, remoteAddress: '10.0.9.1' });
+      expect(res.statusCode, res.body).toBe(401);
+      expect((await prod.inject({ method: 'GET', url: '/api/me', headers: old.headers })).statusCode).toBe(401);
+      expect((await prod.inject({ method: 'GET', url: '/api/session' })).json().demoAccounts).toEqual([]);
+      // ordinary accounts are unaffected; the same demo account still works in development
+      expect((await prod.inject({ method: 'POST', url: '/api/login', payload: { username: 't_planner', password: TEST_USERS.planner.password }, remoteAddress: '10.0.9.2' })).statusCode).toBe(200);
+      expect((await app.inject({ method: 'GET', url: '/api/me', headers: old.headers })).statusCode).toBe(200);
+    } finally {
+      await prod.close();
+    }
   });
 
   it('with enforce off (the default while routes are being written) anonymous requests pass', async () => {

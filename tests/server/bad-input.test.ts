@@ -1,8 +1,11 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import iconv from 'iconv-lite';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { IMPORT_UPLOAD_MAX_BYTES } from '../../server/import/http';
+import { prepareImport } from '../../server/import/importFile';
+import { OFF_THREAD_BYTES } from '../../server/import/prepare-off-thread';
 import { createPlan } from '../../server/plans/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { insertMiniDistrict } from '../helpers/mini-district';
@@ -60,6 +63,12 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
     });
     app = await buildApp({ db });
+    // planted: a handler that sends values PostgreSQL refuses straight to it (past every schema and the input guard)
+    app.get<{ Querystring: { kind: string } }>('/api/zz-db-refuses', { config: { access: 'public' } }, async (req) => {
+      const sql: Record<string, [string, unknown]> = { nul: ['SELECT $1::text AS v', 'a\u0000b'], bigint: ['SELECT $1::bigint AS v', '99999999999999999999'], syntax: ['SELECT $1::integer AS v', 'abc'] };
+      const [q, v] = sql[req.query.kind];
+      return (await app.db.query(q, [v])).rows;
+    });
     await app.ready();
   });
   afterAll(async () => {
@@ -230,6 +239,120 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     await refused(post('/api/plans/999999/edits', { baseVersion: 1, moves: [{ unit: 'u1', to: B }] }), [404, 409]);
     await refused(() => app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, headers: { 'content-type': 'application/json' }, payload: '{"baseVersion":1,' }), 400);
   });
+
+  // ---- issue N: no 5xx from input ----
+
+  /** 400, plain, and none of the database's own words. */
+  function expectNoDbLeak(res: LightMyRequestResponse, re?: RegExp) {
+    expectPlain4xx(res, 400, re);
+    expect(res.body).not.toMatch(/invalid byte sequence|out of range for type|invalid input syntax|SQLSTATE|22021|22003|22P02/);
+  }
+
+  it('refuses NUL characters in the audit filters, login, user fields and plan routes with 400 (was 500 with the raw database message)', async () => {
+    for (const k of ['actor', 'entity', 'entityId', 'action']) expectNoDbLeak(await app.inject({ method: 'GET', url: `/api/audit?${k}=a%00b` }), /空字符|NUL/);
+    const before = await dbChecksum(app.db);
+    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'a\u0000b', password: 'whatever-pass' } }), /空字符|NUL/);
+    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/users', payload: { username: 'nul_user', password: 'Wq7-plover-Anhui-31', role: 'leader', displayName: '张\u0000三' } }), /空字符|NUL/);
+    expectNoDbLeak(await app.inject({ method: 'PATCH', url: '/api/users/1', payload: { displayName: 'x\u0000' } }), /空字符|NUL/);
+    expectNoDbLeak(await app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u\u00001', to: B }] } }), /空字符|NUL/);
+    expectNoDbLeak(await app.inject({ method: 'GET', url: '/api/plans/1%00' }));
+    // keys too, and deep in a body
+    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/partition', payload: { subdistrict: '340802901', ['x\u0000']: 1 } }), /空字符|NUL/);
+    expect(changedTables(before, await dbChecksum(app.db))).toEqual([]);
+  });
+
+  it('refuses huge numerals with 400: audit offset 1e20 (bigint overflow), user id 1e308', async () => {
+    expectNoDbLeak(await app.inject({ method: 'GET', url: '/api/audit?offset=99999999999999999999' }));
+    expectNoDbLeak(await app.inject({ method: 'GET', url: '/api/audit?offset=9223372036854775808' }));
+    expectNoDbLeak(await app.inject({ method: 'PATCH', url: '/api/users/1e308', payload: { active: true } }));
+    expectNoDbLeak(await app.inject({ method: 'PATCH', url: '/api/users/99999999999999999999', payload: { active: true } }));
+    expectNoDbLeak(await app.inject({ method: 'GET', url: '/api/plans/99999999999999999999' }));
+    expectNoDbLeak(await app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, payload: { baseVersion: 1e20, moves: [{ unit: 'u1', to: B }] } }));
+  });
+
+  it('refuses JSON bodies nested 100,000 deep with 400 (no stack overflow)', async () => {
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/partition', headers: { 'content-type': 'application/json' }, payload: `{"subdistrict":"340802901","x":${deep}}` }), /嵌套|nested/);
+    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/json' }, payload: `{"username":${deep},"password":"x"}` }));
+  });
+
+  it('maps database data exceptions that slip past every check (22021, 22003, 22P02) to 400 without the database message', async () => {
+    for (const kind of ['nul', 'bigint', 'syntax']) expectNoDbLeak(await app.inject({ method: 'GET', url: `/api/zz-db-refuses?kind=${kind}` }), /超出范围|格式不正确/);
+  });
+
+  it('serves the session, user and audit routes under the shared error handler and in the OpenAPI document', async () => {
+    const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
+    const has = (m: string, p: string) => Boolean(doc.paths[p]?.[m]);
+    for (const [m, p] of [['post', '/api/login'], ['post', '/api/logout'], ['get', '/api/session'], ['get', '/api/me'], ['post', '/api/me/password'], ['get', '/api/users'], ['post', '/api/users'], ['patch', '/api/users/{id}'], ['get', '/api/audit']]) {
+      expect(has(m, p), `${m.toUpperCase()} ${p} in /docs/json`).toBe(true);
+    }
+    // a schema error on these routes has the shared body (statusCode, error, message)
+    const r = await app.inject({ method: 'POST', url: '/api/users', payload: { username: 'x', role: 'nobody' } });
+    expect(r.statusCode).toBe(400);
+    expect(r.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
+  });
+
+  it('import: refuses coordinates nested 100,000 deep, GeometryCollections nested deep and deep properties with 400 (was a stack overflow, 500)', async () => {
+    const n = 100_000;
+    const point = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":${'['.repeat(n)}117.05,30.52${']'.repeat(n)}}}]}`;
+    await refused(() => upload('name=deep.geojson&layer=shops', point, 'application/json'), 400, /nested deeper/);
+    const gc = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":${'{"type":"GeometryCollection","geometries":['.repeat(20_000)}{"type":"Point","coordinates":[117.05,30.52]}${']}'.repeat(20_000)}}]}`;
+    await refused(() => upload('name=deepgc.geojson&layer=shops', gc, 'application/json'), 400, /GeometryCollection nested/);
+    const props = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"a":${'{"b":'.repeat(50_000)}1${'}'.repeat(50_000)}},"geometry":{"type":"Point","coordinates":[117.05,30.52]}}]}`;
+    await refused(() => upload('name=deepprops.geojson&layer=shops', props, 'application/json'), 400, /properties nested/);
+  });
+
+  it('import: refuses OSM XML with a DOCTYPE / external entity with 400 and reads nothing', async () => {
+    const xxe = `<?xml version="1.0"?>\n<!DOCTYPE osm [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<osm version="0.6"><node id="1" lat="${LAT}" lon="${LON}"><tag k="shop" v="&x;"/></node></osm>`;
+    const msg = await refused(() => upload('name=xxe.osm', xxe, 'application/xml'), 400, /DOCTYPE/);
+    expect(msg).not.toMatch(/root:/);
+    const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><osm><node id="1" lat="${LAT}" lon="${LON}"><tag k="shop" v="&b;"/></node></osm>`;
+    await refused(() => upload('name=bomb.osm', bomb, 'application/xml'), 400, /DOCTYPE/);
+  });
+
+  it('import: a GBK CSV with byte sequences that are not GBK is imported with a warning naming the lines', async () => {
+    const good = (name: string, i: number) => iconv.encode(`${name},${(LON + i * 0.0002).toFixed(5)},${LAT}\r\n`, 'gbk');
+    const file = Buffer.concat([
+      iconv.encode('名称,经度,纬度\r\n', 'gbk'),
+      good('好店一', 1),
+      Buffer.concat([Buffer.from([0x81, 0x20]), good('坏店二', 2)]), // 0x81 0x20: a GBK lead byte without a valid trail byte
+      good('好店三', 3),
+      Buffer.concat([good('坏店四', 4).subarray(0, 2), Buffer.from([0xff]), good('坏店四', 4).subarray(2)]), // 0xFF is never GBK
+    ]);
+    const res = await upload('name=gbk-bad.csv&layer=shops', file);
+    expect(res.statusCode, res.body).toBe(200);
+    const r = res.json();
+    expect(r).toMatchObject({ encoding: 'gbk', imported: 4 });
+    const w = (r.warnings as string[]).find((x) => /GBK/.test(x));
+    expect(w, JSON.stringify(r.warnings)).toBeDefined();
+    expect(w).toMatch(/2 line\(s\)/);
+    expect(w).toMatch(/line 3, line 5/);
+    // a file with a NUL byte: refused (PostgreSQL text cannot hold it), nothing written
+    await refused(() => upload('name=nul.csv&layer=shops', Buffer.from(`name,lon,lat\na\u0000b,${LON},${LAT}\n`)), 400, /NUL/);
+  });
+
+  it('import: a big upload is parsed off the event loop (the server keeps answering)', async () => {
+    // ~1.5 MB of shops 1,000 km away: the whole file is parsed, then refused (nothing to write)
+    const rows = ['name,lon,lat'];
+    for (let i = 0; rows.join('\n').length < OFF_THREAD_BYTES * 1.5 && i < 1e6; i += 1000) {
+      for (let j = i; j < i + 1000; j++) rows.push(`店${j},${(116.3 + (j % 1000) / 1e5).toFixed(5)},${(39.9 + j / 1e7).toFixed(6)}`);
+    }
+    const bytes = Buffer.from(rows.join('\n') + '\n');
+    expect(bytes.byteLength).toBeGreaterThan(OFF_THREAD_BYTES);
+    let t = performance.now();
+    expect(() => prepareImport(bytes, 'big.csv', { layer: 'shops' })).toThrow(/km/);
+    const inline = performance.now() - t; // what the event loop would be blocked for
+    const h = monitorEventLoopDelay({ resolution: 10 });
+    h.enable();
+    t = performance.now();
+    const res = await upload('name=big.csv&layer=shops', bytes);
+    const total = performance.now() - t;
+    h.disable();
+    const maxDelay = h.max / 1e6;
+    console.log(`big upload (${(bytes.byteLength / 1048576).toFixed(1)} MB) on ${backend}: parse in-line ${inline.toFixed(0)} ms; through HTTP ${total.toFixed(0)} ms with the event loop blocked at most ${maxDelay.toFixed(0)} ms`);
+    expectPlain4xx(res, 400, /km/);
+    expect(maxDelay).toBeLessThan(Math.max(150, inline / 3));
+  }, 120_000);
 
   it('two editors with the same base version: exactly one wins, the others get 409 naming the change, nothing is lost', async () => {
     const v = (await app.inject({ method: 'GET', url: `/api/plans/${planId}` })).json().version as number;
