@@ -14,6 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { backupDb } from '../server/audit/backup';
+import { failWith, UsageError } from './lib/cli';
 import { callServer, exitOnDataDirError, openTarget, serverError, type RunningServer } from './lib/db-or-server';
 
 /** Passes the bytes through and keeps the first and the last line (the header and the end marker). */
@@ -57,8 +58,6 @@ async function viaServer(server: RunningServer, file: string, tmp: string) {
 }
 
 const USAGE = 'usage: npm run backup -- --out FILE[.jsonl|.jsonl.gz]';
-/** Bad arguments or a bad file: exit 2 with one `error:` line (the rule of every CLI here). */
-class UsageError extends Error {}
 
 async function main(): Promise<number> {
   let parsed;
@@ -94,7 +93,6 @@ main().then(
   (err: unknown) => {
     exitOnDataDirError(err);
     const bad = err instanceof UsageError || ['ENOENT', 'EACCES', 'EISDIR'].includes(String((err as NodeJS.ErrnoException)?.code));
-    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
-    process.exit(bad ? 2 : 1);
+    failWith(err, bad);
   },
 );

@@ -11,10 +11,9 @@ import { parseArgs } from 'node:util';
 import { ProductionSeedError, seedDemoUsers } from '../server/auth/demo';
 import { passwordProblem } from '../server/auth/password';
 import { CreateAdminError, createOrResetAdmin } from '../server/auth/create-admin';
+import { failWith, UsageError } from './lib/cli';
 import { callServer, exitOnDataDirError, openTarget, serverError } from './lib/db-or-server';
 
-/** Bad arguments or a refused value: exit 2 with one `error:` line (the rule of every CLI here). */
-class UsageError extends Error {}
 const USAGE = 'usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset] | --demo-users';
 
 async function main(): Promise<number> {
@@ -78,7 +77,6 @@ main().then(
   (err: unknown) => {
     exitOnDataDirError(err);
     const bad = err instanceof UsageError || err instanceof ProductionSeedError || err instanceof CreateAdminError;
-    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
-    process.exit(bad ? 2 : 1);
+    failWith(err, bad);
   },
 );

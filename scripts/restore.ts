@@ -10,11 +10,10 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { BackupFormatError, restoreDb } from '../server/audit/backup';
 import { audit } from '../server/audit/log';
+import { failWith, UsageError } from './lib/cli';
 import { exitOnDataDirError, openTarget } from './lib/db-or-server';
 
 const USAGE = 'usage: npm run restore -- --file FILE[.jsonl|.jsonl.gz]';
-/** Bad arguments or a bad file: exit 2 with one `error:` line (the rule of every CLI here). */
-class UsageError extends Error {}
 
 async function main(): Promise<number> {
   let parsed;
@@ -50,7 +49,6 @@ main().then(
   (err: unknown) => {
     exitOnDataDirError(err);
     const bad = err instanceof UsageError || err instanceof BackupFormatError || ['ENOENT', 'EACCES', 'EISDIR', 'Z_DATA_ERROR', 'Z_BUF_ERROR'].includes(String((err as NodeJS.ErrnoException)?.code));
-    process.stderr.write(`error: ${(err instanceof Error ? err.message : String(err)).replace(/\s*\n\s*/g, ' ')}\n`);
-    process.exit(bad ? 2 : 1);
+    failWith(err, bad);
   },
 );

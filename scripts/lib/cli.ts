@@ -7,6 +7,14 @@ import { dirname } from 'node:path';
 
 export class CliError extends Error {}
 
+/** Bad arguments or a refused value (the admin tools): exit 2 with one `error:` line. */
+export class UsageError extends Error {}
+
+/** The last handler of a tool's main(): one `error:` line, exit 2 for the caller's fault, else 1. */
+export function failWith(err: unknown, badInput: boolean): never {
+  return fail(err instanceof Error ? err.message : String(err), badInput ? 2 : 1);
+}
+
 /** Print ONE `error: …` line on stderr and exit (2 = bad input, 1 = internal failure). */
 export function fail(message: string, code: 1 | 2 = 2): never {
   process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
