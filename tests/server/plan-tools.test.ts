@@ -305,5 +305,7 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
     // rook adjacency of a 6x4 lattice: 2*(5*4 + 6*3) = 76 directed edges
     expect(t.targets).toHaveLength(76);
     expect(t.grid.filter((g: string | null) => g !== null)).toHaveLength(24);
+    expect(t.party.reduce((s: number, h: number) => s + h, 0)).toBe(24);
+    expect(t.plaqued).toHaveLength(24);
   });
 });
