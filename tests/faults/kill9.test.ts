@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../server/db';
-import { BACKENDS, TEST_DATABASE_URL } from '../helpers/backends';
+import { migrate } from '../../server/db/migrate';
+import { openPglite } from '../../server/db/pglite';
+import { BACKENDS, pgliteTemplate, TEST_DATABASE_URL } from '../helpers/backends';
 import { insertLatticeDistrict } from '../helpers/lattice-district';
 import { http, pollJob, startServerProcess, type Job, type ServerProcess } from './server-process';
 
@@ -34,13 +36,25 @@ interface Target {
   dataDir?: string;
   databaseUrl?: string;
   open(): Promise<Db>;
+  /** Opens the empty, migrated database for the first time. */
+  create(): Promise<Db>;
   cleanup(): Promise<void>;
 }
 
 async function makeTarget(kind: 'pglite' | 'postgres'): Promise<Target> {
   if (kind === 'pglite') {
     const dir = mkdtempSync(join(tmpdir(), 'wangge-kill9-'));
-    return { dataDir: dir, open: () => openDb({ dataDir: dir }), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      dataDir: dir,
+      open: () => openDb({ dataDir: dir }),
+      // the cached migrated template (as datadir-owner uses) instead of a fresh initdb + PostGIS
+      create: async () => {
+        const db = await openPglite(dir, { loadDataDir: await pgliteTemplate() });
+        await migrate(db);
+        return db;
+      },
+      cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const schema = `kill9_${process.pid}_${Date.now().toString(36)}`;
   const admin = await openDb({ databaseUrl: TEST_DATABASE_URL, migrate: false });
@@ -51,6 +65,7 @@ async function makeTarget(kind: 'pglite' | 'postgres'): Promise<Target> {
   return {
     databaseUrl: url.toString(),
     open: () => openDb({ databaseUrl: url.toString() }),
+    create: () => openDb({ databaseUrl: url.toString() }),
     async cleanup() {
       const a = await openDb({ databaseUrl: TEST_DATABASE_URL, migrate: false });
       await a.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).catch(() => undefined);
@@ -105,7 +120,7 @@ describe.each(BACKENDS)('kill -9 on %s', (backend) => {
   let srv: ServerProcess | undefined;
   beforeAll(async () => {
     t = await makeTarget(backend);
-    const db = await t.open(); // migrates
+    const db = await t.create();
     await insertLatticeDistrict(db, COLS, ROWS);
     await db.close();
   }, 180_000);
