@@ -75,16 +75,17 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
   const ax = principalAxes(cg, nodes);
   const ka = splitCount(ax.elongation, k), kb = k - ka;
   const angles = p.angles ?? 6;
-  // sweeps along the region's principal axes (a straight cut across its length) and in between;
-  // the random offset is consumed but kept small so that the axis sweeps stay near the axes
-  const theta0 = ax.angle + (p.rng() - 0.5) * 0.02;
+  // two sweeps along the region's principal axes (a straight cut across its length or width), the
+  // others evenly spread from a random offset (re-bisections of the same region explore new cuts)
+  const theta0 = p.rng() * Math.PI / Math.max(1, angles - 2);
+  const angleOf = (ai: number) => (ai < 2 && angles >= 4 ? ax.angle + (ai * Math.PI) / 2 : theta0 + ((ai - (angles >= 4 ? 2 : 0)) * Math.PI) / Math.max(1, angles - (angles >= 4 ? 2 : 0)));
   const keys = sc.keys;
   let best: { side: Uint8Array; cost: number; hA: number; ok: boolean } | null = null;
   const m = nodes.length;
   const idx = new Int32Array(m);
   const flips = ka === kb ? [false] : [false, true];
   for (let ai = 0; ai < angles; ai++) {
-    const th = theta0 + (ai * Math.PI) / angles;
+    const th = angleOf(ai);
     const c = Math.cos(th), s = Math.sin(th);
     for (const u of nodes) keys[u] = cg.cx[u] * c + cg.cy[u] * s;
     for (let i = 0; i < m; i++) idx[i] = nodes[i];

@@ -37,7 +37,7 @@ describe('polishCompactness', () => {
 
   it('property: keeps grids contiguous, in band, clear of major streets they were clear of, and never lowers the summed pp', () => {
     fc.assert(fc.property(
-      fc.integer({ min: 6, max: 14 }), fc.integer({ min: 6, max: 14 }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 13 }),
+      fc.integer({ min: 6, max: 12 }), fc.integer({ min: 6, max: 12 }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 11 }),
       (cols, rows, seed, street) => {
         const rng = makeRng(seed);
         const hh = Array.from({ length: cols * rows }, () => Math.round(5 + rng() * 40));
@@ -68,7 +68,7 @@ describe('polishCompactness', () => {
         expect(live(st).map((x) => st.group[x])).toEqual(groupOf);
         for (const x of inBand) { expect(st.hh[x]).toBeGreaterThanOrEqual(300); expect(st.hh[x]).toBeLessThanOrEqual(500); }
         for (const x of clear) expect(straddles(st, x)).toBe(false);
-      }), { numRuns: 40, seed: 17 });
+      }), { numRuns: 20, seed: 17 });
   });
 });
 
