@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lattice, straightLattice, verticalStreet } from './helpers';
+import { straightLattice, verticalStreet } from './helpers';
 import { buildUnitGraph } from '../../../server/algorithms/partition/graph';
 import { contractGraph } from '../../../server/algorithms/partition/contract';
 import { GridState } from '../../../server/algorithms/partition/state';
@@ -41,7 +41,8 @@ describe('polishCompactness', () => {
       (cols, rows, seed, street) => {
         const rng = makeRng(seed);
         const hh = Array.from({ length: cols * rows }, () => Math.round(5 + rng() * 40));
-        const units = lattice(cols, rows, (i, j) => hh[j * cols + i], seed, (i) => ({ subdistrict: i < cols / 2 ? 'S' : 'T' }));
+        // straight lattice: the street runs exactly along a column line of units
+        const units = straightLattice(cols, rows, (i, j) => hh[j * cols + i], (i) => ({ subdistrict: i < cols / 2 ? 'S' : 'T' }));
         const g = buildUnitGraph(units, [verticalStreet(Math.min(street, cols - 1), rows, 'major')]);
         // groups = sub-districts; start from a recursive bisection of each (coarse, not polished)
         const group = Int32Array.from(g.subdistrict);
