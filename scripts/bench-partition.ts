@@ -2,6 +2,9 @@
  * npm run bench:partition — our engine vs METIS 5.1 (gpmetis -contig) on the same unit files.
  * Prints one JSON object on stdout and writes it to bench/results/partition-<date>.json.
  * Both tools are timed as whole processes (our CLI is pre-bundled with esbuild into dist/cli/).
+ * `--cases synthetic-2k,demo-340802001` runs a subset (names as in the report; a name ending in `*`
+ * is a prefix, e.g. `demo-*`). The report opens with `summary`: the worst case of each target figure
+ * (pp ratio, straddle ratio, in band, contiguous, warm-start units moved) and pass/fail per target.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,9 +17,14 @@ import { barriersFromGeoJSON, unitsFromGeoJSON } from '../server/algorithms/part
 import { buildUnitGraph, type UnitGraph } from '../server/algorithms/partition/graph';
 import { checkGrids } from '../server/algorithms/partition/constraints';
 import { makeRng } from '../server/algorithms/partition/rng';
-import { progress, writeJson } from './lib/cli';
+import { parseArgs, progress, writeJson } from './lib/cli';
 
 const MIN = 300, MAX = 500, TARGET = 400;
+/** targets of issue G (partition quality), checked on every case */
+const TARGETS = { pp_ratio_min: 1.15, straddle_ratio_max: 0.6, pct_in_band_min: 100, pct_contiguous_min: 100, warm_moved_max: 5 };
+const args = parseArgs(process.argv.slice(2), { cases: 'string' });
+const only = args.cases ? args.cases.split(',').map((s) => s.trim()).filter(Boolean) : null;
+const wanted = (name: string) => !only || only.some((w) => (w.endsWith('*') ? name.startsWith(w.slice(0, -1)) : name === w));
 const which = spawnSync('sh', ['-c', 'command -v gpmetis'], { encoding: 'utf8' });
 const gpmetis = which.stdout.trim();
 if (!gpmetis) {
@@ -128,12 +136,17 @@ function perturb(fc: { features: { properties: Record<string, unknown> }[] }, se
 interface Case { name: string; units: object; barriers: object | null }
 const cases: Case[] = [];
 for (const [name, cols, rows] of [['synthetic-500', 20, 25], ['synthetic-2k', 45, 45], ['synthetic-10k', 100, 100], ['synthetic-40k', 200, 200]] as const) {
+  if (!wanted(name)) continue;
   const d = syntheticDistrict({ cols, rows, seed: 11 });
   cases.push({ name, units: d.units, barriers: d.barriers });
 }
 // the demo district, one run per sub-district as the app partitions it (barriers: streets + water outlines)
-if (demoAvailable()) for (const d of demoCases()) cases.push({ name: `demo-${d.subdistrict}`, units: d.units, barriers: d.barriers });
+if (demoAvailable()) for (const d of demoCases()) if (wanted(`demo-${d.subdistrict}`)) cases.push({ name: `demo-${d.subdistrict}`, units: d.units, barriers: d.barriers });
 
+if (!cases.length) {
+  process.stderr.write(`error: --cases ${args.cases} names no case (synthetic-500, synthetic-2k, synthetic-10k, synthetic-40k, demo-<sub-district>; demo cases need npm run generate-demo -- --no-db)\n`);
+  process.exit(2);
+}
 const runs: unknown[] = [];
 const timing: [number, number][] = [];
 for (const c of cases) {
@@ -149,7 +162,7 @@ for (const c of cases) {
   const ours = runOurs(uf, bf, p0);
   const oursArr = toArr(ours.result.assignment);
   const metis = runMetis(g, g.households, c.name);
-  timing.push([g.n, ours.ms]);
+  if (c.name.startsWith('synthetic-')) timing.push([g.n, ours.ms]);
   // perturbation
   const pert = perturb(c.units as never, 5);
   const uf2 = join(dir, `${c.name}.units2.geojson`);
@@ -160,17 +173,20 @@ for (const c of cases) {
   const ours2Arr = toArr(ours2.result.assignment);
   const metis2 = runMetis(g, hh2, c.name + '-2');
   const oursM = evaluate(g, oursArr), metisM = evaluate(g, metis.part);
+  const warm = { ms: Math.round(ours2.ms), pct_in_band: evaluate(g2, ours2Arr).pct_in_band, pct_contiguous: evaluate(g2, ours2Arr).pct_contiguous, ...stability(g, hh2, oursArr, ours2Arr) };
   runs.push({
     case: c.name, units: g.n, households: g.households.reduce((s, h) => s + h, 0),
-    ours: { ms: Math.round(ours.ms), ...oursM, warnings: ours.result.warnings.length,
-      after_perturbation: { ms: Math.round(ours2.ms), pct_in_band: evaluate(g2, ours2Arr).pct_in_band, pct_contiguous: evaluate(g2, ours2Arr).pct_contiguous, ...stability(g, hh2, oursArr, ours2Arr) } },
+    // ours ÷ METIS; straddle ratio 0 when both have none, null when only ours has some (no finite ratio)
+    pp_ratio: Number((oursM.pp_mean / Math.max(1e-9, metisM.pp_mean)).toFixed(3)),
+    straddle_ratio: metisM.barrier_straddles > 0 ? Number((oursM.barrier_straddles / metisM.barrier_straddles).toFixed(3)) : oursM.barrier_straddles > 0 ? null : 0,
+    ours: { ms: Math.round(ours.ms), ...oursM, warnings: ours.result.warnings.length, after_perturbation: warm },
     time_ratio_to_metis: Number((ours.ms / Math.max(1, metis.ms)).toFixed(1)),
     metis: { ms: Math.round(metis.ms), nparts: metis.nparts, ufactor: metis.ufactor, ...metisM,
       after_perturbation: { pct_in_band: evaluate(g2, metis2.part).pct_in_band, ...stability(g, hh2, metis.part, metis2.part) } },
   });
 }
 // growth exponent: least squares of log(ms) on log(n) over the synthetic sizes
-const syn = timing.slice(0, 4);
+const syn = timing;
 const lx = syn.map(([n]) => Math.log(n)), ly = syn.map(([, t]) => Math.log(t));
 const mx = lx.reduce((s, x) => s + x, 0) / lx.length, my = ly.reduce((s, y) => s + y, 0) / ly.length;
 const slope = lx.reduce((s, x, i) => s + (x - mx) * (ly[i] - my), 0) / lx.reduce((s, x) => s + (x - mx) ** 2, 0);
@@ -188,10 +204,39 @@ const total = (pick: (r: Run) => Metrics & { ms: number }) => {
   };
 };
 const demo = demoRuns.length ? { subdistricts: demoRuns.length, units: demoRuns.reduce((s, r) => s + r.units, 0), ours: total((r) => r.ours), metis: total((r) => r.metis) } : null;
+// worst case of each target figure; a null straddle ratio (ours > 0, METIS 0) counts as a fail
+type RunR = Run & { pp_ratio: number; straddle_ratio: number | null; ours: { after_perturbation: { pct_units_moved: number } } };
+const rs = runs as RunR[];
+const worst = {
+  pp_ratio_min: Math.min(...rs.map((r) => r.pp_ratio)),
+  straddle_ratio_max: rs.some((r) => r.straddle_ratio === null) ? null : Math.max(...rs.map((r) => r.straddle_ratio ?? 0)),
+  pct_in_band_min: Math.min(...rs.map((r) => r.ours.pct_in_band)),
+  pct_contiguous_min: Math.min(...rs.map((r) => r.ours.pct_contiguous)),
+  warm_moved_max: Math.max(...rs.map((r) => r.ours.after_perturbation.pct_units_moved)),
+};
+const caseFails = (r: RunR) => [
+  r.pp_ratio < TARGETS.pp_ratio_min ? 'pp_ratio' : '', r.straddle_ratio === null || r.straddle_ratio > TARGETS.straddle_ratio_max ? 'straddle_ratio' : '',
+  r.ours.pct_in_band < TARGETS.pct_in_band_min ? 'in_band' : '', r.ours.pct_contiguous < TARGETS.pct_contiguous_min ? 'contiguous' : '',
+  r.ours.after_perturbation.pct_units_moved > TARGETS.warm_moved_max ? 'warm_moved' : '',
+].filter(Boolean);
+const summary = {
+  ...worst,
+  targets: TARGETS,
+  pass: {
+    pp_ratio: worst.pp_ratio_min >= TARGETS.pp_ratio_min,
+    straddle_ratio: worst.straddle_ratio_max !== null && worst.straddle_ratio_max <= TARGETS.straddle_ratio_max,
+    in_band: worst.pct_in_band_min >= TARGETS.pct_in_band_min,
+    contiguous: worst.pct_contiguous_min >= TARGETS.pct_contiguous_min,
+    warm_moved: worst.warm_moved_max <= TARGETS.warm_moved_max,
+  },
+  failing_cases: Object.fromEntries(rs.map((r) => [r.case, caseFails(r)]).filter(([, f]) => f.length)),
+};
 const report = {
-  bench: 'partition', at: new Date().toISOString(), band: [MIN, MAX], target: TARGET,
+  summary,
+  bench: 'partition', at: new Date().toISOString(), band: [MIN, MAX], target: TARGET, cases: runs.length,
   notes: 'times are whole processes (our CLI bundled with esbuild, run by node; gpmetis -contig with vertex weights = households, edge weights = shared metres); METIS is run on the whole graph (it knows nothing of sub-districts, communities or streets) and from scratch after the perturbation',
-  time_growth_exponent: Number(slope.toFixed(3)),
+  /** null when fewer than two synthetic sizes ran */
+  time_growth_exponent: syn.length >= 2 ? Number(slope.toFixed(3)) : null,
   demo,
   runs,
 };

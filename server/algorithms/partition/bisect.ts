@@ -72,16 +72,20 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
   const stamp = ++sc.stamp;
   let H = 0;
   for (const u of nodes) { sc.region[u] = stamp; H += hh[u]; }
-  const ka = Math.floor(k / 2), kb = k - ka;
+  const ax = principalAxes(cg, nodes);
+  const ka = splitCount(ax.elongation, k), kb = k - ka;
   const angles = p.angles ?? 6;
-  const theta0 = p.rng() * Math.PI / angles;
+  // two sweeps along the region's principal axes (a straight cut across its length or width), the
+  // others evenly spread from a random offset (re-bisections of the same region explore new cuts)
+  const theta0 = p.rng() * Math.PI / Math.max(1, angles - 2);
+  const angleOf = (ai: number) => (ai < 2 && angles >= 4 ? ax.angle + (ai * Math.PI) / 2 : theta0 + ((ai - (angles >= 4 ? 2 : 0)) * Math.PI) / Math.max(1, angles - (angles >= 4 ? 2 : 0)));
   const keys = sc.keys;
   let best: { side: Uint8Array; cost: number; hA: number; ok: boolean } | null = null;
   const m = nodes.length;
   const idx = new Int32Array(m);
   const flips = ka === kb ? [false] : [false, true];
   for (let ai = 0; ai < angles; ai++) {
-    const th = theta0 + (ai * Math.PI) / angles;
+    const th = angleOf(ai);
     const c = Math.cos(th), s = Math.sin(th);
     for (const u of nodes) keys[u] = cg.cx[u] * c + cg.cy[u] * s;
     for (let i = 0; i < m; i++) idx[i] = nodes[i];
@@ -132,6 +136,37 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
   const A: number[] = [], B: number[] = [];
   for (let i = 0; i < m; i++) (best!.side[i] ? A : B).push(nodes[i]);
   return [A, B, ka, kb];
+}
+
+/**
+ * Grids on the first side of a cut of a region into k grids. Halving k (4 + 5 of 9) forces
+ * staircase cuts and long grids on a square region; square-ish grids need the cuts between strips:
+ * a region s times longer than wide holds about √(k·s) strips of square grids across its length,
+ * so the first cut takes ⌊strips / 2⌋ of them (9 on a square: 3 strips, cut 3 + 6). The region's
+ * length and width come from the principal axes of its nodes' area-weighted centroids.
+ */
+export function splitCount(elongation: number, k: number): number {
+  if (k <= 3) return Math.floor(k / 2);
+  const strips = Math.min(k, Math.max(1, Math.round(Math.sqrt(k * elongation))));
+  if (strips < 2) return Math.floor(k / 2);
+  const ka = Math.round((k * Math.floor(strips / 2)) / strips);
+  return Math.min(k - 1, Math.max(1, ka));
+}
+
+/** direction (radians) of the long principal axis of the nodes' area-weighted centroids, and length ÷ width */
+export function principalAxes(cg: CGraph, nodes: number[]): { angle: number; elongation: number } {
+  let A = 0, mx = 0, my = 0;
+  for (const u of nodes) { const a = cg.area[u] + 1e-9; A += a; mx += a * cg.cx[u]; my += a * cg.cy[u]; }
+  mx /= A; my /= A;
+  let sxx = 0, syy = 0, sxy = 0;
+  for (const u of nodes) {
+    const a = cg.area[u] + 1e-9, dx = cg.cx[u] - mx, dy = cg.cy[u] - my;
+    sxx += a * dx * dx; syy += a * dy * dy; sxy += a * dx * dy;
+  }
+  const tr = sxx + syy, det = sxx * syy - sxy * sxy;
+  const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
+  const l1 = tr / 2 + disc, l2 = Math.max(tr / 2 - disc, 1e-9 * (l1 + 1e-9));
+  return { angle: 0.5 * Math.atan2(2 * sxy, sxx - syy), elongation: Math.sqrt(l1 / l2) };
 }
 
 /**

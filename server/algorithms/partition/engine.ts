@@ -8,7 +8,8 @@
  * communities) → super-units (compound pieces) → three constructions, each bisected, band-repaired,
  * local-searched and recombined: on the super-unit graph, and twice on the unit graph (cuts through
  * compounds dear / not) then projected onto the super-units (compounds whole again) → per group the
- * most compact → escalation around grids still out of band → validation.
+ * most compact → compactness polish (pair re-splits and node moves that raise Polsby-Popper) →
+ * escalation around grids still out of band → validation.
  * Warm start: previous grids → contiguity → band repair by single moves and ejection chains (few
  * households moved) → compounds taken apart around grids still out of band → re-bisection of a
  * neighbourhood only as the last resort.
@@ -24,6 +25,7 @@ import { checkGrids, subdistrictComponents } from './constraints';
 import { makeRng } from './rng';
 import { recombinePairs } from './recombine';
 import { reshapePairs } from './reshape';
+import { polishCompactness } from './polish';
 import { DEFAULT_WEIGHTS } from './objective';
 import { bestPerGroup, projectPlan } from './combine';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
@@ -111,6 +113,10 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       reshapePairs(st, { ...bp, weights, rounds: 4, worstShare: 1, onlyGrids: ruralGrids, allowStraddles: true, seeds: 40, margin: 0.06 });
       localSearch(st, { ...bp, passes, weights, onlyGrids: ruralGrids });
     }
+    // last shaping step, on the super-unit graph (compounds whole): raise compactness without new
+    // straddles or grids leaving the band (escalation below only touches grids still out of band)
+    onProgress?.(0.88, 'polishing');
+    polishCompactness(st, { ...bp, rounds: Math.max(1, Math.round(3 * o.effort)), passes: Math.max(1, Math.round(4 * o.effort)) });
     lv = escalate(g, { st, nodeOf, key, group: group0 }, comp, bp);
     if (lv.st !== st) {
       // the graph was refined around out-of-band grids: polish the new boundaries (band kept)
