@@ -93,6 +93,15 @@ function shpHeaderProblem(shp: Uint8Array, name: string): string | null {
   return null;
 }
 
+/** The layer names (.shp base names) in a zip, for a layer picker; [] when it cannot be unzipped. */
+export function shapefileLayerNames(bytes: Uint8Array): string[] {
+  try {
+    return [...shapefileMembers(unzipSync(bytes)).values()].map((parts) => baseName(parts.get('shp')!.path).replace(/\.shp$/i, ''));
+  } catch {
+    return [];
+  }
+}
+
 /** Parses a zipped Shapefile. Throws ParseFailure with a plain message for a file it cannot use. */
 export function parseShapefileZip(bytes: Uint8Array, opts: ArchiveOptions = {}): ParseResult {
   let files: Record<string, Uint8Array>;
