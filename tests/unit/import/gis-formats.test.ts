@@ -3,7 +3,8 @@ import type { Feature, Geometry, Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ParseFailure } from '../../../server/import/errors';
 import { parseGeoPackage } from '../../../server/import/geopackage';
-import { binaryFormatOf, prepareImport } from '../../../server/import/importFile';
+import { binaryFormatOf, prepareImport, type PreparedImport } from '../../../server/import/importFile';
+import { OFF_THREAD_BYTES, prepareImportOffThread } from '../../../server/import/prepare-off-thread';
 import { positions, wktToWgs84 } from '../../../server/import/reproject';
 import { cpgEncoding, parseShapefileZip } from '../../../server/import/shapefile';
 import { SQL } from '../../../server/import/sqljs';
@@ -203,4 +204,23 @@ describe('format detection in prepareImport', () => {
     expect(() => prepareImport(zip.slice(100), 'b.shp')).toThrow(/压缩成一个 \.zip/);
     expect(() => prepareImport(new TextEncoder().encode('not a zip'), 'b.zip')).toThrow(/不是有效的 zip/);
   });
+});
+
+describe('off the event loop', () => {
+  it('a GeoPackage over the worker threshold prepares in a worker exactly as in-line', async () => {
+    const many: Feature[] = Array.from({ length: 7000 }, (_, i) => ({
+      type: 'Feature',
+      properties: { name: `楼${i}`, floors: i % 30 },
+      geometry: { type: 'Polygon', coordinates: [ring(117.03 + (i % 100) * 0.0003, 30.5 + Math.floor(i / 100) * 0.0003, 0.0001, 0.0001)] },
+    }));
+    const bytes = await geoPackage([{ name: 'buildings', srsId: 4548, features: many, project: TO_4548 }], [
+      { srsId: 4548, name: 'CGCS2000 / 3-degree Gauss-Kruger CM 117E', organization: 'EPSG', code: 4548, definition: WKT_4548_OGC },
+    ]);
+    expect(bytes.byteLength).toBeGreaterThan(OFF_THREAD_BYTES);
+    const norm = (p: PreparedImport) => JSON.stringify({ ...p, t0: 0, refLayer: [...p.refLayer] });
+    const inline = prepareImport(bytes, 'big.gpkg');
+    const off = await prepareImportOffThread(bytes, 'big.gpkg');
+    expect(off.plan.buildings).toHaveLength(7000);
+    expect(norm(off)).toBe(norm(inline));
+  }, 120_000);
 });
