@@ -1,13 +1,16 @@
 /**
- * npm run generate-demo [-- --seed N] [--out .data/demo] [--no-db]
+ * npm run generate-demo [-- --seed N] [--out .data/demo] [--no-db] [--raw DIR [--datum wgs84|gcj02]]
  * Generates the synthetic demo district, writes one <layer>.geojson per layer (plus meta.json) to
- * the output directory, loads it into the configured database (openDb(): DATABASE_URL or the
+ * the output directory (with --raw, also the raw files a real district brings: boundaries.geojson,
+ * streets.geojson, buildings.geojson and register.csv, as `partition-district` and the import view
+ * read them), loads it into the configured database (openDb(): DATABASE_URL or the
  * embedded PGlite in .data/pglite), prints counts and households per sub-district as JSON on
  * stdout; progress goes to stderr.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateDemo, LAYERS, DEFAULT_SEED } from '../geodata/generator';
+import { rawDistrictFiles } from '../geodata/generator/raw-files';
 import { openDb } from '../server/db';
 import { loadDemo } from '../server/demo/load';
 import { exitOnDataDirError, runningServer } from './lib/db-or-server';
@@ -34,6 +37,21 @@ async function main(): Promise<void> {
   mkdirSync(out, { recursive: true });
   for (const layer of LAYERS) writeFileSync(join(out, `${layer}.geojson`), JSON.stringify(demo[layer]));
   writeFileSync(join(out, 'meta.json'), JSON.stringify(demo.meta, null, 2));
+  const rawDir = arg('raw');
+  let raw: { dir: string; rows: number; households: number } | null = null;
+  if (rawDir) {
+    const datum = arg('datum') ?? 'wgs84';
+    if (datum !== 'wgs84' && datum !== 'gcj02') throw new Error(`--datum must be wgs84 or gcj02, got ${datum}`);
+    const files = rawDistrictFiles(demo, { datum });
+    const dir = resolve(rawDir);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'boundaries.geojson'), JSON.stringify(files.boundaries));
+    writeFileSync(join(dir, 'streets.geojson'), JSON.stringify(files.streets));
+    writeFileSync(join(dir, 'buildings.geojson'), JSON.stringify(files.buildings));
+    writeFileSync(join(dir, 'register.csv'), files.register);
+    raw = { dir, rows: files.registerRows, households: files.registerHouseholds };
+    process.stderr.write(`raw files written to ${dir} (register: ${files.registerRows} rows, ${files.registerHouseholds} households, ${datum})\n`);
+  }
   let loadMs: number | null = null;
   let backend: string | null = null;
   if (!process.argv.includes('--no-db')) {
@@ -50,7 +68,7 @@ async function main(): Promise<void> {
   const counts = Object.fromEntries(LAYERS.map((l) => [l, demo[l].features.length]));
   const households = Object.fromEntries(demo.subdistricts.features.map((f) => [f.properties.name, f.properties.households]));
   process.stdout.write(
-    JSON.stringify({ seed, out, backend, counts, households_per_subdistrict: households, generate_ms: generateMs, load_ms: loadMs }, null, 2) + '\n',
+    JSON.stringify({ seed, out, raw, backend, counts, households_per_subdistrict: households, generate_ms: generateMs, load_ms: loadMs }, null, 2) + '\n',
   );
 }
 

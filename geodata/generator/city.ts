@@ -26,7 +26,7 @@ export interface CityBlock {
   content: BlockContent;
   geom: Poly | null;
 }
-export interface CityUnit { id: string; block: CityBlock; compoundId: string | null; rect: Rect; geom: MPoly; households: number; buildings: CityBuilding[]; partyHouseholds: number }
+export interface CityUnit { id: string; block: CityBlock; compoundId: string | null; rect: Rect; geom: MPoly; households: number; buildings: CityBuilding[]; partyHouseholds: number; plaquedHouseholds: number }
 export interface CityBuilding { id: string; unit: CityUnit; plan: PlannedBuilding; geom: Ring; compoundId: string | null }
 export interface CityCompound { id: string; name: string; kind: string; block: CityBlock; households: number; geom: Poly }
 export interface CityShop { id: string; pos: XY; building: CityBuilding; street: StreetPiece }
@@ -189,6 +189,7 @@ export function buildCity(rng: Rng, seed: number, params: ContentParams = DEFAUL
         households: 0,
         buildings: [],
         partyHouseholds: 0,
+        plaquedHouseholds: 0,
       };
       for (const plan of pu.buildings) {
         const g = cornerRing(plan.rect);

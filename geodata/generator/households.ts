@@ -1,14 +1,21 @@
 /**
  * Household-level personal data rows (the households table holds only households with personal
- * data): party-member households (党员户) and credit-community ratings matching the source bulletin
- * exactly (A 2,507, 2A 434, 3A 98). Names and phones are synthetic.
+ * data): party-member households (党员户), of which exactly the bulletin's 1,289 carry a plaque
+ * (挂牌), and credit-community ratings matching the bulletin exactly (A 2,507, 2A 434, 3A 98).
+ * The rule is that at least 20% of PARTY-MEMBER households carry a plaque (not 20% of all
+ * households). The bulletin gives no count of party-member households: 4,860 is a synthetic figure
+ * that puts the district at 26.5%, so that grids fall on both sides of 20%. Names and phones are
+ * synthetic.
  */
 import type { CityBuilding } from './city';
 import { personName, mobile } from './names';
 import type { Rng } from './rng';
 import { weightedSampler } from './rng';
 
-export const PARTY_HOUSEHOLDS = 1289;
+/** Synthetic (the bulletin does not give it). */
+export const PARTY_HOUSEHOLDS = 4860;
+/** 挂牌党员户: the bulletin's figure. */
+export const PLAQUED_HOUSEHOLDS = 1289;
 export const CREDIT_COUNTS = { A: 2507, '2A': 434, '3A': 98 } as const;
 /** Party households that also hold a credit rating. */
 const OVERLAP = 350;
@@ -21,6 +28,8 @@ export interface HouseholdRow {
   head_name: string;
   phone: string;
   party_member: boolean;
+  /** a party-member household with a plaque (挂牌) */
+  plaqued: boolean;
   credit_rating: 'A' | '2A' | '3A' | null;
 }
 
@@ -43,6 +52,11 @@ export function planHouseholds(rng: Rng, buildings: CityBuilding[]): HouseholdRo
   for (const [k, n] of Object.entries(CREDIT_COUNTS) as Array<['A' | '2A' | '3A', number]>) for (let i = 0; i < n; i++) ratings.push(k);
   r.shuffle(ratings);
   const total = PARTY_HOUSEHOLDS + ratings.length - OVERLAP;
+  // which party-member households carry a plaque: its own stream, so the other draws do not move
+  const plaques = rng.fork('plaques');
+  const order = Array.from({ length: PARTY_HOUSEHOLDS }, (_, i) => i);
+  plaques.shuffle(order);
+  const plaqued = new Set(order.slice(0, PLAQUED_HOUSEHOLDS));
   const rows: HouseholdRow[] = [];
   for (let i = 0; i < total; i++) {
     const party = i < PARTY_HOUSEHOLDS;
@@ -51,8 +65,9 @@ export function planHouseholds(rng: Rng, buildings: CityBuilding[]): HouseholdRo
     const rect = b.plan.rect;
     const u = rect.u0 + 1 + r.next() * Math.max(0, rect.u1 - rect.u0 - 2);
     const v = rect.v0 + 1 + r.next() * Math.max(0, rect.v1 - rect.v0 - 2);
-    rows.push({ id: `h${String(i + 1).padStart(5, '0')}`, building: b, u, v, head_name: personName(r), phone: mobile(r), party_member: party, credit_rating: rating });
+    rows.push({ id: `h${String(i + 1).padStart(5, '0')}`, building: b, u, v, head_name: personName(r), phone: mobile(r), party_member: party, plaqued: plaqued.has(i), credit_rating: rating });
     if (party) b.unit.partyHouseholds++;
+    if (plaqued.has(i)) b.unit.plaquedHouseholds++;
   }
   return rows;
 }

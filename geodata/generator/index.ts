@@ -93,7 +93,7 @@ export function generateDemo({ seed = DEFAULT_SEED }: { seed?: number } = {}): D
       city.units.map((u) =>
         feat({ type: 'MultiPolygon', coordinates: mpoly(u.geom) }, {
           id: u.id, subdistrict_id: u.block.sd.id, community_id: commOf(u.block), compound_id: u.compoundId, block_id: u.block.id,
-          households: u.households, buildings: u.buildings.length, party_households: u.partyHouseholds, synthetic: true as const,
+          households: u.households, buildings: u.buildings.length, party_households: u.partyHouseholds, plaqued_households: u.plaquedHouseholds, synthetic: true as const,
         }),
       ),
     ),
@@ -113,7 +113,7 @@ export function generateDemo({ seed = DEFAULT_SEED }: { seed?: number } = {}): D
       hh.map((h) =>
         feat({ type: 'Point', coordinates: toLonLat(city.warp.map(h.u, h.v)) }, {
           id: h.id, building_id: h.building.id, unit_id: h.building.unit.id, head_name: h.head_name, phone: h.phone,
-          party_member: h.party_member, credit_rating: h.credit_rating, synthetic: true as const,
+          party_member: h.party_member, plaqued: h.plaqued, credit_rating: h.credit_rating, synthetic: true as const,
         }),
       ),
     ),

@@ -8,9 +8,9 @@ export interface WaterProps { id: string; name: string; kind: 'river' | 'lake' |
 export interface BlockProps { id: string; subdistrict_id: string; community_id: string; synthetic: true }
 export interface CompoundProps { id: string; name: string; kind: 'compound' | 'old_town' | 'school' | 'park' | 'commercial' | 'public'; subdistrict_id: string; community_id: string; households: number; synthetic: true }
 export interface BuildingProps { id: string; compound_id: string | null; block_id: string; subdistrict_id: string; community_id: string; use: 'residential' | 'mixed' | 'commercial' | 'school' | 'public'; floors: number; households: number; height_m: number; source: 'demo'; synthetic: true }
-export interface UnitProps { id: string; subdistrict_id: string; community_id: string; compound_id: string | null; block_id: string; households: number; buildings: number; party_households: number; synthetic: true }
+export interface UnitProps { id: string; subdistrict_id: string; community_id: string; compound_id: string | null; block_id: string; households: number; buildings: number; party_households: number; plaqued_households: number; synthetic: true }
 export interface ShopProps { id: string; name: string; category: string; phone: string; building_id: string; street_id: string; subdistrict_id: string; community_id: string; synthetic: true }
-export interface HouseholdProps { id: string; building_id: string; unit_id: string; head_name: string; phone: string; party_member: boolean; credit_rating: 'A' | '2A' | '3A' | null; synthetic: true }
+export interface HouseholdProps { id: string; building_id: string; unit_id: string; head_name: string; phone: string; party_member: boolean; plaqued: boolean; credit_rating: 'A' | '2A' | '3A' | null; synthetic: true }
 export type IncidentType = 'public_order' | 'fire_risk' | 'dispute' | 'environment' | 'facilities' | 'other';
 export interface IncidentProps { id: string; type: IncidentType; occurred_at: string; source: string; subdistrict_id: string; grid_code: string | null; synthetic: true }
 export interface CaseEvent { status: string; at: string; actor: string; note: string | null }

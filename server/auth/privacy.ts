@@ -8,7 +8,7 @@ import { covers } from './scope';
  * Aggregates over fewer than SMALL_COUNT households are suppressed (null) for everyone but admins.
  */
 export const SMALL_COUNT = 5;
-export const PERSONAL_FIELDS = ['head_name', 'phone', 'party_member', 'credit_rating'] as const;
+export const PERSONAL_FIELDS = ['head_name', 'phone', 'party_member', 'plaqued', 'credit_rating'] as const;
 
 /** May this user see personal data of a household in this grid (grid code or null when unknown)? */
 export function canSeePersonalData(user: SessionUser | null, gridCode: string | null): boolean {

@@ -45,6 +45,16 @@ export function allowedNext(status: string): readonly CaseStatus[] {
   return isStatus(status) ? TRANSITIONS[status] : [];
 }
 
+/**
+ * The steps a role may take. A grid member reports and may close a matter at grid level
+ * (网格内办结); whistling and the department and verification steps belong to the sub-district
+ * (leader) and the administrator.
+ */
+export function allowedNextFor(status: string, role: string | null | undefined): readonly CaseStatus[] {
+  const all = allowedNext(status);
+  return role === 'grid_member' ? all.filter((s) => s === 'closed') : all;
+}
+
 export interface CaseEvent {
   status: CaseStatus;
   /** epoch ms */

@@ -32,9 +32,9 @@ const SPECS: Record<Exclude<keyof DemoCounts, 'case_events'>, LayerSpec> = {
   blocks: { table: 'blocks', cols: { id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
   compounds: { table: 'compounds', cols: { id: 'text', name: 'text', kind: 'text', subdistrict_id: 'text', community_id: 'text', households: 'integer', synthetic: 'boolean' }, geom: poly },
   buildings: { table: 'buildings', cols: { id: 'text', compound_id: 'text', block_id: 'text', subdistrict_id: 'text', community_id: 'text', use: 'text', floors: 'integer', households: 'integer', height_m: 'real', source: 'text', synthetic: 'boolean' }, geom: poly },
-  units: { table: 'units', cols: { id: 'text', subdistrict_id: 'text', community_id: 'text', compound_id: 'text', block_id: 'text', households: 'integer', buildings: 'integer', party_households: 'integer', synthetic: 'boolean' }, geom: multi },
+  units: { table: 'units', cols: { id: 'text', subdistrict_id: 'text', community_id: 'text', compound_id: 'text', block_id: 'text', households: 'integer', buildings: 'integer', party_households: 'integer', plaqued_households: 'integer', synthetic: 'boolean' }, geom: multi },
   shops: { table: 'shops', cols: { id: 'text', name: 'text', category: 'text', phone: 'text', building_id: 'text', street_id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
-  households: { table: 'households', cols: { id: 'text', building_id: 'text', unit_id: 'text', head_name: 'text', phone: 'text', party_member: 'boolean', credit_rating: 'text', synthetic: 'boolean' }, geom: poly },
+  households: { table: 'households', cols: { id: 'text', building_id: 'text', unit_id: 'text', head_name: 'text', phone: 'text', party_member: 'boolean', plaqued: 'boolean', credit_rating: 'text', synthetic: 'boolean' }, geom: poly },
   incidents: { table: 'incidents', cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' }, geom: poly },
   cases: { table: 'cases', cols: { id: 'text', title: 'text', incident_id: 'text', whistled: 'boolean', kind: 'text', department: 'text', status: 'text', subdistrict_id: 'text', grid_code: 'text', reported_at: 'timestamptz', updated_at: 'timestamptz', version: 'integer', synthetic: 'boolean' }, geom: poly },
 };
@@ -53,10 +53,18 @@ async function deleteDemo(tx: Queryable): Promise<void> {
   const real = await tx.query<{ n: number }>(
     `SELECT (${tables.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
   );
-  if (real.rows[0].n === 0) {
-    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids`);
+  const realRegister = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM household_register WHERE NOT synthetic LIMIT 1) x`,
+  );
+  if (real.rows[0].n === 0 && realRegister.rows[0].n === 0) {
+    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids, household_register`);
     return;
   }
+  await tx.query(
+    `DELETE FROM household_register r WHERE r.synthetic
+       OR r.subdistrict_id IN (SELECT id FROM subdistricts WHERE synthetic)
+       OR r.building_id IN (SELECT id FROM buildings WHERE synthetic)`,
+  );
   await tx.query(`DELETE FROM plan_assignments a USING units u WHERE a.unit_id = u.id AND u.synthetic`);
   await tx.query(`DELETE FROM grids g USING subdistricts s WHERE g.subdistrict_id = s.id AND s.synthetic`);
   for (const t of [...ORDER].reverse()) await tx.query(`DELETE FROM ${SPECS[t].table} WHERE synthetic`);

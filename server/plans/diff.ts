@@ -142,15 +142,6 @@ export interface ImpactReport {
   geojson: PlanDiff['geojson'];
 }
 
-async function tableHasColumns(db: Queryable, table: string, cols: string[]): Promise<boolean> {
-  const r = await db.query<{ column_name: string }>(
-    `SELECT column_name FROM information_schema.columns WHERE table_name = $1 AND table_schema = ANY(current_schemas(false))`,
-    [table],
-  );
-  const have = new Set(r.rows.map((x) => x.column_name));
-  return cols.every((c) => have.has(c));
-}
-
 /** Impact of a draft against the published plan(s) of its sub-districts. */
 /** `readScope`: code prefixes the reader covers (null: all); staff of other grids are not listed (issue 15). */
 export async function impactReport(db: Queryable, draftId: number, readScope: string[] | null = null): Promise<ImpactReport> {
@@ -189,12 +180,17 @@ export async function impactReport(db: Queryable, draftId: number, readScope: st
       ).rows
     : [];
   let groups: ImpactReport['groups'] = null;
-  if (publishedIds.length && (await tableHasColumns(db, 'defense_group_members', ['group_id', 'shop_id']))) {
-    const hasName = await tableHasColumns(db, 'defense_groups', ['id', 'name']);
-    const r = await db.query<{ group_id: string; unit_id: string }>(
-      `SELECT m.group_id::text AS group_id, u.id AS unit_id
-       FROM defense_group_members m JOIN shops s ON s.id = m.shop_id::text
-       JOIN LATERAL (SELECT id FROM units WHERE ST_Intersects(units.geom, s.geom) LIMIT 1) u ON true`,
+  if (publishedIds.length) {
+    // live joint-defense groups of the draft's sub-districts, each member shop placed in the draft's unit holding it
+    const r = await db.query<{ group_id: string; name: string; unit_id: string }>(
+      `SELECT g.id AS group_id, g.name, u.unit_id
+       FROM defense_groups g
+       JOIN defense_members m ON m.group_id = g.id
+       JOIN shops s ON s.id = m.shop_id
+       JOIN LATERAL (SELECT a.unit_id FROM plan_assignments a JOIN units ON units.id = a.unit_id
+                     WHERE a.plan_id = $2 AND ST_Intersects(units.geom, s.geom) LIMIT 1) u ON true
+       WHERE g.archived_at IS NULL AND g.subdistrict_id = ANY($1::text[])`,
+      [p.rows[0].subdistricts, draftId],
     );
     const byGroup = new Map<string, { from: Set<string>; to: Set<string> }>();
     for (const row of r.rows) {
@@ -205,11 +201,7 @@ export async function impactReport(db: Queryable, draftId: number, readScope: st
       if (t) gg.to.add(t);
       byGroup.set(row.group_id, gg);
     }
-    const names = new Map<string, string>();
-    if (hasName) {
-      const n = await db.query<{ id: string; name: string }>('SELECT id::text AS id, name FROM defense_groups');
-      for (const x of n.rows) names.set(x.id, x.name);
-    }
+    const names = new Map(r.rows.map((x) => [x.group_id, x.name]));
     groups = [...byGroup]
       .filter(([, v]) => [...v.from].sort().join() !== [...v.to].sort().join())
       .map(([id, v]) => ({ group_id: id, name: names.get(id) ?? null, from: [...v.from].sort(), to: [...v.to].sort() }));

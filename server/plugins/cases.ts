@@ -5,7 +5,7 @@ import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
 import { CaseError, createCase, getCase, listDepartments, loadCases, loadSlaRules, transitionCase, type CaseFilter, type CaseReadScope, type CaseRecord } from '../cases/store';
 import { caseStats } from '../cases/stats';
-import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL } from '../cases/workflow';
+import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL, allowedNextFor } from '../cases/workflow';
 import { errorSchema } from './errors';
 
 const eventSchema = {
@@ -114,10 +114,11 @@ function validCalendarDate(v: string): boolean {
 }
 
 const toIso = (v: number | null) => (v === null ? null : new Date(v).toISOString());
-function out(c: CaseRecord) {
+function out(c: CaseRecord, role?: string | null) {
   const m = c.milestones;
   return {
     ...c,
+    allowedNext: [...allowedNextFor(c.status, role)],
     milestones: Object.fromEntries(Object.entries(m).map(([k, v]) => [k, toIso(v as number | null)])),
     sla: { ...c.sla, deadline: toIso(c.sla.deadline), hoursLeft: c.sla.hoursLeft === null ? null : Math.round(c.sla.hoursLeft * 100) / 100 },
   };
@@ -225,7 +226,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       const all = await loadCases(app.db, req.query, t.now, rules, readScope(req));
       const limit = req.query.limit ?? 50;
       const offset = req.query.offset ?? 0;
-      return { total: all.length, limit, offset, asOf: new Date(t.now).toISOString(), items: all.slice(offset, offset + limit).map(out) };
+      return { total: all.length, limit, offset, asOf: new Date(t.now).toISOString(), items: all.slice(offset, offset + limit).map((c) => out(c, req.user?.role)) };
     },
   );
 
@@ -306,7 +307,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       if ('message' in t) return bad(reply, 400, t.message);
       const c = await getCase(app.db, req.params.id, t.now, await loadSlaRules(app.db), readScope(req));
       if (!c) return bad(reply, 404, `没有编号为 ${req.params.id} 的案件`);
-      return out(c);
+      return out(c, req.user?.role);
     },
   );
 
@@ -342,7 +343,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
           return newId;
         });
         const c = await getCase(app.db, id, now, await loadSlaRules(app.db));
-        return reply.code(201).send(out(c!));
+        return reply.code(201).send(out(c!, req.user?.role));
       } catch (e) {
         return sendCaseError(reply, e);
       }
@@ -370,11 +371,14 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
           required: ['to', 'baseVersion'],
           additionalProperties: false,
         },
-        response: { 200: caseDetailSchema, 400: errorSchema, 404: errorSchema, 409: conflictSchema, 422: errorSchema },
+        response: { 200: caseDetailSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: conflictSchema, 422: errorSchema },
       },
     },
     async (req, reply) => {
       const now = Date.now();
+      if (req.user?.role === 'grid_member' && req.body.to !== 'closed') {
+        return bad(reply, 403, '网格员可以上报事项并在网格内办结；吹哨派单、部门报到和核查由街道办理');
+      }
       try {
         await app.db.transaction(async (tx) => {
           const r = await transitionCase(tx, req.params.id, { ...req.body, actor: actorName(req), now });
@@ -384,7 +388,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         return sendCaseError(reply, e);
       }
       const c = await getCase(app.db, req.params.id, now, await loadSlaRules(app.db));
-      return out(c!);
+      return out(c!, req.user?.role);
     },
   );
 };

@@ -384,7 +384,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'The unit table of a plan for live statistics: per unit households, buildings, party households (null for a unit of fewer than 5 households, except for admins), compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
+        summary: 'The unit table of a plan for live statistics: per unit households, buildings, party-member households and plaqued ones (null for a unit of fewer than 5 households, except for admins), compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
         params: idParams,
       },
       config: { access: 'authenticated' },
@@ -394,8 +394,8 @@ const planTools: FastifyPluginAsync = async (app) => {
       if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在`);
       const pg = await unitGraphFor(app.db, p.subdistricts);
       const g = pg.graph;
-      const extra = await app.db.query<{ id: string; b: number; ph: number; blk: string | null; grid: string | null }>(
-        `SELECT u.id, u.buildings AS b, u.party_households AS ph, u.block_id AS blk, a.grid_code AS grid
+      const extra = await app.db.query<{ id: string; b: number; ph: number; pq: number; blk: string | null; grid: string | null }>(
+        `SELECT u.id, u.buildings AS b, u.party_households AS ph, u.plaqued_households AS pq, u.block_id AS blk, a.grid_code AS grid
          FROM units u LEFT JOIN plan_assignments a ON a.unit_id = u.id AND a.plan_id = $2 WHERE u.subdistrict_id = ANY($1::text[])`,
         [p.subdistricts, p.id],
       );
@@ -413,6 +413,7 @@ const planTools: FastifyPluginAsync = async (app) => {
         buildings: g.ids.map((id) => Number(byId.get(id)?.b ?? 0)),
         // small-count suppression (server/auth/privacy.ts): no party-household count for a unit of < 5 households
         party: g.ids.map((id, k) => suppressSmall(Number(byId.get(id)?.ph ?? 0), g.households[k], req.user)),
+        plaqued: g.ids.map((id, k) => suppressSmall(Number(byId.get(id)?.pq ?? 0), g.households[k], req.user)),
         grid: g.ids.map((id) => byId.get(id)?.grid ?? null),
         compound: Array.from(g.compound),
         compounds: g.compounds,

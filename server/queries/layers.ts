@@ -90,6 +90,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       i('buildings'),
       // small-count suppression: party-member households of a unit with < 5 households are not shown
       { name: 'party_households', type: 'integer', nullable: true, sql: (a) => `CASE WHEN ${a}.households < 5 THEN NULL ELSE ${a}.party_households END` },
+      { name: 'plaqued_households', type: 'integer', nullable: true, sql: (a) => `CASE WHEN ${a}.households < 5 THEN NULL ELSE ${a}.plaqued_households END` },
       b('synthetic'),
     ],
   },

@@ -202,6 +202,16 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
       const member = await loginAs(secured, 'grid_member');
       const own = await secured.inject({ method: 'POST', url: '/api/cases', headers: member.headers, payload: { title: '井盖缺失', ...IN, grid: '340802901001001' } });
       expect(own.statusCode).toBe(201);
+      // a grid member closes at grid level; whistling belongs to the sub-district
+      expect(own.json().allowedNext).toEqual(['closed']);
+      const ownId = own.json().id;
+      const whistle = await secured.inject({ method: 'POST', url: `/api/cases/${ownId}/transitions`, headers: member.headers, payload: { to: 'dispatched', baseVersion: 1, kind: 'quick', department: '城管局' } });
+      expect(whistle.statusCode).toBe(403);
+      expect(whistle.json().message).toMatch(/吹哨派单.*由街道/);
+      expect((await secured.inject({ method: 'GET', url: `/api/cases/${ownId}`, headers: leader.headers })).json().allowedNext).toEqual(['dispatched', 'closed']);
+      const closed = await secured.inject({ method: 'POST', url: `/api/cases/${ownId}/transitions`, headers: member.headers, payload: { to: 'closed', baseVersion: 1, note: '已现场处理' } });
+      expect(closed.statusCode, closed.body).toBe(200);
+      expect(closed.json().status).toBe('closed');
       const other = await secured.inject({ method: 'POST', url: '/api/cases', headers: member.headers, payload: { title: '井盖缺失', ...IN, grid: '340802901001002' } });
       expect(other.statusCode).toBe(403);
     } finally {

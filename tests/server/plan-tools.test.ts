@@ -277,6 +277,13 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
     const draft = copy.json().id;
     const asg = (await get(`/api/plans/${draft}/assignment`)).json();
     const g3unit = Object.keys(asg.assignment).find((u) => asg.assignment[u] === G3)!;
+    // a joint-defense group with one shop in the moved unit and one in a unit that stays in G2
+    const g2unit = Object.keys(asg.assignment).find((u) => asg.assignment[u] === G2)!;
+    for (const [shop, unit] of [['imp-s1', g3unit], ['imp-s2', g2unit]]) {
+      await db.query(`INSERT INTO shops (id, name, subdistrict_id, synthetic, geom) SELECT $1, $1, $2, true, ST_PointOnSurface(geom) FROM units WHERE id = $3`, [shop, SD, unit]);
+    }
+    await db.query(`INSERT INTO defense_groups (id, subdistrict_id, name, leader_shop_id) VALUES ('imp-g1', $1, '测试联防组', 'imp-s1')`, [SD]);
+    await db.query(`INSERT INTO defense_members (shop_id, group_id) VALUES ('imp-s1', 'imp-g1'), ('imp-s2', 'imp-g1')`);
     const e = await post(`/api/plans/${draft}/edits`, { baseVersion: asg.version, moves: [{ unit: g3unit, to: G2 }] });
     expect(e.statusCode).toBe(200);
     const imp = (await get(`/api/plans/${draft}/impact`)).json();
@@ -285,7 +292,7 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
     expect(imp.flows).toEqual([{ from: G3, to: G2, units: 1, households: 50 }]);
     expect(imp.grids_changed.map((g: { code: string }) => g.code)).toEqual([G2, G3]);
     expect(new Set(imp.staff.map((s: { grid_code: string }) => s.grid_code))).toEqual(new Set([G2, G3]));
-    expect(imp.groups).toBeNull(); // joint-defense tables absent here
+    expect(imp.groups).toEqual([{ group_id: 'imp-g1', name: '测试联防组', from: [G2, G3], to: [G2] }]);
   });
 
   it('serves the unit table with adjacency for live statistics', async () => {
@@ -298,5 +305,7 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
     // rook adjacency of a 6x4 lattice: 2*(5*4 + 6*3) = 76 directed edges
     expect(t.targets).toHaveLength(76);
     expect(t.grid.filter((g: string | null) => g !== null)).toHaveLength(24);
+    expect(t.party.reduce((s: number, h: number) => s + h, 0)).toBe(24);
+    expect(t.plaqued).toHaveLength(24);
   });
 });

@@ -144,9 +144,13 @@ describe.each(BACKENDS)('privacy on %s', (backend) => {
       expect(table.households[k]).toBe(3);
       expect(table.party[k], `${who}: party households of the 3-household unit`).toBe(who === 'admin' ? 2 : null);
       expect(table.party[table.ids.indexOf('uA1')]).toBe(120);
+      const plaqued = (table as unknown as { plaqued: Array<number | null> }).plaqued;
+      expect(plaqued[k], `${who}: plaqued households of the 3-household unit`).toBe(who === 'admin' ? 1 : null);
+      expect(plaqued[table.ids.indexOf('uA1')]).toBe(60);
       const layer = await app.inject({ method: 'GET', url: '/api/layers/units', headers: s[who].headers });
-      const small = (layer.json().features as Array<{ properties: { id: string; party_households: number | null } }>).find((f) => f.properties.id === fx.smallUnit);
+      const small = (layer.json().features as Array<{ properties: { id: string; party_households: number | null; plaqued_households: number | null } }>).find((f) => f.properties.id === fx.smallUnit);
       expect(small?.properties.party_households ?? null, `${who}: units layer`).toBeNull();
+      expect(small?.properties.plaqued_households ?? null, `${who}: units layer`).toBeNull();
     }
   });
 });

@@ -67,7 +67,7 @@ export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
   ];
   for (const [id, sd, hh, party, w, e] of units) {
     await db.query(
-      `INSERT INTO units (id, subdistrict_id, community_id, households, buildings, party_households, synthetic, geom) VALUES ($1, $2, $3, $4, 1, $5, true, ${box(w, e)})`,
+      `INSERT INTO units (id, subdistrict_id, community_id, households, buildings, party_households, plaqued_households, synthetic, geom) VALUES ($1, $2, $3, $4, 1, $5, $5 / 2, true, ${box(w, e)})`,
       [id, sd, `${sd}001`, hh, party],
     );
   }

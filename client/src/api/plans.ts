@@ -51,6 +51,8 @@ export interface UnitTable {
   buildings: number[];
   /** null: suppressed (a unit of fewer than 5 households) */
   party: Array<number | null>;
+  /** party-member households with a plaque (挂牌); null: suppressed */
+  plaqued: Array<number | null>;
   grid: (string | null)[];
   compound: number[];
   compounds: string[];

@@ -117,6 +117,7 @@ export const en: Record<MessageKey, string> = {
   'prop.block_id': 'Block',
   'prop.street_id': 'Street',
   'prop.party_households': 'Party-member households',
+  'prop.plaqued_households': 'Plaqued party-member households',
   'prop.buildings': 'Buildings',
   'prop.community_name': 'Community name',
   'value.kind.street': 'Sub-district',

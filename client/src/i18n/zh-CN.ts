@@ -109,6 +109,7 @@ const baseZh = {
   'prop.block_id': '所属街块',
   'prop.street_id': '所属道路',
   'prop.party_households': '党员户',
+  'prop.plaqued_households': '挂牌党员户',
   'prop.buildings': '建筑数',
   'prop.community_name': '社区名称',
   'value.kind.street': '街道',

@@ -30,6 +30,11 @@ function tableColumns(): Map<string, string[]> {
       .map((l) => l.split(/\s+/)[0]);
     out.set(m[1], cols);
   }
+  // columns later migrations add to the demo's tables and the generator fills
+  for (const file of ['073_plaques.sql']) {
+    const more = readFileSync(new URL(`../../../server/migrations/${file}`, import.meta.url), 'utf8');
+    for (const m of more.matchAll(/ALTER TABLE (\w+) ADD COLUMN (\w+)/g)) out.get(m[1])!.push(m[2]);
+  }
   return out;
 }
 
@@ -145,14 +150,20 @@ describe('generateDemo', () => {
     }
   });
 
-  it('matches the seed figures exactly: party households and credit ratings', () => {
+  it('matches the seed figures exactly: plaqued party households and credit ratings', () => {
     const h = demo.households.features.map((f) => f.properties);
-    expect(h.filter((x) => x.party_member).length).toBe(1289);
+    // the bulletin's 1,289 are the PLAQUED party-member households; at least 20% of party-member households carry a plaque
+    expect(h.filter((x) => x.plaqued).length).toBe(1289);
+    expect(h.every((x) => !x.plaqued || x.party_member)).toBe(true);
+    const partyN = h.filter((x) => x.party_member).length;
+    expect(partyN).toBe(4860);
+    expect(1289 / partyN).toBeGreaterThanOrEqual(0.2);
+    expect(demo.units.features.reduce((a, u) => a + u.properties.plaqued_households, 0)).toBe(1289);
     expect(h.filter((x) => x.credit_rating === 'A').length).toBe(2507);
     expect(h.filter((x) => x.credit_rating === '2A').length).toBe(434);
     expect(h.filter((x) => x.credit_rating === '3A').length).toBe(98);
     const party = demo.units.features.reduce((a, u) => a + u.properties.party_households, 0);
-    expect(party).toBe(1289);
+    expect(party).toBe(4860);
     const bById = new Map(demo.buildings.features.map((b) => [b.properties.id, b]));
     for (const f of demo.households.features.slice(0, 300)) expect(booleanPointInPolygon(f, bById.get(f.properties.building_id)!)).toBe(true);
   });
@@ -261,3 +272,37 @@ function properCrossOrTouch(a: Position, b: Position, c: Position, d: Position):
     Math.abs(o(p, q, r)) <= 1e-13 && r[0] >= Math.min(p[0], q[0]) - 1e-9 && r[0] <= Math.max(p[0], q[0]) + 1e-9 && r[1] >= Math.min(p[1], q[1]) - 1e-9 && r[1] <= Math.max(p[1], q[1]) + 1e-9;
   return near(c, d, a) || near(c, d, b) || near(a, b, c) || near(a, b, d);
 }
+
+describe('the demo as raw files (the real path: boundaries, OSM-style streets, register CSV)', () => {
+  it('writes a register whose households equal the demo units, and one sub-district partitions from the raw files alone', async () => {
+    const { rawDistrictFiles } = await import('../../../geodata/generator/raw-files');
+    const { parseBoundaries, parseStreets, parseHouseholds } = await import('../../../server/import/district');
+    const { partitionDistrict } = await import('../../../server/algorithms/units/pipeline');
+    const raw = rawDistrictFiles(demo, { datum: 'gcj02' });
+    const unitHouseholds = demo.units.features.reduce((s, u) => s + u.properties.households, 0);
+    expect(raw.registerHouseholds).toBe(unitHouseholds);
+    expect(raw.register.startsWith('\uFEFF楼栋编号,小区,经度,纬度,户数\r\n')).toBe(true);
+    const levels = raw.boundaries.features.map((f) => f.properties!.level);
+    expect(levels.filter((l) => l === 'subdistrict')).toHaveLength(8);
+    expect(levels.filter((l) => l === 'community')).toHaveLength(demo.communities.features.length);
+    // every street carries OSM tags a real extract has, none a demo class
+    for (const f of raw.streets.features) expect(f.properties!.highway ?? f.properties!.waterway ?? f.properties!.other_tags).toBeTruthy();
+    // 人民路街道 alone: its boundary and communities, the streets, the register rows (GCJ-02 → WGS84 by the importer's parser)
+    const SD = '340802001';
+    const areas = parseBoundaries(raw.boundaries).filter((a) => a.code.startsWith(SD));
+    const { lines } = parseStreets(raw.streets);
+    const { rows } = parseHouseholds(new TextEncoder().encode(raw.register), 'gcj02');
+    const sd = demo.subdistricts.features.find((f) => f.properties.id === SD)!;
+    const inside = rows.filter((r) => booleanPointInPolygon([r.lon, r.lat], sd.geometry));
+    expect(inside.reduce((s, r) => s + r.households, 0)).toBe(sd.properties.households);
+    const result = partitionDistrict({ areas, lines, rows: inside }, { min: 300, max: 500 });
+    const grids = result.grids;
+    expect(grids.reduce((s, g) => s + g.properties.households, 0)).toBe(sd.properties.households);
+    expect(grids.every((g) => g.properties.subdistrict === SD)).toBe(true);
+    const inBand = grids.filter((g) => g.properties.households >= 300 && g.properties.households <= 500).length;
+    expect(inBand / grids.length).toBeGreaterThanOrEqual(0.95);
+    // the grids tile the sub-district's land (within 0.5%)
+    const gridArea = grids.reduce((s, g) => s + g.properties.area_m2, 0);
+    expect(Math.abs(gridArea - area(sd)) / area(sd)).toBeLessThan(0.005);
+  }, 120_000);
+});

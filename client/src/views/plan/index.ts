@@ -625,7 +625,7 @@ function renderStats(): void {
         row('plan.stat.contiguous', s.contiguous ? '✓' : `✗ ${t('plan.stat.notContiguous')}`, s.contiguous ? 'ok' : 'bad'),
         row('plan.stat.pp', s.polsbyPopper.toFixed(3), s.polsbyPopper < 0.15 ? 'warn' : ''),
         row('plan.stat.compoundsSplit', String(s.compoundsSplit), s.compoundsSplit ? 'warn' : ''),
-        row('plan.stat.party', `${fmtPct(s.partyShare)} (${s.party})`, s.partyShare >= 0.2 ? 'ok' : 'warn'),
+        row('plan.stat.party', t('plan.stat.partyValue', { party: s.party, plaqued: s.plaqued, share: fmtPct(s.plaquedShare) }), s.party === 0 ? '' : s.plaquedShare >= 0.2 ? 'ok' : 'warn', 'stat-party'),
         row('plan.stat.staff', staffingOf(selected), staff?.grids.find((g) => g.code === selected)?.ok ? 'ok' : 'bad'),
       ),
     ),

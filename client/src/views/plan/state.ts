@@ -11,8 +11,10 @@ export interface GridStats {
   units: number;
   buildings: number;
   party: number;
-  /** party-member households / households (0..1) */
-  partyShare: number;
+  /** party-member households carrying a plaque (挂牌) */
+  plaqued: number;
+  /** plaqued / party-member households (0..1): the rule is ≥ 20% */
+  plaquedShare: number;
   compoundsSplit: number;
   contiguous: boolean;
   /** 4πA/P² of the union of its units */
@@ -157,6 +159,7 @@ export class EditorState {
     let households = 0;
     let buildings = 0;
     let party = 0;
+    let plaqued = 0;
     let area = 0;
     let perim = 0;
     const compounds = new Set<number>();
@@ -164,6 +167,7 @@ export class EditorState {
       households += t.households[v];
       buildings += t.buildings[v];
       party += t.party[v] ?? 0; // suppressed small units (null) count as none
+      plaqued += t.plaqued?.[v] ?? 0;
       area += t.area[v];
       perim += t.perimeter[v];
       if (t.compound[v] >= 0) compounds.add(t.compound[v]);
@@ -195,7 +199,8 @@ export class EditorState {
       units: ms.size,
       buildings,
       party,
-      partyShare: households > 0 ? party / households : 0,
+      plaqued,
+      plaquedShare: party > 0 ? plaqued / party : 0,
       compoundsSplit,
       contiguous,
       polsbyPopper: perim > 0 ? (4 * Math.PI * area) / (perim * perim) : 0,
