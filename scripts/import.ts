@@ -1,6 +1,6 @@
 /**
  * npm run import -- --file F [--datum wgs84|gcj02|bd09] [--layer streets|buildings|shops|incidents|boundaries]
- *                   [--subdistrict ID] [--dry-run] [--anywhere] [--max-mb N]
+ *                   [--subdistrict ID] [--source-layer NAME] [--dry-run] [--anywhere] [--max-mb N]
  * Imports one GeoJSON / OSM XML / CSV file into the database (DATABASE_URL, else the embedded one).
  * Prints the report as JSON on stdout, progress on stderr. A bad file: exit 2 and one `error:` line.
  * When the running server owns the embedded data directory, the checked file is sent to it
@@ -20,6 +20,7 @@ async function viaServer(server: RunningServer, file: string, opts: ImportOption
   const q = new URLSearchParams({ name: basename(file), datum: opts.datum ?? 'wgs84', wait: 'true' });
   if (opts.layer) q.set('layer', opts.layer);
   if (opts.subdistrict) q.set('subdistrict', opts.subdistrict);
+  if (opts.sourceLayer) q.set('sourceLayer', opts.sourceLayer);
   if (opts.dryRun) q.set('dryRun', 'true');
   process.stderr.write(`import: sending ${basename(file)} to the running server (pid ${server.pid})\n`);
   const res = await callServer(server, 'import', 'POST', `/api/import?${q}`, readFileSync(file), { 'content-type': 'application/octet-stream' });
@@ -37,7 +38,7 @@ async function viaServer(server: RunningServer, file: string, opts: ImportOption
 /** Bad arguments: ONE `error:` line (with the usage in it) and exit 2, like every CLI here. */
 function usage(problem: string): never {
   process.stderr.write(
-    `error: ${problem}; usage: npm run import -- --file F [--datum ${DATUMS.join('|')}] [--layer ${LAYERS.join('|')}] [--subdistrict ID] [--dry-run] [--anywhere]\n`,
+    `error: ${problem}; usage: npm run import -- --file F [--datum ${DATUMS.join('|')}] [--layer ${LAYERS.join('|')}] [--subdistrict ID] [--source-layer NAME] [--dry-run] [--anywhere]\n`,
   );
   process.exit(2);
 }
@@ -51,6 +52,7 @@ async function main(): Promise<void> {
         datum: { type: 'string', default: 'wgs84' },
         layer: { type: 'string' },
         subdistrict: { type: 'string' },
+        'source-layer': { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         anywhere: { type: 'boolean', default: false },
         'max-mb': { type: 'string' },
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
     datum: datum as Datum,
     layer: layer as Layer | undefined,
     subdistrict: values.subdistrict as string | undefined,
+    sourceLayer: values['source-layer'] as string | undefined,
     dryRun: Boolean(values['dry-run']),
     anywhere: Boolean(values.anywhere),
     maxBytes: maxMb !== undefined ? maxMb * 1024 * 1024 : undefined,

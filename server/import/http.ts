@@ -15,6 +15,8 @@ export interface UploadQuery {
   layer?: Layer;
   datum?: Datum;
   subdistrict?: string;
+  /** Shapefile .zip / GeoPackage with several layers: the one to import. */
+  sourceLayer?: string;
   dryRun?: boolean;
   wait?: boolean;
 }
@@ -25,6 +27,7 @@ export interface Upload {
   layer?: Layer;
   datum: Datum;
   subdistrict?: string;
+  sourceLayer?: string;
 }
 
 /** A request that cannot become an import, with the plain message for the 4xx. */
@@ -55,18 +58,20 @@ function defaultName(contentType: string): string {
   if (/csv|text\/plain/i.test(contentType)) return 'upload.csv';
   if (/json/i.test(contentType)) return 'upload.geojson';
   if (/xml|osm/i.test(contentType)) return 'upload.osm';
+  if (/zip/i.test(contentType)) return 'upload.zip';
+  if (/geopackage|sqlite/i.test(contentType)) return 'upload.gpkg';
   return 'upload';
 }
 
 /**
  * The file an upload request carries: the raw body (file name from ?name= or the content type), or
- * multipart/form-data with one file part (fields layer, datum, subdistrict override nothing that the
+ * multipart/form-data with one file part (fields layer, datum, subdistrict, sourceLayer override nothing that the
  * query string set). Pure: throws UploadError (400/413) with a plain message.
  */
 export function readUpload(contentType: string | undefined, body: unknown, query: UploadQuery, maxBytes = IMPORT_UPLOAD_MAX_BYTES): Upload {
   const ct = contentType ?? '';
   if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0)) {
-    fail('请上传要导入的文件（CSV、GeoJSON 或 OSM）：请求体为空');
+    fail('请上传要导入的文件（CSV、GeoJSON、OSM、Shapefile .zip 或 GeoPackage）：请求体为空');
   }
   if (!Buffer.isBuffer(body)) return fail('请求体应为文件本身或 multipart/form-data 表单');
   if (body.length > maxBytes) throw new UploadError(413, tooLargeMessage(maxBytes));
@@ -75,6 +80,7 @@ export function readUpload(contentType: string | undefined, body: unknown, query
   let layer = query.layer;
   let datum = query.datum;
   let subdistrict = query.subdistrict;
+  let sourceLayer = query.sourceLayer;
   if (/^multipart\/form-data/i.test(ct)) {
     const boundary = boundaryOf(ct);
     if (!boundary) fail('multipart 表单缺少 boundary');
@@ -97,6 +103,7 @@ export function readUpload(contentType: string | undefined, body: unknown, query
       if (!/^\d{9}$/.test(f.subdistrict)) fail(`subdistrict 应为 9 位街道编码：${f.subdistrict.slice(0, 40)}`);
       subdistrict ??= f.subdistrict;
     }
+    if (f.sourceLayer) sourceLayer ??= f.sourceLayer.slice(0, 200);
   }
-  return { bytes, fileName: safeFileName(fileName || defaultName(ct)), layer, datum: datum ?? 'wgs84', subdistrict };
+  return { bytes, fileName: safeFileName(fileName || defaultName(ct)), layer, datum: datum ?? 'wgs84', subdistrict, ...(sourceLayer ? { sourceLayer } : {}) };
 }

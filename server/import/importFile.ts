@@ -7,6 +7,9 @@ import { geometryToWgs84 } from './datum';
 import { decodeText, undecodableLines, type TextEncoding } from './decode';
 import { ImportError, ParseFailure } from './errors';
 import { parseGeoJson } from './geojson';
+import { isSqlite, parseGeoPackage } from './geopackage';
+import { isZip, parseShapefileZip } from './shapefile';
+import { SQL } from './sqljs';
 import { isAuxiliaryPoint } from './classify';
 import { inferLayer } from './infer';
 import { parseOsm } from './osm';
@@ -32,6 +35,8 @@ export interface ImportOptions {
   datum?: Datum;
   /** Only this layer; otherwise inferred from the file (OSM files may fill streets and buildings). */
   layer?: Layer;
+  /** Shapefile .zip / GeoPackage holding several layers: the one to import (a .shp name or a feature table). */
+  sourceLayer?: string;
   /** Sub-district for rows outside every known sub-district outline. */
   subdistrict?: string;
   /** Do everything, then roll back. */
@@ -95,6 +100,29 @@ function formatOf(file: string, text: string): FileFormat {
   const head = text.trimStart()[0];
   return head === '<' ? 'osm' : head === '{' || head === '[' ? 'geojson' : 'csv';
 }
+
+/** A binary GIS format by its magic bytes, else by its extension; null for a text file. */
+export function binaryFormatOf(file: string, bytes: Uint8Array): 'shapefile' | 'geopackage' | null {
+  if (isZip(bytes)) return 'shapefile';
+  if (isSqlite(bytes)) return 'geopackage';
+  const ext = extname(file).toLowerCase();
+  if (ext === '.zip') return 'shapefile';
+  if (ext === '.gpkg') return 'geopackage';
+  return null;
+}
+
+/** Parses a zipped Shapefile or a GeoPackage (ParseFailure with a plain message for a bad one). */
+function parseBinary(format: 'shapefile' | 'geopackage', file: string, bytes: Uint8Array, opts: ImportOptions): ParseResult {
+  if (format === 'shapefile') {
+    if (!isZip(bytes)) throw new ParseFailure('文件扩展名是 .zip，但不是有效的 zip 压缩包（文件损坏或不完整）');
+    return parseShapefileZip(bytes, { sourceLayer: opts.sourceLayer });
+  }
+  if (!isSqlite(bytes)) throw new ParseFailure('文件扩展名是 .gpkg，但不是 GeoPackage（SQLite）文件，文件可能已损坏');
+  return parseGeoPackage(SQL, bytes, { sourceLayer: opts.sourceLayer });
+}
+
+/** Loose Shapefile parts: refused with how to send them. */
+const LOOSE_SHAPEFILE = /\.(shp|shx|dbf|prj|cpg)$/i;
 
 function parse(format: FileFormat, text: string): ParseResult {
   return format === 'geojson' ? parseGeoJson(text) : format === 'osm' ? parseOsm(text) : parseCsv(text);
@@ -171,25 +199,36 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   if (bytes.byteLength > max) fail(`file is ${(bytes.byteLength / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit`);
   if (bytes.byteLength === 0) fail('empty file');
 
-  const { text, encoding } = decodeText(bytes);
-  // PostgreSQL text cannot hold U+0000; a text file never has one (binary data, or UTF-16)
-  const nul = text.indexOf('\u0000');
-  if (nul >= 0) fail('the file contains NUL bytes (binary data, or UTF-16 text: save it as UTF-8 or GBK)', `line ${text.slice(0, nul).split('\n').length}`);
-  const format = formatOf(name, text);
+  if (LOOSE_SHAPEFILE.test(name)) fail('Shapefile 需要 .shp、.shx、.dbf、.prj（及 .cpg）一起：请把它们压缩成一个 .zip 再上传');
+  const binary = binaryFormatOf(name, bytes);
+  let text = '';
+  let encoding: TextEncoding = 'utf-8';
+  let format: FileFormat;
   let parsed: ParseResult;
   try {
-    parsed = parse(format, text);
+    if (binary) {
+      format = binary;
+      parsed = parseBinary(binary, name, bytes, opts);
+      encoding = parsed.encoding ?? 'utf-8';
+    } else {
+      ({ text, encoding } = decodeText(bytes));
+      // PostgreSQL text cannot hold U+0000; a text file never has one (binary data, or UTF-16)
+      const nul = text.indexOf('\u0000');
+      if (nul >= 0) fail('the file contains NUL bytes (binary data, or UTF-16 text: save it as UTF-8 or GBK)', `line ${text.slice(0, nul).split('\n').length}`);
+      format = formatOf(name, text);
+      parsed = parse(format, text);
+    }
   } catch (err) {
     if (err instanceof ParseFailure) return fail(err.problem, err.feature);
     throw err;
   }
-  progress(`import: ${name}: read ${parsed.features.length} features (${format}, ${encoding})`);
+  progress(`import: ${name}: read ${parsed.features.length} features (${format}${parsed.sourceLayer ? ` layer ${parsed.sourceLayer}` : ''}, ${encoding})`);
 
   const rejections: Problem[] = [...parsed.problems];
   const skippedReasons: Record<string, number> = { ...parsed.skipped };
-  const warnings: string[] = [];
+  const warnings: string[] = [...(parsed.warnings ?? [])];
   // Not valid UTF-8 and not valid GBK either where the decoder had to put U+FFFD: imported, but say which lines
-  if (encoding === 'gbk') {
+  if (encoding === 'gbk' && !binary) {
     const bad = undecodableLines(text);
     if (bad.count) {
       const shown = bad.lines.map((l) => `line ${l}`).join(', ');
@@ -199,7 +238,9 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
       );
     }
   }
-  const fileLayer = opts.layer ?? inferLayer(name, parsed.features);
+  // the layer's own name inside a .zip / .gpkg hints the target layer when the file name does not
+  const fileLayer =
+    opts.layer ?? inferLayer(name, []) ?? (parsed.sourceLayer ? inferLayer(parsed.sourceLayer, []) : null) ?? inferLayer(name, parsed.features);
 
   // Coordinates: fatal on the first bad one.
   for (const f of parsed.features) {

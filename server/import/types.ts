@@ -8,7 +8,7 @@ export const LAYERS: readonly Layer[] = ['streets', 'buildings', 'shops', 'incid
 export type Datum = 'wgs84' | 'gcj02' | 'bd09';
 export const DATUMS: readonly Datum[] = ['wgs84', 'gcj02', 'bd09'];
 
-export type FileFormat = 'geojson' | 'osm' | 'csv';
+export type FileFormat = 'geojson' | 'osm' | 'csv' | 'shapefile' | 'geopackage';
 
 /** One feature as a parser read it, before validation, datum conversion and classification. */
 export interface RawFeature {
@@ -34,4 +34,10 @@ export interface ParseResult {
   problems: Problem[];
   /** Features the parser dropped on purpose, by reason (e.g. OSM relations). */
   skipped: Record<string, number>;
+  /** Binary formats: the text encoding of the attributes (a Shapefile's DBF). */
+  encoding?: 'utf-8' | 'gbk';
+  /** Binary formats: the layer read (a .shp in a .zip, a GeoPackage feature table); hints the target layer. */
+  sourceLayer?: string;
+  /** Things the planner should know that do not reject a feature (e.g. no .prj, WGS84 assumed). */
+  warnings?: string[];
 }

@@ -55,10 +55,10 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' } },
       schema: {
         tags: ['import'],
-        summary: 'Import a GeoJSON, OSM XML or CSV file (UTF-8 or GBK) into streets, buildings, shops, incidents or boundaries; all or nothing',
+        summary: 'Import a GeoJSON, OSM XML, CSV (UTF-8 or GBK), zipped Shapefile or GeoPackage file into streets, buildings, shops, incidents or boundaries; all or nothing',
         description:
           'Body: the file itself (?name= tells the format, e.g. shops.csv) or multipart/form-data with one file part and optional ' +
-          'fields layer, datum, subdistrict. datum: the coordinates of the file (wgs84; gcj02 = Chinese web maps; bd09 = Baidu). ' +
+          'fields layer, datum, subdistrict, sourceLayer (the layer of a Shapefile .zip or GeoPackage holding several). datum: the coordinates of the file (wgs84; gcj02 = Chinese web maps; bd09 = Baidu). ' +
           `The file is checked first (400 with the reason, nothing written; over ${IMPORT_UPLOAD_MAX_BYTES / 1048576} MB: 413), ` +
           'then written in one transaction as a job: 202 {jobId}; with wait=true the answer is the report (200) or 400.',
         querystring: {
@@ -68,6 +68,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
             layer: { type: 'string', enum: [...LAYERS] },
             datum: { type: 'string', enum: [...DATUMS] },
             subdistrict: { type: 'string', pattern: '^\\d{9}$' },
+            sourceLayer: { type: 'string', minLength: 1, maxLength: 200, description: 'Shapefile .zip / GeoPackage with several layers: the layer to import' },
             dryRun: { type: 'boolean' },
             wait: { type: 'boolean' },
           },
@@ -90,6 +91,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           layer: upload.layer,
           datum: upload.datum,
           subdistrict: upload.subdistrict,
+          sourceLayer: upload.sourceLayer,
           maxBytes: IMPORT_UPLOAD_MAX_BYTES,
         });
       } catch (err) {

@@ -3,12 +3,15 @@
  * see it on the map and its detected fields before anything is written, check it (a dry run: the
  * report names the rejected row, nothing written), import it with a progress bar, and find the
  * rows in the database; a file reaching outside the planner's sub-districts is refused whole.
+ * A zipped Shapefile (CGCS2000 Gauss-Kruger, GBK names, two layers) dropped on the view is drawn
+ * before anything is written, with a picker for its layers, and checked on the server.
  * Screenshots: test-results/import-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { launchBrowser, openPage, screenshot, signInAsDemo, waitForReady } from '../helpers/browser';
+import { PRJ_4548_ESRI, shapefileZip, TO_4548 } from '../helpers/gis-files';
 
 let server: AppServer;
 let browser: Browser;
@@ -72,4 +75,55 @@ describe('import (demo_planner)', () => {
     expect(errors.filter((e) => !/status of (400|403)/.test(e))).toEqual([]);
     await page.close();
   }, 600_000);
+
+  it('previews a dropped Shapefile .zip (EPSG:4548, GBK, two layers) on the map and checks the chosen layer', async () => {
+    const a = await pointIn('340802001');
+    const sq = (i: number) => {
+      const [x, y] = [a.x + (i % 3) * 0.0008, a.y + Math.floor(i / 3) * 0.0006];
+      return [[[x, y], [x, y + 0.0003], [x + 0.0004, y + 0.0003], [x + 0.0004, y], [x, y]]];
+    };
+    const zip = await shapefileZip([
+      {
+        name: '楼栋',
+        project: TO_4548,
+        prj: PRJ_4548_ESRI,
+        cpg: 'GBK',
+        features: Array.from({ length: 6 }, (_, i) => ({ type: 'Feature' as const, properties: { name: `迎江小区${i + 1}号楼`, floors: 6 }, geometry: { type: 'Polygon' as const, coordinates: sq(i) } })),
+      },
+      {
+        name: 'roads',
+        project: TO_4548,
+        prj: PRJ_4548_ESRI,
+        features: [{ type: 'Feature' as const, properties: { name: 'road' }, geometry: { type: 'LineString' as const, coordinates: [[a.x - 0.001, a.y - 0.0005], [a.x + 0.003, a.y - 0.0005]] } }],
+      },
+    ]);
+    const { page, errors } = await openPage(browser);
+    await signInAsDemo(page, server.url, 'planner');
+    await page.evaluate(() => (location.hash = '#view=import'));
+    await page.getByTestId('import-view').waitFor();
+    await page.getByTestId('import-layer').selectOption('buildings');
+    // drag and drop, as a planner does from the file manager
+    const dataTransfer = await page.evaluateHandle((bytes: number[]) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(bytes)], '迎江楼栋.zip', { type: 'application/zip' }));
+      return dt;
+    }, [...zip]);
+    await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
+    await expect.poll(() => page.getByTestId('import-preview').textContent().catch(() => '')).toMatch(/预览：6 个要素（Polygon 6）/);
+    const options = await page.locator('[data-testid="import-source-layer"] option').allTextContents();
+    expect(options.sort()).toEqual(['roads', '楼栋'].sort());
+    const samples = await page.locator('[data-testid="import-fields"] tr td:nth-child(3)').allTextContents();
+    expect(samples[0]).toBe('迎江小区1号楼');
+    await page.getByTestId('import-source-layer').selectOption('楼栋');
+    await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/Polygon 6/);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'import-shapefile');
+
+    await page.getByTestId('import-check').click();
+    await expect.poll(() => page.getByTestId('import-report-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/^检查结果（未写入）：读取 6，写入 6/);
+    const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM buildings WHERE id LIKE '迎江楼栋.zip:%'");
+    expect(none.rows[0].n).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
 });

@@ -44,6 +44,8 @@ export interface UploadOptions {
   layer?: ImportLayer;
   datum?: Datum;
   subdistrict?: string;
+  /** Shapefile .zip / GeoPackage with several layers: the one to import. */
+  sourceLayer?: string;
   dryRun?: boolean;
 }
 
@@ -55,6 +57,7 @@ async function upload<T>(file: Blob, name: string, opts: UploadOptions & { wait:
   if (opts.layer) q.set('layer', opts.layer);
   if (opts.datum) q.set('datum', opts.datum);
   if (opts.subdistrict) q.set('subdistrict', opts.subdistrict);
+  if (opts.sourceLayer) q.set('sourceLayer', opts.sourceLayer);
   if (opts.dryRun) q.set('dryRun', 'true');
   if (opts.wait) q.set('wait', 'true');
   const url = ourUrl(`/api/import?${q}`);

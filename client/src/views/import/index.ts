@@ -29,6 +29,8 @@ let status: { kind: 'info' | 'error'; text: string } | null = null;
 let progress: number | null = null;
 let layer: ImportLayer | '' = '';
 let datum: Datum | '' = '';
+/** Shapefile .zip / GeoPackage with several layers: the one to import. */
+let sourceLayer = '';
 let busy = false;
 
 const size = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
@@ -73,6 +75,7 @@ async function choose(file: File): Promise<void> {
     status = { kind: 'info', text: t('import.datum.detected', { datum: t(`import.datum.${guessed}` as MessageKey) }) };
   }
   chosen = { file, bytes, preview: null };
+  sourceLayer = '';
   previewChosen();
   fitTo(chosen.preview?.features ?? null);
   render();
@@ -81,7 +84,8 @@ async function choose(file: File): Promise<void> {
 function previewChosen(): void {
   if (!chosen) return setImportPreview(null);
   try {
-    chosen.preview = readPreview(chosen.file.name, chosen.bytes, datum || 'wgs84');
+    chosen.preview = readPreview(chosen.file.name, chosen.bytes, datum || 'wgs84', sourceLayer || undefined);
+    if (chosen.preview.layer && (chosen.preview.layers?.length ?? 0) > 1) sourceLayer = chosen.preview.layer;
     setImportPreview(chosen.preview.features);
   } catch (e) {
     chosen.preview = null;
@@ -90,7 +94,29 @@ function previewChosen(): void {
   }
 }
 
-const options = () => ({ ...(layer ? { layer } : {}), ...(datum ? { datum } : {}) });
+const options = () => ({ ...(layer ? { layer } : {}), ...(datum ? { datum } : {}), ...(sourceLayer ? { sourceLayer } : {}) });
+
+/** The layer picker of a multi-layer Shapefile .zip (a select) or a GeoPackage (its table name, typed). */
+function sourceLayerControl(p: Preview | null): HTMLElement | null {
+  if (p?.format === 'shapefile' && (p.layers?.length ?? 0) > 1) {
+    const sel = h('select', { 'data-testid': 'import-source-layer' }, ...p.layers!.map((l) => h('option', { value: l, selected: sourceLayer === l }, l)));
+    sel.addEventListener('change', () => {
+      sourceLayer = sel.value;
+      report = null;
+      status = null;
+      previewChosen();
+      fitTo(chosen?.preview?.features ?? null);
+      render();
+    });
+    return h('label', {}, t('import.sourceLayer'), ' ', sel);
+  }
+  if (p?.format === 'geopackage') {
+    const input = h('input', { type: 'text', value: sourceLayer, placeholder: t('import.sourceLayer.placeholder'), 'data-testid': 'import-source-layer' });
+    input.addEventListener('change', () => ((sourceLayer = input.value.trim()), (report = null)));
+    return h('label', {}, t('import.sourceLayer'), ' ', input);
+  }
+  return null;
+}
 
 async function check(): Promise<void> {
   if (!chosen || busy) return;
@@ -166,7 +192,7 @@ function reportBox(r: ImportReport): HTMLElement {
 function render(): void {
   const c = ctx;
   if (!c) return;
-  const input = h('input', { type: 'file', accept: '.geojson,.json,.csv,.txt,.osm,.xml', class: 'import-file', 'data-testid': 'import-file' });
+  const input = h('input', { type: 'file', accept: '.geojson,.json,.csv,.txt,.osm,.xml,.zip,.gpkg', class: 'import-file', 'data-testid': 'import-file' });
   input.addEventListener('change', () => input.files?.[0] && void choose(input.files[0]));
   const drop = h('label', { class: 'import-drop', 'data-testid': 'import-drop' }, t('import.drop'), input);
   drop.addEventListener('dragover', (e) => (e.preventDefault(), drop.classList.add('over')));
@@ -199,7 +225,7 @@ function render(): void {
       h('h2', { class: 'panel-title' }, t('view.import')),
       h('p', { class: 'muted' }, t('import.hint')),
       drop,
-      h('div', { class: 'plan-row wrap' }, h('label', {}, t('import.layer'), ' ', layerSel), h('label', {}, t('import.datum'), ' ', datumSel)),
+      h('div', { class: 'plan-row wrap' }, h('label', {}, t('import.layer'), ' ', layerSel), h('label', {}, t('import.datum'), ' ', datumSel), sourceLayerControl(p ?? null)),
       chosen ? h('p', { 'data-testid': 'import-file-info' }, t('import.file', { name: chosen.file.name, size: size(chosen.file.size) })) : null,
       chosen && p ? h('p', { 'data-testid': 'import-preview' }, p.features ? t('import.preview', { n: p.features.features.length, types }) : t('import.preview.none')) : null,
       p?.fields.length
@@ -210,6 +236,7 @@ function render(): void {
             h('table', { class: 'import-table', 'data-testid': 'import-fields' }, h('tr', {}, h('th', {}, t('import.field.col')), h('th', {}, t('import.field.role')), h('th', {}, t('import.field.sample'))), ...p.fields.slice(0, 40).map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, t(`import.role.${f.role}` as MessageKey)), h('td', {}, f.sample.slice(0, 40))))),
           )
         : null,
+      p?.warnings?.length ? h('p', { class: 'muted', 'data-testid': 'import-preview-warnings' }, p.warnings.join('；')) : null,
       h('div', { class: 'plan-row' }, checkBtn, startBtn),
       progress !== null ? h('div', { class: 'import-progress', 'data-testid': 'import-progress' }, h('div', { class: 'fill', style: `width:${Math.round(progress * 100)}%` })) : null,
       status ? h('p', { class: `import-status ${status.kind}`, 'data-testid': 'import-status' }, status.text) : null,

@@ -2,11 +2,14 @@
  * Reads a file in the browser for the import preview, before anything is sent: decodes it (UTF-8,
  * else GBK), parses GeoJSON or CSV (a longitude and a latitude column), converts the coordinates
  * from the chosen datum to WGS84 for the map, and says which column or property serves what.
- * The server parses the file again on "check" and "import": this is a preview, not the import.
+ * A zipped Shapefile is read with the server's own parser (server/import/shapefile.ts: fflate,
+ * shpjs, proj4 from the .prj); a GeoPackage is not drawn here (the check, a dry run on the server,
+ * reads it). The server parses the file again on "check" and "import": this is a preview, not the import.
  */
 import gcoord from 'gcoord';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { Datum } from '../../api/imports';
+import { isZip, parseShapefileZip, shapefileLayerNames } from '../../../../server/import/shapefile';
 
 export type FieldRole = 'lon' | 'lat' | 'name' | 'type' | 'time' | 'households' | 'code' | 'level' | 'other';
 
@@ -17,13 +20,24 @@ export interface DetectedField {
 }
 
 export interface Preview {
-  format: 'geojson' | 'csv' | 'osm';
+  format: 'geojson' | 'csv' | 'osm' | 'shapefile' | 'geopackage';
   encoding: 'utf-8' | 'gbk';
   /** WGS84 features for the map (null: this format is not previewed in the browser). */
   features: FeatureCollection | null;
   /** Geometry types and their counts. */
   types: Record<string, number>;
   fields: DetectedField[];
+  /** Shapefile .zip: the layers in it (a picker when there are several) and the one previewed. */
+  layers?: string[];
+  layer?: string;
+  /** What the reader noticed (no .prj, WGS84 assumed…). */
+  warnings?: string[];
+}
+
+const SQLITE = 'SQLite format 3';
+function isSqlite(bytes: Uint8Array): boolean {
+  for (let i = 0; i < SQLITE.length; i++) if (bytes[i] !== SQLITE.charCodeAt(i)) return false;
+  return true;
 }
 
 /** The most features drawn in the preview (the check and the import read them all). */
@@ -113,8 +127,34 @@ function count(features: Feature[]): Record<string, number> {
   return types;
 }
 
+function fieldsOf(all: Array<{ properties: Record<string, unknown> | null }>): DetectedField[] {
+  const props = all.find((f) => f?.properties)?.properties ?? {};
+  return Object.entries(props).map(([k, v]) => ({ name: k, role: roleOf(k), sample: String(v ?? '') }));
+}
+
+/** A zipped Shapefile: the chosen layer (or the first of several) in WGS84. */
+function readShapefile(bytes: Uint8Array, datum: Datum, sourceLayer?: string): Preview {
+  const layers = shapefileLayerNames(bytes);
+  const layer = sourceLayer && layers.includes(sourceLayer) ? sourceLayer : layers[0];
+  const r = parseShapefileZip(bytes, { sourceLayer: layer });
+  const features: Feature[] = r.features.slice(0, PREVIEW_LIMIT).map((f) => ({ type: 'Feature', properties: f.properties, geometry: mapCoords(f.geometry, (p) => toWgs(p, datum)) }));
+  return {
+    format: 'shapefile',
+    encoding: r.encoding ?? 'utf-8',
+    features: { type: 'FeatureCollection', features },
+    types: count(r.features as unknown as Feature[]),
+    fields: fieldsOf(r.features),
+    layers,
+    layer: r.sourceLayer,
+    warnings: r.warnings ?? [],
+  };
+}
+
 /** Reads a file's bytes into a preview; throws with a plain message when it cannot be read. */
-export function readPreview(name: string, bytes: Uint8Array, datum: Datum): Preview {
+export function readPreview(name: string, bytes: Uint8Array, datum: Datum, sourceLayer?: string): Preview {
+  const ext0 = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
+  if (isZip(bytes) || ext0 === 'zip') return readShapefile(bytes, datum, sourceLayer);
+  if (isSqlite(bytes) || ext0 === 'gpkg') return { format: 'geopackage', encoding: 'utf-8', features: null, types: {}, fields: [] };
   const { text, encoding } = decode(bytes);
   const body = text.replace(/^\uFEFF/, '');
   const head = body.trimStart()[0];
