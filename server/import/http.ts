@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
+import { parseOverrides, type ColumnOverrides } from './columns';
 import { DATUMS, LAYERS, type Datum, type Layer } from './types';
 
 /** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
@@ -17,6 +18,10 @@ export interface UploadQuery {
   subdistrict?: string;
   dryRun?: boolean;
   wait?: boolean;
+  /** Tables: JSON object role → column name, e.g. {"lon":"E","households":"户数"} */
+  columns?: string;
+  /** XLSX: sheet name */
+  sheet?: string;
 }
 
 export interface Upload {
@@ -25,6 +30,8 @@ export interface Upload {
   layer?: Layer;
   datum: Datum;
   subdistrict?: string;
+  columns?: ColumnOverrides;
+  sheet?: string;
 }
 
 /** A request that cannot become an import, with the plain message for the 4xx. */
@@ -55,6 +62,7 @@ function defaultName(contentType: string): string {
   if (/csv|text\/plain/i.test(contentType)) return 'upload.csv';
   if (/json/i.test(contentType)) return 'upload.geojson';
   if (/xml|osm/i.test(contentType)) return 'upload.osm';
+  if (/spreadsheetml|excel/i.test(contentType)) return 'upload.xlsx';
   return 'upload';
 }
 
@@ -66,7 +74,7 @@ function defaultName(contentType: string): string {
 export function readUpload(contentType: string | undefined, body: unknown, query: UploadQuery, maxBytes = IMPORT_UPLOAD_MAX_BYTES): Upload {
   const ct = contentType ?? '';
   if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0)) {
-    fail('请上传要导入的文件（CSV、GeoJSON 或 OSM）：请求体为空');
+    fail('请上传要导入的文件（CSV、XLSX、GeoJSON 或 OSM）：请求体为空');
   }
   if (!Buffer.isBuffer(body)) return fail('请求体应为文件本身或 multipart/form-data 表单');
   if (body.length > maxBytes) throw new UploadError(413, tooLargeMessage(maxBytes));
@@ -75,6 +83,8 @@ export function readUpload(contentType: string | undefined, body: unknown, query
   let layer = query.layer;
   let datum = query.datum;
   let subdistrict = query.subdistrict;
+  let columnsJson = query.columns;
+  let sheet = query.sheet;
   if (/^multipart\/form-data/i.test(ct)) {
     const boundary = boundaryOf(ct);
     if (!boundary) fail('multipart 表单缺少 boundary');
@@ -97,6 +107,14 @@ export function readUpload(contentType: string | undefined, body: unknown, query
       if (!/^\d{9}$/.test(f.subdistrict)) fail(`subdistrict 应为 9 位街道编码：${f.subdistrict.slice(0, 40)}`);
       subdistrict ??= f.subdistrict;
     }
+    if (f.columns) columnsJson ??= f.columns;
+    if (f.sheet) sheet ??= f.sheet.slice(0, 100);
   }
-  return { bytes, fileName: safeFileName(fileName || defaultName(ct)), layer, datum: datum ?? 'wgs84', subdistrict };
+  let columns: ColumnOverrides | undefined;
+  try {
+    columns = columnsJson ? parseOverrides(columnsJson) : undefined;
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  return { bytes, fileName: safeFileName(fileName || defaultName(ct)), layer, datum: datum ?? 'wgs84', subdistrict, ...(columns ? { columns } : {}), ...(sheet ? { sheet } : {}) };
 }
