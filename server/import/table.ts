@@ -133,7 +133,7 @@ export async function xlsxTable(bytes: Uint8Array, sheet?: string): Promise<Tabl
         else allMerged = false;
       }
     });
-    for (let i = 0; i < cells.length; i++) cells[i] ??= '';
+    for (let i = 0; i < Math.max(cells.length, ws.columnCount); i++) cells[i] ??= '';
     if (blank(cells)) return;
     // a banner merged across the row (a title, a section heading): not a record
     if (allMerged && masters.size === 1 && cells.filter((c) => c !== '').length > 1) {
