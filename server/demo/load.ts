@@ -53,10 +53,18 @@ async function deleteDemo(tx: Queryable): Promise<void> {
   const real = await tx.query<{ n: number }>(
     `SELECT (${tables.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
   );
-  if (real.rows[0].n === 0) {
-    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids`);
+  const realRegister = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM household_register WHERE NOT synthetic LIMIT 1) x`,
+  );
+  if (real.rows[0].n === 0 && realRegister.rows[0].n === 0) {
+    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids, household_register`);
     return;
   }
+  await tx.query(
+    `DELETE FROM household_register r WHERE r.synthetic
+       OR r.subdistrict_id IN (SELECT id FROM subdistricts WHERE synthetic)
+       OR r.building_id IN (SELECT id FROM buildings WHERE synthetic)`,
+  );
   await tx.query(`DELETE FROM plan_assignments a USING units u WHERE a.unit_id = u.id AND u.synthetic`);
   await tx.query(`DELETE FROM grids g USING subdistricts s WHERE g.subdistrict_id = s.id AND s.synthetic`);
   for (const t of [...ORDER].reverse()) await tx.query(`DELETE FROM ${SPECS[t].table} WHERE synthetic`);
