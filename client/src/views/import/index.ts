@@ -120,13 +120,14 @@ async function previewTable(fit = true): Promise<void> {
   if (!chosen) return;
   const seq = ++previewSeq;
   const c = chosen;
+  const hadPoints = (c.table?.withCoordinates ?? 0) > 0;
   try {
     const p = await importsApi.preview(new Blob([c.bytes as BlobPart]), c.file.name, options());
     if (seq !== previewSeq || chosen !== c) return;
     c.table = p;
     const fcoll = pointsOf(p);
     setImportPreview(fcoll);
-    if (fit) fitTo(fcoll);
+    if (fit || !hadPoints) fitTo(fcoll); // also when a corrected lon/lat column brings the first points
   } catch (e) {
     if (seq !== previewSeq || chosen !== c) return;
     c.table = null;
@@ -181,6 +182,7 @@ async function check(): Promise<void> {
   }
   busy = false;
   render();
+  showReport();
 }
 
 async function start(): Promise<void> {
@@ -215,6 +217,7 @@ async function start(): Promise<void> {
   busy = false;
   progress = null;
   render();
+  showReport();
 }
 
 function reportBox(r: ImportReport): HTMLElement {
@@ -284,6 +287,11 @@ function tableBox(tp: TablePreview): HTMLElement {
       ),
     ),
   );
+}
+
+/** Brings the report into the panel's view once it is there. */
+function showReport(): void {
+  ctx?.panel.querySelector('[data-testid="import-report"]')?.scrollIntoView({ block: 'nearest' });
 }
 
 function render(): void {
