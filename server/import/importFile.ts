@@ -232,7 +232,13 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
       if (layer === 'register') return prepareRegister(t0, fileName, name, table, encoding, datum, opts);
       parsed = tableFeatures(table, opts.columns);
       columns = Object.fromEntries(Object.entries(detected).map(([r, i]) => [r, table!.headers[i]]));
-    } else parsed = parse(format, text);
+    } else {
+      parsed = parse(format, text);
+      // a register as GeoJSON / OSM points: their properties are the register's columns
+      if ((opts.layer ?? layerFromName(name)) === 'register') {
+        return prepareRegister(t0, fileName, name, pointsTable(parsed), encoding, datum, opts, format);
+      }
+    }
   } catch (err) {
     if (err instanceof ParseFailure) return fail(err.problem, err.feature);
     if (table && err instanceof Error && !(err instanceof ImportError)) return fail(err.message, table.headerRef); // a column override naming no column
@@ -357,12 +363,37 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   };
 }
 
+/** Point features as a table (columns: lon, lat, then every property), for the register. */
+function pointsTable(parsed: ParseResult): Table {
+  const keys = [...new Set(parsed.features.flatMap((f) => Object.keys(f.properties)))].filter((k) => !['lon', 'lat'].includes(k));
+  const headers = ['lon', 'lat', ...keys];
+  const rows = parsed.features.map((f) => {
+    const c = f.geometry.type === 'Point' ? f.geometry.coordinates : null;
+    const props = keys.map((k) => {
+      const v = f.properties[k];
+      return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    });
+    return { ref: f.ref, cells: [c ? String(c[0]) : '', c ? String(c[1]) : '', ...props] };
+  });
+  return { format: 'csv', headers, headerRef: 'properties', rows, skipped: { ...parsed.skipped } };
+}
+
 /**
  * The household register path of prepareImport: rows with coordinates (converted to WGS84) or
  * left for address matching at write time; rows that cannot be used are rejected, not fatal.
  */
-function prepareRegister(t0: number, fileName: string, name: string, table: Table, encoding: TextEncoding, datum: Datum, opts: ImportOptions): PreparedImport {
+function prepareRegister(
+  t0: number,
+  fileName: string,
+  name: string,
+  table: Table,
+  encoding: TextEncoding,
+  datum: Datum,
+  opts: ImportOptions,
+  prepFormat?: FileFormat,
+): PreparedImport {
   const reg = registerRows(table, datum, opts.columns);
+  const format = prepFormat ?? table.format;
   const located = reg.rows.filter((r) => r.lon !== null);
   // a register whose every row has coordinates, none of them in the district: the datum or the file is wrong
   if (!opts.anywhere && located.length === reg.rows.length && located.length > 0) {
@@ -373,7 +404,7 @@ function prepareRegister(t0: number, fileName: string, name: string, table: Tabl
   const columns = Object.fromEntries(Object.entries(reg.columns).map(([r, i]) => [r, table.headers[i]])) as Partial<Record<ColumnRole, string>>;
   const skipped = Object.values(table.skipped).reduce((a, b) => a + b, 0);
   return {
-    t0, file: fileName, name, format: table.format, encoding, datum, featureCount: table.rows.length,
+    t0, file: fileName, name, format, encoding, datum, featureCount: table.rows.length,
     read: { register: table.rows.length }, repairedJs: {}, skippedBy: { register: skipped }, refLayer,
     rejections: [...reg.rejected], skippedReasons: { ...table.skipped }, warnings: [], columns,
     ...(table.sheet ? { sheet: table.sheet } : {}),

@@ -203,3 +203,20 @@ describe('register rows', () => {
     expect(() => registerRows(csvTable('小区,户数\n幸福,3\n'), 'wgs84')).toThrow(/经度/);
   });
 });
+
+describe('prepareImport of a register (no database)', () => {
+  it('takes a register from its columns without a layer, and from GeoJSON points with layer=register', async () => {
+    const { prepareImport, prepareImportFile } = await import('../../../server/import/importFile');
+    const csv = prepareImport(Buffer.from('楼栋编号,小区,户数\n3栋,幸福小区,12\n,幸福小区,4\n'), 'data.csv');
+    expect(csv.plan.register?.map((r) => [r.ref, r.building_ref, r.households])).toEqual([['line 2', '3栋', 12]]);
+    expect(csv.rejections).toEqual([{ feature: 'line 3', problem: expect.stringMatching(/没有楼栋号/) }]);
+    expect(csv.columns).toEqual({ building: '楼栋编号', compound: '小区', households: '户数' });
+    const gj = JSON.stringify({
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { 户数: 7 }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }],
+    });
+    const p = await prepareImportFile(Buffer.from(gj), 'h.geojson', { layer: 'register' });
+    expect(p.format).toBe('geojson');
+    expect(p.plan.register).toEqual([expect.objectContaining({ households: 7, lon: 117.05, lat: 30.52 })]);
+  });
+});
