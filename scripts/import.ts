@@ -1,7 +1,7 @@
 /**
- * npm run import -- --file F [--datum wgs84|gcj02|bd09] [--layer streets|buildings|shops|incidents|boundaries]
+ * npm run import -- --file F [--datum wgs84|gcj02|bd09] [--layer streets|buildings|shops|incidents|boundaries|register]
  *                   [--subdistrict ID] [--source-layer NAME] [--dry-run] [--anywhere] [--max-mb N]
- * Imports one GeoJSON / OSM XML / CSV file into the database (DATABASE_URL, else the embedded one).
+ * Imports one GeoJSON / OSM XML / CSV / XLSX / zipped Shapefile / GeoPackage file into the database (DATABASE_URL, else the embedded one).
  * Prints the report as JSON on stdout, progress on stderr. A bad file: exit 2 and one `error:` line.
  * When the running server owns the embedded data directory, the checked file is sent to it
  * (POST /api/import with the server's local token) and written there, as one job.
@@ -11,7 +11,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Db } from '../server/db';
 import { ImportError } from '../server/import/errors';
-import { commitImport, prepareImport, readImportFile, type ImportOptions } from '../server/import/importFile';
+import { commitImport, prepareImportFile, readImportFile, type ImportOptions } from '../server/import/importFile';
 import { DATUMS, LAYERS, type Datum, type Layer } from '../server/import/types';
 import { callServer, exitOnDataDirError, openTarget, serverError, type RunningServer } from './lib/db-or-server';
 
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   let db: Db | undefined;
   try {
     // A bad file is refused before the database is opened.
-    const prepared = prepareImport(await readImportFile(file, opts.maxBytes), file, opts);
+    const prepared = await prepareImportFile(await readImportFile(file, opts.maxBytes), file, opts);
     const target = await openTarget({
       tool: 'import',
       viaServer: !opts.anywhere,

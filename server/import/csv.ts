@@ -1,81 +1,55 @@
-import { parse } from 'csv-parse/sync';
+/**
+ * Point features from a table (CSV or XLSX, server/import/table.ts): a longitude column (lon, lng,
+ * longitude, x, 经度 …) and a latitude column (lat, latitude, y, 纬度 …), found by the header's
+ * name or named by the planner. Every row becomes a Point feature named by its row reference; the
+ * other columns become properties. A row whose coordinates are not numbers refuses the file. Pure.
+ */
+import { detectColumns, type ColumnOverrides } from './columns';
 import { ParseFailure } from './errors';
+import { csvTable, type Table } from './table';
 import type { ParseResult, RawFeature } from './types';
 
-const LON = ['lon', 'lng', 'long', 'longitude', 'x', '经度'];
-const LAT = ['lat', 'latitude', 'y', '纬度'];
-const ID = ['id', 'fid', '编号', 'ID'];
+const LON_NAMES = 'lon/lng/long/longitude/x/经度';
+const LAT_NAMES = 'lat/latitude/y/纬度';
 
-function findColumn(headers: string[], names: string[]): number {
-  const norm = headers.map((h) => h.trim().toLowerCase());
-  for (const n of names) {
-    const i = norm.indexOf(n.toLowerCase());
-    if (i >= 0) return i;
-  }
-  return -1;
-}
-
-function detectDelimiter(firstLine: string): string {
-  const counts = [',', ';', '\t', '|'].map((d) => [d, firstLine.split(d).length - 1] as const);
-  counts.sort((a, b) => b[1] - a[1]);
-  return counts[0][1] > 0 ? counts[0][0] : ',';
-}
-
-/**
- * Parses CSV text (already decoded) with a header row holding a longitude column (lon, lng,
- * longitude, x, 经度) and a latitude column (lat, latitude, y, 纬度). Every row becomes a Point
- * feature named by its line number; the other columns become properties. Pure.
- */
-export function parseCsv(text: string): ParseResult {
-  if (text.trim() === '') throw new ParseFailure('empty file');
-  const firstLine = text.slice(0, text.search(/\r?\n|$/));
-  let records: Array<{ record: string[]; info: { lines: number } }>;
+/** A table's rows as Point features (shops, incidents). */
+export function tableFeatures(table: Table, overrides: ColumnOverrides = {}): ParseResult {
+  const { headers } = table;
+  let cols;
   try {
-    records = parse(text, {
-      delimiter: detectDelimiter(firstLine),
-      info: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      trim: true,
-      bom: true,
-    }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+    cols = detectColumns(headers, overrides);
   } catch (err) {
-    const e = err as Error & { lines?: number };
-    throw new ParseFailure(`malformed CSV: ${e.message}`, e.lines ? `line ${e.lines}` : undefined);
+    throw new ParseFailure((err as Error).message, table.headerRef);
   }
-  if (records.length === 0) throw new ParseFailure('empty file');
-  const headers = records[0].record;
-  const lonCol = findColumn(headers, LON);
-  const latCol = findColumn(headers, LAT);
+  const lonCol = cols.lon ?? -1;
+  const latCol = cols.lat ?? -1;
   if (lonCol < 0 || latCol < 0) {
     throw new ParseFailure(
-      `no ${lonCol < 0 ? 'longitude' : 'latitude'} column in the header (${headers.join(', ')}); expected one of ${(lonCol < 0 ? LON : LAT).join('/')}`,
-      'line 1',
+      `no ${lonCol < 0 ? 'longitude' : 'latitude'} column in the header (${headers.join(', ')}); expected one of ${lonCol < 0 ? LON_NAMES : LAT_NAMES}`,
+      table.headerRef,
     );
   }
-  if (records.length === 1) throw new ParseFailure('empty file: a header but no rows');
-  const idCol = findColumn(headers, ID);
-
+  if (table.rows.length === 0) throw new ParseFailure('empty file: a header but no rows');
+  const idCol = cols.id ?? -1;
   const features: RawFeature[] = [];
-  for (const { record, info } of records.slice(1)) {
-    const ref = `line ${info.lines}`;
-    const rawLon = record[lonCol] ?? '';
-    const rawLat = record[latCol] ?? '';
+  for (const { ref, cells } of table.rows) {
+    const rawLon = cells[lonCol] ?? '';
+    const rawLat = cells[latCol] ?? '';
     const lon = Number(rawLon);
     const lat = Number(rawLat);
     if (rawLon === '' || !Number.isFinite(lon)) throw new ParseFailure(`longitude '${rawLon}' is not a number`, ref);
     if (rawLat === '' || !Number.isFinite(lat)) throw new ParseFailure(`latitude '${rawLat}' is not a number`, ref);
     const properties: Record<string, unknown> = {};
     headers.forEach((h, i) => {
-      if (i !== lonCol && i !== latCol && record[i] !== undefined && record[i] !== '') properties[h.trim()] = record[i];
+      if (i !== lonCol && i !== latCol && cells[i] !== undefined && cells[i] !== '' && h !== '') properties[h] = cells[i];
     });
-    const id = idCol >= 0 ? record[idCol] : undefined;
-    features.push({
-      ref,
-      sourceId: id ? id : undefined,
-      geometry: { type: 'Point', coordinates: [lon, lat] },
-      properties,
-    });
+    const id = idCol >= 0 ? cells[idCol] : undefined;
+    features.push({ ref, sourceId: id ? id : undefined, geometry: { type: 'Point', coordinates: [lon, lat] }, properties });
   }
-  return { format: 'csv', features, problems: [], skipped: {} };
+  return { format: table.format, features, problems: [], skipped: { ...table.skipped } };
+}
+
+/** Parses CSV text (already decoded) into Point features. Pure. */
+export function parseCsv(text: string): ParseResult {
+  return tableFeatures(csvTable(text));
 }

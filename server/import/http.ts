@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
+import { parseOverrides, type ColumnOverrides } from './columns';
 import { DATUMS, LAYERS, type Datum, type Layer } from './types';
 
 /** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
@@ -19,6 +20,10 @@ export interface UploadQuery {
   sourceLayer?: string;
   dryRun?: boolean;
   wait?: boolean;
+  /** Tables: JSON object role → column name, e.g. {"lon":"E","households":"户数"} */
+  columns?: string;
+  /** XLSX: sheet name */
+  sheet?: string;
 }
 
 export interface Upload {
@@ -28,6 +33,8 @@ export interface Upload {
   datum: Datum;
   subdistrict?: string;
   sourceLayer?: string;
+  columns?: ColumnOverrides;
+  sheet?: string;
 }
 
 /** A request that cannot become an import, with the plain message for the 4xx. */
@@ -60,6 +67,7 @@ function defaultName(contentType: string): string {
   if (/xml|osm/i.test(contentType)) return 'upload.osm';
   if (/zip/i.test(contentType)) return 'upload.zip';
   if (/geopackage|sqlite/i.test(contentType)) return 'upload.gpkg';
+  if (/spreadsheetml|excel/i.test(contentType)) return 'upload.xlsx';
   return 'upload';
 }
 
@@ -71,7 +79,7 @@ function defaultName(contentType: string): string {
 export function readUpload(contentType: string | undefined, body: unknown, query: UploadQuery, maxBytes = IMPORT_UPLOAD_MAX_BYTES): Upload {
   const ct = contentType ?? '';
   if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0)) {
-    fail('请上传要导入的文件（CSV、GeoJSON、OSM、Shapefile .zip 或 GeoPackage）：请求体为空');
+    fail('请上传要导入的文件（CSV、XLSX、GeoJSON、OSM、Shapefile .zip 或 GeoPackage）：请求体为空');
   }
   if (!Buffer.isBuffer(body)) return fail('请求体应为文件本身或 multipart/form-data 表单');
   if (body.length > maxBytes) throw new UploadError(413, tooLargeMessage(maxBytes));
@@ -81,6 +89,8 @@ export function readUpload(contentType: string | undefined, body: unknown, query
   let datum = query.datum;
   let subdistrict = query.subdistrict;
   let sourceLayer = query.sourceLayer;
+  let columnsJson = query.columns;
+  let sheet = query.sheet;
   if (/^multipart\/form-data/i.test(ct)) {
     const boundary = boundaryOf(ct);
     if (!boundary) fail('multipart 表单缺少 boundary');
@@ -104,6 +114,23 @@ export function readUpload(contentType: string | undefined, body: unknown, query
       subdistrict ??= f.subdistrict;
     }
     if (f.sourceLayer) sourceLayer ??= f.sourceLayer.slice(0, 200);
+    if (f.columns) columnsJson ??= f.columns;
+    if (f.sheet) sheet ??= f.sheet.slice(0, 100);
   }
-  return { bytes, fileName: safeFileName(fileName || defaultName(ct)), layer, datum: datum ?? 'wgs84', subdistrict, ...(sourceLayer ? { sourceLayer } : {}) };
+  let columns: ColumnOverrides | undefined;
+  try {
+    columns = columnsJson ? parseOverrides(columnsJson) : undefined;
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  return {
+    bytes,
+    fileName: safeFileName(fileName || defaultName(ct)),
+    layer,
+    datum: datum ?? 'wgs84',
+    subdistrict,
+    ...(sourceLayer ? { sourceLayer } : {}),
+    ...(columns ? { columns } : {}),
+    ...(sheet ? { sheet } : {}),
+  };
 }

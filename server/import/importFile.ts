@@ -2,7 +2,8 @@ import { isConnectionError } from '../db/connection-errors';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { Db, Queryable } from '../db';
-import { parseCsv } from './csv';
+import { detectColumns, type ColumnOverrides, type ColumnRole } from './columns';
+import { tableFeatures } from './csv';
 import { geometryToWgs84 } from './datum';
 import { decodeText, undecodableLines, type TextEncoding } from './decode';
 import { ImportError, ParseFailure } from './errors';
@@ -11,7 +12,9 @@ import { isSqlite, parseGeoPackage } from './geopackage';
 import { isZip, parseShapefileZip } from './shapefile';
 import { SQL } from './sqljs';
 import { isAuxiliaryPoint } from './classify';
-import { inferLayer } from './infer';
+import { inferLayer, layerFromName } from './infer';
+import { looksLikeRegister, registerRows } from './register';
+import { csvTable, isXlsx, xlsxTable, type Table } from './table';
 import { parseOsm } from './osm';
 import { boundaryRows, buildingRows, incidentRows, shopRows, streetPieces, type RowsResult } from './rows';
 import { healStreets, type HealStats } from './streets';
@@ -54,7 +57,16 @@ export interface ImportOptions {
    * with a 4xx `statusCode` (e.g. rows outside the caller's sub-districts) aborts the import as is.
    */
   checkWrite?: (tx: Queryable, plan: WritePlan) => Promise<void>;
+  /** Tables: the planner's column choices (role → header name), over the detected ones. */
+  columns?: ColumnOverrides;
+  /** XLSX: the sheet to read (default: the first with data). */
+  sheet?: string;
+  /** XLSX: the workbook already read (prepareImportFile reads it; exceljs is asynchronous). */
+  table?: Table;
 }
+
+/** The most rejected rows an import report lists (the rejects CSV is made from them). */
+export const REPORT_REJECTIONS = 10_000;
 
 export interface LayerReport {
   read: number;
@@ -67,6 +79,10 @@ export interface LayerReport {
   attached?: number;
   /** buildings: tile-cut pieces merged back into their building */
   merged?: number;
+  /** register: rows placed by their address (matched to an imported building) */
+  matched?: number;
+  /** register: sub-districts whose earlier register rows were (or, on a dry run, would be) replaced */
+  replacedSubdistricts?: string[];
 }
 
 export interface ImportReport {
@@ -87,6 +103,12 @@ export interface ImportReport {
   skippedReasons: Record<string, number>;
   heal?: HealStats;
   warnings: string[];
+  /** Tables: the column used for each role (header names). */
+  columns?: Partial<Record<ColumnRole, string>>;
+  /** XLSX: the sheet read. */
+  sheet?: string;
+  /** More rows were rejected than the report lists. */
+  rejectionsTruncated?: boolean;
   ms: number;
 }
 
@@ -97,6 +119,7 @@ function formatOf(file: string, text: string): FileFormat {
   if (ext === '.geojson' || ext === '.json') return 'geojson';
   if (ext === '.osm' || ext === '.xml') return 'osm';
   if (ext === '.csv' || ext === '.txt' || ext === '.tsv') return 'csv';
+  if (ext === '.xlsx' || ext === '.xlsm') return 'xlsx';
   const head = text.trimStart()[0];
   return head === '<' ? 'osm' : head === '{' || head === '[' ? 'geojson' : 'csv';
 }
@@ -125,7 +148,7 @@ function parseBinary(format: 'shapefile' | 'geopackage', file: string, bytes: Ui
 const LOOSE_SHAPEFILE = /\.(shp|shx|dbf|prj|cpg)$/i;
 
 function parse(format: FileFormat, text: string): ParseResult {
-  return format === 'geojson' ? parseGeoJson(text) : format === 'osm' ? parseOsm(text) : parseCsv(text);
+  return format === 'geojson' ? parseGeoJson(text) : parseOsm(text);
 }
 
 function emptyLayer(): LayerReport {
@@ -160,7 +183,26 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 
 /** Imports file contents (the HTTP upload route calls this with the uploaded bytes and file name). */
 export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<ImportReport> {
-  return commitImport(db, prepareImport(bytes, fileName, opts), opts);
+  return commitImport(db, await prepareImportFile(bytes, fileName, opts), opts);
+}
+
+/** An XLSX workbook's table (ImportError for a bad workbook); null for other files. */
+export async function readWorkbook(bytes: Uint8Array, fileName: string, sheet?: string): Promise<Table | null> {
+  if (!isXlsx(fileName, bytes)) return null;
+  try {
+    return await xlsxTable(bytes, sheet);
+  } catch (err) {
+    if (err instanceof ParseFailure) throw new ImportError(basename(fileName), err.problem, err.feature);
+    throw err;
+  }
+}
+
+/** prepareImport for any file: an XLSX workbook is read first (asynchronously), the rest as text. */
+export async function prepareImportFile(bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<PreparedImport> {
+  const max = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (bytes.byteLength > max || bytes.byteLength === 0) return prepareImport(bytes, fileName, opts); // its plain refusal
+  const table = opts.table ?? (await readWorkbook(bytes, fileName, opts.sheet));
+  return prepareImport(bytes, fileName, table ? { ...opts, table } : opts);
 }
 
 /** An import parsed, checked, converted, classified and healed: ready for commitImport. */
@@ -180,6 +222,8 @@ export interface PreparedImport {
   skippedReasons: Record<string, number>;
   warnings: string[];
   heal?: HealStats;
+  columns?: Partial<Record<ColumnRole, string>>;
+  sheet?: string;
   plan: WritePlan;
 }
 
@@ -200,26 +244,49 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   if (bytes.byteLength === 0) fail('empty file');
 
   if (LOOSE_SHAPEFILE.test(name)) fail('Shapefile 需要 .shp、.shx、.dbf、.prj（及 .cpg）一起：请把它们压缩成一个 .zip 再上传');
-  const binary = binaryFormatOf(name, bytes);
+  if (!opts.table && isXlsx(name, bytes)) fail('XLSX workbooks are read by prepareImportFile');
+  const binary = opts.table ? null : binaryFormatOf(name, bytes);
   let text = '';
   let encoding: TextEncoding = 'utf-8';
   let format: FileFormat;
   let parsed: ParseResult;
+  let table: Table | undefined;
+  let columns: Partial<Record<ColumnRole, string>> | undefined;
   try {
     if (binary) {
       format = binary;
       parsed = parseBinary(binary, name, bytes, opts);
       encoding = parsed.encoding ?? 'utf-8';
+      // a register as Shapefile / GeoPackage points: their attributes are the register's columns
+      if ((opts.layer ?? layerFromName(name)) === 'register') {
+        return prepareRegister(t0, fileName, name, pointsTable(parsed), encoding, datum, opts, format);
+      }
     } else {
-      ({ text, encoding } = decodeText(bytes));
-      // PostgreSQL text cannot hold U+0000; a text file never has one (binary data, or UTF-16)
-      const nul = text.indexOf('\u0000');
-      if (nul >= 0) fail('the file contains NUL bytes (binary data, or UTF-16 text: save it as UTF-8 or GBK)', `line ${text.slice(0, nul).split('\n').length}`);
-      format = formatOf(name, text);
-      parsed = parse(format, text);
+      if (!opts.table) {
+        ({ text, encoding } = decodeText(bytes));
+        // PostgreSQL text cannot hold U+0000; a text file never has one (binary data, or UTF-16)
+        const nul = text.indexOf('\u0000');
+        if (nul >= 0) fail('the file contains NUL bytes (binary data, or UTF-16 text: save it as UTF-8 or GBK)', `line ${text.slice(0, nul).split('\n').length}`);
+      }
+      format = opts.table ? 'xlsx' : formatOf(name, text);
+      if (format === 'csv' || format === 'xlsx') {
+        table = opts.table ?? csvTable(text);
+        const detected = detectColumns(table.headers, opts.columns ?? {});
+        const layer = opts.layer ?? layerFromName(name) ?? (looksLikeRegister(detected) && detected.time === undefined ? 'register' : null);
+        if (layer === 'register') return prepareRegister(t0, fileName, name, table, encoding, datum, opts);
+        parsed = tableFeatures(table, opts.columns);
+        columns = Object.fromEntries(Object.entries(detected).map(([r, i]) => [r, table!.headers[i]]));
+      } else {
+        parsed = parse(format, text);
+        // a register as GeoJSON / OSM points: their properties are the register's columns
+        if ((opts.layer ?? layerFromName(name)) === 'register') {
+          return prepareRegister(t0, fileName, name, pointsTable(parsed), encoding, datum, opts, format);
+        }
+      }
     }
   } catch (err) {
     if (err instanceof ParseFailure) return fail(err.problem, err.feature);
+    if (table && err instanceof Error && !(err instanceof ImportError)) return fail(err.message, table.headerRef); // a column override naming no column
     throw err;
   }
   progress(`import: ${name}: read ${parsed.features.length} features (${format}${parsed.sourceLayer ? ` layer ${parsed.sourceLayer}` : ''}, ${encoding})`);
@@ -339,6 +406,56 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   return {
     t0, file: fileName, name, format, encoding, datum, featureCount: parsed.features.length + parsed.problems.length,
     read, repairedJs, skippedBy, refLayer, rejections, skippedReasons, warnings, heal, plan,
+    ...(columns ? { columns } : {}), ...(table?.sheet ? { sheet: table.sheet } : {}),
+  };
+}
+
+/** Point features as a table (columns: lon, lat, then every property), for the register. */
+function pointsTable(parsed: ParseResult): Table {
+  const keys = [...new Set(parsed.features.flatMap((f) => Object.keys(f.properties)))].filter((k) => !['lon', 'lat'].includes(k));
+  const headers = ['lon', 'lat', ...keys];
+  const rows = parsed.features.map((f) => {
+    const c = f.geometry.type === 'Point' ? f.geometry.coordinates : null;
+    const props = keys.map((k) => {
+      const v = f.properties[k];
+      return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+    });
+    return { ref: f.ref, cells: [c ? String(c[0]) : '', c ? String(c[1]) : '', ...props] };
+  });
+  return { format: 'csv', headers, headerRef: 'properties', rows, skipped: { ...parsed.skipped } };
+}
+
+/**
+ * The household register path of prepareImport: rows with coordinates (converted to WGS84) or
+ * left for address matching at write time; rows that cannot be used are rejected, not fatal.
+ */
+function prepareRegister(
+  t0: number,
+  fileName: string,
+  name: string,
+  table: Table,
+  encoding: TextEncoding,
+  datum: Datum,
+  opts: ImportOptions,
+  prepFormat?: FileFormat,
+): PreparedImport {
+  const reg = registerRows(table, datum, opts.columns);
+  const format = prepFormat ?? table.format;
+  const located = reg.rows.filter((r) => r.lon !== null);
+  // a register whose every row has coordinates, none of them in the district: the datum or the file is wrong
+  if (!opts.anywhere && located.length === reg.rows.length && located.length > 0) {
+    const p = districtProblem(located.map((r) => ({ ref: r.ref, geometry: { type: 'Point', coordinates: [r.lon!, r.lat!] }, properties: {} })));
+    if (p) throw new ImportError(name, p.problem, p.feature);
+  }
+  const refLayer = new Map<string, Layer>(table.rows.map((r) => [r.ref, 'register']));
+  const columns = Object.fromEntries(Object.entries(reg.columns).map(([r, i]) => [r, table.headers[i]])) as Partial<Record<ColumnRole, string>>;
+  const skipped = Object.values(table.skipped).reduce((a, b) => a + b, 0);
+  return {
+    t0, file: fileName, name, format, encoding, datum, featureCount: table.rows.length,
+    read: { register: table.rows.length }, repairedJs: {}, skippedBy: { register: skipped }, refLayer,
+    rejections: [...reg.rejected], skippedReasons: { ...table.skipped }, warnings: [], columns,
+    ...(table.sheet ? { sheet: table.sheet } : {}),
+    plan: { source: name, prefix: name, subdistrict: opts.subdistrict, register: reg.rows, registerImportId: `${name}@${new Date().toISOString()}` },
   };
 }
 
@@ -389,6 +506,21 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
     const r = layers[layer]!;
     r.rejected = rejections.filter((p) => refLayer.get(p.feature) === layer).length;
   }
+  if (counts.register) {
+    const c = counts.register;
+    layers.register!.matched = c.matched ?? 0;
+    layers.register!.replacedSubdistricts = c.replacedSubdistricts ?? [];
+    if (c.replaced > 0) {
+      const where = (c.replacedSubdistricts ?? []).join('、');
+      warnings.push(
+        opts.dryRun
+          ? `导入后将替换街道 ${where} 原有的 ${c.replaced} 条住户登记 (importing replaces ${c.replaced} earlier register rows of sub-districts ${where})`
+          : `已替换街道 ${where} 原有的 ${c.replaced} 条住户登记 (replaced ${c.replaced} earlier register rows of sub-districts ${where})`,
+      );
+    }
+    const order = (ref: string) => Number(/\d+$/.exec(ref)?.[0] ?? Infinity);
+    rejections.sort((a, b) => order(a.feature) - order(b.feature));
+  }
   const sum = (k: keyof LayerReport) => Object.values(layers).reduce((n, l) => n + ((l?.[k] as number | undefined) ?? 0), 0);
   return {
     file: prep.file,
@@ -403,7 +535,10 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
     rejected: rejections.length,
     skipped: Object.values(skippedReasons).reduce((a, b) => a + b, 0),
     layers,
-    rejections: rejections.slice(0, 100),
+    rejections: rejections.slice(0, REPORT_REJECTIONS),
+    ...(rejections.length > REPORT_REJECTIONS ? { rejectionsTruncated: true } : {}),
+    ...(prep.columns ? { columns: prep.columns } : {}),
+    ...(prep.sheet ? { sheet: prep.sheet } : {}),
     skippedReasons,
     ...(heal ? { heal } : {}),
     warnings,

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { Layer, RawFeature } from './types';
 
 const NAME_HINTS: Array<[RegExp, Layer]> = [
+  [/register|household|住户|户籍|登记|户数/i, 'register'],
   [/road|street|highway|街路|道路/i, 'streets'],
   [/building|建筑|楼/i, 'buildings'],
   [/poi|shop|store|商铺|店/i, 'shops'],
@@ -11,10 +12,17 @@ const NAME_HINTS: Array<[RegExp, Layer]> = [
 
 const TIME_KEYS = ['occurred_at', 'time', 'date', 'datetime', 'timestamp', '时间', '日期', '发生时间'];
 
-/** The layer a file is for, from its name or else from its features; null when it cannot tell. */
-export function inferLayer(file: string, features: RawFeature[]): Layer | null {
+/** The layer a file name suggests, or null. */
+export function layerFromName(file: string): Layer | null {
   const name = basename(file);
   for (const [re, layer] of NAME_HINTS) if (re.test(name)) return layer;
+  return null;
+}
+
+/** The layer a file is for, from its name or else from its features; null when it cannot tell. */
+export function inferLayer(file: string, features: RawFeature[]): Layer | null {
+  const byName = layerFromName(file);
+  if (byName) return byName;
   const types = new Set(features.map((f) => f.geometry.type));
   const only = (...ts: string[]) => [...types].every((t) => ts.includes(t));
   if (types.size === 0) return null;

@@ -1,6 +1,6 @@
 import { runInWorker } from '../workers/run-in-worker';
 import { ImportError } from './errors';
-import { prepareImport, type ImportOptions, type PreparedImport } from './importFile';
+import { prepareImportFile, type ImportOptions, type PreparedImport } from './importFile';
 
 /** Files at least this big are parsed in a worker thread (a 33 MB file blocked the event loop ~2 s). */
 export const OFF_THREAD_BYTES = 1024 * 1024;
@@ -18,7 +18,7 @@ export type PrepareOutput = { ok: true; prep: PreparedImport } | { ok: false; fi
  * a worker costs more than they do). Same result and the same ImportError for a bad file.
  */
 export async function prepareImportOffThread(bytes: Uint8Array, fileName: string, opts: PrepareInput['opts'] = {}): Promise<PreparedImport> {
-  if (bytes.byteLength < OFF_THREAD_BYTES) return prepareImport(bytes, fileName, opts);
+  if (bytes.byteLength < OFF_THREAD_BYTES) return prepareImportFile(bytes, fileName, opts);
   const t0 = performance.now();
   const out = await runInWorker<PrepareInput, PrepareOutput>(new URL('./prepare-worker.ts', import.meta.url), { bytes, fileName, opts });
   if (!out.ok) throw new ImportError(out.file, out.problem, out.feature);

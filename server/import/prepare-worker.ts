@@ -1,12 +1,12 @@
 // Worker-thread entry: prepareImport (decode, parse, check, convert, classify, heal) off the server's event loop.
 import { serveWorker } from '../workers/serve-worker';
 import { ImportError } from './errors';
-import { prepareImport } from './importFile';
+import { prepareImportFile } from './importFile';
 import type { PrepareInput, PrepareOutput } from './prepare-off-thread';
 
-void serveWorker<PrepareInput, PrepareOutput>(({ bytes, fileName, opts }) => {
+void serveWorker<PrepareInput, PrepareOutput>(async ({ bytes, fileName, opts }) => {
   try {
-    return { ok: true, prep: prepareImport(bytes, fileName, opts) };
+    return { ok: true, prep: await prepareImportFile(bytes, fileName, opts) };
   } catch (err) {
     if (err instanceof ImportError) return { ok: false, file: err.file, problem: err.problem, feature: err.feature };
     throw err;

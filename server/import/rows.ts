@@ -30,6 +30,11 @@ export interface BuildingRow {
   use: string;
   floors: number;
   height_m: number | null;
+  /** 户数 when the file gives it */
+  households: number | null;
+  /** building number (楼栋号) and compound name (小区) as written, for address matching of the register */
+  label: string | null;
+  compound_name: string | null;
   geometry: Polygon | MultiPolygon;
 }
 export interface ShopRow {
@@ -98,6 +103,26 @@ export function streetPieces(features: RawFeature[]): RowsResult<StreetPiece> {
   return out;
 }
 
+const LABEL_KEYS = ['楼栋号', '楼栋编号', '楼号', '栋号', '幢号', 'building_no', 'building_number', 'bldg_no', 'label'];
+const COMPOUND_KEYS = ['小区', '小区名称', '所属小区', 'compound', 'compound_name'];
+const HOUSEHOLD_KEYS = ['households', '户数', '住户数'];
+
+function firstOf(props: Record<string, unknown>, keys: string[]): string | null {
+  for (const k of keys) {
+    const v = str(props[k]);
+    if (v) return v;
+  }
+  return null;
+}
+
+/** Households of a building from its attributes: a non-negative integer, else null. */
+export function buildingHouseholds(props: Record<string, unknown>): number | null {
+  const v = firstOf(props, HOUSEHOLD_KEYS);
+  if (v === null) return null;
+  const n = Number(v.replace(/户$/, ''));
+  return Number.isInteger(n) && n >= 0 ? n : null;
+}
+
 export function buildingRows(prefix: string, features: RawFeature[]): RowsResult<BuildingRow> {
   const out: RowsResult<BuildingRow> = { rows: [], rejected: [], skipped: {} };
   const ids = makeIds(prefix, features, false);
@@ -114,6 +139,9 @@ export function buildingRows(prefix: string, features: RawFeature[]): RowsResult
       use: buildingUse(f.properties),
       floors: buildingFloors(f.properties, height),
       height_m: height,
+      households: buildingHouseholds(f.properties),
+      label: firstOf(f.properties, LABEL_KEYS),
+      compound_name: firstOf(f.properties, COMPOUND_KEYS),
       geometry: f.geometry as Polygon | MultiPolygon,
     });
   });

@@ -1,14 +1,14 @@
 import type { Geometry } from 'geojson';
 
 /** The tables an import can fill. */
-export type Layer = 'streets' | 'buildings' | 'shops' | 'incidents' | 'boundaries';
-export const LAYERS: readonly Layer[] = ['streets', 'buildings', 'shops', 'incidents', 'boundaries'];
+export type Layer = 'streets' | 'buildings' | 'shops' | 'incidents' | 'boundaries' | 'register';
+export const LAYERS: readonly Layer[] = ['streets', 'buildings', 'shops', 'incidents', 'boundaries', 'register'];
 
 /** The datum the input coordinates are in; everything is stored in WGS84. */
 export type Datum = 'wgs84' | 'gcj02' | 'bd09';
 export const DATUMS: readonly Datum[] = ['wgs84', 'gcj02', 'bd09'];
 
-export type FileFormat = 'geojson' | 'osm' | 'csv' | 'shapefile' | 'geopackage';
+export type FileFormat = 'geojson' | 'osm' | 'csv' | 'xlsx' | 'shapefile' | 'geopackage';
 
 /** One feature as a parser read it, before validation, datum conversion and classification. */
 export interface RawFeature {

@@ -11,6 +11,7 @@ export const LAYER_GEOMETRY: Record<Layer, readonly Geometry['type'][]> = {
   shops: ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'],
   incidents: ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'],
   boundaries: ['Polygon', 'MultiPolygon'],
+  register: ['Point'],
 };
 
 /** Array levels of `coordinates` per geometry type (a Point is [x, y]: one level). */

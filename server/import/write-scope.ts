@@ -1,6 +1,6 @@
 /**
  * The sub-districts an import writes, checked against the caller's: a planner scoped to some
- * sub-districts imports buildings, shops, incidents and streets of those only; boundaries change
+ * sub-districts imports buildings, shops, incidents, streets and household register rows of those only; boundaries change
  * the whole district's geography and need district-wide scope. Run inside the import's
  * transaction after the rows are written (dry runs too), so a refusal leaves nothing behind.
  */
@@ -55,6 +55,18 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
     if (foreign.length) {
       const where = foreign.map((x) => (x.sd ? `${x.sd}：${x.n}` : `不在任何街道内：${x.n}`)).join('，');
       throw new OutOfScopeError(`文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} ${noun}不在您负责的街道内（${where}），未写入任何数据`);
+    }
+  }
+  if (plan.register?.length) {
+    // register rows are placed in a sub-district or rejected; the rows they replace are of the same sub-districts
+    const r = await tx.query<{ sd: string; n: number }>(
+      'SELECT subdistrict_id AS sd, count(*)::int AS n FROM household_register WHERE import_id = $1 GROUP BY 1 ORDER BY 1',
+      [plan.registerImportId ?? plan.prefix],
+    );
+    const foreign = r.rows.filter((x) => !covers(user!, x.sd));
+    if (foreign.length) {
+      const where = foreign.map((x) => `${x.sd}：${x.n}`).join('，');
+      throw new OutOfScopeError(`文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} 条住户登记不在您负责的街道内（${where}），未写入任何数据`);
     }
   }
   if (plan.streets?.length) {

@@ -1,5 +1,7 @@
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../db';
+import { buildingIndex, matchAddress, type BuildingCandidate } from './address';
+import type { RegisterRow } from './register';
 import type { BoundaryRow, BuildingRow, IncidentRow, ShopRow } from './rows';
 import type { StreetLine } from './streets';
 import type { Layer, Problem } from './types';
@@ -17,6 +19,9 @@ export interface WritePlan {
   shops?: ShopRow[];
   incidents?: IncidentRow[];
   boundaries?: BoundaryRow[];
+  register?: RegisterRow[];
+  /** household_register.import_id of this import's rows (unique per import). */
+  registerImportId?: string;
 }
 
 export interface WriteCounts {
@@ -32,6 +37,10 @@ export interface WriteCounts {
   /** Rows placed in a sub-district by their location / by --subdistrict. */
   located?: number;
   attached?: number;
+  /** register: rows placed by their address (matched building) */
+  matched?: number;
+  /** register: the sub-districts whose earlier register rows this import replaces */
+  replacedSubdistricts?: string[];
 }
 
 /** Thrown for a database-level refusal that the user can act on (named problem, no feature). */
@@ -145,7 +154,7 @@ async function writeStreets(tx: Queryable, plan: WritePlan, lines: StreetLine[])
 async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[]): Promise<WriteCounts & { merged: number }> {
   const s = await stage(
     tx,
-    rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { use: r.use, floors: r.floors, height_m: r.height_m }, geometry: r.geometry })),
+    rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { use: r.use, floors: r.floors, height_m: r.height_m, households: r.households, label: r.label, compound_name: r.compound_name }, geometry: r.geometry })),
     3,
   );
   const replaced = await replace(tx, 'buildings', plan.prefix);
@@ -163,9 +172,9 @@ async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[
      n AS (
        SELECT k.*, row_number() OVER (PARTITION BY id ORDER BY area DESC) AS rn, count(*) OVER (PARTITION BY id) AS cnt
        FROM k WHERE area >= 0.5 OR area = top)
-     INSERT INTO buildings (id, use, floors, height_m, source, synthetic, geom)
+     INSERT INTO buildings (id, use, floors, height_m, households, label, compound_name, source, synthetic, geom)
      SELECT CASE WHEN cnt = 1 THEN id ELSE id || '~' || rn END, attrs->>'use', (attrs->>'floors')::int,
-            (attrs->>'height_m')::real, $1, false, geom
+            (attrs->>'height_m')::real, COALESCE((attrs->>'households')::int, 0), attrs->>'label', attrs->>'compound_name', $1, false, geom
      FROM n`,
     [plan.source],
   );
@@ -265,6 +274,108 @@ async function writeBoundaries(tx: Queryable, rows: BoundaryRow[]): Promise<Writ
   return { staged: rows.length, imported: n.rows[0].n, repaired: s.repaired, rejected, replaced: existing.rows[0].n };
 }
 
+/** Imported buildings that carry a building number, with their compound name and a point on them. */
+async function buildingCandidates(tx: Queryable): Promise<BuildingCandidate[]> {
+  const r = await tx.query<BuildingCandidate>(
+    `SELECT b.id, b.label, COALESCE(b.compound_name, c.name, loc.name) AS compound, ST_X(b.p) AS x, ST_Y(b.p) AS y
+     FROM (SELECT id, label, compound_name, compound_id, ST_PointOnSurface(geom) AS p, ST_Area(geom) AS area
+           FROM buildings WHERE label IS NOT NULL AND btrim(label) <> '') b
+     LEFT JOIN compounds c ON c.id = b.compound_id
+     LEFT JOIN LATERAL (SELECT name FROM compounds k WHERE ST_Intersects(k.geom, b.p) ORDER BY ST_Area(k.geom) LIMIT 1) loc ON true
+     ORDER BY b.id, b.area DESC`,
+  );
+  // the pieces of one building (id~2, id~3 …) are one building: keep its largest piece
+  const seen = new Set<string>();
+  return r.rows
+    .map((b) => ({ ...b, x: Number(b.x), y: Number(b.y) }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .filter((b) => {
+      const base = b.id.replace(/~\d+$/, '');
+      if (seen.has(base)) return false;
+      seen.add(base);
+      return true;
+    });
+}
+
+/**
+ * The household register: rows with coordinates as they are, the others matched to an imported
+ * building (its point on surface and id); each placed in the sub-district its point lies in. The
+ * register rows of those sub-districts written by earlier imports are replaced. A row that cannot
+ * be placed is rejected with the reason, never dropped.
+ */
+async function writeRegister(tx: Queryable, plan: WritePlan, rows: RegisterRow[]): Promise<WriteCounts> {
+  const rejected: Problem[] = [];
+  const placed: Array<RegisterRow & { x: number; y: number; building_id: string | null; located_by: 'coordinates' | 'address'; ord: number }> = [];
+  const needMatch = rows.some((r) => r.lon === null);
+  const index = needMatch ? buildingIndex(await buildingCandidates(tx)) : null;
+  rows.forEach((r, ord) => {
+    if (r.lon !== null && r.lat !== null) {
+      placed.push({ ...r, x: r.lon, y: r.lat, building_id: null, located_by: 'coordinates', ord });
+      return;
+    }
+    const m = matchAddress(index!, { compound: r.compound_name, building: r.building_ref, address: r.address });
+    if ('problem' in m) rejected.push({ feature: r.ref, problem: m.problem });
+    else placed.push({ ...r, x: m.building.x, y: m.building.y, building_id: m.building.id, located_by: 'address', ord });
+  });
+  await tx.query('DROP TABLE IF EXISTS register_stage');
+  await tx.query(
+    `CREATE TEMP TABLE register_stage (ord int, ref text, building_ref text, compound_name text, address text, households int,
+       party_households int, building_id text, located_by text, subdistrict_id text, geom geometry(Point, 4326)) ON COMMIT DROP`,
+  );
+  for (let i = 0; i < placed.length; i += BATCH) {
+    await tx.query(
+      `INSERT INTO register_stage (ord, ref, building_ref, compound_name, address, households, party_households, building_id, located_by, geom)
+       SELECT (e->>'ord')::int, e->>'ref', e->>'building_ref', e->>'compound_name', e->>'address', (e->>'households')::int,
+              (e->>'party_households')::int, e->>'building_id', e->>'located_by',
+              ST_SetSRID(ST_MakePoint((e->>'x')::float8, (e->>'y')::float8), 4326)
+       FROM json_array_elements($1::json) e`,
+      [JSON.stringify(placed.slice(i, i + BATCH))],
+    );
+  }
+  await tx.query(
+    `UPDATE register_stage r SET subdistrict_id = (SELECT s.id FROM subdistricts s WHERE ST_Intersects(s.geom, r.geom) ORDER BY s.id LIMIT 1)`,
+  );
+  const outside = await tx.query<{ ref: string; x: number; y: number }>(
+    'SELECT ref, ST_X(geom) AS x, ST_Y(geom) AS y FROM register_stage WHERE subdistrict_id IS NULL ORDER BY ord',
+  );
+  for (const o of outside.rows) {
+    rejected.push({ feature: o.ref, problem: `不在任何街道内（${Number(o.x).toFixed(6)}, ${Number(o.y).toFixed(6)}） (outside every sub-district)` });
+  }
+  const subs = await tx.query<{ id: string }>('SELECT DISTINCT subdistrict_id AS id FROM register_stage WHERE subdistrict_id IS NOT NULL ORDER BY 1');
+  const replacedSubdistricts = subs.rows.map((r) => r.id);
+  const del = await tx.query<{ n: number }>(
+    'WITH d AS (DELETE FROM household_register WHERE subdistrict_id = ANY($1::text[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+    [replacedSubdistricts],
+  );
+  const ins = await tx.query<{ n: number; matched: number }>(
+    `WITH i AS (
+       INSERT INTO household_register (import_id, row_ref, building_ref, compound_name, address, households, party_households,
+                                       building_id, subdistrict_id, located_by, geom)
+       SELECT $1, ref, building_ref, compound_name, address, households, party_households, building_id, subdistrict_id, located_by, geom
+       FROM register_stage WHERE subdistrict_id IS NOT NULL ORDER BY ord
+       RETURNING located_by)
+     SELECT count(*)::int AS n, count(*) FILTER (WHERE located_by = 'address')::int AS matched FROM i`,
+    [plan.registerImportId ?? plan.prefix],
+  );
+  rejected.sort((a, b) => refOrder(a.feature) - refOrder(b.feature));
+  return {
+    staged: rows.length,
+    imported: ins.rows[0].n,
+    repaired: 0,
+    rejected,
+    replaced: del.rows[0].n,
+    located: ins.rows[0].n,
+    matched: ins.rows[0].matched,
+    replacedSubdistricts: del.rows[0].n > 0 ? replacedSubdistricts : [],
+  };
+}
+
+/** "line 17" / "row 17" → 17, for listing rejects in file order. */
+function refOrder(ref: string): number {
+  const n = Number(/\d+$/.exec(ref)?.[0]);
+  return Number.isFinite(n) ? n : Infinity;
+}
+
 /**
  * The one database writer of the importer. Call inside db.transaction: it creates a temporary
  * staging table (dropped at commit) and writes every layer of the plan; any throw rolls all back.
@@ -281,5 +392,6 @@ export async function writeImport(tx: Queryable, plan: WritePlan): Promise<Parti
   if (plan.buildings?.length) out.buildings = await writeBuildings(tx, plan, plan.buildings);
   if (plan.shops?.length) out.shops = await writeShops(tx, plan, plan.shops);
   if (plan.incidents?.length) out.incidents = await writeIncidents(tx, plan, plan.incidents);
+  if (plan.register?.length) out.register = await writeRegister(tx, plan, plan.register);
   return out;
 }

@@ -6,6 +6,7 @@ import { ImportError } from '../import/errors';
 import { IMPORT_UPLOAD_MAX_BYTES, readUpload, tooLargeMessage, UploadError, type UploadQuery } from '../import/http';
 import { commitImport, type ImportReport, type PreparedImport } from '../import/importFile';
 import { prepareImportOffThread } from '../import/prepare-off-thread';
+import { isTabular, previewTable } from '../import/preview';
 import { DATUMS, LAYERS } from '../import/types';
 import { invalidateTiles } from '../tiles';
 import { importReportSchema } from '../import/schema';
@@ -25,6 +26,35 @@ const acceptedSchema = {
     rejected: { type: 'integer' },
   },
   required: ['jobId'],
+} as const;
+
+const columnsParam = {
+  type: 'string',
+  maxLength: 2000,
+  description: 'tables: JSON object role → column name; roles lon, lat, households, party, building, compound, address',
+} as const;
+const sheetParam = { type: 'string', minLength: 1, maxLength: 100, description: 'XLSX: the sheet to read (default: the first with data)' } as const;
+
+const previewSchema = {
+  type: 'object',
+  description: 'What an import of this table would read (server/import/preview.ts TablePreview); nothing is written',
+  additionalProperties: true,
+  properties: {
+    format: { type: 'string' },
+    encoding: { type: 'string' },
+    sheet: { type: 'string' },
+    sheets: { type: 'array', items: { type: 'string' } },
+    headerRef: { type: 'string' },
+    layer: { type: ['string', 'null'] },
+    rows: { type: 'integer' },
+    columns: {
+      type: 'array',
+      items: { type: 'object', properties: { name: { type: 'string' }, role: { type: ['string', 'null'] }, sample: { type: 'string' } } },
+    },
+    points: { type: 'array', items: { type: 'array', items: { type: 'number' } } },
+    withCoordinates: { type: 'integer' },
+    withoutCoordinates: { type: 'integer' },
+  },
 } as const;
 
 const bad = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
@@ -55,12 +85,17 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' } },
       schema: {
         tags: ['import'],
-        summary: 'Import a GeoJSON, OSM XML, CSV (UTF-8 or GBK), zipped Shapefile or GeoPackage file into streets, buildings, shops, incidents or boundaries; all or nothing',
+        summary:
+          'Import a GeoJSON, OSM XML, CSV (UTF-8 or GBK), XLSX, zipped Shapefile or GeoPackage file into streets, buildings, shops, incidents, boundaries or the household register (register); all or nothing',
         description:
           'Body: the file itself (?name= tells the format, e.g. shops.csv) or multipart/form-data with one file part and optional ' +
           'fields layer, datum, subdistrict, sourceLayer (the layer of a Shapefile .zip or GeoPackage holding several). datum: the coordinates of the file (wgs84; gcj02 = Chinese web maps; bd09 = Baidu). ' +
           `The file is checked first (400 with the reason, nothing written; over ${IMPORT_UPLOAD_MAX_BYTES / 1048576} MB: 413), ` +
-          'then written in one transaction as a job: 202 {jobId}; with wait=true the answer is the report (200) or 400.',
+          'then written in one transaction as a job: 202 {jobId}; with wait=true the answer is the report (200) or 400. ' +
+          'layer=register: the household register (住户登记), one row per household or per building, placed by its coordinates or by ' +
+          'its compound + building number matched to imported buildings; rows that cannot be placed are rejected and listed; ' +
+          'the register rows of the same sub-districts from earlier imports are replaced. Tables (CSV, XLSX): columns overrides the ' +
+          'detected column of a role (JSON object, e.g. {"lon":"E","lat":"N","households":"户数"}), sheet names the XLSX sheet.',
         querystring: {
           type: 'object',
           properties: {
@@ -71,6 +106,8 @@ const importPlugin: FastifyPluginAsync = async (app) => {
             sourceLayer: { type: 'string', minLength: 1, maxLength: 200, description: 'Shapefile .zip / GeoPackage with several layers: the layer to import' },
             dryRun: { type: 'boolean' },
             wait: { type: 'boolean' },
+            columns: columnsParam,
+            sheet: sheetParam,
           },
           additionalProperties: false,
         },
@@ -93,6 +130,8 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           subdistrict: upload.subdistrict,
           sourceLayer: upload.sourceLayer,
           maxBytes: IMPORT_UPLOAD_MAX_BYTES,
+          ...(upload.columns ? { columns: upload.columns } : {}),
+          ...(upload.sheet ? { sheet: upload.sheet } : {}),
         });
       } catch (err) {
         if (err instanceof UploadError) {
@@ -155,6 +194,53 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       const err = outcome?.error ?? new Error(`import job ${jobId} did not run`);
       if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
       throw err;
+    },
+  );
+
+  app.post<{ Querystring: UploadQuery; Body: Buffer }>(
+    '/import/preview',
+    {
+      bodyLimit: IMPORT_UPLOAD_MAX_BYTES,
+      config: { access: { roles: ['planner', 'admin'] } },
+      schema: {
+        tags: ['import'],
+        summary: 'Preview a CSV or XLSX table before importing it: header, detected columns, points (WGS84); writes nothing',
+        description:
+          'Body as for POST /api/import. The answer names each column and the role it serves (lon, lat, households, party, building, ' +
+          'compound, address, id, name, type, time), as detected from its header or as `columns` overrides it, and the rows\' points ' +
+          'converted from `datum` to WGS84 (first 50,000). 400 for a file that is not a readable table.',
+        querystring: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            layer: { type: 'string', enum: [...LAYERS] },
+            datum: { type: 'string', enum: [...DATUMS] },
+            columns: columnsParam,
+            sheet: sheetParam,
+          },
+          additionalProperties: false,
+        },
+        response: { 200: previewSchema, 400: errorSchema, 413: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const upload = readUpload(req.headers['content-type'], req.body, req.query);
+        if (!isTabular(upload.fileName, upload.bytes)) return reply.code(400).send(bad(`预览只读取表格文件（CSV、XLSX）：${upload.fileName}`));
+        return await previewTable(upload.bytes, upload.fileName, {
+          layer: upload.layer,
+          datum: upload.datum,
+          ...(upload.columns ? { columns: upload.columns } : {}),
+          ...(upload.sheet ? { sheet: upload.sheet } : {}),
+        });
+      } catch (err) {
+        if (err instanceof UploadError) {
+          const status = err.statusCode;
+          return reply.code(status).send({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message: err.message });
+        }
+        if (err instanceof ImportError) return reply.code(400).send(bad(`无法读取：${err.message}`));
+        throw err;
+      }
     },
   );
 };

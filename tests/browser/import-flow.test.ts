@@ -2,7 +2,8 @@
  * Import in the UI, signed in as demo_planner (人民路 + 新河路), not as admin: choose a shops CSV,
  * see it on the map and its detected fields before anything is written, check it (a dry run: the
  * report names the rejected row, nothing written), import it with a progress bar, and find the
- * rows in the database; a file reaching outside the planner's sub-districts is refused whole.
+ * rows in the database; a file reaching outside the planner's sub-districts is refused whole; a
+ * household register whose lon/lat columns the planner names by hand, imported with one row rejected.
  * A zipped Shapefile (CGCS2000 Gauss-Kruger, GBK names, two layers) dropped on the view is drawn
  * before anything is written, with a picker for its layers, and checked on the server.
  * Screenshots: test-results/import-*.png.
@@ -47,8 +48,8 @@ describe('import (demo_planner)', () => {
     const csv = `名称,经度,纬度,类型\n包子铺,${a.x},${a.y},餐饮\n面馆,${a.x + 0.0001},${a.y},餐饮\n`;
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-shops.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/预览：2 个要素（Point 2）/);
-    const roles = await page.locator('[data-testid="import-fields"] tr td:nth-child(2)').allTextContents();
-    expect(roles).toEqual(['名称', '经度', '纬度', '类型']);
+    const roles = await page.locator('[data-testid="import-fields"] td[data-role]').evaluateAll((els) => els.map((e) => e.getAttribute('data-role')));
+    expect(roles).toEqual(['name', 'lon', 'lat', 'type']);
     await screenshot(page, 'import-preview');
 
     await page.getByTestId('import-check').click();
@@ -71,6 +72,27 @@ describe('import (demo_planner)', () => {
     const still = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE id LIKE 'ui-shops-2.csv:%'");
     expect(still.rows[0].n).toBe(0);
     await screenshot(page, 'import-refused');
+    // the household register: the planner tells which columns are lon/lat, sees the points, imports;
+    // the row without coordinates matches no building and is listed as rejected (downloadable)
+    const reg = `楼栋编号,小区,E,N,户数\n1栋,幸福小区,${a.x},${a.y},12\n2栋,幸福小区,${a.x + 0.0002},${a.y},8\n9栋,无此小区,,,5\n`;
+    await page.getByTestId('import-layer').selectOption('register');
+    await page.getByTestId('import-file').setInputFiles({ name: 'ui-register.csv', mimeType: 'text/csv', buffer: Buffer.from(reg) });
+    await expect.poll(() => page.getByTestId('import-preview').textContent().catch(() => '')).toMatch(/预览：3 行住户登记；0 行有坐标/);
+    await page.locator('[data-testid="import-role"][data-column="E"]').selectOption('lon');
+    await expect.poll(() => page.locator('[data-testid="import-role"][data-column="E"]').inputValue()).toBe('lon');
+    await page.locator('[data-testid="import-role"][data-column="N"]').selectOption('lat');
+    await expect.poll(() => page.getByTestId('import-preview').textContent().catch(() => '')).toMatch(/预览：3 行住户登记；2 行有坐标（地图上的点），1 行无坐标/);
+    await screenshot(page, 'import-register-preview');
+    await page.getByTestId('import-start').click();
+    await expect.poll(() => page.getByTestId('import-report-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/^导入完成：读取 3，写入 2，.*拒绝 1/);
+    expect(await page.getByTestId('import-rejections').textContent()).toMatch(/line 4.*未匹配/);
+    expect(await page.getByTestId('import-rejects-csv').getAttribute('download')).toBe('ui-register-rejects.csv');
+    const regRows = await server.db.query<{ n: number; hh: number; sd: string }>(
+      "SELECT count(*)::int AS n, sum(households)::int AS hh, min(subdistrict_id) AS sd FROM household_register WHERE import_id LIKE 'ui-register.csv@%'",
+    );
+    expect(regRows.rows[0]).toEqual({ n: 2, hh: 20, sd: '340802001' });
+    await screenshot(page, 'import-register-done');
+
     // the refused check (400) and import (403) log "failed to load resource": the answers the test asked for
     expect(errors.filter((e) => !/status of (400|403)/.test(e))).toEqual([]);
     await page.close();

@@ -1,13 +1,26 @@
 /**
  * Import data (#view=import), for planners and administrators: one file at a time by drag-and-drop
- * or the file picker; a preview on the map before anything is written (read in the browser), the
- * detected fields, a datum choice (guessed from the file name when obvious); "check" runs the
+ * or the file picker; a preview on the map before anything is written (GeoJSON read in the browser;
+ * CSV and XLSX tables read by the server's preview route, exactly as the import will), the
+ * detected fields (for tables: kepler.gl-style, the planner corrects which column is lon, lat,
+ * households, compound, building …), a datum choice (guessed from the file name when obvious); "check" runs the
  * server's import as a dry run (nothing written) and shows its report; "import" runs it as a job
  * with a progress bar and ends with the report: rows read, written, rejected with the reason and
  * row/feature (downloadable as CSV). A refused file writes nothing.
  */
 import { ApiError } from '../../api';
-import { DATUMS, IMPORT_LAYERS, IMPORT_MAX_BYTES, importsApi, type Datum, type ImportLayer, type ImportReport } from '../../api/imports';
+import {
+  DATUMS,
+  IMPORT_LAYERS,
+  IMPORT_MAX_BYTES,
+  importsApi,
+  OVERRIDABLE_ROLES,
+  type Datum,
+  type ImportLayer,
+  type ImportReport,
+  type OverridableRole,
+  type TablePreview,
+} from '../../api/imports';
 import type { JobInfo } from '../../api/plans';
 import { t, type MessageKey } from '../../i18n';
 import { setImportPreview } from '../../layers/import-preview';
@@ -19,7 +32,10 @@ import './import.css';
 interface Chosen {
   file: File;
   bytes: Uint8Array;
+  /** GeoJSON / OSM: read in the browser */
   preview: Preview | null;
+  /** CSV / XLSX: the server's preview */
+  table: TablePreview | null;
 }
 
 let ctx: ViewContext | null = null;
@@ -32,6 +48,15 @@ let datum: Datum | '' = '';
 /** Shapefile .zip / GeoPackage with several layers: the one to import. */
 let sourceLayer = '';
 let busy = false;
+/** tables: the planner's column choices (role → column name; '' clears a detected role) */
+let overrides: Partial<Record<OverridableRole, string>> = {};
+let sheet = '';
+let previewSeq = 0;
+
+/** Files the server previews as tables. */
+export const isTableFile = (name: string) => /\.(csv|tsv|txt|xlsx|xlsm)$/i.test(name);
+/** The roles a column of this layer's table can be given by hand. */
+export const rolesFor = (l: ImportLayer | '' | null): OverridableRole[] => (l === 'register' ? [...OVERRIDABLE_ROLES] : ['lon', 'lat']);
 
 const size = (n: number) => (n >= 1048576 ? `${(n / 1048576).toFixed(1)} MB` : `${Math.max(1, Math.round(n / 1024))} KB`);
 const errorText = (e: unknown) => (e instanceof ApiError || e instanceof Error ? e.message : String(e));
@@ -74,11 +99,57 @@ async function choose(file: File): Promise<void> {
     datum = guessed;
     status = { kind: 'info', text: t('import.datum.detected', { datum: t(`import.datum.${guessed}` as MessageKey) }) };
   }
-  chosen = { file, bytes, preview: null };
+  chosen = { file, bytes, preview: null, table: null };
   sourceLayer = '';
+  overrides = {};
+  sheet = '';
+  if (isTableFile(file.name)) {
+    render();
+    await previewTable();
+    return;
+  }
   previewChosen();
   fitTo(chosen.preview?.features ?? null);
   render();
+}
+
+const pointsOf = (t: TablePreview): Preview['features'] => ({
+  type: 'FeatureCollection',
+  features: t.points.map((c, i) => ({ type: 'Feature', properties: { row: i }, geometry: { type: 'Point', coordinates: c } })),
+});
+
+/** Asks the server how it reads the chosen table (with the planner's column choices); draws its points. */
+async function previewTable(fit = true): Promise<void> {
+  if (!chosen) return;
+  const seq = ++previewSeq;
+  const c = chosen;
+  const hadPoints = (c.table?.withCoordinates ?? 0) > 0;
+  try {
+    const p = await importsApi.preview(new Blob([c.bytes as BlobPart]), c.file.name, options());
+    if (seq !== previewSeq || chosen !== c) return;
+    c.table = p;
+    const fcoll = pointsOf(p);
+    setImportPreview(fcoll);
+    if (fit || !hadPoints) fitTo(fcoll); // also when a corrected lon/lat column brings the first points
+  } catch (e) {
+    if (seq !== previewSeq || chosen !== c) return;
+    c.table = null;
+    setImportPreview(null);
+    status = { kind: 'error', text: t('import.preview.failed', { message: errorText(e) }) };
+  }
+  render();
+}
+
+/** The planner gives column `name` the role `role` ('' = not used): all hand-assignable roles are sent. */
+function assignRole(name: string, role: OverridableRole | ''): void {
+  const cols = chosen?.table?.columns ?? [];
+  const next: Partial<Record<OverridableRole, string>> = {};
+  for (const col of cols) if (col.role && (OVERRIDABLE_ROLES as readonly string[]).includes(col.role)) next[col.role as OverridableRole] = col.name;
+  for (const r of Object.keys(next) as OverridableRole[]) if (next[r] === name) next[r] = '';
+  if (role) next[role] = name;
+  overrides = next;
+  report = null;
+  void previewTable(false);
 }
 
 function previewChosen(): void {
@@ -94,7 +165,13 @@ function previewChosen(): void {
   }
 }
 
-const options = () => ({ ...(layer ? { layer } : {}), ...(datum ? { datum } : {}), ...(sourceLayer ? { sourceLayer } : {}) });
+const options = () => ({
+  ...(layer ? { layer } : {}),
+  ...(datum ? { datum } : {}),
+  ...(sourceLayer ? { sourceLayer } : {}),
+  ...(Object.keys(overrides).length ? { columns: overrides } : {}),
+  ...(sheet ? { sheet } : {}),
+});
 
 /** The layer picker of a multi-layer Shapefile .zip (a select) or a GeoPackage (its table name, typed). */
 function sourceLayerControl(p: Preview | null): HTMLElement | null {
@@ -132,6 +209,7 @@ async function check(): Promise<void> {
   }
   busy = false;
   render();
+  showReport();
 }
 
 async function start(): Promise<void> {
@@ -166,33 +244,87 @@ async function start(): Promise<void> {
   busy = false;
   progress = null;
   render();
+  showReport();
 }
 
 function reportBox(r: ImportReport): HTMLElement {
   const title = r.dryRun ? t('import.report.dry') : t('import.report.done');
   const rej = r.rejections ?? [];
+  const shown = rej.slice(0, 100);
+  const reg = r.layers?.register;
   const url = rej.length ? URL.createObjectURL(new Blob([rejectsCsv(r)], { type: 'text/csv;charset=utf-8' })) : null;
   return h(
     'div',
     { class: 'import-report', 'data-testid': 'import-report' },
     h('p', { 'data-testid': 'import-report-summary' }, t('import.report', { title, read: r.read, imported: r.imported, repaired: r.repaired, rejected: r.rejected, skipped: r.skipped, format: r.format, encoding: r.encoding, datum: r.datum })),
+    reg ? h('p', { 'data-testid': 'import-report-register' }, t('import.report.register', { matched: reg.matched ?? 0, replaced: reg.replaced ?? 0 })) : null,
     r.warnings?.length ? h('details', { open: true }, h('summary', {}, t('import.warnings')), h('ul', {}, ...r.warnings.map((w) => h('li', {}, w)))) : null,
     rej.length
       ? h(
           'details',
           { open: true },
-          h('summary', {}, t('import.rejections', { n: rej.length })),
-          h('table', { class: 'import-table', 'data-testid': 'import-rejections' }, h('tr', {}, h('th', {}, t('import.rej.feature')), h('th', {}, t('import.rej.problem'))), ...rej.map((x) => h('tr', {}, h('td', {}, x.feature), h('td', {}, x.problem)))),
+          h('summary', {}, t('import.rejections', { n: shown.length, total: r.rejected })),
+          h('table', { class: 'import-table', 'data-testid': 'import-rejections' }, h('tr', {}, h('th', {}, t('import.rej.feature')), h('th', {}, t('import.rej.problem'))), ...shown.map((x) => h('tr', {}, h('td', {}, x.feature), h('td', {}, x.problem)))),
           h('a', { href: url!, download: `${r.file.replace(/\.[^.]+$/, '')}-rejects.csv`, class: 'plan-btn', 'data-testid': 'import-rejects-csv' }, t('import.rejectsCsv')),
         )
       : null,
   );
 }
 
+/** The table's sheet, header and columns, each with the role it serves; hand-assignable roles in a select. */
+function tableBox(tp: TablePreview): HTMLElement {
+  const effective = layer || tp.layer;
+  const offered = rolesFor(effective);
+  const n = tp.withCoordinates;
+  const summary =
+    effective === 'register'
+      ? t('import.preview.register', { rows: tp.rows, points: n, address: tp.withoutCoordinates })
+      : t('import.preview', { n, types: n ? `Point ${n}` : '' });
+  let sheetEl: HTMLElement | null = null;
+  if (tp.sheets && tp.sheets.length > 1) {
+    const sel = h('select', { 'data-testid': 'import-sheet' }, ...tp.sheets.map((s) => h('option', { value: s, selected: s === tp.sheet }, s)));
+    sel.addEventListener('change', () => ((sheet = sel.value), (overrides = {}), (report = null), void previewTable()));
+    sheetEl = h('label', {}, t('import.sheet'), ' ', sel);
+  }
+  const roleCell = (col: TablePreview['columns'][number]) => {
+    if (col.role && !(offered as string[]).includes(col.role)) return h('td', { 'data-role': col.role }, t(`import.role.${col.role}` as MessageKey));
+    const sel = h(
+      'select',
+      { 'data-testid': 'import-role', 'data-column': col.name },
+      h('option', { value: '' }, t('import.role.other')),
+      ...offered.map((r) => h('option', { value: r, selected: col.role === r }, t(`import.role.${r}` as MessageKey))),
+    );
+    sel.addEventListener('change', () => assignRole(col.name, sel.value as OverridableRole | ''));
+    return h('td', { 'data-role': col.role ?? 'other' }, sel);
+  };
+  return h(
+    'div',
+    { class: 'import-table-preview' },
+    h('p', { 'data-testid': 'import-preview' }, summary),
+    h('p', { class: 'muted', 'data-testid': 'import-header' }, tp.sheet ? t('import.header.sheet', { sheet: tp.sheet, ref: tp.headerRef }) : t('import.header', { ref: tp.headerRef }), sheetEl ? ' ' : null, sheetEl),
+    h(
+      'details',
+      { open: true },
+      h('summary', {}, t('import.fields')),
+      h(
+        'table',
+        { class: 'import-table', 'data-testid': 'import-fields' },
+        h('tr', {}, h('th', {}, t('import.field.col')), h('th', {}, t('import.field.role')), h('th', {}, t('import.field.sample'))),
+        ...tp.columns.slice(0, 60).map((col) => h('tr', {}, h('td', {}, col.name), roleCell(col), h('td', {}, col.sample.slice(0, 40)))),
+      ),
+    ),
+  );
+}
+
+/** Brings the report into the panel's view once it is there. */
+function showReport(): void {
+  ctx?.panel.querySelector('[data-testid="import-report"]')?.scrollIntoView({ block: 'nearest' });
+}
+
 function render(): void {
   const c = ctx;
   if (!c) return;
-  const input = h('input', { type: 'file', accept: '.geojson,.json,.csv,.txt,.osm,.xml,.zip,.gpkg', class: 'import-file', 'data-testid': 'import-file' });
+  const input = h('input', { type: 'file', accept: '.geojson,.json,.csv,.txt,.tsv,.xlsx,.xlsm,.osm,.xml,.zip,.gpkg', class: 'import-file', 'data-testid': 'import-file' });
   input.addEventListener('change', () => input.files?.[0] && void choose(input.files[0]));
   const drop = h('label', { class: 'import-drop', 'data-testid': 'import-drop' }, t('import.drop'), input);
   drop.addEventListener('dragover', (e) => (e.preventDefault(), drop.classList.add('over')));
@@ -204,12 +336,18 @@ function render(): void {
     if (f) void choose(f);
   });
   const layerSel = h('select', { 'data-testid': 'import-layer' }, h('option', { value: '' }, t('import.layer.auto')), ...IMPORT_LAYERS.map((l) => h('option', { value: l, selected: layer === l }, t(`import.layer.${l}` as MessageKey))));
-  layerSel.addEventListener('change', () => ((layer = layerSel.value as ImportLayer | ''), (report = null), render()));
+  layerSel.addEventListener('change', () => {
+    layer = layerSel.value as ImportLayer | '';
+    report = null;
+    if (chosen?.table) void previewTable(false);
+    render();
+  });
   const datumSel = h('select', { 'data-testid': 'import-datum' }, h('option', { value: '' }, t('import.datum.auto')), ...DATUMS.map((d) => h('option', { value: d, selected: datum === d }, t(`import.datum.${d}` as MessageKey))));
   datumSel.addEventListener('change', () => {
     datum = datumSel.value as Datum | '';
     report = null;
-    previewChosen();
+    if (chosen && isTableFile(chosen.file.name)) void previewTable(false);
+    else previewChosen();
     render();
   });
   const p = chosen?.preview;
@@ -228,6 +366,7 @@ function render(): void {
       h('div', { class: 'plan-row wrap' }, h('label', {}, t('import.layer'), ' ', layerSel), h('label', {}, t('import.datum'), ' ', datumSel), sourceLayerControl(p ?? null)),
       chosen ? h('p', { 'data-testid': 'import-file-info' }, t('import.file', { name: chosen.file.name, size: size(chosen.file.size) })) : null,
       chosen && p ? h('p', { 'data-testid': 'import-preview' }, p.features ? t('import.preview', { n: p.features.features.length, types }) : t('import.preview.none')) : null,
+      chosen?.table ? tableBox(chosen.table) : null,
       p?.fields.length
         ? h(
             'details',
