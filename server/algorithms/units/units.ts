@@ -19,6 +19,8 @@ export interface UnitsResult {
   units: PartitionUnit[];
   /** unit index of each row (-1: the row lies in no sub-district) */
   rowUnit: Int32Array;
+  /** block index of each unit */
+  unitBlock: number[];
   warnings: DistrictWarning[];
   stats: { blocks_split: number; blocks_empty: number; rows_outside: number; rows_snapped: number };
 }
@@ -92,6 +94,7 @@ export function buildUnits(
   // --- units ---
   const units: PartitionUnit[] = [];
   const rowUnit = new Int32Array(rows.length).fill(-1);
+  const unitBlock: number[] = [];
   let split = 0, empty = 0;
   blocks.forEach((block, bi) => {
     const mine = blockRows[bi];
@@ -101,6 +104,7 @@ export function buildUnits(
     if (total <= options.splitAbove) {
       for (const i of mine) rowUnit[i] = units.length;
       units.push({ id: block.id, households: total, ...base, compound: majorityCompound(mine.map((i) => rows[i])), polygons: [blockLL[bi]] });
+      unitBlock.push(bi);
       return;
     }
     split++;
@@ -121,7 +125,7 @@ export function buildUnits(
     const cells = tessellateSafely({ id: block.id, polygon: blockLL[bi] }, sites, (problem) => warnings.push({ code: 'block_not_split', message: `block ${block.id} (${block.subdistrict}) of ${total} households could not be split (${problem}): it stays one unit`, units: [block.id], subdistrict: block.subdistrict }))
       .flatMap((c) => (c.polygons.length === 1 ? [c] : c.polygons.map((poly, k) => ({ ...c, id: `${c.id}~${k + 1}`, polygons: [poly] }))));
     const first = units.length;
-    for (const c of cells) units.push({ id: c.id, households: 0, ...base, compound: null, polygons: c.polygons });
+    for (const c of cells) { units.push({ id: c.id, households: 0, ...base, compound: null, polygons: c.polygons }); unitBlock.push(bi); }
     // count each row in the cell that holds its point
     const cellRows: number[][] = cells.map(() => []);
     for (const i of mine) {
@@ -142,7 +146,7 @@ export function buildUnits(
     });
   });
   if (split) shareVertices(units, proj);
-  return { units, rowUnit, warnings, stats: { blocks_split: split, blocks_empty: empty, rows_outside: outside, rows_snapped: snapped } };
+  return { units, rowUnit, unitBlock, warnings, stats: { blocks_split: split, blocks_empty: empty, rows_outside: outside, rows_snapped: snapped } };
 }
 
 /**
