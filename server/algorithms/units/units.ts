@@ -123,6 +123,7 @@ export function buildUnits(
     }
     // a cell the block's shape cuts in two becomes two units (a grid must be able to take either)
     const cells = tessellateSafely({ id: block.id, polygon: blockLL[bi] }, sites, (problem) => warnings.push({ code: 'block_not_split', message: `block ${block.id} (${block.subdistrict}) of ${total} households could not be split (${problem}): it stays one unit`, units: [block.id], subdistrict: block.subdistrict }))
+      .map((c) => ({ ...c, polygons: cleanPolygons(c.polygons) })).filter((c) => c.polygons.length)
       .flatMap((c) => (c.polygons.length === 1 ? [c] : c.polygons.map((poly, k) => ({ ...c, id: `${c.id}~${k + 1}`, polygons: [poly] }))));
     const first = units.length;
     for (const c of cells) { units.push({ id: c.id, households: 0, ...base, compound: null, polygons: c.polygons }); unitBlock.push(bi); }
@@ -204,6 +205,25 @@ function tessellateSafely(block: TessellationBlock, sites: TessellationBuilding[
     warn((e as Error).message.split('\n')[0]);
     return [{ id: block.id, block: block.id, buildings: [], households: 0, polygons: [block.polygon] }];
   }
+}
+
+/**
+ * Drops what the clipper can leave behind and a database refuses: rings of fewer than 4 positions
+ * (after repeated positions are dropped), and polygons whose outer ring is such a ring.
+ */
+export function cleanPolygons(polys: number[][][][]): number[][][][] {
+  const ring = (r: number[][]) => {
+    const out: number[][] = [];
+    for (const p of r) { const l = out[out.length - 1]; if (!l || l[0] !== p[0] || l[1] !== p[1]) out.push(p); }
+    return out.length >= 4 ? out : null;
+  };
+  const res: number[][][][] = [];
+  for (const poly of polys) {
+    const outer = poly[0] ? ring(poly[0]) : null;
+    if (!outer) continue;
+    res.push([outer, ...poly.slice(1).map(ring).filter((r): r is number[][] => r !== null)]);
+  }
+  return res;
 }
 
 /** The compound holding most of the rows' households (null when no row names one). */
