@@ -5,7 +5,7 @@
 -- partition, the units and blocks layers and new plans read current rows only (the views below).
 CREATE TABLE unit_builds (
   id             bigserial PRIMARY KEY,
-  subdistrict_id text NOT NULL REFERENCES subdistricts(id),
+  subdistrict_id text NOT NULL,                     -- no foreign key: the demo loader truncates subdistricts
   job_id         text,
   author         text NOT NULL DEFAULT 'system',
   source         text NOT NULL CHECK (source IN ('register', 'buildings')),  -- where households came from
@@ -23,3 +23,11 @@ ALTER TABLE blocks ADD COLUMN retired_at timestamptz;
 
 CREATE VIEW current_units AS SELECT * FROM units WHERE retired_at IS NULL;
 CREATE VIEW current_blocks AS SELECT * FROM blocks WHERE retired_at IS NULL;
+
+-- A rebuild deletes or retires thousands of units and blocks: the foreign-key checks and the
+-- "does a plan use it" test need these (else a sequential scan per deleted row).
+CREATE INDEX IF NOT EXISTS plan_assignments_unit ON plan_assignments (unit_id);
+CREATE INDEX IF NOT EXISTS households_unit ON households (unit_id);
+CREATE INDEX IF NOT EXISTS buildings_block ON buildings (block_id);
+CREATE INDEX IF NOT EXISTS units_block ON units (block_id);
+CREATE INDEX IF NOT EXISTS units_build ON units (build_id);

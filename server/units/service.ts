@@ -44,6 +44,7 @@ export async function buildUnitsForSubdistricts(
 
   report(0.02, '读取边界、道路、建筑和住户登记');
   const loaded = await loadUnitsInput(db, subs);
+  const tLoad = Date.now();
   checkCancelled();
   const out = await runInWorker<UnitsJobInput, UnitsJobOutput>(
     WORKER,
@@ -52,6 +53,7 @@ export async function buildUnitsForSubdistricts(
     signal,
   );
   checkCancelled();
+  const tStage = Date.now();
   report(0.82, `写入 ${out.blocks.length} 个街块、${out.units.length} 个单元`);
   const w = await db.transaction((tx: Queryable) => writeUnits(tx, subs, loaded, out, { author: req.author ?? 'system', jobId: req.jobId ?? null, checkCancelled }));
   invalidateTiles(db);
@@ -72,6 +74,9 @@ export async function buildUnitsForSubdistricts(
     stats: out.stats,
     quality: quality as unknown as Record<string, unknown>,
     ms: Date.now() - t0,
+    load_ms: tLoad - t0,
+    stage_ms: tStage - tLoad,
+    write_ms: Date.now() - tStage,
   };
 }
 

@@ -141,11 +141,14 @@ export async function writeUnits(
   )).rows;
   const staleIds = stale.map((r) => r.id);
   if (staleIds.length) {
+    // (one join, not a lookup per household: the index on units.geom serves it)
     await tx.query(
-      `UPDATE households h SET unit_id = (SELECT u.id FROM units u WHERE u.build_id = ANY($2::bigint[]) AND u.geom && h.geom AND ST_Intersects(u.geom, h.geom) ORDER BY u.id LIMIT 1)
-       WHERE h.unit_id = ANY($1::text[])`,
+      `WITH m AS (SELECT DISTINCT ON (h.id) h.id, u.id AS unit FROM households h JOIN units u ON u.build_id = ANY($2::bigint[]) AND u.geom && h.geom AND ST_Intersects(u.geom, h.geom)
+                  WHERE h.unit_id = ANY($1::text[]) ORDER BY h.id, u.id)
+       UPDATE households h SET unit_id = m.unit FROM m WHERE h.id = m.id`,
       [staleIds, buildIds],
     );
+    await tx.query('UPDATE households SET unit_id = NULL WHERE unit_id = ANY($1::text[])', [staleIds]);
   }
   const retire = stale.filter((r) => r.used).map((r) => r.id);
   const drop = stale.filter((r) => !r.used).map((r) => r.id);
