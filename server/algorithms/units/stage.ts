@@ -64,7 +64,10 @@ export function buildUnitsStage(input: UnitsStageInput, options: { splitAbove: n
     if (water.length && inWater(b)) waterArea.set(b.subdistrict, (waterArea.get(b.subdistrict) ?? 0) + b.area);
     else blocks.push(b);
   }
-  Object.assign(stats, { faces: bs.faces, blocks: blocks.length, water_blocks: built.blocks.length - blocks.length, gaps_healed: bs.healed, streets_unclosed: bs.unclosedAt.length, slivers_merged: bs.merged });
+  // a street end short of another line matters inside the land only (one overshooting the boundary does not)
+  const onLand = (p: Pt) => subdistricts.some((s) => s.polygons.some((poly) => pointInRings(p[0], p[1], poly)));
+  const unclosed = bs.unclosedAt.filter(onLand);
+  Object.assign(stats, { faces: bs.faces, blocks: blocks.length, water_blocks: built.blocks.length - blocks.length, gaps_healed: bs.healed, streets_unclosed: unclosed.length, slivers_merged: bs.merged });
   t = lap('blocks', t);
   for (const s of subdistricts) {
     const covered = blocks.filter((b) => b.subdistrict === s.code).reduce((x, b) => x + b.area, 0) + (waterArea.get(s.code) ?? 0);
@@ -81,6 +84,6 @@ export function buildUnitsStage(input: UnitsStageInput, options: { splitAbove: n
   onProgress(1, 'units done');
   return {
     proj, subdistricts, communities, blocks, units: ur.units, rowUnit: ur.rowUnit, unitBlock: ur.unitBlock,
-    healedAt: bs.healedAt.map(ll), unclosedAt: bs.unclosedAt.map(ll), warnings, stats,
+    healedAt: bs.healedAt.map(ll), unclosedAt: unclosed.map(ll), warnings, stats,
   };
 }
