@@ -18,6 +18,7 @@ import jobsPlugin from './plugins/jobs';
 import layersPlugin from './plugins/layers';
 import { localCliAuth, localCliRoutes } from './plugins/local-cli';
 import partitionPlugin from './plugins/partition';
+import unitsPlugin from './units/plugin';
 import plansPlugin from './plugins/plans';
 import readCachePlugin from './plugins/read-cache';
 import groupsPlugin from './plugins/groups';
@@ -104,6 +105,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(groupsPlugin, { prefix: '/api' });
   await app.register(patrolsPlugin, { prefix: '/api' });
   await app.register(partitionPlugin, { prefix: '/api' });
+  await app.register(unitsPlugin, { prefix: '/api' });
   await app.register(planToolsPlugin, { prefix: '/api' });
   await app.register(incidentsPlugin, { prefix: '/api' });
   await app.register(importPlugin, { prefix: '/api' });

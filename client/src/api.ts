@@ -4,6 +4,7 @@
  */
 import type { FeatureCollection, Geometry } from 'geojson';
 import { plansApi } from './api/plans';
+import { unitsApi } from './api/units';
 import { hotspotsApi } from './api/hotspots';
 import { groupsApi } from './api/groups';
 
@@ -130,6 +131,10 @@ export const api = {
   /** Grid plans and the planner's tools (client/src/api/plans.ts). */
   get plans(): typeof plansApi {
     return plansApi;
+  },
+  /** Units from raw data: the build job and its data-quality report (client/src/api/units.ts). */
+  get units(): typeof unitsApi {
+    return unitsApi;
   },
 };
 export type Api = typeof api;

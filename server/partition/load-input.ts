@@ -14,7 +14,7 @@ const STREET_TO_BARRIER: Record<string, BarrierClass> = {
 export async function loadUnits(db: Queryable, subdistricts: string[]): Promise<PartitionUnit[]> {
   const r = await db.query<{ id: string; households: number; s: string; c: string | null; k: string | null; g: string }>(
     `SELECT id, households, subdistrict_id AS s, community_id AS c, compound_id AS k, ST_AsGeoJSON(geom, 7) AS g
-     FROM units WHERE subdistrict_id = ANY($1::text[]) ORDER BY id`,
+     FROM units WHERE subdistrict_id = ANY($1::text[]) AND retired_at IS NULL ORDER BY id`,
     [subdistricts],
   );
   return r.rows.map((row) => {

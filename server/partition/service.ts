@@ -1,4 +1,4 @@
-import type { Db } from '../db';
+import type { Db, Queryable } from '../db';
 import { assignGridCodes, type CodeGridInput, type PreviousCodedGrid } from '../algorithms/partition';
 import type { PartitionResult, PartitionWarning } from '../algorithms/partition/types';
 import { createPlan, publishPlan } from '../plans/store';
@@ -14,6 +14,12 @@ export interface PartitionRequest {
   seed?: number;
   /** warm start from this plan: move as few households as possible, keep its grid codes */
   previousPlan?: number;
+  /**
+   * "Re-partition keeping what holds": warm start from the published plan(s) of these
+   * sub-districts, each current unit starting in the published grid holding its point on surface
+   * (units rebuilt since publication included).
+   */
+  keepPublished?: boolean;
   name?: string;
   author?: string;
 }
@@ -25,6 +31,9 @@ export interface PartitionOutcome {
   contiguous: number;
   unitsMoved?: number;
   householdsMoved?: number;
+  /** warm start: units moved out of their previous grid / all units */
+  unitsMovedShare?: number;
+  previousPlans?: number[];
   warnings: PartitionWarning[];
   ms: number;
 }
@@ -61,15 +70,18 @@ export async function partitionToPlan(
 
   let previous: Record<string, string> | undefined;
   let previousCoded: PreviousCodedGrid[] = [];
-  if (req.previousPlan !== undefined) {
-    const r = await db.query<{ unit_id: string; grid_code: string | null }>(
-      'SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1 AND grid_code IS NOT NULL',
-      [req.previousPlan],
-    );
-    if (!r.rows.length) throw new PartitionRequestError(`上一方案 ${req.previousPlan} 不存在或为空`);
-    previous = Object.fromEntries(r.rows.map((x) => [x.unit_id, x.grid_code!]));
+  let previousPlans: number[] = [];
+  if (req.keepPublished) {
+    previousPlans = await publishedPlansOf(db, subs);
+    if (!previousPlans.length) throw new PartitionRequestError('这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分”');
+  } else if (req.previousPlan !== undefined) {
+    previousPlans = [req.previousPlan];
+  }
+  if (previousPlans.length) {
+    previous = await previousAssignment(db, subs, previousPlans);
+    if (!Object.keys(previous).length) throw new PartitionRequestError(`上一方案 ${previousPlans.join('、')} 不存在、为空或与这些街道的单元不重叠`);
     const byCode = new Map<string, string[]>();
-    for (const x of r.rows) byCode.set(x.grid_code!, [...(byCode.get(x.grid_code!) ?? []), x.unit_id]);
+    for (const [unit, code] of Object.entries(previous)) byCode.set(code, [...(byCode.get(code) ?? []), unit]);
     previousCoded = [...byCode].map(([code, units]) => ({ code, units }));
   }
 
@@ -79,6 +91,7 @@ export async function partitionToPlan(
   const households: Record<string, number> = {};
   let unitsMoved = 0;
   let householdsMoved = 0;
+  let unitCount = 0;
   for (let i = 0; i < subs.length; i++) {
     const sub = subs[i];
     const span = 0.95 / subs.length;
@@ -86,6 +99,7 @@ export async function partitionToPlan(
     report(at(0), `${sub}: 读取单元`);
     const [units, barriers] = await Promise.all([loadUnits(db, [sub]), loadBarriers(db, [sub])]);
     if (!units.length) continue;
+    unitCount += units.length;
     for (const u of units) households[u.id] = u.households;
     const result = await runInWorker<PartitionJobInput, PartitionResult>(
       WORKER,
@@ -115,7 +129,7 @@ export async function partitionToPlan(
     name: req.name ?? `自动划分 ${new Date().toISOString().slice(0, 10)}`,
     author: req.author ?? 'system',
     subdistricts: subs,
-    params: { min, max, target, seed: req.seed ?? 1, previousPlan: req.previousPlan ?? null },
+    params: { min, max, target, seed: req.seed ?? 1, previousPlan: req.previousPlan ?? null, ...(req.keepPublished ? { keepPublished: true, previousPlans } : {}) },
     warnings,
     assignment: coded,
   });
@@ -130,17 +144,42 @@ export async function partitionToPlan(
     grids: s.n,
     inBand: s.in_band,
     contiguous: s.contiguous,
-    ...(previous ? { unitsMoved, householdsMoved } : {}),
+    ...(previous ? { unitsMoved, householdsMoved, unitsMovedShare: unitCount ? unitsMoved / unitCount : 0, previousPlans } : {}),
     warnings,
     ms: Date.now() - t0,
   };
+}
+
+/** The published plans holding grids of these sub-districts. */
+export async function publishedPlansOf(db: Queryable, subs: string[]): Promise<number[]> {
+  const r = await db.query<{ id: string }>("SELECT id FROM plans WHERE status = 'published' AND subdistricts && $1::text[] ORDER BY id", [subs]);
+  return r.rows.map((x) => Number(x.id));
+}
+
+/**
+ * The warm start's initial assignment: each current unit of the sub-districts → the grid it had in
+ * the previous plans (by id), or else the previous grid of its sub-district holding its point on
+ * surface (a unit rebuilt since those plans).
+ */
+export async function previousAssignment(db: Queryable, subs: string[], plans: number[]): Promise<Record<string, string>> {
+  const r = await db.query<{ unit_id: string; code: string }>(
+    `SELECT DISTINCT ON (u.id) u.id AS unit_id, COALESCE(a.grid_code, g.code) AS code
+     FROM units u
+     LEFT JOIN plan_assignments a ON a.unit_id = u.id AND a.plan_id = ANY($2::bigint[]) AND a.grid_code IS NOT NULL
+     LEFT JOIN grids g ON a.grid_code IS NULL AND g.plan_id = ANY($2::bigint[]) AND g.subdistrict_id = u.subdistrict_id
+          AND g.geom && u.geom AND ST_Intersects(g.geom, ST_PointOnSurface(u.geom))
+     WHERE u.subdistrict_id = ANY($1::text[]) AND u.retired_at IS NULL AND COALESCE(a.grid_code, g.code) IS NOT NULL
+     ORDER BY u.id, a.plan_id DESC NULLS LAST, g.plan_id DESC, g.code`,
+    [subs, plans],
+  );
+  return Object.fromEntries(r.rows.map((x) => [x.unit_id, x.code]));
 }
 
 /** Start-up: when no plan exists, partition the whole district and publish it. */
 export async function ensureInitialPlan(db: Db, report: (fraction: number, message: string) => void): Promise<number | null> {
   const r = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plans');
   if (r.rows[0].n > 0) return null;
-  const u = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM units');
+  const u = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM units WHERE retired_at IS NULL');
   if (u.rows[0].n === 0) return null;
   const out = await partitionToPlan(db, { subdistricts: 'all', name: '迎江区网格方案（自动划分）', author: 'system' }, report);
   await publishPlan(db, out.planId, 1);

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { partitionToPlan, type PartitionRequest } from '../partition/service';
+import { PartitionRequestError, partitionToPlan, publishedPlansOf, type PartitionRequest } from '../partition/service';
 import { OutOfScopeError, writableSubdistricts } from '../auth/scope';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
@@ -73,6 +73,56 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
         const out = await partitionToPlan(app.db, request, report, signal);
         return { ...out };
       }, req.user?.id ?? null);
+      return reply.code(202).send({ jobId });
+    },
+  );
+
+  // "Re-partition keeping what holds": after households change (a new register, units rebuilt), a
+  // warm start from the published plan: units start in the published grid holding their point.
+  app.post<{ Body: { subdistricts?: string[]; all?: boolean; min?: number; max?: number; target?: number; name?: string } }>(
+    '/partition/repartition',
+    {
+      schema: {
+        tags: ['partition'],
+        summary: 'Re-partition keeping what holds: a warm start from the published plan of the sub-districts (a job; the draft plan\'s result gives the share of units moved)',
+        body: {
+          type: 'object',
+          properties: {
+            subdistricts: { type: 'array', items: SUB, minItems: 1, maxItems: 200 },
+            all: { type: 'boolean' },
+            min: { type: 'integer', minimum: 1, maximum: 100000 },
+            max: { type: 'integer', minimum: 1, maximum: 100000 },
+            target: { type: 'integer', minimum: 1, maximum: 100000 },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+          },
+          additionalProperties: false,
+        },
+        response: { 202: { type: 'object', properties: { jobId: { type: 'string' } }, required: ['jobId'] } },
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const known = (await app.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id')).rows.map((r) => r.id);
+      let subs: string[];
+      if (b.all) {
+        subs = writableSubdistricts(req.user, known);
+        if (!subs.length) throw new OutOfScopeError('您负责的范围内没有可划分的街道');
+      } else if (b.subdistricts) {
+        subs = b.subdistricts;
+        const missing = subs.filter((s) => !known.includes(s));
+        if (missing.length) throw new PartitionRequestError(`未知的街道编码：${missing.join('、')}`);
+      } else throw new PartitionRequestError('请指定街道（subdistricts）或 all: true');
+      const min = b.min ?? 300;
+      const max = b.max ?? 500;
+      if (min > max) throw new PartitionRequestError(`最小户数 ${min} 大于最大户数 ${max}`);
+      if (b.target !== undefined && (b.target < min || b.target > max)) throw new PartitionRequestError(`目标户数 ${b.target} 不在 ${min}–${max} 之间`);
+      if (!(await publishedPlansOf(app.db, subs)).length) throw new PartitionRequestError('这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分”');
+      const request: PartitionRequest = {
+        subdistricts: subs, min, max, target: b.target, keepPublished: true,
+        name: b.name ?? `保留原网格重新划分 ${new Date().toISOString().slice(0, 10)}`,
+        author: req.user?.username ?? 'planner',
+      };
+      const jobId = await app.jobs.start('partition', { ...request }, async (report, signal) => ({ ...(await partitionToPlan(app.db, request, report, signal)) }), req.user?.id ?? null);
       return reply.code(202).send({ jobId });
     },
   );

@@ -44,7 +44,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
   },
   blocks: {
     id: 'blocks',
-    table: 'blocks',
+    table: 'current_blocks',
     title: '街块 blocks',
     geometry: 'polygon',
     columns: [s('id'), s('subdistrict_id'), s('community_id', true), b('synthetic')],
@@ -77,7 +77,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
   },
   units: {
     id: 'units',
-    table: 'units',
+    table: 'current_units', // retired units stay for the plans that reference them (migration 071)
     title: '划分单元 partition units',
     geometry: 'polygon',
     columns: [

@@ -54,7 +54,7 @@ export const TILE_LAYERS: TileLayerDef[] = [
   { name: 'water', table: 'water', geometry: 'polygon', minzoom: 0, columns: [s('id'), s('name'), s('kind')] },
   {
     name: 'blocks',
-    table: 'blocks',
+    table: 'current_blocks', // retired blocks stay for retired units (migration 071)
     geometry: 'polygon',
     minzoom: 13,
     columns: [s('id'), s('subdistrict_id'), s('community_id')],

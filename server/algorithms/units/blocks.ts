@@ -30,7 +30,11 @@ export interface BlockOptions {
   minSharedM?: number;
 }
 
-export interface BlockStats { faces: number; blocks: number; healed: number; merged: number; outside: number }
+export interface BlockStats {
+  faces: number; blocks: number; healed: number; merged: number; outside: number;
+  /** metric points: where a street end was joined to another line, and street ends left short of one */
+  healedAt: Pt[]; unclosedAt: Pt[];
+}
 
 class AreaIndex<T extends { polygons: Pt[][][] }> {
   private idx: Flatbush | null = null;
@@ -115,5 +119,5 @@ export function buildBlocks(subdistricts: Area[], communities: Community[], stre
       blocks.push({ id: `b${blocks.length + 1}`, subdistrict: lab.sub, community: lab.com, rings, area });
     }
   }
-  return { blocks, stats: { faces: faces.length, blocks: blocks.length, healed: noded.healed, merged, outside: faces.length - order.length } };
+  return { blocks, stats: { faces: faces.length, blocks: blocks.length, healed: noded.healed, merged, outside: faces.length - order.length, healedAt: noded.healedAt, unclosedAt: noded.unclosedAt } };
 }

@@ -4,6 +4,7 @@
  * the server can call the same modules for "units from raw data".
  */
 export { partitionDistrict, type DistrictInput, type DistrictOptions, type DistrictResult, type GridFeature } from './pipeline';
+export { buildUnitsStage, type UnitsStageInput, type UnitsStageResult } from './stage';
 export { prepareAreas, type Area, type AreaFeature, type Community } from './areas';
 export { buildBlocks, type Block, type BlockOptions } from './blocks';
 export { buildUnits, shareVertices, majorityCompound, type UnitsResult } from './units';

@@ -1,27 +1,19 @@
 /**
- * A district's raw data → balanced grids, with no database: outlines → blocks (street faces) →
- * units (blocks split by buildings or household points) → the partition engine per sub-district →
- * grids dissolved from their units. Pure, no I/O; the CLI `partition-district` and the server's
- * "units from raw data" call it.
+ * A district's raw data → balanced grids, with no database: the units stage (stage.ts: outlines →
+ * blocks → units) → the partition engine per sub-district → grids dissolved from their units.
+ * Pure, no I/O; the CLI `partition-district` calls it (the server runs the units stage alone).
  */
 import polygonClipping, { type MultiPolygon as PcMulti } from 'polygon-clipping';
-import { projectionForPositions } from '../geo/projection';
 import { polsbyPopper } from '../geo/polygon';
 import { partition } from '../partition/engine';
 import { assignGridCodes, type CodeGridInput } from '../partition/codes';
 import type { Barrier, PartitionUnit, ProgressFn } from '../partition/types';
-import { multiArea, prepareAreas, type AreaFeature } from './areas';
-import { buildBlocks } from './blocks';
+import { multiArea } from './areas';
 import { ringArea, type Pt } from './planar';
-import { buildUnits } from './units';
-import type { BuildingFootprint, DistrictWarning, DividingLine, HouseholdRow } from './types';
+import { buildUnitsStage, type UnitsStageInput } from './stage';
+import type { DistrictWarning, DividingLine } from './types';
 
-export interface DistrictInput {
-  areas: AreaFeature[];
-  lines: DividingLine[];
-  rows: HouseholdRow[];
-  buildings?: BuildingFootprint[];
-}
+export type DistrictInput = UnitsStageInput;
 export interface DistrictOptions { min?: number; max?: number; target?: number; seed?: number }
 
 export interface GridFeature {
@@ -54,32 +46,22 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
   const target = options.target ?? Math.round((min + max) / 2);
   const stats: Record<string, number> = {};
   const lap = (name: string, t: number) => { stats[`${name}_ms`] = Date.now() - t; return Date.now(); };
-  const proj = projectionForPositions((function* () { for (const a of input.areas) for (const poly of a.polygons) yield* poly[0]; })());
-  let t = Date.now();
   onProgress(0.02, 'outlines');
-  const { subdistricts, communities, warnings } = prepareAreas(input.areas, proj);
-  onProgress(0.05, 'blocks');
-  const streets = input.lines.map((l) => l.coords.map((p) => proj.forward(p[0], p[1]) as Pt));
-  const { blocks, stats: bs } = buildBlocks(subdistricts, communities, streets);
-  Object.assign(stats, { faces: bs.faces, blocks: bs.blocks, gaps_healed: bs.healed, slivers_merged: bs.merged });
-  t = lap('blocks', t);
-  for (const s of subdistricts) {
-    const covered = blocks.filter((b) => b.subdistrict === s.code).reduce((x, b) => x + b.area, 0);
-    if (Math.abs(covered - s.area) > s.area * 0.005) {
-      warnings.push({ code: 'coverage', message: `sub-district ${s.name}: its blocks cover ${Math.round(covered)} of ${Math.round(s.area)} m²`, subdistrict: s.code });
-    }
-  }
-  onProgress(0.1, 'units');
-  const ur = buildUnits(blocks, subdistricts, input.rows, proj, { splitAbove: max, buildings: input.buildings });
-  warnings.push(...ur.warnings);
-  Object.assign(stats, { units: ur.units.length, rows: input.rows.length, ...ur.stats });
-  t = lap('units', t);
+  const stage = buildUnitsStage(input, { splitAbove: max }, (f, m) => onProgress(0.02 + 0.13 * f, m));
+  const { proj, subdistricts, communities, warnings } = stage;
+  const ur = { units: stage.units };
+  Object.assign(stats, stage.stats);
+  let t = Date.now();
 
   const barriersByRole = new Map<Barrier['cls'], number[][][]>();
   for (const l of input.lines) {
     const c = ROLE_TO_BARRIER[l.role];
     let a = barriersByRole.get(c); if (!a) barriersByRole.set(c, (a = []));
     a.push(l.coords);
+  }
+  for (const poly of input.water ?? []) for (const ring of poly) {
+    let a = barriersByRole.get('water'); if (!a) barriersByRole.set('water', (a = []));
+    a.push(ring);
   }
   const grids: GridFeature[] = [];
   const codeInputs: CodeGridInput[] = [];

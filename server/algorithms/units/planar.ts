@@ -16,6 +16,8 @@ export interface NodeOptions {
   grid?: number;
   /** a dangling end within this distance of another line is joined to it, metres (default 2) */
   healM?: number;
+  /** a dangling end farther than healM but within this of another line is reported as unclosed, metres (default 15) */
+  nearM?: number;
 }
 
 export interface Noded {
@@ -25,6 +27,10 @@ export interface Noded {
   edges: Array<[number, number]>;
   /** dangling ends joined to another line */
   healed: number;
+  /** where each healed end was joined (metres) */
+  healedAt: Pt[];
+  /** dangling ends that stop short of another line by more than healM and at most nearM (metres) */
+  unclosedAt: Pt[];
 }
 
 const cross = (ax: number, ay: number, bx: number, by: number) => ax * by - ay * bx;
@@ -47,6 +53,8 @@ function closestOnSegment(p: Pt, a: Pt, b: Pt): { q: Pt; t: number; d: number } 
 export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
   const q = options.grid ?? 0.01;
   const healM = options.healM ?? 2;
+  const nearM = Math.max(healM, options.nearM ?? 15);
+  const healedAt: Pt[] = [], unclosedAt: Pt[] = [];
   // integer grid coordinates
   const snap = (p: readonly number[]): Pt => [Math.round(p[0] / q), Math.round(p[1] / q)];
   const lines: Pt[][] = [];
@@ -66,7 +74,7 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
     lines.forEach((l, li) => { for (let i = 1; i < l.length; i++) { segA.push(l[i - 1]); segB.push(l[i]); segLine.push(li); } });
   };
   buildSegments();
-  if (segA.length === 0) return { vertices: [], edges: [], healed: 0 };
+  if (segA.length === 0) return { vertices: [], edges: [], healed: 0, healedAt, unclosedAt };
   const indexOf = (pad: number) => {
     const idx = new Flatbush(segA.length);
     for (let i = 0; i < segA.length; i++) {
@@ -80,11 +88,11 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
   // --- heal dangling ends ---
   let healed = 0;
   if (healM > 0) {
-    const tol = healM / q;
+    const tol = healM / q, near = nearM / q;
     const count = new Map<string, number>();
     const key = (p: Pt) => `${p[0]},${p[1]}`;
     for (const l of lines) for (const p of l) count.set(key(p), (count.get(key(p)) ?? 0) + 1);
-    const idx = indexOf(tol);
+    const idx = indexOf(near);
     const extensions: Array<{ line: number; atStart: boolean; to: Pt }> = [];
     lines.forEach((l, li) => {
       for (const atStart of [true, false]) {
@@ -92,17 +100,21 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
         if ((count.get(key(p)) ?? 0) > 1) continue;
         if (!atStart && l[0][0] === p[0] && l[0][1] === p[1]) continue; // closed ring
         let best: { q: Pt; d: number } | null = null;
+        let nearest = Infinity;
         for (const s of idx.search(p[0], p[1], p[0], p[1])) {
           if (segLine[s] === li) continue; // only onto another line
           const c = closestOnSegment(p, segA[s], segB[s]);
+          nearest = Math.min(nearest, c.d);
           if (c.d > 0 && c.d <= tol && (!best || c.d < best.d)) best = c;
         }
         if (best) extensions.push({ line: li, atStart, to: [Math.round(best.q[0]), Math.round(best.q[1])] });
+        else if (nearest > tol && nearest <= near) unclosedAt.push([p[0] * q, p[1] * q]);
       }
     });
     for (const e of extensions) {
       const l = lines[e.line];
       if (e.atStart) l.unshift(e.to); else l.push(e.to);
+      healedAt.push([e.to[0] * q, e.to[1] * q]);
       healed++;
     }
     if (extensions.length) buildSegments();
@@ -165,7 +177,7 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
       prev = v;
     }
   }
-  return { vertices, edges, healed };
+  return { vertices, edges, healed, healedAt, unclosedAt };
 }
 
 export function ringArea(r: readonly Pt[]): number {

@@ -19,6 +19,8 @@ export interface UnitsResult {
   units: PartitionUnit[];
   /** unit index of each row (-1: the row lies in no sub-district) */
   rowUnit: Int32Array;
+  /** block index of each unit */
+  unitBlock: number[];
   warnings: DistrictWarning[];
   stats: { blocks_split: number; blocks_empty: number; rows_outside: number; rows_snapped: number };
 }
@@ -92,6 +94,7 @@ export function buildUnits(
   // --- units ---
   const units: PartitionUnit[] = [];
   const rowUnit = new Int32Array(rows.length).fill(-1);
+  const unitBlock: number[] = [];
   let split = 0, empty = 0;
   blocks.forEach((block, bi) => {
     const mine = blockRows[bi];
@@ -101,6 +104,7 @@ export function buildUnits(
     if (total <= options.splitAbove) {
       for (const i of mine) rowUnit[i] = units.length;
       units.push({ id: block.id, households: total, ...base, compound: majorityCompound(mine.map((i) => rows[i])), polygons: [blockLL[bi]] });
+      unitBlock.push(bi);
       return;
     }
     split++;
@@ -119,9 +123,10 @@ export function buildUnits(
     }
     // a cell the block's shape cuts in two becomes two units (a grid must be able to take either)
     const cells = tessellateSafely({ id: block.id, polygon: blockLL[bi] }, sites, (problem) => warnings.push({ code: 'block_not_split', message: `block ${block.id} (${block.subdistrict}) of ${total} households could not be split (${problem}): it stays one unit`, units: [block.id], subdistrict: block.subdistrict }))
+      .map((c) => ({ ...c, polygons: cleanPolygons(c.polygons) })).filter((c) => c.polygons.length)
       .flatMap((c) => (c.polygons.length === 1 ? [c] : c.polygons.map((poly, k) => ({ ...c, id: `${c.id}~${k + 1}`, polygons: [poly] }))));
     const first = units.length;
-    for (const c of cells) units.push({ id: c.id, households: 0, ...base, compound: null, polygons: c.polygons });
+    for (const c of cells) { units.push({ id: c.id, households: 0, ...base, compound: null, polygons: c.polygons }); unitBlock.push(bi); }
     // count each row in the cell that holds its point
     const cellRows: number[][] = cells.map(() => []);
     for (const i of mine) {
@@ -142,7 +147,7 @@ export function buildUnits(
     });
   });
   if (split) shareVertices(units, proj);
-  return { units, rowUnit, warnings, stats: { blocks_split: split, blocks_empty: empty, rows_outside: outside, rows_snapped: snapped } };
+  return { units, rowUnit, unitBlock, warnings, stats: { blocks_split: split, blocks_empty: empty, rows_outside: outside, rows_snapped: snapped } };
 }
 
 /**
@@ -200,6 +205,25 @@ function tessellateSafely(block: TessellationBlock, sites: TessellationBuilding[
     warn((e as Error).message.split('\n')[0]);
     return [{ id: block.id, block: block.id, buildings: [], households: 0, polygons: [block.polygon] }];
   }
+}
+
+/**
+ * Drops what the clipper can leave behind and a database refuses: rings of fewer than 4 positions
+ * (after repeated positions are dropped), and polygons whose outer ring is such a ring.
+ */
+export function cleanPolygons(polys: number[][][][]): number[][][][] {
+  const ring = (r: number[][]) => {
+    const out: number[][] = [];
+    for (const p of r) { const l = out[out.length - 1]; if (!l || l[0] !== p[0] || l[1] !== p[1]) out.push(p); }
+    return out.length >= 4 ? out : null;
+  };
+  const res: number[][][][] = [];
+  for (const poly of polys) {
+    const outer = poly[0] ? ring(poly[0]) : null;
+    if (!outer) continue;
+    res.push([outer, ...poly.slice(1).map(ring).filter((r): r is number[][] => r !== null)]);
+  }
+  return res;
 }
 
 /** The compound holding most of the rows' households (null when no row names one). */

@@ -688,6 +688,7 @@ function partitionSection(c: ViewContext, open: boolean): HTMLElement {
     api: c.api,
     plans: () => planList,
     open,
+    zoomTo: (b) => c.map.fitBounds(b, { padding: 60, maxZoom: 18, duration: 300 }),
     onDone: async (id) => {
       message = null;
       await refreshPlanList();

@@ -2,12 +2,14 @@
  * "Automatic partition" in the plan view: choose sub-districts (those in the planner's scope),
  * the household band and target, optionally start from the published plan ("re-partition keeping
  * what holds": the warm start moves as few households as possible); a progress bar fed by the
- * job's server-sent events, a cancel button; the result opens as a draft in the editor.
+ * job's server-sent events, a cancel button; the result opens as a draft in the editor. Above the
+ * band: "build units" from the imported raw data and its data-quality panel (units-build.ts).
  */
 import { ApiError, type Api } from '../../api';
 import type { PlanInfo } from '../../api/plans';
 import { getLang, t } from '../../i18n';
 import { h } from '../../panels/dom';
+import { unitsBuildSection } from './units-build';
 
 export interface PartitionFormDeps {
   api: Api;
@@ -17,6 +19,8 @@ export interface PartitionFormDeps {
   onDone: (planId: number, warnings: number) => Promise<void>;
   /** Shown opened (the empty state: no plan yet). */
   open?: boolean;
+  /** Zooms the map to [west, south, east, north] (the data-quality panel's items). */
+  zoomTo?: (bbox: [number, number, number, number]) => void;
 }
 
 interface SubdistrictChoice {
@@ -119,19 +123,21 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
     running(true);
     fill.style.width = '0%';
     say(t('plan.partition.started'));
-    deps.api.plans
-      .partition({ subdistricts, ...band, ...(previous ? { previousPlan: previous.id } : {}) })
+    // "re-partition keeping what holds": every current unit (rebuilt ones too) starts in the
+    // published grid holding it
+    (previous ? deps.api.units.repartition({ subdistricts, ...band }) : deps.api.plans.partition({ subdistricts, ...band }))
       .then(({ jobId: id }) => {
         jobId = id;
         source = new EventSource(deps.api.plans.jobEventsUrl(id));
         source.onmessage = (ev) => {
-          const e = JSON.parse(ev.data as string) as { status: string; progress: number; message: string | null; result?: { planId: number; grids: number; inBand: number; warnings: unknown[] } };
+          const e = JSON.parse(ev.data as string) as { status: string; progress: number; message: string | null; result?: { planId: number; grids: number; inBand: number; warnings: unknown[]; unitsMovedShare?: number } };
           fill.style.width = `${Math.round((e.progress ?? 0) * 100)}%`;
           if (e.status === 'running') say(`${Math.round((e.progress ?? 0) * 100)}% · ${e.message ?? ''}`);
           else if (e.status === 'succeeded' && e.result) {
             const r = e.result;
             running(false);
-            say(t('plan.partition.done', { grids: r.grids, inBand: r.inBand, warnings: r.warnings.length }));
+            say(t('plan.partition.done', { grids: r.grids, inBand: r.inBand, warnings: r.warnings.length }) +
+              (r.unitsMovedShare !== undefined ? ` ${t('plan.partition.moved', { share: (r.unitsMovedShare * 100).toFixed(1) })}` : ''));
             void deps.onDone(r.planId, r.warnings.length);
           } else if (e.status === 'failed') {
             running(false);
@@ -165,6 +171,7 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
     h('summary', {}, t('plan.partition')),
     h('p', { class: 'muted' }, t('plan.partition.hint')),
     list,
+    unitsBuildSection({ api: deps.api, chosen, zoomTo: deps.zoomTo }),
     h('div', { class: 'plan-row wrap' }, h('label', {}, t('plan.partition.min'), min), h('label', {}, t('plan.partition.max'), max), h('label', {}, t('plan.partition.target'), target)),
     h('label', { class: 'plan-check' }, warm, ` ${t('plan.partition.warm')}`),
     h('div', { class: 'plan-row' }, start, cancel),

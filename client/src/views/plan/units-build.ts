@@ -1,0 +1,154 @@
+/**
+ * "Build units" in the plan view's partition form: derives blocks and units for the chosen
+ * sub-districts from the imported boundaries, streets, buildings and household register (a job with
+ * a progress bar and cancel), then shows the data-quality panel: counts of what a planner must fix
+ * and a list whose items zoom the map to the place.
+ */
+import { ApiError, type Api } from '../../api';
+import { QUALITY_KINDS, type QualityItem, type QualityReport } from '../../api/units';
+import { t, type MessageKey } from '../../i18n';
+import { h } from '../../panels/dom';
+
+export interface UnitsBuildDeps {
+  api: Api;
+  /** The sub-districts chosen in the partition form. */
+  chosen: () => string[];
+  /** Zooms the map to [west, south, east, north]. */
+  zoomTo?: (bbox: [number, number, number, number]) => void;
+}
+
+/** Items listed per kind in the panel (the counts are complete). */
+const LIST_PER_KIND = 50;
+
+type JobEvent = { status: string; progress: number; message: string | null; result?: Record<string, unknown> };
+
+/** Follows a job by its server-sent events (one status read if the stream breaks); returns a stop function. */
+export function followJob(api: Api, jobId: string, on: (e: JobEvent) => void): () => void {
+  const source = new EventSource(api.plans.jobEventsUrl(jobId));
+  let open = true;
+  source.onmessage = (ev) => on(JSON.parse(ev.data as string) as JobEvent);
+  source.onerror = () => {
+    if (!open) return;
+    source.close();
+    void api.plans.job(jobId).then((j) => open && on(j as JobEvent), () => undefined);
+  };
+  return () => {
+    open = false;
+    source.close();
+  };
+}
+
+export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoomTo']): HTMLElement {
+  const zoom = (i: QualityItem) => {
+    const d = 0.0006;
+    zoomTo?.(i.bbox ?? [i.at[0] - d, i.at[1] - d, i.at[0] + d, i.at[1] + d]);
+  };
+  const sections = QUALITY_KINDS.filter((k) => report.counts[k] > 0).map((k) => {
+    const items = report.items.filter((i) => i.kind === k).slice(0, LIST_PER_KIND);
+    return h(
+      'details',
+      { class: 'plan-quality-kind', 'data-testid': `quality-${k}` },
+      h('summary', {}, `${t(`plan.quality.${k}` as MessageKey)} `, h('b', { 'data-testid': `quality-count-${k}` }, String(report.counts[k]))),
+      h(
+        'ul',
+        { class: 'plan-quality-items' },
+        ...items.map((i) => {
+          const li = h('li', {}, h('button', { type: 'button', class: 'plan-link', title: t('plan.quality.zoom') }, i.households !== undefined ? `${i.ref} · ${t('plan.quality.households', { n: i.households })}` : i.ref));
+          li.querySelector('button')!.addEventListener('click', () => zoom(i));
+          return li;
+        }),
+      ),
+    );
+  });
+  const total = QUALITY_KINDS.reduce((s, k) => s + (k === 'gap_healed' ? 0 : report.counts[k]), 0);
+  return h(
+    'div',
+    { class: 'plan-quality', 'data-testid': 'quality-panel' },
+    h('h4', {}, t('plan.quality.title')),
+    h('p', { class: 'muted' }, total ? t('plan.quality.summary', { n: total }) : t('plan.quality.clean')),
+    ...sections,
+    report.warnings.length ? h('details', { class: 'plan-quality-kind' }, h('summary', {}, `${t('plan.quality.warnings')} `, h('b', {}, String(report.warnings.length))), h('ul', {}, ...report.warnings.slice(0, LIST_PER_KIND).map((w) => h('li', {}, w.message)))) : null,
+  );
+}
+
+export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
+  const start = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-build' }, t('plan.units.build'));
+  const cancel = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-cancel' }, t('plan.partition.cancel'));
+  const showReport = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-quality' }, t('plan.quality.show'));
+  const fill = h('div', { class: 'busy-fill' });
+  const bar = h('div', { class: 'plan-progress', 'data-testid': 'units-progress' }, fill);
+  const status = h('div', { class: 'plan-partition-status', 'data-testid': 'units-status', role: 'status' });
+  const panel = h('div', { 'data-testid': 'units-quality-panel' });
+  let jobId: string | null = null;
+  let stop: (() => void) | null = null;
+  cancel.style.display = 'none';
+  bar.style.display = 'none';
+  const say = (text: string, kind: 'info' | 'error' = 'info') => {
+    status.textContent = text;
+    status.className = `plan-partition-status ${kind}`;
+  };
+  const running = (on: boolean) => {
+    start.disabled = on;
+    cancel.style.display = on ? '' : 'none';
+    bar.style.display = on ? '' : 'none';
+    if (!on) {
+      stop?.();
+      stop = null;
+      jobId = null;
+    }
+  };
+  const loadReport = async (subs: string[]) => {
+    const q = await deps.api.units.quality(subs);
+    panel.replaceChildren(q.builds.length ? qualityPanel(q.report, deps.zoomTo) : h('p', { class: 'muted' }, t('plan.quality.none')));
+  };
+
+  start.addEventListener('click', () => {
+    const subs = deps.chosen();
+    if (!subs.length) return say(t('plan.partition.chooseFirst'), 'error');
+    running(true);
+    fill.style.width = '0%';
+    say(t('plan.partition.started'));
+    deps.api.units.build(subs).then(
+      ({ jobId: id }) => {
+        jobId = id;
+        stop = followJob(deps.api, id, (e) => {
+          fill.style.width = `${Math.round((e.progress ?? 0) * 100)}%`;
+          if (e.status === 'running') say(`${Math.round((e.progress ?? 0) * 100)}% · ${e.message ?? ''}`);
+          else if (e.status === 'succeeded' && e.result) {
+            const r = e.result as { units: number; blocks: number; households: number; unitsRetired: number; quality: QualityReport };
+            running(false);
+            say(t('plan.units.done', { units: r.units, blocks: r.blocks, households: r.households, retired: r.unitsRetired }));
+            panel.replaceChildren(qualityPanel(r.quality, deps.zoomTo));
+          } else if (e.status === 'failed') {
+            running(false);
+            say(t('plan.units.failed', { message: e.message ?? '' }), 'error');
+          }
+        });
+      },
+      (e: unknown) => {
+        running(false);
+        say(e instanceof ApiError || e instanceof Error ? e.message : String(e), 'error');
+      },
+    );
+  });
+  cancel.addEventListener('click', () => {
+    if (!jobId) return;
+    void deps.api.plans.cancelJob(jobId).then(
+      () => (running(false), say(t('plan.partition.cancelled'))),
+      (e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'),
+    );
+  });
+  showReport.addEventListener('click', () => {
+    void loadReport(deps.chosen()).catch((e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'));
+  });
+
+  return h(
+    'div',
+    { class: 'plan-units-build', 'data-testid': 'units-build-section' },
+    h('p', { class: 'muted' }, t('plan.units.hint')),
+    h('div', { class: 'plan-row' }, start, cancel, showReport),
+    bar,
+    status,
+    panel,
+  );
+}

@@ -1,0 +1,82 @@
+/**
+ * Units from raw data over HTTP: POST /api/units/build starts the "build units" job (kind `units`;
+ * progress and cancel through /api/jobs/:id) for sub-districts in the caller's write scope;
+ * GET /api/units/quality serves the data-quality report of the latest build of each sub-district.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { coveredSubdistricts, OutOfScopeError, writableSubdistricts } from '../auth/scope';
+import { buildUnitsForSubdistricts, latestQuality, UnitsRequestError } from './service';
+
+const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
+
+const unitsPlugin: FastifyPluginAsync = async (app) => {
+  app.post<{ Body: { subdistricts?: string[]; all?: boolean; splitAbove?: number } }>(
+    '/units/build',
+    {
+      schema: {
+        tags: ['units'],
+        summary: 'Build blocks, compounds and units from the imported boundaries, streets, buildings and household register (a job: GET /api/jobs/:id; cancel: POST /api/jobs/:id/cancel)',
+        body: {
+          type: 'object',
+          properties: {
+            subdistricts: { type: 'array', items: SUB, minItems: 1, maxItems: 200 },
+            all: { type: 'boolean' },
+            splitAbove: { type: 'integer', minimum: 1, maximum: 100000 },
+          },
+          additionalProperties: false,
+        },
+        response: { 202: { type: 'object', properties: { jobId: { type: 'string' } }, required: ['jobId'] } },
+      },
+      config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const known = (await app.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id')).rows.map((r) => r.id);
+      let subs: string[];
+      if (b.all) {
+        subs = writableSubdistricts(req.user, known);
+        if (!subs.length) throw (known.length ? new OutOfScopeError('您负责的范围内没有街道') : new UnitsRequestError('没有街道边界：请先导入街道（乡镇）边界'));
+      } else if (b.subdistricts) {
+        subs = b.subdistricts;
+        const missing = subs.filter((s) => !known.includes(s));
+        if (missing.length) throw new UnitsRequestError(`未知的街道编码：${missing.join('、')}`);
+      } else {
+        throw new UnitsRequestError('请指定街道（subdistricts）或 all: true');
+      }
+      const author = req.user?.username ?? 'planner';
+      const params = { subdistricts: subs, splitAbove: b.splitAbove ?? 500 };
+      let jobId: string | null = null;
+      jobId = await app.jobs.start('units', params, (report, signal) => buildUnitsForSubdistricts(app.db, { subdistricts: subs, splitAbove: b.splitAbove, author, jobId }, report, signal), req.user?.id ?? null);
+      return reply.code(202).send({ jobId });
+    },
+  );
+
+  app.get<{ Querystring: { subdistricts?: string } }>(
+    '/units/quality',
+    {
+      schema: {
+        tags: ['units'],
+        summary: 'Data-quality report of the latest units build of each sub-district (all in the caller\'s scope, or the comma-separated subdistricts)',
+        querystring: { type: 'object', properties: { subdistricts: { type: 'string', pattern: '^\\d{9}(,\\d{9}){0,199}$' } }, additionalProperties: false },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              builds: { type: 'array', items: { type: 'object', additionalProperties: true } },
+              report: { type: 'object', additionalProperties: true },
+            },
+          },
+        },
+      },
+      config: { access: { roles: ['planner', 'admin', 'leader'] } },
+    },
+    async (req) => {
+      const known = (await app.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id')).rows.map((r) => r.id);
+      const asked = req.query.subdistricts ? req.query.subdistricts.split(',') : known;
+      const subs = req.user ? coveredSubdistricts(req.user, asked) : asked;
+      return latestQuality(app.db, subs);
+    },
+  );
+};
+
+export default unitsPlugin;
