@@ -141,12 +141,12 @@ try {
   reports.buildings = await phase('import_buildings', () => upload('buildings', files.buildings, 'application/geo+json'));
   reports.register = await phase('import_register', () => upload('register', files.register, 'text/csv'));
   const units = await phase('units', async () => {
-    const r = await call<{ jobId: string }>('POST', '/api/units/build', {});
+    const r = await call<{ jobId: string }>('POST', '/api/units/build', { all: true });
     if (r.status !== 202 && r.status !== 200) throw new Error(`units: ${r.status} ${JSON.stringify(r.json).slice(0, 500)}`);
     return waitJob(r.json.jobId);
   });
   const part = await phase('partition', async () => {
-    const r = await call<{ jobId: string }>('POST', '/api/partition', { subdistricts: 'all', min: 300, max: 500, target: 400 });
+    const r = await call<{ jobId: string }>('POST', '/api/partition', { all: true, min: 300, max: 500, target: 400 });
     if (r.status !== 202 && r.status !== 200) throw new Error(`partition: ${r.status} ${JSON.stringify(r.json).slice(0, 500)}`);
     return waitJob(r.json.jobId);
   });

@@ -22,7 +22,9 @@ import type { Datum, FileFormat, Layer, ParseResult, Problem, RawFeature } from 
 import {
   coordinateProblem,
   degenerateProblem,
+  CHINA_BBOX,
   DISTRICT_BBOX,
+  type BBox,
   districtProblem,
   geometryKmFromDistrict,
   LAYER_GEOMETRY,
@@ -46,6 +48,12 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** Allow data outside Yingjiang (the real samples of other cities). */
   anywhere?: boolean;
+  /**
+   * Where the district is: the extent of the sub-districts already imported (null: none yet, so
+   * anywhere in China). Undefined: the demo district's box (Yingjiang). Boundaries themselves are
+   * checked against China only, so a district grows by importing its neighbours.
+   */
+  districtBox?: BBox | null;
   maxBytes?: number;
   /** Tolerance for healing street ends (m). */
   healToleranceM?: number;
@@ -183,7 +191,21 @@ export async function importFile(db: Db, file: string, opts: ImportOptions = {})
 
 /** Imports file contents (the HTTP upload route calls this with the uploaded bytes and file name). */
 export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, opts: ImportOptions = {}): Promise<ImportReport> {
-  return commitImport(db, await prepareImportFile(bytes, fileName, opts), opts);
+  const withBox = opts.districtBox === undefined ? { ...opts, districtBox: await districtBoxOf(db) } : opts;
+  return commitImport(db, await prepareImportFile(bytes, fileName, withBox), withBox);
+}
+
+/**
+ * The extent of the sub-districts in the database (null when none is imported yet): imports of
+ * streets, buildings, registers, shops and incidents must lie within 5 km of it.
+ */
+export async function districtBoxOf(db: Queryable): Promise<BBox | null> {
+  const r = await db.query<{ west: number | null; south: number | null; east: number | null; north: number | null }>(
+    `SELECT ST_XMin(e) AS west, ST_YMin(e) AS south, ST_XMax(e) AS east, ST_YMax(e) AS north
+     FROM (SELECT ST_Extent(geom) AS e FROM subdistricts) x`,
+  );
+  const b = r.rows[0];
+  return b && b.west !== null ? { west: Number(b.west), south: Number(b.south), east: Number(b.east), north: Number(b.north) } : null;
 }
 
 /** An XLSX workbook's table (ImportError for a bad workbook); null for other files. */
@@ -359,18 +381,22 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
 
   // Location: this is a district app; data elsewhere needs --anywhere.
   const all = [...byLayer.values()].flat();
+  const districtBox = opts.districtBox === undefined ? DISTRICT_BBOX : (opts.districtBox ?? CHINA_BBOX);
+  const boxOf = (layer: Layer) => (layer === 'boundaries' ? CHINA_BBOX : districtBox);
   if (!opts.anywhere) {
-    const p = districtProblem(all);
-    if (p) fail(p.problem, p.feature);
+    for (const [layer, list] of byLayer) {
+      const p = districtProblem(list, boxOf(layer));
+      if (p) fail(p.problem, p.feature);
+    }
     for (const [layer, list] of byLayer) {
       const kept = list.filter((f) => {
-        const km = geometryKmFromDistrict(f.geometry, DISTRICT_BBOX);
+        const km = geometryKmFromDistrict(f.geometry, boxOf(layer));
         if (km > OUTSIDE_KM) rejections.push({ feature: f.ref, problem: `${km.toFixed(1)} km outside the district` });
         return km <= OUTSIDE_KM;
       });
       byLayer.set(layer, kept);
     }
-  } else if (districtProblem(all)) {
+  } else if (districtProblem(all, districtBox)) {
     warnings.push('data lies outside the district (imported because of --anywhere)');
   }
 
@@ -444,7 +470,8 @@ function prepareRegister(
   const located = reg.rows.filter((r) => r.lon !== null);
   // a register whose every row has coordinates, none of them in the district: the datum or the file is wrong
   if (!opts.anywhere && located.length === reg.rows.length && located.length > 0) {
-    const p = districtProblem(located.map((r) => ({ ref: r.ref, geometry: { type: 'Point', coordinates: [r.lon!, r.lat!] }, properties: {} })));
+    const box = opts.districtBox === undefined ? DISTRICT_BBOX : (opts.districtBox ?? CHINA_BBOX);
+    const p = districtProblem(located.map((r) => ({ ref: r.ref, geometry: { type: 'Point', coordinates: [r.lon!, r.lat!] }, properties: {} })), box);
     if (p) throw new ImportError(name, p.problem, p.feature);
   }
   const refLayer = new Map<string, Layer>(table.rows.map((r) => [r.ref, 'register']));

@@ -3,6 +3,8 @@ import type { Layer, RawFeature } from './types';
 
 /** The district's generous bounding box (Yingjiang, 迎江区), WGS84. */
 export const DISTRICT_BBOX = { west: 116.9, south: 30.3, east: 117.4, north: 30.8 } as const;
+/** Mainland China and its islands: where a district's first boundaries may lie. */
+export const CHINA_BBOX = { west: 73, south: 3, east: 136, north: 54 } as const;
 
 /** Geometry types each layer takes (polygons for points layers are reduced to a point on surface). */
 export const LAYER_GEOMETRY: Record<Layer, readonly Geometry['type'][]> = {

@@ -4,7 +4,7 @@ import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { ImportError } from '../import/errors';
 import { IMPORT_UPLOAD_MAX_BYTES, readUpload, tooLargeMessage, UploadError, type UploadQuery } from '../import/http';
-import { commitImport, type ImportReport, type PreparedImport } from '../import/importFile';
+import { commitImport, districtBoxOf, type ImportReport, type PreparedImport } from '../import/importFile';
 import { prepareImportOffThread } from '../import/prepare-off-thread';
 import { isTabular, previewTable } from '../import/preview';
 import { DATUMS, LAYERS } from '../import/types';
@@ -125,6 +125,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         }
         // big files are parsed in a worker thread: the event loop keeps serving other requests
         prep = await prepareImportOffThread(upload.bytes, upload.fileName, {
+          districtBox: await districtBoxOf(app.db),
           layer: upload.layer,
           datum: upload.datum,
           subdistrict: upload.subdistrict,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite } from '../audit/request';
 import { ImportError } from '../import/errors';
-import { commitImport } from '../import/importFile';
+import { commitImport, districtBoxOf } from '../import/importFile';
 import { prepareImportOffThread } from '../import/prepare-off-thread';
 import type { Datum } from '../import/types';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
@@ -137,7 +137,7 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
         fileName = /csv|text\/plain/i.test(ct) ? 'upload.csv' : /json/i.test(ct) ? 'upload.geojson' : 'upload';
       }
       try {
-        const opts = { layer: 'incidents' as const, datum: datum ?? 'wgs84', dryRun: req.query.dryRun ?? false, maxBytes: INCIDENT_UPLOAD_MAX_BYTES };
+        const opts = { layer: 'incidents' as const, datum: datum ?? 'wgs84', dryRun: req.query.dryRun ?? false, maxBytes: INCIDENT_UPLOAD_MAX_BYTES, districtBox: await districtBoxOf(app.db) };
         // big files are parsed in a worker thread (the event loop keeps serving), then written here
         const report = await commitImport(app.db, await prepareImportOffThread(bytes, fileName, opts), opts);
         let gridsAssigned = 0;
