@@ -49,7 +49,8 @@ async function deleteDemo(tx: Queryable): Promise<void> {
   await tx.query(
     `DELETE FROM plans p WHERE EXISTS (SELECT 1 FROM subdistricts s WHERE s.synthetic AND s.id = ANY(p.subdistricts))`,
   );
-  const tables = ORDER.map((t) => SPECS[t].table);
+  // household_register (migration 070) references buildings and sub-districts: cleared with them
+  const tables = [...ORDER.map((t) => SPECS[t].table), 'household_register'];
   const real = await tx.query<{ n: number }>(
     `SELECT (${tables.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
   );
@@ -57,6 +58,7 @@ async function deleteDemo(tx: Queryable): Promise<void> {
     await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids`);
     return;
   }
+  await tx.query(`DELETE FROM household_register WHERE synthetic`);
   await tx.query(`DELETE FROM plan_assignments a USING units u WHERE a.unit_id = u.id AND u.synthetic`);
   await tx.query(`DELETE FROM grids g USING subdistricts s WHERE g.subdistrict_id = s.id AND s.synthetic`);
   for (const t of [...ORDER].reverse()) await tx.query(`DELETE FROM ${SPECS[t].table} WHERE synthetic`);
