@@ -12,7 +12,7 @@ import { hotspotStore } from '../views/hotspots/store';
 import type { LayerModule } from './types';
 
 /** Alpha of significant classes / patterns, and of the not-significant veil over grids. */
-export const SIGNIFICANT_ALPHA = 200;
+export const SIGNIFICANT_ALPHA = 215;
 export const NS_ALPHA = 70;
 const CLASS_RGBA = Object.fromEntries(Object.entries(CLASS_COLORS).map(([k, v]) => [k, hexToRgba(v, k === 'ns' ? NS_ALPHA : SIGNIFICANT_ALPHA)]));
 const PATTERN_RGBA = Object.fromEntries(Object.entries(PATTERN_COLORS).map(([k, v]) => [k, hexToRgba(v, k === 'no_pattern' ? NS_ALPHA : SIGNIFICANT_ALPHA)]));
