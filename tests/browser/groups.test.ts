@@ -41,7 +41,7 @@ describe('joint-defense groups view (browser)', () => {
     await waitForReady(page);
     await page.waitForFunction(() => Boolean((window as any).__wanggeGroups));
     await page.evaluate(() => (window as any).__wanggeGroups.loaded());
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
