@@ -9,7 +9,7 @@
 import type { ViewContext, ViewModule } from '../types';
 import { ApiError } from '../../api';
 import type { ArchivedGroup, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
-import { t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { groupColour, groupsState } from './state';
 import { confirmRegroup, recordTotal } from './regroup-dialog';
@@ -578,7 +578,7 @@ async function init(ctx: ViewContext): Promise<void> {
   const user = session?.enforced ? session.user : null;
   const mine = (id: string) => !user || user.role === 'admin' || user.subdistricts.some((p) => id.startsWith(p));
   const subs = fc.features
-    .map((f) => ({ id: String(f.properties?.id ?? ''), name: String(f.properties?.name ?? f.properties?.id ?? '') }))
+    .map((f) => ({ id: String(f.properties?.id ?? ''), name: String((getLang() === 'en' ? f.properties?.name_en : null) ?? f.properties?.name ?? f.properties?.id ?? '') }))
     .filter((s) => s.id && mine(s.id))
     .sort((a, b) => a.id.localeCompare(b.id));
   u.sub.replaceChildren(...subs.map((s) => h('option', { value: s.id }, s.name)));
