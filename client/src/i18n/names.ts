@@ -25,6 +25,7 @@ export const ENGLISH_NAMES: Record<NameKind, Record<string, string>> = {
     长江: 'Yangtze River',
     菱湖: 'Linghu Lake',
     破罡湖: 'Pogang Lake',
+    新河: 'Xinhe Canal',
   },
 };
 
