@@ -185,21 +185,21 @@ describe('joint-defense groups view (browser)', () => {
     const g = await page.evaluate(() => {
       const d = (window as any).__wanggeGroups.state.data;
       const x = d.groups.find((y: any) => y.size >= 5);
-      return { id: x.id as string, version: x.version as number, pts: x.members.slice(0, 4).map((m: any) => [m.lon, m.lat]) as [number, number][] };
+      const n = x.members.length;
+      return { id: x.id as string, version: x.version as number, centre: [x.members.reduce((s: number, m: any) => s + m.lon, 0) / n, x.members.reduce((s: number, m: any) => s + m.lat, 0) / n] as [number, number] };
     });
     await page.locator(`.grp-table tr[data-group="${g.id}"]`).click();
     await page.getByTestId('groups-route-draw').click();
     await page.getByTestId('groups-draft').waitFor();
-    const xs = g.pts.map((p) => p[0]), ys = g.pts.map((p) => p[1]);
-    await page.evaluate((b) => (window as any).__wangge.map.fitBounds(b, { padding: 120, duration: 0, maxZoom: 17 }), [Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)]);
+    await page.evaluate((c) => (window as any).__wangge.map.jumpTo({ center: c, zoom: 17 }), g.centre);
     await waitForIdle(page);
     const box = (await page.locator('#map').boundingBox())!;
-    const clickAt = async (p: [number, number], dx = 6, dy = 6) => {
-      const pt = await page.evaluate((q) => (window as any).__wangge.map.project(q), p);
-      await page.mouse.click(box.x + pt.x + dx, box.y + pt.y + dy);
-    };
+    // clicks around the group's centre (about ±70 m), well apart on screen
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    const clicks: Array<[number, number]> = [[-80, -50], [80, -50], [80, 60], [-80, 60]];
+    const clickAt = (k: number) => page.mouse.click(cx + clicks[k]![0], cy + clicks[k]![1]);
     const draft = () => page.evaluate(() => (window as any).__wanggeGroups.state.draft as { stops: [number, number][]; version: number } | null);
-    for (const p of g.pts.slice(0, 3)) await clickAt(p);
+    for (const k of [0, 1, 2]) await clickAt(k);
     await expect.poll(async () => (await draft())?.stops.length).toBe(3);
     expect(await page.locator('[data-testid=groups-draft-stops] li').count()).toBe(3);
     const first = (await draft())!.stops[0]!;
@@ -208,7 +208,7 @@ describe('joint-defense groups view (browser)', () => {
     expect((await draft())!.stops[1]).toEqual(first);
     await page.locator('[data-testid=groups-draft-stops] li[data-stop="2"] button[data-act=remove]').click();
     expect((await draft())!.stops).toHaveLength(2);
-    await clickAt(g.pts[3]!);
+    await clickAt(3);
     await expect.poll(async () => (await draft())?.stops.length).toBe(3);
     // drag stop 2 by 25 px
     const before = (await draft())!.stops[1]!;
