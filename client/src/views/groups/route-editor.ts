@@ -126,7 +126,8 @@ export function renderDraftPanel(ctx: ViewContext, hooks: EditorHooks): HTMLElem
     up.addEventListener('click', () => move(i, i - 1));
     down.addEventListener('click', () => move(i, i + 1));
     del.addEventListener('click', () => setStops(d.stops.filter((_, k) => k !== i)));
-    return h('li', { 'data-stop': String(i) }, h('span', { class: 'grp-stop-no' }, String(i + 1)), ` ${fmt(s[0])}, ${fmt(s[1])} `, up, down, del);
+    // the list's own numbers match the numbered markers on the map
+    return h('li', { 'data-stop': String(i) }, `${fmt(s[0])}, ${fmt(s[1])} `, up, down, del);
   });
   const closed = h('input', { type: 'checkbox', 'data-testid': 'groups-draft-closed' });
   closed.checked = d.closed;
