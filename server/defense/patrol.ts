@@ -1,6 +1,8 @@
 /**
  * Patrol routes on the street network: a closed (or open) route through a group's shops or through
- * given stops (e.g. hot-spot grid centroids), optionally saved; GPX / GeoJSON export.
+ * given stops (e.g. hot-spot grid centroids), optionally saved; a route a coordinator draws by
+ * clicking stops (kept in their order, each snapped to the group's sub-district streets), saved
+ * against the group's row version (stale → 409); GPX / GeoJSON export.
  */
 import { inReadScope } from '../auth/read-scope';
 import type { Feature, LineString } from 'geojson';
@@ -10,7 +12,7 @@ import { networkFor } from './network-cache';
 import { loadShops } from './shops';
 import { membersOf } from './store';
 import { archivedMessage } from './archive';
-import { BadRequestError, NotFoundError } from './errors';
+import { BadRequestError, NotFoundError, StaleRowError } from './errors';
 
 export const MAX_STOPS = 60;
 
@@ -69,6 +71,85 @@ export async function planRoute(db: Queryable, req: RouteRequest): Promise<Route
   const byId = new Map(stops.map((s) => [s.id, s]));
   const ordered = f.properties.order.map((id) => byId.get(id)!);
   return { ...f, properties: { ...f.properties, name: name!, group: req.group ?? null, subdistricts: subs, stops: ordered } };
+}
+
+export interface DrawnRouteRequest {
+  /** the group's row version the edit is based on */
+  version: number;
+  /** the stops in patrol order */
+  stops: { id?: string; lon: number; lat: number }[];
+  closed?: boolean;
+  name?: string;
+}
+
+/** Snapping limit of a drawn stop: a click farther than this from the group's streets is refused. */
+export const DRAWN_SNAP_M = 200;
+
+interface GroupRow {
+  id: string;
+  subdistrict_id: string;
+  name: string;
+  version: number;
+}
+
+async function groupRow(db: Queryable, id: string, lock = false): Promise<GroupRow> {
+  const g = await db.query<GroupRow>(`SELECT id, subdistrict_id, name, version FROM defense_groups WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
+  if (!g.rows[0]) throw new NotFoundError(`联防组 ${id} 不存在`);
+  return { ...g.rows[0], version: Number(g.rows[0].version) };
+}
+
+/**
+ * The route through the drawn stops in their order along the streets of the group's sub-district;
+ * the stops come back snapped to the street network (the route passes through them).
+ */
+export async function planDrawnRoute(db: Queryable, groupId: string, req: DrawnRouteRequest): Promise<RouteFeature> {
+  const g = await groupRow(db, groupId);
+  const archived = await archivedMessage(db, groupId);
+  if (archived) throw new BadRequestError(`${archived}，不能再编辑巡逻路线`);
+  if (req.stops.length < 2) throw new BadRequestError('巡逻路线至少需要 2 个巡逻点');
+  if (req.stops.length > MAX_STOPS) throw new BadRequestError(`巡逻点最多 ${MAX_STOPS} 个（收到 ${req.stops.length} 个）`);
+  const stops: PatrolStop[] = req.stops.map((s, i) => ({ id: s.id ?? `P${i + 1}`, lon: s.lon, lat: s.lat }));
+  if (new Set(stops.map((s) => s.id)).size !== stops.length) throw new BadRequestError('巡逻点编号重复');
+  const cached = await networkFor(db, [g.subdistrict_id]);
+  let f: Feature<LineString, PatrolRouteProps>;
+  try {
+    f = buildPatrolRoute(cached.net, stops, { closed: req.closed ?? true, snapper: cached.snapper, maxSnapM: DRAWN_SNAP_M, keepOrder: true });
+  } catch (e) {
+    if (!(e instanceof PatrolError)) throw e;
+    const k = stops.findIndex((s) => s.id === e.stopId) + 1;
+    throw new BadRequestError(
+      /farther/.test(e.message)
+        ? `第 ${k} 个巡逻点距本街道的道路超过 ${DRAWN_SNAP_M} 米，请点在道路附近`
+        : `第 ${k} 个巡逻点与其他巡逻点沿道路不连通，请换一个位置`,
+    );
+  }
+  const snappedStops = stops.map((s, k) => ({ id: s.id, lon: f.properties.snapped[k]![0], lat: f.properties.snapped[k]![1] }));
+  return { ...f, properties: { ...f.properties, name: req.name ?? `${g.name}巡逻路线`, group: groupId, subdistricts: [g.subdistrict_id], stops: snappedStops } };
+}
+
+/**
+ * Saves a drawn route (new, or replacing saved route `routeId` of the same group) in one
+ * transaction, checked against the group's row version, which it bumps. Returns the route's id
+ * and the group's new version.
+ */
+export async function saveDrawnRoute(tx: Queryable, groupId: string, baseVersion: number, f: RouteFeature, routeId: number | null): Promise<{ id: number; version: number; before: Record<string, unknown> | null }> {
+  const g = await groupRow(tx, groupId, true);
+  if (g.version !== baseVersion) throw new StaleRowError(`该联防组已被他人修改（当前版本 ${g.version}，您的编辑基于版本 ${baseVersion}），请刷新后重试。`, { name: g.name, version: g.version });
+  let id: number;
+  let before: Record<string, unknown> | null = null;
+  if (routeId === null) id = await saveRoute(tx, f);
+  else {
+    const cur = await tx.query<{ group_id: string | null; name: string; stops: unknown; length_m: number }>('SELECT group_id, name, stops, length_m FROM patrol_routes WHERE id = $1 FOR UPDATE', [routeId]);
+    if (!cur.rows[0] || cur.rows[0].group_id !== groupId) throw new NotFoundError(`联防组 ${groupId} 没有巡逻路线 ${routeId}`);
+    before = { name: cur.rows[0].name, stops: cur.rows[0].stops, length_m: Number(cur.rows[0].length_m) };
+    await tx.query(
+      `UPDATE patrol_routes SET name = $2, closed = $3, stops = $4::jsonb, length_m = $5, duration_s = $6, synthetic = false, geom = ST_SetSRID(ST_GeomFromGeoJSON($7), 4326) WHERE id = $1`,
+      [routeId, f.properties.name, f.properties.closed, JSON.stringify(f.properties.stops), f.properties.length_m, f.properties.duration_s, JSON.stringify(f.geometry)],
+    );
+    id = routeId;
+  }
+  await tx.query('UPDATE defense_groups SET version = version + 1, updated_at = now() WHERE id = $1', [groupId]);
+  return { id, version: g.version + 1, before };
 }
 
 export async function saveRoute(tx: Queryable, f: RouteFeature, synthetic = false): Promise<number> {

@@ -23,6 +23,7 @@ import {
   type GroupWrite,
 } from './store';
 import { BadRequestError, NotFoundError, type MemberChange } from './errors';
+import { nameGroups } from './names';
 
 export interface AutoGroupParams extends ShopFilter {
   subdistrict: string;
@@ -61,13 +62,6 @@ export interface AutoGroupResult {
 export const WORKER_MIN_SHOPS = 250;
 
 export type Progress = (fraction: number, message: string) => void;
-
-function groupName(members: ShopRow[], seq: number): string {
-  const counts = new Map<string, number>();
-  for (const m of members) if (m.street_name) counts.set(m.street_name, (counts.get(m.street_name) ?? 0) + 1);
-  const street = [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]?.[0];
-  return `${street ?? ''}联防${seq}组`;
-}
 
 function validateSizes(p: AutoGroupParams): void {
   const size = p.size ?? 10, min = p.min ?? Math.min(size, 8), max = p.max ?? Math.max(size, 12);
@@ -189,7 +183,10 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
     const seqs = new Map<string, number>();
     const changes: MemberChange[] = [];
     const written: { id: string; members: string[] }[] = [];
-    for (const g of result.groups) {
+    // names: each group's own main street, a landmark cross street, a number if still taken
+    const takenNames = (await tx.query<{ name: string }>('SELECT name FROM defense_groups WHERE subdistrict_id = $1 AND archived_at IS NULL', [p.subdistrict])).rows.map((r) => r.name);
+    const names = await nameGroups(tx, result.groups.map((g) => g.members.map((m) => byId.get(m)!)), takenNames);
+    for (const [gi, g] of result.groups.entries()) {
       const prefix = g.grid ?? p.subdistrict;
       const seq = seqs.get(prefix) ?? (await nextSeq(tx, prefix));
       seqs.set(prefix, seq + 1);
@@ -197,7 +194,7 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
       await writeGroup(tx, p.subdistrict, {
         id,
         grid_code: g.grid,
-        name: groupName(g.members.map((m) => byId.get(m)!), seq),
+        name: names[gi]!,
         leader_shop_id: g.leader,
         members: g.members,
         diameter_m: g.diameter_m,

@@ -49,7 +49,8 @@ async function deleteDemo(tx: Queryable): Promise<void> {
   await tx.query(
     `DELETE FROM plans p WHERE EXISTS (SELECT 1 FROM subdistricts s WHERE s.synthetic AND s.id = ANY(p.subdistricts))`,
   );
-  const tables = ORDER.map((t) => SPECS[t].table);
+  // household_register (migration 070) references buildings and sub-districts: cleared with them
+  const tables = [...ORDER.map((t) => SPECS[t].table), 'household_register'];
   const real = await tx.query<{ n: number }>(
     `SELECT (${tables.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
   );

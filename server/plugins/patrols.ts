@@ -3,8 +3,8 @@ import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
 import { auditWrite } from '../audit/request';
 import { anyObject, errors, groupScope, sendDefenseError } from '../defense/http';
-import { getRoute, listRoutes, MAX_STOPS, planRoute, routeGpx, saveRoute, type RouteRequest } from '../defense/patrol';
-import { NotFoundError } from '../defense/errors';
+import { getRoute, listRoutes, MAX_STOPS, planDrawnRoute, planRoute, routeGpx, saveDrawnRoute, saveRoute, type DrawnRouteRequest, type RouteRequest } from '../defense/patrol';
+import { BadRequestError, NotFoundError } from '../defense/errors';
 
 const routeIdParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 
@@ -27,6 +27,32 @@ const routeFeature = {
     geometry: anyObject,
   },
 } as const;
+
+/** Body of a drawn route: the group's row version and the stops in patrol order. */
+const drawnBody = (withGroup: boolean) =>
+  ({
+    type: 'object',
+    properties: {
+      ...(withGroup ? { group: { type: 'string', minLength: 1, maxLength: 64 } } : {}),
+      version: { type: 'integer', minimum: 1, description: "the group's row version the edit is based on (stale → 409)" },
+      stops: {
+        type: 'array',
+        minItems: 2,
+        maxItems: MAX_STOPS,
+        items: {
+          type: 'object',
+          properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, lon: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
+          required: ['lon', 'lat'],
+          additionalProperties: false,
+        },
+      },
+      closed: { type: 'boolean' },
+      name: { type: 'string', minLength: 1, maxLength: 100 },
+    },
+    required: [...(withGroup ? ['group'] : []), 'version', 'stops'],
+    additionalProperties: false,
+  }) as const;
+const drawnResponse = { type: 'object', properties: { id: { type: 'integer' }, version: { type: 'integer', description: "the group's new row version" }, route: routeFeature } } as const;
 
 const safeName = (s: string) => s.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 60) || 'patrol';
 /** Content-Disposition for a download: ASCII fallback name plus the UTF-8 name (RFC 6266). */
@@ -79,6 +105,63 @@ const patrols: FastifyPluginAsync = async (app) => {
         }
         if (req.query.format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', attachment(f.properties.name, 'gpx')).send(routeGpx(f));
         return { ...f, ...(f.properties.id ? { id: f.properties.id } : {}) };
+      } catch (e) {
+        return sendDefenseError(reply, e);
+      }
+    },
+  );
+
+  // a route drawn by clicking stops (kept in their order, snapped to the streets): create / replace
+  app.post<{ Body: DrawnRouteRequest & { group: string } }>(
+    '/patrols/routes',
+    {
+      config: { scopeOf: patrolScope },
+      schema: {
+        tags: ['patrols'],
+        summary: "Save a patrol route drawn by clicking stops for a group (stops in patrol order, snapped to the group's sub-district streets; the group's row version, stale → 409)",
+        body: drawnBody(true),
+        response: { 200: drawnResponse, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const { group, ...rq } = req.body;
+        const f = await planDrawnRoute(app.db, group, rq);
+        return await app.db.transaction(async (tx) => {
+          const saved = await saveDrawnRoute(tx, group, rq.version, f, null);
+          await auditWrite(req, tx, { action: 'patrol.route.draw', entity: 'patrol_route', entityId: saved.id, after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m } });
+          return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
+        });
+      } catch (e) {
+        return sendDefenseError(reply, e);
+      }
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: DrawnRouteRequest }>(
+    '/patrols/routes/:id',
+    {
+      config: { scopeOf: patrolScope },
+      schema: {
+        tags: ['patrols'],
+        summary: "Replace the stops of a group's saved patrol route (added, moved, removed, reordered; snapped to the streets; the group's row version, stale → 409)",
+        params: routeIdParams,
+        body: drawnBody(false),
+        response: { 200: drawnResponse, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const r = await app.db.query<{ group_id: string | null }>('SELECT group_id FROM patrol_routes WHERE id = $1', [req.params.id]);
+        if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+        const group = r.rows[0].group_id;
+        if (!group) throw new BadRequestError(`巡逻路线 ${req.params.id} 不属于任何联防组，不能在此编辑`);
+        const f = await planDrawnRoute(app.db, group, req.body);
+        return await app.db.transaction(async (tx) => {
+          const saved = await saveDrawnRoute(tx, group, req.body.version, f, req.params.id);
+          await auditWrite(req, tx, { action: 'patrol.route.edit', entity: 'patrol_route', entityId: saved.id, before: saved.before ?? undefined, after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m } });
+          return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
+        });
       } catch (e) {
         return sendDefenseError(reply, e);
       }

@@ -5,7 +5,12 @@
  * the map shows the walking times of the nine other members, their paths and the isochrone; the
  * group's patrol route is drawn. Regrouping first says exactly what will happen (groups replaced,
  * records carried, routes kept), then keeps every record; the old group stays viewable, archived.
- * Screenshots: test-results/groups-response.png, groups-regroup-dialog.png, groups-archived.png.
+ * The coordinator draws a patrol route by clicking stops on the map, reorders, removes and drags
+ * them, saves (the stops come back snapped to the streets), and an edit based on a stale group
+ * version is refused with a plain message, the stops kept for a second save; other sub-districts'
+ * groups are not offered and refused.
+ * Screenshots: test-results/groups-response.png, groups-regroup-dialog.png, groups-archived.png,
+ * groups-route-draw.png, groups-route-drawn.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -36,7 +41,7 @@ describe('joint-defense groups view (browser)', () => {
     await waitForReady(page);
     await page.waitForFunction(() => Boolean((window as any).__wanggeGroups));
     await page.evaluate(() => (window as any).__wanggeGroups.loaded());
-  }, 240_000);
+  }, 600_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -175,6 +180,90 @@ describe('joint-defense groups view (browser)', () => {
     await expect.poll(() => page.locator('.grp-ledger').textContent(), { timeout: 30_000 }).toContain(`口哨 × 10 （转自 ${oldName}）`);
     await screenshot(page, 'groups-carried');
   }, 240_000);
+
+  it('draws a patrol route by clicking stops, reorders / removes / drags them, saves; a stale edit is refused', async () => {
+    const g = await page.evaluate(() => {
+      const d = (window as any).__wanggeGroups.state.data;
+      const x = d.groups.find((y: any) => y.size >= 5);
+      const n = x.members.length;
+      return { id: x.id as string, version: x.version as number, centre: [x.members.reduce((s: number, m: any) => s + m.lon, 0) / n, x.members.reduce((s: number, m: any) => s + m.lat, 0) / n] as [number, number] };
+    });
+    await page.locator(`.grp-table tr[data-group="${g.id}"]`).click();
+    await page.getByTestId('groups-route-draw').click();
+    await page.getByTestId('groups-draft').waitFor();
+    await page.evaluate((c) => (window as any).__wangge.map.jumpTo({ center: c, zoom: 17 }), g.centre);
+    await waitForIdle(page);
+    const box = (await page.locator('#map').boundingBox())!;
+    // clicks around the group's centre (about ±70 m), well apart on screen
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    const clicks: Array<[number, number]> = [[-80, -50], [80, -50], [80, 60], [-80, 60]];
+    const clickAt = (k: number) => page.mouse.click(cx + clicks[k]![0], cy + clicks[k]![1]);
+    const draft = () => page.evaluate(() => (window as any).__wanggeGroups.state.draft as { stops: [number, number][]; version: number } | null);
+    for (const k of [0, 1, 2]) await clickAt(k);
+    await expect.poll(async () => (await draft())?.stops.length).toBe(3);
+    expect(await page.locator('[data-testid=groups-draft-stops] li').count()).toBe(3);
+    const first = (await draft())!.stops[0]!;
+    // reorder: stop 1 down; remove stop 3; add a fourth click
+    await page.locator('[data-testid=groups-draft-stops] li[data-stop="0"] button[data-act=down]').click();
+    expect((await draft())!.stops[1]).toEqual(first);
+    await page.locator('[data-testid=groups-draft-stops] li[data-stop="2"] button[data-act=remove]').click();
+    expect((await draft())!.stops).toHaveLength(2);
+    await clickAt(3);
+    await expect.poll(async () => (await draft())?.stops.length).toBe(3);
+    // drag stop 2 by 25 px
+    const before = (await draft())!.stops[1]!;
+    const at = (await page.evaluate(() => (window as any).__wanggeGroups.draftStop(1)))!;
+    await page.mouse.move(box.x + at.x, box.y + at.y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + at.x + 12, box.y + at.y + 10, { steps: 3 });
+    await page.mouse.move(box.x + at.x + 25, box.y + at.y + 20, { steps: 3 });
+    await page.mouse.up();
+    const dragged = (await draft())!;
+    expect(dragged.stops).toHaveLength(3);
+    expect(dragged.stops[1]).not.toEqual(before);
+    await screenshot(page, 'groups-route-draw');
+
+    await page.getByTestId('groups-draft-save').click();
+    await expect.poll(() => page.locator('.grp-message').textContent(), { timeout: 60_000 }).toMatch(/已保存巡逻路线：3 个巡逻点，[\d.]+ 公里/);
+    const saved = await page.evaluate(() => (window as any).__wanggeGroups.state.route);
+    expect(saved.properties.group).toBe(g.id);
+    expect(saved.properties.stops).toHaveLength(3);
+    expect(saved.geometry.coordinates.length).toBeGreaterThan(3);
+    // snapped onto the streets: not where the clicks were
+    expect(saved.properties.stops[0].lon === dragged.stops[0]![0] && saved.properties.stops[0].lat === dragged.stops[0]![1]).toBe(false);
+    expect(await page.getByTestId('groups-draft').count()).toBe(0);
+    await waitForIdle(page);
+    await screenshot(page, 'groups-route-drawn');
+
+    // edit it again; meanwhile someone renames the group (its version moves on): the save is refused
+    await page.getByTestId('groups-route-draw').click();
+    await expect.poll(async () => (await draft())?.stops.length).toBe(3);
+    const v = (await draft())!.version;
+    const renamed = await page.evaluate(async ([id, version]) => {
+      const csrf = decodeURIComponent(/wangge_csrf=([^;]+)/.exec(document.cookie)![1]!);
+      return (await fetch(`/api/groups/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ version, name: '浏览器测试改名组' }) })).status;
+    }, [g.id, v] as const);
+    expect(renamed).toBe(200);
+    await page.locator('[data-testid=groups-draft-stops] li[data-stop="2"] button[data-act=remove]').click();
+    await page.getByTestId('groups-draft-save').click();
+    await expect.poll(() => page.locator('.grp-message').textContent(), { timeout: 60_000 }).toMatch(/未保存：该联防组已被他人修改.*请刷新后重试.*您的巡逻点仍在/);
+    expect((await draft())!.stops).toHaveLength(2);
+    await expect.poll(async () => (await draft())?.version).toBe(v + 1);
+    await page.getByTestId('groups-draft-save').click();
+    await expect.poll(() => page.locator('.grp-message').textContent(), { timeout: 60_000 }).toMatch(/已保存巡逻路线：2 个巡逻点/);
+    const routes = await page.evaluate(async (id) => (await (await fetch(`/api/patrols/routes?group=${id}`)).json()).features.length, g.id);
+    expect(routes).toBe(1);
+
+    // only the coordinator's own sub-district is offered; another's groups are refused
+    expect(await page.locator('[data-testid=groups-subdistrict] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual([sub]);
+    expect(await page.evaluate(async () => (await fetch('/api/groups?subdistrict=340802002')).status)).toBe(403);
+    // the browser logs the two refusals this step provoked (stale save, other sub-district): expected, not errors
+    for (const code of [409, 403]) {
+      const k = errors.findIndex((e) => e.includes(`status of ${code}`));
+      expect(k).toBeGreaterThanOrEqual(0);
+      errors.splice(k, 1);
+    }
+  }, 180_000);
 
   it('contacted no other origin and raised no page errors', () => {
     expect(foreignRequests(requests, server.url)).toEqual([]);

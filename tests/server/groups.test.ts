@@ -180,4 +180,19 @@ describe.each(BACKENDS)('groups API on %s', (backend) => {
     expect((await post('/api/groups/move', { subdistrict: SUB, baseVersion: 1, shop: 'nope', to: null })).statusCode).toBe(404);
     expect((await post('/api/groups/move', { subdistrict: SUB, shop: 's00', to: null })).statusCode).toBe(400);
   });
+
+  it('names each group after the street most of ITS shops are on, then a landmark cross street, never all alike (issue M)', async () => {
+    // every shop fronts one street (as in the demo's 人民路): the street alone named every group alike
+    await app.db.query(`UPDATE shops SET street_id = 'h-0-0' WHERE subdistrict_id = $1`, [SUB]);
+    const r = await post('/api/groups/auto', { subdistrict: SUB, wait: true });
+    expect(r.statusCode).toBe(200);
+    const names = (await list()).groups.map((g) => (g as GroupOut & { name: string }).name);
+    expect(names.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^横0路·[横纵]\d+路口联防(\d+)?组$/);
+    // the landmark tells groups apart: most names differ before the number
+    const bases = new Set(names.map((n) => n.replace(/联防\d*组$/, '')));
+    expect(bases.size).toBeGreaterThan(1);
+  });
 });
+

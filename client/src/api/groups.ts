@@ -122,7 +122,14 @@ export interface EditAnswer {
   deleted: string[];
 }
 
-export type RouteFeature = Feature<LineString, { name: string; length_m: number; duration_s: number; closed: boolean; order: string[]; group?: string | null; id?: number }> & { id?: number };
+export type RouteFeature = Feature<LineString, { name: string; length_m: number; duration_s: number; closed: boolean; order: string[]; group?: string | null; id?: number; stops?: { id: string; lon: number; lat: number }[] }> & { id?: number };
+
+/** Answer of saving a drawn route: its id, the group's new row version and the route (stops snapped). */
+export interface DrawnRouteAnswer {
+  id: number;
+  version: number;
+  route: RouteFeature;
+}
 
 const q = (o: Record<string, string | number | undefined>) =>
   new URLSearchParams(Object.entries(o).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
@@ -142,6 +149,12 @@ export const groupsApi = {
   deleteRecord: (group: string, kind: RecordKind, id: number, version: number): Promise<unknown> =>
     sendJson('DELETE', `/api/groups/${encodeURIComponent(group)}/${kind}/${id}?version=${version}`),
   route: (body: { group?: string; stops?: { id?: string; lon: number; lat: number }[]; closed?: boolean; save?: boolean }): Promise<RouteFeature> => sendJson('POST', '/api/patrols/route', body),
+  /** Saves a route drawn by clicking stops (in patrol order) for a group, against the group's row version. */
+  drawRoute: (group: string, version: number, stops: { lon: number; lat: number }[], closed: boolean): Promise<DrawnRouteAnswer> =>
+    sendJson('POST', '/api/patrols/routes', { group, version, stops, closed }),
+  /** Replaces the stops of a group's saved route (the group's row version; stale → 409). */
+  editRoute: (id: number, version: number, stops: { lon: number; lat: number }[], closed: boolean): Promise<DrawnRouteAnswer> =>
+    sendJson('PUT', `/api/patrols/routes/${id}`, { version, stops, closed }),
   routes: (group: string): Promise<FeatureCollection<LineString>> => getJson(`/api/patrols/routes?${q({ group })}`),
   /** Download URLs of a saved route (our own origin). */
   routeUrl: (id: number, format: 'gpx' | 'geojson'): string => ourUrl(`/api/patrols/routes/${id}/${format}`),

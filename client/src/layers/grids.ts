@@ -183,7 +183,8 @@ export const gridsLayer: LayerModule = {
         source: SRC,
         minzoom: 13,
         layout: {
-          'text-field': ['concat', ['slice', ['get', 'code'], 12], ['case', ['get', 'locked'], ' 锁', ''], '\n', ['to-string', ['get', 'households']]],
+          // "A · 017" / "B · 018" on the two halves of the last split
+          'text-field': ['concat', ['case', ['!=', ['coalesce', ['get', 'tag'], ''], ''], ['concat', ['get', 'tag'], ' · '], ''], ['slice', ['get', 'code'], 12], ['case', ['get', 'locked'], ' 锁', ''], '\n', ['to-string', ['get', 'households']]],
           'text-font': FONT_BOLD,
           'text-size': 11,
           'text-padding': 4,

@@ -6,13 +6,14 @@
  * Redraw cost (issue E, software WebGL): the stock layer follows every weights pass with a GPU
  * max-reduction drawing textureSize² points. Here the peak density is computed on the CPU from the
  * visible filtered points (views/hotspots/heat-domain.ts, ~1-2 ms for 100k) and handed to the
- * colour pass, and the reduction pass is skipped.
+ * colour pass, and the reduction pass is skipped. The colour scale tops out at the 95th percentile
+ * of the visible density (issue M): one outlier cluster saturates instead of paling the rest.
  */
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { UpdateParameters } from '@deck.gl/core';
 import { theme } from '../style/theme';
 import { hotspotStore } from '../views/hotspots/store';
-import { heatPeak } from '../views/hotspots/heat-domain';
+import { heatDomain } from '../views/hotspots/heat-domain';
 import type { LayerModule } from './types';
 
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;
@@ -92,7 +93,8 @@ export const heatmapLayer: LayerModule = {
     const f = hotspotStore.filtered;
     if (!f) return [];
     const b = ctx.map.getBounds();
-    const peak = heatPeak(f.positions, f.count, { bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: ctx.map.getZoom() }, RADIUS_PX);
+    // robust top of the colour scale (95th percentile of the visible density, not its maximum)
+    const peak = heatDomain(f.positions, f.count, { bounds: [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()], zoom: ctx.map.getZoom() }, RADIUS_PX).top;
     return [
       new CpuDomainHeatmapLayer({
         id: 'hs-heatmap',

@@ -1,6 +1,8 @@
 /**
  * Leader view: hexagon bins of the FILTERED incidents (deck.gl HexagonLayer, flat, 300 m cells;
- * colour by count on the heat ramp). Data and filters live in the hot spot view's store.
+ * colour by count on the heat ramp in quantile classes: each colour holds about as many hexagons,
+ * so one outlier hexagon does not make the rest pale). Data and filters live in the hot spot
+ * view's store.
  */
 import { HexagonLayer } from '@deck.gl/aggregation-layers';
 import { theme } from '../style/theme';
@@ -46,6 +48,8 @@ export const hexbinsLayer: LayerModule = {
         extruded: false,
         opacity: 0.75,
         colorRange: theme.heat,
+        // quantile classes (CPU aggregation only): robust to outliers, the legend says so
+        colorScaleType: 'quantile',
         gpuAggregation: false,
         pickable: true,
       } as never),

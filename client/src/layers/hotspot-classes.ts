@@ -1,6 +1,7 @@
 /**
  * Leader view: Gi* hot / cold spot classes per grid or hexagon (ArcGIS colours, not significant
- * drawn transparent over the map for hexagons and light grey for grids), or emerging hot spot
+ * drawn transparent over the map for hexagons and as a faint light-grey veil for grids, so the
+ * basemap stays readable under the whole district and the coloured grids stand out), or emerging hot spot
  * patterns. Results come from GET /api/hotspots for the current filters (the view fetches them).
  */
 import { GeoJsonLayer } from '@deck.gl/layers';
@@ -10,8 +11,11 @@ import { CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, hexToRgba } from '../views/h
 import { hotspotStore } from '../views/hotspots/store';
 import type { LayerModule } from './types';
 
-const CLASS_RGBA = Object.fromEntries(Object.entries(CLASS_COLORS).map(([k, v]) => [k, hexToRgba(v, 215)]));
-const PATTERN_RGBA = Object.fromEntries(Object.entries(PATTERN_COLORS).map(([k, v]) => [k, hexToRgba(v, 220)]));
+/** Alpha of significant classes / patterns, and of the not-significant veil over grids. */
+export const SIGNIFICANT_ALPHA = 215;
+export const NS_ALPHA = 70;
+const CLASS_RGBA = Object.fromEntries(Object.entries(CLASS_COLORS).map(([k, v]) => [k, hexToRgba(v, k === 'ns' ? NS_ALPHA : SIGNIFICANT_ALPHA)]));
+const PATTERN_RGBA = Object.fromEntries(Object.entries(PATTERN_COLORS).map(([k, v]) => [k, hexToRgba(v, k === 'no_pattern' ? NS_ALPHA : SIGNIFICANT_ALPHA)]));
 const NONE: [number, number, number, number] = [0, 0, 0, 0];
 
 export const hotspotClassesLayer: LayerModule = {
@@ -52,7 +56,7 @@ export const hotspotClassesLayer: LayerModule = {
         filled: true,
         stroked: !hex,
         getFillColor: fill,
-        getLineColor: [110, 110, 110, 180],
+        getLineColor: [110, 110, 110, 110],
         lineWidthUnits: 'pixels',
         getLineWidth: 0.8,
         pickable: true,

@@ -19,12 +19,13 @@ import { hotspotClassesLayer } from './hotspot-classes';
 import { groupsLayer } from './groups';
 import { isochroneLayer } from './isochrone';
 import { patrolLayer } from './patrol';
+import { patrolDraftLayer } from './patrol-draft';
 import { importPreviewLayer } from './import-preview';
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
   for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
-  for (const m of [groupsLayer, isochroneLayer, patrolLayer]) registerLayer(m);
+  for (const m of [groupsLayer, isochroneLayer, patrolLayer, patrolDraftLayer]) registerLayer(m);
   registerLayer(casesLayer);
   registerLayer(importPreviewLayer);
 }

@@ -1,6 +1,6 @@
 /**
  * Alarm response around a clicked shop: the area reachable on foot within the response limit
- * (isochrone), the walking paths of the other members to the shop (red when too slow), and the
+ * (isochrone: one solid outline from the server, with the reached streets as thin lines inside), the walking paths of the other members to the shop (red when too slow), and the
  * ringing shop itself. Data comes from the groups view (views/groups/state.ts).
  */
 import { PathLayer, PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
@@ -19,7 +19,7 @@ export const isochroneLayer: LayerModule = {
   view: 'groups',
   defaultVisible: false,
   legend: [
-    { labelKey: 'legend.isochrone', swatch: { type: 'line', color: 'rgba(44,162,95,0.6)', width: 6 } },
+    { labelKey: 'legend.isochrone', swatch: { type: 'fill', color: 'rgba(44,162,95,0.25)', outline: 'rgb(44,162,95)' } },
     { labelKey: 'legend.responsePath', swatch: { type: 'line', color: 'rgb(33,102,172)', width: 3 } },
   ],
   ...redrawOn((fn) => groupsState.onChange(fn)),
@@ -36,7 +36,7 @@ export const isochroneLayer: LayerModule = {
         id: 'isochrone-area',
         data: polys,
         getPolygon: (p) => p as never,
-        getFillColor: [44, 162, 95, 30],
+        getFillColor: [44, 162, 95, 55],
         getLineColor: [44, 162, 95, 220],
         getLineWidth: 2,
         lineWidthUnits: 'pixels',
@@ -47,8 +47,8 @@ export const isochroneLayer: LayerModule = {
         id: 'isochrone-streets',
         data: r.reached?.geometry.coordinates ?? [],
         getPath: (p) => p as never,
-        getColor: [44, 162, 95, 150],
-        getWidth: 9,
+        getColor: [44, 162, 95, 170],
+        getWidth: 3,
         widthUnits: 'pixels',
         capRounded: true,
         jointRounded: true,

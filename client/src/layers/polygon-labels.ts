@@ -6,6 +6,7 @@
 import type { SymbolLayerSpecification } from 'maplibre-gl';
 import type { LabelLayerName } from '../api';
 import type { Lang } from '../i18n';
+import { englishName } from '../i18n/names';
 import { nameExpr, slotId } from '../style/basemap';
 import type { LayerContext } from './types';
 
@@ -23,6 +24,8 @@ export interface PolygonLabels {
 /** Loads the label points and adds their source and symbol layer (in the labels slot). */
 export async function addPolygonLabels(ctx: LayerContext, l: PolygonLabels): Promise<void> {
   const fc = await ctx.busy.track(ctx.api.labels(l.layer), 'busy.loading');
+  // water bodies have no English name in the data: the dictionary's (i18n/names.ts)
+  if (l.layer === 'water') for (const f of fc.features) if (f.properties && !f.properties.name_en) f.properties.name_en = englishName('water', f.properties.name as string);
   const { map } = ctx;
   map.addSource(l.id, { type: 'geojson', data: fc });
   map.addLayer(

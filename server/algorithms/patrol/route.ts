@@ -20,6 +20,8 @@ export interface PatrolOptions {
   /** Max distance from a stop to the nearest street (default 500 m). */
   maxSnapM?: number;
   snapper?: Snapper;
+  /** Visit the stops in the given order (a route drawn by hand) instead of the shortest tour. */
+  keepOrder?: boolean;
 }
 
 export interface PatrolRouteProps {
@@ -27,6 +29,8 @@ export interface PatrolRouteProps {
   duration_s: number;
   closed: boolean;
   order: string[];
+  /** Where each stop (in `order`) meets the street network: the route passes exactly there. */
+  snapped: [number, number][];
 }
 
 export class PatrolError extends Error {
@@ -76,7 +80,7 @@ export function buildPatrolRoute(net: Network, stops: PatrolStop[], opts: Patrol
     const ids = bad.map((i) => stops[i].id);
     throw new PatrolError(`stop ${ids.join(', ')} ${ids.length > 1 ? 'are' : 'is'} unreachable from the others along the streets`, ids[0]);
   }
-  const tour = solveTour(m, n, { closed });
+  const tour = opts.keepOrder ? { order: stops.map((_, i) => i) } : solveTour(m, n, { closed });
   const seq = closed && n > 1 ? [...tour.order, tour.order[0]] : tour.order;
   const coords: LonLat[] = [];
   const tree = new ShortestPathTree(net);
@@ -98,6 +102,7 @@ export function buildPatrolRoute(net: Network, stops: PatrolStop[], opts: Patrol
       duration_s: Math.round(length / speed),
       closed,
       order: tour.order.map((i) => stops[i].id),
+      snapped: tour.order.map((i) => [snaps[i].lon, snaps[i].lat] as [number, number]),
     },
     geometry: { type: 'LineString', coordinates: coords },
   };

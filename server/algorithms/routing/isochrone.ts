@@ -18,8 +18,47 @@ export interface ServiceArea {
 
 export interface ServiceAreaOptions {
   speedMps?: number;
-  /** Max hull edge length for the concave hull, metres (default max(80, budget/3)). */
+  /** Max hull edge length for the concave hull, metres (default max(120, budget/2)). */
   hullEdgeM?: number;
+}
+
+/** Spacing of the points taken along the reached streets for the hull, metres. */
+const DENSIFY_M = 10;
+/** Margin added around the hull (street width and a rounded outline), metres. */
+const MARGIN_M = 12;
+
+/**
+ * One solid area around the reached streets: a concave hull of points every 10 m along them
+ * (points only at street vertices left long triangles out and made wedges), buffered by a street
+ * width, without interior holes; the convex hull when the concave one cannot be made.
+ */
+export function areaAround(reached: Feature<MultiLineString>, budget: number, opts: ServiceAreaOptions = {}): Feature<Polygon | MultiPolygon> | null {
+  const pts: LonLat[] = [];
+  for (const l of reached.geometry.coordinates) {
+    for (let i = 1; i < l.length; i++) {
+      const a = l[i - 1] as LonLat, b = l[i] as LonLat;
+      const len = turf.distance(a, b, { units: 'meters' });
+      const n = Math.max(1, Math.ceil(len / DENSIFY_M));
+      for (let k = 0; k < n; k++) pts.push([a[0] + ((b[0] - a[0]) * k) / n, a[1] + ((b[1] - a[1]) * k) / n]);
+    }
+    if (l.length) pts.push(l[l.length - 1] as LonLat);
+  }
+  if (pts.length < 3) return null;
+  const fc = turf.featureCollection(pts.map((p) => turf.point(p)));
+  const edgeKm = (opts.hullEdgeM ?? Math.max(120, budget / 2)) / 1000;
+  let hull: Feature<Polygon | MultiPolygon> | null = null;
+  try {
+    hull = turf.concave(fc, { maxEdge: edgeKm, units: 'kilometers' });
+  } catch {
+    hull = null;
+  }
+  hull ??= (turf.convex(fc) as Feature<Polygon> | null) ?? null;
+  if (!hull) return null;
+  const grown = (turf.buffer(hull, MARGIN_M, { units: 'meters', steps: 4 }) as Feature<Polygon | MultiPolygon> | undefined) ?? hull;
+  // keep outer rings only: a response area has no holes
+  const g = grown.geometry;
+  const solid: Polygon | MultiPolygon = g.type === 'Polygon' ? { type: 'Polygon', coordinates: [g.coordinates[0]!] } : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => [p[0]!]) };
+  return { type: 'Feature', properties: {}, geometry: solid };
 }
 
 /** Network reachable from the origin(s) within `seconds` of walking. */
@@ -60,17 +99,7 @@ export function serviceArea(net: Network, origins: Snap | Snap[], seconds: numbe
     }
   }
   const reached = turf.multiLineString(lines.filter((l) => l.length >= 2));
-  const pts = turf.featureCollection(lines.flat().map((p) => turf.point(p)));
-  let polygon: Feature<Polygon | MultiPolygon> | null = null;
-  if (pts.features.length >= 3) {
-    const edgeKm = (opts.hullEdgeM ?? Math.max(80, budget / 3)) / 1000;
-    try {
-      polygon = turf.concave(pts, { maxEdge: edgeKm, units: 'kilometers' });
-    } catch {
-      polygon = null;
-    }
-    if (!polygon) polygon = (turf.convex(pts) as Feature<Polygon> | null) ?? null;
-  }
+  const polygon = areaAround(reached, budget, opts);
   if (polygon) polygon.properties = { budget_m: budget, seconds };
   return { budgetM: budget, reached, polygon };
 }

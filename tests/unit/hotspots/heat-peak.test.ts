@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { heatPeak } from '../../../client/src/views/hotspots/heat-domain';
+import { heatDomain, heatPeak } from '../../../client/src/views/hotspots/heat-domain';
 
 // deck.gl HeatmapLayer kernel at distance 0: 1 / (sqrt(pi) * 1/6)
 const K0 = 1 / (1.77245385 * 0.166666);
@@ -31,6 +31,33 @@ describe('heatPeak (CPU colour domain of the heat map)', () => {
         const after = heatPeak(pts([...flat, ...extra]), list.length + 1, view, 30);
         expect(after).toBeGreaterThanOrEqual(before - 1e-4);
         expect(before).toBeLessThanOrEqual(list.length * K0 * 1.0001);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('heatDomain: one outlier cluster saturates instead of paling every other place (issue M)', () => {
+    // 40 places with 3 incidents each spread over the view, and one place with 400
+    const xy: number[] = [];
+    for (let i = 0; i < 40; i++) for (let j = 0; j < 3; j++) xy.push(117.005 + (i % 8) * 0.012, 30.505 + Math.floor(i / 8) * 0.018);
+    for (let j = 0; j < 400; j++) xy.push(117.05, 30.55);
+    const n = xy.length / 2;
+    const d = heatDomain(pts(xy), n, view, 30);
+    expect(d.peak).toBeCloseTo(heatPeak(pts(xy), n, view, 30), 3);
+    // an ordinary place (3 incidents) reaches the top half of the scale, not the bottom 1 %
+    const ordinary = heatPeak(pts([117.005, 30.505, 117.005, 30.505, 117.005, 30.505]), 3, view, 30);
+    expect(ordinary / d.top).toBeGreaterThan(0.5);
+    expect(ordinary / d.peak).toBeLessThan(0.01);
+    expect(d.top).toBeLessThan(d.peak / 50);
+  });
+
+  it('heatDomain: the top lies between one lone incident and the peak', () => {
+    const coord = fc.tuple(fc.double({ min: 117.0, max: 117.1, noNaN: true }), fc.double({ min: 30.5, max: 30.6, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(coord, { minLength: 1, maxLength: 60 }), (list) => {
+        const d = heatDomain(pts(list.flat()), list.length, view, 30);
+        expect(d.top).toBeLessThanOrEqual(d.peak + 1e-6);
+        expect(d.top).toBeGreaterThanOrEqual(Math.min(d.peak, K0 * 0.94));
       }),
       { numRuns: 60 },
     );

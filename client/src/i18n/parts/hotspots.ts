@@ -88,6 +88,9 @@ export const hotspotsZh = {
   'hs.layer.classes': '冷热点（Gi*）',
   'hs.legend.heat': '事件密度 低 → 高',
   'hs.legend.hexbins': '六边形事件数 少 → 多',
+  'hs.legend.heatScale': '色阶上限为当前视野密度的第 95 百分位，更密处同为最深色（不因个别极端点位使其余区域变浅）',
+  'hs.legend.hexScale': '分位数分级：每种颜色约占同样多的六边形（不因个别极端值使其余变浅）',
+  'hs.legend.nsNote': '不显著的网格仅以浅灰薄层显示，底图可见',
 } as const;
 
 export const hotspotsEn: Record<keyof typeof hotspotsZh, string> = {
@@ -176,4 +179,7 @@ export const hotspotsEn: Record<keyof typeof hotspotsZh, string> = {
   'hs.layer.classes': 'Hot / cold spots (Gi*)',
   'hs.legend.heat': 'Incident density low → high',
   'hs.legend.hexbins': 'Incidents per hexagon few → many',
+  'hs.legend.heatScale': 'The scale tops out at the 95th percentile of the density in view; denser places share the darkest colour (one extreme spot does not pale the rest)',
+  'hs.legend.hexScale': 'Quantile classes: each colour holds about as many hexagons (one extreme value does not pale the rest)',
+  'hs.legend.nsNote': 'Grids that are not significant get only a light grey veil; the basemap stays visible',
 } as const;

@@ -1,4 +1,5 @@
 /** One case: facts, SLA badge, the buttons of the allowed next transitions, and its timeline. */
+import { localName } from '../../i18n/names';
 import { ApiError } from '../../api';
 import { casesApi, type CaseDetail, type CaseKind, type CaseStatus, type CaseWorkflow } from '../../api/cases';
 import { t } from '../../i18n';
@@ -20,7 +21,7 @@ export function renderDetail(root: HTMLElement, c: CaseDetail, deps: DetailDeps,
     [t('prop.id'), c.id],
     [t('prop.status'), statusLabel(c.status)],
     [t('cases.kindLabel'), kindLabel(c.kind)],
-    [t('cases.dept'), c.department ?? t('cases.none')],
+    [t('cases.dept'), c.department ? localName('dept', c.department) : t('cases.none')],
     [t('cases.subdistrict'), c.subdistrictName ?? c.subdistrictId ?? t('cases.none')],
     [t('cases.grid'), c.gridCode ?? t('cases.none')],
     [t('cases.reportedAt'), shanghai(c.reportedAt)],
@@ -44,7 +45,7 @@ export function renderDetail(root: HTMLElement, c: CaseDetail, deps: DetailDeps,
       kindSel = h('select', { class: 'cs-select', name: 'kind', 'aria-label': t('cases.kindLabel') });
       for (const k of wf?.kinds ?? []) kindSel.append(h('option', { value: k.id, selected: k.id === c.kind }, kindLabel(k.id)));
       deptSel = h('select', { class: 'cs-select', name: 'department', 'aria-label': t('cases.department') });
-      for (const d of wf?.departments ?? []) deptSel.append(h('option', { value: d, selected: d === c.department }, d));
+      for (const d of wf?.departments ?? []) deptSel.append(h('option', { value: d, selected: d === c.department }, localName('dept', d)));
       actions.append(h('div', { class: 'cs-row' }, h('label', {}, t('cases.kindLabel'), kindSel), h('label', {}, t('cases.department'), deptSel)));
     }
     const buttons = h('div', { class: 'cs-buttons' });

@@ -5,6 +5,7 @@
  * with the timeline and buttons for the allowed transitions. Open cases are on the map
  * (layers/cases.ts) in their SLA colours.
  */
+import { localName } from '../../i18n/names';
 import type { MapMouseEvent } from 'maplibre-gl';
 import { casesApi, type CaseDetail, type CaseFilter, type CaseItem, type CaseKind, type CaseStats, type CaseWorkflow } from '../../api/cases';
 import { t, type MessageKey } from '../../i18n';
@@ -76,7 +77,7 @@ function csvRows(s: State, key: string): Array<Array<string | number | null>> {
   if (key === 'median') {
     const rows: Array<Array<string | number | null>> = [[t('cases.dept'), t('cases.kindLabel'), t('cases.csv.n'), t('cases.csv.medianHours')]];
     for (const r of stats.medianHoursByDepartment) rows.push([r.key, t('cases.median.all'), r.n, r.medianHours]);
-    for (const r of stats.medianHoursByDepartmentKind) rows.push([r.department, kindLabel(r.kind), r.n, r.medianHours]);
+    for (const r of stats.medianHoursByDepartmentKind) rows.push([localName('dept', r.department), kindLabel(r.kind), r.n, r.medianHours]);
     for (const r of stats.medianHoursByKind) rows.push([t('cases.median.all'), kindLabel(r.key), r.n, r.medianHours]);
     return rows;
   }
@@ -86,7 +87,7 @@ function csvRows(s: State, key: string): Array<Array<string | number | null>> {
 function medianRows(s: State) {
   const stats = s.stats!;
   if (s.medianKind === 'all') return stats.medianHoursByDepartment;
-  return stats.medianHoursByDepartmentKind.filter((r) => r.kind === s.medianKind).map((r) => ({ key: r.department, n: r.n, medianHours: r.medianHours }));
+  return stats.medianHoursByDepartmentKind.filter((r) => r.kind === s.medianKind).map((r) => ({ key: localName('dept', r.department), n: r.n, medianHours: r.medianHours }));
 }
 
 function renderDashboard(s: State): void {
@@ -131,7 +132,7 @@ function renderDashboard(s: State): void {
       'li',
       { class: 'cs-item', 'data-case': o.id, tabindex: '0' },
       slaDot('overdue'),
-      h('div', { class: 'cs-item-main' }, h('div', { class: 'cs-item-title' }, o.title), h('div', { class: 'cs-item-sub' }, `${o.id} · ${kindLabel(o.kind)} · ${o.department ?? ''} · ${statusLabel(o.status)}`)),
+      h('div', { class: 'cs-item-main' }, h('div', { class: 'cs-item-title' }, o.title), h('div', { class: 'cs-item-sub' }, `${o.id} · ${kindLabel(o.kind)} · ${localName('dept', o.department)} · ${statusLabel(o.status)}`)),
       h('div', { class: 'cs-item-right cs-red' }, durationText(o.overdueHours, true)),
     );
     li.addEventListener('click', () => void openCase(o.id));
@@ -231,7 +232,7 @@ function listItem(c: CaseItem): HTMLElement {
       'div',
       { class: 'cs-item-main' },
       h('div', { class: 'cs-item-title' }, c.title),
-      h('div', { class: 'cs-item-sub' }, [c.id, statusLabel(c.status), c.kind ? kindLabel(c.kind) : null, c.department, shanghai(c.reportedAt).slice(0, 10)].filter(Boolean).join(' · ')),
+      h('div', { class: 'cs-item-sub' }, [c.id, statusLabel(c.status), c.kind ? kindLabel(c.kind) : null, localName('dept', c.department), shanghai(c.reportedAt).slice(0, 10)].filter(Boolean).join(' · ')),
     ),
     right ? h('div', { class: `cs-item-right cs-${c.sla.level}-text` }, right) : null,
   );

@@ -3,15 +3,17 @@
  * the map (hulls, leaders, shops in no group), the alarm-response view (click a shop: walking time
  * of every other member, their paths and the isochrone; groups slower than the limit flagged), manual
  * moves / swaps / leader choice with version checks, the group ledger (equipment, drills, patrol
- * log, weekly patrol plan) and the group's patrol route with GPX / GeoJSON download.
+ * log, weekly patrol plan) and the group's patrol route (generated, or drawn / edited by clicking
+ * stops: ./route-editor.ts) with GPX / GeoJSON download.
  */
 import type { ViewContext, ViewModule } from '../types';
 import { ApiError } from '../../api';
 import type { ArchivedGroup, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
-import { t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { groupColour, groupsState } from './state';
 import { confirmRegroup, recordTotal } from './regroup-dialog';
+import { cancelDraft, draftStopScreen, renderDraftPanel, startDraft } from './route-editor';
 import './groups.css';
 
 const SUB_KEY = 'wangge.groups.subdistrict';
@@ -31,18 +33,27 @@ interface Ui {
   confirm: HTMLElement;
   /** Groups replaced by regrouping: kept, viewable. */
   archived: HTMLElement;
+  /** The patrol route being drawn (./route-editor). */
+  draft: HTMLElement;
 }
 
 let ui: Ui | null = null;
 /** Names of the sub-district's archived groups (for "carried from …"). */
 const archivedNames = new Map<string, string>();
 let swapFrom: string | null = null;
+let unsubscribeDraft: (() => void) | null = null;
 let responseSeq = 0;
 
 /** Test hook: window.__wanggeGroups. */
 declare global {
   interface Window {
-    __wanggeGroups?: { state: typeof groupsState; loaded: () => Promise<void>; selectShop: (id: string) => Promise<void> };
+    __wanggeGroups?: {
+      state: typeof groupsState;
+      loaded: () => Promise<void>;
+      selectShop: (id: string) => Promise<void>;
+      /** Map-canvas position of a stop of the route being drawn. */
+      draftStop: (i: number) => { x: number; y: number } | null;
+    };
   }
 }
 let loadedPromise: Promise<void> = Promise.resolve();
@@ -384,6 +395,13 @@ async function renderLedger(groupId: string): Promise<void> {
       say(t('grp.error', { msg: errorText(e) }), 'error');
     }
   });
+  const savedRoute = route && (route.id ?? route.properties.id) ? route : null;
+  const drawBtn = h('button', { type: 'button', 'data-testid': 'groups-route-draw' }, savedRoute ? t('grp.drawEdit') : t('grp.draw'));
+  drawBtn.addEventListener('click', () => {
+    const g = groupsState.data?.groups.find((x) => x.id === groupId);
+    if (!g) return;
+    startDraft(ui!.ctx, groupId, g.version, savedRoute);
+  });
   const routeInfo = route
     ? h(
         'p',
@@ -419,7 +437,7 @@ async function renderLedger(groupId: string): Promise<void> {
       addForm(kind, groupId),
     );
   });
-  ui.ledger.replaceChildren(h('section', { class: 'grp-ledger' }, h('h3', {}, `${t('grp.detail')} · ${detail.name}`), h('div', { class: 'grp-actions' }, routeBtn), routeInfo, ...sections));
+  ui.ledger.replaceChildren(h('section', { class: 'grp-ledger' }, h('h3', {}, `${t('grp.detail')} · ${detail.name}`), h('div', { class: 'grp-actions' }, routeBtn, drawBtn), routeInfo, ...sections));
 }
 
 /** "(carried from group X)" for a record that regrouping carried on from an archived group. */
@@ -498,6 +516,7 @@ function build(ctx: ViewContext): Ui {
     table: h('div', { class: 'grp-table-wrap' }),
     confirm: h('div'),
     archived: h('div'),
+    draft: h('div'),
   };
   root.append(
     h('h2', { class: 'panel-title' }, t('grp.title')),
@@ -506,6 +525,7 @@ function build(ctx: ViewContext): Ui {
     u.stats,
     u.message,
     u.alarm,
+    u.draft,
     u.ledger,
     u.table,
     u.archived,
@@ -514,6 +534,7 @@ function build(ctx: ViewContext): Ui {
     // a regroup confirmation open for the previous sub-district is cancelled
     u.confirm.querySelector<HTMLButtonElement>('[data-testid=groups-regroup-cancel]')?.click();
     localStorage.setItem(SUB_KEY, sub.value);
+    cancelDraft();
     groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
     u.alarm.replaceChildren();
     u.ledger.replaceChildren();
@@ -557,7 +578,7 @@ async function init(ctx: ViewContext): Promise<void> {
   const user = session?.enforced ? session.user : null;
   const mine = (id: string) => !user || user.role === 'admin' || user.subdistricts.some((p) => id.startsWith(p));
   const subs = fc.features
-    .map((f) => ({ id: String(f.properties?.id ?? ''), name: String(f.properties?.name ?? f.properties?.id ?? '') }))
+    .map((f) => ({ id: String(f.properties?.id ?? ''), name: String((getLang() === 'en' ? f.properties?.name_en : null) ?? f.properties?.name ?? f.properties?.id ?? '') }))
     .filter((s) => s.id && mine(s.id))
     .sort((a, b) => a.id.localeCompare(b.id));
   u.sub.replaceChildren(...subs.map((s) => h('option', { value: s.id }, s.name)));
@@ -573,16 +594,28 @@ export const groupsView: ViewModule = {
   roles: ['admin', 'coordinator', 'leader'],
   labelKey: 'view.groups',
   order: 20,
-  layers: ['groups', 'isochrone', 'patrol'],
+  layers: ['groups', 'isochrone', 'patrol', 'patrol-draft'],
   async activate(ctx) {
     ui = build(ctx);
     ctx.panel.replaceChildren(ui.root);
-    groupsState.onShopClick = (id) => void selectShop(id);
+    // while a route is drawn, clicks add stops instead of opening shops
+    groupsState.onShopClick = (id) => {
+      if (!groupsState.draft) void selectShop(id);
+    };
+    let lastDraft = groupsState.draft;
+    unsubscribeDraft = groupsState.onChange(() => {
+      if (groupsState.draft === lastDraft || !ui) return;
+      lastDraft = groupsState.draft;
+      ui.draft.replaceChildren(...[renderDraftPanel(ctx, { say, reload: load })].filter((x): x is HTMLElement => x !== null));
+    });
     loadedPromise = init(ctx).catch((e) => say(t('grp.error', { msg: errorText(e) }), 'error'));
-    window.__wanggeGroups = { state: groupsState, loaded: () => loadedPromise, selectShop: (id) => selectShop(id) };
+    window.__wanggeGroups = { state: groupsState, loaded: () => loadedPromise, selectShop: (id) => selectShop(id), draftStop: draftStopScreen };
     await loadedPromise;
   },
   deactivate() {
+    cancelDraft();
+    unsubscribeDraft?.();
+    unsubscribeDraft = null;
     groupsState.onShopClick = null;
     groupsState.set({ data: null, response: null, route: null, selectedGroup: null, selectedShop: null });
     swapFrom = null;
@@ -600,6 +633,7 @@ export const groupsView: ViewModule = {
     renderStats();
     renderTable();
     renderAlarm();
+    ui.draft.replaceChildren(...[renderDraftPanel(ctx, { say, reload: load })].filter((x): x is HTMLElement => x !== null));
     if (groupsState.selectedGroup) void renderLedger(groupsState.selectedGroup);
   },
 };

@@ -6,17 +6,30 @@ import type { GroupsAnswer, ResponseAnswer, RouteFeature } from '../../api/group
 
 type Listener = () => void;
 
+/** A patrol route being drawn or edited by clicking stops (route-editor.ts). */
+export interface RouteDraft {
+  group: string;
+  /** the saved route being edited, or null for a new one */
+  routeId: number | null;
+  /** the group's row version the edit is based on */
+  version: number;
+  /** stops in patrol order, [lon, lat] */
+  stops: [number, number][];
+  closed: boolean;
+}
+
 class GroupsState {
   data: GroupsAnswer | null = null;
   response: ResponseAnswer | null = null;
   route: RouteFeature | null = null;
   selectedGroup: string | null = null;
   selectedShop: string | null = null;
+  draft: RouteDraft | null = null;
   /** Shop clicks go here (the view sets it). */
   onShopClick: ((shopId: string) => void) | null = null;
   private listeners = new Set<Listener>();
 
-  set(patch: Partial<Pick<GroupsState, 'data' | 'response' | 'route' | 'selectedGroup' | 'selectedShop'>>): void {
+  set(patch: Partial<Pick<GroupsState, 'data' | 'response' | 'route' | 'selectedGroup' | 'selectedShop' | 'draft'>>): void {
     Object.assign(this, patch);
     for (const l of this.listeners) l();
   }

@@ -122,7 +122,7 @@ export class HotspotPanel {
   }
 
   private chip(text: string, key: 'hours' | 'weekdays', k: number): HTMLElement {
-    const b = h('button', { type: 'button', class: 'hs-chip', 'data-key': key, 'data-k': String(k) }, text);
+    const b = h('button', { type: 'button', class: 'hs-chip', 'data-key': key, 'data-k': String(k), 'aria-pressed': 'true' }, text);
     b.addEventListener('click', () => {
       const next = [...hotspotStore.filter[key]];
       next[k] = next[k] === false;
@@ -215,7 +215,9 @@ export class HotspotPanel {
     this.range.textContent = `${fmtDate(from)} – ${fmtDate(end - 1)}`;
     for (const b of this.root.querySelectorAll<HTMLElement>('.hs-chip')) {
       const key = b.dataset.key as 'hours' | 'weekdays';
-      b.classList.toggle('on', st.filter[key][Number(b.dataset.k)] !== false);
+      const on = st.filter[key][Number(b.dataset.k)] !== false;
+      b.classList.toggle('on', on);
+      b.setAttribute('aria-pressed', String(on));
     }
     for (const cb of this.root.querySelectorAll<HTMLInputElement>('.hs-types input')) {
       const k = cols.types.indexOf(cb.dataset.type ?? '');
@@ -288,6 +290,7 @@ export class HotspotPanel {
       const counts = new Map<string, number>();
       for (const r of hotspotStore.result?.results ?? []) counts.set(r.class ?? 'ns', (counts.get(r.class ?? 'ns') ?? 0) + 1);
       for (const c of CLASS_ORDER) rows.push(row(CLASS_COLORS[c], tk(`hs.class.${c}`), String(counts.get(c) ?? 0)));
+      if (hotspotStore.result?.zones === 'grids') rows.push(h('p', { class: 'hs-ramp-labels muted', 'data-testid': 'hs-legend-scale' }, t('hs.legend.nsNote')));
     } else if (s.mode === 'emerging') {
       const counts = new Map<string, number>();
       for (const r of hotspotStore.result?.results ?? []) counts.set(r.pattern ?? 'no_pattern', (counts.get(r.pattern ?? 'no_pattern') ?? 0) + 1);
@@ -304,7 +307,11 @@ export class HotspotPanel {
       if (!ch) rows.push(h('p', { class: 'hs-note' }, t('hs.noGrids')));
     } else {
       const ramp = h('div', { class: 'hs-ramp' });
-      rows.push(ramp, h('div', { class: 'hs-ramp-labels muted' }, t(s.mode === 'heat' ? 'hs.legend.heat' : 'hs.legend.hexbins')));
+      rows.push(
+        ramp,
+        h('div', { class: 'hs-ramp-labels muted' }, t(s.mode === 'heat' ? 'hs.legend.heat' : 'hs.legend.hexbins')),
+        h('p', { class: 'hs-ramp-labels muted', 'data-testid': 'hs-legend-scale' }, t(s.mode === 'heat' ? 'hs.legend.heatScale' : 'hs.legend.hexScale')),
+      );
     }
     this.legend.replaceChildren(...rows);
   }

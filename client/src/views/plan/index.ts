@@ -15,7 +15,7 @@ import { holdFrames } from '../../map/hold-frames';
 import { h } from '../../panels/dom';
 import type { ViewContext, ViewModule } from '../types';
 import { savePdf, savePng, type PrintGrid } from './print';
-import { EditorState, gridColour, pointInRing } from './state';
+import { EditorState, gridColour, markSplit, pointInRing, splitCodes, splitTag } from './state';
 import { warningRows } from './warnings';
 import { partitionForm, subdistrictNames } from './partition-form';
 import './plan.css';
@@ -90,7 +90,10 @@ let early: { id: number; info: Promise<PlanInfo>; grids: Promise<FC> } | null = 
 
 /** Each grid's colour as property `c` (the grids layer fills grids with it where units are not drawn). */
 function coloured(features: FC['features']): FC['features'] {
-  return features.map((f) => ({ ...f, properties: { ...f.properties, c: gridColour((f.properties?.code as string | undefined) ?? null) } }));
+  return features.map((f) => {
+    const code = (f.properties?.code as string | undefined) ?? null;
+    return { ...f, properties: { ...f.properties, c: gridColour(code), tag: splitTag(code) ?? '' } };
+  });
 }
 
 async function openPlan(id: number): Promise<void> {
@@ -402,6 +405,31 @@ async function runTool(fn: () => Promise<{ version: number; changes: UnitChange[
   } catch (e) {
     setMessage('error', errorText(e), e instanceof ApiError && e.status === 409);
   }
+  render();
+}
+
+/** Splits the selected grid; its two halves get clearly different colours and the labels A / B. */
+async function splitSelected(): Promise<void> {
+  const code = selected;
+  if (!code || !plan || !state) return;
+  let codes: string[] = [];
+  const previous = splitCodes();
+  await runTool(async () => {
+    const res = await ctx!.api.plans.split(plan!.id, state!.version, code);
+    codes = res.codes ?? [];
+    if (codes.length === 2) markSplit(codes[0]!, codes[1]!);
+    return res;
+  });
+  if (codes.length !== 2 || !state) return;
+  const [a, b] = codes as [string, string];
+  const marked = new Set([a, b, ...previous]);
+  const units: number[] = [];
+  state.asg.forEach((g, i) => g !== null && marked.has(g) && units.push(i));
+  recolour(units);
+  // the previous split's halves lose their tags; the new halves' grid features get theirs
+  const stale = previous.filter((x) => x !== a && x !== b && gridsFc?.features.some((f) => f.properties?.code === x));
+  await refreshGrids([a, b, ...stale]);
+  setMessage('info', t('plan.msg.split', { a, b }));
   render();
 }
 
@@ -775,7 +803,7 @@ function render(): void {
             'div',
             { class: 'plan-row wrap' },
             btn(t('plan.lock'), () => void toggleLock(), { testid: 'plan-lock' }),
-            btn(t('plan.split'), () => void runTool(() => c.api.plans.split(plan!.id, state!.version, selected!)), { testid: 'plan-split' }),
+            btn(t('plan.split'), () => void splitSelected(), { testid: 'plan-split' }),
             btn(t('plan.merge'), () => ((mode = 'merge'), setMessage('info', t('plan.msg.mergeHint')), render()), { testid: 'plan-merge', active: mode === 'merge' }),
             btn(t('plan.fix'), () => void propose('fix'), { testid: 'plan-fix' }),
             btn(t('plan.rebalance'), () => void propose('rebalance'), { testid: 'plan-rebalance' }),

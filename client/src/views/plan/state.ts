@@ -229,8 +229,31 @@ export class EditorState {
 
 /** A stable, distinct-enough pastel colour for a grid code. */
 const PALETTE = ['#8dd3c7', '#ffffb3', '#bebada', '#fb8072', '#80b1d3', '#fdb462', '#b3de69', '#fccde5', '#bc80bd', '#ccebc5', '#ffed6f', '#a6cee3'];
+/** The two halves of the last split: strongly different colours and the tags "A" / "B". */
+export const SPLIT_COLOURS = { A: '#1f78b4', B: '#e6550d' } as const;
+const splitTags = new Map<string, 'A' | 'B'>();
+
+/** Marks the two halves of a split (the previous split's marks are dropped). */
+export function markSplit(a: string, b: string): void {
+  splitTags.clear();
+  splitTags.set(a, 'A');
+  splitTags.set(b, 'B');
+}
+
+/** The codes marked by the last split. */
+export function splitCodes(): string[] {
+  return [...splitTags.keys()];
+}
+
+/** "A" / "B" for the halves of the last split, else null. */
+export function splitTag(code: string | null): 'A' | 'B' | null {
+  return code ? (splitTags.get(code) ?? null) : null;
+}
+
 export function gridColour(code: string | null): string {
   if (!code) return '#d9d9d9';
+  const tag = splitTags.get(code);
+  if (tag) return SPLIT_COLOURS[tag];
   let h = 0;
   for (let i = 0; i < code.length; i++) h = (h * 31 + code.charCodeAt(i)) >>> 0;
   return PALETTE[h % PALETTE.length];
