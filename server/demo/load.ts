@@ -54,7 +54,7 @@ async function deleteDemo(tx: Queryable): Promise<void> {
     `SELECT (${tables.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
   );
   if (real.rows[0].n === 0) {
-    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids`);
+    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids, household_register`);
     return;
   }
   await tx.query(`DELETE FROM plan_assignments a USING units u WHERE a.unit_id = u.id AND u.synthetic`);
