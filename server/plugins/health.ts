@@ -35,19 +35,18 @@ const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => 
               },
               queue: {
                 type: 'object',
-                properties: { running: { type: 'integer' }, queued: { type: 'integer' }, failed_24h: { type: 'integer' }, last_failure: { type: ['string', 'null'] } },
+                properties: { running: { type: 'integer' }, queued: { type: 'integer' }, failed_24h: { type: 'integer' } },
                 required: ['running', 'queued', 'failed_24h'],
               },
               disk: {
                 type: 'object',
                 properties: {
-                  path: { type: 'string' },
                   free_bytes: { type: 'integer' },
                   total_bytes: { type: 'integer' },
                   warn_below_bytes: { type: 'integer' },
                   status: { type: 'string', enum: ['ok', 'low', 'unknown'] },
                 },
-                required: ['path', 'status'],
+                required: ['status'], // no path: a public answer names no internal path
               },
               warnings: { type: 'array', items: { type: 'string' } },
             },
@@ -76,7 +75,7 @@ const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => 
         const stats = app.db.stats?.() ?? {};
         const queue = await queueState(app.db);
         const warnings: string[] = [];
-        if (disk.status === 'low') warnings.push(`数据目录所在磁盘剩余空间不足 (low disk space: ${Math.round((disk.free_bytes ?? 0) / 2 ** 20)} MB free at ${disk.path})`);
+        if (disk.status === 'low') warnings.push(`数据目录所在磁盘剩余空间不足 (low disk space: ${Math.round((disk.free_bytes ?? 0) / 2 ** 20)} MB free in the data directory)`);
         if (queue.failed_24h > 0) warnings.push(`最近 24 小时有 ${queue.failed_24h} 个任务失败 (${queue.failed_24h} job(s) failed in the last 24 h)`);
         if (stats.pool && stats.pool.waiting > 0) warnings.push(`${stats.pool.waiting} 个查询正在等待数据库连接 (queries waiting for a pool connection)`);
         return {
