@@ -6,7 +6,7 @@
  *   npm run --silent bench:load -- [--seconds 60] [--connections 50] [--backend pglite|postgres|both] [--only grid_layer,stats,…] [--workers 2] [--soak]
  *
  * Prints one JSON object: p99_ms (grid layer, worst backend), errors, non2xx, rss_mb_before /
- * rss_mb_after (server process), and per backend and scenario autocannon's latency percentiles,
+ * rss_mb_after / rss_mb_peak (server process; sampled every 250 ms from listening to the end of the run), and per backend and scenario autocannon's latency percentiles,
  * throughput and status counts. Edits with a stale base version answer 409 by design: they are
  * counted as edit_conflicts_409, not as non2xx; so are the 304s of grid_layer_revalidate (If-None-Match). --soak runs the grid + tile mix for 10 minutes
  * (--seconds overrides) and samples the server's RSS every 10 s. Writes bench/results/load-*.json.
@@ -239,10 +239,14 @@ async function main(): Promise<void> {
   let conflicts = 0;
   let rssBefore = 0;
   let rssAfter = 0;
+  let rssPeak = 0;
   for (const backend of backends) {
     log(`${backend}: preparing the demo database`);
     const t = await target(backend);
     const srv = await startServerProcess({ ...t, timeoutMs: 600_000 });
+    // the server's peak RSS from listening to the end of the run (tile warm-up included)
+    let peak = rssMb(srv.child.pid!);
+    const sampler = setInterval(() => (peak = Math.max(peak, rssMb(srv.child.pid!))), 250);
     try {
       const pid = srv.child.pid!;
       // warm up: first grid request, tile index build
@@ -282,7 +286,11 @@ async function main(): Promise<void> {
         }
       }
       const after = rssMb(pid);
+      clearInterval(sampler);
+      peak = Math.max(peak, after);
       res.rss_mb_after = after;
+      res.rss_mb_peak = peak;
+      rssPeak = Math.max(rssPeak, peak);
       if (srv.child.exitCode !== null || srv.child.signalCode !== null) {
         res.server_died = { exitCode: srv.child.exitCode, signal: srv.child.signalCode, log_tail: srv.log().slice(-4000) };
         errors++;
@@ -292,10 +300,11 @@ async function main(): Promise<void> {
       rssAfter = Math.max(rssAfter, after);
       per[backend] = res;
     } finally {
+      clearInterval(sampler);
       await srv.stop();
     }
   }
-  const result = { ...out, p99_ms: p99, errors, non2xx, edit_conflicts_409: conflicts, rss_mb_before: rssBefore, rss_mb_after: rssAfter, backends: per };
+  const result = { ...out, p99_ms: p99, errors, non2xx, edit_conflicts_409: conflicts, rss_mb_before: rssBefore, rss_mb_after: rssAfter, rss_mb_peak: rssPeak, backends: per };
   const dir = join(ROOT, 'bench/results');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `load-${soak ? 'soak-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');

@@ -1,7 +1,10 @@
 /**
  * npm start: open the database (migrations run), generate and load the demo district if it is not
  * loaded yet, build the client if dist/client is missing or older than its sources, then serve.
+ * Each step prints its seconds and the process's memory; the client build runs in a child process
+ * alongside the database steps (it needs no database), and a summary line precedes listening.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,6 +19,22 @@ process.chdir(ROOT);
 const log = (msg: string): void => {
   process.stderr.write(`[start] ${msg}\n`);
 };
+
+const rssMb = (): number => Math.round(process.memoryUsage.rss() / 2 ** 20);
+const timings: Array<[string, number]> = [];
+
+/** Runs one start-up step, printing its name, then its seconds and the process's RSS. */
+async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  log(`${name} …`);
+  const t = performance.now();
+  try {
+    return await fn();
+  } finally {
+    const s = (performance.now() - t) / 1000;
+    timings.push([name, s]);
+    log(`${name}: ${s.toFixed(1)} s (rss ${rssMb()} MB)`);
+  }
+}
 
 interface DemoGenerator {
   generateDemo(opts?: { seed?: number }): unknown;
@@ -52,26 +71,23 @@ async function ensureDemo(db: Db): Promise<void> {
   if (await loader.hasDemo(db)) return log('demo district already loaded');
   const gen = await importOptional<DemoGenerator>(['../geodata/generator/index.ts', '../geodata/generator']);
   if (!gen) return log('geodata/generator not found: starting without demo data');
-  let t = Date.now();
-  log('generating the demo district …');
-  const demo = gen.generateDemo({});
-  log(`generated in ${((Date.now() - t) / 1000).toFixed(1)} s; loading …`);
-  t = Date.now();
-  await loader.loadDemo(db, demo, (...args: unknown[]) => log(`load: ${describeProgress(args)}`));
-  log(`demo loaded in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  let demo: unknown = await step('generate the demo district', async () => gen.generateDemo({}));
+  await step('load the demo district', () => loader.loadDemo(db, demo, (...args: unknown[]) => log(`load: ${describeProgress(args)}`)));
+  demo = null; // the generated district is in the database now: let it go
 }
 
 /** The demo opens already partitioned: the first start partitions every sub-district and publishes it. */
 async function ensurePlan(db: Db): Promise<void> {
   const { ensureInitialPlan } = await import('../server/partition/service');
-  const t = Date.now();
   let last = -1;
-  const planId = await ensureInitialPlan(db, (f, msg) => {
-    const pct = Math.floor(f * 20) * 5;
-    if (pct !== last) log(`partition: ${pct}% ${msg}`);
-    last = pct;
-  });
-  if (planId !== null) log(`partitioned the district into grids (plan ${planId}) in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+  const planId = await step('partition (first start only)', () =>
+    ensureInitialPlan(db, (f, msg) => {
+      const pct = Math.floor(f * 20) * 5;
+      if (pct !== last) log(`partition: ${pct}% ${msg}`);
+      last = pct;
+    }),
+  );
+  if (planId !== null) log(`partitioned the district into grids (plan ${planId})`);
   if (planId !== null) {
     // the demo's "1+3" roster: clearly synthetic (names 示例…, no phones), see server/plans/staff.ts
     const { seedStaff } = await import('../server/plans/staff');
@@ -90,41 +106,51 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
+/**
+ * Builds the client if dist/client is missing or older than its sources: `vite build` in a child
+ * process, so it runs while this process opens and fills the database (and its memory is not ours).
+ */
 async function ensureClient(clientDir: string): Promise<void> {
   const index = join(clientDir, 'index.html');
   if (!existsSync(join(ROOT, 'client', 'index.html'))) return log('client/ has no index.html: serving the API only');
   const sources = Math.max(newestMtime(join(ROOT, 'client')), statSync(join(ROOT, 'vite.config.ts')).mtimeMs);
   if (existsSync(index) && statSync(index).mtimeMs >= sources) return log('client build is up to date');
-  log('building the client (vite) …');
-  const t = Date.now();
-  try {
-    const { build } = await import('vite');
-    // vite build sets NODE_ENV=production in this process: restore it so the server that starts
-    // next is not mistaken for a production deployment (demo users, cookie flags).
-    const nodeEnv = process.env.NODE_ENV;
-    try {
-      await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn' });
-    } finally {
-      if (nodeEnv === undefined) delete process.env.NODE_ENV;
-      else process.env.NODE_ENV = nodeEnv;
-    }
-    log(`client built in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-  } catch (err) {
-    log(`client build failed, serving the API only: ${(err as Error).message}`);
-  }
+  const t = performance.now();
+  log('building the client (vite, in the background) …');
+  const code = await new Promise<number | null>((done) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('error', (err) => {
+      log(`client build could not start: ${err.message}`);
+      done(null);
+    });
+    child.once('exit', (c) => done(c));
+  });
+  const s = (performance.now() - t) / 1000;
+  timings.push(['client build (parallel)', s]);
+  if (code === 0) log(`client built in ${s.toFixed(1)} s`);
+  else log(`client build failed (exit ${code}), serving the API only`);
 }
 
 async function main(): Promise<void> {
   setLockRole('server');
   const config = loadConfig();
+  // node + tsx + this module's imports, before the first line
+  log(`process up in ${process.uptime().toFixed(1)} s (rss ${rssMb()} MB)`);
+  timings.push(['process start (node, tsx, imports)', process.uptime()]);
+  const client = ensureClient(config.clientDir); // in a child process, alongside the database steps
   log(config.databaseUrl ? 'database: PostGIS server (DATABASE_URL)' : `database: embedded PGlite at ${config.dataDir}`);
-  const db = await openConfiguredDb(config);
+  const db = await step('open the database (PostGIS, migrations)', () => openConfiguredDb(config));
   await ensureDemo(db);
   await ensurePlan(db);
   // Joint-defense groups: form them for every sub-district when none exist yet, after the plan so groups follow its grids (server/defense/service.ts).
-  await (await import('../server/defense/service')).autoGroupAll(db, (m) => log(`groups: ${m}`));
-  await ensureClient(config.clientDir);
-  await startServer(db, config);
+  const { autoGroupAll } = await import('../server/defense/service');
+  await step('joint-defense groups', () => autoGroupAll(db, (m) => log(`groups: ${m}`)));
+  await step('client build (waiting for it)', () => client);
+  await step('start the server', () => startServer(db, config));
+  log(`ready in ${process.uptime().toFixed(1)} s: ${timings.map(([n, s]) => `${n} ${s.toFixed(1)} s`).join(', ')} (rss ${rssMb()} MB)`);
   console.log(`Wangge listening on http://localhost:${config.port}`);
 }
 

@@ -11,6 +11,7 @@ import docsPlugin from './plugins/docs';
 import errorsPlugin from './plugins/errors';
 import healthPlugin from './plugins/health';
 import inputGuardPlugin from './plugins/input-guard';
+import metricsPlugin from './plugins/metrics';
 import hotspotsPlugin from './plugins/hotspots';
 import incidentsPlugin from './plugins/incidents';
 import importPlugin from './plugins/import';
@@ -91,6 +92,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(auditPlugin);
   await app.register(docsPlugin);
   await app.register(errorsPlugin);
+  await app.register(metricsPlugin); // GET /metrics; its onResponse hook times every route registered after it
   // routes from here on: in the OpenAPI document and under the shared error handler
   await app.register(accountPlugin);
   await app.register(usersPlugin);

@@ -32,6 +32,7 @@ export async function openPostgres(connectionString: string, opts: { onError?: (
   return {
     kind: 'postgres',
     ...wrap(pool),
+    stats: () => ({ pool: { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount } }),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const c = await pool.connect();
       // a checked-out client has no pool listener: its connection dying between queries would

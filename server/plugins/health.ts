@@ -1,7 +1,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { isConnectionError } from '../db/connection-errors';
+import { diskState, healthOptions, queueState, type HealthOptions } from './health-state';
 
-const health: FastifyPluginAsync = async (app) => {
+/**
+ * GET /api/health: liveness and what an operator checks first: the database (backend, PostGIS,
+ * pool), the job queue (running, queued, failed in the last 24 h) and the disk of the data
+ * directory (free bytes, a warning under WANGGE_DISK_WARN_MB, default 1024). Public: it names no
+ * data, only states. 503 while the database is unreachable.
+ */
+const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => {
+  const o = healthOptions(opts);
   app.get(
     '/health',
     {
@@ -15,8 +23,34 @@ const health: FastifyPluginAsync = async (app) => {
               status: { type: 'string', enum: ['ok'] },
               db: { type: 'string', enum: ['pglite', 'postgres'] },
               postgis: { type: 'string' },
+              database: {
+                type: 'object',
+                properties: {
+                  status: { type: 'string', enum: ['up'] },
+                  latency_ms: { type: 'number' },
+                  pool: { type: 'object', properties: { total: { type: 'integer' }, idle: { type: 'integer' }, waiting: { type: 'integer' } } },
+                  wasm_memory_bytes: { type: 'integer' },
+                },
+                required: ['status', 'latency_ms'],
+              },
+              queue: {
+                type: 'object',
+                properties: { running: { type: 'integer' }, queued: { type: 'integer' }, failed_24h: { type: 'integer' } },
+                required: ['running', 'queued', 'failed_24h'],
+              },
+              disk: {
+                type: 'object',
+                properties: {
+                  free_bytes: { type: 'integer' },
+                  total_bytes: { type: 'integer' },
+                  warn_below_bytes: { type: 'integer' },
+                  status: { type: 'string', enum: ['ok', 'low', 'unknown'] },
+                },
+                required: ['status'], // no path: a public answer names no internal path
+              },
+              warnings: { type: 'array', items: { type: 'string' } },
             },
-            required: ['status', 'db', 'postgis'],
+            required: ['status', 'db', 'postgis', 'database', 'queue', 'disk', 'warnings'],
           },
           503: {
             type: 'object',
@@ -25,6 +59,7 @@ const health: FastifyPluginAsync = async (app) => {
               db: { type: 'string', enum: ['pglite', 'postgres'] },
               database: { type: 'string', enum: ['down'] },
               message: { type: 'string' },
+              disk: { type: 'object', additionalProperties: true },
             },
             required: ['status', 'db', 'database', 'message'],
           },
@@ -32,9 +67,26 @@ const health: FastifyPluginAsync = async (app) => {
       },
     },
     async (_req, reply) => {
+      const disk = await diskState(o.dataDir, o.diskWarnBytes);
       try {
+        const t0 = performance.now();
         const r = await app.db.query<{ v: string }>('SELECT postgis_lib_version() AS v');
-        return { status: 'ok' as const, db: app.db.kind, postgis: r.rows[0].v };
+        const latency = Math.round((performance.now() - t0) * 10) / 10;
+        const stats = app.db.stats?.() ?? {};
+        const queue = await queueState(app.db);
+        const warnings: string[] = [];
+        if (disk.status === 'low') warnings.push(`数据目录所在磁盘剩余空间不足 (low disk space: ${Math.round((disk.free_bytes ?? 0) / 2 ** 20)} MB free in the data directory)`);
+        if (queue.failed_24h > 0) warnings.push(`最近 24 小时有 ${queue.failed_24h} 个任务失败 (${queue.failed_24h} job(s) failed in the last 24 h)`);
+        if (stats.pool && stats.pool.waiting > 0) warnings.push(`${stats.pool.waiting} 个查询正在等待数据库连接 (queries waiting for a pool connection)`);
+        return {
+          status: 'ok' as const,
+          db: app.db.kind,
+          postgis: r.rows[0].v,
+          database: { status: 'up' as const, latency_ms: latency, ...(stats.pool ? { pool: stats.pool } : {}), ...(stats.wasmMemoryBytes !== undefined ? { wasm_memory_bytes: stats.wasmMemoryBytes } : {}) },
+          queue,
+          disk,
+          warnings,
+        };
       } catch (err) {
         if (!isConnectionError(err)) throw err;
         const e = err as { code?: string; message?: string };
@@ -42,6 +94,7 @@ const health: FastifyPluginAsync = async (app) => {
           status: 'down' as const,
           db: app.db.kind,
           database: 'down' as const,
+          disk,
           message: `数据库无法连接 (database unreachable: ${e.code ?? ''} ${e.message ?? ''})`.replace(/\s+\)/, ')'),
         });
       }
