@@ -195,17 +195,28 @@ export async function importBytes(db: Db, bytes: Uint8Array, fileName: string, o
   return commitImport(db, await prepareImportFile(bytes, fileName, withBox), withBox);
 }
 
+/** Margin around the district's extent within which imported data counts as the district's (degrees, ≈ 10 km). */
+const DISTRICT_MARGIN_DEG = 0.1;
+
 /**
- * The extent of the sub-districts in the database (null when none is imported yet): imports of
- * streets, buildings, registers, shops and incidents must lie within 5 km of it.
+ * Where the district is, from what the database holds: the extent of its sub-districts, or, before
+ * any boundary is imported, of its streets and buildings, widened by ≈ 10 km; null when the
+ * database holds no geography yet (the first file may lie anywhere in China).
  */
 export async function districtBoxOf(db: Queryable): Promise<BBox | null> {
-  const r = await db.query<{ west: number | null; south: number | null; east: number | null; north: number | null }>(
-    `SELECT ST_XMin(e) AS west, ST_YMin(e) AS south, ST_XMax(e) AS east, ST_YMax(e) AS north
-     FROM (SELECT ST_Extent(geom) AS e FROM subdistricts) x`,
+  const extent = async (sql: string) => {
+    const r = await db.query<{ west: number | null; south: number | null; east: number | null; north: number | null }>(
+      `SELECT ST_XMin(e) AS west, ST_YMin(e) AS south, ST_XMax(e) AS east, ST_YMax(e) AS north FROM (${sql}) x`,
+    );
+    const b = r.rows[0];
+    return b && b.west !== null && b.west !== undefined
+      ? { west: Number(b.west) - DISTRICT_MARGIN_DEG, south: Number(b.south) - DISTRICT_MARGIN_DEG, east: Number(b.east) + DISTRICT_MARGIN_DEG, north: Number(b.north) + DISTRICT_MARGIN_DEG }
+      : null;
+  };
+  return (
+    (await extent('SELECT ST_Extent(geom) AS e FROM subdistricts')) ??
+    (await extent('SELECT ST_Extent(geom) AS e FROM (SELECT geom FROM streets UNION ALL SELECT geom FROM buildings) g'))
   );
-  const b = r.rows[0];
-  return b && b.west !== null ? { west: Number(b.west), south: Number(b.south), east: Number(b.east), north: Number(b.north) } : null;
 }
 
 /** An XLSX workbook's table (ImportError for a bad workbook); null for other files. */
