@@ -160,7 +160,8 @@ try {
     grids: grids.length,
     grids_in_band: grids.filter((g) => g.properties.households >= 300 && g.properties.households <= 500).length,
     households_in_grids: grids.reduce((s, g) => s + g.properties.households, 0),
-    units_result: units.result ?? null,
+    partition_result: part.result ?? null,
+    units_result: units.result ? { ...(units.result as Record<string, unknown>), quality: undefined } : null,
   };
 } catch (e) {
   result = { phases, error: e instanceof Error ? e.message : String(e), log_tail: server.log().slice(-2000) };

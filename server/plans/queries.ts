@@ -8,7 +8,7 @@ WITH g AS (
          mode() WITHIN GROUP (ORDER BY u.community_id) AS community_id,
          sum(u.households)::int AS households,
          count(*)::int AS units,
-         ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(u.geom)), 3)) AS geom
+         ST_Multi(ST_CollectionExtract(ST_MakeValid(ST_Union(CASE WHEN ST_IsValid(u.geom) THEN u.geom ELSE ST_MakeValid(u.geom) END)), 3)) AS geom
   FROM plan_assignments a JOIN units u ON u.id = a.unit_id
   WHERE a.plan_id = $1 AND a.grid_code IS NOT NULL
     AND ($2::text[] IS NULL OR a.grid_code = ANY($2::text[]))

@@ -66,6 +66,15 @@ export async function rebuildGrids(tx: Queryable, planId: number, codes: string[
   await tx.query('DELETE FROM grids WHERE plan_id = $1 AND ($2::text[] IS NULL OR code = ANY($2::text[]))', [planId, codes]);
   await tx.query(REBUILD_GRIDS, [planId, codes]);
   await tx.query('DROP TABLE old_locks');
+  // every assigned grid code must now have its row: PGlite can end a failing aggregate (a GEOS
+  // error in ST_Union) with fewer rows instead of an error, which would lose grids silently
+  const check = await tx.query<{ assigned: number; built: number }>(
+    `SELECT (SELECT count(DISTINCT grid_code)::int FROM plan_assignments WHERE plan_id = $1 AND grid_code IS NOT NULL AND ($2::text[] IS NULL OR grid_code = ANY($2::text[]))) AS assigned,
+            (SELECT count(*)::int FROM grids WHERE plan_id = $1 AND ($2::text[] IS NULL OR code = ANY($2::text[]))) AS built`,
+    [planId, codes],
+  );
+  const { assigned, built } = check.rows[0];
+  if (assigned !== built) throw new Error(`grid outlines of plan ${planId}: ${built} of ${assigned} grids could be built (invalid unit geometry?)`);
 }
 
 export interface NewPlan {

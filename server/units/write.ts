@@ -13,6 +13,15 @@ import type { LoadedUnitsInput } from './load';
 import { qualityReports, type QualityReport } from './quality';
 import type { UnitsJobOutput } from './stage-output';
 
+/**
+ * Valid geometry only: rounding can leave a ring touching itself, and GEOS then fails on the
+ * union that dissolves grids (on PGlite silently: the query returns no rows). A polygon column
+ * takes the largest part of what ST_MakeValid returns.
+ */
+const VALID_MULTI = (g: string) => `ST_Multi(ST_CollectionExtract(ST_MakeValid(${g}), 3))`;
+const VALID_POLYGON = (g: string) =>
+  `(SELECT p.geom FROM ST_Dump(ST_CollectionExtract(ST_MakeValid(${g}), 3)) p ORDER BY ST_Area(p.geom) DESC LIMIT 1)`;
+
 export interface UnitsWriteOutcome {
   builds: Record<string, number>;
   blocks: number;
@@ -91,7 +100,7 @@ export async function writeUnits(
   const oldBlocks = (await tx.query<{ id: string }>('SELECT id FROM blocks WHERE subdistrict_id = ANY($1::text[]) AND retired_at IS NULL', [subs])).rows.map((r) => r.id);
   await tx.query(
     `INSERT INTO blocks (id, subdistrict_id, community_id, build_id, geom)
-     SELECT x.id, x.s, x.c, x.b, ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326) FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, c text, b bigint, g text)`,
+     SELECT x.id, x.s, x.c, x.b, ${VALID_POLYGON('ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326)')} FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, c text, b bigint, g text)`,
     [JSON.stringify(out.blocks.map((b, i) => ({ id: blockIds[i], s: b.subdistrict, c: b.community, b: builds[b.subdistrict], g: JSON.stringify({ type: 'Polygon', coordinates: b.polygon }) })))],
   );
   opts.checkCancelled();
@@ -109,7 +118,7 @@ export async function writeUnits(
   await tx.query('CREATE TEMP TABLE units_new (id text PRIMARY KEY, s text, c text, k text, blk text, hh int, ph int, b bigint, geom geometry(MultiPolygon, 4326), old text)');
   await tx.query(
     `INSERT INTO units_new (id, s, c, k, blk, hh, ph, b, geom)
-     SELECT x.id, x.s, x.c, x.k, x.blk, x.hh, x.ph, x.b, ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326))
+     SELECT x.id, x.s, x.c, x.k, x.blk, x.hh, x.ph, x.b, ${VALID_MULTI('ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326)')}
      FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, c text, k text, blk text, hh int, ph int, b bigint, g text)`,
     [JSON.stringify(fresh)],
   );
