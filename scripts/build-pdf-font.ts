@@ -5,13 +5,14 @@
  *
  * Coverage: printable ASCII and Latin-1, general punctuation, CJK symbols and punctuation,
  * fullwidth forms, the 3,755 level-1 GB2312 hanzi (the commonest), and every hanzi that occurs in
- * our own sources (dictionary, demo name generators, reference outlines), as build-glyphs.ts.
+ * our own sources (dictionary, demo name generators, reference outlines), as build-glyphs.ts, and
+ * every other character of the dictionaries (≤, ✓, ▶ …) that the source font has.
  * The outline conversion (CFF -> quadratic glyf via cu2qu) is done by build-pdf-font.py.
  *
  * Needs: apt-get install -y python3-fonttools fonts-noto-cjk
  * Usage: npm run build-pdf-font
  */
-import { mkdirSync, writeFileSync, copyFileSync, existsSync, statSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, writeFileSync, copyFileSync, existsSync, statSync, mkdtempSync, rmSync, readdirSync, readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,14 @@ export function pdfFontCodepoints(): number[] {
   range(0xff01, 0xff5e); // fullwidth forms
   for (const cp of gb2312Hanzi(0xd7)) out.add(cp);
   for (const cp of projectHanzi()) out.add(cp);
+  const i18n = (dir: string) => {
+    for (const f of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, f.name);
+      if (f.isDirectory()) i18n(p);
+      else if (f.name.endsWith('.ts')) for (const ch of readFileSync(p, 'utf8')) if (ch.codePointAt(0)! > 0x7f) out.add(ch.codePointAt(0)!);
+    }
+  };
+  i18n(join(root, 'client/src/i18n'));
   return [...out].sort((a, b) => a - b);
 }
 

@@ -47,11 +47,18 @@ function niceScale(metres: number): number {
   return p;
 }
 
+/** Where the PDF takes text runs instead of the canvas. */
+export interface TextSink {
+  texts: PrintText[];
+  /** False for a run the PDF font cannot write (a character outside the subset): drawn instead. */
+  accepts(text: string): boolean;
+}
+
 /**
- * Draws the page. With `texts` given, the text runs (all but the rotating north-arrow "N") are
- * collected there instead of drawn, for the PDF's text layer.
+ * Draws the page. With a `sink`, the text runs it accepts (all but the rotating north-arrow "N")
+ * are collected there instead of drawn, for the PDF's text layer.
  */
-export function composePrint(inp: PrintInput, texts?: PrintText[]): HTMLCanvasElement {
+export function composePrint(inp: PrintInput, sink?: TextSink): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = W;
   canvas.height = H;
@@ -60,8 +67,8 @@ export function composePrint(inp: PrintInput, texts?: PrintText[]): HTMLCanvasEl
   g.fillRect(0, 0, W, H);
   const m = 60;
   const text = (str: string, x: number, y: number, size: number, bold: boolean, colour: string) => {
-    if (texts) {
-      texts.push({ text: str, x, y, size, bold, colour });
+    if (sink?.accepts(str)) {
+      sink.texts.push({ text: str, x, y, size, bold, colour });
       return;
     }
     g.fillStyle = colour;
@@ -202,15 +209,20 @@ function pdfFont(): Promise<string> {
 }
 
 export async function savePdf(inp: PrintInput, name: string): Promise<Blob> {
-  const texts: PrintText[] = [];
-  const canvas = composePrint(inp, texts);
   const [{ jsPDF }, font] = await Promise.all([import('jspdf'), pdfFont()]);
   const pdf = new jsPDF({ orientation: 'landscape', unit: 'mm', format: 'a4', compress: true });
   pdf.setProperties({ title: inp.title, subject: inp.subtitle, creator: 'Wangge' });
-  pdf.addImage(canvas.toDataURL('image/jpeg', 0.92), 'JPEG', 0, 0, 297, 210);
   pdf.addFileToVFS(`${PDF_FONT}.ttf`, font);
   pdf.addFont(`${PDF_FONT}.ttf`, PDF_FONT, 'normal', 'Identity-H');
   pdf.setFont(PDF_FONT, 'normal');
+  const ttf = (pdf.getFont() as unknown as { metadata: { characterToGlyph(code: number): number } }).metadata;
+  const texts: PrintText[] = [];
+  const accepts = (str: string) => {
+    for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) > 32 && !ttf.characterToGlyph(str.charCodeAt(i))) return false;
+    return true;
+  };
+  const canvas = composePrint(inp, { texts, accepts });
+  pdf.addImage(canvas.toDataURL('image/jpeg', 0.92), 'JPEG', 0, 0, 297, 210);
   const mm = 297 / W;
   const pt = (mm * 72) / 25.4;
   for (const r of texts) {
