@@ -67,7 +67,7 @@ export function encodeGlyphRange(fontstack: string, start: number, glyphs: RawGl
   return pbf.finish();
 }
 
-function gb2312Hanzi(lastRow: number): Set<number> {
+export function gb2312Hanzi(lastRow: number): Set<number> {
   const out = new Set<number>();
   for (let a = 0xb0; a <= lastRow; a++) {
     for (let b = 0xa1; b <= 0xfe; b++) {
@@ -80,7 +80,7 @@ function gb2312Hanzi(lastRow: number): Set<number> {
 }
 
 /** Every CJK ideograph found in our text sources (names, dictionary). */
-function projectHanzi(): Set<number> {
+export function projectHanzi(): Set<number> {
   const out = new Set<number>();
   const dirs = ['client/src', 'geodata', 'server/demo', '/work/shared/geodata/anqing-boundaries'];
   const exts = new Set(['.ts', '.json', '.html', '.txt', '.csv', '.md']);

@@ -120,6 +120,13 @@ export const api = {
   tilesUrl: (): string => `${ourUrl('/tiles/')}{z}/{x}/{y}.pbf`,
   /** Glyph URL template of our committed SDF fonts. */
   glyphsUrl: (): string => `${ourUrl('/fonts/')}{fontstack}/{range}.pbf`,
+  /** The TrueType subset the printed PDF embeds for its text (scripts/build-pdf-font.ts). */
+  pdfFont: async (): Promise<ArrayBuffer> => {
+    const url = ourUrl('/fonts/pdf/WanggePrintSansSC-Regular.ttf');
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (!res.ok) throw new ApiError(res.status, url, res.statusText);
+    return res.arrayBuffer();
+  },
   /** Incidents and hot spots (client/src/api/hotspots.ts; a getter: that module imports getJson from here). */
   get hotspots(): typeof hotspotsApi {
     return hotspotsApi;

@@ -5,8 +5,9 @@
  * - whole compound / whole block: one brush click moves every unit of the compound (block);
  * - the printable map: the PNG download decodes at A4 size (2339 × 1654) with the title, the map,
  *   legend swatches, the scale bar, the north arrow and a filled grid table; the PDF download is a
- *   one-page PDF titled with the plan whose page image is the same composition.
- * Screenshots: test-results/editor-lasso.png, editor-compound.png, editor-print.png.
+ *   one-page PDF titled with the plan whose page image holds the same graphics, and whose title,
+ *   legend and grid table are real text (read back with pdfjs-dist) where the PNG draws them.
+ * Screenshots: test-results/editor-lasso.png, editor-compound.png, editor-print.png (and .pdf).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -254,6 +255,7 @@ describe('plan editor tools in the browser', () => {
     const pdf = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-pdf"]')]).then(([d]) => d);
     expect(pdf.suggestedFilename()).toBe(`plan-${draft}.pdf`);
     const pdfBytes = readFileSync((await pdf.path())!);
+    writeFileSync(join(RESULTS_DIR, 'editor-print.pdf'), pdfBytes);
     const text = pdfBytes.toString('latin1');
     expect(text.startsWith('%PDF-')).toBe(true);
     expect(text.match(/\/Type \/Page\b/g)).toHaveLength(1);
@@ -272,6 +274,24 @@ describe('plan editor tools in the browser', () => {
     expect(near(jpg.px[1], [0xd7, 0x30, 0x1f], 60), `pdf legend out of band ${jpg.px[1]}`).toBe(true);
     expect(near(jpg.px[3], [0x22, 0x22, 0x22], 60), `pdf north arrow ${jpg.px[3]}`).toBe(true);
     expect(jpg.distinct).toBeGreaterThan(20);
+    expect(jpg.darkRows.filter((y) => y > 450), 'the grid table is text, not drawn into the page image').toEqual([]);
+    // the text layer: title, legend and the grid table, searchable and at the PNG's positions
+    const codes = await page.evaluate(() => [...(window as unknown as W).__wanggePlan.state()!.members.keys()]);
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(pdfBytes), verbosity: 0 }).promise;
+    const items = (await (await doc.getPage(1)).getTextContent()).items.flatMap((i) => ('str' in i && i.str ? [{ str: i.str, x: i.transform[4] as number, y: i.transform[5] as number }] : []));
+    const all = items.map((i) => i.str).join('\n');
+    const at = (str: string) => items.find((i) => i.str === str);
+    const pt = (px: number) => (px * 297 * 72) / 2339 / 25.4; // page pixels → PDF points
+    const titleRun = at('网格划分图 · 工具测试草稿');
+    expect(titleRun, `title in the text layer: ${all.slice(0, 200)}`).toBeDefined();
+    expect(Math.abs(titleRun!.x - pt(60)), 'title x').toBeLessThan(1);
+    expect(Math.abs(titleRun!.y - (595.28 - pt(90))), 'title baseline').toBeLessThan(1);
+    for (const word of ['图例', '网格（户数达标）', '网格编码', '户数']) expect(all, word).toContain(word);
+    const tableCodes = items.filter((i) => codes.includes(i.str));
+    expect(tableCodes.length, 'grid codes in the table text').toBeGreaterThanOrEqual(Math.min(grids, 25));
+    expect(tableCodes.every((i) => Math.abs(i.x - pt(1660)) < 1), 'codes in the table column').toBe(true);
+    await doc.destroy();
     await screenshot(page, 'editor-export');
     expect(errors).toEqual([]);
     await page.context().close();

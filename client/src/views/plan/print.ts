@@ -1,10 +1,14 @@
 /**
  * Printable plan map, composed in the browser: title, the map canvas, legend, scale bar, north
- * arrow and a grid table on one A4-landscape canvas; saved as PNG, or as PDF through jsPDF (the
- * composed image on one page, so Chinese text needs no embedded font). Offline: no outside URL.
+ * arrow and a grid table on one A4-landscape canvas; saved as PNG, or as PDF through jsPDF. In
+ * the PDF the graphics (map, legend swatches, scale bar, north arrow) are one page image and the
+ * title, legend labels, grid table and notes are real text in the committed TrueType subset
+ * client/public/fonts/pdf/ (scripts/build-pdf-font.ts), so they can be searched and copied; both
+ * outputs share one layout. Offline: no outside URL.
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import { t } from '../../i18n';
+import { api } from '../../api';
 import { NON_CONTIGUOUS, OUT_OF_BAND } from '../../layers/grids';
 
 export interface PrintGrid {
@@ -22,6 +26,17 @@ export interface PrintInput {
   grids: PrintGrid[];
 }
 
+/** A text run of the layout, in page pixels (baseline at y), as the PDF writes it. */
+export interface PrintText {
+  text: string;
+  x: number;
+  y: number;
+  /** Em size in page pixels. */
+  size: number;
+  bold: boolean;
+  colour: string;
+}
+
 const W = 2339; // A4 landscape at 200 dpi
 const H = 1654;
 const FONT = "'Noto Sans CJK SC', 'Noto Sans SC', sans-serif";
@@ -32,7 +47,18 @@ function niceScale(metres: number): number {
   return p;
 }
 
-export function composePrint(inp: PrintInput): HTMLCanvasElement {
+/** Where the PDF takes text runs instead of the canvas. */
+export interface TextSink {
+  texts: PrintText[];
+  /** False for a run the PDF font cannot write (a character outside the subset): drawn instead. */
+  accepts(text: string): boolean;
+}
+
+/**
+ * Draws the page. With a `sink`, the text runs it accepts (all but the rotating north-arrow "N")
+ * are collected there instead of drawn, for the PDF's text layer.
+ */
+export function composePrint(inp: PrintInput, sink?: TextSink): HTMLCanvasElement {
   const canvas = document.createElement('canvas');
   canvas.width = W;
   canvas.height = H;
@@ -40,13 +66,18 @@ export function composePrint(inp: PrintInput): HTMLCanvasElement {
   g.fillStyle = '#ffffff';
   g.fillRect(0, 0, W, H);
   const m = 60;
+  const text = (str: string, x: number, y: number, size: number, bold: boolean, colour: string) => {
+    if (sink?.accepts(str)) {
+      sink.texts.push({ text: str, x, y, size, bold, colour });
+      return;
+    }
+    g.fillStyle = colour;
+    g.font = `${bold ? 'bold ' : ''}${size}px ${FONT}`;
+    g.fillText(str, x, y);
+  };
   // title
-  g.fillStyle = '#1f2330';
-  g.font = `bold 52px ${FONT}`;
-  g.fillText(inp.title, m, 90);
-  g.font = `28px ${FONT}`;
-  g.fillStyle = '#5a5f6b';
-  g.fillText(inp.subtitle, m, 134);
+  text(inp.title, m, 90, 52, true, '#1f2330');
+  text(inp.subtitle, m, 134, 28, false, '#5a5f6b');
   // map frame
   const src = inp.map.getCanvas();
   const mapW = 1560;
@@ -75,9 +106,7 @@ export function composePrint(inp: PrintInput): HTMLCanvasElement {
   g.fillRect(bx, by, barPx, 10);
   g.fillStyle = '#fff';
   g.fillRect(bx + barPx / 2, by + 2, barPx / 2 - 2, 6);
-  g.fillStyle = '#222';
-  g.font = `24px ${FONT}`;
-  g.fillText(bar >= 1000 ? `${bar / 1000} km` : `${bar} m`, bx, by - 12);
+  text(bar >= 1000 ? `${bar / 1000} km` : `${bar} m`, bx, by - 12, 24, false, '#222222');
   // north arrow (rotated with the map bearing)
   const nx = mx + dw - 70;
   const ny = my + 90;
@@ -104,16 +133,12 @@ export function composePrint(inp: PrintInput): HTMLCanvasElement {
   // legend
   const lx = mx + mapW + 40;
   let ly = 200;
-  g.fillStyle = '#1f2330';
-  g.font = `bold 30px ${FONT}`;
-  g.fillText(t('plan.print.legend'), lx, ly);
+  text(t('plan.print.legend'), lx, ly, 30, true, '#1f2330');
   ly += 20;
   const item = (draw: () => void, label: string) => {
     ly += 40;
     draw();
-    g.fillStyle = '#333';
-    g.font = `24px ${FONT}`;
-    g.fillText(label, lx + 70, ly + 8);
+    text(label, lx + 70, ly + 8, 24, false, '#333333');
   };
   const line = (colour: string, width: number, dash: number[] = []) => () => {
     g.strokeStyle = colour;
@@ -130,33 +155,24 @@ export function composePrint(inp: PrintInput): HTMLCanvasElement {
   item(line(NON_CONTIGUOUS, 6, [12, 8]), t('legend.gridNonContiguous'));
   // grid table
   ly += 70;
-  g.fillStyle = '#1f2330';
-  g.font = `bold 30px ${FONT}`;
-  g.fillText(t('plan.print.table'), lx, ly);
+  text(t('plan.print.table'), lx, ly, 30, true, '#1f2330');
   ly += 44;
-  g.font = `bold 22px ${FONT}`;
-  g.fillStyle = '#555';
-  g.fillText(t('plan.col.code'), lx, ly);
-  g.fillText(t('plan.col.households'), lx + 260, ly);
-  g.fillText(t('plan.col.staff'), lx + 400, ly);
-  g.font = `22px ${FONT}`;
+  text(t('plan.col.code'), lx, ly, 22, true, '#555555');
+  text(t('plan.col.households'), lx + 260, ly, 22, true, '#555555');
+  text(t('plan.col.staff'), lx + 400, ly, 22, true, '#555555');
   const rows = Math.floor((H - m - ly - 40) / 30);
   for (const gr of inp.grids.slice(0, rows)) {
     ly += 30;
-    g.fillStyle = gr.inBand && gr.contiguous ? '#222' : OUT_OF_BAND;
-    g.fillText(gr.code, lx, ly);
-    g.fillText(String(gr.households), lx + 260, ly);
-    g.fillStyle = '#222';
-    g.fillText(gr.staff, lx + 400, ly);
+    const colour = gr.inBand && gr.contiguous ? '#222222' : OUT_OF_BAND;
+    text(gr.code, lx, ly, 22, false, colour);
+    text(String(gr.households), lx + 260, ly, 22, false, colour);
+    text(gr.staff, lx + 400, ly, 22, false, '#222222');
   }
   if (inp.grids.length > rows) {
     ly += 34;
-    g.fillStyle = '#666';
-    g.fillText(t('plan.print.more', { n: inp.grids.length - rows }), lx, ly);
+    text(t('plan.print.more', { n: inp.grids.length - rows }), lx, ly, 22, false, '#666666');
   }
-  g.fillStyle = '#888';
-  g.font = `20px ${FONT}`;
-  g.fillText(t('attribution.synthetic'), mx, H - 24);
+  text(t('attribution.synthetic'), mx, H - 24, 20, false, '#888888');
   return canvas;
 }
 
@@ -177,12 +193,48 @@ export async function savePng(inp: PrintInput, name: string): Promise<Blob> {
   return blob;
 }
 
+const PDF_FONT = 'WanggePrintSansSC';
+let fontBytes: Promise<string> | null = null;
+
+/** The PDF font as the binary string jsPDF's addFileToVFS takes (fetched once per session). */
+function pdfFont(): Promise<string> {
+  fontBytes ??= api.pdfFont().then((buf) => {
+    const b = new Uint8Array(buf);
+    let s = '';
+    for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+    return s;
+  });
+  fontBytes.catch(() => (fontBytes = null));
+  return fontBytes;
+}
+
 export async function savePdf(inp: PrintInput, name: string): Promise<Blob> {
-  const canvas = composePrint(inp);
-  const { jsPDF } = await import('jspdf');
+  const [{ jsPDF }, font] = await Promise.all([import('jspdf'), pdfFont()]);
   const pdf = new jsPDF({ orientation: 'landscape', unit: 'mm', format: 'a4', compress: true });
   pdf.setProperties({ title: inp.title, subject: inp.subtitle, creator: 'Wangge' });
+  pdf.addFileToVFS(`${PDF_FONT}.ttf`, font);
+  pdf.addFont(`${PDF_FONT}.ttf`, PDF_FONT, 'normal', 'Identity-H');
+  pdf.setFont(PDF_FONT, 'normal');
+  const ttf = (pdf.getFont() as unknown as { metadata: { characterToGlyph(code: number): number } }).metadata;
+  const texts: PrintText[] = [];
+  const accepts = (str: string) => {
+    for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) > 32 && !ttf.characterToGlyph(str.charCodeAt(i))) return false;
+    return true;
+  };
+  const canvas = composePrint(inp, { texts, accepts });
   pdf.addImage(canvas.toDataURL('image/jpeg', 0.92), 'JPEG', 0, 0, 297, 210);
+  const mm = 297 / W;
+  const pt = (mm * 72) / 25.4;
+  for (const r of texts) {
+    pdf.setFontSize(r.size * pt);
+    pdf.setTextColor(r.colour);
+    // bold as fill + a thin stroke of the same colour (the subset has one weight)
+    if (r.bold) {
+      pdf.setDrawColor(r.colour);
+      pdf.setLineWidth(r.size * mm * 0.03);
+    }
+    pdf.text(r.text, r.x * mm, r.y * mm, { baseline: 'alphabetic', renderingMode: r.bold ? 'fillThenStroke' : 'fill' });
+  }
   const blob = pdf.output('blob');
   download(blob, `${name}.pdf`);
   return blob;
