@@ -1,7 +1,7 @@
 /**
  * Builds the font the printable-map PDF embeds as real text (client/src/views/plan/print.ts):
  * a TrueType (glyf) subset of Debian's Noto Sans CJK SC Regular, written to
- * client/public/fonts/pdf/WanggePrintSansSC-Regular.ttf (committed; not run by CI).
+ * client/public/print-fonts/WanggePrintSansSC-Regular.ttf (committed; not run by CI).
  *
  * Coverage: printable ASCII and Latin-1, general punctuation, CJK symbols and punctuation,
  * fullwidth forms, the 3,755 level-1 GB2312 hanzi (the commonest), and every hanzi that occurs in
@@ -50,7 +50,7 @@ export function pdfFontCodepoints(): number[] {
 }
 
 function main() {
-  const outDir = join(root, 'client/public/fonts/pdf');
+  const outDir = join(root, 'client/public/print-fonts');
   const cps = pdfFontCodepoints();
   const tmp = mkdtempSync(join(tmpdir(), 'pdf-font-'));
   try {

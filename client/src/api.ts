@@ -122,7 +122,7 @@ export const api = {
   glyphsUrl: (): string => `${ourUrl('/fonts/')}{fontstack}/{range}.pbf`,
   /** The TrueType subset the printed PDF embeds for its text (scripts/build-pdf-font.ts). */
   pdfFont: async (): Promise<ArrayBuffer> => {
-    const url = ourUrl('/fonts/pdf/WanggePrintSansSC-Regular.ttf');
+    const url = ourUrl('/print-fonts/WanggePrintSansSC-Regular.ttf');
     const res = await fetch(url, { credentials: 'same-origin' });
     if (!res.ok) throw new ApiError(res.status, url, res.statusText);
     return res.arrayBuffer();

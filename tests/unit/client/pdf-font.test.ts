@@ -1,5 +1,5 @@
 /**
- * The font the printed PDF writes its text in (client/public/fonts/pdf/, built by
+ * The font the printed PDF writes its text in (client/public/print-fonts/, built by
  * scripts/build-pdf-font.ts): a TrueType font jsPDF can embed, at most 2 MB, that maps every
  * character of both dictionaries and of the demo's name generators (sub-districts, communities,
  * streets, people) to a glyph, so a printed plan's title, legend and table are never blank boxes.
@@ -13,7 +13,7 @@ import { zhCN } from '../../../client/src/i18n/zh-CN';
 import { en } from '../../../client/src/i18n/en';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const FONT = resolve(ROOT, 'client/public/fonts/pdf/WanggePrintSansSC-Regular.ttf');
+const FONT = resolve(ROOT, 'client/public/print-fonts/WanggePrintSansSC-Regular.ttf');
 
 describe('the PDF text font', () => {
   it('is TrueType, at most 2 MB, and covers the dictionaries and the demo names', () => {

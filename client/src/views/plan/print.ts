@@ -3,7 +3,7 @@
  * arrow and a grid table on one A4-landscape canvas; saved as PNG, or as PDF through jsPDF. In
  * the PDF the graphics (map, legend swatches, scale bar, north arrow) are one page image and the
  * title, legend labels, grid table and notes are real text in the committed TrueType subset
- * client/public/fonts/pdf/ (scripts/build-pdf-font.ts), so they can be searched and copied; both
+ * client/public/print-fonts/ (scripts/build-pdf-font.ts), so they can be searched and copied; both
  * outputs share one layout. Offline: no outside URL.
  */
 import type { Map as MlMap } from 'maplibre-gl';
