@@ -80,7 +80,10 @@ export function isXlsx(fileName: string, bytes: Uint8Array): boolean {
   const ext = /\.([a-z0-9]+)$/i.exec(fileName)?.[1]?.toLowerCase();
   if (ext === 'xlsx' || ext === 'xlsm') return true;
   if (ext && ext !== 'bin' && ext !== 'dat') return false;
-  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  // a zip without a telling name: a workbook names its parts ([Content_Types].xml, xl/…) in the clear
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04)) return false;
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1 << 16));
+  return head.includes('[Content_Types].xml') || head.includes('xl/workbook.xml');
 }
 
 /** A cell value as text: numbers as written by JS, dates as China wall time, formulas by their result. */
