@@ -1,12 +1,16 @@
 /**
  * The sub-districts an import writes, checked against the caller's: a planner scoped to some
- * sub-districts imports buildings, shops, incidents, streets and household register rows of those only; boundaries change
- * the whole district's geography and need district-wide scope. Run inside the import's
+ * sub-districts imports buildings, shops, incidents, household register rows and boundaries
+ * (sub-district and community outlines, by their codes) of those only. Street pieces may run a
+ * little outside: a piece is accepted when it lies within STREET_MARGIN_M of the planner's
+ * sub-districts or carries the name of a street of the same file that reaches into them. Rows in
+ * no sub-district at all need a county-level scope (a 6-digit adcode prefix such as '340802').
+ * No district is hard-coded: scope is the user's code prefixes. Run inside the import's
  * transaction after the rows are written (dry runs too), so a refusal leaves nothing behind.
  */
 import type { Queryable } from '../db';
 import type { SessionUser } from '../auth/roles';
-import { covers, DISTRICT_ADCODE, OutOfScopeError } from '../auth/scope';
+import { covers, OutOfScopeError } from '../auth/scope';
 import type { WritePlan } from './write';
 
 const LOCATED_TABLES = [
@@ -15,9 +19,17 @@ const LOCATED_TABLES = [
   ['incidents', 'incidents', '起事件'],
 ] as const;
 
-/** True when the user may write anywhere in the district (admins, district-wide users, sign-in off). */
+/** How far (metres) a street piece may run outside the planner's sub-districts and still be theirs. */
+export const STREET_MARGIN_M = 100;
+
+/** True when the user may write anywhere (admins, sign-in off). */
 export function districtWide(user: SessionUser | null | undefined): boolean {
-  return !user || user.role === 'admin' || covers(user, DISTRICT_ADCODE);
+  return !user || user.role === 'admin';
+}
+
+/** True when the user holds a county-level prefix (≤ 6 digits, e.g. the district adcode): rows in no sub-district are theirs too. */
+export function countyWide(user: SessionUser): boolean {
+  return user.subdistricts.some((s) => s.length <= 6);
 }
 
 /**
@@ -42,13 +54,19 @@ async function rowsOutside(db: Queryable, table: string, prefix: string, user: S
     `SELECT subdistrict_id AS sd, count(*)::int AS n FROM ${table} WHERE left(id, length($1)) = $1 GROUP BY 1`,
     [`${prefix}:`],
   );
-  return r.rows.filter((x) => x.sd === null || !covers(user, x.sd));
+  return r.rows.filter((x) => (x.sd === null ? !countyWide(user) : !covers(user, x.sd)));
 }
 
 /** After the write, inside the transaction: every row written lies in the caller's sub-districts. */
 export async function checkWrittenInScope(tx: Queryable, user: SessionUser | null | undefined, plan: WritePlan): Promise<void> {
   if (districtWide(user)) return;
-  if (plan.boundaries?.length) throw new OutOfScopeError('边界（街道、社区轮廓）影响全区，只有管理员或全区用户可以导入');
+  if (plan.boundaries?.length) {
+    const foreign = plan.boundaries.filter((b) => !covers(user!, b.id));
+    if (foreign.length) {
+      const list = foreign.slice(0, 5).map((b) => `${b.name}（${b.id}）`).join('、') + (foreign.length > 5 ? ` 等 ${foreign.length} 个` : '');
+      throw new OutOfScopeError(`文件中的边界 ${list} 不在您负责的街道内（您负责：${user!.subdistricts.join('、')}），未写入任何数据`);
+    }
+  }
   for (const [key, table, noun] of LOCATED_TABLES) {
     if (!plan[key]?.length) continue;
     const foreign = await rowsOutside(tx, table, plan.prefix, user!);
@@ -70,11 +88,24 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
     }
   }
   if (plan.streets?.length) {
-    const r = await tx.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM streets s WHERE left(s.id, length($1)) = $1
-         AND NOT EXISTS (SELECT 1 FROM subdistricts d, unnest($2::text[]) p WHERE left(d.id, length(p)) = p AND ST_Intersects(d.geom, s.geom))`,
-      [`${plan.prefix}:`, user!.subdistricts],
+    // a piece is the planner's when it lies within the margin of their sub-districts, or when a
+    // piece of the same name in this file reaches into them (the rest of that street)
+    const r = await tx.query<{ n: number; ids: string[] }>(
+      `WITH mine AS (SELECT ST_Union(d.geom) AS g FROM subdistricts d WHERE EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE left(d.id, length(p)) = p)),
+            piece AS (SELECT s.id, s.name, s.geom FROM streets s WHERE left(s.id, length($1)) = $1),
+            near AS (SELECT p.id, p.name FROM piece p, mine m WHERE m.g IS NOT NULL AND ST_DWithin(p.geom::geography, m.g::geography, $3)),
+            named AS (SELECT DISTINCT name FROM near WHERE name IS NOT NULL AND name <> ''),
+            far AS (SELECT p.id, p.name FROM piece p WHERE p.id NOT IN (SELECT id FROM near) AND (p.name IS NULL OR p.name NOT IN (SELECT name FROM named)))
+       SELECT (SELECT count(*)::int FROM far) AS n, ARRAY(SELECT COALESCE(NULLIF(name, '') || '（' || substr(id, length($1) + 1) || '）', substr(id, length($1) + 1)) FROM far ORDER BY id LIMIT 3) AS ids`,
+      [`${plan.prefix}:`, user!.subdistricts, STREET_MARGIN_M],
     );
-    if (r.rows[0].n > 0) throw new OutOfScopeError(`文件中有 ${r.rows[0].n} 条道路完全在您负责的街道以外，未写入任何数据`);
+    const { n, ids } = r.rows[0];
+    if (n > 0) {
+      const none = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM subdistricts d WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) p WHERE left(d.id, length(p)) = p)', [user!.subdistricts])).rows[0].n === 0;
+      if (none) throw new OutOfScopeError(`您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入道路；未写入任何数据`);
+      throw new OutOfScopeError(
+        `文件中有 ${n} 段道路在您负责的街道 ${STREET_MARGIN_M} 米以外，且不属于伸入您街道的同名道路（如 ${ids.join('、')}），未写入任何数据`,
+      );
+    }
   }
 }

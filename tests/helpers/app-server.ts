@@ -2,7 +2,8 @@
  * Starts the real app for browser tests: builds the client once (when dist/client is missing or
  * older than any client source), opens an embedded PGlite+PostGIS database in a temp dir, loads the
  * demo district (falls back to the small hand-made fixture while the demo generator is absent, or
- * when `data: 'fixture'`), builds the app and listens on a free port on 127.0.0.1.
+ * when `data: 'fixture'`; nothing but the migrations with `data: 'empty'`, a real deployment's first
+ * start), builds the app and listens on a free port on 127.0.0.1.
  *
  * Creating a PGlite database with PostGIS and loading the demo takes about a minute on 2 busy cores,
  * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations, the demo
@@ -25,12 +26,15 @@ export interface AppServer {
   app: FastifyInstance;
   db: Db;
   /** Which data were loaded. */
-  data: 'demo' | 'fixture';
+  data: Loaded;
   close(): Promise<void>;
 }
 
+type Loaded = 'demo' | 'fixture' | 'empty';
+
 export interface StartOptions {
-  data?: 'demo' | 'fixture' | 'auto';
+  /** 'empty': migrations only (no district), as `WANGGE_DEMO=off npm start` on a new database. */
+  data?: 'demo' | 'fixture' | 'empty' | 'auto';
   /** Enforce access control (sessions, roles, CSRF); off by default so pages load without a login. */
   auth?: boolean;
 }
@@ -128,7 +132,7 @@ async function withLock<T>(lock: string, fn: () => Promise<T>, staleMs = 600_000
 }
 
 /** A fresh data directory holding the wanted data: a copy of the cached pristine one (built once). */
-async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise<{ dir: string; data: 'demo' | 'fixture' }> {
+async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise<{ dir: string; data: Loaded }> {
   const dir = mkdtempSync(join(tmpdir(), 'wangge-browser-'));
   if (process.env.WANGGE_TEST_NO_CACHE) return { dir, data: await fill(dir, want) };
   const cacheRoot = join(ROOT, '.data/test-pglite');
@@ -152,12 +156,13 @@ async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise
     });
   }
   cpSync(cached, dir, { recursive: true });
-  const data = readFileSync(marker(cached), 'utf8').trim() === 'demo' ? 'demo' : 'fixture';
+  const written = readFileSync(marker(cached), 'utf8').trim();
+  const data: Loaded = written === 'demo' || written === 'empty' ? written : 'fixture';
   return { dir, data };
 }
 
 /** Creates a database in `dir`, loads the data and closes it. */
-async function fill(dir: string, want: NonNullable<StartOptions['data']>): Promise<'demo' | 'fixture'> {
+async function fill(dir: string, want: NonNullable<StartOptions['data']>): Promise<Loaded> {
   const db = await openDb({ dataDir: dir, databaseUrl: undefined });
   try {
     return await loadData(db, want);
@@ -166,7 +171,8 @@ async function fill(dir: string, want: NonNullable<StartOptions['data']>): Promi
   }
 }
 
-async function loadData(db: Db, want: StartOptions['data']): Promise<'demo' | 'fixture'> {
+async function loadData(db: Db, want: StartOptions['data']): Promise<Loaded> {
+  if (want === 'empty') return 'empty';
   if (want !== 'fixture') {
     let loader: DemoLoader | null = null;
     let generator: DemoGenerator | null = null;
