@@ -107,7 +107,8 @@ export async function partitionToPlan(
       (f, msg) => report(at(0.05 + 0.9 * f), `${sub}: ${msg}`),
       signal,
     );
-    warnings.push(...result.warnings);
+    // engine grid ids are per sub-district: key them like the code inputs until the codes exist
+    warnings.push(...result.warnings.map((w) => (w.grids ? { ...w, grids: w.grids.map((g) => `${sub}:${g}`) } : w)));
     unitsMoved += result.stats.units_moved ?? 0;
     householdsMoved += result.stats.households_moved ?? 0;
     for (const [unit, grid] of Object.entries(result.assignment)) assignment[unit] = `${sub}:${grid}`;
@@ -125,6 +126,7 @@ export async function partitionToPlan(
   const codes = assignGridCodes(codeInputs, previousCoded, households);
   const coded: Record<string, string> = {};
   for (const [unit, grid] of Object.entries(assignment)) coded[unit] = codes.get(grid)!;
+  finalGridWarnings(warnings, codes, coded, households, min, max);
   const planId = await createPlan(db, {
     name: req.name ?? `自动划分 ${new Date().toISOString().slice(0, 10)}`,
     author: req.author ?? 'system',
@@ -148,6 +150,51 @@ export async function partitionToPlan(
     warnings,
     ms: Date.now() - t0,
   };
+}
+
+/**
+ * The warnings as a planner reads them in the plan: grids named by their final 15-digit codes (the
+ * engine's ids, `<sub>:<id>` here, are replaced in `grids` and in the message), and every grid
+ * whose households lie outside [min, max] named by one `grid_out_of_band` warning: the engine
+ * leaves one out when another warning already names its units, and a grid of units without
+ * households (a park cut off by a river) must not pass silently.
+ */
+export function finalGridWarnings(
+  warnings: PartitionWarning[],
+  codes: Map<string, string>,
+  coded: Record<string, string>,
+  households: Record<string, number>,
+  min: number,
+  max: number,
+): void {
+  for (const w of warnings) {
+    if (!w.grids) continue;
+    w.grids = w.grids.map((key) => {
+      const code = codes.get(key);
+      if (!code) return key;
+      const engineId = key.slice(key.indexOf(':') + 1);
+      w.message = w.message.split(`grid ${engineId} `).join(`grid ${code} `);
+      return code;
+    });
+  }
+  const grids = new Map<string, { households: number; units: string[] }>();
+  for (const [unit, code] of Object.entries(coded)) {
+    const g = grids.get(code) ?? { households: 0, units: [] };
+    g.households += households[unit] ?? 0;
+    g.units.push(unit);
+    grids.set(code, g);
+  }
+  const named = new Set(warnings.filter((w) => w.code === 'grid_out_of_band').flatMap((w) => w.grids ?? []));
+  for (const [code, g] of [...grids].sort(([a], [b]) => a.localeCompare(b))) {
+    if ((g.households >= min && g.households <= max) || named.has(code)) continue;
+    const units = g.units.sort();
+    warnings.push({
+      code: 'grid_out_of_band',
+      message: `grid ${code} has ${g.households} households, outside ${min}-${max}${g.households === 0 ? ' (no households at all: its units are cut off from the rest or hold none)' : ''}. Fix: merge its units into a neighbouring grid by hand or change the band. Units: ${units.slice(0, 12).join(', ')}${units.length > 12 ? ' …' : ''}`,
+      units,
+      grids: [code],
+    });
+  }
 }
 
 /** The published plans holding grids of these sub-districts. */

@@ -60,4 +60,30 @@ describe.each(BACKENDS)('POST /api/partition on %s', (backend) => {
     expect(job.result.warnings.some((w: { code: string; units: string[] }) => w.code === 'unit_over_max' && w.units.includes('L0_0'))).toBe(true);
     expect((await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM plans')).rows[0].n).toBe(before + 1);
   });
+
+  it('names every out-of-band grid in the plan warnings by its final grid code (an empty island grid too)', async () => {
+    await app.db.query("UPDATE units SET households = 50 WHERE id = 'L0_0'");
+    // a unit with no households, cut off from the others (a park across the river, say)
+    await app.db.query(
+      `INSERT INTO units (id, subdistrict_id, community_id, households, synthetic, geom)
+       VALUES ('Z_park', '340802902', '340802902002', 0, true, ST_Multi(ST_MakeEnvelope(117.08, 30.522, 117.081, 30.523, 4326)))`,
+    );
+    const res = await app.inject({ method: 'POST', url: '/api/partition', payload: { subdistrict: '340802902', min: 300, max: 500 } });
+    expect(res.statusCode).toBe(202);
+    await app.jobs.idle();
+    const job = (await app.inject({ method: 'GET', url: `/api/jobs/${res.json().jobId}` })).json();
+    expect(job.status).toBe('succeeded');
+    const planId = job.result.planId as number;
+    const out = (
+      await app.db.query<{ code: string; households: number }>('SELECT code, households FROM grids WHERE plan_id = $1 AND households NOT BETWEEN 300 AND 500 ORDER BY 1', [planId])
+    ).rows;
+    expect(out.some((g) => g.households === 0)).toBe(true);
+    const plan = (await app.inject({ method: 'GET', url: `/api/plans/${planId}` })).json();
+    for (const g of out) {
+      const named = (plan.warnings as Array<{ code: string; grids?: string[]; message: string }>).filter((w) => w.code === 'grid_out_of_band' && w.grids?.includes(g.code));
+      expect(named, `grid ${g.code} (${g.households} households)`).toHaveLength(1);
+      expect(named[0].message).toContain(g.code);
+    }
+    expect(job.result.warnings).toEqual(plan.warnings);
+  });
 });
