@@ -7,7 +7,9 @@ import maplibregl from './map/maplibre-setup';
 import type { Map as MlMap } from 'maplibre-gl';
 import { api, type Meta } from './api';
 import { t, getLang, onLangChange } from './i18n';
-import { buildBaseStyle } from './style/basemap';
+import { BASE_SOURCE, buildBaseStyle } from './style/basemap';
+import { attributionLines, setDistrict, type District } from './district';
+import { onDataChanged } from './data-events';
 import { registry, type LayerRegistry } from './layers/registry';
 import { registerBaseLayers } from './layers';
 import { createOverlay } from './map/overlay';
@@ -39,12 +41,19 @@ declare global {
   }
 }
 
-const FALLBACK_META: Meta = { bbox: [117.0353, 30.4659, 117.2526, 30.7066], center: [117.06, 30.53] };
+/** Mainland China (the server's own fallback while no district is loaded). */
+const FALLBACK_META: Meta = { bbox: [73.5, 18.1, 134.8, 53.6], center: [104.15, 35.85], empty: true };
 
-/** Attribution from the dictionary (the server's /api/meta text says the same in fixed wording). */
+/** Attribution from the dictionary: the demo's synthetic-data notes, or that the data were imported. */
 function attributionHtml(): string {
   const esc = (s: string) => s.replace(/[&<>]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;' })[c]!);
-  return [t('attribution.synthetic'), t('attribution.outline')].map(esc).join(' · ');
+  return attributionLines().map(esc).join(' · ');
+}
+
+/** The district field of /api/meta, if well formed. */
+function districtOf(meta: Meta): District | null {
+  const d = meta.district as District | null | undefined;
+  return d && typeof d.adcode === 'string' ? { adcode: d.adcode, name: d.name ?? null, synthetic: Boolean(d.synthetic) } : null;
 }
 
 async function boot(): Promise<void> {
@@ -64,15 +73,18 @@ async function boot(): Promise<void> {
   registerViews();
   views.setRole(session.enforced ? (session.user?.role ?? null) : null);
   views.prefetch(api);
-  const meta = await busy.track(metaRequest, 'busy.meta');
+  let meta = await busy.track(metaRequest, 'busy.meta');
+  setDistrict(districtOf(meta));
 
   const map = new maplibregl.Map({
     container: 'map',
-    style: buildBaseStyle({ tilesUrl: api.tilesUrl(), glyphsUrl: api.glyphsUrl(), bounds: meta.bbox, lang: getLang() }),
+    // an empty database (a real deployment before its first import) frames China and sets no tile
+    // bounds: the district imported next may be anywhere
+    style: buildBaseStyle({ tilesUrl: api.tilesUrl(), glyphsUrl: api.glyphsUrl(), bounds: meta.empty ? undefined : meta.bbox, lang: getLang() }),
     bounds: meta.bbox,
     fitBoundsOptions: { padding: 20 },
     maxZoom: 19,
-    minZoom: 8,
+    minZoom: meta.empty ? 2 : 8,
     // Ideographs come from our committed glyph PBFs (Noto Sans CJK SC), identical on every client
     // and independent of installed fonts; MapLibre draws them locally only if a range is missing.
     localIdeographFontFamily: false,
@@ -113,13 +125,33 @@ async function boot(): Promise<void> {
   mountLegend(document.getElementById('legend')!, registry);
   mountInspector(document.getElementById('inspector')!, map, registry, overlay);
 
+  const rebuildAttribution = () => {
+    map.removeControl(attribution);
+    attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml() });
+    map.addControl(attribution, 'bottom-right');
+  };
   onLangChange((lang) => {
     registry.setLang(lang);
     views.setLang(lang);
     // Rebuild the attribution text in the new language.
-    map.removeControl(attribution);
-    attribution = new maplibregl.AttributionControl({ compact: false, customAttribution: attributionHtml() });
-    map.addControl(attribution, 'bottom-right');
+    rebuildAttribution();
+  });
+  // after an import: read the district again (title, attribution), reload the tiles past the
+  // browser's cache, and frame the district when it is the first data of an empty database
+  let tilesVersion = 0;
+  onDataChanged(() => {
+    void api.meta().then((next) => {
+      const wasEmpty = Boolean(meta.empty);
+      meta = next;
+      setDistrict(districtOf(next));
+      rebuildAttribution();
+      const src = map.getSource(BASE_SOURCE) as { setTiles?: (t: string[]) => void } | undefined;
+      src?.setTiles?.([`${api.tilesUrl()}?v=${++tilesVersion}`]);
+      if (wasEmpty && !next.empty) {
+        map.fitBounds(next.bbox, { padding: 20, duration: 0 });
+        map.setMinZoom(8);
+      }
+    }, () => undefined);
   });
   await ready;
 }

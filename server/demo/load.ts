@@ -123,6 +123,8 @@ export async function loadDemo(db: Db, demo: DemoDistrict, onProgress?: (p: numb
     await tx.query(
       `UPDATE subdistricts s SET households = coalesce((SELECT sum(u.households) FROM units u WHERE u.subdistrict_id = s.id), 0) WHERE s.synthetic`,
     );
+    // the demo is Yingjiang: the app's title reads the district name from the sub-districts
+    await tx.query(`UPDATE subdistricts SET district_name = '迎江区' WHERE synthetic AND district_name IS NULL`);
     onProgress?.(1, 'done');
     return counts;
   });

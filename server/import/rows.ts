@@ -61,6 +61,8 @@ export interface BoundaryRow {
   kind: 'street' | 'township';
   subdistrict_id: string | null;
   households: number;
+  /** the district (区/县) a sub-district belongs to, when the file names it */
+  district: string | null;
   geometry: Polygon | MultiPolygon;
 }
 
@@ -240,6 +242,7 @@ export function boundaryRows(features: RawFeature[], subdistrict?: string): Rows
       kind,
       subdistrict_id: id.length === 12 ? id.slice(0, 9) : null,
       households: Number.isFinite(hh) && hh >= 0 ? Math.round(hh) : 0,
+      district: str(p.district) ?? str(p.区县) ?? str(p.county) ?? str(p.district_name) ?? null,
       geometry: f.geometry as Polygon | MultiPolygon,
     });
   }

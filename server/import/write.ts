@@ -229,7 +229,7 @@ async function writeBoundaries(tx: Queryable, rows: BoundaryRow[]): Promise<Writ
     rows.map((r) => ({
       ref: r.ref,
       id: r.id,
-      attrs: { level: r.level, code: r.code, name: r.name, kind: r.kind, subdistrict_id: r.subdistrict_id, households: r.households },
+      attrs: { level: r.level, code: r.code, name: r.name, kind: r.kind, subdistrict_id: r.subdistrict_id, households: r.households, district: r.district },
       geometry: r.geometry,
     })),
     3,
@@ -254,11 +254,12 @@ async function writeBoundaries(tx: Queryable, rows: BoundaryRow[]): Promise<Writ
   );
   try {
     await tx.query(
-      `INSERT INTO subdistricts (id, code, name, kind, households, synthetic, geom)
-       SELECT id, attrs->>'code', attrs->>'name', attrs->>'kind', (attrs->>'households')::int, false, ST_Multi(fixed)
+      `INSERT INTO subdistricts (id, code, name, kind, households, synthetic, district_name, geom)
+       SELECT id, attrs->>'code', attrs->>'name', attrs->>'kind', (attrs->>'households')::int, false, attrs->>'district', ST_Multi(fixed)
        FROM import_stage WHERE attrs->>'level' = 'subdistrict'
        ON CONFLICT (id) DO UPDATE SET code = EXCLUDED.code, name = EXCLUDED.name, kind = EXCLUDED.kind,
-         households = EXCLUDED.households, synthetic = false, geom = EXCLUDED.geom`,
+         households = EXCLUDED.households, synthetic = false, geom = EXCLUDED.geom,
+         district_name = COALESCE(EXCLUDED.district_name, subdistricts.district_name)`,
     );
     await tx.query(
       `INSERT INTO communities (id, subdistrict_id, code, name, households, synthetic, geom)

@@ -4,15 +4,16 @@ import { LAYERS, LAYER_IDS, isLayerId, layerFeaturesQuery, type LayerColumn, typ
 import { LABEL_LAYER_IDS, isLabelLayerId, labelPointsSql } from '../queries/labels';
 import { parseBbox, parseIsoInstant } from '../queries/params';
 import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
+import { districtInfo } from '../queries/district';
 import { errorSchema } from './errors';
 
 /** Most features one /api/layers request returns; more are cut and flagged `truncated`. */
 export const MAX_LAYER_LIMIT = 50_000;
 
-export const DISTRICT = { adcode: '340802', name: '迎江区' } as const;
+/** Attribution of the synthetic demo district (imported data carry none of ours). */
 export const ATTRIBUTION = '合成演示数据 synthetic demo data · 行政区划轮廓 DataV (仅演示)';
-/** Yingjiang District's outline bbox (DataV outline converted GCJ-02 -> WGS84), used before any data is loaded. */
-export const FALLBACK_BBOX: [number, number, number, number] = [117.03, 30.4683, 117.2472, 30.709];
+/** Before any data is loaded: mainland China, so that a district imported anywhere is in view. */
+export const FALLBACK_BBOX: [number, number, number, number] = [73.5, 18.1, 134.8, 53.6];
 
 /** Layer and tile routes always send all three fields of an error. */
 export const layerErrorSchema = { ...errorSchema, required: ['statusCode', 'error', 'message'] } as const;
@@ -258,10 +259,15 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
           200: {
             type: 'object',
             properties: {
-              district: { type: 'object', properties: { adcode: { type: 'string' }, name: { type: 'string' } }, required: ['adcode', 'name'] },
+              district: {
+                type: ['object', 'null'],
+                description: 'the district of the loaded sub-districts (null while empty): adcode = their ids\' first 6 digits, name as stored at the boundary import (null when no file named it), synthetic = the demo',
+                properties: { adcode: { type: 'string' }, name: { type: ['string', 'null'] }, synthetic: { type: 'boolean' } },
+                required: ['adcode', 'name', 'synthetic'],
+              },
               bbox: { type: 'array', items: { type: 'number' }, minItems: 4, maxItems: 4 },
               center: { type: 'array', items: { type: 'number' }, minItems: 2, maxItems: 2 },
-              empty: { type: 'boolean', description: 'true when no sub-districts are loaded (bbox is then the district outline)' },
+              empty: { type: 'boolean', description: 'true when no sub-districts are loaded (bbox is then mainland China)' },
               layers: {
                 type: 'array',
                 items: {
@@ -301,11 +307,11 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async () => {
-      const extent = await districtExtent(app.db);
+      const [extent, district] = await Promise.all([districtExtent(app.db), districtInfo(app.db)]);
       const bbox = extent ?? FALLBACK_BBOX;
       const round = (v: number) => Math.round(v * 1e6) / 1e6;
       return {
-        district: DISTRICT,
+        district,
         bbox: bbox.map(round),
         center: [round((bbox[0] + bbox[2]) / 2), round((bbox[1] + bbox[3]) / 2)],
         empty: extent === null,
@@ -317,7 +323,7 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
           sourceLayers: TILE_LAYERS.map((l) => ({ name: l.name, minzoom: l.minzoom })),
           streetClassMinzoom: STREET_CLASS_MINZOOM,
         },
-        attribution: ATTRIBUTION,
+        attribution: district?.synthetic ? ATTRIBUTION : '',
       };
     },
   );

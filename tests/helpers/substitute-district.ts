@@ -131,8 +131,8 @@ export function generateSubstituteDistrict(opts: { seed?: number; streetsFile?: 
   const boundaries: FeatureCollection<Polygon> = {
     type: 'FeatureCollection',
     features: [
-      poly(northRing, { level: 'subdistrict', code: N.id, name: N.name }),
-      poly(southRing, { level: 'subdistrict', code: S.id, name: S.name }),
+      poly(northRing, { level: 'subdistrict', code: N.id, name: N.name, district: SUBSTITUTE.district.name }),
+      poly(southRing, { level: 'subdistrict', code: S.id, name: S.name, district: SUBSTITUTE.district.name }),
       poly(n1, { level: 'community', code: `${N.id}001`, name: '鲁磨路西社区' }),
       poly(n2, { level: 'community', code: `${N.id}002`, name: '鲁磨路东社区' }),
       poly(s1, { level: 'community', code: `${S.id}001`, name: '民族大道西社区' }),

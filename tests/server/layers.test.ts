@@ -38,12 +38,13 @@ describe.each(BACKENDS)('layer API on %s', (backend) => {
     await db?.close();
   });
 
-  it('meta: district, extent of the data (outline bbox while empty), tiles, attribution', async () => {
-    expect(emptyMeta).toMatchObject({ bbox: FALLBACK_BBOX, empty: true });
+  it('meta: district from the data (none while empty), extent of the data (China while empty), tiles, attribution', async () => {
+    expect(emptyMeta).toMatchObject({ bbox: FALLBACK_BBOX, empty: true, district: null, attribution: '' });
     const res = await get('/api/meta');
     expect(res.statusCode).toBe(200);
     const m = res.json();
-    expect(m.district).toEqual({ adcode: '340802', name: '迎江区' });
+    // the fixture's synthetic sub-districts were inserted without a district name: the adcode only
+    expect(m.district).toEqual({ adcode: '340802', name: null, synthetic: true });
     expect(m.bbox).toEqual([117.04, 30.51, 117.08, 30.53]);
     expect(m.center).toEqual([117.06, 30.52]);
     expect(m.empty).toBe(false);

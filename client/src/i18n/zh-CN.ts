@@ -8,7 +8,8 @@ import { adminZh } from './parts/admin';
 
 /** zh-CN dictionary: the reference set of keys. Every user-visible string of the client lives here. */
 const baseZh = {
-  'app.title': '迎江区网格化治理',
+  'app.title': '网格化治理',
+  'app.titleOf': '{district}网格化治理',
   'app.subtitle': '空间分析平台',
   'view.map': '总览',
   'login.title': '登录',
@@ -67,6 +68,7 @@ const baseZh = {
   'error.load': '加载失败',
   'attribution.synthetic': '合成演示数据 synthetic demo data',
   'attribution.outline': '区界轮廓：阿里云 DataV.GeoAtlas（GCJ-02 转 WGS84，仅供演示）',
+  'attribution.imported': '数据：本单位导入的文件',
   'prop.id': '编号',
   'prop.name': '名称',
   'prop.code': '代码',

@@ -1,6 +1,7 @@
-/** App header: title and the language switch (zh-CN ⇄ en, persisted). */
+/** App header: title (the loaded district's name, client/src/district.ts) and the language switch (zh-CN ⇄ en, persisted). */
 import { t, getLang, setLang, onLangChange } from '../i18n';
 import { h } from './dom';
+import { appTitle, onDistrictChange } from '../district';
 
 export function mountHeader(host: HTMLElement): void {
   const render = () => {
@@ -9,13 +10,14 @@ export function mountHeader(host: HTMLElement): void {
     const tabs = host.querySelector('#view-tabs') ?? h('nav', { id: 'view-tabs', class: 'view-tabs' });
     const user = host.querySelector('#user-chip') ?? h('div', { id: 'user-chip', class: 'user-chip' });
     host.replaceChildren(
-      h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, '网'), h('span', { class: 'brand-title' }, t('app.title')), h('span', { class: 'brand-sub' }, t('app.subtitle'))),
+      h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, '网'), h('span', { class: 'brand-title', 'data-testid': 'app-title' }, appTitle()), h('span', { class: 'brand-sub' }, t('app.subtitle'))),
       tabs,
       user,
       btn,
     );
-    document.title = `${t('app.title')} · ${t('app.subtitle')}`;
+    document.title = `${appTitle()} · ${t('app.subtitle')}`;
   };
   onLangChange(render);
+  onDistrictChange(render);
   render();
 }

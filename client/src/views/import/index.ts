@@ -23,6 +23,7 @@ import {
 } from '../../api/imports';
 import type { JobInfo } from '../../api/plans';
 import { t, type MessageKey } from '../../i18n';
+import { dataChanged } from '../../data-events';
 import { setImportPreview } from '../../layers/import-preview';
 import { h } from '../../panels/dom';
 import type { ViewContext, ViewModule } from '../types';
@@ -237,6 +238,8 @@ async function start(): Promise<void> {
       report = job.result as unknown as ImportReport;
       status = { kind: 'info', text: t('import.next') };
       setImportPreview(null);
+      // the rest of the app reads the new data again (extent, tiles, district name, sub-districts)
+      dataChanged({ layer: layer || null });
     } else status = { kind: 'error', text: t('import.failed', { message: job.message ?? '' }) };
   } catch (e) {
     status = { kind: 'error', text: t('import.failed', { message: errorText(e) }) };

@@ -8,6 +8,7 @@
 import { ApiError, type Api } from '../../api';
 import type { PlanInfo } from '../../api/plans';
 import { getLang, t } from '../../i18n';
+import { onDataChanged } from '../../data-events';
 import { h } from '../../panels/dom';
 import { unitsBuildSection } from './units-build';
 
@@ -83,16 +84,24 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
   cancel.style.display = 'none';
   bar.style.display = 'none';
 
-  void loadChoices(deps.api).then(
-    (subs) => {
-      if (!subs) return void (root.hidden = true);
-      list.replaceChildren(
-        ...subs.map((s) => h('label', { class: 'plan-sub' }, h('input', { type: 'checkbox', value: s.id, checked: subs.length <= 2, 'data-testid': `partition-sub-${s.id}` }), ` ${s.name}`)),
-      );
-      if (!subs.length) list.textContent = t('plan.partition.noneInScope');
-    },
-    () => (list.textContent = t('plan.partition.loadFailed')),
-  );
+  const fillList = () =>
+    void loadChoices(deps.api).then(
+      (subs) => {
+        if (!subs) return void (root.hidden = true);
+        list.replaceChildren(
+          ...subs.map((s) => h('label', { class: 'plan-sub' }, h('input', { type: 'checkbox', value: s.id, checked: subs.length <= 2, 'data-testid': `partition-sub-${s.id}` }), ` ${s.name}`)),
+        );
+        if (!subs.length) list.textContent = t('plan.partition.noneInScope');
+      },
+      () => (list.textContent = t('plan.partition.loadFailed')),
+    );
+  fillList();
+  // an import of boundaries adds sub-districts: read the list again (kept while a job runs)
+  onDataChanged((c) => {
+    if (c.layer !== null && c.layer !== 'boundaries') return;
+    choices = null;
+    if (!jobId) fillList();
+  });
 
   const chosen = () => [...list.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((i) => i.value);
   const say = (text: string, kind: 'info' | 'error' = 'info') => {

@@ -9,6 +9,7 @@
 import type { Map as MlMap } from 'maplibre-gl';
 import { t } from '../../i18n';
 import { api } from '../../api';
+import { attributionLines } from '../../district';
 import { NON_CONTIGUOUS, OUT_OF_BAND } from '../../layers/grids';
 
 export interface PrintGrid {
@@ -172,7 +173,8 @@ export function composePrint(inp: PrintInput, sink?: TextSink): HTMLCanvasElemen
     ly += 34;
     text(t('plan.print.more', { n: inp.grids.length - rows }), lx, ly, 22, false, '#666666');
   }
-  text(t('attribution.synthetic'), mx, H - 24, 20, false, '#888888');
+  const notes = attributionLines();
+  if (notes.length) text(notes[0], mx, H - 24, 20, false, '#888888');
   return canvas;
 }
 
