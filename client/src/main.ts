@@ -10,6 +10,7 @@ import { t, getLang, onLangChange } from './i18n';
 import { BASE_SOURCE, buildBaseStyle } from './style/basemap';
 import { attributionLines, setDistrict, type District } from './district';
 import { onDataChanged } from './data-events';
+import { reloadBoundaries } from './layers/boundaries-reload';
 import { registry, type LayerRegistry } from './layers/registry';
 import { registerBaseLayers } from './layers';
 import { createOverlay } from './map/overlay';
@@ -139,7 +140,8 @@ async function boot(): Promise<void> {
   // after an import: read the district again (title, attribution), reload the tiles past the
   // browser's cache, and frame the district when it is the first data of an empty database
   let tilesVersion = 0;
-  onDataChanged(() => {
+  onDataChanged((change) => {
+    if (change.layer === null || change.layer === 'boundaries') void reloadBoundaries(map, api).catch(() => undefined);
     void api.meta().then((next) => {
       const wasEmpty = Boolean(meta.empty);
       meta = next;

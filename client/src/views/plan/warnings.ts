@@ -32,10 +32,12 @@ export function warningRows(warnings: readonly PlanWarning[], gridOf: (unit: str
   const grids: Array<string | null> = [];
   for (const w of warnings) {
     const units = w.units ?? [];
-    const shown = units.slice(0, 3).join(', ') + (units.length > 3 ? ` … (${units.length})` : '');
+    // a grid's own warning (out of band) names the grid by its code; the others their units
+    const byGrid = w.code === 'grid_out_of_band' && !!w.grids?.length;
+    const shown = byGrid ? w.grids!.slice(0, 3).join(', ') : units.slice(0, 3).join(', ') + (units.length > 3 ? ` … (${units.length})` : '');
     rows.push([warningLabel(w), shown || (w.grids ?? []).slice(0, 3).join(', ')]);
     titles.push(w.message);
-    grids.push(units.map(gridOf).find((g): g is string => !!g) ?? w.grids?.[0] ?? null);
+    grids.push(byGrid ? w.grids![0] : (units.map(gridOf).find((g): g is string => !!g) ?? w.grids?.[0] ?? null));
   }
   return { rows, titles, grids };
 }
