@@ -47,9 +47,12 @@ function scopeFields(st: UsersState, u: Partial<UserRecord>) {
   const role = h('select', { class: 'ad-input', name: 'role', 'data-testid': 'admin-user-role' });
   for (const r of ROLES) role.append(h('option', { value: r, selected: r === (u.role ?? 'planner') }, roleLabel(r)));
   const displayName = h('input', { class: 'ad-input', name: 'displayName', maxlength: '100', value: u.displayName ?? '', 'data-testid': 'admin-user-name' });
-  const district = st.subs[0]?.id.slice(0, 6) ?? '340802';
+  // the district is the one of the loaded sub-districts; before any boundary import the codes are typed
+  const district = st.subs[0]?.id.slice(0, 6) ?? null;
   const boxes = h('div', { class: 'ad-checks', 'data-testid': 'admin-user-subdistricts' });
-  for (const s of [{ id: district, name: t('admin.district') }, ...st.subs]) {
+  const typed = h('input', { class: 'ad-input', name: 'codes', value: district ? '' : (u.subdistricts ?? []).join(', '), placeholder: t('admin.codesPh'), 'data-testid': 'admin-user-codes' });
+  if (!district) boxes.append(typed);
+  for (const s of district ? [{ id: district, name: t('admin.district') }, ...st.subs] : []) {
     const cb = h('input', { type: 'checkbox', value: s.id, checked: (u.subdistricts ?? []).includes(s.id), 'data-testid': `admin-sub-${s.id}` });
     boxes.append(h('label', { class: 'ad-check' }, cb, s.name));
   }
@@ -63,7 +66,7 @@ function scopeFields(st: UsersState, u: Partial<UserRecord>) {
   const values = () => ({
     role: role.value as Role,
     displayName: displayName.value.trim(),
-    subdistricts: [...boxes.querySelectorAll<HTMLInputElement>('input:checked')].map((x) => x.value),
+    subdistricts: district ? [...boxes.querySelectorAll<HTMLInputElement>('input:checked')].map((x) => x.value) : parseCodes(typed.value),
     grids: parseCodes(grids.value),
   });
   return { fields, values };
