@@ -4,6 +4,7 @@
  * database, where the title is the neutral "网格化治理". No I/O here.
  */
 import { t } from './i18n';
+import { localName } from './i18n/names';
 
 export interface District {
   adcode: string;
@@ -29,7 +30,7 @@ export function onDistrictChange(fn: () => void): void {
 
 /** "洪山区网格化治理", or the neutral title while the district has no name. */
 export function appTitle(): string {
-  return current?.name ? t('app.titleOf', { district: current.name }) : t('app.title');
+  return current?.name ? t('app.titleOf', { district: localName('district', current.name) }) : t('app.title');
 }
 
 /** The attribution lines: the demo's synthetic-data notes, or that the data were imported (none while empty). */

@@ -1,11 +1,11 @@
 /**
- * English names of data values that the data keep in Chinese only: case departments and the
+ * English names of data values that the data keep in Chinese only: case departments, districts and the
  * water bodies (sub-districts carry name_en in the data). In Chinese mode the data's own name is
  * shown; in English the name here, else the data's name.
  */
 import { getLang } from './index';
 
-export type NameKind = 'dept' | 'water';
+export type NameKind = 'dept' | 'water' | 'district';
 
 export const ENGLISH_NAMES: Record<NameKind, Record<string, string>> = {
   dept: {
@@ -26,6 +26,11 @@ export const ENGLISH_NAMES: Record<NameKind, Record<string, string>> = {
     菱湖: 'Linghu Lake',
     破罡湖: 'Pogang Lake',
     新河: 'Xinhe Canal',
+  },
+  // the app's title names the district of the data (client/src/district.ts)
+  district: {
+    迎江区: 'Yingjiang',
+    洪山区: 'Hongshan',
   },
 };
 
