@@ -10,7 +10,7 @@ import { LOCK_FILE, readLock } from '../../server/db/datadir-lock';
 import { SERVER_FILE } from '../../server/db/server-file';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
-import { BACKENDS, pgliteTemplateDir } from '../helpers/backends';
+import { BACKENDS, pgliteTemplate } from '../helpers/backends';
 import { http, ROOT, startServerProcess, type ServerProcess } from './server-process';
 
 /**
@@ -64,8 +64,7 @@ const login = (srv: ServerProcess, username: string, password: string) => http(s
 describe.skipIf(!BACKENDS.includes('pglite'))('one owner per embedded data directory', () => {
   let srv: ServerProcess | undefined;
   beforeAll(async () => {
-    cpSync(await pgliteTemplateDir(), dataDir, { recursive: true }); // a migrated empty database
-    const db = await openPglite(dataDir);
+    const db = await openPglite(dataDir, { loadDataDir: await pgliteTemplate() }); // a migrated empty database
     await migrate(db);
     await db.close();
     expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false); // released by close

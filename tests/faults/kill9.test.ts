@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../server/db';
 import { migrate } from '../../server/db/migrate';
 import { openPglite } from '../../server/db/pglite';
-import { BACKENDS, pgliteTemplateDir, TEST_DATABASE_URL } from '../helpers/backends';
+import { BACKENDS, pgliteTemplate, TEST_DATABASE_URL } from '../helpers/backends';
 import { insertLatticeDistrict } from '../helpers/lattice-district';
 import { http, pollJob, startServerProcess, type Job, type ServerProcess } from './server-process';
 
@@ -49,8 +49,7 @@ async function makeTarget(kind: 'pglite' | 'postgres'): Promise<Target> {
       open: () => openDb({ dataDir: dir }),
       // the cached migrated template (as datadir-owner uses) instead of a fresh initdb + PostGIS
       create: async () => {
-        cpSync(await pgliteTemplateDir(), dir, { recursive: true });
-        const db = await openPglite(dir);
+        const db = await openPglite(dir, { loadDataDir: await pgliteTemplate() });
         await migrate(db);
         return db;
       },
