@@ -7,16 +7,18 @@
  *
  * Creating a PGlite database with PostGIS and loading the demo takes about a minute on 2 busy cores,
  * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations, the demo
- * generator and loader sources) and each server gets its own copy of it in a temp dir (about 6 s to
- * open): parallel test files never share a data directory. WANGGE_TEST_NO_CACHE=1 disables it.
+ * generator and loader sources; 'auto' and 'demo' share it), built from the migrated template of
+ * tests/helpers/backends.ts, and each server gets its own copy of it in a scratch dir (/dev/shm when
+ * there; about 6 s to open): parallel test files never share a data directory.
+ * WANGGE_TEST_NO_CACHE=1 disables the demo cache.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openDb, type Db } from '../../server/db';
 import { buildApp } from '../../server/app';
+import { pgliteTemplateDir, scratchRoot, withLock } from './backends';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLIENT_DIR = join(ROOT, 'dist/client');
@@ -114,30 +116,14 @@ function cacheKey(want: string): string {
   return h.digest('hex').slice(0, 16);
 }
 
-async function withLock<T>(lock: string, fn: () => Promise<T>, staleMs = 600_000): Promise<T> {
-  for (;;) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > staleMs) rmSync(lock, { recursive: true, force: true });
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { recursive: true, force: true });
-  }
-}
-
 /** A fresh data directory holding the wanted data: a copy of the cached pristine one (built once). */
 async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise<{ dir: string; data: Loaded }> {
-  const dir = mkdtempSync(join(tmpdir(), 'wangge-browser-'));
+  const dir = mkdtempSync(join(scratchRoot(), 'wangge-browser-'));
   if (process.env.WANGGE_TEST_NO_CACHE) return { dir, data: await fill(dir, want) };
   const cacheRoot = join(ROOT, '.data/test-pglite');
   mkdirSync(cacheRoot, { recursive: true });
-  const cached = join(cacheRoot, cacheKey(want));
+  // 'auto' loads the demo whenever its generator and loader are there (they are): one cache for both
+  const cached = join(cacheRoot, cacheKey(want === 'fixture' || want === 'empty' ? want : 'demo'));
   const marker = (d: string) => join(d, 'wangge-test-data.txt');
   if (!existsSync(marker(cached))) {
     await withLock(`${cached}.lock`, async () => {
@@ -158,11 +144,13 @@ async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise
   cpSync(cached, dir, { recursive: true });
   const written = readFileSync(marker(cached), 'utf8').trim();
   const data: Loaded = written === 'demo' || written === 'empty' ? written : 'fixture';
+  if (want === 'demo' && data !== 'demo') throw new Error(`the cached test database in ${cached} holds ${data}, not the demo`);
   return { dir, data };
 }
 
-/** Creates a database in `dir`, loads the data and closes it. */
+/** Creates a database in `dir` (a copy of the migrated template: no initdb + PostGIS install), loads the data and closes it. */
 async function fill(dir: string, want: NonNullable<StartOptions['data']>): Promise<Loaded> {
+  cpSync(await pgliteTemplateDir(), dir, { recursive: true });
   const db = await openDb({ dataDir: dir, databaseUrl: undefined });
   try {
     return await loadData(db, want);
