@@ -5,8 +5,8 @@
  * when `data: 'fixture'`), builds the app and listens on a free port on 127.0.0.1.
  *
  * Creating a PGlite database with PostGIS and loading the demo takes about a minute on 2 busy cores,
- * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations, the demo
- * generator and loader sources) and each server gets its own copy of it in a temp dir (about 6 s to
+ * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations and every
+ * source the demo loader reaches: generator, importer, units build) and each server gets its own copy of it in a temp dir (about 6 s to
  * open): parallel test files never share a data directory. WANGGE_TEST_NO_CACHE=1 disables it.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { openDb, type Db } from '../../server/db';
 import { buildApp } from '../../server/app';
+import { sourceClosure } from './source-closure';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLIENT_DIR = join(ROOT, 'dist/client');
@@ -101,11 +102,16 @@ function filesUnder(path: string): string[] {
     .flatMap((f) => filesUnder(join(path, f)));
 }
 
-/** Cache key: the inputs that decide the database's content. */
+/**
+ * Cache key: the inputs that decide the database's content: the migrations, and every source file
+ * the demo loader reaches (the generator, the importer, the units build and their workers) or the
+ * fixture.
+ */
 function cacheKey(want: string): string {
   const h = createHash('sha1').update(want);
-  for (const f of ['server/migrations', 'server/demo', 'geodata/generator', 'tests/helpers/demo-fixture.ts'].flatMap((p) => filesUnder(join(ROOT, p)))) {
-    h.update(f).update(readFileSync(f));
+  const sources = sourceClosure(['server/demo/load.ts', 'geodata/generator/index.ts', 'tests/helpers/demo-fixture.ts'].map((p) => join(ROOT, p)));
+  for (const f of [...filesUnder(join(ROOT, 'server/migrations')), ...sources]) {
+    h.update(f.slice(ROOT.length)).update(readFileSync(f));
   }
   return h.digest('hex').slice(0, 16);
 }
