@@ -1,104 +1,131 @@
 /**
- * Loads a generated demo district the way a real district gets in, so every start proves the real
- * path: the demo is written as raw files (boundaries, streets, buildings, household register;
- * geodata/generator/raw-files.ts), imported by the importer's own functions (import-raw.ts), and its
- * blocks, compounds and units are built by the "build units" job's service (server/units/service.ts).
- * What raw files do not carry is then added on top of what that path produced (insert.ts): water
- * polygons (before the build, so blocks stop at the shore), the personal households (before the
- * build, which places each in its unit), shops on the imported buildings and streets, incidents,
- * cases and their events. Finally every row of the demo is marked synthetic = true, with the
- * sub-districts' English names and urban flags. The partition, the "1+3" staff roster and the
- * joint-defense groups follow at start-up on the grids this produces (scripts/start.ts).
+ * Loads a generated demo district into the database in ONE transaction: deletes the previous demo
+ * rows (synthetic = true, plus plans that cover demo sub-districts, since their units go away),
+ * then inserts each layer in batches, one JSON parameter per batch, through jsonb_to_recordset.
  */
 import type { Db, Queryable } from '../db';
-import { rawDistrictFiles } from '../../geodata/generator/raw-files';
 import type { DemoDistrict } from '../../geodata/generator/types';
-import { buildUnitsForSubdistricts } from '../units/service';
-import { DEMO_FILES, importRawDistrict } from './import-raw';
-import { deleteDemo, EXTRA_SPECS, insertCaseEvents, insertLayer } from './insert';
 
 export type DemoCounts = Record<
-  | 'subdistricts' | 'communities' | 'streets' | 'water' | 'blocks' | 'compounds' | 'buildings' | 'units' | 'register'
-  | 'shops' | 'households' | 'incidents' | 'cases' | 'case_events',
+  'subdistricts' | 'communities' | 'streets' | 'water' | 'blocks' | 'compounds' | 'buildings' | 'units' | 'shops' | 'households' | 'incidents' | 'cases' | 'case_events',
   number
 >;
 
-/** The imported id of a demo feature (the importer prefixes source ids with the file name), or null when it was not imported. */
-async function idMap(db: Queryable, table: 'buildings' | 'streets', file: string): Promise<(id: string | null) => string | null> {
-  const r = await db.query<{ id: string }>(`SELECT id FROM ${table} WHERE source = $1`, [file]);
-  const ids = new Set(r.rows.map((x) => x.id));
-  return (id) => {
-    if (id === null) return null;
-    const full = `${file}:${id}`;
-    return ids.has(full) ? full : ids.has(`${full}~1`) ? `${full}~1` : null;
-  };
+const BATCH = 3000;
+
+interface LayerSpec {
+  table: string;
+  /** column name -> SQL type in the record definition */
+  cols: Record<string, string>;
+  /** geometry expression around g (the GeoJSON text) */
+  geom: (g: string) => string;
 }
 
-/** Marks every row the import and the units build wrote for the demo as synthetic, with the sub-districts' attributes the raw files do not carry. */
-async function markSynthetic(tx: Queryable, demo: DemoDistrict, subs: string[]): Promise<void> {
-  const attrs = demo.subdistricts.features.map((f) => ({ id: f.properties.id, name_en: f.properties.name_en, urban: f.properties.urban, kind: f.properties.kind }));
+const poly = (g: string) => `ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326)`;
+const multi = (g: string) => `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326))`;
+
+const SPECS: Record<Exclude<keyof DemoCounts, 'case_events'>, LayerSpec> = {
+  subdistricts: { table: 'subdistricts', cols: { id: 'text', code: 'text', name: 'text', name_en: 'text', kind: 'text', urban: 'boolean', households: 'integer', synthetic: 'boolean' }, geom: multi },
+  communities: { table: 'communities', cols: { id: 'text', subdistrict_id: 'text', code: 'text', name: 'text', households: 'integer', synthetic: 'boolean' }, geom: multi },
+  streets: { table: 'streets', cols: { id: 'text', name: 'text', class: 'text', oneway: 'boolean', source: 'text', synthetic: 'boolean' }, geom: poly },
+  water: { table: 'water', cols: { id: 'text', name: 'text', kind: 'text', synthetic: 'boolean' }, geom: multi },
+  blocks: { table: 'blocks', cols: { id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
+  compounds: { table: 'compounds', cols: { id: 'text', name: 'text', kind: 'text', subdistrict_id: 'text', community_id: 'text', households: 'integer', synthetic: 'boolean' }, geom: poly },
+  buildings: { table: 'buildings', cols: { id: 'text', compound_id: 'text', block_id: 'text', subdistrict_id: 'text', community_id: 'text', use: 'text', floors: 'integer', households: 'integer', height_m: 'real', source: 'text', synthetic: 'boolean' }, geom: poly },
+  units: { table: 'units', cols: { id: 'text', subdistrict_id: 'text', community_id: 'text', compound_id: 'text', block_id: 'text', households: 'integer', buildings: 'integer', party_households: 'integer', plaqued_households: 'integer', synthetic: 'boolean' }, geom: multi },
+  shops: { table: 'shops', cols: { id: 'text', name: 'text', category: 'text', phone: 'text', building_id: 'text', street_id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
+  households: { table: 'households', cols: { id: 'text', building_id: 'text', unit_id: 'text', head_name: 'text', phone: 'text', party_member: 'boolean', plaqued: 'boolean', credit_rating: 'text', synthetic: 'boolean' }, geom: poly },
+  incidents: { table: 'incidents', cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' }, geom: poly },
+  cases: { table: 'cases', cols: { id: 'text', title: 'text', incident_id: 'text', whistled: 'boolean', kind: 'text', department: 'text', status: 'text', subdistrict_id: 'text', grid_code: 'text', reported_at: 'timestamptz', updated_at: 'timestamptz', version: 'integer', synthetic: 'boolean' }, geom: poly },
+};
+
+const ORDER = ['subdistricts', 'communities', 'streets', 'water', 'blocks', 'compounds', 'buildings', 'units', 'shops', 'households', 'incidents', 'cases'] as const;
+
+/**
+ * Deletes every demo row. When the core tables hold nothing but demo rows (the usual case) they are
+ * truncated together, which is far faster than row-by-row deletes with foreign-key checks.
+ */
+async function deleteDemo(tx: Queryable): Promise<void> {
   await tx.query(
-    `UPDATE subdistricts s SET synthetic = true, name_en = x.name_en, urban = x.urban, kind = x.kind
-     FROM jsonb_to_recordset($1::jsonb) AS x(id text, name_en text, urban boolean, kind text) WHERE s.id = x.id`,
-    [JSON.stringify(attrs)],
+    `DELETE FROM plans p WHERE EXISTS (SELECT 1 FROM subdistricts s WHERE s.synthetic AND s.id = ANY(p.subdistricts))`,
   );
-  for (const t of ['communities', 'blocks', 'compounds', 'units', 'household_register']) {
-    await tx.query(`UPDATE ${t} SET synthetic = true WHERE subdistrict_id = ANY($1::text[])`, [subs]);
+  // household_register (migration 070) references buildings and sub-districts: cleared with them
+  const tables = [...ORDER.map((t) => SPECS[t].table), 'household_register'];
+  const real = await tx.query<{ n: number }>(
+    `SELECT (${tables.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
+  );
+  const realRegister = await tx.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM household_register WHERE NOT synthetic LIMIT 1) x`,
+  );
+  if (real.rows[0].n === 0 && realRegister.rows[0].n === 0) {
+    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids, household_register`);
+    return;
   }
-  await tx.query('UPDATE streets SET synthetic = true WHERE source = $1', [DEMO_FILES.streets]);
-  await tx.query('UPDATE buildings SET synthetic = true WHERE source = $1', [DEMO_FILES.buildings]);
+  await tx.query(
+    `DELETE FROM household_register r WHERE r.synthetic
+       OR r.subdistrict_id IN (SELECT id FROM subdistricts WHERE synthetic)
+       OR r.building_id IN (SELECT id FROM buildings WHERE synthetic)`,
+  );
+  await tx.query(`DELETE FROM plan_assignments a USING units u WHERE a.unit_id = u.id AND u.synthetic`);
+  await tx.query(`DELETE FROM grids g USING subdistricts s WHERE g.subdistrict_id = s.id AND s.synthetic`);
+  for (const t of [...ORDER].reverse()) await tx.query(`DELETE FROM ${SPECS[t].table} WHERE synthetic`);
 }
 
-async function countRows(db: Queryable): Promise<DemoCounts> {
-  const tables = ['subdistricts', 'communities', 'streets', 'water', 'blocks', 'compounds', 'buildings', 'units', 'shops', 'households', 'incidents', 'cases'] as const;
-  const r = await db.query<Record<string, number>>(
-    `SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${t} WHERE synthetic${t === 'units' || t === 'blocks' ? ' AND retired_at IS NULL' : ''}) AS ${t}`).join(', ')},
-            (SELECT count(*)::int FROM household_register WHERE synthetic) AS register,
-            (SELECT count(*)::int FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.synthetic) AS case_events`,
-  );
-  return r.rows[0] as DemoCounts;
+async function insertLayer(tx: Queryable, spec: LayerSpec, features: DemoDistrict[keyof Omit<DemoDistrict, 'seed' | 'meta'>]['features']): Promise<number> {
+  const names = Object.keys(spec.cols);
+  const recDef = [...names.map((c) => `"${c}" ${spec.cols[c]}`), 'geometry jsonb'].join(', ');
+  const sql =
+    `INSERT INTO ${spec.table} (${names.map((c) => `"${c}"`).join(', ')}, geom) ` +
+    `SELECT ${names.map((c) => `r."${c}"`).join(', ')}, ${spec.geom('r.geometry::text')} FROM jsonb_to_recordset($1::jsonb) AS r(${recDef})`;
+  let n = 0;
+  for (let i = 0; i < features.length; i += BATCH) {
+    const rows = features.slice(i, i + BATCH).map((f) => {
+      const o: Record<string, unknown> = { geometry: f.geometry };
+      for (const c of names) o[c] = (f.properties as unknown as Record<string, unknown>)[c] ?? null;
+      return o;
+    });
+    await tx.query(sql, [JSON.stringify(rows)]);
+    n += rows.length;
+  }
+  return n;
 }
 
 export async function loadDemo(db: Db, demo: DemoDistrict, onProgress?: (p: number, msg: string) => void): Promise<DemoCounts> {
-  const report = onProgress ?? (() => undefined);
-  const subs = demo.subdistricts.features.map((f) => f.properties.id).sort();
-  report(0, 'deleting previous demo rows');
-  await db.transaction((tx) => deleteDemo(tx));
-
-  report(0.02, 'writing the demo as raw files');
-  const raw = rawDistrictFiles(demo);
-  await db.transaction((tx) => insertLayer(tx, EXTRA_SPECS.water, demo.water.features));
-  const imported = await importRawDistrict(db, raw, (m) => report(0.05, `import: ${m}`));
-  for (const [layer, r] of Object.entries(imported)) if (r.imported === 0) throw new Error(`demo: the import of ${layer} wrote nothing`);
-
-  report(0.4, 'inserting the synthetic households (personal layer)');
-  const building = await idMap(db, 'buildings', DEMO_FILES.buildings);
-  await db.transaction((tx) =>
-    insertLayer(
-      tx,
-      EXTRA_SPECS.households,
-      demo.households.features.map((f) => ({ ...f, properties: { ...f.properties, building_id: building(f.properties.building_id), unit_id: null } })),
-    ),
-  );
-
-  await buildUnitsForSubdistricts(db, { subdistricts: subs, author: 'demo' }, (f, m) => report(0.45 + 0.45 * f, `units: ${m}`));
-
-  report(0.92, 'shops, incidents and cases on the produced district');
-  const street = await idMap(db, 'streets', DEMO_FILES.streets);
-  await db.transaction(async (tx) => {
-    await insertLayer(
-      tx,
-      EXTRA_SPECS.shops,
-      demo.shops.features.map((f) => ({ ...f, properties: { ...f.properties, building_id: building(f.properties.building_id), street_id: street(f.properties.street_id) } })),
+  const total = ORDER.reduce((s, k) => s + demo[k].features.length, 0);
+  let done = 0;
+  return db.transaction(async (tx) => {
+    onProgress?.(0, 'deleting previous demo rows');
+    await deleteDemo(tx);
+    const counts = {} as DemoCounts;
+    for (const layer of ORDER) {
+      onProgress?.(done / total, `inserting ${layer} (${demo[layer].features.length})`);
+      counts[layer] = await insertLayer(tx, SPECS[layer], demo[layer].features);
+      done += counts[layer];
+    }
+    onProgress?.(done / total, 'inserting case events');
+    const events = demo.cases.features.flatMap((f) => f.properties.events.map((e) => ({ case_id: f.properties.id, ...e })));
+    let ne = 0;
+    for (let i = 0; i < events.length; i += BATCH * 2) {
+      const chunk = events.slice(i, i + BATCH * 2);
+      await tx.query(
+        `INSERT INTO case_events (case_id, status, at, actor, note)
+         SELECT case_id, status, at, actor, note FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, status text, at timestamptz, actor text, note text)
+         ORDER BY case_id, at`,
+        [JSON.stringify(chunk)],
+      );
+      ne += chunk.length;
+    }
+    counts.case_events = ne;
+    onProgress?.(1, 'updating household totals');
+    await tx.query(
+      `UPDATE communities c SET households = coalesce((SELECT sum(u.households) FROM units u WHERE u.community_id = c.id), 0) WHERE c.synthetic`,
     );
-    await insertLayer(tx, EXTRA_SPECS.incidents, demo.incidents.features);
-    await insertLayer(tx, EXTRA_SPECS.cases, demo.cases.features);
-    await insertCaseEvents(tx, demo.cases.features.flatMap((f) => f.properties.events.map((e) => ({ case_id: f.properties.id, ...e }))));
-    await markSynthetic(tx, demo, subs);
+    await tx.query(
+      `UPDATE subdistricts s SET households = coalesce((SELECT sum(u.households) FROM units u WHERE u.subdistrict_id = s.id), 0) WHERE s.synthetic`,
+    );
+    onProgress?.(1, 'done');
+    return counts;
   });
-  const counts = await countRows(db);
-  report(1, 'done');
-  return counts;
 }
 
 /** True when a demo district is loaded. */

@@ -6,7 +6,7 @@
  *
  * Creating a PGlite database with PostGIS and loading the demo takes about a minute on 2 busy cores,
  * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations and every
- * source the demo loader reaches: generator, importer, units build) and each server gets its own copy of it in a temp dir (about 6 s to
+ * source the demo loader, generator and fixture reach) and each server gets its own copy of it in a temp dir (about 6 s to
  * open): parallel test files never share a data directory. WANGGE_TEST_NO_CACHE=1 disables it.
  */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -104,8 +104,8 @@ function filesUnder(path: string): string[] {
 
 /**
  * Cache key: the inputs that decide the database's content: the migrations, and every source file
- * the demo loader reaches (the generator, the importer, the units build and their workers) or the
- * fixture.
+ * the demo loader, the generator or the fixture reaches (followed through their imports and worker
+ * entries, so a loader that calls into other server modules is covered too).
  */
 function cacheKey(want: string): string {
   const h = createHash('sha1').update(want);
