@@ -1,6 +1,6 @@
 /**
  * npm start: open the database (migrations run), generate and load the demo district if it is not
- * loaded yet, build the client if dist/client is missing or older than its sources, then serve.
+ * loaded yet (WANGGE_DEMO=raw: through the real district's path, raw files → import → units build), build the client if dist/client is missing or older than its sources, then serve.
  * Each step prints its seconds and the process's memory; the client build runs in a child process
  * alongside the database steps (it needs no database), and a summary line precedes listening.
  */
@@ -23,16 +23,27 @@ const log = (msg: string): void => {
 const rssMb = (): number => Math.round(process.memoryUsage.rss() / 2 ** 20);
 const timings: Array<[string, number]> = [];
 
-/** Runs one start-up step, printing its name, then its seconds and the process's RSS. */
+/** CPU seconds this process (all its threads, the embedded database included) has used. */
+const cpuSeconds = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+/**
+ * Runs one start-up step, printing its name, then its seconds, the CPU seconds the process spent on
+ * it (worker threads and the embedded database included; steadier than wall time on a busy
+ * machine) and the process's RSS.
+ */
 async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
   log(`${name} …`);
   const t = performance.now();
+  const c = cpuSeconds();
   try {
     return await fn();
   } finally {
     const s = (performance.now() - t) / 1000;
     timings.push([name, s]);
-    log(`${name}: ${s.toFixed(1)} s (rss ${rssMb()} MB)`);
+    log(`${name}: ${s.toFixed(1)} s, cpu ${(cpuSeconds() - c).toFixed(1)} s (rss ${rssMb()} MB)`);
   }
 }
 
@@ -72,7 +83,14 @@ async function ensureDemo(db: Db): Promise<void> {
   const gen = await importOptional<DemoGenerator>(['../geodata/generator/index.ts', '../geodata/generator']);
   if (!gen) return log('geodata/generator not found: starting without demo data');
   let demo: unknown = await step('generate the demo district', async () => gen.generateDemo({}));
-  await step('load the demo district', () => loader.loadDemo(db, demo, (...args: unknown[]) => log(`load: ${describeProgress(args)}`)));
+  const onProgress = (...args: unknown[]) => log(`load: ${describeProgress(args)}`);
+  if (/^raw$/i.test(process.env.WANGGE_DEMO ?? '')) {
+    // the real district's path: raw files → import → units build (server/demo/load-raw.ts)
+    const { loadDemoRaw } = await import('../server/demo/load-raw');
+    await step('load the demo district (raw files → import → units)', () => loadDemoRaw(db, demo as Parameters<typeof loadDemoRaw>[1], onProgress));
+  } else {
+    await step('load the demo district', () => loader.loadDemo(db, demo, onProgress));
+  }
   demo = null; // the generated district is in the database now: let it go
 }
 

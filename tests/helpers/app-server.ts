@@ -6,8 +6,8 @@
  * start), builds the app and listens on a free port on 127.0.0.1.
  *
  * Creating a PGlite database with PostGIS and loading the demo takes about a minute on 2 busy cores,
- * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations, the demo
- * generator and loader sources; 'auto' and 'demo' share it), built from the migrated template of
+ * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations and every
+ * source the demo loader, generator and fixture reach; 'auto' and 'demo' share it), built from the migrated template of
  * tests/helpers/backends.ts, and each server gets its own copy of it in a scratch dir (/dev/shm when
  * there; about 6 s to open): parallel test files never share a data directory.
  * WANGGE_TEST_NO_CACHE=1 disables the demo cache.
@@ -19,6 +19,7 @@ import type { FastifyInstance } from 'fastify';
 import { openDb, type Db } from '../../server/db';
 import { buildApp } from '../../server/app';
 import { pgliteTemplateDir, scratchRoot, withLock } from './backends';
+import { sourceClosure } from './source-closure';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const CLIENT_DIR = join(ROOT, 'dist/client');
@@ -107,11 +108,16 @@ function filesUnder(path: string): string[] {
     .flatMap((f) => filesUnder(join(path, f)));
 }
 
-/** Cache key: the inputs that decide the database's content. */
+/**
+ * Cache key: the inputs that decide the database's content: the migrations, and every source file
+ * the demo loader, the generator or the fixture reaches (followed through their imports and worker
+ * entries, so a loader that calls into other server modules is covered too).
+ */
 function cacheKey(want: string): string {
   const h = createHash('sha1').update(want);
-  for (const f of ['server/migrations', 'server/demo', 'geodata/generator', 'tests/helpers/demo-fixture.ts'].flatMap((p) => filesUnder(join(ROOT, p)))) {
-    h.update(f).update(readFileSync(f));
+  const sources = sourceClosure(['server/demo/load.ts', 'geodata/generator/index.ts', 'tests/helpers/demo-fixture.ts'].map((p) => join(ROOT, p)));
+  for (const f of [...filesUnder(join(ROOT, 'server/migrations')), ...sources]) {
+    h.update(f.slice(ROOT.length)).update(readFileSync(f));
   }
   return h.digest('hex').slice(0, 16);
 }

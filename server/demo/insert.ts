@@ -1,0 +1,94 @@
+/**
+ * Row writers of the demo loader: deletes the previous demo rows, and inserts the demo layers the
+ * raw files do not carry (water, shops, households, incidents, cases and their events) in batches,
+ * one JSON parameter per batch, through jsonb_to_recordset. Every row is written synthetic = true.
+ */
+import type { Feature, Geometry } from 'geojson';
+import type { Queryable } from '../db';
+
+const BATCH = 3000;
+
+export interface LayerSpec {
+  table: string;
+  /** column name -> SQL type in the record definition */
+  cols: Record<string, string>;
+  /** geometry expression around g (the GeoJSON text) */
+  geom: (g: string) => string;
+}
+
+const poly = (g: string) => `ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326)`;
+const multi = (g: string) => `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326))`;
+
+/** The layers the demo inserts directly (what a raw district's files do not hold). */
+export const EXTRA_SPECS = {
+  water: { table: 'water', cols: { id: 'text', name: 'text', kind: 'text', synthetic: 'boolean' }, geom: multi },
+  shops: { table: 'shops', cols: { id: 'text', name: 'text', category: 'text', phone: 'text', building_id: 'text', street_id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
+  households: { table: 'households', cols: { id: 'text', building_id: 'text', unit_id: 'text', head_name: 'text', phone: 'text', party_member: 'boolean', plaqued: 'boolean', credit_rating: 'text', synthetic: 'boolean' }, geom: poly },
+  incidents: { table: 'incidents', cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' }, geom: poly },
+  cases: { table: 'cases', cols: { id: 'text', title: 'text', incident_id: 'text', whistled: 'boolean', kind: 'text', department: 'text', status: 'text', subdistrict_id: 'text', grid_code: 'text', reported_at: 'timestamptz', updated_at: 'timestamptz', version: 'integer', synthetic: 'boolean' }, geom: poly },
+} satisfies Record<string, LayerSpec>;
+
+/** Every table holding demo rows, parents first. */
+const DEMO_TABLES = ['subdistricts', 'communities', 'streets', 'water', 'blocks', 'compounds', 'buildings', 'units', 'shops', 'households', 'incidents', 'cases', 'household_register'];
+
+/**
+ * Deletes every demo row (synthetic = true, plus plans that cover demo sub-districts, since their
+ * units go away). When the core tables hold nothing but demo rows (the usual case) they are
+ * truncated together, which is far faster than row-by-row deletes with foreign-key checks.
+ */
+export async function deleteDemo(tx: Queryable): Promise<void> {
+  await tx.query(`DELETE FROM plans p WHERE EXISTS (SELECT 1 FROM subdistricts s WHERE s.synthetic AND s.id = ANY(p.subdistricts))`);
+  const real = await tx.query<{ n: number }>(
+    `SELECT (${DEMO_TABLES.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
+  );
+  if (real.rows[0].n === 0) {
+    await tx.query(`TRUNCATE ${DEMO_TABLES.join(', ')}, case_events, plan_assignments, grids, unit_builds`);
+    return;
+  }
+  await tx.query(
+    `DELETE FROM household_register r WHERE r.synthetic
+       OR r.subdistrict_id IN (SELECT id FROM subdistricts WHERE synthetic)
+       OR r.building_id IN (SELECT id FROM buildings WHERE synthetic)`,
+  );
+  await tx.query(`DELETE FROM plan_assignments a USING units u WHERE a.unit_id = u.id AND u.synthetic`);
+  await tx.query(`DELETE FROM grids g USING subdistricts s WHERE g.subdistrict_id = s.id AND s.synthetic`);
+  for (const t of [...DEMO_TABLES].reverse()) if (t !== 'household_register') await tx.query(`DELETE FROM ${t} WHERE synthetic`);
+  await tx.query(`DELETE FROM unit_builds b WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.build_id = b.id) AND NOT EXISTS (SELECT 1 FROM blocks k WHERE k.build_id = b.id)
+                    AND NOT EXISTS (SELECT 1 FROM subdistricts s WHERE s.id = b.subdistrict_id)`);
+}
+
+/** Inserts features into spec.table (columns from their properties, missing ones null). */
+export async function insertLayer(tx: Queryable, spec: LayerSpec, features: Array<Feature<Geometry, object>>): Promise<number> {
+  const names = Object.keys(spec.cols);
+  const recDef = [...names.map((c) => `"${c}" ${spec.cols[c]}`), 'geometry jsonb'].join(', ');
+  const sql =
+    `INSERT INTO ${spec.table} (${names.map((c) => `"${c}"`).join(', ')}, geom) ` +
+    `SELECT ${names.map((c) => `r."${c}"`).join(', ')}, ${spec.geom('r.geometry::text')} FROM jsonb_to_recordset($1::jsonb) AS r(${recDef})`;
+  let n = 0;
+  for (let i = 0; i < features.length; i += BATCH) {
+    const rows = features.slice(i, i + BATCH).map((f) => {
+      const o: Record<string, unknown> = { geometry: f.geometry };
+      for (const c of names) o[c] = (f.properties as Record<string, unknown>)[c] ?? null;
+      return o;
+    });
+    await tx.query(sql, [JSON.stringify(rows)]);
+    n += rows.length;
+  }
+  return n;
+}
+
+/** Inserts case events (case_id, status, at, actor, note) in batches. */
+export async function insertCaseEvents(tx: Queryable, events: Array<{ case_id: string; status: string; at: string; actor: string; note: string | null }>): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < events.length; i += BATCH * 2) {
+    const chunk = events.slice(i, i + BATCH * 2);
+    await tx.query(
+      `INSERT INTO case_events (case_id, status, at, actor, note)
+       SELECT case_id, status, at, actor, note FROM jsonb_to_recordset($1::jsonb) AS r(case_id text, status text, at timestamptz, actor text, note text)
+       ORDER BY case_id, at`,
+      [JSON.stringify(chunk)],
+    );
+    n += chunk.length;
+  }
+  return n;
+}
