@@ -8,7 +8,8 @@
  * communities) → super-units (compound pieces) → three constructions, each bisected, band-repaired,
  * local-searched and recombined: on the super-unit graph, and twice on the unit graph (cuts through
  * compounds dear / not) then projected onto the super-units (compounds whole again) → per group the
- * most compact → compactness polish (pair re-splits and node moves that raise Polsby-Popper) →
+ * most compact → rural groups: shaped for compactness, then annealed (single land-unit moves) →
+ * compactness polish (pair re-splits and node moves that raise Polsby-Popper) →
  * escalation around grids still out of band → validation.
  * Warm start: previous grids → contiguity → band repair by single moves and ejection chains (few
  * households moved) → compounds taken apart around grids still out of band → re-bisection of a
@@ -26,6 +27,7 @@ import { makeRng } from './rng';
 import { recombinePairs } from './recombine';
 import { reshapePairs } from './reshape';
 import { polishCompactness } from './polish';
+import { annealCompactness } from './anneal';
 import { DEFAULT_WEIGHTS } from './objective';
 import { bestPerGroup, projectPlan } from './combine';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
@@ -112,6 +114,8 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       const weights = { ...DEFAULT_WEIGHTS, barrier: 0 };
       reshapePairs(st, { ...bp, weights, rounds: 4, worstShare: 1, onlyGrids: ruralGrids, allowStraddles: true, seeds: 40, margin: 0.06 });
       localSearch(st, { ...bp, passes, weights, onlyGrids: ruralGrids });
+      // then annealing: single moves of the small land units, worse moves accepted early on
+      annealCompactness(st, { ...bp, onlyGrids: ruralGrids, sweeps: Math.max(1, Math.round(150 * o.effort)) });
     }
     // last shaping step, on the super-unit graph (compounds whole): raise compactness without new
     // straddles or grids leaving the band (escalation below only touches grids still out of band)
