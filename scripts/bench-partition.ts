@@ -4,7 +4,10 @@
  * Both tools are timed as whole processes (our CLI is pre-bundled with esbuild into dist/cli/).
  * `--cases synthetic-2k,demo-340802001` runs a subset (names as in the report; a name ending in `*`
  * is a prefix, e.g. `demo-*`). The report opens with `summary`: the worst case of each target figure
- * (pp ratio, straddle ratio, in band, contiguous, warm-start units moved) and pass/fail per target.
+ * (pp ratio, straddle ratio, in band, contiguous, warm-start units moved) and pass/fail per target,
+ * and `out_of_reach`: failing targets that no plan can meet on a case (each run's `bounds`: a lower
+ * bound on straddles from the faces between major streets / water, and whether every grid can be
+ * in band at all — bench/partition/bounds.ts).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +16,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { syntheticDistrict } from '../bench/partition/synthetic';
 import { demoAvailable, demoCases } from '../bench/partition/demo';
+import { planBounds } from '../bench/partition/bounds';
 import { barriersFromGeoJSON, unitsFromGeoJSON } from '../server/algorithms/partition/geojson';
 import { buildUnitGraph, type UnitGraph } from '../server/algorithms/partition/graph';
 import { checkGrids } from '../server/algorithms/partition/constraints';
@@ -173,12 +177,21 @@ for (const c of cases) {
   const ours2Arr = toArr(ours2.result.assignment);
   const metis2 = runMetis(g, hh2, c.name + '-2');
   const oursM = evaluate(g, oursArr), metisM = evaluate(g, metis.part);
+  // what any plan could reach here: a target below the bound is out of every plan's reach
+  const bounds = planBounds(g, MIN, MAX);
+  const reachable = {
+    straddle_ratio: metisM.barrier_straddles > 0 ? bounds.straddles_min <= TARGETS.straddle_ratio_max * metisM.barrier_straddles : bounds.straddles_min === 0,
+    in_band: bounds.in_band_possible,
+  };
   const warm = { ms: Math.round(ours2.ms), pct_in_band: evaluate(g2, ours2Arr).pct_in_band, pct_contiguous: evaluate(g2, ours2Arr).pct_contiguous, ...stability(g, hh2, oursArr, ours2Arr) };
   runs.push({
     case: c.name, units: g.n, households: g.households.reduce((s, h) => s + h, 0),
     // ours ÷ METIS; straddle ratio 0 when both have none, null when only ours has some (no finite ratio)
     pp_ratio: Number((oursM.pp_mean / Math.max(1e-9, metisM.pp_mean)).toFixed(3)),
     straddle_ratio: metisM.barrier_straddles > 0 ? Number((oursM.barrier_straddles / metisM.barrier_straddles).toFixed(3)) : oursM.barrier_straddles > 0 ? null : 0,
+    /** lower bound on straddles of any in-band plan (faces between major streets / water), whether 100% in band is possible, and which targets any plan can reach */
+    bounds: { ...bounds, straddle_ratio_min: metisM.barrier_straddles > 0 ? Number((bounds.straddles_min / metisM.barrier_straddles).toFixed(3)) : null },
+    reachable,
     ours: { ms: Math.round(ours.ms), ...oursM, warnings: ours.result.warnings.length, after_perturbation: warm },
     time_ratio_to_metis: Number((ours.ms / Math.max(1, metis.ms)).toFixed(1)),
     metis: { ms: Math.round(metis.ms), nparts: metis.nparts, ufactor: metis.ufactor, ...metisM,
@@ -205,7 +218,7 @@ const total = (pick: (r: Run) => Metrics & { ms: number }) => {
 };
 const demo = demoRuns.length ? { subdistricts: demoRuns.length, units: demoRuns.reduce((s, r) => s + r.units, 0), ours: total((r) => r.ours), metis: total((r) => r.metis) } : null;
 // worst case of each target figure; a null straddle ratio (ours > 0, METIS 0) counts as a fail
-type RunR = Run & { pp_ratio: number; straddle_ratio: number | null; ours: { after_perturbation: { pct_units_moved: number } } };
+type RunR = Run & { pp_ratio: number; straddle_ratio: number | null; reachable: { straddle_ratio: boolean; in_band: boolean }; ours: { after_perturbation: { pct_units_moved: number } } };
 const rs = runs as RunR[];
 const worst = {
   pp_ratio_min: Math.min(...rs.map((r) => r.pp_ratio)),
@@ -230,6 +243,8 @@ const summary = {
     warm_moved: worst.warm_moved_max <= TARGETS.warm_moved_max,
   },
   failing_cases: Object.fromEntries(rs.map((r) => [r.case, caseFails(r)]).filter(([, f]) => f.length)),
+  /** failing targets that no plan can meet on that case (see bench/partition/bounds.ts) */
+  out_of_reach: Object.fromEntries(rs.map((r) => [r.case, caseFails(r).filter((f) => (f === 'straddle_ratio' && !r.reachable.straddle_ratio) || (f === 'in_band' && !r.reachable.in_band))]).filter(([, f]) => f.length)),
 };
 const report = {
   summary,

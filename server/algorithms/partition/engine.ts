@@ -8,7 +8,8 @@
  * communities) → super-units (compound pieces) → three constructions, each bisected, band-repaired,
  * local-searched and recombined: on the super-unit graph, and twice on the unit graph (cuts through
  * compounds dear / not) then projected onto the super-units (compounds whole again) → per group the
- * most compact → compactness polish (pair re-splits and node moves that raise Polsby-Popper) →
+ * most compact → rural groups shaped for compactness → compactness polish (pair re-splits and node
+ * moves that raise Polsby-Popper) → rural grids annealed (single land-unit moves) →
  * escalation around grids still out of band → validation.
  * Warm start: previous grids → contiguity → band repair by single moves and ejection chains (few
  * households moved) → compounds taken apart around grids still out of band → re-bisection of a
@@ -26,6 +27,7 @@ import { makeRng } from './rng';
 import { recombinePairs } from './recombine';
 import { reshapePairs } from './reshape';
 import { polishCompactness } from './polish';
+import { annealCompactness } from './anneal';
 import { DEFAULT_WEIGHTS } from './objective';
 import { bestPerGroup, projectPlan } from './combine';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
@@ -117,6 +119,13 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     // straddles or grids leaving the band (escalation below only touches grids still out of band)
     onProgress?.(0.88, 'polishing');
     polishCompactness(st, { ...bp, rounds: Math.max(1, Math.round(3 * o.effort)), passes: Math.max(1, Math.round(4 * o.effort)) });
+    if (rural.size) {
+      // rural grids, last: annealing of single moves of the small land units (worse moves accepted
+      // early on); it never lowers their summed Polsby-Popper at an equal straddle count
+      const ruralGrids = new Set<number>();
+      for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
+      annealCompactness(st, { ...bp, onlyGrids: ruralGrids, sweeps: Math.max(1, Math.round(150 * o.effort)) });
+    }
     lv = escalate(g, { st, nodeOf, key, group: group0 }, comp, bp);
     if (lv.st !== st) {
       // the graph was refined around out-of-band grids: polish the new boundaries (band kept)
