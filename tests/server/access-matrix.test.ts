@@ -28,6 +28,18 @@ const KNOWN: Array<[string, string, Role[] | 'public' | 'all']> = [
   ['POST', '/api/plans/:id/edits', ['admin', 'planner']],
   ['POST', '/api/plans/:id/publish', ['admin', 'planner']],
   ['GET', '/api/jobs/:id', 'all'],
+  // field work and the grid ledger (issue H): grid members write in their grid; leaders read counts
+  ['GET', '/api/field/grid', ['admin', 'grid_member']],
+  ['GET', '/api/field/households', ['admin', 'grid_member']],
+  ['POST', '/api/field/visits', ['admin', 'grid_member']],
+  ['GET', '/api/field/photos/:id', ['admin', 'grid_member']],
+  ['GET', '/api/field/hours', ['admin', 'grid_member', 'leader']],
+  ['GET', '/api/ledger', ['admin', 'grid_member']],
+  ['GET', '/api/ledger/export', ['admin', 'grid_member']],
+  ['POST', '/api/ledger/entries', ['admin', 'grid_member']],
+  ['PATCH', '/api/ledger/entries/:id', ['admin', 'grid_member']],
+  ['GET', '/api/ledger/summary', ['admin', 'grid_member', 'leader']],
+  ['GET', '/api/ledger/summary/export', ['admin', 'grid_member', 'leader']],
 ];
 
 const concrete = (url: string) => url.replace(/:\w+/g, '1').replace(/\*/g, 'x');
