@@ -166,7 +166,7 @@ describe('grid member in the field, offline and back', () => {
     await rows.first().click();
     await expect.poll(() => page.getByTestId('ledger-within').textContent(), { timeout: 30_000 }).toContain('社区');
     expect(await table.locator('tbody tr[data-code]').count()).toBeGreaterThan(0);
-    expect(await page.getByTestId('ledger-under').textContent()).toMatch(/本周未达 5 小时的网格员：\d+ 人/);
+    expect(await page.getByTestId('ledger-under').textContent()).toMatch(/上周未达 5 小时的网格员：\d+ 人（\d+ 个网格）/);
     await screenshot(page, 'ledger-leader');
     await context.close();
   }, 300_000);

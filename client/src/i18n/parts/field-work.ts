@@ -101,7 +101,8 @@ export const fieldWorkZh = {
   'ledger.col.hours': '小时',
   'ledger.col.volunteer': '志愿活动',
   'ledger.total': '合计',
-  'ledger.underTitle': '本周未达 5 小时的网格员：{n} 人（{grids} 个网格）',
+  'ledger.underTitle': '上周未达 5 小时的网格员：{n} 人（{grids} 个网格）',
+  'ledger.underWeek': '上周走访工时（{from} – {to}），未达标者',
   'ledger.busy': '加载台账统计…',
 } as const;
 
@@ -204,6 +205,7 @@ export const fieldWorkEn: Record<keyof typeof fieldWorkZh, string> = {
   'ledger.col.hours': 'Hours',
   'ledger.col.volunteer': 'Volunteering',
   'ledger.total': 'Total',
-  'ledger.underTitle': 'Below 5 hours this week: {n} people ({grids} grids)',
+  'ledger.underTitle': 'Below 5 hours last week: {n} people ({grids} grids)',
+  'ledger.underWeek': 'Visiting hours last week ({from} – {to}), those below',
   'ledger.busy': 'Loading ledger counts…',
 };

@@ -2,7 +2,7 @@
  * The leaders' ledger view (#view=ledger): one ledger per grid (一格一账本) as counts, per
  * sub-district → community → grid (a row opens the level below): basic-information records,
  * disputes (open), matters reported, visits and hours over 4 weeks, volunteer activities, with the
- * total and XLSX / CSV downloads; below, this week's people under the 5-hour rule in the area.
+ * total and XLSX / CSV downloads; below, last week's people under the 5-hour rule in the area.
  * Leaders see counts only (no entries, no households).
  */
 import { fieldApi, type SummaryLevel, type SummaryRow } from '../../api/field';
@@ -52,7 +52,8 @@ async function render(): Promise<void> {
   const cur = stack[stack.length - 1];
   const [summary, hours] = await Promise.all([
     ctx.busy.track(fieldApi.summary(cur.level, cur.within), 'ledger.busy'),
-    fieldApi.hours(cur.within).catch(() => null),
+    // last full week: the current one is still running (on a Monday everyone is "under" the rule)
+    fieldApi.hours(cur.within, new Date(Date.now() + 8 * 3600e3 - 7 * 86400e3).toISOString().slice(0, 10)).catch(() => null),
   ]);
   if (panel !== root) return;
   const back = h('button', { type: 'button', class: 'fd-link', 'data-testid': 'ledger-back', hidden: stack.length < 2 }, t('ledger.back'));
@@ -76,7 +77,7 @@ async function render(): Promise<void> {
     ...(under && hours
       ? [
           h('h2', { class: 'fd-h2', 'data-testid': 'ledger-under' }, t('ledger.underTitle', { n: under.members.length, grids: under.grids })),
-          h('details', { class: 'fd-details' }, h('summary', {}, t('fw.hours.title', { from: hours.weekStart, to: hours.weekEnd })), hoursList({ ...hours, members: under.members.slice(0, 300) }, true)),
+          h('details', { class: 'fd-details' }, h('summary', {}, t('ledger.underWeek', { from: hours.weekStart, to: hours.weekEnd })), hoursList({ ...hours, members: under.members.slice(0, 300) }, true)),
         ]
       : []),
   );
