@@ -519,6 +519,9 @@ export interface Live {
   incidents: string[];
   incidentTypes: string[];
   departments: string[];
+  /** ledger entry ids (disputes first) and visit photo ids */
+  ledgerEntries: number[];
+  photos: number[];
   /** glyph files under /fonts/ */
   fonts: string[];
   /** known passwords by user name (test users; updated after every admitted password change) */
@@ -582,6 +585,8 @@ export async function readLive(db: Db, passwords: Map<string, string>): Promise<
     incidents: await col('SELECT id AS v FROM incidents ORDER BY id LIMIT 20'),
     incidentTypes: await col('SELECT DISTINCT type AS v FROM incidents ORDER BY 1'),
     departments: await col('SELECT name AS v FROM case_departments ORDER BY sort_order, name'),
+    ledgerEntries: (await col("SELECT id::int AS v FROM ledger_entries ORDER BY (kind = 'dispute' AND outcome IS NULL) DESC, id DESC LIMIT 20")).map(Number),
+    photos: (await col('SELECT id::int AS v FROM field_photos ORDER BY id DESC LIMIT 10')).map(Number),
     fonts,
     passwords,
   };
@@ -756,6 +761,15 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/^POST \/api\/users$/, ['$body'], (_l, c) => [{ username: `fuzz_${c.n}`, password: `fuzz-pass-${c.n}`, role: 'leader', subdistricts: ['340802'] }]],
   [/^PATCH \/api\/users\/:id$/, ['id'], (l) => l.users.map((u) => u.id)],
   [/^PATCH \/api\/users\/:id$/, ['$body'], (_l, c): Json[] => [{ displayName: `用户${c.n}` }, { role: 'leader' }, { active: true }, { subdistricts: ['340802'] }, { password: `fuzz-pass-${c.n}` }]],
+  // field work and the grid ledger: a live grid, a point inside units, a live ledger entry
+  [/^POST \/api\/field\/visits$/, ['lon'], (_l, c) => (c.point ? [c.point.lon] : [])],
+  [/^POST \/api\/field\/visits$/, ['lat'], (_l, c) => (c.point ? [c.point.lat] : [])],
+  [/^POST \/api\/(field\/visits|ledger\/entries)$/, ['clientKey'], (_l, c) => [`00000000-0000-4000-8000-${String(c.n).padStart(12, '0')}`]],
+  [/^POST \/api\/field\/visits$/, ['startedAt'], () => [new Date(Date.now() - 2 * 3600e3).toISOString()]],
+  [/^POST \/api\/field\/visits$/, ['endedAt'], () => [new Date(Date.now() - 3600e3).toISOString()]],
+  [/^POST \/api\/ledger\/entries$/, ['occurredAt'], () => [new Date(Date.now() - 3600e3).toISOString()]],
+  [/ \/api\/ledger\/entries\/:id$/, ['id'], (l) => l.ledgerEntries],
+  [/ \/api\/field\/photos\/:id$/, ['id'], (l) => l.photos],
   // anywhere
   [/./, ['subdistrict', 'subdistricts'], (l) => l.subdistricts],
   [/./, ['grid'], (l) => l.grids],

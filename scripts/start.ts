@@ -113,6 +113,19 @@ async function ensurePlan(db: Db): Promise<void> {
   }
 }
 
+/**
+ * The demo's grid ledgers and visits (server/field/demo.ts): once, after the plan and its roster,
+ * only for the synthetic demo district (never on a real deployment's data).
+ */
+async function ensureFieldDemo(db: Db): Promise<void> {
+  if (/^(off|0|false|no)$/i.test(process.env.WANGGE_DEMO ?? '')) return;
+  const { hasDemo } = await import('../server/demo/load');
+  if (!(await hasDemo(db))) return;
+  const { seedFieldDemo } = await import('../server/field/demo');
+  const r = await step('grid ledgers and visits (synthetic, first start only)', () => seedFieldDemo(db, { onProgress: (m) => log(`ledger: ${m}`) }));
+  if (!r.skipped) log(`ledgers: ${r.visits} visits, ${r.records} basic-information records, ${r.disputes} disputes, ${r.volunteer} volunteer activities (synthetic)`);
+}
+
 /** Newest modification time (ms) of any file under dir. */
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -163,6 +176,7 @@ async function main(): Promise<void> {
   const db = await step('open the database (PostGIS, migrations)', () => openConfiguredDb(config));
   await ensureDemo(db);
   await ensurePlan(db);
+  await ensureFieldDemo(db);
   // Joint-defense groups: form them for every sub-district when none exist yet, after the plan so groups follow its grids (server/defense/service.ts).
   const { autoGroupAll } = await import('../server/defense/service');
   await step('joint-defense groups', () => autoGroupAll(db, (m) => log(`groups: ${m}`)));

@@ -1,7 +1,7 @@
 /**
  * The grid member's day, signed in as demo_grid_member (grid 340802001001001 in 人民路) through the
- * login screen, on the demo district with a published plan: the first tab is "网格上报" with the
- * member's grid outlined; a click outside the grid is refused, a click inside sets the location; a
+ * login screen, on the demo district with a published plan: the first view is "网格上报" (opening on
+ * today's visits) with the member's grid outlined; on its "上报事项" tab, a click outside the grid is refused, a click inside sets the location; a
  * fire-safety matter is reported and opens at its first step (已上报); after a reload it is in "my
  * cases" with its timeline; the district whistle dashboard (#view=cases) is not offered and cannot
  * be opened by URL. Screenshots: test-results/grid-member-*.png (the last one 360 px wide).
@@ -51,6 +51,9 @@ describe('grid member (demo_grid_member, grid 340802001001001)', () => {
     await page.getByTestId('login-submit').click();
     await waitForReady(page);
     await fieldReady(page);
+    // the view opens on today's visits (tests/browser/field-offline.test.ts); reporting is the next tab
+    expect(await page.getByTestId('fw-visit').count()).toBe(1);
+    await page.getByTestId('field-tab-report').click();
 
     // the member's own view comes first; no whistle dashboard tab
     expect(page.url()).toContain('#view=field');

@@ -73,6 +73,8 @@ export function userChip(user: SessionUser | null): HTMLElement {
   if (!user) return chip;
   const out = h('button', { type: 'button', class: 'logout-btn', 'data-testid': 'logout' }, t('user.logout'));
   out.addEventListener('click', () => {
+    // cached API answers (the service worker's, for offline use) may hold the grid's households: drop them
+    navigator.serviceWorker?.controller?.postMessage('clear');
     void api.logout().finally(() => location.reload());
   });
   chip.append(h('span', { class: 'user-name', title: user.username }, user.displayName ?? user.username), h('span', { class: 'user-role' }, t(`role.${user.role}` as MessageKey)), out);

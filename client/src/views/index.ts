@@ -5,6 +5,7 @@ import { groupsView } from './groups';
 import { casesView } from './cases';
 import { importView } from './import';
 import { fieldView } from './field';
+import { ledgerView } from './ledger';
 import { adminView } from './admin';
 import { views } from './registry';
 
@@ -20,5 +21,6 @@ export function registerViews(): void {
   views.register(casesView);
   views.register(importView);
   views.register(fieldView);
+  views.register(ledgerView);
   views.register(adminView);
 }
