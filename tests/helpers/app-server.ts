@@ -128,7 +128,7 @@ async function withLock<T>(lock: string, fn: () => Promise<T>, staleMs = 600_000
 }
 
 /** A fresh data directory holding the wanted data: a copy of the cached pristine one (built once). */
-async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise<{ dir: string; data: 'demo' | 'fixture' }> {
+export async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise<{ dir: string; data: 'demo' | 'fixture' }> {
   const dir = mkdtempSync(join(tmpdir(), 'wangge-browser-'));
   if (process.env.WANGGE_TEST_NO_CACHE) return { dir, data: await fill(dir, want) };
   const cacheRoot = join(ROOT, '.data/test-pglite');
