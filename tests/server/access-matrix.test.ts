@@ -28,6 +28,13 @@ const KNOWN: Array<[string, string, Role[] | 'public' | 'all']> = [
   ['POST', '/api/plans/:id/edits', ['admin', 'planner']],
   ['POST', '/api/plans/:id/publish', ['admin', 'planner']],
   ['GET', '/api/jobs/:id', 'all'],
+  ['POST', '/api/patrols/plans', ['admin', 'coordinator']],
+  ['GET', '/api/patrols/plans', ['admin', 'coordinator', 'leader']],
+  ['GET', '/api/patrols/plans/:id', ['admin', 'coordinator', 'leader']],
+  ['POST', '/api/patrols/plans/:id/evaluate', ['admin', 'coordinator']],
+  ['PUT', '/api/patrols/plans/:id', ['admin', 'coordinator']],
+  ['POST', '/api/patrols/plans/:id/publish', ['admin', 'coordinator']],
+  ['GET', '/api/patrols/plans/:id/patrols/:patrol/gpx', ['admin', 'coordinator', 'leader']],
 ];
 
 const concrete = (url: string) => url.replace(/:\w+/g, '1').replace(/\*/g, 'x');

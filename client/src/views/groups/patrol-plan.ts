@@ -30,11 +30,18 @@ export interface PlanPanelDeps {
   say: (msg: string, kind?: 'info' | 'error') => void;
 }
 
+/** Test hook: window.__wanggePatrolPlan. */
+declare global {
+  interface Window {
+    __wanggePatrolPlan?: { planState: typeof planState };
+  }
+}
+
 export function renderPlanPanel(deps: PlanPanelDeps): HTMLElement {
   const box = h('section', { class: 'grp-plan', 'data-testid': 'plan-panel' });
   const draw = () => box.replaceChildren(...content(deps, draw));
-  planState.onChange(() => undefined);
   draw();
+  window.__wanggePatrolPlan = { planState };
   return box;
 }
 
