@@ -721,7 +721,9 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/ \/api\/groups\/swap$/, ['b'], (l, c) => otherGroups(l, c).flatMap((g) => g.members)],
   [/ \/api\/groups\/move$/, ['to'], (l, c) => [...otherGroups(l, c).map((g) => g.id), null]],
   [/ \/api\/groups/, ['shop', 'leaders'], (l) => l.shops.map((s) => s.id)],
-  // patrols
+  // patrols; weekly patrol plans (generate waits, on the group's sub-district)
+  [/ \/api\/patrols\/plans$/, ['subdistrict'], (_l, c) => (c.group ? [c.group.subdistrict] : [])],
+  [/^POST \/api\/patrols\/plans$/, ['wait'], () => [true]],
   [/ \/api\/patrols\/routes\/:id/, ['id'], (l) => l.routes],
   [/ \/api\/patrols\//, ['group'], (_l, c) => (c.group ? [c.group.id] : [])],
   [/ \/api\/patrols\/route$/, ['save'], () => [true]],

@@ -25,6 +25,7 @@ import plansPlugin from './plugins/plans';
 import readCachePlugin from './plugins/read-cache';
 import groupsPlugin from './plugins/groups';
 import patrolsPlugin from './plugins/patrols';
+import patrolPlansPlugin from './plugins/patrol-plans';
 import planToolsPlugin from './plugins/plan-tools';
 import staticPlugin from './plugins/static';
 import tilesPlugin from './plugins/tiles';
@@ -107,6 +108,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(plansPlugin, { prefix: '/api' });
   await app.register(groupsPlugin, { prefix: '/api' });
   await app.register(patrolsPlugin, { prefix: '/api' });
+  await app.register(patrolPlansPlugin, { prefix: '/api' });
   await app.register(partitionPlugin, { prefix: '/api' });
   await app.register(unitsPlugin, { prefix: '/api' });
   await app.register(planToolsPlugin, { prefix: '/api' });

@@ -7,6 +7,7 @@ import { plansApi } from './api/plans';
 import { unitsApi } from './api/units';
 import { hotspotsApi } from './api/hotspots';
 import { groupsApi } from './api/groups';
+import { patrolPlansApi } from './api/patrol-plans';
 
 export type BBox = [number, number, number, number];
 
@@ -134,6 +135,10 @@ export const api = {
   /** Joint-defense groups and patrol routes (client/src/api/groups.ts). */
   get groups(): typeof groupsApi {
     return groupsApi;
+  },
+  /** Weekly patrol plans from the hot spots (client/src/api/patrol-plans.ts). */
+  get patrolPlans(): typeof patrolPlansApi {
+    return patrolPlansApi;
   },
   /** Grid plans and the planner's tools (client/src/api/plans.ts). */
   get plans(): typeof plansApi {

@@ -4,7 +4,7 @@
  * with the current row.
  */
 import type { Queryable } from '../db';
-import { NotFoundError, StaleRowError } from './errors';
+import { BadRequestError, NotFoundError, StaleRowError } from './errors';
 
 export type RecordKind = 'equipment' | 'drills' | 'patrol-logs' | 'schedule';
 export const RECORD_KINDS: RecordKind[] = ['equipment', 'drills', 'patrol-logs', 'schedule'];
@@ -50,12 +50,14 @@ export const KINDS: Record<RecordKind, KindSpec> = {
   },
   'patrol-logs': {
     table: 'patrol_logs',
-    cols: { patrolled_at: 'timestamptz', patrollers: 'text', route_id: 'bigint', note: 'text' },
+    cols: { patrolled_at: 'timestamptz', patrollers: 'text', route_id: 'bigint', planned_patrol_id: 'bigint', note: 'text' },
     order: 'patrolled_at DESC, id DESC',
     schema: {
       patrolled_at: { type: 'string', format: 'date-time' },
       patrollers: { type: 'string', minLength: 1, maxLength: 500 },
       route_id: { type: ['integer', 'null'], minimum: 1 },
+      // the patrol of a weekly patrol plan this log carried out (issue J)
+      planned_patrol_id: { type: ['integer', 'null'], minimum: 1 },
       note: text(),
     },
     required: ['patrolled_at', 'patrollers'],
@@ -110,8 +112,18 @@ export async function getRecord(db: Queryable, kind: RecordKind, groupId: string
   return r.rows[0] ? normalise(r.rows[0]) : null;
 }
 
+/** A patrol log may only link a planned patrol of its own group. */
+async function checkPlannedPatrol(tx: Queryable, kind: RecordKind, groupId: string, body: Record<string, unknown>): Promise<void> {
+  const id = body.planned_patrol_id;
+  if (kind !== 'patrol-logs' || id === null || id === undefined) return;
+  const r = await tx.query<{ group_id: string }>('SELECT group_id FROM patrol_plan_patrols WHERE id = $1', [id]);
+  if (!r.rows[0]) throw new BadRequestError(`计划巡逻 ${String(id)} 不存在`);
+  if (r.rows[0].group_id !== groupId) throw new BadRequestError(`计划巡逻 ${String(id)} 不属于联防组 ${groupId}`);
+}
+
 export async function createRecord(tx: Queryable, kind: RecordKind, groupId: string, body: Record<string, unknown>, synthetic = false): Promise<RecordRow> {
   const spec = KINDS[kind];
+  await checkPlannedPatrol(tx, kind, groupId, body);
   const cols = Object.keys(spec.cols).filter((c) => c in body);
   const ph = cols.map((c, i) => `$${i + 3}::${spec.cols[c]}`);
   const r = await tx.query<{ id: number }>(
@@ -126,6 +138,7 @@ export async function updateRecord(tx: Queryable, kind: RecordKind, groupId: str
   const spec = KINDS[kind];
   const before = await getRecord(tx, kind, groupId, id);
   if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在`);
+  await checkPlannedPatrol(tx, kind, groupId, body);
   const cols = Object.keys(spec.cols).filter((c) => c in body);
   const sets = cols.map((c, i) => `${c} = $${i + 4}::${spec.cols[c]}`);
   const r = await tx.query(

@@ -123,7 +123,7 @@ function cacheKey(want: string): string {
 }
 
 /** A fresh data directory holding the wanted data: a copy of the cached pristine one (built once). */
-async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise<{ dir: string; data: Loaded }> {
+export async function preparedDataDir(want: NonNullable<StartOptions['data']>): Promise<{ dir: string; data: Loaded }> {
   const dir = mkdtempSync(join(scratchRoot(), 'wangge-browser-'));
   if (process.env.WANGGE_TEST_NO_CACHE) return { dir, data: await fill(dir, want) };
   const cacheRoot = join(ROOT, '.data/test-pglite');

@@ -40,6 +40,13 @@ const KNOWN: Array<[string, string, Role[] | 'public' | 'all']> = [
   ['PATCH', '/api/ledger/entries/:id', ['admin', 'grid_member']],
   ['GET', '/api/ledger/summary', ['admin', 'grid_member', 'leader']],
   ['GET', '/api/ledger/summary/export', ['admin', 'grid_member', 'leader']],
+  ['POST', '/api/patrols/plans', ['admin', 'coordinator']],
+  ['GET', '/api/patrols/plans', ['admin', 'coordinator', 'leader']],
+  ['GET', '/api/patrols/plans/:id', ['admin', 'coordinator', 'leader']],
+  ['POST', '/api/patrols/plans/:id/evaluate', ['admin', 'coordinator']],
+  ['PUT', '/api/patrols/plans/:id', ['admin', 'coordinator']],
+  ['POST', '/api/patrols/plans/:id/publish', ['admin', 'coordinator']],
+  ['GET', '/api/patrols/plans/:id/patrols/:patrol/gpx', ['admin', 'coordinator', 'leader']],
 ];
 
 const concrete = (url: string) => url.replace(/:\w+/g, '1').replace(/\*/g, 'x');

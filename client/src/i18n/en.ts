@@ -1,6 +1,7 @@
 import type { MessageKey } from './zh-CN';
 import { casesEn } from './parts/cases';
 import { groupsEn } from './parts/groups';
+import { patrolPlansEn } from './parts/patrol-plans';
 import { hotspotsEn } from './parts/hotspots';
 import { plansEn } from './parts/plans';
 import { importsEn } from './parts/imports';
@@ -12,6 +13,7 @@ import { adminEn } from './parts/admin';
 export const en: Record<MessageKey, string> = {
   ...plansEn,
   ...groupsEn,
+  ...patrolPlansEn,
   ...hotspotsEn,
   ...casesEn,
   ...importsEn,

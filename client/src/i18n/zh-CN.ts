@@ -1,5 +1,6 @@
 import { casesZh } from './parts/cases';
 import { groupsZh } from './parts/groups';
+import { patrolPlansZh } from './parts/patrol-plans';
 import { hotspotsZh } from './parts/hotspots';
 import { plansZh } from './parts/plans';
 import { importsZh } from './parts/imports';
@@ -130,6 +131,6 @@ const baseZh = {
 } as const;
 
 /** Base keys plus one part per capability (client/src/i18n/parts/). */
-export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...hotspotsZh, ...casesZh, ...importsZh, ...fieldZh, ...fieldWorkZh, ...adminZh } as const;
+export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...patrolPlansZh, ...hotspotsZh, ...casesZh, ...importsZh, ...fieldZh, ...fieldWorkZh, ...adminZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

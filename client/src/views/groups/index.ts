@@ -14,6 +14,7 @@ import { h } from '../../panels/dom';
 import { groupColour, groupsState } from './state';
 import { confirmRegroup, recordTotal } from './regroup-dialog';
 import { cancelDraft, draftStopScreen, renderDraftPanel, startDraft } from './route-editor';
+import { renderPlanPanel, resetPlanPanel } from './patrol-plan';
 import './groups.css';
 
 const SUB_KEY = 'wangge.groups.subdistrict';
@@ -35,6 +36,8 @@ interface Ui {
   archived: HTMLElement;
   /** The patrol route being drawn (./route-editor). */
   draft: HTMLElement;
+  /** The weekly patrol plan (./patrol-plan). */
+  plan: HTMLElement;
 }
 
 let ui: Ui | null = null;
@@ -517,7 +520,9 @@ function build(ctx: ViewContext): Ui {
     confirm: h('div'),
     archived: h('div'),
     draft: h('div'),
+    plan: h('div'),
   };
+  u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => sub.value, say }));
   root.append(
     h('h2', { class: 'panel-title' }, t('grp.title')),
     h('div', { class: 'grp-controls' }, h('label', {}, t('grp.subdistrict'), ' ', sub), h('label', {}, t('grp.threshold'), ' ', limit), auto),
@@ -526,6 +531,7 @@ function build(ctx: ViewContext): Ui {
     u.message,
     u.alarm,
     u.draft,
+    u.plan,
     u.ledger,
     u.table,
     u.archived,
@@ -535,6 +541,8 @@ function build(ctx: ViewContext): Ui {
     u.confirm.querySelector<HTMLButtonElement>('[data-testid=groups-regroup-cancel]')?.click();
     localStorage.setItem(SUB_KEY, sub.value);
     cancelDraft();
+    resetPlanPanel();
+    u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => sub.value, say }));
     groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
     u.alarm.replaceChildren();
     u.ledger.replaceChildren();
@@ -594,7 +602,7 @@ export const groupsView: ViewModule = {
   roles: ['admin', 'coordinator', 'leader'],
   labelKey: 'view.groups',
   order: 20,
-  layers: ['groups', 'isochrone', 'patrol', 'patrol-draft'],
+  layers: ['groups', 'isochrone', 'patrol', 'patrol-draft', 'patrol-plan'],
   async activate(ctx) {
     ui = build(ctx);
     ctx.panel.replaceChildren(ui.root);
@@ -614,6 +622,7 @@ export const groupsView: ViewModule = {
   },
   deactivate() {
     cancelDraft();
+    resetPlanPanel();
     unsubscribeDraft?.();
     unsubscribeDraft = null;
     groupsState.onShopClick = null;

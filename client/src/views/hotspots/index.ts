@@ -4,6 +4,7 @@
  * hexagon bins or a per-grid choropleth; Gi* hot / cold spots and emerging hot spots are computed
  * on the server for the same filters (debounced, stale answers dropped).
  */
+import { renderPatrolCoverage } from './patrol-coverage';
 import type { ViewContext, ViewModule } from '../types';
 import { t } from '../../i18n';
 import { toColumns } from './filter';
@@ -105,6 +106,9 @@ function fitToIncidents(ctx: ViewContext): void {
   ctx.map.fitBounds([[q(lons, 0.005), q(lats, 0.005)], [q(lons, 0.995), q(lats, 0.995)]], { padding: 30, duration: 0, maxZoom: 15 });
 }
 
+/** The leaders' patrol-plan coverage card (./patrol-coverage.ts), under the hot-spot panel. */
+let patrolBox: HTMLElement | null = null;
+
 export const hotspotsView: ViewModule = {
   id: 'hotspots',
   roles: ['admin', 'leader', 'coordinator'],
@@ -158,6 +162,9 @@ export const hotspotsView: ViewModule = {
     }
     panel.update('data');
     scheduleHotspots(ctx, 0);
+    patrolBox = document.createElement('section');
+    ctx.panel.append(patrolBox);
+    void renderPatrolCoverage(ctx.api, patrolBox);
   },
   deactivate() {
     panel?.stopPlay();
@@ -168,8 +175,13 @@ export const hotspotsView: ViewModule = {
     if (timer) clearTimeout(timer);
     timer = null;
     panel = null;
+    patrolBox = null;
   },
-  setLang() {
+  setLang(ctx) {
     panel?.rebuild();
+    if (patrolBox) {
+      ctx.panel.append(patrolBox);
+      void renderPatrolCoverage(ctx.api, patrolBox);
+    }
   },
 };

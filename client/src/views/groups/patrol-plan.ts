@@ -1,0 +1,217 @@
+/**
+ * The weekly patrol plan in the joint-defense view (issue J): generate the coming week's plan for
+ * the sub-district from its hot spots, compare its held-out coverage with the current routes and
+ * random-shop routes of the same length, see the routes by weekday on the map
+ * (layers/patrol-plan.ts), a schedule table per group, edit it (drop a stop, move a slot) with the
+ * coverage re-computed by the server at once, save, publish, download GPX per route and print the
+ * schedule (the browser's print dialog saves it as PDF).
+ */
+import type { ViewContext } from '../types';
+import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
+import { t } from '../../i18n';
+import { h } from '../../panels/dom';
+import { planState } from './plan-state';
+
+const pct = (c: CoverageFigure) => `${(c.share * 100).toFixed(1)}%`;
+const weekdayName = (d: number) => t(`pp.wd${d}` as 'pp.wd1');
+const slotText = (p: { weekday: number; start_hour: number; hours: number }) =>
+  `${weekdayName(p.weekday)} ${String(p.start_hour).padStart(2, '0')}:00–${String((p.start_hour + p.hours) % 24).padStart(2, '0')}:00`;
+
+let live: CoverageFigure | null = null;
+let problems: string[] = [];
+let dirty = false;
+let seq = 0;
+
+const edits = (): PatrolEdit[] => planState.patrols.map((p) => ({ group: p.group, weekday: p.weekday, start_hour: p.start_hour, hours: p.hours, stops: p.stops }));
+
+export interface PlanPanelDeps {
+  ctx: ViewContext;
+  subdistrict: () => string;
+  say: (msg: string, kind?: 'info' | 'error') => void;
+}
+
+/** Test hook: window.__wanggePatrolPlan. */
+declare global {
+  interface Window {
+    __wanggePatrolPlan?: { planState: typeof planState };
+  }
+}
+
+export function renderPlanPanel(deps: PlanPanelDeps): HTMLElement {
+  const box = h('section', { class: 'grp-plan', 'data-testid': 'plan-panel' });
+  const draw = () => box.replaceChildren(...content(deps, draw));
+  draw();
+  window.__wanggePatrolPlan = { planState };
+  return box;
+}
+
+function coverageCard(p: PatrolPlan): HTMLElement {
+  const gen = live ?? p.coverage.generated;
+  const cell = (label: string, c: CoverageFigure, id: string) =>
+    h('div', { class: `pp-cov ${id}`, 'data-testid': `plan-cov-${id}` }, h('strong', {}, pct(c)), h('span', {}, label), h('small', {}, t('pp.covDetail', { covered: c.covered, n: c.incidents, km: (c.length_m / 1000).toFixed(1), routes: c.routes })));
+  return h(
+    'div',
+    { class: 'pp-covs' },
+    cell(t('pp.covGenerated'), gen, 'generated'),
+    cell(t('pp.covCurrent'), p.coverage.current, 'current'),
+    cell(t('pp.covRandom'), p.coverage.random, 'random'),
+  );
+}
+
+function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
+  const { ctx } = deps;
+  const p = planState.plan;
+  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate' }, t('pp.generate'));
+  gen.addEventListener('click', async () => {
+    gen.disabled = true;
+    try {
+      const r = await ctx.busy.track(ctx.api.patrolPlans.generate({ subdistrict: deps.subdistrict() }), 'pp.generating');
+      live = null;
+      problems = [];
+      dirty = false;
+      planState.set({ plan: r.plan, patrols: r.plan.patrols, weekday: 0 });
+      deps.say(t('pp.generated', { n: r.plan.patrols.length, zones: r.plan.zones.length }));
+    } catch (e) {
+      deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
+    } finally {
+      gen.disabled = false;
+      redraw();
+    }
+  });
+  const head = [h('h3', {}, t('pp.title')), h('p', { class: 'muted' }, t('pp.hint')), gen];
+  if (!p) return [h('div', {}, ...head)];
+
+  const names = new Map(p.groups.map((g) => [g.id, g.name]));
+  const evaluate = async () => {
+    const my = ++seq;
+    dirty = true;
+    try {
+      const r = await ctx.api.patrolPlans.evaluate(p.id, edits());
+      if (my !== seq) return;
+      live = r.coverage;
+      problems = r.problems;
+      planState.set({ patrols: planState.patrols.map((x, i) => ({ ...x, ...r.patrols[i]!, id: x.id, done: x.done })) });
+    } catch (e) {
+      problems = [e instanceof Error ? e.message : String(e)];
+    }
+    redraw();
+  };
+  const change = (i: number, patch: Partial<PlanPatrol>) => {
+    planState.set({ patrols: planState.patrols.map((x, k) => (k === i ? { ...x, ...patch } : x)) });
+    void evaluate();
+  };
+
+  const days = h(
+    'div',
+    { class: 'pp-days', 'data-testid': 'plan-days' },
+    ...[0, 1, 2, 3, 4, 5, 6, 7].map((d) => {
+      const b = h('button', { type: 'button', class: planState.weekday === d ? 'on' : '', 'data-day': String(d) }, d === 0 ? t('pp.allWeek') : weekdayName(d));
+      b.addEventListener('click', () => {
+        planState.set({ weekday: d });
+        redraw();
+      });
+      return b;
+    }),
+  );
+
+  const draft = p.status === 'draft';
+  const rows = planState.patrols
+    .map((x, i) => ({ x, i }))
+    .filter(({ x }) => planState.weekday === 0 || x.weekday === planState.weekday)
+    .map(({ x, i }) => {
+      const wd = h('select', { 'data-testid': `plan-weekday-${i}`, disabled: draft ? undefined : true }, ...[1, 2, 3, 4, 5, 6, 7].map((d) => h('option', { value: String(d), selected: d === x.weekday ? true : undefined }, weekdayName(d))));
+      wd.addEventListener('change', () => change(i, { weekday: Number(wd.value) }));
+      const hr = h('select', { 'data-testid': `plan-hour-${i}`, disabled: draft ? undefined : true }, ...Array.from({ length: 24 }, (_, k) => h('option', { value: String(k), selected: k === x.start_hour ? true : undefined }, `${String(k).padStart(2, '0')}:00`)));
+      hr.addEventListener('change', () => change(i, { start_hour: Number(hr.value) }));
+      const stops = x.stops.slice(1).map((s, k) => {
+        const drop = h('button', { type: 'button', class: 'pp-drop', title: t('pp.dropStop'), 'data-testid': `plan-drop-${i}-${k}`, disabled: draft && x.stops.length > 2 ? undefined : true }, '✕');
+        drop.addEventListener('click', () => change(i, { stops: x.stops.filter((_, j) => j !== k + 1) }));
+        return h('span', { class: 'pp-stop' }, `${t('pp.zone')}${p.zones.findIndex((z) => z.id === s.id) + 1}`, drop);
+      });
+      const gpx = x.id && !dirty ? h('a', { href: ctx.api.patrolPlans.gpxUrl(p.id, x.id), download: `patrol-${x.id}.gpx` }, 'GPX') : '';
+      return h(
+        'tr',
+        {},
+        h('td', {}, names.get(x.group) ?? x.group),
+        h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x))),
+        h('td', {}, ...stops),
+        h('td', { class: 'num' }, `${(x.length_m / 1000).toFixed(2)} km`),
+        h('td', { class: 'num' }, x.done ? `✓ ${x.done}` : '—'),
+        h('td', {}, gpx),
+      );
+    });
+  const table = h(
+    'table',
+    { class: 'grp-table pp-table', 'data-testid': 'plan-table' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done')), h('th', {}, ''))),
+    h('tbody', {}, ...rows),
+  );
+
+  const actions: HTMLElement[] = [];
+  if (draft) {
+    const save = h('button', { type: 'button', 'data-testid': 'plan-save', disabled: dirty && !problems.length ? undefined : true }, t('pp.save'));
+    save.addEventListener('click', async () => {
+      try {
+        const r = await ctx.busy.track(ctx.api.patrolPlans.save(p.id, p.version, edits()), 'pp.saving');
+        live = null;
+        dirty = false;
+        planState.set({ plan: r, patrols: r.patrols });
+        deps.say(t('pp.saved'));
+      } catch (e) {
+        deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
+      }
+      redraw();
+    });
+    const publish = h('button', { type: 'button', 'data-testid': 'plan-publish', disabled: dirty ? true : undefined }, t('pp.publish'));
+    publish.addEventListener('click', async () => {
+      try {
+        const r = await ctx.busy.track(ctx.api.patrolPlans.publish(p.id, p.version), 'pp.saving');
+        planState.set({ plan: r, patrols: r.patrols });
+        deps.say(t('pp.published', { week: r.week_start }));
+      } catch (e) {
+        deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
+      }
+      redraw();
+    });
+    actions.push(save, publish);
+  }
+  const print = h('button', { type: 'button', 'data-testid': 'plan-print' }, t('pp.print'));
+  print.addEventListener('click', () => {
+    document.body.classList.add('printing-plan');
+    window.print();
+    document.body.classList.remove('printing-plan');
+  });
+  actions.push(print);
+
+  const uncovered = p.uncovered.length
+    ? h('p', { class: 'pp-uncovered', 'data-testid': 'plan-uncovered' }, t('pp.uncovered', { zones: p.uncovered.map((u) => `${t('pp.zone')}${p.zones.findIndex((z) => z.id === u.id) + 1}（${t(u.reason === 'unreachable' ? 'pp.unreachable' : 'pp.capacity')}）`).join('、') }))
+    : h('p', { class: 'muted' }, t('pp.allCovered'));
+  const zones = h(
+    'details',
+    { class: 'grp-section' },
+    h('summary', {}, t('pp.zones', { n: p.zones.length })),
+    h('ol', {}, ...p.zones.map((z) => h('li', {}, t('pp.zoneLine', { kinds: z.kinds.map((k) => t(`pp.kind.${k}` as 'pp.kind.hot99')).join('/'), weekly: z.weekly.toFixed(1), days: z.peak_weekdays.map(weekdayName).join('、'), hours: z.peak_hours.map((x) => `${x}时`).join('、') })))),
+  );
+  return [
+    h('div', {}, ...head),
+    h('div', { class: 'pp-print' },
+      h('h3', {}, t('pp.planTitle', { week: p.week_start, status: t(`pp.status.${p.status}` as 'pp.status.draft') })),
+      h('p', { class: 'muted' }, t('pp.periods', { weeks: p.periods.plan.weeks, hold: p.periods.holdout.weeks })),
+      coverageCard(p),
+      problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, problems.join('；')) : '',
+      uncovered,
+      days,
+      table,
+      zones,
+    ),
+    h('div', { class: 'grp-controls' }, ...actions),
+  ];
+}
+
+/** Drops the panel's edit state (another sub-district, view closed). */
+export function resetPlanPanel(): void {
+  live = null;
+  problems = [];
+  dirty = false;
+  planState.set({ plan: null, patrols: [], weekday: 0 });
+}

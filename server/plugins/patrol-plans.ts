@@ -1,0 +1,249 @@
+/**
+ * Weekly patrol plans from the hot spots (issue J), under /api/patrols/plans (the patrols policy:
+ * coordinators and admins of the sub-district write; coordinators, admins and leaders read):
+ * generate (a job with progress, or wait = true), list, read (with planned vs done per group),
+ * evaluate an edit (re-route + live coverage, nothing saved), save edits, publish, GPX per patrol.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { ScopeResolver } from '../auth/policy';
+import { readPrefixes, codeInReadScope } from '../auth/read-scope';
+import { auditWrite } from '../audit/request';
+import { actorOf } from '../audit/request';
+import { toGpx } from '../algorithms/patrol';
+import { anyObject, errors, sendDefenseError } from '../defense/http';
+import { BadRequestError, NotFoundError } from '../defense/errors';
+import { generatePlan, type PlanRequest } from '../patrol-plans/generate';
+import { evaluateEdit, type PatrolEdit } from '../patrol-plans/edit';
+import { getPlan, listPlans, planRow, plannedPatrol, publishPlan, replacePatrols, savePlan } from '../patrol-plans/store';
+import { FilterError } from '../hotspots/filters';
+
+const WEEKDAY = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
+
+/** Scope of a request naming a plan (:id): the plan's sub-district. */
+const planScope: ScopeResolver = async (req, db) => {
+  const id = Number((req.params as Record<string, unknown> | undefined)?.id);
+  if (!Number.isInteger(id) || id < 1) return null;
+  const r = await db.query<{ subdistrict_id: string }>('SELECT subdistrict_id FROM patrol_plans WHERE id = $1', [id]);
+  return r.rows[0] ? [r.rows[0].subdistrict_id] : null;
+};
+
+const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
+const stopSchema = {
+  type: 'object',
+  properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, lon: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
+  required: ['id', 'lon', 'lat'],
+  additionalProperties: false,
+} as const;
+const patrolEditSchema = {
+  type: 'object',
+  properties: {
+    group: { type: 'string', minLength: 1, maxLength: 64 },
+    weekday: { type: 'integer', minimum: 1, maximum: 7 },
+    start_hour: { type: 'integer', minimum: 0, maximum: 23 },
+    hours: { type: 'integer', minimum: 1, maximum: 12 },
+    stops: { type: 'array', minItems: 2, maxItems: 12, items: stopSchema },
+  },
+  required: ['group', 'weekday', 'start_hour', 'hours', 'stops'],
+  additionalProperties: false,
+} as const;
+const patrolsSchema = { type: 'array', maxItems: 600, items: patrolEditSchema } as const;
+
+const generateBody = {
+  type: 'object',
+  properties: {
+    subdistrict: { type: 'string', pattern: '^\\d{9}$' },
+    week: { type: 'string', format: 'date', description: 'the Monday of the planned week (default: the coming Monday)' },
+    weeks: { type: 'integer', minimum: 4, maximum: 52, description: 'weeks of incidents planned from (default 12)' },
+    holdoutWeeks: { type: 'integer', minimum: 0, maximum: 12, description: 'most recent weeks held out of planning for the coverage figure (default 4)' },
+    until: { type: 'string', format: 'date', description: 'end of the incident data considered (default: the newest incident)' },
+    walkMinutes: { type: 'number', minimum: 1, maximum: 30, description: "walking time from a group's shops to a hot zone (default 5)" },
+    maxLengthM: { type: 'number', minimum: 200, maximum: 10000, description: 'length limit of one patrol (default 2000 m)' },
+    perGroup: { type: 'integer', minimum: 1, maximum: 14, description: 'patrols per group per week (default 3)' },
+    slotHours: { type: 'integer', minimum: 1, maximum: 6, description: 'hours per patrol slot (default 2)' },
+    zones: { type: 'string', enum: ['hex', 'grids'] },
+    cellM: { type: 'integer', minimum: 100, maximum: 2000 },
+    types: { type: 'string', maxLength: 200 },
+    hours: { type: 'string', maxLength: 100 },
+    weekdays: { type: 'string', maxLength: 40 },
+    wait: { type: 'boolean', description: 'answer with the plan instead of a job' },
+  },
+  required: ['subdistrict'],
+  additionalProperties: false,
+} as const;
+
+const planAnswer = { type: 'object', additionalProperties: true } as const;
+
+function mapError(e: unknown): unknown {
+  if (e instanceof FilterError) return new BadRequestError(e.message);
+  return e;
+}
+
+const patrolPlans: FastifyPluginAsync = async (app) => {
+  const author = (req: Parameters<typeof actorOf>[0]) => {
+    const a = actorOf(req);
+    return typeof a === 'string' ? a : a.username;
+  };
+
+  app.post<{ Body: PlanRequest & { wait?: boolean } }>(
+    '/patrols/plans',
+    {
+      schema: {
+        tags: ['patrols'],
+        summary: "Generate a week's patrol plan for a sub-district from its hot spots (saved as a draft): a job with progress, or the plan when wait = true",
+        body: generateBody,
+        response: { 200: { type: 'object', properties: { job: { type: ['string', 'null'] }, plan: planAnswer } }, 202: { type: 'object', properties: { job: { type: 'string' } } }, ...errors },
+      },
+    },
+    async (req, reply) => {
+      const { wait, ...rq } = req.body;
+      const who = author(req);
+      const run = async (progress?: (f: number, m: string) => void) => {
+        const g = await generatePlan(app.db, rq, progress);
+        const id = await app.db.transaction(async (tx) => {
+          const id = await savePlan(tx, g, who);
+          await auditWrite(req, tx, { action: 'patrol.plan.generate', entity: 'patrol_plan', entityId: id, after: { subdistrict: g.subdistrict, week: g.week_start, patrols: g.patrols.length, coverage: g.coverage } });
+          return id;
+        });
+        return { id, plan_ms: g.plan_ms };
+      };
+      try {
+        const exists = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [rq.subdistrict]);
+        if (!exists.rows[0]) throw new NotFoundError(`街道 ${rq.subdistrict} 不存在`);
+        if (wait) {
+          const { id } = await run();
+          return { job: null, plan: await getPlan(app.db, id) };
+        }
+      } catch (e) {
+        return sendDefenseError(reply, mapError(e));
+      }
+      const job = await app.jobs.start('patrol-plan', { ...rq }, async (report) => ({ ...(await run(report)) }), req.user?.id ?? null);
+      return reply.code(202).send({ job });
+    },
+  );
+
+  app.get<{ Querystring: { subdistrict?: string; status?: string; week?: string } }>(
+    '/patrols/plans',
+    {
+      schema: {
+        tags: ['patrols'],
+        summary: 'Weekly patrol plans (newest first) with their coverage figures and planned vs done',
+        querystring: {
+          type: 'object',
+          properties: { subdistrict: { type: 'string', pattern: '^\\d{9}$' }, status: { type: 'string', enum: ['draft', 'published', 'archived'] }, week: { type: 'string', format: 'date' } },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { plans: { type: 'array', items: anyObject } } } },
+      },
+    },
+    async (req) => ({ plans: await listPlans(app.db, req.query, readPrefixes(req.user)) }),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/patrols/plans/:id',
+    { config: { scopeOf: planScope }, schema: { tags: ['patrols'], summary: 'One weekly patrol plan: zones, patrols (routes), coverage, planned vs done per group', params: idParams, response: { 200: planAnswer, ...errors } } },
+    async (req, reply) => {
+      const p = await getPlan(app.db, req.params.id);
+      if (!p || !codeInReadScope(readPrefixes(req.user), p.subdistrict)) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 不存在`));
+      return p;
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { patrols: PatrolEdit[] } }>(
+    '/patrols/plans/:id/evaluate',
+    {
+      config: { scopeOf: planScope },
+      schema: {
+        tags: ['patrols'],
+        summary: "Re-route a draft's patrols as edited (a stop dropped, a slot moved) and give their held-out coverage; nothing is saved",
+        params: idParams,
+        body: { type: 'object', properties: { patrols: patrolsSchema }, required: ['patrols'], additionalProperties: false },
+        response: { 200: planAnswer, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const row = await planRow(app.db, req.params.id);
+        if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
+        return await evaluateEdit(app.db, row, req.body.patrols);
+      } catch (e) {
+        return sendDefenseError(reply, mapError(e));
+      }
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: { version: number; patrols: PatrolEdit[] } }>(
+    '/patrols/plans/:id',
+    {
+      config: { scopeOf: planScope },
+      schema: {
+        tags: ['patrols'],
+        summary: "Save a draft's edited patrols (re-routed and checked: length limit, patrols per group per week; stale version → 409)",
+        params: idParams,
+        body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 }, patrols: patrolsSchema }, required: ['version', 'patrols'], additionalProperties: false },
+        response: { 200: planAnswer, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        const row = await planRow(app.db, req.params.id);
+        if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
+        const ev = await evaluateEdit(app.db, row, req.body.patrols);
+        if (ev.problems.length) throw new BadRequestError(ev.problems.join('；'));
+        await app.db.transaction(async (tx) => {
+          const version = await replacePatrols(tx, req.params.id, req.body.version, ev.patrols, ev.coverage);
+          await auditWrite(req, tx, { action: 'patrol.plan.edit', entity: 'patrol_plan', entityId: req.params.id, after: { version, patrols: ev.patrols.length, coverage: ev.coverage.share } });
+        });
+        return await getPlan(app.db, req.params.id);
+      } catch (e) {
+        return sendDefenseError(reply, mapError(e));
+      }
+    },
+  );
+
+  app.post<{ Params: { id: number }; Body: { version: number } }>(
+    '/patrols/plans/:id/publish',
+    {
+      config: { scopeOf: planScope },
+      schema: {
+        tags: ['patrols'],
+        summary: "Publish a draft as the week's plan of its sub-district (the week's earlier published plan is archived; stale version → 409)",
+        params: idParams,
+        body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'], additionalProperties: false },
+        response: { 200: planAnswer, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        await app.db.transaction(async (tx) => {
+          const r = await publishPlan(tx, req.params.id, req.body.version);
+          await auditWrite(req, tx, { action: 'patrol.plan.publish', entity: 'patrol_plan', entityId: req.params.id, after: r });
+        });
+        return await getPlan(app.db, req.params.id);
+      } catch (e) {
+        return sendDefenseError(reply, e);
+      }
+    },
+  );
+
+  app.get<{ Params: { id: number; patrol: number } }>(
+    '/patrols/plans/:id/patrols/:patrol/gpx',
+    {
+      config: { scopeOf: planScope },
+      schema: {
+        tags: ['patrols'],
+        summary: 'Download one planned patrol as GPX 1.1',
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 }, patrol: { type: 'integer', minimum: 1 } }, required: ['id', 'patrol'], additionalProperties: false },
+        response: { 404: errors[404] },
+      },
+    },
+    async (req, reply) => {
+      const p = await plannedPatrol(app.db, req.params.id, req.params.patrol);
+      if (!p) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol}`));
+      const name = `${p.group} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
+      reply.header('content-disposition', `attachment; filename="patrol-${req.params.id}-${req.params.patrol}.gpx"`);
+      return reply.type('application/gpx+xml; charset=utf-8').send(toGpx({ type: 'Feature', properties: { name }, geometry: { type: 'LineString', coordinates: p.coordinates } }, { name }));
+    },
+  );
+};
+
+export default patrolPlans;
