@@ -8,6 +8,7 @@
  * expiry (WANGGE_JOB_EXPIRE_SECONDS).
  */
 import pg from 'pg';
+import type { Queryable } from '../db';
 
 const KEY = "hashtextextended('wangge-job:' || $1, 0)";
 
@@ -46,10 +47,11 @@ export async function takeLease(url: string, jobId: string, onLost: () => void):
   };
 }
 
-/** True when nobody holds the job's lease (its worker is gone), checked on `c`'s session. */
-export async function leaseIsFree(c: pg.ClientBase, jobId: string): Promise<boolean> {
-  const r = await c.query<{ ok: boolean }>(`SELECT pg_try_advisory_lock(${KEY}) AS ok`, [jobId]);
-  if (!r.rows[0].ok) return false;
-  await c.query(`SELECT pg_advisory_unlock(${KEY})`, [jobId]);
-  return true;
+/**
+ * True when nobody holds the job's lease (its worker is gone). Run inside a transaction (`tx`): the
+ * probe takes the lock for that transaction only, so it is released at its end.
+ */
+export async function leaseIsFree(tx: Queryable, jobId: string): Promise<boolean> {
+  const r = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(${KEY}) AS ok`, [jobId]);
+  return r.rows[0].ok;
 }

@@ -12,14 +12,13 @@
  * Every worker also sweeps for runs whose worker is gone (reapLostJobs).
  */
 import { hostname } from 'node:os';
-import pg from 'pg';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db';
 import { isConnectionError } from '../db/connection-errors';
 import { deadLetterQueue } from './boss';
 import { JOB_HANDLERS, QUEUED_KINDS, isQueuedKind, type QueuedKind } from './handlers';
 import { leaseIsFree, takeLease, type Lease } from './lease';
-import { CANCEL_CHANNEL, NotifyListener, notifyJob, type JobNotice } from './notify';
+import { CANCEL_CHANNEL, JOB_CHANNEL, NotifyListener, notifyJob, type JobNotice } from './notify';
 import { CANCELLED_MESSAGE, JobCancelledError } from './runner';
 import { getJob, updateJob } from './store';
 
@@ -31,9 +30,9 @@ export interface QueueWorkerOptions {
   concurrency?: number;
   /** Name in the jobs row (default host/pid). */
   name?: string;
-  /** Polling interval of the queue (default 500 ms). */
+  /** Polling interval of the queue (default 2 s; a NOTIFY of a newly queued job wakes the worker at once). */
   pollMs?: number;
-  /** Sweep interval for lost runs (default 2 s); runs younger than `graceMs` (default 5 s: a run takes its lease right after it is fetched) are left alone. */
+  /** Sweep interval for lost runs (default 5 s); runs younger than `graceMs` (default 5 s: a run takes its lease right after it is fetched) are left alone. */
   reapMs?: number;
   graceMs?: number;
   log?: (level: 'info' | 'warn' | 'error', msg: string, extra?: Record<string, unknown>) => void;
@@ -55,7 +54,7 @@ export class QueueWorker {
   private loops: Promise<void>[] = [];
   private reaper: NodeJS.Timeout | null = null;
   private listener: NotifyListener;
-  private wake: (() => void) | null = null;
+  private readonly wakers = new Set<() => void>();
   private log: NonNullable<QueueWorkerOptions['log']>;
 
   constructor(
@@ -67,8 +66,11 @@ export class QueueWorker {
     this.log = o.log ?? (() => undefined);
     this.listener = new NotifyListener(
       o.databaseUrl,
-      [CANCEL_CHANNEL],
-      (_ch, id) => this.running.get(id)?.controller.abort(),
+      [CANCEL_CHANNEL, JOB_CHANNEL],
+      (ch, payload) => {
+        if (ch === CANCEL_CHANNEL) this.running.get(payload)?.controller.abort();
+        else if (payload.includes('"status":"queued"')) for (const w of [...this.wakers]) w(); // a job was queued: fetch now
+      },
       (err) => this.log('warn', 'queue worker: listen connection lost', { err: errText(err) }),
     );
   }
@@ -83,7 +85,7 @@ export class QueueWorker {
           .finally(() => {
             if (!this.stopping) reap();
           });
-      }, this.o.reapMs ?? 2000);
+      }, this.o.reapMs ?? 5000);
     };
     reap();
   }
@@ -92,7 +94,7 @@ export class QueueWorker {
   async stop(waitMs = 8000): Promise<void> {
     this.stopping = true;
     if (this.reaper) clearTimeout(this.reaper);
-    this.wake?.();
+    for (const w of [...this.wakers]) w();
     const all = Promise.all(this.loops);
     await Promise.race([all, new Promise((r) => setTimeout(r, waitMs).unref())]);
     await this.listener.close();
@@ -104,14 +106,16 @@ export class QueueWorker {
   }
 
   private async sleep(ms: number): Promise<void> {
+    let wake = () => undefined as void;
     await new Promise<void>((r) => {
       const t = setTimeout(r, ms);
-      this.wake = () => {
+      wake = () => {
         clearTimeout(t);
         r();
       };
+      this.wakers.add(wake);
     });
-    this.wake = null;
+    this.wakers.delete(wake);
   }
 
   private async loop(slot: number): Promise<void> {
@@ -131,7 +135,7 @@ export class QueueWorker {
         continue;
       }
       if (!job) {
-        await this.sleep(this.o.pollMs ?? 500);
+        await this.sleep(this.o.pollMs ?? 2000);
         continue;
       }
       await this.runOne(job).catch((err) => this.log('error', 'queue worker: run failed unexpectedly', { job: job?.data?.jobId, err: errText(err) }));
@@ -238,32 +242,23 @@ export class QueueWorker {
    * the last run); their rows say what happened.
    */
   async reapLostJobs(): Promise<number> {
-    const c = new pg.Client({ connectionString: this.o.databaseUrl, application_name: 'wangge-reaper' });
-    c.on('error', () => undefined);
-    await c.connect();
+    const active = await this.db.query<{ id: string; name: string; job_id: string; retry_count: number; retry_limit: number }>(
+      `SELECT id::text, name, data->>'jobId' AS job_id, retry_count, retry_limit FROM ${this.o.bossSchema}.job
+       WHERE name = ANY($1::text[]) AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
+      [[...QUEUED_KINDS], (this.o.graceMs ?? 5000) / 1000],
+    );
     let n = 0;
-    try {
-      const active = await c.query<{ id: string; name: string; job_id: string; retry_count: number; retry_limit: number }>(
-        `SELECT id::text, name, data->>'jobId' AS job_id, retry_count, retry_limit FROM ${this.o.bossSchema}.job
-         WHERE name = ANY($1::text[]) AND state = 'active' AND started_on < now() - make_interval(secs => $2)`,
-        [[...QUEUED_KINDS], (this.o.graceMs ?? 5000) / 1000],
-      );
-      for (const j of active.rows) {
-        if (this.running.has(j.job_id) || !(await leaseIsFree(c, j.job_id))) continue;
-        const kind = j.name as QueuedKind;
-        const row = await getJob(this.db, j.job_id);
-        if (!row || row.status === 'succeeded' || (row.status === 'failed' && row.message === CANCELLED_MESSAGE)) {
-          await this.o.boss.complete(kind, j.id, { recorded: row?.status ?? 'missing' }); // its worker died after recording the end
-          continue;
-        }
-        const runs = j.retry_limit + 1;
-        const last = j.retry_count >= j.retry_limit;
-        this.log('warn', 'run lost with its worker: handing it back to the queue', { job: j.job_id, kind, attempt: j.retry_count + 1 });
-        await this.recordFailure(kind, j.job_id, j.id, j.retry_count + 1, runs, last, LOST_MESSAGE);
-        n++;
+    for (const j of active.rows) {
+      if (this.running.has(j.job_id) || !(await this.db.transaction((tx) => leaseIsFree(tx, j.job_id)))) continue;
+      const kind = j.name as QueuedKind;
+      const row = await getJob(this.db, j.job_id);
+      if (!row || row.status === 'succeeded' || (row.status === 'failed' && row.message === CANCELLED_MESSAGE)) {
+        await this.o.boss.complete(kind, j.id, { recorded: row?.status ?? 'missing' }); // its worker died after recording the end
+        continue;
       }
-    } finally {
-      await c.end().catch(() => undefined);
+      this.log('warn', 'run lost with its worker: handing it back to the queue', { job: j.job_id, kind, attempt: j.retry_count + 1 });
+      await this.recordFailure(kind, j.job_id, j.id, j.retry_count + 1, j.retry_limit + 1, j.retry_count >= j.retry_limit, LOST_MESSAGE);
+      n++;
     }
     return n;
   }

@@ -106,6 +106,7 @@ export class QueuedJobs implements Jobs {
       await updateJob(this.db, id, { status: 'failed', message: `无法加入任务队列：${err instanceof Error ? err.message : String(err)}` }).catch(() => undefined);
       throw err;
     }
+    await notifyJob(this.db, { id, kind, status: 'queued', progress: 0, message: null }).catch(() => undefined); // wakes idle workers
     this.mine.add(id);
     void this.settled(id).finally(() => this.mine.delete(id));
     return id;
