@@ -43,7 +43,7 @@ export async function startServerProcess(opts: { dataDir?: string; databaseUrl?:
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 180_000} ms:\n${out.slice(-3000)}`)), opts.timeoutMs ?? 180_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 300_000} ms:\n${out.slice(-3000)}`)), opts.timeoutMs ?? 300_000);
     const check = () => {
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
