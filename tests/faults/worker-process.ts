@@ -11,7 +11,7 @@ export interface WorkerProcess {
 }
 
 /** Starts `npm run worker` (tsx server/worker.ts) as a real child process on `databaseUrl`; resolves once it is ready. */
-export async function startWorkerProcess(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 120_000): Promise<WorkerProcess> {
+export async function startWorkerProcess(databaseUrl: string, env: Record<string, string> = {}, timeoutMs = 300_000): Promise<WorkerProcess> {
   const e: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, NODE_ENV: 'test', ...env };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/worker.ts'], { cwd: ROOT, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
