@@ -157,7 +157,7 @@ describe.each(BACKENDS)('kill -9 on %s', (backend) => {
     expect(after).toMatchObject({ unfinished: 0 });
     if (backend === 'pglite') expect(after).toMatchObject({ plans: 0, grids: 0, assignments: 0 });
     else expect(after.plans).toBe(1); // once: the killed run wrote nothing
-  }, 400_000);
+  }, 600_000);
 
   it('during an import job: after restart the job is failed and no incident of it exists; the server still partitions', async () => {
     srv = await startServerProcess(t);
