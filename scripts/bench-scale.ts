@@ -1,26 +1,27 @@
 /**
- * Fan-out simulation of a city / province deployment on one machine: N synthetic sub-districts
- * (bench/partition/synthetic.ts) partitioned by a pool of W worker threads (server/workers/
- * run-in-worker.ts, the same entry the server's partition job uses), for W = 1, 2, 4. This is the
- * shape of the multi-machine design in docs/scaling.md: a queue of per-sub-district partition tasks
- * drained by W workers; here the "machines" are threads on this computer's cores.
+ * Scale-out on the PostGIS server with the real job queue: N lattice sub-districts
+ * (tests/helpers/lattice-district.ts) in a scratch schema, one partition job per sub-district put on
+ * the pg-boss queue (server/jobs/queue.ts, as POST /api/partition does), drained by W `npm run worker`
+ * PROCESSES (server/worker.ts), for W = 1, 2, 4 in one run. Each round starts its workers, waits
+ * until they are ready (start-up not timed), enqueues the batch and times until every job's row is
+ * final; then stops the workers. Throughput per worker and the speed-up over W = 1 side by side,
+ * with the machine's CPU use during each round (the workers share this machine's cores with
+ * PostgreSQL and everything else running).
  *
- *   npm run --silent bench:scale -- [--subdistricts 12] [--cols 20] [--rows 25] [--workers 1,2,4]
+ *   DATABASE_URL=postgres://… npm run --silent bench:scale -- [--subdistricts 8] [--cols 20] [--rows 16] [--workers 1,2,4]
  *
- * Prints one JSON object (throughput per worker count, speed-up, efficiency, extrapolation) and
- * writes it to bench/results/scale-*.json.
+ * DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/wangge_test) names a
+ * database with PostGIS; the bench works in a scratch schema it drops at the end. Prints one JSON
+ * object and writes it to bench/results/scale-*.json; progress on stderr.
  */
-import { cpus } from 'node:os';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { syntheticDistrict } from '../bench/partition/synthetic';
-import { barriersFromGeoJSON, unitsFromGeoJSON } from '../server/algorithms/partition/geojson';
-import type { PartitionResult } from '../server/algorithms/partition/types';
-import type { PartitionJobInput } from '../server/partition/worker';
-import { runInWorker } from '../server/workers/run-in-worker';
+import { openDb, type Db } from '../server/db';
+import { QueuedJobs } from '../server/jobs/queue';
+import { insertLatticeDistrict } from '../tests/helpers/lattice-district';
 import { ROOT } from '../tests/faults/server-process';
-
-const WORKER = new URL('../server/partition/worker.ts', import.meta.url);
+import { startWorkerProcess, type WorkerProcess } from '../tests/faults/worker-process';
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,109 +29,135 @@ function arg(name: string): string | undefined {
 }
 const log = (m: string) => process.stderr.write(`bench:scale: ${m}\n`);
 
-interface Task {
-  id: string;
-  households: number;
-  units: number;
-  job: PartitionJobInput;
+/** Busy and total jiffies of all cores (/proc/stat), for the CPU use of a round. */
+function cpuTimes(): { busy: number; total: number } {
+  const [, ...f] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+  const v = f.map(Number);
+  const idle = v[3] + (v[4] ?? 0);
+  const total = v.reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
 }
 
-/** Drains the task queue with `workers` concurrent worker threads; returns per-task times. */
-async function drain(tasks: Task[], workers: number): Promise<{ ms: number; taskMs: number[]; grids: number; inBand: number }> {
-  const queue = [...tasks];
-  const taskMs: number[] = [];
-  let grids = 0;
-  let inBand = 0;
-  const t0 = performance.now();
-  const worker = async () => {
-    for (let t = queue.shift(); t; t = queue.shift()) {
-      const s = performance.now();
-      const r = await runInWorker<PartitionJobInput, PartitionResult>(WORKER, t.job);
-      taskMs.push(performance.now() - s);
-      const sizes = new Map<string, number>();
-      const hh = new Map(t.job.input.units.map((u) => [u.id, u.households]));
-      for (const [unit, grid] of Object.entries(r.assignment ?? {})) sizes.set(grid as string, (sizes.get(grid as string) ?? 0) + (hh.get(unit) ?? 0));
-      grids += sizes.size;
-      for (const n of sizes.values()) if (n >= 300 && n <= 500) inBand++;
-    }
-  };
-  await Promise.all(Array.from({ length: workers }, worker));
-  return { ms: performance.now() - t0, taskMs, grids, inBand };
+/** CPU seconds used so far by a process and its threads (utime + stime). */
+function procCpuSeconds(pid: number): number {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 async function main(): Promise<void> {
-  const n = Number(arg('subdistricts') ?? 12);
+  const n = Number(arg('subdistricts') ?? 8);
   const cols = Number(arg('cols') ?? 20);
-  const rows = Number(arg('rows') ?? 25);
+  const rows = Number(arg('rows') ?? 16);
   const workerCounts = (arg('workers') ?? '1,2,4').split(',').map(Number);
-  const tasks: Task[] = [];
-  for (let i = 0; i < n; i++) {
-    const d = syntheticDistrict({ cols, rows, seed: 100 + i, lon0: 117 + (i % 6) * 0.02, lat0: 30.45 + Math.floor(i / 6) * 0.02 });
-    const units = unitsFromGeoJSON(d.units);
-    tasks.push({
-      id: `S${i}`,
-      households: units.reduce((s, u) => s + u.households, 0),
-      units: units.length,
-      job: { input: { units, barriers: barriersFromGeoJSON(d.barriers) }, options: { min: 300, max: 500, seed: 1 } },
-    });
+  const base = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/wangge_test';
+  const schema = `bench_scale_${process.pid}`;
+  const admin = await openDb({ databaseUrl: base, migrate: false });
+  await admin.exec(`CREATE SCHEMA ${schema}`);
+  await admin.close();
+  const u = new URL(base);
+  u.searchParams.set('options', `-c search_path=${schema},public`);
+  const url = u.toString();
+  let db: Db | undefined;
+  let jobs: QueuedJobs | undefined;
+  let workers: WorkerProcess[] = [];
+  try {
+    db = await openDb({ databaseUrl: url });
+    const subs: string[] = [];
+    let households = 0;
+    for (let i = 0; i < n; i++) {
+      const r = await insertLatticeDistrict(db, cols, rows, { code: String(910 + i), index: i });
+      subs.push(r.subdistrict);
+      households += r.households;
+    }
+    log(`${n} sub-districts of ${cols * rows} units, ${households} households, in schema ${schema}`);
+    jobs = await QueuedJobs.open(db, { databaseUrl: url, workers: 0 }); // the producer side, as the API server with WANGGE_JOB_WORKERS=0
+    const runs = [];
+    for (const w of workerCounts) {
+      log(`${w} worker process(es): starting …`);
+      const t0 = Date.now();
+      workers = await Promise.all(Array.from({ length: w }, () => startWorkerProcess(url)));
+      const startupMs = Date.now() - t0;
+      const cpu0 = cpuTimes();
+      const wcpu0 = workers.map((p) => procCpuSeconds(p.child.pid!));
+      const load0 = loadavg()[0];
+      const s = performance.now();
+      const ids = await Promise.all(subs.map((sub) => jobs!.start('partition', { subdistricts: [sub], min: 300, max: 500, seed: 1, author: 'bench' })));
+      await Promise.all(ids.map((id) => jobs!.settled(id)));
+      const wallMs = performance.now() - s;
+      const cpu1 = cpuTimes();
+      const wcpu = workers.map((p, i) => procCpuSeconds(p.child.pid!) - wcpu0[i]);
+      const rowsOut = (await db.query<{ status: string; worker: string; ms: number; grids: number; in_band: number }>(
+        `SELECT status, worker, (result->>'ms')::float8 AS ms, (result->>'grids')::int AS grids, (result->>'inBand')::int AS in_band FROM jobs WHERE id = ANY($1::text[])`,
+        [ids],
+      )).rows;
+      const failed = rowsOut.filter((r) => r.status !== 'succeeded').length;
+      const byWorker: Record<string, number> = {};
+      for (const r of rowsOut) byWorker[r.worker] = (byWorker[r.worker] ?? 0) + 1;
+      const jobMs = rowsOut.map((r) => r.ms).sort((a, b) => a - b);
+      const grids = rowsOut.reduce((a, r) => a + (r.grids ?? 0), 0);
+      const inBand = rowsOut.reduce((a, r) => a + (r.in_band ?? 0), 0);
+      const perSec = (n * 1000) / wallMs;
+      runs.push({
+        workers: w,
+        wall_s: Number((wallMs / 1000).toFixed(1)),
+        jobs_per_s: Number(perSec.toFixed(3)),
+        jobs_per_s_per_worker: Number((perSec / w).toFixed(3)),
+        households_per_s: Math.round((households * 1000) / wallMs),
+        speedup: 0,
+        efficiency: 0,
+        failed,
+        jobs_by_worker: Object.values(byWorker).sort((a, b) => b - a),
+        job_ms_median: Math.round(jobMs[Math.floor(jobMs.length / 2)] ?? 0),
+        job_ms_max: Math.round(jobMs.at(-1) ?? 0),
+        worker_cpu_s: Number(wcpu.reduce((a, b) => a + b, 0).toFixed(1)),
+        machine_cpu_busy_pct: Number(((100 * (cpu1.busy - cpu0.busy)) / Math.max(1, cpu1.total - cpu0.total)).toFixed(0)),
+        load_avg_1m_at_start: Number(load0.toFixed(1)),
+        worker_startup_s: Number((startupMs / 1000).toFixed(1)),
+        grids,
+        pct_in_band: Number(((100 * inBand) / Math.max(1, grids)).toFixed(1)),
+      });
+      log(`${w} worker(s): ${(wallMs / 1000).toFixed(1)} s, ${perSec.toFixed(3)} jobs/s, by worker ${JSON.stringify(Object.values(byWorker))}`);
+      await Promise.all(workers.map((p) => p.stop()));
+      workers = [];
+    }
+    const one = runs[0].jobs_per_s / runs[0].workers;
+    for (const r of runs) {
+      r.speedup = Number((r.jobs_per_s / one).toFixed(2));
+      r.efficiency = Number((r.speedup / r.workers).toFixed(2));
+    }
+    const result = {
+      bench: 'scale',
+      what: 'partition jobs on the pg-boss queue drained by W worker processes (npm run worker) on the PostGIS server',
+      at: new Date().toISOString(),
+      cores: cpus().length,
+      subdistricts: n,
+      units_per_subdistrict: cols * rows,
+      households,
+      runs,
+    };
+    const dir = join(ROOT, 'bench/results');
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
+    process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  } finally {
+    await Promise.all(workers.map((p) => p.kill9()));
+    await jobs?.close();
+    await db?.close();
+    const a = await openDb({ databaseUrl: base, migrate: false });
+    await a.exec(`DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`).catch(() => undefined);
+    await a.close();
   }
-  const households = tasks.reduce((s, t) => s + t.households, 0);
-  log(`${n} sub-districts, ${tasks.reduce((s, t) => s + t.units, 0)} units, ${households} households`);
-  // warm-up: the first worker thread pays for tsx compiling the engine
-  await drain(tasks.slice(0, 1), 1);
-  const runs = [];
-  let base = 0;
-  for (const w of workerCounts) {
-    log(`${w} worker(s) …`);
-    const r = await drain(tasks, w);
-    const perSec = (n * 1000) / r.ms;
-    if (w === workerCounts[0]) base = perSec / w;
-    const sorted = [...r.taskMs].sort((a, b) => a - b);
-    runs.push({
-      workers: w,
-      wall_ms: Math.round(r.ms),
-      subdistricts_per_s: Number(perSec.toFixed(3)),
-      households_per_s: Math.round((households * 1000) / r.ms),
-      speedup: 0,
-      efficiency: 0,
-      task_ms_median: Math.round(sorted[Math.floor(sorted.length / 2)]),
-      task_ms_max: Math.round(sorted[sorted.length - 1]),
-      grids: r.grids,
-      pct_in_band: Number(((100 * r.inBand) / Math.max(1, r.grids)).toFixed(1)),
-    });
-  }
-  const one = runs[0].subdistricts_per_s / runs[0].workers;
-  for (const r of runs) {
-    r.speedup = Number((r.subdistricts_per_s / one).toFixed(2));
-    r.efficiency = Number((r.speedup / r.workers).toFixed(2));
-  }
-  const best = runs.reduce((a, b) => (b.households_per_s > a.households_per_s ? b : a));
-  const province = 10_000_000;
-  const result = {
-    bench: 'scale',
-    at: new Date().toISOString(),
-    cores: cpus().length,
-    subdistricts: n,
-    units_per_subdistrict: cols * rows,
-    households,
-    households_per_subdistrict_mean: Math.round(households / n),
-    runs,
-    base_subdistricts_per_s_per_worker: Number(base.toFixed(3)),
-    extrapolation: {
-      note: 'partition CPU only (no database writes), linear in households; per-core throughput measured with 1 worker',
-      province_households: province,
-      hours_one_core: Number((province / (runs[0].households_per_s / runs[0].workers) / 3600).toFixed(2)),
-      hours_this_machine_best: Number((province / best.households_per_s / 3600).toFixed(2)),
-      cores_for_one_hour: Math.ceil(province / (runs[0].households_per_s / runs[0].workers) / 3600),
-    },
-  };
-  const dir = join(ROOT, 'bench/results');
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `scale-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -16,7 +16,7 @@ import metricsPlugin from './plugins/metrics';
 import hotspotsPlugin from './plugins/hotspots';
 import incidentsPlugin from './plugins/incidents';
 import importPlugin from './plugins/import';
-import jobsPlugin from './plugins/jobs';
+import jobsPlugin, { type JobsPluginOptions } from './plugins/jobs';
 import layersPlugin from './plugins/layers';
 import { localCliAuth, localCliRoutes } from './plugins/local-cli';
 import partitionPlugin from './plugins/partition';
@@ -46,6 +46,8 @@ export interface BuildAppOptions {
   auth?: AuthOptions;
   /** The local token of `npm run create-admin|backup|import` while this server owns the embedded data directory (server/plugins/local-cli.ts). */
   localToken?: string;
+  /** Jobs on the pg-boss queue (PostGIS-server backend; server/plugins/jobs.ts); in-process without. */
+  jobQueue?: JobsPluginOptions['queue'];
   /**
    * Fastify's trustProxy: whether X-Forwarded-For names the client (for the per-address login limit
    * and the audit log). Default from WANGGE_TRUST_PROXY (see parseTrustProxy); off when unset.
@@ -104,7 +106,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(healthPlugin, { prefix: '/api' });
   await app.register(layersPlugin, { prefix: '/api' });
   await app.register(tilesPlugin);
-  await app.register(jobsPlugin);
+  await app.register(jobsPlugin, { queue: opts.jobQueue });
   await app.register(plansPlugin, { prefix: '/api' });
   await app.register(groupsPlugin, { prefix: '/api' });
   await app.register(patrolsPlugin, { prefix: '/api' });

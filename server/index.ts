@@ -31,6 +31,7 @@ export async function startServer(db: Db, config: Config = loadConfig()): Promis
     logger: { level: config.logLevel },
     clientDir: config.clientDir,
     localToken,
+    jobQueue: config.databaseUrl && config.jobQueue ? { databaseUrl: config.databaseUrl, workers: config.jobWorkers } : undefined,
     auth: {
       enforce: process.env.WANGGE_AUTH !== 'off',
       demoUsers: process.env.NODE_ENV !== 'production' && process.env.WANGGE_DEMO_USERS !== 'off',

@@ -1,9 +1,11 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db';
 import { isConnectionError } from '../db/connection-errors';
+import { JOB_HANDLERS, type QueuedKind } from './handlers';
 import { createJob, getJob, updateJob, type JobRow } from './store';
+import type { Jobs, LocalWork, ReportProgress } from './types';
 
-export type ReportProgress = (progress: number, message: string) => void;
+export type { ReportProgress } from './types';
 
 /** The message of a job stopped by its user (POST /api/jobs/:id/cancel). */
 export const CANCELLED_MESSAGE = '已取消 (cancelled)';
@@ -16,7 +18,7 @@ export class JobCancelledError extends Error {
 }
 
 /**
- * Runs long jobs (partition, import) in the background: a row in `jobs` tracks status and progress
+ * The in-process runner: runs long jobs (partition, import) in the background of this process: a row in `jobs` tracks status and progress
  * (0..1); every change is also emitted on `events` (`job:<id>`) for server-sent events, and
  * `written` is emitted once a job's work has committed (before its status says so), for caches of
  * reads to drop what the job may have changed. The work's
@@ -33,12 +35,15 @@ export interface JobRunnerOptions {
   attempts?: number;
   /** How long a job waits for a lost database to return (default 10 minutes). */
   dbWaitMs?: number;
+  /** Emit on this emitter (the queue runner shares its events with the in-process one). */
+  events?: EventEmitter;
 }
 
 const RETRY_MESSAGE = (n: number, max: number) => `数据库连接中断，已在恢复后自动重试（第 ${n}/${max} 次运行）`;
 
-export class JobRunner {
-  readonly events = new EventEmitter();
+export class JobRunner implements Jobs {
+  readonly events: EventEmitter;
+  readonly mode = 'in-process' as const;
   private running = new Set<Promise<unknown>>();
   private byId = new Map<string, Promise<unknown>>();
   private controllers = new Map<string, AbortController>();
@@ -50,6 +55,7 @@ export class JobRunner {
     private readonly db: Db,
     opts: JobRunnerOptions = {},
   ) {
+    this.events = opts.events ?? new EventEmitter();
     this.events.setMaxListeners(0);
     this.attempts = opts.attempts ?? 3;
     this.dbWaitMs = opts.dbWaitMs ?? 600_000;
@@ -80,10 +86,16 @@ export class JobRunner {
     }
   }
 
-  async start(
+  /** A job with a handler (server/jobs/handlers.ts), run here. */
+  start(kind: QueuedKind, params: Record<string, unknown>, createdBy: number | null = null): Promise<string> {
+    const handler = JOB_HANDLERS[kind];
+    return this.run(kind, params, (report, signal, jobId) => handler({ db: this.db, jobId }, params, report, signal), createdBy);
+  }
+
+  async run(
     kind: string,
     params: Record<string, unknown>,
-    work: (report: ReportProgress, signal: AbortSignal) => Promise<Record<string, unknown>>,
+    work: LocalWork,
     /** The user starting the job (request.user?.id): only they and admins may read it. */
     createdBy: number | null = null,
   ): Promise<string> {
@@ -101,12 +113,12 @@ export class JobRunner {
     };
     const p = (async () => {
       try {
-        await this.record(() => updateJob(this.db, id, { status: 'running', progress: 0 }));
+        await this.record(() => updateJob(this.db, id, { status: 'running', progress: 0, attempts: 1 }));
         this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '' });
         let result: Record<string, unknown>;
         for (let attempt = 1; ; attempt++) {
           try {
-            result = await work(report, controller.signal);
+            result = await work(report, controller.signal, id);
             if (controller.signal.aborted) throw new JobCancelledError();
             if (attempt > 1) result = { ...result, attempts: attempt }; // ran again after a lost connection
             break;
@@ -116,7 +128,7 @@ export class JobRunner {
             this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '数据库连接中断，等待恢复后重试' });
             if (!(await this.waitForDb(this.dbWaitMs))) throw err;
             await lastWrite;
-            await this.record(() => updateJob(this.db, id, { status: 'running', progress: 0, message }));
+            await this.record(() => updateJob(this.db, id, { status: 'running', progress: 0, message, attempts: attempt + 1 }));
             this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message });
           }
         }
@@ -151,7 +163,7 @@ export class JobRunner {
    * Asks a running job to stop: its work sees the signal (a worker thread is terminated) and nothing
    * it prepared is written; the job ends failed with CANCELLED_MESSAGE. False when it is not running here.
    */
-  cancel(id: string): boolean {
+  async cancel(id: string): Promise<boolean> {
     const c = this.controllers.get(id);
     if (!c) return false;
     c.abort();
@@ -171,5 +183,9 @@ export class JobRunner {
   /** Waits for every running job (tests, graceful shutdown). */
   async idle(): Promise<void> {
     while (this.running.size) await Promise.allSettled([...this.running]);
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
   }
 }

@@ -11,6 +11,12 @@ export interface JobRow {
   message: string | null;
   params: Record<string, unknown>;
   result: Record<string, unknown> | null;
+  /** Runs of the job so far (a queued job runs again after a failure or a lost worker, up to 3 runs). */
+  attempts: number;
+  /** Every run failed: the job is in the queue's dead-letter queue (message: the last error). */
+  dead_letter: boolean;
+  /** The worker running (or that last ran) the job: `host/pid`; null in-process. */
+  worker: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -28,7 +34,7 @@ export async function createJob(db: Queryable, kind: string, params: Record<stri
  */
 export async function getJob(db: Queryable, id: string, reader?: number | null): Promise<JobRow | null> {
   const r = await db.query<JobRow & { created_by?: unknown }>(
-    'SELECT id, kind, status, progress, message, params, result, created_at, updated_at FROM jobs WHERE id = $1 AND ($2::bigint IS NULL OR created_by = $2::bigint)',
+    'SELECT id, kind, status, progress, message, params, result, attempts, dead_letter, worker, created_at, updated_at FROM jobs WHERE id = $1 AND ($2::bigint IS NULL OR created_by = $2::bigint)',
     [id, reader ?? null],
   );
   return r.rows[0] ?? null;
@@ -37,21 +43,30 @@ export async function getJob(db: Queryable, id: string, reader?: number | null):
 export async function updateJob(
   db: Queryable,
   id: string,
-  patch: { status?: JobStatus; progress?: number; message?: string | null; result?: unknown },
+  patch: { status?: JobStatus; progress?: number; message?: string | null; result?: unknown; attempts?: number; deadLetter?: boolean; worker?: string },
 ): Promise<void> {
   await db.query(
     `UPDATE jobs SET status = COALESCE($2, status), progress = COALESCE($3, progress),
-       message = COALESCE($4, message), result = COALESCE($5::jsonb, result), updated_at = now()
+       message = COALESCE($4, message), result = COALESCE($5::jsonb, result), attempts = COALESCE($6, attempts),
+       dead_letter = COALESCE($7, dead_letter), worker = COALESCE($8, worker), updated_at = now()
      WHERE id = $1`,
-    [id, patch.status ?? null, patch.progress ?? null, patch.message ?? null, patch.result === undefined ? null : JSON.stringify(patch.result)],
+    [
+      id, patch.status ?? null, patch.progress ?? null, patch.message ?? null, patch.result === undefined ? null : JSON.stringify(patch.result),
+      patch.attempts ?? null, patch.deadLetter ?? null, patch.worker ?? null,
+    ],
   );
 }
 
-/** At start-up: jobs left queued or running by a crashed or killed server are marked failed. */
-export async function failInterruptedJobs(db: Queryable): Promise<number> {
+/**
+ * At start-up: jobs left queued or running by a crashed or killed server are marked failed; not the
+ * kinds in `exceptKinds` (jobs on the queue: a worker elsewhere may be running them, and the queue
+ * retries the ones whose worker died).
+ */
+export async function failInterruptedJobs(db: Queryable, exceptKinds: readonly string[] = []): Promise<number> {
   const r = await db.query<{ id: string }>(
     `UPDATE jobs SET status = 'failed', message = '服务器重启，任务中断（未保存任何部分结果）', updated_at = now()
-     WHERE status IN ('queued', 'running') RETURNING id`,
+     WHERE status IN ('queued', 'running') AND NOT (kind = ANY($1::text[])) RETURNING id`,
+    [[...exceptKinds]],
   );
   return r.rows.length;
 }

@@ -269,7 +269,7 @@ const groups: FastifyPluginAsync = async (app) => {
           return sendDefenseError(reply, e);
         }
       }
-      const job = await app.jobs.start('groups', { ...params }, async (report) => ({ ...(await autoGroup(app.db, params, { inWorker: true, author, progress: report })) }), req.user?.id ?? null);
+      const job = await app.jobs.start('groups', { ...params, author }, req.user?.id ?? null);
       return reply.code(202).send({ job });
     },
   );

@@ -148,7 +148,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       // the outcome of the job's last run (the runner runs it again after a lost database connection)
       let outcome: { report: ImportReport } | { error: unknown } | undefined;
       const params = { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, bytes: upload.bytes.byteLength, layer: upload.layer ?? null, dryRun };
-      const jobId = await app.jobs.start('import', params, async (report) => {
+      const jobId = await app.jobs.run('import', params, async (report) => {
         try {
           report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
           const result = await commitImport(app.db, prep, {

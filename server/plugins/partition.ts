@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { PartitionRequestError, partitionToPlan, publishedPlansOf, type PartitionRequest } from '../partition/service';
+import { PartitionRequestError, publishedPlansOf, type PartitionRequest } from '../partition/service';
 import { OutOfScopeError, writableSubdistricts } from '../auth/scope';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
@@ -69,10 +69,7 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
         name: b.name,
         author: (req as { user?: { username?: string } }).user?.username ?? 'planner',
       };
-      const jobId = await app.jobs.start('partition', { ...request }, async (report, signal) => {
-        const out = await partitionToPlan(app.db, request, report, signal);
-        return { ...out };
-      }, req.user?.id ?? null);
+      const jobId = await app.jobs.start('partition', { ...request }, req.user?.id ?? null);
       return reply.code(202).send({ jobId });
     },
   );
@@ -122,7 +119,7 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
         name: b.name ?? `保留原网格重新划分 ${new Date().toISOString().slice(0, 10)}`,
         author: req.user?.username ?? 'planner',
       };
-      const jobId = await app.jobs.start('partition', { ...request }, async (report, signal) => ({ ...(await partitionToPlan(app.db, request, report, signal)) }), req.user?.id ?? null);
+      const jobId = await app.jobs.start('partition', { ...request }, req.user?.id ?? null);
       return reply.code(202).send({ jobId });
     },
   );

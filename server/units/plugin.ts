@@ -5,7 +5,7 @@
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { coveredSubdistricts, OutOfScopeError, writableSubdistricts } from '../auth/scope';
-import { buildUnitsForSubdistricts, latestQuality, UnitsRequestError } from './service';
+import { latestQuality, UnitsRequestError } from './service';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
 
@@ -44,9 +44,7 @@ const unitsPlugin: FastifyPluginAsync = async (app) => {
         throw new UnitsRequestError('请指定街道（subdistricts）或 all: true');
       }
       const author = req.user?.username ?? 'planner';
-      const params = { subdistricts: subs, splitAbove: b.splitAbove ?? 500 };
-      let jobId: string | null = null;
-      jobId = await app.jobs.start('units', params, (report, signal) => buildUnitsForSubdistricts(app.db, { subdistricts: subs, splitAbove: b.splitAbove, author, jobId }, report, signal), req.user?.id ?? null);
+      const jobId = await app.jobs.start('units', { subdistricts: subs, splitAbove: b.splitAbove ?? 500, author }, req.user?.id ?? null);
       return reply.code(202).send({ jobId });
     },
   );

@@ -97,7 +97,7 @@ describe.skipIf(!BACKENDS.includes('postgres') || !haveBinaries)('a PostgreSQL s
     startCluster();
     await sql('CREATE DATABASE wangge', 'postgres');
     srv = await startServerProcess({ databaseUrl: url() }); // migrations and PostGIS on the empty database
-  }, 240_000);
+  }, 400_000);
 
   afterAll(async () => {
     await srv?.kill9();

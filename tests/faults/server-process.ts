@@ -18,7 +18,7 @@ export interface ServerProcess {
  * Starts `server/index.ts` as a real child process (tsx), on the embedded database in `dataDir` or
  * on `databaseUrl`, on a free port; resolves once it listens.
  */
-export async function startServerProcess(opts: { dataDir?: string; databaseUrl?: string; timeoutMs?: number }): Promise<ServerProcess> {
+export async function startServerProcess(opts: { dataDir?: string; databaseUrl?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: '0',
@@ -31,6 +31,7 @@ export async function startServerProcess(opts: { dataDir?: string; databaseUrl?:
   delete env.WANGGE_DATA_DIR;
   if (opts.dataDir) env.WANGGE_DATA_DIR = opts.dataDir;
   if (opts.databaseUrl) env.DATABASE_URL = opts.databaseUrl;
+  Object.assign(env, opts.env);
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   // keep the start of the log (the listening line) and its last 256 KB: a long load run logs every request
@@ -42,7 +43,7 @@ export async function startServerProcess(opts: { dataDir?: string; databaseUrl?:
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 180_000} ms:\n${out.slice(-3000)}`)), opts.timeoutMs ?? 180_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 300_000} ms:\n${out.slice(-3000)}`)), opts.timeoutMs ?? 300_000);
     const check = () => {
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {

@@ -17,7 +17,7 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
 
   it('POST /api/jobs/:id/cancel stops running work through its signal; nothing it would write is written; 409 once ended', async () => {
     let wrote = false;
-    const id = await app.jobs.start('test', {}, async (report, signal) => {
+    const id = await app.jobs.run('test', {}, async (report, signal) => {
       report(0.1, 'working');
       await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
       if (!signal.aborted) wrote = true;
@@ -35,7 +35,7 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
   it('a job whose work ignores the signal still ends cancelled, not succeeded', async () => {
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const id = await app.jobs.start('test', {}, async () => {
+    const id = await app.jobs.run('test', {}, async () => {
       await gate;
       return { done: true };
     });

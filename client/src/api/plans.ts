@@ -123,6 +123,10 @@ export interface JobInfo {
   progress: number;
   message: string | null;
   result: Record<string, unknown> | null;
+  /** Runs so far (the queue runs a job again after a failed run or a lost worker). */
+  attempts?: number;
+  /** Every run failed: the job is in the dead-letter queue; message is the last error. */
+  dead_letter?: boolean;
 }
 
 export interface PartitionBody {

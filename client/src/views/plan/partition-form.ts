@@ -11,6 +11,7 @@ import { getLang, t } from '../../i18n';
 import { onDataChanged } from '../../data-events';
 import { h } from '../../panels/dom';
 import { unitsBuildSection } from './units-build';
+import { jobFailureText, jobProgressText, type JobStatusEvent } from './job-status';
 
 export interface PartitionFormDeps {
   api: Api;
@@ -139,9 +140,9 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
         jobId = id;
         source = new EventSource(deps.api.plans.jobEventsUrl(id));
         source.onmessage = (ev) => {
-          const e = JSON.parse(ev.data as string) as { status: string; progress: number; message: string | null; result?: { planId: number; grids: number; inBand: number; warnings: unknown[]; unitsMovedShare?: number } };
+          const e = JSON.parse(ev.data as string) as JobStatusEvent & { result?: { planId: number; grids: number; inBand: number; warnings: unknown[]; unitsMovedShare?: number } };
           fill.style.width = `${Math.round((e.progress ?? 0) * 100)}%`;
-          if (e.status === 'running') say(`${Math.round((e.progress ?? 0) * 100)}% · ${e.message ?? ''}`);
+          if (e.status === 'running' || e.status === 'queued') say(jobProgressText(e));
           else if (e.status === 'succeeded' && e.result) {
             const r = e.result;
             running(false);
@@ -150,7 +151,7 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
             void deps.onDone(r.planId, r.warnings.length);
           } else if (e.status === 'failed') {
             running(false);
-            say(t('plan.partition.failed', { message: e.message ?? '' }), 'error');
+            say(t('plan.partition.failed', { message: jobFailureText(e) }), 'error');
           }
         };
         source.onerror = () => {

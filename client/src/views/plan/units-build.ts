@@ -8,6 +8,7 @@ import { ApiError, type Api } from '../../api';
 import { QUALITY_KINDS, type QualityItem, type QualityReport } from '../../api/units';
 import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
+import { jobFailureText, jobProgressText, type JobStatusEvent } from './job-status';
 
 export interface UnitsBuildDeps {
   api: Api;
@@ -20,7 +21,7 @@ export interface UnitsBuildDeps {
 /** Items listed per kind in the panel (the counts are complete). */
 const LIST_PER_KIND = 50;
 
-type JobEvent = { status: string; progress: number; message: string | null; result?: Record<string, unknown> };
+type JobEvent = JobStatusEvent & { result?: Record<string, unknown> };
 
 /** Follows a job by its server-sent events (one status read if the stream breaks); returns a stop function. */
 export function followJob(api: Api, jobId: string, on: (e: JobEvent) => void): () => void {
@@ -113,7 +114,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
         jobId = id;
         stop = followJob(deps.api, id, (e) => {
           fill.style.width = `${Math.round((e.progress ?? 0) * 100)}%`;
-          if (e.status === 'running') say(`${Math.round((e.progress ?? 0) * 100)}% · ${e.message ?? ''}`);
+          if (e.status === 'running' || e.status === 'queued') say(jobProgressText(e));
           else if (e.status === 'succeeded' && e.result) {
             const r = e.result as { units: number; blocks: number; households: number; unitsRetired: number; quality: QualityReport };
             running(false);
@@ -121,7 +122,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
             panel.replaceChildren(qualityPanel(r.quality, deps.zoomTo));
           } else if (e.status === 'failed') {
             running(false);
-            say(t('plan.units.failed', { message: e.message ?? '' }), 'error');
+            say(t('plan.units.failed', { message: jobFailureText(e) }), 'error');
           }
         });
       },
