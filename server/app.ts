@@ -4,6 +4,8 @@ import accountPlugin from './plugins/account';
 import auditPlugin from './plugins/audit';
 import auditLogPlugin from './plugins/audit-log';
 import casesPlugin from './plugins/cases';
+import creditPlugin from './plugins/credit';
+import partyPlugin from './plugins/party';
 import gridCachePlugin from './plugins/compress';
 import authPlugin, { type AuthOptions } from './plugins/auth';
 import securityPlugin from './plugins/security';
@@ -113,6 +115,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(importPlugin, { prefix: '/api' });
   await app.register(hotspotsPlugin, { prefix: '/api' });
   await app.register(casesPlugin, { prefix: '/api' });
+  await app.register(partyPlugin, { prefix: '/api' });
+  await app.register(creditPlugin, { prefix: '/api' });
   if (opts.localToken) await app.register(localCliRoutes, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });
   return app;
