@@ -5,6 +5,7 @@ import { hotspotsEn } from './parts/hotspots';
 import { plansEn } from './parts/plans';
 import { importsEn } from './parts/imports';
 import { fieldEn } from './parts/field';
+import { partyEn } from './parts/party';
 import { adminEn } from './parts/admin';
 
 /** English dictionary; must cover every key of zh-CN (checked by the type). */
@@ -15,6 +16,7 @@ export const en: Record<MessageKey, string> = {
   ...casesEn,
   ...importsEn,
   ...fieldEn,
+  ...partyEn,
   ...adminEn,
   'app.title': 'Yingjiang Grid Governance',
   'view.map': 'Overview',

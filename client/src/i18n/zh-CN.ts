@@ -4,6 +4,7 @@ import { hotspotsZh } from './parts/hotspots';
 import { plansZh } from './parts/plans';
 import { importsZh } from './parts/imports';
 import { fieldZh } from './parts/field';
+import { partyZh } from './parts/party';
 import { adminZh } from './parts/admin';
 
 /** zh-CN dictionary: the reference set of keys. Every user-visible string of the client lives here. */
@@ -127,6 +128,6 @@ const baseZh = {
 } as const;
 
 /** Base keys plus one part per capability (client/src/i18n/parts/). */
-export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...hotspotsZh, ...casesZh, ...importsZh, ...fieldZh, ...adminZh } as const;
+export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...hotspotsZh, ...casesZh, ...importsZh, ...fieldZh, ...partyZh, ...adminZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

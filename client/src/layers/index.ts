@@ -21,11 +21,13 @@ import { isochroneLayer } from './isochrone';
 import { patrolLayer } from './patrol';
 import { patrolDraftLayer } from './patrol-draft';
 import { importPreviewLayer } from './import-preview';
+import { partyBranchesLayer } from './party-branches';
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
   for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
   for (const m of [groupsLayer, isochroneLayer, patrolLayer, patrolDraftLayer]) registerLayer(m);
+  registerLayer(partyBranchesLayer);
   registerLayer(casesLayer);
   registerLayer(importPreviewLayer);
 }

@@ -6,6 +6,7 @@ import { casesView } from './cases';
 import { importView } from './import';
 import { fieldView } from './field';
 import { adminView } from './admin';
+import { partyView } from './party';
 import { views } from './registry';
 
 /**
@@ -20,5 +21,6 @@ export function registerViews(): void {
   views.register(casesView);
   views.register(importView);
   views.register(fieldView);
+  views.register(partyView);
   views.register(adminView);
 }
