@@ -5,7 +5,7 @@
 -- and their visits to those grids (counted per grid and quarter).
 CREATE TABLE party_branches (
   id           text PRIMARY KEY CHECK (id ~ '^[A-Za-z0-9_-]{1,40}$'),
-  community_id text NOT NULL REFERENCES communities(id),
+  community_id text NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
   name         text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
   kind         text NOT NULL CHECK (kind IN ('compound', 'grid')),
   secretary    text CHECK (length(secretary) <= 100),
@@ -22,7 +22,7 @@ CREATE INDEX party_branch_grids_branch ON party_branch_grids (branch_id);
 
 CREATE TABLE party_work_teams (
   id           bigserial PRIMARY KEY,
-  community_id text NOT NULL REFERENCES communities(id),
+  community_id text NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
   name         text NOT NULL CHECK (length(name) BETWEEN 1 AND 100),
   synthetic    boolean NOT NULL DEFAULT false
 );
