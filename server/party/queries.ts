@@ -9,6 +9,14 @@ import type { Queryable } from '../db';
 import { inReadScope } from '../auth/read-scope';
 import { plaqueStatus, quarterRange } from './rules';
 
+/**
+ * Read scope for community-level rows: a community is in scope when it lies inside a reader's prefix
+ * or contains one of the reader's grids (a grid member sees their grid's community party committee).
+ */
+function communityInScope(expr: string, param: string): string {
+  return `(${param}::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(${param}::text[]) AS read_scope(p) WHERE starts_with(${expr}, read_scope.p) OR starts_with(read_scope.p, ${expr})))`;
+}
+
 export class PartyError extends Error {
   constructor(
     readonly statusCode: number,
@@ -142,11 +150,11 @@ export async function branchesByCommunity(db: Queryable, f: GridFilter): Promise
   const comm = await db.query<{ id: string; name: string; subdistrict_id: string; sd_name: string; teams: number }>(
     `SELECT c.id, c.name, c.subdistrict_id, s.name AS sd_name, (SELECT count(*)::int FROM party_work_teams t WHERE t.community_id = c.id) AS teams
        FROM communities c JOIN subdistricts s ON s.id = c.subdistrict_id
-      WHERE ${inReadScope('c.id', '$1')} AND ($2::text IS NULL OR starts_with(c.id, $2::text) OR starts_with($2::text, c.id)) ORDER BY c.id`,
+      WHERE ${communityInScope('c.id', '$1')} AND ($2::text IS NULL OR starts_with(c.id, $2::text) OR starts_with($2::text, c.id)) ORDER BY c.id`,
     [f.readScope, f.prefix ?? null],
   );
   const br = await db.query<{ id: string; community_id: string; name: string; kind: 'compound' | 'grid'; secretary: string | null }>(
-    `SELECT id, community_id, name, kind, secretary FROM party_branches WHERE ${inReadScope('community_id', '$1')} ORDER BY community_id, id`,
+    `SELECT id, community_id, name, kind, secretary FROM party_branches WHERE ${communityInScope('community_id', '$1')} ORDER BY community_id, id`,
     [f.readScope],
   );
   const byBranch = new Map<string, PartyGrid[]>();
@@ -160,7 +168,8 @@ export async function branchesByCommunity(db: Queryable, f: GridFilter): Promise
           const gs = (byBranch.get(b.id) ?? []).filter((g) => g.communityId === c.id || g.communityId === null);
           return { id: b.id, name: b.name, kind: b.kind, secretary: b.secretary, grids: gs, ...totals(gs, f.exact) };
         })
-        .filter((b) => b.grids.length > 0 || !f.prefix || f.prefix.length <= 12);
+        // a restricted reader sees the branches of their grids; others every branch, a gridless one too
+        .filter((b) => b.grids.length > 0 || (f.readScope === null && !f.prefix));
       return {
         id: c.id,
         name: c.name,
@@ -249,7 +258,7 @@ export async function workTeams(db: Queryable, f: GridFilter): Promise<TeamRow[]
             (SELECT COALESCE(SUM(m.visits), 0)::int FROM m WHERE m.team_id = t.id) AS visits,
             (SELECT count(*)::int FROM m WHERE m.team_id = t.id AND m.linked > 0 AND m.visited_grids >= m.linked) AS done
        FROM party_work_teams t JOIN communities c ON c.id = t.community_id
-      WHERE ${inReadScope('t.community_id', '$1')} AND ($2::text IS NULL OR starts_with(t.community_id, $2::text) OR starts_with($2::text, t.community_id))
+      WHERE ${communityInScope('t.community_id', '$1')} AND ($2::text IS NULL OR starts_with(t.community_id, $2::text) OR starts_with($2::text, t.community_id))
       ORDER BY t.community_id, t.id`,
     [f.readScope, f.prefix ?? null, range[0], range[1]],
   );

@@ -96,6 +96,11 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     expect(layer.features[0].geometry.type).toMatch(/Polygon/);
     expect(layer.features[0].properties).toMatchObject({ grids: G1, party_households: 15, plaqued: 3, meets: true });
     expect((await get('grid_member', '/api/party/branches/geojson')).json().features).toHaveLength(1);
+    // the grid member sees their community's committee with their own grid's branch only
+    const own = (await get('grid_member', '/api/party/branches')).json().communities;
+    expect(own.map((x: { id: string }) => x.id)).toEqual(['340802901001']);
+    expect(own[0].branches.map((x: { grids: Array<{ code: string }> }) => x.grids.map((g) => g.code))).toEqual([[G1]]);
+    expect((await get('grid_member', '/api/party/teams')).json().teams).toHaveLength(33);
     const teams = (await get('leader', '/api/party/teams')).json().teams;
     expect(teams).toHaveLength(33);
     expect(teams[0]).toMatchObject({ communityId: '340802901001', members: 22 });

@@ -125,7 +125,7 @@ describe.each(BACKENDS)('privacy on %s', (backend) => {
     }
     expect(leaks).toEqual([]);
     expect(served).toBeGreaterThan(WHO.length * 20);
-  });
+  }, 180_000); // every GET route x every role: more than a minute on a busy 2-core machine
 
   it('the rule is not vacuous: each role reads the personal values it is entitled to', async () => {
     const body = async (who: Who, url: string) => bodyText(await app.inject({ method: 'GET', url, headers: s[who].headers }));

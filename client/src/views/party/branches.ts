@@ -63,11 +63,13 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void): HTML
 
 /** The branch list: district totals, then one collapsible block per community. */
 export function renderBranches(communities: PartyCommunity[], quarter: string, onBranch: (id: string) => void): HTMLElement {
-  const party = communities.reduce((s, c) => s + c.partyHouseholds, 0);
-  const known = communities.every((c) => c.plaqued !== null);
-  const plaqued = communities.reduce((s, c) => s + (c.plaqued ?? 0), 0);
+  // totals over the communities whose figures are shown (the others are small counts)
+  const shown = communities.filter((c) => c.plaqued !== null);
+  const party = shown.reduce((s, c) => s + c.partyHouseholds, 0);
+  const plaqued = shown.reduce((s, c) => s + (c.plaqued ?? 0), 0);
+  const hidden = communities.length - shown.length;
   const branches = communities.reduce((s, c) => s + c.branches.length, 0);
-  const share = known && party > 0 ? plaqued / party : null;
+  const share = party > 0 ? plaqued / party : null;
   const v = verdict(share === null ? null : share >= 0.2);
   const below = communities.flatMap((c) => c.branches).filter((b) => b.meets === false).length;
   return h(
@@ -76,7 +78,8 @@ export function renderBranches(communities: PartyCommunity[], quarter: string, o
     h(
       'div',
       { class: 'pt-summary', 'data-testid': 'party-summary' },
-      h('div', {}, t('party.summary', { communities: communities.length, branches, party: num(party), plaqued: known ? num(plaqued) : '—', share: pct(share) })),
+      h('div', {}, t('party.summary', { communities: communities.length, branches, party: num(party), plaqued: num(plaqued), share: pct(share) })),
+      hidden > 0 ? h('div', { class: 'pt-sub' }, t('party.hiddenCommunities', { n: hidden })) : null,
       h('div', { class: `pt-badge pt-${v.cls}` }, v.text),
       h('div', { class: 'pt-sub' }, t('party.rule', { below, quarter })),
     ),

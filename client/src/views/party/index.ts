@@ -63,11 +63,12 @@ async function flyToBranch(s: State, id: string): Promise<void> {
   s.ctx.map.flyTo({ center: [f.properties.label_lon, f.properties.label_lat], zoom: 15 });
 }
 
-async function show(s: State, tab: Tab): Promise<void> {
+/** Shows a tab; `keepStatus`: a reload after an action keeps the action's message. */
+async function show(s: State, tab: Tab, keepStatus = false): Promise<void> {
   s.tab = tab;
   const seq = ++s.seq;
   renderTabs(s);
-  say(s, '');
+  if (!keepStatus) say(s, '');
   s.body.replaceChildren(h('p', { class: 'pt-sub' }, t('busy.loading')));
   if (window.__wanggeParty) window.__wanggeParty.ready = false;
   try {
@@ -81,10 +82,10 @@ async function show(s: State, tab: Tab): Promise<void> {
         Promise.all([partyApi.teams(), ownGrid ? partyApi.gridMembers(ownGrid) : Promise.resolve(null)]),
         'party.busy.teams',
       );
-      content = h('div', {}, ...(ownGrid && members ? [renderGridMembers(ownGrid, members.members as ServingMember[], members.quarter, () => void show(s, 'teams'), (m, e) => say(s, m, e))] : []), renderTeams(teams.teams as PartyTeam[], teams.quarter));
+      content = h('div', {}, ...(ownGrid && members ? [renderGridMembers(ownGrid, members.members as ServingMember[], members.quarter, () => void show(s, 'teams', true), (m, e) => say(s, m, e))] : []), renderTeams(teams.teams as PartyTeam[], teams.quarter));
     } else {
       const d = await s.ctx.busy.track(loadCredit(s.user), 'party.busy.credit');
-      content = renderCredit(d, s.user, () => void show(s, 'credit').then(() => undefined), (m, e) => say(s, m, e));
+      content = renderCredit(d, s.user, () => void show(s, 'credit', true), (m, e) => say(s, m, e));
     }
     if (seq !== s.seq) return;
     s.body.replaceChildren(content);
