@@ -92,7 +92,7 @@ describe.each(BACKENDS)('access matrix on %s', (backend) => {
     expect(failures).toEqual([]);
     expect(cells).toBe(routes.length * (ROLES.length + 1));
     console.log(`access matrix on ${backend}: ${routes.length} routes x ${ROLES.length + 1} principals = ${cells} cells`);
-  });
+  }, 180_000); // every route x 6 principals: over a minute on a busy 2-core machine
 
   it('an undeclared /api route without a fallback rule is admin-only, and strictRoutes refuses it at start-up', async () => {
     const db = app.db;
