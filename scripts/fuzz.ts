@@ -526,6 +526,12 @@ export interface Live {
   fonts: string[];
   /** known passwords by user name (test users; updated after every admitted password change) */
   passwords: Map<string, string>;
+  /** households with personal data (credit entries name them) */
+  households: string[];
+  /** credit entries with their versions (reviews) */
+  creditEntries: Array<{ id: number; version: number }>;
+  /** serving party members and one grid each links (visits) */
+  partyMembers: Array<{ id: number; grid: string }>;
 }
 
 /** Reads the live identifiers (after every admitted write, so versions are current). */
@@ -589,6 +595,9 @@ export async function readLive(db: Db, passwords: Map<string, string>): Promise<
     photos: (await col('SELECT id::int AS v FROM field_photos ORDER BY id DESC LIMIT 10')).map(Number),
     fonts,
     passwords,
+    households: await col('SELECT id AS v FROM households ORDER BY id LIMIT 20'),
+    creditEntries: (await rows<{ id: number; version: number }>('SELECT id::int AS id, version FROM credit_entries ORDER BY id DESC LIMIT 20')).map((e) => ({ id: Number(e.id), version: Number(e.version) })),
+    partyMembers: (await rows<{ id: number; grid: string }>('SELECT member_id::int AS id, min(grid_code) AS grid FROM party_member_grids GROUP BY member_id ORDER BY member_id LIMIT 20')).map((m) => ({ id: Number(m.id), grid: m.grid })),
   };
 }
 
@@ -772,6 +781,14 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/^POST \/api\/ledger\/entries$/, ['occurredAt'], () => [new Date(Date.now() - 3600e3).toISOString()]],
   [/ \/api\/ledger\/entries\/:id$/, ['id'], (l) => l.ledgerEntries],
   [/ \/api\/field\/photos\/:id$/, ['id'], (l) => l.photos],
+  // party building and the credit community: live households, entries (with versions), serving members
+  [/ \/api\/credit\/entries\/:id\/review$/, ['id'], (l) => l.creditEntries.map((e) => e.id)],
+  [/ \/api\/credit\/entries\/:id\/review$/, ['$body'], (l, c) => l.creditEntries.map((e) => ({ decision: c.n % 2 ? 'approve' : 'reject', version: e.version }))],
+  [/ \/api\/credit\/entries$/, ['household'], (l) => l.households],
+  [/^POST \/api\/credit\/entries$/, ['occurredOn'], () => ['2024-03-01']],
+  [/^POST \/api\/party\/visits$/, ['$body'], (l, c) => l.partyMembers.map((m) => ({ memberId: m.id, grid: m.grid, visitedOn: '2024-03-01', note: `fuzz ${c.n}` }))],
+  [/ \/api\/(party|credit)\//, ['prefix'], (l) => [...l.subdistricts, ...l.grids]],
+  [/ \/api\/party\//, ['quarter'], () => ['2024Q1', '2026Q4']],
   // anywhere
   [/./, ['subdistrict', 'subdistricts'], (l) => l.subdistricts],
   [/./, ['grid'], (l) => l.grids],

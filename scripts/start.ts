@@ -126,6 +126,16 @@ async function ensureFieldDemo(db: Db): Promise<void> {
   if (!r.skipped) log(`ledgers: ${r.visits} visits, ${r.records} basic-information records, ${r.disputes} disputes, ${r.volunteer} volunteer activities (synthetic)`);
 }
 
+/** The synthetic party-building and credit-community demo, once a plan is in force (server/party/demo.ts, server/credit/demo.ts). */
+async function ensurePartyCreditDemo(db: Db): Promise<void> {
+  const { seedPartyDemo } = await import('../server/party/demo');
+  const { seedCreditDemo } = await import('../server/credit/demo');
+  const party = await step('party-building demo (first start only)', () => seedPartyDemo(db));
+  if (party) log(`seeded ${party.branches} party branches, ${party.teams} work teams, ${party.members} serving party members, ${party.visits} visits (synthetic)`);
+  const credit = await step('credit-community demo (first start only)', () => seedCreditDemo(db));
+  if (credit) log(`seeded ${credit.approved} approved merits, ${credit.pendingMerits} declarations and ${credit.pendingDemerits} demerits awaiting review (synthetic)`);
+}
+
 /** Newest modification time (ms) of any file under dir. */
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -177,6 +187,7 @@ async function main(): Promise<void> {
   await ensureDemo(db);
   await ensurePlan(db);
   await ensureFieldDemo(db);
+  if (!/^(off|0|false|no)$/i.test(process.env.WANGGE_DEMO ?? '')) await ensurePartyCreditDemo(db);
   // Joint-defense groups: form them for every sub-district when none exist yet, after the plan so groups follow its grids (server/defense/service.ts).
   const { autoGroupAll } = await import('../server/defense/service');
   await step('joint-defense groups', () => autoGroupAll(db, (m) => log(`groups: ${m}`)));

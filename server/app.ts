@@ -5,6 +5,8 @@ import auditPlugin from './plugins/audit';
 import auditLogPlugin from './plugins/audit-log';
 import casesPlugin from './plugins/cases';
 import fieldPlugin from './field/plugin';
+import creditPlugin from './plugins/credit';
+import partyPlugin from './plugins/party';
 import gridCachePlugin from './plugins/compress';
 import authPlugin, { type AuthOptions } from './plugins/auth';
 import securityPlugin from './plugins/security';
@@ -119,6 +121,8 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(hotspotsPlugin, { prefix: '/api' });
   await app.register(casesPlugin, { prefix: '/api' });
   await app.register(fieldPlugin, { prefix: '/api' });
+  await app.register(partyPlugin, { prefix: '/api' });
+  await app.register(creditPlugin, { prefix: '/api' });
   if (opts.localToken) await app.register(localCliRoutes, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });
   return app;

@@ -58,7 +58,9 @@ async function deleteDemo(tx: Queryable): Promise<void> {
     `SELECT count(*)::int AS n FROM (SELECT 1 FROM household_register WHERE NOT synthetic LIMIT 1) x`,
   );
   if (real.rows[0].n === 0 && realRegister.rows[0].n === 0) {
-    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids, household_register`);
+    // CASCADE: tables derived from the demo that reference these (party branches and work teams,
+    // credit entries: migrations 110, 111) go with them
+    await tx.query(`TRUNCATE ${tables.join(', ')}, case_events, plan_assignments, grids, household_register CASCADE`);
     return;
   }
   await tx.query(

@@ -63,6 +63,7 @@ function concreteUrls(url: string, fx: ScopeFixture): string[] {
             : ['1'];
   let urls = ids.map((id) => url.replace(':id', id));
   if (url.includes(':kind')) urls = urls.flatMap((u) => RECORD_KINDS.map((k) => u.replace(':kind', k)));
+  if (url.includes(':grid')) urls = urls.flatMap((u) => [A1, A2, B1].map((g) => u.replace(':grid', g)));
   if (url.includes(':layer')) urls = urls.flatMap((u) => [...new Set<string>([...LAYER_IDS, ...LABEL_LAYER_IDS])].map((l) => u.replace(':layer', l)));
   const query: Record<string, string[]> = {
     '/api/groups': [`subdistrict=${A}`, `subdistrict=${B}`],
@@ -73,6 +74,7 @@ function concreteUrls(url: string, fx: ScopeFixture): string[] {
     '/api/cases': ['limit=500'],
     '/api/patrols/routes': ['', `subdistrict=${B}`],
     '/api/audit': ['limit=500'],
+    '/api/credit/entries': ['', 'household=h1', `grid=${A2}`],
   };
   const qs = query[url];
   return qs ? urls.flatMap((u) => qs.map((q) => (q ? `${u}?${q}` : u))) : urls;
@@ -123,7 +125,7 @@ describe.each(BACKENDS)('privacy on %s', (backend) => {
     }
     expect(leaks).toEqual([]);
     expect(served).toBeGreaterThan(WHO.length * 20);
-  });
+  }, 180_000); // every GET route x every role: more than a minute on a busy 2-core machine
 
   it('the rule is not vacuous: each role reads the personal values it is entitled to', async () => {
     const body = async (who: Who, url: string) => bodyText(await app.inject({ method: 'GET', url, headers: s[who].headers }));
@@ -133,6 +135,21 @@ describe.each(BACKENDS)('privacy on %s', (backend) => {
     expect(await body('grid_member', `/api/cases/${fx.cases[A1]}`)).toContain(M.caseActor(A1));
     expect(await body('admin', `/api/groups?subdistrict=${B}`)).toContain(M.shopPhone(B, 1));
     expect(await body('planner', `/api/plans/${fx.draftId}/impact`)).toContain(M.staffName(A2));
+    // credit community: the households of a grid, with names, for admins (and the grid's own staff)
+    expect(await body('admin', `/api/credit/grids/${A2}/households`)).toContain(M.headName(1));
+  });
+
+  it('small counts: credit grades and plaqued party households of a grid are suppressed for every role but admin', async () => {
+    for (const who of WHO) {
+      const credit = await app.inject({ method: 'GET', url: '/api/credit/grids', headers: s[who].headers });
+      expect(credit.statusCode).toBe(200);
+      const a2 = (credit.json().grids as Array<{ code: string; aaa: number | null; rated: number | null }>).find((g) => g.code === A2);
+      if (who === 'grid_member') expect(a2).toBeUndefined(); // not their grid
+      else expect(a2, who).toMatchObject(who === 'admin' ? { aaa: 3, rated: 3 } : { aaa: null, rated: null });
+      const party = await app.inject({ method: 'GET', url: '/api/party/grids', headers: s[who].headers });
+      const p2 = (party.json().grids as Array<{ code: string; partyHouseholds: number; plaqued: number | null }>).find((g) => g.code === A2);
+      if (who !== 'grid_member') expect(p2, who).toMatchObject({ partyHouseholds: 2, plaqued: who === 'admin' ? 1 : null });
+    }
   });
 
   it('small counts: the party households of a unit of < 5 households are suppressed for every role but admin, wherever units are served', async () => {

@@ -7,6 +7,7 @@ import { plansEn } from './parts/plans';
 import { importsEn } from './parts/imports';
 import { fieldEn } from './parts/field';
 import { fieldWorkEn } from './parts/field-work';
+import { partyEn } from './parts/party';
 import { adminEn } from './parts/admin';
 
 /** English dictionary; must cover every key of zh-CN (checked by the type). */
@@ -19,6 +20,7 @@ export const en: Record<MessageKey, string> = {
   ...importsEn,
   ...fieldEn,
   ...fieldWorkEn,
+  ...partyEn,
   ...adminEn,
   'app.title': 'Grid Governance',
   'app.titleOf': '{district} Grid Governance',

@@ -22,11 +22,13 @@ import { patrolLayer } from './patrol';
 import { patrolDraftLayer } from './patrol-draft';
 import { patrolPlanLayer } from './patrol-plan';
 import { importPreviewLayer } from './import-preview';
+import { partyBranchesLayer } from './party-branches';
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
   for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
   for (const m of [groupsLayer, isochroneLayer, patrolLayer, patrolDraftLayer, patrolPlanLayer]) registerLayer(m);
+  registerLayer(partyBranchesLayer);
   registerLayer(casesLayer);
   registerLayer(importPreviewLayer);
 }

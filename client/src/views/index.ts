@@ -7,6 +7,7 @@ import { importView } from './import';
 import { fieldView } from './field';
 import { ledgerView } from './ledger';
 import { adminView } from './admin';
+import { partyView } from './party';
 import { views } from './registry';
 
 /**
@@ -22,5 +23,6 @@ export function registerViews(): void {
   views.register(importView);
   views.register(fieldView);
   views.register(ledgerView);
+  views.register(partyView);
   views.register(adminView);
 }

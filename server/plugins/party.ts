@@ -1,0 +1,251 @@
+/**
+ * Party building (党建引领) under /api/party: per-grid party-member households and the plaque rule,
+ * branches per community, the branch layer, community party work teams, the serving members of a
+ * grid and their quarterly visits (a visit is recorded by the grid's staff). Reads are filtered by
+ * the reader's scope; the names of serving party members (party membership is personal data) are
+ * shown to admins and the grid's own staff only.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import { auditWrite } from '../audit/request';
+import { canSeePersonalData } from '../auth/privacy';
+import { readPrefixes } from '../auth/read-scope';
+import { ROLES } from '../auth/roles';
+import { branchesByCommunity, branchLayer, gridMembers, partyGrids, recordVisit, workTeams, type GridFilter } from '../party/queries';
+import { shanghaiQuarter, shanghaiToday } from '../party/today';
+import { PLAQUE_MIN_SHARE } from '../party/rules';
+import { errorSchema } from './errors';
+
+const QUARTER = { type: 'string', pattern: '^\\d{4}Q[1-4]$', description: 'quarter, e.g. 2026Q4 (default: the current one, Shanghai time)' } as const;
+const PREFIX = { type: 'string', pattern: '^\\d{9,15}$', description: 'sub-district id, community id or grid code' } as const;
+const GRID = { type: 'string', pattern: '^\\d{15}$' } as const;
+const num = { type: ['number', 'null'] } as const;
+
+const gridProps = {
+  code: { type: 'string' },
+  communityId: { type: ['string', 'null'] },
+  subdistrictId: { type: 'string' },
+  households: { type: 'integer' },
+  partyHouseholds: { type: 'integer' },
+  plaqued: { type: ['integer', 'null'], description: 'null: fewer than 5 party-member households (suppressed)' },
+  share: { ...num, description: 'plaqued / party-member households' },
+  meets: { type: ['boolean', 'null'], description: 'share ≥ 20%' },
+  branchId: { type: ['string', 'null'] },
+  servingMembers: { type: 'integer' },
+  visits: { type: 'integer' },
+  membersVisited: { type: 'integer' },
+} as const;
+const gridSchema = { type: 'object', properties: gridProps } as const;
+const totalsProps = { partyHouseholds: { type: 'integer' }, plaqued: { type: ['integer', 'null'] }, share: num, meets: { type: ['boolean', 'null'] } } as const;
+
+interface ListQuery {
+  prefix?: string;
+  quarter?: string;
+}
+
+const partyPlugin: FastifyPluginAsync = async (app) => {
+  const filter = (req: { user?: import('../auth/roles').SessionUser | null; query: ListQuery }): GridFilter => ({
+    readScope: readPrefixes(req.user),
+    prefix: req.query.prefix ?? null,
+    quarter: req.query.quarter ?? shanghaiQuarter(),
+    exact: !req.user || req.user.role === 'admin',
+  });
+  const listQuery = { type: 'object', properties: { prefix: PREFIX, quarter: QUARTER }, additionalProperties: false } as const;
+
+  app.get<{ Querystring: ListQuery }>(
+    '/party/grids',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['party'],
+        summary: 'Per grid in force: party-member households, plaqued, plaqued share against 20% (of party-member households), branch, serving party members and their visits in the quarter',
+        querystring: listQuery,
+        response: { 200: { type: 'object', properties: { quarter: { type: 'string' }, minShare: { type: 'number' }, grids: { type: 'array', items: gridSchema } } }, 400: errorSchema },
+      },
+    },
+    async (req) => {
+      const f = filter(req);
+      return { quarter: f.quarter, minShare: PLAQUE_MIN_SHARE, grids: await partyGrids(app.db, f) };
+    },
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/party/branches',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['party'],
+        summary: 'Community party committees → compound / grid party branches → grids, with party-member households, plaqued and the 20% rule',
+        querystring: listQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              quarter: { type: 'string' },
+              minShare: { type: 'number' },
+              communities: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    name: { type: 'string' },
+                    subdistrictId: { type: 'string' },
+                    subdistrictName: { type: 'string' },
+                    committee: { type: 'string' },
+                    teams: { type: 'integer' },
+                    ...totalsProps,
+                    branches: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                        properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, secretary: { type: ['string', 'null'] }, ...totalsProps, grids: { type: 'array', items: gridSchema } },
+                      },
+                    },
+                    unattached: { type: 'array', items: gridSchema },
+                  },
+                },
+              },
+            },
+          },
+          400: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const f = filter(req);
+      return { quarter: f.quarter, minShare: PLAQUE_MIN_SHARE, communities: await branchesByCommunity(app.db, f) };
+    },
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/party/branches/geojson',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['party'],
+        summary: 'The branch layer: one polygon per party branch (the union of its grids in force) with party-member households, plaqued, share, meets (≥ 20%) and visits',
+        querystring: listQuery,
+        response: { 200: { type: 'object', additionalProperties: true }, 400: errorSchema },
+      },
+    },
+    async (req) => branchLayer(app.db, filter(req)),
+  );
+
+  app.get<{ Querystring: ListQuery }>(
+    '/party/teams',
+    {
+      config: { access: 'authenticated' },
+      schema: {
+        tags: ['party'],
+        summary: 'Community party work teams: serving members, the grids they link, visits in the quarter and members who visited all their grids',
+        querystring: listQuery,
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              quarter: { type: 'string' },
+              teams: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    name: { type: 'string' },
+                    communityId: { type: 'string' },
+                    communityName: { type: 'string' },
+                    members: { type: 'integer' },
+                    grids: { type: 'array', items: { type: 'string' } },
+                    visits: { type: 'integer' },
+                    membersDone: { type: 'integer' },
+                  },
+                },
+              },
+            },
+          },
+          400: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const f = filter(req);
+      return { quarter: f.quarter, teams: await workTeams(app.db, f) };
+    },
+  );
+
+  app.get<{ Params: { grid: string }; Querystring: { quarter?: string } }>(
+    '/party/grids/:grid/members',
+    {
+      config: { access: { roles: ROLES, scope: 'subdistrict' } },
+      schema: {
+        tags: ['party'],
+        summary: "The serving party members linked to a grid and their visits in the quarter (names for admins and the grid's own staff only)",
+        params: { type: 'object', properties: { grid: GRID }, required: ['grid'] },
+        querystring: { type: 'object', properties: { quarter: QUARTER }, additionalProperties: false },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              quarter: { type: 'string' },
+              members: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    name: { type: ['string', 'null'] },
+                    teamId: { type: 'integer' },
+                    teamName: { type: 'string' },
+                    grids: { type: 'array', items: { type: 'string' } },
+                    visits: { type: 'integer' },
+                    lastVisit: { type: ['string', 'null'] },
+                  },
+                },
+              },
+            },
+          },
+          400: errorSchema,
+          403: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const quarter = req.query.quarter ?? shanghaiQuarter();
+      const names = !req.user || canSeePersonalData(req.user, req.params.grid);
+      return { quarter, members: await gridMembers(app.db, req.params.grid, quarter, names) };
+    },
+  );
+
+  app.post<{ Body: { memberId: number; grid: string; visitedOn: string; note?: string } }>(
+    '/party/visits',
+    {
+      config: { access: { roles: ['grid_member', 'admin'], scope: 'subdistrict' } },
+      schema: {
+        tags: ['party'],
+        summary: "Records a serving party member's visit to one of their linked grids (the grid's staff or an admin)",
+        body: {
+          type: 'object',
+          properties: {
+            memberId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+            grid: GRID,
+            visitedOn: { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$', format: 'date' },
+            note: { type: 'string', maxLength: 500 },
+          },
+          required: ['memberId', 'grid', 'visitedOn'],
+          additionalProperties: false,
+        },
+        response: { 201: { type: 'object', properties: { id: { type: 'integer' } } }, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req, reply) => {
+      const id = await app.db.transaction(async (tx) => {
+        const by = req.user ? req.user.username : 'anonymous';
+        const visit = await recordVisit(tx, { memberId: req.body.memberId, grid: req.body.grid, visitedOn: req.body.visitedOn, note: req.body.note ?? null }, by, shanghaiToday());
+        await auditWrite(req, tx, { action: 'party.visit', entity: 'party_visit', entityId: visit, after: { ...req.body } });
+        return visit;
+      });
+      return reply.code(201).send({ id });
+    },
+  );
+};
+
+export default partyPlugin;
