@@ -116,7 +116,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
       } catch (e) {
         return sendDefenseError(reply, mapError(e));
       }
-      const job = await app.jobs.start('patrol-plan', { ...rq }, async (report) => ({ ...(await run(report)) }), req.user?.id ?? null);
+      const job = await app.jobs.run('patrol-plan', { ...rq }, async (report) => ({ ...(await run(report)) }), req.user?.id ?? null);
       return reply.code(202).send({ job });
     },
   );
