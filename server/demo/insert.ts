@@ -42,7 +42,7 @@ export async function deleteDemo(tx: Queryable): Promise<void> {
     `SELECT (${DEMO_TABLES.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
   );
   if (real.rows[0].n === 0) {
-    await tx.query(`TRUNCATE ${DEMO_TABLES.join(', ')}, case_events, plan_assignments, grids, unit_builds`);
+    await tx.query(`TRUNCATE ${DEMO_TABLES.join(', ')}, case_events, plan_assignments, grids, unit_builds CASCADE`);
     return;
   }
   await tx.query(

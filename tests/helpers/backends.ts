@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { openDb, type Db } from '../../server/db';
 import { migrate, MIGRATIONS_DIR } from '../../server/db/migrate';
+import { PGlite } from '@electric-sql/pglite';
 import { openPglite } from '../../server/db/pglite';
+import { slimPostgis } from '../../server/db/postgis-bundle';
 
 /**
  * The database test matrix: every db test runs on the embedded backend (PGlite + PostGIS) and on a
@@ -137,9 +139,11 @@ export async function pgliteTemplate(): Promise<Blob> {
   if (existsSync(file)) return new Blob([readFileSync(file)]);
   const dir = await pgliteScratchCopy('wangge-template-');
   try {
-    const db = await openPglite(dir);
-    const blob = await db.dumpDataDir();
-    await db.close();
+    // PGlite itself, not openPglite: the dump must not carry this process's data-directory lock file
+    // (a database loaded from it would hold a stranger's lock that its own close cannot release)
+    const pg = await PGlite.create({ dataDir: dir, extensions: { postgis: slimPostgis } });
+    const blob = await pg.dumpDataDir('gzip');
+    await pg.close();
     const tmp = `${file}.${process.pid}.tmp`;
     writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
     renameSync(tmp, file); // atomic: parallel test workers never read half a file
