@@ -161,6 +161,7 @@ async function ensureClient(clientDir: string): Promise<void> {
   const code = await new Promise<number | null>((done) => {
     const child = spawn(process.execPath, [join(ROOT, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
       cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'production' }, // the production bundle whatever the shell sets
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('error', (err) => {

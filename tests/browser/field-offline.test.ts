@@ -133,7 +133,8 @@ describe('grid member in the field, offline and back', () => {
     await screenshot(page, 'field-hours');
 
     // reloaded without a connection, the app shell and the last answers come from the service worker
-    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    // (bounded: a worker that never registers must fail here with a message, not hang the file)
+    await page.waitForFunction(() => navigator.serviceWorker.ready.then(() => true), null, { timeout: 60_000 });
     await page.reload();
     await fieldReady(page);
     await page.getByTestId('field-tab-visit').tap();

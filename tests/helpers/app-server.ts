@@ -79,8 +79,10 @@ export async function ensureClientBuilt(): Promise<void> {
   try {
     if (!clientIsStale()) return;
     const { build } = await import('vite');
-    // Vite sets NODE_ENV=production while building; keep the test process's own value.
+    // The same production bundle users get (Vite keeps a NODE_ENV already set, and vitest sets 'test':
+    // import.meta.env.PROD would be false and the service worker left out); then the test's own value.
     const nodeEnv = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'production';
     try {
       await build({ configFile: join(ROOT, 'vite.config.ts'), logLevel: 'warn', root: join(ROOT, 'client') });
     } finally {
