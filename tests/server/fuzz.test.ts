@@ -10,7 +10,7 @@ import { BACKENDS } from '../helpers/backends';
  * Two planted broken routes prove the checks can fail. Valid requests are drawn from the live
  * database state, so most handlers are reached past validation (a floor on operations reached).
  */
-const REQUESTS: Record<string, number> = { pglite: 300, postgres: 300 };
+const REQUESTS: Record<string, number> = { pglite: 500, postgres: 500 };
 const isPlanted = (path: string) => path.startsWith('/api/zz-');
 
 describe.each(BACKENDS)('fuzz on %s', (backend) => {
