@@ -82,6 +82,9 @@ describe.each(BACKENDS)('importer on %s', (backend) => {
     expect(r.imported).toBe(r.heal!.lines);
     expect(await n(db, "SELECT count(*)::int AS n FROM streets WHERE source = 'shanghai_roads_cut.geojson' AND NOT synthetic")).toBe(r.imported);
     expect(await n(db, "SELECT count(*)::int AS n FROM streets WHERE id NOT LIKE 'shanghai_roads_cut.geojson:%'")).toBe(0);
+    // taken out again: the district's extent comes from the streets while there is no boundary, and
+    // the Anqing files below must not depend on whether the optional real-data tests ran in between
+    await db.query("DELETE FROM streets WHERE source = 'shanghai_roads_cut.geojson'");
   });
 
   it.skipIf(!HAS_GEODATA)('imports the real Shanghai Bund roads, buildings and POIs (with --anywhere)', async () => {
