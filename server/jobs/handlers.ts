@@ -10,7 +10,7 @@ import type { Db } from '../db';
 import { autoGroup, type AutoGroupParams } from '../defense/service';
 import { partitionToPlan, type PartitionRequest } from '../partition/service';
 import { buildUnitsForSubdistricts } from '../units/service';
-import type { ReportProgress } from './runner';
+import type { ReportProgress } from './types';
 
 export interface JobContext {
   db: Db;

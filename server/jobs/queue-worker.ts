@@ -19,7 +19,7 @@ import { deadLetterQueue } from './boss';
 import { JOB_HANDLERS, QUEUED_KINDS, isQueuedKind, type QueuedKind } from './handlers';
 import { leaseIsFree, takeLease, type Lease } from './lease';
 import { CANCEL_CHANNEL, JOB_CHANNEL, NotifyListener, notifyJob, type JobNotice } from './notify';
-import { CANCELLED_MESSAGE, JobCancelledError } from './runner';
+import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
 import { getJob, updateJob } from './store';
 
 export interface QueueWorkerOptions {

@@ -7,15 +7,8 @@ import type { Jobs, LocalWork, ReportProgress } from './types';
 
 export type { ReportProgress } from './types';
 
-/** The message of a job stopped by its user (POST /api/jobs/:id/cancel). */
-export const CANCELLED_MESSAGE = '已取消 (cancelled)';
-
-/** Thrown by work that noticed its signal was aborted. */
-export class JobCancelledError extends Error {
-  constructor() {
-    super(CANCELLED_MESSAGE);
-  }
-}
+export { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
+import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
 
 /**
  * The in-process runner: runs long jobs (partition, import) in the background of this process: a row in `jobs` tracks status and progress

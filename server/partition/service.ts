@@ -3,7 +3,7 @@ import { assignGridCodes, type CodeGridInput, type PreviousCodedGrid } from '../
 import type { PartitionResult, PartitionWarning } from '../algorithms/partition/types';
 import { createPlan, publishPlan } from '../plans/store';
 import { runInWorker } from '../workers/run-in-worker';
-import { listSubdistricts, loadBarriers, loadUnits } from './load-input';
+import { listSubdistricts, loadBarriers, loadUnits } from '../queries/partition-input';
 import type { PartitionJobInput } from './worker';
 
 export interface PartitionRequest {

@@ -6,7 +6,7 @@
 import type { Queryable } from '../db';
 import { buildUnitGraph, type UnitGraph } from '../algorithms/partition/graph';
 import type { Barrier, PartitionUnit } from '../algorithms/partition/types';
-import { loadBarriers, loadUnits } from '../partition/load-input';
+import { loadBarriers, loadUnits } from '../queries/partition-input';
 
 export interface PlanGraph {
   graph: UnitGraph;

@@ -5,7 +5,7 @@
  * cancelled job (AbortSignal) terminates the worker or rolls the transaction back: nothing is written.
  */
 import type { Db, Queryable } from '../db';
-import { JobCancelledError } from '../jobs/runner';
+import { JobCancelledError } from '../jobs/cancelled';
 import { forgetUnitGraphs } from '../plans/unit-graph';
 import { invalidateTiles } from '../tiles';
 import { runInWorker } from '../workers/run-in-worker';

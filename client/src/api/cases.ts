@@ -2,7 +2,7 @@
  * Typed client of the whistle case API (/api/cases…), re-exported from ../api (writes carry the
  * CSRF header through sendJson).
  */
-import { getJson, sendJson } from '../api';
+import { getJson, sendJson } from './http';
 
 export type CaseStatus = 'reported' | 'dispatched' | 'accepted' | 'feedback' | 'solved' | 'evaluated' | 'closed';
 export type CaseKind = 'quick' | 'emergency' | 'tackle_hard';

@@ -3,7 +3,7 @@
  * and visit plan, masked households, visits and ledger entries (sent by the offline queue), weekly
  * hours, the ledger list, counts per area and the export URLs.
  */
-import { getJson, ourUrl, sendJson } from '../api';
+import { getJson, ourUrl, sendJson } from './http';
 
 export interface FieldBuilding {
   id: string;

@@ -1,6 +1,6 @@
 /** Typed client functions for /api/groups and /api/patrols (re-exported through ../api). */
 import type { Feature, FeatureCollection, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
-import { getJson, ourUrl, sendJson } from '../api';
+import { getJson, ourUrl, sendJson } from './http';
 
 export interface GroupMember {
   id: string;

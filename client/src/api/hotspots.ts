@@ -1,6 +1,6 @@
 /** Typed client functions for /api/incidents and /api/hotspots (re-exported through ../api). */
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
-import { getJson } from '../api';
+import { getJson } from './http';
 
 export interface IncidentColumnsJson {
   n: number;

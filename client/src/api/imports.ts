@@ -1,4 +1,4 @@
-import { ApiError, csrfHeaders, ourUrl } from '../api';
+import { ApiError, csrfHeaders, ourUrl } from './http';
 
 /** The layers and datums POST /api/import accepts (server/import/types.ts). */
 export const IMPORT_LAYERS = ['boundaries', 'streets', 'buildings', 'register', 'shops', 'incidents'] as const;

@@ -3,7 +3,7 @@
  * carry the CSRF header through sendJson.
  */
 import type { FeatureCollection, Geometry } from 'geojson';
-import { getJson, sendJson } from '../api';
+import { getJson, sendJson } from './http';
 
 export interface PartyGrid {
   code: string;

@@ -1,5 +1,5 @@
 /** Typed client functions for /api/patrols/plans: weekly patrol plans from the hot spots (issue J). */
-import { getJson, ourUrl, sendJson } from '../api';
+import { getJson, ourUrl, sendJson } from './http';
 
 export interface PlanStop {
   id: string;

@@ -1,5 +1,5 @@
 /** Typed calls of the plans and plan-tools routes (re-exported by ../api.ts). Our own origin only. */
-import { getJson, ourUrl, sendJson, type FC } from '../api';
+import { getJson, ourUrl, sendJson, type FC } from './http';
 
 export interface PlanInfo {
   id: number;

@@ -2,7 +2,7 @@
  * Units from raw data (server/units/plugin.ts): start the "build units" job for sub-districts and
  * read the data-quality report of their latest build. Progress and cancel: the jobs API in plans.ts.
  */
-import { getJson, sendJson } from '../api';
+import { getJson, sendJson } from './http';
 
 export type QualityKind = 'household_outside' | 'row_unplaced' | 'block_empty' | 'street_unclosed' | 'gap_healed' | 'community_missing';
 export const QUALITY_KINDS: QualityKind[] = ['household_outside', 'row_unplaced', 'block_empty', 'street_unclosed', 'gap_healed', 'community_missing'];

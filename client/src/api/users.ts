@@ -2,7 +2,8 @@
  * Typed client of the user administration and audit routes (admin): GET/POST /api/users,
  * PATCH /api/users/:id, GET /api/audit. Writes carry the CSRF header through sendJson.
  */
-import { getJson, sendJson, type SessionUser } from '../api';
+import { getJson, sendJson } from './http';
+import type { SessionUser } from '../api';
 
 export type Role = SessionUser['role'];
 export const ROLES: readonly Role[] = ['admin', 'planner', 'coordinator', 'leader', 'grid_member'];
