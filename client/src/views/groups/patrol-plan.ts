@@ -11,6 +11,8 @@ import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../a
 import { t } from '../../i18n';
 import { h } from '../../panels/dom';
 import { planState } from './plan-state';
+import { jobResult } from '../../api/jobs';
+import { jobFailureText, jobProgressText } from '../plan/job-status';
 
 const pct = (c: CoverageFigure) => `${(c.share * 100).toFixed(1)}%`;
 const weekdayName = (d: number) => t(`pp.wd${d}` as 'pp.wd1');
@@ -21,6 +23,8 @@ let live: CoverageFigure | null = null;
 let problems: string[] = [];
 let dirty = false;
 let seq = 0;
+/** The generation job while it runs: its progress (0..1) and status line. */
+let running: { fraction: number; text: string } | null = null;
 
 const edits = (): PatrolEdit[] => planState.patrols.map((p) => ({ group: p.group, weekday: p.weekday, start_hour: p.start_hour, hours: p.hours, stops: p.stops }));
 
@@ -58,27 +62,56 @@ function coverageCard(p: PatrolPlan): HTMLElement {
   );
 }
 
+function progressLine(): HTMLElement | string {
+  if (!running) return '';
+  return h(
+    'div',
+    { class: 'pp-progress', 'data-testid': 'plan-progress', role: 'progressbar', 'aria-valuenow': String(Math.round(running.fraction * 100)) },
+    h('div', { class: 'pp-progress-bar' }, h('div', { class: 'busy-fill', style: `width:${Math.round(running.fraction * 100)}%` })),
+    h('span', { class: 'muted', 'data-testid': 'plan-progress-text' }, running.text),
+  );
+}
+
+/**
+ * Generates the week's plan as a job (a queue worker may run it): its progress events show under
+ * the button while it runs, then the new draft is read and shown.
+ */
+async function generate(deps: PlanPanelDeps, redraw: () => void): Promise<void> {
+  const { ctx } = deps;
+  running = { fraction: 0, text: t('pp.generating') };
+  redraw();
+  const task = ctx.busy.start('pp.generating');
+  try {
+    const { job } = await ctx.api.patrolPlans.start({ subdistrict: deps.subdistrict() });
+    const result = await jobResult(job, (e) => {
+      if (e.status === 'succeeded' || e.status === 'failed') return;
+      running = { fraction: e.progress ?? 0, text: jobProgressText(e) };
+      task.progress(e.progress ?? 0);
+      redraw();
+    }).catch((e: unknown) => {
+      throw new Error(jobFailureText({ status: 'failed', progress: 0, message: e instanceof Error ? e.message : String(e) }));
+    });
+    const plan = await ctx.api.patrolPlans.get(Number(result.planId));
+    live = null;
+    problems = [];
+    dirty = false;
+    planState.set({ plan, patrols: plan.patrols, weekday: 0 });
+    deps.say(t('pp.generated', { n: plan.patrols.length, zones: plan.zones.length }));
+  } catch (e) {
+    deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
+  } finally {
+    task.done();
+    running = null;
+    redraw();
+  }
+}
+
 function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
   const { ctx } = deps;
   const p = planState.plan;
-  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate' }, t('pp.generate'));
-  gen.addEventListener('click', async () => {
-    gen.disabled = true;
-    try {
-      const r = await ctx.busy.track(ctx.api.patrolPlans.generate({ subdistrict: deps.subdistrict() }), 'pp.generating');
-      live = null;
-      problems = [];
-      dirty = false;
-      planState.set({ plan: r.plan, patrols: r.plan.patrols, weekday: 0 });
-      deps.say(t('pp.generated', { n: r.plan.patrols.length, zones: r.plan.zones.length }));
-    } catch (e) {
-      deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
-    } finally {
-      gen.disabled = false;
-      redraw();
-    }
-  });
-  const head = [h('h3', {}, t('pp.title')), h('p', { class: 'muted' }, t('pp.hint')), gen];
+  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate', disabled: running ? true : undefined }, t('pp.generate'));
+  gen.addEventListener('click', () => void generate(deps, redraw));
+  const head = [h('h3', {}, t('pp.title')), h('p', { class: 'muted' }, t('pp.hint')), gen, progressLine()];
   if (!p) return [h('div', {}, ...head)];
 
   const names = new Map(p.groups.map((g) => [g.id, g.name]));
