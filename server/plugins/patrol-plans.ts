@@ -235,7 +235,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const p = await plannedPatrol(app.db, req.params.id, req.params.patrol);
       if (!p) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol}`));
-      const name = `${p.group} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
+      const name = `${p.name} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
       reply.header('content-disposition', `attachment; filename="patrol-${req.params.id}-${req.params.patrol}.gpx"`);
       return reply.type('application/gpx+xml; charset=utf-8').send(toGpx({ type: 'Feature', properties: { name }, geometry: { type: 'LineString', coordinates: p.coordinates } }, { name }));
     },

@@ -37,7 +37,7 @@ export interface PlanPanelDeps {
 /** Test hook: window.__wanggePatrolPlan. */
 declare global {
   interface Window {
-    __wanggePatrolPlan?: { planState: typeof planState };
+    __wanggePatrolPlan?: { planState: typeof planState; loaded: Promise<void> };
   }
 }
 
@@ -45,8 +45,24 @@ export function renderPlanPanel(deps: PlanPanelDeps): HTMLElement {
   const box = h('section', { class: 'grp-plan', 'data-testid': 'plan-panel' });
   const draw = () => box.replaceChildren(...content(deps, draw));
   draw();
-  window.__wanggePatrolPlan = { planState };
+  window.__wanggePatrolPlan = { planState, loaded: loadLatest(deps, draw) };
   return box;
+}
+
+/**
+ * Shows the sub-district's newest plan that is not archived (the week's published plan, or the
+ * draft being worked on), so a coordinator coming back sees it and records the patrols done.
+ */
+async function loadLatest(deps: PlanPanelDeps, redraw: () => void): Promise<void> {
+  const sub = deps.subdistrict();
+  if (!sub || planState.plan?.subdistrict === sub) return;
+  const plans = await deps.ctx.api.patrolPlans.list({ subdistrict: sub }).then((r) => r.plans, () => []);
+  const newest = plans.find((x) => x.status !== 'archived');
+  if (!newest || deps.subdistrict() !== sub || planState.plan) return;
+  const plan = await deps.ctx.api.patrolPlans.get(newest.id).catch(() => null);
+  if (!plan || deps.subdistrict() !== sub || planState.plan) return;
+  planState.set({ plan, patrols: plan.patrols, weekday: 0 });
+  redraw();
 }
 
 function coverageCard(p: PatrolPlan): HTMLElement {
@@ -104,6 +120,47 @@ async function generate(deps: PlanPanelDeps, redraw: () => void): Promise<void> 
     running = null;
     redraw();
   }
+}
+
+/** The planned start of a patrol in its plan's week (ISO, Asia/Shanghai +08:00). */
+export function plannedStart(weekStart: string, x: { weekday: number; start_hour: number }): string {
+  const day = new Date(Date.parse(`${weekStart}T00:00:00Z`) + (x.weekday - 1) * 86400e3).toISOString().slice(0, 10);
+  return `${day}T${String(x.start_hour).padStart(2, '0')}:00:00+08:00`;
+}
+
+/**
+ * "Record done" on a published plan's patrol: the patrollers' names, then a patrol log of the group
+ * linked to this planned patrol (closing the loop: the leaders see planned vs done per group).
+ */
+function logControl(deps: PlanPanelDeps, p: PatrolPlan, x: PlanPatrol & { id?: number }, i: number, redraw: () => void): HTMLElement {
+  const box = h('span', { class: 'pp-log' });
+  const open = h('button', { type: 'button', class: 'pp-log-open', 'data-testid': `plan-log-${i}`, title: t('pp.logHint') }, t('pp.log'));
+  open.addEventListener('click', () => {
+    const who = h('input', { type: 'text', class: 'short', placeholder: t('grp.patrollers'), 'data-testid': `plan-log-who-${i}`, required: true });
+    const ok = h('button', { type: 'submit', 'data-testid': `plan-log-ok-${i}` }, t('pp.logOk'));
+    const form = h('form', { class: 'pp-log-form' }, who, ok);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!who.value.trim()) return;
+      ok.disabled = true;
+      try {
+        await deps.ctx.busy.track(
+          deps.ctx.api.groups.addRecord(x.group, 'patrol-logs', { patrolled_at: plannedStart(p.week_start, x), patrollers: who.value.trim(), planned_patrol_id: x.id }),
+          'pp.saving',
+        );
+        const fresh = await deps.ctx.api.patrolPlans.get(p.id);
+        planState.set({ plan: fresh, patrols: fresh.patrols });
+        deps.say(t('pp.logged'));
+      } catch (e) {
+        deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
+      }
+      redraw();
+    });
+    box.replaceChildren(form);
+    who.focus();
+  });
+  box.append(open);
+  return box;
 }
 
 function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
@@ -166,10 +223,10 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
         'tr',
         {},
         h('td', {}, names.get(x.group) ?? x.group),
-        h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x))),
+        draft ? h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x))) : h('td', { class: 'pp-slot' }, slotText(x)),
         h('td', {}, ...stops),
         h('td', { class: 'num' }, `${(x.length_m / 1000).toFixed(2)} km`),
-        h('td', { class: 'num' }, x.done ? `✓ ${x.done}` : '—'),
+        h('td', { class: 'num' }, x.done ? `✓ ${x.done}` : '—', p.status === 'published' && x.id ? logControl(deps, p, x, i, redraw) : ''),
         h('td', {}, gpx),
       );
     });
@@ -179,6 +236,7 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
     h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done')), h('th', {}, ''))),
     h('tbody', {}, ...rows),
   );
+  const tableBox = h('div', { class: 'pp-table-wrap' }, table);
 
   const actions: HTMLElement[] = [];
   if (draft) {
@@ -234,7 +292,7 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, problems.join('；')) : '',
       uncovered,
       days,
-      table,
+      tableBox,
       zones,
     ),
     h('div', { class: 'grp-controls' }, ...actions),
