@@ -35,7 +35,7 @@ const plan = (p: Page) => p.evaluate(() => (window as any).__wanggePatrolPlan.pl
 const patrols = (p: Page) => p.evaluate(() => (window as any).__wanggePatrolPlan.planState.patrols as any[]);
 const coverageText = (p: Page) => p.getByTestId('plan-cov-generated').locator('strong').innerText();
 /** Ids and data sizes of the deck.gl layers drawn now. */
-const deckLayers = (p: Page) =>
+const deckLayers = (p: Page): Promise<{ id: string; n: number }[]> =>
   p.evaluate(() => ((window as any).__wangge.overlay._deck?.props.layers ?? []).flat(Infinity).filter(Boolean).map((l: any) => ({ id: l.id as string, n: Array.isArray(l.props.data) ? l.props.data.length : -1 })));
 
 async function signIn(p: Page, user: string, pass: string, hash: string): Promise<void> {
@@ -217,7 +217,7 @@ describe('weekly patrol plan flow (browser)', () => {
       // on paper: no form controls, every slot as text
       const printed = await page.evaluate(() => ({
         controls: [...document.querySelectorAll('.pp-print select, .pp-print button')].filter((e) => e.getClientRects().length > 0).length,
-        slots: [...document.querySelectorAll('.pp-print td.pp-slot')].map((e) => (e as HTMLElement).innerText.trim()),
+        slots: [...document.querySelectorAll('.pp-print td.pp-slot')].map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()),
       }));
       expect(printed.controls).toBe(0);
       expect(printed.slots.length).toBe((await patrols(page)).length);

@@ -216,14 +216,16 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       const stops = x.stops.slice(1).map((s, k) => {
         const drop = h('button', { type: 'button', class: 'pp-drop', title: t('pp.dropStop'), 'data-testid': `plan-drop-${i}-${k}`, disabled: draft && x.stops.length > 2 ? undefined : true }, '✕');
         drop.addEventListener('click', () => change(i, { stops: x.stops.filter((_, j) => j !== k + 1) }));
-        return h('span', { class: 'pp-stop' }, `${t('pp.zone')}${p.zones.findIndex((z) => z.id === s.id) + 1}`, drop);
+        return h('span', { class: 'pp-stop' }, `${t('pp.zone')}${p.zones.findIndex((z) => z.id === s.id) + 1}`, draft ? drop : '');
       });
       const gpx = x.id && !dirty ? h('a', { href: ctx.api.patrolPlans.gpxUrl(p.id, x.id), download: `patrol-${x.id}.gpx` }, 'GPX') : '';
       return h(
         'tr',
         {},
         h('td', {}, names.get(x.group) ?? x.group),
-        draft ? h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x))) : h('td', { class: 'pp-slot' }, slotText(x)),
+        draft
+          ? h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x)))
+          : h('td', { class: 'pp-slot', 'data-slot': slotText(x) }, weekdayName(x.weekday), ' ', h('span', { class: 'pp-hours' }, slotText(x).split(' ')[1]!)),
         h('td', {}, ...stops),
         h('td', { class: 'num' }, `${(x.length_m / 1000).toFixed(2)} km`),
         h('td', { class: 'num' }, x.done ? `✓ ${x.done}` : '—', p.status === 'published' && x.id ? logControl(deps, p, x, i, redraw) : ''),
