@@ -227,15 +227,14 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
           ? h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x)))
           : h('td', { class: 'pp-slot', 'data-slot': slotText(x) }, weekdayName(x.weekday), ' ', h('span', { class: 'pp-hours' }, slotText(x).split(' ')[1]!)),
         h('td', {}, ...stops),
-        h('td', { class: 'num' }, `${(x.length_m / 1000).toFixed(2)} km`),
+        h('td', { class: 'num' }, `${(x.length_m / 1000).toFixed(2)} km`, gpx ? h('br') : '', gpx),
         h('td', { class: 'num' }, x.done ? `✓ ${x.done}` : '—', p.status === 'published' && x.id ? logControl(deps, p, x, i, redraw) : ''),
-        h('td', {}, gpx),
       );
     });
   const table = h(
     'table',
     { class: 'grp-table pp-table', 'data-testid': 'plan-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done')), h('th', {}, ''))),
+    h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done')))),
     h('tbody', {}, ...rows),
   );
   const tableBox = h('div', { class: 'pp-table-wrap' }, table);
