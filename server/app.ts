@@ -7,6 +7,7 @@ import casesPlugin from './plugins/cases';
 import fieldPlugin from './field/plugin';
 import creditPlugin from './plugins/credit';
 import partyPlugin from './plugins/party';
+import committeePlugin from './plugins/party-committee';
 import gridCachePlugin from './plugins/compress';
 import authPlugin, { type AuthOptions } from './plugins/auth';
 import securityPlugin from './plugins/security';
@@ -122,6 +123,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(casesPlugin, { prefix: '/api' });
   await app.register(fieldPlugin, { prefix: '/api' });
   await app.register(partyPlugin, { prefix: '/api' });
+  await app.register(committeePlugin, { prefix: '/api' });
   await app.register(creditPlugin, { prefix: '/api' });
   if (opts.localToken) await app.register(localCliRoutes, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });
