@@ -8,6 +8,7 @@ import fieldPlugin from './field/plugin';
 import creditPlugin from './plugins/credit';
 import partyPlugin from './plugins/party';
 import committeePlugin from './plugins/party-committee';
+import ledgerLayersPlugin from './plugins/ledger-layers';
 import gridCachePlugin from './plugins/compress';
 import authPlugin, { type AuthOptions } from './plugins/auth';
 import securityPlugin from './plugins/security';
@@ -124,6 +125,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(fieldPlugin, { prefix: '/api' });
   await app.register(partyPlugin, { prefix: '/api' });
   await app.register(committeePlugin, { prefix: '/api' });
+  await app.register(ledgerLayersPlugin, { prefix: '/api' });
   await app.register(creditPlugin, { prefix: '/api' });
   if (opts.localToken) await app.register(localCliRoutes, { prefix: '/api' });
   await app.register(staticPlugin, { clientDir: opts.clientDir });

@@ -39,6 +39,7 @@ const KNOWN: Array<[string, string, Role[] | 'public' | 'all']> = [
   ['POST', '/api/ledger/entries', ['admin', 'grid_member']],
   ['PATCH', '/api/ledger/entries/:id', ['admin', 'grid_member']],
   ['GET', '/api/ledger/summary', ['admin', 'grid_member', 'leader']],
+  ['GET', '/api/ledger/grids/geojson', ['admin', 'leader']],
   ['GET', '/api/ledger/summary/export', ['admin', 'grid_member', 'leader']],
   // big party committee (issue H): everyone in scope reads; grid staff and leaders raise needs; leaders run projects
   ['GET', '/api/party/committee/units', 'all'],
