@@ -1,8 +1,9 @@
 /**
  * The leaders' ledger map layers, one polygon per grid in force with three aggregates (no names):
- * visit coverage over the last 4 weeks (share of the grid's households living in a building visited
- * in that time), the grid's people under the ≥ 5 h rule last full week (Shanghai weeks, the same
- * count as GET /api/field/hours), and open disputes in its ledger. A grid of fewer than SMALL_COUNT
+ * visit coverage over the last 4 weeks (the households of the buildings visited in that time as a
+ * share of the grid's households: no spatial join, the visit names its building), the grid's people
+ * under the ≥ 5 h rule last full week (Shanghai weeks, the same count as GET /api/field/hours), and
+ * open disputes in its ledger. A grid of fewer than SMALL_COUNT
  * households has its figures suppressed for everyone but admins.
  */
 import type { Queryable } from '../db';
@@ -14,7 +15,7 @@ import { weekLabel, weekOf, WEEKLY_RULE_MINUTES } from './week';
 export interface GridLayerProps {
   code: string;
   households: number;
-  /** households in a building visited in the last 4 weeks / households in the grid's buildings (null: suppressed or none) */
+  /** households of the buildings visited in the last 4 weeks / the grid's households (null: suppressed or none) */
   coverage4w: number | null;
   /** people on the grid's roster or visiting it last full week, and how many were under 5 h */
   people: number | null;
@@ -26,22 +27,20 @@ export interface GridLayerProps {
 
 export async function gridLayers(db: Queryable, prefixes: string[] | null, within: string | null, now: number, exact: boolean): Promise<{ type: 'FeatureCollection'; week: { from: string; to: string }; features: Array<{ type: 'Feature'; id: string; geometry: unknown; properties: GridLayerProps }> }> {
   const since = new Date(now - 28 * 86400e3).toISOString();
-  const r = await db.query<{ code: string; households: number; geom: string; lon: number; lat: number; all_hh: number | null; seen_hh: number | null; disputes: number }>(
+  const r = await db.query<{ code: string; households: number; geom: string; lon: number; lat: number; seen_hh: number; disputes: number }>(
     `WITH g AS (
        SELECT code, geom, households FROM current_grids WHERE ${inReadScope('code', '$1')} AND ($2::text IS NULL OR starts_with(code, $2::text))
-     ), b AS (
-       SELECT g.code, b.id, b.households FROM g JOIN buildings b ON b.geom && g.geom AND b.households > 0 AND ST_Intersects(g.geom, ST_PointOnSurface(b.geom))
-     ), v AS (
-       SELECT DISTINCT grid_code, building_id FROM field_visits WHERE ended_at >= $3 AND building_id IS NOT NULL AND ${inReadScope('grid_code', '$1')}
-     ), cov AS (
-       SELECT b.code, sum(b.households)::int AS all_hh, COALESCE(sum(b.households) FILTER (WHERE v.building_id IS NOT NULL), 0)::int AS seen_hh
-         FROM b LEFT JOIN v ON v.grid_code = b.code AND v.building_id = b.id GROUP BY b.code
+     ), seen AS (
+       SELECT v.grid_code, COALESCE(sum(b.households), 0)::int AS hh
+         FROM (SELECT DISTINCT grid_code, building_id FROM field_visits
+                WHERE ended_at >= $3 AND building_id IS NOT NULL AND ${inReadScope('grid_code', '$1')} AND ($2::text IS NULL OR starts_with(grid_code, $2::text))) v
+         JOIN buildings b ON b.id = v.building_id GROUP BY v.grid_code
      ), d AS (
        SELECT grid_code, count(*)::int AS n FROM ledger_entries WHERE kind = 'dispute' AND outcome IS NULL AND ${inReadScope('grid_code', '$1')} GROUP BY grid_code
      )
      SELECT g.code, g.households::int AS households, ST_AsGeoJSON(ST_SimplifyPreserveTopology(g.geom, 0.00001), 6) AS geom,
-            ST_X(ST_PointOnSurface(g.geom)) AS lon, ST_Y(ST_PointOnSurface(g.geom)) AS lat, cov.all_hh, cov.seen_hh, COALESCE(d.n, 0) AS disputes
-       FROM g LEFT JOIN cov ON cov.code = g.code LEFT JOIN d ON d.grid_code = g.code
+            ST_X(ST_PointOnSurface(g.geom)) AS lon, ST_Y(ST_PointOnSurface(g.geom)) AS lat, COALESCE(seen.hh, 0) AS seen_hh, COALESCE(d.n, 0) AS disputes
+       FROM g LEFT JOIN seen ON seen.grid_code = g.code LEFT JOIN d ON d.grid_code = g.code
       ORDER BY g.code`,
     [prefixes, within, since],
   );
@@ -54,7 +53,6 @@ export async function gridLayers(db: Queryable, prefixes: string[] | null, withi
     features: r.rows.map((x) => {
       const hh = Number(x.households);
       const shown = exact || hh >= SMALL_COUNT;
-      const all = Number(x.all_hh ?? 0);
       const h = byGrid.get(x.code);
       return {
         type: 'Feature',
@@ -63,7 +61,7 @@ export async function gridLayers(db: Queryable, prefixes: string[] | null, withi
         properties: {
           code: x.code,
           households: hh,
-          coverage4w: shown && all > 0 ? Number(x.seen_hh ?? 0) / all : null,
+          coverage4w: shown && hh > 0 ? Math.min(1, Number(x.seen_hh) / hh) : null,
           people: shown ? (h?.members ?? 0) : null,
           under5h: shown ? (h?.under ?? 0) : null,
           disputesOpen: shown ? Number(x.disputes) : null,

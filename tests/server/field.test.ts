@@ -223,15 +223,15 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
     expect(h.members.some((m) => m.visitor === '旧名字')).toBe(false);
   });
 
-  it("leaders' map layers per grid: 4-week visit coverage by households, people under 5 h last week, open disputes; small grids suppressed; no names", async () => {
+  it("leaders' map layers per grid: 4-week visit coverage (households of visited buildings / grid households), people under 5 h last week, open disputes; small grids suppressed; no names", async () => {
     await app.db.query("INSERT INTO ledger_entries (grid_code, kind, title, occurred_at, author) VALUES ($1, 'dispute', '邻里噪音', now(), 'x')", [A1]);
     const res = await get('leader', '/api/ledger/grids/geojson');
     expect(res.statusCode, res.body).toBe(200);
     const fc = res.json() as { week: { from: string }; features: Array<{ id: string; geometry: { type: string }; properties: Record<string, number | string | null> }> };
     const by = new Map(fc.features.map((f) => [f.id, f.properties]));
     expect([...by.keys()].sort()).toEqual([A1, A2, B1].sort());
-    // A1: visits at bA1a (40 households) of bA1a + bA1b (100): 40%
-    expect(by.get(A1)).toMatchObject({ households: 400, coverage4w: 0.4, disputesOpen: 1 });
+    // A1: visits at bA1a (40 households) of the grid's 400: 10%
+    expect(by.get(A1)).toMatchObject({ households: 400, coverage4w: 0.1, disputesOpen: 1 });
     expect(Number(by.get(A1)!.people)).toBeGreaterThanOrEqual(1); // the roster
     expect(by.get(A1)!.under5h).toBe(by.get(A1)!.people); // nobody visited 5 h
     expect(fc.features[0].geometry.type).toMatch(/Polygon/);
