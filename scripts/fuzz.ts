@@ -536,6 +536,9 @@ export interface Live {
   committeeNeeds: number[];
   committeeProjects: Array<{ id: number; version: number; status: string }>;
   committeeUnits: string[];
+  /** party branches and work teams (management) */
+  partyBranches: string[];
+  partyTeams: number[];
 }
 
 /** Reads the live identifiers (after every admitted write, so versions are current). */
@@ -605,6 +608,8 @@ export async function readLive(db: Db, passwords: Map<string, string>): Promise<
     committeeNeeds: (await col("SELECT id::int AS v FROM committee_needs ORDER BY (status = 'open') DESC, id DESC LIMIT 20")).map(Number),
     committeeProjects: (await rows<{ id: number; version: number; status: string }>("SELECT id::int AS id, version, status FROM committee_projects ORDER BY (status <> 'done') DESC, id DESC LIMIT 20")).map((p) => ({ id: Number(p.id), version: Number(p.version), status: p.status })),
     committeeUnits: await col('SELECT id AS v FROM committee_units ORDER BY id LIMIT 20'),
+    partyBranches: await col('SELECT id AS v FROM party_branches ORDER BY id LIMIT 20'),
+    partyTeams: (await col('SELECT id::int AS v FROM party_work_teams ORDER BY id LIMIT 20')).map(Number),
   };
 }
 
@@ -800,6 +805,10 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/^POST \/api\/party\/committee\/projects$/, ['unitId'], (l) => l.committeeUnits],
   [/^PATCH \/api\/party\/committee\/projects\/:id$/, ['id'], (l) => l.committeeProjects.map((p) => p.id)],
   [/^PATCH \/api\/party\/committee\/projects\/:id$/, ['$body'], (l) => l.committeeProjects.map((p) => ({ status: p.status === 'planned' ? 'in_progress' : 'done', version: p.version }))],
+  [/ \/api\/party\/branches\/:id\/grids$/, ['id'], (l) => l.partyBranches],
+  [/ \/api\/party\/teams\/:id\/members$/, ['id'], (l) => l.partyTeams],
+  [/ \/api\/party\/members\/:id\/grids$/, ['id'], (l) => l.partyMembers.map((m) => m.id)],
+  [/ \/api\/party\/(branches|members)\/:id\/grids$/, ['$body'], (l) => l.partyMembers.map((m) => ({ grids: [m.grid] }))],
   [/^POST \/api\/party\/committee\/needs$/, ['lon'], (_l, c) => (c.point ? [c.point.lon] : [])],
   [/^POST \/api\/party\/committee\/needs$/, ['lat'], (_l, c) => (c.point ? [c.point.lat] : [])],
   [/ \/api\/(party|credit)\//, ['prefix'], (l) => [...l.subdistricts, ...l.grids]],
@@ -946,6 +955,22 @@ async function seedCommittee(db: Db): Promise<void> {
     `INSERT INTO committee_projects (kind, subdistrict_id, title, unit_id)
      SELECT 'project', subdistrict_id, '共建项目', id FROM committee_units ORDER BY id LIMIT 3`,
   );
+  // a branch per community in force with its grids, a work team with two serving members (management routes)
+  await db.query(
+    `INSERT INTO party_branches (id, community_id, name, kind) SELECT 'FB' || c.id, c.id, c.name || '党支部', 'grid' FROM communities c
+      WHERE EXISTS (SELECT 1 FROM current_grids g WHERE g.community_id = c.id)`,
+  );
+  await db.query(`INSERT INTO party_branch_grids (grid_code, branch_id) SELECT code, 'FB' || community_id FROM current_grids WHERE community_id IS NOT NULL`);
+  const team = await db.query<{ id: string; community_id: string }>(
+    `INSERT INTO party_work_teams (community_id, name) SELECT community_id, '党建工作队' FROM current_grids WHERE community_id IS NOT NULL ORDER BY code LIMIT 1 RETURNING id, community_id`,
+  );
+  if (team.rows[0]) {
+    const m = await db.query<{ id: string }>(`INSERT INTO party_team_members (team_id, name) VALUES ($1, '报到党员甲'), ($1, '报到党员乙') RETURNING id`, [team.rows[0].id]);
+    await db.query(
+      `INSERT INTO party_member_grids (member_id, grid_code) SELECT m, (SELECT code FROM current_grids WHERE community_id = $2 ORDER BY code LIMIT 1) FROM unnest($1::bigint[]) AS m`,
+      [m.rows.map((r) => r.id), team.rows[0].community_id],
+    );
+  }
 }
 
 async function poolOf(db: Db): Promise<Pool> {

@@ -6,7 +6,7 @@ import auditLogPlugin from './plugins/audit-log';
 import casesPlugin from './plugins/cases';
 import fieldPlugin from './field/plugin';
 import creditPlugin from './plugins/credit';
-import partyPlugin from './plugins/party';
+import partyPlugin, { partyManagePlugin } from './plugins/party';
 import committeePlugin from './plugins/party-committee';
 import ledgerLayersPlugin from './plugins/ledger-layers';
 import gridCachePlugin from './plugins/compress';
@@ -124,6 +124,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(casesPlugin, { prefix: '/api' });
   await app.register(fieldPlugin, { prefix: '/api' });
   await app.register(partyPlugin, { prefix: '/api' });
+  await app.register(partyManagePlugin, { prefix: '/api' });
   await app.register(committeePlugin, { prefix: '/api' });
   await app.register(ledgerLayersPlugin, { prefix: '/api' });
   await app.register(creditPlugin, { prefix: '/api' });
