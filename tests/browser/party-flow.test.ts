@@ -5,7 +5,7 @@
  *   committee; records a serving member's visit; approves a resident's declaration waiting in their
  *   grid; enters a new declaration, which they cannot approve themselves (phone width, 390 px);
  * - demo_leader sees every community with the plaque rule, the branch layer on the map, and checks a
- *   demerit without seeing the household's name;
+ *   demerit without seeing the household's name; saves a branch's grids (audited);
  * - big party committee: the grid member raises a need in their grid and sees the member units that
  *   offer the resource nearby, nearest on foot first, with the walks on the map; the leader takes the
  *   need on with the nearest unit and marks the practical matter done (the need closes with it), and
@@ -122,6 +122,14 @@ describe('party building and credit community', () => {
     await page.waitForFunction(() => (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: ['party-branches-fill'] }).length > 0, null, { timeout: 60_000 });
     await waitForIdle(page).catch(() => undefined);
     await screenshot(page, 'party/leader-branches');
+    // branch management: the branch's grids as checkboxes; saving them as they are is audited
+    await blocks.first().locator('[data-action="edit-branch"]').first().click();
+    const editor = page.getByTestId('branch-editor');
+    expect(await editor.locator('input[type="checkbox"]:checked').count()).toBeGreaterThan(0);
+    await editor.locator('[data-action="save-branch"]').click();
+    await expect.poll(() => status(page), { timeout: 30_000 }).toMatch(/^已保存：该支部现辖 \d+ 个网格$/);
+    expect((await server.db.query("SELECT actor FROM audit_log WHERE action = 'party.branch.grids'")).rows).toEqual([{ actor: 'demo_leader' }]);
+    await partyReady(page);
 
     await page.getByTestId('party-tab-credit').click();
     await partyReady(page);

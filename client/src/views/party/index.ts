@@ -16,6 +16,7 @@ import { renderBranches, renderTeams } from './branches';
 import { loadCommittee, renderCommittee } from './committee';
 import { loadCredit, renderCredit } from './credit';
 import { renderGridMembers } from './visits';
+import { branchGridsEditor, canManage, teamMembersEditor } from './manage';
 import './party.css';
 
 type Tab = 'branches' | 'teams' | 'credit' | 'committee';
@@ -80,14 +81,42 @@ async function show(s: State, tab: Tab, keepStatus = false): Promise<void> {
     let content: HTMLElement;
     if (tab === 'branches') {
       s.branches ??= await s.ctx.busy.track(partyApi.branches(), 'party.busy.branches');
-      content = renderBranches(s.branches.communities, s.branches.quarter, (id) => void flyToBranch(s, id));
+      content = renderBranches(
+        s.branches.communities,
+        s.branches.quarter,
+        (id) => void flyToBranch(s, id),
+        canManage(s.user)
+          ? (c, id) =>
+              branchGridsEditor(
+                c,
+                id,
+                () => {
+                  s.branches = null;
+                  void show(s, 'branches', true);
+                },
+                (m, e) => say(s, m, e),
+              )
+          : undefined,
+      );
     } else if (tab === 'teams') {
       const ownGrid = s.user?.role === 'grid_member' ? s.user.grids.find((g) => /^\d{15}$/.test(g)) : undefined;
       const [teams, members] = await s.ctx.busy.track(
         Promise.all([partyApi.teams(), ownGrid ? partyApi.gridMembers(ownGrid) : Promise.resolve(null)]),
         'party.busy.teams',
       );
-      content = h('div', {}, ...(ownGrid && members ? [renderGridMembers(ownGrid, members.members as ServingMember[], members.quarter, () => void show(s, 'teams', true), (m, e) => say(s, m, e))] : []), renderTeams(teams.teams as PartyTeam[], teams.quarter));
+      const manage = canManage(s.user)
+        ? (team: PartyTeam, host: HTMLElement) => {
+            void teamMembersEditor(team, (m, e) => say(s, m, e))
+              .then((el) => host.replaceChildren(el))
+              .catch((e: unknown) => say(s, (e as Error).message, true));
+          }
+        : undefined;
+      content = h(
+        'div',
+        {},
+        ...(ownGrid && members ? [renderGridMembers(ownGrid, members.members as ServingMember[], members.quarter, () => void show(s, 'teams', true), (m, e) => say(s, m, e))] : []),
+        renderTeams(teams.teams as PartyTeam[], teams.quarter, manage),
+      );
     } else if (tab === 'credit') {
       const d = await s.ctx.busy.track(loadCredit(s.user), 'party.busy.credit');
       content = renderCredit(d, s.user, () => void show(s, 'credit', true), (m, e) => say(s, m, e));
