@@ -5,8 +5,9 @@
  * PROCESSES (server/worker.ts), for W = 1, 2, 4 in one run. Each round starts its workers, waits
  * until they are ready (start-up not timed), enqueues the batch and times until every job's row is
  * final; then stops the workers. Throughput per worker and the speed-up over W = 1 side by side,
- * with the machine's CPU use during each round (the workers share this machine's cores with
- * PostgreSQL and everything else running).
+ * with where the machine's CPU went during each round: the workers, PostgreSQL (every postgres
+ * process on the machine: the plan writes and ST_Union dissolves of the jobs, and other sessions'
+ * queries), and everything else (other processes sharing the cores).
  *
  *   DATABASE_URL=postgres://… npm run --silent bench:scale -- [--subdistricts 16] [--cols 20] [--rows 16] [--workers 1,2,4]
  *
@@ -19,7 +20,7 @@
  * object and writes it to bench/results/scale-*.json; progress on stderr.
  */
 import { cpus, loadavg } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, type Db } from '../server/db';
 import { QueuedJobs } from '../server/jobs/queue';
@@ -51,6 +52,23 @@ function procCpuSeconds(pid: number): number {
   } catch {
     return 0;
   }
+}
+
+/** CPU seconds of every PostgreSQL process on this machine (server and backends; other sessions' too). */
+function postgresCpuSeconds(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!s.includes('(postgres)')) continue;
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      sum += (Number(f[11]) + Number(f[12])) / 100;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return sum;
 }
 
 async function main(): Promise<void> {
@@ -89,6 +107,7 @@ async function main(): Promise<void> {
       const startupMs = Date.now() - t0;
       const cpu0 = cpuTimes();
       const wcpu0 = workers.map((p) => procCpuSeconds(p.child.pid!));
+      const pg0 = postgresCpuSeconds();
       const load0 = loadavg()[0];
       const s = performance.now();
       const ids = await Promise.all(subs.map((sub) => jobs!.start('partition', { subdistricts: [sub], min: 300, max: 500, seed: 1, author: 'bench' })));
@@ -96,6 +115,8 @@ async function main(): Promise<void> {
       const wallMs = performance.now() - s;
       const cpu1 = cpuTimes();
       const wcpu = workers.map((p, i) => procCpuSeconds(p.child.pid!) - wcpu0[i]);
+      const pgCpu = postgresCpuSeconds() - pg0;
+      const machineCpu = (cpu1.busy - cpu0.busy) / 100;
       const rowsOut = (await db.query<{ status: string; worker: string; ms: number; grids: number; in_band: number }>(
         `SELECT status, worker, (result->>'ms')::float8 AS ms, (result->>'grids')::int AS grids, (result->>'inBand')::int AS in_band FROM jobs WHERE id = ANY($1::text[])`,
         [ids],
@@ -120,6 +141,10 @@ async function main(): Promise<void> {
         job_ms_median: Math.round(jobMs[Math.floor(jobMs.length / 2)] ?? 0),
         job_ms_max: Math.round(jobMs.at(-1) ?? 0),
         worker_cpu_s: Number(wcpu.reduce((a, b) => a + b, 0).toFixed(1)),
+        postgres_cpu_s: Number(pgCpu.toFixed(1)),
+        machine_cpu_s: Number(machineCpu.toFixed(1)),
+        other_cpu_s: Number(Math.max(0, machineCpu - pgCpu - wcpu.reduce((a, b) => a + b, 0)).toFixed(1)),
+        cores_x_wall_s: Number(((cpus().length * wallMs) / 1000).toFixed(1)),
         machine_cpu_busy_pct: Number(((100 * (cpu1.busy - cpu0.busy)) / Math.max(1, cpu1.total - cpu0.total)).toFixed(0)),
         load_avg_1m_at_start: Number(load0.toFixed(1)),
         worker_startup_s: Number((startupMs / 1000).toFixed(1)),

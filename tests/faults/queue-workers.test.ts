@@ -81,6 +81,9 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     expect([...ran].sort(), 'both workers took jobs').toEqual(workers.map((w) => w.name).sort());
     const plans = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plans');
     expect(plans.rows[0].n).toBe(SMALL.length);
+    // the API server (no workers of its own) sees both worker processes through their heartbeats
+    const health = await http<{ queue: Record<string, unknown> }>(s.url, 'GET', '/api/health');
+    expect(health.json.queue).toMatchObject({ backend: 'pg-boss', workers_recent: 2, queued: 0, running: 0 });
   }, 300_000);
 
   it('kill -9 of the worker running a job: nothing half-written, the other worker runs it again', async () => {
@@ -122,5 +125,12 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     const dead = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}_pgboss.job WHERE name = 'partition_dead'`);
     expect(dead.rows[0].n).toBe(1);
     expect(workers[0].log()).toMatch(/job dead-lettered/);
+    // health counts it, and the job list shows it with its error (the admin view's jobs tab reads this)
+    const health = await http<{ queue: Record<string, unknown>; warnings: string[] }>(s.url, 'GET', '/api/health');
+    expect(health.json.queue).toMatchObject({ dead_letter_24h: 1, dead_letter: 1 });
+    expect(health.json.warnings.join(' ')).toContain('1 job(s) dead-lettered');
+    const list = await http<{ jobs: Array<{ id: string; message: string; attempts: number }> }>(s.url, 'GET', '/api/jobs?status=dead_letter');
+    expect(list.json.jobs.map((j) => [j.id, j.attempts])).toEqual([[start.json.jobId, 3]]);
+    expect(list.json.jobs[0].message).toMatch(/未知的街道编码：340802916/);
   }, 300_000);
 });
