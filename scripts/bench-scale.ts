@@ -145,6 +145,9 @@ async function main(): Promise<void> {
         machine_cpu_s: Number(machineCpu.toFixed(1)),
         other_cpu_s: Number(Math.max(0, machineCpu - pgCpu - wcpu.reduce((a, b) => a + b, 0)).toFixed(1)),
         cores_x_wall_s: Number(((cpus().length * wallMs) / 1000).toFixed(1)),
+        // what the workers got of the machine, and what a job cost them: throughput = the two multiplied
+        worker_cores_used: Number((wcpu.reduce((a, b) => a + b, 0) / (wallMs / 1000)).toFixed(2)),
+        jobs_per_worker_cpu_s: Number((n / Math.max(0.1, wcpu.reduce((a, b) => a + b, 0))).toFixed(2)),
         machine_cpu_busy_pct: Number(((100 * (cpu1.busy - cpu0.busy)) / Math.max(1, cpu1.total - cpu0.total)).toFixed(0)),
         load_avg_1m_at_start: Number(load0.toFixed(1)),
         worker_startup_s: Number((startupMs / 1000).toFixed(1)),
