@@ -54,20 +54,27 @@ function procCpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of every PostgreSQL process on this machine (server and backends; other sessions' too). */
-function postgresCpuSeconds(): number {
-  let sum = 0;
+/** CPU seconds of every PostgreSQL process on this machine by pid (server and backends; other sessions' too). */
+function postgresCpu(): Map<string, number> {
+  const out = new Map<string, number>();
   for (const pid of readdirSync('/proc')) {
     if (!/^\d+$/.test(pid)) continue;
     try {
       const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
       if (!s.includes('(postgres)')) continue;
       const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-      sum += (Number(f[11]) + Number(f[12])) / 100;
+      out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
     } catch {
       // gone meanwhile
     }
   }
+  return out;
+}
+
+/** CPU seconds PostgreSQL processes used between two snapshots (processes that ended meanwhile are not counted). */
+function postgresCpuSince(before: Map<string, number>): number {
+  let sum = 0;
+  for (const [pid, cpu] of postgresCpu()) sum += Math.max(0, cpu - (before.get(pid) ?? 0));
   return sum;
 }
 
@@ -107,7 +114,7 @@ async function main(): Promise<void> {
       const startupMs = Date.now() - t0;
       const cpu0 = cpuTimes();
       const wcpu0 = workers.map((p) => procCpuSeconds(p.child.pid!));
-      const pg0 = postgresCpuSeconds();
+      const pg0 = postgresCpu();
       const load0 = loadavg()[0];
       const s = performance.now();
       const ids = await Promise.all(subs.map((sub) => jobs!.start('partition', { subdistricts: [sub], min: 300, max: 500, seed: 1, author: 'bench' })));
@@ -115,7 +122,7 @@ async function main(): Promise<void> {
       const wallMs = performance.now() - s;
       const cpu1 = cpuTimes();
       const wcpu = workers.map((p, i) => procCpuSeconds(p.child.pid!) - wcpu0[i]);
-      const pgCpu = postgresCpuSeconds() - pg0;
+      const pgCpu = postgresCpuSince(pg0);
       const machineCpu = (cpu1.busy - cpu0.busy) / 100;
       const rowsOut = (await db.query<{ status: string; worker: string; ms: number; grids: number; in_band: number }>(
         `SELECT status, worker, (result->>'ms')::float8 AS ms, (result->>'grids')::int AS grids, (result->>'inBand')::int AS in_band FROM jobs WHERE id = ANY($1::text[])`,
