@@ -113,11 +113,19 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
 
   it('a job that fails on all 3 runs lands in the dead-letter queue, its error in the job status', async () => {
     const s = srv!;
+    const stopped = workers.map((w) => w.name);
     await Promise.all(workers.map((w) => w.stop())); // nobody takes it before the data changes
     workers.length = 0;
     const start = await http<{ jobId: string }>(s.url, 'POST', '/api/partition', { subdistrict: `340802${GONE}` });
     expect(start.status).toBe(202);
     await db.query(`DELETE FROM subdistricts WHERE id = '340802${GONE}'`); // the sub-district goes while the job waits
+    // the stopped workers deleted their heartbeat rows; only the one killed above may still count as
+    // seen (its last beat is under 60 s old), and health says so
+    const beats = await db.query<{ name: string; recent: boolean }>("SELECT name, seen_at > now() - interval '60 seconds' AS recent FROM job_workers");
+    expect(beats.rows.filter((r) => stopped.includes(r.name))).toEqual([]);
+    const idle = await http<{ queue: Record<string, unknown>; warnings: string[] }>(s.url, 'GET', '/api/health');
+    expect(idle.json.queue).toMatchObject({ backend: 'pg-boss', queued: 1, workers_recent: beats.rows.filter((r) => r.recent).length });
+    expect(beats.rows.filter((r) => r.recent).length).toBeLessThanOrEqual(1);
     workers.push(await startWorkerProcess(url, ENV));
     const done = (await pollJob(s.url, start.json.jobId, (j) => j.status === 'failed', 240_000)) as QJob;
     expect(done, logs()).toMatchObject({ status: 'failed', attempts: 3, dead_letter: true });
