@@ -5,17 +5,22 @@
  * PROCESSES (server/worker.ts), for W = 1, 2, 4 in one run. Each round starts its workers, waits
  * until they are ready (start-up not timed), enqueues the batch and times until every job's row is
  * final; then stops the workers. Throughput per worker and the speed-up over W = 1 side by side,
- * with the machine's CPU use during each round (the workers share this machine's cores with
- * PostgreSQL and everything else running).
+ * with where the machine's CPU went during each round: the workers, PostgreSQL (every postgres
+ * process on the machine: the plan writes and ST_Union dissolves of the jobs, and other sessions'
+ * queries), and everything else (other processes sharing the cores).
  *
- *   DATABASE_URL=postgres://… npm run --silent bench:scale -- [--subdistricts 8] [--cols 20] [--rows 16] [--workers 1,2,4]
+ *   DATABASE_URL=postgres://… npm run --silent bench:scale -- [--subdistricts 16] [--cols 20] [--rows 16] [--workers 1,2,4]
+ *
+ * The default workload (16 sub-districts of 20 x 16 lattice units, ~16,000 households each: 16
+ * partition jobs of ~40 grids, about 2 s of engine each on an idle core) keeps the three rounds
+ * within a few minutes on a 2-core machine; the JSON's `workload` says what ran.
  *
  * DATABASE_URL (else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/wangge_test) names a
  * database with PostGIS; the bench works in a scratch schema it drops at the end. Prints one JSON
  * object and writes it to bench/results/scale-*.json; progress on stderr.
  */
 import { cpus, loadavg } from 'node:os';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDb, type Db } from '../server/db';
 import { QueuedJobs } from '../server/jobs/queue';
@@ -49,10 +54,35 @@ function procCpuSeconds(pid: number): number {
   }
 }
 
+/** CPU seconds of every PostgreSQL process on this machine by pid (server and backends; other sessions' too). */
+function postgresCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!s.includes('(postgres)')) continue;
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
+      out.set(pid, (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** CPU seconds PostgreSQL processes used between two snapshots (processes that ended meanwhile are not counted). */
+function postgresCpuSince(before: Map<string, number>): number {
+  let sum = 0;
+  for (const [pid, cpu] of postgresCpu()) sum += Math.max(0, cpu - (before.get(pid) ?? 0));
+  return sum;
+}
+
 async function main(): Promise<void> {
-  const n = Number(arg('subdistricts') ?? 8);
+  const n = Number(arg('subdistricts') ?? 16);
   const cols = Number(arg('cols') ?? 20);
   const rows = Number(arg('rows') ?? 16);
+  const tRun = performance.now();
   const workerCounts = (arg('workers') ?? '1,2,4').split(',').map(Number);
   const base = process.env.DATABASE_URL || process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/wangge_test';
   const schema = `bench_scale_${process.pid}`;
@@ -84,6 +114,7 @@ async function main(): Promise<void> {
       const startupMs = Date.now() - t0;
       const cpu0 = cpuTimes();
       const wcpu0 = workers.map((p) => procCpuSeconds(p.child.pid!));
+      const pg0 = postgresCpu();
       const load0 = loadavg()[0];
       const s = performance.now();
       const ids = await Promise.all(subs.map((sub) => jobs!.start('partition', { subdistricts: [sub], min: 300, max: 500, seed: 1, author: 'bench' })));
@@ -91,6 +122,8 @@ async function main(): Promise<void> {
       const wallMs = performance.now() - s;
       const cpu1 = cpuTimes();
       const wcpu = workers.map((p, i) => procCpuSeconds(p.child.pid!) - wcpu0[i]);
+      const pgCpu = postgresCpuSince(pg0);
+      const machineCpu = (cpu1.busy - cpu0.busy) / 100;
       const rowsOut = (await db.query<{ status: string; worker: string; ms: number; grids: number; in_band: number }>(
         `SELECT status, worker, (result->>'ms')::float8 AS ms, (result->>'grids')::int AS grids, (result->>'inBand')::int AS in_band FROM jobs WHERE id = ANY($1::text[])`,
         [ids],
@@ -115,6 +148,13 @@ async function main(): Promise<void> {
         job_ms_median: Math.round(jobMs[Math.floor(jobMs.length / 2)] ?? 0),
         job_ms_max: Math.round(jobMs.at(-1) ?? 0),
         worker_cpu_s: Number(wcpu.reduce((a, b) => a + b, 0).toFixed(1)),
+        postgres_cpu_s: Number(pgCpu.toFixed(1)),
+        machine_cpu_s: Number(machineCpu.toFixed(1)),
+        other_cpu_s: Number(Math.max(0, machineCpu - pgCpu - wcpu.reduce((a, b) => a + b, 0)).toFixed(1)),
+        cores_x_wall_s: Number(((cpus().length * wallMs) / 1000).toFixed(1)),
+        // what the workers got of the machine, and what a job cost them: throughput = the two multiplied
+        worker_cores_used: Number((wcpu.reduce((a, b) => a + b, 0) / (wallMs / 1000)).toFixed(2)),
+        jobs_per_worker_cpu_s: Number((n / Math.max(0.1, wcpu.reduce((a, b) => a + b, 0))).toFixed(2)),
         machine_cpu_busy_pct: Number(((100 * (cpu1.busy - cpu0.busy)) / Math.max(1, cpu1.total - cpu0.total)).toFixed(0)),
         load_avg_1m_at_start: Number(load0.toFixed(1)),
         worker_startup_s: Number((startupMs / 1000).toFixed(1)),
@@ -135,10 +175,13 @@ async function main(): Promise<void> {
       what: 'partition jobs on the pg-boss queue drained by W worker processes (npm run worker) on the PostGIS server',
       at: new Date().toISOString(),
       cores: cpus().length,
+      workload: `${n} partition jobs (one per lattice sub-district of ${cols} x ${rows} = ${cols * rows} units of ~80 m, ${Math.round(households / n)} households each, band 300-500) put on the queue at once as POST /api/partition does; W worker processes drain the batch; the clock runs from the first send to the last final row`,
       subdistricts: n,
       units_per_subdistrict: cols * rows,
       households,
+      grids_per_job: Math.round(runs[0].grids / n),
       runs,
+      total_run_s: Number(((performance.now() - tRun) / 1000).toFixed(0)),
     };
     const dir = join(ROOT, 'bench/results');
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true });

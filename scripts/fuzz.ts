@@ -532,6 +532,13 @@ export interface Live {
   creditEntries: Array<{ id: number; version: number }>;
   /** serving party members and one grid each links (visits) */
   partyMembers: Array<{ id: number; grid: string }>;
+  /** big party committee: needs (open first), projects with their versions, member units */
+  committeeNeeds: number[];
+  committeeProjects: Array<{ id: number; version: number; status: string }>;
+  committeeUnits: string[];
+  /** party branches and work teams (management) */
+  partyBranches: string[];
+  partyTeams: number[];
 }
 
 /** Reads the live identifiers (after every admitted write, so versions are current). */
@@ -598,6 +605,11 @@ export async function readLive(db: Db, passwords: Map<string, string>): Promise<
     households: await col('SELECT id AS v FROM households ORDER BY id LIMIT 20'),
     creditEntries: (await rows<{ id: number; version: number }>('SELECT id::int AS id, version FROM credit_entries ORDER BY id DESC LIMIT 20')).map((e) => ({ id: Number(e.id), version: Number(e.version) })),
     partyMembers: (await rows<{ id: number; grid: string }>('SELECT member_id::int AS id, min(grid_code) AS grid FROM party_member_grids GROUP BY member_id ORDER BY member_id LIMIT 20')).map((m) => ({ id: Number(m.id), grid: m.grid })),
+    committeeNeeds: (await col("SELECT id::int AS v FROM committee_needs ORDER BY (status = 'open') DESC, id DESC LIMIT 20")).map(Number),
+    committeeProjects: (await rows<{ id: number; version: number; status: string }>("SELECT id::int AS id, version, status FROM committee_projects ORDER BY (status <> 'done') DESC, id DESC LIMIT 20")).map((p) => ({ id: Number(p.id), version: Number(p.version), status: p.status })),
+    committeeUnits: await col('SELECT id AS v FROM committee_units ORDER BY id LIMIT 20'),
+    partyBranches: await col('SELECT id AS v FROM party_branches ORDER BY id LIMIT 20'),
+    partyTeams: (await col('SELECT id::int AS v FROM party_work_teams ORDER BY id LIMIT 20')).map(Number),
   };
 }
 
@@ -787,6 +799,18 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/ \/api\/credit\/entries$/, ['household'], (l) => l.households],
   [/^POST \/api\/credit\/entries$/, ['occurredOn'], () => ['2024-03-01']],
   [/^POST \/api\/party\/visits$/, ['$body'], (l, c) => l.partyMembers.map((m) => ({ memberId: m.id, grid: m.grid, visitedOn: '2024-03-01', note: `fuzz ${c.n}` }))],
+  // the big party committee: live needs, projects (with versions and a forward move), units
+  [/ \/api\/party\/committee\/needs\/:id\/matches$/, ['id'], (l) => l.committeeNeeds],
+  [/^POST \/api\/party\/committee\/projects$/, ['needId'], (l) => l.committeeNeeds],
+  [/^POST \/api\/party\/committee\/projects$/, ['unitId'], (l) => l.committeeUnits],
+  [/^PATCH \/api\/party\/committee\/projects\/:id$/, ['id'], (l) => l.committeeProjects.map((p) => p.id)],
+  [/^PATCH \/api\/party\/committee\/projects\/:id$/, ['$body'], (l) => l.committeeProjects.map((p) => ({ status: p.status === 'planned' ? 'in_progress' : 'done', version: p.version }))],
+  [/ \/api\/party\/branches\/:id\/grids$/, ['id'], (l) => l.partyBranches],
+  [/ \/api\/party\/teams\/:id\/members$/, ['id'], (l) => l.partyTeams],
+  [/ \/api\/party\/members\/:id\/grids$/, ['id'], (l) => l.partyMembers.map((m) => m.id)],
+  [/ \/api\/party\/(branches|members)\/:id\/grids$/, ['$body'], (l) => l.partyMembers.map((m) => ({ grids: [m.grid] }))],
+  [/^POST \/api\/party\/committee\/needs$/, ['lon'], (_l, c) => (c.point ? [c.point.lon] : [])],
+  [/^POST \/api\/party\/committee\/needs$/, ['lat'], (_l, c) => (c.point ? [c.point.lat] : [])],
   [/ \/api\/(party|credit)\//, ['prefix'], (l) => [...l.subdistricts, ...l.grids]],
   [/ \/api\/party\//, ['quarter'], () => ['2024Q1', '2026Q4']],
   // anywhere
@@ -894,6 +918,7 @@ export async function setupFuzzApp(backend: 'pglite' | 'postgres', opts: { exten
   await app.ready();
   const admin = await sessionFor(db, users.admin.id);
   await seedLiveState(app, admin);
+  await seedCommittee(db);
   const spare = await createUser(db, { username: SPARE_USER, password: 'spare-pass-start', role: 'planner', subdistricts: ['340802'] }, TEST_COST);
   const passwords = new Map<string, string>([...Object.values(TEST_USERS).map((u) => [u.username, u.password] as [string, string]), [SPARE_USER, 'spare-pass-start']]);
   const pool = await poolOf(db);
@@ -912,6 +937,40 @@ export async function setupFuzzApp(backend: 'pglite' | 'postgres', opts: { exten
       await db.close();
     },
   };
+}
+
+/** A few big-party-committee rows (units at unit centres, an open need per published grid, a planned project) for the fuzzer to act on. */
+async function seedCommittee(db: Db): Promise<void> {
+  await db.query(
+    `INSERT INTO committee_units (id, subdistrict_id, name, kind, contact, phone, joined_on, geom)
+     SELECT 'fu' || row_number() OVER (ORDER BY u.id), u.subdistrict_id, '单位' || u.id, 'enterprise', '党建办公室', '0556-5000000', '2022-01-01', ST_PointOnSurface(u.geom)
+       FROM (SELECT id, subdistrict_id, geom FROM units ORDER BY id LIMIT 6) u`,
+  );
+  await db.query("INSERT INTO committee_resources (unit_id, category) SELECT id, 'parking' FROM committee_units");
+  await db.query(
+    `INSERT INTO committee_needs (grid_code, category, title, geom)
+     SELECT g.code, 'parking', '停车难', ST_PointOnSurface(g.geom) FROM current_grids g ORDER BY g.code LIMIT 6`,
+  );
+  await db.query(
+    `INSERT INTO committee_projects (kind, subdistrict_id, title, unit_id)
+     SELECT 'project', subdistrict_id, '共建项目', id FROM committee_units ORDER BY id LIMIT 3`,
+  );
+  // a branch per community in force with its grids, a work team with two serving members (management routes)
+  await db.query(
+    `INSERT INTO party_branches (id, community_id, name, kind) SELECT 'FB' || c.id, c.id, c.name || '党支部', 'grid' FROM communities c
+      WHERE EXISTS (SELECT 1 FROM current_grids g WHERE g.community_id = c.id)`,
+  );
+  await db.query(`INSERT INTO party_branch_grids (grid_code, branch_id) SELECT code, 'FB' || community_id FROM current_grids WHERE community_id IS NOT NULL`);
+  const team = await db.query<{ id: string; community_id: string }>(
+    `INSERT INTO party_work_teams (community_id, name) SELECT community_id, '党建工作队' FROM current_grids WHERE community_id IS NOT NULL ORDER BY code LIMIT 1 RETURNING id, community_id`,
+  );
+  if (team.rows[0]) {
+    const m = await db.query<{ id: string }>(`INSERT INTO party_team_members (team_id, name) VALUES ($1, '报到党员甲'), ($1, '报到党员乙') RETURNING id`, [team.rows[0].id]);
+    await db.query(
+      `INSERT INTO party_member_grids (member_id, grid_code) SELECT m, (SELECT code FROM current_grids WHERE community_id = $2 ORDER BY code LIMIT 1) FROM unnest($1::bigint[]) AS m`,
+      [m.rows.map((r) => r.id), team.rows[0].community_id],
+    );
+  }
 }
 
 async function poolOf(db: Db): Promise<Pool> {

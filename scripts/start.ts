@@ -134,6 +134,9 @@ async function ensurePartyCreditDemo(db: Db): Promise<void> {
   if (party) log(`seeded ${party.branches} party branches, ${party.teams} work teams, ${party.members} serving party members, ${party.visits} visits (synthetic)`);
   const credit = await step('credit-community demo (first start only)', () => seedCreditDemo(db));
   if (credit) log(`seeded ${credit.approved} approved merits, ${credit.pendingMerits} declarations and ${credit.pendingDemerits} demerits awaiting review (synthetic)`);
+  const { seedCommitteeDemo } = await import('../server/party/committee-demo');
+  const committee = await step('big party committee demo (first start only)', () => seedCommitteeDemo(db));
+  if (committee) log(`seeded ${committee.units} big-party-committee member units (${committee.resources} resources), ${committee.projects} projects, ${committee.matters} practical matters, ${committee.openNeeds} open grid needs (synthetic)`);
 }
 
 /** Newest modification time (ms) of any file under dir. */

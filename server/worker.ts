@@ -1,6 +1,6 @@
 /**
  * `npm run worker`: a queue worker process (PostGIS-server backend). It runs the long jobs
- * (partition, units build, grouping: server/jobs/handlers.ts) that API servers put on the pg-boss
+ * (partition, units build, grouping, weekly patrol plans: server/jobs/handlers.ts) that API servers put on the pg-boss
  * queue, on this machine or any other with the same DATABASE_URL; progress reaches the UI through
  * NOTIFY. Several may run at once; SIGTERM/SIGINT stop taking jobs and let the current ones end
  * (a run cut off is handed back to the queue and runs again elsewhere).

@@ -448,28 +448,36 @@ export interface HoursAnswer {
 /**
  * Minutes visited per person in the week [from, to), for the grids under `within` the reader covers:
  * everyone on the grids' "1+3" roster (0 minutes when they did not visit) and everyone who recorded
- * a visit there. A person is keyed by grid and name.
+ * a visit there. A person is keyed by grid and id: a signed-in visitor by user id (two people with
+ * the same display name stay two, a renamed user stays one, shown by their current name), a roster
+ * person by staff id; only a visit with neither falls back to the name written on it.
  */
 export async function hoursOf(db: Queryable, within: string | null, prefixes: string[] | null, from: number, to: number, rule: number): Promise<Omit<HoursAnswer, 'weekStart' | 'weekEnd' | 'ruleMinutes'>> {
-  const visits = await db.query<{ grid: string; visitor: string; s: Date | string; e: Date | string }>(
-    `SELECT grid_code AS grid, visitor, started_at AS s, ended_at AS e FROM field_visits
-      WHERE ended_at > $1 AND started_at < $2 AND ${inReadScope('grid_code', '$3')} AND ($4::text IS NULL OR starts_with(grid_code, $4))`,
+  const visits = await db.query<{ grid: string; who: string; name: string; s: Date | string; e: Date | string }>(
+    `SELECT v.grid_code AS grid,
+            CASE WHEN v.user_id IS NOT NULL THEN 'u' || v.user_id WHEN v.staff_id IS NOT NULL THEN 's' || v.staff_id ELSE 'n' || v.visitor END AS who,
+            COALESCE(u.display_name, u.username, st.name, v.visitor) AS name, v.started_at AS s, v.ended_at AS e
+       FROM field_visits v LEFT JOIN users u ON u.id = v.user_id LEFT JOIN staff st ON st.id = v.staff_id AND v.user_id IS NULL
+      WHERE v.ended_at > $1 AND v.started_at < $2 AND ${inReadScope('v.grid_code', '$3')} AND ($4::text IS NULL OR starts_with(v.grid_code, $4))`,
     [new Date(from).toISOString(), new Date(to).toISOString(), prefixes, within],
   );
-  const roster = await db.query<{ grid: string; name: string; role: 'leader' | 'member' }>(
-    `SELECT s.grid_code AS grid, s.name, s.role FROM staff s JOIN current_grids g ON g.code = s.grid_code
+  const roster = await db.query<{ grid: string; id: string; name: string; role: 'leader' | 'member' }>(
+    `SELECT s.grid_code AS grid, s.id, s.name, s.role FROM staff s JOIN current_grids g ON g.code = s.grid_code
       WHERE ${inReadScope('s.grid_code', '$1')} AND ($2::text IS NULL OR starts_with(s.grid_code, $2))`,
     [prefixes, within],
   );
-  const key = (grid: string, name: string) => `${grid}\u0001${name}`;
-  const role = new Map(roster.rows.map((r) => [key(r.grid, r.name), r.role] as const));
+  const key = (grid: string, who: string) => `${grid}\u0001${who}`;
+  const role = new Map(roster.rows.map((r) => [key(r.grid, `s${r.id}`), r.role] as const));
+  const names = new Map<string, string>();
+  for (const r of roster.rows) names.set(key(r.grid, `s${r.id}`), r.name);
+  for (const v of visits.rows) names.set(key(v.grid, v.who), v.name);
   const rows = [
-    ...visits.rows.map((v) => ({ visitor: key(v.grid, v.visitor), start: new Date(v.s).getTime(), end: new Date(v.e).getTime() })),
-    ...roster.rows.map((r) => ({ visitor: key(r.grid, r.name), start: from, end: from })),
+    ...visits.rows.map((v) => ({ visitor: key(v.grid, v.who), start: new Date(v.s).getTime(), end: new Date(v.e).getTime() })),
+    ...roster.rows.map((r) => ({ visitor: key(r.grid, `s${r.id}`), start: from, end: from })),
   ];
   const members = weeklyHours(rows, from, to, rule).map((m) => {
-    const [grid, name] = m.visitor.split('\u0001');
-    return { ...m, visitor: name, grid, role: role.get(m.visitor) ?? null };
+    const [grid, who] = m.visitor.split('\u0001');
+    return { ...m, visitor: names.get(m.visitor) ?? who.slice(1), grid, role: role.get(m.visitor) ?? null };
   });
   const byGrid = new Map<string, { members: number; under: number }>();
   for (const m of members) {

@@ -35,6 +35,11 @@ const MAX_HEXAGONS = 20_000;
 
 const cache = new WeakMap<object, Map<string, ZoneSet>>();
 
+/** Drops a database's cached zones (benches measuring a cold start; the keys follow data changes themselves). */
+export function invalidateZones(db: Queryable): void {
+  cache.delete(db);
+}
+
 function cached(db: Queryable, key: string, make: () => ZoneSet | Promise<ZoneSet>): ZoneSet | Promise<ZoneSet> {
   let m = cache.get(db);
   if (!m) cache.set(db, (m = new Map()));

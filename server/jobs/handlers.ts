@@ -9,6 +9,8 @@
 import type { Db } from '../db';
 import { autoGroup, type AutoGroupParams } from '../defense/service';
 import { partitionToPlan, type PartitionRequest } from '../partition/service';
+import { deleteUpload, runImportJob } from '../import/job';
+import { runPlanJob } from '../patrol-plans/service';
 import { buildUnitsForSubdistricts } from '../units/service';
 import type { ReportProgress } from './types';
 
@@ -21,7 +23,7 @@ export interface JobContext {
 export type JobHandler = (ctx: JobContext, params: Record<string, unknown>, report: ReportProgress, signal: AbortSignal) => Promise<Record<string, unknown>>;
 
 /** Kinds of job with a handler: what the queue carries. */
-export const QUEUED_KINDS = ['partition', 'units', 'groups'] as const;
+export const QUEUED_KINDS = ['partition', 'units', 'groups', 'patrol-plan', 'import'] as const;
 export type QueuedKind = (typeof QUEUED_KINDS)[number];
 
 export const isQueuedKind = (kind: string): kind is QueuedKind => (QUEUED_KINDS as readonly string[]).includes(kind);
@@ -42,6 +44,15 @@ export const JOB_HANDLERS: Record<QueuedKind, JobHandler> = {
     const { author, ...p } = params;
     return { ...(await autoGroup(db, p as unknown as AutoGroupParams, { inWorker: true, author: String(author ?? 'planner'), progress: report })) };
   },
+  /** params: a weekly patrol plan request (server/patrol-plans/generate.ts), author and actor; saves a draft. */
+  'patrol-plan': async ({ db }, params, report, signal) => ({ ...(await runPlanJob(db, params, report, signal)) }),
+  /** params: ImportJobParams (server/import/job.ts); the file waits in import_uploads. */
+  import: async ({ db, jobId }, params, report) => ({ ...(await runImportJob(db, jobId, params, report)) }),
+};
+
+/** What a kind leaves in the database for its runs (an upload), dropped once the job is final (failed for good, cancelled). */
+export const JOB_CLEANUP: Partial<Record<QueuedKind, (db: Db, jobId: string) => Promise<void>>> = {
+  import: (db, jobId) => deleteUpload(db, jobId),
 };
 
 /**

@@ -16,7 +16,8 @@ import type PgBoss from 'pg-boss';
 import type { Db } from '../db';
 import { isConnectionError } from '../db/connection-errors';
 import { deadLetterQueue } from './boss';
-import { JOB_HANDLERS, QUEUED_KINDS, isQueuedKind, type QueuedKind } from './handlers';
+import { JobRefusedError, refusedResult } from './errors';
+import { JOB_CLEANUP, JOB_HANDLERS, QUEUED_KINDS, isQueuedKind, type QueuedKind } from './handlers';
 import { leaseIsFree, takeLease, type Lease } from './lease';
 import { CANCEL_CHANNEL, JOB_CHANNEL, NotifyListener, notifyJob, type JobNotice } from './notify';
 import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
@@ -75,12 +76,29 @@ export class QueueWorker {
     );
   }
 
+  /** The worker's row in job_workers (what /api/health counts as workers seen recently); dead workers' rows go after a day. */
+  private async heartbeat(): Promise<void> {
+    await this.db.query(
+      `INSERT INTO job_workers (name, concurrency, busy) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET seen_at = now(), concurrency = $2, busy = $3`,
+      [this.name, this.concurrency, this.running.size],
+    );
+    await this.db.query("DELETE FROM job_workers WHERE seen_at < now() - interval '1 day'");
+    // uploads of jobs that ended without their worker dropping them (a crash between the final status and the cleanup)
+    await this.db.query(
+      "DELETE FROM import_uploads u USING jobs j WHERE j.id = u.job_id AND j.status IN ('succeeded', 'failed') AND j.updated_at < now() - interval '1 minute'",
+    );
+  }
+
   async start(): Promise<void> {
     await this.listener.start();
+    await this.heartbeat().catch((err) => this.log('warn', 'queue worker: heartbeat failed', { err: errText(err) }));
     for (let i = 0; i < this.concurrency; i++) this.loops.push(this.loop(i));
     const reap = () => {
       this.reaper = setTimeout(() => {
-        this.reapLostJobs()
+        this.heartbeat()
+          .catch((err) => this.log('warn', 'queue worker: heartbeat failed', { err: errText(err) }))
+          .then(() => this.reapLostJobs())
           .catch((err) => this.log('warn', 'queue worker: sweep for lost runs failed', { err: errText(err) }))
           .finally(() => {
             if (!this.stopping) reap();
@@ -97,6 +115,7 @@ export class QueueWorker {
     for (const w of [...this.wakers]) w();
     const all = Promise.all(this.loops);
     await Promise.race([all, new Promise((r) => setTimeout(r, waitMs).unref())]);
+    await this.db.query('DELETE FROM job_workers WHERE name = $1', [this.name]).catch(() => undefined);
     await this.listener.close();
   }
 
@@ -210,7 +229,17 @@ export class QueueWorker {
           this.log('warn', 'job interrupted (connection lost)', { job: id, kind, err: errText(err) });
           return;
         }
+        if (err instanceof JobRefusedError && !controller.signal.aborted) {
+          // its input is refused (scope, a bad file): final at once, no retry, not a dead letter
+          await updateJob(this.db, id, { status: 'failed', progress: 0, message: err.message, result: refusedResult(err) });
+          await this.notify({ id, kind, status: 'failed', progress: 0, message: err.message });
+          await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
+          await this.o.boss.complete(kind, job.id, { refused: err.message });
+          this.log('info', 'job refused', { job: id, kind, err: err.message });
+          return;
+        }
         if (controller.signal.aborted) {
+          await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
           await updateJob(this.db, id, { status: 'failed', message: CANCELLED_MESSAGE });
           await this.notify({ id, kind, status: 'failed', progress: 0, message: CANCELLED_MESSAGE });
           await this.o.boss.complete(kind, job.id, { cancelled: true });
@@ -231,6 +260,7 @@ export class QueueWorker {
     // dead-lettered: the row's message is the last error; dead_letter and attempts say the rest
     const message = last ? error : `第 ${attempt}/${runs} 次运行失败，将自动重试：${error}`;
     await updateJob(this.db, id, last ? { status: 'failed', progress: 0, message, deadLetter: true } : { status: 'queued', progress: 0, message });
+    if (last) await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
     await this.notify({ id, kind, status: last ? 'failed' : 'queued', progress: 0, message });
     await this.o.boss.fail(kind, queueId, { message: error });
     this.log(last ? 'error' : 'warn', last ? `job dead-lettered (${deadLetterQueue(kind)})` : 'job failed, will run again', { job: id, kind, attempt, err: error });

@@ -10,7 +10,7 @@ import { EventEmitter } from 'node:events';
 import type PgBoss from 'pg-boss';
 import type { Db } from '../db';
 import { bossSchemaFor, openBoss, queueSettings, singletonKeyOf, type QueueSettings } from './boss';
-import type { QueuedKind } from './handlers';
+import { JOB_CLEANUP, isQueuedKind, type QueuedKind } from './handlers';
 import { JOB_CHANNEL, NotifyListener, notifyCancel, notifyJob, type JobNotice } from './notify';
 import { QueueWorker } from './queue-worker';
 import { CANCELLED_MESSAGE, JobRunner } from './runner';
@@ -98,12 +98,14 @@ export class QueuedJobs implements Jobs {
     }
   }
 
-  async start(kind: QueuedKind, params: Record<string, unknown>, createdBy: number | null = null): Promise<string> {
+  async start(kind: QueuedKind, params: Record<string, unknown>, createdBy: number | null = null, attach?: (jobId: string) => Promise<void>): Promise<string> {
     const id = await createJob(this.db, kind, params, createdBy);
     try {
+      if (attach) await attach(id); // before the send: no worker can take the job without it
       await this.boss.send(kind, { jobId: id }, { id, singletonKey: singletonKeyOf(kind, params) });
     } catch (err) {
       await updateJob(this.db, id, { status: 'failed', message: `无法加入任务队列：${err instanceof Error ? err.message : String(err)}` }).catch(() => undefined);
+      await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
       throw err;
     }
     await notifyJob(this.db, { id, kind, status: 'queued', progress: 0, message: null }).catch(() => undefined); // wakes idle workers
@@ -112,8 +114,8 @@ export class QueuedJobs implements Jobs {
     return id;
   }
 
-  run(kind: string, params: Record<string, unknown>, work: LocalWork, createdBy: number | null = null): Promise<string> {
-    return this.local.run(kind, params, work, createdBy);
+  run(kind: string, params: Record<string, unknown>, work: LocalWork, createdBy: number | null = null, attach?: (jobId: string) => Promise<void>): Promise<string> {
+    return this.local.run(kind, params, work, createdBy, attach);
   }
 
   async cancel(id: string): Promise<boolean> {
@@ -124,6 +126,7 @@ export class QueuedJobs implements Jobs {
       // not running anywhere: take it off the queue (a worker that picks it meanwhile sees the row)
       await this.boss.cancel(row.kind, id).catch(() => undefined);
       await updateJob(this.db, id, { status: 'failed', message: CANCELLED_MESSAGE });
+      if (isQueuedKind(row.kind)) await JOB_CLEANUP[row.kind]?.(this.db, id).catch(() => undefined);
       await notifyJob(this.db, { id, kind: row.kind, status: 'failed', progress: 0, message: CANCELLED_MESSAGE });
       return true;
     }

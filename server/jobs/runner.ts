@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
 import type { Db } from '../db';
 import { isConnectionError } from '../db/connection-errors';
+import { JobRefusedError, refusedResult } from './errors';
 import { JOB_HANDLERS, type QueuedKind } from './handlers';
 import { createJob, getJob, updateJob, type JobRow } from './store';
 import type { Jobs, LocalWork, ReportProgress } from './types';
 
 export type { ReportProgress } from './types';
+export { JobRefusedError, refusedResult } from './errors';
 
 export { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
 import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
@@ -80,9 +82,9 @@ export class JobRunner implements Jobs {
   }
 
   /** A job with a handler (server/jobs/handlers.ts), run here. */
-  start(kind: QueuedKind, params: Record<string, unknown>, createdBy: number | null = null): Promise<string> {
+  start(kind: QueuedKind, params: Record<string, unknown>, createdBy: number | null = null, attach?: (jobId: string) => Promise<void>): Promise<string> {
     const handler = JOB_HANDLERS[kind];
-    return this.run(kind, params, (report, signal, jobId) => handler({ db: this.db, jobId }, params, report, signal), createdBy);
+    return this.run(kind, params, (report, signal, jobId) => handler({ db: this.db, jobId }, params, report, signal), createdBy, attach);
   }
 
   async run(
@@ -91,8 +93,18 @@ export class JobRunner implements Jobs {
     work: LocalWork,
     /** The user starting the job (request.user?.id): only they and admins may read it. */
     createdBy: number | null = null,
+    /** Stores what the job needs besides its params (an upload) once its row exists, before it runs. */
+    attach?: (jobId: string) => Promise<void>,
   ): Promise<string> {
     const id = await createJob(this.db, kind, params, createdBy);
+    if (attach) {
+      try {
+        await attach(id);
+      } catch (err) {
+        await updateJob(this.db, id, { status: 'failed', message: err instanceof Error ? err.message : String(err) }).catch(() => undefined);
+        throw err;
+      }
+    }
     const controller = new AbortController();
     this.controllers.set(id, controller);
     let last = 0;
@@ -138,7 +150,8 @@ export class JobRunner implements Jobs {
           : err instanceof Error
             ? err.message
             : String(err);
-        await this.record(() => updateJob(this.db, id, { status: 'failed', message })).catch(() => undefined);
+        const result = err instanceof JobRefusedError ? refusedResult(err) : undefined;
+        await this.record(() => updateJob(this.db, id, { status: 'failed', message, result })).catch(() => undefined);
         this.events.emit(`job:${id}`, { id, status: 'failed', progress: 0, message });
       }
     })();

@@ -70,3 +70,55 @@ export async function failInterruptedJobs(db: Queryable, exceptKinds: readonly s
   );
   return r.rows.length;
 }
+
+/** A job in the list (GET /api/jobs): no params or result (read those at /api/jobs/:id). */
+export interface JobListRow {
+  id: string;
+  kind: string;
+  status: JobStatus;
+  progress: number;
+  message: string | null;
+  attempts: number;
+  dead_letter: boolean;
+  worker: string | null;
+  /** The sub-districts the job works on (from its params), or null ('all', or none named). */
+  subdistricts: string[] | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface JobListQuery {
+  /** A status, or 'dead_letter' (failed on every run). */
+  status?: JobStatus | 'dead_letter';
+  kind?: string;
+  limit: number;
+  /**
+   * Whose jobs: null = every job (admins); else the jobs the user started and the jobs all of whose
+   * sub-districts start with one of the user's prefixes.
+   */
+  scope: { userId: number; prefixes: string[] } | null;
+}
+
+/** The job's sub-districts as a jsonb array (params.subdistricts array, or params.subdistrict), else NULL. */
+const JOB_SUBS = `COALESCE(CASE jsonb_typeof(j.params->'subdistricts') WHEN 'array' THEN j.params->'subdistricts' END,
+  CASE jsonb_typeof(j.params->'subdistrict') WHEN 'string' THEN jsonb_build_array(j.params->'subdistrict') END)`;
+
+/** Recent jobs, newest first, filtered by status / kind and scoped to the reader. */
+export async function listJobs(db: Queryable, q: JobListQuery): Promise<JobListRow[]> {
+  const r = await db.query<Omit<JobListRow, 'subdistricts'> & { subdistricts: unknown }>(
+    `SELECT j.id, j.kind, j.status, j.progress, j.message, j.attempts, j.dead_letter, j.worker,
+            ${JOB_SUBS} AS subdistricts, u.username AS created_by, j.created_at, j.updated_at
+       FROM jobs j LEFT JOIN users u ON u.id = j.created_by
+      WHERE ($1::text IS NULL OR ($1 = 'dead_letter' AND j.dead_letter) OR j.status = $1)
+        AND ($2::text IS NULL OR j.kind = $2)
+        AND ($4::bigint IS NULL OR j.created_by = $4::bigint OR (
+              jsonb_array_length(COALESCE(${JOB_SUBS}, '[]'::jsonb)) > 0
+              AND NOT EXISTS (SELECT 1 FROM jsonb_array_elements_text(${JOB_SUBS}) s(code)
+                               WHERE NOT EXISTS (SELECT 1 FROM unnest($5::text[]) p(prefix) WHERE starts_with(s.code, p.prefix)))))
+      ORDER BY j.created_at DESC, j.id
+      LIMIT $3`,
+    [q.status ?? null, q.kind ?? null, q.limit, q.scope?.userId ?? null, q.scope?.prefixes ?? []],
+  );
+  return r.rows.map((row) => ({ ...row, subdistricts: Array.isArray(row.subdistricts) ? row.subdistricts.map(String) : null }));
+}

@@ -31,10 +31,14 @@ export interface Jobs {
   readonly events: EventEmitter;
   /** Which runner: 'in-process' or 'queue'. */
   readonly mode: 'in-process' | 'queue';
-  /** Starts a job with a handler (server/jobs/handlers.ts): params must be JSON. Resolves to its id. */
-  start(kind: QueuedKind, params: Record<string, unknown>, createdBy?: number | null): Promise<string>;
+  /**
+   * Starts a job with a handler (server/jobs/handlers.ts): params must be JSON. `attach` stores what
+   * else the job reads from the database (an import's upload) once its row exists, before any worker
+   * can take it. Resolves to its id.
+   */
+  start(kind: QueuedKind, params: Record<string, unknown>, createdBy?: number | null, attach?: (jobId: string) => Promise<void>): Promise<string>;
   /** Starts a job whose work is a closure of this process (in this process, whichever runner). */
-  run(kind: string, params: Record<string, unknown>, work: LocalWork, createdBy?: number | null): Promise<string>;
+  run(kind: string, params: Record<string, unknown>, work: LocalWork, createdBy?: number | null, attach?: (jobId: string) => Promise<void>): Promise<string>;
   /** Asks a job to stop; false when it is no longer queued or running. */
   cancel(id: string): Promise<boolean>;
   /** Resolves once the job's final status is recorded. */

@@ -13,7 +13,7 @@ import { plaqueStatus, quarterRange } from './rules';
  * Read scope for community-level rows: a community is in scope when it lies inside a reader's prefix
  * or contains one of the reader's grids (a grid member sees their grid's community party committee).
  */
-function communityInScope(expr: string, param: string): string {
+export function communityInScope(expr: string, param: string): string {
   return `(${param}::text[] IS NULL OR EXISTS (SELECT 1 FROM unnest(${param}::text[]) AS read_scope(p) WHERE starts_with(${expr}, read_scope.p) OR starts_with(read_scope.p, ${expr})))`;
 }
 

@@ -91,6 +91,12 @@ export interface PatrolOut {
 }
 
 const WEEK_S = 7 * 86400;
+/**
+ * Lets the event loop run between the steps: on the embedded database every query resolves without
+ * I/O, so a plan made in the server process (the in-process job) would otherwise hold the loop from
+ * start to end: no request answered and no progress event sent until it is done.
+ */
+const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
 
 /** The Monday (YYYY-MM-DD, Asia/Shanghai) of the week after the one holding epoch-second `now`. */
@@ -168,22 +174,27 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
   const planFrom = holdFrom - p.weeks * WEEK_S;
   const periods: PlanPeriods = { plan: { from: planFrom, to: holdFrom, weeks: p.weeks }, holdout: { from: holdFrom, to: end, weeks: p.holdoutWeeks } };
   progress(0.05, '热点分析');
+  await yieldToLoop();
 
   // hot spots of the planning period on the chosen zones (the leader's view computes the same)
   const q = { zones: p.zones, filter: { ...filter, from: planFrom, to: holdFrom }, fdr: true, value: 'count' as const, cellM: p.cellM };
   const gi = await computeHotSpots(db, q);
+  await yieldToLoop();
   const em = await computeEmerging(db, q);
+  await yieldToLoop();
   const set = p.zones === 'grids' ? await gridZones(db) : await hexZones(db, cols, p.cellM);
   const stats: ZoneStat[] = set.zones.map((z, i) => ({ id: z.id, giClass: gi.results[i]!.class, pattern: em.results[i]!.pattern }));
   const isIn = inside(outline.geometry);
   const planning = incidentsIn(cols, q.filter, outline.bbox).map((x) => ({ ...x, zone: set.locate(x.lon, x.lat) }));
   const hot: HotZone[] = selectHotZones(stats, planning, { weeks: p.weeks }).filter((z) => isIn(z.lon, z.lat));
   progress(0.25, `${hot.length} 个热点区域`);
+  await yieldToLoop();
 
   const shops = await loadShops(db, req.subdistrict);
   const groups: GroupInfo[] = await groupsOf(db, req.subdistrict, shops);
   if (groups.length === 0) throw new BadRequestError('该街道还没有联防组：请先自动分组');
   const net = await networkFor(db, [req.subdistrict]);
+  await yieldToLoop();
   const plan = planWeek(net.net, net.snapper, groups, hot, {
     walkS: p.walkMinutes * 60,
     maxLengthM: p.maxLengthM,
@@ -193,6 +204,7 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
   });
   const patrols = plan.patrols.map(patrolOut);
   progress(0.85, '覆盖率');
+  await yieldToLoop();
 
   const held = p.holdoutWeeks > 0 ? await holdoutIncidents(db, req.subdistrict, periods, p.types) : [];
   const genLen = patrols.reduce((a, x) => a + x.length_m, 0);

@@ -191,11 +191,12 @@ export async function publishPlan(tx: Queryable, id: number, baseVersion: number
 }
 
 /** One planned patrol (for the GPX export), or null. */
-export async function plannedPatrol(db: Queryable, planId: number, patrolId: number): Promise<{ group: string; weekday: number; start_hour: number; hours: number; coordinates: number[][] } | null> {
-  const r = await db.query<{ group_id: string; weekday: number; start_hour: number; hours: number; g: string }>(
-    'SELECT group_id, weekday, start_hour, hours, ST_AsGeoJSON(geom, 7) AS g FROM patrol_plan_patrols WHERE plan_id = $1 AND id = $2',
+export async function plannedPatrol(db: Queryable, planId: number, patrolId: number): Promise<{ group: string; name: string; weekday: number; start_hour: number; hours: number; coordinates: number[][] } | null> {
+  const r = await db.query<{ group_id: string; name: string; weekday: number; start_hour: number; hours: number; g: string }>(
+    `SELECT p.group_id, coalesce(g.name, p.group_id) AS name, p.weekday, p.start_hour, p.hours, ST_AsGeoJSON(p.geom, 7) AS g
+       FROM patrol_plan_patrols p LEFT JOIN defense_groups g ON g.id = p.group_id WHERE p.plan_id = $1 AND p.id = $2`,
     [planId, patrolId],
   );
   const x = r.rows[0];
-  return x ? { group: x.group_id, weekday: Number(x.weekday), start_hour: Number(x.start_hour), hours: Number(x.hours), coordinates: (JSON.parse(x.g) as { coordinates: number[][] }).coordinates } : null;
+  return x ? { group: x.group_id, name: x.name, weekday: Number(x.weekday), start_hour: Number(x.start_hour), hours: Number(x.hours), coordinates: (JSON.parse(x.g) as { coordinates: number[][] }).coordinates } : null;
 }

@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { isConnectionError } from '../db/connection-errors';
-import { diskState, healthOptions, queueState, type HealthOptions } from './health-state';
+import { diskState, healthOptions, queueState, WORKER_SEEN_SECONDS, type HealthOptions } from './health-state';
 
 /**
  * GET /api/health: liveness and what an operator checks first: the database (backend, PostGIS,
- * pool), the job queue (running, queued, failed in the last 24 h) and the disk of the data
+ * pool), the job queue (in-process or pg-boss; queued, running, failed and dead-lettered jobs;
+ * queue workers seen recently) and the disk of the data
  * directory (free bytes, a warning under WANGGE_DISK_WARN_MB, default 1024). Public: it names no
  * data, only states. 503 while the database is unreachable.
  */
@@ -35,8 +36,17 @@ const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => 
               },
               queue: {
                 type: 'object',
-                properties: { running: { type: 'integer' }, queued: { type: 'integer' }, failed_24h: { type: 'integer' } },
-                required: ['running', 'queued', 'failed_24h'],
+                properties: {
+                  backend: { type: 'string', enum: ['in-process', 'pg-boss'], description: 'who runs jobs: this server, or pg-boss workers in any process' },
+                  queued: { type: 'integer' },
+                  running: { type: 'integer', description: 'active now' },
+                  failed_24h: { type: 'integer' },
+                  dead_letter_24h: { type: 'integer', description: 'jobs whose every run failed, last 24 h' },
+                  dead_letter: { type: 'integer', description: 'dead-lettered jobs in the table' },
+                  workers_recent: { type: 'integer', description: `pg-boss: workers with a heartbeat in the last ${WORKER_SEEN_SECONDS} s; in-process: 1` },
+                  worker_last_seen_s: { type: ['integer', 'null'], description: 'pg-boss: seconds since the last heartbeat of any worker' },
+                },
+                required: ['backend', 'running', 'queued', 'failed_24h', 'dead_letter_24h', 'dead_letter', 'workers_recent', 'worker_last_seen_s'],
               },
               disk: {
                 type: 'object',
@@ -73,10 +83,13 @@ const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => 
         const r = await app.db.query<{ v: string }>('SELECT postgis_lib_version() AS v');
         const latency = Math.round((performance.now() - t0) * 10) / 10;
         const stats = app.db.stats?.() ?? {};
-        const queue = await queueState(app.db);
+        const queue = await queueState(app.db, app.hasDecorator('jobs') && app.jobs.mode === 'queue' ? 'pg-boss' : 'in-process');
         const warnings: string[] = [];
         if (disk.status === 'low') warnings.push(`数据目录所在磁盘剩余空间不足 (low disk space: ${Math.round((disk.free_bytes ?? 0) / 2 ** 20)} MB free in the data directory)`);
         if (queue.failed_24h > 0) warnings.push(`最近 24 小时有 ${queue.failed_24h} 个任务失败 (${queue.failed_24h} job(s) failed in the last 24 h)`);
+        if (queue.dead_letter_24h > 0) warnings.push(`最近 24 小时有 ${queue.dead_letter_24h} 个任务所有运行均失败，已转入死信队列 (${queue.dead_letter_24h} job(s) dead-lettered in the last 24 h)`);
+        if (queue.backend === 'pg-boss' && queue.workers_recent === 0 && queue.queued > 0)
+          warnings.push(`有 ${queue.queued} 个任务在排队，但 ${WORKER_SEEN_SECONDS} 秒内没有任何工作进程在线 (jobs are queued but no queue worker was seen in ${WORKER_SEEN_SECONDS} s: start npm run worker)`);
         if (stats.pool && stats.pool.waiting > 0) warnings.push(`${stats.pool.waiting} 个查询正在等待数据库连接 (queries waiting for a pool connection)`);
         return {
           status: 'ok' as const,

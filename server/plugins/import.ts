@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
-import { auditWrite } from '../audit/request';
+import { auditWrite, markAudited } from '../audit/request';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { ImportError } from '../import/errors';
@@ -12,6 +12,8 @@ import { invalidateTiles } from '../tiles';
 import { importReportSchema } from '../import/schema';
 import { errorSchema } from './errors';
 import { checkReplacedInScope, checkWrittenInScope } from '../import/write-scope';
+import { importJobParams, storeUpload } from '../import/job';
+import type { JobRow } from '../jobs/store';
 
 const acceptedSchema = {
   type: 'object',
@@ -60,6 +62,14 @@ const previewSchema = {
 const bad = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
 const nothingWritten = (err: ImportError) => `导入失败，未写入任何数据：${err.message}`;
 
+/** What a request waiting for an import job answers from its final row: the report, or the refusal / failure. */
+function waitedAnswer(job: JobRow | null, jobId: string): { code: number; body: Record<string, unknown> } {
+  if (job?.status === 'succeeded' && job.result) return { code: 200, body: { jobId, ...job.result } };
+  const refused = (job?.result as { refused?: { statusCode: number; message: string } } | null)?.refused;
+  if (refused) return { code: refused.statusCode, body: { statusCode: refused.statusCode, error: refused.statusCode === 403 ? 'Forbidden' : 'Bad Request', message: refused.message } };
+  return { code: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `导入任务 ${jobId} 未完成：${job?.message ?? '任务不存在'}` } };
+}
+
 /**
  * POST /api/import: the HTTP door of the importer (server/import/). The body is the file itself or
  * multipart/form-data with one file; it is read, decoded (UTF-8 or GBK), parsed and checked in the
@@ -67,6 +77,8 @@ const nothingWritten = (err: ImportError) => `导入失败，未写入任何数�
  * ONE transaction together with its audit row. `wait=true` answers with the report instead of 202.
  */
 const importPlugin: FastifyPluginAsync = async (app) => {
+  // On the PostGIS-server queue the write is a job any worker process runs: the upload is stored
+  // (import_uploads) and the API server may run with WANGGE_JOB_WORKERS=0. Embedded: in this process.
   // This plugin's bodies arrive as raw bytes whatever their content type (encapsulated here).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMPORT_UPLOAD_MAX_BYTES }, (_req, body, done) => done(null, body));
@@ -111,7 +123,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
           },
           additionalProperties: false,
         },
-        response: { 200: importReportSchema, 202: acceptedSchema, 400: errorSchema, 413: errorSchema },
+        response: { 200: importReportSchema, 202: acceptedSchema, 400: errorSchema, 403: errorSchema, 413: errorSchema, 503: errorSchema },
       },
     },
     async (req, reply) => {
@@ -145,9 +157,31 @@ const importPlugin: FastifyPluginAsync = async (app) => {
 
       await checkReplacedInScope(app.db, req.user, prep.plan);
       const dryRun = req.query.dryRun ?? false;
+      const accepted = (jobId: string) => ({
+        jobId,
+        file: prep.name,
+        format: prep.format,
+        encoding: prep.encoding,
+        datum: prep.datum,
+        features: prep.featureCount,
+        rejected: prep.rejections.length,
+      });
+
+      if (app.jobs.mode === 'queue') {
+        // PostGIS server: the upload waits in the database and a queue worker (any process) writes it,
+        // with its audit row, in one transaction (server/import/job.ts)
+        const params = importJobParams(upload, prep, { dryRun, user: req.user, ip: req.ip });
+        const jobId = await app.jobs.start('import', params, req.user?.id ?? null, (id) => storeUpload(app.db, id, upload.bytes));
+        markAudited(req); // the job writes the import's audit row
+        if (!req.query.wait) return reply.code(202).send(accepted(jobId));
+        await app.jobs.settled(jobId);
+        const a = waitedAnswer(await app.jobs.get(jobId), jobId);
+        return reply.code(a.code).send(a.body);
+      }
+
       // the outcome of the job's last run (the runner runs it again after a lost database connection)
       let outcome: { report: ImportReport } | { error: unknown } | undefined;
-      const params = { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, bytes: upload.bytes.byteLength, layer: upload.layer ?? null, dryRun };
+      const params = { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, bytes: upload.bytes.byteLength, layer: upload.layer ?? null, subdistrict: upload.subdistrict ?? null, dryRun };
       const jobId = await app.jobs.run('import', params, async (report) => {
         try {
           report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
@@ -179,17 +213,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         }
       }, req.user?.id ?? null);
 
-      if (!req.query.wait) {
-        return reply.code(202).send({
-          jobId,
-          file: prep.name,
-          format: prep.format,
-          encoding: prep.encoding,
-          datum: prep.datum,
-          features: prep.featureCount,
-          rejected: prep.rejections.length,
-        });
-      }
+      if (!req.query.wait) return reply.code(202).send(accepted(jobId));
       await app.jobs.settled(jobId); // the job's row says succeeded (or failed) before the answer does
       if (outcome && 'report' in outcome) return { jobId, ...outcome.report };
       const err = outcome?.error ?? new Error(`import job ${jobId} did not run`);

@@ -2,8 +2,9 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { QUEUED_KINDS } from '../jobs/handlers';
 import { JobRunner } from '../jobs/runner';
-import { failInterruptedJobs } from '../jobs/store';
+import { failInterruptedJobs, listJobs, type JobListQuery } from '../jobs/store';
 import type { Jobs } from '../jobs/types';
+import { invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { invalidateTiles } from '../tiles';
 
 declare module 'fastify' {
@@ -42,7 +43,59 @@ const jobSchema = {
 /** Whose jobs the caller reads: their own (admins and a server without sign-in: every job). */
 const jobReader = (req: FastifyRequest): number | null => (req.user && req.user.role !== 'admin' ? req.user.id : null);
 
+const jobListItem = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string' },
+    status: jobSchema.properties.status,
+    progress: { type: 'number' },
+    message: { type: ['string', 'null'], description: 'progress, or the error of a failed job (the last run\'s for a dead letter)' },
+    attempts: jobSchema.properties.attempts,
+    dead_letter: jobSchema.properties.dead_letter,
+    worker: jobSchema.properties.worker,
+    subdistricts: { type: ['array', 'null'], items: { type: 'string' }, description: 'the sub-districts the job works on; null: all or none named' },
+    created_by: { type: ['string', 'null'], description: 'user name of who started it' },
+    created_at: { type: 'string' },
+    updated_at: { type: 'string' },
+  },
+  required: ['id', 'kind', 'status', 'progress', 'message', 'attempts', 'dead_letter', 'created_at', 'updated_at'],
+} as const;
+
 const routes: FastifyPluginAsync = async (app) => {
+  app.get<{ Querystring: { status?: JobListQuery['status']; kind?: string; limit?: number } }>(
+    '/jobs',
+    {
+      schema: {
+        tags: ['jobs'],
+        summary: 'Recent jobs, newest first (admins: all; others: the jobs they started and those of their sub-districts)',
+        description:
+          'status: queued, running, succeeded, failed, or dead_letter (every run failed; message is the error). kind: partition, units, groups, import, patrol-plan, …',
+        querystring: {
+          type: 'object',
+          properties: {
+            status: { type: 'string', enum: ['queued', 'running', 'succeeded', 'failed', 'dead_letter'] },
+            kind: { type: 'string', pattern: '^[a-z][a-z-]{0,31}$' },
+            limit: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
+          },
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { jobs: { type: 'array', items: jobListItem } }, required: ['jobs'] } },
+      },
+      config: { access: { roles: ['planner', 'coordinator', 'leader', 'admin'] } },
+    },
+    async (req) => {
+      const u = req.user;
+      const jobs = await listJobs(app.db, {
+        status: req.query.status,
+        kind: req.query.kind,
+        limit: req.query.limit ?? 50,
+        scope: u && u.role !== 'admin' ? { userId: u.id, prefixes: u.subdistricts } : null,
+      });
+      return { jobs };
+    },
+  );
+
   app.get<{ Params: { id: string } }>(
     '/jobs/:id',
     {
@@ -128,9 +181,10 @@ export default fp<JobsPluginOptions>(async (app, opts) => {
     const { QueuedJobs } = await import('../jobs/queue');
     jobs = await QueuedJobs.open(app.db, { ...q, log: (level, msg, extra) => app.log[level](extra ?? {}, msg) });
     app.log.info({ workers: q.workers }, 'jobs on the pg-boss queue');
-    // a units build run by another process changed what tiles show (in-process it invalidates itself)
+    // a units build or an import run by another process changed what tiles show (in-process they invalidate themselves)
     jobs.events.on('written', (e: { kind: string; remote?: boolean }) => {
-      if (e.remote && e.kind === 'units') invalidateTiles(app.db);
+      if (e.remote && (e.kind === 'units' || e.kind === 'import')) invalidateTiles(app.db);
+      if (e.remote && e.kind === 'import') invalidateIncidentColumns(app.db);
     });
   } else {
     jobs = new JobRunner(app.db);

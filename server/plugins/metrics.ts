@@ -44,6 +44,7 @@ function createMetrics(app: FastifyInstance) {
   });
   const jobsNow = new Gauge({ name: 'wangge_jobs', help: 'Jobs queued or running now', labelNames: ['status'] as const, registers: [register] });
   const jobsDone = new Counter({ name: 'wangge_jobs_total', help: 'Finished jobs by kind and final status (succeeded, failed)', labelNames: ['kind', 'status'] as const, registers: [register] });
+  const jobsDead = new Counter({ name: 'wangge_jobs_dead_letter_total', help: 'Jobs whose every run failed (in the dead-letter queue), by kind', labelNames: ['kind'] as const, registers: [register] });
   const jobDuration = new Histogram({
     name: 'wangge_job_duration_seconds',
     help: 'Time from a job’s creation to its final status, by kind and final status',
@@ -63,16 +64,18 @@ function createMetrics(app: FastifyInstance) {
     if (wasm && s.wasmMemoryBytes !== undefined) wasm.set(s.wasmMemoryBytes);
     jobsNow.reset();
     jobsDone.reset();
+    jobsDead.reset();
     jobDuration.reset();
     try {
-      const r = await app.db.query<{ kind: string; status: string; seconds: number | null }>(
-        `SELECT kind, status, CASE WHEN status IN ('succeeded', 'failed') THEN extract(epoch FROM updated_at - created_at)::float8 END AS seconds FROM jobs`,
+      const r = await app.db.query<{ kind: string; status: string; dead_letter: boolean; seconds: number | null }>(
+        `SELECT kind, status, dead_letter, CASE WHEN status IN ('succeeded', 'failed') THEN extract(epoch FROM updated_at - created_at)::float8 END AS seconds FROM jobs`,
       );
       for (const status of ['queued', 'running']) jobsNow.set({ status }, 0);
       for (const j of r.rows) {
         if (j.status === 'queued' || j.status === 'running') jobsNow.inc({ status: j.status });
         else {
           jobsDone.inc({ kind: j.kind, status: j.status });
+          if (j.dead_letter) jobsDead.inc({ kind: j.kind });
           jobDuration.observe({ kind: j.kind, status: j.status }, Math.max(0, Number(j.seconds ?? 0)));
         }
       }

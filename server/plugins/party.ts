@@ -8,15 +8,15 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite } from '../audit/request';
 import { canSeePersonalData } from '../auth/privacy';
-import { readPrefixes } from '../auth/read-scope';
 import { ROLES } from '../auth/roles';
-import { branchesByCommunity, branchLayer, gridMembers, partyGrids, recordVisit, workTeams, type GridFilter } from '../party/queries';
+import { branchesByCommunity, branchLayer, gridMembers, PartyError, partyGrids, recordVisit, workTeams } from '../party/queries';
+import { branchCommunity, memberCommunity, setBranchGrids, setMemberGrids, teamMembers } from '../party/manage';
+import type { ScopeResolver } from '../auth/policy';
 import { shanghaiQuarter, shanghaiToday } from '../party/today';
 import { PLAQUE_MIN_SHARE } from '../party/rules';
 import { errorSchema } from './errors';
+import { partyListRoute, QUARTER } from './party-read';
 
-const QUARTER = { type: 'string', pattern: '^\\d{4}Q[1-4]$', description: 'quarter, e.g. 2026Q4 (default: the current one, Shanghai time)' } as const;
-const PREFIX = { type: 'string', pattern: '^\\d{9,15}$', description: 'sub-district id, community id or grid code' } as const;
 const GRID = { type: 'string', pattern: '^\\d{15}$' } as const;
 const num = { type: ['number', 'null'] } as const;
 
@@ -37,139 +37,95 @@ const gridProps = {
 const gridSchema = { type: 'object', properties: gridProps } as const;
 const totalsProps = { partyHouseholds: { type: 'integer' }, plaqued: { type: ['integer', 'null'] }, share: num, meets: { type: ['boolean', 'null'] } } as const;
 
-interface ListQuery {
-  prefix?: string;
-  quarter?: string;
-}
-
 const partyPlugin: FastifyPluginAsync = async (app) => {
-  const filter = (req: { user?: import('../auth/roles').SessionUser | null; query: ListQuery }): GridFilter => ({
-    readScope: readPrefixes(req.user),
-    prefix: req.query.prefix ?? null,
-    quarter: req.query.quarter ?? shanghaiQuarter(),
-    exact: !req.user || req.user.role === 'admin',
-  });
-  const listQuery = { type: 'object', properties: { prefix: PREFIX, quarter: QUARTER }, additionalProperties: false } as const;
-
-  app.get<{ Querystring: ListQuery }>(
+  partyListRoute(
+    app,
     '/party/grids',
     {
-      config: { access: 'authenticated' },
-      schema: {
-        tags: ['party'],
-        summary: 'Per grid in force: party-member households, plaqued, plaqued share against 20% (of party-member households), branch, serving party members and their visits in the quarter',
-        querystring: listQuery,
-        response: { 200: { type: 'object', properties: { quarter: { type: 'string' }, minShare: { type: 'number' }, grids: { type: 'array', items: gridSchema } } }, 400: errorSchema },
-      },
+      summary: 'Per grid in force: party-member households, plaqued, plaqued share against 20% (of party-member households), branch, serving party members and their visits in the quarter',
+      response: { type: 'object', properties: { quarter: { type: 'string' }, minShare: { type: 'number' }, grids: { type: 'array', items: gridSchema } } },
     },
-    async (req) => {
-      const f = filter(req);
-      return { quarter: f.quarter, minShare: PLAQUE_MIN_SHARE, grids: await partyGrids(app.db, f) };
-    },
+    async (f) => ({ quarter: f.quarter, minShare: PLAQUE_MIN_SHARE, grids: await partyGrids(app.db, f) }),
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  partyListRoute(
+    app,
     '/party/branches',
     {
-      config: { access: 'authenticated' },
-      schema: {
-        tags: ['party'],
-        summary: 'Community party committees → compound / grid party branches → grids, with party-member households, plaqued and the 20% rule',
-        querystring: listQuery,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              quarter: { type: 'string' },
-              minShare: { type: 'number' },
-              communities: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'string' },
-                    name: { type: 'string' },
-                    subdistrictId: { type: 'string' },
-                    subdistrictName: { type: 'string' },
-                    committee: { type: 'string' },
-                    teams: { type: 'integer' },
-                    ...totalsProps,
-                    branches: {
-                      type: 'array',
-                      items: {
-                        type: 'object',
-                        properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, secretary: { type: ['string', 'null'] }, ...totalsProps, grids: { type: 'array', items: gridSchema } },
-                      },
-                    },
-                    unattached: { type: 'array', items: gridSchema },
+      summary: 'Community party committees → compound / grid party branches → grids, with party-member households, plaqued and the 20% rule',
+      response: {
+        type: 'object',
+        properties: {
+          quarter: { type: 'string' },
+          minShare: { type: 'number' },
+          communities: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                name: { type: 'string' },
+                subdistrictId: { type: 'string' },
+                subdistrictName: { type: 'string' },
+                committee: { type: 'string' },
+                teams: { type: 'integer' },
+                ...totalsProps,
+                branches: {
+                  type: 'array',
+                  items: {
+                    type: 'object',
+                    properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, secretary: { type: ['string', 'null'] }, ...totalsProps, grids: { type: 'array', items: gridSchema } },
                   },
                 },
+                unattached: { type: 'array', items: gridSchema },
               },
             },
           },
-          400: errorSchema,
         },
       },
     },
-    async (req) => {
-      const f = filter(req);
-      return { quarter: f.quarter, minShare: PLAQUE_MIN_SHARE, communities: await branchesByCommunity(app.db, f) };
-    },
+    async (f) => ({ quarter: f.quarter, minShare: PLAQUE_MIN_SHARE, communities: await branchesByCommunity(app.db, f) }),
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  partyListRoute(
+    app,
     '/party/branches/geojson',
     {
-      config: { access: 'authenticated' },
-      schema: {
-        tags: ['party'],
-        summary: 'The branch layer: one polygon per party branch (the union of its grids in force) with party-member households, plaqued, share, meets (≥ 20%) and visits',
-        querystring: listQuery,
-        response: { 200: { type: 'object', additionalProperties: true }, 400: errorSchema },
-      },
+      summary: 'The branch layer: one polygon per party branch (the union of its grids in force) with party-member households, plaqued, share, meets (≥ 20%) and visits',
+      response: { type: 'object', additionalProperties: true },
     },
-    async (req) => branchLayer(app.db, filter(req)),
+    (f) => branchLayer(app.db, f),
   );
 
-  app.get<{ Querystring: ListQuery }>(
+  partyListRoute(
+    app,
     '/party/teams',
     {
-      config: { access: 'authenticated' },
-      schema: {
-        tags: ['party'],
-        summary: 'Community party work teams: serving members, the grids they link, visits in the quarter and members who visited all their grids',
-        querystring: listQuery,
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              quarter: { type: 'string' },
-              teams: {
-                type: 'array',
-                items: {
-                  type: 'object',
-                  properties: {
-                    id: { type: 'integer' },
-                    name: { type: 'string' },
-                    communityId: { type: 'string' },
-                    communityName: { type: 'string' },
-                    members: { type: 'integer' },
-                    grids: { type: 'array', items: { type: 'string' } },
-                    visits: { type: 'integer' },
-                    membersDone: { type: 'integer' },
-                  },
-                },
+      summary: 'Community party work teams: serving members, the grids they link, visits in the quarter and members who visited all their grids',
+      response: {
+        type: 'object',
+        properties: {
+          quarter: { type: 'string' },
+          teams: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'integer' },
+                name: { type: 'string' },
+                communityId: { type: 'string' },
+                communityName: { type: 'string' },
+                members: { type: 'integer' },
+                grids: { type: 'array', items: { type: 'string' } },
+                visits: { type: 'integer' },
+                membersDone: { type: 'integer' },
               },
             },
           },
-          400: errorSchema,
         },
       },
     },
-    async (req) => {
-      const f = filter(req);
-      return { quarter: f.quarter, teams: await workTeams(app.db, f) };
-    },
+    async (f) => ({ quarter: f.quarter, teams: await workTeams(app.db, f) }),
   );
 
   app.get<{ Params: { grid: string }; Querystring: { quarter?: string } }>(
@@ -245,6 +201,92 @@ const partyPlugin: FastifyPluginAsync = async (app) => {
       });
       return reply.code(201).send({ id });
     },
+  );
+};
+
+
+/** Community (for scope) of the branch named by :id. */
+const branchScope: ScopeResolver = async (req, db) => {
+  const id = (req.params as { id?: unknown } | undefined)?.id;
+  if (typeof id !== 'string') return null;
+  const c = await branchCommunity(db, id);
+  return c ? [c] : null;
+};
+/** Community (for scope) of the serving member or team named by :id. */
+const memberScope: ScopeResolver = async (req, db) => {
+  const id = Number((req.params as { id?: unknown } | undefined)?.id);
+  if (!Number.isInteger(id) || id < 1 || id > 2147483647) return null;
+  const c = req.url.includes('/party/teams/')
+    ? (await db.query<{ community_id: string }>('SELECT community_id FROM party_work_teams WHERE id = $1', [id])).rows[0]?.community_id ?? null
+    : await memberCommunity(db, id);
+  return c ? [c] : null;
+};
+const GRIDS_BODY = (min: number, max: number) =>
+  ({ type: 'object', properties: { grids: { type: 'array', items: GRID, minItems: min, maxItems: max } }, required: ['grids'], additionalProperties: false }) as const;
+
+/** Management (leaders of the area, admins): branch ↔ grids, serving member ↔ 1-2 grids; audited. */
+export const partyManagePlugin: FastifyPluginAsync = async (app) => {
+  app.put<{ Params: { id: string }; Body: { grids: string[] } }>(
+    '/party/branches/:id/grids',
+    {
+      config: { access: { roles: ['leader', 'admin'], scope: 'subdistrict' }, scopeOf: branchScope },
+      schema: {
+        tags: ['party'],
+        summary: "Attaches a party branch to grids of its community (replacing its grids; a grid attached to another branch moves here), audited",
+        params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' } }, required: ['id'] },
+        body: GRIDS_BODY(0, 50),
+        response: { 200: { type: 'object', properties: { id: { type: 'string' }, grids: { type: 'array', items: { type: 'string' } } } }, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) =>
+      app.db.transaction(async (tx) => {
+        const r = await setBranchGrids(tx, req.params.id, req.body.grids);
+        await auditWrite(req, tx, { action: 'party.branch.grids', entity: 'party_branch', entityId: req.params.id, before: { grids: r.before }, after: { grids: r.after, movedFrom: r.movedFrom } });
+        return { id: req.params.id, grids: r.after };
+      }),
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/party/teams/:id/members',
+    {
+      config: { access: { roles: ['leader', 'admin'], scope: 'subdistrict' }, scopeOf: memberScope },
+      schema: {
+        tags: ['party'],
+        summary: "A work team's serving party members and the grids each links (names for admins only)",
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } }, required: ['id'] },
+        response: {
+          200: { type: 'object', properties: { communityId: { type: 'string' }, members: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: ['string', 'null'] }, grids: { type: 'array', items: { type: 'string' } } } } } } },
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
+      },
+    },
+    async (req) => {
+      const r = await teamMembers(app.db, req.params.id, !req.user || req.user.role === 'admin');
+      if (!r) throw new PartyError(404, `党建工作队 ${req.params.id} 不存在`);
+      return r;
+    },
+  );
+
+  app.put<{ Params: { id: number }; Body: { grids: string[] } }>(
+    '/party/members/:id/grids',
+    {
+      config: { access: { roles: ['leader', 'admin'], scope: 'subdistrict' }, scopeOf: memberScope },
+      schema: {
+        tags: ['party'],
+        summary: "Links a serving party member to 1-2 grids of their team's community (replacing the links), audited",
+        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } }, required: ['id'] },
+        body: GRIDS_BODY(1, 2),
+        response: { 200: { type: 'object', properties: { id: { type: 'integer' }, grids: { type: 'array', items: { type: 'string' } } } }, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+      },
+    },
+    async (req) =>
+      app.db.transaction(async (tx) => {
+        const r = await setMemberGrids(tx, req.params.id, req.body.grids);
+        await auditWrite(req, tx, { action: 'party.member.grids', entity: 'party_team_member', entityId: req.params.id, before: { grids: r.before }, after: { grids: r.after } });
+        return { id: req.params.id, grids: r.after };
+      }),
   );
 };
 

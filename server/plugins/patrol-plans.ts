@@ -1,7 +1,7 @@
 /**
  * Weekly patrol plans from the hot spots (issue J), under /api/patrols/plans (the patrols policy:
  * coordinators and admins of the sub-district write; coordinators, admins and leaders read):
- * generate (a job with progress, or wait = true), list, read (with planned vs done per group),
+ * generate (a `patrol-plan` job with progress, run by any queue worker; or wait = true), list, read (with planned vs done per group),
  * evaluate an edit (re-route + live coverage, nothing saved), save edits, publish, GPX per patrol.
  */
 import type { FastifyPluginAsync } from 'fastify';
@@ -12,10 +12,11 @@ import { actorOf } from '../audit/request';
 import { toGpx } from '../algorithms/patrol';
 import { anyObject, errors, sendDefenseError } from '../defense/http';
 import { BadRequestError, NotFoundError } from '../defense/errors';
-import { generatePlan, type PlanRequest } from '../patrol-plans/generate';
+import { planParams, type PlanRequest } from '../patrol-plans/generate';
+import { generateAndSavePlan } from '../patrol-plans/service';
 import { evaluateEdit, type PatrolEdit } from '../patrol-plans/edit';
-import { getPlan, listPlans, planRow, plannedPatrol, publishPlan, replacePatrols, savePlan } from '../patrol-plans/store';
-import { FilterError } from '../hotspots/filters';
+import { getPlan, listPlans, planRow, plannedPatrol, publishPlan, replacePatrols } from '../patrol-plans/store';
+import { FilterError, parseFilter } from '../hotspots/filters';
 
 const WEEKDAY = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
@@ -97,26 +98,21 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { wait, ...rq } = req.body;
       const who = author(req);
-      const run = async (progress?: (f: number, m: string) => void) => {
-        const g = await generatePlan(app.db, rq, progress);
-        const id = await app.db.transaction(async (tx) => {
-          const id = await savePlan(tx, g, who);
-          await auditWrite(req, tx, { action: 'patrol.plan.generate', entity: 'patrol_plan', entityId: id, after: { subdistrict: g.subdistrict, week: g.week_start, patrols: g.patrols.length, coverage: g.coverage } });
-          return id;
-        });
-        return { id, plan_ms: g.plan_ms };
-      };
       try {
         const exists = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [rq.subdistrict]);
         if (!exists.rows[0]) throw new NotFoundError(`街道 ${rq.subdistrict} 不存在`);
+        planParams(rq); // bad parameters answer 4xx now, not as a failed job
+        parseFilter({ types: rq.types, hours: rq.hours, weekdays: rq.weekdays });
         if (wait) {
-          const { id } = await run();
-          return { job: null, plan: await getPlan(app.db, id) };
+          const r = await generateAndSavePlan(app.db, rq, { author: who, audit: (tx, e) => auditWrite(req, tx, e) });
+          return { job: null, plan: await getPlan(app.db, r.planId) };
         }
       } catch (e) {
         return sendDefenseError(reply, mapError(e));
       }
-      const job = await app.jobs.run('patrol-plan', { ...rq }, async (report) => ({ ...(await run(report)) }), req.user?.id ?? null);
+      // a handler job: run by this server (embedded database) or by any queue worker (PostGIS server)
+      const a = actorOf(req);
+      const job = await app.jobs.start('patrol-plan', { ...rq, author: who, ...(typeof a === 'string' ? {} : { actor: a }) }, req.user?.id ?? null);
       return reply.code(202).send({ job });
     },
   );
@@ -239,7 +235,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const p = await plannedPatrol(app.db, req.params.id, req.params.patrol);
       if (!p) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol}`));
-      const name = `${p.group} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
+      const name = `${p.name} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
       reply.header('content-disposition', `attachment; filename="patrol-${req.params.id}-${req.params.patrol}.gpx"`);
       return reply.type('application/gpx+xml; charset=utf-8').send(toGpx({ type: 'Feature', properties: { name }, geometry: { type: 'LineString', coordinates: p.coordinates } }, { name }));
     },

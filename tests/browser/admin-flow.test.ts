@@ -3,7 +3,9 @@
  * scoped to one sub-district (人民路 340802001; a weak password is refused with the server's
  * message in the form), the planner signs in and sees their role's tabs; the admin disables them
  * and they cannot sign in; a password reset (weak refused, then a strong one) and re-enabling let
- * them in with the new password only; the audit screen shows these actions with filters.
+ * them in with the new password only; the audit screen shows these actions with filters. The jobs
+ * tab lists recent jobs; a dead-lettered one (its row as a queue worker leaves it after the last
+ * failed run: failed, 3 runs, dead_letter, the error) is marked and shows its error.
  * Screenshots: test-results/admin-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -47,7 +49,7 @@ async function refused(page: Page, username: string, password: string): Promise<
   await expect.poll(() => text(page, 'login-error'), { timeout: 30_000 }).not.toBe('');
   return text(page, 'login-error');
 }
-async function openAdmin(page: Page, tab: 'users' | 'audit'): Promise<void> {
+async function openAdmin(page: Page, tab: 'users' | 'audit' | 'jobs'): Promise<void> {
   await page.getByTestId('view-admin').click();
   await page.getByTestId(`admin-tab-${tab}`).click();
   await page.evaluate(() => window.__wanggeAdmin!.ready);
@@ -190,4 +192,35 @@ describe('admin (demo_admin)', () => {
     expect(errors.filter((e) => !/status of (400|401|403)/.test(e))).toEqual([]);
     await page.close();
   }, 900_000);
+
+  it('the jobs tab lists recent jobs; a dead-lettered job shows its error', async () => {
+    // what server/jobs/queue-worker.ts records after the 3rd failed run of a partition on the PostGIS server
+    await server.db.query(
+      `INSERT INTO jobs (id, kind, status, progress, message, params, attempts, dead_letter, worker, created_at, updated_at) VALUES
+         ('ui-dead', 'partition', 'failed', 0, '未知的街道编码：340802916', '{"subdistricts":["340802916"]}', 3, true, 'worker-host/4242', now(), now()),
+         ('ui-ok', 'units', 'succeeded', 1, 'done', '{"subdistricts":["340802001"]}', 1, false, 'worker-host/4243', now() - interval '1 minute', now())`,
+    );
+    const { page, errors } = await openPage(browser);
+    await page.goto(server.url);
+    await page.getByTestId('login-demo-admin').click();
+    await page.getByTestId('login-submit').click();
+    await waitForReady(page);
+    await openAdmin(page, 'jobs');
+    const dead = page.locator('[data-testid="jobs-table"] tr[data-job="ui-dead"]');
+    await dead.waitFor({ timeout: 30_000 });
+    expect(await dead.getAttribute('data-status')).toBe('dead_letter');
+    expect(await dead.getByTestId('job-dead').textContent()).toBe('死信');
+    expect(await dead.getByTestId('job-error').textContent()).toBe('3 次运行均失败，已转入死信队列。错误：未知的街道编码：340802916');
+    expect(await dead.isVisible()).toBe(true);
+    expect(await page.locator('[data-testid="jobs-table"] tr[data-job="ui-ok"]').textContent()).toContain('已完成');
+    await screenshot(page, 'admin-jobs');
+    // the dead-letter filter leaves only it
+    const loads = () => page.getByTestId('jobs-result').getAttribute('data-loads').then(Number);
+    const n = await loads();
+    await page.getByTestId('jobs-status').selectOption('dead_letter');
+    await expect.poll(loads, { timeout: 30_000 }).toBeGreaterThan(n);
+    expect(await page.locator('[data-testid="jobs-table"] tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-job')))).toEqual(['ui-dead']);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
 });

@@ -5,14 +5,22 @@
  *   committee; records a serving member's visit; approves a resident's declaration waiting in their
  *   grid; enters a new declaration, which they cannot approve themselves (phone width, 390 px);
  * - demo_leader sees every community with the plaque rule, the branch layer on the map, and checks a
- *   demerit without seeing the household's name.
- * Screenshots: test-results/party-*.png.
+ *   demerit without seeing the household's name; saves a branch's grids (audited);
+ * - big party committee: the grid member raises a need in their grid and sees the member units that
+ *   offer the resource nearby, nearest on foot first, with the walks on the map; the leader takes the
+ *   need on with the nearest unit and marks the practical matter done (the need closes with it), and
+ *   the quarterly meeting counts it;
+ * - the leader's ledger layers (visit coverage, 5-hour rule, open disputes) with their legends.
+ * Screenshots: test-results/party/*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createPlan, publishPlan } from '../../server/plans/store';
 import { seedPartyDemo } from '../../server/party/demo';
 import { seedCreditDemo } from '../../server/credit/demo';
+import { seedCommitteeDemo } from '../../server/party/committee-demo';
+import { seedStaff } from '../../server/plans/staff';
+import { seedFieldDemo } from '../../server/field/demo';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { foreignRequests, launchBrowser, openPage, screenshot, signInAsDemo, waitForIdle } from '../helpers/browser';
 
@@ -29,6 +37,10 @@ beforeAll(async () => {
   await publishPlan(server.db, plan, 1);
   expect(await seedPartyDemo(server.db)).toMatchObject({ teams: 33 });
   expect(await seedCreditDemo(server.db)).toMatchObject({ pendingDemerits: expect.any(Number) });
+  expect(await seedCommitteeDemo(server.db)).toMatchObject({ units: 172, projects: 43, matters: 74 });
+  // the ledgers behind the leaders' layers: the roster and a small synthetic ledger on this plan
+  await seedStaff(server.db, plan);
+  await seedFieldDemo(server.db, { totals: { records: 600, disputes: 40, volunteer: 30 }, seed: 5 });
   browser = await launchBrowser();
 }, 600_000);
 afterAll(async () => {
@@ -50,7 +62,7 @@ describe('party building and credit community', () => {
     expect(communities).toEqual(['340802001001']);
     expect(await page.getByTestId('party-summary').textContent()).toContain('1 个社区党委');
     await page.locator('details.pt-community summary').first().click();
-    await screenshot(page, 'party-member-branches');
+    await screenshot(page, 'party/member-branches');
 
     // work teams: the serving members linked to the grid; record a visit
     await page.getByTestId('party-tab-teams').click();
@@ -64,7 +76,7 @@ describe('party building and credit community', () => {
     const after = await page.locator('[data-testid="party-members"] li').first().locator('.pt-sub').textContent();
     const visits = (s: string | null) => Number(/本季走访 (\d+) 次/.exec(s ?? '')?.[1]);
     expect(visits(after)).toBe(visits(before) + 1);
-    await screenshot(page, 'party-member-teams');
+    await screenshot(page, 'party/member-teams');
 
     // credit: approve a declaration waiting in the grid, then enter one that only someone else may approve
     await page.getByTestId('party-tab-credit').click();
@@ -89,7 +101,7 @@ describe('party building and credit community', () => {
     const mine = page.locator('[data-testid="credit-pending"] li', { hasText: '本人录入' });
     expect(await mine.count()).toBe(1);
     expect(await mine.locator('[data-action="approve"]').isDisabled()).toBe(true);
-    await screenshot(page, 'party-member-credit');
+    await screenshot(page, 'party/member-credit');
     expect(foreignRequests(requests, server.url)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
@@ -109,7 +121,15 @@ describe('party building and credit community', () => {
     await blocks.first().locator('button.pt-link').first().click();
     await page.waitForFunction(() => (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: ['party-branches-fill'] }).length > 0, null, { timeout: 60_000 });
     await waitForIdle(page).catch(() => undefined);
-    await screenshot(page, 'party-leader-branches');
+    await screenshot(page, 'party/leader-branches');
+    // branch management: the branch's grids as checkboxes; saving them as they are is audited
+    await blocks.first().locator('[data-action="edit-branch"]').first().click();
+    const editor = page.getByTestId('branch-editor');
+    expect(await editor.locator('input[type="checkbox"]:checked').count()).toBeGreaterThan(0);
+    await editor.locator('[data-action="save-branch"]').click();
+    await expect.poll(() => status(page), { timeout: 30_000 }).toMatch(/^已保存：该支部现辖 \d+ 个网格$/);
+    expect((await server.db.query("SELECT actor FROM audit_log WHERE action = 'party.branch.grids'")).rows).toEqual([{ actor: 'demo_leader' }]);
+    await partyReady(page);
 
     await page.getByTestId('party-tab-credit').click();
     await partyReady(page);
@@ -129,7 +149,111 @@ describe('party building and credit community', () => {
     // aggregates only: a credit table of every grid, no household list
     expect(await page.getByTestId('credit-households').count()).toBe(0);
     expect(await page.locator('[data-testid="credit-grids"] tbody tr').count()).toBe(Number(nCommunities));
-    await screenshot(page, 'party-leader-credit');
+    await screenshot(page, 'party/leader-credit');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  }, 600_000);
+
+  it('big party committee: a grid member raises a need and sees units by walking distance; the leader takes it on and marks it done', async () => {
+    const title = '楼下停车难（测试）';
+    const member = await openPage(browser, { width: 390, height: 844 });
+    let page = member.page;
+    await signInAsDemo(page, server.url, 'grid_member');
+    await page.evaluate(() => (location.hash = '#view=party'));
+    await partyReady(page);
+    await page.getByTestId('party-tab-committee').click();
+    await partyReady(page);
+    expect(await page.getByTestId('committee-synthetic').textContent()).toBe('演示数据（合成）');
+    // the grid member sees their grid's needs only
+    const grids = await page.locator('[data-testid="committee-needs"] li').evaluateAll((els) => els.map((e) => e.querySelector('.pt-sub')?.textContent ?? ''));
+    expect(grids.every((g) => g.includes(`网格 ${GRID.slice(-6)}`))).toBe(true);
+    await page.locator('[data-testid="need-form"] summary').click();
+    expect(await page.getByTestId('need-grid').inputValue()).toBe(GRID);
+    await page.getByTestId('need-category').selectOption('parking');
+    await page.getByTestId('need-title').fill(title);
+    await page.getByTestId('need-submit').click();
+    await expect.poll(() => status(page), { timeout: 30_000 }).toBe(`已提交需求「${title}」`);
+    await partyReady(page);
+    const row = page.locator('[data-testid="committee-needs"] li', { hasText: title });
+    await row.getByRole('button').click();
+    const matches = page.locator('[data-testid="committee-matches"] li');
+    await matches.first().waitFor({ timeout: 60_000 });
+    const walks = await matches.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-walk'))));
+    expect(walks.length).toBeGreaterThan(0);
+    expect(walks).toEqual([...walks].sort((a, b) => a - b)); // nearest on foot first
+    expect(await matches.first().locator('.pt-walk').textContent()).toMatch(/^步行 [\d,]+ 米（约 \d+ 分钟）· 直线 [\d,]+ 米$/);
+    // the walks on the map; a grid member cannot take the need on
+    await page.waitForFunction(() => (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: ['committee-matches-walk'] }).length > 0, null, { timeout: 30_000 });
+    expect(await matches.first().getByRole('button').count()).toBe(0);
+    await waitForIdle(page).catch(() => undefined);
+    await screenshot(page, 'party/member-committee-matches');
+    expect(member.errors).toEqual([]);
+    await page.context().close();
+
+    const leader = await openPage(browser, { width: 1280, height: 800 });
+    page = leader.page;
+    await signInAsDemo(page, server.url, 'leader');
+    await page.evaluate(() => (location.hash = '#view=party'));
+    await partyReady(page);
+    await page.getByTestId('party-tab-committee').click();
+    await partyReady(page);
+    expect(await page.getByTestId('committee-summary').textContent()).toMatch(/成员单位 172 家 .* 服务项目 43 个.* 为民办实事 74 件（已办结 74）/);
+    await page.locator('[data-testid="committee-needs"] li', { hasText: title }).getByRole('button').click();
+    const first = page.locator('[data-testid="committee-matches"] li').first();
+    await first.waitFor({ timeout: 60_000 });
+    const unit = await first.getAttribute('data-unit');
+    await first.getByRole('button').click();
+    await expect.poll(() => status(page), { timeout: 30_000 }).toMatch(/^已由「.+」对接，立为为民办实事$/);
+    await partyReady(page);
+    const need = await server.db.query<{ id: string; status: string }>('SELECT id, status FROM committee_needs WHERE title = $1', [title]);
+    expect(need.rows[0].status).toBe('matched');
+    const project = page.locator(`[data-testid="committee-projects"] li[data-kind="matter"]`, { hasText: title });
+    await project.locator('[data-action="done"]').click();
+    await expect.poll(() => status(page), { timeout: 30_000 }).toBe(`「${title}」：已完成`);
+    await partyReady(page);
+    const done = await server.db.query<{ status: string; unit_id: string; need: string }>(
+      'SELECT p.status, p.unit_id, n.status AS need FROM committee_projects p JOIN committee_needs n ON n.id = p.need_id WHERE n.title = $1',
+      [title],
+    );
+    expect(done.rows).toEqual([{ status: 'done', unit_id: unit, need: 'done' }]);
+    const audit = await server.db.query("SELECT actor FROM audit_log WHERE action = 'committee.project.done'");
+    expect(audit.rows).toEqual([{ actor: 'demo_leader' }]);
+    expect(await page.getByTestId('committee-quarter-counts').textContent()).toMatch(/需求办结 [1-9]\d*/);
+    await page.getByTestId('committee-quarter').scrollIntoViewIfNeeded();
+    await screenshot(page, 'party/leader-committee');
+    expect(leader.errors).toEqual([]);
+    await page.context().close();
+  }, 600_000);
+
+  it("leader: the ledger layers (visit coverage, 5-hour rule, open disputes) with their legends, aggregates only", async () => {
+    const { page, errors, requests } = await openPage(browser, { width: 1280, height: 800 });
+    await signInAsDemo(page, server.url, 'leader');
+    await page.evaluate(() => (location.hash = '#view=ledger'));
+    const drawn = (layer: string) =>
+      page.waitForFunction((id) => (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: [id] }).length > 0, `${layer}-fill`, { timeout: 60_000 });
+    const legend = () => page.locator('#legend').textContent().then((s) => s ?? '');
+    await drawn('ledger-coverage');
+    await waitForIdle(page).catch(() => undefined);
+    expect(await legend()).toContain('覆盖 ≥ 80% 住户');
+    await screenshot(page, 'party/leader-layer-coverage');
+    for (const [show, hide, text] of [['ledger-hours', 'ledger-coverage', '2 人及以上未达'], ['ledger-disputes', 'ledger-hours', '3 起及以上']] as const) {
+      await page.evaluate(([a, b]) => {
+        const l = (window as unknown as { __wangge: { layers: { setVisible(id: string, v: boolean): void } } }).__wangge.layers;
+        l.setVisible(b, false);
+        l.setVisible(a, true);
+      }, [show, hide]);
+      await drawn(show);
+      await waitForIdle(page).catch(() => undefined);
+      expect(await legend()).toContain(text);
+      await screenshot(page, `party/leader-layer-${show.slice(7)}`);
+    }
+    // aggregates only: the layer data names no person
+    const t0 = Date.now();
+    const fc = await page.evaluate(async () => (await fetch('/api/ledger/grids/geojson')).text());
+    console.log(`GET /api/ledger/grids/geojson: ${Date.now() - t0} ms, ${fc.length} bytes`);
+    const names = await server.db.query<{ name: string }>('SELECT name FROM staff LIMIT 50');
+    for (const n of names.rows) expect(fc).not.toContain(n.name);
+    expect(foreignRequests(requests, server.url)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();
   }, 600_000);

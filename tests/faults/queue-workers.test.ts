@@ -81,6 +81,9 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     expect([...ran].sort(), 'both workers took jobs').toEqual(workers.map((w) => w.name).sort());
     const plans = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plans');
     expect(plans.rows[0].n).toBe(SMALL.length);
+    // the API server (no workers of its own) sees both worker processes through their heartbeats
+    const health = await http<{ queue: Record<string, unknown> }>(s.url, 'GET', '/api/health');
+    expect(health.json.queue).toMatchObject({ backend: 'pg-boss', workers_recent: 2, queued: 0, running: 0 });
   }, 300_000);
 
   it('kill -9 of the worker running a job: nothing half-written, the other worker runs it again', async () => {
@@ -110,11 +113,19 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
 
   it('a job that fails on all 3 runs lands in the dead-letter queue, its error in the job status', async () => {
     const s = srv!;
+    const stopped = workers.map((w) => w.name);
     await Promise.all(workers.map((w) => w.stop())); // nobody takes it before the data changes
     workers.length = 0;
     const start = await http<{ jobId: string }>(s.url, 'POST', '/api/partition', { subdistrict: `340802${GONE}` });
     expect(start.status).toBe(202);
     await db.query(`DELETE FROM subdistricts WHERE id = '340802${GONE}'`); // the sub-district goes while the job waits
+    // the stopped workers deleted their heartbeat rows; only the one killed above may still count as
+    // seen (its last beat is under 60 s old), and health says so
+    const beats = await db.query<{ name: string; recent: boolean }>("SELECT name, seen_at > now() - interval '60 seconds' AS recent FROM job_workers");
+    expect(beats.rows.filter((r) => stopped.includes(r.name))).toEqual([]);
+    const idle = await http<{ queue: Record<string, unknown>; warnings: string[] }>(s.url, 'GET', '/api/health');
+    expect(idle.json.queue).toMatchObject({ backend: 'pg-boss', queued: 1, workers_recent: beats.rows.filter((r) => r.recent).length });
+    expect(beats.rows.filter((r) => r.recent).length).toBeLessThanOrEqual(1);
     workers.push(await startWorkerProcess(url, ENV));
     const done = (await pollJob(s.url, start.json.jobId, (j) => j.status === 'failed', 240_000)) as QJob;
     expect(done, logs()).toMatchObject({ status: 'failed', attempts: 3, dead_letter: true });
@@ -122,5 +133,12 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     const dead = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}_pgboss.job WHERE name = 'partition_dead'`);
     expect(dead.rows[0].n).toBe(1);
     expect(workers[0].log()).toMatch(/job dead-lettered/);
+    // health counts it, and the job list shows it with its error (the admin view's jobs tab reads this)
+    const health = await http<{ queue: Record<string, unknown>; warnings: string[] }>(s.url, 'GET', '/api/health');
+    expect(health.json.queue).toMatchObject({ dead_letter_24h: 1, dead_letter: 1 });
+    expect(health.json.warnings.join(' ')).toContain('1 job(s) dead-lettered');
+    const list = await http<{ jobs: Array<{ id: string; message: string; attempts: number }> }>(s.url, 'GET', '/api/jobs?status=dead_letter');
+    expect(list.json.jobs.map((j) => [j.id, j.attempts])).toEqual([[start.json.jobId, 3]]);
+    expect(list.json.jobs[0].message).toMatch(/未知的街道编码：340802916/);
   }, 300_000);
 });

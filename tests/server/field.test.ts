@@ -3,6 +3,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { seedFieldDemo } from '../../server/field/demo';
+import { weekOf } from '../../server/field/week';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { sessionFor, type TestLogin } from '../helpers/auth';
 import { A, A1, A2, B, B1, insertScopeFixture, M, type ScopeFixture } from './scope-fixture';
@@ -201,6 +202,47 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
     expect(leader.grids.map((g: { grid: string }) => g.grid)).toEqual([A1, A2]);
     expect((await get('planner', '/api/field/hours')).statusCode).toBe(403);
     expect((await get('leader', '/api/field/hours?week=2026-02-30')).statusCode).toBe(400);
+  });
+
+  it('weekly hours are matched by user id, not display name: namesakes stay two people, a renamed user stays one', async () => {
+    const [from] = weekOf(Date.now());
+    const gm = fx.users.grid_member.id;
+    const other = fx.users.gridMemberA2.id;
+    await app.db.query("UPDATE users SET display_name = '同名网格员' WHERE id = ANY($1::bigint[])", [[gm, other]]);
+    const at = (min: number) => new Date(from + min * 60e3).toISOString();
+    // written under an old name by gm (120 min), and by the namesake (30 min)
+    await app.db.query(
+      `INSERT INTO field_visits (grid_code, user_id, visitor, started_at, ended_at) VALUES ($1, $2, '旧名字', $3, $4), ($1, $5, '同名网格员', $6, $7)`,
+      [A1, gm, at(1), at(121), other, at(200), at(230)],
+    );
+    const h = (await get('grid_member', '/api/field/hours')).json() as { members: Array<{ visitor: string; minutes: number; grid: string }> };
+    const namesakes = h.members.filter((m) => m.visitor === '同名网格员');
+    expect(namesakes).toHaveLength(2);
+    expect(namesakes.map((m) => m.minutes).sort((a, b) => a - b)[0]).toBe(30);
+    expect(Math.max(...namesakes.map((m) => m.minutes))).toBeGreaterThanOrEqual(120);
+    expect(h.members.some((m) => m.visitor === '旧名字')).toBe(false);
+  });
+
+  it("leaders' map layers per grid: 4-week visit coverage (households of visited buildings / grid households), people under 5 h last week, open disputes; small grids suppressed; no names", async () => {
+    await app.db.query("INSERT INTO ledger_entries (grid_code, kind, title, occurred_at, author) VALUES ($1, 'dispute', '邻里噪音', now(), 'x')", [A1]);
+    const res = await get('leader', '/api/ledger/grids/geojson');
+    expect(res.statusCode, res.body).toBe(200);
+    const fc = res.json() as { week: { from: string }; features: Array<{ id: string; geometry: { type: string }; properties: Record<string, number | string | null> }> };
+    const by = new Map(fc.features.map((f) => [f.id, f.properties]));
+    expect([...by.keys()].sort()).toEqual([A1, A2, B1].sort());
+    // A1: visits at bA1a (40 households) of the grid's 400: 10%
+    expect(by.get(A1)).toMatchObject({ households: 400, coverage4w: 0.1, disputesOpen: 1 });
+    expect(Number(by.get(A1)!.people)).toBeGreaterThanOrEqual(1); // the roster
+    expect(by.get(A1)!.under5h).toBe(by.get(A1)!.people); // nobody visited 5 h
+    expect(fc.features[0].geometry.type).toMatch(/Polygon/);
+    // A2 has 3 households: suppressed for the leader, exact for an admin
+    expect(by.get(A2)).toMatchObject({ coverage4w: null, people: null, under5h: null, disputesOpen: null });
+    const admin = (await get('admin', '/api/ledger/grids/geojson')).json();
+    expect(admin.features.find((f: { id: string }) => f.id === A2).properties.people).toEqual(expect.any(Number));
+    expect(res.body).not.toContain('s_grid_member');
+    expect((await get('grid_member', '/api/ledger/grids/geojson')).statusCode).toBe(403);
+    expect((await get('leader', '/api/ledger/grids/geojson?prefix=x')).statusCode).toBe(400);
+    await app.db.query("DELETE FROM ledger_entries WHERE title = '邻里噪音'");
   });
 
   it('the demo seeder spreads the given totals over the grids exactly, with visits per roster person, once', async () => {

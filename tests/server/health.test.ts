@@ -15,6 +15,11 @@ async function seedJobs(db: Db): Promise<void> {
        ('h-run', 'grouping', 'running', '{}', NULL, now(), now()),
        ('h-wait', 'grouping', 'queued', '{}', NULL, now(), now())`,
   );
+  await db.query(
+    `INSERT INTO jobs (id, kind, status, params, message, attempts, dead_letter, created_at, updated_at) VALUES
+       ('h-dead', 'partition', 'failed', '{}', '未知的街道编码', 3, true, now() - interval '2 minutes', now() - interval '1 minute'),
+       ('h-dead-old', 'partition', 'failed', '{}', 'old', 3, true, now() - interval '5 days', now() - interval '5 days')`,
+  );
 }
 
 describe.each(BACKENDS)('health and metrics on %s', (backend) => {
@@ -46,12 +51,15 @@ describe.each(BACKENDS)('health and metrics on %s', (backend) => {
     if (backend === 'postgres') expect(body.database.pool.total).toBeGreaterThanOrEqual(1);
     else expect(body.database.wasm_memory_bytes).toBeGreaterThan(64 * 2 ** 20);
     // the 3-day-old failure is not recent
-    expect(body.queue).toMatchObject({ running: 1, queued: 1, failed_24h: 1 });
+    // app.inject runs jobs in this process (no queue): one worker, this server
+    expect(body.queue).toEqual({ backend: 'in-process', running: 1, queued: 1, failed_24h: 2, dead_letter_24h: 1, dead_letter: 2, workers_recent: 1, worker_last_seen_s: 0 });
     expect(JSON.stringify(body)).not.toContain('坐标超出范围'); // public: counts only, never a job's message
+    expect(JSON.stringify(body)).not.toContain('未知的街道编码');
     expect(body.disk.status).toMatch(/^(ok|low)$/);
     expect(body.disk.free_bytes).toBeGreaterThan(0);
     expect(body.disk.total_bytes).toBeGreaterThanOrEqual(body.disk.free_bytes);
-    expect(body.warnings.join(' ')).toContain('1 job(s) failed');
+    expect(body.warnings.join(' ')).toContain('2 job(s) failed');
+    expect(body.warnings.join(' ')).toContain('1 job(s) dead-lettered');
   });
 
   it('/metrics: 401 anonymous, 403 for a planner, the Prometheus text for an admin', async () => {
@@ -70,6 +78,8 @@ describe.each(BACKENDS)('health and metrics on %s', (backend) => {
     expect(text).not.toContain('nope-1');
     expect(text).toMatch(/^wangge_jobs_total\{kind="import",status="failed"\} 2$/m);
     expect(text).toMatch(/^wangge_jobs_total\{kind="partition",status="succeeded"\} 1$/m);
+    expect(text).toMatch(/^wangge_jobs_total\{kind="partition",status="failed"\} 2$/m);
+    expect(text).toMatch(/^wangge_jobs_dead_letter_total\{kind="partition"\} 2$/m);
     expect(text).toMatch(/^wangge_jobs\{status="running"\} 1$/m);
     expect(text).toMatch(/^wangge_jobs\{status="queued"\} 1$/m);
     // the partition took 30 s: in the 30 s bucket, not the 10 s one

@@ -209,4 +209,42 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     expect((await get('planner', '/api/credit/entries')).statusCode).toBe(403);
     expect((await get('planner', '/api/credit/grids')).statusCode).toBe(200);
   });
+
+  it('management: a leader attaches a branch to grids (moving a grid from its old branch) and links a serving member to 1-2 grids; audited; others refused', async () => {
+    const put = (role: Role, url: string, payload: unknown) => app.inject({ method: 'PUT', url, payload: payload as object, headers: as[role]!.headers });
+    const b1 = (await app.db.query<{ branch_id: string }>('SELECT branch_id FROM party_branch_grids WHERE grid_code = $1', [G1])).rows[0].branch_id;
+    const b2 = (await app.db.query<{ branch_id: string }>('SELECT branch_id FROM party_branch_grids WHERE grid_code = $1', [G2])).rows[0].branch_id;
+    expect(b1).not.toBe(b2);
+    expect((await put('grid_member', `/api/party/branches/${b2}/grids`, { grids: [G1, G2] })).statusCode).toBe(403);
+    expect((await put('planner', `/api/party/branches/${b2}/grids`, { grids: [G1, G2] })).statusCode).toBe(403);
+    expect((await put('leader', `/api/party/branches/${b2}/grids`, { grids: ['340802901001009'] })).statusCode).toBe(404);
+    expect((await put('leader', '/api/party/branches/nope/grids', { grids: [G1] })).statusCode).toBe(404);
+    const ok = await put('leader', `/api/party/branches/${b2}/grids`, { grids: [G2, G1] });
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(ok.json()).toEqual({ id: b2, grids: [G1, G2] });
+    expect((await app.db.query('SELECT grid_code, branch_id FROM party_branch_grids ORDER BY grid_code')).rows).toEqual([{ grid_code: G1, branch_id: b2 }, { grid_code: G2, branch_id: b2 }]);
+    const a = await app.db.query<{ actor: string; before: unknown; after: unknown }>("SELECT actor, before, after FROM audit_log WHERE action = 'party.branch.grids' AND entity_id = $1", [b2]);
+    expect(a.rows).toEqual([{ actor: 't_leader', before: { grids: [G2] }, after: { grids: [G1, G2], movedFrom: [{ grid: G1, branch: b1 }] } }]);
+    // the branch list follows
+    const br = (await get('leader', '/api/party/branches')).json().communities[0].branches;
+    expect(br.find((x: { id: string }) => x.id === b2).grids.map((g: { code: string }) => g.code)).toEqual([G1, G2]);
+
+    // serving members: the team's list (names for admins only), then 1-2 grids
+    const team = (await get('leader', '/api/party/teams')).json().teams[0];
+    const tm = await get('leader', `/api/party/teams/${team.id}/members`);
+    expect(tm.statusCode, tm.body).toBe(200);
+    const member = tm.json().members[0];
+    expect(member.name).toBeNull();
+    expect((await get('admin', `/api/party/teams/${team.id}/members`)).json().members[0].name).toEqual(expect.any(String));
+    expect((await get('grid_member', `/api/party/teams/${team.id}/members`)).statusCode).toBe(403);
+    expect((await put('leader', `/api/party/members/${member.id}/grids`, { grids: [G1, G2, G1] })).statusCode).toBe(400);
+    expect((await put('leader', `/api/party/members/${member.id}/grids`, { grids: [G1, G1] })).statusCode).toBe(400);
+    expect((await put('leader', `/api/party/members/${member.id}/grids`, { grids: [] })).statusCode).toBe(400);
+    expect((await put('grid_member', `/api/party/members/${member.id}/grids`, { grids: [G1] })).statusCode).toBe(403);
+    const linked = await put('leader', `/api/party/members/${member.id}/grids`, { grids: [G2, G1] });
+    expect(linked.statusCode, linked.body).toBe(200);
+    expect((await app.db.query('SELECT grid_code FROM party_member_grids WHERE member_id = $1 ORDER BY grid_code', [member.id])).rows.map((r) => r.grid_code)).toEqual([G1, G2]);
+    const ma = await app.db.query<{ after: unknown }>("SELECT after FROM audit_log WHERE action = 'party.member.grids' AND entity_id = $1", [String(member.id)]);
+    expect(ma.rows).toEqual([{ after: { grids: [G1, G2] } }]);
+  });
 });

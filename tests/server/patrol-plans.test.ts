@@ -5,15 +5,18 @@
  * length; a cluster beyond a 5-minute walk from every shop is reported as unreachable; an edit (slot
  * moved) is evaluated live and saved, one over the weekly count is refused with a plain message;
  * publish (stale version → 409), GPX of a planned patrol, a patrol log linked to a planned patrol
- * shows as done; bad input is 4xx; a coordinator of another sub-district is refused.
+ * shows as done; bad input is 4xx; a coordinator of another sub-district is refused. Without
+ * wait the generation is a `patrol-plan` job with progress events: run in the server, and on the
+ * PostGIS server by a separate `npm run worker` process taking it from the pg-boss queue.
  */
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { createUser } from '../../server/auth/users';
-import { BACKENDS, openTestDb } from '../helpers/backends';
+import { BACKENDS, openTestDb, TEST_DATABASE_URL } from '../helpers/backends';
 import { sessionFor, TEST_COST } from '../helpers/auth';
 import { insertLatticeTown, SUB } from './defense-fixture';
+import { startWorkerProcess, type WorkerProcess } from '../faults/worker-process';
 
 /** Monday 2026-07-06 00:00 Asia/Shanghai, epoch ms */
 const MONDAY = Date.UTC(2026, 6, 6) - 8 * 3600e3;
@@ -41,6 +44,7 @@ function incidents(): { id: string; t: string; lon: number; lat: number }[] {
 describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
   let app: FastifyInstance;
   let plan: any;
+  let firstCoverage: any;
   const inject = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers?: Record<string, string>) => app.inject({ method, url, payload: payload as object, headers });
 
   beforeAll(async () => {
@@ -65,6 +69,7 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
     const r = await inject('POST', '/api/patrols/plans', { subdistrict: SUB, week: '2026-11-02', weeks: 12, holdoutWeeks: 4, until: '2026-10-25', zones: 'hex', cellM: 100, wait: true });
     expect(r.statusCode, r.body).toBe(200);
     plan = r.json().plan;
+    firstCoverage = plan.coverage;
     expect(plan.status).toBe('draft');
     expect(plan.week_start).toBe('2026-11-02');
     const near = (z: any, p: readonly number[]) => Math.hypot((z.lon - p[0]!) * 96000, (z.lat - p[1]!) * 111000) < 150;
@@ -162,4 +167,66 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
       await secured.close();
     }
   });
+
+  const jobBody = { subdistrict: SUB, week: '2026-11-02', weeks: 12, holdoutWeeks: 4, until: '2026-10-25', zones: 'hex', cellM: 100 };
+  /** The plan a finished job names: the same plan as generated in the request. */
+  const expectSamePlan = async (job: any) => {
+    expect(job.status, JSON.stringify(job)).toBe('succeeded');
+    expect(job.kind).toBe('patrol-plan');
+    const made = (await inject('GET', `/api/patrols/plans/${job.result.planId}`)).json();
+    expect(made.status).toBe('draft');
+    expect(made.patrols.length).toBe(job.result.patrols);
+    expect(made.coverage.generated).toEqual(firstCoverage.generated);
+    expect(made.coverage.random).toEqual(firstCoverage.random);
+  };
+
+  it('generates as a job (no wait): progress events, then the draft named by its result', async () => {
+    const seen: any[] = [];
+    const emit = app.jobs.events.emit.bind(app.jobs.events);
+    app.jobs.events.emit = ((name: string, ...a: unknown[]) => {
+      if (String(name).startsWith('job:')) seen.push(a[0]);
+      return emit(name, ...a);
+    }) as typeof app.jobs.events.emit;
+    try {
+      const r = await inject('POST', '/api/patrols/plans', jobBody);
+      expect(r.statusCode, r.body).toBe(202);
+      const id = r.json().job;
+      await app.jobs.settled(id);
+      await expectSamePlan((await inject('GET', `/api/jobs/${id}`)).json());
+      const running = seen.filter((e) => e.id === id && e.status === 'running' && e.progress > 0 && e.progress < 1);
+      expect(running.map((e) => e.message)).toContain('覆盖率');
+    } finally {
+      app.jobs.events.emit = emit;
+    }
+    // bad parameters are refused before a job is made
+    expect((await inject('POST', '/api/patrols/plans', { subdistrict: SUB, types: 'nonsense' })).statusCode).toBe(422);
+    expect((await inject('POST', '/api/patrols/plans', { subdistrict: '340802099' })).statusCode).toBe(404);
+  });
+
+  it.runIf(backend === 'postgres')('on the PostGIS server a separate `npm run worker` process runs the job from the queue; progress reaches the events', async () => {
+    const schema = (await app.db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+    const u = new URL(TEST_DATABASE_URL);
+    u.searchParams.set('options', `-c search_path=${schema},public`);
+    const queued = await buildApp({ db: app.db, jobQueue: { databaseUrl: u.toString(), workers: 0 } });
+    let worker: WorkerProcess | undefined;
+    try {
+      expect(queued.jobs.mode).toBe('queue');
+      const r = await queued.inject({ method: 'POST', url: '/api/patrols/plans', payload: jobBody });
+      expect(r.statusCode, r.body).toBe(202);
+      const id = r.json().job;
+      expect((await queued.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().status).toBe('queued'); // no worker in this process
+      // the UI's event stream, open before any worker runs the job
+      const events = queued.inject({ method: 'GET', url: `/api/jobs/${id}/events` });
+      worker = await startWorkerProcess(u.toString(), { WANGGE_JOB_RETRY_DELAY_SECONDS: '0' });
+      const stream = (await events).body.split('\n\n').filter(Boolean).map((l) => JSON.parse(l.replace(/^data: /, '')));
+      expect(stream.some((e: any) => e.status === 'running' && e.progress > 0 && e.progress < 1), JSON.stringify(stream)).toBe(true);
+      const job = (await queued.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+      expect(job.worker, worker.log().slice(-2000)).toBe(worker.name);
+      await expectSamePlan(job);
+    } finally {
+      await worker?.stop();
+      await queued.close();
+      await app.db.exec(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`).catch(() => undefined);
+    }
+  }, 120_000);
 });

@@ -3,6 +3,7 @@
  * and visit plan, masked households, visits and ledger entries (sent by the offline queue), weekly
  * hours, the ledger list, counts per area and the export URLs.
  */
+import type { FeatureCollection, Geometry } from 'geojson';
 import { getJson, ourUrl, sendJson } from './http';
 
 export interface FieldBuilding {
@@ -147,4 +148,20 @@ export const fieldApi = {
   summary: (level: SummaryLevel, within?: string) => getJson<{ rows: SummaryRow[]; total: SummaryRow }>(`/api/ledger/summary${qs({ level, within })}`),
   summaryExportUrl: (level: SummaryLevel, within: string | undefined, format: 'csv' | 'xlsx') => ourUrl(`/api/ledger/summary/export${qs({ level, within, format })}`),
   photoUrl: (id: number) => ourUrl(`/api/field/photos/${id}`),
+  /** leaders: one polygon per grid with 4-week coverage, people under 5 h last week, open disputes */
+  gridLayers: (prefix?: string) => getJson<LedgerGridLayers>(`/api/ledger/grids/geojson${qs({ prefix })}`),
 };
+
+export interface LedgerGridProps {
+  code: string;
+  households: number;
+  coverage4w: number | null;
+  people: number | null;
+  under5h: number | null;
+  disputesOpen: number | null;
+  label_lon: number;
+  label_lat: number;
+  [key: string]: unknown;
+}
+
+export type LedgerGridLayers = FeatureCollection<Geometry, LedgerGridProps> & { week: { from: string; to: string } };

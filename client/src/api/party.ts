@@ -148,6 +148,9 @@ export const partyApi = {
   teams: (prefix?: string) => getJson<{ quarter: string; teams: PartyTeam[] }>(`/api/party/teams${qs({ prefix })}`),
   gridMembers: (grid: string) => getJson<{ quarter: string; members: ServingMember[] }>(`/api/party/grids/${grid}/members`),
   recordVisit: (v: { memberId: number; grid: string; visitedOn: string; note?: string }) => sendJson<{ id: number }>('POST', '/api/party/visits', v),
+  setBranchGrids: (id: string, grids: string[]) => sendJson<{ id: string; grids: string[] }>('PUT', `/api/party/branches/${encodeURIComponent(id)}/grids`, { grids }),
+  teamMembers: (teamId: number) => getJson<{ communityId: string; members: Array<{ id: number; name: string | null; grids: string[] }> }>(`/api/party/teams/${teamId}/members`),
+  setMemberGrids: (id: number, grids: string[]) => sendJson<{ id: number; grids: string[] }>('PUT', `/api/party/members/${id}/grids`, { grids }),
 };
 
 export const creditApi = {

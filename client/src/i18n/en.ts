@@ -8,6 +8,7 @@ import { importsEn } from './parts/imports';
 import { fieldEn } from './parts/field';
 import { fieldWorkEn } from './parts/field-work';
 import { partyEn } from './parts/party';
+import { committeeEn } from './parts/committee';
 import { adminEn } from './parts/admin';
 
 /** English dictionary; must cover every key of zh-CN (checked by the type). */
@@ -21,6 +22,7 @@ export const en: Record<MessageKey, string> = {
   ...fieldEn,
   ...fieldWorkEn,
   ...partyEn,
+  ...committeeEn,
   ...adminEn,
   'app.title': 'Grid Governance',
   'app.titleOf': '{district} Grid Governance',

@@ -7,6 +7,7 @@ import { importsZh } from './parts/imports';
 import { fieldZh } from './parts/field';
 import { fieldWorkZh } from './parts/field-work';
 import { partyZh } from './parts/party';
+import { committeeZh } from './parts/committee';
 import { adminZh } from './parts/admin';
 
 /** zh-CN dictionary: the reference set of keys. Every user-visible string of the client lives here. */
@@ -132,6 +133,6 @@ const baseZh = {
 } as const;
 
 /** Base keys plus one part per capability (client/src/i18n/parts/). */
-export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...patrolPlansZh, ...hotspotsZh, ...casesZh, ...importsZh, ...fieldZh, ...fieldWorkZh, ...partyZh, ...adminZh } as const;
+export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...patrolPlansZh, ...hotspotsZh, ...casesZh, ...importsZh, ...fieldZh, ...fieldWorkZh, ...partyZh, ...committeeZh, ...adminZh } as const;
 
 export type MessageKey = keyof typeof zhCN;

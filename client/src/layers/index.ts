@@ -23,12 +23,18 @@ import { patrolDraftLayer } from './patrol-draft';
 import { patrolPlanLayer } from './patrol-plan';
 import { importPreviewLayer } from './import-preview';
 import { partyBranchesLayer } from './party-branches';
+import { committeeMatchesLayer } from './committee-matches';
+import { ledgerCoverageLayer } from './ledger-coverage';
+import { ledgerHoursLayer } from './ledger-hours';
+import { ledgerDisputesLayer } from './ledger-disputes';
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
   for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
   for (const m of [groupsLayer, isochroneLayer, patrolLayer, patrolDraftLayer, patrolPlanLayer]) registerLayer(m);
   registerLayer(partyBranchesLayer);
+  for (const m of [ledgerCoverageLayer, ledgerHoursLayer, ledgerDisputesLayer]) registerLayer(m);
+  registerLayer(committeeMatchesLayer);
   registerLayer(casesLayer);
   registerLayer(importPreviewLayer);
 }

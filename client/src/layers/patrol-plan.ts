@@ -1,49 +1,26 @@
 /**
  * The weekly patrol plan on the map: its routes (of the weekday chosen in the panel, or the whole
- * week) coloured by group with an animated trail along each (deck.gl TripsLayer), and the hot zones'
- * stops (red: patrolled, grey: no group reaches them). Data: views/groups/plan-state.ts.
+ * week) coloured by group, in the route style of layers/route-style.ts (animated trail), and the
+ * hot zones' stops (red: patrolled, grey: no group reaches them). Data: views/groups/plan-state.ts.
  */
-import { PathLayer, ScatterplotLayer } from '@deck.gl/layers';
-import { TripsLayer } from '@deck.gl/geo-layers';
+import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import { planState } from '../views/groups/plan-state';
 import { groupColour } from '../views/groups/state';
-import type { LayerContext, LayerModule } from './types';
+import { routeAnimation, routeLayers, routeTrip, type RouteTrip } from './route-style';
+import type { LayerModule } from './types';
 
-const LOOP_S = 12;
 let unsubscribe: (() => void) | null = null;
-let timer: ReturnType<typeof setInterval> | null = null;
 let visible = true;
+const animate = routeAnimation();
 
-interface Trip {
-  path: [number, number][];
-  times: number[];
-  colour: [number, number, number];
-}
-
-function trips(): Trip[] {
+function trips(): RouteTrip[] {
   const p = planState.plan;
   if (!p) return [];
   const idx = new Map(p.groups.map((g, i) => [g.id, i]));
   return planState.patrols
     .filter((x) => planState.weekday === 0 || x.weekday === planState.weekday)
-    .map((x) => {
-      const path = x.geometry.coordinates.map((c) => [c[0]!, c[1]!] as [number, number]);
-      const times = [0];
-      for (let i = 1; i < path.length; i++) {
-        const kx = 111320 * Math.cos((path[i]![1] * Math.PI) / 180);
-        times.push(times[i - 1]! + Math.hypot((path[i]![0] - path[i - 1]![0]) * kx, (path[i]![1] - path[i - 1]![1]) * 110574));
-      }
-      return { path, times, colour: groupColour(idx.get(x.group) ?? 0) };
-    });
-}
-
-function animate(ctx: LayerContext, on: boolean): void {
-  if (on && !timer) timer = setInterval(() => ctx.requestDeckRender(), 1000 / 15);
-  if (!on && timer) {
-    clearInterval(timer);
-    timer = null;
-  }
+    .map((x) => routeTrip(x.geometry.coordinates, groupColour(idx.get(x.group) ?? 0)));
 }
 
 export const patrolPlanLayer: LayerModule = {
@@ -79,31 +56,9 @@ export const patrolPlanLayer: LayerModule = {
   deckLayers() {
     const p = planState.plan;
     if (!p) return [];
-    const t = trips();
     const unreached = new Set(p.uncovered.map((u) => u.id));
-    const now = (performance.now() / 1000) % LOOP_S / LOOP_S;
     return [
-      new PathLayer<Trip>({
-        id: 'patrol-plan-paths',
-        data: t,
-        getPath: (d) => d.path,
-        getColor: (d) => [...d.colour, 210] as [number, number, number, number],
-        getWidth: 4,
-        widthUnits: 'pixels',
-        capRounded: true,
-        jointRounded: true,
-      }) as unknown as Layer,
-      new TripsLayer<Trip>({
-        id: 'patrol-plan-trips',
-        data: t,
-        getPath: (d) => d.path,
-        getTimestamps: (d) => d.times,
-        getColor: [255, 200, 0],
-        widthMinPixels: 5,
-        trailLength: 150,
-        currentTime: now * Math.max(1, ...t.map((x) => x.times[x.times.length - 1]!)),
-        fadeTrail: true,
-      }) as unknown as Layer,
+      ...routeLayers('patrol-plan', trips(), { width: 4 }),
       new ScatterplotLayer<{ lon: number; lat: number; id: string }>({
         id: 'patrol-plan-zones',
         data: p.zones,

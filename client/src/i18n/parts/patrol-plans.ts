@@ -53,6 +53,12 @@ export const patrolPlansZh = {
   'pp.leaderNone': '还没有已发布的巡逻计划。',
   'pp.leaderLine': '{sub} · {week} 起：本计划 {gen}，现有路线 {cur}，随机路线 {rnd}；已完成 {done}/{planned} 次',
   'pp.leaderGroups': '各联防组计划与完成',
+  'pp.planned': '计划次数',
+  'pp.log': '登记',
+  'pp.logHint': '登记这次计划巡逻已完成（写入该组的巡逻记录）',
+  'pp.logOk': '确定',
+  'pp.logged': '已登记巡逻记录',
+  'pp.progress': '计划 {planned} 次 · 已完成 {done} 次',
 } as const;
 
 export const patrolPlansEn: Record<keyof typeof patrolPlansZh, string> = {
@@ -109,4 +115,10 @@ export const patrolPlansEn: Record<keyof typeof patrolPlansZh, string> = {
   'pp.leaderNone': 'No patrol plan published yet.',
   'pp.leaderLine': '{sub} · week of {week}: plan {gen}, current routes {cur}, random routes {rnd}; done {done}/{planned}',
   'pp.leaderGroups': 'Planned vs done per group',
+  'pp.planned': 'Planned',
+  'pp.log': 'Log',
+  'pp.logHint': "Record this planned patrol as done (a patrol log of the group)",
+  'pp.logOk': 'OK',
+  'pp.logged': 'Patrol log recorded',
+  'pp.progress': '{planned} planned · {done} done',
 };

@@ -592,6 +592,7 @@ async function init(ctx: ViewContext): Promise<void> {
   u.sub.replaceChildren(...subs.map((s) => h('option', { value: s.id }, s.name)));
   const stored = localStorage.getItem(SUB_KEY);
   if (stored && subs.some((s) => s.id === stored)) u.sub.value = stored;
+  u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => u.sub.value, say })); // with the sub-district's newest plan
   await load();
   const d = groupsState.data;
   if (d && d.groups.length && !groupsState.selectedShop) fitTo(d.groups.flatMap((g) => g.members.map((m) => [m.lon, m.lat] as [number, number])));

@@ -11,6 +11,8 @@ import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../a
 import { t } from '../../i18n';
 import { h } from '../../panels/dom';
 import { planState } from './plan-state';
+import { jobResult } from '../../api/jobs';
+import { jobFailureText, jobProgressText } from '../plan/job-status';
 
 const pct = (c: CoverageFigure) => `${(c.share * 100).toFixed(1)}%`;
 const weekdayName = (d: number) => t(`pp.wd${d}` as 'pp.wd1');
@@ -21,6 +23,8 @@ let live: CoverageFigure | null = null;
 let problems: string[] = [];
 let dirty = false;
 let seq = 0;
+/** The generation job while it runs: its progress (0..1) and status line. */
+let running: { fraction: number; text: string } | null = null;
 
 const edits = (): PatrolEdit[] => planState.patrols.map((p) => ({ group: p.group, weekday: p.weekday, start_hour: p.start_hour, hours: p.hours, stops: p.stops }));
 
@@ -33,7 +37,7 @@ export interface PlanPanelDeps {
 /** Test hook: window.__wanggePatrolPlan. */
 declare global {
   interface Window {
-    __wanggePatrolPlan?: { planState: typeof planState };
+    __wanggePatrolPlan?: { planState: typeof planState; loaded: Promise<void> };
   }
 }
 
@@ -41,8 +45,24 @@ export function renderPlanPanel(deps: PlanPanelDeps): HTMLElement {
   const box = h('section', { class: 'grp-plan', 'data-testid': 'plan-panel' });
   const draw = () => box.replaceChildren(...content(deps, draw));
   draw();
-  window.__wanggePatrolPlan = { planState };
+  window.__wanggePatrolPlan = { planState, loaded: loadLatest(deps, draw) };
   return box;
+}
+
+/**
+ * Shows the sub-district's newest plan that is not archived (the week's published plan, or the
+ * draft being worked on), so a coordinator coming back sees it and records the patrols done.
+ */
+async function loadLatest(deps: PlanPanelDeps, redraw: () => void): Promise<void> {
+  const sub = deps.subdistrict();
+  if (!sub || planState.plan?.subdistrict === sub) return;
+  const plans = await deps.ctx.api.patrolPlans.list({ subdistrict: sub }).then((r) => r.plans, () => []);
+  const newest = plans.find((x) => x.status !== 'archived');
+  if (!newest || deps.subdistrict() !== sub || planState.plan) return;
+  const plan = await deps.ctx.api.patrolPlans.get(newest.id).catch(() => null);
+  if (!plan || deps.subdistrict() !== sub || planState.plan) return;
+  planState.set({ plan, patrols: plan.patrols, weekday: 0 });
+  redraw();
 }
 
 function coverageCard(p: PatrolPlan): HTMLElement {
@@ -58,27 +78,97 @@ function coverageCard(p: PatrolPlan): HTMLElement {
   );
 }
 
+function progressLine(): HTMLElement | string {
+  if (!running) return '';
+  return h(
+    'div',
+    { class: 'pp-progress', 'data-testid': 'plan-progress', role: 'progressbar', 'aria-valuenow': String(Math.round(running.fraction * 100)) },
+    h('div', { class: 'pp-progress-bar' }, h('div', { class: 'busy-fill', style: `width:${Math.round(running.fraction * 100)}%` })),
+    h('span', { class: 'muted', 'data-testid': 'plan-progress-text' }, running.text),
+  );
+}
+
+/**
+ * Generates the week's plan as a job (a queue worker may run it): its progress events show under
+ * the button while it runs, then the new draft is read and shown.
+ */
+async function generate(deps: PlanPanelDeps, redraw: () => void): Promise<void> {
+  const { ctx } = deps;
+  running = { fraction: 0, text: t('pp.generating') };
+  redraw();
+  const task = ctx.busy.start('pp.generating');
+  try {
+    const { job } = await ctx.api.patrolPlans.start({ subdistrict: deps.subdistrict() });
+    const result = await jobResult(job, (e) => {
+      if (e.status === 'succeeded' || e.status === 'failed') return;
+      running = { fraction: e.progress ?? 0, text: jobProgressText(e) };
+      task.progress(e.progress ?? 0);
+      redraw();
+    }).catch((e: unknown) => {
+      throw new Error(jobFailureText({ status: 'failed', progress: 0, message: e instanceof Error ? e.message : String(e) }));
+    });
+    const plan = await ctx.api.patrolPlans.get(Number(result.planId));
+    live = null;
+    problems = [];
+    dirty = false;
+    planState.set({ plan, patrols: plan.patrols, weekday: 0 });
+    deps.say(t('pp.generated', { n: plan.patrols.length, zones: plan.zones.length }));
+  } catch (e) {
+    deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
+  } finally {
+    task.done();
+    running = null;
+    redraw();
+  }
+}
+
+/** The planned start of a patrol in its plan's week (ISO, Asia/Shanghai +08:00). */
+export function plannedStart(weekStart: string, x: { weekday: number; start_hour: number }): string {
+  const day = new Date(Date.parse(`${weekStart}T00:00:00Z`) + (x.weekday - 1) * 86400e3).toISOString().slice(0, 10);
+  return `${day}T${String(x.start_hour).padStart(2, '0')}:00:00+08:00`;
+}
+
+/**
+ * "Record done" on a published plan's patrol: the patrollers' names, then a patrol log of the group
+ * linked to this planned patrol (closing the loop: the leaders see planned vs done per group).
+ */
+function logControl(deps: PlanPanelDeps, p: PatrolPlan, x: PlanPatrol & { id?: number }, i: number, redraw: () => void): HTMLElement {
+  const box = h('span', { class: 'pp-log' });
+  const open = h('button', { type: 'button', class: 'pp-log-open', 'data-testid': `plan-log-${i}`, title: t('pp.logHint') }, t('pp.log'));
+  open.addEventListener('click', () => {
+    const who = h('input', { type: 'text', class: 'short', placeholder: t('grp.patrollers'), 'data-testid': `plan-log-who-${i}`, required: true });
+    const ok = h('button', { type: 'submit', 'data-testid': `plan-log-ok-${i}` }, t('pp.logOk'));
+    const form = h('form', { class: 'pp-log-form' }, who, ok);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      if (!who.value.trim()) return;
+      ok.disabled = true;
+      try {
+        await deps.ctx.busy.track(
+          deps.ctx.api.groups.addRecord(x.group, 'patrol-logs', { patrolled_at: plannedStart(p.week_start, x), patrollers: who.value.trim(), planned_patrol_id: x.id }),
+          'pp.saving',
+        );
+        const fresh = await deps.ctx.api.patrolPlans.get(p.id);
+        planState.set({ plan: fresh, patrols: fresh.patrols });
+        deps.say(t('pp.logged'));
+      } catch (e) {
+        deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
+      }
+      redraw();
+    });
+    box.replaceChildren(form);
+    who.focus();
+  });
+  box.append(open);
+  return box;
+}
+
 function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
   const { ctx } = deps;
   const p = planState.plan;
-  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate' }, t('pp.generate'));
-  gen.addEventListener('click', async () => {
-    gen.disabled = true;
-    try {
-      const r = await ctx.busy.track(ctx.api.patrolPlans.generate({ subdistrict: deps.subdistrict() }), 'pp.generating');
-      live = null;
-      problems = [];
-      dirty = false;
-      planState.set({ plan: r.plan, patrols: r.plan.patrols, weekday: 0 });
-      deps.say(t('pp.generated', { n: r.plan.patrols.length, zones: r.plan.zones.length }));
-    } catch (e) {
-      deps.say(t('grp.error', { msg: e instanceof Error ? e.message : String(e) }), 'error');
-    } finally {
-      gen.disabled = false;
-      redraw();
-    }
-  });
-  const head = [h('h3', {}, t('pp.title')), h('p', { class: 'muted' }, t('pp.hint')), gen];
+  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate', disabled: running ? true : undefined }, t('pp.generate'));
+  gen.addEventListener('click', () => void generate(deps, redraw));
+  const head = [h('h3', {}, t('pp.title')), h('p', { class: 'muted' }, t('pp.hint')), gen, progressLine()];
   if (!p) return [h('div', {}, ...head)];
 
   const names = new Map(p.groups.map((g) => [g.id, g.name]));
@@ -126,26 +216,28 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       const stops = x.stops.slice(1).map((s, k) => {
         const drop = h('button', { type: 'button', class: 'pp-drop', title: t('pp.dropStop'), 'data-testid': `plan-drop-${i}-${k}`, disabled: draft && x.stops.length > 2 ? undefined : true }, '✕');
         drop.addEventListener('click', () => change(i, { stops: x.stops.filter((_, j) => j !== k + 1) }));
-        return h('span', { class: 'pp-stop' }, `${t('pp.zone')}${p.zones.findIndex((z) => z.id === s.id) + 1}`, drop);
+        return h('span', { class: 'pp-stop' }, `${t('pp.zone')}${p.zones.findIndex((z) => z.id === s.id) + 1}`, draft ? drop : '');
       });
       const gpx = x.id && !dirty ? h('a', { href: ctx.api.patrolPlans.gpxUrl(p.id, x.id), download: `patrol-${x.id}.gpx` }, 'GPX') : '';
       return h(
         'tr',
         {},
         h('td', {}, names.get(x.group) ?? x.group),
-        h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x))),
+        draft
+          ? h('td', { class: 'pp-slot' }, wd, ' ', hr, h('span', { class: 'print-only' }, slotText(x)))
+          : h('td', { class: 'pp-slot', 'data-slot': slotText(x) }, weekdayName(x.weekday), ' ', h('span', { class: 'pp-hours' }, slotText(x).split(' ')[1]!)),
         h('td', {}, ...stops),
-        h('td', { class: 'num' }, `${(x.length_m / 1000).toFixed(2)} km`),
-        h('td', { class: 'num' }, x.done ? `✓ ${x.done}` : '—'),
-        h('td', {}, gpx),
+        h('td', { class: 'num' }, `${(x.length_m / 1000).toFixed(2)} km`, gpx ? h('br') : '', gpx),
+        h('td', { class: 'num' }, x.done ? `✓ ${x.done}` : '—', p.status === 'published' && x.id ? logControl(deps, p, x, i, redraw) : ''),
       );
     });
   const table = h(
     'table',
     { class: 'grp-table pp-table', 'data-testid': 'plan-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done')), h('th', {}, ''))),
+    h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done')))),
     h('tbody', {}, ...rows),
   );
+  const tableBox = h('div', { class: 'pp-table-wrap' }, table);
 
   const actions: HTMLElement[] = [];
   if (draft) {
@@ -201,7 +293,7 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, problems.join('；')) : '',
       uncovered,
       days,
-      table,
+      tableBox,
       zones,
     ),
     h('div', { class: 'grp-controls' }, ...actions),

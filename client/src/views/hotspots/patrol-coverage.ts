@@ -36,7 +36,7 @@ export async function renderPatrolCoverage(api: Api, box: HTMLElement): Promise<
       items.push(
         h('details', {}, h('summary', {}, t('pp.leaderGroups')),
           h('table', { class: 'hs-patrol-groups' },
-            h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.done')))),
+            h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.planned')), h('th', {}, t('pp.done')))),
             h('tbody', {}, ...detail.progress.map((g) => h('tr', {}, h('td', {}, g.name), h('td', { class: 'num' }, String(g.planned)), h('td', { class: 'num' }, String(g.done))))))),
       );
     }

@@ -88,6 +88,8 @@ export const ledgerView: ViewModule = {
   labelKey: 'ledger.view',
   order: 45,
   roles: ['leader', 'admin'],
+  // the leaders' map layers of the ledgers (client/src/layers/ledger-*.ts); coverage shown at once
+  layers: ['ledger-coverage'],
   async activate(ctx) {
     ctxRef = ctx;
     panel = h('div', { class: 'lg-panel', 'data-testid': 'ledger-panel' });

@@ -21,7 +21,10 @@ function gridRow(g: PartyGrid): HTMLElement {
   );
 }
 
-function communityBlock(c: PartyCommunity, onBranch: (id: string) => void): HTMLElement {
+/** Leaders and admins: an editor of a branch's grids (opened under the branch row). */
+export type BranchEdit = (c: PartyCommunity, branchId: string) => HTMLElement;
+
+function communityBlock(c: PartyCommunity, onBranch: (id: string) => void, edit?: BranchEdit): HTMLElement {
   const v = verdict(c.meets);
   const head = h(
     'summary',
@@ -46,6 +49,13 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void): HTML
         h('td', { class: 'num' }, `${b.grids.reduce((s, g) => s + g.visits, 0)}`),
       ),
     );
+    if (edit) {
+      const cell = h('td', { colspan: '5' });
+      const open = h('button', { class: 'pt-link', type: 'button', 'data-action': 'edit-branch', 'data-branch': b.id }, t('party.manage.editBranch'));
+      open.addEventListener('click', () => cell.replaceChildren(edit(c, b.id)));
+      cell.append(open);
+      rows.push(h('tr', { class: 'pt-edit' }, cell));
+    }
     for (const g of b.grids) rows.push(gridRow(g));
   }
   if (c.unattached.length) {
@@ -62,7 +72,7 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void): HTML
 }
 
 /** The branch list: district totals, then one collapsible block per community. */
-export function renderBranches(communities: PartyCommunity[], quarter: string, onBranch: (id: string) => void): HTMLElement {
+export function renderBranches(communities: PartyCommunity[], quarter: string, onBranch: (id: string) => void, edit?: BranchEdit): HTMLElement {
   // totals over the communities whose figures are shown (the others are small counts)
   const shown = communities.filter((c) => c.plaqued !== null);
   const party = shown.reduce((s, c) => s + c.partyHouseholds, 0);
@@ -83,12 +93,19 @@ export function renderBranches(communities: PartyCommunity[], quarter: string, o
       h('div', { class: `pt-badge pt-${v.cls}` }, v.text),
       h('div', { class: 'pt-sub' }, t('party.rule', { below, quarter })),
     ),
-    ...communities.map((c) => communityBlock(c, onBranch)),
+    ...communities.map((c) => communityBlock(c, onBranch, edit)),
   );
 }
 
+function teamButton(x: PartyTeam, manage: (team: PartyTeam, host: HTMLElement) => void): HTMLElement {
+  const host = h('div', {});
+  const b = h('button', { class: 'pt-link', type: 'button', 'data-action': 'team-members' }, t('party.manage.members'));
+  b.addEventListener('click', () => manage(x, host));
+  return h('div', {}, b, host);
+}
+
 /** Community party work teams: members, linked grids, this quarter's visits. */
-export function renderTeams(teams: PartyTeam[], quarter: string): HTMLElement {
+export function renderTeams(teams: PartyTeam[], quarter: string, manage?: (team: PartyTeam, host: HTMLElement) => void): HTMLElement {
   const members = teams.reduce((s, x) => s + x.members, 0);
   const visits = teams.reduce((s, x) => s + x.visits, 0);
   const done = teams.reduce((s, x) => s + x.membersDone, 0);
@@ -107,7 +124,7 @@ export function renderTeams(teams: PartyTeam[], quarter: string): HTMLElement {
           h(
             'tr',
             { 'data-team': String(x.id) },
-            h('td', {}, x.name),
+            h('td', {}, x.name, ...(manage ? [teamButton(x, manage)] : [])),
             h('td', { class: 'num' }, String(x.members)),
             h('td', { class: 'num' }, String(x.grids.length)),
             h('td', { class: 'num' }, String(x.visits)),

@@ -2,8 +2,10 @@
  * The party-building and credit-community view (#view=party, 党建·信用): tabs "party organisation"
  * (community party committees → branches → grids with the plaque rule; the branch layer on the
  * map, a branch name flies to it), "work teams" (teams and this quarter's visits; the grid's own
- * staff also record a serving member's visit) and "credit" (aggregates per grid; the grid's staff
- * enter and review; leaders check demerits). Everything through client/src/api/party.ts.
+ * staff also record a serving member's visit), "credit" (aggregates per grid; the grid's staff
+ * enter and review; leaders check demerits) and "big party committee" (grid needs matched to member
+ * units by walking distance, projects and practical matters, the quarterly meeting, resources).
+ * Everything through client/src/api/party.ts and client/src/api/committee.ts.
  */
 import { api, type SessionUser } from '../../api';
 import { partyApi, type PartyCommunity, type PartyTeam, type ServingMember } from '../../api/party';
@@ -11,12 +13,14 @@ import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { ViewContext, ViewModule } from '../types';
 import { renderBranches, renderTeams } from './branches';
+import { loadCommittee, renderCommittee } from './committee';
 import { loadCredit, renderCredit } from './credit';
 import { renderGridMembers } from './visits';
+import { branchGridsEditor, canManage, teamMembersEditor } from './manage';
 import './party.css';
 
-type Tab = 'branches' | 'teams' | 'credit';
-const TABS: Tab[] = ['branches', 'teams', 'credit'];
+type Tab = 'branches' | 'teams' | 'credit' | 'committee';
+const TABS: Tab[] = ['branches', 'teams', 'credit', 'committee'];
 
 interface State {
   ctx: ViewContext;
@@ -29,6 +33,8 @@ interface State {
   /** bumps on every render: a late answer for an older tab is dropped */
   seq: number;
   branches: { quarter: string; communities: PartyCommunity[] } | null;
+  /** the quarter the committee's meeting view shows (undefined: the current one) */
+  committeeQuarter?: string;
 }
 
 let st: State | null = null;
@@ -75,17 +81,55 @@ async function show(s: State, tab: Tab, keepStatus = false): Promise<void> {
     let content: HTMLElement;
     if (tab === 'branches') {
       s.branches ??= await s.ctx.busy.track(partyApi.branches(), 'party.busy.branches');
-      content = renderBranches(s.branches.communities, s.branches.quarter, (id) => void flyToBranch(s, id));
+      content = renderBranches(
+        s.branches.communities,
+        s.branches.quarter,
+        (id) => void flyToBranch(s, id),
+        canManage(s.user)
+          ? (c, id) =>
+              branchGridsEditor(
+                c,
+                id,
+                () => {
+                  s.branches = null;
+                  void show(s, 'branches', true);
+                },
+                (m, e) => say(s, m, e),
+              )
+          : undefined,
+      );
     } else if (tab === 'teams') {
       const ownGrid = s.user?.role === 'grid_member' ? s.user.grids.find((g) => /^\d{15}$/.test(g)) : undefined;
       const [teams, members] = await s.ctx.busy.track(
         Promise.all([partyApi.teams(), ownGrid ? partyApi.gridMembers(ownGrid) : Promise.resolve(null)]),
         'party.busy.teams',
       );
-      content = h('div', {}, ...(ownGrid && members ? [renderGridMembers(ownGrid, members.members as ServingMember[], members.quarter, () => void show(s, 'teams', true), (m, e) => say(s, m, e))] : []), renderTeams(teams.teams as PartyTeam[], teams.quarter));
-    } else {
+      const manage = canManage(s.user)
+        ? (team: PartyTeam, host: HTMLElement) => {
+            void teamMembersEditor(team, (m, e) => say(s, m, e))
+              .then((el) => host.replaceChildren(el))
+              .catch((e: unknown) => say(s, (e as Error).message, true));
+          }
+        : undefined;
+      content = h(
+        'div',
+        {},
+        ...(ownGrid && members ? [renderGridMembers(ownGrid, members.members as ServingMember[], members.quarter, () => void show(s, 'teams', true), (m, e) => say(s, m, e))] : []),
+        renderTeams(teams.teams as PartyTeam[], teams.quarter, manage),
+      );
+    } else if (tab === 'credit') {
       const d = await s.ctx.busy.track(loadCredit(s.user), 'party.busy.credit');
       content = renderCredit(d, s.user, () => void show(s, 'credit', true), (m, e) => say(s, m, e));
+    } else {
+      const d = await s.ctx.busy.track(loadCommittee(s.committeeQuarter), 'committee.busy');
+      content = renderCommittee(
+        d,
+        { ctx: s.ctx, user: s.user, reload: () => void show(s, 'committee', true), say: (m, e) => say(s, m, e), busy: (p, key) => s.ctx.busy.track(p, key) },
+        (q) => {
+          s.committeeQuarter = q;
+          void show(s, 'committee', true);
+        },
+      );
     }
     if (seq !== s.seq) return;
     s.body.replaceChildren(content);

@@ -8,7 +8,8 @@ import { ApiError, type Api } from '../../api';
 import { QUALITY_KINDS, type QualityItem, type QualityReport } from '../../api/units';
 import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
-import { jobFailureText, jobProgressText, type JobStatusEvent } from './job-status';
+import { jobFailureText, jobProgressText } from './job-status';
+import { followJob } from '../../api/jobs';
 
 export interface UnitsBuildDeps {
   api: Api;
@@ -20,24 +21,6 @@ export interface UnitsBuildDeps {
 
 /** Items listed per kind in the panel (the counts are complete). */
 const LIST_PER_KIND = 50;
-
-type JobEvent = JobStatusEvent & { result?: Record<string, unknown> };
-
-/** Follows a job by its server-sent events (one status read if the stream breaks); returns a stop function. */
-export function followJob(api: Api, jobId: string, on: (e: JobEvent) => void): () => void {
-  const source = new EventSource(api.plans.jobEventsUrl(jobId));
-  let open = true;
-  source.onmessage = (ev) => on(JSON.parse(ev.data as string) as JobEvent);
-  source.onerror = () => {
-    if (!open) return;
-    source.close();
-    void api.plans.job(jobId).then((j) => open && on(j as JobEvent), () => undefined);
-  };
-  return () => {
-    open = false;
-    source.close();
-  };
-}
 
 export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoomTo']): HTMLElement {
   const zoom = (i: QualityItem) => {
@@ -112,7 +95,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
     deps.api.units.build(subs).then(
       ({ jobId: id }) => {
         jobId = id;
-        stop = followJob(deps.api, id, (e) => {
+        stop = followJob(id, (e) => {
           fill.style.width = `${Math.round((e.progress ?? 0) * 100)}%`;
           if (e.status === 'running' || e.status === 'queued') say(jobProgressText(e));
           else if (e.status === 'succeeded' && e.result) {
