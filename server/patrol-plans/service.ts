@@ -7,7 +7,7 @@
  */
 import type { Db, Queryable } from '../db';
 import { audit, type AuditActor } from '../audit/log';
-import { JobCancelledError } from '../jobs/runner';
+import { JobCancelledError } from '../jobs/cancelled';
 import { generatePlan, type PlanRequest } from './generate';
 import { savePlan } from './store';
 
