@@ -66,6 +66,14 @@ export interface BoundaryRow {
   geometry: Polygon | MultiPolygon;
 }
 
+export interface WaterRow {
+  id: string;
+  ref: string;
+  name: string | null;
+  kind: 'river' | 'lake' | 'canal';
+  geometry: Polygon | MultiPolygon;
+}
+
 function bump(m: Record<string, number>, k: string): void {
   m[k] = (m[k] ?? 0) + 1;
 }
@@ -246,5 +254,22 @@ export function boundaryRows(features: RawFeature[], subdistrict?: string): Rows
       geometry: f.geometry as Polygon | MultiPolygon,
     });
   }
+  return out;
+}
+
+/**
+ * Water areas (rivers, lakes, canals: table `water`): their inside is no land and their shore
+ * divides it when units are built. The kind from OSM `water=*` / `waterway=*` / `natural=*`,
+ * Tilezen `kind`, or a `kind`/`type`/`类型` field (河/湖/渠); a river otherwise.
+ */
+export function waterRows(prefix: string, features: RawFeature[]): RowsResult<WaterRow> {
+  const out: RowsResult<WaterRow> = { rows: [], rejected: [], skipped: {} };
+  const ids = makeIds(prefix, features, true);
+  features.forEach((f, i) => {
+    const p = f.properties;
+    const text = [p.water, p.waterway, p.natural, p.kind, p.type, p.类型, p.landuse].filter((v) => typeof v === 'string').join(' ').toLowerCase();
+    const kind: WaterRow['kind'] = /canal|ditch|渠|运河/.test(text) ? 'canal' : /lake|pond|reservoir|basin|湖|塘|水库|lagoon/.test(text) ? 'lake' : 'river';
+    out.rows.push({ id: ids[i], ref: f.ref, name: nameOf(p), kind, geometry: f.geometry as Polygon | MultiPolygon });
+  });
   return out;
 }

@@ -64,9 +64,15 @@ const segDist = (p: Pt, a: Pt, b: Pt) => {
   return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
 };
 
-/** Whether a face's outer ring has a vertex more than `tolM` outside the area's outline. */
+/**
+ * Whether a face's outer ring has a vertex, or the middle or a quarter of an edge (an edge can cut
+ * across a notch of the outline between two vertices on it), more than `tolM` outside the area.
+ */
 function strays(rings: Pt[][], area: Area, tolM = 0.5): boolean {
-  return rings[0].some((p) => {
+  const r0 = rings[0];
+  const probes: Pt[] = [...r0];
+  for (let i = 1; i < r0.length; i++) for (const t of [0.25, 0.5, 0.75]) probes.push([r0[i - 1][0] + t * (r0[i][0] - r0[i - 1][0]), r0[i - 1][1] + t * (r0[i][1] - r0[i - 1][1])]);
+  return probes.some((p) => {
     if (area.polygons.some((poly) => pointInRings(p[0], p[1], poly))) return false;
     for (const poly of area.polygons) for (const r of poly) for (let i = 1; i < r.length; i++) if (segDist(p, r[i - 1], r[i]) <= tolM) return false;
     return true;
