@@ -1,6 +1,7 @@
 import type { Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import { buildingFloors, buildingHeight, buildingUse, classifyStreet, incidentType, nameOf, onewayOf, shopCategory, type StreetClass } from './classify';
 import { TIME_KEYS } from './infer';
+import { lineRole } from '../algorithms/units/street-roles';
 import type { Problem, RawFeature } from './types';
 
 /**
@@ -21,6 +22,8 @@ export interface StreetPiece {
   name: string | null;
   class: StreetClass;
   oneway: boolean;
+  /** false for tunnels and elevated roads (street-roles.ts): they do not divide land (default true) */
+  divides?: boolean;
   geometry: LineString | MultiLineString;
 }
 export interface BuildingRow {
@@ -108,7 +111,9 @@ export function streetPieces(features: RawFeature[]): RowsResult<StreetPiece> {
         ? { type: 'LineString', coordinates: [...g.coordinates].reverse() }
         : { type: 'MultiLineString', coordinates: g.coordinates.map((l) => [...l].reverse()) };
     }
-    out.rows.push({ ref: f.ref, sourceId: f.sourceId, name: nameOf(f.properties), class: c.class, oneway: dir !== 0, geometry: g });
+    const role = lineRole(f.properties);
+    const divides = !('skip' in role && (role.skip === 'tunnel' || role.skip === 'elevated'));
+    out.rows.push({ ref: f.ref, sourceId: f.sourceId, name: nameOf(f.properties), class: c.class, oneway: dir !== 0, divides, geometry: g });
   }
   return out;
 }

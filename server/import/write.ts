@@ -141,15 +141,15 @@ async function locate(tx: Queryable, table: string, prefix: string, subdistrict:
 async function writeStreets(tx: Queryable, plan: WritePlan, lines: StreetLine[]): Promise<WriteCounts> {
   const s = await stage(
     tx,
-    lines.map((l) => ({ ref: l.ref, id: l.id, attrs: { name: l.name, class: l.class, oneway: l.oneway }, geometry: l.geometry })),
+    lines.map((l) => ({ ref: l.ref, id: l.id, attrs: { name: l.name, class: l.class, oneway: l.oneway, divides: l.divides }, geometry: l.geometry })),
     2,
   );
   const replaced = await replace(tx, 'streets', plan.prefix);
   await tx.query(
-    `INSERT INTO streets (id, name, class, oneway, source, synthetic, geom)
+    `INSERT INTO streets (id, name, class, oneway, divides, source, synthetic, geom)
      SELECT CASE WHEN count(*) OVER (PARTITION BY s.id) = 1 THEN s.id
                  ELSE s.id || '~' || row_number() OVER (PARTITION BY s.id ORDER BY d.path) END,
-            s.attrs->>'name', s.attrs->>'class', (s.attrs->>'oneway')::boolean, $1, false, d.geom
+            s.attrs->>'name', s.attrs->>'class', (s.attrs->>'oneway')::boolean, COALESCE((s.attrs->>'divides')::boolean, true), $1, false, d.geom
      FROM import_stage s, LATERAL ST_Dump(s.fixed) d
      WHERE ST_GeometryType(d.geom) = 'ST_LineString'`,
     [plan.source],
