@@ -1,22 +1,23 @@
 /**
  * npm run --silent partition-district -- --boundaries B.geojson --streets R.geojson --households H.csv \
- *     [--buildings F.geojson] [--datum wgs84|gcj02|bd09] [--min 300] [--max 500] [--target 400] [--seed 1] --out G.geojson
+ *     [--buildings F.geojson] [--water W.geojson] [--datum wgs84|gcj02|bd09] [--min 300] [--max 500] [--target 400] [--seed 1] --out G.geojson
  *
  * A district from its raw files to balanced grids, with no database: streets → blocks → units →
- * grids (server/algorithms/units/pipeline.ts). G is a FeatureCollection of grids (properties id,
+ * grids (server/algorithms/units/pipeline.ts). Water areas (rivers, lakes: their inside is no land,
+ * their shore divides it) come from water-tagged polygons in R or from the optional W. G is a FeatureCollection of grids (properties id,
  * households, subdistrict, …) with a top-level "warnings" array (and "stats").
  * Bad input: exit 2 with one `error: <file>: <feature or line>: <problem>` line on stderr.
  */
 import { readFileSync } from 'node:fs';
 import { fail, parseArgs, progress, readJson, writeJson } from './lib/cli';
-import { DistrictInputError, parseBoundaries, parseBuildings, parseHouseholds, parseStreets, type DistrictFile } from '../server/import/district';
+import { DistrictInputError, parseBoundaries, parseBuildings, parseHouseholds, parseStreets, parseWater, type DistrictFile } from '../server/import/district';
 import { DATUMS, type Datum } from '../server/import/types';
 import { partitionDistrict } from '../server/algorithms/units/pipeline';
 import type { DistrictWarning } from '../server/algorithms/units/types';
 import { pointInRings } from '../server/algorithms/units/planar';
 
 const args = parseArgs(process.argv.slice(2), {
-  boundaries: 'string', streets: 'string', households: 'string', buildings: 'string', datum: 'string',
+  boundaries: 'string', streets: 'string', households: 'string', buildings: 'string', water: 'string', datum: 'string',
   min: 'number', max: 'number', target: 'number', seed: 'number', out: 'string', quiet: 'boolean',
 });
 for (const k of ['boundaries', 'streets', 'households', 'out'] as const) if (!args[k]) fail(`missing --${k} ${k === 'households' ? 'H.csv' : `${k[0].toUpperCase()}.geojson`}`);
@@ -30,7 +31,7 @@ const target = args.target ?? (args.min === undefined && args.max === undefined 
 if (target < min || target > max) fail(`--target ${target} is outside [--min ${min}, --max ${max}]`);
 if (args.seed !== undefined && !Number.isInteger(args.seed)) fail(`--seed ${args.seed}: must be an integer`);
 
-const path: Record<DistrictFile, string> = { boundaries: args.boundaries!, streets: args.streets!, households: args.households!, buildings: args.buildings ?? '' };
+const path: Record<DistrictFile, string> = { boundaries: args.boundaries!, streets: args.streets!, households: args.households!, buildings: args.buildings ?? '', water: args.water ?? '' };
 const withFile = <T>(f: () => T): T => {
   try { return f(); } catch (e) {
     if (e instanceof DistrictInputError) fail(`${path[e.file]}: ${e.message}`);
@@ -42,6 +43,7 @@ const t0 = Date.now();
 const areas = withFile(() => parseBoundaries(readJson(path.boundaries)));
 const streets = withFile(() => parseStreets(readJson(path.streets)));
 const buildings = args.buildings ? withFile(() => parseBuildings(readJson(path.buildings))) : undefined;
+const water = [...streets.water, ...(args.water ? withFile(() => parseWater(readJson(path.water))) : [])];
 let bytes: Uint8Array;
 try { bytes = readFileSync(path.households); } catch (e) { fail(`${path.households}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
 let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
@@ -52,10 +54,10 @@ const subs = areas.filter((a) => a.level === 'subdistrict');
 if (hh.rows.length && !hh.rows.some((r) => subs.some((a) => a.polygons.some((poly) => pointInRings(r.lon, r.lat, poly))))) {
   fail(`${path.households}: no household row lies inside any sub-district of ${path.boundaries} (wrong --datum, or the register of another place?)`);
 }
-log(`partition-district: ${areas.length} boundaries, ${streets.lines.length} dividing street lines, ${hh.rows.length} household rows (${hh.encoding}), ${buildings?.length ?? 0} buildings; band ${min}-${max}, target ${target}`);
+log(`partition-district: ${areas.length} boundaries, ${streets.lines.length} dividing street lines, ${hh.rows.length} household rows (${hh.encoding}), ${buildings?.length ?? 0} buildings, ${water.length} water areas; band ${min}-${max}, target ${target}`);
 
 const result = partitionDistrict(
-  { areas, lines: streets.lines, rows: hh.rows, buildings },
+  { areas, lines: streets.lines, rows: hh.rows, buildings, water },
   { min, max, target, seed: args.seed ?? 1 },
   (f, m) => log(`partition-district: ${Math.round(f * 100)}% ${m}`),
 );

@@ -53,7 +53,17 @@ export function parseArgs<S extends FlagSpec>(argv: string[], spec: S): { [K in 
 export function readJson(file: string): unknown {
   let text: string;
   try { text = readFileSync(file, 'utf8'); } catch (e) { fail(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
-  try { return JSON.parse(text); } catch (e) { fail(`${file}: invalid JSON (${(e as Error).message})`); }
+  try { return JSON.parse(text); } catch (e) { fail(`${file}: ${jsonErrorPlace(text, (e as Error).message)}invalid JSON (${(e as Error).message})`); }
+}
+
+/** "line L column C: " of a JSON.parse error (from its "at position N", or the end of the text). */
+export function jsonErrorPlace(text: string, message: string): string {
+  const m = /at position (\d+)/.exec(message);
+  const pos = m ? Number(m[1]) : /end of JSON input/.test(message) ? text.length : -1;
+  if (pos < 0 || /\(line \d+ column \d+\)/.test(message)) return '';
+  const before = text.slice(0, pos);
+  const line = before.split('\n').length;
+  return `line ${line} column ${pos - before.lastIndexOf('\n')}: `;
 }
 
 /** Read a GeoJSON FeatureCollection (checks the envelope only). */

@@ -9,11 +9,11 @@ import { decodeText } from './decode';
 import { toWgs84 } from './datum';
 import { ParseFailure } from './errors';
 import type { Datum } from './types';
-import { lineRole } from '../algorithms/units/street-roles';
+import { isWaterArea, lineRole } from '../algorithms/units/street-roles';
 import type { AreaFeature } from '../algorithms/units/areas';
 import type { BuildingFootprint, DistrictWarning, DividingLine, HouseholdRow } from '../algorithms/units/types';
 
-export type DistrictFile = 'boundaries' | 'streets' | 'households' | 'buildings';
+export type DistrictFile = 'boundaries' | 'streets' | 'households' | 'buildings' | 'water';
 
 export class DistrictInputError extends Error {
   constructor(readonly file: DistrictFile, readonly where: string | null, readonly problem: string) {
@@ -100,25 +100,44 @@ export function parseBoundaries(fc: unknown): AreaFeature[] {
   return out;
 }
 
-/** R: street centre lines (ogr2ogr OSM `highway` / `other_tags`, Tilezen kind, or `class`), WGS84. */
-export function parseStreets(fc: unknown): { lines: DividingLine[]; skipped: Record<string, number> } {
+/**
+ * R: street centre lines (ogr2ogr OSM `highway` / `other_tags`, Tilezen kind, or `class`), WGS84.
+ * Polygons tagged as water (natural=water, waterway=riverbank, …: `isWaterArea`) in the same file
+ * are water areas; any other polygon is refused.
+ */
+export function parseStreets(fc: unknown): { lines: DividingLine[]; water: number[][][][]; skipped: Record<string, number> } {
   const lines: DividingLine[] = [];
+  const water: number[][][][] = [];
   const skipped: Record<string, number> = {};
   featuresOf('streets', fc).forEach((f, i) => {
     const props = ((f as Json)?.properties ?? {}) as Json;
-    const id = text(props.osm_id) ?? text(props.id) ?? text((f as Json)?.id);
+    const id = text(props.osm_id) ?? text(props.osm_way_id) ?? text(props.id) ?? text((f as Json)?.id);
     const ref = `feature ${i}${id ? ` (id ${id})` : ''}`;
     if (!f || typeof f !== 'object' || (f as Json).type !== 'Feature') throw new DistrictInputError('streets', ref, 'not a GeoJSON Feature');
     const g = (f as Json).geometry as { type?: unknown; coordinates?: unknown } | null;
     if (!g) { skipped['no geometry'] = (skipped['no geometry'] ?? 0) + 1; return; }
-    if (g.type !== 'LineString' && g.type !== 'MultiLineString') throw new DistrictInputError('streets', ref, `geometry ${String(g.type)} is not a LineString or MultiLineString`);
+    if ((g.type === 'Polygon' || g.type === 'MultiPolygon') && isWaterArea(props)) { water.push(...polygonsOf('streets', ref, g)); return; }
+    if (g.type !== 'LineString' && g.type !== 'MultiLineString') {
+      throw new DistrictInputError('streets', ref, `geometry ${String(g.type)} is not a LineString or MultiLineString${g.type === 'Polygon' || g.type === 'MultiPolygon' ? ' (a polygon is read only as water: natural=water, waterway=riverbank, landuse=reservoir)' : ''}`);
+    }
     checkPositions('streets', ref, g.coordinates, g.type === 'LineString' ? 1 : 2);
     const r = lineRole(props);
     if ('skip' in r) { skipped[r.skip] = (skipped[r.skip] ?? 0) + 1; return; }
     const parts = (g.type === 'LineString' ? [g.coordinates] : g.coordinates) as number[][][];
     for (const coords of parts) if (coords.length >= 2) lines.push({ role: r.role, coords: coords.map((p) => [p[0], p[1]]) });
   });
-  return { lines, skipped };
+  return { lines, water, skipped };
+}
+
+/** W (optional `--water`): water areas (rivers, lakes), Polygon/MultiPolygon, WGS84; every feature is water. */
+export function parseWater(fc: unknown): number[][][][] {
+  return featuresOf('water', fc).flatMap((f, i) => {
+    const props = ((f as Json)?.properties ?? {}) as Json;
+    const id = text(props.osm_id) ?? text(props.id) ?? text(props.name) ?? text((f as Json)?.id);
+    const ref = `feature ${i}${id ? ` (id ${id})` : ''}`;
+    if (!f || typeof f !== 'object' || (f as Json).type !== 'Feature') throw new DistrictInputError('water', ref, 'not a GeoJSON Feature');
+    return polygonsOf('water', ref, (f as Json).geometry);
+  });
 }
 
 /** F: building footprints (optional), WGS84. */

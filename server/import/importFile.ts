@@ -16,7 +16,7 @@ import { inferLayer, layerFromName } from './infer';
 import { looksLikeRegister, registerRows } from './register';
 import { csvTable, isXlsx, xlsxTable, type Table } from './table';
 import { parseOsm } from './osm';
-import { boundaryRows, buildingRows, incidentRows, shopRows, streetPieces, type RowsResult } from './rows';
+import { boundaryRows, buildingRows, incidentRows, shopRows, streetPieces, waterRows, type RowsResult } from './rows';
 import { healStreets, type HealStats } from './streets';
 import type { Datum, FileFormat, Layer, ParseResult, Problem, RawFeature } from './types';
 import {
@@ -357,7 +357,7 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   const skippedAux: Partial<Record<Layer, number>> = {};
   for (const f of parsed.features) {
     const layer = f.layer ?? fileLayer;
-    if (!layer) return fail('cannot tell which layer this file is for: pass --layer streets|buildings|shops|incidents|boundaries');
+    if (!layer) return fail('cannot tell which layer this file is for: pass --layer streets|water|buildings|shops|incidents|boundaries');
     if (opts.layer && f.layer && f.layer !== opts.layer) {
       skippedReasons[`not ${opts.layer} (${f.layer})`] = (skippedReasons[`not ${opts.layer} (${f.layer})`] ?? 0) + 1;
       continue;
@@ -434,7 +434,8 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
       heal = healed.stats;
       plan.streets = healed.lines;
       progress(`import: ${heal.pieces} pieces became ${heal.lines} lines; largest component ${(heal.largestComponentShare * 100).toFixed(1)}% of length`);
-    } else if (layer === 'buildings') plan.buildings = note(layer, buildingRows(prefix, list));
+    } else if (layer === 'water') plan.water = note(layer, waterRows(prefix, list));
+    else if (layer === 'buildings') plan.buildings = note(layer, buildingRows(prefix, list));
     else if (layer === 'shops') plan.shops = note(layer, shopRows(prefix, list));
     else if (layer === 'incidents') plan.incidents = note(layer, incidentRows(prefix, list));
     else plan.boundaries = note(layer, boundaryRows(list, opts.subdistrict));

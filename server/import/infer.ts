@@ -1,8 +1,10 @@
 import { basename } from 'node:path';
+import { isWaterArea } from '../algorithms/units/street-roles';
 import type { Layer, RawFeature } from './types';
 
 const NAME_HINTS: Array<[RegExp, Layer]> = [
   [/register|household|住户|户籍|登记|户数/i, 'register'],
+  [/water|river|lake|hydro|水系|水域|河流|湖泊/i, 'water'],
   [/road|street|highway|街路|道路/i, 'streets'],
   [/building|建筑|楼/i, 'buildings'],
   [/poi|shop|store|商铺|店/i, 'shops'],
@@ -30,6 +32,7 @@ export function inferLayer(file: string, features: RawFeature[]): Layer | null {
   const props = features[0].properties;
   if (only('Point', 'MultiPoint')) return TIME_KEYS.some((k) => props[k] !== undefined) ? 'incidents' : 'shops';
   if (only('Polygon', 'MultiPolygon')) {
+    if (features.every((f) => isWaterArea(f.properties))) return 'water';
     return props.adcode !== undefined || props.level !== undefined || props.subdistrict_id !== undefined ? 'boundaries' : 'buildings';
   }
   return null;

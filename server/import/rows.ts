@@ -1,6 +1,7 @@
 import type { Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
 import { buildingFloors, buildingHeight, buildingUse, classifyStreet, incidentType, nameOf, onewayOf, shopCategory, type StreetClass } from './classify';
 import { TIME_KEYS } from './infer';
+import { lineRole } from '../algorithms/units/street-roles';
 import type { Problem, RawFeature } from './types';
 
 /**
@@ -21,6 +22,8 @@ export interface StreetPiece {
   name: string | null;
   class: StreetClass;
   oneway: boolean;
+  /** false for tunnels and elevated roads (street-roles.ts): they do not divide land (default true) */
+  divides?: boolean;
   geometry: LineString | MultiLineString;
 }
 export interface BuildingRow {
@@ -66,6 +69,14 @@ export interface BoundaryRow {
   geometry: Polygon | MultiPolygon;
 }
 
+export interface WaterRow {
+  id: string;
+  ref: string;
+  name: string | null;
+  kind: 'river' | 'lake' | 'canal';
+  geometry: Polygon | MultiPolygon;
+}
+
 function bump(m: Record<string, number>, k: string): void {
   m[k] = (m[k] ?? 0) + 1;
 }
@@ -100,7 +111,9 @@ export function streetPieces(features: RawFeature[]): RowsResult<StreetPiece> {
         ? { type: 'LineString', coordinates: [...g.coordinates].reverse() }
         : { type: 'MultiLineString', coordinates: g.coordinates.map((l) => [...l].reverse()) };
     }
-    out.rows.push({ ref: f.ref, sourceId: f.sourceId, name: nameOf(f.properties), class: c.class, oneway: dir !== 0, geometry: g });
+    const role = lineRole(f.properties);
+    const divides = !('skip' in role && (role.skip === 'tunnel' || role.skip === 'elevated'));
+    out.rows.push({ ref: f.ref, sourceId: f.sourceId, name: nameOf(f.properties), class: c.class, oneway: dir !== 0, divides, geometry: g });
   }
   return out;
 }
@@ -246,5 +259,22 @@ export function boundaryRows(features: RawFeature[], subdistrict?: string): Rows
       geometry: f.geometry as Polygon | MultiPolygon,
     });
   }
+  return out;
+}
+
+/**
+ * Water areas (rivers, lakes, canals: table `water`): their inside is no land and their shore
+ * divides it when units are built. The kind from OSM `water=*` / `waterway=*` / `natural=*`,
+ * Tilezen `kind`, or a `kind`/`type`/`类型` field (河/湖/渠); a river otherwise.
+ */
+export function waterRows(prefix: string, features: RawFeature[]): RowsResult<WaterRow> {
+  const out: RowsResult<WaterRow> = { rows: [], rejected: [], skipped: {} };
+  const ids = makeIds(prefix, features, true);
+  features.forEach((f, i) => {
+    const p = f.properties;
+    const text = [p.water, p.waterway, p.natural, p.kind, p.type, p.类型, p.landuse].filter((v) => typeof v === 'string').join(' ').toLowerCase();
+    const kind: WaterRow['kind'] = /canal|ditch|渠|运河/.test(text) ? 'canal' : /lake|pond|reservoir|basin|湖|塘|水库|lagoon/.test(text) ? 'lake' : 'river';
+    out.rows.push({ id: ids[i], ref: f.ref, name: nameOf(p), kind, geometry: f.geometry as Polygon | MultiPolygon });
+  });
   return out;
 }

@@ -10,6 +10,8 @@ export interface StreetLine {
   name: string | null;
   class: StreetClass;
   oneway: boolean;
+  /** false for tunnels and elevated roads: they do not divide land */
+  divides: boolean;
   geometry: LineString;
 }
 
@@ -57,7 +59,7 @@ export function healStreets(prefix: string, pieces: StreetPiece[], toleranceM = 
   });
   const key = (props: GeoJsonProperties): string => {
     const p = pieces[Number(props?.piece)];
-    return p.sourceId !== undefined ? `id:${p.sourceId}` : `${p.class}\u0000${p.name ?? ''}\u0000${p.oneway}`;
+    return p.sourceId !== undefined ? `id:${p.sourceId}` : `${p.class}\u0000${p.name ?? ''}\u0000${p.oneway}\u0000${p.divides ?? true}`;
   };
   const { lines: healed, stats: hs } = healLinesWithStats(input, { toleranceM, joinKey: key });
   const lines: StreetLine[] = [];
@@ -69,7 +71,7 @@ export function healStreets(prefix: string, pieces: StreetPiece[], toleranceM = 
       const s = src.geometry.type === 'LineString' ? src.geometry.coordinates : src.geometry.coordinates[0];
       if (nearestIndex(coords, s[0]) > nearestIndex(coords, s[s.length - 1])) coords = [...coords].reverse();
     }
-    lines.push({ id: `${prefix}:s${lines.length + 1}`, ref: src.ref, name: src.name, class: src.class, oneway: src.oneway, geometry: { type: 'LineString', coordinates: coords } });
+    lines.push({ id: `${prefix}:s${lines.length + 1}`, ref: src.ref, name: src.name, class: src.class, oneway: src.oneway, divides: src.divides ?? true, geometry: { type: 'LineString', coordinates: coords } });
   }
   return {
     lines,

@@ -1,8 +1,8 @@
 import type { Geometry } from 'geojson';
 
 /** The tables an import can fill. */
-export type Layer = 'streets' | 'buildings' | 'shops' | 'incidents' | 'boundaries' | 'register';
-export const LAYERS: readonly Layer[] = ['streets', 'buildings', 'shops', 'incidents', 'boundaries', 'register'];
+export type Layer = 'streets' | 'water' | 'buildings' | 'shops' | 'incidents' | 'boundaries' | 'register';
+export const LAYERS: readonly Layer[] = ['streets', 'water', 'buildings', 'shops', 'incidents', 'boundaries', 'register'];
 
 /** The datum the input coordinates are in; everything is stored in WGS84. */
 export type Datum = 'wgs84' | 'gcj02' | 'bd09';

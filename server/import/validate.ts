@@ -9,6 +9,7 @@ export const CHINA_BBOX = { west: 73, south: 3, east: 136, north: 54 } as const;
 /** Geometry types each layer takes (polygons for points layers are reduced to a point on surface). */
 export const LAYER_GEOMETRY: Record<Layer, readonly Geometry['type'][]> = {
   streets: ['LineString', 'MultiLineString'],
+  water: ['Polygon', 'MultiPolygon'],
   buildings: ['Polygon', 'MultiPolygon'],
   shops: ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'],
   incidents: ['Point', 'MultiPoint', 'Polygon', 'MultiPolygon'],

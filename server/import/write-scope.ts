@@ -87,6 +87,17 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
       throw new OutOfScopeError(`文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} 条住户登记不在您负责的街道内（${where}），未写入任何数据`);
     }
   }
+  if (plan.water?.length) {
+    // a river or lake is the planner's when it reaches within the margin of their sub-districts
+    const r = await tx.query<{ n: number; none: boolean }>(
+      `WITH mine AS (SELECT ST_Union(d.geom) AS g FROM subdistricts d WHERE EXISTS (SELECT 1 FROM unnest($2::text[]) p WHERE left(d.id, length(p)) = p))
+       SELECT (SELECT count(*)::int FROM water w, mine m WHERE left(w.id, length($1)) = $1 AND (m.g IS NULL OR NOT ST_DWithin(w.geom::geography, m.g::geography, $3))) AS n,
+              (SELECT g IS NULL FROM mine) AS none`,
+      [`${plan.prefix}:`, user!.subdistricts, STREET_MARGIN_M],
+    );
+    if (r.rows[0].none) throw new OutOfScopeError(`您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入水系；未写入任何数据`);
+    if (r.rows[0].n > 0) throw new OutOfScopeError(`文件中有 ${r.rows[0].n} 处水域在您负责的街道 ${STREET_MARGIN_M} 米以外，未写入任何数据`);
+  }
   if (plan.streets?.length) {
     // a piece is the planner's when it lies within the margin of their sub-districts, or when a
     // piece of the same name in this file reaches into them (the rest of that street)

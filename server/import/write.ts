@@ -2,7 +2,7 @@ import type { Geometry } from 'geojson';
 import type { Queryable } from '../db';
 import { buildingIndex, matchAddress, type BuildingCandidate } from './address';
 import type { RegisterRow } from './register';
-import type { BoundaryRow, BuildingRow, IncidentRow, ShopRow } from './rows';
+import type { BoundaryRow, BuildingRow, IncidentRow, ShopRow, WaterRow } from './rows';
 import type { StreetLine } from './streets';
 import type { Layer, Problem } from './types';
 
@@ -15,6 +15,7 @@ export interface WritePlan {
   /** Sub-district for rows that are in no known sub-district outline. */
   subdistrict?: string;
   streets?: StreetLine[];
+  water?: WaterRow[];
   buildings?: BuildingRow[];
   shops?: ShopRow[];
   incidents?: IncidentRow[];
@@ -140,20 +141,32 @@ async function locate(tx: Queryable, table: string, prefix: string, subdistrict:
 async function writeStreets(tx: Queryable, plan: WritePlan, lines: StreetLine[]): Promise<WriteCounts> {
   const s = await stage(
     tx,
-    lines.map((l) => ({ ref: l.ref, id: l.id, attrs: { name: l.name, class: l.class, oneway: l.oneway }, geometry: l.geometry })),
+    lines.map((l) => ({ ref: l.ref, id: l.id, attrs: { name: l.name, class: l.class, oneway: l.oneway, divides: l.divides }, geometry: l.geometry })),
     2,
   );
   const replaced = await replace(tx, 'streets', plan.prefix);
   await tx.query(
-    `INSERT INTO streets (id, name, class, oneway, source, synthetic, geom)
+    `INSERT INTO streets (id, name, class, oneway, divides, source, synthetic, geom)
      SELECT CASE WHEN count(*) OVER (PARTITION BY s.id) = 1 THEN s.id
                  ELSE s.id || '~' || row_number() OVER (PARTITION BY s.id ORDER BY d.path) END,
-            s.attrs->>'name', s.attrs->>'class', (s.attrs->>'oneway')::boolean, $1, false, d.geom
+            s.attrs->>'name', s.attrs->>'class', (s.attrs->>'oneway')::boolean, COALESCE((s.attrs->>'divides')::boolean, true), $1, false, d.geom
      FROM import_stage s, LATERAL ST_Dump(s.fixed) d
      WHERE ST_GeometryType(d.geom) = 'ST_LineString'`,
     [plan.source],
   );
   return { staged: lines.length, imported: await count(tx, 'streets', plan.prefix), repaired: s.repaired, rejected: s.rejected, replaced };
+}
+
+/** Water areas: replaced by prefix like the other layers; blocks stop at their shore at the next units build. */
+async function writeWater(tx: Queryable, plan: WritePlan, rows: WaterRow[]): Promise<WriteCounts> {
+  const s = await stage(tx, rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { name: r.name, kind: r.kind }, geometry: r.geometry })), 3);
+  const replaced = await replace(tx, 'water', plan.prefix);
+  await tx.query(
+    `INSERT INTO water (id, name, kind, synthetic, geom)
+     SELECT s.id, s.attrs->>'name', s.attrs->>'kind', false, ST_Multi(s.fixed)
+     FROM import_stage s WHERE s.fixed IS NOT NULL AND ST_GeometryType(s.fixed) IN ('ST_Polygon', 'ST_MultiPolygon')`,
+  );
+  return { staged: rows.length, imported: await count(tx, 'water', plan.prefix), repaired: s.repaired, rejected: s.rejected, replaced };
 }
 
 async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[]): Promise<WriteCounts & { merged: number }> {
@@ -400,6 +413,7 @@ export async function writeImport(tx: Queryable, plan: WritePlan): Promise<Parti
   }
   if (plan.boundaries?.length) out.boundaries = await writeBoundaries(tx, plan.boundaries);
   if (plan.streets?.length) out.streets = await writeStreets(tx, plan, plan.streets);
+  if (plan.water?.length) out.water = await writeWater(tx, plan, plan.water);
   if (plan.buildings?.length) out.buildings = await writeBuildings(tx, plan, plan.buildings);
   if (plan.shops?.length) out.shops = await writeShops(tx, plan, plan.shops);
   if (plan.incidents?.length) out.incidents = await writeIncidents(tx, plan, plan.incidents);

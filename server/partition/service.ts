@@ -1,6 +1,9 @@
 import type { Db, Queryable } from '../db';
 import { assignGridCodes, type CodeGridInput, type PreviousCodedGrid } from '../algorithms/partition';
 import type { PartitionResult, PartitionWarning } from '../algorithms/partition/types';
+
+export { finalGridWarnings };
+import { finalGridWarnings } from '../algorithms/partition/warnings';
 import { createPlan, publishPlan } from '../plans/store';
 import { runInWorker } from '../workers/run-in-worker';
 import { listSubdistricts, loadBarriers, loadUnits } from '../queries/partition-input';
@@ -150,51 +153,6 @@ export async function partitionToPlan(
     warnings,
     ms: Date.now() - t0,
   };
-}
-
-/**
- * The warnings as a planner reads them in the plan: grids named by their final 15-digit codes (the
- * engine's ids, `<sub>:<id>` here, are replaced in `grids` and in the message), and every grid
- * whose households lie outside [min, max] named by one `grid_out_of_band` warning: the engine
- * leaves one out when another warning already names its units, and a grid of units without
- * households (a park cut off by a river) must not pass silently.
- */
-export function finalGridWarnings(
-  warnings: PartitionWarning[],
-  codes: Map<string, string>,
-  coded: Record<string, string>,
-  households: Record<string, number>,
-  min: number,
-  max: number,
-): void {
-  for (const w of warnings) {
-    if (!w.grids) continue;
-    w.grids = w.grids.map((key) => {
-      const code = codes.get(key);
-      if (!code) return key;
-      const engineId = key.slice(key.indexOf(':') + 1);
-      w.message = w.message.split(`grid ${engineId} `).join(`grid ${code} `);
-      return code;
-    });
-  }
-  const grids = new Map<string, { households: number; units: string[] }>();
-  for (const [unit, code] of Object.entries(coded)) {
-    const g = grids.get(code) ?? { households: 0, units: [] };
-    g.households += households[unit] ?? 0;
-    g.units.push(unit);
-    grids.set(code, g);
-  }
-  const named = new Set(warnings.filter((w) => w.code === 'grid_out_of_band').flatMap((w) => w.grids ?? []));
-  for (const [code, g] of [...grids].sort(([a], [b]) => a.localeCompare(b))) {
-    if ((g.households >= min && g.households <= max) || named.has(code)) continue;
-    const units = g.units.sort();
-    warnings.push({
-      code: 'grid_out_of_band',
-      message: `grid ${code} has ${g.households} households, outside ${min}-${max}${g.households === 0 ? ' (no households at all: its units are cut off from the rest or hold none)' : ''}. Fix: merge its units into a neighbouring grid by hand or change the band. Units: ${units.slice(0, 12).join(', ')}${units.length > 12 ? ' …' : ''}`,
-      units,
-      grids: [code],
-    });
-  }
 }
 
 /** The published plans holding grids of these sub-districts. */

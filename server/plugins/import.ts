@@ -98,7 +98,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['import'],
         summary:
-          'Import a GeoJSON, OSM XML, CSV (UTF-8 or GBK), XLSX, zipped Shapefile or GeoPackage file into streets, buildings, shops, incidents, boundaries or the household register (register); all or nothing',
+          'Import a GeoJSON, OSM XML, CSV (UTF-8 or GBK), XLSX, zipped Shapefile or GeoPackage file into streets, water (rivers, lakes: blocks stop at their shore at the next units build), buildings, shops, incidents, boundaries or the household register (register); all or nothing',
         description:
           'Body: the file itself (?name= tells the format, e.g. shops.csv) or multipart/form-data with one file part and optional ' +
           'fields layer, datum, subdistrict, sourceLayer (the layer of a Shapefile .zip or GeoPackage holding several). datum: the coordinates of the file (wgs84; gcj02 = Chinese web maps; bd09 = Baidu). ' +

@@ -49,7 +49,7 @@ export async function loadUnitsInput(db: Queryable, subs: string[]): Promise<Loa
 
   const BOX = `WITH area AS (SELECT ST_Expand(ST_Extent(geom)::geometry, 0.002) AS box FROM subdistricts WHERE id = ANY($1::text[]))`;
   const lines: DividingLine[] = [];
-  const st = await db.query<{ class: string; g: string }>(`${BOX} SELECT s.class, ST_AsGeoJSON(s.geom, 8) AS g FROM streets s, area WHERE s.geom && area.box ORDER BY s.id`, [subs]);
+  const st = await db.query<{ class: string; g: string }>(`${BOX} SELECT s.class, ST_AsGeoJSON(s.geom, 8) AS g FROM streets s, area WHERE s.geom && area.box AND s.divides ORDER BY s.id`, [subs]);
   for (const r of st.rows) {
     const role = CLASS_ROLE[r.class];
     if (!role) continue;

@@ -149,16 +149,22 @@ export async function writeUnits(
     [subs, buildIds],
   )).rows;
   const staleIds = stale.map((r) => r.id);
-  if (staleIds.length) {
-    // (one join, not a lookup per household: the index on units.geom serves it)
-    await tx.query(
-      `WITH m AS (SELECT DISTINCT ON (h.id) h.id, u.id AS unit FROM households h JOIN units u ON u.build_id = ANY($2::bigint[]) AND u.geom && h.geom AND ST_Intersects(u.geom, h.geom)
-                  WHERE h.unit_id = ANY($1::text[]) ORDER BY h.id, u.id)
-       UPDATE households h SET unit_id = m.unit FROM m WHERE h.id = m.id`,
-      [staleIds, buildIds],
-    );
-    await tx.query('UPDATE households SET unit_id = NULL WHERE unit_id = ANY($1::text[])', [staleIds]);
-  }
+  // personal households → the new unit holding their point: those of the replaced units, and those
+  // in no unit yet (a register imported before the first build: the demo's raw path, a real
+  // district's own household table). One join, not a lookup per household (the index on
+  // units.geom serves it); a point on no unit (in the water, on a rounding gap) takes the nearest
+  // unit of this build within 30 m, else none.
+  await tx.query(
+    `WITH m AS (SELECT DISTINCT ON (h.id) h.id, u.id AS unit FROM households h JOIN units u ON u.build_id = ANY($2::bigint[]) AND u.geom && h.geom AND ST_Intersects(u.geom, h.geom)
+                WHERE h.unit_id = ANY($1::text[]) OR h.unit_id IS NULL ORDER BY h.id, u.id)
+     UPDATE households h SET unit_id = m.unit FROM m WHERE h.id = m.id`,
+    [staleIds, buildIds],
+  );
+  await tx.query(
+    `UPDATE households h SET unit_id = (SELECT u.id FROM units u WHERE u.build_id = ANY($2::bigint[]) AND ST_DWithin(u.geom, h.geom, 0.0003) ORDER BY u.geom <-> h.geom, u.id LIMIT 1)
+     WHERE h.unit_id = ANY($1::text[]) OR (h.unit_id IS NULL AND EXISTS (SELECT 1 FROM units u WHERE u.build_id = ANY($2::bigint[]) AND ST_DWithin(u.geom, h.geom, 0.0003)))`,
+    [staleIds, buildIds],
+  );
   const retire = stale.filter((r) => r.used).map((r) => r.id);
   const drop = stale.filter((r) => !r.used).map((r) => r.id);
   if (retire.length) await tx.query('UPDATE units SET retired_at = now() WHERE id = ANY($1::text[])', [retire]);

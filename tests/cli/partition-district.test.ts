@@ -142,7 +142,9 @@ describe('partition-district CLI contract', () => {
     const g = JSON.parse(readFileSync(out, 'utf8')) as Output;
     const c = checkContract(g, small, 300, 500);
     expect(c.inBand).toBe(8);
-    expect(g.warnings).toEqual([]);
+    // the one problem of this district: sub-district B has no community boundary
+    expect(g.warnings.map((w) => w.code)).toEqual(['community_missing']);
+    expect(g.warnings[0].message).toMatch(new RegExp(`^${B} feature 1 \\(code 340802002\\) \\(乙街道\\): no community boundary lies inside`));
     // the tunnel and the elevated trunk do not divide land; the dead end and the footway neither:
     // 32 blocks of 100 households, grids are exact 500 m squares and the primary roads are edges
     expect(g.stats.blocks).toBe(32);
@@ -204,7 +206,7 @@ describe('partition-district CLI contract', () => {
       run(...args({ h: outsideAll })), run('--boundaries', B, '--streets', R, '--households', oneOutside, '--out', join(dir, 'one.geojson'), '--quiet'),
     ]);
     expectError(rMissing, new RegExp(`${missing}: cannot read file \\(ENOENT\\)`));
-    expectError(rJson, new RegExp(`${badJson}: invalid JSON`));
+    expectError(rJson, new RegExp(`${badJson}: line 1 column 44: invalid JSON \\(Unexpected end`));
     expectError(rLevel, new RegExp(`${level}: feature 1 \\(code 340802002\\): properties.level "district" is not subdistrict or community`));
     expectError(rSwB, new RegExp(`${swappedB}: feature 0 \\(code 340802001\\): .*longitude and latitude look swapped`));
     expectError(rSwH, new RegExp(`${swappedH}: line 4: .*longitude and latitude look swapped`));
@@ -212,6 +214,37 @@ describe('partition-district CLI contract', () => {
     expectError(rHh, new RegExp(`${hh}: line 8: households "十二" is not a non-negative whole number`));
     expectError(rPoint, new RegExp(`${streetsPoint}: feature ${small.streets.features.length} \\(id 99\\): geometry Point is not a LineString`));
     expectError(rFar, new RegExp(`${outsideAll}: no household row lies inside any sub-district`));
+    // malformed JSON names the place; a GBK register, a BOM + CRLF register and a non-number
+    // coordinate name the line; a polygon in the streets that is not water and a --water file
+    // that is not polygons name the feature
+    const bad2 = write('bad2.json', '{"type": "FeatureCollection",\n "features": [\n  {"type": "Feature" "properties": {}}]}');
+    const gbkBad = write('h-gbk-bad.csv', iconv.encode(csvText(small.rows, { crlf: true }).split('\r\n').map((l, i) => (i === 9 ? l.replace(/,50$/, ',五十') : l)).join('\r\n'), 'gbk'));
+    const bomSwap = write('h-bom-swap.csv', csvText(small.rows, { bom: true, crlf: true, header: 'en' }).split('\r\n').map((l, i) => { if (i !== 4) return l; const c = l.split(','); return [c[0], c[1], c[3], c[2], c[4]].join(','); }).join('\r\n'));
+    const nan = rows((l) => { const c = l[10].split(','); c[3] = 'abc'; l[10] = c.join(','); });
+    const parkPoly = write('r-park.geojson', { type: 'FeatureCollection', features: [...small.streets.features, { type: 'Feature', properties: { osm_id: '77', leisure: 'park' }, geometry: { type: 'Polygon', coordinates: [[[117.05, 30.52], [117.051, 30.52], [117.051, 30.521], [117.05, 30.52]]] } }] });
+    const waterLine = write('w-line.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '长江' }, geometry: { type: 'LineString', coordinates: [[117.05, 30.52], [117.06, 30.52]] } }] });
+    // a --water file: a 200 m × 100 m lake in A (between streets, away from the rows) is no land
+    const proj = localProjection(117.05, 30.52);
+    const lake = [[[260, 130], [460, 130], [460, 230], [260, 230], [260, 130]].map(([x, y]) => proj.inverse(x, y))];
+    const W = write('w-lake.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '湖' }, geometry: { type: 'Polygon', coordinates: lake } }] });
+    const lakeOut = join(dir, 'lake.geojson');
+    const [rBad2, rGbk, rBom, rNan, rPark, rWater, rLake] = await Promise.all([
+      run(...args({ b: bad2 })), run(...args({ h: gbkBad })), run(...args({ h: bomSwap })), run(...args({ h: nan })), run(...args({ r: parkPoly })),
+      run(...args({}), '--water', waterLine),
+      run('--boundaries', B, '--streets', R, '--households', H, '--water', W, '--out', lakeOut, '--quiet'),
+    ]);
+    expect(rLake.status, rLake.stderr).toBe(0);
+    const lakeGrids = (JSON.parse(readFileSync(lakeOut, 'utf8')) as Output).features as Array<Grid & { properties: { area_m2: number } }>;
+    const areaA = lakeGrids.filter((f) => f.properties.subdistrict === '340802001').reduce((x, f) => x + f.properties.area_m2, 0);
+    expect(Math.abs(areaA - (1e6 - 20_000))).toBeLessThan(100);
+    const lakeCentre = proj.inverse(360, 180);
+    expect(lakeGrids.some((f) => polysOf(f.geometry).some((poly) => pointInRings(lakeCentre[0], lakeCentre[1], poly)))).toBe(false);
+    expectError(rBad2, new RegExp(`${bad2}: line 3 column 22: invalid JSON`));
+    expectError(rGbk, new RegExp(`${gbkBad}: line 10: households "五十" is not a non-negative whole number`));
+    expectError(rBom, new RegExp(`${bomSwap}: line 5: .*longitude and latitude look swapped`));
+    expectError(rNan, new RegExp(`${nan}: line 11: .*abc`));
+    expectError(rPark, new RegExp(`${parkPoly}: feature ${small.streets.features.length} \\(id 77\\): geometry Polygon is not a LineString or MultiLineString \\(a polygon is read only as water`));
+    expectError(rWater, new RegExp(`${waterLine}: feature 0 \\(id 长江\\): geometry LineString is not a Polygon or MultiPolygon`));
     // one row outside every boundary is a warning naming the file and the row, not an error
     expect(rOne.status).toBe(0);
     const g = JSON.parse(readFileSync(join(dir, 'one.geojson'), 'utf8')) as Output & { warnings: Array<{ file?: string; row?: string }> };

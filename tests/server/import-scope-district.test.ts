@@ -89,4 +89,19 @@ describe.each(BACKENDS)('planner import scope in another district on %s', (backe
     expect(bad.json().message).toMatch(/1 段道路在您负责的街道 100 米以外.*远路/);
     expect(await count("SELECT count(*)::int AS n FROM streets WHERE id LIKE 'edge2.geojson:%'")).toBe(0);
   });
+
+  it('water: a lake reaching into the planner sub-district is accepted, one 300 m beyond it refused with nothing written', async () => {
+    const mLon = 1 / (111_320 * Math.cos((((y0 + y1) / 2) * Math.PI) / 180));
+    const mLat = 1 / 110_574;
+    const xm = (x0 + x1) / 2, top = y1;
+    const lake = (id: string, y: number) => ({ type: 'Feature', id, properties: { natural: 'water', name: id }, geometry: { type: 'Polygon', coordinates: [[[xm, y], [xm + 200 * mLon, y], [xm + 200 * mLon, y + 100 * mLat], [xm, y + 100 * mLat], [xm, y]]] } });
+    const fc = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
+    const ok = await upload(north, 'name=lakes.geojson&layer=water', fc(lake('近湖', top - 50 * mLat)));
+    expect(ok.statusCode, ok.body).toBe(200);
+    expect(await count("SELECT count(*)::int AS n FROM water WHERE id LIKE 'lakes.geojson:%'")).toBe(1);
+    const bad = await upload(north, 'name=lakes2.geojson&layer=water', fc(lake('近湖', top - 50 * mLat), lake('远湖', top + 300 * mLat)));
+    expect(bad.statusCode).toBe(403);
+    expect(bad.json().message).toMatch(/1 处水域在您负责的街道 100 米以外/);
+    expect(await count("SELECT count(*)::int AS n FROM water WHERE id LIKE 'lakes2.geojson:%'")).toBe(0);
+  });
 });

@@ -1,7 +1,7 @@
 import { ApiError, csrfHeaders, ourUrl } from './http';
 
 /** The layers and datums POST /api/import accepts (server/import/types.ts). */
-export const IMPORT_LAYERS = ['boundaries', 'streets', 'buildings', 'register', 'shops', 'incidents'] as const;
+export const IMPORT_LAYERS = ['boundaries', 'streets', 'water', 'buildings', 'register', 'shops', 'incidents'] as const;
 export type ImportLayer = (typeof IMPORT_LAYERS)[number];
 export const DATUMS = ['wgs84', 'gcj02', 'bd09'] as const;
 export type Datum = (typeof DATUMS)[number];

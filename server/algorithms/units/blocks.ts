@@ -31,7 +31,8 @@ export interface BlockOptions {
 }
 
 export interface BlockStats {
-  faces: number; blocks: number; healed: number; merged: number; outside: number;
+  /** clipped: faces that crossed a sub-district outline (an outline edge lost in noding) and were cut by it */
+  faces: number; blocks: number; healed: number; merged: number; clipped: number; outside: number;
   /** metric points: where a street end was joined to another line, and street ends left short of one */
   healedAt: Pt[]; unclosedAt: Pt[];
 }
@@ -55,6 +56,38 @@ class AreaIndex<T extends { polygons: Pt[][][] }> {
     for (const i of this.idx.search(p[0], p[1], p[0], p[1])) if (pointInRings(p[0], p[1], this.parts[i].rings)) return this.parts[i].area;
     return null;
   }
+}
+
+const segDist = (p: Pt, a: Pt, b: Pt) => {
+  const dx = b[0] - a[0], dy = b[1] - a[1], l2 = dx * dx + dy * dy;
+  const t = l2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
+  return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
+};
+
+/**
+ * Whether a face's outer ring has a vertex, or the middle or a quarter of an edge (an edge can cut
+ * across a notch of the outline between two vertices on it), more than `tolM` outside the area.
+ */
+function strays(rings: Pt[][], area: Area, tolM = 0.5): boolean {
+  const r0 = rings[0];
+  const probes: Pt[] = [...r0];
+  for (let i = 1; i < r0.length; i++) for (const t of [0.25, 0.5, 0.75]) probes.push([r0[i - 1][0] + t * (r0[i][0] - r0[i - 1][0]), r0[i - 1][1] + t * (r0[i][1] - r0[i - 1][1])]);
+  return probes.some((p) => {
+    if (area.polygons.some((poly) => pointInRings(p[0], p[1], poly))) return false;
+    for (const poly of area.polygons) for (const r of poly) for (let i = 1; i < r.length; i++) if (segDist(p, r[i - 1], r[i]) <= tolM) return false;
+    return true;
+  });
+}
+
+/** Whether a ring's bounding box meets that of any of the polygons. */
+function overlapsBox(ring: Pt[], polys: Pt[][][]): boolean {
+  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  for (const p of ring) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
+  return polys.some((poly) => {
+    let a0 = Infinity, b0 = Infinity, a1 = -Infinity, b1 = -Infinity;
+    for (const p of poly[0]) { a0 = Math.min(a0, p[0]); b0 = Math.min(b0, p[1]); a1 = Math.max(a1, p[0]); b1 = Math.max(b1, p[1]); }
+    return a0 <= x1 && a1 >= x0 && b0 <= y1 && b1 >= y0;
+  });
 }
 
 export function buildBlocks(subdistricts: Area[], communities: Community[], streets: Pt[][], options: BlockOptions = {}): { blocks: Block[]; stats: BlockStats } {
@@ -105,6 +138,14 @@ export function buildBlocks(subdistricts: Area[], communities: Community[], stre
   const groups = new Map<number, number[]>();
   faces.forEach((_, i) => { if (label[i]) { const r = find(i); let g = groups.get(r); if (!g) groups.set(r, (g = [])); g.push(i); } });
   const blocks: Block[] = [];
+  const push = (rings: Pt[][], sub: string, com: string | null) => {
+    const area = rings.reduce((s, r, k) => s + (k === 0 ? Math.abs(ringArea(r)) : -Math.abs(ringArea(r))), 0);
+    // below 1 m² a face is a sliver between nearly coincident lines (a spike in an outline, with no
+    // neighbour of its sub-district to join): rounding, not land; the database would store it empty
+    if (area >= 1) blocks.push({ id: `b${blocks.length + 1}`, subdistrict: sub, community: com, rings, area });
+  };
+  const subByCode = new Map(subdistricts.map((s) => [s.code, s]));
+  let clipped = 0;
   for (const [root, members] of groups) {
     const lab = label[root]!;
     let polys: Pt[][][];
@@ -114,10 +155,20 @@ export function buildBlocks(subdistricts: Area[], communities: Community[], stre
       polys = polygonClipping.union(geoms[0], ...geoms.slice(1)) as unknown as Pt[][][];
     }
     for (const rings of polys) {
-      const area = rings.reduce((s, r, k) => s + (k === 0 ? Math.abs(ringArea(r)) : -Math.abs(ringArea(r))), 0);
-      if (area <= 0) continue;
-      blocks.push({ id: `b${blocks.length + 1}`, subdistrict: lab.sub, community: lab.com, rings, area });
+      const sub = subByCode.get(lab.sub)!;
+      if (!strays(rings, sub)) { push(rings, lab.sub, lab.com); continue; }
+      // an outline edge the noding lost (a spike or a self-overlap in the boundary) leaves a face
+      // across it: cut the face by every sub-district it reaches, so no block crosses an outline
+      clipped++;
+      for (const s of subdistricts) {
+        if (!overlapsBox(rings[0], s.polygons)) continue;
+        const pieces = polygonClipping.intersection(rings as unknown as PcMulti[number], s.polygons as unknown as PcMulti) as unknown as Pt[][][];
+        for (const piece of pieces) {
+          const c = comIdx.at(interiorPoint(piece));
+          push(piece, s.code, c && c.subdistrict === s.code ? c.code : null);
+        }
+      }
     }
   }
-  return { blocks, stats: { faces: faces.length, blocks: blocks.length, healed: noded.healed, merged, outside: faces.length - order.length, healedAt: noded.healedAt, unclosedAt: noded.unclosedAt } };
+  return { blocks, stats: { faces: faces.length, blocks: blocks.length, healed: noded.healed, merged, clipped, outside: faces.length - order.length, healedAt: noded.healedAt, unclosedAt: noded.unclosedAt } };
 }

@@ -7,10 +7,11 @@ import polygonClipping, { type MultiPolygon as PcMulti } from 'polygon-clipping'
 import { polsbyPopper } from '../geo/polygon';
 import { partition } from '../partition/engine';
 import { assignGridCodes, type CodeGridInput } from '../partition/codes';
+import { finalGridWarnings } from '../partition/warnings';
 import type { Barrier, PartitionUnit, ProgressFn } from '../partition/types';
 import { multiArea } from './areas';
-import { ringArea, type Pt } from './planar';
-import { buildUnitsStage, type UnitsStageInput } from './stage';
+import { interiorPoint, ringArea, type Pt } from './planar';
+import { buildUnitsStage, type UnitsStageInput, type UnitsStageResult } from './stage';
 import type { DistrictWarning, DividingLine } from './types';
 
 export type DistrictInput = UnitsStageInput;
@@ -40,6 +41,37 @@ export interface DistrictResult {
 
 const ROLE_TO_BARRIER: Record<DividingLine['role'], Barrier['cls']> = { major: 'major', minor: 'minor', rail: 'rail', water: 'water' };
 
+/**
+ * What the data-quality panel (server/units/quality.ts) lists, as warnings of the CLI's output:
+ * register rows inside a sub-district that landed in no unit, blocks with no households, street
+ * ends left 2-15 m short of another line, sub-districts without communities. (Rows outside every boundary
+ * are already `household_outside` warnings of the stage.)
+ */
+export function dataQualityWarnings(stage: UnitsStageResult, rows: DistrictInput['rows']): DistrictWarning[] {
+  const out: DistrictWarning[] = [];
+  const outside = new Set(stage.warnings.filter((w) => w.code === 'household_outside').map((w) => w.row));
+  rows.forEach((r, i) => {
+    if (stage.rowUnit[i] >= 0 || outside.has(r.ref)) return;
+    out.push({ code: 'row_unplaced', message: `households ${r.ref}: point ${r.lon.toFixed(6)}, ${r.lat.toFixed(6)} lies inside a sub-district but in no block (water?); its ${r.households} households are in no grid`, file: 'households', row: r.ref });
+  });
+  const ll = (p: Pt) => stage.proj.inverse(p[0], p[1]).map((v) => v.toFixed(6)).join(', ');
+  const name = new Map(stage.subdistricts.map((s) => [s.code, s.name]));
+  const held = new Array<number>(stage.blocks.length).fill(0);
+  stage.units.forEach((u, k) => { held[stage.unitBlock[k]] += u.households; });
+  stage.blocks.forEach((b, i) => {
+    if (held[i] > 0) return;
+    out.push({ code: 'block_empty', message: `sub-district ${name.get(b.subdistrict) ?? b.subdistrict}: block ${b.id} (${Math.round(b.area)} m², at ${ll(interiorPoint(b.rings))}) holds no households`, subdistrict: b.subdistrict });
+  });
+  for (const p of stage.unclosedAt) {
+    out.push({ code: 'street_unclosed', message: `streets: a street ends at ${p[0].toFixed(6)}, ${p[1].toFixed(6)} 2-15 m short of another line (gaps up to 2 m are healed automatically): the street does not close its block, fix the line`, file: 'streets' });
+  }
+  for (const s of stage.subdistricts) {
+    if (stage.communities.some((c) => c.subdistrict === s.code)) continue;
+    out.push({ code: 'community_missing', message: `boundaries ${s.ref} (${s.name}): no community boundary lies inside; grids are coded under community ${s.code}000`, file: 'boundaries', feature: s.ref, subdistrict: s.code });
+  }
+  return out;
+}
+
 export function partitionDistrict(input: DistrictInput, options: DistrictOptions = {}, onProgress: ProgressFn = () => {}): DistrictResult {
   const t0 = Date.now();
   const min = options.min ?? 300, max = options.max ?? 500;
@@ -51,6 +83,7 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
   const { proj, subdistricts, communities, warnings } = stage;
   const ur = { units: stage.units };
   Object.assign(stats, stage.stats);
+  warnings.push(...dataQualityWarnings(stage, input.rows));
   let t = Date.now();
 
   const barriersByRole = new Map<Barrier['cls'], number[][][]>();
@@ -67,6 +100,8 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
   const codeInputs: CodeGridInput[] = [];
   const gridUnits = new Map<string, PartitionUnit[]>();
   const withIsland = new Set<string>();
+  /** engine grid key → the key of the grid it joined (land with no households attached to a neighbour) */
+  const joined = new Map<string, string>();
   const unitHouseholds: Record<string, number> = {};
   for (const u of ur.units) unitHouseholds[u.id] = u.households;
   subdistricts.forEach((s, si) => {
@@ -99,12 +134,14 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
       for (const f of full) { const d = Math.hypot((f.centroid[0] - g.centroid[0]) * Math.cos((g.centroid[1] * Math.PI) / 180), f.centroid[1] - g.centroid[1]); if (d < bestD) { bestD = d; best = f; } }
       best.units = [...best.units, ...g.units];
       withIsland.add(`${s.code}:${best.id}`);
+      joined.set(`${s.code}:${g.id}`, `${s.code}:${best.id}`);
       for (const u of g.units) attached.add(u);
       g.units = [];
     }
     for (const w of result.warnings) {
       if (w.code === 'island_infeasible' && w.units?.every((u) => attached.has(u))) continue;
-      warnings.push({ ...w, message: `sub-district ${s.name}: ${w.message}`, subdistrict: s.code });
+      // engine grid ids are per sub-district: key them like the code inputs until the codes exist
+      warnings.push({ ...w, message: `sub-district ${s.name}: ${w.message}`, subdistrict: s.code, ...(w.grids ? { grids: w.grids.map((g) => `${s.code}:${g}`) } : {}) });
     }
     for (const g of result.grids) {
       if (!g.units.length) continue;
@@ -117,6 +154,19 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
   t = lap('partition', t);
   onProgress(0.95, 'grid outlines');
   const codes = assignGridCodes(codeInputs, [], unitHouseholds);
+  for (const [from, to] of joined) if (codes.has(to)) codes.set(from, codes.get(to)!);
+  const coded: Record<string, string> = {};
+  for (const ci of codeInputs) for (const u of ci.units) coded[u] = codes.get(ci.id)!;
+  // a row off the land is counted in the grid of its nearest block: name that grid
+  const rowIndex = new Map(input.rows.map((r, i) => [r.ref, i]));
+  for (const w of warnings) {
+    if (w.code !== 'household_off_land' || !w.row) continue;
+    const u = stage.rowUnit[rowIndex.get(w.row) ?? -1];
+    const code = u >= 0 ? coded[ur.units[u].id] : undefined;
+    if (code) { w.grids = [code]; w.message = w.message.replace(/counted in the nearest block$/, `counted in grid ${code}, the nearest land`); }
+  }
+  // the same final names as the server's plans: every grid outside [min, max] named by its id
+  finalGridWarnings(warnings, codes, coded, unitHouseholds, min, max);
   const subName = new Map(subdistricts.map((s) => [s.code, s.name]));
   const areaM2 = (poly: number[][][]) => poly.reduce((x, r, k) => {
     const a = Math.abs(ringArea(r.map((p) => proj.forward(p[0], p[1]) as Pt)));

@@ -67,7 +67,7 @@ export function buildUnitsStage(input: UnitsStageInput, options: { splitAbove: n
   // a street end short of another line matters inside the land only (one overshooting the boundary does not)
   const onLand = (p: Pt) => subdistricts.some((s) => s.polygons.some((poly) => pointInRings(p[0], p[1], poly)));
   const unclosed = bs.unclosedAt.filter(onLand);
-  Object.assign(stats, { faces: bs.faces, blocks: blocks.length, water_blocks: built.blocks.length - blocks.length, gaps_healed: bs.healed, streets_unclosed: unclosed.length, slivers_merged: bs.merged });
+  Object.assign(stats, { faces: bs.faces, blocks: blocks.length, water_blocks: built.blocks.length - blocks.length, gaps_healed: bs.healed, streets_unclosed: unclosed.length, slivers_merged: bs.merged, blocks_clipped: bs.clipped });
   t = lap('blocks', t);
   for (const s of subdistricts) {
     const covered = blocks.filter((b) => b.subdistrict === s.code).reduce((x, b) => x + b.area, 0) + (waterArea.get(s.code) ?? 0);

@@ -66,3 +66,23 @@ export function lineRole(properties: Record<string, unknown>): LineRoleResult {
   if (cls && CLASS[cls]) return { role: CLASS[cls] };
   return { skip: 'not a street' };
 }
+
+const WATER_AREA_NATURAL = new Set(['water', 'bay', 'strait', 'wetland']);
+const WATER_AREA_WATERWAY = new Set(['riverbank', 'dock', 'canal', 'river']);
+const WATER_AREA_LANDUSE = new Set(['reservoir', 'basin']);
+
+/**
+ * Whether an area feature is water (its inside is no land, its shore divides land): OSM
+ * natural=water|bay|strait|wetland, waterway=riverbank|dock, landuse=reservoir|basin, a `water`
+ * tag, Tilezen kind water/lake/river/ocean/riverbank/basin/reservoir, or class water. Tunnels and
+ * covered water are not.
+ */
+export function isWaterArea(properties: Record<string, unknown>): boolean {
+  const p: Record<string, unknown> = { ...parseOtherTags(properties.other_tags) };
+  for (const [k, v] of Object.entries(properties)) if (v !== null && v !== undefined && v !== '') p[k] = v;
+  if (yes(p.tunnel) || p.covered === 'yes') return false;
+  const natural = str(p.natural), waterway = str(p.waterway), landuse = str(p.landuse), kind = str(p.kind), cls = str(p.class);
+  return (natural !== undefined && WATER_AREA_NATURAL.has(natural)) || (waterway !== undefined && WATER_AREA_WATERWAY.has(waterway))
+    || (landuse !== undefined && WATER_AREA_LANDUSE.has(landuse)) || str(p.water) !== undefined
+    || (kind !== undefined && ['water', 'lake', 'river', 'ocean', 'riverbank', 'basin', 'reservoir'].includes(kind)) || cls === 'water';
+}

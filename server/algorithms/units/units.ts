@@ -77,7 +77,13 @@ export function buildUnits(
       const d = distToRings(p, blocks[b].rings);
       if (d < bestD) { bestD = d; best = b; }
     }
-    if (best >= 0) { rowBlock[i] = best; snapped++; }
+    if (best >= 0) {
+      rowBlock[i] = best; snapped++;
+      // more than a rounding gap away: the point lies in the water (or a gap) inside its sub-district;
+      // its households still count once, in the nearest land, and the row is named
+      const d = Math.sqrt(bestD);
+      if (d > 1) warnings.push({ code: 'household_off_land', message: `households ${r.ref}${r.building ? ` (building ${r.building})` : ''}: point ${r.lon.toFixed(6)}, ${r.lat.toFixed(6)} (WGS84) lies in no block (in the water?), ${d.toFixed(1)} m from land: its ${r.households} households are counted in the nearest block`, file: 'households', row: r.ref, subdistrict: s.code });
+    }
   });
   const blockRows: number[][] = blocks.map(() => []);
   rowBlock.forEach((b, i) => { if (b >= 0) blockRows[b].push(i); });
