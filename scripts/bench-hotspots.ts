@@ -16,20 +16,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Polygon } from 'geojson';
+import { mulberry32 } from '../common/rng';
 import {
   analyzeHotSpots, countPointsInZones, edgeCount, emergingHotSpots, hotSpotsFromValues, queenContiguity,
 } from '../server/algorithms/hotspots';
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Pointy-top hexagons, odd rows shifted; circumradius r degrees (x scaled by cos(lat)). */
 function hexTessellation(cols: number, rows: number, x0: number, y0: number, r: number): Polygon[] {

@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Db } from '../server/db';
-import { ImportError } from '../server/import/errors';
-import { commitImport, prepareImportFile, readImportFile, type ImportOptions } from '../server/import/importFile';
-import { DATUMS, LAYERS, type Datum, type Layer } from '../server/import/types';
+import { ImportError } from '../common/gis-files/parse-errors';
+import { commitImport, prepareImportFile, readImportFile, type ImportOptions } from '../server/import/import-file';
+import { DATUMS, LAYERS, type Datum, type Layer } from '../common/gis-files/feature-types';
 import { callServer, exitOnDataDirError, openTarget, serverError, type RunningServer } from './lib/db-or-server';
 
 /** The import through the running server: the same file, checked again there, written as one job. */

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { fail, parseArgs, progress, readJson, writeJson } from './lib/cli';
 import { DistrictInputError, parseBoundaries, parseBuildings, parseHouseholds, parseStreets, parseWater, type DistrictFile } from '../server/import/district';
-import { DATUMS, type Datum } from '../server/import/types';
+import { DATUMS, type Datum } from '../common/gis-files/feature-types';
 import { partitionDistrict } from '../server/algorithms/units/pipeline';
 import type { DistrictWarning } from '../server/algorithms/units/types';
 import { pointInRings } from '../server/algorithms/units/planar';

@@ -9,7 +9,7 @@ import creditPlugin from './plugins/credit';
 import partyPlugin, { partyManagePlugin } from './plugins/party';
 import committeePlugin from './plugins/party-committee';
 import ledgerLayersPlugin from './plugins/ledger-layers';
-import gridCachePlugin from './plugins/compress';
+import gridCachePlugin from './plugins/grid-cache';
 import authPlugin, { type AuthOptions } from './plugins/auth';
 import securityPlugin from './plugins/security';
 import docsPlugin from './plugins/docs';

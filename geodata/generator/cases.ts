@@ -6,7 +6,7 @@
 import type { IncidentRow } from './incidents';
 import { iso8, NOW } from './incidents';
 import type { CaseEvent, IncidentType } from './types';
-import type { Rng } from './rng';
+import type { Rng } from '../../common/rng';
 import { personName } from './names';
 
 export const CASE_TOTAL = 2050;

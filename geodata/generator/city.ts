@@ -9,7 +9,7 @@ import { planContent, type BlockContent, type ContentParams, type PlannedBuildin
 import { RegionIndex } from './landindex';
 import { classifyMainlandCell, SUBDISTRICTS, XINZHOU, type SubdistrictDef, type Zone } from './subdistricts';
 import { mArea, mIntersect, pointInRing, polyArea, type MPoly, type Poly, type Ring } from './clip';
-import type { Rng } from './rng';
+import type { Rng } from '../../common/rng';
 import { COMMUNITY_STEMS, COMPOUND_STEMS, COMPOUND_SUFFIX, NamePool } from './names';
 import type { XY } from './proj';
 

@@ -4,7 +4,7 @@
  * the block, the building footprints inside each parcel, and the street-front shops.
  */
 import type { Rect } from './lattice';
-import type { Rng } from './rng';
+import type { Rng } from '../../common/rng';
 import type { Zone } from './subdistricts';
 import type { StreetClass, StreetPiece } from './streets';
 

@@ -7,7 +7,7 @@
 import { YINGJIANG_OUTLINE_WGS84 } from './outline-data';
 import { toXY, type XY } from './proj';
 import { mDifference, mIntersect, mUnion, wobblyEllipse, type MPoly, type Ring } from './clip';
-import type { Rng } from './rng';
+import type { Rng } from '../../common/rng';
 import { emitRing, LineRegistry, type Warp } from './lattice';
 
 export interface WaterBody {

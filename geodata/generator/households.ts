@@ -9,8 +9,8 @@
  */
 import type { CityBuilding } from './city';
 import { personName, mobile } from './names';
-import type { Rng } from './rng';
-import { weightedSampler } from './rng';
+import type { Rng } from '../../common/rng';
+import { weightedSampler } from '../../common/rng';
 
 /** Synthetic (the bulletin does not give it). */
 export const PARTY_HOUSEHOLDS = 4860;

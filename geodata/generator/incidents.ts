@@ -4,8 +4,8 @@
  */
 import type { City, CityBuilding } from './city';
 import type { IncidentType, PlantedHotspot } from './types';
-import type { Rng } from './rng';
-import { weightedSampler } from './rng';
+import type { Rng } from '../../common/rng';
+import { weightedSampler } from '../../common/rng';
 import { toLonLat, type XY } from './proj';
 
 export const PERIOD_START = Date.UTC(2024, 10, 1) - 8 * 3600e3; // 2024-11-01 00:00 +08:00

@@ -7,7 +7,7 @@ import { buildCity, type City } from './city';
 import { planHouseholds } from './households';
 import { iso8, planIncidents } from './incidents';
 import { planCases, DEADLINE_DAYS } from './cases';
-import { makeRng } from './rng';
+import { makeRng } from '../../common/rng';
 import { toLonLat, type XY } from './proj';
 import type { MPoly, Poly } from './clip';
 import { personName, landline, mobile, SHOP_CATEGORIES } from './names';

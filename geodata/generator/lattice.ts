@@ -9,7 +9,7 @@
  * emitted; a ring edge then includes every registered point of its line between its ends, so
  * neighbouring polygons carry identical vertices along shared edges (exact tiling after rounding).
  */
-import { hash32 } from './rng';
+import { hash32 } from '../../common/rng';
 import type { XY } from './proj';
 
 export const A = 900; // arterial spacing (lattice metres)

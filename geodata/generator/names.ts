@@ -1,5 +1,5 @@
 /** Synthetic name pools (streets, communities, compounds, people, shops). All generated names are fictitious. */
-import type { Rng } from './rng';
+import type { Rng } from '../../common/rng';
 
 export const ROAD_STEMS = [
   '人民', '华中', '宜城', '孝肃', '新河', '龙山', '菱湖', '湖心', '大观', '双井', '德宽', '吴越', '沿江', '光彩', '集贤',

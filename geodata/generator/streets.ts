@@ -7,7 +7,7 @@
  */
 import { A, U0, V0, NI, NJ, type Warp, type Rect } from './lattice';
 import type { XY } from './proj';
-import type { Rng } from './rng';
+import type { Rng } from '../../common/rng';
 import { NamePool } from './names';
 import type { Zone } from './subdistricts';
 

@@ -7,7 +7,7 @@
  * in force.
  */
 import type { Db } from '../db';
-import { makeRng } from '../../geodata/generator/rng';
+import { makeRng } from '../../common/rng';
 import { DEMERIT_CATEGORIES, MERIT_CATEGORIES, RATING_THRESHOLDS, type Rating } from './rules';
 import { shanghaiToday } from '../party/today';
 

@@ -7,9 +7,9 @@
  */
 import type { Db } from '../db';
 import type { RawDistrictFiles } from '../../geodata/generator/raw-files';
-import { commitImport, districtBoxOf, type ImportReport } from '../import/importFile';
+import { commitImport, districtBoxOf, type ImportReport } from '../import/import-file';
 import { prepareImportOffThread } from '../import/prepare-off-thread';
-import type { Layer } from '../import/types';
+import type { Layer } from '../../common/gis-files/feature-types';
 
 /** The raw files' names: the import's source column and id prefix (`demo-buildings.geojson:b…`). */
 export const DEMO_FILES = {

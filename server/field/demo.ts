@@ -8,7 +8,7 @@
  * ledger rows exist); deterministic for a seed and a `now`.
  */
 import type { Db, Queryable } from '../db';
-import { makeRng, type Rng } from '../../geodata/generator/rng';
+import { makeRng, type Rng } from '../../common/rng';
 import { weekStart } from './week';
 
 export const BULLETIN = { records: 59_559, disputes: 235, volunteer: 2_000 } as const;

@@ -5,9 +5,9 @@
  * other columns become properties. A row whose coordinates are not numbers refuses the file. Pure.
  */
 import { detectColumns, type ColumnOverrides } from './columns';
-import { ParseFailure } from './errors';
+import { ParseFailure } from '../../common/gis-files/parse-errors';
 import { csvTable, type Table } from './table';
-import type { ParseResult, RawFeature } from './types';
+import type { ParseResult, RawFeature } from '../../common/gis-files/feature-types';
 
 const LON_NAMES = 'lon/lng/long/longitude/x/经度';
 const LAT_NAMES = 'lat/latitude/y/纬度';

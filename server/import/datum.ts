@@ -1,6 +1,6 @@
 import gcoord from 'gcoord';
 import type { Geometry, Position } from 'geojson';
-import type { Datum } from './types';
+import type { Datum } from '../../common/gis-files/feature-types';
 
 const CRS = { wgs84: gcoord.WGS84, gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
 

@@ -7,8 +7,8 @@
 import { parseCsv } from './csv';
 import { decodeText } from './decode';
 import { toWgs84 } from './datum';
-import { ParseFailure } from './errors';
-import type { Datum } from './types';
+import { ParseFailure } from '../../common/gis-files/parse-errors';
+import type { Datum } from '../../common/gis-files/feature-types';
 import { isWaterArea, lineRole } from '../algorithms/units/street-roles';
 import type { AreaFeature } from '../algorithms/units/areas';
 import type { BuildingFootprint, DistrictWarning, DividingLine, HouseholdRow } from '../algorithms/units/types';

@@ -1,6 +1,6 @@
 import type { Geometry } from 'geojson';
-import { ParseFailure } from './errors';
-import type { ParseResult, Problem, RawFeature } from './types';
+import { ParseFailure } from '../../common/gis-files/parse-errors';
+import type { ParseResult, Problem, RawFeature } from '../../common/gis-files/feature-types';
 import { jsonDepthOver, MAX_PROPERTIES_DEPTH, nestingProblem } from './validate';
 
 const GEOMETRY_TYPES = new Set([

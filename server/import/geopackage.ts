@@ -8,10 +8,10 @@
 import type { Geometry } from 'geojson';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import wkx from 'wkx';
-import { ParseFailure } from './errors';
-import { epsgToWgs84, inDegreeRange, PROJECTED_WITHOUT_CRS, reprojectGeometry, wktToWgs84, type ToWgs84 } from './reproject';
-import { noSuchLayer, severalLayers, type ArchiveOptions } from './shapefile';
-import type { ParseResult, RawFeature } from './types';
+import { ParseFailure } from '../../common/gis-files/parse-errors';
+import { epsgToWgs84, inDegreeRange, PROJECTED_WITHOUT_CRS, reprojectGeometry, wktToWgs84, type ToWgs84 } from '../../common/gis-files/reproject';
+import { noSuchLayer, severalLayers, type ArchiveOptions } from '../../common/gis-files/shapefile';
+import type { ParseResult, RawFeature } from '../../common/gis-files/feature-types';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
 import { parseOverrides, type ColumnOverrides } from './columns';
-import { DATUMS, LAYERS, type Datum, type Layer } from './types';
+import { DATUMS, LAYERS, type Datum, type Layer } from '../../common/gis-files/feature-types';
 
 /** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
 export const IMPORT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { isWaterArea } from '../algorithms/units/street-roles';
-import type { Layer, RawFeature } from './types';
+import type { Layer, RawFeature } from '../../common/gis-files/feature-types';
 
 const NAME_HINTS: Array<[RegExp, Layer]> = [
   [/register|household|住户|户籍|登记|户数/i, 'register'],

@@ -15,11 +15,11 @@ import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { JobRefusedError } from '../jobs/errors';
 import type { ReportProgress } from '../jobs/types';
 import type { ColumnOverrides } from './columns';
-import { ImportError } from './errors';
+import { ImportError } from '../../common/gis-files/parse-errors';
 import { IMPORT_UPLOAD_MAX_BYTES, type Upload } from './http';
-import { commitImport, districtBoxOf, type ImportReport, type PreparedImport } from './importFile';
+import { commitImport, districtBoxOf, type ImportReport, type PreparedImport } from './import-file';
 import { prepareImportOffThread } from './prepare-off-thread';
-import type { Datum, Layer } from './types';
+import type { Datum, Layer } from '../../common/gis-files/feature-types';
 import { checkReplacedInScope, checkWrittenInScope } from './write-scope';
 
 /** The params of an import job: what the upload said, and who sent it (for scope and audit). */

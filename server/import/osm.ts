@@ -1,8 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { Position } from 'geojson';
 import { isShopLike } from './classify';
-import { ParseFailure } from './errors';
-import type { ParseResult, Problem, RawFeature } from './types';
+import { ParseFailure } from '../../common/gis-files/parse-errors';
+import type { ParseResult, Problem, RawFeature } from '../../common/gis-files/feature-types';
 
 interface OsmTag {
   k: string;

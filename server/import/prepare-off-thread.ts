@@ -1,6 +1,6 @@
 import { runInWorker } from '../workers/run-in-worker';
-import { ImportError } from './errors';
-import { prepareImportFile, type ImportOptions, type PreparedImport } from './importFile';
+import { ImportError } from '../../common/gis-files/parse-errors';
+import { prepareImportFile, type ImportOptions, type PreparedImport } from './import-file';
 
 /** Files at least this big are parsed in a worker thread (a 33 MB file blocked the event loop ~2 s). */
 export const OFF_THREAD_BYTES = 1024 * 1024;

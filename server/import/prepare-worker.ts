@@ -1,7 +1,7 @@
 // Worker-thread entry: prepareImport (decode, parse, check, convert, classify, heal) off the server's event loop.
 import { serveWorker } from '../workers/serve-worker';
-import { ImportError } from './errors';
-import { prepareImportFile } from './importFile';
+import { ImportError } from '../../common/gis-files/parse-errors';
+import { prepareImportFile } from './import-file';
 import type { PrepareInput, PrepareOutput } from './prepare-off-thread';
 
 void serveWorker<PrepareInput, PrepareOutput>(async ({ bytes, fileName, opts }) => {

@@ -7,11 +7,11 @@
 import { detectColumns, rolesByColumn, type ColumnOverrides, type ColumnRole } from './columns';
 import { toWgs84 } from './datum';
 import { decodeText, type TextEncoding } from './decode';
-import { ImportError, ParseFailure } from './errors';
+import { ImportError, ParseFailure } from '../../common/gis-files/parse-errors';
 import { layerFromName } from './infer';
 import { looksLikeRegister } from './register';
 import { csvTable, isXlsx, xlsxTable, type Table } from './table';
-import type { Datum, Layer } from './types';
+import type { Datum, Layer } from '../../common/gis-files/feature-types';
 
 /** The most points a preview carries (the check and the import read every row). */
 export const PREVIEW_POINTS = 50_000;

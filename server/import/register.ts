@@ -8,9 +8,9 @@
 import { buildingKey, splitAddress } from './address';
 import { detectColumns, type ColumnMap, type ColumnOverrides } from './columns';
 import { toWgs84 } from './datum';
-import { ParseFailure } from './errors';
+import { ParseFailure } from '../../common/gis-files/parse-errors';
 import type { Table } from './table';
-import type { Datum, Problem } from './types';
+import type { Datum, Problem } from '../../common/gis-files/feature-types';
 
 export interface RegisterRow {
   ref: string;

@@ -2,7 +2,7 @@ import type { Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygo
 import { buildingFloors, buildingHeight, buildingUse, classifyStreet, incidentType, nameOf, onewayOf, shopCategory, type StreetClass } from './classify';
 import { TIME_KEYS } from './infer';
 import { lineRole } from '../algorithms/units/street-roles';
-import type { Problem, RawFeature } from './types';
+import type { Problem, RawFeature } from '../../common/gis-files/feature-types';
 
 /**
  * Turns validated, WGS84 features into the rows of one table. Pure. Features that are not for the

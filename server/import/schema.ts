@@ -1,7 +1,7 @@
-/** JSON schema of an import report (ImportReport in importFile.ts), shared by the upload routes. */
+/** JSON schema of an import report (ImportReport in import-file.ts), shared by the upload routes. */
 export const importReportSchema = {
   type: 'object',
-  description: 'Import report (server/import/importFile.ts ImportReport)',
+  description: 'Import report (server/import/import-file.ts ImportReport)',
   additionalProperties: true,
   properties: {
     jobId: { type: 'string' },

@@ -1,4 +1,4 @@
-// Types for the two synchronous readers of shpjs 6 that server/import/shapefile.ts uses (the package ships none).
+// Types for the two synchronous readers of shpjs 6 that common/gis-files/shapefile.ts uses (the package ships none).
 declare module 'shpjs' {
   import type { Geometry } from 'geojson';
   /** Geometries of a .shp in file order (null for null shapes); with a projection, converted by it. */

@@ -9,7 +9,7 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { findHeaderRow } from './columns';
-import { ParseFailure } from './errors';
+import { ParseFailure } from '../../common/gis-files/parse-errors';
 
 export interface TableRow {
   ref: string;

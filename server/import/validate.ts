@@ -1,5 +1,5 @@
 import type { Geometry, Position } from 'geojson';
-import type { Layer, RawFeature } from './types';
+import type { Layer, RawFeature } from '../../common/gis-files/feature-types';
 
 /** The district's generous bounding box (Yingjiang, 迎江区), WGS84. */
 export const DISTRICT_BBOX = { west: 116.9, south: 30.3, east: 117.4, north: 30.8 } as const;

@@ -4,7 +4,7 @@ import { buildingIndex, matchAddress, type BuildingCandidate } from './address';
 import type { RegisterRow } from './register';
 import type { BoundaryRow, BuildingRow, IncidentRow, ShopRow, WaterRow } from './rows';
 import type { StreetLine } from './streets';
-import type { Layer, Problem } from './types';
+import type { Layer, Problem } from '../../common/gis-files/feature-types';
 
 /** Everything one import writes. All of it goes through writeImport inside ONE transaction. */
 export interface WritePlan {

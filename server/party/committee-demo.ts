@@ -9,7 +9,7 @@
  * Deterministic (seeded), every row synthetic = true; runs once, after a plan is in force.
  */
 import type { Db } from '../db';
-import { makeRng, type Rng } from '../../geodata/generator/rng';
+import { makeRng, type Rng } from '../../common/rng';
 import { quarterOf, quarterRange } from './rules';
 import { shanghaiToday } from './today';
 import type { ResourceCategory, UnitKind } from './committee-rules';

@@ -8,7 +8,7 @@
  * (seeded), every row synthetic = true; runs once, after a plan is in force.
  */
 import type { Db } from '../db';
-import { makeRng } from '../../geodata/generator/rng';
+import { makeRng } from '../../common/rng';
 import { personName } from '../../geodata/generator/names';
 import { allocateBranches, chunk, quarterOf, quarterRange } from './rules';
 import { shanghaiToday } from './today';

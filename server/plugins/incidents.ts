@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite } from '../audit/request';
-import { ImportError } from '../import/errors';
-import { commitImport, districtBoxOf } from '../import/importFile';
+import { ImportError } from '../../common/gis-files/parse-errors';
+import { commitImport, districtBoxOf } from '../import/import-file';
 import { prepareImportOffThread } from '../import/prepare-off-thread';
-import type { Datum } from '../import/types';
+import type { Datum } from '../../common/gis-files/feature-types';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { incidentColumns, invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';

@@ -4,8 +4,8 @@ import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db';
-import { ImportError } from '../../server/import/errors';
-import { importFile, type ImportReport } from '../../server/import/importFile';
+import { ImportError } from '../../common/gis-files/parse-errors';
+import { importFile, type ImportReport } from '../../server/import/import-file';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { FIXTURES, GEODATA, HAS_GEODATA } from '../unit/import/paths';
 

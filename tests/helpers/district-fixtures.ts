@@ -23,8 +23,8 @@ export interface Fixture {
   buildings?: { type: 'FeatureCollection'; features: unknown[] };
 }
 
-/** The one seeded generator of the repository (geodata/generator/rng.ts). */
-import { mulberry32 } from '../../geodata/generator/rng';
+/** The one seeded generator of the repository (common/rng.ts). */
+import { mulberry32 } from '../../common/rng';
 export { mulberry32 };
 
 export function csvText(rows: Fixture['rows'], opts: { header?: 'zh' | 'en'; crlf?: boolean; bom?: boolean } = {}): string {

@@ -10,7 +10,7 @@ import iconv from 'iconv-lite';
 import proj4 from 'proj4';
 import initSqlJs from 'sql.js';
 import wkx from 'wkx';
-import { reprojectGeometry } from '../../server/import/reproject';
+import { reprojectGeometry } from '../../common/gis-files/reproject';
 
 /** EPSG:4548 as ArcGIS writes it in a .prj (ESRI WKT). */
 export const PRJ_4548_ESRI =

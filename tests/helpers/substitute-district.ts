@@ -15,6 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Feature, FeatureCollection, LineString, MultiPolygon, Polygon, Position } from 'geojson';
+import { mulberry32 } from '../../common/rng';
 
 export const SUBSTITUTE_DIR = process.env.WANGGE_GEODATA ?? '/work/shared/geodata/substitute-wuhan-tilezen';
 export const STREETS_FILE = `${SUBSTITUTE_DIR}/wuhan_guanggu_roads.geojson`;
@@ -30,14 +31,7 @@ type Lines = Feature<LineString | { type: 'MultiLineString'; coordinates: Positi
 
 /** Small seeded PRNG (mulberry32). */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 function linesOf(f: Lines): Position[][] {

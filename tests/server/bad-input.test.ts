@@ -4,7 +4,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { IMPORT_UPLOAD_MAX_BYTES } from '../../server/import/http';
-import { prepareImport } from '../../server/import/importFile';
+import { prepareImport } from '../../server/import/import-file';
 import { OFF_THREAD_BYTES } from '../../server/import/prepare-off-thread';
 import { createPlan } from '../../server/plans/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';

@@ -106,7 +106,7 @@ describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
 
 describe('acceptedCodings', () => {
   it('reads Accept-Encoding lists with weights; q=0 refuses a coding', async () => {
-    const { acceptedCodings } = await import('../../server/plugins/compress');
+    const { acceptedCodings } = await import('../../server/plugins/grid-cache');
     expect([...acceptedCodings('gzip, deflate, br')]).toEqual(['gzip', 'deflate', 'br']);
     expect([...acceptedCodings('br;q=0, gzip;q=0.5')]).toEqual(['gzip']);
     expect([...acceptedCodings('GZIP ; q=1.0')]).toEqual(['gzip']);

@@ -7,6 +7,7 @@ import type { Db } from '../../server/db';
 import { localHour, localWeekday, parseFilter, passes } from '../../server/hotspots/filters';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { insertMiniDistrict } from '../helpers/mini-district';
+import { mulberry32 } from '../../common/rng';
 
 /**
  * Fixture: the mini district (3 x 2 units of 100 m) with every unit its own grid (6 grids), and
@@ -21,15 +22,8 @@ const T0 = Date.parse('2025-01-06T00:00:00+08:00') / 1000; // a Monday
 
 interface Inc { id: string; x: number; y: number; t: number; type: string }
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+function rng(seed: number): () => number {
+  return mulberry32(seed);
 }
 
 function makeIncidents(): Inc[] {

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import type { Db } from '../../server/db';
-import { districtBoxOf } from '../../server/import/importFile';
+import { districtBoxOf } from '../../server/import/import-file';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 
 const W = 121.48, S = 31.22, E = 121.5, N = 31.24;

@@ -1,6 +1,6 @@
 import { ApiError, csrfHeaders, ourUrl } from './http';
 
-/** The layers and datums POST /api/import accepts (server/import/types.ts). */
+/** The layers and datums POST /api/import accepts (common/gis-files/feature-types.ts). */
 export const IMPORT_LAYERS = ['boundaries', 'streets', 'water', 'buildings', 'register', 'shops', 'incidents'] as const;
 export type ImportLayer = (typeof IMPORT_LAYERS)[number];
 export const DATUMS = ['wgs84', 'gcj02', 'bd09'] as const;
@@ -11,7 +11,7 @@ export interface ImportProblem {
   problem: string;
 }
 
-/** The import report (server/import/importFile.ts ImportReport). */
+/** The import report (server/import/import-file.ts ImportReport). */
 export interface ImportReport {
   jobId?: string;
   file: string;

@@ -21,7 +21,7 @@
  */
 import { benjaminiHochberg } from './fdr';
 import { standardise } from './gistar';
-import { mannKendall, type MannKendallResult } from './mannKendall';
+import { mannKendall, type MannKendallResult } from './mann-kendall';
 import { twoSidedP } from './normal';
 
 export const EMERGING_PATTERNS = [

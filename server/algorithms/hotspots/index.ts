@@ -6,11 +6,11 @@ export { countPointsInZones, zoneLocator, type CountOptions, type CountResult } 
 export { benjaminiHochberg } from './fdr';
 export { DEFAULT_SNAP, bboxOf, zoneContains, type ZoneGeometry } from './geometry';
 export { getisOrdGiStar, type GiStarResult } from './gistar';
-export { mannKendall, type MannKendallResult } from './mannKendall';
+export { mannKendall, type MannKendallResult } from './mann-kendall';
 export { normalCdf, twoSidedP, erfc } from './normal';
 export {
   emergingHotSpots, emergingPattern, spaceTimeGiStar, EMERGING_PATTERNS,
   type EmergingPattern, type EmergingOptions, type EmergingZone,
 } from './emerging';
-export { ratePer1000, ratesPer1000, suppressSmall } from './rates';
-export { equalIntervalBreaks, quantileBreaks, jenksBreaks, classOf } from './breaks';
+export { ratePer1000, ratesPer1000, suppressSmall } from '../../../common/hotspots/rates';
+export { equalIntervalBreaks, quantileBreaks, jenksBreaks, classOf } from '../../../common/hotspots/breaks';

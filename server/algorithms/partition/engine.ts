@@ -19,7 +19,7 @@ import { buildUnitGraph, type UnitGraph } from './graph';
 import { contractGraph } from './contract';
 import { Scratch, chooseK, recursiveBisect } from './bisect';
 import { GridState } from './state';
-import { localSearch } from './localSearch';
+import { localSearch } from './local-search';
 import { attachOrphans, repairBand, repairContiguity, type RepairParams } from './repair';
 import { buildGroups } from './groups';
 import { checkGrids, subdistrictComponents } from './constraints';

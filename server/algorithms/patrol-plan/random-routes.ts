@@ -13,6 +13,7 @@ import type { Snap, Snapper } from '../routing/snap';
 import type { CoverageRoute } from './coverage';
 import type { Place } from './reach';
 import type { Slot } from './slots';
+import { mulberry32 } from '../../../common/rng';
 
 export interface RandomTarget {
   lengthM: number;
@@ -25,14 +26,7 @@ export interface RandomRoute extends CoverageRoute {
 }
 
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 export function randomShopRoutes(net: Network, snapper: Snapper, shops: readonly Place[], targets: readonly RandomTarget[], seed = 1): RandomRoute[] {

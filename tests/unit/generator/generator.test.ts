@@ -7,7 +7,7 @@ import pc from 'polygon-clipping';
 import Flatbush from 'flatbush';
 import type { MultiPolygon, Polygon, Position } from 'geojson';
 import { generateDemo, LAYERS, type DemoDistrict } from '../../../geodata/generator';
-import { makeRng, mulberry32 } from '../../../geodata/generator/rng';
+import { makeRng, mulberry32 } from '../../../common/rng';
 import { YINGJIANG_OUTLINE_WGS84 } from '../../../geodata/generator/outline-data';
 import { gcj02ToWgs84 } from '../../../geodata/generator/datum';
 

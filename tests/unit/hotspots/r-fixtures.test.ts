@@ -1,5 +1,5 @@
 /**
- * Known answers from R spdep 1.2.7 / sf 1.0.9 (R 4.2.2): fixtures built by make_fixtures.ts, expected
+ * Known answers from R spdep 1.2.7 / sf 1.0.9 (R 4.2.2): fixtures built by make-fixtures.ts, expected
  * values by make_expected.R (both in ./fixtures; expected.json is committed, R is not needed here).
  */
 import { readFileSync } from 'node:fs';

@@ -1,16 +1,8 @@
 /** Deterministic test data for the hot spot tests: seeded RNG, Poisson draws, square lattices. */
 import type { Polygon } from 'geojson';
+import { mulberry32 } from '../../../common/rng';
+export { mulberry32 };
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function poisson(rand: () => number, mean: number): number {
   if (mean > 50) return Math.max(0, Math.round(mean + Math.sqrt(mean) * gauss(rand)));

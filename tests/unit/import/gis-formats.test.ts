@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import type { Feature, Geometry, Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ParseFailure } from '../../../server/import/errors';
+import { ParseFailure } from '../../../common/gis-files/parse-errors';
 import { parseGeoPackage } from '../../../server/import/geopackage';
-import { binaryFormatOf, prepareImport, type PreparedImport } from '../../../server/import/importFile';
+import { binaryFormatOf, prepareImport, type PreparedImport } from '../../../server/import/import-file';
 import { OFF_THREAD_BYTES, prepareImportOffThread } from '../../../server/import/prepare-off-thread';
-import { positions, wktToWgs84 } from '../../../server/import/reproject';
-import { cpgEncoding, parseShapefileZip } from '../../../server/import/shapefile';
+import { positions, wktToWgs84 } from '../../../common/gis-files/reproject';
+import { cpgEncoding, parseShapefileZip } from '../../../common/gis-files/shapefile';
 import { SQL } from '../../../server/import/sqljs';
 import {
   geoPackage,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ImportError } from '../../../server/import/errors';
-import { prepareImport, type PreparedImport } from '../../../server/import/importFile';
+import { ImportError } from '../../../common/gis-files/parse-errors';
+import { prepareImport, type PreparedImport } from '../../../server/import/import-file';
 import { OFF_THREAD_BYTES, prepareImportOffThread } from '../../../server/import/prepare-off-thread';
 
 /** A big file prepared in a worker thread gives exactly what the in-line preparation gives. */

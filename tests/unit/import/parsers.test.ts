@@ -2,7 +2,7 @@ import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../../server/import/csv';
 import { decodeText } from '../../../server/import/decode';
-import { ParseFailure } from '../../../server/import/errors';
+import { ParseFailure } from '../../../common/gis-files/parse-errors';
 import { parseGeoJson } from '../../../server/import/geojson';
 import { parseOsm } from '../../../server/import/osm';
 

@@ -13,7 +13,7 @@ import { detectColumns, findHeaderRow, parseOverrides, roleOfHeader } from '../.
 import { tableFeatures } from '../../../server/import/csv';
 import { decodeText } from '../../../server/import/decode';
 import { fromWgs84 } from '../../../server/import/datum';
-import { ParseFailure } from '../../../server/import/errors';
+import { ParseFailure } from '../../../common/gis-files/parse-errors';
 import { registerRows } from '../../../server/import/register';
 import { csvTable, xlsxTable } from '../../../server/import/table';
 
@@ -206,7 +206,7 @@ describe('register rows', () => {
 
 describe('prepareImport of a register (no database)', () => {
   it('takes a register from its columns without a layer, and from GeoJSON points with layer=register', async () => {
-    const { prepareImport, prepareImportFile } = await import('../../../server/import/importFile');
+    const { prepareImport, prepareImportFile } = await import('../../../server/import/import-file');
     const csv = prepareImport(Buffer.from('楼栋编号,小区,户数\n3栋,幸福小区,12\n,幸福小区,4\n'), 'data.csv');
     expect(csv.plan.register?.map((r) => [r.ref, r.building_ref, r.households])).toEqual([['line 2', '3栋', 12]]);
     expect(csv.rejections).toEqual([{ feature: 'line 3', problem: expect.stringMatching(/没有楼栋号/) }]);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { Geometry } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import type { RawFeature } from '../../../server/import/types';
+import type { RawFeature } from '../../../common/gis-files/feature-types';
 import { coordinateProblem, degenerateProblem, districtProblem, tidyGeometry } from '../../../server/import/validate';
 
 const pt = (lon: number, lat: number): Geometry => ({ type: 'Point', coordinates: [lon, lat] });

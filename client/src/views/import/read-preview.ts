@@ -2,14 +2,14 @@
  * Reads a file in the browser for the import preview, before anything is sent: decodes it (UTF-8,
  * else GBK), parses GeoJSON or CSV (a longitude and a latitude column), converts the coordinates
  * from the chosen datum to WGS84 for the map, and says which column or property serves what.
- * A zipped Shapefile is read with the server's own parser (server/import/shapefile.ts: fflate,
+ * A zipped Shapefile is read with the server's own parser (common/gis-files/shapefile.ts: fflate,
  * shpjs, proj4 from the .prj); a GeoPackage is not drawn here (the check, a dry run on the server,
  * reads it). The server parses the file again on "check" and "import": this is a preview, not the import.
  */
 import gcoord from 'gcoord';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { Datum } from '../../api/imports';
-import { isZip, parseShapefileZip, shapefileLayerNames } from '../../../../server/import/shapefile';
+import { isZip, parseShapefileZip, shapefileLayerNames } from '../../../../common/gis-files/shapefile';
 
 export type FieldRole = 'lon' | 'lat' | 'name' | 'type' | 'time' | 'households' | 'code' | 'level' | 'other';
 

@@ -6,10 +6,10 @@ import { detectColumns, type ColumnOverrides, type ColumnRole } from './columns'
 import { tableFeatures } from './csv';
 import { geometryToWgs84 } from './datum';
 import { decodeText, undecodableLines, type TextEncoding } from './decode';
-import { ImportError, ParseFailure } from './errors';
+import { ImportError, ParseFailure } from '../../common/gis-files/parse-errors';
 import { parseGeoJson } from './geojson';
 import { isSqlite, parseGeoPackage } from './geopackage';
-import { isZip, parseShapefileZip } from './shapefile';
+import { isZip, parseShapefileZip } from '../../common/gis-files/shapefile';
 import { SQL } from './sqljs';
 import { isAuxiliaryPoint } from './classify';
 import { inferLayer, layerFromName } from './infer';
@@ -18,7 +18,7 @@ import { csvTable, isXlsx, xlsxTable, type Table } from './table';
 import { parseOsm } from './osm';
 import { boundaryRows, buildingRows, incidentRows, shopRows, streetPieces, waterRows, type RowsResult } from './rows';
 import { healStreets, type HealStats } from './streets';
-import type { Datum, FileFormat, Layer, ParseResult, Problem, RawFeature } from './types';
+import type { Datum, FileFormat, Layer, ParseResult, Problem, RawFeature } from '../../common/gis-files/feature-types';
 import {
   coordinateProblem,
   degenerateProblem,

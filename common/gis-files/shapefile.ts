@@ -8,9 +8,9 @@
 import { unzipSync } from 'fflate';
 import type { Geometry } from 'geojson';
 import { parseDbf, parseShp } from 'shpjs';
-import { ParseFailure } from './errors';
+import { ParseFailure } from './parse-errors';
 import { inDegreeRange, PROJECTED_WITHOUT_CRS, reprojectGeometry, wktToWgs84, type ToWgs84 } from './reproject';
-import type { ParseResult, RawFeature } from './types';
+import type { ParseResult, RawFeature } from './feature-types';
 
 export interface ArchiveOptions {
   /** The layer to read when the file holds several (a .shp name without extension, a GeoPackage table). */
