@@ -1,7 +1,15 @@
-// Lint rules that keep the tree's shape (issue K): one-way imports, no client → server imports, no deep
-// imports into an algorithm's internals, plus typescript-eslint's recommended set. `npm run lint`.
+// Lint rules that keep the tree's shape (issue K), run by `npm run lint` and by .ci/run before the
+// tests:
+// - typescript-eslint's recommended set;
+// - no import cycles (import-x/no-cycle);
+// - imports point one way: the client never imports server code, the server never imports the
+//   client, and common/ (pure code both sides share) imports neither;
+// - an algorithm's internals are its own: outside server/algorithms/<name>/ and its unit tests,
+//   code imports the algorithm's index (server/algorithms/<name>), never a file inside it.
 import tseslint from 'typescript-eslint';
-import { importX, createNodeResolver } from 'eslint-plugin-import-x';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+
+const ALGORITHMS = ['editor', 'geo', 'grouping', 'hotspots', 'partition', 'patrol', 'patrol-plan', 'routing', 'units'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', 'test-results/**', 'client/public/**', 'bench/results/**', '**/*.js'] },
@@ -9,9 +17,48 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/extensions': ['.ts', '.js'], 'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] }, 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
+    settings: {
+      'import-x/extensions': ['.ts', '.js'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })],
+    },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './client', from: './server', message: 'The client talks to the server over HTTP only; shared pure code lives in common/.' },
+            { target: './server', from: './client', message: 'The server does not import client code; shared pure code lives in common/.' },
+            { target: './common', from: ['./server', './client', './scripts', './tests'], message: 'common/ is shared by client and server: it imports neither.' },
+            ...ALGORITHMS.map((name) => ({
+              target: ['./server', './scripts', './bench', './geodata'],
+              from: `./server/algorithms/${name}`,
+              except: ['./index.ts'],
+              message: `Import server/algorithms/${name} (its index), not a file inside it.`,
+            })),
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
     },
   },
+  // An algorithm's own files import each other freely.
+  ...ALGORITHMS.map((name) => ({
+    files: [`server/algorithms/${name}/**/*.ts`],
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: `./server/algorithms/${name}`, from: './client' },
+            ...ALGORITHMS.filter((o) => o !== name).map((o) => ({ target: `./server/algorithms/${name}`, from: `./server/algorithms/${o}`, except: ['./index.ts'], message: `Import server/algorithms/${o} (its index), not a file inside it.` })),
+          ],
+        },
+      ],
+    },
+  })),
+  // Tests and the browser-driving scripts reach into the page through page.evaluate, where the
+  // page's globals are untyped.
+  { files: ['tests/**/*.ts', 'scripts/bench-hotspots.ts', 'scripts/build-glyphs.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
 );

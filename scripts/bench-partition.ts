@@ -10,17 +10,17 @@
  * in band at all — bench/partition/bounds.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { syntheticDistrict } from '../bench/partition/synthetic';
 import { demoAvailable, demoCases } from '../bench/partition/demo';
 import { planBounds } from '../bench/partition/bounds';
-import { barriersFromGeoJSON, unitsFromGeoJSON } from '../server/algorithms/partition/geojson';
-import { buildUnitGraph, type UnitGraph } from '../server/algorithms/partition/graph';
-import { checkGrids } from '../server/algorithms/partition/constraints';
-import { makeRng } from '../server/algorithms/partition/rng';
+import { barriersFromGeoJSON, unitsFromGeoJSON } from '../server/algorithms/partition';
+import { buildUnitGraph, type UnitGraph } from '../server/algorithms/partition';
+import { checkGrids } from '../server/algorithms/partition';
+import { makeRng } from '../server/algorithms/partition';
 import { parseArgs, progress, writeJson } from './lib/cli';
 
 const MIN = 300, MAX = 500, TARGET = 400;

@@ -5,10 +5,10 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fail, parseArgs, readJson } from './lib/cli';
-import { groupShopsOnNetwork } from '../server/algorithms/grouping/on-network';
-import { buildNetwork } from '../server/algorithms/routing/network';
-import { healLines } from '../server/algorithms/routing/heal';
-import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing/validate';
+import { groupShopsOnNetwork } from '../server/algorithms/grouping';
+import { buildNetwork } from '../server/algorithms/routing';
+import { healLines } from '../server/algorithms/routing';
+import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing';
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2), { 'cross-grids': 'boolean', 'heal': 'boolean', shops: 'string', streets: 'string', size: 'string', out: 'string' } as const);

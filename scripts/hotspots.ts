@@ -10,7 +10,6 @@
  * Progress goes to stderr only (stdout is empty unless --out is omitted, then the JSON goes there).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import type { Position } from 'geojson';
 import { analyzeHotSpots, type Zone } from '../server/algorithms/hotspots';
 
 class InputError extends Error {}

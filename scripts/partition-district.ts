@@ -12,9 +12,9 @@ import { readFileSync } from 'node:fs';
 import { fail, parseArgs, progress, readJson, writeJson } from './lib/cli';
 import { DistrictInputError, parseBoundaries, parseBuildings, parseHouseholds, parseStreets, parseWater, type DistrictFile } from '../server/import/district';
 import { DATUMS, type Datum } from '../common/gis-files/feature-types';
-import { partitionDistrict } from '../server/algorithms/units/pipeline';
-import type { DistrictWarning } from '../server/algorithms/units/types';
-import { pointInRings } from '../server/algorithms/units/planar';
+import { partitionDistrict } from '../server/algorithms/units';
+import type { DistrictWarning } from '../server/algorithms/units';
+import { pointInRings } from '../server/algorithms/units';
 
 const args = parseArgs(process.argv.slice(2), {
   boundaries: 'string', streets: 'string', households: 'string', buildings: 'string', water: 'string', datum: 'string',

@@ -5,9 +5,9 @@
  * Bad input: exit 2 with one `error: <file>: feature <i> (id <id>): <problem>` line on stderr.
  */
 import { fail, parseArgs, progress, readFeatureCollection, readJson, writeJson } from './lib/cli';
-import { InputError, barriersFromGeoJSON, unitsFromGeoJSON } from '../server/algorithms/partition/geojson';
-import { partition } from '../server/algorithms/partition/engine';
-import type { Barrier, PartitionUnit } from '../server/algorithms/partition/types';
+import { InputError, barriersFromGeoJSON, unitsFromGeoJSON } from '../server/algorithms/partition';
+import { partition } from '../server/algorithms/partition';
+import type { Barrier, PartitionUnit } from '../server/algorithms/partition';
 
 const args = parseArgs(process.argv.slice(2), {
   units: 'string', barriers: 'string', min: 'number', max: 'number', target: 'number',

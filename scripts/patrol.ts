@@ -6,11 +6,11 @@
  */
 import { writeFileSync } from 'node:fs';
 import { fail, parseArgs, readJson } from './lib/cli';
-import { toGpx } from '../server/algorithms/patrol/gpx';
-import { buildPatrolRoute, PatrolError } from '../server/algorithms/patrol/route';
-import { healLines } from '../server/algorithms/routing/heal';
-import { buildNetwork } from '../server/algorithms/routing/network';
-import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing/validate';
+import { toGpx } from '../server/algorithms/patrol';
+import { buildPatrolRoute, PatrolError } from '../server/algorithms/patrol';
+import { healLines } from '../server/algorithms/routing';
+import { buildNetwork } from '../server/algorithms/routing';
+import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing';
 
 function main(): void {
   const args = parseArgs(process.argv.slice(2), { 'closed': 'boolean', 'heal': 'boolean', streets: 'string', stops: 'string', out: 'string', gpx: 'string' } as const);

@@ -12,9 +12,9 @@
  * - In band: every grid can be in band only if every sub-district component can be split into
  *   grids of [min, max] households (some k with k·min ≤ H ≤ k·max); an island below min cannot.
  */
-import type { UnitGraph } from '../../server/algorithms/partition/graph';
-import { subdistrictComponents } from '../../server/algorithms/partition/constraints';
-import { isHardBarrier } from '../../server/algorithms/partition/types';
+import type { UnitGraph } from '../../server/algorithms/partition';
+import { subdistrictComponents } from '../../server/algorithms/partition';
+import { isHardBarrier } from '../../server/algorithms/partition';
 
 export interface PlanBounds {
   /** fewest straddling grids any contiguous plan with every grid in band can have (lower bound) */

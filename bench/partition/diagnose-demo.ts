@@ -3,8 +3,8 @@
  * the out-of-band grids. `npx tsx bench/partition/diagnose-demo.ts [subdistrict…]`
  */
 import { demoCases } from './demo';
-import { barriersFromGeoJSON, unitsFromGeoJSON } from '../../server/algorithms/partition/geojson';
-import { partition } from '../../server/algorithms/partition/engine';
+import { barriersFromGeoJSON, unitsFromGeoJSON } from '../../server/algorithms/partition';
+import { partition } from '../../server/algorithms/partition';
 
 const only = process.argv.slice(2);
 let G = 0, IB = 0, C = 0, ppSum = 0, ppMin = 1, S = 0;

@@ -5,7 +5,7 @@
  * 2×2 compounds, lognormal (skewed) households with some empty units. Deterministic per seed.
  */
 import type { Feature, FeatureCollection, LineString, Polygon } from 'geojson';
-import { makeRng } from '../../server/algorithms/partition/rng';
+import { makeRng } from '../../server/algorithms/partition';
 
 export interface SyntheticOptions {
   cols: number;

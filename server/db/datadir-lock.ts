@@ -73,7 +73,7 @@ export function inUseMessage(dir: string, owner: LockInfo, advice?: string): str
 
 /** Start time (epoch ms) of a live process on this host from /proc, or null where unknown. */
 let bootTimeMs: number | null | undefined;
-let clockTicks = 100;
+const clockTicks = 100;
 export function processStartMs(pid: number): number | null {
   try {
     if (bootTimeMs === undefined) {

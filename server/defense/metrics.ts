@@ -3,11 +3,11 @@
  * times for one shop, and the grouping computation shared by the worker and in-process callers.
  */
 import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
-import { distanceMatrix, ShortestPathTree } from '../algorithms/routing/dijkstra';
-import { buildNetwork, type Network } from '../algorithms/routing/network';
-import { shortestPath } from '../algorithms/routing/path';
-import { serviceArea, DEFAULT_WALK_SPEED_MPS } from '../algorithms/routing/isochrone';
-import { Snapper, componentFilter, type Snap } from '../algorithms/routing/snap';
+import { distanceMatrix, ShortestPathTree } from '../algorithms/routing';
+import { buildNetwork, type Network } from '../algorithms/routing';
+import { shortestPath } from '../algorithms/routing';
+import { serviceArea, DEFAULT_WALK_SPEED_MPS } from '../algorithms/routing';
+import { Snapper, componentFilter, type Snap } from '../algorithms/routing';
 import { describeGroup, matrixOracle, groupShopsOnNetwork, type GroupingOptions, type ShopGroupingResult, type ShopInput } from '../algorithms/grouping';
 
 export const WALK_SPEED_MPS = DEFAULT_WALK_SPEED_MPS;

@@ -5,8 +5,8 @@
  */
 import type { Feature, LineString } from 'geojson';
 import type { Queryable } from '../db';
-import { buildNetwork, type Network } from '../algorithms/routing/network';
-import { Snapper, componentFilter } from '../algorithms/routing/snap';
+import { buildNetwork, type Network } from '../algorithms/routing';
+import { Snapper, componentFilter } from '../algorithms/routing';
 
 export interface CachedNetwork {
   key: string;

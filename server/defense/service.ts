@@ -8,7 +8,7 @@ import type { GroupingOptions, ShopGroupingResult, ShopInput } from '../algorith
 import { runInWorker } from '../workers/run-in-worker';
 import { networkFor, loadStreetLines } from './network-cache';
 import { loadShops, subdistrictExists, type ShopRow, type ShopFilter } from './shops';
-import { alarmResponse, computeGrouping, groupMetrics, WALK_SPEED_MPS, type GroupingJobInput } from './metrics';
+import { alarmResponse, groupMetrics, WALK_SPEED_MPS, type GroupingJobInput } from './metrics';
 import { archiveGroups, archivedMessage, carryRecords, recordsOf, successorOf, type RecordCounts } from './archive';
 import {
   clearStaleGroups,

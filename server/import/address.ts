@@ -106,7 +106,10 @@ export function matchAddress(index: BuildingIndex, row: { compound?: string | nu
     const fits = c.compound === null ? where === null : where !== null && where.endsWith(c.compound);
     if (!fits) continue;
     const len = c.compound?.length ?? 0;
-    if (len > bestLen) (best = [c]), (bestLen = len);
+    if (len > bestLen) {
+      best = [c];
+      bestLen = len;
+    }
     else if (len === bestLen) best.push(c);
   }
   if (best.length === 0) return { problem: `地址未匹配到已导入的建筑：${shown} (unmatched address: no imported building with this compound and number)` };

@@ -54,7 +54,10 @@ export function findHeaderRow(rows: string[][], scan = 20): number {
     if (!cells.some((c) => c.trim() !== '')) continue;
     if (firstNonEmpty < 0) firstNonEmpty = i;
     const n = new Set(cells.map(roleOfHeader).filter((r) => r !== null)).size;
-    if (n > bestN) (best = i), (bestN = n);
+    if (n > bestN) {
+      best = i;
+      bestN = n;
+    }
   }
   return best >= 0 ? best : Math.max(0, firstNonEmpty);
 }

@@ -9,9 +9,9 @@ import { decodeText } from './decode';
 import { toWgs84 } from './datum';
 import { ParseFailure } from '../../common/gis-files/parse-errors';
 import type { Datum } from '../../common/gis-files/feature-types';
-import { isWaterArea, lineRole } from '../algorithms/units/street-roles';
-import type { AreaFeature } from '../algorithms/units/areas';
-import type { BuildingFootprint, DistrictWarning, DividingLine, HouseholdRow } from '../algorithms/units/types';
+import { isWaterArea, lineRole } from '../algorithms/units';
+import type { AreaFeature } from '../algorithms/units';
+import type { BuildingFootprint, DistrictWarning, DividingLine, HouseholdRow } from '../algorithms/units';
 
 export type DistrictFile = 'boundaries' | 'streets' | 'households' | 'buildings' | 'water';
 

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { isWaterArea } from '../algorithms/units/street-roles';
+import { isWaterArea } from '../algorithms/units';
 import type { Layer, RawFeature } from '../../common/gis-files/feature-types';
 
 const NAME_HINTS: Array<[RegExp, Layer]> = [

@@ -1,7 +1,7 @@
-import type { Geometry, LineString, MultiLineString, MultiPolygon, Point, Polygon } from 'geojson';
+import type { Geometry, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { buildingFloors, buildingHeight, buildingUse, classifyStreet, incidentType, nameOf, onewayOf, shopCategory, type StreetClass } from './classify';
 import { TIME_KEYS } from './infer';
-import { lineRole } from '../algorithms/units/street-roles';
+import { lineRole } from '../algorithms/units';
 import type { Problem, RawFeature } from '../../common/gis-files/feature-types';
 
 /**

@@ -1,6 +1,6 @@
 import type { Feature, GeoJsonProperties, LineString, MultiLineString, Position } from 'geojson';
-import { healLinesWithStats } from '../algorithms/routing/heal';
-import { buildNetwork, componentSummary } from '../algorithms/routing/network';
+import { healLinesWithStats } from '../algorithms/routing';
+import { buildNetwork, componentSummary } from '../algorithms/routing';
 import type { StreetClass } from './classify';
 import type { StreetPiece } from './rows';
 

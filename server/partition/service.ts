@@ -1,9 +1,9 @@
 import type { Db, Queryable } from '../db';
 import { assignGridCodes, type CodeGridInput, type PreviousCodedGrid } from '../algorithms/partition';
-import type { PartitionResult, PartitionWarning } from '../algorithms/partition/types';
+import type { PartitionResult, PartitionWarning } from '../algorithms/partition';
 
 export { finalGridWarnings };
-import { finalGridWarnings } from '../algorithms/partition/warnings';
+import { finalGridWarnings } from '../algorithms/partition';
 import { createPlan, publishPlan } from '../plans/store';
 import { runInWorker } from '../workers/run-in-worker';
 import { listSubdistricts, loadBarriers, loadUnits } from '../queries/partition-input';

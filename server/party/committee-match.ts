@@ -7,9 +7,9 @@
  * The walk itself (street geometry) comes with each match for the map.
  */
 import type { Queryable } from '../db';
-import { oneToMany, ShortestPathTree } from '../algorithms/routing/dijkstra';
-import { shortestPath } from '../algorithms/routing/path';
-import type { Snap } from '../algorithms/routing/snap';
+import { oneToMany, ShortestPathTree } from '../algorithms/routing';
+import { shortestPath } from '../algorithms/routing';
+import type { Snap } from '../algorithms/routing';
 import { networkFor } from '../defense/network-cache';
 import { PartyError } from './queries';
 import { getNeed, type Need } from './committee';

@@ -116,7 +116,11 @@ export async function getPlan(db: Queryable, id: number): Promise<StoredPlan | n
   const byGroup = new Map(progress.map((p) => [p.group, p]));
   for (const p of patrols) {
     let e = byGroup.get(p.group);
-    if (!e) byGroup.set(p.group, (e = { group: p.group, name: names.get(p.group) ?? p.group, planned: 0, done: 0 })) && progress.push(e);
+    if (!e) {
+      e = { group: p.group, name: names.get(p.group) ?? p.group, planned: 0, done: 0 };
+      byGroup.set(p.group, e);
+      progress.push(e);
+    }
     e.planned++;
     e.done += Math.min(1, p.done);
   }

@@ -5,9 +5,9 @@
  * for an out-of-band grid and "rebalance here" (the partition engine on the selected grids only).
  */
 import type { Db, Queryable } from '../db';
-import { splitGrid } from '../algorithms/editor/split';
-import { suggestFix } from '../algorithms/editor/suggest-fix';
-import { partition } from '../algorithms/partition/engine';
+import { splitGrid } from '../algorithms/editor';
+import { suggestFix } from '../algorithms/editor';
+import { partition } from '../algorithms/partition';
 import { applyEdit, getPlan, InvalidEditError, NotFoundError, type PlanRow, type UnitChange } from './store';
 import { unitGraphFor, type PlanGraph } from './unit-graph';
 import { copyPlanPart } from './part';
@@ -192,7 +192,12 @@ export async function rebalanceProposal(db: Queryable, planId: number, codes: st
   pairs.sort((x, y) => y[2] - x[2]);
   const nameOf = new Map<string, string>();
   const usedCodes = new Set<string>();
-  for (const [gid, old] of pairs) if (!nameOf.has(gid) && !usedCodes.has(old)) (nameOf.set(gid, old), usedCodes.add(old));
+  for (const [gid, old] of pairs) {
+    if (!nameOf.has(gid) && !usedCodes.has(old)) {
+      nameOf.set(gid, old);
+      usedCodes.add(old);
+    }
+  }
   for (const gid of [...overlap.keys()].sort()) {
     if (nameOf.has(gid)) continue;
     const firstUnit = Object.entries(res.assignment).find(([, g]) => g === gid)![0];

@@ -4,8 +4,8 @@
  * `forgetUnitGraphs`). Used by split/merge/suggest-fix/rebalance and by the client's live stats.
  */
 import type { Queryable } from '../db';
-import { buildUnitGraph, type UnitGraph } from '../algorithms/partition/graph';
-import type { Barrier, PartitionUnit } from '../algorithms/partition/types';
+import { buildUnitGraph, type UnitGraph } from '../algorithms/partition';
+import type { Barrier, PartitionUnit } from '../algorithms/partition';
 import { loadBarriers, loadUnits } from '../queries/partition-input';
 
 export interface PlanGraph {

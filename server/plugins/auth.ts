@@ -18,7 +18,7 @@ import {
 } from '../auth/policy';
 import { ROLES, type SessionUser } from '../auth/roles';
 import { coversAll, targetCodes } from '../auth/scope';
-import { CSRF_COOKIE, CSRF_HEADER, findSession, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/sessions';
+import { CSRF_HEADER, findSession, SESSION_COOKIE } from '../auth/sessions';
 
 export interface AuthOptions {
   /** Enforce access rules and CSRF (default: WANGGE_AUTH=on or NODE_ENV=production). */

@@ -1,5 +1,5 @@
 import type { Queryable } from '../db';
-import type { Barrier, BarrierClass, PartitionUnit } from '../algorithms/partition/types';
+import type { Barrier, BarrierClass, PartitionUnit } from '../algorithms/partition';
 
 const STREET_TO_BARRIER: Record<string, BarrierClass> = {
   arterial: 'major',

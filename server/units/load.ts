@@ -6,9 +6,9 @@
  * every sub-district but named for (or near) a chosen one are loaded too, to be reported.
  */
 import type { Queryable } from '../db';
-import type { AreaFeature } from '../algorithms/units/areas';
-import type { BuildingFootprint, DividingLine, HouseholdRow, LineRole } from '../algorithms/units/types';
-import type { UnitsStageInput } from '../algorithms/units/stage';
+import type { AreaFeature } from '../algorithms/units';
+import type { BuildingFootprint, DividingLine, HouseholdRow, LineRole } from '../algorithms/units';
+import type { UnitsStageInput } from '../algorithms/units';
 
 /** streets.class → what the line does to land (water polygons' outlines are added as 'water'). */
 export const CLASS_ROLE: Record<string, LineRole> = { arterial: 'major', secondary: 'major', local: 'minor', lane: 'minor', path: 'minor', rail: 'rail' };

@@ -5,9 +5,9 @@
  * another street (and gaps healed automatically), sub-districts without communities, and the
  * stage's other warnings. Pure, no I/O.
  */
-import { pointInRings } from '../algorithms/units/planar';
-import type { AreaFeature } from '../algorithms/units/areas';
-import type { DistrictWarning, HouseholdRow } from '../algorithms/units/types';
+import { pointInRings } from '../algorithms/units';
+import type { AreaFeature } from '../algorithms/units';
+import type { DistrictWarning, HouseholdRow } from '../algorithms/units';
 import type { RowMeta } from './load';
 import type { UnitsJobOutput } from './stage-output';
 

@@ -2,10 +2,10 @@
  * The units stage's result in WGS84, with nothing that cannot cross a thread (no projection
  * object): what the worker (worker.ts) hands back to the "build units" job. Pure, no I/O.
  */
-import { buildUnitsStage, type UnitsStageInput } from '../algorithms/units/stage';
-import { interiorPoint, type Pt } from '../algorithms/units/planar';
-import type { DistrictWarning } from '../algorithms/units/types';
-import type { PartitionUnit } from '../algorithms/partition/types';
+import { buildUnitsStage, type UnitsStageInput } from '../algorithms/units';
+import { interiorPoint, type Pt } from '../algorithms/units';
+import type { DistrictWarning } from '../algorithms/units';
+import type { PartitionUnit } from '../algorithms/partition';
 
 export interface UnitsJobInput {
   input: UnitsStageInput;

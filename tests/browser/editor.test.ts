@@ -83,7 +83,7 @@ describe('plan editor in the browser', () => {
       await page.mouse.click(box.x + p!.x, box.y + p!.y);
       await page.waitForTimeout(150);
     }
-    await page.waitForFunction(({ A, hh }) => {
+    await page.waitForFunction(({ hh }) => {
       const el = document.querySelector('[data-testid="stat-households"]');
       return el && Number(el.textContent!.trim().split(/\s+/)[0]) === hh;
     }, { A, hh: hhA0 + painted });

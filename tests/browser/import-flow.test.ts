@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { launchBrowser, openPage, screenshot, signInAsDemo, waitForReady } from '../helpers/browser';
+import { launchBrowser, openPage, screenshot, signInAsDemo } from '../helpers/browser';
 import { PRJ_4548_ESRI, shapefileZip, TO_4548 } from '../helpers/gis-files';
 
 let server: AppServer;

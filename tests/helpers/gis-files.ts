@@ -136,7 +136,10 @@ function gpkgBlob(g: Geometry, srsId: number): Uint8Array {
   const xs: number[] = [];
   const ys: number[] = [];
   JSON.stringify(g.type === 'GeometryCollection' ? [] : g.coordinates, (_k, v) => {
-    if (Array.isArray(v) && typeof v[0] === 'number') (xs.push(v[0]), ys.push(v[1]));
+    if (Array.isArray(v) && typeof v[0] === 'number') {
+      xs.push(v[0]);
+      ys.push(v[1]);
+    }
     return v;
   });
   const head = Buffer.alloc(8 + 32);

@@ -51,7 +51,6 @@ function expectPlain4xx(res: LightMyRequestResponse, status: number | number[], 
 describe.each(BACKENDS)('bad input on %s', (backend) => {
   let app: FastifyInstance;
   let planId: number;
-  let before: Record<string, string>;
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);

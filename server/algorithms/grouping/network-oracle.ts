@@ -3,9 +3,9 @@
  * its k nearest points by a bounded Dijkstra; other pairs are answered by a point-to-point search
  * and cached. Memory stays O(n·k), so 10k shops are fine.
  */
-import { ShortestPathTree, snapSources } from '../routing/dijkstra';
-import type { Network } from '../routing/network';
-import type { Snap } from '../routing/snap';
+import { ShortestPathTree, snapSources } from '../routing';
+import type { Network } from '../routing';
+import type { Snap } from '../routing';
 import type { DistanceOracle } from './oracle';
 
 export interface NetworkOracle extends DistanceOracle {

@@ -1,6 +1,6 @@
 /** Grouping of shops on a street network: snapping, walking-distance oracle, ids in and out. */
-import type { Network } from '../routing/network';
-import { Snapper, componentFilter, type Snap } from '../routing/snap';
+import type { Network } from '../routing';
+import { Snapper, componentFilter, type Snap } from '../routing';
 import { groupShops, type GroupingOptions } from './group';
 import { networkDistanceOracle } from './network-oracle';
 

@@ -10,7 +10,7 @@
  * small land units (single moves are small there; on the super-unit graph of a town they are not, and
  * the greedy polish already reaches what single moves can). Deterministic for a seeded rng, pure.
  */
-import { polsbyPopper } from '../geo/polygon';
+import { polsbyPopper } from '../geo';
 import type { GridState } from './state';
 
 export interface AnnealParams {

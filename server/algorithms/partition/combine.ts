@@ -6,7 +6,7 @@ import type { UnitGraph } from './graph';
 import type { CGraph } from './contract';
 import { GridState } from './state';
 import { attachOrphans, repairContiguity } from './repair';
-import { polsbyPopper } from '../geo/polygon';
+import { polsbyPopper } from '../geo';
 
 /**
  * Carry a plan over to a coarser graph of the same units (e.g. compounds contracted): each coarse

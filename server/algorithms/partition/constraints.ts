@@ -5,7 +5,7 @@
  */
 import type { UnitGraph } from './graph';
 import { isHardBarrier } from './types';
-import { polsbyPopper } from '../geo/polygon';
+import { polsbyPopper } from '../geo';
 
 export interface GridCheck {
   grid: number;

@@ -4,8 +4,8 @@
  * All geometry is computed once in a local metric projection. Pure, no I/O.
  */
 import Flatbush from 'flatbush';
-import { projectionForPositions, type LocalProjection } from '../geo/projection';
-import { polygonArea, polygonPerimeter, ringCentroid, ringSignedArea } from '../geo/polygon';
+import { projectionForPositions, type LocalProjection } from '../geo';
+import { polygonArea, polygonPerimeter, ringCentroid, ringSignedArea } from '../geo';
 import { EDGE_MAJOR, EDGE_MINOR, EDGE_NONE, EDGE_RAIL, EDGE_WATER, type Barrier, type PartitionUnit } from './types';
 
 export interface UnitGraph {

@@ -6,7 +6,7 @@
 import type { UnitGraph } from './graph';
 import { chooseK } from './bisect';
 import type { PartitionWarning, ResolvedOptions } from './types';
-import { polsbyPopper } from '../geo/polygon';
+import { polsbyPopper } from '../geo';
 
 /** a one-grid community piece less compact than this is grouped with its neighbour */
 export const SLIVER_PP = 0.3;

@@ -5,3 +5,6 @@ export { checkGrids, subdistrictComponents, type GridCheck } from './constraints
 export { assignGridCodes, type CodeGridInput, type PreviousCodedGrid } from './codes';
 export { tessellateBlocks, type TessellationBlock, type TessellationBuilding } from './tessellate';
 export * from './types';
+export { InputError, barriersFromGeoJSON, unitsFromGeoJSON } from './geojson';
+export { makeRng } from './rng';
+export { finalGridWarnings } from './warnings';

@@ -3,7 +3,7 @@
  * length of major street / rail / water inside the grid (saturating at half the grid's width).
  * Lower is better. Pure, no I/O.
  */
-import { polsbyPopper } from '../geo/polygon';
+import { polsbyPopper } from '../geo';
 
 export interface ObjectiveWeights {
   compactness: number;

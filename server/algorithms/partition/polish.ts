@@ -8,7 +8,7 @@
  * super-units (whole compounds) are kept because both work on the coarse graph within a group.
  * Deterministic, pure, no I/O.
  */
-import { polsbyPopper } from '../geo/polygon';
+import { polsbyPopper } from '../geo';
 import { reshapePairs } from './reshape';
 import type { GridState } from './state';
 

@@ -6,7 +6,7 @@
  */
 import { Delaunay } from 'd3-delaunay';
 import * as polyclip from 'polyclip-ts';
-import { projectionForPositions } from '../geo/projection';
+import { projectionForPositions } from '../geo';
 
 export interface TessellationBlock { id: string; polygon: number[][][] }
 export interface TessellationBuilding { id: string; households?: number; polygon?: number[][][]; point?: [number, number] }

@@ -5,7 +5,7 @@
  * routes with their weekly schedule, random routes.
  */
 import Flatbush from 'flatbush';
-import { closestOnSegment, projectionFor, type LonLat } from '../routing/geo';
+import { closestOnSegment, projectionFor, type LonLat } from '../routing';
 import { hourOfWeek, slotMask, type Slot } from './slots';
 
 export interface CoverageRoute {

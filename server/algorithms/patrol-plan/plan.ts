@@ -19,12 +19,12 @@
  * within its catchment in that hour, counted once however many patrols pass.
  */
 import type { Feature, LineString } from 'geojson';
-import { buildPatrolRoute, type PatrolRouteProps, type PatrolStop } from '../patrol/route';
-import { solveTour } from '../patrol/tsp';
-import { distanceMatrix } from '../routing/dijkstra';
-import type { Network } from '../routing/network';
-import type { Snap, Snapper } from '../routing/snap';
-import { DEFAULT_WALK_SPEED_MPS } from '../routing/isochrone';
+import { buildPatrolRoute, type PatrolRouteProps, type PatrolStop } from '../patrol';
+import { solveTour } from '../patrol';
+import { distanceMatrix } from '../routing';
+import type { Network } from '../routing';
+import type { Snap, Snapper } from '../routing';
+import { DEFAULT_WALK_SPEED_MPS } from '../routing';
 import { reachability, snapAll, type Place, type Reach } from './reach';
 import { allSlots, HOURS_PER_WEEK, slotHours, type Slot } from './slots';
 import type { HotZone } from './zones';

@@ -4,12 +4,12 @@
  * (shops are added near the first one until the tour reaches the target length), keeping the
  * target's time slot — so the comparison is about where routes go, not when.
  */
-import { buildPatrolRoute, type PatrolStop } from '../patrol/route';
-import { solveTour } from '../patrol/tsp';
-import { distanceMatrix } from '../routing/dijkstra';
-import { haversineM } from '../routing/geo';
-import type { Network } from '../routing/network';
-import type { Snap, Snapper } from '../routing/snap';
+import { buildPatrolRoute, type PatrolStop } from '../patrol';
+import { solveTour } from '../patrol';
+import { distanceMatrix } from '../routing';
+import { haversineM } from '../routing';
+import type { Network } from '../routing';
+import type { Snap, Snapper } from '../routing';
 import type { CoverageRoute } from './coverage';
 import type { Place } from './reach';
 import type { Slot } from './slots';

@@ -3,9 +3,9 @@
  * network from the nearest of a group's shops to a zone's stop, kept when within the walking
  * budget (default 5 minutes at 1.2 m/s = 360 m).
  */
-import { distanceToSnap, ShortestPathTree, snapSources, type Source } from '../routing/dijkstra';
-import type { Network } from '../routing/network';
-import type { Snap, Snapper } from '../routing/snap';
+import { distanceToSnap, ShortestPathTree, snapSources, type Source } from '../routing';
+import type { Network } from '../routing';
+import type { Snap, Snapper } from '../routing';
 
 export interface Place {
   id: string;

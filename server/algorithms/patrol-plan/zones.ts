@@ -5,7 +5,7 @@
  * incidents within the catchment radius: where they concentrate), its hour-of-week profile
  * (incidents per week within the catchment of the stop) and its peak weekdays and hours.
  */
-import { haversineM } from '../routing/geo';
+import { haversineM } from '../routing';
 import { hourOfWeek, HOURS_PER_WEEK } from './slots';
 
 export type HotZoneKind = 'hot99' | 'hot95' | 'new_hot' | 'intensifying_hot';

@@ -1,11 +1,11 @@
 /** Patrol routes on the street network: order the stops (tsp.ts) and expand to street geometry. */
 import type { Feature, LineString } from 'geojson';
-import type { LonLat } from '../routing/geo';
-import { distanceMatrix, ShortestPathTree } from '../routing/dijkstra';
-import type { Network } from '../routing/network';
-import { shortestPath } from '../routing/path';
-import { Snapper, type Snap } from '../routing/snap';
-import { DEFAULT_WALK_SPEED_MPS } from '../routing/isochrone';
+import type { LonLat } from '../routing';
+import { distanceMatrix, ShortestPathTree } from '../routing';
+import type { Network } from '../routing';
+import { shortestPath } from '../routing';
+import { Snapper, type Snap } from '../routing';
+import { DEFAULT_WALK_SPEED_MPS } from '../routing';
 import { solveTour } from './tsp';
 
 export interface PatrolStop {

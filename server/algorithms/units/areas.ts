@@ -5,7 +5,7 @@
  * Every change that matters is a warning. Pure, no I/O.
  */
 import polygonClipping, { type MultiPolygon as PcMulti } from 'polygon-clipping';
-import type { LocalProjection } from '../geo/projection';
+import type { LocalProjection } from '../geo';
 import { ringArea, type Pt } from './planar';
 import type { DistrictWarning } from './types';
 

@@ -11,3 +11,4 @@ export { buildUnits, shareVertices, majorityCompound, type UnitsResult } from '.
 export { nodeLines, polygonize, interiorPoint, pointInRings, type Face, type Pt } from './planar';
 export { lineRole, parseOtherTags } from './street-roles';
 export * from './types';
+export { isWaterArea } from './street-roles';

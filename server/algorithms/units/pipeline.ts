@@ -4,11 +4,11 @@
  * Pure, no I/O; the CLI `partition-district` calls it (the server runs the units stage alone).
  */
 import polygonClipping, { type MultiPolygon as PcMulti } from 'polygon-clipping';
-import { polsbyPopper } from '../geo/polygon';
-import { partition } from '../partition/engine';
-import { assignGridCodes, type CodeGridInput } from '../partition/codes';
-import { finalGridWarnings } from '../partition/warnings';
-import type { Barrier, PartitionUnit, ProgressFn } from '../partition/types';
+import { polsbyPopper } from '../geo';
+import { partition } from '../partition';
+import { assignGridCodes, type CodeGridInput } from '../partition';
+import { finalGridWarnings } from '../partition';
+import type { Barrier, PartitionUnit, ProgressFn } from '../partition';
 import { multiArea } from './areas';
 import { interiorPoint, ringArea, type Pt } from './planar';
 import { buildUnitsStage, type UnitsStageInput, type UnitsStageResult } from './stage';

@@ -4,8 +4,8 @@
  * the data. Pure, no I/O: `partitionDistrict` (the CLI) runs it before the partition engine, and
  * the server's "build units" job (server/units/) runs it in a worker thread and writes its result.
  */
-import { projectionForPositions, type LocalProjection } from '../geo/projection';
-import type { PartitionUnit, ProgressFn } from '../partition/types';
+import { projectionForPositions, type LocalProjection } from '../geo';
+import type { PartitionUnit, ProgressFn } from '../partition';
 import { prepareAreas, type AreaFeature, type Community, type Area } from './areas';
 import { buildBlocks, type Block } from './blocks';
 import { interiorPoint, pointInRings, type Pt } from './planar';

@@ -7,9 +7,9 @@
  * exactly once and grids built from units hold exactly their rows. Pure, no I/O.
  */
 import Flatbush from 'flatbush';
-import type { LocalProjection } from '../geo/projection';
-import { tessellateBlocks, type TessellationBlock, type TessellationBuilding } from '../partition/tessellate';
-import type { PartitionUnit } from '../partition/types';
+import type { LocalProjection } from '../geo';
+import { tessellateBlocks, type TessellationBlock, type TessellationBuilding } from '../partition';
+import type { PartitionUnit } from '../partition';
 import { pointInRings, ringArea, type Pt } from './planar';
 import type { Block } from './blocks';
 import type { Area } from './areas';

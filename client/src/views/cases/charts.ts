@@ -39,7 +39,7 @@ export function funnelOption(f: CaseStats['funnel']): echarts.EChartsCoreOption 
     [t('cases.funnel.accepted'), f.accepted],
     [t('cases.funnel.solved'), f.solved],
   ];
-  const prev = new Map(stages.map(([, v], i) => [i, i === 0 ? null : stages[i - 1][1]]));
+  const prev = new Map(stages.map((_stage, i) => [i, i === 0 ? null : stages[i - 1][1]]));
   return {
     ...base,
     tooltip: { ...base.tooltip, trigger: 'item', formatter: '{b}: {c}' },

@@ -667,7 +667,10 @@ function warningsSection(): HTMLElement | null {
   const w = warningRows(ws, (u) => state!.gridOf(u));
   const tb = table([t('plan.col.warning'), t('plan.col.units')], w.rows, (i) => {
     const code = w.grids[i];
-    if (code) (selectGrid(code), flyToGrid(code));
+    if (code) {
+      selectGrid(code);
+      flyToGrid(code);
+    }
   }, 'warning-table');
   tb.querySelectorAll('tbody tr').forEach((tr, i) => tr.setAttribute('title', w.titles[i]));
   const d = h('details', { open: warningsOpen }, h('summary', {}, t('plan.warnings', { n: ws.length })), tb);
