@@ -5,8 +5,10 @@
  * weekday on the map (the plan's deck.gl layers) and the per-group schedule table, drop a stop and
  * move a slot with the coverage figure recomputed at once, save, publish, download a route as GPX
  * (a valid GPX 1.1 closed track), print the schedule (the print stylesheet shows the schedule only;
- * Chromium's PDF of it holds the title), record a planned patrol as done; then demo_leader sees the
- * coverage figures and planned vs done per group under the hot-spot view.
+ * Chromium's PDF of it holds the title), record a planned patrol as done; then the coordinator signs
+ * out and demo_leader signs in on the same page (one browser context: the client's files come from
+ * its cache) and sees the coverage figures and planned vs done per group under the hot-spot view.
+ * One server for both roles; every wait is on an event (a response, the map's idle, a DOM state).
  * Screenshots: test-results/patrol-plan/*.png (and schedule.pdf).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -246,8 +248,15 @@ describe('weekly patrol plan flow (browser)', () => {
 
   it('the leader sees the coverage figure and planned vs done per group on the hot-spot view', async () => {
     const p = await plan(page);
-    const leader = await openPage(browser, { height: 900 });
-    await signIn(leader.page, 'demo_leader', 'demo-leader-pass', '#view=hotspots');
+    // sign out through the header (it reloads to the login screen), then in as the leader
+    await page.evaluate(() => { location.hash = '#view=hotspots'; });
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('logout').click()]);
+    await page.getByTestId('login').waitFor({ timeout: 60_000 });
+    await page.getByTestId('login-username').fill('demo_leader');
+    await page.getByTestId('login-password').fill('demo-leader-pass');
+    await page.getByTestId('login-submit').click();
+    await waitForReady(page);
+    const leader = { page };
     const box = leader.page.getByTestId('hotspots-patrol-coverage');
     await box.locator('details').waitFor({ timeout: 30_000 });
     const text = await box.innerText();
@@ -265,7 +274,7 @@ describe('weekly patrol plan flow (browser)', () => {
     expect(await box.locator('thead').innerText()).toMatch(/计划次数[\s\S]*已巡逻/);
     await box.scrollIntoViewIfNeeded();
     await shot(leader.page, '05-leader-coverage');
-    expect(leader.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
-    await leader.page.context().close();
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(foreignRequests(requests, server.url)).toEqual([]);
   }, 120_000);
 });
