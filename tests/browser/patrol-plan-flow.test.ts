@@ -8,7 +8,8 @@
  * Chromium's PDF of it holds the title), record a planned patrol as done; then the coordinator signs
  * out and demo_leader signs in on the same page (one browser context: the client's files come from
  * its cache) and sees the coverage figures and planned vs done per group under the hot-spot view.
- * One server for both roles; every wait is on an event (a response, the map's idle, a DOM state).
+ * One server for both roles; every wait is on an event (a response, the map's idle, a DOM state);
+ * reduced motion requested (the route trail stands still: the page is not redrawn 15 times a second).
  * Screenshots: test-results/patrol-plan/*.png (and schedule.pdf).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -56,6 +57,9 @@ describe('weekly patrol plan flow (browser)', () => {
     await autoGroup(server.db, { subdistrict: SUB });
     browser = await launchBrowser();
     ({ page, requests, errors } = await openPage(browser, { height: 900 }));
+    // the routes' trail stands still (the app honours the system setting): no redraws 15 times a
+    // second keeping the page busy between the steps
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await signIn(page, 'demo_coordinator', 'demo-coordinator-pass', '#view=groups');
     await page.waitForFunction(() => Boolean((window as any).__wanggeGroups && (window as any).__wanggePatrolPlan));
     await page.evaluate(() => (window as any).__wanggeGroups.loaded());

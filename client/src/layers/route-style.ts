@@ -89,11 +89,17 @@ export function routeLayers(id: string, trips: readonly RouteTrip[], o: { width:
   ];
 }
 
-/** Redraws the map 15 times a second while `on` (the trail moves); one per layer module. */
+/** The user asked for less motion (system setting): the trail stays still, no redraws. */
+const reducedMotion = (): boolean => typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/**
+ * Redraws the map 15 times a second while `on` (the trail moves); one per layer module. Not when
+ * the user prefers reduced motion: the trail is drawn where it is, and the page stays idle.
+ */
 export function routeAnimation(): (ctx: LayerContext, on: boolean) => void {
   let timer: ReturnType<typeof setInterval> | null = null;
   return (ctx, on) => {
-    if (on && !timer) timer = setInterval(() => ctx.requestDeckRender(), 1000 / 15);
+    if (on && !timer && !reducedMotion()) timer = setInterval(() => ctx.requestDeckRender(), 1000 / 15);
     if (!on && timer) {
       clearInterval(timer);
       timer = null;
