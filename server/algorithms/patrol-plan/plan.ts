@@ -268,13 +268,13 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
           const v = isZone ? gain(c, w.slot) : 0;
           const reaches = len >= p.minLengthM;
           const pickReaches = pick >= 0 && pickLen >= p.minLengthM;
-          // one reaching the minimum beats one that does not; among those reaching it the
-          // shortest, among the others the longest; then the one adding most incidents
+          // a zone adding incidents in the slot first (most first); then one reaching the minimum
+          // beats one that does not; among those reaching it the shortest, among the others the longest
           const better =
             pick < 0 ||
-            (reaches && !pickReaches) ||
-            (reaches === pickReaches && (reaches ? len < pickLen - 1e-6 : len > pickLen + 1e-6)) ||
-            (reaches === pickReaches && Math.abs(len - pickLen) <= 1e-6 && v > pickGain + 1e-12);
+            v > pickGain + 1e-12 ||
+            (Math.abs(v - pickGain) <= 1e-12 &&
+              ((reaches && !pickReaches) || (reaches === pickReaches && (reaches ? len < pickLen - 1e-6 : len > pickLen + 1e-6))));
           if (better) { pick = c; pickLen = len; pickGain = v; }
         }
         if (pick < 0) break;
