@@ -54,8 +54,10 @@ describe('weekly patrol plan flow (browser)', () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     server = await startAppServer({ data: 'demo', auth: true });
-    await autoGroup(server.db, { subdistrict: SUB });
+    // the groups are formed while Chromium starts (another process)
+    const grouped = autoGroup(server.db, { subdistrict: SUB });
     browser = await launchBrowser();
+    await grouped;
     ({ page, requests, errors } = await openPage(browser, { height: 900 }));
     // the routes' trail stands still (the app honours the system setting): no redraws 15 times a
     // second keeping the page busy between the steps
