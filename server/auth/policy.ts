@@ -40,6 +40,25 @@ const planScope: ScopeResolver = async (req, db) => {
 };
 
 /**
+ * Sub-districts of the job named by :id (its params: `subdistricts` or `subdistrict`); none when the
+ * job names none or does not exist (the route answers 404 for a job the caller does not see).
+ */
+export const jobScope: ScopeResolver = async (req, db) => {
+  const id = (req.params as Record<string, unknown> | undefined)?.id;
+  if (typeof id !== 'string' || !id) return null;
+  const r = await db.query<{ params: Record<string, unknown> | string | null }>('SELECT params FROM jobs WHERE id = $1', [id]);
+  const raw = r.rows[0]?.params;
+  const params = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Record<string, unknown> | null | undefined;
+  const s = params?.subdistricts ?? params?.subdistrict;
+  if (typeof s === 'string') return [s];
+  if (Array.isArray(s)) return s.map(String);
+  return null;
+};
+
+/** Any signed-in role, limited to the sub-districts the request names (the route adds what else it needs). */
+export const ANY_ROLE_SCOPED: Access = { roles: ALL, scope: 'subdistrict' };
+
+/**
  * The central fallback table for routes that do not declare `config.access` (first match wins).
  * Keep it short and by capability; a route-level declaration always takes precedence.
  */

@@ -34,6 +34,8 @@ export async function evaluateEdit(db: Queryable, plan: PlanRow, edits: readonly
   const perGroup = Number(plan.params.perGroup ?? 3);
   const net = await networkFor(db, [plan.subdistrict]);
   const problems: string[] = [];
+  // stops that are no zone of the plan are the group's shops a patrol passes (its minimum length)
+  const zoneIds = new Set((plan.zones ?? []).map((z) => z.id));
   const count = new Map<string, number>();
   const patrols: PatrolOut[] = [];
   for (const [k, e] of edits.entries()) {
@@ -53,7 +55,7 @@ export async function evaluateEdit(db: Queryable, plan: PlanRow, edits: readonly
     const stops = f.properties.order.map((id) => byId.get(id)!);
     if (f.properties.length_m > maxLen + 0.5) problems.push(`${g.name} 的巡逻（周${e.weekday} ${e.start_hour}:00）长 ${Math.round(f.properties.length_m)} 米，超过上限 ${maxLen} 米`);
     patrols.push({
-      group: e.group, weekday: e.weekday, start_hour: e.start_hour, hours: e.hours, zones: stops.slice(1).map((s) => s.id), stops,
+      group: e.group, weekday: e.weekday, start_hour: e.start_hour, hours: e.hours, zones: stops.slice(1).filter((s) => zoneIds.has(s.id)).map((s) => s.id), stops,
       length_m: f.properties.length_m, duration_s: f.properties.duration_s, expected: 0, geometry: f.geometry as PatrolOut['geometry'],
     });
   }

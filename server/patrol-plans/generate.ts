@@ -31,6 +31,8 @@ export interface PlanRequest extends Pick<FilterQuery, 'types' | 'hours' | 'week
   until?: string;
   walkMinutes?: number;
   maxLengthM?: number;
+  /** length a patrol should at least walk (default 600 m; at most maxLengthM) */
+  minLengthM?: number;
   perGroup?: number;
   slotHours?: number;
   zones?: ZoneKind;
@@ -138,6 +140,7 @@ export function planParams(req: PlanRequest) {
     holdoutWeeks: req.holdoutWeeks ?? 4,
     walkMinutes: req.walkMinutes ?? 5,
     maxLengthM: req.maxLengthM ?? 2000,
+    minLengthM: Math.min(req.minLengthM ?? 600, req.maxLengthM ?? 2000),
     perGroup: req.perGroup ?? 3,
     slotHours: req.slotHours ?? 2,
     zones: req.zones ?? ('hex' as ZoneKind),
@@ -198,6 +201,7 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
   const plan = planWeek(net.net, net.snapper, groups, hot, {
     walkS: p.walkMinutes * 60,
     maxLengthM: p.maxLengthM,
+    minLengthM: p.minLengthM,
     perGroup: p.perGroup,
     slotHours: p.slotHours,
     progress: (f, m) => progress(0.25 + 0.55 * f, m),

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { ANY_ROLE_SCOPED, jobScope } from '../auth/policy';
 import { QUEUED_KINDS } from '../jobs/handlers';
 import { JobRunner } from '../jobs/runner';
 import { failInterruptedJobs, listJobs, type JobListQuery } from '../jobs/store';
@@ -118,14 +119,16 @@ const routes: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['jobs'],
-        summary: 'Cancel a running job (a partition stops at once and writes nothing); 409 when it is no longer running',
+        summary: 'Cancel a running job you started, within your sub-districts (admins: any job; it stops and writes nothing); 409 when it is no longer running',
         params: { type: 'object', properties: { id: { type: 'string', maxLength: 64 } }, required: ['id'] },
         response: { 200: jobSchema },
       },
-      config: { access: { roles: ['planner', 'admin'] } },
+      // whoever started the job (a coordinator their patrol plan, a planner their partition), within
+      // their sub-districts; admins any job
+      config: { access: ANY_ROLE_SCOPED, scopeOf: jobScope },
     },
     async (req, reply) => {
-      // only the user who started the job (and admins) may cancel it: others do not see it
+      // only the user who started the job (and admins) may cancel it: others do not see it (404)
       const job = await app.jobs.get(req.params.id, jobReader(req));
       if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
       if (!(await app.jobs.cancel(job.id))) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `任务 ${job.id} 已结束（${job.status}），无法取消` });

@@ -59,6 +59,7 @@ const generateBody = {
     until: { type: 'string', format: 'date', description: 'end of the incident data considered (default: the newest incident)' },
     walkMinutes: { type: 'number', minimum: 1, maximum: 30, description: "walking time from a group's shops to a hot zone (default 5)" },
     maxLengthM: { type: 'number', minimum: 200, maximum: 10000, description: 'length limit of one patrol (default 2000 m)' },
+    minLengthM: { type: 'number', minimum: 0, maximum: 10000, description: "length a patrol should at least walk, through more of the group's hot zones and shops (default 600 m; capped at maxLengthM)" },
     perGroup: { type: 'integer', minimum: 1, maximum: 14, description: 'patrols per group per week (default 3)' },
     slotHours: { type: 'integer', minimum: 1, maximum: 6, description: 'hours per patrol slot (default 2)' },
     zones: { type: 'string', enum: ['hex', 'grids'] },

@@ -5,8 +5,11 @@
  * weekday on the map (the plan's deck.gl layers) and the per-group schedule table, drop a stop and
  * move a slot with the coverage figure recomputed at once, save, publish, download a route as GPX
  * (a valid GPX 1.1 closed track), print the schedule (the print stylesheet shows the schedule only;
- * Chromium's PDF of it holds the title), record a planned patrol as done; then demo_leader sees the
- * coverage figures and planned vs done per group under the hot-spot view.
+ * Chromium's PDF of it holds the title), record a planned patrol as done; then the coordinator signs
+ * out and demo_leader signs in on the same page (one browser context: the client's files come from
+ * its cache) and sees the coverage figures and planned vs done per group under the hot-spot view.
+ * One server for both roles; every wait is on an event (a response, the map's idle, a DOM state);
+ * reduced motion requested (the route trail stands still: the page is not redrawn 15 times a second).
  * Screenshots: test-results/patrol-plan/*.png (and schedule.pdf).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -51,9 +54,14 @@ describe('weekly patrol plan flow (browser)', () => {
   beforeAll(async () => {
     mkdirSync(OUT, { recursive: true });
     server = await startAppServer({ data: 'demo', auth: true });
-    await autoGroup(server.db, { subdistrict: SUB });
+    // the groups are formed while Chromium starts (another process)
+    const grouped = autoGroup(server.db, { subdistrict: SUB });
     browser = await launchBrowser();
+    await grouped;
     ({ page, requests, errors } = await openPage(browser, { height: 900 }));
+    // the routes' trail stands still (the app honours the system setting): no redraws 15 times a
+    // second keeping the page busy between the steps
+    await page.emulateMedia({ reducedMotion: 'reduce' });
     await signIn(page, 'demo_coordinator', 'demo-coordinator-pass', '#view=groups');
     await page.waitForFunction(() => Boolean((window as any).__wanggeGroups && (window as any).__wanggePatrolPlan));
     await page.evaluate(() => (window as any).__wanggeGroups.loaded());
@@ -246,8 +254,15 @@ describe('weekly patrol plan flow (browser)', () => {
 
   it('the leader sees the coverage figure and planned vs done per group on the hot-spot view', async () => {
     const p = await plan(page);
-    const leader = await openPage(browser, { height: 900 });
-    await signIn(leader.page, 'demo_leader', 'demo-leader-pass', '#view=hotspots');
+    // sign out through the header (it reloads to the login screen), then in as the leader
+    await page.evaluate(() => { location.hash = '#view=hotspots'; });
+    await Promise.all([page.waitForEvent('load'), page.getByTestId('logout').click()]);
+    await page.getByTestId('login').waitFor({ timeout: 60_000 });
+    await page.getByTestId('login-username').fill('demo_leader');
+    await page.getByTestId('login-password').fill('demo-leader-pass');
+    await page.getByTestId('login-submit').click();
+    await waitForReady(page);
+    const leader = { page };
     const box = leader.page.getByTestId('hotspots-patrol-coverage');
     await box.locator('details').waitFor({ timeout: 30_000 });
     const text = await box.innerText();
@@ -265,7 +280,7 @@ describe('weekly patrol plan flow (browser)', () => {
     expect(await box.locator('thead').innerText()).toMatch(/计划次数[\s\S]*已巡逻/);
     await box.scrollIntoViewIfNeeded();
     await shot(leader.page, '05-leader-coverage');
-    expect(leader.errors.filter((e) => !/favicon/.test(e))).toEqual([]);
-    await leader.page.context().close();
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    expect(foreignRequests(requests, server.url)).toEqual([]);
   }, 120_000);
 });

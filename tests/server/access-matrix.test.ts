@@ -29,6 +29,8 @@ const KNOWN: Array<[string, string, Role[] | 'public' | 'all']> = [
   ['POST', '/api/plans/:id/publish', ['admin', 'planner']],
   ['GET', '/api/jobs/:id', 'all'],
   ['GET', '/api/jobs', ['admin', 'coordinator', 'leader', 'planner']],
+  // its own job, within its sub-districts (tests/server/job-cancel.test.ts)
+  ['POST', '/api/jobs/:id/cancel', 'all'],
   // field work and the grid ledger (issue H): grid members write in their grid; leaders read counts
   ['GET', '/api/field/grid', ['admin', 'grid_member']],
   ['GET', '/api/field/households', ['admin', 'grid_member']],

@@ -66,10 +66,13 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
   });
 
   it('generates a plan: the Friday-evening cluster is patrolled on Friday evening, the far one reported', async () => {
-    const r = await inject('POST', '/api/patrols/plans', { subdistrict: SUB, week: '2026-11-02', weeks: 12, holdoutWeeks: 4, until: '2026-10-25', zones: 'hex', cellM: 100, wait: true });
+    // minLengthM 0: the mini-district is a few hundred metres across; 600 m loops (the default) reach
+    // every corner of it, random routes of that length too, and the 2x-random check below says nothing
+    const r = await inject('POST', '/api/patrols/plans', { subdistrict: SUB, week: '2026-11-02', weeks: 12, holdoutWeeks: 4, until: '2026-10-25', zones: 'hex', cellM: 100, minLengthM: 0, wait: true });
     expect(r.statusCode, r.body).toBe(200);
     plan = r.json().plan;
     firstCoverage = plan.coverage;
+    expect(plan.params.minLengthM).toBe(0);
     expect(plan.status).toBe('draft');
     expect(plan.week_start).toBe('2026-11-02');
     const near = (z: any, p: readonly number[]) => Math.hypot((z.lon - p[0]!) * 96000, (z.lat - p[1]!) * 111000) < 150;
@@ -168,7 +171,7 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
     }
   });
 
-  const jobBody = { subdistrict: SUB, week: '2026-11-02', weeks: 12, holdoutWeeks: 4, until: '2026-10-25', zones: 'hex', cellM: 100 };
+  const jobBody = { subdistrict: SUB, week: '2026-11-02', weeks: 12, holdoutWeeks: 4, until: '2026-10-25', zones: 'hex', cellM: 100, minLengthM: 0 };
   /** The plan a finished job names: the same plan as generated in the request. */
   const expectSamePlan = async (job: any) => {
     expect(job.status, JSON.stringify(job)).toBe('succeeded');

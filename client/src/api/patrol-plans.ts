@@ -78,7 +78,7 @@ export interface PatrolEdit {
   stops: PlanStop[];
 }
 
-export type GenerateBody = { subdistrict: string; week?: string; weeks?: number; holdoutWeeks?: number; walkMinutes?: number; maxLengthM?: number; perGroup?: number };
+export type GenerateBody = { subdistrict: string; week?: string; weeks?: number; holdoutWeeks?: number; walkMinutes?: number; maxLengthM?: number; minLengthM?: number; perGroup?: number };
 
 export const patrolPlansApi = {
   /** Starts the generation as a job (progress: api/jobs.ts followJob); its result names the draft (planId). */

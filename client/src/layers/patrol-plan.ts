@@ -1,7 +1,10 @@
 /**
  * The weekly patrol plan on the map: its routes (of the weekday chosen in the panel, or the whole
- * week) coloured by group, in the route style of layers/route-style.ts (animated trail), and the
- * hot zones' stops (red: patrolled, grey: no group reaches them). Data: views/groups/plan-state.ts.
+ * week) coloured by group, in the route style of layers/route-style.ts (cased, animated trail), and
+ * the hot zones' stops (red: patrolled, grey: no group reaches them). The routes are drawn last, above
+ * the zones' stops and (this module comes after layers/groups.ts) the groups' shop markers, and wide
+ * (6 px on a 12 px casing): a patrol of a few hundred metres is still seen among the shops.
+ * Data: views/groups/plan-state.ts.
  */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
@@ -32,7 +35,7 @@ export const patrolPlanLayer: LayerModule = {
   view: 'groups',
   defaultVisible: true,
   legend: [
-    { labelKey: 'legend.patrolPlan', swatch: { type: 'line', color: 'rgb(78,121,167)', width: 4 } },
+    { labelKey: 'legend.patrolPlan', swatch: { type: 'line', color: 'rgb(78,121,167)', width: 6 } },
     { labelKey: 'legend.planZone', swatch: { type: 'point', color: 'rgb(214,39,40)', outline: '#fff' } },
     { labelKey: 'legend.planZoneUnreached', swatch: { type: 'point', color: 'rgb(140,140,140)', outline: '#fff' } },
   ],
@@ -58,7 +61,6 @@ export const patrolPlanLayer: LayerModule = {
     if (!p) return [];
     const unreached = new Set(p.uncovered.map((u) => u.id));
     return [
-      ...routeLayers('patrol-plan', trips(), { width: 4 }),
       new ScatterplotLayer<{ lon: number; lat: number; id: string }>({
         id: 'patrol-plan-zones',
         data: p.zones,
@@ -71,6 +73,7 @@ export const patrolPlanLayer: LayerModule = {
         getRadius: 9,
         radiusUnits: 'pixels',
       }) as unknown as Layer,
+      ...routeLayers('patrol-plan', trips(), { width: 6 }),
     ];
   },
 };

@@ -14,6 +14,9 @@
  *    yet patrolled, with further reachable zones active in that slot while the tour stays within
  *    the limit.
  * 4. Each patrol's slot is moved to the best hours for all of its zones.
+ * 5. A patrol shorter than the minimum length is extended through more of the group's reachable
+ *    zones, then through the group's own shops, until the closed tour is at least that long, still
+ *    within the limit: a walk round the group's streets, not a few metres to the shop next door.
  * Tours are the existing exact / heuristic solver (patrol/tsp.ts); routes are expanded along the
  * streets by buildPatrolRoute. Value of a (zone, hour of week) = the zone's incidents per week
  * within its catchment in that hour, counted once however many patrols pass.
@@ -43,6 +46,12 @@ export interface PlanOptions {
   speedMps?: number;
   /** length limit of one patrol, metres (default 2000) */
   maxLengthM?: number;
+  /**
+   * length a patrol should at least walk, metres (default 600): a shorter tour is extended through
+   * more of the group's reachable hot-zone stops, then through the group's own shops (a loop round
+   * the group's streets, not the shop next door and back)
+   */
+  minLengthM?: number;
   /** patrols per group per week (default 3) */
   perGroup?: number;
   /** hours per patrol slot (default 2) */
@@ -57,8 +66,10 @@ export interface PlannedPatrol {
   slot: Slot;
   /** zone ids in patrol order */
   zones: string[];
-  /** the leader's shop first, then the zones' stops, in patrol order */
+  /** the leader's shop first, then the zones' stops and the shops passed on the way (`via`), in patrol order */
   stops: PatrolStop[];
+  /** ids of the group's shops the patrol passes to reach its minimum length (in `stops`, not zones) */
+  via: string[];
   lengthM: number;
   /** incidents per week this patrol is expected to pass (catchment of its zones, its hours, counted once) */
   expected: number;
@@ -93,6 +104,8 @@ interface Work {
   slot: Slot;
   zones: number[];
   len: number;
+  /** indices into the group's shops passed to reach the minimum length */
+  via?: number[];
 }
 
 export function defaults(o: PlanOptions = {}): Required<Omit<PlanOptions, 'progress'>> {
@@ -100,6 +113,7 @@ export function defaults(o: PlanOptions = {}): Required<Omit<PlanOptions, 'progr
     walkS: o.walkS ?? 300,
     speedMps: o.speedMps ?? DEFAULT_WALK_SPEED_MPS,
     maxLengthM: o.maxLengthM ?? 2000,
+    minLengthM: Math.min(o.minLengthM ?? 600, o.maxLengthM ?? 2000),
     perGroup: o.perGroup ?? 3,
     slotHours: o.slotHours ?? 2,
     minGain: o.minGain ?? 0.05,
@@ -115,22 +129,25 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
   const reach: Reach[][] = reachability(net, groupSnaps, zoneSnaps, p.walkS * p.speedMps);
 
   // per group: the zones it reaches and the walking matrix [base, those zones]
-  const local = groups.map(() => ({ zones: [] as number[], at: new Map<number, number>(), m: new Float64Array(0) as Float64Array<ArrayBufferLike>, n: 0, ok: false }));
+  // (then the group's other shops, the via points of step 5: shop k at matrix index shopAt + k)
+  const local = groups.map(() => ({ zones: [] as number[], at: new Map<number, number>(), shops: [] as number[], shopAt: 0, m: new Float64Array(0) as Float64Array<ArrayBufferLike>, n: 0, ok: false }));
   reach.forEach((rs, z) => rs.forEach((r) => local[r.group]!.zones.push(z)));
   groups.forEach((g, gi) => {
     const L = local[gi]!;
     const base = snapper.snap(g.base.lon, g.base.lat, 500);
     if (!base || !L.zones.length) return;
-    const snaps: Snap[] = [base, ...L.zones.map((z) => zoneSnaps[z]!)];
+    L.shops = g.shops.map((_, k) => k).filter((k) => g.shops[k]!.id !== g.base.id && groupSnaps[gi]![k]);
+    L.shopAt = 1 + L.zones.length;
+    const snaps: Snap[] = [base, ...L.zones.map((z) => zoneSnaps[z]!), ...L.shops.map((k) => groupSnaps[gi]![k]!)];
     L.m = distanceMatrix(net, snaps);
     L.n = snaps.length;
     L.zones.forEach((z, k) => L.at.set(z, k + 1));
     L.ok = true;
   });
   progress(0.3, 'matrices');
-  const tourLen = (g: number, zs: readonly number[]): number => {
+  const tourLen = (g: number, zs: readonly number[], via: readonly number[] = []): number => {
     const L = local[g]!;
-    const idx = [0, ...zs.map((z) => L.at.get(z)!)];
+    const idx = [0, ...zs.map((z) => L.at.get(z)!), ...via.map((k) => L.shopAt + L.shops.indexOf(k))];
     const n = idx.length;
     const sub = new Float64Array(n * n);
     for (let a = 0; a < n; a++) for (let b = 0; b < n; b++) sub[a * n + b] = L.m[idx[a]! * L.n + idx[b]!]!;
@@ -236,12 +253,54 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
     for (const z of w.zones) capture(z, w.slot, true);
   }
 
+  // 5. extend short patrols: more of the group's reachable zones first, then its own shops
+  for (const w of patrols) {
+    const via: number[] = [];
+    const own = new Set(w.zones);
+    const zoneCands = local[w.g]!.zones.filter((z) => !own.has(z));
+    const shopCands = local[w.g]!.shops.slice();
+    for (const [cands, isZone] of [[zoneCands, true], [shopCands, false]] as const) {
+      while (w.len < p.minLengthM && w.zones.length + via.length < MAX_ZONES_PER_PATROL && cands.length) {
+        let pick = -1, pickLen = 0, pickGain = 0;
+        for (const c of cands) {
+          const len = isZone ? tourLen(w.g, [...w.zones, c], via) : tourLen(w.g, w.zones, [...via, c]);
+          if (len > p.maxLengthM) continue;
+          const v = isZone ? gain(c, w.slot) : 0;
+          const reaches = len >= p.minLengthM;
+          const pickReaches = pick >= 0 && pickLen >= p.minLengthM;
+          // a zone adding incidents in the slot first (most first); then one reaching the minimum
+          // beats one that does not; among those reaching it the shortest, among the others the longest
+          const better =
+            pick < 0 ||
+            v > pickGain + 1e-12 ||
+            (Math.abs(v - pickGain) <= 1e-12 &&
+              ((reaches && !pickReaches) || (reaches === pickReaches && (reaches ? len < pickLen - 1e-6 : len > pickLen + 1e-6))));
+          if (better) { pick = c; pickLen = len; pickGain = v; }
+        }
+        if (pick < 0) break;
+        if (isZone) {
+          w.zones.push(pick);
+          capture(pick, w.slot, true);
+        } else via.push(pick);
+        w.len = pickLen;
+        cands.splice(cands.indexOf(pick), 1);
+      }
+    }
+    w.via = via;
+  }
+
   // routes along the streets, expected value (counted once)
   captured.fill(0);
   const out: PlannedPatrol[] = patrols.map((w, k) => {
     progress(0.7 + (0.3 * k) / Math.max(1, patrols.length), 'routes');
     const g = groups[w.g]!;
-    const stops: PatrolStop[] = [{ id: g.base.id, lon: g.base.lon, lat: g.base.lat }, ...w.zones.map((z) => ({ id: zones[z]!.id, lon: zones[z]!.lon, lat: zones[z]!.lat }))];
+    const viaShops = (w.via ?? []).map((k) => g.shops[k]!);
+    const stops: PatrolStop[] = [
+      { id: g.base.id, lon: g.base.lon, lat: g.base.lat },
+      ...w.zones.map((z) => ({ id: zones[z]!.id, lon: zones[z]!.lon, lat: zones[z]!.lat })),
+      ...viaShops.map((v) => ({ id: v.id, lon: v.lon, lat: v.lat })),
+    ];
+    const isVia = new Set(viaShops.map((v) => v.id));
     const route = buildPatrolRoute(net, stops, { closed: true, snapper, maxSnapM: 500, speedMps: p.speedMps });
     const byId = new Map(stops.map((s) => [s.id, s]));
     const ordered = route.properties.order.map((id) => byId.get(id)!);
@@ -253,8 +312,9 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
     return {
       group: g.id,
       slot: w.slot,
-      zones: ordered.slice(1).map((s) => s.id),
+      zones: ordered.slice(1).filter((s) => !isVia.has(s.id)).map((s) => s.id),
       stops: ordered,
+      via: ordered.filter((s) => isVia.has(s.id)).map((s) => s.id),
       lengthM: route.properties.length_m,
       expected: Math.round(expected * 1000) / 1000,
       route,
@@ -269,7 +329,8 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
       reach: reach[i]!.map((r) => ({ group: groups[r.group]!.id, walkM: Math.round(r.walkM) })),
       patrolled: out.filter((w) => w.zones.includes(z.id)).map((w) => ({ group: w.group, slot: w.slot })),
     })),
-    uncovered,
+    // a zone reported for want of capacity may have been taken into a patrol extended in step 5
+    uncovered: uncovered.filter((u) => !out.some((w) => w.zones.includes(u.id))),
     params: p,
   };
 }

@@ -13,6 +13,7 @@ import {
   coverageOf, hourOfWeek, planWeek, randomShopRoutes, selectHotZones, slotHours, slotMask,
   type PlanGroup, type PlanIncident, type ZoneStat,
 } from '../../../server/algorithms/patrol-plan';
+import { buildPatrolRoute } from '../../../server/algorithms/patrol';
 import { lat, latticeStreets, lon, prng } from '../routing/fixtures';
 
 const net = buildNetwork(latticeStreets(21, 21));
@@ -122,6 +123,50 @@ describe('weekly plan: known answers', () => {
 });
 
 describe('weekly plan: properties', () => {
+  it('every patrol walks at least the minimum length when the group\'s reachable zones allow it, at most the limit, closed', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 3 }),
+        // zones around the groups (offsets in tenths of a block): the short patrols to extend
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -30, max: 30 }), fc.integer({ min: -30, max: 30 }), fc.integer({ min: 0, max: 167 }), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 10 }),
+        fc.integer({ min: 200, max: 1200 }),
+        fc.integer({ min: 1200, max: 3000 }),
+        (gpos, zspec, minLengthM, maxLengthM) => {
+          const groups = gpos.map(([c, r], i) => group(`G${i}`, c, r));
+          const clamp = (v: number) => Math.max(0, Math.min(200, v));
+          const incidents: PlanIncident[] = zspec.flatMap(([gi, dx, dy, how, n], z) => {
+            const [c, r] = gpos[gi % gpos.length]!;
+            return Array.from({ length: n }, () => ({ lon: lon(clamp(c * 10 + dx) / 10), lat: lat(clamp(r * 10 + dy) / 10), t: MONDAY + how * 3600 + 60, zone: z }));
+          });
+          const zs = selectHotZones(zspec.map((_, i) => ({ id: `z${i}`, giClass: 'hot95' })), incidents, { weeks: 1 });
+          const plan = planWeek(net, snapper, groups, zs, { minLengthM, maxLengthM, perGroup: 2 });
+          expect(plan.params.minLengthM).toBe(minLengthM);
+          for (const p of plan.patrols) {
+            const c = p.route.geometry.coordinates;
+            expect(c[0]).toEqual(c[c.length - 1]);
+            expect(p.route.properties.closed).toBe(true);
+            for (const v of c) expect(onStreet(v)).toBe(true);
+            expect(p.lengthM).toBeLessThanOrEqual(maxLengthM + 0.1);
+            const g = groups.find((x) => x.id === p.group)!;
+            // shops passed on the way are the group's own, listed apart from the zones
+            const shopIds = new Set(g.shops.map((x) => x.id));
+            for (const v of p.via) expect(shopIds.has(v) && v !== g.base.id).toBe(true);
+            for (const z of p.zones) expect(shopIds.has(z)).toBe(false);
+            expect(p.stops.map((x) => x.id).sort()).toEqual([g.base.id, ...p.zones, ...p.via].sort());
+            // the network allows the minimum when the closed tour through all the zones the group
+            // reaches and all its shops (the most the plan may extend through) is at least that
+            // long and within the limit
+            const reachable = plan.zones.filter((z) => z.reach.some((r) => r.group === g.id)).map((z) => zs.find((x) => x.id === z.id)!);
+            if (reachable.length + g.shops.length - 1 > 11) continue;
+            const all = buildPatrolRoute(net, [g.base, ...g.shops.slice(1), ...reachable.map((z) => ({ id: z.id, lon: z.lon, lat: z.lat }))], { closed: true, snapper, maxSnapM: 500 });
+            if (all.properties.length_m >= minLengthM && all.properties.length_m <= maxLengthM) expect(p.lengthM).toBeGreaterThanOrEqual(minLengthM - 1);
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('routes are closed, along the streets, within the length limit; no group over its weekly count; reachable zones patrolled or reported', () => {
     fc.assert(
       fc.property(

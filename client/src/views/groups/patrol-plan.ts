@@ -216,7 +216,9 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       const stops = x.stops.slice(1).map((s, k) => {
         const drop = h('button', { type: 'button', class: 'pp-drop', title: t('pp.dropStop'), 'data-testid': `plan-drop-${i}-${k}`, disabled: draft && x.stops.length > 2 ? undefined : true }, '✕');
         drop.addEventListener('click', () => change(i, { stops: x.stops.filter((_, j) => j !== k + 1) }));
-        return h('span', { class: 'pp-stop' }, `${t('pp.zone')}${p.zones.findIndex((z) => z.id === s.id) + 1}`, draft ? drop : '');
+        // a stop that is no zone: one of the group's shops the patrol passes for its minimum length
+        const zi = p.zones.findIndex((z) => z.id === s.id);
+        return h('span', { class: zi < 0 ? 'pp-stop pp-via' : 'pp-stop' }, zi < 0 ? t('pp.viaShop') : `${t('pp.zone')}${zi + 1}`, draft ? drop : '');
       });
       const gpx = x.id && !dirty ? h('a', { href: ctx.api.patrolPlans.gpxUrl(p.id, x.id), download: `patrol-${x.id}.gpx` }, 'GPX') : '';
       return h(
