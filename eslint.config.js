@@ -30,7 +30,11 @@ export default tseslint.config(
           zones: [
             { target: './client', from: './server', message: 'The client talks to the server over HTTP only; shared pure code lives in common/.' },
             { target: './server', from: './client', message: 'The server does not import client code; shared pure code lives in common/.' },
-            { target: './common', from: ['./server', './client', './scripts', './tests'], message: 'common/ is shared by client and server: it imports neither.' },
+            {
+              target: './common',
+              from: ['./server', './client', './scripts', './tests'],
+              message: 'common/ is shared by client and server: it imports neither.',
+            },
             ...ALGORITHMS.map((name) => ({
               target: ['./server', './scripts', './bench', './geodata'],
               from: `./server/algorithms/${name}`,
@@ -52,7 +56,12 @@ export default tseslint.config(
         {
           zones: [
             { target: `./server/algorithms/${name}`, from: './client' },
-            ...ALGORITHMS.filter((o) => o !== name).map((o) => ({ target: `./server/algorithms/${name}`, from: `./server/algorithms/${o}`, except: ['./index.ts'], message: `Import server/algorithms/${o} (its index), not a file inside it.` })),
+            ...ALGORITHMS.filter((o) => o !== name).map((o) => ({
+              target: `./server/algorithms/${name}`,
+              from: `./server/algorithms/${o}`,
+              except: ['./index.ts'],
+              message: `Import server/algorithms/${o} (its index), not a file inside it.`,
+            })),
           ],
         },
       ],

@@ -54,7 +54,15 @@ async function viaServer(server: RunningServer, file: string, tmp: string) {
   }
   if (!end.$end || !end.counts) throw new Error('the server ended the backup early (no end marker); nothing was kept');
   const rows = Object.values(end.counts).reduce((a, b) => a + b, 0);
-  return { file, backend: header.backend ?? 'pglite', tables: header.tables?.length ?? 0, rows, counts: end.counts, ms: Date.now() - t0, via: `server pid ${server.pid}` };
+  return {
+    file,
+    backend: header.backend ?? 'pglite',
+    tables: header.tables?.length ?? 0,
+    rows,
+    counts: end.counts,
+    ms: Date.now() - t0,
+    via: `server pid ${server.pid}`,
+  };
 }
 
 const USAGE = 'usage: npm run backup -- --out FILE[.jsonl|.jsonl.gz]';

@@ -31,7 +31,12 @@ const log = (m: string) => process.stderr.write(`bench:district: ${m}\n`);
 
 // 1. the raw files (cached: the generator is deterministic)
 const rawDir = join(ROOT, '.data', 'bench-district');
-const files = { boundaries: join(rawDir, 'boundaries.geojson'), streets: join(rawDir, 'streets.geojson'), buildings: join(rawDir, 'buildings.geojson'), register: join(rawDir, 'register.csv') };
+const files = {
+  boundaries: join(rawDir, 'boundaries.geojson'),
+  streets: join(rawDir, 'streets.geojson'),
+  buildings: join(rawDir, 'buildings.geojson'),
+  register: join(rawDir, 'register.csv'),
+};
 let registerHouseholds: number;
 if (!existsSync(files.register)) {
   log('generating the demo district as raw files');
@@ -43,7 +48,11 @@ if (!existsSync(files.register)) {
   writeFileSync(files.register, raw.register);
   registerHouseholds = raw.registerHouseholds;
 } else {
-  registerHouseholds = readFileSync(files.register, 'utf8').split(/\r?\n/).slice(1).filter(Boolean).reduce((s, l) => s + Number(l.split(',').at(-1)), 0);
+  registerHouseholds = readFileSync(files.register, 'utf8')
+    .split(/\r?\n/)
+    .slice(1)
+    .filter(Boolean)
+    .reduce((s, l) => s + Number(l.split(',').at(-1)), 0);
 }
 const buildingCount = (JSON.parse(readFileSync(files.buildings, 'utf8')) as { features: unknown[] }).features.length;
 
@@ -51,7 +60,23 @@ const buildingCount = (JSON.parse(readFileSync(files.buildings, 'utf8')) as { fe
 log('partition-district CLI');
 const outFile = join(mkdtempSync(join(tmpdir(), 'bench-district-')), 'grids.geojson');
 const t0 = Date.now();
-const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/partition-district.ts', '--boundaries', files.boundaries, '--streets', files.streets, '--households', files.register, '--out', outFile], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+const cli = spawnSync(
+  process.execPath,
+  [
+    '--import',
+    'tsx',
+    'scripts/partition-district.ts',
+    '--boundaries',
+    files.boundaries,
+    '--streets',
+    files.streets,
+    '--households',
+    files.register,
+    '--out',
+    outFile,
+  ],
+  { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 },
+);
 const cliSeconds = (Date.now() - t0) / 1000;
 if (cli.status !== 0) {
   process.stderr.write(cli.stderr);
@@ -128,7 +153,12 @@ async function phase<T>(name: string, work: () => Promise<T>): Promise<T> {
 
 async function upload(layer: string, file: string, contentType: string): Promise<Record<string, unknown>> {
   const name = file.split('/').at(-1)!;
-  const r = await call<Record<string, unknown>>('POST', `/api/import?layer=${layer}&wait=true&name=${encodeURIComponent(name)}`, readFileSync(file), contentType);
+  const r = await call<Record<string, unknown>>(
+    'POST',
+    `/api/import?layer=${layer}&wait=true&name=${encodeURIComponent(name)}`,
+    readFileSync(file),
+    contentType,
+  );
   if (r.status !== 200) throw new Error(`import ${layer}: ${r.status} ${JSON.stringify(r.json).slice(0, 500)}`);
   return r.json;
 }

@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   const server = await startAppServer({ data: 'demo' });
   log(`app on the demo in ${((Date.now() - t0) / 1000).toFixed(1)} s; partitioning the district…`);
-  const published = (await ensureInitialPlan(server.db, () => {})) ?? Number((await server.db.query<{ id: number }>("SELECT id FROM plans WHERE status = 'published' ORDER BY id LIMIT 1")).rows[0].id);
+  const published =
+    (await ensureInitialPlan(server.db, () => {})) ??
+    Number((await server.db.query<{ id: number }>("SELECT id FROM plans WHERE status = 'published' ORDER BY id LIMIT 1")).rows[0].id);
   await seedStaff(server.db, published);
   const draft = await copyPlanAsDraft(server.db, published, 'bench', 'bench draft');
   const grids = (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM grids WHERE plan_id = $1', [draft])).rows[0].n;
@@ -44,7 +46,10 @@ async function main(): Promise<void> {
     await page.goto(`${server.url}/#view=plan&plan=${draft}`);
     await waitForReady(page, 180_000);
     const { firstRender, editorReady } = await page.evaluate(async () => {
-      const w = window as unknown as { __wanggePlan: { ready: Promise<void>; gridsReady(): Promise<void>; gridsFirstAt(): number }; __wangge: { map: { once(e: string, f: () => void): void; triggerRepaint(): void } } };
+      const w = window as unknown as {
+        __wanggePlan: { ready: Promise<void>; gridsReady(): Promise<void>; gridsFirstAt(): number };
+        __wangge: { map: { once(e: string, f: () => void): void; triggerRepaint(): void } };
+      };
       await w.__wanggePlan.gridsReady();
       const firstRender = w.__wanggePlan.gridsFirstAt();
       await w.__wanggePlan.ready;
@@ -71,63 +76,106 @@ async function main(): Promise<void> {
       log(`idle renders in 3 s: ${JSON.stringify(idle)}`);
     }
     const cdp = process.env.BENCH_PROFILE ? await page.context().newCDPSession(page) : null;
-    if (cdp) { await cdp.send('Profiler.enable'); await cdp.send('Profiler.start'); }
-    const rounds = (zoom: number | null) => page.evaluate(async ({ rounds, zoom }) => {
-      type S = { asg: (string | null)[]; table: { ids: string[]; offsets: number[]; targets: number[]; households: number[] }; members: Map<string, Set<number>> };
-      const w = window as unknown as {
-        __wanggePlan: { state(): S; selectGrid(c: string): void; paint(u: string[], to: string | null): Promise<void>; lastSaveMs(): number };
-        __wangge: { map: { once(e: string, f: () => void): void; jumpTo(o: object): void; triggerRepaint(): void } };
-      };
-      const s = w.__wanggePlan.state();
-      // a pair of neighbouring grids and a boundary unit of B touching A
-      let A = '', unit = -1;
-      for (const [code, ms] of s.members) {
-        for (const v of ms) for (let e = s.table.offsets[v]; e < s.table.offsets[v + 1] && unit < 0; e++) {
-          const g = s.asg[s.table.targets[e]];
-          if (g && g !== code && s.table.households[s.table.targets[e]] > 0) unit = s.table.targets[e];
-        }
-        if (unit >= 0) { A = code; break; }
-      }
-      const B = s.asg[unit]!;
-      if (zoom !== null) {
-        const [x, y] = [0, 1].map((k) => (s as unknown as { centroids: Float64Array }).centroids[2 * unit + k]);
-        w.__wangge.map.jumpTo({ center: [x, y], zoom });
-        await new Promise<void>((res) => {
-          w.__wangge.map.once('idle', () => res());
-          w.__wangge.map.triggerRepaint();
-        });
-      }
-      const longTasks: Array<{ s: number; d: number }> = [];
-      try { new PerformanceObserver((l) => { for (const e of l.getEntries()) longTasks.push({ s: Math.round(e.startTime), d: Math.round(e.duration) }); }).observe({ type: 'longtask' }); } catch { /* unsupported */ }
-      w.__wanggePlan.selectGrid(A);
-      const paint: number[] = [];
-      const save: number[] = [];
-      const rtt: number[] = [];
-      for (let k = 0; k < rounds; k++) {
-        const to = k % 2 === 0 ? A : B;
-        const t0 = performance.now();
-        const frame = new Promise<void>((res) => w.__wangge.map.once('render', () => res()));
-        const saved = w.__wanggePlan.paint([s.table.ids[unit]], to);
-        await frame;
-        paint.push(performance.now() - t0);
-        const t1 = performance.now();
-        await saved;
-        void t1;
-        save.push(w.__wanggePlan.lastSaveMs());
-        const post = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/edits')).pop();
-        if (post) rtt.push(post.responseEnd - post.startTime);
-      }
-      const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).slice(-200).map((e) => ({ u: e.name.replace(location.origin, '').slice(0, 60), s: Math.round(e.startTime), d: Math.round(e.duration), q: Math.round(e.requestStart - e.startTime), w: Math.round(e.responseStart - e.requestStart), size: e.encodedBodySize }));
-      return { paint, save, rtt, res, longTasks };
-    }, { rounds: ROUNDS, zoom });
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.start');
+    }
+    const rounds = (zoom: number | null) =>
+      page.evaluate(
+        async ({ rounds, zoom }) => {
+          type S = {
+            asg: (string | null)[];
+            table: { ids: string[]; offsets: number[]; targets: number[]; households: number[] };
+            members: Map<string, Set<number>>;
+          };
+          const w = window as unknown as {
+            __wanggePlan: { state(): S; selectGrid(c: string): void; paint(u: string[], to: string | null): Promise<void>; lastSaveMs(): number };
+            __wangge: { map: { once(e: string, f: () => void): void; jumpTo(o: object): void; triggerRepaint(): void } };
+          };
+          const s = w.__wanggePlan.state();
+          // a pair of neighbouring grids and a boundary unit of B touching A
+          let A = '',
+            unit = -1;
+          for (const [code, ms] of s.members) {
+            for (const v of ms)
+              for (let e = s.table.offsets[v]; e < s.table.offsets[v + 1] && unit < 0; e++) {
+                const g = s.asg[s.table.targets[e]];
+                if (g && g !== code && s.table.households[s.table.targets[e]] > 0) unit = s.table.targets[e];
+              }
+            if (unit >= 0) {
+              A = code;
+              break;
+            }
+          }
+          const B = s.asg[unit]!;
+          if (zoom !== null) {
+            const [x, y] = [0, 1].map((k) => (s as unknown as { centroids: Float64Array }).centroids[2 * unit + k]);
+            w.__wangge.map.jumpTo({ center: [x, y], zoom });
+            await new Promise<void>((res) => {
+              w.__wangge.map.once('idle', () => res());
+              w.__wangge.map.triggerRepaint();
+            });
+          }
+          const longTasks: Array<{ s: number; d: number }> = [];
+          try {
+            new PerformanceObserver((l) => {
+              for (const e of l.getEntries()) longTasks.push({ s: Math.round(e.startTime), d: Math.round(e.duration) });
+            }).observe({ type: 'longtask' });
+          } catch {
+            /* unsupported */
+          }
+          w.__wanggePlan.selectGrid(A);
+          const paint: number[] = [];
+          const save: number[] = [];
+          const rtt: number[] = [];
+          for (let k = 0; k < rounds; k++) {
+            const to = k % 2 === 0 ? A : B;
+            const t0 = performance.now();
+            const frame = new Promise<void>((res) => w.__wangge.map.once('render', () => res()));
+            const saved = w.__wanggePlan.paint([s.table.ids[unit]], to);
+            await frame;
+            paint.push(performance.now() - t0);
+            const t1 = performance.now();
+            await saved;
+            void t1;
+            save.push(w.__wanggePlan.lastSaveMs());
+            const post = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/edits')).pop();
+            if (post) rtt.push(post.responseEnd - post.startTime);
+          }
+          const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+            .slice(-200)
+            .map((e) => ({
+              u: e.name.replace(location.origin, '').slice(0, 60),
+              s: Math.round(e.startTime),
+              d: Math.round(e.duration),
+              q: Math.round(e.requestStart - e.startTime),
+              w: Math.round(e.responseStart - e.requestStart),
+              size: e.encodedBodySize,
+            }));
+          return { paint, save, rtt, res, longTasks };
+        },
+        { rounds: ROUNDS, zoom },
+      );
     const r = await rounds(null);
     log(`district zoom: save p95 ${p95(r.save)} ms; now at z15`);
     const z = await rounds(15);
     if (cdp) {
-      const { profile } = (await cdp.send('Profiler.stop')) as { profile: { nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }>; samples: number[]; timeDeltas: number[] } };
+      const { profile } = (await cdp.send('Profiler.stop')) as {
+        profile: {
+          nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number; children?: number[] }>;
+          samples: number[];
+          timeDeltas: number[];
+        };
+      };
       writeFileSync('/tmp/editor.cpuprofile', JSON.stringify(profile));
     }
-    if (process.env.BENCH_DIAG) { for (const x of r.res) log(JSON.stringify(x)); log(`long tasks ${JSON.stringify(r.longTasks)}`); log(`save ${JSON.stringify(r.save.map(Math.round))} rtt ${JSON.stringify(r.rtt.map(Math.round))}`); log(`z15 save ${JSON.stringify(z.save.map(Math.round))} rtt ${JSON.stringify(z.rtt.map(Math.round))}`); log(`z15 long tasks ${JSON.stringify(z.longTasks)}`); }
+    if (process.env.BENCH_DIAG) {
+      for (const x of r.res) log(JSON.stringify(x));
+      log(`long tasks ${JSON.stringify(r.longTasks)}`);
+      log(`save ${JSON.stringify(r.save.map(Math.round))} rtt ${JSON.stringify(r.rtt.map(Math.round))}`);
+      log(`z15 save ${JSON.stringify(z.save.map(Math.round))} rtt ${JSON.stringify(z.rtt.map(Math.round))}`);
+      log(`z15 long tasks ${JSON.stringify(z.longTasks)}`);
+    }
     const out = {
       bench: 'editor',
       data: 'demo',
@@ -137,7 +185,12 @@ async function main(): Promise<void> {
       first_render_ms: firstRender,
       editor_ready_ms: editorReady,
       paint_ms_p95: p95(r.paint),
-      paint_ms_median: p95(r.paint.slice().sort((a, b) => a - b).slice(0, Math.ceil(r.paint.length / 2))),
+      paint_ms_median: p95(
+        r.paint
+          .slice()
+          .sort((a, b) => a - b)
+          .slice(0, Math.ceil(r.paint.length / 2)),
+      ),
       save_ms_p95: p95(r.save),
       save_rtt_ms_p95: p95(r.rtt),
       paint_ms_p95_z15: p95(z.paint),

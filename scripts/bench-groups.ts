@@ -12,7 +12,16 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Feature, LineString, MultiLineString } from 'geojson';
 import { groupShops, hilbertOrder, networkDistanceOracle, snapShops, targetSizes, type DistanceOracle } from '../server/algorithms/grouping';
 import { buildPatrolRoute, heldKarp, solveTour } from '../server/algorithms/patrol';
-import { buildNetwork, componentSummary, distanceMatrix, healLinesWithStats, pointAt, Snapper, componentFilter, type Network } from '../server/algorithms/routing';
+import {
+  buildNetwork,
+  componentSummary,
+  distanceMatrix,
+  healLinesWithStats,
+  pointAt,
+  Snapper,
+  componentFilter,
+  type Network,
+} from '../server/algorithms/routing';
 
 const log = (s: string) => process.stderr.write(`bench-groups: ${s}\n`);
 const r1 = (x: number) => Math.round(x * 10) / 10;
@@ -29,19 +38,27 @@ function prng(seed: number): () => number {
 }
 
 type Line = Feature<LineString | MultiLineString>;
-interface Shop { id: string; lon: number; lat: number }
+interface Shop {
+  id: string;
+  lon: number;
+  lat: number;
+}
 
 // ---------------------------------------------------------------- data sets
 
 /** Jittered lattice city around Anqing; every third street is commercial. */
 function syntheticCity(cols: number, rows: number, seed: number): { streets: Line[]; commercial: Line[] } {
   const rand = prng(seed);
-  const lon0 = 117.02, lat0 = 30.5, dLon = 120 / 95900, dLat = 120 / 111195;
+  const lon0 = 117.02,
+    lat0 = 30.5,
+    dLon = 120 / 95900,
+    dLat = 120 / 111195;
   const P = (c: number, r: number): [number, number] => {
     const h = (c * 7919 + r * 104729 + seed) % 1000;
-    return [lon0 + c * dLon + ((h % 37) - 18) * 1e-6 * 15, lat0 + r * dLat + (((h / 37) | 0) % 37 - 18) * 1e-6 * 15];
+    return [lon0 + c * dLon + ((h % 37) - 18) * 1e-6 * 15, lat0 + r * dLat + ((((h / 37) | 0) % 37) - 18) * 1e-6 * 15];
   };
-  const streets: Line[] = [], commercial: Line[] = [];
+  const streets: Line[] = [],
+    commercial: Line[] = [];
   const emit = (pts: [number, number][], com: boolean) => {
     if (pts.length < 2) return;
     const f: Line = { type: 'Feature', properties: { class: com ? 'secondary' : 'local' }, geometry: { type: 'LineString', coordinates: pts } };
@@ -51,7 +68,11 @@ function syntheticCity(cols: number, rows: number, seed: number): { streets: Lin
   for (let r = 0; r < rows; r++) {
     let run: [number, number][] = [P(0, r)];
     for (let c = 1; c < cols; c++) {
-      if (rand() < 0.08 && r % 3 !== 0) { emit(run, false); run = [P(c, r)]; continue; }
+      if (rand() < 0.08 && r % 3 !== 0) {
+        emit(run, false);
+        run = [P(c, r)];
+        continue;
+      }
       run.push(P(c, r));
     }
     emit(run, r % 3 === 0);
@@ -59,7 +80,11 @@ function syntheticCity(cols: number, rows: number, seed: number): { streets: Lin
   for (let c = 0; c < cols; c++) {
     let run: [number, number][] = [P(c, 0)];
     for (let r = 1; r < rows; r++) {
-      if (rand() < 0.08 && c % 3 !== 0) { emit(run, false); run = [P(c, r)]; continue; }
+      if (rand() < 0.08 && c % 3 !== 0) {
+        emit(run, false);
+        run = [P(c, r)];
+        continue;
+      }
       run.push(P(c, r));
     }
     emit(run, c % 3 === 0);
@@ -82,16 +107,23 @@ function shopsAlong(net: Network, lines: Set<number>, n: number, seed: number): 
   const shops: Shop[] = [];
   for (let i = 0; i < n; i++) {
     const x = rand() * total;
-    let lo = 0, hi = cum.length - 1;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (cum[mid] < x) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cum[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
     const e = edges[lo];
     const off = net.edgeLen[e] - (cum[lo] - x);
     const [lon, lat] = pointAt(net, e, off);
     const side = (rand() < 0.5 ? -1 : 1) * (8 + rand() * 7);
-    const a = pointAt(net, e, Math.max(0, off - 1)), b = pointAt(net, e, Math.min(net.edgeLen[e], off + 1));
-    const dx = (b[0] - a[0]) * net.proj.kx, dy = (b[1] - a[1]) * net.proj.ky;
+    const a = pointAt(net, e, Math.max(0, off - 1)),
+      b = pointAt(net, e, Math.min(net.edgeLen[e], off + 1));
+    const dx = (b[0] - a[0]) * net.proj.kx,
+      dy = (b[1] - a[1]) * net.proj.ky;
     const len = Math.hypot(dx, dy) || 1;
-    shops.push({ id: `s${i}`, lon: lon + (-dy / len) * side / net.proj.kx, lat: lat + (dx / len) * side / net.proj.ky });
+    shops.push({ id: `s${i}`, lon: lon + ((-dy / len) * side) / net.proj.kx, lat: lat + ((dx / len) * side) / net.proj.ky });
   }
   return shops;
 }
@@ -109,7 +141,10 @@ function diameters(groups: number[][], oracle: DistanceOracle): number[] {
 function cut(order: number[], sizes: number[]): number[][] {
   const out: number[][] = [];
   let k = 0;
-  for (const s of sizes) { out.push(order.slice(k, k + s)); k += s; }
+  for (const s of sizes) {
+    out.push(order.slice(k, k + s));
+    k += s;
+  }
   return out;
 }
 
@@ -119,7 +154,8 @@ function streetRuns(net: Network, snaps: { edge: number; offset: number }[], xy:
   snaps.forEach((s, i) => {
     const st = net.edgeSource[s.edge];
     const l = byStreet.get(st);
-    if (l) l.push(i); else byStreet.set(st, [i]);
+    if (l) l.push(i);
+    else byStreet.set(st, [i]);
   });
   const idx = [...Array(snaps.length).keys()];
   const h = hilbertOrder(idx, xy);
@@ -132,12 +168,15 @@ function streetRuns(net: Network, snaps: { edge: number; offset: number }[], xy:
 
 /** Baseline 2: size-balanced k-means on straight-line distance (capacities = the target sizes). */
 function balancedKMeans(xy: Float64Array, sizes: number[], seed: number): number[][] {
-  const n = xy.length / 2, k = sizes.length;
+  const n = xy.length / 2,
+    k = sizes.length;
   const rand = prng(seed);
-  const cx = new Float64Array(k), cy = new Float64Array(k);
+  const cx = new Float64Array(k),
+    cy = new Float64Array(k);
   // k-means++ seeding
   const first = Math.floor(rand() * n);
-  cx[0] = xy[2 * first]; cy[0] = xy[2 * first + 1];
+  cx[0] = xy[2 * first];
+  cy[0] = xy[2 * first + 1];
   const dmin = new Float64Array(n).fill(Infinity);
   for (let c = 1; c < k; c++) {
     let tot = 0;
@@ -145,9 +184,17 @@ function balancedKMeans(xy: Float64Array, sizes: number[], seed: number): number
       dmin[i] = Math.min(dmin[i], (xy[2 * i] - cx[c - 1]) ** 2 + (xy[2 * i + 1] - cy[c - 1]) ** 2);
       tot += dmin[i];
     }
-    let x = rand() * tot, pick = n - 1;
-    for (let i = 0; i < n; i++) { x -= dmin[i]; if (x <= 0) { pick = i; break; } }
-    cx[c] = xy[2 * pick]; cy[c] = xy[2 * pick + 1];
+    let x = rand() * tot,
+      pick = n - 1;
+    for (let i = 0; i < n; i++) {
+      x -= dmin[i];
+      if (x <= 0) {
+        pick = i;
+        break;
+      }
+    }
+    cx[c] = xy[2 * pick];
+    cy[c] = xy[2 * pick + 1];
   }
   let assign = new Int32Array(n);
   for (let it = 0; it < 15; it++) {
@@ -168,9 +215,19 @@ function balancedKMeans(xy: Float64Array, sizes: number[], seed: number): number
       next[i] = c;
     }
     assign = next;
-    const sx = new Float64Array(k), sy = new Float64Array(k), cnt = new Float64Array(k);
-    for (let i = 0; i < n; i++) { sx[assign[i]] += xy[2 * i]; sy[assign[i]] += xy[2 * i + 1]; cnt[assign[i]]++; }
-    for (let c = 0; c < k; c++) if (cnt[c]) { cx[c] = sx[c] / cnt[c]; cy[c] = sy[c] / cnt[c]; }
+    const sx = new Float64Array(k),
+      sy = new Float64Array(k),
+      cnt = new Float64Array(k);
+    for (let i = 0; i < n; i++) {
+      sx[assign[i]] += xy[2 * i];
+      sy[assign[i]] += xy[2 * i + 1];
+      cnt[assign[i]]++;
+    }
+    for (let c = 0; c < k; c++)
+      if (cnt[c]) {
+        cx[c] = sx[c] / cnt[c];
+        cy[c] = sy[c] / cnt[c];
+      }
   }
   const out: number[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < n; i++) out[assign[i]].push(i);
@@ -181,7 +238,11 @@ function balancedKMeans(xy: Float64Array, sizes: number[], seed: number): number
 
 function summary(ds: number[]) {
   const finite = ds.filter(Number.isFinite);
-  return { mean_diameter_m: r1(finite.reduce((a, b) => a + b, 0) / finite.length), worst_diameter_m: r1(Math.max(...finite)), disconnected_groups: ds.length - finite.length };
+  return {
+    mean_diameter_m: r1(finite.reduce((a, b) => a + b, 0) / finite.length),
+    worst_diameter_m: r1(Math.max(...finite)),
+    disconnected_groups: ds.length - finite.length,
+  };
 }
 
 function groupingCase(name: string, net: Network, shops: Shop[], withBaselines: boolean) {
@@ -191,14 +252,19 @@ function groupingCase(name: string, net: Network, shops: Shop[], withBaselines: 
   const oracle = networkDistanceOracle(net, snaps);
   const t1 = performance.now();
   const xy = new Float64Array(2 * shops.length);
-  shops.forEach((s, i) => { xy[2 * i] = net.proj.x(s.lon); xy[2 * i + 1] = net.proj.y(s.lat); });
+  shops.forEach((s, i) => {
+    xy[2 * i] = net.proj.x(s.lon);
+    xy[2 * i + 1] = net.proj.y(s.lat);
+  });
   const res = groupShops({ oracle, xy });
   const t2 = performance.now();
   const ours = summary(res.groups.map((g) => g.diameterM));
   const out: Record<string, unknown> = {
     shops: shops.length,
     groups: res.groups.length,
-    sizes: Object.fromEntries([...new Set(res.groups.map((g) => g.members.length))].sort().map((s) => [s, res.groups.filter((g) => g.members.length === s).length])),
+    sizes: Object.fromEntries(
+      [...new Set(res.groups.map((g) => g.members.length))].sort().map((s) => [s, res.groups.filter((g) => g.members.length === s).length]),
+    ),
     ours: { ...ours, mean_max_response_s: r1(res.groups.reduce((a, g) => a + (Number.isFinite(g.maxResponseS) ? g.maxResponseS : 0), 0) / res.groups.length) },
     time_ms: { distance_oracle: Math.round(t1 - t0), grouping: Math.round(t2 - t1), total: Math.round(t2 - t0) },
     warnings: res.warnings.length,
@@ -210,7 +276,9 @@ function groupingCase(name: string, net: Network, shops: Shop[], withBaselines: 
     const better = runs.mean_diameter_m <= km.mean_diameter_m ? runs : km;
     out.baseline_street_runs = runs;
     out.baseline_balanced_kmeans = km;
-    out.ours_no_worse_than_better_baseline = ours.mean_diameter_m <= Math.min(runs.mean_diameter_m, km.mean_diameter_m) && ours.worst_diameter_m <= Math.min(runs.worst_diameter_m, km.worst_diameter_m);
+    out.ours_no_worse_than_better_baseline =
+      ours.mean_diameter_m <= Math.min(runs.mean_diameter_m, km.mean_diameter_m) &&
+      ours.worst_diameter_m <= Math.min(runs.worst_diameter_m, km.worst_diameter_m);
     out.mean_diameter_vs_better_baseline = r3(ours.mean_diameter_m / better.mean_diameter_m);
   }
   out.pair_searches = oracle.stats.pairSearches;
@@ -224,16 +292,20 @@ function patrolCase(name: string, net: Network, sets: number, seed: number) {
   const rand = prng(seed);
   const snapper = new Snapper(net, { edgeFilter: componentFilter(net, 0) });
   const [minX, minY, maxX, maxY] = [...bboxOf(net)];
-  const randomStops = (k: number) => Array.from({ length: k }, (_, i) => {
-    const s = snapper.snap(minX + rand() * (maxX - minX), minY + rand() * (maxY - minY))!;
-    return { id: `p${i}`, lon: s.lon, lat: s.lat, snap: s };
-  });
+  const randomStops = (k: number) =>
+    Array.from({ length: k }, (_, i) => {
+      const s = snapper.snap(minX + rand() * (maxX - minX), minY + rand() * (maxY - minY))!;
+      return { id: `p${i}`, lon: s.lon, lat: s.lat, snap: s };
+    });
   const ratios: number[] = [];
   let optimalHits = 0;
   for (let t = 0; t < sets; t++) {
     const k = 5 + (t % 8); // 5..12 stops
     const stops = randomStops(k);
-    const m = distanceMatrix(net, stops.map((s) => s.snap));
+    const m = distanceMatrix(
+      net,
+      stops.map((s) => s.snap),
+    );
     const closed = t % 2 === 0;
     const h = solveTour(m, k, { closed, seed: t + 1, exactUpTo: 0 });
     const opt = heldKarp(m, k, closed);
@@ -259,11 +331,16 @@ function patrolCase(name: string, net: Network, sets: number, seed: number) {
 }
 
 function bboxOf(net: Network): [number, number, number, number] {
-  let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity;
+  let a = Infinity,
+    b = Infinity,
+    c = -Infinity,
+    d = -Infinity;
   for (let n = 0; n < net.nodeCount; n++) {
     if (net.component[n] !== 0) continue;
-    a = Math.min(a, net.nodeLon[n]); c = Math.max(c, net.nodeLon[n]);
-    b = Math.min(b, net.nodeLat[n]); d = Math.max(d, net.nodeLat[n]);
+    a = Math.min(a, net.nodeLon[n]);
+    c = Math.max(c, net.nodeLon[n]);
+    b = Math.min(b, net.nodeLat[n]);
+    d = Math.max(d, net.nodeLat[n]);
   }
   return [a, b, c, d];
 }
@@ -274,7 +351,8 @@ function main() {
   const result: Record<string, unknown> = { bench: 'groups', started_at: new Date().toISOString(), node: process.version };
 
   // 1. Demo district or synthetic city.
-  const demoShops = '.data/demo/shops.geojson', demoStreets = '.data/demo/streets.geojson';
+  const demoShops = '.data/demo/shops.geojson',
+    demoStreets = '.data/demo/streets.geojson';
   let cityNet: Network, cityShops: Shop[], cityLabel: string;
   if (existsSync(demoShops) && existsSync(demoStreets)) {
     const streets = (JSON.parse(readFileSync(demoStreets, 'utf8')).features as Line[]).filter((f) => f.properties?.class !== 'rail');
@@ -292,7 +370,11 @@ function main() {
     cityLabel = 'synthetic city 30x30 blocks of 120 m (no .data/demo found)';
   }
   const cityQuality = cityShops.length > 5000 ? cityShops.slice(0, 5000) : cityShops;
-  result.city = { source: cityLabel, network: { nodes: cityNet.nodeCount, edges: cityNet.edgeCount }, grouping: groupingCase('city', cityNet, cityQuality, true) };
+  result.city = {
+    source: cityLabel,
+    network: { nodes: cityNet.nodeCount, edges: cityNet.edgeCount },
+    grouping: groupingCase('city', cityNet, cityQuality, true),
+  };
 
   // 2. Real Shanghai Bund roads, healed.
   const roadsFile = '/work/shared/geodata/substitute-shanghai-bund-tilezen/shanghai_bund_roads.geojson';
@@ -310,7 +392,12 @@ function main() {
     if (['primary', 'secondary', 'tertiary', 'pedestrian', 'residential', 'living_street'].includes(k)) commercial.add(i);
   });
   const pois = (JSON.parse(readFileSync(poisFile, 'utf8')).features as Feature[])
-    .filter((f) => !['traffic_signals', 'bus_stop', 'tree', 'bollard', 'gate', 'post_box', 'platform', 'subway_entrance', 'tram_stop'].includes(String(f.properties?.kind)))
+    .filter(
+      (f) =>
+        !['traffic_signals', 'bus_stop', 'tree', 'bollard', 'gate', 'post_box', 'platform', 'subway_entrance', 'tram_stop'].includes(
+          String(f.properties?.kind),
+        ),
+    )
     .map((f, i) => {
       const c = (f.geometry as unknown as { coordinates: [number, number] }).coordinates;
       return { id: `poi${i}`, lon: c[0], lat: c[1] };

@@ -17,10 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import type { Polygon } from 'geojson';
 import { mulberry32 } from '../common/rng';
-import {
-  analyzeHotSpots, countPointsInZones, edgeCount, emergingHotSpots, hotSpotsFromValues, queenContiguity,
-} from '../server/algorithms/hotspots';
-
+import { analyzeHotSpots, countPointsInZones, edgeCount, emergingHotSpots, hotSpotsFromValues, queenContiguity } from '../server/algorithms/hotspots';
 
 /** Pointy-top hexagons, odd rows shifted; circumradius r degrees (x scaled by cos(lat)). */
 function hexTessellation(cols: number, rows: number, x0: number, y0: number, r: number): Polygon[] {
@@ -60,7 +57,9 @@ function time<T>(f: () => T): [T, number] {
  * Each sample: set the time slider and dispatch its `input` event, then wait for deck.gl's next
  * onAfterRender and a 1-pixel readPixels (so the GPU work is finished); p95 over `samples` moves.
  */
-async function measureFilterRedraw(samples = Number(process.env.BENCH_REDRAW_SAMPLES ?? 40)): Promise<{ p95: number | null; median: number | null; jsP95?: number; notes: string }> {
+async function measureFilterRedraw(
+  samples = Number(process.env.BENCH_REDRAW_SAMPLES ?? 40),
+): Promise<{ p95: number | null; median: number | null; jsP95?: number; notes: string }> {
   if (process.env.BENCH_SKIP_BROWSER) return { p95: null, median: null, notes: 'browser part skipped (BENCH_SKIP_BROWSER)' };
   const { startAppServer } = await import('../tests/helpers/app-server');
   const { launchBrowser, openPage, waitForReady } = await import('../tests/helpers/browser');
@@ -85,16 +84,29 @@ async function measureFilterRedraw(samples = Number(process.env.BENCH_REDRAW_SAM
       };
     }).sort((a, b) => a.t - b.t);
     const cols = {
-      n, types: ['public_order', 'fire_risk', 'dispute', 'environment', 'facilities', 'other'], grids: [],
-      lon: rows.map((r) => Math.round(r.x * 1e6) / 1e6), lat: rows.map((r) => Math.round(r.y * 1e6) / 1e6),
-      t: rows.map((r) => r.t), type: rows.map((r) => r.type), grid: rows.map(() => -1), tMin: rows[0]!.t, tMax: rows[n - 1]!.t,
+      n,
+      types: ['public_order', 'fire_risk', 'dispute', 'environment', 'facilities', 'other'],
+      grids: [],
+      lon: rows.map((r) => Math.round(r.x * 1e6) / 1e6),
+      lat: rows.map((r) => Math.round(r.y * 1e6) / 1e6),
+      t: rows.map((r) => r.t),
+      type: rows.map((r) => r.type),
+      grid: rows.map(() => -1),
+      tMin: rows[0]!.t,
+      tMax: rows[n - 1]!.t,
     };
     await page.locator('.hs-seg-btn[data-mode="heat"]').click();
     await page.evaluate((json) => {
       const w = window as any;
       w.__wanggeHotspots.store.setSettings({ windowDays: 30 });
       w.__wanggeHotspots.loadColumns(json);
-      w.__wangge.map.fitBounds([[117.035, 30.505], [117.085, 30.535]], { duration: 0 });
+      w.__wangge.map.fitBounds(
+        [
+          [117.035, 30.505],
+          [117.085, 30.535],
+        ],
+        { duration: 0 },
+      );
     }, cols);
     await page.waitForTimeout(1500);
     // A string, not a function: tsx (esbuild keepNames) would inject a __name helper the page lacks.
@@ -152,14 +164,16 @@ async function main(): Promise<void> {
   const zones = hexTessellation(100, 100, 116.95, 30.4, r).map((geometry, i) => ({ id: `h${i}`, geometry }));
   const geoms = zones.map((z) => z.geometry);
   const [minX, minY] = [116.95, 30.4];
-  const maxX = minX + 100 * Math.sqrt(3) * r / Math.cos((30.4 * Math.PI) / 180), maxY = minY + 99 * 1.5 * r;
+  const maxX = minX + (100 * Math.sqrt(3) * r) / Math.cos((30.4 * Math.PI) / 180),
+    maxY = minY + 99 * 1.5 * r;
   const rand = mulberry32(42);
   const points: number[][] = [];
   const centres = Array.from({ length: 8 }, () => [minX + rand() * (maxX - minX), minY + rand() * (maxY - minY)] as const);
   for (let i = 0; i < 100_000; i++) {
     if (i % 5 === 0) {
       const c = centres[i % centres.length]!;
-      const g = Math.sqrt(-2 * Math.log(1 - rand())), a = 2 * Math.PI * rand();
+      const g = Math.sqrt(-2 * Math.log(1 - rand())),
+        a = 2 * Math.PI * rand();
       points.push([c[0] + 0.01 * g * Math.cos(a), c[1] + 0.01 * g * Math.sin(a)]);
     } else points.push([minX + rand() * (maxX - minX), minY + rand() * (maxY - minY)]);
   }
@@ -167,21 +181,39 @@ async function main(): Promise<void> {
 
   const nb = queenContiguity(geoms);
   const counted = countPointsInZones(geoms, points);
-  hotSpotsFromValues(zones.map((z) => z.id), counted.counts, nb);
+  hotSpotsFromValues(
+    zones.map((z) => z.id),
+    counted.counts,
+    nb,
+  );
   analyzeHotSpots(zones, points);
 
-  const tCount: number[] = [], tContig: number[] = [], tGi: number[] = [], tAll: number[] = [];
-  let hot = 0, cold = 0;
+  const tCount: number[] = [],
+    tContig: number[] = [],
+    tGi: number[] = [],
+    tAll: number[] = [];
+  let hot = 0,
+    cold = 0;
   for (let k = 0; k < runs; k++) {
     tCount.push(time(() => countPointsInZones(geoms, points))[1]);
     tContig.push(time(() => queenContiguity(geoms))[1]);
-    tGi.push(time(() => hotSpotsFromValues(zones.map((z) => z.id), counted.counts, nb))[1]);
+    tGi.push(
+      time(() =>
+        hotSpotsFromValues(
+          zones.map((z) => z.id),
+          counted.counts,
+          nb,
+        ),
+      )[1],
+    );
     const [res, ms] = time(() => analyzeHotSpots(zones, points));
     tAll.push(ms);
     hot = res.zones.filter((z) => z.class.startsWith('hot')).length;
     cold = res.zones.filter((z) => z.class.startsWith('cold')).length;
   }
-  log(`gistar_10k_ms ${median(tAll).toFixed(1)} (counting ${median(tCount).toFixed(1)}, contiguity ${median(tContig).toFixed(1)}, Gi* ${median(tGi).toFixed(1)})`);
+  log(
+    `gistar_10k_ms ${median(tAll).toFixed(1)} (counting ${median(tCount).toFixed(1)}, contiguity ${median(tContig).toFixed(1)}, Gi* ${median(tGi).toFixed(1)})`,
+  );
 
   const weeks = 52;
   const weekly = Array.from({ length: zones.length }, () => new Float64Array(weeks));

@@ -129,9 +129,15 @@ async function scenarios(srv: ServerProcess): Promise<Scenario[]> {
   const plans = await json<Array<{ id: number; status: string }>>(`${srv.url}/api/plans`);
   const planId = published[0]?.id ?? plans.find((p) => p.status === 'published')?.id ?? plans[0].id;
   // edits go to a draft copy of the published plan
-  const copy = await json<{ id: number }>(`${srv.url}/api/plans/${planId}/copy`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'bench:load edits' }) });
+  const copy = await json<{ id: number }>(`${srv.url}/api/plans/${planId}/copy`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bench:load edits' }),
+  });
   const asg = await json<{ version: number; assignment: Record<string, string | null> }>(`${srv.url}/api/plans/${copy.id}/assignment`);
-  const units = Object.entries(asg.assignment).filter(([, g]) => g).slice(0, 200);
+  const units = Object.entries(asg.assignment)
+    .filter(([, g]) => g)
+    .slice(0, 200);
   const codes = [...new Set(units.map(([, g]) => g as string))];
   let version = asg.version;
   let k = 0;
@@ -160,7 +166,14 @@ async function scenarios(srv: ServerProcess): Promise<Scenario[]> {
     { name: 'grid_layer', requests: [{ path: `/api/plans/${planId}/grids`, headers: gz }] },
     { name: 'grid_layer_revalidate', requests: [{ path: `/api/plans/${planId}/grids`, headers: { ...gz, 'if-none-match': etag } }] },
     { name: 'tiles', requests: tilePaths().map((p) => ({ path: p, headers: gz })) },
-    { name: 'stats', requests: [{ path: '/api/plans', headers: gz }, { path: '/api/cases/stats', headers: gz }, { path: `/api/plans/${planId}`, headers: gz }] },
+    {
+      name: 'stats',
+      requests: [
+        { path: '/api/plans', headers: gz },
+        { path: '/api/cases/stats', headers: gz },
+        { path: `/api/plans/${planId}`, headers: gz },
+      ],
+    },
     { name: 'edits', requests: [edit] },
   ];
 }
@@ -231,7 +244,15 @@ async function main(): Promise<void> {
   const only = arg('only')?.split(',');
   const workers = Number(arg('workers') ?? Math.min(2, (await import('node:os')).cpus().length));
   const backends = (which === 'both' ? ['pglite', 'postgres'] : [which]) as Array<'pglite' | 'postgres'>;
-  const out: Record<string, unknown> = { bench: 'load', at: new Date().toISOString(), seconds, connections, load_generator_workers: workers, soak, cores: (await import('node:os')).cpus().length };
+  const out: Record<string, unknown> = {
+    bench: 'load',
+    at: new Date().toISOString(),
+    seconds,
+    connections,
+    load_generator_workers: workers,
+    soak,
+    cores: (await import('node:os')).cpus().length,
+  };
   const per: Record<string, unknown> = {};
   let p99 = 0;
   let errors = 0;
@@ -280,7 +301,8 @@ async function main(): Promise<void> {
           if (s.name === 'edits') {
             conflicts += r.status['409'] ?? 0;
             non2xx += r.non2xx - (r.status['409'] ?? 0);
-          } else if (s.name === 'grid_layer_revalidate') non2xx += r.non2xx - (r.status['304'] ?? 0); // 304 is the right answer
+          } else if (s.name === 'grid_layer_revalidate')
+            non2xx += r.non2xx - (r.status['304'] ?? 0); // 304 is the right answer
           else non2xx += r.non2xx;
           if (s.name === 'grid_layer') p99 = Math.max(p99, r.p99_ms);
         }
@@ -304,7 +326,17 @@ async function main(): Promise<void> {
       await srv.stop();
     }
   }
-  const result = { ...out, p99_ms: p99, errors, non2xx, edit_conflicts_409: conflicts, rss_mb_before: rssBefore, rss_mb_after: rssAfter, rss_mb_peak: rssPeak, backends: per };
+  const result = {
+    ...out,
+    p99_ms: p99,
+    errors,
+    non2xx,
+    edit_conflicts_409: conflicts,
+    rss_mb_before: rssBefore,
+    rss_mb_after: rssAfter,
+    rss_mb_peak: rssPeak,
+    backends: per,
+  };
   const dir = join(ROOT, 'bench/results');
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `load-${soak ? 'soak-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(result, null, 2) + '\n');

@@ -36,15 +36,18 @@ async function main() {
   // then as a server after a restart: the database opened afresh (nothing in its buffers)
   const db = await openDb({ dataDir: dir, databaseUrl: undefined });
   try {
-    const subs = (await db.query<{ id: string; name: string }>(
-      'SELECT DISTINCT d.id, d.name FROM subdistricts d JOIN defense_groups g ON g.subdistrict_id = d.id AND g.archived_at IS NULL ORDER BY d.id',
-    )).rows;
+    const subs = (
+      await db.query<{ id: string; name: string }>(
+        'SELECT DISTINCT d.id, d.name FROM subdistricts d JOIN defense_groups g ON g.subdistrict_id = d.id AND g.archived_at IS NULL ORDER BY d.id',
+      )
+    ).rows;
     // every sub-district is planned COLD: the incident columns, the hexagon zones and the walking
     // networks are dropped before each (a server after a restart, or after new incidents came in);
     // `phases` gives the seconds at which each step of the plan began
     const per: Record<string, unknown>[] = [];
     const sum = { generated: [0, 0, 0], current: [0, 0, 0], random: [0, 0, 0] } as Record<'generated' | 'current' | 'random', number[]>;
-    let slowest = 0, held = 0;
+    let slowest = 0,
+      held = 0;
     for (const s of subs) {
       invalidateIncidentColumns(db);
       invalidateZones(db);
@@ -66,9 +69,18 @@ async function main() {
         sum[k]![2]! += p.coverage[k].routes;
       }
       const row = {
-        subdistrict: s.id, name: s.name, seconds: Math.round(sec * 100) / 100, phases, groups: p.groups.length, hot_zones: p.zones.length,
-        uncovered: p.uncovered.length, patrols: p.patrols.length, held_out: p.coverage.generated.incidents,
-        generated: p.coverage.generated.share, current: p.coverage.current.share, random: p.coverage.random.share,
+        subdistrict: s.id,
+        name: s.name,
+        seconds: Math.round(sec * 100) / 100,
+        phases,
+        groups: p.groups.length,
+        hot_zones: p.zones.length,
+        uncovered: p.uncovered.length,
+        patrols: p.patrols.length,
+        held_out: p.coverage.generated.incidents,
+        generated: p.coverage.generated.share,
+        current: p.coverage.current.share,
+        random: p.coverage.random.share,
       };
       per.push(row);
       log(JSON.stringify(row));

@@ -124,10 +124,12 @@ async function main(): Promise<void> {
       const wcpu = workers.map((p, i) => procCpuSeconds(p.child.pid!) - wcpu0[i]);
       const pgCpu = postgresCpuSince(pg0);
       const machineCpu = (cpu1.busy - cpu0.busy) / 100;
-      const rowsOut = (await db.query<{ status: string; worker: string; ms: number; grids: number; in_band: number }>(
-        `SELECT status, worker, (result->>'ms')::float8 AS ms, (result->>'grids')::int AS grids, (result->>'inBand')::int AS in_band FROM jobs WHERE id = ANY($1::text[])`,
-        [ids],
-      )).rows;
+      const rowsOut = (
+        await db.query<{ status: string; worker: string; ms: number; grids: number; in_band: number }>(
+          `SELECT status, worker, (result->>'ms')::float8 AS ms, (result->>'grids')::int AS grids, (result->>'inBand')::int AS in_band FROM jobs WHERE id = ANY($1::text[])`,
+          [ids],
+        )
+      ).rows;
       const failed = rowsOut.filter((r) => r.status !== 'succeeded').length;
       const byWorker: Record<string, number> = {};
       for (const r of rowsOut) byWorker[r.worker] = (byWorker[r.worker] ?? 0) + 1;
@@ -154,7 +156,15 @@ async function main(): Promise<void> {
         cores_x_wall_s: Number(((cpus().length * wallMs) / 1000).toFixed(1)),
         // what the workers got of the machine, and what a job cost them: throughput = the two multiplied
         worker_cores_used: Number((wcpu.reduce((a, b) => a + b, 0) / (wallMs / 1000)).toFixed(2)),
-        jobs_per_worker_cpu_s: Number((n / Math.max(0.1, wcpu.reduce((a, b) => a + b, 0))).toFixed(2)),
+        jobs_per_worker_cpu_s: Number(
+          (
+            n /
+            Math.max(
+              0.1,
+              wcpu.reduce((a, b) => a + b, 0),
+            )
+          ).toFixed(2),
+        ),
         machine_cpu_busy_pct: Number(((100 * (cpu1.busy - cpu0.busy)) / Math.max(1, cpu1.total - cpu0.total)).toFixed(0)),
         load_avg_1m_at_start: Number(load0.toFixed(1)),
         worker_startup_s: Number((startupMs / 1000).toFixed(1)),

@@ -49,21 +49,29 @@ export interface RawGlyph {
 /** Encodes one glyph range as MapLibre/Mapbox glyphs protobuf (fontstacks > glyphs). */
 export function encodeGlyphRange(fontstack: string, start: number, glyphs: RawGlyph[]): Uint8Array {
   const pbf = new PbfWriter();
-  pbf.writeMessage(1, (_: unknown, w: PbfWriter) => {
-    w.writeStringField(1, fontstack);
-    w.writeStringField(2, `${start}-${start + 255}`);
-    for (const g of glyphs) {
-      w.writeMessage(3, (_g: unknown, gw: PbfWriter) => {
-        gw.writeVarintField(1, g.id);
-        if (g.bitmap.length > 0) gw.writeBytesField(2, g.bitmap);
-        gw.writeVarintField(3, g.width);
-        gw.writeVarintField(4, g.height);
-        gw.writeSVarintField(5, g.left);
-        gw.writeSVarintField(6, g.top);
-        gw.writeVarintField(7, g.advance);
-      }, null);
-    }
-  }, null);
+  pbf.writeMessage(
+    1,
+    (_: unknown, w: PbfWriter) => {
+      w.writeStringField(1, fontstack);
+      w.writeStringField(2, `${start}-${start + 255}`);
+      for (const g of glyphs) {
+        w.writeMessage(
+          3,
+          (_g: unknown, gw: PbfWriter) => {
+            gw.writeVarintField(1, g.id);
+            if (g.bitmap.length > 0) gw.writeBytesField(2, g.bitmap);
+            gw.writeVarintField(3, g.width);
+            gw.writeVarintField(4, g.height);
+            gw.writeSVarintField(5, g.left);
+            gw.writeSVarintField(6, g.top);
+            gw.writeVarintField(7, g.advance);
+          },
+          null,
+        );
+      }
+    },
+    null,
+  );
   return pbf.finish();
 }
 
@@ -112,7 +120,7 @@ async function main() {
     for (const r of FULL_RANGES) {
       const cps: number[] = [];
       for (let cp = r * 256; cp < r * 256 + 256; cp++) {
-        if (cp < 32 || (cp >= 127 && cp < 160) || (cp >= 0xfff0)) continue;
+        if (cp < 32 || (cp >= 127 && cp < 160) || cp >= 0xfff0) continue;
         cps.push(cp);
       }
       ranges.set(r, cps);
@@ -128,12 +136,10 @@ async function main() {
   };
   let nRanges = 0;
 
-  const tinySdfSrc = readFileSync(require.resolve('@mapbox/tiny-sdf'), 'utf8')
-    .replace('export default class TinySDF', 'window.TinySDF = class TinySDF');
+  const tinySdfSrc = readFileSync(require.resolve('@mapbox/tiny-sdf'), 'utf8').replace('export default class TinySDF', 'window.TinySDF = class TinySDF');
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const t0 = Date.now();
   let total = 0;
@@ -154,21 +160,27 @@ async function main() {
       const ranges = rangesFor(stack.gbLastRow);
       nRanges += ranges.size;
       for (const [r, cps] of [...ranges].sort((a, b) => a[0] - b[0])) {
-        const drawn = await page.evaluate(({ cps, family, weight }) => {
-          const w = window as unknown as { __sdf?: any; TinySDF: any };
-          const key = `${family}/${weight}`;
-          if (!w.__sdf || w.__sdf.key !== key) {
-            w.__sdf = { key, sdf: new w.TinySDF({ fontSize: 24, buffer: 3, radius: 8, cutoff: 0.25, fontFamily: `"${family}"`, fontWeight: weight, lang: 'zh-CN' }) };
-          }
-          const sdf = w.__sdf.sdf;
-          return cps.map((cp: number) => {
-            const g = sdf.draw(String.fromCodePoint(cp));
-            let bin = '';
-            const data: Uint8ClampedArray = g.glyphWidth && g.glyphHeight ? g.data : new Uint8ClampedArray(0);
-            for (let i = 0; i < data.length; i++) bin += String.fromCharCode(data[i]);
-            return { id: cp, b64: btoa(bin), width: g.glyphWidth, height: g.glyphHeight, left: g.glyphLeft, top: g.glyphTop, advance: g.glyphAdvance };
-          });
-        }, { cps, family: stack.family, weight: stack.weight });
+        const drawn = await page.evaluate(
+          ({ cps, family, weight }) => {
+            const w = window as unknown as { __sdf?: any; TinySDF: any };
+            const key = `${family}/${weight}`;
+            if (!w.__sdf || w.__sdf.key !== key) {
+              w.__sdf = {
+                key,
+                sdf: new w.TinySDF({ fontSize: 24, buffer: 3, radius: 8, cutoff: 0.25, fontFamily: `"${family}"`, fontWeight: weight, lang: 'zh-CN' }),
+              };
+            }
+            const sdf = w.__sdf.sdf;
+            return cps.map((cp: number) => {
+              const g = sdf.draw(String.fromCodePoint(cp));
+              let bin = '';
+              const data: Uint8ClampedArray = g.glyphWidth && g.glyphHeight ? g.data : new Uint8ClampedArray(0);
+              for (let i = 0; i < data.length; i++) bin += String.fromCharCode(data[i]);
+              return { id: cp, b64: btoa(bin), width: g.glyphWidth, height: g.glyphHeight, left: g.glyphLeft, top: g.glyphTop, advance: g.glyphAdvance };
+            });
+          },
+          { cps, family: stack.family, weight: stack.weight },
+        );
         const glyphs: RawGlyph[] = drawn.map((d) => ({
           id: d.id,
           bitmap: new Uint8Array(Buffer.from(d.b64, 'base64')),
@@ -189,7 +201,9 @@ async function main() {
   } finally {
     await browser.close();
   }
-  console.log(JSON.stringify({ fontstacks: FONTSTACKS.map((f) => f.name), ranges: nRanges, projectHanzi: ours.size, glyphs: count, bytes: total, ms: Date.now() - t0 }));
+  console.log(
+    JSON.stringify({ fontstacks: FONTSTACKS.map((f) => f.name), ranges: nRanges, projectHanzi: ours.size, glyphs: count, bytes: total, ms: Date.now() - t0 }),
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

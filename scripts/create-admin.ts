@@ -20,14 +20,14 @@ async function main(): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-    options: {
-      user: { type: 'string' },
-      password: { type: 'string' },
-      'display-name': { type: 'string' },
-      reset: { type: 'boolean', default: false },
-      'demo-users': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
+      options: {
+        user: { type: 'string' },
+        password: { type: 'string' },
+        'display-name': { type: 'string' },
+        reset: { type: 'boolean', default: false },
+        'demo-users': { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
     });
   } catch (err) {
     throw new UsageError(`${(err as Error).message}; ${USAGE}`);
@@ -50,7 +50,9 @@ async function main(): Promise<number> {
     const body = values['demo-users']
       ? { demoUsers: true }
       : { user: values.user, password: values.password, displayName: values['display-name'], reset: values.reset };
-    const res = await callServer(target.server, 'create-admin', 'POST', '/api/local/create-admin', JSON.stringify(body), { 'content-type': 'application/json' });
+    const res = await callServer(target.server, 'create-admin', 'POST', '/api/local/create-admin', JSON.stringify(body), {
+      'content-type': 'application/json',
+    });
     if (!res.ok) throw new Error(await serverError(res));
     process.stderr.write(`create-admin: done through the running server (pid ${target.server.pid})\n`);
     process.stdout.write(`${JSON.stringify(await res.json())}\n`);

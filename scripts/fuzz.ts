@@ -257,7 +257,12 @@ export function fitsSchema(v: Json, s: Schema): boolean {
     const re = typeof s.pattern === 'string' ? safeRegex(s.pattern) : null;
     return types.includes('string') && v.length >= ((s.minLength as number) ?? 0) && v.length <= ((s.maxLength as number) ?? Infinity) && (!re || re.test(v));
   }
-  if (typeof v === 'number') return (types.includes('number') || (types.includes('integer') && Number.isInteger(v))) && v >= ((s.minimum as number) ?? -Infinity) && v <= ((s.maximum as number) ?? Infinity);
+  if (typeof v === 'number')
+    return (
+      (types.includes('number') || (types.includes('integer') && Number.isInteger(v))) &&
+      v >= ((s.minimum as number) ?? -Infinity) &&
+      v <= ((s.maximum as number) ?? Infinity)
+    );
   if (typeof v === 'boolean') return types.includes('boolean');
   return types.includes('object');
 }
@@ -294,7 +299,9 @@ function validOfType(t: string, s: Schema, pool: Pool, depth: number, name?: str
       const max = typeof s.maximum === 'number' ? s.maximum : typeof s.exclusiveMaximum === 'number' ? s.exclusiveMaximum - 1 : 1e6;
       const known = pool.integers.filter((n) => n >= min && n <= max);
       const base: fc.Arbitrary<number> =
-        t === 'integer' ? fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) }) : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
+        t === 'integer'
+          ? fc.integer({ min: Math.max(min, -(2 ** 31)), max: Math.min(max, 2 ** 31 - 1) })
+          : fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
       const edges = [min, max].filter((n) => Number.isFinite(n) && (t === 'number' || Number.isInteger(n)));
       const parts: fc.Arbitrary<number>[] = [base];
       if (known.length) parts.push(fc.constantFrom(...known), fc.constantFrom(...known));
@@ -309,8 +316,10 @@ function validOfType(t: string, s: Schema, pool: Pool, depth: number, name?: str
       const known = s.format ? [] : pool.strings.filter(fits);
       const parts: fc.Arbitrary<string>[] = [];
       if (re) parts.push(fc.stringMatching(re).filter(fits));
-      else if (s.format === 'date-time') parts.push(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
-      else if (s.format === 'date') parts.push(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
+      else if (s.format === 'date-time')
+        parts.push(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString()));
+      else if (s.format === 'date')
+        parts.push(fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)));
       else parts.push(fc.string({ minLength, maxLength: Math.max(minLength, maxLength) }));
       if (known.length) parts.push(fc.constantFrom(...known), fc.constantFrom(...known), fc.constantFrom(...known));
       return fc.oneof(...parts);
@@ -351,7 +360,9 @@ export function invalidArb(s: Schema, pool: Pool, depth = 0, name?: string): fc.
             ? fc.constantFrom(...keys).chain((k) => invalidArb(props[k], pool, depth + 1, k).map((bad) => ({ ...(v as object), [k]: bad }) as Json))
             : fc.constant(v),
           fc.string({ minLength: 1, maxLength: 8 }).map((k) => ({ ...(v as object), [`x_${k}`]: 1 }) as Json),
-          keys.length ? fc.constantFrom(...keys).map((k) => Object.fromEntries(Object.entries(v as object).filter(([kk]) => kk !== k)) as Json) : fc.constant(v),
+          keys.length
+            ? fc.constantFrom(...keys).map((k) => Object.fromEntries(Object.entries(v as object).filter(([kk]) => kk !== k)) as Json)
+            : fc.constant(v),
         ),
       ),
     );
@@ -361,7 +372,8 @@ export function invalidArb(s: Schema, pool: Pool, depth = 0, name?: string): fc.
     parts.push(fc.array(invalidArb(items, pool, depth + 1, name), { minLength: 1, maxLength: 4 }));
     // deep nesting: a valid item wrapped 2,000 arrays deep
     parts.push(validArb(items, pool, depth + 1, name).map((x) => deepArray(x)));
-    if (typeof s.maxItems === 'number' && s.maxItems < 300) parts.push(validArb(items, pool, depth + 1, name).map((x) => Array.from({ length: (s.maxItems as number) + 1 }, () => x)));
+    if (typeof s.maxItems === 'number' && s.maxItems < 300)
+      parts.push(validArb(items, pool, depth + 1, name).map((x) => Array.from({ length: (s.maxItems as number) + 1 }, () => x)));
   }
   if (types.includes('integer') || types.includes('number')) {
     const out: Json[] = [];
@@ -393,7 +405,10 @@ const RAW_BODIES: Array<{ ct: string; body: Buffer }> = [
   { ct: 'text/csv', body: Buffer.from('lon,lat,name\n117.05,30.52,店\n') },
   { ct: 'text/csv', body: Buffer.from('lon,lat,time\n117.05,30.52,2024-01-01\n') },
   { ct: 'text/csv', body: Buffer.from([0xc4, 0xe3, 0xba, 0xc3, 0x2c, 0xff, 0xfe, 0x0a]) },
-  { ct: 'application/json', body: Buffer.from('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[30.52,117.05]}}]}') },
+  {
+    ct: 'application/json',
+    body: Buffer.from('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[30.52,117.05]}}]}'),
+  },
   { ct: 'application/json', body: Buffer.from('{"type":"FeatureCollection","features":[') },
   { ct: 'multipart/form-data; boundary=b', body: Buffer.from('--b\r\ncontent-disposition: form-data; name="datum"\r\n\r\nxx\r\n--b--\r\n') },
   { ct: 'application/octet-stream', body: Buffer.alloc(0) },
@@ -409,13 +424,16 @@ const encodePath = (v: string) => v.split('/').map(encodeURIComponent).join('/')
  * the admin or anonymously; routes that end or weaken the session (ADMIN_SKIP) go as a spare user.
  */
 export function requestArb(op: Operation, pool: Pool): fc.Arbitrary<FuzzRequest> {
-  const principal: fc.Arbitrary<Principal> = ADMIN_SKIP.has(`${op.method} ${op.path}`) ? fc.constantFrom<Principal>('spare', 'anonymous') : fc.constantFrom<Principal>('admin', 'admin', 'admin', 'anonymous');
+  const principal: fc.Arbitrary<Principal> = ADMIN_SKIP.has(`${op.method} ${op.path}`)
+    ? fc.constantFrom<Principal>('spare', 'anonymous')
+    : fc.constantFrom<Principal>('admin', 'admin', 'admin', 'anonymous');
   const examples = pool.named?.('$body') ?? [];
   // schema-less routes (outside the OpenAPI document) are valid only with their examples
   const valid = op.fromOpenApi || examples.length || !op.body ? fc.boolean() : fc.constant(false);
   const bodySchema = (pool.named?.('$schema')?.[0] as Schema | undefined) ?? op.body;
   return fc.tuple(principal, valid).chain(([who, ok]) => {
-    const part = (s: Schema, name?: string) => (ok ? validArb(s, pool, 0, name) : fc.oneof({ weight: 2, arbitrary: validArb(s, pool, 0, name) }, { weight: 1, arbitrary: invalidArb(s, pool, 0, name) }));
+    const part = (s: Schema, name?: string) =>
+      ok ? validArb(s, pool, 0, name) : fc.oneof({ weight: 2, arbitrary: validArb(s, pool, 0, name) }, { weight: 1, arbitrary: invalidArb(s, pool, 0, name) });
     const pathArb = fc.tuple(
       ...op.pathParams.map((p) => {
         if (op.fromOpenApi) return part(p.schema, p.name);
@@ -424,38 +442,53 @@ export function requestArb(op: Operation, pool: Pool): fc.Arbitrary<FuzzRequest>
       }),
     );
     const queryExamples = pool.named?.('$query') ?? [];
-    const queryGen = fc.record(
-      Object.fromEntries(op.queryParams.map((q) => [q.name, part(q.schema, q.name)])),
-      { requiredKeys: ok ? op.queryParams.filter((q) => q.required).map((q) => q.name) : [] },
-    );
-    const queryArb = ok && queryExamples.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...queryExamples) }, { weight: 1, arbitrary: queryGen }) : queryGen;
+    const queryGen = fc.record(Object.fromEntries(op.queryParams.map((q) => [q.name, part(q.schema, q.name)])), {
+      requiredKeys: ok ? op.queryParams.filter((q) => q.required).map((q) => q.name) : [],
+    });
+    const queryArb =
+      ok && queryExamples.length ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...queryExamples) }, { weight: 1, arbitrary: queryGen }) : queryGen;
     const extraQuery = ok ? fc.constant({}) : fc.option(fc.dictionary(fc.string({ minLength: 1, maxLength: 6 }), nasty(), { maxKeys: 2 }), { nil: {} });
     const json = (a: fc.Arbitrary<Json>) => a.map((b) => ({ ct: 'application/json', body: JSON.stringify(b) }));
     const raw = (pool.named?.('$raw') ?? []) as Array<{ ct: string; body: string }>;
     const rawBody = fc.constantFrom(...RAW_BODIES).map((r) => ({ ct: r.ct, body: r.body as string | Buffer | undefined }));
-    const bodyArb: fc.Arbitrary<{ ct: string; body?: string | Buffer }> = (op.method === 'GET' || op.method === 'DELETE') && !op.body
-      ? ok
-        ? fc.constant({ ct: '' }) // no body; a broken request may carry one anyway
-        : fc.oneof({ weight: 3, arbitrary: fc.constant({ ct: '' }) }, { weight: 1, arbitrary: rawBody })
-      : !op.jsonBody
-      ? fc.oneof(
-          { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES).map((r) => ({ ct: r.ct, body: r.body })) },
-          { weight: ok && raw.length ? 3 : 0, arbitrary: raw.length ? fc.constantFrom(...raw) : fc.constant(RAW_BODIES[0]) },
-        )
-      : bodySchema
-        ? fc.oneof(
-            {
-              weight: 8,
-              arbitrary: json(
-                op.fromOpenApi || ok
-                  ? fc.oneof({ weight: 1, arbitrary: part(bodySchema, '$root') }, { weight: examples.length ? 3 : 0, arbitrary: examples.length ? fc.constantFrom(...examples) : fc.constant(null) })
-                  : fc.oneof(nasty(), fc.dictionary(fc.constantFrom('username', 'password', 'role', 'active', 'newPassword', 'currentPassword', 'x'), nasty())),
-              ),
-            },
-            { weight: ok ? 0 : 1, arbitrary: fc.constantFrom('{"a":', '[', 'null', '"', '{"__proto__":{"admin":true}}', '\u0000').map((b) => ({ ct: 'application/json', body: b })) },
-            { weight: ok ? 0 : 1, arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml').map((ct) => ({ ct, body: 'a=1&b=2' })) },
-          )
-        : fc.constant({ ct: '' });
+    const bodyArb: fc.Arbitrary<{ ct: string; body?: string | Buffer }> =
+      (op.method === 'GET' || op.method === 'DELETE') && !op.body
+        ? ok
+          ? fc.constant({ ct: '' }) // no body; a broken request may carry one anyway
+          : fc.oneof({ weight: 3, arbitrary: fc.constant({ ct: '' }) }, { weight: 1, arbitrary: rawBody })
+        : !op.jsonBody
+          ? fc.oneof(
+              { weight: 1, arbitrary: fc.constantFrom(...RAW_BODIES).map((r) => ({ ct: r.ct, body: r.body })) },
+              { weight: ok && raw.length ? 3 : 0, arbitrary: raw.length ? fc.constantFrom(...raw) : fc.constant(RAW_BODIES[0]) },
+            )
+          : bodySchema
+            ? fc.oneof(
+                {
+                  weight: 8,
+                  arbitrary: json(
+                    op.fromOpenApi || ok
+                      ? fc.oneof(
+                          { weight: 1, arbitrary: part(bodySchema, '$root') },
+                          { weight: examples.length ? 3 : 0, arbitrary: examples.length ? fc.constantFrom(...examples) : fc.constant(null) },
+                        )
+                      : fc.oneof(
+                          nasty(),
+                          fc.dictionary(fc.constantFrom('username', 'password', 'role', 'active', 'newPassword', 'currentPassword', 'x'), nasty()),
+                        ),
+                  ),
+                },
+                {
+                  weight: ok ? 0 : 1,
+                  arbitrary: fc
+                    .constantFrom('{"a":', '[', 'null', '"', '{"__proto__":{"admin":true}}', '\u0000')
+                    .map((b) => ({ ct: 'application/json', body: b })),
+                },
+                {
+                  weight: ok ? 0 : 1,
+                  arbitrary: fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'application/xml').map((ct) => ({ ct, body: 'a=1&b=2' })),
+                },
+              )
+            : fc.constant({ ct: '' });
     return fc.tuple(pathArb, queryArb, extraQuery, bodyArb).map(([pathVals, query, extra, body]) => {
       let url = op.path;
       op.pathParams.forEach((p, i) => {
@@ -549,13 +582,20 @@ export async function readLive(db: Db, passwords: Map<string, string>): Promise<
   );
   const ids = plansRaw.map((p) => p.id);
   const grids = await rows<{ p: number; code: string }>('SELECT plan_id::int AS p, code FROM grids WHERE plan_id = ANY($1::bigint[]) ORDER BY code', [ids]);
-  const assign = await rows<{ p: number; u: string; g: string | null }>('SELECT plan_id::int AS p, unit_id AS u, grid_code AS g FROM plan_assignments WHERE plan_id = ANY($1::bigint[]) ORDER BY unit_id', [ids]);
+  const assign = await rows<{ p: number; u: string; g: string | null }>(
+    'SELECT plan_id::int AS p, unit_id AS u, grid_code AS g FROM plan_assignments WHERE plan_id = ANY($1::bigint[]) ORDER BY unit_id',
+    [ids],
+  );
   const pairs = await rows<{ p: number; a: string; b: string }>(
     `SELECT a.plan_id::int AS p, a.code AS a, b.code AS b FROM grids a JOIN grids b ON b.plan_id = a.plan_id AND a.code < b.code AND b.subdistrict_id = a.subdistrict_id AND ST_Intersects(a.geom, b.geom)
      WHERE a.plan_id = ANY($1::bigint[])`,
     [ids],
   );
-  const redoable = new Set((await rows<{ p: number }>('SELECT DISTINCT plan_id::int AS p FROM plan_edits WHERE undone AND plan_id = ANY($1::bigint[])', [ids])).map((x) => Number(x.p)));
+  const redoable = new Set(
+    (await rows<{ p: number }>('SELECT DISTINCT plan_id::int AS p FROM plan_edits WHERE undone AND plan_id = ANY($1::bigint[])', [ids])).map((x) =>
+      Number(x.p),
+    ),
+  );
   const plans = plansRaw.map((p): LivePlan => {
     const mine = assign.filter((a) => a.p === p.id);
     return {
@@ -579,22 +619,40 @@ export async function readLive(db: Db, passwords: Map<string, string>): Promise<
   const col = async (sql: string) => (await rows<{ v: string }>(sql)).map((r) => r.v);
   let fonts: string[] = [];
   try {
-    for (const stack of readdirSync(DEFAULT_FONTS_DIR)) fonts.push(...readdirSync(`${DEFAULT_FONTS_DIR}/${stack}`).slice(0, 3).map((f) => `${stack}/${f}`));
+    for (const stack of readdirSync(DEFAULT_FONTS_DIR))
+      fonts.push(
+        ...readdirSync(`${DEFAULT_FONTS_DIR}/${stack}`)
+          .slice(0, 3)
+          .map((f) => `${stack}/${f}`),
+      );
   } catch {
     fonts = [];
   }
   return {
     plans,
-    cases: (await rows<{ id: string; status: string; version: number }>(`SELECT id, status, version FROM cases ORDER BY (status IN ('evaluated', 'closed')), updated_at DESC LIMIT 30`)).map((c) => ({ ...c, version: Number(c.version) })),
+    cases: (
+      await rows<{ id: string; status: string; version: number }>(
+        `SELECT id, status, version FROM cases ORDER BY (status IN ('evaluated', 'closed')), updated_at DESC LIMIT 30`,
+      )
+    ).map((c) => ({ ...c, version: Number(c.version) })),
     groups: groups.map((g) => ({ id: g.id, version: Number(g.version), subdistrict: g.subdistrict, setVersion: Number(g.sv), members: g.members ?? [] })),
     records: records.map((r) => ({ ...r, version: Number(r.version) })),
     jobs: await col('SELECT id AS v FROM jobs ORDER BY created_at DESC LIMIT 10'),
     routes: (await col('SELECT id::int AS v FROM patrol_routes ORDER BY id DESC LIMIT 10')).map(Number),
-    users: (await rows<{ id: number; username: string }>('SELECT id::int AS id, username FROM users ORDER BY id')).map((u) => ({ id: Number(u.id), username: u.username })),
+    users: (await rows<{ id: number; username: string }>('SELECT id::int AS id, username FROM users ORDER BY id')).map((u) => ({
+      id: Number(u.id),
+      username: u.username,
+    })),
     subdistricts: await col('SELECT id AS v FROM subdistricts ORDER BY id'),
     grids: await col(`SELECT g.code AS v FROM grids g JOIN plans p ON p.id = g.plan_id WHERE p.status = 'published' ORDER BY g.code LIMIT 40`),
-    shops: (await rows<{ id: string; lon: number; lat: number }>('SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM shops ORDER BY id LIMIT 60')).map((x) => ({ id: x.id, lon: Number(x.lon), lat: Number(x.lat) })),
-    points: (await rows<{ lon: number; lat: number }>('SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM units ORDER BY id LIMIT 20')).map((x) => ({ lon: Number(x.lon), lat: Number(x.lat) })),
+    shops: (await rows<{ id: string; lon: number; lat: number }>('SELECT id, ST_X(geom) AS lon, ST_Y(geom) AS lat FROM shops ORDER BY id LIMIT 60')).map(
+      (x) => ({ id: x.id, lon: Number(x.lon), lat: Number(x.lat) }),
+    ),
+    points: (
+      await rows<{ lon: number; lat: number }>(
+        'SELECT ST_X(ST_PointOnSurface(geom)) AS lon, ST_Y(ST_PointOnSurface(geom)) AS lat FROM units ORDER BY id LIMIT 20',
+      )
+    ).map((x) => ({ lon: Number(x.lon), lat: Number(x.lat) })),
     incidents: await col('SELECT id AS v FROM incidents ORDER BY id LIMIT 20'),
     incidentTypes: await col('SELECT DISTINCT type AS v FROM incidents ORDER BY 1'),
     departments: await col('SELECT name AS v FROM case_departments ORDER BY sort_order, name'),
@@ -603,10 +661,21 @@ export async function readLive(db: Db, passwords: Map<string, string>): Promise<
     fonts,
     passwords,
     households: await col('SELECT id AS v FROM households ORDER BY id LIMIT 20'),
-    creditEntries: (await rows<{ id: number; version: number }>('SELECT id::int AS id, version FROM credit_entries ORDER BY id DESC LIMIT 20')).map((e) => ({ id: Number(e.id), version: Number(e.version) })),
-    partyMembers: (await rows<{ id: number; grid: string }>('SELECT member_id::int AS id, min(grid_code) AS grid FROM party_member_grids GROUP BY member_id ORDER BY member_id LIMIT 20')).map((m) => ({ id: Number(m.id), grid: m.grid })),
+    creditEntries: (await rows<{ id: number; version: number }>('SELECT id::int AS id, version FROM credit_entries ORDER BY id DESC LIMIT 20')).map((e) => ({
+      id: Number(e.id),
+      version: Number(e.version),
+    })),
+    partyMembers: (
+      await rows<{ id: number; grid: string }>(
+        'SELECT member_id::int AS id, min(grid_code) AS grid FROM party_member_grids GROUP BY member_id ORDER BY member_id LIMIT 20',
+      )
+    ).map((m) => ({ id: Number(m.id), grid: m.grid })),
     committeeNeeds: (await col("SELECT id::int AS v FROM committee_needs ORDER BY (status = 'open') DESC, id DESC LIMIT 20")).map(Number),
-    committeeProjects: (await rows<{ id: number; version: number; status: string }>("SELECT id::int AS id, version, status FROM committee_projects ORDER BY (status <> 'done') DESC, id DESC LIMIT 20")).map((p) => ({ id: Number(p.id), version: Number(p.version), status: p.status })),
+    committeeProjects: (
+      await rows<{ id: number; version: number; status: string }>(
+        "SELECT id::int AS id, version, status FROM committee_projects ORDER BY (status <> 'done') DESC, id DESC LIMIT 20",
+      )
+    ).map((p) => ({ id: Number(p.id), version: Number(p.version), status: p.status })),
     committeeUnits: await col('SELECT id AS v FROM committee_units ORDER BY id LIMIT 20'),
     partyBranches: await col('SELECT id AS v FROM party_branches ORDER BY id LIMIT 20'),
     partyTeams: (await col('SELECT id::int AS v FROM party_work_teams ORDER BY id LIMIT 20')).map(Number),
@@ -684,7 +753,14 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/ \/api\/plans\/:id\/diff$/, ['againstVersion'], (_l, c) => (c.other ? [c.other.version] : [])],
   [/ \/api\/plans\/:id\/redo$/, ['id'], (_l, c) => (c.redo ? [c.redo.id] : [])],
   [/ \/api\/plans\/:id\/redo$/, ['baseVersion'], (_l, c) => (c.redo ? [c.redo.version] : [])],
-  [/ \/api\/plans\/:id\/staff\/import$/, ['$body'], (_l, c) => (c.plan?.grids.length ? [{ content: `name,role,phone,grid_code\n示例组长${c.n},leader,,${c.plan.grids[0]}\n示例网格员${c.n},member,,${c.plan.grids[0]}` }] : [])],
+  [
+    / \/api\/plans\/:id\/staff\/import$/,
+    ['$body'],
+    (_l, c) =>
+      c.plan?.grids.length
+        ? [{ content: `name,role,phone,grid_code\n示例组长${c.n},leader,,${c.plan.grids[0]}\n示例网格员${c.n},member,,${c.plan.grids[0]}` }]
+        : [],
+  ],
   [/ \/api\/plans\/:id\/merge$/, ['codes'], (_l, c) => c.plan?.pairs ?? []],
   [/ \/api\/plans\/:id\/merge$/, ['$body'], (_l, c) => (c.plan?.pairs ?? []).map((codes) => ({ baseVersion: c.plan!.version, codes }))],
   [/ \/api\/plans\/:id\/split$/, ['$body'], (_l, c) => (c.plan?.grids ?? []).map((code) => ({ baseVersion: c.plan!.version, code }))],
@@ -692,7 +768,8 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [
     / \/api\/plans\/:id\/edits$/,
     ['$body'],
-    (_l, c) => (c.plan ? c.plan.units.flatMap((unit) => [...c.plan!.grids, null].map((to) => ({ baseVersion: c.plan!.version, moves: [{ unit, to }] })) as Json[]) : []),
+    (_l, c) =>
+      c.plan ? c.plan.units.flatMap((unit) => [...c.plan!.grids, null].map((to) => ({ baseVersion: c.plan!.version, moves: [{ unit, to }] })) as Json[]) : [],
   ],
   [/ \/api\/plans\/:id\/rebalance$/, ['codes'], (_l, c) => (c.plan ? [...c.plan.pairs, ...c.plan.grids.map((g) => [g]), ...c.plan.grids] : [])],
   [/ \/api\/plans\/:id/, ['id'], (_l, c) => (c.plan ? [c.plan.id] : [])],
@@ -711,7 +788,14 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
     ['$body'],
     (l, c) =>
       c.kase
-        ? allowedNext(c.kase.status).map((to) => ({ to, baseVersion: c.kase!.version, note: `fuzz ${c.n}`, ...(to === 'dispatched' && l.departments.length ? { kind: CASE_KINDS[c.n % CASE_KINDS.length], department: l.departments[c.n % l.departments.length] } : {}) }))
+        ? allowedNext(c.kase.status).map((to) => ({
+            to,
+            baseVersion: c.kase!.version,
+            note: `fuzz ${c.n}`,
+            ...(to === 'dispatched' && l.departments.length
+              ? { kind: CASE_KINDS[c.n % CASE_KINDS.length], department: l.departments[c.n % l.departments.length] }
+              : {}),
+          }))
         : [],
   ],
   [/^POST \/api\/cases$/, ['lon'], (_l, c) => (c.point ? [c.point.lon] : [])],
@@ -735,9 +819,40 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/ \/api\/groups\/auto$/, ['$body'], (_l, c) => (c.group ? [{ subdistrict: c.group.subdistrict, baseVersion: c.group.setVersion, wait: true }] : [])],
   [/ \/api\/groups\/leader$/, ['group'], (_l, c) => (c.group ? [c.group.id] : [])],
   // consistent edits of a grouping (sub-district, its version, shops of its groups)
-  [/ \/api\/groups\/leader$/, ['$body'], (_l, c) => (c.group ? c.group.members.map((shop) => ({ subdistrict: c.group!.subdistrict, baseVersion: c.group!.setVersion, group: c.group!.id, shop })) : [])],
-  [/ \/api\/groups\/move$/, ['$body'], (l, c) => (c.group ? c.group.members.flatMap((shop) => [...otherGroups(l, c).map((g) => g.id), null].map((to) => ({ subdistrict: c.group!.subdistrict, baseVersion: c.group!.setVersion, shop, to })) as Json[]) : [])],
-  [/ \/api\/groups\/swap$/, ['$body'], (l, c) => (c.group ? c.group.members.flatMap((a) => otherGroups(l, c).flatMap((g) => g.members).map((b) => ({ subdistrict: c.group!.subdistrict, baseVersion: c.group!.setVersion, a, b }))) : [])],
+  [
+    / \/api\/groups\/leader$/,
+    ['$body'],
+    (_l, c) =>
+      c.group ? c.group.members.map((shop) => ({ subdistrict: c.group!.subdistrict, baseVersion: c.group!.setVersion, group: c.group!.id, shop })) : [],
+  ],
+  [
+    / \/api\/groups\/move$/,
+    ['$body'],
+    (l, c) =>
+      c.group
+        ? c.group.members.flatMap(
+            (shop) =>
+              [...otherGroups(l, c).map((g) => g.id), null].map((to) => ({
+                subdistrict: c.group!.subdistrict,
+                baseVersion: c.group!.setVersion,
+                shop,
+                to,
+              })) as Json[],
+          )
+        : [],
+  ],
+  [
+    / \/api\/groups\/swap$/,
+    ['$body'],
+    (l, c) =>
+      c.group
+        ? c.group.members.flatMap((a) =>
+            otherGroups(l, c)
+              .flatMap((g) => g.members)
+              .map((b) => ({ subdistrict: c.group!.subdistrict, baseVersion: c.group!.setVersion, a, b })),
+          )
+        : [],
+  ],
   [/ \/api\/groups\/(leader|move|swap)$/, ['shop', 'a'], (_l, c) => c.group?.members ?? []],
   [/ \/api\/groups\/swap$/, ['b'], (l, c) => otherGroups(l, c).flatMap((g) => g.members)],
   [/ \/api\/groups\/move$/, ['to'], (l, c) => [...otherGroups(l, c).map((g) => g.id), null]],
@@ -762,16 +877,35 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/ \/api\/layers\/:layer$/, ['layer'], () => [...LAYER_IDS]],
   [/ \/api\/layers\/:layer\/labels$/, ['layer'], () => ['water', 'compounds', 'communities', 'subdistricts']],
   // filters apply to the incidents layer only
-  [/ \/api\/layers\/:layer$/, ['$query'], (l): Json[] => [{}, { bbox: '117.03,30.50,117.09,30.54' }, { limit: 20 }, ...l.incidentTypes.map((type) => ({ from: '2023-01-01', to: '2023-12-31', type }))]],
+  [
+    / \/api\/layers\/:layer$/,
+    ['$query'],
+    (l): Json[] => [
+      {},
+      { bbox: '117.03,30.50,117.09,30.54' },
+      { limit: 20 },
+      ...l.incidentTypes.map((type) => ({ from: '2023-01-01', to: '2023-12-31', type })),
+    ],
+  ],
   [/ \/tiles\//, ['z'], (_l, c) => [c.tile.z]],
   [/ \/tiles\//, ['x'], (_l, c) => [c.tile.x]],
   [/ \/tiles\//, ['y'], (_l, c) => [c.tile.y]],
   [/ \/api\/import$/, ['layer'], () => ['shops']],
   [/ \/api\/import$/, ['datum'], () => ['wgs84']],
-  [/ \/api\/import$/, ['$raw'], (_l, c) => [
-    { ct: 'application/geo+json', body: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: `fz-${c.n}`, name: `新店${c.n}` }, geometry: { type: 'Point', coordinates: [117.045, 30.5155] } }] }) },
-    { ct: 'text/csv', body: `id,name,lon,lat\nfz-${c.n},新店${c.n},117.0455,30.5152\n` },
-  ]],
+  [
+    / \/api\/import$/,
+    ['$raw'],
+    (_l, c) => [
+      {
+        ct: 'application/geo+json',
+        body: JSON.stringify({
+          type: 'FeatureCollection',
+          features: [{ type: 'Feature', properties: { id: `fz-${c.n}`, name: `新店${c.n}` }, geometry: { type: 'Point', coordinates: [117.045, 30.5155] } }],
+        }),
+      },
+      { ct: 'text/csv', body: `id,name,lon,lat\nfz-${c.n},新店${c.n},117.0455,30.5152\n` },
+    ],
+  ],
   [/ \/api\/layers\/:layer$/, ['bbox'], () => ['117.03,30.50,117.09,30.54', '117.045,30.51,117.055,30.52']],
   [/ \/api\/(layers|hotspots)/, ['type', 'types'], (l) => l.incidentTypes],
   [/ \/api\/hotspots$/, ['hours'], () => ['0-23', '8,9,18-23']],
@@ -780,10 +914,18 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   // accounts (outside the OpenAPI document: valid bodies by example)
   [/^POST \/api\/login$/, ['$body'], (_l, c) => (c.login ? [{ username: c.login[0], password: c.login[1] }] : [])],
   [/^POST \/api\/logout$/, ['$body'], () => [{}]],
-  [/^POST \/api\/me\/password$/, ['$body'], (l, c) => (l.passwords.has(SPARE_USER) ? [{ currentPassword: l.passwords.get(SPARE_USER)!, newPassword: `spare-pass-${c.n}` }] : [])],
+  [
+    /^POST \/api\/me\/password$/,
+    ['$body'],
+    (l, c) => (l.passwords.has(SPARE_USER) ? [{ currentPassword: l.passwords.get(SPARE_USER)!, newPassword: `spare-pass-${c.n}` }] : []),
+  ],
   [/^POST \/api\/users$/, ['$body'], (_l, c) => [{ username: `fuzz_${c.n}`, password: `fuzz-pass-${c.n}`, role: 'leader', subdistricts: ['340802'] }]],
   [/^PATCH \/api\/users\/:id$/, ['id'], (l) => l.users.map((u) => u.id)],
-  [/^PATCH \/api\/users\/:id$/, ['$body'], (_l, c): Json[] => [{ displayName: `用户${c.n}` }, { role: 'leader' }, { active: true }, { subdistricts: ['340802'] }, { password: `fuzz-pass-${c.n}` }]],
+  [
+    /^PATCH \/api\/users\/:id$/,
+    ['$body'],
+    (_l, c): Json[] => [{ displayName: `用户${c.n}` }, { role: 'leader' }, { active: true }, { subdistricts: ['340802'] }, { password: `fuzz-pass-${c.n}` }],
+  ],
   // field work and the grid ledger: a live grid, a point inside units, a live ledger entry
   [/^POST \/api\/field\/visits$/, ['lon'], (_l, c) => (c.point ? [c.point.lon] : [])],
   [/^POST \/api\/field\/visits$/, ['lat'], (_l, c) => (c.point ? [c.point.lat] : [])],
@@ -795,16 +937,28 @@ export const BINDINGS: Array<[RegExp, string[], (l: Live, c: Ctx, name: string) 
   [/ \/api\/field\/photos\/:id$/, ['id'], (l) => l.photos],
   // party building and the credit community: live households, entries (with versions), serving members
   [/ \/api\/credit\/entries\/:id\/review$/, ['id'], (l) => l.creditEntries.map((e) => e.id)],
-  [/ \/api\/credit\/entries\/:id\/review$/, ['$body'], (l, c) => l.creditEntries.map((e) => ({ decision: c.n % 2 ? 'approve' : 'reject', version: e.version }))],
+  [
+    / \/api\/credit\/entries\/:id\/review$/,
+    ['$body'],
+    (l, c) => l.creditEntries.map((e) => ({ decision: c.n % 2 ? 'approve' : 'reject', version: e.version })),
+  ],
   [/ \/api\/credit\/entries$/, ['household'], (l) => l.households],
   [/^POST \/api\/credit\/entries$/, ['occurredOn'], () => ['2024-03-01']],
-  [/^POST \/api\/party\/visits$/, ['$body'], (l, c) => l.partyMembers.map((m) => ({ memberId: m.id, grid: m.grid, visitedOn: '2024-03-01', note: `fuzz ${c.n}` }))],
+  [
+    /^POST \/api\/party\/visits$/,
+    ['$body'],
+    (l, c) => l.partyMembers.map((m) => ({ memberId: m.id, grid: m.grid, visitedOn: '2024-03-01', note: `fuzz ${c.n}` })),
+  ],
   // the big party committee: live needs, projects (with versions and a forward move), units
   [/ \/api\/party\/committee\/needs\/:id\/matches$/, ['id'], (l) => l.committeeNeeds],
   [/^POST \/api\/party\/committee\/projects$/, ['needId'], (l) => l.committeeNeeds],
   [/^POST \/api\/party\/committee\/projects$/, ['unitId'], (l) => l.committeeUnits],
   [/^PATCH \/api\/party\/committee\/projects\/:id$/, ['id'], (l) => l.committeeProjects.map((p) => p.id)],
-  [/^PATCH \/api\/party\/committee\/projects\/:id$/, ['$body'], (l) => l.committeeProjects.map((p) => ({ status: p.status === 'planned' ? 'in_progress' : 'done', version: p.version }))],
+  [
+    /^PATCH \/api\/party\/committee\/projects\/:id$/,
+    ['$body'],
+    (l) => l.committeeProjects.map((p) => ({ status: p.status === 'planned' ? 'in_progress' : 'done', version: p.version })),
+  ],
   [/ \/api\/party\/branches\/:id\/grids$/, ['id'], (l) => l.partyBranches],
   [/ \/api\/party\/teams\/:id\/members$/, ['id'], (l) => l.partyTeams],
   [/ \/api\/party\/members\/:id\/grids$/, ['id'], (l) => l.partyMembers.map((m) => m.id)],
@@ -840,7 +994,8 @@ export function scopedPool(base: Pool, l: Live, op: Operation, ctx: Ctx): Pool {
  * The run
  * --------------------------------------------------------------------------------------------- */
 
-const LEAK = /\n\s+at [\w<.]|node_modules|\/work\/|[\w-]+\.ts:\d+|\bTypeError\b|\bReferenceError\b|\bSyntaxError: Unexpected token\b(?![^"]*JSON)|duplicate key value|violates (?:foreign key|check|not-null|unique) constraint|syntax error at or near|relation "[^"]+" does not exist|column "[^"]+" does not exist|invalid byte sequence for encoding|out of range for type|invalid input syntax for type|value too long for type|SQLSTATE/;
+const LEAK =
+  /\n\s+at [\w<.]|node_modules|\/work\/|[\w-]+\.ts:\d+|\bTypeError\b|\bReferenceError\b|\bSyntaxError: Unexpected token\b(?![^"]*JSON)|duplicate key value|violates (?:foreign key|check|not-null|unique) constraint|syntax error at or near|relation "[^"]+" does not exist|column "[^"]+" does not exist|invalid byte sequence for encoding|out of range for type|invalid input syntax for type|value too long for type|SQLSTATE/;
 
 /** Row-level triggers on every table count committed row changes per table (rolled back work leaves no count). */
 export async function installChangeCounter(db: Db): Promise<void> {
@@ -850,7 +1005,9 @@ export async function installChangeCounter(db: Db): Promise<void> {
     BEGIN INSERT INTO fuzz_changes VALUES (TG_TABLE_NAME, 1) ON CONFLICT (t) DO UPDATE SET n = fuzz_changes.n + 1; RETURN NULL; END $$;`);
   for (const t of await userTables(db)) {
     if (t === 'fuzz_changes') continue;
-    await db.exec(`DROP TRIGGER IF EXISTS fuzz_bump ON "${t}"; CREATE TRIGGER fuzz_bump AFTER INSERT OR UPDATE OR DELETE ON "${t}" FOR EACH ROW EXECUTE FUNCTION fuzz_bump();`);
+    await db.exec(
+      `DROP TRIGGER IF EXISTS fuzz_bump ON "${t}"; CREATE TRIGGER fuzz_bump AFTER INSERT OR UPDATE OR DELETE ON "${t}" FOR EACH ROW EXECUTE FUNCTION fuzz_bump();`,
+    );
   }
 }
 
@@ -893,7 +1050,12 @@ async function seedLiveState(app: FastifyInstance, admin: TestLogin): Promise<vo
   if (!g.rows[0]) throw new Error('fuzz setup: no joint-defense group was formed');
   await call('POST', `/api/groups/${g.rows[0].id}/equipment`, { kind: 'whistle', quantity: 2 });
   await call('POST', '/api/patrols/route', { group: g.rows[0].id, save: true, name: '巡逻' });
-  for (const [lon, lat] of [[117.045, 30.515], [117.055, 30.515], [117.045, 30.525]]) await call('POST', '/api/cases', { title: '占道经营', lon, lat });
+  for (const [lon, lat] of [
+    [117.045, 30.515],
+    [117.055, 30.515],
+    [117.045, 30.525],
+  ])
+    await call('POST', '/api/cases', { title: '占道经营', lon, lat });
   await call('POST', '/api/partition', { subdistrict: '340802001', min: 100, max: 900, seed: 3, name: 'fuzz job' });
   await app.jobs.idle();
 }
@@ -920,7 +1082,10 @@ export async function setupFuzzApp(backend: 'pglite' | 'postgres', opts: { exten
   await seedLiveState(app, admin);
   await seedCommittee(db);
   const spare = await createUser(db, { username: SPARE_USER, password: 'spare-pass-start', role: 'planner', subdistricts: ['340802'] }, TEST_COST);
-  const passwords = new Map<string, string>([...Object.values(TEST_USERS).map((u) => [u.username, u.password] as [string, string]), [SPARE_USER, 'spare-pass-start']]);
+  const passwords = new Map<string, string>([
+    ...Object.values(TEST_USERS).map((u) => [u.username, u.password] as [string, string]),
+    [SPARE_USER, 'spare-pass-start'],
+  ]);
   const pool = await poolOf(db);
   await installChangeCounter(db);
   return {
@@ -965,7 +1130,9 @@ async function seedCommittee(db: Db): Promise<void> {
     `INSERT INTO party_work_teams (community_id, name) SELECT community_id, '党建工作队' FROM current_grids WHERE community_id IS NOT NULL ORDER BY code LIMIT 1 RETURNING id, community_id`,
   );
   if (team.rows[0]) {
-    const m = await db.query<{ id: string }>(`INSERT INTO party_team_members (team_id, name) VALUES ($1, '报到党员甲'), ($1, '报到党员乙') RETURNING id`, [team.rows[0].id]);
+    const m = await db.query<{ id: string }>(`INSERT INTO party_team_members (team_id, name) VALUES ($1, '报到党员甲'), ($1, '报到党员乙') RETURNING id`, [
+      team.rows[0].id,
+    ]);
     await db.query(
       `INSERT INTO party_member_grids (member_id, grid_code) SELECT m, (SELECT code FROM current_grids WHERE community_id = $2 ORDER BY code LIMIT 1) FROM unnest($1::bigint[]) AS m`,
       [m.rows.map((r) => r.id), team.rows[0].community_id],
@@ -1079,7 +1246,13 @@ export async function runFuzz(f: FuzzApp, backend: string, opts: FuzzOptions): P
     const m0 = opts.md5 && write ? await dbChecksum(f.db) : null;
     let timer: NodeJS.Timeout | undefined;
     const res = await Promise.race([
-      f.app.inject({ method: r.op.method as 'GET', url: r.url, headers: { ...r.headers, ...auth, 'x-fuzz-seq': String(summary.requests) }, payload: r.payload, remoteAddress: `198.18.${(summary.requests >> 8) & 255}.${summary.requests & 255}` }),
+      f.app.inject({
+        method: r.op.method as 'GET',
+        url: r.url,
+        headers: { ...r.headers, ...auth, 'x-fuzz-seq': String(summary.requests) },
+        payload: r.payload,
+        remoteAddress: `198.18.${(summary.requests >> 8) & 255}.${summary.requests & 255}`,
+      }),
       new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), isSse(r.op) ? 2000 : perRequestMs))),
     ]);
     clearTimeout(timer);
@@ -1088,7 +1261,13 @@ export async function runFuzz(f: FuzzApp, backend: string, opts: FuzzOptions): P
     const per = summary.perOperation[key];
     per.requests++;
     const fail = (problem: string, status: number, body = '') =>
-      summary.failures.length < 50 && summary.failures.push({ request: `${r.principal} ${r.op.method} ${r.url.slice(0, 300)}${r.payload ? ` ${String(r.payload).slice(0, 300)}` : ''}`, status, problem, body: body.slice(0, 400) });
+      summary.failures.length < 50 &&
+      summary.failures.push({
+        request: `${r.principal} ${r.op.method} ${r.url.slice(0, 300)}${r.payload ? ` ${String(r.payload).slice(0, 300)}` : ''}`,
+        status,
+        problem,
+        body: body.slice(0, 400),
+      });
     if (!res) {
       if (!isSse(r.op)) fail(`no answer within ${perRequestMs} ms`, 0);
       await settle(seq);
@@ -1100,7 +1279,7 @@ export async function runFuzz(f: FuzzApp, backend: string, opts: FuzzOptions): P
     if (status < 400) per.admitted++;
     else if (r.valid && r.principal !== 'anonymous') {
       // why a valid request was refused (kept for operations never admitted)
-      const why = `${status} ${(/"message":"([^"]{0,160})/.exec(res.body)?.[1] ?? res.body.slice(0, 160))}`;
+      const why = `${status} ${/"message":"([^"]{0,160})/.exec(res.body)?.[1] ?? res.body.slice(0, 160)}`;
       const seen = (refusals[key] ??= []);
       if (seen.length < 3 && !seen.includes(why)) seen.push(why);
     }
@@ -1115,7 +1294,10 @@ export async function runFuzz(f: FuzzApp, backend: string, opts: FuzzOptions): P
       // routes): restore both; remember the passwords it set
       if (write && /^\/api\/(users|me)/.test(r.op.path)) {
         notePasswords(f, live, r);
-        await f.db.query("UPDATE users SET role = CASE WHEN id = $1 THEN 'admin' ELSE 'planner' END, active = true, subdistricts = '{340802}' WHERE id = ANY($2::int[])", [f.adminId, [f.adminId, f.spareId]]);
+        await f.db.query(
+          "UPDATE users SET role = CASE WHEN id = $1 THEN 'admin' ELSE 'planner' END, active = true, subdistricts = '{340802}' WHERE id = ANY($2::int[])",
+          [f.adminId, [f.adminId, f.spareId]],
+        );
         f.admin = await sessionFor(f.db, f.adminId);
       }
       continue;
@@ -1139,7 +1321,8 @@ export async function runFuzz(f: FuzzApp, backend: string, opts: FuzzOptions): P
   summary.operationsReached = reached.size;
   summary.operationsNotReached = ops.map((op) => `${op.method} ${op.path}`).filter((k) => !reached.has(k));
   // why valid requests were refused: for the operations never admitted (FUZZ_REFUSALS=all: every operation)
-  for (const k of process.env.FUZZ_REFUSALS === 'all' ? Object.keys(refusals) : summary.operationsNotReached) summary.perOperation[k].refusals = refusals[k] ?? [];
+  for (const k of process.env.FUZZ_REFUSALS === 'all' ? Object.keys(refusals) : summary.operationsNotReached)
+    summary.perOperation[k].refusals = refusals[k] ?? [];
   summary.ms = Date.now() - t0;
   return summary;
 }

@@ -11,11 +11,19 @@ import { healLines } from '../server/algorithms/routing';
 import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing';
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), { 'cross-grids': 'boolean', 'heal': 'boolean', shops: 'string', streets: 'string', size: 'string', out: 'string' } as const);
+  const args = parseArgs(process.argv.slice(2), {
+    'cross-grids': 'boolean',
+    heal: 'boolean',
+    shops: 'string',
+    streets: 'string',
+    size: 'string',
+    out: 'string',
+  } as const);
   for (const k of ['shops', 'streets', 'out'] as const) if (typeof args[k] !== 'string') fail(`missing --${k}`);
   const size = args.size === undefined ? 10 : Number(args.size);
   if (!Number.isInteger(size) || size < 2 || size > 100) fail(`--size must be an integer between 2 and 100, got ${String(args.size)}`);
-  const shopsFile = args.shops as string, streetsFile = args.streets as string;
+  const shopsFile = args.shops as string,
+    streetsFile = args.streets as string;
   const t0 = performance.now();
   let result;
   try {
@@ -33,7 +41,9 @@ function main(): void {
     result = groupShopsOnNetwork(
       net,
       shops.map((s) => ({
-        id: s.id, lon: s.lon, lat: s.lat,
+        id: s.id,
+        lon: s.lon,
+        lat: s.lat,
         grid: s.properties.grid != null ? String(s.properties.grid) : s.properties.grid_code != null ? String(s.properties.grid_code) : null,
         leader: s.properties.leader === true,
       })),

@@ -18,7 +18,10 @@ const fail = (msg: string): never => {
 };
 
 function parseArgs(argv: string[]): { points: string; zones: string; out: string | null; fdr: boolean } {
-  let points: string | null = null, zones: string | null = null, out: string | null = null, fdr = true;
+  let points: string | null = null,
+    zones: string | null = null,
+    out: string | null = null,
+    fdr = true;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = (): string => {
@@ -86,7 +89,8 @@ function checkRings(rings: unknown, where: string): void {
   (rings as unknown[]).forEach((ring, r) => {
     if (!Array.isArray(ring) || ring.length < 4) fail(`${where}: ring ${r} has fewer than 4 positions`);
     const pos = (ring as unknown[]).map((p) => checkPosition(p, where));
-    const a = pos[0]!, b = pos[pos.length - 1]!;
+    const a = pos[0]!,
+      b = pos[pos.length - 1]!;
     if (a[0] !== b[0] || a[1] !== b[1]) fail(`${where}: ring ${r} is not closed`);
   });
 }

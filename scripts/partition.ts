@@ -10,12 +10,20 @@ import { partition } from '../server/algorithms/partition';
 import type { Barrier, PartitionUnit } from '../server/algorithms/partition';
 
 const args = parseArgs(process.argv.slice(2), {
-  units: 'string', barriers: 'string', min: 'number', max: 'number', target: 'number',
-  previous: 'string', seed: 'number', out: 'string', quiet: 'boolean',
+  units: 'string',
+  barriers: 'string',
+  min: 'number',
+  max: 'number',
+  target: 'number',
+  previous: 'string',
+  seed: 'number',
+  out: 'string',
+  quiet: 'boolean',
 });
 if (!args.units) fail('missing --units U.geojson');
 if (!args.out) fail('missing --out P.json');
-const min = args.min ?? 300, max = args.max ?? 500;
+const min = args.min ?? 300,
+  max = args.max ?? 500;
 if (min < 0 || !Number.isInteger(min)) fail(`--min ${min}: must be a non-negative integer`);
 if (max < 1 || !Number.isInteger(max)) fail(`--max ${max}: must be a positive integer`);
 if (min > max) fail(`--min ${min} is greater than --max ${max}`);
@@ -24,7 +32,9 @@ if (target < min || target > max) fail(`--target ${target} is outside [--min ${m
 if (args.seed !== undefined && !Number.isInteger(args.seed)) fail(`--seed ${args.seed}: must be an integer`);
 
 const withFile = <T>(file: string, f: () => T): T => {
-  try { return f(); } catch (e) {
+  try {
+    return f();
+  } catch (e) {
     if (e instanceof InputError) {
       const d = e.detail;
       fail(d.index < 0 ? `${file}: ${d.problem}` : `${file}: feature ${d.index} (id ${d.id ?? '?'}): ${d.problem}`);
@@ -39,7 +49,8 @@ const barriers: Barrier[] = args.barriers ? withFile(args.barriers, () => barrie
 let previous: Record<string, string> | undefined;
 if (args.previous) {
   const p = readJson(args.previous) as { assignment?: unknown };
-  if (!p || typeof p !== 'object' || !p.assignment || typeof p.assignment !== 'object' || Array.isArray(p.assignment)) fail(`${args.previous}: missing "assignment" object`);
+  if (!p || typeof p !== 'object' || !p.assignment || typeof p.assignment !== 'object' || Array.isArray(p.assignment))
+    fail(`${args.previous}: missing "assignment" object`);
   previous = {};
   for (const [k, v] of Object.entries(p.assignment as Record<string, unknown>)) {
     if (typeof v !== 'string' && typeof v !== 'number') fail(`${args.previous}: assignment of unit ${k} is not a grid id`);

@@ -13,9 +13,17 @@ import { buildNetwork } from '../server/algorithms/routing';
 import { checkPointsNearStreets, InputError, linesBbox, parseLines, parsePoints } from '../server/algorithms/routing';
 
 function main(): void {
-  const args = parseArgs(process.argv.slice(2), { 'closed': 'boolean', 'heal': 'boolean', streets: 'string', stops: 'string', out: 'string', gpx: 'string' } as const);
+  const args = parseArgs(process.argv.slice(2), {
+    closed: 'boolean',
+    heal: 'boolean',
+    streets: 'string',
+    stops: 'string',
+    out: 'string',
+    gpx: 'string',
+  } as const);
   for (const k of ['streets', 'stops', 'out'] as const) if (typeof args[k] !== 'string') fail(`missing --${k}`);
-  const stopsFile = args.stops as string, streetsFile = args.streets as string;
+  const stopsFile = args.stops as string,
+    streetsFile = args.streets as string;
   let route;
   try {
     const stops = parsePoints(readJson(stopsFile), stopsFile, 'stop');
@@ -26,7 +34,11 @@ function main(): void {
     if (args.heal) streets = healLines(streets);
     const net = buildNetwork(streets);
     process.stderr.write(`patrol: ${stops.length} stops, network ${net.nodeCount} nodes / ${net.edgeCount} edges\n`);
-    route = buildPatrolRoute(net, stops.map((s) => ({ id: s.id, lon: s.lon, lat: s.lat })), { closed: args.closed === true });
+    route = buildPatrolRoute(
+      net,
+      stops.map((s) => ({ id: s.id, lon: s.lon, lat: s.lat })),
+      { closed: args.closed === true },
+    );
   } catch (e) {
     if (e instanceof InputError) fail(e.message);
     if (e instanceof PatrolError) fail(`${stopsFile}: ${e.message}`);

@@ -48,7 +48,10 @@ main().then(
   (code) => process.exit(code),
   (err: unknown) => {
     exitOnDataDirError(err);
-    const bad = err instanceof UsageError || err instanceof BackupFormatError || ['ENOENT', 'EACCES', 'EISDIR', 'Z_DATA_ERROR', 'Z_BUF_ERROR'].includes(String((err as NodeJS.ErrnoException)?.code));
+    const bad =
+      err instanceof UsageError ||
+      err instanceof BackupFormatError ||
+      ['ENOENT', 'EACCES', 'EISDIR', 'Z_DATA_ERROR', 'Z_BUF_ERROR'].includes(String((err as NodeJS.ErrnoException)?.code));
     failWith(err, bad);
   },
 );

@@ -123,7 +123,8 @@ async function ensureFieldDemo(db: Db): Promise<void> {
   if (!(await hasDemo(db))) return;
   const { seedFieldDemo } = await import('../server/field/demo');
   const r = await step('grid ledgers and visits (synthetic, first start only)', () => seedFieldDemo(db, { onProgress: (m) => log(`ledger: ${m}`) }));
-  if (!r.skipped) log(`ledgers: ${r.visits} visits, ${r.records} basic-information records, ${r.disputes} disputes, ${r.volunteer} volunteer activities (synthetic)`);
+  if (!r.skipped)
+    log(`ledgers: ${r.visits} visits, ${r.records} basic-information records, ${r.disputes} disputes, ${r.volunteer} volunteer activities (synthetic)`);
 }
 
 /** The synthetic party-building and credit-community demo, once a plan is in force (server/party/demo.ts, server/credit/demo.ts). */
@@ -131,12 +132,17 @@ async function ensurePartyCreditDemo(db: Db): Promise<void> {
   const { seedPartyDemo } = await import('../server/party/demo');
   const { seedCreditDemo } = await import('../server/credit/demo');
   const party = await step('party-building demo (first start only)', () => seedPartyDemo(db));
-  if (party) log(`seeded ${party.branches} party branches, ${party.teams} work teams, ${party.members} serving party members, ${party.visits} visits (synthetic)`);
+  if (party)
+    log(`seeded ${party.branches} party branches, ${party.teams} work teams, ${party.members} serving party members, ${party.visits} visits (synthetic)`);
   const credit = await step('credit-community demo (first start only)', () => seedCreditDemo(db));
-  if (credit) log(`seeded ${credit.approved} approved merits, ${credit.pendingMerits} declarations and ${credit.pendingDemerits} demerits awaiting review (synthetic)`);
+  if (credit)
+    log(`seeded ${credit.approved} approved merits, ${credit.pendingMerits} declarations and ${credit.pendingDemerits} demerits awaiting review (synthetic)`);
   const { seedCommitteeDemo } = await import('../server/party/committee-demo');
   const committee = await step('big party committee demo (first start only)', () => seedCommitteeDemo(db));
-  if (committee) log(`seeded ${committee.units} big-party-committee member units (${committee.resources} resources), ${committee.projects} projects, ${committee.matters} practical matters, ${committee.openNeeds} open grid needs (synthetic)`);
+  if (committee)
+    log(
+      `seeded ${committee.units} big-party-committee member units (${committee.resources} resources), ${committee.projects} projects, ${committee.matters} practical matters, ${committee.openNeeds} open grid needs (synthetic)`,
+    );
 }
 
 /** Newest modification time (ms) of any file under dir. */

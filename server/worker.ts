@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   const concurrency = Number(argValue('concurrency') ?? process.env.WANGGE_WORKER_CONCURRENCY ?? 1);
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) fail(`--concurrency must be an integer 1-64, got ${argValue('concurrency')}`);
   const db = await openDb({ databaseUrl: url, migrate: false });
-  const migrated = await db.query("SELECT 1 FROM information_schema.columns WHERE table_name = 'jobs' AND column_name = 'dead_letter' AND table_schema = current_schema()");
+  const migrated = await db.query(
+    "SELECT 1 FROM information_schema.columns WHERE table_name = 'jobs' AND column_name = 'dead_letter' AND table_schema = current_schema()",
+  );
   if (!migrated.rows.length) {
     await db.close();
     fail('the database has no Wangge schema (or an old one): start the server once with this DATABASE_URL (it migrates), then the workers');
@@ -56,7 +58,10 @@ async function main(): Promise<void> {
       .stop(10_000)
       .then(() => boss.stop({ graceful: false, wait: true, close: true }))
       .then(() => db.close())
-      .then(() => process.exit(0), () => process.exit(1));
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

@@ -36,11 +36,14 @@ export function planBounds(g: UnitGraph, min: number, max: number): PlanBounds {
   const { comp, count } = subdistrictComponents(g);
   // faces: components of the units joined by edges that are not hard barriers (within a component)
   const face = new Int32Array(g.n).fill(-1);
-  const faceH: number[] = [], faceComp: number[] = [];
+  const faceH: number[] = [],
+    faceComp: number[] = [];
   for (let s = 0; s < g.n; s++) {
     if (face[s] >= 0) continue;
     const id = faceH.length;
-    face[s] = id; faceH.push(0); faceComp.push(comp[s]);
+    face[s] = id;
+    faceH.push(0);
+    faceComp.push(comp[s]);
     const q = [s];
     for (let i = 0; i < q.length; i++) {
       const u = q[i];
@@ -48,16 +51,22 @@ export function planBounds(g: UnitGraph, min: number, max: number): PlanBounds {
       for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
         const v = g.targets[e];
         if (face[v] >= 0 || comp[v] !== comp[u] || isHardBarrier(g.edgeClass[e])) continue;
-        face[v] = id; q.push(v);
+        face[v] = id;
+        q.push(v);
       }
     }
   }
-  const compH = new Float64Array(count), clear = new Float64Array(count);
+  const compH = new Float64Array(count),
+    clear = new Float64Array(count);
   for (let u = 0; u < g.n; u++) compH[comp[u]] += g.households[u];
   for (let f = 0; f < faceH.length; f++) if (min > 0) clear[faceComp[f]] += Math.floor(faceH[f] / min);
-  let straddles = 0, unsplittable = 0;
+  let straddles = 0,
+    unsplittable = 0;
   for (let c = 0; c < count; c++) {
-    if (!splittable(compH[c], min, max)) { unsplittable++; continue; }
+    if (!splittable(compH[c], min, max)) {
+      unsplittable++;
+      continue;
+    }
     const kMin = Math.max(1, Math.ceil(compH[c] / max));
     straddles += Math.max(0, kMin - (min > 0 ? clear[c] : kMin));
   }

@@ -44,8 +44,7 @@ export interface SessionInfo {
 
 export const api = {
   session: (): Promise<SessionInfo> => getJson<SessionInfo>('/api/session'),
-  login: (username: string, password: string): Promise<{ user: SessionUser; csrf: string }> =>
-    sendJson('POST', '/api/login', { username, password }),
+  login: (username: string, password: string): Promise<{ user: SessionUser; csrf: string }> => sendJson('POST', '/api/login', { username, password }),
   logout: (): Promise<{ ok: boolean }> => sendJson('POST', '/api/logout'),
   meta: (): Promise<Meta> => getJson<Meta>('/api/meta'),
   subdistricts: (): Promise<FC> => getJson<FC>('/api/subdistricts'),

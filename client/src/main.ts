@@ -142,18 +142,21 @@ async function boot(): Promise<void> {
   let tilesVersion = 0;
   onDataChanged((change) => {
     if (change.layer === null || change.layer === 'boundaries') void reloadBoundaries(map, api).catch(() => undefined);
-    void api.meta().then((next) => {
-      const wasEmpty = Boolean(meta.empty);
-      meta = next;
-      setDistrict(districtOf(next));
-      rebuildAttribution();
-      const src = map.getSource(BASE_SOURCE) as { setTiles?: (t: string[]) => void } | undefined;
-      src?.setTiles?.([`${api.tilesUrl()}?v=${++tilesVersion}`]);
-      if (wasEmpty && !next.empty) {
-        map.fitBounds(next.bbox, { padding: 20, duration: 0 });
-        map.setMinZoom(8);
-      }
-    }, () => undefined);
+    void api.meta().then(
+      (next) => {
+        const wasEmpty = Boolean(meta.empty);
+        meta = next;
+        setDistrict(districtOf(next));
+        rebuildAttribution();
+        const src = map.getSource(BASE_SOURCE) as { setTiles?: (t: string[]) => void } | undefined;
+        src?.setTiles?.([`${api.tilesUrl()}?v=${++tilesVersion}`]);
+        if (wasEmpty && !next.empty) {
+          map.fitBounds(next.bbox, { padding: 20, duration: 0 });
+          map.setMinZoom(8);
+        }
+      },
+      () => undefined,
+    );
   });
   await ready;
 }

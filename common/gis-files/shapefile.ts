@@ -59,7 +59,10 @@ function shapefileMembers(files: Record<string, Uint8Array>): Map<string, Map<st
 
 /** A .cpg's code page as a TextDecoder label (GBK family → gb18030, the superset); null when unknown. */
 export function cpgEncoding(cpg: string): string | null {
-  const c = cpg.replace(/\u0000/g, '').trim().toLowerCase();
+  const c = cpg
+    .replace(/\u0000/g, '')
+    .trim()
+    .toLowerCase();
   if (!c) return null;
   if (/^(gbk|gb2312|gb_2312|gb18030|cp936|936|ansi 936|windows-936|ms936|euc-cn)$/.test(c)) return 'gb18030';
   if (/^(utf-?8|65001|utf8-bom)$/.test(c)) return 'utf-8';
@@ -112,7 +115,10 @@ export function parseShapefileZip(bytes: Uint8Array, opts: ArchiveOptions = {}):
   }
   const layers = shapefileMembers(files);
   if (layers.size === 0) {
-    const names = Object.keys(files).filter((p) => !p.endsWith('/')).map(baseName).slice(0, 10);
+    const names = Object.keys(files)
+      .filter((p) => !p.endsWith('/'))
+      .map(baseName)
+      .slice(0, 10);
     const gpkg = names.find((n) => /\.gpkg$/i.test(n));
     if (gpkg) throw new ParseFailure(`.zip 中是 GeoPackage（${gpkg}），请解压后直接上传 .gpkg 文件`);
     throw new ParseFailure(`.zip 中没有 Shapefile（.shp 文件）${names.length ? `，内含：${names.join('、')}` : '，压缩包是空的'}`);
@@ -210,7 +216,8 @@ function tidyProperties(row: Row): Record<string, unknown> {
     const key = k.replace(/\u0000/g, '').trim();
     if (!key) continue;
     if (typeof v === 'number') out[key] = Number.isFinite(v) ? v : null;
-    else if (v instanceof Date) out[key] = Number.isNaN(v.getTime()) ? null : `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
+    else if (v instanceof Date)
+      out[key] = Number.isNaN(v.getTime()) ? null : `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
     else if (typeof v === 'string') out[key] = v.trim() === '' ? null : v.trim();
     else out[key] = v;
   }

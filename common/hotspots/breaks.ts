@@ -19,7 +19,8 @@ export function equalIntervalBreaks(values: ArrayLike<number>, k: number): numbe
   checkK(k);
   const s = finiteSorted(values);
   if (s.length === 0) return [];
-  const lo = s[0]!, hi = s[s.length - 1]!;
+  const lo = s[0]!,
+    hi = s[s.length - 1]!;
   return Array.from({ length: k + 1 }, (_, i) => (i === k ? hi : lo + ((hi - lo) * i) / k));
 }
 
@@ -55,7 +56,8 @@ export function jenksBreaks(values: ArrayLike<number>, k: number, maxSample = 30
   const m = s.length;
   const kk = Math.min(k, m);
   // prefix sums for O(1) segment cost
-  const p1 = new Float64Array(m + 1), p2 = new Float64Array(m + 1);
+  const p1 = new Float64Array(m + 1),
+    p2 = new Float64Array(m + 1);
   for (let i = 0; i < m; i++) {
     p1[i + 1] = p1[i]! + s[i]!;
     p2[i + 1] = p2[i]! + s[i]! * s[i]!;
@@ -74,7 +76,8 @@ export function jenksBreaks(values: ArrayLike<number>, k: number, maxSample = 30
     const cur = new Float64Array(m).fill(Infinity);
     const st = new Int32Array(m);
     for (let j = c; j < m; j++) {
-      let best = Infinity, arg = j;
+      let best = Infinity,
+        arg = j;
       for (let i = c; i <= j; i++) {
         const v = prev[i - 1]! + cost(i, j);
         if (v < best) {

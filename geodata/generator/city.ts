@@ -26,11 +26,47 @@ export interface CityBlock {
   content: BlockContent;
   geom: Poly | null;
 }
-export interface CityUnit { id: string; block: CityBlock; compoundId: string | null; rect: Rect; geom: MPoly; households: number; buildings: CityBuilding[]; partyHouseholds: number; plaquedHouseholds: number }
-export interface CityBuilding { id: string; unit: CityUnit; plan: PlannedBuilding; geom: Ring; compoundId: string | null }
-export interface CityCompound { id: string; name: string; kind: string; block: CityBlock; households: number; geom: Poly }
-export interface CityShop { id: string; pos: XY; building: CityBuilding; street: StreetPiece }
-export interface CityArea { id: string; def?: SubdistrictDef; sd: SubdistrictDef; code: string; name: string; households: number; geom: MPoly }
+export interface CityUnit {
+  id: string;
+  block: CityBlock;
+  compoundId: string | null;
+  rect: Rect;
+  geom: MPoly;
+  households: number;
+  buildings: CityBuilding[];
+  partyHouseholds: number;
+  plaquedHouseholds: number;
+}
+export interface CityBuilding {
+  id: string;
+  unit: CityUnit;
+  plan: PlannedBuilding;
+  geom: Ring;
+  compoundId: string | null;
+}
+export interface CityCompound {
+  id: string;
+  name: string;
+  kind: string;
+  block: CityBlock;
+  households: number;
+  geom: Poly;
+}
+export interface CityShop {
+  id: string;
+  pos: XY;
+  building: CityBuilding;
+  street: StreetPiece;
+}
+export interface CityArea {
+  id: string;
+  def?: SubdistrictDef;
+  sd: SubdistrictDef;
+  code: string;
+  name: string;
+  households: number;
+  geom: MPoly;
+}
 
 export interface City {
   warp: Warp;
@@ -193,8 +229,7 @@ export function buildCity(rng: Rng, seed: number, params: ContentParams = DEFAUL
       };
       for (const plan of pu.buildings) {
         const g = cornerRing(plan.rect);
-        if (clipBlock && !g.slice(0, 4).every((pt) => ug.some((poly) => pointInRing(pt, poly[0]) && poly.slice(1).every((h) => !pointInRing(pt, h)))))
-          continue;
+        if (clipBlock && !g.slice(0, 4).every((pt) => ug.some((poly) => pointInRing(pt, poly[0]) && poly.slice(1).every((h) => !pointInRing(pt, h))))) continue;
         const bld: CityBuilding = { id: `bd${String(buildings.length + 1).padStart(6, '0')}`, unit, plan, geom: g, compoundId: unit.compoundId };
         buildings.push(bld);
         unit.buildings.push(bld);
@@ -244,7 +279,9 @@ export function buildCity(rng: Rng, seed: number, params: ContentParams = DEFAUL
     const holes = rings.filter((r) => area(r) < 0);
     return outers.map((o) => {
       const oRing = emitRing(o, reg, warp);
-      const hs = holes.filter((h) => pointInRing([h[0][0] + 0.5, h[0][1] + 0.5] as XY, o as unknown as Ring) || pointInRing(h[0] as unknown as XY, o as unknown as Ring));
+      const hs = holes.filter(
+        (h) => pointInRing([h[0][0] + 0.5, h[0][1] + 0.5] as XY, o as unknown as Ring) || pointInRing(h[0] as unknown as XY, o as unknown as Ring),
+      );
       return [oRing, ...hs.map((h) => emitRing(h, reg, warp))];
     });
   };
@@ -273,7 +310,14 @@ export function buildCity(rng: Rng, seed: number, params: ContentParams = DEFAUL
         }
     } else {
       geom = mIntersect(unionGeom(sdCells.get(def.id) ?? [], A), frame.mainland);
-      for (const [i, j] of sdCells.get(def.id) ?? []) for (const [di, dj] of [[0, 0], [1, 0], [0, 1], [1, 1]]) cells2.push([2 * i + di, 2 * j + dj]);
+      for (const [i, j] of sdCells.get(def.id) ?? [])
+        for (const [di, dj] of [
+          [0, 0],
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ])
+          cells2.push([2 * i + di, 2 * j + dj]);
       cells2 = cells2.filter(([p, q]) => {
         const r = cornerRing({ u0: U0 + S * p, v0: V0 + S * q, u1: U0 + S * (p + 1), v1: V0 + S * (q + 1) });
         return new RegionIndexCache(frame).mainland.status(r) !== 'out';

@@ -46,8 +46,7 @@ function snap(m: MPoly, q: number): MPoly {
 }
 
 type PcGeom = Parameters<typeof pc.intersection>[0];
-const fast = (kind: 'intersection' | 'difference', a: MPoly, b: MPoly): MPoly =>
-  pc[kind](a as unknown as PcGeom, b as unknown as PcGeom) as unknown as MPoly;
+const fast = (kind: 'intersection' | 'difference', a: MPoly, b: MPoly): MPoly => pc[kind](a as unknown as PcGeom, b as unknown as PcGeom) as unknown as MPoly;
 
 /**
  * Runs a clipping operation with polygon-clipping (fast, floating point); on its rare robustness

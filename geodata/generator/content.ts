@@ -74,9 +74,31 @@ export function splitRange(rng: Rng, a: number, b: number, lo: number, hi: numbe
 function pickKind(rng: Rng, zone: Zone, landFrac: number, area: number): CompoundKind {
   if (landFrac < 0.55) return rng.chance(0.7) ? 'park' : 'public';
   const table: Record<Exclude<Zone, 'rural'>, Array<[CompoundKind | 'tower', number]>> = {
-    old: [['old_town', 56], ['compound', 16], ['school', 7], ['park', 5], ['commercial', 9], ['public', 7]],
-    mid: [['compound', 46], ['tower', 9], ['old_town', 5], ['school', 8], ['park', 9], ['commercial', 11], ['public', 8]],
-    new: [['tower', 48], ['compound', 9], ['school', 9], ['park', 13], ['commercial', 11], ['public', 10]],
+    old: [
+      ['old_town', 56],
+      ['compound', 16],
+      ['school', 7],
+      ['park', 5],
+      ['commercial', 9],
+      ['public', 7],
+    ],
+    mid: [
+      ['compound', 46],
+      ['tower', 9],
+      ['old_town', 5],
+      ['school', 8],
+      ['park', 9],
+      ['commercial', 11],
+      ['public', 8],
+    ],
+    new: [
+      ['tower', 48],
+      ['compound', 9],
+      ['school', 9],
+      ['park', 13],
+      ['commercial', 11],
+      ['public', 10],
+    ],
   };
   const t = table[zone as Exclude<Zone, 'rural'>];
   const k = t[rng.weighted(t.map((x) => x[1]))][0];
@@ -125,9 +147,7 @@ export function planContent(
       const d0 = depth0 + s.inward * 8;
       const d1 = depth0 + s.inward * 20;
       const floors = zone === 'old' ? rng.int(2, 4) : rng.int(2, 6);
-      const bRect: Rect = s.h
-        ? { u0: ba, u1: bb, v0: Math.min(d0, d1), v1: Math.max(d0, d1) }
-        : { v0: ba, v1: bb, u0: Math.min(d0, d1), u1: Math.max(d0, d1) };
+      const bRect: Rect = s.h ? { u0: ba, u1: bb, v0: Math.min(d0, d1), v1: Math.max(d0, d1) } : { v0: ba, v1: bb, u0: Math.min(d0, d1), u1: Math.max(d0, d1) };
       const b1: PlannedBuilding = {
         rect: bRect,
         use: 'mixed',
@@ -217,8 +237,20 @@ function planSlabs(rng: Rng, R: Rect, inner: Rect, units: PlannedUnit[], p: Cont
   const v0 = inner.v0 + (H - (nRows * 12 + (nRows - 1) * 22)) / 2;
   const colS = Array.from({ length: nCols }, (_, c) => u0 + c * (L + 12));
   const rowS = Array.from({ length: nRows }, (_, r) => v0 + r * 34);
-  const ucuts = groupCuts(R.u0, R.u1, colS, colS.map((x) => x + L), nCols >= 3 ? 2 : nCols);
-  const vcuts = groupCuts(R.v0, R.v1, rowS, rowS.map((y) => y + 12), 2);
+  const ucuts = groupCuts(
+    R.u0,
+    R.u1,
+    colS,
+    colS.map((x) => x + L),
+    nCols >= 3 ? 2 : nCols,
+  );
+  const vcuts = groupCuts(
+    R.v0,
+    R.v1,
+    rowS,
+    rowS.map((y) => y + 12),
+    2,
+  );
   const floors = rng.pick([5, 6, 6, 7, 7]);
   const stairs = Math.max(1, Math.round(L / 16));
   const grid: PlannedUnit[][] = [];
@@ -270,8 +302,20 @@ function planTowers(rng: Rng, R: Rect, inner: Rect, units: PlannedUnit[], p: Con
     total = nt;
   }
   const perU = towers[0].hh < 100 && nCols >= 2 ? 2 : 1;
-  const ucuts = groupCuts(R.u0, R.u1, colS, colS.map((x) => x + tw), perU);
-  const vcuts = groupCuts(R.v0, R.v1, rowS, rowS.map((y) => y + td), 1);
+  const ucuts = groupCuts(
+    R.u0,
+    R.u1,
+    colS,
+    colS.map((x) => x + tw),
+    perU,
+  );
+  const vcuts = groupCuts(
+    R.v0,
+    R.v1,
+    rowS,
+    rowS.map((y) => y + td),
+    1,
+  );
   const grid: PlannedUnit[][] = [];
   for (let a = 0; a + 1 < ucuts.length; a++) {
     grid.push([]);

@@ -13,8 +13,7 @@ export function gcj02ToWgs84(p: Position): Position {
 /** Converts a GCJ-02 (Multi)Polygon feature to a WGS84 MultiPolygon feature, keeping its properties. */
 export function outlineGcj02ToWgs84(f: Feature): Feature<MultiPolygon> {
   const g = f.geometry;
-  const polys: Position[][][] =
-    g.type === 'MultiPolygon' ? g.coordinates : g.type === 'Polygon' ? [g.coordinates] : [];
+  const polys: Position[][][] = g.type === 'MultiPolygon' ? g.coordinates : g.type === 'Polygon' ? [g.coordinates] : [];
   if (!polys.length) throw new Error(`outline must be a (Multi)Polygon, got ${g.type}`);
   return {
     type: 'Feature',

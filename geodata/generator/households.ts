@@ -65,7 +65,17 @@ export function planHouseholds(rng: Rng, buildings: CityBuilding[]): HouseholdRo
     const rect = b.plan.rect;
     const u = rect.u0 + 1 + r.next() * Math.max(0, rect.u1 - rect.u0 - 2);
     const v = rect.v0 + 1 + r.next() * Math.max(0, rect.v1 - rect.v0 - 2);
-    rows.push({ id: `h${String(i + 1).padStart(5, '0')}`, building: b, u, v, head_name: personName(r), phone: mobile(r), party_member: party, plaqued: plaqued.has(i), credit_rating: rating });
+    rows.push({
+      id: `h${String(i + 1).padStart(5, '0')}`,
+      building: b,
+      u,
+      v,
+      head_name: personName(r),
+      phone: mobile(r),
+      party_member: party,
+      plaqued: plaqued.has(i),
+      credit_rating: rating,
+    });
     if (party) b.unit.partyHouseholds++;
     if (plaqued.has(i)) b.unit.plaquedHouseholds++;
   }

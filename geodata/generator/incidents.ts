@@ -23,12 +23,75 @@ export interface IncidentRow {
 
 const TYPES: Array<{ type: IncidentType; share: number; weekday: number[]; hours: number[] }> = [
   // weekday weights Mon..Sun; hour weights 0..23
-  { type: 'public_order', share: 0.28, weekday: [0.8, 0.8, 0.85, 0.9, 1.2, 1.6, 1.4], hours: hours([[0, 2, 1.2], [2, 7, 0.3], [7, 17, 0.7], [17, 20, 1.5], [20, 24, 2.2]]) },
-  { type: 'dispute', share: 0.2, weekday: [1, 1, 1, 1, 1.05, 1.3, 1.3], hours: hours([[0, 7, 0.15], [7, 12, 1], [12, 14, 0.8], [14, 22, 1.3], [22, 24, 0.5]]) },
-  { type: 'environment', share: 0.18, weekday: [1.1, 1.1, 1.1, 1.1, 1, 0.8, 0.8], hours: hours([[0, 6, 0.2], [6, 10, 1.4], [10, 18, 1], [18, 23, 0.9], [23, 24, 0.4]]) },
-  { type: 'facilities', share: 0.18, weekday: [1.2, 1.1, 1.1, 1.1, 1, 0.7, 0.7], hours: hours([[0, 7, 0.1], [7, 12, 1.5], [12, 14, 0.8], [14, 18, 1.4], [18, 22, 0.5], [22, 24, 0.1]]) },
-  { type: 'fire_risk', share: 0.09, weekday: [1, 1, 1, 1, 1, 1, 1], hours: hours([[0, 6, 0.6], [6, 17, 0.8], [17, 24, 1.5]]) },
-  { type: 'other', share: 0.07, weekday: [1, 1, 1, 1, 1, 0.8, 0.8], hours: hours([[0, 7, 0.2], [7, 20, 1], [20, 24, 0.4]]) },
+  {
+    type: 'public_order',
+    share: 0.28,
+    weekday: [0.8, 0.8, 0.85, 0.9, 1.2, 1.6, 1.4],
+    hours: hours([
+      [0, 2, 1.2],
+      [2, 7, 0.3],
+      [7, 17, 0.7],
+      [17, 20, 1.5],
+      [20, 24, 2.2],
+    ]),
+  },
+  {
+    type: 'dispute',
+    share: 0.2,
+    weekday: [1, 1, 1, 1, 1.05, 1.3, 1.3],
+    hours: hours([
+      [0, 7, 0.15],
+      [7, 12, 1],
+      [12, 14, 0.8],
+      [14, 22, 1.3],
+      [22, 24, 0.5],
+    ]),
+  },
+  {
+    type: 'environment',
+    share: 0.18,
+    weekday: [1.1, 1.1, 1.1, 1.1, 1, 0.8, 0.8],
+    hours: hours([
+      [0, 6, 0.2],
+      [6, 10, 1.4],
+      [10, 18, 1],
+      [18, 23, 0.9],
+      [23, 24, 0.4],
+    ]),
+  },
+  {
+    type: 'facilities',
+    share: 0.18,
+    weekday: [1.2, 1.1, 1.1, 1.1, 1, 0.7, 0.7],
+    hours: hours([
+      [0, 7, 0.1],
+      [7, 12, 1.5],
+      [12, 14, 0.8],
+      [14, 18, 1.4],
+      [18, 22, 0.5],
+      [22, 24, 0.1],
+    ]),
+  },
+  {
+    type: 'fire_risk',
+    share: 0.09,
+    weekday: [1, 1, 1, 1, 1, 1, 1],
+    hours: hours([
+      [0, 6, 0.6],
+      [6, 17, 0.8],
+      [17, 24, 1.5],
+    ]),
+  },
+  {
+    type: 'other',
+    share: 0.07,
+    weekday: [1, 1, 1, 1, 1, 0.8, 0.8],
+    hours: hours([
+      [0, 7, 0.2],
+      [7, 20, 1],
+      [20, 24, 0.4],
+    ]),
+  },
 ];
 
 function hours(spans: Array<[number, number, number]>): number[] {
@@ -102,10 +165,51 @@ export function planIncidents(rng: Rng, city: City, total = 20_000): { rows: Inc
   const day = 86400e3;
   const d = (y: number, m: number, dd: number) => Date.UTC(y, m - 1, dd) - 8 * 3600e3;
   const specs: HotspotSpec[] = [
-    { name: '人民路街道夜市治安热点', type: 'public_order', anchor: [2200, -700], filter: (b) => b.plan.use === 'mixed', radius: 160, from: PERIOD_START, to: PERIOD_START + PERIOD_DAYS * day, count: 900, note: 'evenings, Fri/Sat; whole period; around a street-front shop row in the old town' },
-    { name: '华中路街道老旧院落充电火灾隐患', type: 'fire_risk', anchor: [-400, -900], filter: (b) => b.compoundId !== null && b.plan.floors <= 3, radius: 130, from: PERIOD_START, to: PERIOD_START + PERIOD_DAYS * day, count: 450, months: [10, 11, 0, 1, 2], note: 'winters only (Nov-Mar of both years), e-bike charging in old courtyards' },
-    { name: '宜城路街道沿江工地环境投诉', type: 'environment', anchor: [7600, -1400], filter: () => true, radius: 220, from: d(2025, 3, 1), to: d(2025, 9, 1), count: 600, note: '2025-03-01 to 2025-08-31, construction dust and noise near the river' },
-    { name: '新河路街道新建小区物业纠纷（新出现）', type: 'dispute', anchor: [8400, 2300], filter: (b) => b.plan.floors >= 10, radius: 110, from: d(2026, 7, 1), to: PERIOD_START + PERIOD_DAYS * day, count: 450, note: 'EMERGING: only from 2026-07-01 to the end (2026-10-31), property-management disputes in a new tower compound' },
+    {
+      name: '人民路街道夜市治安热点',
+      type: 'public_order',
+      anchor: [2200, -700],
+      filter: (b) => b.plan.use === 'mixed',
+      radius: 160,
+      from: PERIOD_START,
+      to: PERIOD_START + PERIOD_DAYS * day,
+      count: 900,
+      note: 'evenings, Fri/Sat; whole period; around a street-front shop row in the old town',
+    },
+    {
+      name: '华中路街道老旧院落充电火灾隐患',
+      type: 'fire_risk',
+      anchor: [-400, -900],
+      filter: (b) => b.compoundId !== null && b.plan.floors <= 3,
+      radius: 130,
+      from: PERIOD_START,
+      to: PERIOD_START + PERIOD_DAYS * day,
+      count: 450,
+      months: [10, 11, 0, 1, 2],
+      note: 'winters only (Nov-Mar of both years), e-bike charging in old courtyards',
+    },
+    {
+      name: '宜城路街道沿江工地环境投诉',
+      type: 'environment',
+      anchor: [7600, -1400],
+      filter: () => true,
+      radius: 220,
+      from: d(2025, 3, 1),
+      to: d(2025, 9, 1),
+      count: 600,
+      note: '2025-03-01 to 2025-08-31, construction dust and noise near the river',
+    },
+    {
+      name: '新河路街道新建小区物业纠纷（新出现）',
+      type: 'dispute',
+      anchor: [8400, 2300],
+      filter: (b) => b.plan.floors >= 10,
+      radius: 110,
+      from: d(2026, 7, 1),
+      to: PERIOD_START + PERIOD_DAYS * day,
+      count: 450,
+      note: 'EMERGING: only from 2026-07-01 to the end (2026-10-31), property-management disputes in a new tower compound',
+    },
   ];
   const hotspots: PlantedHotspot[] = [];
   let planted = 0;
@@ -145,7 +249,13 @@ export function planIncidents(rng: Rng, city: City, total = 20_000): { rows: Inc
   for (let k = planted; k < total; k++) {
     const spec = TYPES[r.weighted(shares)];
     const b = withHh[bg(r.next())];
-    rows.push({ type: spec.type, t: drawTime(r, spec, PERIOD_START, PERIOD_START + PERIOD_DAYS * day), source: SOURCES[r.weighted(SOURCE_W)], building: b, pos: pointIn(r, city, b) });
+    rows.push({
+      type: spec.type,
+      t: drawTime(r, spec, PERIOD_START, PERIOD_START + PERIOD_DAYS * day),
+      source: SOURCES[r.weighted(SOURCE_W)],
+      building: b,
+      pos: pointIn(r, city, b),
+    });
   }
   const order = rows.map((x, i) => i).sort((a, b) => rows[a].t - rows[b].t || a - b);
   return { rows: order.map((i, k) => ({ ...rows[i], id: `i${String(k + 1).padStart(6, '0')}` })), hotspots };

@@ -14,8 +14,7 @@ export class RegionIndex {
   private readonly cache = new Map<string, MPoly>();
 
   constructor(readonly region: MPoly) {
-    for (const poly of region)
-      for (const ring of poly) for (let i = 0; i + 1 < ring.length; i++) this.segs.push([ring[i], ring[i + 1]]);
+    for (const poly of region) for (const ring of poly) for (let i = 0; i + 1 < ring.length; i++) this.segs.push([ring[i], ring[i + 1]]);
     this.index = new Flatbush(Math.max(1, this.segs.length));
     for (const [a, b] of this.segs) this.index.add(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]));
     if (!this.segs.length) this.index.add(0, 0, 0, 0);

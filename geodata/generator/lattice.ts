@@ -95,8 +95,16 @@ export class LineRegistry {
 
   freeze(): void {
     this.frozen = true;
-    for (const [k, s] of this.h) this.hs.set(k, [...s].sort((x, y) => x - y));
-    for (const [k, s] of this.v) this.vs.set(k, [...s].sort((x, y) => x - y));
+    for (const [k, s] of this.h)
+      this.hs.set(
+        k,
+        [...s].sort((x, y) => x - y),
+      );
+    for (const [k, s] of this.v)
+      this.vs.set(
+        k,
+        [...s].sort((x, y) => x - y),
+      );
   }
 
   /** Points strictly between a and b on the line, ordered from a to b, plus arterial cell crossings. */

@@ -35,7 +35,8 @@ const HIGHWAY: Record<Exclude<StreetProps['class'], 'rail'>, string> = {
 
 /** Interior point of a ring's bounding box centre nudged onto the polygon: the building's centroid is inside for the demo's rectangles. */
 function centroid(ring: Position[]): Position {
-  let x = 0, y = 0;
+  let x = 0,
+    y = 0;
   const n = ring.length - 1;
   for (let i = 0; i < n; i++) {
     x += ring[i][0];
@@ -78,7 +79,14 @@ export function rawDistrictFiles(demo: DemoDistrict, opts: { datum?: RegisterDat
     for (const poly of w.geometry.coordinates) {
       streets.push({
         type: 'Feature',
-        properties: { osm_id: `${w.properties.id}-shore`, name: w.properties.name, highway: null, waterway: w.properties.kind === 'canal' ? 'canal' : 'river', other_tags: null, synthetic: true },
+        properties: {
+          osm_id: `${w.properties.id}-shore`,
+          name: w.properties.name,
+          highway: null,
+          waterway: w.properties.kind === 'canal' ? 'canal' : 'river',
+          other_tags: null,
+          synthetic: true,
+        },
         geometry: { type: 'LineString', coordinates: poly[0] },
       });
     }
@@ -94,7 +102,14 @@ export function rawDistrictFiles(demo: DemoDistrict, opts: { datum?: RegisterDat
     label.set(p.id, `${k}栋`);
     return {
       type: 'Feature',
-      properties: { id: p.id, 楼栋号: `${k}栋`, 小区: p.compound_id ? (compoundName.get(p.compound_id) ?? '') : '', floors: p.floors, use: p.use, synthetic: true },
+      properties: {
+        id: p.id,
+        楼栋号: `${k}栋`,
+        小区: p.compound_id ? (compoundName.get(p.compound_id) ?? '') : '',
+        floors: p.floors,
+        use: p.use,
+        synthetic: true,
+      },
       geometry: f.geometry,
     };
   });

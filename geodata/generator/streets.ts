@@ -148,7 +148,11 @@ export function planStreets({ rng, warp, zoneOf, inLandOrCanal, canal }: StreetI
     reg(!pc.h, pc.b, pc.line);
   }
   const sortedEnds = new Map<string, number[]>();
-  for (const [k, s] of ends) sortedEnds.set(k, [...s].sort((x, y) => x - y));
+  for (const [k, s] of ends)
+    sortedEnds.set(
+      k,
+      [...s].sort((x, y) => x - y),
+    );
 
   const names = new NamePool(r.fork('names'));
   const nameOf = new Map<string, string>();
@@ -156,7 +160,17 @@ export function planStreets({ rng, warp, zoneOf, inLandOrCanal, canal }: StreetI
     let n = nameOf.get(key);
     if (n) return n;
     const suffix =
-      cls === 'lane' ? '巷' : cls === 'local' ? (isUrban ? r.pick(['街', '巷', '路']) : '村道') : isUrban ? (cls === 'arterial' ? '路' : r.pick(['路', '街'])) : '公路';
+      cls === 'lane'
+        ? '巷'
+        : cls === 'local'
+          ? isUrban
+            ? r.pick(['街', '巷', '路'])
+            : '村道'
+          : isUrban
+            ? cls === 'arterial'
+              ? '路'
+              : r.pick(['路', '街'])
+            : '公路';
     n = names.next(suffix);
     nameOf.set(key, n);
     return n;

@@ -12,8 +12,10 @@ type Box = [number, number, number, number];
 function boxOf(g: Geometry, into: Box = [Infinity, Infinity, -Infinity, -Infinity]): Box {
   const walk = (c: unknown): void => {
     if (Array.isArray(c) && typeof c[0] === 'number') {
-      into[0] = Math.min(into[0], c[0] as number); into[1] = Math.min(into[1], c[1] as number);
-      into[2] = Math.max(into[2], c[0] as number); into[3] = Math.max(into[3], c[1] as number);
+      into[0] = Math.min(into[0], c[0] as number);
+      into[1] = Math.min(into[1], c[1] as number);
+      into[2] = Math.max(into[2], c[0] as number);
+      into[3] = Math.max(into[3], c[1] as number);
     } else if (Array.isArray(c)) for (const x of c) walk(x);
   };
   if (g.type !== 'GeometryCollection') walk(g.coordinates);
@@ -29,9 +31,14 @@ export function demoSubset(demo: DemoDistrict, subdistricts: string[]): DemoDist
   for (const f of demo.subdistricts.features) if (keep.has(f.properties.id)) boxOf(f.geometry, box);
   const pad = 0.002;
   const area: Box = [box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad];
-  const bySub = <T extends Feature>(fc: { type: 'FeatureCollection'; features: T[] }) =>
-    ({ ...fc, features: fc.features.filter((f) => keep.has((f.properties as { subdistrict_id: string }).subdistrict_id)) });
-  const near = <T extends Feature>(fc: { type: 'FeatureCollection'; features: T[] }) => ({ ...fc, features: fc.features.filter((f) => meets(boxOf(f.geometry), area)) });
+  const bySub = <T extends Feature>(fc: { type: 'FeatureCollection'; features: T[] }) => ({
+    ...fc,
+    features: fc.features.filter((f) => keep.has((f.properties as { subdistrict_id: string }).subdistrict_id)),
+  });
+  const near = <T extends Feature>(fc: { type: 'FeatureCollection'; features: T[] }) => ({
+    ...fc,
+    features: fc.features.filter((f) => meets(boxOf(f.geometry), area)),
+  });
   const buildings = bySub(demo.buildings);
   const kept = new Set(buildings.features.map((f) => f.properties.id));
   return {

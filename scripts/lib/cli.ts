@@ -21,21 +21,38 @@ export function fail(message: string, code: 1 | 2 = 2): never {
   process.exit(code);
 }
 
-export interface FlagSpec { [name: string]: 'string' | 'number' | 'boolean' }
+export interface FlagSpec {
+  [name: string]: 'string' | 'number' | 'boolean';
+}
 
 /** Parse `--name value` / `--name=value` / boolean `--name`; unknown flags and bad numbers fail. */
-export function parseArgs<S extends FlagSpec>(argv: string[], spec: S): { [K in keyof S]?: S[K] extends 'number' ? number : S[K] extends 'boolean' ? boolean : string } {
+export function parseArgs<S extends FlagSpec>(
+  argv: string[],
+  spec: S,
+): { [K in keyof S]?: S[K] extends 'number' ? number : S[K] extends 'boolean' ? boolean : string } {
   const out: Record<string, unknown> = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--') continue;
     if (!a.startsWith('--')) fail(`unexpected argument ${JSON.stringify(a)}`);
-    let name = a.slice(2), value: string | undefined;
+    let name = a.slice(2),
+      value: string | undefined;
     const eq = name.indexOf('=');
-    if (eq >= 0) { value = name.slice(eq + 1); name = name.slice(0, eq); }
+    if (eq >= 0) {
+      value = name.slice(eq + 1);
+      name = name.slice(0, eq);
+    }
     const kind = spec[name];
-    if (!kind) fail(`unknown option --${name} (known: ${Object.keys(spec).map((k) => '--' + k).join(', ')})`);
-    if (kind === 'boolean') { out[name] = value === undefined ? true : value !== 'false'; continue; }
+    if (!kind)
+      fail(
+        `unknown option --${name} (known: ${Object.keys(spec)
+          .map((k) => '--' + k)
+          .join(', ')})`,
+      );
+    if (kind === 'boolean') {
+      out[name] = value === undefined ? true : value !== 'false';
+      continue;
+    }
     if (value === undefined) {
       value = argv[++i];
       if (value === undefined || value.startsWith('--')) fail(`option --${name} needs a value`);
@@ -52,8 +69,16 @@ export function parseArgs<S extends FlagSpec>(argv: string[], spec: S): { [K in 
 /** Read and parse a JSON file; unreadable or invalid JSON exits with `error: <file>: …`. */
 export function readJson(file: string): unknown {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) { fail(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
-  try { return JSON.parse(text); } catch (e) { fail(`${file}: ${jsonErrorPlace(text, (e as Error).message)}invalid JSON (${(e as Error).message})`); }
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    fail(`${file}: cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    fail(`${file}: ${jsonErrorPlace(text, (e as Error).message)}invalid JSON (${(e as Error).message})`);
+  }
 }
 
 /** "line L column C: " of a JSON.parse error (from its "at position N", or the end of the text). */

@@ -47,7 +47,11 @@ export function runningServer(opts: TargetOptions): RunningServer | null {
   if (opts.viaServer && owner.role === 'server') {
     const sf = readServerFile(dir);
     if (sf && sf.pid === owner.pid) return { url: sf.url, token: sf.token, pid: sf.pid };
-    throw new DataDirInUseError(dir, owner, 'it is still starting (or this account cannot read its wangge-server.json): run this again once it listens, or stop it first');
+    throw new DataDirInUseError(
+      dir,
+      owner,
+      'it is still starting (or this account cannot read its wangge-server.json): run this again once it listens, or stop it first',
+    );
   }
   throw new DataDirInUseError(dir, owner, opts.advice);
 }
@@ -61,7 +65,14 @@ export async function openTarget(opts: TargetOptions): Promise<Target> {
 }
 
 /** A request to the running server as this tool (local token). */
-export async function callServer(server: RunningServer, tool: string, method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}): Promise<Response> {
+export async function callServer(
+  server: RunningServer,
+  tool: string,
+  method: string,
+  path: string,
+  body?: BodyInit,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   try {
     return await fetch(server.url + path, { method, body, headers: { [LOCAL_TOKEN_HEADER]: server.token, [LOCAL_CLI_HEADER]: tool, ...headers } });
   } catch (err) {

@@ -88,7 +88,9 @@ function selectExpr(c: ColumnInfo): string {
 }
 
 async function appliedMigrations(q: Queryable): Promise<string[]> {
-  const exists = await q.query("SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = 'schema_migrations'");
+  const exists = await q.query(
+    "SELECT 1 FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = 'schema_migrations'",
+  );
   if (!exists.rows.length) return [];
   return (await q.query<{ version: string }>('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version);
 }
@@ -164,7 +166,9 @@ export async function backupToStream(db: Db, out: Writable): Promise<Omit<Backup
     );
     for (const t of tables) {
       await writeLine(out, JSON.stringify({ $table: t.name, columns: t.columns.map((c) => ({ name: c.name, type: c.type })) }));
-      await tx.query(`DECLARE wangge_backup NO SCROLL CURSOR FOR SELECT to_json(x)::text AS r FROM (SELECT ${t.columns.map(selectExpr).join(', ')} FROM ${qi(t.name)}) x`);
+      await tx.query(
+        `DECLARE wangge_backup NO SCROLL CURSOR FOR SELECT to_json(x)::text AS r FROM (SELECT ${t.columns.map(selectExpr).join(', ')} FROM ${qi(t.name)}) x`,
+      );
       let n = 0;
       for (;;) {
         const batch = await tx.query<{ r: string }>(`FETCH ${BATCH * 4} FROM wangge_backup`);
@@ -212,7 +216,8 @@ export async function restoreDb(db: Db, file: string): Promise<RestoreSummary> {
     const first = await it.next();
     if (first.done) throw new BackupFormatError(`${file}: empty file`);
     const header = JSON.parse(first.value) as { $backup?: string; version?: number; migrations?: string[]; tables?: string[] };
-    if (header.$backup !== 'wangge' || header.version !== BACKUP_VERSION) throw new BackupFormatError(`${file}: not a Wangge backup (version ${BACKUP_VERSION})`);
+    if (header.$backup !== 'wangge' || header.version !== BACKUP_VERSION)
+      throw new BackupFormatError(`${file}: not a Wangge backup (version ${BACKUP_VERSION})`);
     const have = new Set(await appliedMigrations(tx));
     const newer = (header.migrations ?? []).filter((m) => !have.has(m));
     if (newer.length) throw new BackupFormatError(`backup needs migrations this database lacks: ${newer.join(', ')}`);
@@ -229,10 +234,9 @@ export async function restoreDb(db: Db, file: string): Promise<RestoreSummary> {
     const flush = async () => {
       if (!batch.length || !table) return;
       const list = cols.map(qi).join(', ');
-      await tx.query(
-        `INSERT INTO ${qi(table)} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_recordset(NULL::${qi(table)}, $1::json)`,
-        [`[${batch.join(',')}]`],
-      );
+      await tx.query(`INSERT INTO ${qi(table)} (${list}) OVERRIDING SYSTEM VALUE SELECT ${list} FROM json_populate_recordset(NULL::${qi(table)}, $1::json)`, [
+        `[${batch.join(',')}]`,
+      ]);
       counts[table] += batch.length;
       batch = [];
     };
@@ -245,7 +249,8 @@ export async function restoreDb(db: Db, file: string): Promise<RestoreSummary> {
         const m = JSON.parse(line) as { $table?: string; columns?: Array<{ name: string }>; $end?: boolean; counts?: Record<string, number> };
         if (m.$end) {
           for (const name of tablesInFile) {
-            if ((m.counts?.[name] ?? -1) !== (counts[name] ?? 0)) throw new BackupFormatError(`table ${name}: ${counts[name] ?? 0} rows read, ${m.counts?.[name]} expected`);
+            if ((m.counts?.[name] ?? -1) !== (counts[name] ?? 0))
+              throw new BackupFormatError(`table ${name}: ${counts[name] ?? 0} rows read, ${m.counts?.[name]} expected`);
           }
           ended = true;
           continue;

@@ -6,10 +6,31 @@ import { createUser, findForLogin } from './users';
 /** Demo users, one per role: DEVELOPMENT ONLY (documented in docs/security.md). */
 export const DEMO_USERS: ReadonlyArray<{ username: string; password: string; role: Role; displayName: string; subdistricts: string[]; grids: string[] }> = [
   { username: 'demo_admin', password: 'demo-admin-pass', role: 'admin', displayName: '演示管理员', subdistricts: ['340802'], grids: [] },
-  { username: 'demo_planner', password: 'demo-planner-pass', role: 'planner', displayName: '演示规划员 (人民路/新河路)', subdistricts: ['340802001', '340802002'], grids: [] },
-  { username: 'demo_coordinator', password: 'demo-coordinator-pass', role: 'coordinator', displayName: '演示警务协调员 (人民路)', subdistricts: ['340802001'], grids: [] },
+  {
+    username: 'demo_planner',
+    password: 'demo-planner-pass',
+    role: 'planner',
+    displayName: '演示规划员 (人民路/新河路)',
+    subdistricts: ['340802001', '340802002'],
+    grids: [],
+  },
+  {
+    username: 'demo_coordinator',
+    password: 'demo-coordinator-pass',
+    role: 'coordinator',
+    displayName: '演示警务协调员 (人民路)',
+    subdistricts: ['340802001'],
+    grids: [],
+  },
   { username: 'demo_leader', password: 'demo-leader-pass', role: 'leader', displayName: '演示区领导 (全区)', subdistricts: ['340802'], grids: [] },
-  { username: 'demo_grid_member', password: 'demo-grid-member-pass', role: 'grid_member', displayName: '演示网格员', subdistricts: ['340802001'], grids: ['340802001001001'] },
+  {
+    username: 'demo_grid_member',
+    password: 'demo-grid-member-pass',
+    role: 'grid_member',
+    displayName: '演示网格员',
+    subdistricts: ['340802001'],
+    grids: ['340802001001001'],
+  },
 ];
 
 export class ProductionSeedError extends Error {

@@ -42,7 +42,10 @@ export async function recordFailure(db: Queryable, username: string, policy: Loc
   const ms = Math.min(policy.maxMs, policy.baseMs * 2 ** Math.min(30, failures - policy.freeFailures));
   await db.query(`UPDATE login_failures SET locked_until = clock_timestamp() + $2 * interval '1 millisecond' WHERE username = $1`, [key(username), ms]);
   // keep the table small: names nobody has mistyped for a while
-  await db.query(`DELETE FROM login_failures WHERE last_failed_at < clock_timestamp() - $1 * interval '1 millisecond' AND username <> $2`, [policy.forgetMs, key(username)]);
+  await db.query(`DELETE FROM login_failures WHERE last_failed_at < clock_timestamp() - $1 * interval '1 millisecond' AND username <> $2`, [
+    policy.forgetMs,
+    key(username),
+  ]);
   return ms;
 }
 

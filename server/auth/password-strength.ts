@@ -22,7 +22,9 @@ const estimator = () =>
 
 /** zxcvbn score 0-4 of a password, knowing the user's own words. */
 export function passwordScore(password: string, userWords: Array<string | null | undefined> = []): number {
-  const inputs = userWords.filter((w): w is string => typeof w === 'string' && w.length > 0).flatMap((w) => [w, ...w.split(/[^\p{L}\p{N}]+/u).filter((p) => p.length > 1)]);
+  const inputs = userWords
+    .filter((w): w is string => typeof w === 'string' && w.length > 0)
+    .flatMap((w) => [w, ...w.split(/[^\p{L}\p{N}]+/u).filter((p) => p.length > 1)]);
   // zxcvbn's cost grows quickly with length (~0.1 s at 16 characters, ~1 s at 64 on one core, on the
   // event loop): the first 32 characters decide; a password that is strong there is strong
   return estimator().check(password.slice(0, MAX_CHECKED), inputs).score;

@@ -36,12 +36,7 @@ export function suppressSmall<T>(value: T, households: number, user?: SessionUse
 }
 
 /** Applies suppressSmall to the named fields of each row, using the row's household count field. */
-export function suppressSmallRows<T extends Record<string, unknown>>(
-  rows: T[],
-  countField: keyof T,
-  fields: Array<keyof T>,
-  user?: SessionUser | null,
-): T[] {
+export function suppressSmallRows<T extends Record<string, unknown>>(rows: T[], countField: keyof T, fields: Array<keyof T>, user?: SessionUser | null): T[] {
   return rows.map((r) => {
     const n = Number(r[countField] ?? 0);
     if (user?.role === 'admin' || n >= SMALL_COUNT) return r;

@@ -27,10 +27,14 @@ export async function createSession(
   const token = randomBytes(32).toString('base64url');
   const csrf = randomBytes(24).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlMs);
-  await db.query(
-    'INSERT INTO sessions (token_hash, user_id, csrf, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)',
-    [sha256(token), userId, csrf, expiresAt.toISOString(), meta.ip ?? null, meta.userAgent?.slice(0, 300) ?? null],
-  );
+  await db.query('INSERT INTO sessions (token_hash, user_id, csrf, expires_at, ip, user_agent) VALUES ($1, $2, $3, $4, $5, $6)', [
+    sha256(token),
+    userId,
+    csrf,
+    expiresAt.toISOString(),
+    meta.ip ?? null,
+    meta.userAgent?.slice(0, 300) ?? null,
+  ]);
   return { token, csrf, expiresAt };
 }
 

@@ -81,10 +81,7 @@ export async function getUser(db: Queryable, id: number): Promise<UserRecord | n
 
 /** The user and its password hash, by case-insensitive user name. */
 export async function findForLogin(db: Queryable, username: string): Promise<{ user: UserRecord; hash: string } | null> {
-  const r = await db.query<Row & { password_hash: string }>(
-    `SELECT ${COLUMNS}, password_hash FROM users WHERE lower(username) = lower($1)`,
-    [username],
-  );
+  const r = await db.query<Row & { password_hash: string }>(`SELECT ${COLUMNS}, password_hash FROM users WHERE lower(username) = lower($1)`, [username]);
   return r.rows[0] ? { user: toRecord(r.rows[0]), hash: r.rows[0].password_hash } : null;
 }
 

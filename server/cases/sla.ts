@@ -70,7 +70,11 @@ function clocks(status: CaseStatus | string, kind: CaseKind | null, m: Milestone
 }
 
 /** The SLA state of a case at time `now` (epoch ms). */
-export function classifySla(c: { status: CaseStatus | string; kind: CaseKind | null; milestones: Milestones }, now: number, rules: SlaRules = DEFAULT_SLA): SlaState {
+export function classifySla(
+  c: { status: CaseStatus | string; kind: CaseKind | null; milestones: Milestones },
+  now: number,
+  rules: SlaRules = DEFAULT_SLA,
+): SlaState {
   const all = clocks(c.status, c.kind, c.milestones, rules);
   const late = all.some((k) => (k.stop ?? now) > k.start + k.hours * H);
   const running = all.filter((k) => k.stop === null);

@@ -216,7 +216,11 @@ export async function transitionCase(
   tx: Queryable,
   id: string,
   req: TransitionRequest,
-): Promise<{ before: { status: string; version: number }; after: { status: string; version: number; kind: string | null; department: string | null }; event: CaseEvent }> {
+): Promise<{
+  before: { status: string; version: number };
+  after: { status: string; version: number; kind: string | null; department: string | null };
+  event: CaseEvent;
+}> {
   const r = await tx.query<{ status: string; kind: string | null; department: string | null; whistled: boolean; version: number; updated_at: unknown }>(
     'SELECT status, kind, department, whistled, version, updated_at FROM cases WHERE id = $1 FOR UPDATE',
     [id],
@@ -236,7 +240,10 @@ export async function transitionCase(
     const d = await tx.query('SELECT 1 FROM case_departments WHERE name = $1 UNION SELECT 1 FROM cases WHERE department = $1 LIMIT 1', [req.department.trim()]);
     if (!d.rows.length) throw new CaseError(422, `未知的部门“${req.department}”`);
   }
-  const ev = await tx.query<{ status: string; at: unknown; actor: string; note: string | null }>('SELECT status, at, actor, note FROM case_events WHERE case_id = $1 ORDER BY at, id', [id]);
+  const ev = await tx.query<{ status: string; at: unknown; actor: string; note: string | null }>(
+    'SELECT status, at, actor, note FROM case_events WHERE case_id = $1 ORDER BY at, id',
+    [id],
+  );
   const state: CaseState = {
     status: row.status,
     kind: isKind(row.kind) ? (row.kind as CaseKind) : null,
@@ -272,7 +279,19 @@ export async function transitionCase(
 }
 
 function labelOf(s: string): string {
-  return isStatus(s) ? ({ reported: '已上报', dispatched: '已吹哨派单', accepted: '部门已报到', feedback: '已反馈', solved: '已办结', evaluated: '已考评', closed: '网格内办结' } as const)[s] : s;
+  return isStatus(s)
+    ? (
+        {
+          reported: '已上报',
+          dispatched: '已吹哨派单',
+          accepted: '部门已报到',
+          feedback: '已反馈',
+          solved: '已办结',
+          evaluated: '已考评',
+          closed: '网格内办结',
+        } as const
+      )[s]
+    : s;
 }
 
 export interface NewCaseInput {
@@ -290,7 +309,10 @@ export interface NewCaseInput {
 
 /** Inserts a reported matter (version 1, one 'reported' event); the sub-district comes from the location. */
 export async function createCase(tx: Queryable, input: NewCaseInput): Promise<string> {
-  const sd = await tx.query<{ id: string }>('SELECT id FROM subdistricts WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY id LIMIT 1', [input.lon, input.lat]);
+  const sd = await tx.query<{ id: string }>(
+    'SELECT id FROM subdistricts WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY id LIMIT 1',
+    [input.lon, input.lat],
+  );
   const subdistrict = sd.rows[0]?.id;
   if (!subdistrict) throw new CaseError(422, '上报位置不在任何街道（乡）范围内，请在地图上重新选点');
   let grid = input.grid ?? null;
@@ -316,6 +338,12 @@ export async function createCase(tx: Queryable, input: NewCaseInput): Promise<st
      VALUES ($1, $2, $3, false, NULL, NULL, 'reported', $4, $5, $6::timestamptz, $6::timestamptz, 1, false, ST_SetSRID(ST_MakePoint($7, $8), 4326), $9)`,
     [id, input.title.trim(), input.incidentId ?? null, subdistrict, grid, at, input.lon, input.lat, input.reporterId ?? null],
   );
-  await tx.query('INSERT INTO case_events (case_id, status, at, actor, note) VALUES ($1, $2, $3::timestamptz, $4, $5)', [id, 'reported', at, input.actor, c.events[0].note]);
+  await tx.query('INSERT INTO case_events (case_id, status, at, actor, note) VALUES ($1, $2, $3::timestamptz, $4, $5)', [
+    id,
+    'reported',
+    at,
+    input.actor,
+    c.events[0].note,
+  ]);
   return id;
 }

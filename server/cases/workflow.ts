@@ -86,7 +86,10 @@ export interface TransitionInput {
 export type TransitionResult = { ok: true; state: CaseState; event: CaseEvent } | { ok: false; message: string };
 
 /** Checks a transition without applying it; returns a plain message when refused. */
-export function checkTransition(state: Pick<CaseState, 'status' | 'kind' | 'department'>, input: Pick<TransitionInput, 'to' | 'kind' | 'department'>): string | null {
+export function checkTransition(
+  state: Pick<CaseState, 'status' | 'kind' | 'department'>,
+  input: Pick<TransitionInput, 'to' | 'kind' | 'department'>,
+): string | null {
   if (!isStatus(input.to)) return `未知的状态“${input.to}”`;
   const from = state.status;
   if (!TRANSITIONS[from].includes(input.to)) {
@@ -118,7 +121,7 @@ export function applyTransition(state: CaseState, input: TransitionInput): Trans
     state: {
       status: to,
       kind: dispatch ? ((input.kind as CaseKind | null | undefined) ?? state.kind) : state.kind,
-      department: dispatch ? (input.department?.trim() || state.department) : state.department,
+      department: dispatch ? input.department?.trim() || state.department : state.department,
       whistled: state.whistled || dispatch,
       version: state.version + 1,
       events: [...state.events, event],

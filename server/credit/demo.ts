@@ -44,7 +44,16 @@ export async function seedCreditDemo(db: Db, today = shanghaiToday()): Promise<C
   if (!hh.some((h) => h.credit_rating)) return null;
   const rng = makeRng(20230517).fork('credit');
   const threshold = new Map(RATING_THRESHOLDS);
-  const rows: { h: string[]; g: string[]; k: string[]; c: string[]; p: number[]; s: string[]; n: string[]; d: string[] } = { h: [], g: [], k: [], c: [], p: [], s: [], n: [], d: [] };
+  const rows: { h: string[]; g: string[]; k: string[]; c: string[]; p: number[]; s: string[]; n: string[]; d: string[] } = {
+    h: [],
+    g: [],
+    k: [],
+    c: [],
+    p: [],
+    s: [],
+    n: [],
+    d: [],
+  };
   const push = (h: { id: string; grid: string | null }, kind: 'merit' | 'demerit', [cat, pts]: [string, number], status: string, daysAgo: number) => {
     rows.h.push(h.id);
     rows.g.push(h.grid!);

@@ -59,7 +59,17 @@ const cell = (n: number, exact: boolean) => (exact || n === 0 || n >= SMALL_COUN
 
 /** Per grid in force: rated households by grade and pending reviews; small counts suppressed. */
 export async function creditGrids(db: Queryable, readScope: string[] | null, prefix: string | null, exact: boolean): Promise<CreditGrid[]> {
-  const r = await db.query<{ code: string; subdistrict_id: string; community_id: string | null; households: number; a: number; aa: number; aaa: number; pm: number; pd: number }>(
+  const r = await db.query<{
+    code: string;
+    subdistrict_id: string;
+    community_id: string | null;
+    households: number;
+    a: number;
+    aa: number;
+    aaa: number;
+    pm: number;
+    pd: number;
+  }>(
     `WITH hg AS (${HOUSEHOLD_GRIDS}),
      counts AS (
        SELECT grid_code, count(*) FILTER (WHERE credit_rating = 'A')::int AS a, count(*) FILTER (WHERE credit_rating = '2A')::int AS aa,
@@ -116,7 +126,13 @@ export async function gridHouseholds(db: Queryable, grid: string): Promise<Credi
       GROUP BY hg.id, hg.head_name, hg.credit_rating ORDER BY hg.id`,
     [null, grid],
   );
-  return r.rows.map((x) => ({ id: x.id, headName: x.head_name, rating: x.credit_rating, score: Number(x.merits) - Number(x.demerits), pending: Number(x.pending) }));
+  return r.rows.map((x) => ({
+    id: x.id,
+    headName: x.head_name,
+    rating: x.credit_rating,
+    score: Number(x.merits) - Number(x.demerits),
+    pending: Number(x.pending),
+  }));
 }
 
 export interface CreditEntry {
@@ -193,12 +209,18 @@ export async function listEntries(db: Queryable, f: EntryFilter, showName: (grid
     AND ($4::text[] IS NULL OR e.status = ANY($4::text[]))`;
   const args = [f.readScope, f.grid ?? null, f.household ?? null, f.status?.length ? f.status : null];
   const total = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM credit_entries e WHERE ${where}`, args);
-  const r = await db.query<EntryRow>(`SELECT ${ENTRY_COLS} FROM credit_entries e JOIN households h ON h.id = e.household_id WHERE ${where} ORDER BY e.id DESC LIMIT $5`, [...args, f.limit]);
+  const r = await db.query<EntryRow>(
+    `SELECT ${ENTRY_COLS} FROM credit_entries e JOIN households h ON h.id = e.household_id WHERE ${where} ORDER BY e.id DESC LIMIT $5`,
+    [...args, f.limit],
+  );
   return { total: Number(total.rows[0].n), items: r.rows.map((x) => toEntry(x, showName(x.grid_code))) };
 }
 
 export async function getEntry(db: Queryable, id: number, lock = false): Promise<CreditEntry | null> {
-  const r = await db.query<EntryRow>(`SELECT ${ENTRY_COLS} FROM credit_entries e JOIN households h ON h.id = e.household_id WHERE e.id = $1${lock ? ' FOR UPDATE OF e' : ''}`, [id]);
+  const r = await db.query<EntryRow>(
+    `SELECT ${ENTRY_COLS} FROM credit_entries e JOIN households h ON h.id = e.household_id WHERE e.id = $1${lock ? ' FOR UPDATE OF e' : ''}`,
+    [id],
+  );
   return r.rows[0] ? toEntry(r.rows[0], true) : null;
 }
 
@@ -229,7 +251,10 @@ export async function createEntry(tx: Queryable, e: NewEntry, createdBy: number 
 /** Recomputes a household's rating from its entries; returns [before, after]. */
 export async function recomputeRating(tx: Queryable, household: string): Promise<[Rating | null, Rating | null, number]> {
   const before = await tx.query<{ credit_rating: Rating | null }>('SELECT credit_rating FROM households WHERE id = $1 FOR UPDATE', [household]);
-  const es = await tx.query<{ kind: EntryKind; status: EntryStatus; points: number }>('SELECT kind, status, points FROM credit_entries WHERE household_id = $1', [household]);
+  const es = await tx.query<{ kind: EntryKind; status: EntryStatus; points: number }>(
+    'SELECT kind, status, points FROM credit_entries WHERE household_id = $1',
+    [household],
+  );
   const { rating, score } = ratingOf(es.rows.map((x) => ({ ...x, points: Number(x.points) })));
   await tx.query('UPDATE households SET credit_rating = $2 WHERE id = $1', [household, rating]);
   return [before.rows[0]?.credit_rating ?? null, rating, score];
@@ -255,7 +280,12 @@ export async function reviewEntry(
   if (before.version !== version) throw new CreditError(409, `记录已被他人更改（当前版本 ${before.version}），请刷新后再审核`, { current: before });
   const step = review({ entry: { kind: before.kind, status: before.status, createdBy: before.createdBy }, actor, decision });
   if (!step.ok) throw new CreditError(step.status, step.message);
-  await tx.query('UPDATE credit_entries SET status = $2, reviewed_by = $3, reviewed_at = now(), review_note = $4, version = version + 1 WHERE id = $1', [id, step.next, actor.id, note]);
+  await tx.query('UPDATE credit_entries SET status = $2, reviewed_by = $3, reviewed_at = now(), review_note = $4, version = version + 1 WHERE id = $1', [
+    id,
+    step.next,
+    actor.id,
+    note,
+  ]);
   const [rb, ra, score] = await recomputeRating(tx, before.householdId);
   return { before, after: (await getEntry(tx, id))!, rating: { before: rb, after: ra, score } };
 }

@@ -13,7 +13,12 @@ export function isConnectionError(err: unknown): boolean {
   // 57P01 admin_shutdown (pg_terminate_backend, fast stop), 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up / shutting down), class 08 connection exceptions
   if (NODE_CODES.has(code) || /^57P0[123]$/.test(code) || /^08[0-9A-Z]{3}$/.test(code)) return true;
   const msg = typeof e.message === 'string' ? e.message : '';
-  if (/Connection terminated|connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|the database system is (shutting down|starting up|in recovery mode)/i.test(msg)) return true;
+  if (
+    /Connection terminated|connection error and is not queryable|Client was closed and is not queryable|timeout exceeded when trying to connect|the database system is (shutting down|starting up|in recovery mode)/i.test(
+      msg,
+    )
+  )
+    return true;
   // AggregateError of a failed connect to several addresses (localhost → ::1 and 127.0.0.1)
   return Array.isArray(e.errors) && e.errors.some(isConnectionError);
 }

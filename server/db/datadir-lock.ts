@@ -64,9 +64,7 @@ function ownerText(owner: LockInfo): string {
 }
 
 export function inUseMessage(dir: string, owner: LockInfo, advice?: string): string {
-  const tail =
-    advice ??
-    (owner.role === 'server' ? 'stop it first or run this command again once it has stopped' : 'wait for it to finish or stop it first');
+  const tail = advice ?? (owner.role === 'server' ? 'stop it first or run this command again once it has stopped' : 'wait for it to finish or stop it first');
   const foreign = owner.host !== hostname() ? `; if no process on ${owner.host} uses it any more, delete ${join(displayPath(dir), LOCK_FILE)}` : '';
   return `the data directory ${displayPath(dir)} is in use by ${ownerText(owner)}; ${tail}${foreign}`;
 }

@@ -19,9 +19,7 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
   const url = opts.databaseUrl ?? process.env.DATABASE_URL;
   const db = url
     ? await openPostgres(url)
-    : await openPglite(
-        opts.dataDir === 'memory' ? undefined : resolve(opts.dataDir ?? process.env.WANGGE_DATA_DIR ?? '.data/pglite'),
-      );
+    : await openPglite(opts.dataDir === 'memory' ? undefined : resolve(opts.dataDir ?? process.env.WANGGE_DATA_DIR ?? '.data/pglite'));
   if (opts.migrate !== false) await migrate(db);
   return db;
 }

@@ -51,7 +51,10 @@ export function slimPostgisBundle(stock: string): string {
         const files: string[] = [];
         tar.x({ file: stock, cwd: work, sync: true, filter: (p) => keepEntry(p) && (files.push(p.replace(/^\.\//, '')), true) });
         const tmp = join(work, name);
-        tar.c({ gzip: { level: 1 }, file: tmp, cwd: work, sync: true, portable: true }, files.filter((p) => !p.endsWith('/')));
+        tar.c(
+          { gzip: { level: 1 }, file: tmp, cwd: work, sync: true, portable: true },
+          files.filter((p) => !p.endsWith('/')),
+        );
         renameSync(tmp, join(dir, name)); // atomic: a concurrent start sees the whole file or none
       } finally {
         rmSync(work, { recursive: true, force: true });

@@ -12,7 +12,10 @@ export async function openPostgres(connectionString: string, opts: { onError?: (
   // An idle client whose connection dies (server stopped, pg_terminate_backend) emits 'error' on the
   // pool; without a listener that kills the process. The pool drops that client and connects anew
   // on the next query, so logging it is all there is to do.
-  const onError = opts.onError ?? ((err: Error) => process.stderr.write(`warning: database connection lost (${(err as { code?: string }).code ?? err.message}); reconnecting on the next query\n`));
+  const onError =
+    opts.onError ??
+    ((err: Error) =>
+      process.stderr.write(`warning: database connection lost (${(err as { code?: string }).code ?? err.message}); reconnecting on the next query\n`));
   pool.on('error', onError);
   const client = await pool.connect();
   try {

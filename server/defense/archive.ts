@@ -76,10 +76,9 @@ export async function carryRecords(tx: Queryable, successors: Map<string, string
   const pairs = [...successors].filter((e): e is [string, string] => e[1] !== null).map(([from, to]) => ({ from, to }));
   if (pairs.length === 0) return carried;
   const json = JSON.stringify(pairs);
-  await tx.query(
-    `UPDATE defense_groups g SET replaced_by = p."to" FROM jsonb_to_recordset($1::jsonb) AS p("from" text, "to" text) WHERE g.id = p."from"`,
-    [json],
-  );
+  await tx.query(`UPDATE defense_groups g SET replaced_by = p."to" FROM jsonb_to_recordset($1::jsonb) AS p("from" text, "to" text) WHERE g.id = p."from"`, [
+    json,
+  ]);
   for (const [kind, table] of CARRIED_TABLES) {
     const r = await tx.query(
       `UPDATE ${table} t SET group_id = p."to", carried_from = array_append(COALESCE(t.carried_from, '{}'::text[]), p."from")
@@ -123,7 +122,13 @@ function normalise(r: ArchivedGroup): ArchivedGroup {
   return {
     ...r,
     archived_version: r.archived_version === null ? null : Number(r.archived_version),
-    members: typeof r.members === 'string' ? (r.members as string).replace(/^\{|\}$/g, '').split(',').filter(Boolean) : r.members,
+    members:
+      typeof r.members === 'string'
+        ? (r.members as string)
+            .replace(/^\{|\}$/g, '')
+            .split(',')
+            .filter(Boolean)
+        : r.members,
     records: Number(r.records),
     routes: Number(r.routes),
   };

@@ -75,7 +75,12 @@ export function alarmResponse(s: Snappers, alarm: { lon: number; lat: number }, 
     const from = snapShop(s, o.lon, o.lat);
     const p = shortestPath(s.net, from, origin, tree);
     if (!p) return { index, distance_m: null, time_s: null, path: null };
-    return { index, distance_m: r1(p.lengthM), time_s: r1(p.lengthM / WALK_SPEED_MPS), path: p.coords.map(([x, y]) => [round7(x), round7(y)] as [number, number]) };
+    return {
+      index,
+      distance_m: r1(p.lengthM),
+      time_s: r1(p.lengthM / WALK_SPEED_MPS),
+      path: p.coords.map(([x, y]) => [round7(x), round7(y)] as [number, number]),
+    };
   });
   const area = serviceArea(s.net, origin, thresholdS, { speedMps: WALK_SPEED_MPS });
   return { legs, isochrone: area.polygon, reached: area.reached };

@@ -52,7 +52,11 @@ export async function crossStreetNear(db: Queryable, lon: number, lat: number, e
 }
 
 /** Names for new groups (members with street name and position), unique among `taken`. */
-export async function nameGroups(db: Queryable, groups: Array<Array<{ street_name: string | null; lon: number; lat: number }>>, taken: Iterable<string>): Promise<string[]> {
+export async function nameGroups(
+  db: Queryable,
+  groups: Array<Array<{ street_name: string | null; lon: number; lat: number }>>,
+  taken: Iterable<string>,
+): Promise<string[]> {
   const items: Array<{ main: string | null; cross: string | null }> = [];
   for (const members of groups) {
     const main = mainStreet(members.map((m) => m.street_name));

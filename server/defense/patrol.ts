@@ -23,7 +23,10 @@ export interface RouteRequest {
   name?: string;
 }
 
-export type RouteFeature = Feature<LineString, PatrolRouteProps & { name: string; group: string | null; subdistricts: string[]; stops: PatrolStop[]; id?: number }>;
+export type RouteFeature = Feature<
+  LineString,
+  PatrolRouteProps & { name: string; group: string | null; subdistricts: string[]; stops: PatrolStop[]; id?: number }
+>;
 
 /** Sub-districts within ~500 m of any of the points. */
 async function subdistrictsNear(db: Queryable, pts: { lon: number; lat: number }[]): Promise<string[]> {
@@ -124,7 +127,10 @@ export async function planDrawnRoute(db: Queryable, groupId: string, req: DrawnR
     );
   }
   const snappedStops = stops.map((s, k) => ({ id: s.id, lon: f.properties.snapped[k]![0], lat: f.properties.snapped[k]![1] }));
-  return { ...f, properties: { ...f.properties, name: req.name ?? `${g.name}巡逻路线`, group: groupId, subdistricts: [g.subdistrict_id], stops: snappedStops } };
+  return {
+    ...f,
+    properties: { ...f.properties, name: req.name ?? `${g.name}巡逻路线`, group: groupId, subdistricts: [g.subdistrict_id], stops: snappedStops },
+  };
 }
 
 /**
@@ -132,19 +138,40 @@ export async function planDrawnRoute(db: Queryable, groupId: string, req: DrawnR
  * transaction, checked against the group's row version, which it bumps. Returns the route's id
  * and the group's new version.
  */
-export async function saveDrawnRoute(tx: Queryable, groupId: string, baseVersion: number, f: RouteFeature, routeId: number | null): Promise<{ id: number; version: number; before: Record<string, unknown> | null }> {
+export async function saveDrawnRoute(
+  tx: Queryable,
+  groupId: string,
+  baseVersion: number,
+  f: RouteFeature,
+  routeId: number | null,
+): Promise<{ id: number; version: number; before: Record<string, unknown> | null }> {
   const g = await groupRow(tx, groupId, true);
-  if (g.version !== baseVersion) throw new StaleRowError(`该联防组已被他人修改（当前版本 ${g.version}，您的编辑基于版本 ${baseVersion}），请刷新后重试。`, { name: g.name, version: g.version });
+  if (g.version !== baseVersion)
+    throw new StaleRowError(`该联防组已被他人修改（当前版本 ${g.version}，您的编辑基于版本 ${baseVersion}），请刷新后重试。`, {
+      name: g.name,
+      version: g.version,
+    });
   let id: number;
   let before: Record<string, unknown> | null = null;
   if (routeId === null) id = await saveRoute(tx, f);
   else {
-    const cur = await tx.query<{ group_id: string | null; name: string; stops: unknown; length_m: number }>('SELECT group_id, name, stops, length_m FROM patrol_routes WHERE id = $1 FOR UPDATE', [routeId]);
+    const cur = await tx.query<{ group_id: string | null; name: string; stops: unknown; length_m: number }>(
+      'SELECT group_id, name, stops, length_m FROM patrol_routes WHERE id = $1 FOR UPDATE',
+      [routeId],
+    );
     if (!cur.rows[0] || cur.rows[0].group_id !== groupId) throw new NotFoundError(`联防组 ${groupId} 没有巡逻路线 ${routeId}`);
     before = { name: cur.rows[0].name, stops: cur.rows[0].stops, length_m: Number(cur.rows[0].length_m) };
     await tx.query(
       `UPDATE patrol_routes SET name = $2, closed = $3, stops = $4::jsonb, length_m = $5, duration_s = $6, synthetic = false, geom = ST_SetSRID(ST_GeomFromGeoJSON($7), 4326) WHERE id = $1`,
-      [routeId, f.properties.name, f.properties.closed, JSON.stringify(f.properties.stops), f.properties.length_m, f.properties.duration_s, JSON.stringify(f.geometry)],
+      [
+        routeId,
+        f.properties.name,
+        f.properties.closed,
+        JSON.stringify(f.properties.stops),
+        f.properties.length_m,
+        f.properties.duration_s,
+        JSON.stringify(f.geometry),
+      ],
     );
     id = routeId;
   }
@@ -156,7 +183,17 @@ export async function saveRoute(tx: Queryable, f: RouteFeature, synthetic = fals
   const r = await tx.query<{ id: number }>(
     `INSERT INTO patrol_routes (group_id, subdistrict_id, name, closed, stops, length_m, duration_s, synthetic, geom)
      VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7, $8, ST_SetSRID(ST_GeomFromGeoJSON($9), 4326)) RETURNING id`,
-    [f.properties.group, f.properties.subdistricts[0] ?? null, f.properties.name, f.properties.closed, JSON.stringify(f.properties.stops), f.properties.length_m, f.properties.duration_s, synthetic, JSON.stringify(f.geometry)],
+    [
+      f.properties.group,
+      f.properties.subdistricts[0] ?? null,
+      f.properties.name,
+      f.properties.closed,
+      JSON.stringify(f.properties.stops),
+      f.properties.length_m,
+      f.properties.duration_s,
+      synthetic,
+      JSON.stringify(f.geometry),
+    ],
   );
   return Number(r.rows[0].id);
 }
@@ -201,7 +238,11 @@ const ROUTE_SQL = `SELECT id, group_id, subdistrict_id, name, closed, stops, len
   to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at, ST_AsGeoJSON(geom, 7)::json AS g FROM patrol_routes`;
 
 /** Saved routes; `readScope`: sub-district prefixes the reader covers (null: all), applied in the query. */
-export async function listRoutes(db: Queryable, f: { subdistrict?: string; group?: string }, readScope: string[] | null = null): Promise<Feature<LineString>[]> {
+export async function listRoutes(
+  db: Queryable,
+  f: { subdistrict?: string; group?: string },
+  readScope: string[] | null = null,
+): Promise<Feature<LineString>[]> {
   const r = await db.query<RouteDbRow>(
     `${ROUTE_SQL} WHERE ($1::text IS NULL OR subdistrict_id = $1) AND ($2::text IS NULL OR group_id = $2) AND ${inReadScope('subdistrict_id', '$3')} ORDER BY id`,
     [f.subdistrict ?? null, f.group ?? null, readScope],

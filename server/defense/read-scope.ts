@@ -11,7 +11,8 @@ export const defenseReadScope: ScopeResolver = async (req, db) => {
   const params = (req.params ?? {}) as Record<string, unknown>;
   const query = (req.query ?? {}) as Record<string, unknown>;
   const out: string[] = [];
-  const group = typeof params.id === 'string' && req.routeOptions.url?.startsWith('/api/groups/') ? params.id : typeof query.group === 'string' ? query.group : null;
+  const group =
+    typeof params.id === 'string' && req.routeOptions.url?.startsWith('/api/groups/') ? params.id : typeof query.group === 'string' ? query.group : null;
   if (group) {
     const r = await db.query<{ subdistrict_id: string }>('SELECT subdistrict_id FROM defense_groups WHERE id = $1', [group]);
     if (r.rows[0]) out.push(r.rows[0].subdistrict_id);

@@ -83,7 +83,13 @@ export const KINDS: Record<RecordKind, KindSpec> = {
 export type RecordRow = Record<string, unknown> & { id: number; group_id: string; version: number };
 
 function selectList(spec: KindSpec): string {
-  const cols = Object.entries(spec.cols).map(([c, type]) => (type === 'date' ? `to_char(${c}, 'YYYY-MM-DD') AS ${c}` : type === 'timestamptz' ? `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ${c}` : c));
+  const cols = Object.entries(spec.cols).map(([c, type]) =>
+    type === 'date'
+      ? `to_char(${c}, 'YYYY-MM-DD') AS ${c}`
+      : type === 'timestamptz'
+        ? `to_char(${c} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS ${c}`
+        : c,
+  );
   return ['id', 'group_id', ...cols, 'version', 'synthetic', 'carried_from'].join(', ');
 }
 
@@ -91,7 +97,11 @@ function normalise(r: Record<string, unknown>): RecordRow {
   const out: Record<string, unknown> = { ...r, id: Number(r.id), version: Number(r.version) };
   if ('route_id' in r && r.route_id !== null) out.route_id = Number(r.route_id);
   // carried_from: the archived groups the record came through (null: never carried)
-  if (typeof r.carried_from === 'string') out.carried_from = r.carried_from.replace(/^\{|\}$/g, '').split(',').filter(Boolean);
+  if (typeof r.carried_from === 'string')
+    out.carried_from = r.carried_from
+      .replace(/^\{|\}$/g, '')
+      .split(',')
+      .filter(Boolean);
   return out as RecordRow;
 }
 
@@ -134,7 +144,14 @@ export async function createRecord(tx: Queryable, kind: RecordKind, groupId: str
 }
 
 /** Updates the given fields when `version` is current; 404 / 409 otherwise. */
-export async function updateRecord(tx: Queryable, kind: RecordKind, groupId: string, id: number, version: number, body: Record<string, unknown>): Promise<{ before: RecordRow; after: RecordRow }> {
+export async function updateRecord(
+  tx: Queryable,
+  kind: RecordKind,
+  groupId: string,
+  id: number,
+  version: number,
+  body: Record<string, unknown>,
+): Promise<{ before: RecordRow; after: RecordRow }> {
   const spec = KINDS[kind];
   const before = await getRecord(tx, kind, groupId, id);
   if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在`);
@@ -145,7 +162,8 @@ export async function updateRecord(tx: Queryable, kind: RecordKind, groupId: str
     `UPDATE ${spec.table} SET ${[...sets, 'version = version + 1'].join(', ')} WHERE group_id = $1 AND id = $2 AND version = $3 RETURNING id`,
     [groupId, id, version, ...cols.map((c) => body[c] ?? null)],
   );
-  if (r.rows.length === 0) throw new StaleRowError(`该${spec.label}记录已被他人修改（当前版本 ${before.version}，您的修改基于版本 ${version}），请刷新后重试。`, before);
+  if (r.rows.length === 0)
+    throw new StaleRowError(`该${spec.label}记录已被他人修改（当前版本 ${before.version}，您的修改基于版本 ${version}），请刷新后重试。`, before);
   return { before, after: (await getRecord(tx, kind, groupId, id))! };
 }
 
@@ -189,6 +207,7 @@ export function recordProblems(kind: RecordKind, body: Record<string, unknown>, 
       if (s.format === 'date-time' && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(Date.parse(v)))) out.push(`${k} 须为时间 (ISO 8601)`);
     }
   }
-  if (kind === 'schedule' && typeof body.start_time === 'string' && typeof body.end_time === 'string' && body.end_time <= body.start_time) out.push('结束时间须晚于开始时间');
+  if (kind === 'schedule' && typeof body.start_time === 'string' && typeof body.end_time === 'string' && body.end_time <= body.start_time)
+    out.push('结束时间须晚于开始时间');
   return out;
 }

@@ -10,18 +10,7 @@ import { networkFor, loadStreetLines } from './network-cache';
 import { loadShops, subdistrictExists, type ShopRow, type ShopFilter } from './shops';
 import { alarmResponse, groupMetrics, WALK_SPEED_MPS, type GroupingJobInput } from './metrics';
 import { archiveGroups, archivedMessage, carryRecords, recordsOf, successorOf, type RecordCounts } from './archive';
-import {
-  clearStaleGroups,
-  setVersion,
-  groupSubdistrict,
-  lockAndCheck,
-  membersOf,
-  membership,
-  nextSeq,
-  recordEdit,
-  writeGroup,
-  type GroupWrite,
-} from './store';
+import { clearStaleGroups, setVersion, groupSubdistrict, lockAndCheck, membersOf, membership, nextSeq, recordEdit, writeGroup, type GroupWrite } from './store';
 import { BadRequestError, NotFoundError, type MemberChange } from './errors';
 import { nameGroups } from './names';
 
@@ -64,7 +53,9 @@ export const WORKER_MIN_SHOPS = 250;
 export type Progress = (fraction: number, message: string) => void;
 
 function validateSizes(p: AutoGroupParams): void {
-  const size = p.size ?? 10, min = p.min ?? Math.min(size, 8), max = p.max ?? Math.max(size, 12);
+  const size = p.size ?? 10,
+    min = p.min ?? Math.min(size, 8),
+    max = p.max ?? Math.max(size, 12);
   if (!(min >= 1 && min <= size && size <= max)) throw new BadRequestError(`分组人数不合理：须满足 1 ≤ 最少(${min}) ≤ 目标(${size}) ≤ 最多(${max})`);
 }
 
@@ -125,7 +116,11 @@ export async function previewAutoGroup(db: Db, p: AutoGroupParams): Promise<Auto
   const version = await setVersion(db, p.subdistrict);
   const shops = await loadShops(db, p.subdistrict, p);
   if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
-  const plan = await planOldGroups(db, p.subdistrict, shops.map((s) => s.id));
+  const plan = await planOldGroups(
+    db,
+    p.subdistrict,
+    shops.map((s) => s.id),
+  );
   const { records, routes } = await recordsOf(db, plan.drop);
   return { subdistrict: p.subdistrict, version, shops: shops.length, groups_replaced: plan.drop.length, groups_kept: plan.keep.length, records, routes };
 }
@@ -137,7 +132,11 @@ export async function previewAutoGroup(db: Db, p: AutoGroupParams): Promise<Auto
  * their remaining members, metrics recomputed. One transaction, checked against the grouping version
  * read before computing (or the caller's baseVersion): a concurrent edit gets 409, not a mix.
  */
-export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: boolean; author?: string; progress?: Progress; audit?: AuditHook } = {}): Promise<AutoGroupResult> {
+export async function autoGroup(
+  db: Db,
+  p: AutoGroupParams,
+  opts: { inWorker?: boolean; author?: string; progress?: Progress; audit?: AuditHook } = {},
+): Promise<AutoGroupResult> {
   const t0 = Date.now();
   const progress = opts.progress ?? (() => undefined);
   validateSizes(p);
@@ -160,7 +159,9 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
   // A worker thread costs ~2 s to start (tsx): only worth it for big selections.
   if (opts.inWorker && shops.length >= WORKER_MIN_SHOPS) {
     input.lines = await loadStreetLines(db, [p.subdistrict]);
-    result = await runInWorker<GroupingJobInput, ShopGroupingResult>(new URL('./grouping-worker.ts', import.meta.url), input, (f, m) => progress(0.15 + 0.7 * f, m));
+    result = await runInWorker<GroupingJobInput, ShopGroupingResult>(new URL('./grouping-worker.ts', import.meta.url), input, (f, m) =>
+      progress(0.15 + 0.7 * f, m),
+    );
   } else {
     const { groupShopsOnNetwork } = await import('../algorithms/grouping');
     result = groupShopsOnNetwork(cached.net, input.shops, input.opts);
@@ -168,12 +169,26 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
   progress(0.85, 'writing');
   const byId = new Map(shops.map((s) => [s.id, s]));
   // Old groups touched by the selection, and what remains of them.
-  const plan = await planOldGroups(db, p.subdistrict, shops.map((s) => s.id));
+  const plan = await planOldGroups(
+    db,
+    p.subdistrict,
+    shops.map((s) => s.id),
+  );
   const keep: GroupWrite[] = plan.keep.map((g) => {
     const li = g.left.findIndex((s) => s.id === g.leader_shop_id);
     const m = groupMetrics(cached, g.left, li >= 0 ? li : undefined);
     const members = g.left.map((s) => s.id);
-    return { id: g.id, name: g.name, grid_code: g.grid_code, synthetic: g.synthetic, members, leader_shop_id: members[m.leaderIndex], diameter_m: m.diameter_m, mean_pair_m: m.mean_pair_m, max_response_s: m.max_response_s };
+    return {
+      id: g.id,
+      name: g.name,
+      grid_code: g.grid_code,
+      synthetic: g.synthetic,
+      members,
+      leader_shop_id: members[m.leaderIndex],
+      diameter_m: m.diameter_m,
+      mean_pair_m: m.mean_pair_m,
+      max_response_s: m.max_response_s,
+    };
   });
   const { version, carried, successors, routes } = await db.transaction(async (tx) => {
     const current = await lockAndCheck(tx, p.subdistrict, baseVersion);
@@ -184,8 +199,14 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
     const changes: MemberChange[] = [];
     const written: { id: string; members: string[] }[] = [];
     // names: each group's own main street, a landmark cross street, a number if still taken
-    const takenNames = (await tx.query<{ name: string }>('SELECT name FROM defense_groups WHERE subdistrict_id = $1 AND archived_at IS NULL', [p.subdistrict])).rows.map((r) => r.name);
-    const names = await nameGroups(tx, result.groups.map((g) => g.members.map((m) => byId.get(m)!)), takenNames);
+    const takenNames = (
+      await tx.query<{ name: string }>('SELECT name FROM defense_groups WHERE subdistrict_id = $1 AND archived_at IS NULL', [p.subdistrict])
+    ).rows.map((r) => r.name);
+    const names = await nameGroups(
+      tx,
+      result.groups.map((g) => g.members.map((m) => byId.get(m)!)),
+      takenNames,
+    );
     for (const [gi, g] of result.groups.entries()) {
       const prefix = g.grid ?? p.subdistrict;
       const seq = seqs.get(prefix) ?? (await nextSeq(tx, prefix));
@@ -209,7 +230,12 @@ export async function autoGroup(db: Db, p: AutoGroupParams, opts: { inWorker?: b
     const carried = await carryRecords(tx, successors);
     const v = await recordEdit(tx, p.subdistrict, current, 'auto', opts.author ?? 'system', changes);
     const replaced = [...successors].map(([from, to]) => ({ from, to }));
-    await opts.audit?.(tx, { action: 'groups.auto', entity: 'defense_set', entityId: p.subdistrict, after: { version: v, groups: result.groups.length, archived: replaced, carried, routes_kept: routes, params: p } });
+    await opts.audit?.(tx, {
+      action: 'groups.auto',
+      entity: 'defense_set',
+      entityId: p.subdistrict,
+      after: { version: v, groups: result.groups.length, archived: replaced, carried, routes_kept: routes, params: p },
+    });
     return { version: v, carried, successors: replaced, routes };
   });
   progress(1, 'done');
@@ -274,11 +300,20 @@ interface EditContext {
 }
 
 /** New state of the changed groups: members → metrics (leader kept when still a member and wanted). */
-async function rebuild(db: Queryable, subdistrict: string, groups: Map<string, { members: string[]; leader: string | null }>): Promise<{ writes: GroupWrite[]; drops: string[] }> {
+async function rebuild(
+  db: Queryable,
+  subdistrict: string,
+  groups: Map<string, { members: string[]; leader: string | null }>,
+): Promise<{ writes: GroupWrite[]; drops: string[] }> {
   const ids = [...groups.values()].flatMap((g) => g.members);
   const shops = new Map((await loadShops(db, subdistrict, { ids })).map((s) => [s.id, s]));
   const info = new Map(
-    (await db.query<{ id: string; name: string; grid_code: string | null; synthetic: boolean }>('SELECT id, name, grid_code, synthetic FROM defense_groups WHERE id = ANY($1::text[])', [[...groups.keys()]])).rows.map((r) => [r.id, r]),
+    (
+      await db.query<{ id: string; name: string; grid_code: string | null; synthetic: boolean }>(
+        'SELECT id, name, grid_code, synthetic FROM defense_groups WHERE id = ANY($1::text[])',
+        [[...groups.keys()]],
+      )
+    ).rows.map((r) => [r.id, r]),
   );
   const cached = await networkFor(db, [subdistrict]);
   const writes: GroupWrite[] = [];
@@ -290,9 +325,23 @@ async function rebuild(db: Queryable, subdistrict: string, groups: Map<string, {
       continue;
     }
     const li = g.leader ? members.indexOf(g.leader) : -1;
-    const m = groupMetrics(cached, members.map((x) => shops.get(x)!), li >= 0 ? li : undefined);
+    const m = groupMetrics(
+      cached,
+      members.map((x) => shops.get(x)!),
+      li >= 0 ? li : undefined,
+    );
     const row = info.get(id)!;
-    writes.push({ id, grid_code: row.grid_code, name: row.name, synthetic: row.synthetic, leader_shop_id: members[m.leaderIndex], members, diameter_m: m.diameter_m, mean_pair_m: m.mean_pair_m, max_response_s: m.max_response_s });
+    writes.push({
+      id,
+      grid_code: row.grid_code,
+      name: row.name,
+      synthetic: row.synthetic,
+      leader_shop_id: members[m.leaderIndex],
+      members,
+      diameter_m: m.diameter_m,
+      mean_pair_m: m.mean_pair_m,
+      max_response_s: m.max_response_s,
+    });
   }
   return { writes, drops };
 }
@@ -322,7 +371,15 @@ async function shopInSub(db: Queryable, subdistrict: string, shop: string): Prom
  * Writes a manual edit in one transaction. A group the edit empties is archived (./archive), its
  * records carried to `successor` (the group its last shop went to; none: they stay with it).
  */
-async function commit(db: Db, c: EditContext, kind: 'move' | 'swap' | 'leader', plan: { writes: GroupWrite[]; drops: string[] }, changes: MemberChange[], release: string[] = [], successor: string | null = null) {
+async function commit(
+  db: Db,
+  c: EditContext,
+  kind: 'move' | 'swap' | 'leader',
+  plan: { writes: GroupWrite[]; drops: string[] },
+  changes: MemberChange[],
+  release: string[] = [],
+  successor: string | null = null,
+) {
   return db.transaction(async (tx) => {
     const current = await lockAndCheck(tx, c.subdistrict, c.baseVersion);
     await archiveGroups(tx, plan.drops, current + 1);
@@ -330,7 +387,12 @@ async function commit(db: Db, c: EditContext, kind: 'move' | 'swap' | 'leader', 
     for (const g of plan.writes) await writeGroup(tx, c.subdistrict, g);
     const carried = await carryRecords(tx, new Map(plan.drops.map((d) => [d, successor])));
     const version = await recordEdit(tx, c.subdistrict, current, kind, c.author, changes);
-    await c.audit?.(tx, { action: `groups.${kind}`, entity: 'defense_set', entityId: c.subdistrict, after: { version, changes, ...(plan.drops.length ? { archived: plan.drops, replaced_by: successor, carried } : {}) } });
+    await c.audit?.(tx, {
+      action: `groups.${kind}`,
+      entity: 'defense_set',
+      entityId: c.subdistrict,
+      after: { version, changes, ...(plan.drops.length ? { archived: plan.drops, replaced_by: successor, carried } : {}) },
+    });
     return { version, groups: plan.writes.map((g) => g.id), deleted: plan.drops, changes };
   });
 }
@@ -360,11 +422,13 @@ export async function swapShops(db: Db, c: EditContext & { a: string; b: string 
   await shopInSub(db, c.subdistrict, c.a);
   await shopInSub(db, c.subdistrict, c.b);
   const mem = await membership(db, [c.a, c.b]);
-  const ga = mem.get(c.a), gb = mem.get(c.b);
+  const ga = mem.get(c.a),
+    gb = mem.get(c.b);
   if (!ga || !gb) throw new BadRequestError('交换的两个商铺都必须已在联防组中');
   if (ga === gb) throw new BadRequestError('两个商铺在同一个联防组，无需交换');
   const groups = await groupsOfSub(db, c.subdistrict, [ga, gb]);
-  const A = groups.get(ga)!, B = groups.get(gb)!;
+  const A = groups.get(ga)!,
+    B = groups.get(gb)!;
   A.members = A.members.map((m) => (m === c.a ? c.b : m));
   B.members = B.members.map((m) => (m === c.b ? c.a : m));
   if (A.leader === c.a) A.leader = null;
@@ -416,7 +480,9 @@ export async function responseFor(db: Db, shopId: string, thresholdS: number): P
   const { subdistrict_id: sub, group_id: group } = r.rows[0];
   if (!sub) throw new BadRequestError(`商铺 ${shopId} 不在任何街道内`);
   const memberIds = group ? ((await membersOf(db, [group])).get(group) ?? []) : [];
-  const leader = group ? (await db.query<{ leader_shop_id: string }>('SELECT leader_shop_id FROM defense_groups WHERE id = $1', [group])).rows[0]?.leader_shop_id : null;
+  const leader = group
+    ? (await db.query<{ leader_shop_id: string }>('SELECT leader_shop_id FROM defense_groups WHERE id = $1', [group])).rows[0]?.leader_shop_id
+    : null;
   const shops = new Map((await loadShops(db, sub, { ids: [shopId, ...memberIds] })).map((s) => [s.id, s]));
   const alarm = shops.get(shopId)!;
   const others = memberIds.filter((m) => m !== shopId && shops.has(m)).map((m) => shops.get(m)!);
@@ -424,7 +490,15 @@ export async function responseFor(db: Db, shopId: string, thresholdS: number): P
   const res = alarmResponse(cached, alarm, others, thresholdS);
   const members = others.map((o, i) => {
     const leg = res.legs[i];
-    return { id: o.id, name: o.name, phone: o.phone, leader: o.id === leader, distance_m: leg.distance_m, time_s: leg.time_s, within: leg.time_s !== null && leg.time_s <= thresholdS };
+    return {
+      id: o.id,
+      name: o.name,
+      phone: o.phone,
+      leader: o.id === leader,
+      distance_m: leg.distance_m,
+      time_s: leg.time_s,
+      within: leg.time_s !== null && leg.time_s <= thresholdS,
+    };
   });
   members.sort((a, b) => (a.time_s ?? Infinity) - (b.time_s ?? Infinity));
   const worst = members.length ? members.reduce((w, m) => (m.time_s === null ? Infinity : Math.max(w, m.time_s)), 0) : null;
@@ -439,7 +513,15 @@ export async function responseFor(db: Db, shopId: string, thresholdS: number): P
     paths: {
       type: 'FeatureCollection',
       features: res.legs.flatMap((leg) =>
-        leg.path ? [{ type: 'Feature' as const, properties: { from: others[leg.index].id, time_s: leg.time_s, distance_m: leg.distance_m }, geometry: { type: 'LineString' as const, coordinates: leg.path } }] : [],
+        leg.path
+          ? [
+              {
+                type: 'Feature' as const,
+                properties: { from: others[leg.index].id, time_s: leg.time_s, distance_m: leg.distance_m },
+                geometry: { type: 'LineString' as const, coordinates: leg.path },
+              },
+            ]
+          : [],
       ),
     },
     isochrone: res.isochrone ? { ...res.isochrone, properties: { seconds: thresholdS } } : null,

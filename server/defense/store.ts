@@ -71,7 +71,10 @@ function normalise(r: GroupRow): GroupRow {
 }
 
 export async function listGroups(db: Queryable, subdistrict: string, grid?: string): Promise<GroupRow[]> {
-  const r = await db.query<GroupRow>(GROUPS_SQL.replace('$WHERE', 'g.subdistrict_id = $1 AND ($2::text IS NULL OR g.grid_code = $2)'), [subdistrict, grid ?? null]);
+  const r = await db.query<GroupRow>(GROUPS_SQL.replace('$WHERE', 'g.subdistrict_id = $1 AND ($2::text IS NULL OR g.grid_code = $2)'), [
+    subdistrict,
+    grid ?? null,
+  ]);
   return r.rows.map(normalise);
 }
 
@@ -120,7 +123,14 @@ export async function lockAndCheck(tx: Queryable, subdistrict: string, baseVersi
 }
 
 /** Bumps the version and records the edit; returns the new version. */
-export async function recordEdit(tx: Queryable, subdistrict: string, current: number, kind: 'auto' | 'move' | 'swap' | 'leader', author: string, changes: MemberChange[]): Promise<number> {
+export async function recordEdit(
+  tx: Queryable,
+  subdistrict: string,
+  current: number,
+  kind: 'auto' | 'move' | 'swap' | 'leader',
+  author: string,
+  changes: MemberChange[],
+): Promise<number> {
   const next = current + 1;
   await tx.query('UPDATE defense_sets SET version = $2, updated_at = now() WHERE subdistrict_id = $1', [subdistrict, next]);
   await tx.query('INSERT INTO defense_edits (subdistrict_id, version, author, kind, changes) VALUES ($1, $2, $3, $4, $5::jsonb)', [
@@ -165,10 +175,7 @@ export async function writeGroup(tx: Queryable, subdistrict: string, g: GroupWri
 
 /** Next free sequence numbers for group ids with this prefix ('<grid or sub-district>-NNN'). */
 export async function nextSeq(db: Queryable, prefix: string): Promise<number> {
-  const r = await db.query<{ n: number | null }>(
-    `SELECT max(substring(id from '-(\\d+)$')::int) AS n FROM defense_groups WHERE id LIKE $1 || '-%'`,
-    [prefix],
-  );
+  const r = await db.query<{ n: number | null }>(`SELECT max(substring(id from '-(\\d+)$')::int) AS n FROM defense_groups WHERE id LIKE $1 || '-%'`, [prefix]);
   return Number(r.rows[0]?.n ?? 0) + 1;
 }
 

@@ -24,7 +24,11 @@ export type RawLayer = keyof typeof DEMO_FILES;
 const encode = (text: string): Uint8Array => Buffer.from(text, 'utf8');
 
 /** Imports the raw files; throws the importer's ImportError when a file is refused (nothing of it written). */
-export async function importRawDistrict(db: Db, raw: RawDistrictFiles, onProgress: (message: string) => void = () => {}): Promise<Record<RawLayer, ImportReport>> {
+export async function importRawDistrict(
+  db: Db,
+  raw: RawDistrictFiles,
+  onProgress: (message: string) => void = () => {},
+): Promise<Record<RawLayer, ImportReport>> {
   const bytes: Record<RawLayer, Uint8Array> = {
     boundaries: encode(JSON.stringify(raw.boundaries)),
     streets: encode(JSON.stringify(raw.streets)),

@@ -22,14 +22,78 @@ const multi = (g: string) => `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326
 /** The layers the demo inserts directly (what a raw district's files do not hold). */
 export const EXTRA_SPECS = {
   water: { table: 'water', cols: { id: 'text', name: 'text', kind: 'text', synthetic: 'boolean' }, geom: multi },
-  shops: { table: 'shops', cols: { id: 'text', name: 'text', category: 'text', phone: 'text', building_id: 'text', street_id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
-  households: { table: 'households', cols: { id: 'text', building_id: 'text', unit_id: 'text', head_name: 'text', phone: 'text', party_member: 'boolean', plaqued: 'boolean', credit_rating: 'text', synthetic: 'boolean' }, geom: poly },
-  incidents: { table: 'incidents', cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' }, geom: poly },
-  cases: { table: 'cases', cols: { id: 'text', title: 'text', incident_id: 'text', whistled: 'boolean', kind: 'text', department: 'text', status: 'text', subdistrict_id: 'text', grid_code: 'text', reported_at: 'timestamptz', updated_at: 'timestamptz', version: 'integer', synthetic: 'boolean' }, geom: poly },
+  shops: {
+    table: 'shops',
+    cols: {
+      id: 'text',
+      name: 'text',
+      category: 'text',
+      phone: 'text',
+      building_id: 'text',
+      street_id: 'text',
+      subdistrict_id: 'text',
+      community_id: 'text',
+      synthetic: 'boolean',
+    },
+    geom: poly,
+  },
+  households: {
+    table: 'households',
+    cols: {
+      id: 'text',
+      building_id: 'text',
+      unit_id: 'text',
+      head_name: 'text',
+      phone: 'text',
+      party_member: 'boolean',
+      plaqued: 'boolean',
+      credit_rating: 'text',
+      synthetic: 'boolean',
+    },
+    geom: poly,
+  },
+  incidents: {
+    table: 'incidents',
+    cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' },
+    geom: poly,
+  },
+  cases: {
+    table: 'cases',
+    cols: {
+      id: 'text',
+      title: 'text',
+      incident_id: 'text',
+      whistled: 'boolean',
+      kind: 'text',
+      department: 'text',
+      status: 'text',
+      subdistrict_id: 'text',
+      grid_code: 'text',
+      reported_at: 'timestamptz',
+      updated_at: 'timestamptz',
+      version: 'integer',
+      synthetic: 'boolean',
+    },
+    geom: poly,
+  },
 } satisfies Record<string, LayerSpec>;
 
 /** Every table holding demo rows, parents first. */
-const DEMO_TABLES = ['subdistricts', 'communities', 'streets', 'water', 'blocks', 'compounds', 'buildings', 'units', 'shops', 'households', 'incidents', 'cases', 'household_register'];
+const DEMO_TABLES = [
+  'subdistricts',
+  'communities',
+  'streets',
+  'water',
+  'blocks',
+  'compounds',
+  'buildings',
+  'units',
+  'shops',
+  'households',
+  'incidents',
+  'cases',
+  'household_register',
+];
 
 /**
  * Deletes every demo row (synthetic = true, plus plans that cover demo sub-districts, since their
@@ -78,7 +142,10 @@ export async function insertLayer(tx: Queryable, spec: LayerSpec, features: Arra
 }
 
 /** Inserts case events (case_id, status, at, actor, note) in batches. */
-export async function insertCaseEvents(tx: Queryable, events: Array<{ case_id: string; status: string; at: string; actor: string; note: string | null }>): Promise<number> {
+export async function insertCaseEvents(
+  tx: Queryable,
+  events: Array<{ case_id: string; status: string; at: string; actor: string; note: string | null }>,
+): Promise<number> {
   let n = 0;
   for (let i = 0; i < events.length; i += BATCH * 2) {
     const chunk = events.slice(i, i + BATCH * 2);

@@ -18,8 +18,20 @@ import { DEMO_FILES, importRawDistrict } from './import-raw';
 import { deleteDemo, EXTRA_SPECS, insertCaseEvents, insertLayer } from './insert';
 
 export type DemoRawCounts = Record<
-  | 'subdistricts' | 'communities' | 'streets' | 'water' | 'blocks' | 'compounds' | 'buildings' | 'units' | 'register'
-  | 'shops' | 'households' | 'incidents' | 'cases' | 'case_events',
+  | 'subdistricts'
+  | 'communities'
+  | 'streets'
+  | 'water'
+  | 'blocks'
+  | 'compounds'
+  | 'buildings'
+  | 'units'
+  | 'register'
+  | 'shops'
+  | 'households'
+  | 'incidents'
+  | 'cases'
+  | 'case_events',
   number
 >;
 
@@ -36,7 +48,12 @@ async function idMap(db: Queryable, table: 'buildings' | 'streets', file: string
 
 /** Marks every row the import and the units build wrote for the demo as synthetic, with the sub-districts' attributes the raw files do not carry. */
 async function markSynthetic(tx: Queryable, demo: DemoDistrict, subs: string[]): Promise<void> {
-  const attrs = demo.subdistricts.features.map((f) => ({ id: f.properties.id, name_en: f.properties.name_en, urban: f.properties.urban, kind: f.properties.kind }));
+  const attrs = demo.subdistricts.features.map((f) => ({
+    id: f.properties.id,
+    name_en: f.properties.name_en,
+    urban: f.properties.urban,
+    kind: f.properties.kind,
+  }));
   await tx.query(
     `UPDATE subdistricts s SET synthetic = true, name_en = x.name_en, urban = x.urban, kind = x.kind
      FROM jsonb_to_recordset($1::jsonb) AS x(id text, name_en text, urban boolean, kind text) WHERE s.id = x.id`,
@@ -50,7 +67,20 @@ async function markSynthetic(tx: Queryable, demo: DemoDistrict, subs: string[]):
 }
 
 async function countRows(db: Queryable): Promise<DemoRawCounts> {
-  const tables = ['subdistricts', 'communities', 'streets', 'water', 'blocks', 'compounds', 'buildings', 'units', 'shops', 'households', 'incidents', 'cases'] as const;
+  const tables = [
+    'subdistricts',
+    'communities',
+    'streets',
+    'water',
+    'blocks',
+    'compounds',
+    'buildings',
+    'units',
+    'shops',
+    'households',
+    'incidents',
+    'cases',
+  ] as const;
   const r = await db.query<Record<string, number>>(
     `SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${t} WHERE synthetic${t === 'units' || t === 'blocks' ? ' AND retired_at IS NULL' : ''}) AS ${t}`).join(', ')},
             (SELECT count(*)::int FROM household_register WHERE synthetic) AS register,
@@ -89,11 +119,17 @@ export async function loadDemoRaw(db: Db, demo: DemoDistrict, onProgress?: (p: n
     await insertLayer(
       tx,
       EXTRA_SPECS.shops,
-      demo.shops.features.map((f) => ({ ...f, properties: { ...f.properties, building_id: building(f.properties.building_id), street_id: street(f.properties.street_id) } })),
+      demo.shops.features.map((f) => ({
+        ...f,
+        properties: { ...f.properties, building_id: building(f.properties.building_id), street_id: street(f.properties.street_id) },
+      })),
     );
     await insertLayer(tx, EXTRA_SPECS.incidents, demo.incidents.features);
     await insertLayer(tx, EXTRA_SPECS.cases, demo.cases.features);
-    await insertCaseEvents(tx, demo.cases.features.flatMap((f) => f.properties.events.map((e) => ({ case_id: f.properties.id, ...e }))));
+    await insertCaseEvents(
+      tx,
+      demo.cases.features.flatMap((f) => f.properties.events.map((e) => ({ case_id: f.properties.id, ...e }))),
+    );
     await markSynthetic(tx, demo, subs);
   });
   const counts = await countRows(db);

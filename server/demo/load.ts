@@ -7,7 +7,19 @@ import type { Db, Queryable } from '../db';
 import type { DemoDistrict } from '../../geodata/generator/types';
 
 export type DemoCounts = Record<
-  'subdistricts' | 'communities' | 'streets' | 'water' | 'blocks' | 'compounds' | 'buildings' | 'units' | 'shops' | 'households' | 'incidents' | 'cases' | 'case_events',
+  | 'subdistricts'
+  | 'communities'
+  | 'streets'
+  | 'water'
+  | 'blocks'
+  | 'compounds'
+  | 'buildings'
+  | 'units'
+  | 'shops'
+  | 'households'
+  | 'incidents'
+  | 'cases'
+  | 'case_events',
   number
 >;
 
@@ -25,38 +37,140 @@ const poly = (g: string) => `ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326)`;
 const multi = (g: string) => `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326))`;
 
 const SPECS: Record<Exclude<keyof DemoCounts, 'case_events'>, LayerSpec> = {
-  subdistricts: { table: 'subdistricts', cols: { id: 'text', code: 'text', name: 'text', name_en: 'text', kind: 'text', urban: 'boolean', households: 'integer', synthetic: 'boolean' }, geom: multi },
-  communities: { table: 'communities', cols: { id: 'text', subdistrict_id: 'text', code: 'text', name: 'text', households: 'integer', synthetic: 'boolean' }, geom: multi },
+  subdistricts: {
+    table: 'subdistricts',
+    cols: { id: 'text', code: 'text', name: 'text', name_en: 'text', kind: 'text', urban: 'boolean', households: 'integer', synthetic: 'boolean' },
+    geom: multi,
+  },
+  communities: {
+    table: 'communities',
+    cols: { id: 'text', subdistrict_id: 'text', code: 'text', name: 'text', households: 'integer', synthetic: 'boolean' },
+    geom: multi,
+  },
   streets: { table: 'streets', cols: { id: 'text', name: 'text', class: 'text', oneway: 'boolean', source: 'text', synthetic: 'boolean' }, geom: poly },
   water: { table: 'water', cols: { id: 'text', name: 'text', kind: 'text', synthetic: 'boolean' }, geom: multi },
   blocks: { table: 'blocks', cols: { id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
-  compounds: { table: 'compounds', cols: { id: 'text', name: 'text', kind: 'text', subdistrict_id: 'text', community_id: 'text', households: 'integer', synthetic: 'boolean' }, geom: poly },
-  buildings: { table: 'buildings', cols: { id: 'text', compound_id: 'text', block_id: 'text', subdistrict_id: 'text', community_id: 'text', use: 'text', floors: 'integer', households: 'integer', height_m: 'real', source: 'text', synthetic: 'boolean' }, geom: poly },
-  units: { table: 'units', cols: { id: 'text', subdistrict_id: 'text', community_id: 'text', compound_id: 'text', block_id: 'text', households: 'integer', buildings: 'integer', party_households: 'integer', plaqued_households: 'integer', synthetic: 'boolean' }, geom: multi },
-  shops: { table: 'shops', cols: { id: 'text', name: 'text', category: 'text', phone: 'text', building_id: 'text', street_id: 'text', subdistrict_id: 'text', community_id: 'text', synthetic: 'boolean' }, geom: poly },
-  households: { table: 'households', cols: { id: 'text', building_id: 'text', unit_id: 'text', head_name: 'text', phone: 'text', party_member: 'boolean', plaqued: 'boolean', credit_rating: 'text', synthetic: 'boolean' }, geom: poly },
-  incidents: { table: 'incidents', cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' }, geom: poly },
-  cases: { table: 'cases', cols: { id: 'text', title: 'text', incident_id: 'text', whistled: 'boolean', kind: 'text', department: 'text', status: 'text', subdistrict_id: 'text', grid_code: 'text', reported_at: 'timestamptz', updated_at: 'timestamptz', version: 'integer', synthetic: 'boolean' }, geom: poly },
+  compounds: {
+    table: 'compounds',
+    cols: { id: 'text', name: 'text', kind: 'text', subdistrict_id: 'text', community_id: 'text', households: 'integer', synthetic: 'boolean' },
+    geom: poly,
+  },
+  buildings: {
+    table: 'buildings',
+    cols: {
+      id: 'text',
+      compound_id: 'text',
+      block_id: 'text',
+      subdistrict_id: 'text',
+      community_id: 'text',
+      use: 'text',
+      floors: 'integer',
+      households: 'integer',
+      height_m: 'real',
+      source: 'text',
+      synthetic: 'boolean',
+    },
+    geom: poly,
+  },
+  units: {
+    table: 'units',
+    cols: {
+      id: 'text',
+      subdistrict_id: 'text',
+      community_id: 'text',
+      compound_id: 'text',
+      block_id: 'text',
+      households: 'integer',
+      buildings: 'integer',
+      party_households: 'integer',
+      plaqued_households: 'integer',
+      synthetic: 'boolean',
+    },
+    geom: multi,
+  },
+  shops: {
+    table: 'shops',
+    cols: {
+      id: 'text',
+      name: 'text',
+      category: 'text',
+      phone: 'text',
+      building_id: 'text',
+      street_id: 'text',
+      subdistrict_id: 'text',
+      community_id: 'text',
+      synthetic: 'boolean',
+    },
+    geom: poly,
+  },
+  households: {
+    table: 'households',
+    cols: {
+      id: 'text',
+      building_id: 'text',
+      unit_id: 'text',
+      head_name: 'text',
+      phone: 'text',
+      party_member: 'boolean',
+      plaqued: 'boolean',
+      credit_rating: 'text',
+      synthetic: 'boolean',
+    },
+    geom: poly,
+  },
+  incidents: {
+    table: 'incidents',
+    cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' },
+    geom: poly,
+  },
+  cases: {
+    table: 'cases',
+    cols: {
+      id: 'text',
+      title: 'text',
+      incident_id: 'text',
+      whistled: 'boolean',
+      kind: 'text',
+      department: 'text',
+      status: 'text',
+      subdistrict_id: 'text',
+      grid_code: 'text',
+      reported_at: 'timestamptz',
+      updated_at: 'timestamptz',
+      version: 'integer',
+      synthetic: 'boolean',
+    },
+    geom: poly,
+  },
 };
 
-const ORDER = ['subdistricts', 'communities', 'streets', 'water', 'blocks', 'compounds', 'buildings', 'units', 'shops', 'households', 'incidents', 'cases'] as const;
+const ORDER = [
+  'subdistricts',
+  'communities',
+  'streets',
+  'water',
+  'blocks',
+  'compounds',
+  'buildings',
+  'units',
+  'shops',
+  'households',
+  'incidents',
+  'cases',
+] as const;
 
 /**
  * Deletes every demo row. When the core tables hold nothing but demo rows (the usual case) they are
  * truncated together, which is far faster than row-by-row deletes with foreign-key checks.
  */
 async function deleteDemo(tx: Queryable): Promise<void> {
-  await tx.query(
-    `DELETE FROM plans p WHERE EXISTS (SELECT 1 FROM subdistricts s WHERE s.synthetic AND s.id = ANY(p.subdistricts))`,
-  );
+  await tx.query(`DELETE FROM plans p WHERE EXISTS (SELECT 1 FROM subdistricts s WHERE s.synthetic AND s.id = ANY(p.subdistricts))`);
   // household_register (migration 070) references buildings and sub-districts: cleared with them
   const tables = [...ORDER.map((t) => SPECS[t].table), 'household_register'];
   const real = await tx.query<{ n: number }>(
     `SELECT (${tables.map((t) => `(SELECT count(*) FROM (SELECT 1 FROM ${t} WHERE NOT synthetic LIMIT 1) x)`).join(' + ')})::int AS n`,
   );
-  const realRegister = await tx.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM (SELECT 1 FROM household_register WHERE NOT synthetic LIMIT 1) x`,
-  );
+  const realRegister = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM household_register WHERE NOT synthetic LIMIT 1) x`);
   if (real.rows[0].n === 0 && realRegister.rows[0].n === 0) {
     // CASCADE: tables derived from the demo that reference these (party branches and work teams,
     // credit entries: migrations 110, 111) go with them
@@ -119,9 +233,7 @@ export async function loadDemo(db: Db, demo: DemoDistrict, onProgress?: (p: numb
     }
     counts.case_events = ne;
     onProgress?.(1, 'updating household totals');
-    await tx.query(
-      `UPDATE communities c SET households = coalesce((SELECT sum(u.households) FROM units u WHERE u.community_id = c.id), 0) WHERE c.synthetic`,
-    );
+    await tx.query(`UPDATE communities c SET households = coalesce((SELECT sum(u.households) FROM units u WHERE u.community_id = c.id), 0) WHERE c.synthetic`);
     await tx.query(
       `UPDATE subdistricts s SET households = coalesce((SELECT sum(u.households) FROM units u WHERE u.subdistrict_id = s.id), 0) WHERE s.synthetic`,
     );

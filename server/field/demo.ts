@@ -29,7 +29,18 @@ export interface FieldDemoCounts {
   skipped: boolean;
 }
 
-const DISPUTES = ['邻里噪音纠纷', '楼上漏水纠纷', '停车位占用纠纷', '物业费纠纷', '宠物扰民纠纷', '家庭赡养纠纷', '装修扰民纠纷', '公共楼道堆物纠纷', '租赁押金纠纷', '菜地边界纠纷'];
+const DISPUTES = [
+  '邻里噪音纠纷',
+  '楼上漏水纠纷',
+  '停车位占用纠纷',
+  '物业费纠纷',
+  '宠物扰民纠纷',
+  '家庭赡养纠纷',
+  '装修扰民纠纷',
+  '公共楼道堆物纠纷',
+  '租赁押金纠纷',
+  '菜地边界纠纷',
+];
 const VOLUNTEER = ['小区环境清扫', '关爱独居老人', '防诈骗宣传', '垃圾分类宣传', '义诊进小区', '文明劝导', '消防隐患排查', '助学辅导'];
 const DAY = 86400e3;
 
@@ -67,12 +78,21 @@ export async function seedFieldDemo(db: Db, opts: FieldDemoOptions = {}): Promis
   const now = opts.now ?? Date.now();
   const totals = opts.totals ?? BULLETIN;
   const log = opts.onProgress ?? (() => {});
-  const done = await db.query<{ e: boolean }>('SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE synthetic) OR EXISTS (SELECT 1 FROM field_visits WHERE synthetic) AS e');
+  const done = await db.query<{ e: boolean }>(
+    'SELECT EXISTS (SELECT 1 FROM ledger_entries WHERE synthetic) OR EXISTS (SELECT 1 FROM field_visits WHERE synthetic) AS e',
+  );
   if (done.rows[0]?.e) return { visits: 0, records: 0, disputes: 0, volunteer: 0, skipped: true };
   const rng = makeRng(opts.seed ?? 1);
-  const grids = (await db.query<{ code: string; households: number }>('SELECT code, households FROM current_grids ORDER BY code')).rows.map((g) => ({ code: g.code, households: Number(g.households) }));
+  const grids = (await db.query<{ code: string; households: number }>('SELECT code, households FROM current_grids ORDER BY code')).rows.map((g) => ({
+    code: g.code,
+    households: Number(g.households),
+  }));
   if (!grids.length) return { visits: 0, records: 0, disputes: 0, volunteer: 0, skipped: true };
-  const staff = (await db.query<{ id: number; name: string; grid_code: string }>('SELECT s.id::int AS id, s.name, s.grid_code FROM staff s JOIN current_grids g ON g.code = s.grid_code ORDER BY s.id')).rows;
+  const staff = (
+    await db.query<{ id: number; name: string; grid_code: string }>(
+      'SELECT s.id::int AS id, s.name, s.grid_code FROM staff s JOIN current_grids g ON g.code = s.grid_code ORDER BY s.id',
+    )
+  ).rows;
   const bRows = await db.query<{ code: string; id: string; label: string | null; lon: number; lat: number }>(
     `SELECT g.code, b.id, b.label, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat
        FROM current_grids g JOIN buildings b ON b.geom && g.geom CROSS JOIN LATERAL (SELECT ST_PointOnSurface(b.geom) AS pt) p
@@ -108,7 +128,17 @@ export async function seedFieldDemo(db: Db, opts: FieldDemoOptions = {}): Promis
         const end = Math.min(start + minutes * 60e3, now);
         if (end <= start) break;
         const b = pr.pick(bs);
-        visits.push({ g: s.grid_code, sid: s.id, v: s.name, s: new Date(start).toISOString(), e: new Date(end).toISOString(), b: b.id, n: `（合成演示）入户走访 ${b.label}`, x: b.lon, y: b.lat });
+        visits.push({
+          g: s.grid_code,
+          sid: s.id,
+          v: s.name,
+          s: new Date(start).toISOString(),
+          e: new Date(end).toISOString(),
+          b: b.id,
+          n: `（合成演示）入户走访 ${b.label}`,
+          x: b.lon,
+          y: b.lat,
+        });
         target -= minutes;
       }
     }
@@ -141,14 +171,44 @@ export async function seedFieldDemo(db: Db, opts: FieldDemoOptions = {}): Promis
         if (kind === 'basic_info') {
           const b = bs.length ? r.pick(bs).label : g.code;
           const changed = r.chance(0.08);
-          entries.push({ g: g.code, k: kind, t: `（合成）住户信息核查 ${b}`, d: changed ? '人员变动已更新' : null, o: null, h: 1, c: changed ? 1 : 0, at: new Date(at).toISOString(), a: author(g.code, r) });
+          entries.push({
+            g: g.code,
+            k: kind,
+            t: `（合成）住户信息核查 ${b}`,
+            d: changed ? '人员变动已更新' : null,
+            o: null,
+            h: 1,
+            c: changed ? 1 : 0,
+            at: new Date(at).toISOString(),
+            a: author(g.code, r),
+          });
         } else if (kind === 'dispute') {
           const recent = now - at < 30 * DAY;
           const u = r.next();
           const outcome = recent && u < 0.5 ? null : u < 0.88 ? 'mediated' : u < 0.96 ? 'referred' : 'withdrawn';
-          entries.push({ g: g.code, k: kind, t: `（合成）${r.pick(DISPUTES)}`, d: '网格员走访中发现，现场了解情况', o: outcome, h: 0, c: 0, at: new Date(at).toISOString(), a: author(g.code, r) });
+          entries.push({
+            g: g.code,
+            k: kind,
+            t: `（合成）${r.pick(DISPUTES)}`,
+            d: '网格员走访中发现，现场了解情况',
+            o: outcome,
+            h: 0,
+            c: 0,
+            at: new Date(at).toISOString(),
+            a: author(g.code, r),
+          });
         } else {
-          entries.push({ g: g.code, k: kind, t: `（合成）${r.pick(VOLUNTEER)}`, d: `参与 ${r.int(3, 30)} 人`, o: null, h: 0, c: 0, at: new Date(at).toISOString(), a: author(g.code, r) });
+          entries.push({
+            g: g.code,
+            k: kind,
+            t: `（合成）${r.pick(VOLUNTEER)}`,
+            d: `参与 ${r.int(3, 30)} 人`,
+            o: null,
+            h: 0,
+            c: 0,
+            at: new Date(at).toISOString(),
+            a: author(g.code, r),
+          });
         }
       }
     });

@@ -36,8 +36,36 @@ export function ledgerTable(items: LedgerItem[]): Table {
 
 export function summaryTable(rows: SummaryRow[]): Table {
   return {
-    headers: ['代码', '名称', '网格数', '基础信息记录', '核查户数', '变更数', '近4周走访', '近4周走访小时', '矛盾纠纷', '未化解纠纷', '上报事项', '未办结事项', '志愿活动'],
-    rows: rows.map((r) => [r.code, r.name, r.grids, r.basicInfo, r.householdsChecked, r.changes, r.visits4w, r.visitHours4w, r.disputes, r.disputesOpen, r.matters, r.mattersOpen, r.volunteer]),
+    headers: [
+      '代码',
+      '名称',
+      '网格数',
+      '基础信息记录',
+      '核查户数',
+      '变更数',
+      '近4周走访',
+      '近4周走访小时',
+      '矛盾纠纷',
+      '未化解纠纷',
+      '上报事项',
+      '未办结事项',
+      '志愿活动',
+    ],
+    rows: rows.map((r) => [
+      r.code,
+      r.name,
+      r.grids,
+      r.basicInfo,
+      r.householdsChecked,
+      r.changes,
+      r.visits4w,
+      r.visitHours4w,
+      r.disputes,
+      r.disputesOpen,
+      r.matters,
+      r.mattersOpen,
+      r.volunteer,
+    ]),
   };
 }
 

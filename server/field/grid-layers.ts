@@ -25,7 +25,17 @@ export interface GridLayerProps {
   label_lat: number;
 }
 
-export async function gridLayers(db: Queryable, prefixes: string[] | null, within: string | null, now: number, exact: boolean): Promise<{ type: 'FeatureCollection'; week: { from: string; to: string }; features: Array<{ type: 'Feature'; id: string; geometry: unknown; properties: GridLayerProps }> }> {
+export async function gridLayers(
+  db: Queryable,
+  prefixes: string[] | null,
+  within: string | null,
+  now: number,
+  exact: boolean,
+): Promise<{
+  type: 'FeatureCollection';
+  week: { from: string; to: string };
+  features: Array<{ type: 'Feature'; id: string; geometry: unknown; properties: GridLayerProps }>;
+}> {
   const since = new Date(now - 28 * 86400e3).toISOString();
   const r = await db.query<{ code: string; households: number; geom: string; lon: number; lat: number; seen_hh: number; disputes: number }>(
     `WITH g AS (

@@ -40,7 +40,11 @@ import { weekOf, weekLabel, WEEKLY_RULE_MINUTES } from './week';
 const GRID = { type: 'string', pattern: '^\\d{15}$', description: '15-digit grid code' } as const;
 const PREFIX = { type: 'string', pattern: '^\\d{9,15}$', description: 'grid code, community id or sub-district id' } as const;
 const KEY = { type: 'string', pattern: '^[A-Za-z0-9-]{8,64}$', description: 'idempotency key made on the device (UUID)' } as const;
-const TIME = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})$', description: 'ISO time with offset' } as const;
+const TIME = {
+  type: 'string',
+  pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})$',
+  description: 'ISO time with offset',
+} as const;
 const DATE = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const;
 const err = { 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema, 413: errorSchema };
 
@@ -84,10 +88,21 @@ const ledgerItemSchema = {
 const summaryRowSchema = {
   type: 'object',
   properties: Object.fromEntries(
-    ['code', 'name', 'grids', 'basicInfo', 'householdsChecked', 'changes', 'visits4w', 'visitHours4w', 'disputes', 'disputesOpen', 'matters', 'mattersOpen', 'volunteer'].map((k) => [
-      k,
-      k === 'code' ? { type: 'string' } : k === 'name' ? { type: ['string', 'null'] } : { type: 'number' },
-    ]),
+    [
+      'code',
+      'name',
+      'grids',
+      'basicInfo',
+      'householdsChecked',
+      'changes',
+      'visits4w',
+      'visitHours4w',
+      'disputes',
+      'disputesOpen',
+      'matters',
+      'mattersOpen',
+      'volunteer',
+    ].map((k) => [k, k === 'code' ? { type: 'string' } : k === 'name' ? { type: ['string', 'null'] } : { type: 'number' }]),
   ),
 } as const;
 
@@ -225,7 +240,10 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
               type: 'object',
               required: ['mime', 'data'],
               additionalProperties: false,
-              properties: { mime: { type: 'string', enum: ['image/jpeg', 'image/png', 'image/webp'] }, data: { type: 'string', maxLength: 560_000, pattern: '^[A-Za-z0-9+/]*={0,2}$', description: 'base64, at most 400 KB decoded' } },
+              properties: {
+                mime: { type: 'string', enum: ['image/jpeg', 'image/png', 'image/webp'] },
+                data: { type: 'string', maxLength: 560_000, pattern: '^[A-Za-z0-9+/]*={0,2}$', description: 'base64, at most 400 KB decoded' },
+              },
             },
           },
         },
@@ -241,7 +259,12 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
         const s = await saveVisit(tx, req.body, who(req));
         if (!s.duplicate) {
           const { photo, ...rest } = req.body;
-          await auditWrite(req, tx, { action: 'field.visit', entity: 'field_visit', entityId: s.id, after: { ...rest, photo: photo ? `${photo.mime}, ${Math.round((photo.data.length * 3) / 4 / 1024)} KB` : null } });
+          await auditWrite(req, tx, {
+            action: 'field.visit',
+            entity: 'field_visit',
+            entityId: s.id,
+            after: { ...rest, photo: photo ? `${photo.mime}, ${Math.round((photo.data.length * 3) / 4 / 1024)} KB` : null },
+          });
         }
         return s;
       });
@@ -273,7 +296,11 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['field'],
         summary: 'Visiting minutes per person in a Shanghai week (Monday to Sunday) against the ≥ 5 hours rule',
-        querystring: { type: 'object', additionalProperties: false, properties: { grid: PREFIX, week: { ...DATE, description: 'any day of the week (default: this week)' } } },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { grid: PREFIX, week: { ...DATE, description: 'any day of the week (default: this week)' } },
+        },
         response: {
           200: {
             type: 'object',
@@ -285,10 +312,20 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { visitor: { type: 'string' }, grid: { type: 'string' }, role: { type: ['string', 'null'] }, minutes: { type: 'integer' }, visits: { type: 'integer' }, ok: { type: 'boolean' } },
+                  properties: {
+                    visitor: { type: 'string' },
+                    grid: { type: 'string' },
+                    role: { type: ['string', 'null'] },
+                    minutes: { type: 'integer' },
+                    visits: { type: 'integer' },
+                    ok: { type: 'boolean' },
+                  },
                 },
               },
-              grids: { type: 'array', items: { type: 'object', properties: { grid: { type: 'string' }, members: { type: 'integer' }, under: { type: 'integer' } } } },
+              grids: {
+                type: 'array',
+                items: { type: 'object', properties: { grid: { type: 'string' }, members: { type: 'integer' }, under: { type: 'integer' } } },
+              },
             },
           },
           ...err,
@@ -311,7 +348,14 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['ledger'],
         summary: 'The grid ledger (一格一账本): visits, matters reported, basic-information records, disputes, volunteer activities; newest first',
-        querystring: { ...ledgerQuery, properties: { ...ledgerQuery.properties, limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 }, offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 } } },
+        querystring: {
+          ...ledgerQuery,
+          properties: {
+            ...ledgerQuery.properties,
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 100 },
+            offset: { type: 'integer', minimum: 0, maximum: 1_000_000, default: 0 },
+          },
+        },
         response: { 200: { type: 'object', properties: { total: { type: 'integer' }, items: { type: 'array', items: ledgerItemSchema } } }, ...err },
       },
     },
@@ -351,7 +395,8 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
       config: { access: MEMBER_ONLY },
       schema: {
         tags: ['ledger'],
-        summary: 'Add a ledger entry: basic-information record (households checked, changes found), dispute (with its outcome once settled) or volunteer activity',
+        summary:
+          'Add a ledger entry: basic-information record (households checked, changes found), dispute (with its outcome once settled) or volunteer activity',
         body: {
           type: 'object',
           required: ['clientKey', 'grid', 'kind', 'title'],
@@ -368,7 +413,11 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
             occurredAt: TIME,
           },
         },
-        response: { 200: { type: 'object', properties: { id: { type: 'integer' }, duplicate: { type: 'boolean' } } }, 201: { type: 'object', properties: { id: { type: 'integer' }, duplicate: { type: 'boolean' } } }, ...err },
+        response: {
+          200: { type: 'object', properties: { id: { type: 'integer' }, duplicate: { type: 'boolean' } } },
+          201: { type: 'object', properties: { id: { type: 'integer' }, duplicate: { type: 'boolean' } } },
+          ...err,
+        },
       },
     },
     async (req, reply) => {
@@ -413,7 +462,8 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
       config: { access: READERS },
       schema: {
         tags: ['ledger'],
-        summary: 'Ledger counts per sub-district, community or grid (within a prefix): records, households checked, visits and hours (4 weeks), disputes, matters, volunteering',
+        summary:
+          'Ledger counts per sub-district, community or grid (within a prefix): records, households checked, visits and hours (4 weeks), disputes, matters, volunteering',
         querystring: summarySchema,
         response: { 200: { type: 'object', properties: { rows: { type: 'array', items: summaryRowSchema }, total: summaryRowSchema } }, ...err },
       },
@@ -437,7 +487,8 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
       const { rows, total } = await ledgerSummary(app.db, level, req.query.within ?? null, readPrefixes(req.user), Date.now());
       const table = summaryTable([...rows, { ...total, code: '合计' }]);
       const name = `ledger-summary-${level}`;
-      if (req.query.format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(toCsv(table));
+      if (req.query.format === 'csv')
+        return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`).send(toCsv(table));
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
         .header('content-disposition', `attachment; filename="${name}.xlsx"`)

@@ -37,7 +37,18 @@ export interface GridInfo {
 }
 
 export async function gridInfo(db: Queryable, code: string): Promise<GridInfo> {
-  const r = await db.query<{ code: string; subdistrict_id: string; sname: string | null; community_id: string | null; cname: string | null; households: number; x0: number; y0: number; x1: number; y1: number }>(
+  const r = await db.query<{
+    code: string;
+    subdistrict_id: string;
+    sname: string | null;
+    community_id: string | null;
+    cname: string | null;
+    households: number;
+    x0: number;
+    y0: number;
+    x1: number;
+    y1: number;
+  }>(
     `SELECT g.code, g.subdistrict_id, s.name AS sname, g.community_id, c.name AS cname, g.households,
             ST_XMin(g.geom) AS x0, ST_YMin(g.geom) AS y0, ST_XMax(g.geom) AS x1, ST_YMax(g.geom) AS y1
        FROM current_grids g LEFT JOIN subdistricts s ON s.id = g.subdistrict_id LEFT JOIN communities c ON c.id = g.community_id
@@ -69,7 +80,15 @@ export interface GridBuilding {
 
 /** The buildings with households whose point on surface lies in the grid, with their last visit. */
 export async function gridBuildings(db: Queryable, code: string): Promise<GridBuilding[]> {
-  const r = await db.query<{ id: string; label: string | null; compound: string | null; households: number; lon: number; lat: number; last: Date | string | null }>(
+  const r = await db.query<{
+    id: string;
+    label: string | null;
+    compound: string | null;
+    households: number;
+    lon: number;
+    lat: number;
+    last: Date | string | null;
+  }>(
     `WITH g AS (SELECT geom FROM current_grids WHERE code = $1 LIMIT 1),
           v AS (SELECT building_id, max(ended_at) AS last FROM field_visits WHERE grid_code = $1 AND building_id IS NOT NULL GROUP BY building_id)
      SELECT b.id, b.label, COALESCE(c.name, b.compound_name) AS compound, b.households, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat, v.last
@@ -126,7 +145,15 @@ export interface GridHousehold {
  * the household at the door; a lost phone shows no full names or numbers).
  */
 export async function gridHouseholds(db: Queryable, code: string): Promise<GridHousehold[]> {
-  const r = await db.query<{ id: string; building_id: string | null; head_name: string | null; phone: string | null; party_member: boolean; plaqued: boolean; credit_rating: string | null }>(
+  const r = await db.query<{
+    id: string;
+    building_id: string | null;
+    head_name: string | null;
+    phone: string | null;
+    party_member: boolean;
+    plaqued: boolean;
+    credit_rating: string | null;
+  }>(
     `WITH g AS (SELECT geom FROM current_grids WHERE code = $1 LIMIT 1)
      SELECT h.id, h.building_id, h.head_name, h.phone, h.party_member, h.plaqued, h.credit_rating
        FROM g JOIN households h ON h.geom && g.geom AND ST_Intersects(g.geom, h.geom)
@@ -212,32 +239,50 @@ export interface SavedVisit {
  * lost answer) returns the stored visit with duplicate: true and writes nothing.
  */
 export async function saveVisit(db: Queryable, v: VisitInput, who: { userId: number | null; name: string }, now = Date.now()): Promise<SavedVisit> {
-  const existing = await db.query<{ id: number; photo_id: number | null }>('SELECT id::int AS id, photo_id::int AS photo_id FROM field_visits WHERE client_key = $1', [v.clientKey]);
-  if (existing.rows[0]) return { id: Number(existing.rows[0].id), duplicate: true, photoId: existing.rows[0].photo_id === null ? null : Number(existing.rows[0].photo_id) };
+  const existing = await db.query<{ id: number; photo_id: number | null }>(
+    'SELECT id::int AS id, photo_id::int AS photo_id FROM field_visits WHERE client_key = $1',
+    [v.clientKey],
+  );
+  if (existing.rows[0])
+    return { id: Number(existing.rows[0].id), duplicate: true, photoId: existing.rows[0].photo_id === null ? null : Number(existing.rows[0].photo_id) };
   checkVisitTimes(v.startedAt, v.endedAt, now);
   await checkPlace(db, v.grid, v.lon, v.lat, v.buildingId);
   let photoId: number | null = null;
   if (v.photo) {
     const bytes = decodePhoto(v.photo);
-    const p = await db.query<{ id: number }>('INSERT INTO field_photos (client_key, grid_code, mime, bytes, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id::int AS id', [
-      v.clientKey,
-      v.grid,
-      v.photo.mime,
-      bytes,
-      who.userId,
-    ]);
+    const p = await db.query<{ id: number }>(
+      'INSERT INTO field_photos (client_key, grid_code, mime, bytes, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id::int AS id',
+      [v.clientKey, v.grid, v.photo.mime, bytes, who.userId],
+    );
     photoId = Number(p.rows[0].id);
   }
   const r = await db.query<{ id: number }>(
     `INSERT INTO field_visits (client_key, grid_code, user_id, visitor, started_at, ended_at, building_id, household_id, place, note, photo_id, geom)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, ST_SetSRID(ST_MakePoint($12, $13), 4326)) RETURNING id::int AS id`,
-    [v.clientKey, v.grid, who.userId, who.name, v.startedAt, v.endedAt, v.buildingId ?? null, v.householdId ?? null, v.place ?? null, v.note ?? null, photoId, v.lon, v.lat],
+    [
+      v.clientKey,
+      v.grid,
+      who.userId,
+      who.name,
+      v.startedAt,
+      v.endedAt,
+      v.buildingId ?? null,
+      v.householdId ?? null,
+      v.place ?? null,
+      v.note ?? null,
+      photoId,
+      v.lon,
+      v.lat,
+    ],
   );
   return { id: Number(r.rows[0].id), duplicate: false, photoId };
 }
 
 export async function getPhoto(db: Queryable, id: number, prefixes: string[] | null): Promise<{ mime: string; bytes: Buffer }> {
-  const r = await db.query<{ mime: string; bytes: Uint8Array }>(`SELECT mime, bytes FROM field_photos WHERE id = $1 AND ${inReadScope('grid_code', '$2')}`, [id, prefixes]);
+  const r = await db.query<{ mime: string; bytes: Uint8Array }>(`SELECT mime, bytes FROM field_photos WHERE id = $1 AND ${inReadScope('grid_code', '$2')}`, [
+    id,
+    prefixes,
+  ]);
   const row = r.rows[0];
   if (!row) throw new FieldError(404, `照片 ${id} 不存在或不在您的范围内`);
   return { mime: row.mime, bytes: Buffer.from(row.bytes) };
@@ -262,7 +307,12 @@ export interface EntryInput {
 }
 
 /** Stores a ledger entry once per client key (duplicate: true on a re-sync). */
-export async function saveEntry(db: Queryable, e: EntryInput, who: { userId: number | null; name: string }, now = Date.now()): Promise<{ id: number; duplicate: boolean }> {
+export async function saveEntry(
+  db: Queryable,
+  e: EntryInput,
+  who: { userId: number | null; name: string },
+  now = Date.now(),
+): Promise<{ id: number; duplicate: boolean }> {
   const existing = await db.query<{ id: number }>('SELECT id::int AS id FROM ledger_entries WHERE client_key = $1', [e.clientKey]);
   if (existing.rows[0]) return { id: Number(existing.rows[0].id), duplicate: true };
   const at = e.occurredAt ? Date.parse(e.occurredAt) : now;
@@ -274,14 +324,34 @@ export async function saveEntry(db: Queryable, e: EntryInput, who: { userId: num
   const r = await db.query<{ id: number }>(
     `INSERT INTO ledger_entries (client_key, grid_code, kind, title, detail, outcome, households, changes, occurred_at, user_id, author)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::int AS id`,
-    [e.clientKey, e.grid, e.kind, e.title.trim(), e.detail ?? null, e.outcome ?? null, e.households ?? 0, e.changes ?? 0, new Date(at).toISOString(), who.userId, who.name],
+    [
+      e.clientKey,
+      e.grid,
+      e.kind,
+      e.title.trim(),
+      e.detail ?? null,
+      e.outcome ?? null,
+      e.households ?? 0,
+      e.changes ?? 0,
+      new Date(at).toISOString(),
+      who.userId,
+      who.name,
+    ],
   );
   return { id: Number(r.rows[0].id), duplicate: false };
 }
 
 /** Records a dispute's outcome; 409 when it already has one (another member settled it meanwhile). */
-export async function settleDispute(db: Queryable, id: number, outcome: (typeof OUTCOMES)[number], prefixes: string[] | null): Promise<{ id: number; outcome: string; version: number }> {
-  const r = await db.query<{ kind: string; outcome: string | null; version: number }>(`SELECT kind, outcome, version FROM ledger_entries WHERE id = $1 AND ${inReadScope('grid_code', '$2')} FOR UPDATE`, [id, prefixes]);
+export async function settleDispute(
+  db: Queryable,
+  id: number,
+  outcome: (typeof OUTCOMES)[number],
+  prefixes: string[] | null,
+): Promise<{ id: number; outcome: string; version: number }> {
+  const r = await db.query<{ kind: string; outcome: string | null; version: number }>(
+    `SELECT kind, outcome, version FROM ledger_entries WHERE id = $1 AND ${inReadScope('grid_code', '$2')} FOR UPDATE`,
+    [id, prefixes],
+  );
   const row = r.rows[0];
   if (!row) throw new FieldError(404, `台账记录 ${id} 不存在或不在您的网格内`);
   if (row.kind !== 'dispute') throw new FieldError(400, '只有矛盾纠纷有调处结果');
@@ -331,7 +401,13 @@ const LEDGER_UNION = `
     FROM cases c WHERE c.grid_code IS NOT NULL`;
 
 /** The ledger of the grids in `f.grid` that the reader covers, newest first, with the total count. */
-export async function ledgerItems(db: Queryable, f: LedgerFilter, prefixes: string[] | null, limit: number, offset: number): Promise<{ total: number; items: LedgerItem[] }> {
+export async function ledgerItems(
+  db: Queryable,
+  f: LedgerFilter,
+  prefixes: string[] | null,
+  limit: number,
+  offset: number,
+): Promise<{ total: number; items: LedgerItem[] }> {
   const r = await db.query<LedgerItem & { total: number; at: Date | string; photo_id: number | null }>(
     `SELECT x.*, count(*) OVER () AS total FROM (${LEDGER_UNION}) x
       WHERE ${inReadScope('x.grid', '$1')} AND ($2::text IS NULL OR starts_with(x.grid, $2))
@@ -384,7 +460,13 @@ export interface SummaryRow {
  * Ledger counts per grid, community or sub-district (a grid code's first 9 / 12 digits), within an
  * optional prefix, for the areas the reader covers. Visits and hours over the 4 weeks before `now`.
  */
-export async function ledgerSummary(db: Queryable, level: SummaryLevel, within: string | null, prefixes: string[] | null, now: number): Promise<{ rows: SummaryRow[]; total: SummaryRow }> {
+export async function ledgerSummary(
+  db: Queryable,
+  level: SummaryLevel,
+  within: string | null,
+  prefixes: string[] | null,
+  now: number,
+): Promise<{ rows: SummaryRow[]; total: SummaryRow }> {
   const n = LEVEL_LEN[level];
   const since = new Date(now - 28 * 86400e3).toISOString();
   const r = await db.query<Record<string, string | number | null>>(
@@ -429,9 +511,36 @@ export async function ledgerSummary(db: Queryable, level: SummaryLevel, within: 
     mattersOpen: Number(x.matters_open),
     volunteer: Number(x.volunteer),
   }));
-  const total: SummaryRow = { code: within ?? '', name: null, grids: 0, basicInfo: 0, householdsChecked: 0, changes: 0, visits4w: 0, visitHours4w: 0, disputes: 0, disputesOpen: 0, matters: 0, mattersOpen: 0, volunteer: 0 };
+  const total: SummaryRow = {
+    code: within ?? '',
+    name: null,
+    grids: 0,
+    basicInfo: 0,
+    householdsChecked: 0,
+    changes: 0,
+    visits4w: 0,
+    visitHours4w: 0,
+    disputes: 0,
+    disputesOpen: 0,
+    matters: 0,
+    mattersOpen: 0,
+    volunteer: 0,
+  };
   for (const row of rows) {
-    for (const k of ['grids', 'basicInfo', 'householdsChecked', 'changes', 'visits4w', 'visitHours4w', 'disputes', 'disputesOpen', 'matters', 'mattersOpen', 'volunteer'] as const) total[k] += row[k];
+    for (const k of [
+      'grids',
+      'basicInfo',
+      'householdsChecked',
+      'changes',
+      'visits4w',
+      'visitHours4w',
+      'disputes',
+      'disputesOpen',
+      'matters',
+      'mattersOpen',
+      'volunteer',
+    ] as const)
+      total[k] += row[k];
   }
   total.visitHours4w = Math.round(total.visitHours4w * 10) / 10;
   return { rows, total };
@@ -452,7 +561,14 @@ export interface HoursAnswer {
  * the same display name stay two, a renamed user stays one, shown by their current name), a roster
  * person by staff id; only a visit with neither falls back to the name written on it.
  */
-export async function hoursOf(db: Queryable, within: string | null, prefixes: string[] | null, from: number, to: number, rule: number): Promise<Omit<HoursAnswer, 'weekStart' | 'weekEnd' | 'ruleMinutes'>> {
+export async function hoursOf(
+  db: Queryable,
+  within: string | null,
+  prefixes: string[] | null,
+  from: number,
+  to: number,
+  rule: number,
+): Promise<Omit<HoursAnswer, 'weekStart' | 'weekEnd' | 'ruleMinutes'>> {
   const visits = await db.query<{ grid: string; who: string; name: string; s: Date | string; e: Date | string }>(
     `SELECT v.grid_code AS grid,
             CASE WHEN v.user_id IS NOT NULL THEN 'u' || v.user_id WHEN v.staff_id IS NOT NULL THEN 's' || v.staff_id ELSE 'n' || v.visitor END AS who,

@@ -44,7 +44,12 @@ export interface MemberWeek {
 }
 
 /** Per visitor: minutes and visits in [from, to), sorted by minutes ascending (the ones under the rule first). */
-export function weeklyHours(rows: ReadonlyArray<{ visitor: string; start: number; end: number }>, from: number, to: number, rule = WEEKLY_RULE_MINUTES): MemberWeek[] {
+export function weeklyHours(
+  rows: ReadonlyArray<{ visitor: string; start: number; end: number }>,
+  from: number,
+  to: number,
+  rule = WEEKLY_RULE_MINUTES,
+): MemberWeek[] {
   const by = new Map<string, { minutes: number; visits: number }>();
   for (const r of rows) {
     const m = minutesWithin([[r.start, r.end]], from, to);

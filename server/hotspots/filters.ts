@@ -38,7 +38,7 @@ export class FilterError extends Error {
 
 /** Local hour (0-23) of an epoch-second time. */
 export function localHour(t: number): number {
-  return Math.floor((((t + TZ_OFFSET_S) % 86400) + 86400) % 86400 / 3600);
+  return Math.floor(((((t + TZ_OFFSET_S) % 86400) + 86400) % 86400) / 3600);
 }
 
 /** Local ISO weekday (1 = Monday … 7 = Sunday) of an epoch-second time. 1970-01-01 was a Thursday. */

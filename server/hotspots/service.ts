@@ -78,7 +78,8 @@ async function zoneSet(db: Queryable, q: HotSpotQuery, cols: IncidentColumns): P
 /** Zone index of every incident passing the filter (-2 = filtered out, -1 = outside all zones). */
 function locateFiltered(cols: IncidentColumns, set: ZoneSet, f: IncidentFilter): { zoneOf: Int32Array; n: number; outside: number } {
   const zoneOf = new Int32Array(cols.n).fill(-2);
-  let n = 0, outside = 0;
+  let n = 0,
+    outside = 0;
   for (let i = 0; i < cols.n; i++) {
     if (!passes(f, cols.t[i]!, cols.types[cols.type[i]!]!)) continue;
     n++;
@@ -98,10 +99,13 @@ export async function computeHotSpots(db: Queryable, q: HotSpotQuery): Promise<H
   const counts = new Float64Array(set.zones.length);
   for (let i = 0; i < zoneOf.length; i++) if (zoneOf[i]! >= 0) counts[zoneOf[i]!]! += 1;
   const values =
-    q.value === 'rate'
-      ? Float64Array.from(set.zones, (z, i) => (z.households && z.households > 0 ? (counts[i]! / z.households) * 1000 : 0))
-      : counts;
-  const gi = hotSpotsFromValues(set.zones.map((z) => z.id), values, set.neighbours, { fdr: q.fdr });
+    q.value === 'rate' ? Float64Array.from(set.zones, (z, i) => (z.households && z.households > 0 ? (counts[i]! / z.households) * 1000 : 0)) : counts;
+  const gi = hotSpotsFromValues(
+    set.zones.map((z) => z.id),
+    values,
+    set.neighbours,
+    { fdr: q.fdr },
+  );
   const round = (v: number, k = 1e4) => Math.round(v * k) / k;
   return {
     zones: q.zones,

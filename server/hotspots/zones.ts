@@ -87,9 +87,13 @@ export async function gridZones(db: Queryable): Promise<ZoneSet> {
 
 /** Hexagons of circumradius cellM over the extent of all incidents, those holding at least one incident of the whole period (stable across filters). */
 export function hexZones(db: Queryable, cols: IncidentColumns, cellM = DEFAULT_HEX_CELL_M): ZoneSet | Promise<ZoneSet> {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (let i = 0; i < cols.n; i++) {
-    const x = cols.lon[i]!, y = cols.lat[i]!;
+    const x = cols.lon[i]!,
+      y = cols.lat[i]!;
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
     if (y < minY) minY = y;
@@ -99,8 +103,10 @@ export function hexZones(db: Queryable, cols: IncidentColumns, cellM = DEFAULT_H
   // Snap the extent outward to the cell so small data changes keep the same lattice.
   const step = cellM / 110_574;
   const bbox: [number, number, number, number] = [
-    Math.floor(minX / step) * step - step, Math.floor(minY / step) * step - step,
-    Math.ceil(maxX / step) * step + step, Math.ceil(maxY / step) * step + step,
+    Math.floor(minX / step) * step - step,
+    Math.floor(minY / step) * step - step,
+    Math.ceil(maxX / step) * step + step,
+    Math.ceil(maxY / step) * step + step,
   ];
   const key = `hex:${cellM}:${bbox.map((v) => v.toFixed(6)).join(',')}`;
   return cached(db, key, () => {
@@ -117,6 +123,10 @@ export function hexZones(db: Queryable, cols: IncidentColumns, cellM = DEFAULT_H
     if (hexes.length > MAX_HEXAGONS) {
       throw Object.assign(new Error(`六边形过多（${hexes.length}）：请增大 cell（当前 ${cellM} 米）`), { statusCode: 400 });
     }
-    return build('hex', key, hexes.map((h) => ({ id: h.id, geometry: h.geometry, households: null, subdistrict_id: null, community_id: null, plan_id: null })));
+    return build(
+      'hex',
+      key,
+      hexes.map((h) => ({ id: h.id, geometry: h.geometry, households: null, subdistrict_id: null, community_id: null, plan_id: null })),
+    );
   });
 }

@@ -29,7 +29,8 @@ export function chineseNumber(s: string): number | null {
       const unit = ch === '百' ? 100 : 10;
       total += (digit < 0 ? 1 : digit) * unit;
       digit = -1;
-    } else if (digit >= 0 && DIGIT[ch] !== 0) return null; // two digits in a row ("一二") is not a number
+    } else if (digit >= 0 && DIGIT[ch] !== 0)
+      return null; // two digits in a row ("一二") is not a number
     else digit = DIGIT[ch] === 0 ? -1 : DIGIT[ch];
   }
   return total + (digit > 0 ? digit : 0);
@@ -109,8 +110,7 @@ export function matchAddress(index: BuildingIndex, row: { compound?: string | nu
     if (len > bestLen) {
       best = [c];
       bestLen = len;
-    }
-    else if (len === bestLen) best.push(c);
+    } else if (len === bestLen) best.push(c);
   }
   if (best.length === 0) return { problem: `地址未匹配到已导入的建筑：${shown} (unmatched address: no imported building with this compound and number)` };
   if (best.length > 1) return { problem: `地址匹配到 ${best.length} 栋建筑，无法确定：${shown} (ambiguous address: ${best.length} buildings match)` };

@@ -15,7 +15,25 @@ const NAMES: Record<ColumnRole, string[]> = {
   lat: ['lat', 'latitude', 'y', '纬度', '北纬', 'y坐标', '坐标y', 'gps纬度'],
   households: ['households', 'household', 'hh', 'households_count', '户数', '住户数', '总户数', '居民户数', '住户'],
   party: ['party_households', 'partyhouseholds', 'party', '党员户数', '党员户', '党员家庭户数'],
-  building: ['building', 'building_no', 'buildingno', 'building_number', 'building_id', 'building_ref', 'bldg', '楼栋编号', '楼栋号', '楼栋', '楼号', '栋号', '幢号', '楼幢号', '楼幢', '楼栋名称', 'label'],
+  building: [
+    'building',
+    'building_no',
+    'buildingno',
+    'building_number',
+    'building_id',
+    'building_ref',
+    'bldg',
+    '楼栋编号',
+    '楼栋号',
+    '楼栋',
+    '楼号',
+    '栋号',
+    '幢号',
+    '楼幢号',
+    '楼幢',
+    '楼栋名称',
+    'label',
+  ],
   compound: ['compound', 'compound_name', 'estate', 'residential_area', '小区', '小区名称', '小区名', '所属小区', '院落'],
   address: ['address', 'addr', '地址', '住址', '详细地址', '门牌地址', '门牌', '家庭住址'],
   id: ['id', 'fid', '编号'],
@@ -108,7 +126,8 @@ export function parseOverrides(json: string | undefined): ColumnOverrides {
   if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('columns 应为 JSON 对象，如 {"lon":"经度","households":"户数"}');
   const out: ColumnOverrides = {};
   for (const [k, name] of Object.entries(v)) {
-    if (!(OVERRIDABLE_ROLES as readonly string[]).includes(k)) throw new Error(`columns 中的用途 ${k.slice(0, 40)} 无效，可用：${OVERRIDABLE_ROLES.join('、')}`);
+    if (!(OVERRIDABLE_ROLES as readonly string[]).includes(k))
+      throw new Error(`columns 中的用途 ${k.slice(0, 40)} 无效，可用：${OVERRIDABLE_ROLES.join('、')}`);
     if (typeof name !== 'string' || name.length > 200) throw new Error(`columns.${k} 应为列名`);
     out[k as ColumnRole] = name;
   }

@@ -16,7 +16,11 @@ import type { BuildingFootprint, DistrictWarning, DividingLine, HouseholdRow } f
 export type DistrictFile = 'boundaries' | 'streets' | 'households' | 'buildings' | 'water';
 
 export class DistrictInputError extends Error {
-  constructor(readonly file: DistrictFile, readonly where: string | null, readonly problem: string) {
+  constructor(
+    readonly file: DistrictFile,
+    readonly where: string | null,
+    readonly problem: string,
+  ) {
     super(where ? `${where}: ${problem}` : problem);
     this.name = 'DistrictInputError';
   }
@@ -35,10 +39,13 @@ function featuresOf(file: DistrictFile, fc: unknown): unknown[] {
 
 /** Checks one [lon, lat] position (WGS84 degrees); names swapped coordinates. */
 export function positionProblem(p: unknown): string | null {
-  if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) return 'invalid coordinate (not a [lon, lat] number pair)';
+  if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
+    return 'invalid coordinate (not a [lon, lat] number pair)';
   const [x, y] = p as number[];
-  if (Math.abs(y) > 90 && Math.abs(x) <= 90) return `coordinate [${x}, ${y}] has latitude ${y} outside [-90, 90]: longitude and latitude look swapped (expected [lon, lat])`;
-  if (Math.abs(x) > 180 || Math.abs(y) > 90) return `coordinate [${x}, ${y}] is outside the longitude/latitude range (expected WGS84 degrees, not projected metres)`;
+  if (Math.abs(y) > 90 && Math.abs(x) <= 90)
+    return `coordinate [${x}, ${y}] has latitude ${y} outside [-90, 90]: longitude and latitude look swapped (expected [lon, lat])`;
+  if (Math.abs(x) > 180 || Math.abs(y) > 90)
+    return `coordinate [${x}, ${y}] is outside the longitude/latitude range (expected WGS84 degrees, not projected metres)`;
   return null;
 }
 
@@ -52,27 +59,37 @@ function checkPositions(file: DistrictFile, ref: string, coords: unknown, depth:
   for (const c of coords) checkPositions(file, ref, c, depth - 1);
 }
 
-const text = (v: unknown): string | null => (typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : null);
+const text = (v: unknown): string | null =>
+  typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' && Number.isSafeInteger(v) ? String(v) : null;
 
 function polygonsOf(file: DistrictFile, ref: string, g: unknown): number[][][][] {
   const geom = g as { type?: unknown; coordinates?: unknown } | null;
   if (!geom || typeof geom !== 'object') throw new DistrictInputError(file, ref, 'no geometry');
-  if (geom.type !== 'Polygon' && geom.type !== 'MultiPolygon') throw new DistrictInputError(file, ref, `geometry ${String(geom.type)} is not a Polygon or MultiPolygon`);
+  if (geom.type !== 'Polygon' && geom.type !== 'MultiPolygon')
+    throw new DistrictInputError(file, ref, `geometry ${String(geom.type)} is not a Polygon or MultiPolygon`);
   checkPositions(file, ref, geom.coordinates, geom.type === 'Polygon' ? 2 : 3);
   const polys = (geom.type === 'Polygon' ? [geom.coordinates] : geom.coordinates) as number[][][][];
-  return polys.map((poly) => poly.map((ring, k) => {
-    if (ring.length < 3) throw new DistrictInputError(file, ref, `ring ${k} has ${ring.length} positions (a ring needs at least 4)`);
-    const closed = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1];
-    const r = ring.map((p) => [p[0], p[1]]);
-    if (!closed) r.push([ring[0][0], ring[0][1]]);
-    if (r.length < 4) throw new DistrictInputError(file, ref, `ring ${k} has ${ring.length} positions (a ring needs at least 4)`);
-    return r;
-  }));
+  return polys.map((poly) =>
+    poly.map((ring, k) => {
+      if (ring.length < 3) throw new DistrictInputError(file, ref, `ring ${k} has ${ring.length} positions (a ring needs at least 4)`);
+      const closed = ring[0][0] === ring[ring.length - 1][0] && ring[0][1] === ring[ring.length - 1][1];
+      const r = ring.map((p) => [p[0], p[1]]);
+      if (!closed) r.push([ring[0][0], ring[0][1]]);
+      if (r.length < 4) throw new DistrictInputError(file, ref, `ring ${k} has ${ring.length} positions (a ring needs at least 4)`);
+      return r;
+    }),
+  );
 }
 
 const LEVEL: Record<string, 'subdistrict' | 'community'> = {
-  subdistrict: 'subdistrict', 街道: 'subdistrict', 乡: 'subdistrict', 镇: 'subdistrict', township: 'subdistrict',
-  community: 'community', 社区: 'community', 村: 'community',
+  subdistrict: 'subdistrict',
+  街道: 'subdistrict',
+  乡: 'subdistrict',
+  镇: 'subdistrict',
+  township: 'subdistrict',
+  community: 'community',
+  社区: 'community',
+  村: 'community',
 };
 
 /** B: sub-district and community polygons (`properties.level`, `code`, `name`), WGS84. */
@@ -115,14 +132,27 @@ export function parseStreets(fc: unknown): { lines: DividingLine[]; water: numbe
     const ref = `feature ${i}${id ? ` (id ${id})` : ''}`;
     if (!f || typeof f !== 'object' || (f as Json).type !== 'Feature') throw new DistrictInputError('streets', ref, 'not a GeoJSON Feature');
     const g = (f as Json).geometry as { type?: unknown; coordinates?: unknown } | null;
-    if (!g) { skipped['no geometry'] = (skipped['no geometry'] ?? 0) + 1; return; }
-    if ((g.type === 'Polygon' || g.type === 'MultiPolygon') && isWaterArea(props)) { water.push(...polygonsOf('streets', ref, g)); return; }
+    if (!g) {
+      skipped['no geometry'] = (skipped['no geometry'] ?? 0) + 1;
+      return;
+    }
+    if ((g.type === 'Polygon' || g.type === 'MultiPolygon') && isWaterArea(props)) {
+      water.push(...polygonsOf('streets', ref, g));
+      return;
+    }
     if (g.type !== 'LineString' && g.type !== 'MultiLineString') {
-      throw new DistrictInputError('streets', ref, `geometry ${String(g.type)} is not a LineString or MultiLineString${g.type === 'Polygon' || g.type === 'MultiPolygon' ? ' (a polygon is read only as water: natural=water, waterway=riverbank, landuse=reservoir)' : ''}`);
+      throw new DistrictInputError(
+        'streets',
+        ref,
+        `geometry ${String(g.type)} is not a LineString or MultiLineString${g.type === 'Polygon' || g.type === 'MultiPolygon' ? ' (a polygon is read only as water: natural=water, waterway=riverbank, landuse=reservoir)' : ''}`,
+      );
     }
     checkPositions('streets', ref, g.coordinates, g.type === 'LineString' ? 1 : 2);
     const r = lineRole(props);
-    if ('skip' in r) { skipped[r.skip] = (skipped[r.skip] ?? 0) + 1; return; }
+    if ('skip' in r) {
+      skipped[r.skip] = (skipped[r.skip] ?? 0) + 1;
+      return;
+    }
     const parts = (g.type === 'LineString' ? [g.coordinates] : g.coordinates) as number[][][];
     for (const coords of parts) if (coords.length >= 2) lines.push({ role: r.role, coords: coords.map((p) => [p[0], p[1]]) });
   });
@@ -156,7 +186,10 @@ const BUILDING = ['楼栋编号', '楼栋', '楼号', 'building_id', 'building',
 const COMPOUND = ['小区', '小区名称', 'compound', 'compound_name', 'estate'];
 const pickKey = (props: Record<string, unknown>, headers: string[], names: string[]) => {
   const lower = headers.map((h) => h.trim().toLowerCase());
-  for (const n of names) { const i = lower.indexOf(n.toLowerCase()); if (i >= 0) return headers[i].trim(); }
+  for (const n of names) {
+    const i = lower.indexOf(n.toLowerCase());
+    if (i >= 0) return headers[i].trim();
+  }
   return null;
 };
 
@@ -166,10 +199,16 @@ const pickKey = (props: Record<string, unknown>, headers: string[], names: strin
  * `bbox` (the boundaries' [minLon, minLat, maxLon, maxLat]) lets a row whose coordinates are
  * swapped but both in range be named as such.
  */
-export function parseHouseholds(bytes: Uint8Array, datum: Datum, bbox?: [number, number, number, number]): { rows: HouseholdRow[]; warnings: DistrictWarning[]; encoding: string } {
+export function parseHouseholds(
+  bytes: Uint8Array,
+  datum: Datum,
+  bbox?: [number, number, number, number],
+): { rows: HouseholdRow[]; warnings: DistrictWarning[]; encoding: string } {
   const { text: csv, encoding } = decodeText(bytes);
   let parsed;
-  try { parsed = parseCsv(csv); } catch (e) {
+  try {
+    parsed = parseCsv(csv);
+  } catch (e) {
     if (e instanceof ParseFailure) throw new DistrictInputError('households', e.feature ?? null, e.problem);
     throw e;
   }
@@ -179,14 +218,26 @@ export function parseHouseholds(bytes: Uint8Array, datum: Datum, bbox?: [number,
   const hhKey = pickKey({}, headers, HOUSEHOLDS);
   const bKey = pickKey({}, headers, BUILDING);
   const cKey = pickKey({}, headers, COMPOUND);
-  if (!hhKey) warnings.push({ code: 'no_households_column', message: `households: no households column (${HOUSEHOLDS.join('/')}) in the header (${headers.join(', ')}): each row counts as one household`, file: 'households' });
+  if (!hhKey)
+    warnings.push({
+      code: 'no_households_column',
+      message: `households: no households column (${HOUSEHOLDS.join('/')}) in the header (${headers.join(', ')}): each row counts as one household`,
+      file: 'households',
+    });
   const seen = new Map<string, string>();
   const inBox = (x: number, y: number) => !!bbox && x >= bbox[0] && x <= bbox[2] && y >= bbox[1] && y <= bbox[3];
   const rows: HouseholdRow[] = parsed.features.map((f) => {
     const [lon, lat] = (f.geometry as { coordinates: number[] }).coordinates;
-    if (Math.abs(lat) > 90 && Math.abs(lon) <= 90) throw new DistrictInputError('households', f.ref, `latitude ${lat} is outside [-90, 90]: longitude and latitude look swapped`);
-    if (Math.abs(lon) > 180 || Math.abs(lat) > 90) throw new DistrictInputError('households', f.ref, `longitude ${lon}, latitude ${lat} is outside the longitude/latitude range (expected degrees)`);
-    if (bbox && !inBox(lon, lat) && inBox(lat, lon)) throw new DistrictInputError('households', f.ref, `longitude ${lon}, latitude ${lat} lies outside the boundaries but ${lat}, ${lon} lies inside: longitude and latitude look swapped`);
+    if (Math.abs(lat) > 90 && Math.abs(lon) <= 90)
+      throw new DistrictInputError('households', f.ref, `latitude ${lat} is outside [-90, 90]: longitude and latitude look swapped`);
+    if (Math.abs(lon) > 180 || Math.abs(lat) > 90)
+      throw new DistrictInputError('households', f.ref, `longitude ${lon}, latitude ${lat} is outside the longitude/latitude range (expected degrees)`);
+    if (bbox && !inBox(lon, lat) && inBox(lat, lon))
+      throw new DistrictInputError(
+        'households',
+        f.ref,
+        `longitude ${lon}, latitude ${lat} lies outside the boundaries but ${lat}, ${lon} lies inside: longitude and latitude look swapped`,
+      );
     let households = 1;
     if (hhKey) {
       const raw = f.properties[hhKey];
@@ -195,12 +246,19 @@ export function parseHouseholds(bytes: Uint8Array, datum: Datum, bbox?: [number,
       households = Number(s);
     }
     const [x, y] = toWgs84([lon, lat], datum);
-    const b = bKey ? f.properties[bKey] : undefined, c = cKey ? f.properties[cKey] : undefined;
+    const b = bKey ? f.properties[bKey] : undefined,
+      c = cKey ? f.properties[cKey] : undefined;
     if (hhKey && typeof b === 'string' && b) {
       // one row per building: the same building twice would count its households twice
       const key = `${typeof c === 'string' ? c : ''}\u0000${b}`;
       const first = seen.get(key);
-      if (first) warnings.push({ code: 'duplicate_building', message: `households ${f.ref}: building ${b}${typeof c === 'string' && c ? ` of ${c}` : ''} is also on ${first}; both rows are counted`, file: 'households', row: f.ref });
+      if (first)
+        warnings.push({
+          code: 'duplicate_building',
+          message: `households ${f.ref}: building ${b}${typeof c === 'string' && c ? ` of ${c}` : ''} is also on ${first}; both rows are counted`,
+          file: 'households',
+          row: f.ref,
+        });
       else seen.set(key, f.ref);
     }
     return { ref: f.ref, building: typeof b === 'string' && b ? b : null, compound: typeof c === 'string' && c ? c : null, households, lon: x, lat: y };

@@ -3,15 +3,7 @@ import { ParseFailure } from '../../common/gis-files/parse-errors';
 import type { ParseResult, Problem, RawFeature } from '../../common/gis-files/feature-types';
 import { jsonDepthOver, MAX_PROPERTIES_DEPTH, nestingProblem } from './validate';
 
-const GEOMETRY_TYPES = new Set([
-  'Point',
-  'MultiPoint',
-  'LineString',
-  'MultiLineString',
-  'Polygon',
-  'MultiPolygon',
-  'GeometryCollection',
-]);
+const GEOMETRY_TYPES = new Set(['Point', 'MultiPoint', 'LineString', 'MultiLineString', 'Polygon', 'MultiPolygon', 'GeometryCollection']);
 
 /** "line 3 column 14" for a character offset, used in malformed-JSON messages. */
 function lineColumn(text: string, pos: number): string {

@@ -143,7 +143,11 @@ export function parseGeoPackage(SQL: SqlJsStatic, bytes: Uint8Array, opts: Archi
       parsed.push({ ref, sourceId: id === null || id === undefined ? undefined : String(id), geometry, properties });
     });
 
-    const toWgs = converterFor(db, chosen.srsId, parsed.map((f) => f.geometry));
+    const toWgs = converterFor(
+      db,
+      chosen.srsId,
+      parsed.map((f) => f.geometry),
+    );
     const features: RawFeature[] = parsed.map((f) => ({ ...f, geometry: toWgs ? reprojectGeometry(f.geometry, toWgs) : f.geometry }));
     return { format: 'geopackage', features, problems, skipped, encoding: 'utf-8', sourceLayer: chosen.table, warnings: [] };
   } finally {

@@ -210,7 +210,12 @@ export async function districtBoxOf(db: Queryable): Promise<BBox | null> {
     );
     const b = r.rows[0];
     return b && b.west !== null && b.west !== undefined
-      ? { west: Number(b.west) - DISTRICT_MARGIN_DEG, south: Number(b.south) - DISTRICT_MARGIN_DEG, east: Number(b.east) + DISTRICT_MARGIN_DEG, north: Number(b.north) + DISTRICT_MARGIN_DEG }
+      ? {
+          west: Number(b.west) - DISTRICT_MARGIN_DEG,
+          south: Number(b.south) - DISTRICT_MARGIN_DEG,
+          east: Number(b.east) + DISTRICT_MARGIN_DEG,
+          north: Number(b.north) + DISTRICT_MARGIN_DEG,
+        }
       : null;
   };
   return (
@@ -299,7 +304,8 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
         ({ text, encoding } = decodeText(bytes));
         // PostgreSQL text cannot hold U+0000; a text file never has one (binary data, or UTF-16)
         const nul = text.indexOf('\u0000');
-        if (nul >= 0) fail('the file contains NUL bytes (binary data, or UTF-16 text: save it as UTF-8 or GBK)', `line ${text.slice(0, nul).split('\n').length}`);
+        if (nul >= 0)
+          fail('the file contains NUL bytes (binary data, or UTF-16 text: save it as UTF-8 or GBK)', `line ${text.slice(0, nul).split('\n').length}`);
       }
       format = opts.table ? 'xlsx' : formatOf(name, text);
       if (format === 'csv' || format === 'xlsx') {
@@ -339,8 +345,7 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
     }
   }
   // the layer's own name inside a .zip / .gpkg hints the target layer when the file name does not
-  const fileLayer =
-    opts.layer ?? inferLayer(name, []) ?? (parsed.sourceLayer ? inferLayer(parsed.sourceLayer, []) : null) ?? inferLayer(name, parsed.features);
+  const fileLayer = opts.layer ?? inferLayer(name, []) ?? (parsed.sourceLayer ? inferLayer(parsed.sourceLayer, []) : null) ?? inferLayer(name, parsed.features);
 
   // Coordinates: fatal on the first bad one.
   for (const f of parsed.features) {
@@ -442,9 +447,24 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   }
 
   return {
-    t0, file: fileName, name, format, encoding, datum, featureCount: parsed.features.length + parsed.problems.length,
-    read, repairedJs, skippedBy, refLayer, rejections, skippedReasons, warnings, heal, plan,
-    ...(columns ? { columns } : {}), ...(table?.sheet ? { sheet: table.sheet } : {}),
+    t0,
+    file: fileName,
+    name,
+    format,
+    encoding,
+    datum,
+    featureCount: parsed.features.length + parsed.problems.length,
+    read,
+    repairedJs,
+    skippedBy,
+    refLayer,
+    rejections,
+    skippedReasons,
+    warnings,
+    heal,
+    plan,
+    ...(columns ? { columns } : {}),
+    ...(table?.sheet ? { sheet: table.sheet } : {}),
   };
 }
 
@@ -483,16 +503,31 @@ function prepareRegister(
   // a register whose every row has coordinates, none of them in the district: the datum or the file is wrong
   if (!opts.anywhere && located.length === reg.rows.length && located.length > 0) {
     const box = opts.districtBox === undefined ? DISTRICT_BBOX : (opts.districtBox ?? CHINA_BBOX);
-    const p = districtProblem(located.map((r) => ({ ref: r.ref, geometry: { type: 'Point', coordinates: [r.lon!, r.lat!] }, properties: {} })), box);
+    const p = districtProblem(
+      located.map((r) => ({ ref: r.ref, geometry: { type: 'Point', coordinates: [r.lon!, r.lat!] }, properties: {} })),
+      box,
+    );
     if (p) throw new ImportError(name, p.problem, p.feature);
   }
   const refLayer = new Map<string, Layer>(table.rows.map((r) => [r.ref, 'register']));
   const columns = Object.fromEntries(Object.entries(reg.columns).map(([r, i]) => [r, table.headers[i]])) as Partial<Record<ColumnRole, string>>;
   const skipped = Object.values(table.skipped).reduce((a, b) => a + b, 0);
   return {
-    t0, file: fileName, name, format, encoding, datum, featureCount: table.rows.length,
-    read: { register: table.rows.length }, repairedJs: {}, skippedBy: { register: skipped }, refLayer,
-    rejections: [...reg.rejected], skippedReasons: { ...table.skipped }, warnings: [], columns,
+    t0,
+    file: fileName,
+    name,
+    format,
+    encoding,
+    datum,
+    featureCount: table.rows.length,
+    read: { register: table.rows.length },
+    repairedJs: {},
+    skippedBy: { register: skipped },
+    refLayer,
+    rejections: [...reg.rejected],
+    skippedReasons: { ...table.skipped },
+    warnings: [],
+    columns,
     ...(table.sheet ? { sheet: table.sheet } : {}),
     plan: { source: name, prefix: name, subdistrict: opts.subdistrict, register: reg.rows, registerImportId: `${name}@${new Date().toISOString()}` },
   };

@@ -42,7 +42,11 @@ export interface ImportJobParams {
 
 export const nothingWritten = (err: ImportError): string => `导入失败，未写入任何数据：${err.message}`;
 
-export function importJobParams(upload: Upload, prep: PreparedImport, o: { dryRun: boolean; user: SessionUser | null | undefined; ip: string }): ImportJobParams {
+export function importJobParams(
+  upload: Upload,
+  prep: PreparedImport,
+  o: { dryRun: boolean; user: SessionUser | null | undefined; ip: string },
+): ImportJobParams {
   return {
     file: prep.name,
     name: upload.fileName,
@@ -56,7 +60,9 @@ export function importJobParams(upload: Upload, prep: PreparedImport, o: { dryRu
     sheet: upload.sheet ?? null,
     dryRun: o.dryRun,
     bytes: upload.bytes.byteLength,
-    user: o.user ? { id: o.user.id, username: o.user.username, displayName: o.user.displayName, role: o.user.role, subdistricts: o.user.subdistricts, grids: o.user.grids } : null,
+    user: o.user
+      ? { id: o.user.id, username: o.user.username, displayName: o.user.displayName, role: o.user.role, subdistricts: o.user.subdistricts, grids: o.user.grids }
+      : null,
     ip: o.ip,
   };
 }

@@ -107,9 +107,10 @@ export function streetPieces(features: RawFeature[]): RowsResult<StreetPiece> {
     const dir = onewayOf(f.properties);
     let g = f.geometry as LineString | MultiLineString;
     if (dir === -1) {
-      g = g.type === 'LineString'
-        ? { type: 'LineString', coordinates: [...g.coordinates].reverse() }
-        : { type: 'MultiLineString', coordinates: g.coordinates.map((l) => [...l].reverse()) };
+      g =
+        g.type === 'LineString'
+          ? { type: 'LineString', coordinates: [...g.coordinates].reverse() }
+          : { type: 'MultiLineString', coordinates: g.coordinates.map((l) => [...l].reverse()) };
     }
     const role = lineRole(f.properties);
     const divides = !('skip' in role && (role.skip === 'tunnel' || role.skip === 'elevated'));
@@ -272,7 +273,10 @@ export function waterRows(prefix: string, features: RawFeature[]): RowsResult<Wa
   const ids = makeIds(prefix, features, true);
   features.forEach((f, i) => {
     const p = f.properties;
-    const text = [p.water, p.waterway, p.natural, p.kind, p.type, p.类型, p.landuse].filter((v) => typeof v === 'string').join(' ').toLowerCase();
+    const text = [p.water, p.waterway, p.natural, p.kind, p.type, p.类型, p.landuse]
+      .filter((v) => typeof v === 'string')
+      .join(' ')
+      .toLowerCase();
     const kind: WaterRow['kind'] = /canal|ditch|渠|运河/.test(text) ? 'canal' : /lake|pond|reservoir|basin|湖|塘|水库|lagoon/.test(text) ? 'lake' : 'river';
     out.rows.push({ id: ids[i], ref: f.ref, name: nameOf(p), kind, geometry: f.geometry as Polygon | MultiPolygon });
   });

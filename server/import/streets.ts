@@ -71,11 +71,26 @@ export function healStreets(prefix: string, pieces: StreetPiece[], toleranceM = 
       const s = src.geometry.type === 'LineString' ? src.geometry.coordinates : src.geometry.coordinates[0];
       if (nearestIndex(coords, s[0]) > nearestIndex(coords, s[s.length - 1])) coords = [...coords].reverse();
     }
-    lines.push({ id: `${prefix}:s${lines.length + 1}`, ref: src.ref, name: src.name, class: src.class, oneway: src.oneway, divides: src.divides ?? true, geometry: { type: 'LineString', coordinates: coords } });
+    lines.push({
+      id: `${prefix}:s${lines.length + 1}`,
+      ref: src.ref,
+      name: src.name,
+      class: src.class,
+      oneway: src.oneway,
+      divides: src.divides ?? true,
+      geometry: { type: 'LineString', coordinates: coords },
+    });
   }
   return {
     lines,
-    stats: { pieces: partCount, lines: lines.length, joins: hs.joins, tJunctions: hs.tJunctions, snappedVertices: hs.snappedVertices, ...componentStats(lines) },
+    stats: {
+      pieces: partCount,
+      lines: lines.length,
+      joins: hs.joins,
+      tJunctions: hs.tJunctions,
+      snappedVertices: hs.snappedVertices,
+      ...componentStats(lines),
+    },
   };
 }
 

@@ -56,7 +56,11 @@ function fromRows(format: Table['format'], raw: TableRow[], skipped: Record<stri
 /** A decoded CSV text as a Table. Throws ParseFailure for malformed CSV (with its line). */
 export function csvTable(text: string): Table {
   if (text.trim() === '') throw new ParseFailure('empty file');
-  const firstLine = text.replace(/^\uFEFF/, '').trimStart().split(/\r?\n/)[0] ?? '';
+  const firstLine =
+    text
+      .replace(/^\uFEFF/, '')
+      .trimStart()
+      .split(/\r?\n/)[0] ?? '';
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, {
@@ -72,7 +76,11 @@ export function csvTable(text: string): Table {
     throw new ParseFailure(`malformed CSV: ${e.message}`, e.lines ? `line ${e.lines}` : undefined);
   }
   if (records.length === 0) throw new ParseFailure('empty file');
-  return fromRows('csv', records.map((r) => ({ ref: `line ${r.info.lines}`, cells: r.record })), {});
+  return fromRows(
+    'csv',
+    records.map((r) => ({ ref: `line ${r.info.lines}`, cells: r.record })),
+    {},
+  );
 }
 
 /** True when the file is an XLSX workbook (by name, or a zip without a .zip name). */
@@ -94,10 +102,20 @@ export function cellText(v: ExcelJS.CellValue | undefined): string {
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) {
     // Excel stores wall time; exceljs hands it over as that time in UTC
-    return Number.isNaN(v.getTime()) ? '' : v.toISOString().replace('T', ' ').replace(/\.000Z$|Z$/, '').replace(/ 00:00:00$/, '');
+    return Number.isNaN(v.getTime())
+      ? ''
+      : v
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.000Z$|Z$/, '')
+          .replace(/ 00:00:00$/, '');
   }
   if (typeof v === 'object') {
-    if ('richText' in v && Array.isArray(v.richText)) return v.richText.map((t) => t.text).join('').trim();
+    if ('richText' in v && Array.isArray(v.richText))
+      return v.richText
+        .map((t) => t.text)
+        .join('')
+        .trim();
     if ('result' in v) return cellText(v.result as ExcelJS.CellValue);
     if ('text' in v && typeof v.text === 'string') return v.text.trim();
     if ('error' in v) return '';

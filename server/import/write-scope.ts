@@ -63,7 +63,11 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
   if (plan.boundaries?.length) {
     const foreign = plan.boundaries.filter((b) => !covers(user!, b.id));
     if (foreign.length) {
-      const list = foreign.slice(0, 5).map((b) => `${b.name}（${b.id}）`).join('、') + (foreign.length > 5 ? ` 等 ${foreign.length} 个` : '');
+      const list =
+        foreign
+          .slice(0, 5)
+          .map((b) => `${b.name}（${b.id}）`)
+          .join('、') + (foreign.length > 5 ? ` 等 ${foreign.length} 个` : '');
       throw new OutOfScopeError(`文件中的边界 ${list} 不在您负责的街道内（您负责：${user!.subdistricts.join('、')}），未写入任何数据`);
     }
   }
@@ -95,7 +99,8 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
               (SELECT g IS NULL FROM mine) AS none`,
       [`${plan.prefix}:`, user!.subdistricts, STREET_MARGIN_M],
     );
-    if (r.rows[0].none) throw new OutOfScopeError(`您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入水系；未写入任何数据`);
+    if (r.rows[0].none)
+      throw new OutOfScopeError(`您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入水系；未写入任何数据`);
     if (r.rows[0].n > 0) throw new OutOfScopeError(`文件中有 ${r.rows[0].n} 处水域在您负责的街道 ${STREET_MARGIN_M} 米以外，未写入任何数据`);
   }
   if (plan.streets?.length) {
@@ -112,7 +117,13 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
     );
     const { n, ids } = r.rows[0];
     if (n > 0) {
-      const none = (await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM subdistricts d WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) p WHERE left(d.id, length(p)) = p)', [user!.subdistricts])).rows[0].n === 0;
+      const none =
+        (
+          await tx.query<{ n: number }>(
+            'SELECT count(*)::int AS n FROM subdistricts d WHERE EXISTS (SELECT 1 FROM unnest($1::text[]) p WHERE left(d.id, length(p)) = p)',
+            [user!.subdistricts],
+          )
+        ).rows[0].n === 0;
       if (none) throw new OutOfScopeError(`您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入道路；未写入任何数据`);
       throw new OutOfScopeError(
         `文件中有 ${n} 段道路在您负责的街道 ${STREET_MARGIN_M} 米以外，且不属于伸入您街道的同名道路（如 ${ids.join('、')}），未写入任何数据`,

@@ -59,9 +59,7 @@ interface StageRow {
 /** Stages rows in a temporary table and repairs their geometry with ST_MakeValid. */
 async function stage(tx: Queryable, rows: StageRow[], dim: 1 | 2 | 3 | null): Promise<{ rejected: Problem[]; repaired: number }> {
   await tx.query('DROP TABLE IF EXISTS import_stage');
-  await tx.query(
-    'CREATE TEMP TABLE import_stage (ord int, ref text, id text, attrs jsonb, g geometry, valid boolean, fixed geometry) ON COMMIT DROP',
-  );
+  await tx.query('CREATE TEMP TABLE import_stage (ord int, ref text, id text, attrs jsonb, g geometry, valid boolean, fixed geometry) ON COMMIT DROP');
   for (let i = 0; i < rows.length; i += BATCH) {
     const batch = rows.slice(i, i + BATCH).map((r, k) => ({ ord: i + k, ref: r.ref, id: r.id, attrs: r.attrs, geom: r.geometry }));
     await tx.query(
@@ -88,15 +86,12 @@ async function stage(tx: Queryable, rows: StageRow[], dim: 1 | 2 | 3 | null): Pr
 /** Deletes the rows of an earlier import with this prefix. */
 async function replace(tx: Queryable, table: string, prefix: string): Promise<number> {
   try {
-    const r = await tx.query<{ n: number }>(
-      `WITH d AS (DELETE FROM ${table} WHERE left(id, length($1)) = $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-      [`${prefix}:`],
-    );
+    const r = await tx.query<{ n: number }>(`WITH d AS (DELETE FROM ${table} WHERE left(id, length($1)) = $1 RETURNING 1) SELECT count(*)::int AS n FROM d`, [
+      `${prefix}:`,
+    ]);
     return r.rows[0].n;
   } catch (err) {
-    throw new WriteRefusal(
-      `cannot replace the ${table} of an earlier import of this file: other rows refer to them (${(err as Error).message})`,
-    );
+    throw new WriteRefusal(`cannot replace the ${table} of an earlier import of this file: other rows refer to them (${(err as Error).message})`);
   }
 }
 
@@ -110,10 +105,7 @@ async function locate(tx: Queryable, table: string, prefix: string, subdistrict:
   const p = `${prefix}:`;
   // each row's point on surface once (not once per outline it is tested against)
   await tx.query('DROP TABLE IF EXISTS locate_point');
-  await tx.query(
-    `CREATE TEMP TABLE locate_point ON COMMIT DROP AS SELECT id, ST_PointOnSurface(geom) AS p FROM ${table} WHERE left(id, length($1)) = $1`,
-    [p],
-  );
+  await tx.query(`CREATE TEMP TABLE locate_point ON COMMIT DROP AS SELECT id, ST_PointOnSurface(geom) AS p FROM ${table} WHERE left(id, length($1)) = $1`, [p]);
   const a = await tx.query<{ n: number }>(
     `WITH u AS (UPDATE ${table} t SET subdistrict_id = s.id FROM locate_point l, subdistricts s
        WHERE t.id = l.id AND s.geom && l.p AND ST_Intersects(s.geom, l.p) RETURNING 1)
@@ -159,7 +151,11 @@ async function writeStreets(tx: Queryable, plan: WritePlan, lines: StreetLine[])
 
 /** Water areas: replaced by prefix like the other layers; blocks stop at their shore at the next units build. */
 async function writeWater(tx: Queryable, plan: WritePlan, rows: WaterRow[]): Promise<WriteCounts> {
-  const s = await stage(tx, rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { name: r.name, kind: r.kind }, geometry: r.geometry })), 3);
+  const s = await stage(
+    tx,
+    rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { name: r.name, kind: r.kind }, geometry: r.geometry })),
+    3,
+  );
   const replaced = await replace(tx, 'water', plan.prefix);
   await tx.query(
     `INSERT INTO water (id, name, kind, synthetic, geom)
@@ -172,7 +168,12 @@ async function writeWater(tx: Queryable, plan: WritePlan, rows: WaterRow[]): Pro
 async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[]): Promise<WriteCounts & { merged: number }> {
   const s = await stage(
     tx,
-    rows.map((r) => ({ ref: r.ref, id: r.id, attrs: { use: r.use, floors: r.floors, height_m: r.height_m, households: r.households, label: r.label, compound_name: r.compound_name }, geometry: r.geometry })),
+    rows.map((r) => ({
+      ref: r.ref,
+      id: r.id,
+      attrs: { use: r.use, floors: r.floors, height_m: r.height_m, households: r.households, label: r.label, compound_name: r.compound_name },
+      geometry: r.geometry,
+    })),
     3,
   );
   const replaced = await replace(tx, 'buildings', plan.prefix);
@@ -356,9 +357,7 @@ async function writeRegister(tx: Queryable, plan: WritePlan, rows: RegisterRow[]
       [JSON.stringify(placed.slice(i, i + BATCH))],
     );
   }
-  await tx.query(
-    `UPDATE register_stage r SET subdistrict_id = (SELECT s.id FROM subdistricts s WHERE ST_Intersects(s.geom, r.geom) ORDER BY s.id LIMIT 1)`,
-  );
+  await tx.query(`UPDATE register_stage r SET subdistrict_id = (SELECT s.id FROM subdistricts s WHERE ST_Intersects(s.geom, r.geom) ORDER BY s.id LIMIT 1)`);
   const outside = await tx.query<{ ref: string; x: number; y: number }>(
     'SELECT ref, ST_X(geom) AS x, ST_Y(geom) AS y FROM register_stage WHERE subdistrict_id IS NULL ORDER BY ord',
   );

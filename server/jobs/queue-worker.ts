@@ -263,7 +263,12 @@ export class QueueWorker {
     if (last) await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
     await this.notify({ id, kind, status: last ? 'failed' : 'queued', progress: 0, message });
     await this.o.boss.fail(kind, queueId, { message: error });
-    this.log(last ? 'error' : 'warn', last ? `job dead-lettered (${deadLetterQueue(kind)})` : 'job failed, will run again', { job: id, kind, attempt, err: error });
+    this.log(last ? 'error' : 'warn', last ? `job dead-lettered (${deadLetterQueue(kind)})` : 'job failed, will run again', {
+      job: id,
+      kind,
+      attempt,
+      err: error,
+    });
   }
 
   /**

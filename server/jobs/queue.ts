@@ -94,7 +94,10 @@ export class QueuedJobs implements Jobs {
   /** After the listen connection came back: notifications may have been missed; re-read the jobs waited for. */
   private resync(): void {
     for (const id of this.mine) {
-      void getJob(this.db, id).then((row) => row && isFinal(row.status) && this.events.emit(`job:${id}`, eventOf(row)), () => undefined);
+      void getJob(this.db, id).then(
+        (row) => row && isFinal(row.status) && this.events.emit(`job:${id}`, eventOf(row)),
+        () => undefined,
+      );
     }
   }
 
@@ -104,7 +107,9 @@ export class QueuedJobs implements Jobs {
       if (attach) await attach(id); // before the send: no worker can take the job without it
       await this.boss.send(kind, { jobId: id }, { id, singletonKey: singletonKeyOf(kind, params) });
     } catch (err) {
-      await updateJob(this.db, id, { status: 'failed', message: `无法加入任务队列：${err instanceof Error ? err.message : String(err)}` }).catch(() => undefined);
+      await updateJob(this.db, id, { status: 'failed', message: `无法加入任务队列：${err instanceof Error ? err.message : String(err)}` }).catch(
+        () => undefined,
+      );
       await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
       throw err;
     }
@@ -114,7 +119,13 @@ export class QueuedJobs implements Jobs {
     return id;
   }
 
-  run(kind: string, params: Record<string, unknown>, work: LocalWork, createdBy: number | null = null, attach?: (jobId: string) => Promise<void>): Promise<string> {
+  run(
+    kind: string,
+    params: Record<string, unknown>,
+    work: LocalWork,
+    createdBy: number | null = null,
+    attach?: (jobId: string) => Promise<void>,
+  ): Promise<string> {
     return this.local.run(kind, params, work, createdBy, attach);
   }
 

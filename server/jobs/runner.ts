@@ -146,10 +146,10 @@ export class JobRunner implements Jobs {
         const message = controller.signal.aborted
           ? CANCELLED_MESSAGE
           : isConnectionError(err)
-          ? `数据库连接中断，任务失败（未保存任何部分结果）：${err instanceof Error ? err.message : String(err)}`
-          : err instanceof Error
-            ? err.message
-            : String(err);
+            ? `数据库连接中断，任务失败（未保存任何部分结果）：${err instanceof Error ? err.message : String(err)}`
+            : err instanceof Error
+              ? err.message
+              : String(err);
         const result = err instanceof JobRefusedError ? refusedResult(err) : undefined;
         await this.record(() => updateJob(this.db, id, { status: 'failed', message, result })).catch(() => undefined);
         this.events.emit(`job:${id}`, { id, status: 'failed', progress: 0, message });

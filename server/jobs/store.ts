@@ -24,7 +24,12 @@ export interface JobRow {
 /** `createdBy`: the id of the user who started the job (only they and admins read it; null: nobody signed in). */
 export async function createJob(db: Queryable, kind: string, params: Record<string, unknown>, createdBy: number | null = null): Promise<string> {
   const id = randomUUID();
-  await db.query("INSERT INTO jobs (id, kind, status, params, created_by) VALUES ($1, $2, 'queued', $3::jsonb, $4)", [id, kind, JSON.stringify(params), createdBy]);
+  await db.query("INSERT INTO jobs (id, kind, status, params, created_by) VALUES ($1, $2, 'queued', $3::jsonb, $4)", [
+    id,
+    kind,
+    JSON.stringify(params),
+    createdBy,
+  ]);
   return id;
 }
 
@@ -51,8 +56,14 @@ export async function updateJob(
        dead_letter = COALESCE($7, dead_letter), worker = COALESCE($8, worker), updated_at = now()
      WHERE id = $1`,
     [
-      id, patch.status ?? null, patch.progress ?? null, patch.message ?? null, patch.result === undefined ? null : JSON.stringify(patch.result),
-      patch.attempts ?? null, patch.deadLetter ?? null, patch.worker ?? null,
+      id,
+      patch.status ?? null,
+      patch.progress ?? null,
+      patch.message ?? null,
+      patch.result === undefined ? null : JSON.stringify(patch.result),
+      patch.attempts ?? null,
+      patch.deadLetter ?? null,
+      patch.worker ?? null,
     ],
   );
 }

@@ -134,7 +134,14 @@ export async function partitionToPlan(
     name: req.name ?? `自动划分 ${new Date().toISOString().slice(0, 10)}`,
     author: req.author ?? 'system',
     subdistricts: subs,
-    params: { min, max, target, seed: req.seed ?? 1, previousPlan: req.previousPlan ?? null, ...(req.keepPublished ? { keepPublished: true, previousPlans } : {}) },
+    params: {
+      min,
+      max,
+      target,
+      seed: req.seed ?? 1,
+      previousPlan: req.previousPlan ?? null,
+      ...(req.keepPublished ? { keepPublished: true, previousPlans } : {}),
+    },
     warnings,
     assignment: coded,
   });

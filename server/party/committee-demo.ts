@@ -20,7 +20,14 @@ export const DEMO_MATTERS = 74;
 export const DEMO_OPEN_NEEDS = 36;
 const DEMO_GRID_PREFIX = '340802001001';
 
-const KIND_WEIGHTS: Array<[UnitKind, number]> = [['agency', 40], ['enterprise', 52], ['school', 22], ['hospital', 12], ['social_org', 26], ['property', 20]];
+const KIND_WEIGHTS: Array<[UnitKind, number]> = [
+  ['agency', 40],
+  ['enterprise', 52],
+  ['school', 22],
+  ['hospital', 12],
+  ['social_org', 26],
+  ['property', 20],
+];
 const KIND_RESOURCES: Record<UnitKind, ResourceCategory[]> = {
   agency: ['funding', 'volunteers', 'venue', 'legal'],
   enterprise: ['funding', 'supplies', 'volunteers', 'parking', 'repair'],
@@ -29,10 +36,49 @@ const KIND_RESOURCES: Record<UnitKind, ResourceCategory[]> = {
   social_org: ['volunteers', 'elderly', 'legal', 'education'],
   property: ['repair', 'parking', 'venue'],
 };
-const STEMS = ['迎江', '宜城', '皖江', '大观', '振风', '菱湖', '华中', '人民', '新河', '孝肃', '长风', '龙山', '江城', '光彩', '枞阳门', '集贤', '盛唐', '天柱', '鹭岛', '玉琳'];
+const STEMS = [
+  '迎江',
+  '宜城',
+  '皖江',
+  '大观',
+  '振风',
+  '菱湖',
+  '华中',
+  '人民',
+  '新河',
+  '孝肃',
+  '长风',
+  '龙山',
+  '江城',
+  '光彩',
+  '枞阳门',
+  '集贤',
+  '盛唐',
+  '天柱',
+  '鹭岛',
+  '玉琳',
+];
 const KIND_SUFFIX: Record<UnitKind, string[]> = {
-  agency: ['区城管局机关党支部', '区住建局机关党支部', '区市场监管局党支部', '区税务局党支部', '区民政局党支部', '街道派出所党支部', '区司法局党支部', '供电所党支部'],
-  enterprise: ['商贸有限公司党支部', '建设集团党支部', '银行支行党支部', '电信营业部党支部', '燃气公司党支部', '超市党支部', '汽车服务公司党支部', '水务公司党支部'],
+  agency: [
+    '区城管局机关党支部',
+    '区住建局机关党支部',
+    '区市场监管局党支部',
+    '区税务局党支部',
+    '区民政局党支部',
+    '街道派出所党支部',
+    '区司法局党支部',
+    '供电所党支部',
+  ],
+  enterprise: [
+    '商贸有限公司党支部',
+    '建设集团党支部',
+    '银行支行党支部',
+    '电信营业部党支部',
+    '燃气公司党支部',
+    '超市党支部',
+    '汽车服务公司党支部',
+    '水务公司党支部',
+  ],
   school: ['小学党支部', '中学党支部', '幼儿园党支部', '职业学校党支部'],
   hospital: ['社区卫生服务中心党支部', '医院党支部', '中医诊所党支部'],
   social_org: ['社工服务中心党支部', '律师事务所党支部', '志愿者协会党支部', '老年协会党支部', '养老服务中心党支部'],
@@ -64,7 +110,20 @@ const MATTERS: Array<[ResourceCategory, string]> = [
   ['education', '暑期青少年托管'],
   ['funding', '小区健身器材更新'],
 ];
-const PROJECTS = ['红色物业共建', '错时共享停车', '邻里中心建设', '老年助餐点', '四点半课堂', '健康服务进网格', '法律服务进小区', '楼道微更新', '消防安全宣传', '平安巷陌共建', '志愿服务积分', '文明养犬宣传'];
+const PROJECTS = [
+  '红色物业共建',
+  '错时共享停车',
+  '邻里中心建设',
+  '老年助餐点',
+  '四点半课堂',
+  '健康服务进网格',
+  '法律服务进小区',
+  '楼道微更新',
+  '消防安全宣传',
+  '平安巷陌共建',
+  '志愿服务积分',
+  '文明养犬宣传',
+];
 
 export interface CommitteeDemoCounts {
   units: number;
@@ -104,7 +163,10 @@ export async function seedCommitteeDemo(db: Db, today = shanghaiToday()): Promis
   ).rows;
   if (grids.length === 0) return null;
   const subs = [...new Set(grids.map((g) => g.subdistrict_id))];
-  const alloc = spread(subs.map((s) => grids.filter((g) => g.subdistrict_id === s).length), DEMO_UNITS);
+  const alloc = spread(
+    subs.map((s) => grids.filter((g) => g.subdistrict_id === s).length),
+    DEMO_UNITS,
+  );
   const rng = makeRng(20230517).fork('committee');
   const kinds = KIND_WEIGHTS.map((k) => k[1]);
   const [q0] = quarterRange(quarterOf(new Date(`${today}T00:00:00Z`)))!;
@@ -130,9 +192,21 @@ export async function seedCommitteeDemo(db: Db, today = shanghaiToday()): Promis
         const id = `U${sub}${String(k + 1).padStart(3, '0')}`;
         const cats = rng.shuffle([...KIND_RESOURCES[kind]]).slice(0, rng.int(1, 3));
         // most joined in the first years; a few this quarter (news for the quarterly meeting)
-        const joined = rng.chance(0.05) ? addDays(q0, rng.int(0, Math.max(0, (Date.parse(today) - Date.parse(q0)) / 86400e3))) : addDays('2021-07-01', rng.int(0, 700));
+        const joined = rng.chance(0.05)
+          ? addDays(q0, rng.int(0, Math.max(0, (Date.parse(today) - Date.parse(q0)) / 86400e3)))
+          : addDays('2021-07-01', rng.int(0, 700));
         units.push({ id, sub, kind, cats, lon: Number(pt.lon), lat: Number(pt.lat) });
-        rows.push([id, sub, name, kind, '党建办公室', `0556-5${String(rng.int(0, 999999)).padStart(6, '0')}`, minDay(joined, today), String(pt.lon), String(pt.lat)]);
+        rows.push([
+          id,
+          sub,
+          name,
+          kind,
+          '党建办公室',
+          `0556-5${String(rng.int(0, 999999)).padStart(6, '0')}`,
+          minDay(joined, today),
+          String(pt.lon),
+          String(pt.lat),
+        ]);
         for (const c of cats) res.push([id, c, rng.pick(RESOURCE_DETAIL[c])]);
       });
     }
@@ -142,7 +216,10 @@ export async function seedCommitteeDemo(db: Db, today = shanghaiToday()): Promis
          FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS t(a, b, c, d, e, f, g, x, y)`,
       [0, 1, 2, 3, 4, 5, 6, 7, 8].map((j) => rows.map((r) => r[j])),
     );
-    await tx.query('INSERT INTO committee_resources (unit_id, category, detail) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])', [0, 1, 2].map((j) => res.map((r) => r[j])));
+    await tx.query(
+      'INSERT INTO committee_resources (unit_id, category, detail) SELECT * FROM unnest($1::text[], $2::text[], $3::text[])',
+      [0, 1, 2].map((j) => res.map((r) => r[j])),
+    );
     counts.units = units.length;
     counts.resources = res.length;
 

@@ -46,7 +46,18 @@ export interface MatchAnswer {
 
 export async function matchNeed(db: Queryable, needId: number, readScope: string[] | null): Promise<MatchAnswer> {
   const need = await getNeed(db, needId, readScope);
-  const c = await db.query<{ id: string; name: string; kind: string; subdistrict_id: string; contact: string | null; phone: string | null; detail: string | null; lon: number; lat: number; straight: number }>(
+  const c = await db.query<{
+    id: string;
+    name: string;
+    kind: string;
+    subdistrict_id: string;
+    contact: string | null;
+    phone: string | null;
+    detail: string | null;
+    lon: number;
+    lat: number;
+    straight: number;
+  }>(
     `SELECT u.id, u.name, u.kind, u.subdistrict_id, u.contact, u.phone, r.detail, ST_X(u.geom) AS lon, ST_Y(u.geom) AS lat,
             ST_Distance(u.geom::geography, n.geom::geography) AS straight
        FROM committee_needs n
@@ -65,7 +76,13 @@ export async function matchNeed(db: Queryable, needId: number, readScope: string
   const snaps = c.rows.map((u) => mainSnapper.snap(Number(u.lon), Number(u.lat), MAX_SNAP_M));
   const reachable = snaps.map((s, i) => [s, i] as const).filter((x): x is readonly [Snap, number] => x[0] !== null);
   const tree = new ShortestPathTree(net);
-  const dist = oneToMany(net, from, reachable.map((x) => x[0]), MATCH_MAX_WALK_M, tree);
+  const dist = oneToMany(
+    net,
+    from,
+    reachable.map((x) => x[0]),
+    MATCH_MAX_WALK_M,
+    tree,
+  );
   const walk = new Float64Array(c.rows.length).fill(Infinity);
   reachable.forEach(([s, i], k) => {
     walk[i] = dist[k] + from.distanceM + s.distanceM;
@@ -79,7 +96,11 @@ export async function matchNeed(db: Queryable, needId: number, readScope: string
     const u = c.rows[m.i];
     const to = snaps[m.i]!;
     const p = shortestPath(net, from, to, tree);
-    const path: Array<[number, number]> = [[need.lon, need.lat], ...(p?.coords ?? []).map(([x, y]) => [x, y] as [number, number]), [Number(u.lon), Number(u.lat)]];
+    const path: Array<[number, number]> = [
+      [need.lon, need.lat],
+      ...(p?.coords ?? []).map(([x, y]) => [x, y] as [number, number]),
+      [Number(u.lon), Number(u.lat)],
+    ];
     return {
       unitId: u.id,
       name: u.name,

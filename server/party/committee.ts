@@ -41,7 +41,21 @@ export interface UnitFilter {
 }
 
 export async function listUnits(db: Queryable, f: UnitFilter): Promise<CommitteeUnit[]> {
-  const r = await db.query<{ id: string; subdistrict_id: string; name: string; kind: UnitKind; contact: string | null; phone: string | null; joined_on: string; lon: number; lat: number; resources: Array<{ category: ResourceCategory; detail: string | null }> | null; projects: number; done: number; synthetic: boolean }>(
+  const r = await db.query<{
+    id: string;
+    subdistrict_id: string;
+    name: string;
+    kind: UnitKind;
+    contact: string | null;
+    phone: string | null;
+    joined_on: string;
+    lon: number;
+    lat: number;
+    resources: Array<{ category: ResourceCategory; detail: string | null }> | null;
+    projects: number;
+    done: number;
+    synthetic: boolean;
+  }>(
     `SELECT u.id, u.subdistrict_id, u.name, u.kind, u.contact, u.phone, to_char(u.joined_on, 'YYYY-MM-DD') AS joined_on, ST_X(u.geom) AS lon, ST_Y(u.geom) AS lat, u.synthetic,
             (SELECT json_agg(json_build_object('category', r.category, 'detail', r.detail) ORDER BY r.category) FROM committee_resources r WHERE r.unit_id = u.id) AS resources,
             (SELECT count(*)::int FROM committee_projects p WHERE p.unit_id = u.id) AS projects,
@@ -71,7 +85,10 @@ export async function listUnits(db: Queryable, f: UnitFilter): Promise<Committee
 }
 
 /** The resource list: per category, the units offering it (ids and names) and the open needs for it. */
-export async function resourceList(db: Queryable, f: UnitFilter): Promise<Array<{ category: ResourceCategory; units: Array<{ id: string; name: string; detail: string | null }>; openNeeds: number }>> {
+export async function resourceList(
+  db: Queryable,
+  f: UnitFilter,
+): Promise<Array<{ category: ResourceCategory; units: Array<{ id: string; name: string; detail: string | null }>; openNeeds: number }>> {
   const units = await listUnits(db, { ...f, category: null });
   const needs = await db.query<{ category: ResourceCategory; n: number }>(
     `SELECT category, count(*)::int AS n FROM committee_needs WHERE status = 'open' AND ${inReadScope('grid_code', '$1')} AND ($2::text IS NULL OR starts_with(grid_code, $2::text)) GROUP BY category`,
@@ -81,7 +98,9 @@ export async function resourceList(db: Queryable, f: UnitFilter): Promise<Array<
   const by = new Map<ResourceCategory, Array<{ id: string; name: string; detail: string | null }>>();
   for (const u of units) for (const r of u.resources) by.set(r.category, [...(by.get(r.category) ?? []), { id: u.id, name: u.name, detail: r.detail }]);
   const cats = [...new Set([...by.keys(), ...open.keys()])].sort();
-  return cats.filter((c) => !f.category || c === f.category).map((category) => ({ category, units: by.get(category) ?? [], openNeeds: open.get(category) ?? 0 }));
+  return cats
+    .filter((c) => !f.category || c === f.category)
+    .map((category) => ({ category, units: by.get(category) ?? [], openNeeds: open.get(category) ?? 0 }));
 }
 
 export interface Need {
@@ -108,7 +127,22 @@ const NEED_SELECT = `SELECT n.id, n.grid_code, n.category, n.title, n.detail, n.
    LEFT JOIN LATERAL (SELECT id, unit_id FROM committee_projects WHERE need_id = n.id ORDER BY id DESC LIMIT 1) p ON true
    LEFT JOIN committee_units cu ON cu.id = p.unit_id`;
 
-type NeedRow = { id: string; grid_code: string; category: ResourceCategory; title: string; detail: string | null; status: NeedStatus; lon: number; lat: number; created_at: Date | string; closed_at: Date | string | null; version: number; project_id: string | null; unit_id: string | null; unit_name: string | null };
+type NeedRow = {
+  id: string;
+  grid_code: string;
+  category: ResourceCategory;
+  title: string;
+  detail: string | null;
+  status: NeedStatus;
+  lon: number;
+  lat: number;
+  created_at: Date | string;
+  closed_at: Date | string | null;
+  version: number;
+  project_id: string | null;
+  unit_id: string | null;
+  unit_name: string | null;
+};
 const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 const needOf = (n: NeedRow): Need => ({
   id: Number(n.id),
@@ -196,7 +230,22 @@ export interface Project {
   doneAt: string | null;
 }
 
-type ProjectRow = { id: string; kind: ProjectKind; subdistrict_id: string; grid_code: string | null; title: string; detail: string | null; unit_id: string | null; unit_name: string | null; need_id: string | null; status: ProjectStatus; version: number; created_at: Date | string; started_at: Date | string | null; done_at: Date | string | null };
+type ProjectRow = {
+  id: string;
+  kind: ProjectKind;
+  subdistrict_id: string;
+  grid_code: string | null;
+  title: string;
+  detail: string | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  need_id: string | null;
+  status: ProjectStatus;
+  version: number;
+  created_at: Date | string;
+  started_at: Date | string | null;
+  done_at: Date | string | null;
+};
 const projectOf = (p: ProjectRow): Project => ({
   id: Number(p.id),
   kind: p.kind,
@@ -217,7 +266,10 @@ const PROJECT_SELECT = `SELECT p.id, p.kind, p.subdistrict_id, p.grid_code, p.ti
    FROM committee_projects p LEFT JOIN committee_units u ON u.id = p.unit_id`;
 const PROJECT_SCOPE = (param: string) => communityInScope('COALESCE(p.grid_code, p.subdistrict_id)', param);
 
-export async function listProjects(db: Queryable, f: { readScope: string[] | null; prefix?: string | null; kind?: ProjectKind | null; status?: ProjectStatus | null }): Promise<Project[]> {
+export async function listProjects(
+  db: Queryable,
+  f: { readScope: string[] | null; prefix?: string | null; kind?: ProjectKind | null; status?: ProjectStatus | null },
+): Promise<Project[]> {
   const r = await db.query<ProjectRow>(
     `${PROJECT_SELECT}
       WHERE ${PROJECT_SCOPE('$1')} AND ($2::text IS NULL OR starts_with(COALESCE(p.grid_code, p.subdistrict_id), $2::text) OR starts_with($2::text, COALESCE(p.grid_code, p.subdistrict_id)))
@@ -297,7 +349,9 @@ export async function moveProject(tx: Queryable, id: number, to: ProjectStatus, 
     [id, to],
   );
   if (to === 'done' && before.needId !== null) {
-    await tx.query(`UPDATE committee_needs SET status = 'done', closed_at = now(), version = version + 1 WHERE id = $1 AND status = 'matched'`, [before.needId]);
+    await tx.query(`UPDATE committee_needs SET status = 'done', closed_at = now(), version = version + 1 WHERE id = $1 AND status = 'matched'`, [
+      before.needId,
+    ]);
   }
   const after = await tx.query<ProjectRow>(`${PROJECT_SELECT} WHERE p.id = $1`, [id]);
   return { before, after: projectOf(after.rows[0]) };
@@ -305,7 +359,17 @@ export async function moveProject(tx: Queryable, id: number, to: ProjectStatus, 
 
 export interface QuarterChanges {
   quarter: string;
-  counts: { unitsJoined: number; needsRaised: number; needsDone: number; projectsStarted: number; projectsDone: number; mattersStarted: number; mattersDone: number; needsOpen: number; projectsOpen: number };
+  counts: {
+    unitsJoined: number;
+    needsRaised: number;
+    needsDone: number;
+    projectsStarted: number;
+    projectsDone: number;
+    mattersStarted: number;
+    mattersDone: number;
+    needsOpen: number;
+    projectsOpen: number;
+  };
   unitsJoined: Array<{ id: string; name: string; joinedOn: string }>;
   needsRaised: Need[];
   needsDone: Need[];
@@ -325,11 +389,29 @@ export async function quarterChanges(db: Queryable, readScope: string[] | null, 
     [readScope, day0, day1, prefix],
   );
   const needScope = `${inReadScope('n.grid_code', '$1')} AND ($4::text IS NULL OR starts_with(n.grid_code, $4::text))`;
-  const raised = await db.query<NeedRow>(`${NEED_SELECT} WHERE ${needScope} AND n.created_at >= $2 AND n.created_at < $3 ORDER BY n.created_at, n.id`, [readScope, from, to, prefix]);
-  const closed = await db.query<NeedRow>(`${NEED_SELECT} WHERE ${needScope} AND n.status = 'done' AND n.closed_at >= $2 AND n.closed_at < $3 ORDER BY n.closed_at, n.id`, [readScope, from, to, prefix]);
+  const raised = await db.query<NeedRow>(`${NEED_SELECT} WHERE ${needScope} AND n.created_at >= $2 AND n.created_at < $3 ORDER BY n.created_at, n.id`, [
+    readScope,
+    from,
+    to,
+    prefix,
+  ]);
+  const closed = await db.query<NeedRow>(
+    `${NEED_SELECT} WHERE ${needScope} AND n.status = 'done' AND n.closed_at >= $2 AND n.closed_at < $3 ORDER BY n.closed_at, n.id`,
+    [readScope, from, to, prefix],
+  );
   const projScope = `${PROJECT_SCOPE('$1')} AND ($4::text IS NULL OR starts_with(COALESCE(p.grid_code, p.subdistrict_id), $4::text) OR starts_with($4::text, COALESCE(p.grid_code, p.subdistrict_id)))`;
-  const started = await db.query<ProjectRow>(`${PROJECT_SELECT} WHERE ${projScope} AND p.created_at >= $2 AND p.created_at < $3 ORDER BY p.created_at, p.id`, [readScope, from, to, prefix]);
-  const done = await db.query<ProjectRow>(`${PROJECT_SELECT} WHERE ${projScope} AND p.done_at >= $2 AND p.done_at < $3 ORDER BY p.done_at, p.id`, [readScope, from, to, prefix]);
+  const started = await db.query<ProjectRow>(`${PROJECT_SELECT} WHERE ${projScope} AND p.created_at >= $2 AND p.created_at < $3 ORDER BY p.created_at, p.id`, [
+    readScope,
+    from,
+    to,
+    prefix,
+  ]);
+  const done = await db.query<ProjectRow>(`${PROJECT_SELECT} WHERE ${projScope} AND p.done_at >= $2 AND p.done_at < $3 ORDER BY p.done_at, p.id`, [
+    readScope,
+    from,
+    to,
+    prefix,
+  ]);
   const open = await db.query<{ needs: number; projects: number }>(
     `SELECT (SELECT count(*)::int FROM committee_needs n WHERE ${needScope.replace(/\$4/g, '$2')} AND n.status = 'open') AS needs,
             (SELECT count(*)::int FROM committee_projects p WHERE ${projScope.replace(/\$4/g, '$2')} AND p.status <> 'done') AS projects`,

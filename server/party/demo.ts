@@ -46,7 +46,10 @@ export async function seedPartyDemo(db: Db, today = shanghaiToday()): Promise<Pa
   const rng = makeRng(20230517).fork('party');
   const communities = [...new Set(grids.map((g) => g.community_id))];
   const byCommunity = new Map(communities.map((c) => [c, grids.filter((g) => g.community_id === c)]));
-  const alloc = allocateBranches(communities.map((c) => byCommunity.get(c)!.length), DEMO_BRANCHES);
+  const alloc = allocateBranches(
+    communities.map((c) => byCommunity.get(c)!.length),
+    DEMO_BRANCHES,
+  );
 
   const counts: PartyDemoCounts = { branches: 0, teams: 0, members: 0, visits: 0 };
   await db.transaction(async (tx) => {
@@ -67,24 +70,32 @@ export async function seedPartyDemo(db: Db, today = shanghaiToday()): Promise<Pa
        SELECT * , true FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])`,
       [0, 1, 2, 3, 4].map((j) => branchRows.map((r) => r[j])),
     );
-    await tx.query('INSERT INTO party_branch_grids (grid_code, branch_id) SELECT * FROM unnest($1::text[], $2::text[])', [links.map((l) => l[0]), links.map((l) => l[1])]);
+    await tx.query('INSERT INTO party_branch_grids (grid_code, branch_id) SELECT * FROM unnest($1::text[], $2::text[])', [
+      links.map((l) => l[0]),
+      links.map((l) => l[1]),
+    ]);
     counts.branches = branchRows.length;
 
     // work teams: the demo member's community, then the communities with most grids
-    const ranked = [...communities].sort((a, b) => Number(b === DEMO_COMMUNITY) - Number(a === DEMO_COMMUNITY) || byCommunity.get(b)!.length - byCommunity.get(a)!.length || a.localeCompare(b));
+    const ranked = [...communities].sort(
+      (a, b) => Number(b === DEMO_COMMUNITY) - Number(a === DEMO_COMMUNITY) || byCommunity.get(b)!.length - byCommunity.get(a)!.length || a.localeCompare(b),
+    );
     const teamCommunities = Array.from({ length: DEMO_TEAMS }, (_, i) => ranked[i % ranked.length]);
     const quarters = lastQuarters(today, 4);
     const visits: Array<[number, string, string]> = [];
     for (const [t, c] of teamCommunities.entries()) {
       const gs = byCommunity.get(c)!;
-      const team = await tx.query<{ id: string }>("INSERT INTO party_work_teams (community_id, name, synthetic) VALUES ($1, $2, true) RETURNING id", [
+      const team = await tx.query<{ id: string }>('INSERT INTO party_work_teams (community_id, name, synthetic) VALUES ($1, $2, true) RETURNING id', [
         c,
         `${gs[0].cname}党建工作队${teamCommunities.slice(0, t).includes(c) ? `（${teamCommunities.slice(0, t + 1).filter((x) => x === c).length}）` : ''}`,
       ]);
       counts.teams++;
       const names = Array.from({ length: DEMO_MEMBERS_PER_TEAM }, () => personName(rng));
       const ids = (
-        await tx.query<{ id: string }>('INSERT INTO party_team_members (team_id, name, synthetic) SELECT $1, n, true FROM unnest($2::text[]) AS n RETURNING id', [team.rows[0].id, names])
+        await tx.query<{ id: string }>(
+          'INSERT INTO party_team_members (team_id, name, synthetic) SELECT $1, n, true FROM unnest($2::text[]) AS n RETURNING id',
+          [team.rows[0].id, names],
+        )
       ).rows.map((r) => Number(r.id));
       counts.members += ids.length;
       const mg: Array<[number, string]> = [];
@@ -94,7 +105,10 @@ export async function seedPartyDemo(db: Db, today = shanghaiToday()): Promise<Pa
         if (gs.length > 1 && rng.chance(0.6)) mg.push([id, gs[(t + k + 1 + rng.int(0, gs.length - 2)) % gs.length].code]);
       });
       const uniq = [...new Map(mg.map((x) => [`${x[0]}:${x[1]}`, x])).values()];
-      await tx.query('INSERT INTO party_member_grids (member_id, grid_code) SELECT * FROM unnest($1::bigint[], $2::text[])', [uniq.map((x) => x[0]), uniq.map((x) => x[1])]);
+      await tx.query('INSERT INTO party_member_grids (member_id, grid_code) SELECT * FROM unnest($1::bigint[], $2::text[])', [
+        uniq.map((x) => x[0]),
+        uniq.map((x) => x[1]),
+      ]);
       for (const [member, grid] of uniq) {
         for (const q of quarters) {
           if (!rng.chance(0.9 * q.elapsed)) continue;

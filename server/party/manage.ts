@@ -16,7 +16,10 @@ export async function branchCommunity(db: Queryable, id: string): Promise<string
 
 /** The community of a serving member's team; null when there is no such member. */
 export async function memberCommunity(db: Queryable, id: number): Promise<string | null> {
-  const r = await db.query<{ community_id: string }>('SELECT t.community_id FROM party_team_members m JOIN party_work_teams t ON t.id = m.team_id WHERE m.id = $1', [id]);
+  const r = await db.query<{ community_id: string }>(
+    'SELECT t.community_id FROM party_team_members m JOIN party_work_teams t ON t.id = m.team_id WHERE m.id = $1',
+    [id],
+  );
   return r.rows[0]?.community_id ?? null;
 }
 
@@ -31,14 +34,25 @@ async function checkGrids(tx: Queryable, grids: string[], community: string): Pr
 }
 
 /** Sets the grids of a branch (replacing them); grids attached elsewhere move here. */
-export async function setBranchGrids(tx: Queryable, id: string, grids: string[]): Promise<{ before: string[]; after: string[]; movedFrom: Array<{ grid: string; branch: string }> }> {
+export async function setBranchGrids(
+  tx: Queryable,
+  id: string,
+  grids: string[],
+): Promise<{ before: string[]; after: string[]; movedFrom: Array<{ grid: string; branch: string }> }> {
   const b = await tx.query<{ community_id: string }>('SELECT community_id FROM party_branches WHERE id = $1 FOR UPDATE', [id]);
   if (!b.rows[0]) throw new PartyError(404, `党支部 ${id} 不存在`);
   const want = [...new Set(grids)].sort();
   if (want.length !== grids.length) throw new PartyError(400, '网格重复');
   await checkGrids(tx, want, b.rows[0].community_id);
-  const before = (await tx.query<{ grid_code: string }>('SELECT grid_code FROM party_branch_grids WHERE branch_id = $1 ORDER BY grid_code', [id])).rows.map((r) => r.grid_code);
-  const moved = (await tx.query<{ grid_code: string; branch_id: string }>('SELECT grid_code, branch_id FROM party_branch_grids WHERE grid_code = ANY($1::text[]) AND branch_id <> $2 ORDER BY grid_code', [want, id])).rows;
+  const before = (await tx.query<{ grid_code: string }>('SELECT grid_code FROM party_branch_grids WHERE branch_id = $1 ORDER BY grid_code', [id])).rows.map(
+    (r) => r.grid_code,
+  );
+  const moved = (
+    await tx.query<{ grid_code: string; branch_id: string }>(
+      'SELECT grid_code, branch_id FROM party_branch_grids WHERE grid_code = ANY($1::text[]) AND branch_id <> $2 ORDER BY grid_code',
+      [want, id],
+    )
+  ).rows;
   await tx.query('DELETE FROM party_branch_grids WHERE branch_id = $1 OR grid_code = ANY($2::text[])', [id, want]);
   if (want.length) await tx.query('INSERT INTO party_branch_grids (grid_code, branch_id) SELECT g, $2 FROM unnest($1::text[]) AS g', [want, id]);
   return { before, after: want, movedFrom: moved.map((m) => ({ grid: m.grid_code, branch: m.branch_id })) };
@@ -46,13 +60,18 @@ export async function setBranchGrids(tx: Queryable, id: string, grids: string[])
 
 /** Links a serving member to 1-2 grids of their team's community (replacing the links). */
 export async function setMemberGrids(tx: Queryable, id: number, grids: string[]): Promise<{ before: string[]; after: string[] }> {
-  const m = await tx.query<{ community_id: string }>('SELECT t.community_id FROM party_team_members m JOIN party_work_teams t ON t.id = m.team_id WHERE m.id = $1 FOR UPDATE OF m', [id]);
+  const m = await tx.query<{ community_id: string }>(
+    'SELECT t.community_id FROM party_team_members m JOIN party_work_teams t ON t.id = m.team_id WHERE m.id = $1 FOR UPDATE OF m',
+    [id],
+  );
   if (!m.rows[0]) throw new PartyError(404, `报到党员 ${id} 不存在`);
   const problem = memberGridsProblem(grids);
   if (problem) throw new PartyError(400, problem);
   const want = [...grids].sort();
   await checkGrids(tx, want, m.rows[0].community_id);
-  const before = (await tx.query<{ grid_code: string }>('SELECT grid_code FROM party_member_grids WHERE member_id = $1 ORDER BY grid_code', [id])).rows.map((r) => r.grid_code);
+  const before = (await tx.query<{ grid_code: string }>('SELECT grid_code FROM party_member_grids WHERE member_id = $1 ORDER BY grid_code', [id])).rows.map(
+    (r) => r.grid_code,
+  );
   await tx.query('DELETE FROM party_member_grids WHERE member_id = $1', [id]);
   await tx.query('INSERT INTO party_member_grids (member_id, grid_code) SELECT $1, g FROM unnest($2::text[]) AS g', [id, want]);
   return { before, after: want };

@@ -60,7 +60,18 @@ const SMALL = 5;
 export async function partyGrids(db: Queryable, f: GridFilter): Promise<PartyGrid[]> {
   const range = quarterRange(f.quarter);
   if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${f.quarter}）`);
-  const r = await db.query<{ code: string; community_id: string | null; subdistrict_id: string; households: number; party: number; plaqued: number; branch_id: string | null; serving: number; visits: number; visited: number }>(
+  const r = await db.query<{
+    code: string;
+    community_id: string | null;
+    subdistrict_id: string;
+    households: number;
+    party: number;
+    plaqued: number;
+    branch_id: string | null;
+    serving: number;
+    visits: number;
+    visited: number;
+  }>(
     `WITH g AS (
        SELECT g.plan_id, g.code, g.community_id, g.subdistrict_id, g.households FROM current_grids g
         WHERE ${inReadScope('g.code', '$1')} AND ($2::text IS NULL OR starts_with(g.code, $2::text))
@@ -243,7 +254,16 @@ export interface TeamRow {
 export async function workTeams(db: Queryable, f: GridFilter): Promise<TeamRow[]> {
   const range = quarterRange(f.quarter);
   if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${f.quarter}）`);
-  const r = await db.query<{ id: string; name: string; community_id: string; cname: string; members: number; grids: string[] | null; visits: number; done: number }>(
+  const r = await db.query<{
+    id: string;
+    name: string;
+    community_id: string;
+    cname: string;
+    members: number;
+    grids: string[] | null;
+    visits: number;
+    done: number;
+  }>(
     `WITH m AS (
        SELECT pm.id, pm.team_id,
               (SELECT count(*) FROM party_member_grids mg WHERE mg.member_id = pm.id) AS linked,

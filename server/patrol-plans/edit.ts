@@ -53,15 +53,31 @@ export async function evaluateEdit(db: Queryable, plan: PlanRow, edits: readonly
     }
     const byId = new Map(e.stops.map((s) => [s.id, s]));
     const stops = f.properties.order.map((id) => byId.get(id)!);
-    if (f.properties.length_m > maxLen + 0.5) problems.push(`${g.name} 的巡逻（周${e.weekday} ${e.start_hour}:00）长 ${Math.round(f.properties.length_m)} 米，超过上限 ${maxLen} 米`);
+    if (f.properties.length_m > maxLen + 0.5)
+      problems.push(`${g.name} 的巡逻（周${e.weekday} ${e.start_hour}:00）长 ${Math.round(f.properties.length_m)} 米，超过上限 ${maxLen} 米`);
     patrols.push({
-      group: e.group, weekday: e.weekday, start_hour: e.start_hour, hours: e.hours, zones: stops.slice(1).filter((s) => zoneIds.has(s.id)).map((s) => s.id), stops,
-      length_m: f.properties.length_m, duration_s: f.properties.duration_s, expected: 0, geometry: f.geometry as PatrolOut['geometry'],
+      group: e.group,
+      weekday: e.weekday,
+      start_hour: e.start_hour,
+      hours: e.hours,
+      zones: stops
+        .slice(1)
+        .filter((s) => zoneIds.has(s.id))
+        .map((s) => s.id),
+      stops,
+      length_m: f.properties.length_m,
+      duration_s: f.properties.duration_s,
+      expected: 0,
+      geometry: f.geometry as PatrolOut['geometry'],
     });
   }
   for (const [gid, n] of count) if (n > perGroup) problems.push(`${groups.get(gid)!.name} 本周安排了 ${n} 次巡逻，超过每组每周 ${perGroup} 次`);
   const periods = plan.coverage.periods!;
   const held = periods.holdout.weeks > 0 ? await holdoutIncidents(db, plan.subdistrict, periods, String(plan.params.types ?? '')) : [];
-  const coverage = figure(coverageOf(asCoverageRoutes(patrols), held), patrols.length, patrols.reduce((a, p) => a + p.length_m, 0));
+  const coverage = figure(
+    coverageOf(asCoverageRoutes(patrols), held),
+    patrols.length,
+    patrols.reduce((a, p) => a + p.length_m, 0),
+  );
   return { patrols, coverage, problems };
 }

@@ -8,8 +8,17 @@
 import * as turf from '@turf/turf';
 import type { Queryable } from '../db';
 import {
-  coverageOf, planWeek, randomShopRoutes, selectHotZones, type Coverage, type CoverageIncident, type CoverageRoute,
-  type HotZone, type PlannedPatrol, type WeekPlan, type ZoneStat,
+  coverageOf,
+  planWeek,
+  randomShopRoutes,
+  selectHotZones,
+  type Coverage,
+  type CoverageIncident,
+  type CoverageRoute,
+  type HotZone,
+  type PlannedPatrol,
+  type WeekPlan,
+  type ZoneStat,
 } from '../algorithms/patrol-plan';
 import { networkFor } from '../defense/network-cache';
 import { BadRequestError, NotFoundError } from '../defense/errors';
@@ -127,7 +136,8 @@ export function patrolOut(p: PlannedPatrol): PatrolOut {
   };
 }
 
-export const asCoverageRoutes = (ps: readonly PatrolOut[]): CoverageRoute[] => ps.map((p) => ({ coords: p.geometry.coordinates, slots: [{ weekday: p.weekday, start: p.start_hour, hours: p.hours }] }));
+export const asCoverageRoutes = (ps: readonly PatrolOut[]): CoverageRoute[] =>
+  ps.map((p) => ({ coords: p.geometry.coordinates, slots: [{ weekday: p.weekday, start: p.start_hour, hours: p.hours }] }));
 
 function inside(outline: Parameters<typeof turf.booleanPointInPolygon>[1]) {
   return (lon: number, lat: number) => turf.booleanPointInPolygon([lon, lat], outline);
@@ -214,9 +224,23 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
   const genLen = patrols.reduce((a, x) => a + x.length_m, 0);
   const generated = figure(coverageOf(asCoverageRoutes(patrols), held), patrols.length, genLen);
   const cur = await currentRoutes(db, req.subdistrict);
-  const current = figure(coverageOf(cur, held), cur.filter((r) => r.slots.length).length, cur.filter((r) => r.slots.length).reduce((a, r) => a + r.lengthM, 0));
-  const rnd = randomShopRoutes(net.net, net.snapper, shops, plan.patrols.map((x) => ({ lengthM: x.lengthM, slot: x.slot })), 1);
-  const random = figure(coverageOf(rnd, held), rnd.length, rnd.reduce((a, r) => a + r.lengthM, 0));
+  const current = figure(
+    coverageOf(cur, held),
+    cur.filter((r) => r.slots.length).length,
+    cur.filter((r) => r.slots.length).reduce((a, r) => a + r.lengthM, 0),
+  );
+  const rnd = randomShopRoutes(
+    net.net,
+    net.snapper,
+    shops,
+    plan.patrols.map((x) => ({ lengthM: x.lengthM, slot: x.slot })),
+    1,
+  );
+  const random = figure(
+    coverageOf(rnd, held),
+    rnd.length,
+    rnd.reduce((a, r) => a + r.lengthM, 0),
+  );
 
   const reachOf = new Map(plan.zones.map((z) => [z.id, z.reach]));
   progress(1, '完成');

@@ -14,7 +14,10 @@ export interface GroupInfo extends PlanGroup {
   name: string;
 }
 
-export async function subdistrictOutline(db: Queryable, id: string): Promise<{ name: string; geometry: Polygon | MultiPolygon; bbox: [number, number, number, number] } | null> {
+export async function subdistrictOutline(
+  db: Queryable,
+  id: string,
+): Promise<{ name: string; geometry: Polygon | MultiPolygon; bbox: [number, number, number, number] } | null> {
   const r = await db.query<{ name: string; g: string; x0: number; y0: number; x1: number; y1: number }>(
     `SELECT name, ST_AsGeoJSON(geom, 7) AS g, ST_XMin(geom) AS x0, ST_YMin(geom) AS y0, ST_XMax(geom) AS x1, ST_YMax(geom) AS y1 FROM subdistricts WHERE id = $1`,
     [id],
@@ -48,7 +51,12 @@ export async function groupsOf(db: Queryable, subdistrict: string, shops: ShopRo
     const own = members.get(row.id) ?? [];
     if (!own.length) continue;
     const leader = own.find((s) => s.id === row.leader_shop_id) ?? own[0]!;
-    out.push({ id: row.id, name: row.name, base: { id: leader.id, lon: leader.lon, lat: leader.lat }, shops: own.map((s) => ({ id: s.id, lon: s.lon, lat: s.lat })) });
+    out.push({
+      id: row.id,
+      name: row.name,
+      base: { id: leader.id, lon: leader.lon, lat: leader.lat },
+      shops: own.map((s) => ({ id: s.id, lon: s.lon, lat: s.lat })),
+    });
   }
   return out;
 }
@@ -60,7 +68,8 @@ export function incidentsIn(cols: IncidentColumns, f: IncidentFilter, bbox: [num
   const pad = 0.005;
   const out: (CoverageIncident & { i: number })[] = [];
   for (let i = 0; i < cols.n; i++) {
-    const lon = cols.lon[i]!, lat = cols.lat[i]!;
+    const lon = cols.lon[i]!,
+      lat = cols.lat[i]!;
     if (lon < bbox[0] - pad || lon > bbox[2] + pad || lat < bbox[1] - pad || lat > bbox[3] + pad) continue;
     if (!passes(f, cols.t[i]!, cols.types[cols.type[i]!]!)) continue;
     out.push({ lon, lat, t: cols.t[i]!, i });
@@ -95,12 +104,20 @@ export async function currentRoutes(db: Queryable, subdistrict: string): Promise
        JOIN defense_groups g ON g.id = s.group_id AND g.archived_at IS NULL WHERE g.subdistrict_id = $1`,
     [subdistrict],
   );
-  const routes = r.rows.map((x) => ({ id: Number(x.id), group: x.group_id, name: x.name, lengthM: Number(x.length_m), coords: (JSON.parse(x.g) as { coordinates: number[][] }).coordinates, slots: [] as Slot[] }));
+  const routes = r.rows.map((x) => ({
+    id: Number(x.id),
+    group: x.group_id,
+    name: x.name,
+    lengthM: Number(x.length_m),
+    coords: (JSON.parse(x.g) as { coordinates: number[][] }).coordinates,
+    slots: [] as Slot[],
+  }));
   const byId = new Map(routes.map((x) => [x.id, x]));
   for (const row of s.rows) {
     const route = row.route_id !== null ? byId.get(Number(row.route_id)) : [...routes].reverse().find((x) => x.group === row.group_id);
     if (!route) continue;
-    const a = minutes(row.start_time), b = minutes(row.end_time);
+    const a = minutes(row.start_time),
+      b = minutes(row.end_time);
     const span = b > a ? b - a : b + 1440 - a;
     route.slots.push({ weekday: Number(row.weekday), start: Math.floor(a / 60), hours: Math.max(1, Math.ceil((span + (a % 60)) / 60)) });
   }

@@ -51,7 +51,15 @@ export async function generateAndSavePlan(db: Db, rq: PlanRequest, o: GenerateAn
     else await audit(tx, { actor: o.actor ?? o.author ?? 'system', action: 'patrol.plan.generate', entity: 'patrol_plan', entityId: id, after });
     return id;
   });
-  return { planId: id, subdistrict: g.subdistrict, week: g.week_start, patrols: g.patrols.length, zones: g.zones.length, coverage: g.coverage.generated.share, plan_ms: g.plan_ms };
+  return {
+    planId: id,
+    subdistrict: g.subdistrict,
+    week: g.week_start,
+    patrols: g.patrols.length,
+    zones: g.zones.length,
+    coverage: g.coverage.generated.share,
+    plan_ms: g.plan_ms,
+  };
 }
 
 /** The job's params: the plan request and who asked (JSON, so any worker process can run it). */
@@ -61,7 +69,12 @@ export interface PlanJobParams extends PlanRequest {
 }
 
 /** The `patrol-plan` job's work (server/jobs/handlers.ts). */
-export function runPlanJob(db: Db, params: Record<string, unknown>, report: (f: number, m: string) => void, signal: AbortSignal): Promise<GenerateAndSaveResult> {
+export function runPlanJob(
+  db: Db,
+  params: Record<string, unknown>,
+  report: (f: number, m: string) => void,
+  signal: AbortSignal,
+): Promise<GenerateAndSaveResult> {
   const { author, actor, ...rq } = params as unknown as PlanJobParams;
   return generateAndSavePlan(db, rq, { author: author ?? null, actor, progress: report, signal });
 }

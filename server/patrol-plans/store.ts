@@ -65,7 +65,19 @@ async function insertPatrols(tx: Queryable, planId: number, patrols: readonly Pa
     await tx.query(
       `INSERT INTO patrol_plan_patrols (plan_id, group_id, weekday, start_hour, hours, zones, stops, length_m, duration_s, expected, geom)
        VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8, $9, $10, ST_SetSRID(ST_GeomFromGeoJSON($11), 4326))`,
-      [planId, p.group, p.weekday, p.start_hour, p.hours, JSON.stringify(p.zones), JSON.stringify(p.stops), p.length_m, p.duration_s, p.expected, JSON.stringify(p.geometry)],
+      [
+        planId,
+        p.group,
+        p.weekday,
+        p.start_hour,
+        p.hours,
+        JSON.stringify(p.zones),
+        JSON.stringify(p.stops),
+        p.length_m,
+        p.duration_s,
+        p.expected,
+        JSON.stringify(p.geometry),
+      ],
     );
   }
 }
@@ -75,7 +87,15 @@ export async function savePlan(tx: Queryable, g: GeneratedPlan, author: string |
   const r = await tx.query<{ id: number }>(
     `INSERT INTO patrol_plans (subdistrict_id, week_start, params, zones, uncovered, coverage, created_by)
      VALUES ($1, $2::date, $3::jsonb, $4::jsonb, $5::jsonb, $6::jsonb, $7) RETURNING id`,
-    [g.subdistrict, g.week_start, JSON.stringify(g.params), JSON.stringify(g.zones), JSON.stringify(g.uncovered), JSON.stringify({ ...g.coverage, periods: g.periods, groups: g.groups }), author],
+    [
+      g.subdistrict,
+      g.week_start,
+      JSON.stringify(g.params),
+      JSON.stringify(g.zones),
+      JSON.stringify(g.uncovered),
+      JSON.stringify({ ...g.coverage, periods: g.periods, groups: g.groups }),
+      author,
+    ],
   );
   const id = Number(r.rows[0]!.id);
   await insertPatrols(tx, id, g.patrols);
@@ -90,7 +110,20 @@ export async function planRow(db: Queryable, id: number, lock = false): Promise<
 export async function getPlan(db: Queryable, id: number): Promise<StoredPlan | null> {
   const row = await planRow(db, id);
   if (!row) return null;
-  const r = await db.query<{ id: number; group_id: string; weekday: number; start_hour: number; hours: number; zones: unknown; stops: unknown; length_m: number; duration_s: number; expected: number; g: string; done: number }>(
+  const r = await db.query<{
+    id: number;
+    group_id: string;
+    weekday: number;
+    start_hour: number;
+    hours: number;
+    zones: unknown;
+    stops: unknown;
+    length_m: number;
+    duration_s: number;
+    expected: number;
+    g: string;
+    done: number;
+  }>(
     `SELECT p.id::int AS id, p.group_id, p.weekday, p.start_hour, p.hours, p.zones, p.stops, p.length_m, p.duration_s, p.expected, ST_AsGeoJSON(p.geom, 7) AS g,
             (SELECT count(*)::int FROM patrol_logs l WHERE l.planned_patrol_id = p.id) AS done
        FROM patrol_plan_patrols p WHERE p.plan_id = $1 ORDER BY p.group_id, p.weekday, p.start_hour, p.id`,
@@ -144,14 +177,18 @@ export interface PlanSummary {
 }
 
 /** Plans by sub-district / status / week, newest first; `readScope` sub-district prefixes (null: all). */
-export async function listPlans(db: Queryable, f: { subdistrict?: string; status?: string; week?: string }, readScope: string[] | null): Promise<PlanSummary[]> {
+export async function listPlans(
+  db: Queryable,
+  f: { subdistrict?: string; status?: string; week?: string },
+  readScope: string[] | null,
+): Promise<PlanSummary[]> {
   const r = await db.query<Record<string, unknown>>(
     `SELECT ${PLAN_COLS},
         (SELECT count(*)::int FROM patrol_plan_patrols p WHERE p.plan_id = pl.id) AS n_patrols,
         (SELECT count(*)::int FROM patrol_plan_patrols p WHERE p.plan_id = pl.id AND EXISTS (SELECT 1 FROM patrol_logs l WHERE l.planned_patrol_id = p.id)) AS n_done
        FROM patrol_plans pl
       WHERE ($1::text IS NULL OR subdistrict_id = $1) AND ($2::text IS NULL OR status = $2) AND ($3::date IS NULL OR week_start = $3::date)
-        AND ${inReadScope("subdistrict_id", "$4")}
+        AND ${inReadScope('subdistrict_id', '$4')}
       ORDER BY week_start DESC, id DESC LIMIT 100`,
     [f.subdistrict ?? null, f.status ?? null, f.week ?? null, readScope],
   );
@@ -161,22 +198,40 @@ export async function listPlans(db: Queryable, f: { subdistrict?: string; status
     void _p;
     void _g;
     return {
-      id: row.id, subdistrict: row.subdistrict, week_start: row.week_start, status: row.status, version: row.version,
-      patrols: Number(x.n_patrols), coverage: coverage as GeneratedPlan['coverage'], planned: Number(x.n_patrols), done: Number(x.n_done),
-      created_at: row.created_at, published_at: row.published_at,
+      id: row.id,
+      subdistrict: row.subdistrict,
+      week_start: row.week_start,
+      status: row.status,
+      version: row.version,
+      patrols: Number(x.n_patrols),
+      coverage: coverage as GeneratedPlan['coverage'],
+      planned: Number(x.n_patrols),
+      done: Number(x.n_done),
+      created_at: row.created_at,
+      published_at: row.published_at,
     };
   });
 }
 
 /** Replaces a draft's patrols (after edits) with their new coverage; bumps and returns the version. */
-export async function replacePatrols(tx: Queryable, id: number, baseVersion: number, patrols: readonly PatrolOut[], generated: GeneratedPlan['coverage']['generated']): Promise<number> {
+export async function replacePatrols(
+  tx: Queryable,
+  id: number,
+  baseVersion: number,
+  patrols: readonly PatrolOut[],
+  generated: GeneratedPlan['coverage']['generated'],
+): Promise<number> {
   const row = await planRow(tx, id, true);
   if (!row) throw new NotFoundError(`巡逻计划 ${id} 不存在`);
   if (row.status !== 'draft') throw new BadRequestError('巡逻计划已发布或已归档，不能再修改；请重新生成一份草稿');
-  if (row.version !== baseVersion) throw new StaleRowError(`该巡逻计划已被他人修改（当前版本 ${row.version}，您的修改基于版本 ${baseVersion}），请刷新后重试。`, { version: row.version });
+  if (row.version !== baseVersion)
+    throw new StaleRowError(`该巡逻计划已被他人修改（当前版本 ${row.version}，您的修改基于版本 ${baseVersion}），请刷新后重试。`, { version: row.version });
   await tx.query('DELETE FROM patrol_plan_patrols WHERE plan_id = $1', [id]);
   await insertPatrols(tx, id, patrols);
-  await tx.query(`UPDATE patrol_plans SET version = version + 1, coverage = jsonb_set(coverage, '{generated}', $2::jsonb) WHERE id = $1`, [id, JSON.stringify(generated)]);
+  await tx.query(`UPDATE patrol_plans SET version = version + 1, coverage = jsonb_set(coverage, '{generated}', $2::jsonb) WHERE id = $1`, [
+    id,
+    JSON.stringify(generated),
+  ]);
   return row.version + 1;
 }
 
@@ -185,7 +240,8 @@ export async function publishPlan(tx: Queryable, id: number, baseVersion: number
   const row = await planRow(tx, id, true);
   if (!row) throw new NotFoundError(`巡逻计划 ${id} 不存在`);
   if (row.status !== 'draft') throw new BadRequestError(row.status === 'published' ? '巡逻计划已发布' : '巡逻计划已归档，不能发布');
-  if (row.version !== baseVersion) throw new StaleRowError(`该巡逻计划已被他人修改（当前版本 ${row.version}，您的操作基于版本 ${baseVersion}），请刷新后重试。`, { version: row.version });
+  if (row.version !== baseVersion)
+    throw new StaleRowError(`该巡逻计划已被他人修改（当前版本 ${row.version}，您的操作基于版本 ${baseVersion}），请刷新后重试。`, { version: row.version });
   const old = await tx.query<{ id: number }>(
     `UPDATE patrol_plans SET status = 'archived' WHERE subdistrict_id = $1 AND week_start = $2::date AND status = 'published' AND id <> $3 RETURNING id::int AS id`,
     [row.subdistrict, row.week_start, id],
@@ -195,12 +251,25 @@ export async function publishPlan(tx: Queryable, id: number, baseVersion: number
 }
 
 /** One planned patrol (for the GPX export), or null. */
-export async function plannedPatrol(db: Queryable, planId: number, patrolId: number): Promise<{ group: string; name: string; weekday: number; start_hour: number; hours: number; coordinates: number[][] } | null> {
+export async function plannedPatrol(
+  db: Queryable,
+  planId: number,
+  patrolId: number,
+): Promise<{ group: string; name: string; weekday: number; start_hour: number; hours: number; coordinates: number[][] } | null> {
   const r = await db.query<{ group_id: string; name: string; weekday: number; start_hour: number; hours: number; g: string }>(
     `SELECT p.group_id, coalesce(g.name, p.group_id) AS name, p.weekday, p.start_hour, p.hours, ST_AsGeoJSON(p.geom, 7) AS g
        FROM patrol_plan_patrols p LEFT JOIN defense_groups g ON g.id = p.group_id WHERE p.plan_id = $1 AND p.id = $2`,
     [planId, patrolId],
   );
   const x = r.rows[0];
-  return x ? { group: x.group_id, name: x.name, weekday: Number(x.weekday), start_hour: Number(x.start_hour), hours: Number(x.hours), coordinates: (JSON.parse(x.g) as { coordinates: number[][] }).coordinates } : null;
+  return x
+    ? {
+        group: x.group_id,
+        name: x.name,
+        weekday: Number(x.weekday),
+        start_hour: Number(x.start_hour),
+        hours: Number(x.hours),
+        coordinates: (JSON.parse(x.g) as { coordinates: number[][] }).coordinates,
+      }
+    : null;
 }

@@ -147,10 +147,10 @@ export interface ImpactReport {
 export async function impactReport(db: Queryable, draftId: number, readScope: string[] | null = null): Promise<ImpactReport> {
   const p = await db.query<{ subdistricts: string[] }>('SELECT subdistricts FROM plans WHERE id = $1', [draftId]);
   if (!p.rows[0]) throw new NotFoundError(`方案 ${draftId} 不存在`);
-  const pub = await db.query<{ id: number }>(
-    `SELECT id FROM plans WHERE status = 'published' AND id <> $1 AND subdistricts && $2::text[] ORDER BY id`,
-    [draftId, p.rows[0].subdistricts],
-  );
+  const pub = await db.query<{ id: number }>(`SELECT id FROM plans WHERE status = 'published' AND id <> $1 AND subdistricts && $2::text[] ORDER BY id`, [
+    draftId,
+    p.rows[0].subdistricts,
+  ]);
   const publishedIds = pub.rows.map((r) => Number(r.id));
   const draft = await assignmentAt(db, draftId);
   const base: Assignment = new Map();

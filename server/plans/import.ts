@@ -73,7 +73,10 @@ export function parseAssignmentCsv(text: string): Array<{ line: number; unit: st
 
 async function fromCsv(db: Db, text: string): Promise<{ assignment: Record<string, string | null>; subdistricts: string[] }> {
   const rows = parseAssignmentCsv(text);
-  const sd = await unitSubdistricts(db, rows.map((r) => r.unit));
+  const sd = await unitSubdistricts(
+    db,
+    rows.map((r) => r.unit),
+  );
   for (const r of rows) {
     const s = sd.get(r.unit);
     if (!s) throw new ImportFileError(`第 ${r.line} 行：单元 ${r.unit} 不存在`);
@@ -153,7 +156,13 @@ export async function importPlan(db: Db, req: ImportRequest): Promise<ImportResu
   const { assignment, subdistricts } = req.format === 'csv' ? await fromCsv(db, req.content) : await fromGeoJson(db, req.content);
   const outside = req.writable ? subdistricts.filter((s) => !req.writable!(s)) : [];
   if (outside.length) throw new OutOfScopeError(`文件中的网格属于您负责范围以外的街道 ${outside.join('、')}，未创建方案`);
-  const id = await createPlan(db, { name: req.name, author: req.author, subdistricts, params: req.params ?? { min: 300, max: 500, imported: req.format }, assignment });
+  const id = await createPlan(db, {
+    name: req.name,
+    author: req.author,
+    subdistricts,
+    params: req.params ?? { min: 300, max: 500, imported: req.format },
+    assignment,
+  });
   const values = Object.values(assignment);
   return {
     id,

@@ -78,7 +78,20 @@ export async function planStaff(db: Queryable, planId: number, readScope: string
 }
 
 const ROLE: Record<string, 'leader' | 'member'> = { leader: 'leader', member: 'member', 网格长: 'leader', 网格员: 'member' };
-const HEAD: Record<string, string> = { name: 'name', 姓名: 'name', role: 'role', 角色: 'role', 职务: 'role', phone: 'phone', 电话: 'phone', 手机: 'phone', grid_code: 'grid_code', grid: 'grid_code', 网格编码: 'grid_code', 网格: 'grid_code' };
+const HEAD: Record<string, string> = {
+  name: 'name',
+  姓名: 'name',
+  role: 'role',
+  角色: 'role',
+  职务: 'role',
+  phone: 'phone',
+  电话: 'phone',
+  手机: 'phone',
+  grid_code: 'grid_code',
+  grid: 'grid_code',
+  网格编码: 'grid_code',
+  网格: 'grid_code',
+};
 
 export interface StaffCsvRow {
   line: number;

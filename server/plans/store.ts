@@ -59,10 +59,10 @@ export async function listPlans(db: Queryable): Promise<PlanRow[]> {
 /** Recomputes dissolved grids (all, or the given codes) of a plan; keeps lock flags. */
 export async function rebuildGrids(tx: Queryable, planId: number, codes: string[] | null): Promise<void> {
   await tx.query('DROP TABLE IF EXISTS old_locks');
-  await tx.query(
-    'CREATE TEMP TABLE old_locks AS SELECT code, locked FROM grids WHERE plan_id = $1 AND ($2::text[] IS NULL OR code = ANY($2::text[]))',
-    [planId, codes],
-  );
+  await tx.query('CREATE TEMP TABLE old_locks AS SELECT code, locked FROM grids WHERE plan_id = $1 AND ($2::text[] IS NULL OR code = ANY($2::text[]))', [
+    planId,
+    codes,
+  ]);
   await tx.query('DELETE FROM grids WHERE plan_id = $1 AND ($2::text[] IS NULL OR code = ANY($2::text[]))', [planId, codes]);
   await tx.query(REBUILD_GRIDS, [planId, codes]);
   await tx.query('DROP TABLE old_locks');
@@ -114,18 +114,13 @@ async function insertAssignment(tx: Queryable, planId: number, assignment: Recor
 }
 
 async function lockPlan(tx: Queryable, planId: number): Promise<{ version: number; status: string }> {
-  const r = await tx.query<{ version: number; status: string }>('SELECT version, status FROM plans WHERE id = $1 FOR UPDATE', [
-    planId,
-  ]);
+  const r = await tx.query<{ version: number; status: string }>('SELECT version, status FROM plans WHERE id = $1 FOR UPDATE', [planId]);
   if (!r.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
   return r.rows[0];
 }
 
 async function changesSince(tx: Queryable, planId: number, base: number): Promise<UnitChange[]> {
-  const r = await tx.query<{ changes: UnitChange[] }>(
-    'SELECT changes FROM plan_edits WHERE plan_id = $1 AND version > $2 ORDER BY version',
-    [planId, base],
-  );
+  const r = await tx.query<{ changes: UnitChange[] }>('SELECT changes FROM plan_edits WHERE plan_id = $1 AND version > $2 ORDER BY version', [planId, base]);
   return r.rows.flatMap((x) => x.changes);
 }
 
@@ -154,10 +149,7 @@ async function writeMoves(
   if (opts.kind === 'edit') await checkSubdistrictRule(tx, planId, moves, byUnit);
   if (opts.kind === 'edit') {
     const targets = [...new Set(moves.map((m) => m.to).filter((x): x is string => x !== null))];
-    const locked = await tx.query<{ code: string }>(
-      'SELECT code FROM grids WHERE plan_id = $1 AND locked AND code = ANY($2::text[])',
-      [planId, targets],
-    );
+    const locked = await tx.query<{ code: string }>('SELECT code FROM grids WHERE plan_id = $1 AND locked AND code = ANY($2::text[])', [planId, targets]);
     if (locked.rows.length) throw new InvalidEditError(`网格 ${locked.rows.map((r) => r.code).join('、')} 已锁定，不能修改`);
   }
   const changes: UnitChange[] = [];
@@ -207,9 +199,7 @@ async function checkSubdistrictRule(
     if (!own.has(target)) throw new InvalidEditError(`网格 ${m.to} 属于街道 ${label(target)}，不在此方案的街道范围内`);
     const unit = byUnit.get(m.unit);
     if (unit && unit.subdistrict_id !== target) {
-      throw new InvalidEditError(
-        `单元 ${m.unit} 属于街道 ${label(unit.subdistrict_id)}，不能划入街道 ${label(target)} 的网格 ${m.to}：一个网格不能跨街道`,
-      );
+      throw new InvalidEditError(`单元 ${m.unit} 属于街道 ${label(unit.subdistrict_id)}，不能划入街道 ${label(target)} 的网格 ${m.to}：一个网格不能跨街道`);
     }
   }
 }
@@ -255,7 +245,13 @@ export async function undo(db: Db, planId: number, baseVersion: number, author: 
     );
     if (!r.rows[0]) throw new InvalidEditError('没有可撤销的编辑');
     await tx.query('UPDATE plan_edits SET undone = true WHERE id = $1', [r.rows[0].id]);
-    return writeMoves(tx, planId, version, r.rows[0].changes.map((c) => ({ unit: c.unit, to: c.from })), { kind: 'undo', author });
+    return writeMoves(
+      tx,
+      planId,
+      version,
+      r.rows[0].changes.map((c) => ({ unit: c.unit, to: c.from })),
+      { kind: 'undo', author },
+    );
   });
 }
 
@@ -269,7 +265,13 @@ export async function redo(db: Db, planId: number, baseVersion: number, author: 
     );
     if (!r.rows[0]) throw new InvalidEditError('没有可重做的编辑');
     await tx.query('UPDATE plan_edits SET undone = false WHERE id = $1', [r.rows[0].id]);
-    return writeMoves(tx, planId, version, r.rows[0].changes.map((c) => ({ unit: c.unit, to: c.to })), { kind: 'redo', author });
+    return writeMoves(
+      tx,
+      planId,
+      version,
+      r.rows[0].changes.map((c) => ({ unit: c.unit, to: c.to })),
+      { kind: 'redo', author },
+    );
   });
 }
 
@@ -308,7 +310,9 @@ export async function publishEffect(db: Queryable, planId: number): Promise<Publ
     [planId, subs],
   );
   const named = [...new Set([...subs, ...r.rows.flatMap((x) => x.subdistricts)])];
-  const n = await db.query<{ id: string; name: string; name_en: string | null }>('SELECT id, name, name_en FROM subdistricts WHERE id = ANY($1::text[])', [named]);
+  const n = await db.query<{ id: string; name: string; name_en: string | null }>('SELECT id, name, name_en FROM subdistricts WHERE id = ANY($1::text[])', [
+    named,
+  ]);
   return {
     names: Object.fromEntries(n.rows.map((x) => [x.id, { name: x.name, name_en: x.name_en }])),
     subdistricts: subs,
@@ -353,10 +357,7 @@ export async function publishPlan(db: Db, planId: number, baseVersion: number): 
       await tx.query("UPDATE plans SET status = 'archived', archived_at = now(), updated_at = now() WHERE id = $1", [old.id]);
     }
     const next = plan.version + 1;
-    await tx.query("UPDATE plans SET status = 'published', published_at = now(), updated_at = now(), version = $2 WHERE id = $1", [
-      planId,
-      next,
-    ]);
+    await tx.query("UPDATE plans SET status = 'published', published_at = now(), updated_at = now(), version = $2 WHERE id = $1", [planId, next]);
     await reassignIncidentGrids(tx);
     return next;
   });

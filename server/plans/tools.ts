@@ -40,10 +40,10 @@ async function assignmentArray(db: Queryable, planId: number, pg: PlanGraph): Pr
 
 /** The next free 15-digit code in a community (max sequence used in the plan + 1). */
 export async function nextFreeCode(db: Queryable, planId: number, community: string, taken: Set<string> = new Set()): Promise<string> {
-  const r = await db.query<{ code: string }>(
-    `SELECT DISTINCT grid_code AS code FROM plan_assignments WHERE plan_id = $1 AND grid_code LIKE $2 || '%'`,
-    [planId, community],
-  );
+  const r = await db.query<{ code: string }>(`SELECT DISTINCT grid_code AS code FROM plan_assignments WHERE plan_id = $1 AND grid_code LIKE $2 || '%'`, [
+    planId,
+    community,
+  ]);
   const used = new Set([...r.rows.map((x) => x.code), ...taken]);
   for (let seq = 1; seq < 1000; seq++) {
     const code = `${community}${String(seq).padStart(3, '0')}`;
@@ -64,7 +64,13 @@ export interface ToolEditResult {
 }
 
 /** Splits a grid in two halves along streets; the second half gets the next free code. */
-export async function splitGridEdit(db: Db, planId: number, baseVersion: number, code: string, author: string): Promise<ToolEditResult & { households: [number, number]; street_share: number }> {
+export async function splitGridEdit(
+  db: Db,
+  planId: number,
+  baseVersion: number,
+  code: string,
+  author: string,
+): Promise<ToolEditResult & { households: [number, number]; street_share: number }> {
   const p = await planOrThrow(db, planId);
   await gridLocked(db, planId, [code]);
   const pg = await unitGraphFor(db, p.subdistricts);
@@ -74,7 +80,13 @@ export async function splitGridEdit(db: Db, planId: number, baseVersion: number,
   const s = splitGrid(pg.graph, nodes);
   if (!s) throw new InvalidEditError(`网格 ${code} 只有一个单元，无法拆分`);
   const newCode = await nextFreeCode(db, planId, code.slice(0, 12));
-  const res = await applyEdit(db, planId, baseVersion, s.b.map((i) => ({ unit: pg.graph.ids[i], to: newCode })), author);
+  const res = await applyEdit(
+    db,
+    planId,
+    baseVersion,
+    s.b.map((i) => ({ unit: pg.graph.ids[i], to: newCode })),
+    author,
+  );
   return { ...res, codes: [code, newCode], households: [s.householdsA, s.householdsB], street_share: Math.round(s.streetShare * 1000) / 1000 };
 }
 
@@ -95,7 +107,13 @@ export async function mergeGridsEdit(db: Db, planId: number, baseVersion: number
     return false;
   });
   if (!adjacent) throw new InvalidEditError(`网格 ${a} 与 ${b} 不相邻，不能合并`);
-  const res = await applyEdit(db, planId, baseVersion, bNodes.map((i) => ({ unit: g.ids[i], to: a })), author);
+  const res = await applyEdit(
+    db,
+    planId,
+    baseVersion,
+    bNodes.map((i) => ({ unit: g.ids[i], to: a })),
+    author,
+  );
   return { ...res, codes: [a] };
 }
 
@@ -113,7 +131,13 @@ export async function newGridEdit(db: Db, planId: number, baseVersion: number, u
   const community = r.rows.find((x) => x.c)?.c;
   if (!community) throw new InvalidEditError('所选单元没有所属社区，无法编码');
   const code = await nextFreeCode(db, planId, community);
-  const res = await applyEdit(db, planId, baseVersion, units.map((unit) => ({ unit, to: code })), author);
+  const res = await applyEdit(
+    db,
+    planId,
+    baseVersion,
+    units.map((unit) => ({ unit, to: code })),
+    author,
+  );
   return { ...res, codes: [code] };
 }
 
@@ -214,7 +238,12 @@ export async function rebalanceProposal(db: Queryable, planId: number, codes: st
   const hh = householdsByGrid(pg, asg);
   const grids = summarise(moves, hh);
   const fixed = grids.every((g) => g.after === 0 || (g.after >= band.min && g.after <= band.max));
-  return { moves, grids, fixed, message: `重新平衡 ${codes.length} 个网格：移动 ${moves.length} 个单元，得到 ${new Set(Object.values(res.assignment)).size} 个网格` };
+  return {
+    moves,
+    grids,
+    fixed,
+    message: `重新平衡 ${codes.length} 个网格：移动 ${moves.length} 个单元，得到 ${new Set(Object.values(res.assignment)).size} 个网格`,
+  };
 }
 
 /** Copies a plan (any status) as a new draft, e.g. to edit a published plan. */
@@ -227,14 +256,22 @@ export async function copyPlanAsDraft(db: Db, planId: number, author: string, na
   const whole = part.length === p.subdistricts.length;
   return db.transaction(async (tx) => {
     if (!whole) {
-      return copyPlanPart(tx, p, part, { name: name ?? `${p.name}（副本）`, author, status: 'draft', params: { copied_from: planId, copied_subdistricts: part } });
+      return copyPlanPart(tx, p, part, {
+        name: name ?? `${p.name}（副本）`,
+        author,
+        status: 'draft',
+        params: { copied_from: planId, copied_subdistricts: part },
+      });
     }
     const r = await tx.query<{ id: number }>(
       `INSERT INTO plans (name, author, subdistricts, params, warnings) VALUES ($1, $2, $3, $4::jsonb, $5::jsonb) RETURNING id`,
       [name ?? `${p.name}（副本）`, author, p.subdistricts, JSON.stringify({ ...p.params, copied_from: planId }), JSON.stringify(p.warnings)],
     );
     const id = Number(r.rows[0].id);
-    await tx.query('INSERT INTO plan_assignments (plan_id, unit_id, grid_code) SELECT $2, unit_id, grid_code FROM plan_assignments WHERE plan_id = $1', [planId, id]);
+    await tx.query('INSERT INTO plan_assignments (plan_id, unit_id, grid_code) SELECT $2, unit_id, grid_code FROM plan_assignments WHERE plan_id = $1', [
+      planId,
+      id,
+    ]);
     await tx.query(
       `INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, polsby_popper, contiguous, locked, geom)
        SELECT $2, code, subdistrict_id, community_id, households, units, polsby_popper, contiguous, locked, geom FROM grids WHERE plan_id = $1`,

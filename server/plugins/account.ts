@@ -55,10 +55,28 @@ export default fp(
       async (req, reply) => {
         const { username, password } = req.body;
         const failed = (action: string) =>
-          audit(app.db, { actor: 'anonymous', action, entity: 'user', entityId: username.slice(0, 64), method: 'POST', url: '/api/login', status: 401, ip: req.ip });
+          audit(app.db, {
+            actor: 'anonymous',
+            action,
+            entity: 'user',
+            entityId: username.slice(0, 64),
+            method: 'POST',
+            url: '/api/login',
+            status: 401,
+            ip: req.ip,
+          });
         const locked = await lockedForMs(app.db, username);
         if (locked > 0) {
-          await audit(app.db, { actor: 'anonymous', action: 'login.locked', entity: 'user', entityId: username.slice(0, 64), method: 'POST', url: '/api/login', status: 429, ip: req.ip });
+          await audit(app.db, {
+            actor: 'anonymous',
+            action: 'login.locked',
+            entity: 'user',
+            entityId: username.slice(0, 64),
+            method: 'POST',
+            url: '/api/login',
+            status: 429,
+            ip: req.ip,
+          });
           reply.header('retry-after', String(Math.ceil(locked / 1000)));
           return reply.code(429).send({ statusCode: 429, error: 'Too Many Requests', message: lockedMessage(locked) });
         }
@@ -78,7 +96,16 @@ export default fp(
         const s = await createSession(app.db, found.user.id, { ip: req.ip, userAgent: req.headers['user-agent'] });
         req.user = toSessionUser(found.user);
         req.session = { tokenHash: '', csrf: s.csrf };
-        await audit(app.db, { actor: { username: found.user.username, id: found.user.id, role: found.user.role }, action: 'login', entity: 'user', entityId: found.user.id, method: 'POST', url: '/api/login', status: 200, ip: req.ip });
+        await audit(app.db, {
+          actor: { username: found.user.username, id: found.user.id, role: found.user.role },
+          action: 'login',
+          entity: 'user',
+          entityId: found.user.id,
+          method: 'POST',
+          url: '/api/login',
+          status: 200,
+          ip: req.ip,
+        });
         markAudited(req);
         setSessionCookies(reply, s.token, s.csrf);
         return { user: found.user, csrf: s.csrf };
@@ -87,7 +114,14 @@ export default fp(
 
     app.post(
       '/api/logout',
-      { config: { access: 'authenticated' }, schema: { tags: ['auth'], summary: 'Sign out: ends the session and clears the cookies', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } } } },
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign out: ends the session and clears the cookies',
+          response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+        },
+      },
       async (req, reply) => {
         if (req.session) await deleteSession(app.db, req.session.tokenHash);
         clearSessionCookies(reply);
@@ -113,7 +147,10 @@ export default fp(
                 csrf: { type: ['string', 'null'] },
                 demoAccounts: {
                   type: 'array',
-                  items: { type: 'object', properties: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, displayName: { type: 'string' } } },
+                  items: {
+                    type: 'object',
+                    properties: { username: { type: 'string' }, password: { type: 'string' }, role: { type: 'string' }, displayName: { type: 'string' } },
+                  },
                 },
               },
             },
@@ -168,12 +205,20 @@ export default fp(
         if (problem) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problem });
         await setPassword(app.db, req.user.id, req.body.newPassword, cost);
         await deleteUserSessions(app.db, req.user.id, req.session.tokenHash);
-        await audit(app.db, { actor: actorOf(req), action: 'user.password', entity: 'user', entityId: req.user.id, method: 'POST', url: req.url, status: 200, ip: req.ip });
+        await audit(app.db, {
+          actor: actorOf(req),
+          action: 'user.password',
+          entity: 'user',
+          entityId: req.user.id,
+          method: 'POST',
+          url: req.url,
+          status: 200,
+          ip: req.ip,
+        });
         markAudited(req);
         return { ok: true };
       },
     );
-
   },
   { name: 'wangge-account', dependencies: ['wangge-auth', 'wangge-errors'] },
 );

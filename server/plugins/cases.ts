@@ -3,7 +3,18 @@ import { STATUS_CODES } from 'node:http';
 import { auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
-import { CaseError, createCase, getCase, listDepartments, loadCases, loadSlaRules, transitionCase, type CaseFilter, type CaseReadScope, type CaseRecord } from '../cases/store';
+import {
+  CaseError,
+  createCase,
+  getCase,
+  listDepartments,
+  loadCases,
+  loadSlaRules,
+  transitionCase,
+  type CaseFilter,
+  type CaseReadScope,
+  type CaseRecord,
+} from '../cases/store';
 import { caseStats } from '../cases/stats';
 import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL, allowedNextFor } from '../cases/workflow';
 import { errorSchema } from './errors';
@@ -39,7 +50,10 @@ const milestonesSchema = {
   type: 'object',
   description: 'ISO times (null: not reached)',
   properties: Object.fromEntries(
-    ['reportedAt', 'firstDispatchedAt', 'dispatchedAt', 'acceptedAt', 'feedbackAt', 'solvedAt', 'evaluatedAt', 'closedAt', 'statusSince'].map((k) => [k, { type: ['string', 'null'] }]),
+    ['reportedAt', 'firstDispatchedAt', 'dispatchedAt', 'acceptedAt', 'feedbackAt', 'solvedAt', 'evaluatedAt', 'closedAt', 'statusSince'].map((k) => [
+      k,
+      { type: ['string', 'null'] },
+    ]),
   ),
 } as const;
 
@@ -176,8 +190,20 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
           200: {
             type: 'object',
             properties: {
-              statuses: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, next: { type: 'array', items: { type: 'string' } } } } },
-              kinds: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, acceptHours: { type: 'number' }, feedbackHours: { type: 'number' } } } },
+              statuses: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'string' }, label: { type: 'string' }, next: { type: 'array', items: { type: 'string' } } },
+                },
+              },
+              kinds: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'string' }, label: { type: 'string' }, acceptHours: { type: 'number' }, feedbackHours: { type: 'number' } },
+                },
+              },
               triageHours: { type: 'number' },
               warnFraction: { type: 'number' },
               departments: { type: 'array', items: { type: 'string' } },
@@ -207,13 +233,23 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         summary: 'Cases with filters and paging, newest report first, each with its SLA state',
         querystring: {
           type: 'object',
-          properties: { ...filterProps, limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 }, offset: { type: 'integer', minimum: 0, default: 0 } },
+          properties: {
+            ...filterProps,
+            limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
           additionalProperties: false,
         },
         response: {
           200: {
             type: 'object',
-            properties: { total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' }, asOf: { type: 'string' }, items: { type: 'array', items: caseItemSchema } },
+            properties: {
+              total: { type: 'integer' },
+              limit: { type: 'integer' },
+              offset: { type: 'integer' },
+              asOf: { type: 'string' },
+              items: { type: 'array', items: caseItemSchema },
+            },
           },
           400: errorSchema,
         },
@@ -226,7 +262,13 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       const all = await loadCases(app.db, req.query, t.now, rules, readScope(req));
       const limit = req.query.limit ?? 50;
       const offset = req.query.offset ?? 0;
-      return { total: all.length, limit, offset, asOf: new Date(t.now).toISOString(), items: all.slice(offset, offset + limit).map((c) => out(c, req.user?.role)) };
+      return {
+        total: all.length,
+        limit,
+        offset,
+        asOf: new Date(t.now).toISOString(),
+        items: all.slice(offset, offset + limit).map((c) => out(c, req.user?.role)),
+      };
     },
   );
 
@@ -245,7 +287,10 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
             properties: {
               asOf: { type: 'string' },
               total: { type: 'integer' },
-              funnel: { type: 'object', properties: { reported: { type: 'integer' }, whistled: { type: 'integer' }, accepted: { type: 'integer' }, solved: { type: 'integer' } } },
+              funnel: {
+                type: 'object',
+                properties: { reported: { type: 'integer' }, whistled: { type: 'integer' }, accepted: { type: 'integer' }, solved: { type: 'integer' } },
+              },
               onTimeRate: { type: ['number', 'null'] },
               open: { type: 'integer' },
               medianHoursByDepartment: { type: 'array', items: medianRow },
@@ -274,7 +319,10 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
               },
               trend: {
                 type: 'array',
-                items: { type: 'object', properties: { month: { type: 'string' }, reported: { type: 'integer' }, whistled: { type: 'integer' }, solved: { type: 'integer' } } },
+                items: {
+                  type: 'object',
+                  properties: { month: { type: 'string' }, reported: { type: 'integer' }, whistled: { type: 'integer' }, solved: { type: 'integer' } },
+                },
               },
             },
           },
@@ -339,7 +387,12 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         const now = Date.now();
         const id = await app.db.transaction(async (tx) => {
           const newId = await createCase(tx, { ...req.body, actor: actorName(req), reporterId: req.user?.id ?? null, now });
-          await auditWrite(req, tx, { action: 'case.report', entity: 'case', entityId: newId, after: { title: req.body.title, lon: req.body.lon, lat: req.body.lat, grid: req.body.grid ?? null } });
+          await auditWrite(req, tx, {
+            action: 'case.report',
+            entity: 'case',
+            entityId: newId,
+            after: { title: req.body.title, lon: req.body.lon, lat: req.body.lat, grid: req.body.grid ?? null },
+          });
           return newId;
         });
         const c = await getCase(app.db, id, now, await loadSlaRules(app.db));
@@ -382,7 +435,13 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       try {
         await app.db.transaction(async (tx) => {
           const r = await transitionCase(tx, req.params.id, { ...req.body, actor: actorName(req), now });
-          await auditWrite(req, tx, { action: 'case.transition', entity: 'case', entityId: req.params.id, before: r.before, after: { ...r.after, note: req.body.note ?? null } });
+          await auditWrite(req, tx, {
+            action: 'case.transition',
+            entity: 'case',
+            entityId: req.params.id,
+            before: r.before,
+            after: { ...r.after, note: req.body.note ?? null },
+          });
         });
       } catch (e) {
         return sendCaseError(reply, e);

@@ -45,7 +45,8 @@ const entrySchema = {
 } as const;
 
 function fail(reply: FastifyReply, e: unknown) {
-  if (e instanceof CreditError) return reply.code(e.statusCode).send({ statusCode: e.statusCode, error: STATUS_CODES[e.statusCode] ?? 'Error', message: e.message, ...e.extra });
+  if (e instanceof CreditError)
+    return reply.code(e.statusCode).send({ statusCode: e.statusCode, error: STATUS_CODES[e.statusCode] ?? 'Error', message: e.message, ...e.extra });
   throw e;
 }
 
@@ -95,7 +96,8 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
       config: { access: 'authenticated' },
       schema: {
         tags: ['credit'],
-        summary: 'Per grid in force: rated households by grade (A / 2A / 3A), rated share, pending reviews. Counts of 1-4 are suppressed (null) except for admins',
+        summary:
+          'Per grid in force: rated households by grade (A / 2A / 3A), rated share, pending reviews. Counts of 1-4 are suppressed (null) except for admins',
         querystring: { type: 'object', properties: { prefix: { type: 'string', pattern: '^\\d{9,15}$' } }, additionalProperties: false },
         response: {
           200: {
@@ -142,7 +144,16 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
             properties: {
               households: {
                 type: 'array',
-                items: { type: 'object', properties: { id: { type: 'string' }, headName: { type: ['string', 'null'] }, rating: { type: ['string', 'null'] }, score: { type: 'integer' }, pending: { type: 'integer' } } },
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'string' },
+                    headName: { type: ['string', 'null'] },
+                    rating: { type: ['string', 'null'] },
+                    score: { type: 'integer' },
+                    pending: { type: 'integer' },
+                  },
+                },
               },
             },
           },
@@ -207,7 +218,12 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
       try {
         const e = await app.db.transaction(async (tx) => {
           const created = await createEntry(tx, req.body, req.user?.id ?? null, shanghaiToday());
-          await auditWrite(req, tx, { action: created.kind === 'merit' ? 'credit.declare' : 'credit.record', entity: 'credit_entry', entityId: created.id, after: created });
+          await auditWrite(req, tx, {
+            action: created.kind === 'merit' ? 'credit.declare' : 'credit.record',
+            entity: 'credit_entry',
+            entityId: created.id,
+            after: created,
+          });
           return created;
         });
         return reply.code(201).send(e);
@@ -223,16 +239,27 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ['grid_member', 'leader', 'admin'], scope: 'subdistrict' }, scopeOf: entryScope },
       schema: {
         tags: ['credit'],
-        summary: "Reviews an entry: a declared merit by the grid's staff (approve / reject), a recorded demerit by the community (confirm / dismiss); never by the one who entered it. Recomputes the household's grade",
+        summary:
+          "Reviews an entry: a declared merit by the grid's staff (approve / reject), a recorded demerit by the community (confirm / dismiss); never by the one who entered it. Recomputes the household's grade",
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } }, required: ['id'] },
         body: {
           type: 'object',
-          properties: { decision: { type: 'string', enum: ['approve', 'reject'] }, version: { type: 'integer', minimum: 1, maximum: 2147483647 }, note: { type: 'string', maxLength: 500 } },
+          properties: {
+            decision: { type: 'string', enum: ['approve', 'reject'] },
+            version: { type: 'integer', minimum: 1, maximum: 2147483647 },
+            note: { type: 'string', maxLength: 500 },
+          },
           required: ['decision', 'version'],
           additionalProperties: false,
         },
         response: {
-          200: { type: 'object', properties: { entry: entrySchema, rating: { type: 'object', properties: { before: { type: ['string', 'null'] }, after: { type: ['string', 'null'] }, score: { type: 'integer' } } } } },
+          200: {
+            type: 'object',
+            properties: {
+              entry: entrySchema,
+              rating: { type: 'object', properties: { before: { type: ['string', 'null'] }, after: { type: ['string', 'null'] }, score: { type: 'integer' } } },
+            },
+          },
           403: errorSchema,
           404: errorSchema,
           409: { type: 'object', properties: { ...errorSchema.properties, current: entrySchema } },
@@ -242,10 +269,27 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       try {
         const out = await app.db.transaction(async (tx) => {
-          const o = await reviewEntry(tx, req.params.id, req.body.version, req.body.decision, { id: req.user?.id ?? null, role: req.user?.role ?? null }, req.body.note ?? null);
+          const o = await reviewEntry(
+            tx,
+            req.params.id,
+            req.body.version,
+            req.body.decision,
+            { id: req.user?.id ?? null, role: req.user?.role ?? null },
+            req.body.note ?? null,
+          );
           await auditWrite(req, tx, { action: `credit.${o.after.status}`, entity: 'credit_entry', entityId: o.after.id, before: o.before, after: o.after });
           if (o.rating.before !== o.rating.after) {
-            await audit(tx, { actor: actorOf(req), action: 'credit.rating', entity: 'household', entityId: o.after.householdId, before: { rating: o.rating.before }, after: { rating: o.rating.after, score: o.rating.score }, method: req.method, url: req.url, ip: req.ip });
+            await audit(tx, {
+              actor: actorOf(req),
+              action: 'credit.rating',
+              entity: 'household',
+              entityId: o.after.householdId,
+              before: { rating: o.rating.before },
+              after: { rating: o.rating.after, score: o.rating.score },
+              method: req.method,
+              url: req.url,
+              ip: req.ip,
+            });
           }
           return o;
         });

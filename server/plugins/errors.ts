@@ -25,7 +25,9 @@ export default fp(
       // 1e308 that passed a {type: integer} schema, or an out-of-range date. The client's fault: 400.
       if (!err.statusCode && !err.validation && typeof err.code === 'string' && /^22[0-9A-Z]{3}$/.test(err.code)) {
         req.log.warn({ err: { code: err.code, message: err.message } }, 'request value refused by the database');
-        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '请求中的数值超出范围或格式不正确 (a value in the request is out of range or malformed)' });
+        return reply
+          .code(400)
+          .send({ statusCode: 400, error: 'Bad Request', message: '请求中的数值超出范围或格式不正确 (a value in the request is out of range or malformed)' });
       }
       // The database server is away (stopped, restarting, our connection terminated): 503, and the
       // pool reconnects by itself once it is back.

@@ -138,7 +138,15 @@ export default fp(
       const etag = `"g${key.planId}-${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`;
       const gzip = body.length > 256 ? gzipSync(body, { level: 6 }) : null;
       if (key.generation === generation) {
-        const entry: Entry = { validator: key.validator, etag, body, gzip, br: null, version: String(reply.getHeader('x-plan-version') ?? ''), checkedAt: Date.now() };
+        const entry: Entry = {
+          validator: key.validator,
+          etag,
+          body,
+          gzip,
+          br: null,
+          version: String(reply.getHeader('x-plan-version') ?? ''),
+          checkedAt: Date.now(),
+        };
         cache.set(key.key, entry);
         while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
         if (gzip) {

@@ -18,7 +18,14 @@ const DEFAULT_THRESHOLD_S = 180;
 
 const memberSchema = {
   type: 'object',
-  properties: { id: { type: 'string' }, name: { type: 'string' }, phone: { type: ['string', 'null'] }, category: { type: ['string', 'null'] }, lon: { type: 'number' }, lat: { type: 'number' } },
+  properties: {
+    id: { type: 'string' },
+    name: { type: 'string' },
+    phone: { type: ['string', 'null'] },
+    category: { type: ['string', 'null'] },
+    lon: { type: 'number' },
+    lat: { type: 'number' },
+  },
 } as const;
 
 const groupSchema = {
@@ -92,7 +99,10 @@ const previewSchema = {
     subdistrict: { type: 'string' },
     version: { type: 'integer', description: 'grouping version of this preview: send it as baseVersion to regroup exactly this (409 if it changed)' },
     shops: { type: 'integer', description: 'shops to regroup' },
-    groups_replaced: { type: 'integer', description: 'existing groups replaced: archived (still readable) and their records carried to the new group holding most of their shops' },
+    groups_replaced: {
+      type: 'integer',
+      description: 'existing groups replaced: archived (still readable) and their records carried to the new group holding most of their shops',
+    },
     groups_kept: { type: 'integer', description: 'existing groups that lose some shops and keep the rest, with their records' },
     records: { ...recordCounts, description: 'records of the replaced groups, carried to their successors' },
     routes: { type: 'integer', description: 'saved patrol routes of the replaced groups: they stay with the archived groups' },
@@ -142,7 +152,11 @@ const groups: FastifyPluginAsync = async (app) => {
         summary: 'Groups of a sub-district (members, leader, hull, equipment summary, worst response, slow flag) and the shops in no group',
         querystring: {
           type: 'object',
-          properties: { subdistrict: SUB, grid: { type: 'string', pattern: '^\\d{15}$' }, threshold: { type: 'number', minimum: 10, maximum: 3600, default: DEFAULT_THRESHOLD_S } },
+          properties: {
+            subdistrict: SUB,
+            grid: { type: 'string', pattern: '^\\d{15}$' },
+            threshold: { type: 'number', minimum: 10, maximum: 3600, default: DEFAULT_THRESHOLD_S },
+          },
           required: ['subdistrict'],
           additionalProperties: false,
         },
@@ -156,7 +170,16 @@ const groups: FastifyPluginAsync = async (app) => {
               speed_mps: { type: 'number' },
               groups: { type: 'array', items: groupSchema },
               ungrouped: { type: 'array', items: memberSchema },
-              stats: { type: 'object', properties: { shops: { type: 'integer' }, grouped: { type: 'integer' }, groups: { type: 'integer' }, slow: { type: 'integer' }, ungrouped: { type: 'integer' } } },
+              stats: {
+                type: 'object',
+                properties: {
+                  shops: { type: 'integer' },
+                  grouped: { type: 'integer' },
+                  groups: { type: 'integer' },
+                  slow: { type: 'integer' },
+                  ungrouped: { type: 'integer' },
+                },
+              },
             },
           },
           ...errors,
@@ -167,7 +190,11 @@ const groups: FastifyPluginAsync = async (app) => {
       const { subdistrict, grid } = req.query;
       const threshold = req.query.threshold ?? DEFAULT_THRESHOLD_S;
       if (!(await subdistrictExists(app.db, subdistrict))) return sendDefenseError(reply, new NotFoundError(`街道 ${subdistrict} 不存在`));
-      const [list, version, shops] = await Promise.all([listGroups(app.db, subdistrict, grid), setVersion(app.db, subdistrict), loadShops(app.db, subdistrict, { grid })]);
+      const [list, version, shops] = await Promise.all([
+        listGroups(app.db, subdistrict, grid),
+        setVersion(app.db, subdistrict),
+        loadShops(app.db, subdistrict, { grid }),
+      ]);
       const grouped = new Set(list.flatMap((g) => g.members.map((m) => m.id)));
       const ungrouped = redactShopPhones(
         shops.filter((s) => !grouped.has(s.id)).map((s) => ({ id: s.id, name: s.name, phone: s.phone, category: s.category, lon: s.lon, lat: s.lat })),
@@ -191,7 +218,8 @@ const groups: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['groups'],
-        summary: 'Alarm response: walking time for each other member of the shop\'s group to arrive, their paths, and the isochrone (threshold seconds) around the shop',
+        summary:
+          "Alarm response: walking time for each other member of the shop's group to arrive, their paths, and the isochrone (threshold seconds) around the shop",
         querystring: {
           type: 'object',
           properties: { shop: SHOP_ID, threshold: { type: 'number', minimum: 10, maximum: 3600, default: DEFAULT_THRESHOLD_S } },
@@ -210,7 +238,15 @@ const groups: FastifyPluginAsync = async (app) => {
                 type: 'array',
                 items: {
                   type: 'object',
-                  properties: { id: { type: 'string' }, name: { type: 'string' }, phone: { type: ['string', 'null'] }, leader: { type: 'boolean' }, distance_m: { type: ['number', 'null'] }, time_s: { type: ['number', 'null'] }, within: { type: 'boolean' } },
+                  properties: {
+                    id: { type: 'string' },
+                    name: { type: 'string' },
+                    phone: { type: ['string', 'null'] },
+                    leader: { type: 'boolean' },
+                    distance_m: { type: ['number', 'null'] },
+                    time_s: { type: ['number', 'null'] },
+                    within: { type: 'boolean' },
+                  },
                 },
               },
               worst_s: { type: ['number', 'null'] },
@@ -240,7 +276,8 @@ const groups: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['groups'],
-        summary: 'Automatic grouping by walking distance of the shops of a sub-district, one grid or one street (id or name); never across grids unless crossGrids. A job (202) unless wait = true (200 with the result)',
+        summary:
+          'Automatic grouping by walking distance of the shops of a sub-district, one grid or one street (id or name); never across grids unless crossGrids. A job (202) unless wait = true (200 with the result)',
         body: autoBody(true),
         response: {
           200: { type: 'object', properties: { job: { type: ['string', 'null'] }, result: anyObject } },
@@ -251,7 +288,9 @@ const groups: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const { wait, ...params } = req.body;
-      const size = params.size ?? 10, min = params.min ?? Math.min(size, 8), max = params.max ?? Math.max(size, 12);
+      const size = params.size ?? 10,
+        min = params.min ?? Math.min(size, 8),
+        max = params.max ?? Math.max(size, 12);
       try {
         if (!(min <= size && size <= max)) throw new BadRequestError(`分组人数不合理：须满足 最少(${min}) ≤ 目标(${size}) ≤ 最多(${max})`);
         if (!(await subdistrictExists(app.db, params.subdistrict))) throw new NotFoundError(`街道 ${params.subdistrict} 不存在`);
@@ -330,7 +369,8 @@ const groups: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['groups'],
-        summary: 'What an automatic regroup of this selection would do, computing and writing nothing: shops, groups replaced (archived) and kept, their records carried to the new groups, their patrol routes kept',
+        summary:
+          'What an automatic regroup of this selection would do, computing and writing nothing: shops, groups replaced (archived) and kept, their records carried to the new groups, their patrol routes kept',
         body: autoBody(false),
         response: { 200: previewSchema, ...errors },
       },
@@ -349,7 +389,8 @@ const groups: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['groups'],
-        summary: 'Groups of a sub-district replaced by regrouping (newest first): their members, successor, records and patrol routes stay readable at /groups/:id',
+        summary:
+          'Groups of a sub-district replaced by regrouping (newest first): their members, successor, records and patrol routes stay readable at /groups/:id',
         querystring: { type: 'object', properties: { subdistrict: SUB }, required: ['subdistrict'], additionalProperties: false },
         response: { 200: { type: 'object', properties: { subdistrict: { type: 'string' }, groups: { type: 'array', items: archivedSchema } } }, ...errors },
       },
@@ -397,7 +438,11 @@ const groups: FastifyPluginAsync = async (app) => {
         tags: ['groups'],
         summary: 'One group with its equipment, drills, patrol log entries and weekly patrol schedule',
         params: { type: 'object', properties: { id: GROUP_ID }, required: ['id'] },
-        querystring: { type: 'object', properties: { threshold: { type: 'number', minimum: 10, maximum: 3600, default: DEFAULT_THRESHOLD_S } }, additionalProperties: false },
+        querystring: {
+          type: 'object',
+          properties: { threshold: { type: 'number', minimum: 10, maximum: 3600, default: DEFAULT_THRESHOLD_S } },
+          additionalProperties: false,
+        },
         response: {
           200: {
             type: 'object',
@@ -435,7 +480,12 @@ const groups: FastifyPluginAsync = async (app) => {
         tags: ['groups'],
         summary: 'Rename a group (row version; stale → 409)',
         params: { type: 'object', properties: { id: GROUP_ID }, required: ['id'] },
-        body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 }, name: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['version', 'name'], additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { version: { type: 'integer', minimum: 1 }, name: { type: 'string', minLength: 1, maxLength: 100 } },
+          required: ['version', 'name'],
+          additionalProperties: false,
+        },
         response: { 200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, version: { type: 'integer' } } }, ...errors },
       },
     },
@@ -445,9 +495,18 @@ const groups: FastifyPluginAsync = async (app) => {
           const cur = await tx.query<{ name: string; version: number }>('SELECT name, version FROM defense_groups WHERE id = $1 FOR UPDATE', [req.params.id]);
           if (!cur.rows[0]) throw new NotFoundError(`联防组 ${req.params.id} 不存在`);
           if (Number(cur.rows[0].version) !== req.body.version)
-            throw new StaleRowError(`该联防组已被他人修改（当前版本 ${cur.rows[0].version}），请刷新后重试。`, { name: cur.rows[0].name, version: Number(cur.rows[0].version) });
+            throw new StaleRowError(`该联防组已被他人修改（当前版本 ${cur.rows[0].version}），请刷新后重试。`, {
+              name: cur.rows[0].name,
+              version: Number(cur.rows[0].version),
+            });
           await tx.query('UPDATE defense_groups SET name = $2, version = version + 1, updated_at = now() WHERE id = $1', [req.params.id, req.body.name]);
-          await auditWrite(req, tx, { action: 'group.rename', entity: 'defense_group', entityId: req.params.id, before: { name: cur.rows[0].name }, after: { name: req.body.name } });
+          await auditWrite(req, tx, {
+            action: 'group.rename',
+            entity: 'defense_group',
+            entityId: req.params.id,
+            before: { name: cur.rows[0].name },
+            after: { name: req.body.name },
+          });
           return { id: req.params.id, name: req.body.name, version: Number(cur.rows[0].version) + 1 };
         });
       } catch (e) {
@@ -481,7 +540,14 @@ const groups: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: string; kind: RecordKind } }>(
     '/groups/:id/:kind',
-    { schema: { tags: ['groups'], summary: 'Records of a group: equipment | drills | patrol-logs | schedule', params: kindParams, response: { 200: { type: 'array', items: recordSchema }, ...errors } } },
+    {
+      schema: {
+        tags: ['groups'],
+        summary: 'Records of a group: equipment | drills | patrol-logs | schedule',
+        params: kindParams,
+        response: { 200: { type: 'array', items: recordSchema }, ...errors },
+      },
+    },
     async (req, reply) => {
       try {
         await ensureGroup(req.params.id);
@@ -497,7 +563,14 @@ const groups: FastifyPluginAsync = async (app) => {
     '/groups/:id/:kind',
     {
       config: { scopeOf: groupScope },
-      schema: { tags: ['groups'], summary: 'Add a record (equipment: kind, quantity; drills: held_on; patrol-logs: patrolled_at, patrollers; schedule: weekday, start_time, end_time, patrollers)', params: kindParams, body: { type: 'object', additionalProperties: true }, response: { 201: recordSchema, ...errors } },
+      schema: {
+        tags: ['groups'],
+        summary:
+          'Add a record (equipment: kind, quantity; drills: held_on; patrol-logs: patrolled_at, patrollers; schedule: weekday, start_time, end_time, patrollers)',
+        params: kindParams,
+        body: { type: 'object', additionalProperties: true },
+        response: { 201: recordSchema, ...errors },
+      },
     },
     async (req, reply) => {
       try {
@@ -519,7 +592,13 @@ const groups: FastifyPluginAsync = async (app) => {
     '/groups/:id/:kind/:recordId',
     {
       config: { scopeOf: groupScope },
-      schema: { tags: ['groups'], summary: 'Change a record (fields to change + its version; stale → 409 with the current row)', params: recordParams, body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'], additionalProperties: true }, response: { 200: recordSchema, ...errors } },
+      schema: {
+        tags: ['groups'],
+        summary: 'Change a record (fields to change + its version; stale → 409 with the current row)',
+        params: recordParams,
+        body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 } }, required: ['version'], additionalProperties: true },
+        response: { 200: recordSchema, ...errors },
+      },
     },
     async (req, reply) => {
       try {
@@ -528,7 +607,13 @@ const groups: FastifyPluginAsync = async (app) => {
         const { version, ...fields } = req.body;
         return await app.db.transaction(async (tx) => {
           const r = await updateRecord(tx, req.params.kind, req.params.id, req.params.recordId, version, fields);
-          await auditWrite(req, tx, { action: `group.${req.params.kind}.update`, entity: KINDS[req.params.kind].table, entityId: req.params.recordId, before: r.before, after: r.after });
+          await auditWrite(req, tx, {
+            action: `group.${req.params.kind}.update`,
+            entity: KINDS[req.params.kind].table,
+            entityId: req.params.recordId,
+            before: r.before,
+            after: r.after,
+          });
           return r.after;
         });
       } catch (e) {
@@ -562,7 +647,6 @@ const groups: FastifyPluginAsync = async (app) => {
       }
     },
   );
-
 };
 
 export default groups;

@@ -85,17 +85,28 @@ const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => 
         const stats = app.db.stats?.() ?? {};
         const queue = await queueState(app.db, app.hasDecorator('jobs') && app.jobs.mode === 'queue' ? 'pg-boss' : 'in-process');
         const warnings: string[] = [];
-        if (disk.status === 'low') warnings.push(`数据目录所在磁盘剩余空间不足 (low disk space: ${Math.round((disk.free_bytes ?? 0) / 2 ** 20)} MB free in the data directory)`);
+        if (disk.status === 'low')
+          warnings.push(`数据目录所在磁盘剩余空间不足 (low disk space: ${Math.round((disk.free_bytes ?? 0) / 2 ** 20)} MB free in the data directory)`);
         if (queue.failed_24h > 0) warnings.push(`最近 24 小时有 ${queue.failed_24h} 个任务失败 (${queue.failed_24h} job(s) failed in the last 24 h)`);
-        if (queue.dead_letter_24h > 0) warnings.push(`最近 24 小时有 ${queue.dead_letter_24h} 个任务所有运行均失败，已转入死信队列 (${queue.dead_letter_24h} job(s) dead-lettered in the last 24 h)`);
+        if (queue.dead_letter_24h > 0)
+          warnings.push(
+            `最近 24 小时有 ${queue.dead_letter_24h} 个任务所有运行均失败，已转入死信队列 (${queue.dead_letter_24h} job(s) dead-lettered in the last 24 h)`,
+          );
         if (queue.backend === 'pg-boss' && queue.workers_recent === 0 && queue.queued > 0)
-          warnings.push(`有 ${queue.queued} 个任务在排队，但 ${WORKER_SEEN_SECONDS} 秒内没有任何工作进程在线 (jobs are queued but no queue worker was seen in ${WORKER_SEEN_SECONDS} s: start npm run worker)`);
+          warnings.push(
+            `有 ${queue.queued} 个任务在排队，但 ${WORKER_SEEN_SECONDS} 秒内没有任何工作进程在线 (jobs are queued but no queue worker was seen in ${WORKER_SEEN_SECONDS} s: start npm run worker)`,
+          );
         if (stats.pool && stats.pool.waiting > 0) warnings.push(`${stats.pool.waiting} 个查询正在等待数据库连接 (queries waiting for a pool connection)`);
         return {
           status: 'ok' as const,
           db: app.db.kind,
           postgis: r.rows[0].v,
-          database: { status: 'up' as const, latency_ms: latency, ...(stats.pool ? { pool: stats.pool } : {}), ...(stats.wasmMemoryBytes !== undefined ? { wasm_memory_bytes: stats.wasmMemoryBytes } : {}) },
+          database: {
+            status: 'up' as const,
+            latency_ms: latency,
+            ...(stats.pool ? { pool: stats.pool } : {}),
+            ...(stats.wasmMemoryBytes !== undefined ? { wasm_memory_bytes: stats.wasmMemoryBytes } : {}),
+          },
           queue,
           disk,
           warnings,
@@ -103,13 +114,16 @@ const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => 
       } catch (err) {
         if (!isConnectionError(err)) throw err;
         const e = err as { code?: string; message?: string };
-        return reply.code(503).header('retry-after', '5').send({
-          status: 'down' as const,
-          db: app.db.kind,
-          database: 'down' as const,
-          disk,
-          message: `数据库无法连接 (database unreachable: ${e.code ?? ''} ${e.message ?? ''})`.replace(/\s+\)/, ')'),
-        });
+        return reply
+          .code(503)
+          .header('retry-after', '5')
+          .send({
+            status: 'down' as const,
+            db: app.db.kind,
+            database: 'down' as const,
+            disk,
+            message: `数据库无法连接 (database unreachable: ${e.code ?? ''} ${e.message ?? ''})`.replace(/\s+\)/, ')'),
+          });
       }
     },
   );

@@ -66,7 +66,11 @@ const nothingWritten = (err: ImportError) => `导入失败，未写入任何数�
 function waitedAnswer(job: JobRow | null, jobId: string): { code: number; body: Record<string, unknown> } {
   if (job?.status === 'succeeded' && job.result) return { code: 200, body: { jobId, ...job.result } };
   const refused = (job?.result as { refused?: { statusCode: number; message: string } } | null)?.refused;
-  if (refused) return { code: refused.statusCode, body: { statusCode: refused.statusCode, error: refused.statusCode === 403 ? 'Forbidden' : 'Bad Request', message: refused.message } };
+  if (refused)
+    return {
+      code: refused.statusCode,
+      body: { statusCode: refused.statusCode, error: refused.statusCode === 403 ? 'Forbidden' : 'Bad Request', message: refused.message },
+    };
   return { code: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `导入任务 ${jobId} 未完成：${job?.message ?? '任务不存在'}` } };
 }
 
@@ -181,37 +185,51 @@ const importPlugin: FastifyPluginAsync = async (app) => {
 
       // the outcome of the job's last run (the runner runs it again after a lost database connection)
       let outcome: { report: ImportReport } | { error: unknown } | undefined;
-      const params = { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, bytes: upload.bytes.byteLength, layer: upload.layer ?? null, subdistrict: upload.subdistrict ?? null, dryRun };
-      const jobId = await app.jobs.run('import', params, async (report) => {
-        try {
-          report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
-          const result = await commitImport(app.db, prep, {
-            dryRun,
-            checkWrite: (tx, plan) => checkWrittenInScope(tx, req.user, plan),
-            onProgress: (m) => report(0.3, m),
-            afterWrite: async (tx) => {
-              report(0.8, 'import: derived columns and audit');
-              if (prep.plan.incidents?.length) await reassignIncidentGrids(tx, { onlyNull: true });
-              await auditWrite(req, tx, {
-                action: 'import',
-                entity: 'import',
-                entityId: prep.name,
-                after: { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum },
-              });
-            },
-          });
-          if (!dryRun) {
-            invalidateTiles(app.db);
-            if (prep.plan.incidents?.length) invalidateIncidentColumns(app.db);
+      const params = {
+        file: prep.name,
+        format: prep.format,
+        encoding: prep.encoding,
+        datum: prep.datum,
+        bytes: upload.bytes.byteLength,
+        layer: upload.layer ?? null,
+        subdistrict: upload.subdistrict ?? null,
+        dryRun,
+      };
+      const jobId = await app.jobs.run(
+        'import',
+        params,
+        async (report) => {
+          try {
+            report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
+            const result = await commitImport(app.db, prep, {
+              dryRun,
+              checkWrite: (tx, plan) => checkWrittenInScope(tx, req.user, plan),
+              onProgress: (m) => report(0.3, m),
+              afterWrite: async (tx) => {
+                report(0.8, 'import: derived columns and audit');
+                if (prep.plan.incidents?.length) await reassignIncidentGrids(tx, { onlyNull: true });
+                await auditWrite(req, tx, {
+                  action: 'import',
+                  entity: 'import',
+                  entityId: prep.name,
+                  after: { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum },
+                });
+              },
+            });
+            if (!dryRun) {
+              invalidateTiles(app.db);
+              if (prep.plan.incidents?.length) invalidateIncidentColumns(app.db);
+            }
+            outcome = { report: result };
+            return { ...result } as unknown as Record<string, unknown>;
+          } catch (err) {
+            outcome = { error: err };
+            if (err instanceof ImportError) throw new Error(nothingWritten(err));
+            throw err;
           }
-          outcome = { report: result };
-          return { ...result } as unknown as Record<string, unknown>;
-        } catch (err) {
-          outcome = { error: err };
-          if (err instanceof ImportError) throw new Error(nothingWritten(err));
-          throw err;
-        }
-      }, req.user?.id ?? null);
+        },
+        req.user?.id ?? null,
+      );
 
       if (!req.query.wait) return reply.code(202).send(accepted(jobId));
       await app.jobs.settled(jobId); // the job's row says succeeded (or failed) before the answer does
@@ -232,7 +250,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         summary: 'Preview a CSV or XLSX table before importing it: header, detected columns, points (WGS84); writes nothing',
         description:
           'Body as for POST /api/import. The answer names each column and the role it serves (lon, lat, households, party, building, ' +
-          'compound, address, id, name, type, time), as detected from its header or as `columns` overrides it, and the rows\' points ' +
+          "compound, address, id, name, type, time), as detected from its header or as `columns` overrides it, and the rows' points " +
           'converted from `datum` to WGS84 (first 50,000). 400 for a file that is not a readable table.',
         querystring: {
           type: 'object',

@@ -137,7 +137,13 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
         fileName = /csv|text\/plain/i.test(ct) ? 'upload.csv' : /json/i.test(ct) ? 'upload.geojson' : 'upload';
       }
       try {
-        const opts = { layer: 'incidents' as const, datum: datum ?? 'wgs84', dryRun: req.query.dryRun ?? false, maxBytes: INCIDENT_UPLOAD_MAX_BYTES, districtBox: await districtBoxOf(app.db) };
+        const opts = {
+          layer: 'incidents' as const,
+          datum: datum ?? 'wgs84',
+          dryRun: req.query.dryRun ?? false,
+          maxBytes: INCIDENT_UPLOAD_MAX_BYTES,
+          districtBox: await districtBoxOf(app.db),
+        };
         // big files are parsed in a worker thread (the event loop keeps serving), then written here
         const report = await commitImport(app.db, await prepareImportOffThread(bytes, fileName, opts), opts);
         let gridsAssigned = 0;

@@ -51,7 +51,7 @@ const jobListItem = {
     kind: { type: 'string' },
     status: jobSchema.properties.status,
     progress: { type: 'number' },
-    message: { type: ['string', 'null'], description: 'progress, or the error of a failed job (the last run\'s for a dead letter)' },
+    message: { type: ['string', 'null'], description: "progress, or the error of a failed job (the last run's for a dead letter)" },
     attempts: jobSchema.properties.attempts,
     dead_letter: jobSchema.properties.dead_letter,
     worker: jobSchema.properties.worker,
@@ -131,7 +131,8 @@ const routes: FastifyPluginAsync = async (app) => {
       // only the user who started the job (and admins) may cancel it: others do not see it (404)
       const job = await app.jobs.get(req.params.id, jobReader(req));
       if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
-      if (!(await app.jobs.cancel(job.id))) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `任务 ${job.id} 已结束（${job.status}），无法取消` });
+      if (!(await app.jobs.cancel(job.id)))
+        return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `任务 ${job.id} 已结束（${job.status}），无法取消` });
       await app.jobs.settled(job.id);
       return (await app.jobs.get(job.id)) ?? job;
     },

@@ -190,7 +190,10 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
         return badRequest(reply, 'from must not be after to');
       }
       if (q.type !== undefined) {
-        const types = q.type.split(',').map((t) => t.trim()).filter(Boolean);
+        const types = q.type
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
         if (types.length === 0) return badRequest(reply, 'type must name at least one incident type');
         filter.types = types;
       }
@@ -242,7 +245,9 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { layer } = req.params;
       if (!isLabelLayerId(layer)) {
-        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `no labels for layer '${layer}'; layers with labels: ${LABEL_LAYER_IDS.join(', ')}` });
+        return reply
+          .code(404)
+          .send({ statusCode: 404, error: 'Not Found', message: `no labels for layer '${layer}'; layers with labels: ${LABEL_LAYER_IDS.join(', ')}` });
       }
       const rows = (await app.db.query<{ f: string }>(labelPointsSql(layer))).rows;
       return sendFeatureRows(reply, rows, { layer, count: rows.length });
@@ -261,7 +266,8 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
             properties: {
               district: {
                 type: ['object', 'null'],
-                description: 'the district of the loaded sub-districts (null while empty): adcode = their ids\' first 6 digits, name as stored at the boundary import (null when no file named it), synthetic = the demo',
+                description:
+                  "the district of the loaded sub-districts (null while empty): adcode = their ids' first 6 digits, name as stored at the boundary import (null when no file named it), synthetic = the demo",
                 properties: { adcode: { type: 'string' }, name: { type: ['string', 'null'] }, synthetic: { type: 'boolean' } },
                 required: ['adcode', 'name', 'synthetic'],
               },

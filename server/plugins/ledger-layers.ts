@@ -15,8 +15,13 @@ const ledgerLayersPlugin: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ['leader', 'admin'], scope: 'subdistrict' } },
       schema: {
         tags: ['ledger'],
-        summary: 'Per grid in force (polygons): visit coverage over the last 4 weeks (share of households), people under the ≥ 5 h rule last full week, open disputes; counts suppressed for grids under 5 households',
-        querystring: { type: 'object', properties: { prefix: { type: 'string', pattern: '^\\d{9,15}$', description: 'sub-district id, community id or grid code' } }, additionalProperties: false },
+        summary:
+          'Per grid in force (polygons): visit coverage over the last 4 weeks (share of households), people under the ≥ 5 h rule last full week, open disputes; counts suppressed for grids under 5 households',
+        querystring: {
+          type: 'object',
+          properties: { prefix: { type: 'string', pattern: '^\\d{9,15}$', description: 'sub-district id, community id or grid code' } },
+          additionalProperties: false,
+        },
         response: { 200: { type: 'object', additionalProperties: true }, 400: errorSchema, 403: errorSchema },
       },
     },

@@ -50,9 +50,14 @@ export const localCliAuth = fp<{ token: string }>(
       const sent = req.headers[LOCAL_TOKEN_HEADER];
       if (sent === undefined) return;
       if (typeof sent !== 'string' || !fromThisMachine(req) || !sameSecret(sent, opts.token)) {
-        return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: '本地令牌无效或请求不是来自本机 (wrong local token, or not from this machine)' });
+        return reply
+          .code(401)
+          .send({ statusCode: 401, error: 'Unauthorized', message: '本地令牌无效或请求不是来自本机 (wrong local token, or not from this machine)' });
       }
-      const tool = String(req.headers[LOCAL_CLI_HEADER] ?? 'cli').replace(/[^a-z0-9-]/gi, '').slice(0, 40) || 'cli';
+      const tool =
+        String(req.headers[LOCAL_CLI_HEADER] ?? 'cli')
+          .replace(/[^a-z0-9-]/gi, '')
+          .slice(0, 40) || 'cli';
       const user: SessionUser = { id: 0, username: `cli:${tool}`, displayName: null, role: 'admin', subdistricts: ['340802'], grids: [] };
       req.user = user;
       req.localCli = true;
@@ -124,7 +129,15 @@ export const localCliRoutes: FastifyPluginAsync = async (app) => {
       backupToStream(app.db, out)
         .then(async (s) => {
           out.end();
-          await audit(app.db, { actor: req.user!.username, action: 'db.backup', entity: 'backup', after: { rows: s.rows, ms: Date.now() - t0 }, method: 'GET', url: req.url, ip: req.ip });
+          await audit(app.db, {
+            actor: req.user!.username,
+            action: 'db.backup',
+            entity: 'backup',
+            after: { rows: s.rows, ms: Date.now() - t0 },
+            method: 'GET',
+            url: req.url,
+            ip: req.ip,
+          });
         })
         .catch((err: unknown) => {
           req.log.error({ err }, 'backup through the server failed');

@@ -43,8 +43,18 @@ function createMetrics(app: FastifyInstance) {
     registers: [register],
   });
   const jobsNow = new Gauge({ name: 'wangge_jobs', help: 'Jobs queued or running now', labelNames: ['status'] as const, registers: [register] });
-  const jobsDone = new Counter({ name: 'wangge_jobs_total', help: 'Finished jobs by kind and final status (succeeded, failed)', labelNames: ['kind', 'status'] as const, registers: [register] });
-  const jobsDead = new Counter({ name: 'wangge_jobs_dead_letter_total', help: 'Jobs whose every run failed (in the dead-letter queue), by kind', labelNames: ['kind'] as const, registers: [register] });
+  const jobsDone = new Counter({
+    name: 'wangge_jobs_total',
+    help: 'Finished jobs by kind and final status (succeeded, failed)',
+    labelNames: ['kind', 'status'] as const,
+    registers: [register],
+  });
+  const jobsDead = new Counter({
+    name: 'wangge_jobs_dead_letter_total',
+    help: 'Jobs whose every run failed (in the dead-letter queue), by kind',
+    labelNames: ['kind'] as const,
+    registers: [register],
+  });
   const jobDuration = new Histogram({
     name: 'wangge_job_duration_seconds',
     help: 'Time from a job’s creation to its final status, by kind and final status',
@@ -53,8 +63,23 @@ function createMetrics(app: FastifyInstance) {
     registers: [register],
   });
   // only the backend's own figures (a gauge never set would read 0)
-  const pool = app.db.kind !== 'postgres' ? null : new Gauge({ name: 'wangge_db_pool_connections', help: 'PostgreSQL pool connections: total open, idle, and queries waiting for one', labelNames: ['state'] as const, registers: [register] });
-  const wasm = app.db.kind !== 'pglite' ? null : new Gauge({ name: 'wangge_pglite_wasm_memory_bytes', help: 'WebAssembly memory of the embedded database (PGlite); it grows and never shrinks', registers: [register] });
+  const pool =
+    app.db.kind !== 'postgres'
+      ? null
+      : new Gauge({
+          name: 'wangge_db_pool_connections',
+          help: 'PostgreSQL pool connections: total open, idle, and queries waiting for one',
+          labelNames: ['state'] as const,
+          registers: [register],
+        });
+  const wasm =
+    app.db.kind !== 'pglite'
+      ? null
+      : new Gauge({
+          name: 'wangge_pglite_wasm_memory_bytes',
+          help: 'WebAssembly memory of the embedded database (PGlite); it grows and never shrinks',
+          registers: [register],
+        });
   const dbUp = new Gauge({ name: 'wangge_database_up', help: '1 when the database answered this scrape, 0 when it is unreachable', registers: [register] });
 
   /** Refreshes the figures read at scrape time (jobs from the database, backend stats). */
@@ -100,14 +125,18 @@ export default fp<MetricsOptions>(
       {
         schema: {
           tags: ['system'],
-          summary: 'Prometheus metrics (text format): request latency per route, jobs, database pool, process memory. Admins only unless WANGGE_METRICS_PUBLIC=1',
+          summary:
+            'Prometheus metrics (text format): request latency per route, jobs, database pool, process memory. Admins only unless WANGGE_METRICS_PUBLIC=1',
           response: { 200: { type: 'string' } },
         },
         config: { access: open ? 'public' : { roles: ['admin'] } },
       },
       async (_req, reply) => {
         await m.refresh();
-        return reply.header('content-type', m.register.contentType).header('cache-control', 'no-store').send(await m.register.metrics());
+        return reply
+          .header('content-type', m.register.contentType)
+          .header('cache-control', 'no-store')
+          .send(await m.register.metrics());
       },
     );
   },

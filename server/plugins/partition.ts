@@ -7,7 +7,17 @@ const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
 /** POST /api/partition starts a job that partitions sub-districts into grids and saves a draft plan. */
 const partitionPlugin: FastifyPluginAsync = async (app) => {
   app.post<{
-    Body: { subdistrict?: string; subdistricts?: string[]; all?: boolean; min?: number; max?: number; target?: number; seed?: number; previousPlan?: number; name?: string };
+    Body: {
+      subdistrict?: string;
+      subdistricts?: string[];
+      all?: boolean;
+      min?: number;
+      max?: number;
+      target?: number;
+      seed?: number;
+      previousPlan?: number;
+      name?: string;
+    };
   }>(
     '/partition',
     {
@@ -41,7 +51,10 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
       if (subs === 'all' && req.user && req.user.role !== 'admin') {
         // `all` means all in the caller's scope (named sub-districts are checked by the scope hook)
         const known = await app.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id');
-        subs = writableSubdistricts(req.user, known.rows.map((r) => r.id));
+        subs = writableSubdistricts(
+          req.user,
+          known.rows.map((r) => r.id),
+        );
         if (!subs.length) throw new OutOfScopeError('您负责的范围内没有可划分的街道');
       }
       const min = b.min ?? 300;
@@ -81,7 +94,8 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['partition'],
-        summary: 'Re-partition keeping what holds: a warm start from the published plan of the sub-districts (a job; the draft plan\'s result gives the share of units moved)',
+        summary:
+          "Re-partition keeping what holds: a warm start from the published plan of the sub-districts (a job; the draft plan's result gives the share of units moved)",
         body: {
           type: 'object',
           properties: {
@@ -113,9 +127,14 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
       const max = b.max ?? 500;
       if (min > max) throw new PartitionRequestError(`最小户数 ${min} 大于最大户数 ${max}`);
       if (b.target !== undefined && (b.target < min || b.target > max)) throw new PartitionRequestError(`目标户数 ${b.target} 不在 ${min}–${max} 之间`);
-      if (!(await publishedPlansOf(app.db, subs)).length) throw new PartitionRequestError('这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分”');
+      if (!(await publishedPlansOf(app.db, subs)).length)
+        throw new PartitionRequestError('这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分”');
       const request: PartitionRequest = {
-        subdistricts: subs, min, max, target: b.target, keepPublished: true,
+        subdistricts: subs,
+        min,
+        max,
+        target: b.target,
+        keepPublished: true,
         name: b.name ?? `保留原网格重新划分 ${new Date().toISOString().slice(0, 10)}`,
         author: req.user?.username ?? 'planner',
       };

@@ -11,9 +11,30 @@ import { auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
 import { ROLES } from '../auth/roles';
-import { createProject, listNeeds, listProjects, listUnits, moveProject, needGrid, projectPlace, quarterChanges, raiseNeed, resourceList } from '../party/committee';
+import {
+  createProject,
+  listNeeds,
+  listProjects,
+  listUnits,
+  moveProject,
+  needGrid,
+  projectPlace,
+  quarterChanges,
+  raiseNeed,
+  resourceList,
+} from '../party/committee';
 import { matchNeed } from '../party/committee-match';
-import { NEED_STATUSES, PROJECT_KINDS, PROJECT_STATUSES, RESOURCE_CATEGORIES, UNIT_KINDS, type NeedStatus, type ProjectKind, type ProjectStatus, type ResourceCategory } from '../party/committee-rules';
+import {
+  NEED_STATUSES,
+  PROJECT_KINDS,
+  PROJECT_STATUSES,
+  RESOURCE_CATEGORIES,
+  UNIT_KINDS,
+  type NeedStatus,
+  type ProjectKind,
+  type ProjectStatus,
+  type ResourceCategory,
+} from '../party/committee-rules';
 import { errorSchema } from './errors';
 import { partyListRoute, type PartyListQuery } from './party-read';
 
@@ -125,7 +146,11 @@ const committeePlugin: FastifyPluginAsync = async (app) => {
             type: 'array',
             items: {
               type: 'object',
-              properties: { category: CATEGORY, openNeeds: { type: 'integer' }, units: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, detail: nstr } } } },
+              properties: {
+                category: CATEGORY,
+                openNeeds: { type: 'integer' },
+                units: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, detail: nstr } } },
+              },
             },
           },
         },
@@ -160,13 +185,17 @@ const committeePlugin: FastifyPluginAsync = async (app) => {
     app,
     '/party/committee/quarter',
     {
-      summary: 'The quarterly joint meeting: units that joined, needs raised and met, projects and practical matters started and done in the quarter, and what is still open',
+      summary:
+        'The quarterly joint meeting: units that joined, needs raised and met, projects and practical matters started and done in the quarter, and what is still open',
       response: {
         type: 'object',
         properties: {
           quarter: { type: 'string' },
           counts: { type: 'object', additionalProperties: { type: 'integer' } },
-          unitsJoined: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, joinedOn: { type: 'string' } } } },
+          unitsJoined: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, joinedOn: { type: 'string' } } },
+          },
           needsRaised: { type: 'array', items: needSchema },
           needsDone: { type: 'array', items: needSchema },
           started: { type: 'array', items: projectSchema },
@@ -218,7 +247,8 @@ const committeePlugin: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ROLES, scope: 'subdistrict' }, scopeOf: needScope },
       schema: {
         tags: ['party'],
-        summary: "Member units offering the need's resource nearby, by walking distance over the street network (nearest first, within 3 km on foot), with the walk",
+        summary:
+          "Member units offering the need's resource nearby, by walking distance over the street network (nearest first, within 3 km on foot), with the walk",
         params: { type: 'object', properties: { id: ID }, required: ['id'] },
         response: {
           200: {
@@ -266,7 +296,8 @@ const committeePlugin: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ['leader', 'admin'], scope: 'subdistrict' }, scopeOf: needScope },
       schema: {
         tags: ['party'],
-        summary: 'Starts a service project or a practical matter (leaders of the area, admins); with needId it takes that open need on (the need becomes matched)',
+        summary:
+          'Starts a service project or a practical matter (leaders of the area, admins); with needId it takes that open need on (the need becomes matched)',
         body: {
           type: 'object',
           properties: {
@@ -302,14 +333,25 @@ const committeePlugin: FastifyPluginAsync = async (app) => {
         tags: ['party'],
         summary: 'Moves a project or practical matter forward (planned → in progress → done), checked against its version; done closes the need it took on',
         params: { type: 'object', properties: { id: ID }, required: ['id'] },
-        body: { type: 'object', properties: { status: { type: 'string', enum: PROJECT_STATUSES }, version: ID }, required: ['status', 'version'], additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { status: { type: 'string', enum: PROJECT_STATUSES }, version: ID },
+          required: ['status', 'version'],
+          additionalProperties: false,
+        },
         response: { 200: projectSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: errorSchema },
       },
     },
     async (req) =>
       app.db.transaction(async (tx) => {
         const { before, after } = await moveProject(tx, req.params.id, req.body.status, req.body.version);
-        await auditWrite(req, tx, { action: `committee.project.${req.body.status}`, entity: 'committee_project', entityId: req.params.id, before: { status: before.status, version: before.version }, after: { status: after.status, version: after.version } });
+        await auditWrite(req, tx, {
+          action: `committee.project.${req.body.status}`,
+          entity: 'committee_project',
+          entityId: req.params.id,
+          before: { status: before.status, version: before.version },
+          after: { status: after.status, version: after.version },
+        });
         return after;
       }),
   );

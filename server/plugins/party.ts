@@ -42,7 +42,8 @@ const partyPlugin: FastifyPluginAsync = async (app) => {
     app,
     '/party/grids',
     {
-      summary: 'Per grid in force: party-member households, plaqued, plaqued share against 20% (of party-member households), branch, serving party members and their visits in the quarter',
+      summary:
+        'Per grid in force: party-member households, plaqued, plaqued share against 20% (of party-member households), branch, serving party members and their visits in the quarter',
       response: { type: 'object', properties: { quarter: { type: 'string' }, minShare: { type: 'number' }, grids: { type: 'array', items: gridSchema } } },
     },
     async (f) => ({ quarter: f.quarter, minShare: PLAQUE_MIN_SHARE, grids: await partyGrids(app.db, f) }),
@@ -74,7 +75,14 @@ const partyPlugin: FastifyPluginAsync = async (app) => {
                   type: 'array',
                   items: {
                     type: 'object',
-                    properties: { id: { type: 'string' }, name: { type: 'string' }, kind: { type: 'string' }, secretary: { type: ['string', 'null'] }, ...totalsProps, grids: { type: 'array', items: gridSchema } },
+                    properties: {
+                      id: { type: 'string' },
+                      name: { type: 'string' },
+                      kind: { type: 'string' },
+                      secretary: { type: ['string', 'null'] },
+                      ...totalsProps,
+                      grids: { type: 'array', items: gridSchema },
+                    },
                   },
                 },
                 unattached: { type: 'array', items: gridSchema },
@@ -91,7 +99,8 @@ const partyPlugin: FastifyPluginAsync = async (app) => {
     app,
     '/party/branches/geojson',
     {
-      summary: 'The branch layer: one polygon per party branch (the union of its grids in force) with party-member households, plaqued, share, meets (≥ 20%) and visits',
+      summary:
+        'The branch layer: one polygon per party branch (the union of its grids in force) with party-member households, plaqued, share, meets (≥ 20%) and visits',
       response: { type: 'object', additionalProperties: true },
     },
     (f) => branchLayer(app.db, f),
@@ -195,7 +204,12 @@ const partyPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const id = await app.db.transaction(async (tx) => {
         const by = req.user ? req.user.username : 'anonymous';
-        const visit = await recordVisit(tx, { memberId: req.body.memberId, grid: req.body.grid, visitedOn: req.body.visitedOn, note: req.body.note ?? null }, by, shanghaiToday());
+        const visit = await recordVisit(
+          tx,
+          { memberId: req.body.memberId, grid: req.body.grid, visitedOn: req.body.visitedOn, note: req.body.note ?? null },
+          by,
+          shanghaiToday(),
+        );
         await auditWrite(req, tx, { action: 'party.visit', entity: 'party_visit', entityId: visit, after: { ...req.body } });
         return visit;
       });
@@ -203,7 +217,6 @@ const partyPlugin: FastifyPluginAsync = async (app) => {
     },
   );
 };
-
 
 /** Community (for scope) of the branch named by :id. */
 const branchScope: ScopeResolver = async (req, db) => {
@@ -217,12 +230,17 @@ const memberScope: ScopeResolver = async (req, db) => {
   const id = Number((req.params as { id?: unknown } | undefined)?.id);
   if (!Number.isInteger(id) || id < 1 || id > 2147483647) return null;
   const c = req.url.includes('/party/teams/')
-    ? (await db.query<{ community_id: string }>('SELECT community_id FROM party_work_teams WHERE id = $1', [id])).rows[0]?.community_id ?? null
+    ? ((await db.query<{ community_id: string }>('SELECT community_id FROM party_work_teams WHERE id = $1', [id])).rows[0]?.community_id ?? null)
     : await memberCommunity(db, id);
   return c ? [c] : null;
 };
 const GRIDS_BODY = (min: number, max: number) =>
-  ({ type: 'object', properties: { grids: { type: 'array', items: GRID, minItems: min, maxItems: max } }, required: ['grids'], additionalProperties: false }) as const;
+  ({
+    type: 'object',
+    properties: { grids: { type: 'array', items: GRID, minItems: min, maxItems: max } },
+    required: ['grids'],
+    additionalProperties: false,
+  }) as const;
 
 /** Management (leaders of the area, admins): branch ↔ grids, serving member ↔ 1-2 grids; audited. */
 export const partyManagePlugin: FastifyPluginAsync = async (app) => {
@@ -232,16 +250,27 @@ export const partyManagePlugin: FastifyPluginAsync = async (app) => {
       config: { access: { roles: ['leader', 'admin'], scope: 'subdistrict' }, scopeOf: branchScope },
       schema: {
         tags: ['party'],
-        summary: "Attaches a party branch to grids of its community (replacing its grids; a grid attached to another branch moves here), audited",
+        summary: 'Attaches a party branch to grids of its community (replacing its grids; a grid attached to another branch moves here), audited',
         params: { type: 'object', properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' } }, required: ['id'] },
         body: GRIDS_BODY(0, 50),
-        response: { 200: { type: 'object', properties: { id: { type: 'string' }, grids: { type: 'array', items: { type: 'string' } } } }, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: {
+          200: { type: 'object', properties: { id: { type: 'string' }, grids: { type: 'array', items: { type: 'string' } } } },
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
       },
     },
     async (req) =>
       app.db.transaction(async (tx) => {
         const r = await setBranchGrids(tx, req.params.id, req.body.grids);
-        await auditWrite(req, tx, { action: 'party.branch.grids', entity: 'party_branch', entityId: req.params.id, before: { grids: r.before }, after: { grids: r.after, movedFrom: r.movedFrom } });
+        await auditWrite(req, tx, {
+          action: 'party.branch.grids',
+          entity: 'party_branch',
+          entityId: req.params.id,
+          before: { grids: r.before },
+          after: { grids: r.after, movedFrom: r.movedFrom },
+        });
         return { id: req.params.id, grids: r.after };
       }),
   );
@@ -255,7 +284,19 @@ export const partyManagePlugin: FastifyPluginAsync = async (app) => {
         summary: "A work team's serving party members and the grids each links (names for admins only)",
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } }, required: ['id'] },
         response: {
-          200: { type: 'object', properties: { communityId: { type: 'string' }, members: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: ['string', 'null'] }, grids: { type: 'array', items: { type: 'string' } } } } } } },
+          200: {
+            type: 'object',
+            properties: {
+              communityId: { type: 'string' },
+              members: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { id: { type: 'integer' }, name: { type: ['string', 'null'] }, grids: { type: 'array', items: { type: 'string' } } },
+                },
+              },
+            },
+          },
           400: errorSchema,
           403: errorSchema,
           404: errorSchema,
@@ -278,13 +319,24 @@ export const partyManagePlugin: FastifyPluginAsync = async (app) => {
         summary: "Links a serving party member to 1-2 grids of their team's community (replacing the links), audited",
         params: { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } }, required: ['id'] },
         body: GRIDS_BODY(1, 2),
-        response: { 200: { type: 'object', properties: { id: { type: 'integer' }, grids: { type: 'array', items: { type: 'string' } } } }, 400: errorSchema, 403: errorSchema, 404: errorSchema },
+        response: {
+          200: { type: 'object', properties: { id: { type: 'integer' }, grids: { type: 'array', items: { type: 'string' } } } },
+          400: errorSchema,
+          403: errorSchema,
+          404: errorSchema,
+        },
       },
     },
     async (req) =>
       app.db.transaction(async (tx) => {
         const r = await setMemberGrids(tx, req.params.id, req.body.grids);
-        await auditWrite(req, tx, { action: 'party.member.grids', entity: 'party_team_member', entityId: req.params.id, before: { grids: r.before }, after: { grids: r.after } });
+        await auditWrite(req, tx, {
+          action: 'party.member.grids',
+          entity: 'party_team_member',
+          entityId: req.params.id,
+          before: { grids: r.before },
+          after: { grids: r.after },
+        });
         return { id: req.params.id, grids: r.after };
       }),
   );

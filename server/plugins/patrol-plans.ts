@@ -31,7 +31,11 @@ const planScope: ScopeResolver = async (req, db) => {
 const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
 const stopSchema = {
   type: 'object',
-  properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, lon: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
+  properties: {
+    id: { type: 'string', minLength: 1, maxLength: 100 },
+    lon: { type: 'number', minimum: -180, maximum: 180 },
+    lat: { type: 'number', minimum: -90, maximum: 90 },
+  },
   required: ['id', 'lon', 'lat'],
   additionalProperties: false,
 } as const;
@@ -59,7 +63,12 @@ const generateBody = {
     until: { type: 'string', format: 'date', description: 'end of the incident data considered (default: the newest incident)' },
     walkMinutes: { type: 'number', minimum: 1, maximum: 30, description: "walking time from a group's shops to a hot zone (default 5)" },
     maxLengthM: { type: 'number', minimum: 200, maximum: 10000, description: 'length limit of one patrol (default 2000 m)' },
-    minLengthM: { type: 'number', minimum: 0, maximum: 10000, description: "length a patrol should at least walk, through more of the group's hot zones and shops (default 600 m; capped at maxLengthM)" },
+    minLengthM: {
+      type: 'number',
+      minimum: 0,
+      maximum: 10000,
+      description: "length a patrol should at least walk, through more of the group's hot zones and shops (default 600 m; capped at maxLengthM)",
+    },
     perGroup: { type: 'integer', minimum: 1, maximum: 14, description: 'patrols per group per week (default 3)' },
     slotHours: { type: 'integer', minimum: 1, maximum: 6, description: 'hours per patrol slot (default 2)' },
     zones: { type: 'string', enum: ['hex', 'grids'] },
@@ -93,7 +102,11 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         tags: ['patrols'],
         summary: "Generate a week's patrol plan for a sub-district from its hot spots (saved as a draft): a job with progress, or the plan when wait = true",
         body: generateBody,
-        response: { 200: { type: 'object', properties: { job: { type: ['string', 'null'] }, plan: planAnswer } }, 202: { type: 'object', properties: { job: { type: 'string' } } }, ...errors },
+        response: {
+          200: { type: 'object', properties: { job: { type: ['string', 'null'] }, plan: planAnswer } },
+          202: { type: 'object', properties: { job: { type: 'string' } } },
+          ...errors,
+        },
       },
     },
     async (req, reply) => {
@@ -126,7 +139,11 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         summary: 'Weekly patrol plans (newest first) with their coverage figures and planned vs done',
         querystring: {
           type: 'object',
-          properties: { subdistrict: { type: 'string', pattern: '^\\d{9}$' }, status: { type: 'string', enum: ['draft', 'published', 'archived'] }, week: { type: 'string', format: 'date' } },
+          properties: {
+            subdistrict: { type: 'string', pattern: '^\\d{9}$' },
+            status: { type: 'string', enum: ['draft', 'published', 'archived'] },
+            week: { type: 'string', format: 'date' },
+          },
           additionalProperties: false,
         },
         response: { 200: { type: 'object', properties: { plans: { type: 'array', items: anyObject } } } },
@@ -137,7 +154,15 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
 
   app.get<{ Params: { id: number } }>(
     '/patrols/plans/:id',
-    { config: { scopeOf: planScope }, schema: { tags: ['patrols'], summary: 'One weekly patrol plan: zones, patrols (routes), coverage, planned vs done per group', params: idParams, response: { 200: planAnswer, ...errors } } },
+    {
+      config: { scopeOf: planScope },
+      schema: {
+        tags: ['patrols'],
+        summary: 'One weekly patrol plan: zones, patrols (routes), coverage, planned vs done per group',
+        params: idParams,
+        response: { 200: planAnswer, ...errors },
+      },
+    },
     async (req, reply) => {
       const p = await getPlan(app.db, req.params.id);
       if (!p || !codeInReadScope(readPrefixes(req.user), p.subdistrict)) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 不存在`));
@@ -176,7 +201,12 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         tags: ['patrols'],
         summary: "Save a draft's edited patrols (re-routed and checked: length limit, patrols per group per week; stale version → 409)",
         params: idParams,
-        body: { type: 'object', properties: { version: { type: 'integer', minimum: 1 }, patrols: patrolsSchema }, required: ['version', 'patrols'], additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { version: { type: 'integer', minimum: 1 }, patrols: patrolsSchema },
+          required: ['version', 'patrols'],
+          additionalProperties: false,
+        },
         response: { 200: planAnswer, ...errors },
       },
     },
@@ -188,7 +218,12 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         if (ev.problems.length) throw new BadRequestError(ev.problems.join('；'));
         await app.db.transaction(async (tx) => {
           const version = await replacePatrols(tx, req.params.id, req.body.version, ev.patrols, ev.coverage);
-          await auditWrite(req, tx, { action: 'patrol.plan.edit', entity: 'patrol_plan', entityId: req.params.id, after: { version, patrols: ev.patrols.length, coverage: ev.coverage.share } });
+          await auditWrite(req, tx, {
+            action: 'patrol.plan.edit',
+            entity: 'patrol_plan',
+            entityId: req.params.id,
+            after: { version, patrols: ev.patrols.length, coverage: ev.coverage.share },
+          });
         });
         return await getPlan(app.db, req.params.id);
       } catch (e) {
@@ -229,7 +264,12 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['patrols'],
         summary: 'Download one planned patrol as GPX 1.1',
-        params: { type: 'object', properties: { id: { type: 'integer', minimum: 1 }, patrol: { type: 'integer', minimum: 1 } }, required: ['id', 'patrol'], additionalProperties: false },
+        params: {
+          type: 'object',
+          properties: { id: { type: 'integer', minimum: 1 }, patrol: { type: 'integer', minimum: 1 } },
+          required: ['id', 'patrol'],
+          additionalProperties: false,
+        },
         response: { 404: errors[404] },
       },
     },
@@ -238,7 +278,9 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
       if (!p) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol}`));
       const name = `${p.name} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
       reply.header('content-disposition', `attachment; filename="patrol-${req.params.id}-${req.params.patrol}.gpx"`);
-      return reply.type('application/gpx+xml; charset=utf-8').send(toGpx({ type: 'Feature', properties: { name }, geometry: { type: 'LineString', coordinates: p.coordinates } }, { name }));
+      return reply
+        .type('application/gpx+xml; charset=utf-8')
+        .send(toGpx({ type: 'Feature', properties: { name }, geometry: { type: 'LineString', coordinates: p.coordinates } }, { name }));
     },
   );
 };

@@ -3,7 +3,18 @@ import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
 import { auditWrite } from '../audit/request';
 import { anyObject, errors, groupScope, sendDefenseError } from '../defense/http';
-import { getRoute, listRoutes, MAX_STOPS, planDrawnRoute, planRoute, routeGpx, saveDrawnRoute, saveRoute, type DrawnRouteRequest, type RouteRequest } from '../defense/patrol';
+import {
+  getRoute,
+  listRoutes,
+  MAX_STOPS,
+  planDrawnRoute,
+  planRoute,
+  routeGpx,
+  saveDrawnRoute,
+  saveRoute,
+  type DrawnRouteRequest,
+  type RouteRequest,
+} from '../defense/patrol';
 import { BadRequestError, NotFoundError } from '../defense/errors';
 
 const routeIdParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1 } }, required: ['id'] } as const;
@@ -41,7 +52,11 @@ const drawnBody = (withGroup: boolean) =>
         maxItems: MAX_STOPS,
         items: {
           type: 'object',
-          properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, lon: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
+          properties: {
+            id: { type: 'string', minLength: 1, maxLength: 100 },
+            lon: { type: 'number', minimum: -180, maximum: 180 },
+            lat: { type: 'number', minimum: -90, maximum: 90 },
+          },
           required: ['lon', 'lat'],
           additionalProperties: false,
         },
@@ -52,11 +67,15 @@ const drawnBody = (withGroup: boolean) =>
     required: [...(withGroup ? ['group'] : []), 'version', 'stops'],
     additionalProperties: false,
   }) as const;
-const drawnResponse = { type: 'object', properties: { id: { type: 'integer' }, version: { type: 'integer', description: "the group's new row version" }, route: routeFeature } } as const;
+const drawnResponse = {
+  type: 'object',
+  properties: { id: { type: 'integer' }, version: { type: 'integer', description: "the group's new row version" }, route: routeFeature },
+} as const;
 
 const safeName = (s: string) => s.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 60) || 'patrol';
 /** Content-Disposition for a download: ASCII fallback name plus the UTF-8 name (RFC 6266). */
-const attachment = (name: string, ext: string) => `attachment; filename="patrol-route.${ext}"; filename*=UTF-8''${encodeURIComponent(`${safeName(name)}.${ext}`)}`;
+const attachment = (name: string, ext: string) =>
+  `attachment; filename="patrol-route.${ext}"; filename*=UTF-8''${encodeURIComponent(`${safeName(name)}.${ext}`)}`;
 
 /** Patrol routes along the streets: plan (through a group's shops or given stops), save, list, export GPX / GeoJSON. */
 const patrols: FastifyPluginAsync = async (app) => {
@@ -78,7 +97,12 @@ const patrols: FastifyPluginAsync = async (app) => {
               maxItems: 500,
               items: {
                 type: 'object',
-                properties: { id: { type: 'string', minLength: 1, maxLength: 100 }, name: { type: 'string', maxLength: 200 }, lon: { type: 'number', minimum: -180, maximum: 180 }, lat: { type: 'number', minimum: -90, maximum: 90 } },
+                properties: {
+                  id: { type: 'string', minLength: 1, maxLength: 100 },
+                  name: { type: 'string', maxLength: 200 },
+                  lon: { type: 'number', minimum: -180, maximum: 180 },
+                  lat: { type: 'number', minimum: -90, maximum: 90 },
+                },
                 required: ['lon', 'lat'],
                 additionalProperties: false,
               },
@@ -99,11 +123,17 @@ const patrols: FastifyPluginAsync = async (app) => {
         if (save) {
           f.properties.id = await app.db.transaction(async (tx) => {
             const id = await saveRoute(tx, f);
-            await auditWrite(req, tx, { action: 'patrol.route.create', entity: 'patrol_route', entityId: id, after: { name: f.properties.name, group: f.properties.group, length_m: f.properties.length_m } });
+            await auditWrite(req, tx, {
+              action: 'patrol.route.create',
+              entity: 'patrol_route',
+              entityId: id,
+              after: { name: f.properties.name, group: f.properties.group, length_m: f.properties.length_m },
+            });
             return id;
           });
         }
-        if (req.query.format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', attachment(f.properties.name, 'gpx')).send(routeGpx(f));
+        if (req.query.format === 'gpx')
+          return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', attachment(f.properties.name, 'gpx')).send(routeGpx(f));
         return { ...f, ...(f.properties.id ? { id: f.properties.id } : {}) };
       } catch (e) {
         return sendDefenseError(reply, e);
@@ -118,7 +148,8 @@ const patrols: FastifyPluginAsync = async (app) => {
       config: { scopeOf: patrolScope },
       schema: {
         tags: ['patrols'],
-        summary: "Save a patrol route drawn by clicking stops for a group (stops in patrol order, snapped to the group's sub-district streets; the group's row version, stale → 409)",
+        summary:
+          "Save a patrol route drawn by clicking stops for a group (stops in patrol order, snapped to the group's sub-district streets; the group's row version, stale → 409)",
         body: drawnBody(true),
         response: { 200: drawnResponse, ...errors },
       },
@@ -129,7 +160,12 @@ const patrols: FastifyPluginAsync = async (app) => {
         const f = await planDrawnRoute(app.db, group, rq);
         return await app.db.transaction(async (tx) => {
           const saved = await saveDrawnRoute(tx, group, rq.version, f, null);
-          await auditWrite(req, tx, { action: 'patrol.route.draw', entity: 'patrol_route', entityId: saved.id, after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m } });
+          await auditWrite(req, tx, {
+            action: 'patrol.route.draw',
+            entity: 'patrol_route',
+            entityId: saved.id,
+            after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m },
+          });
           return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
         });
       } catch (e) {
@@ -144,7 +180,8 @@ const patrols: FastifyPluginAsync = async (app) => {
       config: { scopeOf: patrolScope },
       schema: {
         tags: ['patrols'],
-        summary: "Replace the stops of a group's saved patrol route (added, moved, removed, reordered; snapped to the streets; the group's row version, stale → 409)",
+        summary:
+          "Replace the stops of a group's saved patrol route (added, moved, removed, reordered; snapped to the streets; the group's row version, stale → 409)",
         params: routeIdParams,
         body: drawnBody(false),
         response: { 200: drawnResponse, ...errors },
@@ -159,7 +196,13 @@ const patrols: FastifyPluginAsync = async (app) => {
         const f = await planDrawnRoute(app.db, group, req.body);
         return await app.db.transaction(async (tx) => {
           const saved = await saveDrawnRoute(tx, group, req.body.version, f, req.params.id);
-          await auditWrite(req, tx, { action: 'patrol.route.edit', entity: 'patrol_route', entityId: saved.id, before: saved.before ?? undefined, after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m } });
+          await auditWrite(req, tx, {
+            action: 'patrol.route.edit',
+            entity: 'patrol_route',
+            entityId: saved.id,
+            before: saved.before ?? undefined,
+            after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m },
+          });
           return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
         });
       } catch (e) {
@@ -174,7 +217,11 @@ const patrols: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['patrols'],
         summary: 'Saved patrol routes (GeoJSON), by sub-district and/or group',
-        querystring: { type: 'object', properties: { subdistrict: { type: 'string', pattern: '^\\d{9}$' }, group: { type: 'string', maxLength: 64 } }, additionalProperties: false },
+        querystring: {
+          type: 'object',
+          properties: { subdistrict: { type: 'string', pattern: '^\\d{9}$' }, group: { type: 'string', maxLength: 64 } },
+          additionalProperties: false,
+        },
         response: { 200: { type: 'object', properties: { type: { type: 'string' }, features: { type: 'array', items: routeFeature } } } },
       },
     },
@@ -185,7 +232,12 @@ const patrols: FastifyPluginAsync = async (app) => {
     app.get<{ Params: { id: number } }>(
       `/patrols/routes/:id/${format}`,
       {
-        schema: { tags: ['patrols'], summary: `Download a saved route as ${format === 'gpx' ? 'GPX 1.1' : 'GeoJSON'}`, params: routeIdParams, response: { 404: errors[404] } },
+        schema: {
+          tags: ['patrols'],
+          summary: `Download a saved route as ${format === 'gpx' ? 'GPX 1.1' : 'GeoJSON'}`,
+          params: routeIdParams,
+          response: { 404: errors[404] },
+        },
       },
       async (req, reply) => {
         const f = await getRoute(app.db, req.params.id, readPrefixes(req.user));
@@ -209,7 +261,15 @@ const patrols: FastifyPluginAsync = async (app) => {
 
   app.delete<{ Params: { id: number } }>(
     '/patrols/routes/:id',
-    { config: { scopeOf: patrolScope }, schema: { tags: ['patrols'], summary: 'Delete a saved patrol route', params: routeIdParams, response: { 200: { type: 'object', properties: { deleted: { type: 'integer' } } }, ...errors } } },
+    {
+      config: { scopeOf: patrolScope },
+      schema: {
+        tags: ['patrols'],
+        summary: 'Delete a saved patrol route',
+        params: routeIdParams,
+        response: { 200: { type: 'object', properties: { deleted: { type: 'integer' } } }, ...errors },
+      },
+    },
     async (req, reply) => {
       try {
         return await app.db.transaction(async (tx) => {

@@ -5,15 +5,7 @@ import { exportCsv, exportGeoJson, exportShapefile } from '../plans/export';
 import { importPlan } from '../plans/import';
 import { importStaff, planStaff, seedStaff } from '../plans/staff';
 import { getPlan, NotFoundError } from '../plans/store';
-import {
-  bandOf,
-  copyPlanAsDraft,
-  mergeGridsEdit,
-  newGridEdit,
-  rebalanceProposal,
-  splitGridEdit,
-  suggestFixProposal,
-} from '../plans/tools';
+import { bandOf, copyPlanAsDraft, mergeGridsEdit, newGridEdit, rebalanceProposal, splitGridEdit, suggestFixProposal } from '../plans/tools';
 import { unitGraphFor } from '../plans/unit-graph';
 import { OutOfScopeError, writableSubdistricts } from '../auth/scope';
 import { suppressSmall } from '../auth/privacy';
@@ -35,7 +27,10 @@ const proposal = {
   properties: {
     moves: {
       type: 'array',
-      items: { type: 'object', properties: { unit: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] }, households: { type: 'integer' } } },
+      items: {
+        type: 'object',
+        properties: { unit: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] }, households: { type: 'integer' } },
+      },
     },
     grids: { type: 'array', items: { type: 'object', properties: { code: { type: 'string' }, before: { type: 'integer' }, after: { type: 'integer' } } } },
     fixed: { type: 'boolean' },
@@ -54,7 +49,10 @@ const gridDelta = {
     units_out: { type: 'integer' },
   },
 } as const;
-const fc = { type: 'object', properties: { type: { type: 'string' }, features: { type: 'array', items: { type: 'object', additionalProperties: true } } } } as const;
+const fc = {
+  type: 'object',
+  properties: { type: { type: 'string' }, features: { type: 'array', items: { type: 'object', additionalProperties: true } } },
+} as const;
 const staffMember = {
   type: 'object',
   properties: {
@@ -68,7 +66,13 @@ const staffMember = {
 } as const;
 const gridStaffing = {
   type: 'object',
-  properties: { code: { type: 'string' }, leaders: { type: 'integer' }, members: { type: 'integer' }, ok: { type: 'boolean' }, problem: { type: ['string', 'null'] } },
+  properties: {
+    code: { type: 'string' },
+    leaders: { type: 'integer' },
+    members: { type: 'integer' },
+    ok: { type: 'boolean' },
+    problem: { type: ['string', 'null'] },
+  },
 } as const;
 const baseVersion = { type: 'integer', minimum: 1 } as const;
 const planners = { roles: ['planner', 'admin'] as const };
@@ -86,7 +90,9 @@ const polygonsCache = new WeakMap<object, string>();
 function polygonsJson(pg: Awaited<ReturnType<typeof unitGraphFor>>): string {
   let s = polygonsCache.get(pg);
   if (s === undefined) {
-    s = JSON.stringify(pg.units.map((u) => u.polygons.map((poly) => poly.map((ring) => ring.map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6])))));
+    s = JSON.stringify(
+      pg.units.map((u) => u.polygons.map((poly) => poly.map((ring) => ring.map(([x, y]) => [Math.round(x * 1e6) / 1e6, Math.round(y * 1e6) / 1e6])))),
+    );
     polygonsCache.set(pg, s);
   }
   return s;
@@ -102,9 +108,7 @@ const planTools: FastifyPluginAsync = async (app) => {
   app.addHook('onReady', async () => {
     if (process.env.VITEST || process.env.WANGGE_WARM_UNITS === '0') return;
     void (async () => {
-      const r = await app.db.query<{ s: string[] }>(
-        "SELECT DISTINCT subdistricts AS s FROM plans WHERE status IN ('published', 'draft') LIMIT 8",
-      );
+      const r = await app.db.query<{ s: string[] }>("SELECT DISTINCT subdistricts AS s FROM plans WHERE status IN ('published', 'draft') LIMIT 8");
       for (const { s } of r.rows) {
         if (closing) return;
         polygonsJson(await unitGraphFor(app.db, s));
@@ -132,7 +136,18 @@ const planTools: FastifyPluginAsync = async (app) => {
               to: { type: 'object', properties: { plan: { type: 'integer' }, version: { type: 'integer' } } },
               units_moved: { type: 'integer' },
               households_moved: { type: 'integer' },
-              moves: { type: 'array', items: { type: 'object', properties: { unit: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] }, households: { type: 'integer' } } } },
+              moves: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    unit: { type: 'string' },
+                    from: { type: ['string', 'null'] },
+                    to: { type: ['string', 'null'] },
+                    households: { type: 'integer' },
+                  },
+                },
+              },
               grids_added: { type: 'array', items: gridDelta },
               grids_removed: { type: 'array', items: gridDelta },
               grids_changed: { type: 'array', items: gridDelta },
@@ -164,9 +179,43 @@ const planTools: FastifyPluginAsync = async (app) => {
               grids_added: { type: 'array', items: { type: 'string' } },
               grids_removed: { type: 'array', items: { type: 'string' } },
               grids_changed: { type: 'array', items: gridDelta },
-              flows: { type: 'array', items: { type: 'object', properties: { from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] }, units: { type: 'integer' }, households: { type: 'integer' } } } },
-              staff: { type: 'array', items: { type: 'object', properties: { id: { type: 'integer' }, name: { type: 'string' }, role: { type: 'string' }, grid_code: { type: 'string' }, change: { type: 'string' } } } },
-              groups: { type: ['array', 'null'], items: { type: 'object', properties: { group_id: { type: 'string' }, name: { type: ['string', 'null'] }, from: { type: 'array', items: { type: 'string' } }, to: { type: 'array', items: { type: 'string' } } } } },
+              flows: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    from: { type: ['string', 'null'] },
+                    to: { type: ['string', 'null'] },
+                    units: { type: 'integer' },
+                    households: { type: 'integer' },
+                  },
+                },
+              },
+              staff: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    id: { type: 'integer' },
+                    name: { type: 'string' },
+                    role: { type: 'string' },
+                    grid_code: { type: 'string' },
+                    change: { type: 'string' },
+                  },
+                },
+              },
+              groups: {
+                type: ['array', 'null'],
+                items: {
+                  type: 'object',
+                  properties: {
+                    group_id: { type: 'string' },
+                    name: { type: ['string', 'null'] },
+                    from: { type: 'array', items: { type: 'string' } },
+                    to: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
               geojson: fc,
             },
           },
@@ -182,9 +231,15 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'Export a plan: grid polygons as GeoJSON (code, households, staff; staff names only for grids in the caller\'s scope) or a zipped Shapefile (.prj, UTF-8 .cpg), or a CSV of unit → grid code',
+        summary:
+          "Export a plan: grid polygons as GeoJSON (code, households, staff; staff names only for grids in the caller's scope) or a zipped Shapefile (.prj, UTF-8 .cpg), or a CSV of unit → grid code",
         params: idParams,
-        querystring: { type: 'object', properties: { format: { type: 'string', enum: ['geojson', 'shp', 'csv'] } }, required: ['format'], additionalProperties: false },
+        querystring: {
+          type: 'object',
+          properties: { format: { type: 'string', enum: ['geojson', 'shp', 'csv'] } },
+          required: ['format'],
+          additionalProperties: false,
+        },
       },
       config: { access: plannerReaders },
     },
@@ -226,7 +281,13 @@ const planTools: FastifyPluginAsync = async (app) => {
         response: {
           200: {
             type: 'object',
-            properties: { id: { type: 'integer' }, units: { type: 'integer' }, assigned: { type: 'integer' }, grids: { type: 'integer' }, subdistricts: { type: 'array', items: { type: 'string' } } },
+            properties: {
+              id: { type: 'integer' },
+              units: { type: 'integer' },
+              assigned: { type: 'integer' },
+              grids: { type: 'integer' },
+              subdistricts: { type: 'array', items: { type: 'string' } },
+            },
           },
         },
       },
@@ -249,7 +310,7 @@ const planTools: FastifyPluginAsync = async (app) => {
       schema: {
         tags: ['plans'],
         summary:
-          'Copy a plan (e.g. the published one) as a new draft to edit: the part inside the caller\'s sub-districts ' +
+          "Copy a plan (e.g. the published one) as a new draft to edit: the part inside the caller's sub-districts " +
           '(`subdistricts` narrows it further); a planner scoped to two sub-districts gets a draft of those two',
         params: idParams,
         body: {
@@ -384,7 +445,8 @@ const planTools: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'The unit table of a plan for live statistics: per unit households, buildings, party-member households and plaqued ones (null for a unit of fewer than 5 households, except for admins), compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
+        summary:
+          'The unit table of a plan for live statistics: per unit households, buildings, party-member households and plaqued ones (null for a unit of fewer than 5 households, except for admins), compound, grid, area, perimeter, adjacency (CSR with shared lengths) and polygons',
         params: idParams,
       },
       config: { access: 'authenticated' },
@@ -448,7 +510,16 @@ const planTools: FastifyPluginAsync = async (app) => {
         tags: ['plans'],
         summary: '"1+3" staff of the plan\'s grids in the caller\'s scope and the grids that break the rule (1 leader + 3 members)',
         params: idParams,
-        response: { 200: { type: 'object', properties: { staff: { type: 'array', items: staffMember }, grids: { type: 'array', items: gridStaffing }, violations: { type: 'array', items: gridStaffing } } } },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              staff: { type: 'array', items: staffMember },
+              grids: { type: 'array', items: gridStaffing },
+              violations: { type: 'array', items: gridStaffing },
+            },
+          },
+        },
       },
       config: { access: planners },
     },
@@ -462,7 +533,12 @@ const planTools: FastifyPluginAsync = async (app) => {
         tags: ['plans'],
         summary: 'Import a staff CSV (name, role leader|member, phone, grid_code); replaces the staff of the grids it names; a bad file changes nothing',
         params: idParams,
-        body: { type: 'object', properties: { content: { type: 'string', minLength: 1, maxLength: 2_000_000 } }, required: ['content'], additionalProperties: false },
+        body: {
+          type: 'object',
+          properties: { content: { type: 'string', minLength: 1, maxLength: 2_000_000 } },
+          required: ['content'],
+          additionalProperties: false,
+        },
         response: { 200: { type: 'object', properties: { imported: { type: 'integer' }, grids: { type: 'integer' } } } },
       },
     },

@@ -1,16 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { changeSchema, conflictSchema, idParams, sendPlanError } from '../plans/http';
-import {
-  applyEdit,
-  getPlan,
-  listPlans,
-  publishEffect,
-  publishPlan,
-  redo,
-  setLocked,
-  undo,
-  type UnitChange,
-} from '../plans/store';
+import { applyEdit, getPlan, listPlans, publishEffect, publishPlan, redo, setLocked, undo, type UnitChange } from '../plans/store';
 import type { Queryable } from '../db';
 import { PLAN_LIST_ITEM } from '../plans/queries';
 
@@ -24,7 +14,11 @@ const planSchema = {
     version: { type: 'integer' },
     subdistricts: { type: 'array', items: { type: 'string' } },
     params: { type: 'object', additionalProperties: true },
-    warnings: { type: 'array', items: {}, description: 'Partition warnings (infeasible bands, split compounds …) naming units and the fix; only on GET /plans/:id' },
+    warnings: {
+      type: 'array',
+      items: {},
+      description: 'Partition warnings (infeasible bands, split compounds …) naming units and the fix; only on GET /plans/:id',
+    },
     warning_count: { type: 'integer' },
     grids: { type: 'integer' },
     households: { type: 'integer' },
@@ -42,7 +36,8 @@ const editResult = {
     changes: { type: 'array', items: changeSchema },
     grids: {
       type: 'object',
-      description: 'The touched grids after the edit (GeoJSON FeatureCollection, same properties as GET /plans/:id/grids); a touched code missing here no longer exists',
+      description:
+        'The touched grids after the edit (GeoJSON FeatureCollection, same properties as GET /plans/:id/grids); a touched code missing here no longer exists',
       additionalProperties: true,
     },
   },
@@ -95,8 +90,16 @@ const gridsQuery = {
 
 /** Grid plans: list, read grids and assignments, edit with version checks, undo/redo, lock, publish. */
 const plans: FastifyPluginAsync = async (app) => {
-  app.get('/plans', { schema: { tags: ['plans'], summary: 'All plans, newest first (without their warnings: read one plan for those)', response: { 200: { type: 'array', items: planSchema } } } }, async () =>
-    listPlans(app.db),
+  app.get(
+    '/plans',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'All plans, newest first (without their warnings: read one plan for those)',
+        response: { 200: { type: 'array', items: planSchema } },
+      },
+    },
+    async () => listPlans(app.db),
   );
 
   app.get<{ Querystring: { at?: string; subdistrict?: string } }>(
@@ -141,7 +144,8 @@ const plans: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'Dissolved grid polygons of a plan with households, contiguity, Polsby-Popper, lock and band flags (GeoJSON; display geometry: vertices within ~0.1 m of a straight edge dropped, exports carry the full geometry); `codes` (comma-separated) limits it to those grids',
+        summary:
+          'Dissolved grid polygons of a plan with households, contiguity, Polsby-Popper, lock and band flags (GeoJSON; display geometry: vertices within ~0.1 m of a straight edge dropped, exports carry the full geometry); `codes` (comma-separated) limits it to those grids',
         params: idParams,
         querystring: {
           type: 'object',
@@ -180,10 +184,9 @@ const plans: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const p = await getPlan(app.db, req.params.id);
       if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
-      const r = await app.db.query<{ unit_id: string; grid_code: string | null }>(
-        'SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1',
-        [req.params.id],
-      );
+      const r = await app.db.query<{ unit_id: string; grid_code: string | null }>('SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1', [
+        req.params.id,
+      ]);
       const assignment: Record<string, string | null> = {};
       for (const row of r.rows) assignment[row.unit_id] = row.grid_code;
       return { version: p.version, assignment };
@@ -235,7 +238,16 @@ const plans: FastifyPluginAsync = async (app) => {
   ] as const) {
     app.post<{ Params: { id: number }; Querystring: { grids?: boolean }; Body: { baseVersion: number } }>(
       `/plans/:id/${path}`,
-      { schema: { tags: ['plans'], summary, params: idParams, querystring: gridsQuery, body: baseVersionBody, response: { 200: editResult, 409: conflictSchema } } },
+      {
+        schema: {
+          tags: ['plans'],
+          summary,
+          params: idParams,
+          querystring: gridsQuery,
+          body: baseVersionBody,
+          response: { 200: editResult, 409: conflictSchema },
+        },
+      },
       async (req, reply) => {
         try {
           return await withGrids(app.db, req.params.id, await fn(app.db, req.params.id, req.body.baseVersion, 'planner'), req.query.grids);
@@ -290,7 +302,8 @@ const plans: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['plans'],
-        summary: 'Publish a draft: only its own sub-districts change (their published grids are archived); the rest of a published plan it overlaps stays in force, as a new published plan with the same grids',
+        summary:
+          'Publish a draft: only its own sub-districts change (their published grids are archived); the rest of a published plan it overlaps stays in force, as a new published plan with the same grids',
         params: idParams,
         body: baseVersionBody,
         response: { 200: { type: 'object', properties: { version: { type: 'integer' } } }, 409: conflictSchema },

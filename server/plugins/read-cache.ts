@@ -41,7 +41,8 @@ interface Entry {
 
 const MAX_ENTRIES = 256;
 
-const keyOf = (req: FastifyRequest) => `${req.user ? `${req.user.id}:${req.user.role}:${req.user.subdistricts.join(',')}:${req.user.grids.join(',')}` : '-'}|${req.url}`;
+const keyOf = (req: FastifyRequest) =>
+  `${req.user ? `${req.user.id}:${req.user.role}:${req.user.subdistricts.join(',')}:${req.user.grids.join(',')}` : '-'}|${req.url}`;
 
 export default fp(
   async (app) => {
@@ -79,7 +80,12 @@ export default fp(
       const k = req.readCacheKey;
       if (!k || reply.statusCode !== 200 || k.generation !== generation || (typeof payload !== 'string' && !Buffer.isBuffer(payload))) return payload;
       const cc = reply.getHeader('cache-control');
-      cache.set(k.key, { body: Buffer.isBuffer(payload) ? payload : Buffer.from(payload), type: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'), cacheControl: typeof cc === 'string' ? cc : null, at: Date.now() });
+      cache.set(k.key, {
+        body: Buffer.isBuffer(payload) ? payload : Buffer.from(payload),
+        type: String(reply.getHeader('content-type') ?? 'application/json; charset=utf-8'),
+        cacheControl: typeof cc === 'string' ? cc : null,
+        at: Date.now(),
+      });
       while (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
       return payload;
     });

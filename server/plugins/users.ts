@@ -18,7 +18,11 @@ export default fp(
     const { cost } = app.authSettings;
     // ---- user administration (admin) ----
     const admin = { access: { roles: ['admin'] } } as const;
-    app.get('/api/users', { config: admin, schema: { tags: ['auth'], summary: 'All users (admin)', response: { 200: { type: 'array', items: userSchema } } } }, async () => listUsers(app.db));
+    app.get(
+      '/api/users',
+      { config: admin, schema: { tags: ['auth'], summary: 'All users (admin)', response: { 200: { type: 'array', items: userSchema } } } },
+      async () => listUsers(app.db),
+    );
 
     app.post<{ Body: { username: string; password: string; role: (typeof ROLES)[number]; displayName?: string; subdistricts?: string[]; grids?: string[] } }>(
       '/api/users',
@@ -60,7 +64,10 @@ export default fp(
       },
     );
 
-    app.patch<{ Params: { id: number }; Body: { role?: (typeof ROLES)[number]; displayName?: string | null; subdistricts?: string[]; grids?: string[]; active?: boolean; password?: string } }>(
+    app.patch<{
+      Params: { id: number };
+      Body: { role?: (typeof ROLES)[number]; displayName?: string | null; subdistricts?: string[]; grids?: string[]; active?: boolean; password?: string };
+    }>(
       '/api/users/:id',
       {
         config: admin,
@@ -95,13 +102,18 @@ export default fp(
           const u = await updateUser(tx, req.params.id, patch);
           if (password !== undefined) await setPassword(tx, req.params.id, password, cost);
           if (password !== undefined || patch.active === false || patch.role !== undefined) await deleteUserSessions(tx, req.params.id);
-          await auditWrite(req, tx, { action: 'user.update', entity: 'user', entityId: req.params.id, before, after: { ...u, passwordReset: password !== undefined } });
+          await auditWrite(req, tx, {
+            action: 'user.update',
+            entity: 'user',
+            entityId: req.params.id,
+            before,
+            after: { ...u, passwordReset: password !== undefined },
+          });
           return u;
         });
         return after;
       },
     );
-
   },
   { name: 'wangge-users', dependencies: ['wangge-auth', 'wangge-errors'] },
 );

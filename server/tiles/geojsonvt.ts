@@ -93,7 +93,9 @@ export function createGeojsonVtTileSource(db: Queryable): TileSource {
         const t = idx.get(layer.name)?.getTile(z, x, y);
         if (!t) continue;
         const features = dropCollapsed(
-          (layer.classMinzoom ? t.features.filter((f) => (layer.classMinzoom![String(f.tags?.class)] ?? Infinity) <= z) : t.features) as unknown as GeoJSONVTFeature[],
+          (layer.classMinzoom
+            ? t.features.filter((f) => (layer.classMinzoom![String(f.tags?.class)] ?? Infinity) <= z)
+            : t.features) as unknown as GeoJSONVTFeature[],
         );
         if (features.length > 0) layers[layer.name] = { ...t, features } as GeoJSONVTTile;
       }

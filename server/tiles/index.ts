@@ -21,9 +21,7 @@ export function tileSourceFor(db: Db): TileSource {
   let src = live.get(db);
   if (!src) {
     src =
-      db.kind === 'postgres'
-        ? withTileCache(createPostgisTileSource(db))
-        : withTileCache(createGeojsonVtTileSource(db), { ttlMs: Infinity, maxTiles: 1024 });
+      db.kind === 'postgres' ? withTileCache(createPostgisTileSource(db)) : withTileCache(createGeojsonVtTileSource(db), { ttlMs: Infinity, maxTiles: 1024 });
     live.set(db, src);
   }
   return src;

@@ -39,17 +39,26 @@ const polygonsOf = (g: string): number[][][][] => {
 export async function loadUnitsInput(db: Queryable, subs: string[]): Promise<LoadedUnitsInput> {
   const areas: AreaFeature[] = [];
   const names: Record<string, string> = {};
-  const s = await db.query<{ id: string; name: string; g: string }>('SELECT id, name, ST_AsGeoJSON(geom, 8) AS g FROM subdistricts WHERE id = ANY($1::text[]) ORDER BY id', [subs]);
+  const s = await db.query<{ id: string; name: string; g: string }>(
+    'SELECT id, name, ST_AsGeoJSON(geom, 8) AS g FROM subdistricts WHERE id = ANY($1::text[]) ORDER BY id',
+    [subs],
+  );
   for (const r of s.rows) {
     names[r.id] = r.name;
     areas.push({ level: 'subdistrict', code: r.id, name: r.name, ref: `sub-district ${r.id}`, polygons: polygonsOf(r.g) });
   }
-  const c = await db.query<{ id: string; name: string; g: string }>('SELECT id, name, ST_AsGeoJSON(geom, 8) AS g FROM communities WHERE subdistrict_id = ANY($1::text[]) ORDER BY id', [subs]);
+  const c = await db.query<{ id: string; name: string; g: string }>(
+    'SELECT id, name, ST_AsGeoJSON(geom, 8) AS g FROM communities WHERE subdistrict_id = ANY($1::text[]) ORDER BY id',
+    [subs],
+  );
   for (const r of c.rows) areas.push({ level: 'community', code: r.id, name: r.name, ref: `community ${r.id}`, polygons: polygonsOf(r.g) });
 
   const BOX = `WITH area AS (SELECT ST_Expand(ST_Extent(geom)::geometry, 0.002) AS box FROM subdistricts WHERE id = ANY($1::text[]))`;
   const lines: DividingLine[] = [];
-  const st = await db.query<{ class: string; g: string }>(`${BOX} SELECT s.class, ST_AsGeoJSON(s.geom, 8) AS g FROM streets s, area WHERE s.geom && area.box AND s.divides ORDER BY s.id`, [subs]);
+  const st = await db.query<{ class: string; g: string }>(
+    `${BOX} SELECT s.class, ST_AsGeoJSON(s.geom, 8) AS g FROM streets s, area WHERE s.geom && area.box AND s.divides ORDER BY s.id`,
+    [subs],
+  );
   for (const r of st.rows) {
     const role = CLASS_ROLE[r.class];
     if (!role) continue;
@@ -70,18 +79,31 @@ export async function loadUnitsInput(db: Queryable, subs: string[]): Promise<Loa
 
   // which chosen sub-districts have register rows (by their column or by their point)
   const withRegister = new Set(
-    (await db.query<{ id: string }>(
-      `SELECT s.id FROM subdistricts s WHERE s.id = ANY($1::text[]) AND EXISTS (
+    (
+      await db.query<{ id: string }>(
+        `SELECT s.id FROM subdistricts s WHERE s.id = ANY($1::text[]) AND EXISTS (
          SELECT 1 FROM household_register r WHERE r.subdistrict_id = s.id OR (r.geom && s.geom AND ST_Intersects(s.geom, r.geom)))`,
-      [subs],
-    )).rows.map((r) => r.id),
+        [subs],
+      )
+    ).rows.map((r) => r.id),
   );
   const source: Record<string, 'register' | 'buildings'> = {};
   for (const id of subs) source[id] = withRegister.has(id) ? 'register' : 'buildings';
 
   const rows: HouseholdRow[] = [];
   const meta: RowMeta[] = [];
-  const reg = await db.query<{ id: string; ref: string; bref: string | null; compound: string | null; hh: number; party: number; lon: number; lat: number; inside: string | null; report: string | null }>(
+  const reg = await db.query<{
+    id: string;
+    ref: string;
+    bref: string | null;
+    compound: string | null;
+    hh: number;
+    party: number;
+    lon: number;
+    lat: number;
+    inside: string | null;
+    report: string | null;
+  }>(
     `${BOX},
      chosen AS (SELECT id, geom FROM subdistricts WHERE id = ANY($1::text[]) AND id = ANY($2::text[]))
      SELECT r.id::text AS id, r.import_id || ' ' || r.row_ref AS ref, r.building_ref AS bref,

@@ -15,7 +15,8 @@ const unitsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['units'],
-        summary: 'Build blocks, compounds and units from the imported boundaries, streets, buildings and household register (a job: GET /api/jobs/:id; cancel: POST /api/jobs/:id/cancel)',
+        summary:
+          'Build blocks, compounds and units from the imported boundaries, streets, buildings and household register (a job: GET /api/jobs/:id; cancel: POST /api/jobs/:id/cancel)',
         body: {
           type: 'object',
           properties: {
@@ -35,7 +36,7 @@ const unitsPlugin: FastifyPluginAsync = async (app) => {
       let subs: string[];
       if (b.all) {
         subs = writableSubdistricts(req.user, known);
-        if (!subs.length) throw (known.length ? new OutOfScopeError('您负责的范围内没有街道') : new UnitsRequestError('没有街道边界：请先导入街道（乡镇）边界'));
+        if (!subs.length) throw known.length ? new OutOfScopeError('您负责的范围内没有街道') : new UnitsRequestError('没有街道边界：请先导入街道（乡镇）边界');
       } else if (b.subdistricts) {
         subs = b.subdistricts;
         const missing = subs.filter((s) => !known.includes(s));
@@ -54,7 +55,7 @@ const unitsPlugin: FastifyPluginAsync = async (app) => {
     {
       schema: {
         tags: ['units'],
-        summary: 'Data-quality report of the latest units build of each sub-district (all in the caller\'s scope, or the comma-separated subdistricts)',
+        summary: "Data-quality report of the latest units build of each sub-district (all in the caller's scope, or the comma-separated subdistricts)",
         querystring: { type: 'object', properties: { subdistricts: { type: 'string', pattern: '^\\d{9}(,\\d{9}){0,199}$' } }, additionalProperties: false },
         response: {
           200: {

@@ -42,20 +42,41 @@ export interface QualityReport {
 export const ITEMS_PER_KIND = 300;
 
 const bboxOf = (polys: number[][][][]): [number, number, number, number] => {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const poly of polys) for (const p of poly[0] ?? []) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const poly of polys)
+    for (const p of poly[0] ?? []) {
+      x0 = Math.min(x0, p[0]);
+      y0 = Math.min(y0, p[1]);
+      x1 = Math.max(x1, p[0]);
+      y1 = Math.max(y1, p[1]);
+    }
   return [x0, y0, x1, y1];
 };
 
 export function emptyReport(): QualityReport {
-  return { counts: Object.fromEntries(QUALITY_KINDS.map((k) => [k, 0])) as Record<QualityKind, number>, households_outside: 0, households_unplaced: 0, items: [], truncated: false, warnings: [] };
+  return {
+    counts: Object.fromEntries(QUALITY_KINDS.map((k) => [k, 0])) as Record<QualityKind, number>,
+    households_outside: 0,
+    households_unplaced: 0,
+    items: [],
+    truncated: false,
+    warnings: [],
+  };
 }
 
 /**
  * `blockIds`: the id each block is written with. Returns one report per chosen sub-district.
  */
 export function qualityReports(
-  subs: string[], areas: AreaFeature[], rows: HouseholdRow[], meta: RowMeta[], out: UnitsJobOutput, blockIds: string[],
+  subs: string[],
+  areas: AreaFeature[],
+  rows: HouseholdRow[],
+  meta: RowMeta[],
+  out: UnitsJobOutput,
+  blockIds: string[],
 ): Record<string, QualityReport> {
   const reports: Record<string, QualityReport> = Object.fromEntries(subs.map((s) => [s, emptyReport()]));
   const add = (item: QualityItem) => {
@@ -80,14 +101,23 @@ export function qualityReports(
   });
 
   const blockHouseholds = new Array<number>(out.blocks.length).fill(0);
-  out.units.forEach((u, k) => { blockHouseholds[out.unitBlock[k]] += u.households; });
+  out.units.forEach((u, k) => {
+    blockHouseholds[out.unitBlock[k]] += u.households;
+  });
   out.blocks.forEach((b, i) => {
     if (blockHouseholds[i] > 0) return;
     add({ kind: 'block_empty', subdistrict: b.subdistrict, ref: blockIds[i], at: b.at, bbox: bboxOf([b.polygon]) });
   });
 
-  out.unclosedAt.forEach((p, i) => { const s = subAt(p); if (s) add({ kind: 'street_unclosed', subdistrict: s, ref: `street end ${i + 1}`, at: p, bbox: [p[0] - 0.0003, p[1] - 0.0003, p[0] + 0.0003, p[1] + 0.0003] }); });
-  out.healedAt.forEach((p, i) => { const s = subAt(p); if (s) add({ kind: 'gap_healed', subdistrict: s, ref: `gap ${i + 1}`, at: p, bbox: [p[0] - 0.0003, p[1] - 0.0003, p[0] + 0.0003, p[1] + 0.0003] }); });
+  out.unclosedAt.forEach((p, i) => {
+    const s = subAt(p);
+    if (s)
+      add({ kind: 'street_unclosed', subdistrict: s, ref: `street end ${i + 1}`, at: p, bbox: [p[0] - 0.0003, p[1] - 0.0003, p[0] + 0.0003, p[1] + 0.0003] });
+  });
+  out.healedAt.forEach((p, i) => {
+    const s = subAt(p);
+    if (s) add({ kind: 'gap_healed', subdistrict: s, ref: `gap ${i + 1}`, at: p, bbox: [p[0] - 0.0003, p[1] - 0.0003, p[0] + 0.0003, p[1] + 0.0003] });
+  });
 
   for (const a of subAreas) {
     if ((out.communities[a.code] ?? 0) > 0 || !reports[a.code]) continue;
@@ -113,7 +143,13 @@ export function mergeReports(reports: QualityReport[]): QualityReport {
     m.households_unplaced += r.households_unplaced ?? 0;
     m.items.push(...r.items);
     m.truncated ||= r.truncated;
-    for (const w of r.warnings) { const key = `${w.code}|${w.message}`; if (!seen.has(key)) { seen.add(key); m.warnings.push(w); } }
+    for (const w of r.warnings) {
+      const key = `${w.code}|${w.message}`;
+      if (!seen.has(key)) {
+        seen.add(key);
+        m.warnings.push(w);
+      }
+    }
   }
   return m;
 }

@@ -40,7 +40,9 @@ export async function buildUnitsForSubdistricts(
   const known = (await db.query<{ id: string }>('SELECT id FROM subdistricts WHERE id = ANY($1::text[])', [subs])).rows.map((r) => r.id);
   const unknown = subs.filter((s) => !known.includes(s));
   if (unknown.length) throw new UnitsRequestError(`未知的街道编码：${unknown.join('、')}`);
-  const checkCancelled = () => { if (signal?.aborted) throw new JobCancelledError(); };
+  const checkCancelled = () => {
+    if (signal?.aborted) throw new JobCancelledError();
+  };
 
   report(0.02, '读取边界、道路、建筑和住户登记');
   const loaded = await loadUnitsInput(db, subs);
@@ -55,7 +57,9 @@ export async function buildUnitsForSubdistricts(
   checkCancelled();
   const tStage = Date.now();
   report(0.82, `写入 ${out.blocks.length} 个街块、${out.units.length} 个单元`);
-  const w = await db.transaction((tx: Queryable) => writeUnits(tx, subs, loaded, out, { author: req.author ?? 'system', jobId: req.jobId ?? null, checkCancelled }));
+  const w = await db.transaction((tx: Queryable) =>
+    writeUnits(tx, subs, loaded, out, { author: req.author ?? 'system', jobId: req.jobId ?? null, checkCancelled }),
+  );
   invalidateTiles(db);
   forgetUnitGraphs(db);
   const quality = mergeReports(subs.map((s) => w.reports[s]));
@@ -82,13 +86,28 @@ export async function buildUnitsForSubdistricts(
 
 /** The latest build's report of each given sub-district, merged, with the builds it came from. */
 export async function latestQuality(db: Queryable, subs: string[]): Promise<{ builds: Array<Record<string, unknown>>; report: QualityReport }> {
-  const r = await db.query<{ id: string; subdistrict_id: string; source: string; stats: Record<string, unknown>; report: QualityReport; created_at: string; job_id: string | null }>(
+  const r = await db.query<{
+    id: string;
+    subdistrict_id: string;
+    source: string;
+    stats: Record<string, unknown>;
+    report: QualityReport;
+    created_at: string;
+    job_id: string | null;
+  }>(
     `SELECT DISTINCT ON (subdistrict_id) id, subdistrict_id, source, stats, report, created_at::text AS created_at, job_id
      FROM unit_builds WHERE subdistrict_id = ANY($1::text[]) ORDER BY subdistrict_id, id DESC`,
     [subs],
   );
   return {
-    builds: r.rows.map((x) => ({ id: Number(x.id), subdistrict: x.subdistrict_id, source: x.source, stats: x.stats, created_at: x.created_at, job_id: x.job_id })),
+    builds: r.rows.map((x) => ({
+      id: Number(x.id),
+      subdistrict: x.subdistrict_id,
+      source: x.source,
+      stats: x.stats,
+      created_at: x.created_at,
+      job_id: x.job_id,
+    })),
     report: mergeReports(r.rows.map((x) => x.report)),
   };
 }

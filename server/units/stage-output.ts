@@ -37,14 +37,28 @@ export interface UnitsJobOutput {
 
 export function runUnitsStage({ input, splitAbove }: UnitsJobInput, progress: (f: number, m: string) => void = () => {}): UnitsJobOutput {
   const r = buildUnitsStage(input, { splitAbove }, progress);
-  const ll = (p: Pt): [number, number] => { const q = r.proj.inverse(p[0], p[1]); return [Math.round(q[0] * 1e7) / 1e7, Math.round(q[1] * 1e7) / 1e7]; };
+  const ll = (p: Pt): [number, number] => {
+    const q = r.proj.inverse(p[0], p[1]);
+    return [Math.round(q[0] * 1e7) / 1e7, Math.round(q[1] * 1e7) / 1e7];
+  };
   const communities: Record<string, number> = {};
   for (const s of r.subdistricts) communities[s.code] = 0;
   for (const c of r.communities) communities[c.subdistrict] = (communities[c.subdistrict] ?? 0) + 1;
   return {
-    blocks: r.blocks.map((b) => ({ subdistrict: b.subdistrict, community: b.community, polygon: b.rings.map((ring) => ring.map(ll)), at: ll(interiorPoint(b.rings)), area_m2: Math.round(b.area) })),
-    units: r.units, unitBlock: r.unitBlock, rowUnit: [...r.rowUnit], healedAt: r.healedAt, unclosedAt: r.unclosedAt,
-    communities, warnings: r.warnings, stats: r.stats,
+    blocks: r.blocks.map((b) => ({
+      subdistrict: b.subdistrict,
+      community: b.community,
+      polygon: b.rings.map((ring) => ring.map(ll)),
+      at: ll(interiorPoint(b.rings)),
+      area_m2: Math.round(b.area),
+    })),
+    units: r.units,
+    unitBlock: r.unitBlock,
+    rowUnit: [...r.rowUnit],
+    healedAt: r.healedAt,
+    unclosedAt: r.unclosedAt,
+    communities,
+    warnings: r.warnings,
+    stats: r.stats,
   };
 }
-

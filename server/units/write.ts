@@ -19,8 +19,7 @@ import type { UnitsJobOutput } from './stage-output';
  * takes the largest part of what ST_MakeValid returns.
  */
 const VALID_MULTI = (g: string) => `ST_Multi(ST_CollectionExtract(ST_MakeValid(${g}), 3))`;
-const VALID_POLYGON = (g: string) =>
-  `(SELECT p.geom FROM ST_Dump(ST_CollectionExtract(ST_MakeValid(${g}), 3)) p ORDER BY ST_Area(p.geom) DESC LIMIT 1)`;
+const VALID_POLYGON = (g: string) => `(SELECT p.geom FROM ST_Dump(ST_CollectionExtract(ST_MakeValid(${g}), 3)) p ORDER BY ST_Area(p.geom) DESC LIMIT 1)`;
 
 export interface UnitsWriteOutcome {
   builds: Record<string, number>;
@@ -48,12 +47,22 @@ export async function writeUnits(
   await tx.query('SELECT id FROM subdistricts WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [subs]);
   const builds: Record<string, number> = {};
   for (const s of subs) {
-    const r = await tx.query<{ id: string }>('INSERT INTO unit_builds (subdistrict_id, job_id, author, source) VALUES ($1, $2, $3, $4) RETURNING id', [s, opts.jobId, opts.author, loaded.source[s]]);
+    const r = await tx.query<{ id: string }>('INSERT INTO unit_builds (subdistrict_id, job_id, author, source) VALUES ($1, $2, $3, $4) RETURNING id', [
+      s,
+      opts.jobId,
+      opts.author,
+      loaded.source[s],
+    ]);
     builds[s] = Number(r.rows[0].id);
   }
   const buildIds = Object.values(builds);
   const counter = new Map<string, number>();
-  const nextId = (sub: string, kind: string) => { const k = `${sub}:${kind}`; const n = (counter.get(k) ?? 0) + 1; counter.set(k, n); return `${sub}-${builds[sub]}-${kind}${n}`; };
+  const nextId = (sub: string, kind: string) => {
+    const k = `${sub}:${kind}`;
+    const n = (counter.get(k) ?? 0) + 1;
+    counter.set(k, n);
+    return `${sub}-${builds[sub]}-${kind}${n}`;
+  };
   const blockIds = out.blocks.map((b) => nextId(b.subdistrict, 'b'));
   const reports = qualityReports(subs, loaded.input.areas, loaded.input.rows, loaded.rows, out, blockIds);
   opts.checkCancelled();
@@ -71,7 +80,10 @@ export async function writeUnits(
     c.households += r.households;
     c.points.push([r.lon, r.lat]);
   });
-  const existing = await tx.query<{ id: string; s: string; name: string }>('SELECT id, subdistrict_id AS s, name FROM compounds WHERE subdistrict_id = ANY($1::text[]) ORDER BY id', [subs]);
+  const existing = await tx.query<{ id: string; s: string; name: string }>(
+    'SELECT id, subdistrict_id AS s, name FROM compounds WHERE subdistrict_id = ANY($1::text[]) ORDER BY id',
+    [subs],
+  );
   const compoundId = new Map<string, string>();
   for (const c of existing.rows) if (!compoundId.has(`${c.s}\u0000${c.name}`)) compoundId.set(`${c.s}\u0000${c.name}`, c.id);
   const created: Array<{ id: string; s: string; name: string; hh: number; pts: string }> = [];
@@ -91,31 +103,56 @@ export async function writeUnits(
       [JSON.stringify(created)],
     );
   }
-  const updated = [...compoundRows].filter(([key]) => !created.some((c) => `${c.s}\u0000${c.name}` === key)).map(([key, c]) => ({ id: compoundId.get(key)!, hh: c.households }));
+  const updated = [...compoundRows]
+    .filter(([key]) => !created.some((c) => `${c.s}\u0000${c.name}` === key))
+    .map(([key, c]) => ({ id: compoundId.get(key)!, hh: c.households }));
   if (updated.length) {
-    await tx.query('UPDATE compounds k SET households = x.hh FROM jsonb_to_recordset($1::jsonb) AS x(id text, hh int) WHERE k.id = x.id', [JSON.stringify(updated)]);
+    await tx.query('UPDATE compounds k SET households = x.hh FROM jsonb_to_recordset($1::jsonb) AS x(id text, hh int) WHERE k.id = x.id', [
+      JSON.stringify(updated),
+    ]);
   }
 
   // --- blocks ---
-  const oldBlocks = (await tx.query<{ id: string }>('SELECT id FROM blocks WHERE subdistrict_id = ANY($1::text[]) AND retired_at IS NULL', [subs])).rows.map((r) => r.id);
+  const oldBlocks = (await tx.query<{ id: string }>('SELECT id FROM blocks WHERE subdistrict_id = ANY($1::text[]) AND retired_at IS NULL', [subs])).rows.map(
+    (r) => r.id,
+  );
   await tx.query(
     `INSERT INTO blocks (id, subdistrict_id, community_id, build_id, geom)
      SELECT x.id, x.s, x.c, x.b, ${VALID_POLYGON('ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326)')} FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, c text, b bigint, g text)`,
-    [JSON.stringify(out.blocks.map((b, i) => ({ id: blockIds[i], s: b.subdistrict, c: b.community, b: builds[b.subdistrict], g: JSON.stringify({ type: 'Polygon', coordinates: b.polygon }) })))],
+    [
+      JSON.stringify(
+        out.blocks.map((b, i) => ({
+          id: blockIds[i],
+          s: b.subdistrict,
+          c: b.community,
+          b: builds[b.subdistrict],
+          g: JSON.stringify({ type: 'Polygon', coordinates: b.polygon }),
+        })),
+      ),
+    ],
   );
   opts.checkCancelled();
 
   // --- units: new rows into a scratch table, matched to current ones by identical geometry ---
   const party = new Array<number>(out.units.length).fill(0);
-  out.rowUnit.forEach((k, i) => { if (k >= 0) party[k] += loaded.rows[i].party; });
+  out.rowUnit.forEach((k, i) => {
+    if (k >= 0) party[k] += loaded.rows[i].party;
+  });
   const fresh = out.units.map((u, k) => ({
-    id: nextId(u.subdistrict!, 'u'), s: u.subdistrict, c: u.community ?? null,
-    k: u.compound ? compoundId.get(`${u.subdistrict}\u0000${u.compound}`) ?? null : null,
-    blk: blockIds[out.unitBlock[k]], hh: u.households, ph: party[k], b: builds[u.subdistrict!],
+    id: nextId(u.subdistrict!, 'u'),
+    s: u.subdistrict,
+    c: u.community ?? null,
+    k: u.compound ? (compoundId.get(`${u.subdistrict}\u0000${u.compound}`) ?? null) : null,
+    blk: blockIds[out.unitBlock[k]],
+    hh: u.households,
+    ph: party[k],
+    b: builds[u.subdistrict!],
     g: JSON.stringify({ type: 'MultiPolygon', coordinates: u.polygons }),
   }));
   await tx.query('DROP TABLE IF EXISTS units_new');
-  await tx.query('CREATE TEMP TABLE units_new (id text PRIMARY KEY, s text, c text, k text, blk text, hh int, ph int, b bigint, geom geometry(MultiPolygon, 4326), old text)');
+  await tx.query(
+    'CREATE TEMP TABLE units_new (id text PRIMARY KEY, s text, c text, k text, blk text, hh int, ph int, b bigint, geom geometry(MultiPolygon, 4326), old text)',
+  );
   await tx.query(
     `INSERT INTO units_new (id, s, c, k, blk, hh, ph, b, geom)
      SELECT x.id, x.s, x.c, x.k, x.blk, x.hh, x.ph, x.b, ${VALID_MULTI('ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326)')}
@@ -143,11 +180,13 @@ export async function writeUnits(
     [buildIds],
   );
   // the units of earlier builds (or of the demo) that this build replaces
-  const stale = (await tx.query<{ id: string; used: boolean }>(
-    `SELECT u.id, EXISTS (SELECT 1 FROM plan_assignments a WHERE a.unit_id = u.id) AS used FROM units u
+  const stale = (
+    await tx.query<{ id: string; used: boolean }>(
+      `SELECT u.id, EXISTS (SELECT 1 FROM plan_assignments a WHERE a.unit_id = u.id) AS used FROM units u
      WHERE u.subdistrict_id = ANY($1::text[]) AND u.retired_at IS NULL AND (u.build_id IS NULL OR NOT (u.build_id = ANY($2::bigint[])))`,
-    [subs, buildIds],
-  )).rows;
+      [subs, buildIds],
+    )
+  ).rows;
   const staleIds = stale.map((r) => r.id);
   // personal households → the new unit holding their point: those of the replaced units, and those
   // in no unit yet (a register imported before the first build: the demo's raw path, a real
@@ -177,7 +216,9 @@ export async function writeUnits(
     [oldBlocks, buildIds, subs],
   );
   if (oldBlocks.length) {
-    await tx.query('UPDATE blocks k SET retired_at = now() WHERE k.id = ANY($1::text[]) AND EXISTS (SELECT 1 FROM units u WHERE u.block_id = k.id)', [oldBlocks]);
+    await tx.query('UPDATE blocks k SET retired_at = now() WHERE k.id = ANY($1::text[]) AND EXISTS (SELECT 1 FROM units u WHERE u.block_id = k.id)', [
+      oldBlocks,
+    ]);
     await tx.query('DELETE FROM blocks k WHERE k.id = ANY($1::text[]) AND k.retired_at IS NULL', [oldBlocks]);
   }
 
@@ -199,12 +240,23 @@ export async function writeUnits(
       households: mine.reduce((x, u) => x + u.households, 0),
       communities: out.communities[s] ?? 0,
     };
-    await tx.query('UPDATE unit_builds SET stats = $2::jsonb, report = $3::jsonb WHERE id = $1', [builds[s], JSON.stringify(stats), JSON.stringify(reports[s])]);
+    await tx.query('UPDATE unit_builds SET stats = $2::jsonb, report = $3::jsonb WHERE id = $1', [
+      builds[s],
+      JSON.stringify(stats),
+      JSON.stringify(reports[s]),
+    ]);
   }
   await tx.query('DROP TABLE units_new');
   opts.checkCancelled();
   return {
-    builds, blocks: out.blocks.length, units: out.units.length, unitsKept: kept.rows.length,
-    unitsRetired: retire.length, unitsDeleted: drop.length, compoundsCreated: created.length, households, reports,
+    builds,
+    blocks: out.blocks.length,
+    units: out.units.length,
+    unitsKept: kept.rows.length,
+    unitsRetired: retire.length,
+    unitsDeleted: drop.length,
+    compoundsCreated: created.length,
+    households,
+    reports,
   };
 }

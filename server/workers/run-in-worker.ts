@@ -1,22 +1,14 @@
 import { Worker } from 'node:worker_threads';
 
 /** Messages a worker entry posts back (see `serveWorker`). */
-export type WorkerMessage<T> =
-  | { type: 'progress'; fraction: number; message: string }
-  | { type: 'result'; value: T }
-  | { type: 'error'; message: string };
+export type WorkerMessage<T> = { type: 'progress'; fraction: number; message: string } | { type: 'result'; value: T } | { type: 'error'; message: string };
 
 /**
  * Runs `entry` (a TypeScript module that calls `serveWorker`) in a worker thread with `input`,
  * forwarding progress; resolves with its result. One thread per call: long CPU-bound jobs
  * (partitioning) never block the server's event loop.
  */
-export function runInWorker<TIn, TOut>(
-  entry: URL,
-  input: TIn,
-  onProgress?: (fraction: number, message: string) => void,
-  signal?: AbortSignal,
-): Promise<TOut> {
+export function runInWorker<TIn, TOut>(entry: URL, input: TIn, onProgress?: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<TOut> {
   return new Promise<TOut>((resolve, reject) => {
     if (signal?.aborted) return reject(new Error('cancelled'));
     const worker = new Worker(new URL('./boot.mjs', import.meta.url), {

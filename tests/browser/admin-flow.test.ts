@@ -28,7 +28,11 @@ afterAll(async () => {
   await server?.close();
 });
 
-const text = (page: Page, id: string) => page.getByTestId(id).textContent().then((s) => s ?? '');
+const text = (page: Page, id: string) =>
+  page
+    .getByTestId(id)
+    .textContent()
+    .then((s) => s ?? '');
 
 async function signIn(page: Page, username: string, password: string): Promise<void> {
   await page.getByTestId('login').waitFor({ timeout: 60_000 });
@@ -83,7 +87,10 @@ describe('admin (demo_admin)', () => {
     await expect.poll(() => text(page, 'admin-flash'), { timeout: 30_000 }).toBe(`已创建用户 ${USER}`);
     expect(await page.locator('[data-testid="admin-users"] tbody tr').count()).toBe(6);
     expect(await userRow(page).textContent()).toMatch(/人民路规划员.*规划员.*人民路街道.*启用/);
-    const created = await server.db.query<{ role: string; subdistricts: string[]; active: boolean }>('SELECT role, subdistricts, active FROM users WHERE username = $1', [USER]);
+    const created = await server.db.query<{ role: string; subdistricts: string[]; active: boolean }>(
+      'SELECT role, subdistricts, active FROM users WHERE username = $1',
+      [USER],
+    );
     expect(created.rows[0]).toMatchObject({ role: 'planner', subdistricts: ['340802001'], active: true });
     await screenshot(page, 'admin-created');
 
@@ -167,7 +174,9 @@ describe('admin (demo_admin)', () => {
     await rows.first().click();
     const record = await page.locator('[data-testid="audit-table"] tr.ad-audit-more:not([hidden]) pre').textContent();
     expect(record).toContain('"active": true');
-    expect(await page.locator('[data-testid="audit-table"] tr.ad-audit-more:not([hidden])').getByTestId('audit-changes').textContent()).toContain('active: false → true');
+    expect(await page.locator('[data-testid="audit-table"] tr.ad-audit-more:not([hidden])').getByTestId('audit-changes').textContent()).toContain(
+      'active: false → true',
+    );
     expect(record).toContain(`"username": "${USER}"`);
     await screenshot(page, 'admin-audit-updates');
 

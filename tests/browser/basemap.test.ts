@@ -134,7 +134,9 @@ describe('base map (browser)', () => {
     expect(await page.locator('.maplibregl-ctrl-attrib').innerText()).toContain('synthetic demo data');
     const field = await page.evaluate(() => JSON.stringify((window as any).__wangge.map.getLayoutProperty('subdistricts-label', 'text-field')));
     expect(field).toContain('name_en');
-    await page.evaluate(() => (window as any).__wangge.map.fitBounds((window as any).__wangge.map.getStyle().sources.base.bounds, { animate: false, padding: 20 }));
+    await page.evaluate(() =>
+      (window as any).__wangge.map.fitBounds((window as any).__wangge.map.getStyle().sources.base.bounds, { animate: false, padding: 20 }),
+    );
     await waitForIdle(page);
     await screenshot(page, 'basemap-english');
     await page.getByTestId('lang-switch').click();

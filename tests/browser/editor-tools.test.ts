@@ -32,58 +32,74 @@ interface Hook {
   state(): State | null;
   selectGrid(c: string | null): void;
 }
-type W = { __wanggePlan: Hook; __wangge: { map: { fitBounds(b: number[], o: object): void; project(p: number[]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } } };
-
+type W = {
+  __wanggePlan: Hook;
+  __wangge: { map: { fitBounds(b: number[], o: object): void; project(p: number[]): { x: number; y: number }; getCanvas(): HTMLCanvasElement } };
+};
 
 const version = async (page: Page) => Number((await page.textContent('[data-testid="plan-version"]'))!.slice(1));
 const waitVersion = (page: Page, v: number) => page.waitForFunction((v) => document.querySelector('[data-testid="plan-version"]')?.textContent === `v${v}`, v);
 
 /** Server households of the given grids. */
 const serverHouseholds = (page: Page, id: number, codes: string[]) =>
-  page.evaluate(async ({ id, codes }) => {
-    const fc = await (await fetch(`/api/plans/${id}/grids`)).json();
-    return codes.map((c) => fc.features.find((f: { properties: { code: string } }) => f.properties.code === c)?.properties.households ?? 0);
-  }, { id, codes });
+  page.evaluate(
+    async ({ id, codes }) => {
+      const fc = await (await fetch(`/api/plans/${id}/grids`)).json();
+      return codes.map((c) => fc.features.find((f: { properties: { code: string } }) => f.properties.code === c)?.properties.households ?? 0);
+    },
+    { id, codes },
+  );
 
 /** Frames the given units (and grid A) on the map and waits for it to settle. */
 async function frame(page: Page, units: number[], A: string): Promise<void> {
-  await page.evaluate(({ units, A }) => {
-    const w = window as unknown as W;
-    const s = w.__wanggePlan.state()!;
-    const xs = [...s.members.get(A)!, ...units].map((i) => [s.centroids[2 * i], s.centroids[2 * i + 1]]);
-    const b = [Math.min(...xs.map((p) => p[0])), Math.min(...xs.map((p) => p[1])), Math.max(...xs.map((p) => p[0])), Math.max(...xs.map((p) => p[1]))];
-    w.__wangge.map.fitBounds(b, { padding: 100, duration: 0, maxZoom: 17 });
-  }, { units, A });
+  await page.evaluate(
+    ({ units, A }) => {
+      const w = window as unknown as W;
+      const s = w.__wanggePlan.state()!;
+      const xs = [...s.members.get(A)!, ...units].map((i) => [s.centroids[2 * i], s.centroids[2 * i + 1]]);
+      const b = [Math.min(...xs.map((p) => p[0])), Math.min(...xs.map((p) => p[1])), Math.max(...xs.map((p) => p[0])), Math.max(...xs.map((p) => p[1]))];
+      w.__wangge.map.fitBounds(b, { padding: 100, duration: 0, maxZoom: 17 });
+    },
+    { units, A },
+  );
   await waitForIdle(page);
 }
 
 /** Decodes an image (PNG or JPEG bytes) in the page; returns its size and RGB samples at the given points. */
-async function decode(page: Page, bytes: Buffer, mime: string, points: Array<[number, number]>): Promise<{ w: number; h: number; px: number[][]; distinct: number; darkRows: number[] }> {
-  return page.evaluate(async ({ b64, mime, points }) => {
-    const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bmp = await createImageBitmap(new Blob([bin], { type: mime }));
-    const c = document.createElement('canvas');
-    c.width = bmp.width;
-    c.height = bmp.height;
-    const g = c.getContext('2d')!;
-    g.drawImage(bmp, 0, 0);
-    const px = points.map(([x, y]) => [...g.getImageData(x, y, 1, 1).data.slice(0, 3)]);
-    // distinct colours in the map frame (quantised), and rows of the grid table that hold text
-    const map = g.getImageData(60, 170, 1500, 1400).data;
-    const seen = new Set<number>();
-    for (let i = 0; i < map.length; i += 4 * 97) seen.add(((map[i] >> 4) << 8) | ((map[i + 1] >> 4) << 4) | (map[i + 2] >> 4));
-    const table = g.getImageData(1660, 0, 600, bmp.height).data;
-    const darkRows: number[] = [];
-    for (let y = 0; y < bmp.height; y++) {
-      let dark = 0;
-      for (let x = 0; x < 600; x++) {
-        const o = (y * 600 + x) * 4;
-        if (table[o] + table[o + 1] + table[o + 2] < 384) dark++;
+async function decode(
+  page: Page,
+  bytes: Buffer,
+  mime: string,
+  points: Array<[number, number]>,
+): Promise<{ w: number; h: number; px: number[][]; distinct: number; darkRows: number[] }> {
+  return page.evaluate(
+    async ({ b64, mime, points }) => {
+      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bin], { type: mime }));
+      const c = document.createElement('canvas');
+      c.width = bmp.width;
+      c.height = bmp.height;
+      const g = c.getContext('2d')!;
+      g.drawImage(bmp, 0, 0);
+      const px = points.map(([x, y]) => [...g.getImageData(x, y, 1, 1).data.slice(0, 3)]);
+      // distinct colours in the map frame (quantised), and rows of the grid table that hold text
+      const map = g.getImageData(60, 170, 1500, 1400).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < map.length; i += 4 * 97) seen.add(((map[i] >> 4) << 8) | ((map[i + 1] >> 4) << 4) | (map[i + 2] >> 4));
+      const table = g.getImageData(1660, 0, 600, bmp.height).data;
+      const darkRows: number[] = [];
+      for (let y = 0; y < bmp.height; y++) {
+        let dark = 0;
+        for (let x = 0; x < 600; x++) {
+          const o = (y * 600 + x) * 4;
+          if (table[o] + table[o + 1] + table[o + 2] < 384) dark++;
+        }
+        if (dark > 3) darkRows.push(y);
       }
-      if (dark > 3) darkRows.push(y);
-    }
-    return { w: bmp.width, h: bmp.height, px, distinct: seen.size, darkRows };
-  }, { b64: bytes.toString('base64'), mime, points });
+      return { w: bmp.width, h: bmp.height, px, distinct: seen.size, darkRows };
+    },
+    { b64: bytes.toString('base64'), mime, points },
+  );
 }
 
 describe('plan editor tools in the browser', () => {
@@ -107,23 +123,34 @@ describe('plan editor tools in the browser', () => {
     await frame(page, units, A);
     await page.evaluate((A) => (window as unknown as W).__wanggePlan.selectGrid(A), A);
     // a screen rectangle around the three units' centres; expected = every unit whose centre is inside
-    const plan = await page.evaluate(({ units }) => {
-      const w = window as unknown as W;
-      const s = w.__wanggePlan.state()!;
-      const p = units.map((i) => w.__wangge.map.project([s.centroids[2 * i], s.centroids[2 * i + 1]]));
-      const box = [Math.min(...p.map((q) => q.x)) - 4, Math.min(...p.map((q) => q.y)) - 4, Math.max(...p.map((q) => q.x)) + 4, Math.max(...p.map((q) => q.y)) + 4];
-      const inside: number[] = [];
-      for (let i = 0; i < s.table.ids.length; i++) {
-        const q = w.__wangge.map.project([s.centroids[2 * i], s.centroids[2 * i + 1]]);
-        if (q.x > box[0] && q.x < box[2] && q.y > box[1] && q.y < box[3]) inside.push(i);
-      }
-      return { box, inside };
-    }, { units });
+    const plan = await page.evaluate(
+      ({ units }) => {
+        const w = window as unknown as W;
+        const s = w.__wanggePlan.state()!;
+        const p = units.map((i) => w.__wangge.map.project([s.centroids[2 * i], s.centroids[2 * i + 1]]));
+        const box = [
+          Math.min(...p.map((q) => q.x)) - 4,
+          Math.min(...p.map((q) => q.y)) - 4,
+          Math.max(...p.map((q) => q.x)) + 4,
+          Math.max(...p.map((q) => q.y)) + 4,
+        ];
+        const inside: number[] = [];
+        for (let i = 0; i < s.table.ids.length; i++) {
+          const q = w.__wangge.map.project([s.centroids[2 * i], s.centroids[2 * i + 1]]);
+          if (q.x > box[0] && q.x < box[2] && q.y > box[1] && q.y < box[3]) inside.push(i);
+        }
+        return { box, inside };
+      },
+      { units },
+    );
     expect(plan.inside).toEqual(expect.arrayContaining(units));
-    const moved = await page.evaluate(({ inside, A }) => {
-      const s = (window as unknown as W).__wanggePlan.state()!;
-      return inside.filter((i) => s.asg[i] !== A).map((i) => ({ i, from: s.asg[i], hh: s.table.households[i] }));
-    }, { inside: plan.inside, A });
+    const moved = await page.evaluate(
+      ({ inside, A }) => {
+        const s = (window as unknown as W).__wanggePlan.state()!;
+        return inside.filter((i) => s.asg[i] !== A).map((i) => ({ i, from: s.asg[i], hh: s.table.households[i] }));
+      },
+      { inside: plan.inside, A },
+    );
     const gained = moved.reduce((a, m) => a + m.hh, 0);
     const [hhA0, hhB0] = await serverHouseholds(page, draft, [A, B]);
     const v0 = await version(page);
@@ -133,7 +160,13 @@ describe('plan editor tools in the browser', () => {
     const [x0, y0, x1, y1] = plan.box;
     await page.mouse.move(box.x + x0, box.y + y0);
     await page.mouse.down();
-    for (const [x, y] of [[x1, y0], [x1, y1], [x0, y1], [x0, y0 + 1]]) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+    for (const [x, y] of [
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+      [x0, y0 + 1],
+    ])
+      await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
     await page.mouse.up();
     await waitVersion(page, v0 + 1);
 
@@ -163,12 +196,20 @@ describe('plan editor tools in the browser', () => {
         const groups = new Map<number, number[]>();
         key.forEach((k, i) => k >= 0 && groups.set(k, [...(groups.get(k) ?? []), i]));
         for (const [code, ms] of s.members) {
-          for (const v of ms) for (let e = t.offsets[v]; e < t.offsets[v + 1]; e++) {
-            const w = t.targets[e];
-            const k = key[w];
-            const g = groups.get(k);
-            if (k >= 0 && g && g.length >= 2 && g.length <= 40 && g.every((u) => s.asg[u] !== code && s.asg[u] !== null && s.asg[u]!.slice(0, 9) === code.slice(0, 9))) return { A: code, unit: w, group: g };
-          }
+          for (const v of ms)
+            for (let e = t.offsets[v]; e < t.offsets[v + 1]; e++) {
+              const w = t.targets[e];
+              const k = key[w];
+              const g = groups.get(k);
+              if (
+                k >= 0 &&
+                g &&
+                g.length >= 2 &&
+                g.length <= 40 &&
+                g.every((u) => s.asg[u] !== code && s.asg[u] !== null && s.asg[u]!.slice(0, 9) === code.slice(0, 9))
+              )
+                return { A: code, unit: w, group: g };
+            }
         }
         return null;
       }, scope);
@@ -214,7 +255,12 @@ describe('plan editor tools in the browser', () => {
     const { name, status, grids, canvas } = await page.evaluate(() => {
       const w = window as unknown as W;
       const c = w.__wangge.map.getCanvas();
-      return { name: document.querySelector('[data-testid="plan-select"] option:checked')?.textContent ?? '', status: document.querySelector('[data-testid="plan-status"]')?.textContent ?? '', grids: w.__wanggePlan.state()!.members.size, canvas: [c.width, c.height] };
+      return {
+        name: document.querySelector('[data-testid="plan-select"] option:checked')?.textContent ?? '',
+        status: document.querySelector('[data-testid="plan-status"]')?.textContent ?? '',
+        grids: w.__wanggePlan.state()!.members.size,
+        canvas: [c.width, c.height],
+      };
     });
     expect(name).toContain('工具测试草稿');
     expect(status).toBe('草稿');
@@ -261,7 +307,12 @@ describe('plan editor tools in the browser', () => {
     expect(text.match(/\/Type \/Page\b/g)).toHaveLength(1);
     // the document title (UTF-16BE in the info dictionary) is the print title
     const title = /\/Title \(((?:\\.|[^\\)])*)\)/.exec(text)?.[1] ?? '';
-    const raw = Buffer.from(title.replace(/\\([nrtbf()\\]|[0-7]{1,3})/g, (_, e: string) => (/^[0-7]+$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : ({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' } as Record<string, string>)[e] ?? e)), 'latin1');
+    const raw = Buffer.from(
+      title.replace(/\\([nrtbf()\\]|[0-7]{1,3})/g, (_, e: string) =>
+        /^[0-7]+$/.test(e) ? String.fromCharCode(parseInt(e, 8)) : (({ n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' } as Record<string, string>)[e] ?? e),
+      ),
+      'latin1',
+    );
     const decoded = raw[0] === 0xfe && raw[1] === 0xff ? Buffer.from(raw.subarray(2)).swap16().toString('utf16le') : raw.toString('latin1');
     expect(decoded).toBe('网格划分图 · 工具测试草稿');
     // the page image: the same composition as a JPEG
@@ -274,12 +325,17 @@ describe('plan editor tools in the browser', () => {
     expect(near(jpg.px[1], [0xd7, 0x30, 0x1f], 60), `pdf legend out of band ${jpg.px[1]}`).toBe(true);
     expect(near(jpg.px[3], [0x22, 0x22, 0x22], 60), `pdf north arrow ${jpg.px[3]}`).toBe(true);
     expect(jpg.distinct).toBeGreaterThan(20);
-    expect(jpg.darkRows.filter((y) => y > 450), 'the grid table is text, not drawn into the page image').toEqual([]);
+    expect(
+      jpg.darkRows.filter((y) => y > 450),
+      'the grid table is text, not drawn into the page image',
+    ).toEqual([]);
     // the text layer: title, legend and the grid table, searchable and at the PNG's positions
     const codes = await page.evaluate(() => [...(window as unknown as W).__wanggePlan.state()!.members.keys()]);
     const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
     const doc = await pdfjs.getDocument({ data: new Uint8Array(pdfBytes), verbosity: 0 }).promise;
-    const items = (await (await doc.getPage(1)).getTextContent()).items.flatMap((i) => ('str' in i && i.str ? [{ str: i.str, x: i.transform[4] as number, y: i.transform[5] as number }] : []));
+    const items = (await (await doc.getPage(1)).getTextContent()).items.flatMap((i) =>
+      'str' in i && i.str ? [{ str: i.str, x: i.transform[4] as number, y: i.transform[5] as number }] : [],
+    );
     const all = items.map((i) => i.str).join('\n');
     const at = (str: string) => items.find((i) => i.str === str);
     const pt = (px: number) => (px * 297 * 72) / 2339 / 25.4; // page pixels → PDF points
@@ -290,7 +346,10 @@ describe('plan editor tools in the browser', () => {
     for (const word of ['图例', '网格（户数达标）', '网格编码', '户数']) expect(all, word).toContain(word);
     const tableCodes = items.filter((i) => codes.includes(i.str));
     expect(tableCodes.length, 'grid codes in the table text').toBeGreaterThanOrEqual(Math.min(grids, 25));
-    expect(tableCodes.every((i) => Math.abs(i.x - pt(1660)) < 1), 'codes in the table column').toBe(true);
+    expect(
+      tableCodes.every((i) => Math.abs(i.x - pt(1660)) < 1),
+      'codes in the table column',
+    ).toBe(true);
     await doc.destroy();
     await screenshot(page, 'editor-export');
     expect(errors).toEqual([]);

@@ -51,7 +51,8 @@ async function phone(): Promise<{ context: BrowserContext; page: Page; errors: s
   return { context, page, errors };
 }
 
-const fieldReady = (page: Page) => page.waitForFunction(() => Boolean(window.__wanggeField), null, { timeout: 120_000 }).then(() => page.evaluate(() => window.__wanggeField!.ready));
+const fieldReady = (page: Page) =>
+  page.waitForFunction(() => Boolean(window.__wanggeField), null, { timeout: 120_000 }).then(() => page.evaluate(() => window.__wanggeField!.ready));
 const count = async (sql: string, params: unknown[] = []) => Number((await server.db.query<{ n: number }>(sql, params)).rows[0].n);
 
 describe('grid member in the field, offline and back', () => {
@@ -80,7 +81,9 @@ describe('grid member in the field, offline and back', () => {
     await page.getByTestId('fw-active').waitFor();
     const note = `（测试）走访 ${building}：独居老人，需每周回访`;
     await page.getByTestId('fw-note').fill(note);
-    await page.getByTestId('fw-photo').setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: readFileSync(join(ROOT, 'client/public/icons/icon-512.png')) });
+    await page
+      .getByTestId('fw-photo')
+      .setInputFiles({ name: 'door.png', mimeType: 'image/png', buffer: readFileSync(join(ROOT, 'client/public/icons/icon-512.png')) });
     await expect.poll(() => page.getByTestId('fw-photo-info').textContent(), { timeout: 30_000 }).toMatch(/^照片 512×512，\d+ KB$/);
     await screenshot(page, 'field-visit-active');
 
@@ -114,7 +117,12 @@ describe('grid member in the field, offline and back', () => {
     expect(v.rows[0]).toMatchObject({ grid_code: GRID, building_id: building });
     expect(Number(v.rows[0].photo)).toBeGreaterThan(1000);
     expect(Number(v.rows[0].photo)).toBeLessThanOrEqual(400 * 1024);
-    expect(await count("SELECT count(*)::int AS n FROM ledger_entries WHERE title = $1 AND kind = 'dispute' AND grid_code = $2 AND outcome IS NULL", [dispute, GRID])).toBe(1);
+    expect(
+      await count("SELECT count(*)::int AS n FROM ledger_entries WHERE title = $1 AND kind = 'dispute' AND grid_code = $2 AND outcome IS NULL", [
+        dispute,
+        GRID,
+      ]),
+    ).toBe(1);
     expect(await page.getByTestId('field-queue-badge').count()).toBe(0);
 
     // the ledger finds the dispute; it is settled from the phone
@@ -122,7 +130,9 @@ describe('grid member in the field, offline and back', () => {
     await page.getByTestId('fw-ledger-q').fill('电动车');
     await expect.poll(() => page.getByTestId('fw-ledger-total').textContent(), { timeout: 30_000 }).toBe('共 1 条');
     await page.getByTestId('fw-settle').selectOption('mediated');
-    await expect.poll(() => count("SELECT count(*)::int AS n FROM ledger_entries WHERE title = $1 AND outcome = 'mediated'", [dispute]), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => count("SELECT count(*)::int AS n FROM ledger_entries WHERE title = $1 AND outcome = 'mediated'", [dispute]), { timeout: 30_000 })
+      .toBe(1);
     await screenshot(page, 'field-ledger');
 
     // the week's hours count the visit for this member; the roster is listed against 5 hours

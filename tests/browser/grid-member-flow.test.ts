@@ -31,8 +31,13 @@ afterAll(async () => {
   await server?.close();
 });
 
-const fieldReady = (page: Page) => page.waitForFunction(() => Boolean(window.__wanggeField), null, { timeout: 120_000 }).then(() => page.evaluate(() => window.__wanggeField!.ready));
-const text = (page: Page, id: string) => page.getByTestId(id).textContent().then((s) => s ?? '');
+const fieldReady = (page: Page) =>
+  page.waitForFunction(() => Boolean(window.__wanggeField), null, { timeout: 120_000 }).then(() => page.evaluate(() => window.__wanggeField!.ready));
+const text = (page: Page, id: string) =>
+  page
+    .getByTestId(id)
+    .textContent()
+    .then((s) => s ?? '');
 /** Screen position of a lon/lat on the map, in page coordinates. */
 const screenOf = (page: Page, lonLat: [number, number]) =>
   page.evaluate((p) => {

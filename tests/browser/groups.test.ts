@@ -71,14 +71,23 @@ describe('joint-defense groups view (browser)', () => {
     await page.mouse.click(box.x + pt.x, box.y + pt.y);
     await page.waitForSelector('[data-testid=groups-response] .grp-response tbody tr');
     const apiMs = await page.evaluate(() => {
-      const e = performance.getEntriesByType('resource').filter((x) => x.name.includes('/api/groups/response')).pop();
+      const e = performance
+        .getEntriesByType('resource')
+        .filter((x) => x.name.includes('/api/groups/response'))
+        .pop();
       return e ? Math.round(e.duration) : -1;
     });
     const serverMs = await page.evaluate(() => (window as any).__wanggeGroups.state.response.time_ms);
     console.log(`click → response table: ${Date.now() - t0} ms (response API ${apiMs} ms in the browser, ${serverMs} ms computing on the server)`);
     const state = await page.evaluate(() => {
       const s = (window as any).__wanggeGroups.state;
-      return { shop: s.response.shop.id, group: s.response.group, members: s.response.members.length, paths: s.response.paths.features.length, iso: s.response.isochrone?.geometry.type ?? null };
+      return {
+        shop: s.response.shop.id,
+        group: s.response.group,
+        members: s.response.members.length,
+        paths: s.response.paths.features.length,
+        iso: s.response.isochrone?.geometry.type ?? null,
+      };
     });
     expect(state).toMatchObject({ shop: target.id, group: target.group, members: 9, paths: 9 });
     expect(state.iso).toMatch(/Polygon/);
@@ -96,7 +105,8 @@ describe('joint-defense groups view (browser)', () => {
       const iso = s.response.isochrone.geometry;
       const ring = iso.type === 'Polygon' ? iso.coordinates[0] : iso.coordinates.flatMap((p: number[][][]) => p[0]);
       const pts = [...g.members.map((m: any) => [m.lon, m.lat]), ...s.route.geometry.coordinates, ...ring];
-      const xs = pts.map((p: number[]) => p[0]), ys = pts.map((p: number[]) => p[1]);
+      const xs = pts.map((p: number[]) => p[0]),
+        ys = pts.map((p: number[]) => p[1]);
       (window as any).__wangge.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 40, duration: 0, maxZoom: 18 });
     });
     await waitForIdle(page);
@@ -117,8 +127,15 @@ describe('joint-defense groups view (browser)', () => {
     const added = await page.evaluate(async (id) => {
       const csrf = decodeURIComponent(/wangge_csrf=([^;]+)/.exec(document.cookie)![1]);
       const post = (kind: string, body: unknown) =>
-        fetch(`/api/groups/${id}/${kind}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify(body) }).then((r) => r.status);
-      return [await post('drills', { held_on: '2023-04-12', partner: '浏览器测试派出所' }), await post('patrol-logs', { patrolled_at: '2023-04-12T12:00:00Z', patrollers: '浏览器测试巡逻员' })];
+        fetch(`/api/groups/${id}/${kind}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+          body: JSON.stringify(body),
+        }).then((r) => r.status);
+      return [
+        await post('drills', { held_on: '2023-04-12', partner: '浏览器测试派出所' }),
+        await post('patrol-logs', { patrolled_at: '2023-04-12T12:00:00Z', patrollers: '浏览器测试巡逻员' }),
+      ];
     }, g);
     expect(added).toEqual([201, 201]);
 
@@ -142,11 +159,18 @@ describe('joint-defense groups view (browser)', () => {
     await screenshot(page, 'groups-regroup-dialog');
 
     await page.click('[data-testid=groups-regroup-confirm]');
-    await expect.poll(() => page.locator('.grp-message').textContent(), { timeout: 120_000 }).toMatch(/个旧组已归档，3 条记录已转入新组，1 条巡逻路线留在旧组下/);
+    await expect
+      .poll(() => page.locator('.grp-message').textContent(), { timeout: 120_000 })
+      .toMatch(/个旧组已归档，3 条记录已转入新组，1 条巡逻路线留在旧组下/);
     await page.evaluate(() => (window as any).__wanggeGroups.loaded());
     const after = await page.evaluate(() => {
       const d = (window as any).__wanggeGroups.state.data;
-      return { ids: d.groups.map((x: any) => x.id) as string[], whistles: d.groups.filter((x: any) => x.equipment.whistle === 10).map((x: any) => x.id) as string[], drills: d.groups.reduce((n: number, x: any) => n + x.drills, 0), logs: d.groups.reduce((n: number, x: any) => n + x.patrol_logs, 0) };
+      return {
+        ids: d.groups.map((x: any) => x.id) as string[],
+        whistles: d.groups.filter((x: any) => x.equipment.whistle === 10).map((x: any) => x.id) as string[],
+        drills: d.groups.reduce((n: number, x: any) => n + x.drills, 0),
+        logs: d.groups.reduce((n: number, x: any) => n + x.patrol_logs, 0),
+      };
     });
     expect(after.ids).not.toContain(g);
     expect(after.whistles).toHaveLength(1);
@@ -163,13 +187,17 @@ describe('joint-defense groups view (browser)', () => {
     const lt = (await ledger.textContent()) ?? '';
     expect(lt).toContain('已归档');
     expect(lt).toContain('口哨 × 10');
-    const successorName = await page.evaluate((id) => (window as any).__wanggeGroups.state.data.groups.find((x: any) => x.id === id).name as string, after.whistles[0]);
+    const successorName = await page.evaluate(
+      (id) => (window as any).__wanggeGroups.state.data.groups.find((x: any) => x.id === id).name as string,
+      after.whistles[0],
+    );
     expect(lt).toContain(`（现在 ${successorName}）`);
     expect(lt).toContain('浏览器测试巡逻员');
     await page.evaluate(() => {
       const s = (window as any).__wanggeGroups.state;
       const pts = s.route.geometry.coordinates;
-      const xs = pts.map((p: number[]) => p[0]), ys = pts.map((p: number[]) => p[1]);
+      const xs = pts.map((p: number[]) => p[0]),
+        ys = pts.map((p: number[]) => p[1]);
       (window as any).__wangge.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 60, duration: 0, maxZoom: 18 });
     });
     await waitForIdle(page);
@@ -186,7 +214,11 @@ describe('joint-defense groups view (browser)', () => {
       const d = (window as any).__wanggeGroups.state.data;
       const x = d.groups.find((y: any) => y.size >= 5);
       const n = x.members.length;
-      return { id: x.id as string, version: x.version as number, centre: [x.members.reduce((s: number, m: any) => s + m.lon, 0) / n, x.members.reduce((s: number, m: any) => s + m.lat, 0) / n] as [number, number] };
+      return {
+        id: x.id as string,
+        version: x.version as number,
+        centre: [x.members.reduce((s: number, m: any) => s + m.lon, 0) / n, x.members.reduce((s: number, m: any) => s + m.lat, 0) / n] as [number, number],
+      };
     });
     await page.locator(`.grp-table tr[data-group="${g.id}"]`).click();
     await page.getByTestId('groups-route-draw').click();
@@ -195,8 +227,14 @@ describe('joint-defense groups view (browser)', () => {
     await waitForIdle(page);
     const box = (await page.locator('#map').boundingBox())!;
     // clicks around the group's centre (about ±70 m), well apart on screen
-    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
-    const clicks: Array<[number, number]> = [[-80, -50], [80, -50], [80, 60], [-80, 60]];
+    const cx = box.x + box.width / 2,
+      cy = box.y + box.height / 2;
+    const clicks: Array<[number, number]> = [
+      [-80, -50],
+      [80, -50],
+      [80, 60],
+      [-80, 60],
+    ];
     const clickAt = (k: number) => page.mouse.click(cx + clicks[k]![0], cy + clicks[k]![1]);
     const draft = () => page.evaluate(() => (window as any).__wanggeGroups.state.draft as { stops: [number, number][]; version: number } | null);
     for (const k of [0, 1, 2]) await clickAt(k);
@@ -239,14 +277,25 @@ describe('joint-defense groups view (browser)', () => {
     await page.getByTestId('groups-route-draw').click();
     await expect.poll(async () => (await draft())?.stops.length).toBe(3);
     const v = (await draft())!.version;
-    const renamed = await page.evaluate(async ([id, version]) => {
-      const csrf = decodeURIComponent(/wangge_csrf=([^;]+)/.exec(document.cookie)![1]!);
-      return (await fetch(`/api/groups/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ version, name: '浏览器测试改名组' }) })).status;
-    }, [g.id, v] as const);
+    const renamed = await page.evaluate(
+      async ([id, version]) => {
+        const csrf = decodeURIComponent(/wangge_csrf=([^;]+)/.exec(document.cookie)![1]!);
+        return (
+          await fetch(`/api/groups/${id}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', 'x-csrf-token': csrf },
+            body: JSON.stringify({ version, name: '浏览器测试改名组' }),
+          })
+        ).status;
+      },
+      [g.id, v] as const,
+    );
     expect(renamed).toBe(200);
     await page.locator('[data-testid=groups-draft-stops] li[data-stop="2"] button[data-act=remove]').click();
     await page.getByTestId('groups-draft-save').click();
-    await expect.poll(() => page.locator('.grp-message').textContent(), { timeout: 60_000 }).toMatch(/未保存：该联防组已被他人修改.*请刷新后重试.*您的巡逻点仍在/);
+    await expect
+      .poll(() => page.locator('.grp-message').textContent(), { timeout: 60_000 })
+      .toMatch(/未保存：该联防组已被他人修改.*请刷新后重试.*您的巡逻点仍在/);
     expect((await draft())!.stops).toHaveLength(2);
     await expect.poll(async () => (await draft())?.version).toBe(v + 1);
     await page.getByTestId('groups-draft-save').click();

@@ -39,19 +39,22 @@ async function setSlider(fraction: number): Promise<void> {
 /** Pixels of the map close to a colour (the overlay is drawn into the page screenshot). */
 async function pixelsNear(hex: string): Promise<number> {
   const png = (await page.locator('#map-wrap').screenshot()).toString('base64');
-  return page.evaluate(async ([b64, hex]) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(bmp, 0, 0);
-    const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    const v = parseInt(hex.slice(1), 16);
-    const [r, g, b] = [(v >> 16) & 255, (v >> 8) & 255, v & 255];
-    let n = 0;
-    for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 60) n++;
-    return n;
-  }, [png, hex] as const);
+  return page.evaluate(
+    async ([b64, hex]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+      const v = parseInt(hex.slice(1), 16);
+      const [r, g, b] = [(v >> 16) & 255, (v >> 8) & 255, v & 255];
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i] - r) + Math.abs(d[i + 1] - g) + Math.abs(d[i + 2] - b) < 60) n++;
+      return n;
+    },
+    [png, hex] as const,
+  );
 }
 
 describe('hot spot view (browser)', () => {

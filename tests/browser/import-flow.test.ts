@@ -27,7 +27,12 @@ afterAll(async () => {
 });
 
 const pointIn = async (id: string) =>
-  (await server.db.query<{ x: number; y: number }>('SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM subdistricts WHERE id = $1) s', [id])).rows[0];
+  (
+    await server.db.query<{ x: number; y: number }>(
+      'SELECT ST_X(p) AS x, ST_Y(p) AS y FROM (SELECT ST_PointOnSurface(geom) AS p FROM subdistricts WHERE id = $1) s',
+      [id],
+    )
+  ).rows[0];
 
 describe('import (demo_planner)', () => {
   it('previews, checks and imports a shops CSV; refuses one outside the scope', async () => {
@@ -43,7 +48,16 @@ describe('import (demo_planner)', () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-shops.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
     await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/预览：1 个要素（Point 1）/);
     await page.getByTestId('import-check').click();
-    await expect.poll(() => page.getByTestId('import-status').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/未写入任何数据：.*line 3.*abc/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('import-status')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/未写入任何数据：.*line 3.*abc/);
 
     const csv = `名称,经度,纬度,类型\n包子铺,${a.x},${a.y},餐饮\n面馆,${a.x + 0.0001},${a.y},餐饮\n`;
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-shops.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -53,13 +67,33 @@ describe('import (demo_planner)', () => {
     await screenshot(page, 'import-preview');
 
     await page.getByTestId('import-check').click();
-    await expect.poll(() => page.getByTestId('import-report-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/^检查结果（未写入）：读取 2，写入 2，.*拒绝 0/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('import-report-summary')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^检查结果（未写入）：读取 2，写入 2，.*拒绝 0/);
     const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE id LIKE 'ui-shops.csv:%'");
     expect(none.rows[0].n).toBe(0);
 
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('import-report-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/^导入完成：读取 2，写入 2/);
-    const written = await server.db.query<{ n: number; sd: string }>("SELECT count(*)::int AS n, min(subdistrict_id) AS sd FROM shops WHERE id LIKE 'ui-shops.csv:%'");
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('import-report-summary')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^导入完成：读取 2，写入 2/);
+    const written = await server.db.query<{ n: number; sd: string }>(
+      "SELECT count(*)::int AS n, min(subdistrict_id) AS sd FROM shops WHERE id LIKE 'ui-shops.csv:%'",
+    );
     expect(written.rows[0]).toEqual({ n: 2, sd: '340802001' });
     await screenshot(page, 'import-done');
 
@@ -68,7 +102,16 @@ describe('import (demo_planner)', () => {
     const bad = `名称,经度,纬度\n店一,${a.x},${a.y}\n店二,${far.x},${far.y}\n`;
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-shops-2.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('import-status').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/未写入任何数据：.*不在您负责的街道内/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('import-status')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/未写入任何数据：.*不在您负责的街道内/);
     const still = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE id LIKE 'ui-shops-2.csv:%'");
     expect(still.rows[0].n).toBe(0);
     await screenshot(page, 'import-refused');
@@ -77,14 +120,37 @@ describe('import (demo_planner)', () => {
     const reg = `楼栋编号,小区,E,N,户数\n1栋,幸福小区,${a.x},${a.y},12\n2栋,幸福小区,${a.x + 0.0002},${a.y},8\n9栋,无此小区,,,5\n`;
     await page.getByTestId('import-layer').selectOption('register');
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-register.csv', mimeType: 'text/csv', buffer: Buffer.from(reg) });
-    await expect.poll(() => page.getByTestId('import-preview').textContent().catch(() => '')).toMatch(/预览：3 行住户登记；0 行有坐标/);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('import-preview')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/预览：3 行住户登记；0 行有坐标/);
     await page.locator('[data-testid="import-role"][data-column="E"]').selectOption('lon');
     await expect.poll(() => page.locator('[data-testid="import-role"][data-column="E"]').inputValue()).toBe('lon');
     await page.locator('[data-testid="import-role"][data-column="N"]').selectOption('lat');
-    await expect.poll(() => page.getByTestId('import-preview').textContent().catch(() => '')).toMatch(/预览：3 行住户登记；2 行有坐标（地图上的点），1 行无坐标/);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('import-preview')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/预览：3 行住户登记；2 行有坐标（地图上的点），1 行无坐标/);
     await screenshot(page, 'import-register-preview');
     await page.getByTestId('import-start').click();
-    await expect.poll(() => page.getByTestId('import-report-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/^导入完成：读取 3，写入 2，.*拒绝 1/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('import-report-summary')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^导入完成：读取 3，写入 2，.*拒绝 1/);
     expect(await page.getByTestId('import-rejections').textContent()).toMatch(/line 4.*未匹配/);
     expect(await page.getByTestId('import-rejects-csv').getAttribute('download')).toBe('ui-register-rejects.csv');
     const regRows = await server.db.query<{ n: number; hh: number; sd: string }>(
@@ -102,7 +168,15 @@ describe('import (demo_planner)', () => {
     const a = await pointIn('340802001');
     const sq = (i: number) => {
       const [x, y] = [a.x + (i % 3) * 0.0008, a.y + Math.floor(i / 3) * 0.0006];
-      return [[[x, y], [x, y + 0.0003], [x + 0.0004, y + 0.0003], [x + 0.0004, y], [x, y]]];
+      return [
+        [
+          [x, y],
+          [x, y + 0.0003],
+          [x + 0.0004, y + 0.0003],
+          [x + 0.0004, y],
+          [x, y],
+        ],
+      ];
     };
     const zip = await shapefileZip([
       {
@@ -110,13 +184,29 @@ describe('import (demo_planner)', () => {
         project: TO_4548,
         prj: PRJ_4548_ESRI,
         cpg: 'GBK',
-        features: Array.from({ length: 6 }, (_, i) => ({ type: 'Feature' as const, properties: { name: `迎江小区${i + 1}号楼`, floors: 6 }, geometry: { type: 'Polygon' as const, coordinates: sq(i) } })),
+        features: Array.from({ length: 6 }, (_, i) => ({
+          type: 'Feature' as const,
+          properties: { name: `迎江小区${i + 1}号楼`, floors: 6 },
+          geometry: { type: 'Polygon' as const, coordinates: sq(i) },
+        })),
       },
       {
         name: 'roads',
         project: TO_4548,
         prj: PRJ_4548_ESRI,
-        features: [{ type: 'Feature' as const, properties: { name: 'road' }, geometry: { type: 'LineString' as const, coordinates: [[a.x - 0.001, a.y - 0.0005], [a.x + 0.003, a.y - 0.0005]] } }],
+        features: [
+          {
+            type: 'Feature' as const,
+            properties: { name: 'road' },
+            geometry: {
+              type: 'LineString' as const,
+              coordinates: [
+                [a.x - 0.001, a.y - 0.0005],
+                [a.x + 0.003, a.y - 0.0005],
+              ],
+            },
+          },
+        ],
       },
     ]);
     const { page, errors } = await openPage(browser);
@@ -125,13 +215,23 @@ describe('import (demo_planner)', () => {
     await page.getByTestId('import-view').waitFor();
     await page.getByTestId('import-layer').selectOption('buildings');
     // drag and drop, as a planner does from the file manager
-    const dataTransfer = await page.evaluateHandle((bytes: number[]) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(bytes)], '迎江楼栋.zip', { type: 'application/zip' }));
-      return dt;
-    }, [...zip]);
+    const dataTransfer = await page.evaluateHandle(
+      (bytes: number[]) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], '迎江楼栋.zip', { type: 'application/zip' }));
+        return dt;
+      },
+      [...zip],
+    );
     await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
-    await expect.poll(() => page.getByTestId('import-preview').textContent().catch(() => '')).toMatch(/预览：6 个要素（Polygon 6）/);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('import-preview')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/预览：6 个要素（Polygon 6）/);
     const options = await page.locator('[data-testid="import-source-layer"] option').allTextContents();
     expect(options.sort()).toEqual(['roads', '楼栋'].sort());
     const samples = await page.locator('[data-testid="import-fields"] tr td:nth-child(3)').allTextContents();
@@ -142,7 +242,16 @@ describe('import (demo_planner)', () => {
     await screenshot(page, 'import-shapefile');
 
     await page.getByTestId('import-check').click();
-    await expect.poll(() => page.getByTestId('import-report-summary').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(/^检查结果（未写入）：读取 6，写入 6/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('import-report-summary')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^检查结果（未写入）：读取 6，写入 6/);
     const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM buildings WHERE id LIKE '迎江楼栋.zip:%'");
     expect(none.rows[0].n).toBe(0);
     expect(errors).toEqual([]);

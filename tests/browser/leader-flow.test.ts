@@ -49,32 +49,41 @@ const shown = (page: Page) => page.evaluate(() => (window as any).__wanggeHotspo
 async function mapPixels(page: Page, hexes: string[] = []): Promise<{ near: number[]; warm: number }> {
   await page.waitForTimeout(400);
   const png = (await page.locator('#map-wrap').screenshot()).toString('base64');
-  return page.evaluate(async ([b64, hexes]) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const c = new OffscreenCanvas(bmp.width, bmp.height);
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(bmp, 0, 0);
-    const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
-    const cols = hexes.map((h) => {
-      const v = parseInt(h.slice(1), 16);
-      return [(v >> 16) & 255, (v >> 8) & 255, v & 255] as const;
-    });
-    const near = new Array<number>(cols.length).fill(0);
-    let warm = 0;
-    const total = d.length / 4;
-    for (let i = 0; i < d.length; i += 4) {
-      const r = d[i]!, g = d[i + 1]!, b = d[i + 2]!;
-      if (r > 170 && r - b > 110 && g < 185) warm++;
-      for (let k = 0; k < cols.length; k++) if (Math.abs(r - cols[k]![0]) + Math.abs(g - cols[k]![1]) + Math.abs(b - cols[k]![2]) < 40) near[k]++;
-    }
-    return { near: near.map((x) => x / total), warm: warm / total };
-  }, [png, hexes] as const);
+  return page.evaluate(
+    async ([b64, hexes]) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const bmp = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+      const c = new OffscreenCanvas(bmp.width, bmp.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(bmp, 0, 0);
+      const d = ctx.getImageData(0, 0, bmp.width, bmp.height).data;
+      const cols = hexes.map((h) => {
+        const v = parseInt(h.slice(1), 16);
+        return [(v >> 16) & 255, (v >> 8) & 255, v & 255] as const;
+      });
+      const near = new Array<number>(cols.length).fill(0);
+      let warm = 0;
+      const total = d.length / 4;
+      for (let i = 0; i < d.length; i += 4) {
+        const r = d[i]!,
+          g = d[i + 1]!,
+          b = d[i + 2]!;
+        if (r > 170 && r - b > 110 && g < 185) warm++;
+        for (let k = 0; k < cols.length; k++) if (Math.abs(r - cols[k]![0]) + Math.abs(g - cols[k]![1]) + Math.abs(b - cols[k]![2]) < 40) near[k]++;
+      }
+      return { near: near.map((x) => x / total), warm: warm / total };
+    },
+    [png, hexes] as const,
+  );
 }
 
 /** Relative luminance (WCAG) of a computed CSS colour rgb(a)(r, g, b…). */
 const luminance = (css: string) => {
-  const [r, g, b] = css.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((x) => Number(x) / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  const [r, g, b] = css
+    .match(/\d+(\.\d+)?/g)!
+    .slice(0, 3)
+    .map((x) => Number(x) / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 };
 const contrast = (a: string, b: string) => {

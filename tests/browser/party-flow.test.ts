@@ -50,7 +50,11 @@ afterAll(async () => {
 
 const partyReady = (page: Page) =>
   page.waitForFunction(() => Boolean((window as unknown as { __wanggeParty?: { ready: boolean } }).__wanggeParty?.ready), null, { timeout: 120_000 });
-const status = (page: Page) => page.getByTestId('party-status').textContent().then((s) => s ?? '');
+const status = (page: Page) =>
+  page
+    .getByTestId('party-status')
+    .textContent()
+    .then((s) => s ?? '');
 
 describe('party building and credit community', () => {
   it('grid member: own community only, records a visit, reviews a declaration, cannot approve their own entry', async () => {
@@ -58,7 +62,9 @@ describe('party building and credit community', () => {
     await signInAsDemo(page, server.url, 'grid_member');
     await page.evaluate(() => (location.hash = '#view=party'));
     await partyReady(page);
-    const communities = await page.locator('[data-testid="party-branches"] details.pt-community').evaluateAll((els) => els.map((e) => e.getAttribute('data-community')));
+    const communities = await page
+      .locator('[data-testid="party-branches"] details.pt-community')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('data-community')));
     expect(communities).toEqual(['340802001001']);
     expect(await page.getByTestId('party-summary').textContent()).toContain('1 个社区党委');
     await page.locator('details.pt-community summary').first().click();
@@ -119,7 +125,14 @@ describe('party building and credit community', () => {
     // the branch layer: fly to the first branch, the map draws its fill
     await blocks.first().locator('summary').click();
     await blocks.first().locator('button.pt-link').first().click();
-    await page.waitForFunction(() => (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: ['party-branches-fill'] }).length > 0, null, { timeout: 60_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({
+          layers: ['party-branches-fill'],
+        }).length > 0,
+      null,
+      { timeout: 60_000 },
+    );
     await waitForIdle(page).catch(() => undefined);
     await screenshot(page, 'party/leader-branches');
     // branch management: the branch's grids as checkboxes; saving them as they are is audited
@@ -137,7 +150,10 @@ describe('party building and credit community', () => {
     expect(await pending.count()).toBeGreaterThan(0);
     const first = pending.first();
     const id = await first.getAttribute('data-entry');
-    const hh = await server.db.query<{ head_name: string; household_id: string }>('SELECT h.head_name, e.household_id FROM credit_entries e JOIN households h ON h.id = e.household_id WHERE e.id = $1', [id]);
+    const hh = await server.db.query<{ head_name: string; household_id: string }>(
+      'SELECT h.head_name, e.household_id FROM credit_entries e JOIN households h ON h.id = e.household_id WHERE e.id = $1',
+      [id],
+    );
     const text = (await first.textContent()) ?? '';
     expect(text).toContain(hh.rows[0].household_id);
     expect(text).not.toContain(hh.rows[0].head_name);
@@ -183,7 +199,14 @@ describe('party building and credit community', () => {
     expect(walks).toEqual([...walks].sort((a, b) => a - b)); // nearest on foot first
     expect(await matches.first().locator('.pt-walk').textContent()).toMatch(/^步行 [\d,]+ 米（约 \d+ 分钟）· 直线 [\d,]+ 米$/);
     // the walks on the map; a grid member cannot take the need on
-    await page.waitForFunction(() => (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: ['committee-matches-walk'] }).length > 0, null, { timeout: 30_000 });
+    await page.waitForFunction(
+      () =>
+        (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({
+          layers: ['committee-matches-walk'],
+        }).length > 0,
+      null,
+      { timeout: 30_000 },
+    );
     expect(await matches.first().getByRole('button').count()).toBe(0);
     await waitForIdle(page).catch(() => undefined);
     await screenshot(page, 'party/member-committee-matches');
@@ -225,23 +248,39 @@ describe('party building and credit community', () => {
     await page.context().close();
   }, 600_000);
 
-  it("leader: the ledger layers (visit coverage, 5-hour rule, open disputes) with their legends, aggregates only", async () => {
+  it('leader: the ledger layers (visit coverage, 5-hour rule, open disputes) with their legends, aggregates only', async () => {
     const { page, errors, requests } = await openPage(browser, { width: 1280, height: 800 });
     await signInAsDemo(page, server.url, 'leader');
     await page.evaluate(() => (location.hash = '#view=ledger'));
     const drawn = (layer: string) =>
-      page.waitForFunction((id) => (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: [id] }).length > 0, `${layer}-fill`, { timeout: 60_000 });
-    const legend = () => page.locator('#legend').textContent().then((s) => s ?? '');
+      page.waitForFunction(
+        (id) =>
+          (window as unknown as { __wangge: { map: { queryRenderedFeatures(o: unknown): unknown[] } } }).__wangge.map.queryRenderedFeatures({ layers: [id] })
+            .length > 0,
+        `${layer}-fill`,
+        { timeout: 60_000 },
+      );
+    const legend = () =>
+      page
+        .locator('#legend')
+        .textContent()
+        .then((s) => s ?? '');
     await drawn('ledger-coverage');
     await waitForIdle(page).catch(() => undefined);
     expect(await legend()).toContain('覆盖 ≥ 80% 住户');
     await screenshot(page, 'party/leader-layer-coverage');
-    for (const [show, hide, text] of [['ledger-hours', 'ledger-coverage', '2 人及以上未达'], ['ledger-disputes', 'ledger-hours', '3 起及以上']] as const) {
-      await page.evaluate(([a, b]) => {
-        const l = (window as unknown as { __wangge: { layers: { setVisible(id: string, v: boolean): void } } }).__wangge.layers;
-        l.setVisible(b, false);
-        l.setVisible(a, true);
-      }, [show, hide]);
+    for (const [show, hide, text] of [
+      ['ledger-hours', 'ledger-coverage', '2 人及以上未达'],
+      ['ledger-disputes', 'ledger-hours', '3 起及以上'],
+    ] as const) {
+      await page.evaluate(
+        ([a, b]) => {
+          const l = (window as unknown as { __wangge: { layers: { setVisible(id: string, v: boolean): void } } }).__wangge.layers;
+          l.setVisible(b, false);
+          l.setVisible(a, true);
+        },
+        [show, hide],
+      );
       await drawn(show);
       await waitForIdle(page).catch(() => undefined);
       expect(await legend()).toContain(text);

@@ -39,7 +39,12 @@ const patrols = (p: Page) => p.evaluate(() => (window as any).__wanggePatrolPlan
 const coverageText = (p: Page) => p.getByTestId('plan-cov-generated').locator('strong').innerText();
 /** Ids and data sizes of the deck.gl layers drawn now. */
 const deckLayers = (p: Page): Promise<{ id: string; n: number }[]> =>
-  p.evaluate(() => ((window as any).__wangge.overlay._deck?.props.layers ?? []).flat(Infinity).filter(Boolean).map((l: any) => ({ id: l.id as string, n: Array.isArray(l.props.data) ? l.props.data.length : -1 })));
+  p.evaluate(() =>
+    ((window as any).__wangge.overlay._deck?.props.layers ?? [])
+      .flat(Infinity)
+      .filter(Boolean)
+      .map((l: any) => ({ id: l.id as string, n: Array.isArray(l.props.data) ? l.props.data.length : -1 })),
+  );
 
 async function signIn(p: Page, user: string, pass: string, hash: string): Promise<void> {
   await p.goto(`${server.url}/${hash}`);
@@ -91,18 +96,24 @@ describe('weekly patrol plan flow (browser)', () => {
     expect(await page.getByTestId('plan-progress').count()).toBe(0);
     const seen: string[] = await page.evaluate(() => (window as any).__progressSeen);
     expect(seen[0]).toBe('正在生成巡逻计划…');
-    expect(seen.some((x) => /^\d+% · \S/.test(x)), JSON.stringify(seen)).toBe(true); // "42% · cover": the job's own events
+    expect(
+      seen.some((x) => /^\d+% · \S/.test(x)),
+      JSON.stringify(seen),
+    ).toBe(true); // "42% · cover": the job's own events
     const p = await plan(page);
     expect(p.status).toBe('draft');
     expect(p.subdistrict).toBe(SUB);
     expect(p.patrols.length).toBeGreaterThan(5);
     // the job's progress came through the events: the server recorded it as a patrol-plan job
-    const job = await server.db.query<{ kind: string; status: string; result: any }>("SELECT kind, status, result FROM jobs WHERE kind = 'patrol-plan' ORDER BY created_at DESC LIMIT 1");
+    const job = await server.db.query<{ kind: string; status: string; result: any }>(
+      "SELECT kind, status, result FROM jobs WHERE kind = 'patrol-plan' ORDER BY created_at DESC LIMIT 1",
+    );
     expect(job.rows[0]).toMatchObject({ kind: 'patrol-plan', status: 'succeeded' });
     expect(Number(job.rows[0]!.result.planId)).toBe(p.id);
 
     // coverage: this plan beside the current routes and random-shop routes of the same length
-    const gen = p.coverage.generated.share, rnd = p.coverage.random.share;
+    const gen = p.coverage.generated.share,
+      rnd = p.coverage.random.share;
     expect(gen).toBeGreaterThanOrEqual(2 * rnd);
     expect(await coverageText(page)).toBe(`${(gen * 100).toFixed(1)}%`);
     expect(await page.getByTestId('plan-cov-current').innerText()).toContain('%');
@@ -116,8 +127,19 @@ describe('weekly patrol plan flow (browser)', () => {
     expect(panel).toContain('联防组');
 
     // the week's routes on the map, then one weekday's
-    const zoneLon = p.zones.map((z: any) => z.lon), zoneLat = p.zones.map((z: any) => z.lat);
-    await page.evaluate(([w, s, e, n]) => (window as any).__wangge.map.fitBounds([[w, s], [e, n]], { padding: 80, duration: 0 }), [Math.min(...zoneLon) - 0.004, Math.min(...zoneLat) - 0.004, Math.max(...zoneLon) + 0.004, Math.max(...zoneLat) + 0.004]);
+    const zoneLon = p.zones.map((z: any) => z.lon),
+      zoneLat = p.zones.map((z: any) => z.lat);
+    await page.evaluate(
+      ([w, s, e, n]) =>
+        (window as any).__wangge.map.fitBounds(
+          [
+            [w, s],
+            [e, n],
+          ],
+          { padding: 80, duration: 0 },
+        ),
+      [Math.min(...zoneLon) - 0.004, Math.min(...zoneLat) - 0.004, Math.max(...zoneLon) + 0.004, Math.max(...zoneLat) + 0.004],
+    );
     await waitForIdle(page);
     const week = (await deckLayers(page)).find((l) => l.id === 'patrol-plan-path');
     expect(week?.n).toBe(p.patrols.length);
@@ -192,7 +214,9 @@ describe('weekly patrol plan flow (browser)', () => {
       const root = d.documentElement;
       return {
         error: d.getElementsByTagName('parsererror').length > 0,
-        root: root.localName, ns: root.namespaceURI, version: root.getAttribute('version'),
+        root: root.localName,
+        ns: root.namespaceURI,
+        version: root.getAttribute('version'),
         name: d.getElementsByTagNameNS(NS, 'name')[0]?.textContent ?? '',
         pts: [...d.getElementsByTagNameNS(NS, 'trkpt')].map((e) => [Number(e.getAttribute('lon')), Number(e.getAttribute('lat'))]),
       };
@@ -255,7 +279,9 @@ describe('weekly patrol plan flow (browser)', () => {
   it('the leader sees the coverage figure and planned vs done per group on the hot-spot view', async () => {
     const p = await plan(page);
     // sign out through the header (it reloads to the login screen), then in as the leader
-    await page.evaluate(() => { location.hash = '#view=hotspots'; });
+    await page.evaluate(() => {
+      location.hash = '#view=hotspots';
+    });
     await Promise.all([page.waitForEvent('load'), page.getByTestId('logout').click()]);
     await page.getByTestId('login').waitFor({ timeout: 60_000 });
     await page.getByTestId('login-username').fill('demo_leader');

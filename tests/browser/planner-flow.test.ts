@@ -50,7 +50,14 @@ describe('planner (demo_planner, 人民路 + 新河路)', () => {
     // copy: the draft holds the planner's two sub-districts only, and the message says so
     await page.getByTestId('plan-copy').click();
     await expect.poll(() => status(page), { timeout: 60_000 }).toBe('草稿');
-    await expect.poll(() => page.getByTestId('plan-message').textContent().catch(() => '')).toMatch(/已复制为草稿：人民路街道、新河路街道/);
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('plan-message')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/已复制为草稿：人民路街道、新河路街道/);
     const copy = await openedPlan(page);
     expect(copy.subdistricts).toEqual(['340802001', '340802002']);
     await screenshot(page, 'planner-copied');
@@ -86,7 +93,9 @@ describe('planner (demo_planner, 人民路 + 新河路)', () => {
     expect(asked).toMatch(/「全区方案」中其余 .*新河路街道.* 的 \d+ 个网格保持发布/);
     await expect.poll(() => status(page), { timeout: 60_000 }).toBe('已发布');
     const published = await page.evaluate(async () => (await (await fetch('/api/plans/published')).json()) as Array<{ subdistricts: string[] }>);
-    expect(published.flatMap((p) => p.subdistricts).sort()).toEqual((await server.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id')).rows.map((r) => r.id));
+    expect(published.flatMap((p) => p.subdistricts).sort()).toEqual(
+      (await server.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id')).rows.map((r) => r.id),
+    );
     expect(published).toHaveLength(2);
     await screenshot(page, 'planner-published');
     expect(errors).toEqual([]);

@@ -26,7 +26,11 @@ const S = SUBSTITUTE.south.id;
 
 beforeAll(async () => {
   server = await startAppServer({ data: 'empty', auth: true });
-  await createUser(server.db, { username: 'wh_planner', password: 'wuhan-planner-pass-1', role: 'planner', displayName: '光谷规划员', subdistricts: [N, S], grids: [] }, TEST_COST);
+  await createUser(
+    server.db,
+    { username: 'wh_planner', password: 'wuhan-planner-pass-1', role: 'planner', displayName: '光谷规划员', subdistricts: [N, S], grids: [] },
+    TEST_COST,
+  );
   browser = await launchBrowser();
 }, 600_000);
 afterAll(async () => {
@@ -49,11 +53,29 @@ const mapCenter = (page: Page) =>
 async function importFile(page: Page, layer: string, name: string, buffer: Buffer, preview: RegExp, done: RegExp, shotName: string): Promise<void> {
   await page.getByTestId('import-layer').selectOption(layer);
   await page.getByTestId('import-file').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
-  await expect.poll(() => page.getByTestId('import-preview').textContent().catch(() => ''), { timeout: 60_000 }).toMatch(preview);
+  await expect
+    .poll(
+      () =>
+        page
+          .getByTestId('import-preview')
+          .textContent()
+          .catch(() => ''),
+      { timeout: 60_000 },
+    )
+    .toMatch(preview);
   await page.waitForTimeout(300);
   await shot(page, `${shotName}-preview`);
   await page.getByTestId('import-start').click();
-  await expect.poll(() => page.getByTestId('import-report-summary').textContent().catch(() => ''), { timeout: 120_000, interval: 300 }).toMatch(done);
+  await expect
+    .poll(
+      () =>
+        page
+          .getByTestId('import-report-summary')
+          .textContent()
+          .catch(() => ''),
+      { timeout: 120_000, interval: 300 },
+    )
+    .toMatch(done);
   await shot(page, `${shotName}-done`);
 }
 
@@ -79,10 +101,28 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     await page.getByTestId('import-view').waitFor();
 
     // 2. boundaries (generated), 3. the real street file, 4. the register
-    await importFile(page, 'boundaries', '光谷边界.geojson', Buffer.from(JSON.stringify(district.boundaries)), /预览：6 个要素/, /^导入完成：读取 6，写入 6/, '02-boundaries');
+    await importFile(
+      page,
+      'boundaries',
+      '光谷边界.geojson',
+      Buffer.from(JSON.stringify(district.boundaries)),
+      /预览：6 个要素/,
+      /^导入完成：读取 6，写入 6/,
+      '02-boundaries',
+    );
     // the app now names the district and frames it
     await expect.poll(() => page.getByTestId('app-title').textContent(), { timeout: 30_000 }).toBe('洪山区网格化治理');
-    await expect.poll(() => page.evaluate(() => (window as unknown as { __wangge: { map: { querySourceFeatures(s: string): unknown[] } } }).__wangge.map.querySourceFeatures('subdistricts').length), { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        () =>
+          page.evaluate(
+            () =>
+              (window as unknown as { __wangge: { map: { querySourceFeatures(s: string): unknown[] } } }).__wangge.map.querySourceFeatures('subdistricts')
+                .length,
+          ),
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
     await shot(page, '02-boundaries-drawn');
     const c = await mapCenter(page);
     const [x0, y0, x1, y1] = district.bbox;
@@ -91,7 +131,15 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     expect(c.lat).toBeGreaterThan(y0);
     expect(c.lat).toBeLessThan(y1);
     expect(c.zoom).toBeGreaterThan(12);
-    await importFile(page, 'streets', 'wuhan_guanggu_roads.geojson', readFileSync(STREETS_FILE), /预览：374 个要素/, /^导入完成：读取 \d+，写入 \d+/, '03-streets');
+    await importFile(
+      page,
+      'streets',
+      'wuhan_guanggu_roads.geojson',
+      readFileSync(STREETS_FILE),
+      /预览：374 个要素/,
+      /^导入完成：读取 \d+，写入 \d+/,
+      '03-streets',
+    );
     const streets = (await server.db.query<{ n: number }>('SELECT count(*)::int AS n FROM streets')).rows[0].n;
     expect(streets).toBeGreaterThan(300);
     await importFile(
@@ -130,13 +178,21 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     await page.getByTestId('plan-select').waitFor({ timeout: 60_000 });
     const plan = await page.evaluate(async () => {
       const id = Number((document.querySelector('[data-testid="plan-select"]') as HTMLSelectElement).value);
-      return (await (await fetch(`/api/plans/${id}`)).json()) as { id: number; status: string; subdistricts: string[]; grids: number; warnings: Array<{ code: string; grids?: string[] }> };
+      return (await (await fetch(`/api/plans/${id}`)).json()) as {
+        id: number;
+        status: string;
+        subdistricts: string[];
+        grids: number;
+        warnings: Array<{ code: string; grids?: string[] }>;
+      };
     });
     expect(plan.status).toBe('draft');
     expect(plan.subdistricts).toEqual([N, S]);
     expect(plan.grids).toBeGreaterThan(20);
     // every out-of-band grid is named in the warnings
-    const outOfBand = (await server.db.query<{ code: string }>('SELECT code FROM grids WHERE plan_id = $1 AND households NOT BETWEEN 300 AND 500', [plan.id])).rows.map((r) => r.code);
+    const outOfBand = (
+      await server.db.query<{ code: string }>('SELECT code FROM grids WHERE plan_id = $1 AND households NOT BETWEEN 300 AND 500', [plan.id])
+    ).rows.map((r) => r.code);
     const named = new Set(plan.warnings.filter((w) => w.code === 'grid_out_of_band').flatMap((w) => w.grids ?? []));
     expect(outOfBand.filter((c) => !named.has(c))).toEqual([]);
     await shot(page, '07-draft');

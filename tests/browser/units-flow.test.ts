@@ -45,14 +45,20 @@ describe('units from raw data in the plan view', () => {
     await page.locator('[data-testid="quality-household_outside"] > summary').click();
     await page.locator('[data-testid="quality-household_outside"] button').first().click();
     const [x, y] = ll(RAW.outsideRow.x, RAW.outsideRow.y);
-    await expect.poll(async () => page.evaluate(() => {
-      const m = (window as unknown as { __wangge: { map: { getCenter(): { lng: number; lat: number }; getZoom(): number } } }).__wangge.map;
-      const c = m.getCenter();
-      return [c.lng, c.lat, m.getZoom()];
-    }), { timeout: 10_000 }).toSatisfy((v: unknown) => {
-      const [lng, lat, z] = v as number[];
-      return Math.abs(lng - x) < 0.0005 && Math.abs(lat - y) < 0.0005 && z >= 15;
-    });
+    await expect
+      .poll(
+        async () =>
+          page.evaluate(() => {
+            const m = (window as unknown as { __wangge: { map: { getCenter(): { lng: number; lat: number }; getZoom(): number } } }).__wangge.map;
+            const c = m.getCenter();
+            return [c.lng, c.lat, m.getZoom()];
+          }),
+        { timeout: 10_000 },
+      )
+      .toSatisfy((v: unknown) => {
+        const [lng, lat, z] = v as number[];
+        return Math.abs(lng - x) < 0.0005 && Math.abs(lat - y) < 0.0005 && z >= 15;
+      });
     await screenshot(page, 'units-zoomed');
 
     // the partition form runs on the new units

@@ -20,7 +20,9 @@ function write(name: string, data: unknown): string {
 }
 
 const point = (id: unknown, x: number, y: number, props: Record<string, unknown> = {}) => ({
-  type: 'Feature', properties: { id, ...props }, geometry: { type: 'Point', coordinates: [x, y] },
+  type: 'Feature',
+  properties: { id, ...props },
+  geometry: { type: 'Point', coordinates: [x, y] },
 });
 
 let streets: string, shops: string;
@@ -57,8 +59,31 @@ describe('group-shops CLI', () => {
   it('bad input exits 2 with one error line naming file, feature and problem', () => {
     const cases: [string, unknown, RegExp][] = [
       ['noid.geojson', { type: 'FeatureCollection', features: [point(undefined, lon(1), lat(1))] }, /noid\.geojson: feature 0: missing properties\.id/],
-      ['dup.geojson', { type: 'FeatureCollection', features: [point('a', lon(1), lat(1)), point('a', lon(2), lat(1))] }, /dup\.geojson: feature 1 \(id a\): duplicate id a/],
-      ['poly.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'p' }, geometry: { type: 'LineString', coordinates: [[lon(0), lat(0)], [lon(1), lat(0)]] } }] }, /poly\.geojson: feature 0 \(id p\): shop must be a Point/],
+      [
+        'dup.geojson',
+        { type: 'FeatureCollection', features: [point('a', lon(1), lat(1)), point('a', lon(2), lat(1))] },
+        /dup\.geojson: feature 1 \(id a\): duplicate id a/,
+      ],
+      [
+        'poly.geojson',
+        {
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { id: 'p' },
+              geometry: {
+                type: 'LineString',
+                coordinates: [
+                  [lon(0), lat(0)],
+                  [lon(1), lat(0)],
+                ],
+              },
+            },
+          ],
+        },
+        /poly\.geojson: feature 0 \(id p\): shop must be a Point/,
+      ],
       ['swapped.geojson', { type: 'FeatureCollection', features: [point('x', lat(1), lon(1))] }, /swapped\.geojson: feature 0 \(id x\).*swapped/],
       ['broken.geojson', '{"type": "FeatureCollection", "features": [', /broken\.geojson: invalid JSON/],
     ];
@@ -66,7 +91,10 @@ describe('group-shops CLI', () => {
       const f = write(name, data);
       const r = run(['--shops', f, '--streets', streets, '--out', join(dir, 'x.json')]);
       expect(r.status, name).toBe(2);
-      const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith('error:'));
+      const lines = r.stderr
+        .trim()
+        .split('\n')
+        .filter((l) => l.startsWith('error:'));
       expect(lines, r.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(re);
     }
@@ -81,7 +109,10 @@ describe('group-shops CLI', () => {
 
   it('npm run --silent group-shops works with --size', () => {
     const out = join(dir, 'G12.json');
-    execFileSync('npm', ['run', '--silent', 'group-shops', '--', '--shops', shops, '--streets', streets, '--size', '12', '--cross-grids', '--out', out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('npm', ['run', '--silent', 'group-shops', '--', '--shops', shops, '--streets', streets, '--size', '12', '--cross-grids', '--out', out], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const g = JSON.parse(readFileSync(out, 'utf8'));
     expect(g.groups.reduce((s: number, x: { members: string[] }) => s + x.members.length, 0)).toBe(N);
     expect(g.groups).toHaveLength(5); // 57 shops in groups of about 12, grids ignored

@@ -63,11 +63,28 @@ describe('hotspots CLI', () => {
 
   it('counts a point on a shared edge once (first zone in the file) and --no-fdr classifies by raw p', async () => {
     const sq = (x: number, y: number, id: string): Feature<Polygon> => ({
-      type: 'Feature', properties: { id },
-      geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 0.01, y], [x + 0.01, y + 0.01], [x, y + 0.01], [x, y]]] },
+      type: 'Feature',
+      properties: { id },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [x, y],
+            [x + 0.01, y],
+            [x + 0.01, y + 0.01],
+            [x, y + 0.01],
+            [x, y],
+          ],
+        ],
+      },
     });
     const zones = { type: 'FeatureCollection', features: [sq(117, 30.5, 'a'), sq(117.01, 30.5, 'b'), sq(117.02, 30.5, 'c')] };
-    const pts = [[117.01, 30.505], [117.015, 30.505], [117.005, 30.505], [117.2, 30.2]];
+    const pts = [
+      [117.01, 30.505],
+      [117.015, 30.505],
+      [117.005, 30.505],
+      [117.2, 30.2],
+    ];
     const out = join(dir, 'h2.json');
     const r = await cli(['--points', file('p2.geojson', pointsFc(pts)), '--zones', file('z2.geojson', zones), '--no-fdr', '--out', out]);
     expect(r.code).toBe(0);
@@ -80,11 +97,105 @@ describe('hotspots CLI', () => {
   });
 
   const bad: Array<[string, () => string[], RegExp]> = [
-    ['missing file', () => ['--points', join(dir, 'nope.geojson'), '--zones', join(fixtures, 'lattice.geojson'), '--out', join(dir, 'x.json')], /nope\.geojson: cannot read/],
-    ['invalid JSON', () => ['--points', file('bad.json', '{"type":'), '--zones', join(fixtures, 'lattice.geojson'), '--out', join(dir, 'x.json')], /bad\.json: invalid JSON/],
-    ['zone without id', () => ['--points', file('p3.geojson', pointsFc([])), '--zones', file('z3.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] } }] }), '--out', join(dir, 'x.json')], /z3\.geojson: feature 0: properties\.id/],
-    ['line instead of point', () => ['--points', file('p4.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 7 }, geometry: { type: 'LineString', coordinates: [[0, 0], [1, 1]] } }] }), '--zones', join(fixtures, 'lattice.geojson'), '--out', join(dir, 'x.json')], /p4\.geojson: feature 0 \(id 7\): geometry must be Point/],
-    ['unclosed ring', () => ['--points', file('p5.geojson', pointsFc([])), '--zones', file('z5.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { id: 'q' }, geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]]] } }] }), '--out', join(dir, 'x.json')], /z5\.geojson: feature 0 \(id q\): ring 0/],
+    [
+      'missing file',
+      () => ['--points', join(dir, 'nope.geojson'), '--zones', join(fixtures, 'lattice.geojson'), '--out', join(dir, 'x.json')],
+      /nope\.geojson: cannot read/,
+    ],
+    [
+      'invalid JSON',
+      () => ['--points', file('bad.json', '{"type":'), '--zones', join(fixtures, 'lattice.geojson'), '--out', join(dir, 'x.json')],
+      /bad\.json: invalid JSON/,
+    ],
+    [
+      'zone without id',
+      () => [
+        '--points',
+        file('p3.geojson', pointsFc([])),
+        '--zones',
+        file('z3.geojson', {
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: {},
+              geometry: {
+                type: 'Polygon',
+                coordinates: [
+                  [
+                    [0, 0],
+                    [1, 0],
+                    [1, 1],
+                    [0, 0],
+                  ],
+                ],
+              },
+            },
+          ],
+        }),
+        '--out',
+        join(dir, 'x.json'),
+      ],
+      /z3\.geojson: feature 0: properties\.id/,
+    ],
+    [
+      'line instead of point',
+      () => [
+        '--points',
+        file('p4.geojson', {
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { id: 7 },
+              geometry: {
+                type: 'LineString',
+                coordinates: [
+                  [0, 0],
+                  [1, 1],
+                ],
+              },
+            },
+          ],
+        }),
+        '--zones',
+        join(fixtures, 'lattice.geojson'),
+        '--out',
+        join(dir, 'x.json'),
+      ],
+      /p4\.geojson: feature 0 \(id 7\): geometry must be Point/,
+    ],
+    [
+      'unclosed ring',
+      () => [
+        '--points',
+        file('p5.geojson', pointsFc([])),
+        '--zones',
+        file('z5.geojson', {
+          type: 'FeatureCollection',
+          features: [
+            {
+              type: 'Feature',
+              properties: { id: 'q' },
+              geometry: {
+                type: 'Polygon',
+                coordinates: [
+                  [
+                    [0, 0],
+                    [1, 0],
+                    [1, 1],
+                    [0, 1],
+                  ],
+                ],
+              },
+            },
+          ],
+        }),
+        '--out',
+        join(dir, 'x.json'),
+      ],
+      /z5\.geojson: feature 0 \(id q\): ring 0/,
+    ],
     ['missing --points', () => ['--zones', join(fixtures, 'lattice.geojson')], /missing --points/],
   ];
   for (const [name, args, re] of bad) {

@@ -43,21 +43,42 @@ describe('npm run import (CLI contract)', () => {
   it('swapped lat/lon and out-of-range coordinates name the CSV line / feature', () => {
     const swapped = write('swapped.csv', 'name,lat,lon\nA,30.52,117.05\nB,117.05,30.52\n');
     expect(expectOneError(run(['--file', swapped]))).toMatch(/^error: swapped\.csv: line 3: .*looks like lat\/lon order is swapped/);
-    const far = write('far.geojson', JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[117, 30], [190, 30]] } }));
+    const far = write(
+      'far.geojson',
+      JSON.stringify({
+        type: 'Feature',
+        properties: {},
+        geometry: {
+          type: 'LineString',
+          coordinates: [
+            [117, 30],
+            [190, 30],
+          ],
+        },
+      }),
+    );
     expect(expectOneError(run(['--file', far]))).toMatch(/^error: far\.geojson: feature 0: coordinate \[190, 30\] is out of range/);
   });
 
   it('OSM XML with a DOCTYPE / external entity, and coordinates nested 100,000 deep: exit 2, one error line', () => {
-    const xxe = write('xxe.osm', '<?xml version="1.0"?>\n<!DOCTYPE osm [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<osm><node id="1" lat="30.52" lon="117.05"><tag k="shop" v="&x;"/></node></osm>');
+    const xxe = write(
+      'xxe.osm',
+      '<?xml version="1.0"?>\n<!DOCTYPE osm [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n<osm><node id="1" lat="30.52" lon="117.05"><tag k="shop" v="&x;"/></node></osm>',
+    );
     expect(expectOneError(run(['--file', xxe]))).toMatch(/^error: xxe\.osm: line 2: XML with a <!DOCTYPE> declaration is refused/);
     const n = 100_000;
-    const deep = write('deep.geojson', `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":${'['.repeat(n)}117.05,30.52${']'.repeat(n)}}}`);
+    const deep = write(
+      'deep.geojson',
+      `{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":${'['.repeat(n)}117.05,30.52${']'.repeat(n)}}}`,
+    );
     expect(expectOneError(run(['--file', deep, '--layer', 'shops']))).toMatch(/^error: deep\.geojson: feature 0: Point coordinates nested deeper/);
   });
 
   it('wrong geometry type for the layer, and a file over the size limit', () => {
     const pts = write('pts.geojson', JSON.stringify({ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }));
-    expect(expectOneError(run(['--file', pts, '--layer', 'buildings']))).toMatch(/^error: pts\.geojson: feature 0: wrong geometry type Point for layer buildings/);
+    expect(expectOneError(run(['--file', pts, '--layer', 'buildings']))).toMatch(
+      /^error: pts\.geojson: feature 0: wrong geometry type Point for layer buildings/,
+    );
     const big = join(dir, 'big.geojson');
     writeFileSync(big, '');
     truncateSync(big, 201 * 1024 * 1024); // sparse: no real disk use
@@ -80,7 +101,9 @@ describe('npm run import (CLI contract)', () => {
 
   it.skipIf(!HAS_GEODATA)('real data of another city needs --anywhere', () => {
     const f = resolve(GEODATA, 'substitute-shanghai-bund-tilezen/shanghai_bund_pois.geojson');
-    expect(expectOneError(run(['--file', f]))).toMatch(/^error: shanghai_bund_pois\.geojson: feature \d+ \(id \d+\): 39\d km from the district: is the datum right\? \(GCJ-02 data declared as WGS84\?\)/);
+    expect(expectOneError(run(['--file', f]))).toMatch(
+      /^error: shanghai_bund_pois\.geojson: feature \d+ \(id \d+\): 39\d km from the district: is the datum right\? \(GCJ-02 data declared as WGS84\?\)/,
+    );
   });
 
   it('imports (dry run) and prints the report as JSON on stdout, progress on stderr', async () => {

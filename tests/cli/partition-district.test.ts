@@ -17,18 +17,37 @@ import { pointInRings, ringArea, type Pt } from '../../server/algorithms/units/p
 import { csvText, hasSubstituteCity, smallDistrict, substituteCity, type Fixture } from '../helpers/district-fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'wangge-district-'));
-const write = (name: string, v: unknown) => { const f = join(dir, name); writeFileSync(f, typeof v === 'string' || v instanceof Uint8Array ? v : JSON.stringify(v)); return f; };
-interface Run { status: number | null; stdout: string; stderr: string }
-const run = (...args: string[]) => new Promise<Run>((resolve) => {
-  const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/partition-district.ts', ...args], { cwd: process.cwd() });
-  let stdout = '', stderr = '';
-  p.stdout.on('data', (d) => (stdout += d));
-  p.stderr.on('data', (d) => (stderr += d));
-  p.on('close', (status) => resolve({ status, stdout, stderr }));
-});
+const write = (name: string, v: unknown) => {
+  const f = join(dir, name);
+  writeFileSync(f, typeof v === 'string' || v instanceof Uint8Array ? v : JSON.stringify(v));
+  return f;
+};
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+const run = (...args: string[]) =>
+  new Promise<Run>((resolve) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'scripts/partition-district.ts', ...args], { cwd: process.cwd() });
+    let stdout = '',
+      stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 
-interface Grid { type: string; geometry: { type: string; coordinates: number[][][] | number[][][][] }; properties: { id: string; households: number; subdistrict: string } }
-interface Output { type: string; warnings: Array<{ code: string; message: string; grids?: string[] }>; features: Grid[]; stats: Record<string, number> }
+interface Grid {
+  type: string;
+  geometry: { type: string; coordinates: number[][][] | number[][][][] };
+  properties: { id: string; households: number; subdistrict: string };
+}
+interface Output {
+  type: string;
+  warnings: Array<{ code: string; message: string; grids?: string[] }>;
+  features: Grid[];
+  stats: Record<string, number>;
+}
 
 const polysOf = (g: Grid['geometry']) => (g.type === 'Polygon' ? [g.coordinates as number[][][]] : (g.coordinates as number[][][][]));
 
@@ -56,13 +75,27 @@ function checkContract(out: Output, fx: Fixture, min: number, max: number) {
   }
   for (const g of out.features) expect(g.properties.households).toBe(sums.get(g.properties.id) ?? 0);
   // grids do not overlap (1 m² tolerance)
-  const bb = out.features.map((g) => { let a = Infinity, b = Infinity, c = -Infinity, d = -Infinity; for (const poly of polysOf(g.geometry)) for (const p of poly[0]) { a = Math.min(a, p[0]); b = Math.min(b, p[1]); c = Math.max(c, p[0]); d = Math.max(d, p[1]); } return [a, b, c, d]; });
+  const bb = out.features.map((g) => {
+    let a = Infinity,
+      b = Infinity,
+      c = -Infinity,
+      d = -Infinity;
+    for (const poly of polysOf(g.geometry))
+      for (const p of poly[0]) {
+        a = Math.min(a, p[0]);
+        b = Math.min(b, p[1]);
+        c = Math.max(c, p[0]);
+        d = Math.max(d, p[1]);
+      }
+    return [a, b, c, d];
+  });
   let maxOverlap = 0;
-  for (let i = 0; i < out.features.length; i++) for (let j = i + 1; j < out.features.length; j++) {
-    if (bb[i][0] > bb[j][2] || bb[j][0] > bb[i][2] || bb[i][1] > bb[j][3] || bb[j][1] > bb[i][3]) continue;
-    const x = polygonClipping.intersection(polysOf(out.features[i].geometry) as MultiPolygon, polysOf(out.features[j].geometry) as MultiPolygon);
-    maxOverlap = Math.max(maxOverlap, area(x));
-  }
+  for (let i = 0; i < out.features.length; i++)
+    for (let j = i + 1; j < out.features.length; j++) {
+      if (bb[i][0] > bb[j][2] || bb[j][0] > bb[i][2] || bb[i][1] > bb[j][3] || bb[j][1] > bb[i][3]) continue;
+      const x = polygonClipping.intersection(polysOf(out.features[i].geometry) as MultiPolygon, polysOf(out.features[j].geometry) as MultiPolygon);
+      maxOverlap = Math.max(maxOverlap, area(x));
+    }
   expect(maxOverlap).toBeLessThan(1);
   // each sub-district's grids lie inside it and tile it (union = its land within 0.5 %)
   const coverage: Record<string, number> = {};
@@ -80,25 +113,33 @@ function checkContract(out: Output, fx: Fixture, min: number, max: number) {
   // major roads are grid edges: share of their length deeper than 5 m inside a grid
   const rings = out.features.map((g) => polysOf(g.geometry).map(m));
   const insideShare = (lines: number[][][]) => {
-    let inner = 0, total = 0;
-    for (const l of lines) for (let i = 1; i < l.length; i++) {
-      const a = proj.forward(l[i - 1][0], l[i - 1][1]), b = proj.forward(l[i][0], l[i][1]);
-      const n = Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 10);
-      for (let k = 0; k < n; k++) {
-        const p: Pt = [a[0] + ((b[0] - a[0]) * (k + 0.5)) / n, a[1] + ((b[1] - a[1]) * (k + 0.5)) / n];
-        const g = rings.find((mp) => mp.some((poly) => pointInRings(p[0], p[1], poly)));
-        if (!g) continue;
-        total++;
-        let d = Infinity;
-        for (const poly of g) for (const r of poly) for (let s = 1; s < r.length; s++) {
-          const [x1, y1] = r[s - 1], [x2, y2] = r[s];
-          const dx = x2 - x1, dy = y2 - y1, l2 = dx * dx + dy * dy;
-          const t = l2 ? Math.max(0, Math.min(1, ((p[0] - x1) * dx + (p[1] - y1) * dy) / l2)) : 0;
-          d = Math.min(d, Math.hypot(x1 + t * dx - p[0], y1 + t * dy - p[1]));
+    let inner = 0,
+      total = 0;
+    for (const l of lines)
+      for (let i = 1; i < l.length; i++) {
+        const a = proj.forward(l[i - 1][0], l[i - 1][1]),
+          b = proj.forward(l[i][0], l[i][1]);
+        const n = Math.ceil(Math.hypot(b[0] - a[0], b[1] - a[1]) / 10);
+        for (let k = 0; k < n; k++) {
+          const p: Pt = [a[0] + ((b[0] - a[0]) * (k + 0.5)) / n, a[1] + ((b[1] - a[1]) * (k + 0.5)) / n];
+          const g = rings.find((mp) => mp.some((poly) => pointInRings(p[0], p[1], poly)));
+          if (!g) continue;
+          total++;
+          let d = Infinity;
+          for (const poly of g)
+            for (const r of poly)
+              for (let s = 1; s < r.length; s++) {
+                const [x1, y1] = r[s - 1],
+                  [x2, y2] = r[s];
+                const dx = x2 - x1,
+                  dy = y2 - y1,
+                  l2 = dx * dx + dy * dy;
+                const t = l2 ? Math.max(0, Math.min(1, ((p[0] - x1) * dx + (p[1] - y1) * dy) / l2)) : 0;
+                d = Math.min(d, Math.hypot(x1 + t * dx - p[0], y1 + t * dy - p[1]));
+              }
+          if (d > 5) inner++;
         }
-        if (d > 5) inner++;
       }
-    }
     return total ? inner / total : 0;
   };
   const inBand = out.features.filter((g) => g.properties.households >= min && g.properties.households <= max).length;
@@ -123,9 +164,14 @@ describe('partition-district CLI contract', () => {
   });
 
   it('hand-made district: known answer (eight 500 m squares of 400 households between the primary roads), every rule holds; GBK/CRLF English header and GCJ-02 give the same grids', async () => {
-    const out = join(dir, 'g.geojson'), outGbk = join(dir, 'g-gbk.geojson'), outGcj = join(dir, 'g-gcj.geojson');
+    const out = join(dir, 'g.geojson'),
+      outGbk = join(dir, 'g-gbk.geojson'),
+      outGcj = join(dir, 'g-gcj.geojson');
     const gbk = write('h-gbk.csv', iconv.encode(csvText(small.rows, { crlf: true }), 'gbk'));
-    const en = csvText(small.rows.map((r) => [r[0], r[1], ...fromWgs84([r[2], r[3]], 'gcj02'), r[4]] as Fixture['rows'][number]), { header: 'en', bom: true });
+    const en = csvText(
+      small.rows.map((r) => [r[0], r[1], ...fromWgs84([r[2], r[3]], 'gcj02'), r[4]] as Fixture['rows'][number]),
+      { header: 'en', bom: true },
+    );
     const gcj = write('h-gcj.csv', en);
     const outF = join(dir, 'g-f.geojson');
     const F = write('f.geojson', small.buildings);
@@ -167,43 +213,102 @@ describe('partition-district CLI contract', () => {
     }
   }, 180_000);
 
-  it.skipIf(!hasSubstituteCity())('substitute city (Shanghai Bund OSM streets, 600 generated buildings): every rule holds, band met wherever feasible', async () => {
-    const city = substituteCity(600, 7);
-    const out = join(dir, 'city.geojson');
-    const r = await run('--boundaries', write('city-b.geojson', city.boundaries), '--streets', write('city-r.geojson', city.streets), '--households', write('city-h.csv', csvText(city.rows)), '--out', out, '--quiet');
-    expect(r.status, r.stderr).toBe(0);
-    const g = JSON.parse(readFileSync(out, 'utf8')) as Output;
-    const c = checkContract(g, city, 300, 500);
-    expect(g.stats.blocks_split).toBeGreaterThan(0);
-    expect(c.inBand / c.grids).toBeGreaterThanOrEqual(0.97);
-    // grids of ~400 households here are ~230 m across while major roads run every 150-300 m, so
-    // grids must cross many: measured 57 % of major-road length inside grids (minor roads 56 %);
-    // this guards against a regression, the hand-made district checks the rule exactly (0 %)
-    expect(c.majorInsideShare).toBeLessThan(0.65);
-    console.log(JSON.stringify({ substitute_city: { ...c, stats: g.stats } }));
-  }, 180_000);
+  it.skipIf(!hasSubstituteCity())(
+    'substitute city (Shanghai Bund OSM streets, 600 generated buildings): every rule holds, band met wherever feasible',
+    async () => {
+      const city = substituteCity(600, 7);
+      const out = join(dir, 'city.geojson');
+      const r = await run(
+        '--boundaries',
+        write('city-b.geojson', city.boundaries),
+        '--streets',
+        write('city-r.geojson', city.streets),
+        '--households',
+        write('city-h.csv', csvText(city.rows)),
+        '--out',
+        out,
+        '--quiet',
+      );
+      expect(r.status, r.stderr).toBe(0);
+      const g = JSON.parse(readFileSync(out, 'utf8')) as Output;
+      const c = checkContract(g, city, 300, 500);
+      expect(g.stats.blocks_split).toBeGreaterThan(0);
+      expect(c.inBand / c.grids).toBeGreaterThanOrEqual(0.97);
+      // grids of ~400 households here are ~230 m across while major roads run every 150-300 m, so
+      // grids must cross many: measured 57 % of major-road length inside grids (minor roads 56 %);
+      // this guards against a regression, the hand-made district checks the rule exactly (0 %)
+      expect(c.majorInsideShare).toBeLessThan(0.65);
+      console.log(JSON.stringify({ substitute_city: { ...c, stats: g.stats } }));
+    },
+    180_000,
+  );
 
   it('bad input: exit 2 with one error line naming the file, the feature or row and the problem', async () => {
     const out = join(dir, 'bad.geojson');
     const b = (mut: (fs: Array<{ properties: Record<string, unknown>; geometry: { coordinates: unknown } }>) => void) => {
-      const fc = JSON.parse(JSON.stringify(small.boundaries)); mut(fc.features); return write(`b${Math.random().toString(36).slice(2)}.geojson`, fc);
+      const fc = JSON.parse(JSON.stringify(small.boundaries));
+      mut(fc.features);
+      return write(`b${Math.random().toString(36).slice(2)}.geojson`, fc);
     };
-    const rows = (mut: (lines: string[]) => void) => { const l = csvText(small.rows).split('\n'); mut(l); return write(`h${Math.random().toString(36).slice(2)}.csv`, l.join('\n')); };
+    const rows = (mut: (lines: string[]) => void) => {
+      const l = csvText(small.rows).split('\n');
+      mut(l);
+      return write(`h${Math.random().toString(36).slice(2)}.csv`, l.join('\n'));
+    };
     const missing = join(dir, 'nope.geojson');
     const badJson = write('bad.json', '{"type": "FeatureCollection", "features": [');
-    const level = b((fs) => { fs[1].properties.level = 'district'; });
-    const swappedB = b((fs) => { fs[0].geometry.coordinates = (fs[0].geometry.coordinates as number[][][]).map((r) => r.map(([x, y]) => [y, x])); });
-    const swappedH = rows((l) => { const c = l[3].split(','); l[3] = [c[0], c[1], c[3], c[2], c[4]].join(','); });
-    const range = rows((l) => { const c = l[5].split(','); c[2] = '1170.5'; l[5] = c.join(','); });
-    const hh = rows((l) => { const c = l[7].split(','); c[4] = '十二'; l[7] = c.join(','); });
-    const streetsPoint = write('r-point.geojson', { type: 'FeatureCollection', features: [...small.streets.features, { type: 'Feature', properties: { osm_id: '99' }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }] });
+    const level = b((fs) => {
+      fs[1].properties.level = 'district';
+    });
+    const swappedB = b((fs) => {
+      fs[0].geometry.coordinates = (fs[0].geometry.coordinates as number[][][]).map((r) => r.map(([x, y]) => [y, x]));
+    });
+    const swappedH = rows((l) => {
+      const c = l[3].split(',');
+      l[3] = [c[0], c[1], c[3], c[2], c[4]].join(',');
+    });
+    const range = rows((l) => {
+      const c = l[5].split(',');
+      c[2] = '1170.5';
+      l[5] = c.join(',');
+    });
+    const hh = rows((l) => {
+      const c = l[7].split(',');
+      c[4] = '十二';
+      l[7] = c.join(',');
+    });
+    const streetsPoint = write('r-point.geojson', {
+      type: 'FeatureCollection',
+      features: [...small.streets.features, { type: 'Feature', properties: { osm_id: '99' }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }],
+    });
     const outsideAll = write('h-far.csv', csvText(small.rows.map((r) => [r[0], r[1], r[2] + 1, r[3], r[4]] as Fixture['rows'][number])));
-    const oneOutside = rows((l) => { const c = l[2].split(','); c[2] = '117.2'; l[2] = c.join(','); });
-    const args = (o: { b?: string; r?: string; h?: string }) => ['--boundaries', o.b ?? B, '--streets', o.r ?? R, '--households', o.h ?? H, '--out', out, '--quiet'];
+    const oneOutside = rows((l) => {
+      const c = l[2].split(',');
+      c[2] = '117.2';
+      l[2] = c.join(',');
+    });
+    const args = (o: { b?: string; r?: string; h?: string }) => [
+      '--boundaries',
+      o.b ?? B,
+      '--streets',
+      o.r ?? R,
+      '--households',
+      o.h ?? H,
+      '--out',
+      out,
+      '--quiet',
+    ];
     const [rMissing, rJson, rLevel, rSwB, rSwH, rRange, rHh, rPoint, rFar, rOne] = await Promise.all([
-      run(...args({ b: missing })), run(...args({ r: badJson })), run(...args({ b: level })), run(...args({ b: swappedB })),
-      run(...args({ h: swappedH })), run(...args({ h: range })), run(...args({ h: hh })), run(...args({ r: streetsPoint })),
-      run(...args({ h: outsideAll })), run('--boundaries', B, '--streets', R, '--households', oneOutside, '--out', join(dir, 'one.geojson'), '--quiet'),
+      run(...args({ b: missing })),
+      run(...args({ r: badJson })),
+      run(...args({ b: level })),
+      run(...args({ b: swappedB })),
+      run(...args({ h: swappedH })),
+      run(...args({ h: range })),
+      run(...args({ h: hh })),
+      run(...args({ r: streetsPoint })),
+      run(...args({ h: outsideAll })),
+      run('--boundaries', B, '--streets', R, '--households', oneOutside, '--out', join(dir, 'one.geojson'), '--quiet'),
     ]);
     expectError(rMissing, new RegExp(`${missing}: cannot read file \\(ENOENT\\)`));
     expectError(rJson, new RegExp(`${badJson}: line 1 column 44: invalid JSON \\(Unexpected end`));
@@ -218,18 +323,91 @@ describe('partition-district CLI contract', () => {
     // coordinate name the line; a polygon in the streets that is not water and a --water file
     // that is not polygons name the feature
     const bad2 = write('bad2.json', '{"type": "FeatureCollection",\n "features": [\n  {"type": "Feature" "properties": {}}]}');
-    const gbkBad = write('h-gbk-bad.csv', iconv.encode(csvText(small.rows, { crlf: true }).split('\r\n').map((l, i) => (i === 9 ? l.replace(/,50$/, ',五十') : l)).join('\r\n'), 'gbk'));
-    const bomSwap = write('h-bom-swap.csv', csvText(small.rows, { bom: true, crlf: true, header: 'en' }).split('\r\n').map((l, i) => { if (i !== 4) return l; const c = l.split(','); return [c[0], c[1], c[3], c[2], c[4]].join(','); }).join('\r\n'));
-    const nan = rows((l) => { const c = l[10].split(','); c[3] = 'abc'; l[10] = c.join(','); });
-    const parkPoly = write('r-park.geojson', { type: 'FeatureCollection', features: [...small.streets.features, { type: 'Feature', properties: { osm_id: '77', leisure: 'park' }, geometry: { type: 'Polygon', coordinates: [[[117.05, 30.52], [117.051, 30.52], [117.051, 30.521], [117.05, 30.52]]] } }] });
-    const waterLine = write('w-line.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '长江' }, geometry: { type: 'LineString', coordinates: [[117.05, 30.52], [117.06, 30.52]] } }] });
+    const gbkBad = write(
+      'h-gbk-bad.csv',
+      iconv.encode(
+        csvText(small.rows, { crlf: true })
+          .split('\r\n')
+          .map((l, i) => (i === 9 ? l.replace(/,50$/, ',五十') : l))
+          .join('\r\n'),
+        'gbk',
+      ),
+    );
+    const bomSwap = write(
+      'h-bom-swap.csv',
+      csvText(small.rows, { bom: true, crlf: true, header: 'en' })
+        .split('\r\n')
+        .map((l, i) => {
+          if (i !== 4) return l;
+          const c = l.split(',');
+          return [c[0], c[1], c[3], c[2], c[4]].join(',');
+        })
+        .join('\r\n'),
+    );
+    const nan = rows((l) => {
+      const c = l[10].split(',');
+      c[3] = 'abc';
+      l[10] = c.join(',');
+    });
+    const parkPoly = write('r-park.geojson', {
+      type: 'FeatureCollection',
+      features: [
+        ...small.streets.features,
+        {
+          type: 'Feature',
+          properties: { osm_id: '77', leisure: 'park' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [117.05, 30.52],
+                [117.051, 30.52],
+                [117.051, 30.521],
+                [117.05, 30.52],
+              ],
+            ],
+          },
+        },
+      ],
+    });
+    const waterLine = write('w-line.geojson', {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          properties: { name: '长江' },
+          geometry: {
+            type: 'LineString',
+            coordinates: [
+              [117.05, 30.52],
+              [117.06, 30.52],
+            ],
+          },
+        },
+      ],
+    });
     // a --water file: a 200 m × 100 m lake in A (between streets, away from the rows) is no land
     const proj = localProjection(117.05, 30.52);
-    const lake = [[[260, 130], [460, 130], [460, 230], [260, 230], [260, 130]].map(([x, y]) => proj.inverse(x, y))];
-    const W = write('w-lake.geojson', { type: 'FeatureCollection', features: [{ type: 'Feature', properties: { name: '湖' }, geometry: { type: 'Polygon', coordinates: lake } }] });
+    const lake = [
+      [
+        [260, 130],
+        [460, 130],
+        [460, 230],
+        [260, 230],
+        [260, 130],
+      ].map(([x, y]) => proj.inverse(x, y)),
+    ];
+    const W = write('w-lake.geojson', {
+      type: 'FeatureCollection',
+      features: [{ type: 'Feature', properties: { name: '湖' }, geometry: { type: 'Polygon', coordinates: lake } }],
+    });
     const lakeOut = join(dir, 'lake.geojson');
     const [rBad2, rGbk, rBom, rNan, rPark, rWater, rLake] = await Promise.all([
-      run(...args({ b: bad2 })), run(...args({ h: gbkBad })), run(...args({ h: bomSwap })), run(...args({ h: nan })), run(...args({ r: parkPoly })),
+      run(...args({ b: bad2 })),
+      run(...args({ h: gbkBad })),
+      run(...args({ h: bomSwap })),
+      run(...args({ h: nan })),
+      run(...args({ r: parkPoly })),
       run(...args({}), '--water', waterLine),
       run('--boundaries', B, '--streets', R, '--households', H, '--water', W, '--out', lakeOut, '--quiet'),
     ]);
@@ -243,7 +421,12 @@ describe('partition-district CLI contract', () => {
     expectError(rGbk, new RegExp(`${gbkBad}: line 10: households "五十" is not a non-negative whole number`));
     expectError(rBom, new RegExp(`${bomSwap}: line 5: .*longitude and latitude look swapped`));
     expectError(rNan, new RegExp(`${nan}: line 11: .*abc`));
-    expectError(rPark, new RegExp(`${parkPoly}: feature ${small.streets.features.length} \\(id 77\\): geometry Polygon is not a LineString or MultiLineString \\(a polygon is read only as water`));
+    expectError(
+      rPark,
+      new RegExp(
+        `${parkPoly}: feature ${small.streets.features.length} \\(id 77\\): geometry Polygon is not a LineString or MultiLineString \\(a polygon is read only as water`,
+      ),
+    );
     expectError(rWater, new RegExp(`${waterLine}: feature 0 \\(id 长江\\): geometry LineString is not a Polygon or MultiPolygon`));
     // one row outside every boundary is a warning naming the file and the row, not an error
     expect(rOne.status).toBe(0);

@@ -7,7 +7,11 @@ import { syntheticDistrict } from '../../bench/partition/synthetic';
 
 const dir = mkdtempSync(join(tmpdir(), 'wangge-partition-'));
 const run = (...args: string[]) => spawnSync('npx', ['tsx', 'scripts/partition.ts', ...args], { encoding: 'utf8', cwd: process.cwd() });
-const write = (name: string, v: unknown) => { const f = join(dir, name); writeFileSync(f, typeof v === 'string' ? v : JSON.stringify(v)); return f; };
+const write = (name: string, v: unknown) => {
+  const f = join(dir, name);
+  writeFileSync(f, typeof v === 'string' ? v : JSON.stringify(v));
+  return f;
+};
 
 describe('partition CLI contract', () => {
   let units: string, barriers: string, fcUnits: ReturnType<typeof syntheticDistrict>['units'];
@@ -63,15 +67,26 @@ describe('partition CLI contract', () => {
 
   it('rejects bad input with one error line naming file, feature and problem', () => {
     const out = join(dir, 'x.json');
-    let f = bad((fs) => { (fs[3].properties as Record<string, unknown>).id = (fs[2].properties as Record<string, unknown>).id; });
+    let f = bad((fs) => {
+      (fs[3].properties as Record<string, unknown>).id = (fs[2].properties as Record<string, unknown>).id;
+    });
     expectError(run('--units', f, '--out', out), new RegExp(`${f}: feature 3 \\(id u0_2\\): duplicate id`));
-    f = bad((fs) => { delete (fs[1].properties as Record<string, unknown>).id; });
+    f = bad((fs) => {
+      delete (fs[1].properties as Record<string, unknown>).id;
+    });
     expectError(run('--units', f, '--out', out), /feature 1 .*missing properties.id/);
-    f = bad((fs) => { (fs[4].properties as Record<string, unknown>).households = 2.5; });
+    f = bad((fs) => {
+      (fs[4].properties as Record<string, unknown>).households = 2.5;
+    });
     expectError(run('--units', f, '--out', out), /feature 4 \(id u0_4\): households must be a non-negative integer/);
-    f = bad((fs) => { fs[5].geometry = { type: 'Point', coordinates: [117, 30] }; });
+    f = bad((fs) => {
+      fs[5].geometry = { type: 'Point', coordinates: [117, 30] };
+    });
     expectError(run('--units', f, '--out', out), /feature 5 \(id u0_5\): geometry must be Polygon/);
-    f = bad((fs) => { const g = fs[6].geometry as { coordinates: number[][][] }; g.coordinates = [g.coordinates[0].map(([x, y]) => [y, x])]; });
+    f = bad((fs) => {
+      const g = fs[6].geometry as { coordinates: number[][][] };
+      g.coordinates = [g.coordinates[0].map(([x, y]) => [y, x])];
+    });
     expectError(run('--units', f, '--out', out), /feature 6 \(id u0_6\): .*swapped/);
     f = write('broken.geojson', '{"type": "FeatureCollection", "features": [');
     expectError(run('--units', f, '--out', out), /broken.geojson: invalid JSON/);

@@ -18,12 +18,22 @@ const write = (name: string, data: unknown) => {
 const point = (id: unknown, x: number, y: number) => ({ type: 'Feature', properties: { id }, geometry: { type: 'Point', coordinates: [x, y] } });
 const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features });
 
-const streets = write('streets.geojson', fc([...latticeStreets(5, 5), line([[lon(9), lat(9)], [lon(9.5), lat(9)]])]));
+const streets = write(
+  'streets.geojson',
+  fc([
+    ...latticeStreets(5, 5),
+    line([
+      [lon(9), lat(9)],
+      [lon(9.5), lat(9)],
+    ]),
+  ]),
+);
 
 describe('patrol CLI', () => {
   it('writes one LineString along the streets through every stop (closed) and a GPX', () => {
     const stops = write('stops.geojson', fc([point('a', lon(0), lat(0)), point('b', lon(4), lat(4)), point('c', lon(0), lat(4)), point('d', lon(4), lat(0))]));
-    const out = join(dir, 'route.geojson'), gpx = join(dir, 'route.gpx');
+    const out = join(dir, 'route.geojson'),
+      gpx = join(dir, 'route.gpx');
     const r = run(['--streets', streets, '--stops', stops, '--closed', '--out', out, '--gpx', gpx]);
     expect(r.status, r.stderr).toBe(0);
     const f = JSON.parse(readFileSync(out, 'utf8'));
@@ -41,7 +51,11 @@ describe('patrol CLI', () => {
       ['noid.geojson', fc([point('a', lon(0), lat(0)), point(null, lon(1), lat(0))]), /noid\.geojson: feature 1: missing properties\.id/],
       ['dup.geojson', fc([point('a', lon(0), lat(0)), point('a', lon(1), lat(0))]), /dup\.geojson: feature 1 \(id a\): duplicate id a/],
       ['swapped.geojson', fc([point('a', lon(0), lat(0)), point('b', lat(1), lon(1))]), /swapped\.geojson: feature 1 \(id b\).*swapped/],
-      ['island.geojson', fc([point('a', lon(0), lat(0)), point('b', lon(1), lat(1)), point('lost', lon(9.2), lat(9))]), /island\.geojson: stop lost is unreachable from the others/],
+      [
+        'island.geojson',
+        fc([point('a', lon(0), lat(0)), point('b', lon(1), lat(1)), point('lost', lon(9.2), lat(9))]),
+        /island\.geojson: stop lost is unreachable from the others/,
+      ],
       ['bad.geojson', 'not json', /bad\.geojson: invalid JSON/],
     ];
     for (const [name, data, re] of cases) {
@@ -51,7 +65,26 @@ describe('patrol CLI', () => {
       expect(errs).toHaveLength(1);
       expect(errs[0]).toMatch(re);
     }
-    const polyStreets = write('poly.geojson', fc([{ type: 'Feature', properties: { id: 's1' }, geometry: { type: 'Polygon', coordinates: [[[lon(0), lat(0)], [lon(1), lat(0)], [lon(1), lat(1)], [lon(0), lat(0)]]] } }]));
+    const polyStreets = write(
+      'poly.geojson',
+      fc([
+        {
+          type: 'Feature',
+          properties: { id: 's1' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [lon(0), lat(0)],
+                [lon(1), lat(0)],
+                [lon(1), lat(1)],
+                [lon(0), lat(0)],
+              ],
+            ],
+          },
+        },
+      ]),
+    );
     const r = run(['--streets', polyStreets, '--stops', write('ok.geojson', fc([point('a', lon(0), lat(0))])), '--out', join(dir, 'x.geojson')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: .*poly\.geojson: feature 0 \(id s1\): street must be a LineString, got Polygon/m);

@@ -32,8 +32,18 @@ async function fingerprint(db: Db): Promise<Record<string, string>> {
 
 async function populate(db: Db): Promise<void> {
   await insertMiniDistrict(db);
-  await createPlan(db, { name: '草稿 "引号" \\ 反斜杠', author: 't', subdistricts: ['340802901'], params: { min: 300, max: 1300, nested: { a: [1, 2.5, null] } }, assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: null as unknown as string } });
-  await createUser(db, { username: 'b_admin', password: 'backup-admin-pass', role: 'admin', subdistricts: ['340802'], displayName: '管理员\n第二行' }, TEST_COST);
+  await createPlan(db, {
+    name: '草稿 "引号" \\ 反斜杠',
+    author: 't',
+    subdistricts: ['340802901'],
+    params: { min: 300, max: 1300, nested: { a: [1, 2.5, null] } },
+    assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: null as unknown as string },
+  });
+  await createUser(
+    db,
+    { username: 'b_admin', password: 'backup-admin-pass', role: 'admin', subdistricts: ['340802'], displayName: '管理员\n第二行' },
+    TEST_COST,
+  );
   await db.query(
     `INSERT INTO buildings (id, subdistrict_id, households, height_m, geom) VALUES ('b1', '340802901', 12, 17.3, ST_GeomFromText('POLYGON((117.05 30.52,117.0501 30.52,117.0501 30.5201,117.05 30.5201,117.05 30.52))', 4326))`,
   );
@@ -85,7 +95,7 @@ describe('backup and restore', () => {
       expect(JSON.parse(h1).geom).toMatch(/^0101000020E6100000[0-9a-f]{32}$/i); // EWKB point with SRID 4326
 
       // change things, then restore: the backup's state comes back exactly
-      await db.query("DELETE FROM plans");
+      await db.query('DELETE FROM plans');
       await db.query("UPDATE users SET role = 'leader'");
       await db.query("INSERT INTO audit_log (actor, action) VALUES ('x', 'later')");
       expect(await fingerprint(db)).not.toEqual(original.get(kind));
@@ -102,7 +112,10 @@ describe('backup and restore', () => {
 
     it('changes nothing when the file is truncated or not a backup', async () => {
       const db = dbs.get(kind)!;
-      const good = gunzipSync(readFileSync(join(dir, `${kind}.jsonl.gz`))).toString('utf8').trim().split('\n');
+      const good = gunzipSync(readFileSync(join(dir, `${kind}.jsonl.gz`)))
+        .toString('utf8')
+        .trim()
+        .split('\n');
       const cut = join(dir, `${kind}-cut.jsonl`);
       writeFileSync(cut, `${good.slice(0, -3).join('\n')}\n`);
       await db.query("INSERT INTO audit_log (actor, action) VALUES ('x', 'marker')");
@@ -125,7 +138,7 @@ describe('backup and restore', () => {
     expect(await fingerprint(pg)).toEqual(await fingerprint(pgl));
     const back = join(dir, 'cross-back.jsonl');
     await backupDb(pg, back);
-    await pgl.query("DELETE FROM households");
+    await pgl.query('DELETE FROM households');
     await restoreDb(pgl, back);
     expect(await fingerprint(pgl)).toEqual(await fingerprint(pg));
   });

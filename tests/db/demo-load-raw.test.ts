@@ -21,7 +21,9 @@ let registerRows: number;
 /** the register's households of the urban (true) or rural sub-districts */
 const registerHouseholdsOf = (urban: boolean) => {
   const subs = new Set(demo.subdistricts.features.filter((f) => f.properties.urban === urban).map((f) => f.properties.id));
-  return demo.buildings.features.filter((f) => subs.has(f.properties.subdistrict_id) && f.properties.households > 0).reduce((a, f) => a + f.properties.households, 0);
+  return demo.buildings.features
+    .filter((f) => subs.has(f.properties.subdistrict_id) && f.properties.households > 0)
+    .reduce((a, f) => a + f.properties.households, 0);
 };
 beforeAll(() => {
   demo = demoSubset(generateDemo({}), SUBS);
@@ -58,7 +60,21 @@ describe.each(BACKENDS)('demo district through the raw path (WANGGE_DEMO=raw) on
     expect(counts.compounds).toBeGreaterThan(20);
     const built = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM unit_builds');
     expect(built.rows[0].n).toBe(demo.subdistricts.features.length);
-    for (const t of ['subdistricts', 'communities', 'streets', 'water', 'blocks', 'compounds', 'buildings', 'units', 'shops', 'households', 'incidents', 'cases', 'household_register']) {
+    for (const t of [
+      'subdistricts',
+      'communities',
+      'streets',
+      'water',
+      'blocks',
+      'compounds',
+      'buildings',
+      'units',
+      'shops',
+      'households',
+      'incidents',
+      'cases',
+      'household_register',
+    ]) {
       const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} WHERE NOT synthetic`);
       expect(r.rows[0].n, t).toBe(0);
     }
@@ -106,12 +122,16 @@ describe.each(BACKENDS)('demo district through the raw path (WANGGE_DEMO=raw) on
     expect(whistled.length).toBeGreaterThan(10);
   });
 
-  it.runIf(backend === 'postgres')('reloading replaces the previous demo rows', async () => {
-    const again = await loadDemo(db, demo);
-    expect(again).toEqual(counts);
-    const r = await db.query<{ n: number; builds: number }>('SELECT count(*)::int AS n, (SELECT count(*)::int FROM unit_builds) AS builds FROM units');
-    expect(r.rows[0]).toEqual({ n: counts.units, builds: demo.subdistricts.features.length });
-    const e = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM case_events');
-    expect(e.rows[0].n).toBe(demo.cases.features.reduce((a, c) => a + c.properties.events.length, 0));
-  }, 900_000);
+  it.runIf(backend === 'postgres')(
+    'reloading replaces the previous demo rows',
+    async () => {
+      const again = await loadDemo(db, demo);
+      expect(again).toEqual(counts);
+      const r = await db.query<{ n: number; builds: number }>('SELECT count(*)::int AS n, (SELECT count(*)::int FROM unit_builds) AS builds FROM units');
+      expect(r.rows[0]).toEqual({ n: counts.units, builds: demo.subdistricts.features.length });
+      const e = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM case_events');
+      expect(e.rows[0].n).toBe(demo.cases.features.reduce((a, c) => a + c.properties.events.length, 0));
+    },
+    900_000,
+  );
 });

@@ -51,17 +51,49 @@ const SUBDISTRICT = {
     {
       type: 'Feature',
       properties: { id: '340802001', name: '人民路街道' },
-      geometry: { type: 'Polygon', coordinates: [[[117.04, 30.5], [117.07, 30.5], [117.07, 30.53], [117.04, 30.53], [117.04, 30.5]]] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [117.04, 30.5],
+            [117.07, 30.5],
+            [117.07, 30.53],
+            [117.04, 30.53],
+            [117.04, 30.5],
+          ],
+        ],
+      },
     },
     {
       type: 'Feature',
       properties: { id: '340802001004', name: '测试社区' },
-      geometry: { type: 'Polygon', coordinates: [[[117.04, 30.5], [117.055, 30.5], [117.055, 30.515], [117.04, 30.515], [117.04, 30.5]]] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [117.04, 30.5],
+            [117.055, 30.5],
+            [117.055, 30.515],
+            [117.04, 30.515],
+            [117.04, 30.5],
+          ],
+        ],
+      },
     },
     {
       type: 'Feature',
       properties: { adcode: 340802, name: '迎江区' },
-      geometry: { type: 'Polygon', coordinates: [[[117.0, 30.4], [117.3, 30.4], [117.3, 30.7], [117.0, 30.4]]] },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [117.0, 30.4],
+            [117.3, 30.4],
+            [117.3, 30.7],
+            [117.0, 30.4],
+          ],
+        ],
+      },
     },
   ],
 };
@@ -112,23 +144,39 @@ describe.each(BACKENDS)('importer on %s', (backend) => {
     expect(buildings.read).toBe(1981);
     expect(buildings.layers.buildings!.merged).toBeGreaterThan(50); // pieces cut at tile edges, unioned
     expect(buildings.imported).toBeGreaterThan(1200);
-    expect(await n(db, "SELECT count(*)::int AS n FROM buildings WHERE source = 'shanghai_bund_buildings.geojson' AND ST_IsValid(geom) AND NOT synthetic")).toBe(buildings.imported);
+    expect(
+      await n(db, "SELECT count(*)::int AS n FROM buildings WHERE source = 'shanghai_bund_buildings.geojson' AND ST_IsValid(geom) AND NOT synthetic"),
+    ).toBe(buildings.imported);
     expect(await n(db, "SELECT count(*)::int AS n FROM buildings WHERE source = 'shanghai_bund_buildings.geojson' AND height_m > 0")).toBeGreaterThan(500);
 
     expect(pois.read).toBe(494);
     expect(pois.imported).toBeGreaterThan(100);
     expect(pois.skippedReasons['kind=bus_stop']).toBe(56);
-    expect(await n(db, "SELECT count(*)::int AS n FROM shops WHERE id LIKE 'shanghai_bund_pois.geojson:%' AND category = 'restaurant'")).toBeGreaterThanOrEqual(38);
+    expect(await n(db, "SELECT count(*)::int AS n FROM shops WHERE id LIKE 'shanghai_bund_pois.geojson:%' AND category = 'restaurant'")).toBeGreaterThanOrEqual(
+      38,
+    );
   });
 
   it.skipIf(!HAS_GEODATA)('imports the real Wuhan roads and buildings, and refuses them without --anywhere', async () => {
     const before = await snapshot(db);
-    await expectImportError(importFile(db, resolve(WH, 'wuhan_guanggu_roads.geojson')), /^error: wuhan_guanggu_roads\.geojson: feature \d+ \(id \d+\): \d+ km from the district: is the datum right\?/);
+    await expectImportError(
+      importFile(db, resolve(WH, 'wuhan_guanggu_roads.geojson')),
+      /^error: wuhan_guanggu_roads\.geojson: feature \d+ \(id \d+\): \d+ km from the district: is the datum right\?/,
+    );
     expect(await snapshot(db)).toBe(before);
     const roads = await importFile(db, resolve(WH, 'wuhan_guanggu_roads.geojson'), { anywhere: true });
     const buildings = await importFile(db, resolve(WH, 'wuhan_guanggu_buildings.geojson'), { anywhere: true });
     console.log(`[${backend}] wuhan roads`, JSON.stringify({ imported: roads.imported, skipped: roads.skipped, heal: roads.heal, ms: roads.ms }));
-    console.log(`[${backend}] wuhan buildings`, JSON.stringify({ imported: buildings.imported, merged: buildings.layers.buildings!.merged, skipped: buildings.skipped, rejected: buildings.rejected, ms: buildings.ms }));
+    console.log(
+      `[${backend}] wuhan buildings`,
+      JSON.stringify({
+        imported: buildings.imported,
+        merged: buildings.layers.buildings!.merged,
+        skipped: buildings.skipped,
+        rejected: buildings.rejected,
+        ms: buildings.ms,
+      }),
+    );
     expect(roads.read).toBe(374);
     expect(roads.heal!.largestComponentShare).toBeGreaterThan(0.8);
     expect(buildings.imported).toBeGreaterThan(200);
@@ -162,7 +210,10 @@ describe.each(BACKENDS)('importer on %s', (backend) => {
 
   it('refuses bad files without writing: wrong geometry type, swapped order, unknown sub-district', async () => {
     const before = await snapshot(db);
-    const pts = tmpFile('points.geojson', JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }] }));
+    const pts = tmpFile(
+      'points.geojson',
+      JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }] }),
+    );
     await expectImportError(importFile(db, pts, { layer: 'streets' }), /^error: points\.geojson: feature 0: wrong geometry type Point for layer streets/);
     const swapped = tmpFile('swapped.csv', 'name,lon,lat\nA,30.52,117.05\n');
     await expectImportError(importFile(db, swapped), /^error: swapped\.csv: line 2: .*looks like lat\/lon order is swapped/);
@@ -185,7 +236,10 @@ describe.each(BACKENDS)('importer on %s', (backend) => {
     expect(b.rejections.map((p) => p.problem).join()).toMatch(/county-level boundary \(adcode 340802\)/);
     expect(await n(db, "SELECT count(*)::int AS n FROM communities WHERE id = '340802001004' AND subdistrict_id = '340802001'")).toBe(1);
 
-    const csv = iconv.encode('编号,经度,纬度,类型,发生时间\nA1,117.045,30.505,邻里纠纷,2023-05-01 08:30\nA2,117.2,30.6,火灾隐患,2023/5/2\nA3,117.05,30.52,治安,\n', 'gbk');
+    const csv = iconv.encode(
+      '编号,经度,纬度,类型,发生时间\nA1,117.045,30.505,邻里纠纷,2023-05-01 08:30\nA2,117.2,30.6,火灾隐患,2023/5/2\nA3,117.05,30.52,治安,\n',
+      'gbk',
+    );
     const inc = await importFile(db, tmpFile('incidents.csv', csv), { subdistrict: '340802001' });
     expect(inc.encoding).toBe('gbk');
     expect(inc.layers.incidents).toMatchObject({ read: 3, imported: 2, rejected: 1, located: 1, attached: 1 });
@@ -211,12 +265,36 @@ describe.each(BACKENDS)('importer on %s', (backend) => {
   });
 
   it('repairs invalid polygons with ST_MakeValid and counts them', async () => {
-    const bowtie = { type: 'Polygon', coordinates: [[[117.05, 30.5], [117.051, 30.501], [117.051, 30.5], [117.05, 30.501], [117.05, 30.5]]] };
-    const open = { type: 'Polygon', coordinates: [[[117.06, 30.5], [117.061, 30.5], [117.061, 30.501], [117.06, 30.501]]] };
-    const file = tmpFile('fix_buildings.geojson', JSON.stringify({
-      type: 'FeatureCollection',
-      features: [bowtie, open].map((geometry, i) => ({ type: 'Feature', id: `b${i}`, properties: { 'building:levels': 6 }, geometry })),
-    }));
+    const bowtie = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [117.05, 30.5],
+          [117.051, 30.501],
+          [117.051, 30.5],
+          [117.05, 30.501],
+          [117.05, 30.5],
+        ],
+      ],
+    };
+    const open = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [117.06, 30.5],
+          [117.061, 30.5],
+          [117.061, 30.501],
+          [117.06, 30.501],
+        ],
+      ],
+    };
+    const file = tmpFile(
+      'fix_buildings.geojson',
+      JSON.stringify({
+        type: 'FeatureCollection',
+        features: [bowtie, open].map((geometry, i) => ({ type: 'Feature', id: `b${i}`, properties: { 'building:levels': 6 }, geometry })),
+      }),
+    );
     const r = await importFile(db, file);
     expect(r.layers.buildings!.repaired).toBe(2);
     expect(r.layers.buildings!.imported).toBe(3); // the bow-tie becomes two triangles

@@ -35,9 +35,7 @@ describe.each(BACKENDS)('database on %s', (backend) => {
   });
 
   it('transforms to the metric CRS EPSG:4548', async () => {
-    const r = await db.query<{ a: number }>(
-      'SELECT ST_Area(ST_Transform(ST_MakeEnvelope(117,30.5,117.01,30.51,4326), 4548)) AS a',
-    );
+    const r = await db.query<{ a: number }>('SELECT ST_Area(ST_Transform(ST_MakeEnvelope(117,30.5,117.01,30.51,4326), 4548)) AS a');
     // 0.01 deg x 0.01 deg at 30.5 N is about 959 m x 1109 m
     expect(r.rows[0].a).toBeGreaterThan(1.0e6);
     expect(r.rows[0].a).toBeLessThan(1.1e6);

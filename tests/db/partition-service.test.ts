@@ -32,10 +32,7 @@ describe.each(BACKENDS)('partition into a draft plan on %s', (backend) => {
       expect(r.code).toMatch(/^340802902\d{6}$/);
       expect(r.code.startsWith(r.community_id)).toBe(true);
     }
-    const unassigned = await db.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM plan_assignments WHERE plan_id = $1 AND grid_code IS NULL',
-      [out.planId],
-    );
+    const unassigned = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM plan_assignments WHERE plan_id = $1 AND grid_code IS NULL', [out.planId]);
     expect(unassigned.rows[0].n).toBe(0);
   });
 
@@ -44,7 +41,8 @@ describe.each(BACKENDS)('partition into a draft plan on %s', (backend) => {
     const again = await partitionToPlan(db, { subdistricts: ['340802902'], previousPlan: first.planId });
     expect(again.unitsMoved).toBe(0);
     const codes = async (id: number) =>
-      (await db.query<{ unit_id: string; grid_code: string }>('SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1 ORDER BY unit_id', [id])).rows;
+      (await db.query<{ unit_id: string; grid_code: string }>('SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1 ORDER BY unit_id', [id]))
+        .rows;
     expect(await codes(again.planId)).toEqual(await codes(first.planId));
   });
 

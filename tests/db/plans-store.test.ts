@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../server/db';
-import {
-  applyEdit,
-  createPlan,
-  getPlan,
-  InvalidEditError,
-  publishPlan,
-  redo,
-  setLocked,
-  StaleVersionError,
-  undo,
-} from '../../server/plans/store';
+import { applyEdit, createPlan, getPlan, InvalidEditError, publishPlan, redo, setLocked, StaleVersionError, undo } from '../../server/plans/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { insertMiniDistrict } from '../helpers/mini-district';
 
@@ -70,7 +60,8 @@ describe.each(BACKENDS)('plan store on %s', (backend) => {
   it('dissolves every grid even when a unit ring touches itself (GEOS would fail the union; PGlite silently dropped rows)', async () => {
     // u7: a unit the units stage once wrote with a spike (its ring runs out and back along one line),
     // u8 its neighbour; both in grid C (from the demo district built from raw files)
-    const spike = 'MULTIPOLYGON(((117.0858818 30.5071573,117.085886 30.5070728,117.0859094 30.5066029,117.0874225 30.5065112,117.0874014 30.5068879,117.0873913 30.5070669,117.087385 30.5071799,117.0873639 30.5075567,117.087385 30.5071799,117.0873913 30.5070669,117.0858818 30.5071573)))';
+    const spike =
+      'MULTIPOLYGON(((117.0858818 30.5071573,117.085886 30.5070728,117.0859094 30.5066029,117.0874225 30.5065112,117.0874014 30.5068879,117.0873913 30.5070669,117.087385 30.5071799,117.0873639 30.5075567,117.087385 30.5071799,117.0873913 30.5070669,117.0858818 30.5071573)))';
     const next = 'MULTIPOLYGON(((117.0843339 30.5071659,117.0843543 30.5066972,117.0859094 30.5066029,117.085886 30.5070728,117.0843339 30.5071659)))';
     await db.query(
       `INSERT INTO units (id, subdistrict_id, community_id, households, synthetic, geom) VALUES
@@ -80,11 +71,16 @@ describe.each(BACKENDS)('plan store on %s', (backend) => {
     );
     expect((await db.query<{ v: boolean }>("SELECT ST_IsValid(geom) AS v FROM units WHERE id = 'u7'")).rows[0].v).toBe(false);
     const C = '340802901001003';
-    const id = await createPlan(db, { name: '无效几何', author: 'tester', subdistricts: ['340802901'], assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B, u7: C, u8: C } });
+    const id = await createPlan(db, {
+      name: '无效几何',
+      author: 'tester',
+      subdistricts: ['340802901'],
+      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B, u7: C, u8: C },
+    });
     const grids = await gridsOf(db, id);
     expect(grids.map((g) => g.code)).toEqual([A, B, C]);
     expect(grids.find((g) => g.code === C)!.households).toBe(100);
-    await db.query("DELETE FROM plans WHERE id = $1", [id]);
+    await db.query('DELETE FROM plans WHERE id = $1', [id]);
     await db.query("DELETE FROM units WHERE id IN ('u7', 'u8')");
   });
 

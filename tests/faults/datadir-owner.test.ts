@@ -117,7 +117,12 @@ describe.skipIf(!BACKENDS.includes('pglite'))('one owner per embedded data direc
       expect(errors, r.stderr).toHaveLength(1);
       expect(errors[0]).toMatch(inUse);
     }
-    const second = spawnSync(process.execPath, ['--import', 'tsx', 'server/index.ts'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000, env: { ...cliEnv(), PORT: '0' } });
+    const second = spawnSync(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: { ...cliEnv(), PORT: '0' },
+    });
     expect(second.status, second.stderr).toBe(2);
     expect(second.stderr.trim()).toMatch(inUse);
 
@@ -147,7 +152,11 @@ describe.skipIf(!BACKENDS.includes('pglite'))('one owner per embedded data direc
   it('kill -9 of a CLI import in its transaction: the next start takes over, nothing of it was written', async () => {
     const big = join(dir, 'big.csv');
     writeFileSync(big, incidentsCsv(60_000, 1000));
-    const child = spawn(tsx, [join(ROOT, 'scripts/import.ts'), '--file', big, '--layer', 'incidents'], { env: cliEnv(), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tsx, [join(ROOT, 'scripts/import.ts'), '--file', big, '--layer', 'incidents'], {
+      env: cliEnv(),
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     await new Promise<void>((resolve, reject) => {

@@ -20,9 +20,7 @@ export async function userTables(db: Queryable): Promise<string[]> {
 export async function dbChecksum(db: Queryable, tables?: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const t of tables ?? (await userTables(db))) {
-    const r = await db.query<{ n: number; h: string | null }>(
-      `SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${t}" x`,
-    );
+    const r = await db.query<{ n: number; h: string | null }>(`SELECT count(*)::int AS n, md5(string_agg(x::text, '|' ORDER BY x::text)) AS h FROM "${t}" x`);
     out[t] = `${r.rows[0].n}:${r.rows[0].h ?? '-'}`;
   }
   return out;

@@ -116,10 +116,14 @@ describe.skipIf(!BACKENDS.includes('postgres') || !haveBinaries)('a PostgreSQL s
     expect(killed[0].n).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 1000));
     expect(alive(s), s.log().slice(-3000)).toBe(true);
-    const h = await until('health after terminate', async () => {
-      const r = await http<{ status: string }>(s.url, 'GET', '/api/health');
-      return r.status === 200 ? r : null;
-    }, 10_000);
+    const h = await until(
+      'health after terminate',
+      async () => {
+        const r = await http<{ status: string }>(s.url, 'GET', '/api/health');
+        return r.status === 200 ? r : null;
+      },
+      10_000,
+    );
     expect(h.json.status).toBe('ok');
     expect((await http(s.url, 'GET', '/api/plans')).status).toBe(200);
   }, 60_000);
@@ -157,7 +161,8 @@ describe.skipIf(!BACKENDS.includes('postgres') || !haveBinaries)('a PostgreSQL s
     );
     console.log(`pg outage: import job after the outage: ${JSON.stringify(done)}`);
     const [{ n }] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM incidents');
-    if (done.status === 'succeeded') expect(n).toBe(INCIDENTS); // written once, by the run after the outage
+    if (done.status === 'succeeded')
+      expect(n).toBe(INCIDENTS); // written once, by the run after the outage
     else expect(n).toBe(0); // or failed with nothing half-written
     expect(done.status).toBe('succeeded'); // the runner retries work lost to a connection loss
     expect((done as Job & { result: { attempts?: number } }).result.attempts).toBe(2); // the first run was cut off

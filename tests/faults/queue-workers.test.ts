@@ -40,7 +40,9 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     db = await openDb({ databaseUrl: url });
     for (const [i, code] of SMALL.entries()) await insertLatticeDistrict(db, 14, 10, { code, index: i });
     await insertLatticeDistrict(db, 40, 40, { code: BIG, index: SMALL.length });
-    await db.query(`INSERT INTO subdistricts (id, code, name, kind, synthetic, geom) VALUES ('340802${GONE}', '${GONE}', '将被删除', 'street', true, ST_Multi(ST_MakeEnvelope(117.5, 30.5, 117.51, 30.51, 4326)))`);
+    await db.query(
+      `INSERT INTO subdistricts (id, code, name, kind, synthetic, geom) VALUES ('340802${GONE}', '${GONE}', '将被删除', 'street', true, ST_Multi(ST_MakeEnvelope(117.5, 30.5, 117.51, 30.51, 4326)))`,
+    );
     const started = await Promise.all([
       startServerProcess({ databaseUrl: url, env: { ...ENV, WANGGE_JOB_WORKERS: '0' } }),
       startWorkerProcess(url, ENV),
@@ -70,8 +72,14 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     }
     // the server-sent events of the first job, as the UI reads them
     const res = await fetch(`${s.url}/api/jobs/${ids[0]}/events`);
-    const events = (await res.text()).split('\n\n').filter(Boolean).map((l) => JSON.parse(l.replace(/^data: /, '')) as QJob);
-    expect(events.some((e) => e.status === 'running' && e.progress > 0 && e.progress < 1), JSON.stringify(events)).toBe(true);
+    const events = (await res.text())
+      .split('\n\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l.replace(/^data: /, '')) as QJob);
+    expect(
+      events.some((e) => e.status === 'running' && e.progress > 0 && e.progress < 1),
+      JSON.stringify(events),
+    ).toBe(true);
     expect(events.at(-1)).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(events.at(-1)!.result!.planId).toBeGreaterThan(0);
 

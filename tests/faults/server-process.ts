@@ -18,7 +18,12 @@ export interface ServerProcess {
  * Starts `server/index.ts` as a real child process (tsx), on the embedded database in `dataDir` or
  * on `databaseUrl`, on a free port; resolves once it listens.
  */
-export async function startServerProcess(opts: { dataDir?: string; databaseUrl?: string; timeoutMs?: number; env?: Record<string, string> }): Promise<ServerProcess> {
+export async function startServerProcess(opts: {
+  dataDir?: string;
+  databaseUrl?: string;
+  timeoutMs?: number;
+  env?: Record<string, string>;
+}): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: '0',
@@ -43,7 +48,10 @@ export async function startServerProcess(opts: { dataDir?: string; databaseUrl?:
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start within ${opts.timeoutMs ?? 300_000} ms:\n${out.slice(-3000)}`)), opts.timeoutMs ?? 300_000);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not start within ${opts.timeoutMs ?? 300_000} ms:\n${out.slice(-3000)}`)),
+      opts.timeoutMs ?? 300_000,
+    );
     const check = () => {
       const m = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
       if (m) {
@@ -73,7 +81,13 @@ export async function startServerProcess(opts: { dataDir?: string; databaseUrl?:
   };
 }
 
-export async function http<T = unknown>(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: T }> {
+export async function http<T = unknown>(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: T }> {
   const isRaw = typeof body === 'string' || Buffer.isBuffer(body);
   const res = await fetch(base + path, {
     method,

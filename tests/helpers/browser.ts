@@ -67,7 +67,11 @@ export async function waitForIdle(page: Page, timeoutMs = 60_000): Promise<void>
   await page.evaluate(
     (timeout) =>
       new Promise<void>((resolve, reject) => {
-        const map = (window as unknown as { __wangge: { map: { loaded(): boolean; areTilesLoaded(): boolean; once(e: string, f: () => void): void; triggerRepaint(): void } } }).__wangge.map;
+        const map = (
+          window as unknown as {
+            __wangge: { map: { loaded(): boolean; areTilesLoaded(): boolean; once(e: string, f: () => void): void; triggerRepaint(): void } };
+          }
+        ).__wangge.map;
         const timer = setTimeout(() => reject(new Error('map did not become idle')), timeout);
         map.once('idle', () => {
           clearTimeout(timer);

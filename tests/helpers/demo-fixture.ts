@@ -22,10 +22,8 @@ export interface FixtureSummary {
   secrets: string[];
 }
 
-const box = (x0: number, y0: number, x1: number, y1: number): string =>
-  `POLYGON((${x0} ${y0},${x1} ${y0},${x1} ${y1},${x0} ${y1},${x0} ${y0}))`;
-const multi = (x0: number, y0: number, x1: number, y1: number): string =>
-  `MULTIPOLYGON(((${x0} ${y0},${x1} ${y0},${x1} ${y1},${x0} ${y1},${x0} ${y0})))`;
+const box = (x0: number, y0: number, x1: number, y1: number): string => `POLYGON((${x0} ${y0},${x1} ${y0},${x1} ${y1},${x0} ${y1},${x0} ${y0}))`;
+const multi = (x0: number, y0: number, x1: number, y1: number): string => `MULTIPOLYGON(((${x0} ${y0},${x1} ${y0},${x1} ${y1},${x0} ${y1},${x0} ${y0})))`;
 const r6 = (v: number) => Math.round(v * 1e6) / 1e6;
 
 export async function insertFixture(db: Queryable): Promise<FixtureSummary> {
@@ -33,17 +31,39 @@ export async function insertFixture(db: Queryable): Promise<FixtureSummary> {
   const geo = 'ST_GeomFromText($GEOM, 4326)';
   const ins = async (table: string, cols: string[], values: unknown[], wkt: string) => {
     const ph = cols.map((_, k) => `$${k + 1}`);
-    await q(
-      `INSERT INTO ${table} (${cols.join(', ')}, geom) VALUES (${ph.join(', ')}, ${geo.replace('$GEOM', `$${cols.length + 1}`)})`,
-      [...values, wkt],
-    );
+    await q(`INSERT INTO ${table} (${cols.join(', ')}, geom) VALUES (${ph.join(', ')}, ${geo.replace('$GEOM', `$${cols.length + 1}`)})`, [...values, wkt]);
   };
 
-  await ins('subdistricts', ['id', 'code', 'name', 'name_en', 'kind', 'households', 'synthetic'], ['340802001', '001', '人民路街道', 'Renminlu', 'street', 1200, true], multi(117.04, 30.51, 117.06, 30.53));
-  await ins('subdistricts', ['id', 'code', 'name', 'kind', 'households', 'synthetic'], ['340802002', '002', '新河路街道', 'street', 800, true], multi(117.06, 30.51, 117.08, 30.53));
-  await ins('communities', ['id', 'subdistrict_id', 'code', 'name', 'households', 'synthetic'], ['340802001001', '340802001', '001', '西社区', 700, true], multi(117.04, 30.51, 117.05, 30.53));
-  await ins('communities', ['id', 'subdistrict_id', 'code', 'name', 'households', 'synthetic'], ['340802001002', '340802001', '002', '东社区', 500, true], multi(117.05, 30.51, 117.06, 30.53));
-  await ins('communities', ['id', 'subdistrict_id', 'code', 'name', 'households', 'synthetic'], ['340802002001', '340802002', '001', '河社区', 800, true], multi(117.06, 30.51, 117.08, 30.53));
+  await ins(
+    'subdistricts',
+    ['id', 'code', 'name', 'name_en', 'kind', 'households', 'synthetic'],
+    ['340802001', '001', '人民路街道', 'Renminlu', 'street', 1200, true],
+    multi(117.04, 30.51, 117.06, 30.53),
+  );
+  await ins(
+    'subdistricts',
+    ['id', 'code', 'name', 'kind', 'households', 'synthetic'],
+    ['340802002', '002', '新河路街道', 'street', 800, true],
+    multi(117.06, 30.51, 117.08, 30.53),
+  );
+  await ins(
+    'communities',
+    ['id', 'subdistrict_id', 'code', 'name', 'households', 'synthetic'],
+    ['340802001001', '340802001', '001', '西社区', 700, true],
+    multi(117.04, 30.51, 117.05, 30.53),
+  );
+  await ins(
+    'communities',
+    ['id', 'subdistrict_id', 'code', 'name', 'households', 'synthetic'],
+    ['340802001002', '340802001', '002', '东社区', 500, true],
+    multi(117.05, 30.51, 117.06, 30.53),
+  );
+  await ins(
+    'communities',
+    ['id', 'subdistrict_id', 'code', 'name', 'households', 'synthetic'],
+    ['340802002001', '340802002', '001', '河社区', 800, true],
+    multi(117.06, 30.51, 117.08, 30.53),
+  );
 
   const streets: Array<[string, string | null, string, string]> = [
     ['st-arterial', '人民路', 'arterial', 'LINESTRING(117.0400 30.5200, 117.0600 30.5201, 117.0800 30.5203)'],
@@ -63,10 +83,21 @@ export async function insertFixture(db: Queryable): Promise<FixtureSummary> {
     ['b-3', '340802001', '340802001002', [117.05, 30.51, 117.06, 30.52]],
     ['b-4', '340802002', null as unknown as string, [117.06, 30.52, 117.08, 30.53]],
   ];
-  for (const [id, sd, c, bb] of blocks) await ins('blocks', ['id', 'subdistrict_id', 'community_id', 'synthetic'], [id, sd, c, true], box(bb[0], bb[1], bb[2], bb[3]));
+  for (const [id, sd, c, bb] of blocks)
+    await ins('blocks', ['id', 'subdistrict_id', 'community_id', 'synthetic'], [id, sd, c, true], box(bb[0], bb[1], bb[2], bb[3]));
 
-  await ins('compounds', ['id', 'name', 'kind', 'subdistrict_id', 'community_id', 'households', 'synthetic'], ['c-1', '锡麟小区', 'compound', '340802001', '340802001001', 600, true], box(117.0415, 30.5115, 117.0485, 30.5185));
-  await ins('compounds', ['id', 'name', 'kind', 'subdistrict_id', 'community_id', 'households', 'synthetic'], ['c-2', '第一中学', 'school', '340802001', '340802001002', 0, true], box(117.052, 30.512, 117.058, 30.518));
+  await ins(
+    'compounds',
+    ['id', 'name', 'kind', 'subdistrict_id', 'community_id', 'households', 'synthetic'],
+    ['c-1', '锡麟小区', 'compound', '340802001', '340802001001', 600, true],
+    box(117.0415, 30.5115, 117.0485, 30.5185),
+  );
+  await ins(
+    'compounds',
+    ['id', 'name', 'kind', 'subdistrict_id', 'community_id', 'households', 'synthetic'],
+    ['c-2', '第一中学', 'school', '340802001', '340802001002', 0, true],
+    box(117.052, 30.512, 117.058, 30.518),
+  );
 
   let nb = 0;
   for (let row = 0; row < 5; row++) {
@@ -85,8 +116,18 @@ export async function insertFixture(db: Queryable): Promise<FixtureSummary> {
     }
   }
 
-  await ins('units', ['id', 'subdistrict_id', 'community_id', 'compound_id', 'block_id', 'households', 'buildings', 'party_households', 'synthetic'], ['u-1', '340802001', '340802001001', 'c-1', 'b-1', 600, 30, 120, true], multi(117.04, 30.51, 117.05, 30.52));
-  await ins('units', ['id', 'subdistrict_id', 'community_id', 'compound_id', 'block_id', 'households', 'buildings', 'party_households', 'synthetic'], ['u-2', '340802001', '340802001002', null, 'b-3', 500, 0, 90, true], multi(117.05, 30.51, 117.06, 30.52));
+  await ins(
+    'units',
+    ['id', 'subdistrict_id', 'community_id', 'compound_id', 'block_id', 'households', 'buildings', 'party_households', 'synthetic'],
+    ['u-1', '340802001', '340802001001', 'c-1', 'b-1', 600, 30, 120, true],
+    multi(117.04, 30.51, 117.05, 30.52),
+  );
+  await ins(
+    'units',
+    ['id', 'subdistrict_id', 'community_id', 'compound_id', 'block_id', 'households', 'buildings', 'party_households', 'synthetic'],
+    ['u-2', '340802001', '340802001002', null, 'b-3', 500, 0, 90, true],
+    multi(117.05, 30.51, 117.06, 30.52),
+  );
 
   const shops = 20;
   for (let k = 0; k < shops; k++) {
@@ -94,7 +135,15 @@ export async function insertFixture(db: Queryable): Promise<FixtureSummary> {
     await ins(
       'shops',
       ['id', 'name', 'category', 'phone', 'street_id', 'subdistrict_id', 'synthetic'],
-      [`shop-${String(k).padStart(2, '0')}`, `商铺${k}`, k % 2 ? 'food' : 'retail', `1380000${String(k).padStart(4, '0')}`, 'st-arterial', x < 117.06 ? '340802001' : '340802002', true],
+      [
+        `shop-${String(k).padStart(2, '0')}`,
+        `商铺${k}`,
+        k % 2 ? 'food' : 'retail',
+        `1380000${String(k).padStart(4, '0')}`,
+        'st-arterial',
+        x < 117.06 ? '340802001' : '340802002',
+        true,
+      ],
       `POINT(${x} 30.5203)`,
     );
   }
@@ -109,14 +158,30 @@ export async function insertFixture(db: Queryable): Promise<FixtureSummary> {
     await ins(
       'incidents',
       ['id', 'type', 'occurred_at', 'subdistrict_id', 'synthetic'],
-      [`inc-${String(k).padStart(2, '0')}`, types[k % types.length], `2023-${month}-${String(day).padStart(2, '0')}T02:30:00Z`, x < 117.06 ? '340802001' : '340802002', true],
+      [
+        `inc-${String(k).padStart(2, '0')}`,
+        types[k % types.length],
+        `2023-${month}-${String(day).padStart(2, '0')}T02:30:00Z`,
+        x < 117.06 ? '340802001' : '340802002',
+        true,
+      ],
       `POINT(${x} ${y})`,
     );
   }
 
   const secrets = ['张三丰', '13912345678', '李四光', '13800001111'];
-  await ins('households', ['id', 'building_id', 'head_name', 'phone', 'party_member', 'synthetic'], ['h-1', 'bld-00', secrets[0], secrets[1], true, true], 'POINT(117.0422 30.5121)');
-  await ins('households', ['id', 'building_id', 'head_name', 'phone', 'party_member', 'synthetic'], ['h-2', 'bld-01', secrets[2], secrets[3], false, true], 'POINT(117.0432 30.5121)');
+  await ins(
+    'households',
+    ['id', 'building_id', 'head_name', 'phone', 'party_member', 'synthetic'],
+    ['h-1', 'bld-00', secrets[0], secrets[1], true, true],
+    'POINT(117.0422 30.5121)',
+  );
+  await ins(
+    'households',
+    ['id', 'building_id', 'head_name', 'phone', 'party_member', 'synthetic'],
+    ['h-2', 'bld-01', secrets[2], secrets[3], false, true],
+    'POINT(117.0432 30.5121)',
+  );
 
   return {
     subdistricts: 2,

@@ -50,11 +50,12 @@ export async function pickNeighbourUnits(page: Page, n: number): Promise<{ A: st
     const t = s.table;
     for (const [code, ms] of s.members) {
       const cand = new Map<string, number[]>();
-      for (const v of ms) for (let e = t.offsets[v]; e < t.offsets[v + 1]; e++) {
-        const w = t.targets[e];
-        const g = s.asg[w];
-        if (g && g !== code && t.households[w] > 0) cand.set(g, [...new Set([...(cand.get(g) ?? []), w])]);
-      }
+      for (const v of ms)
+        for (let e = t.offsets[v]; e < t.offsets[v + 1]; e++) {
+          const w = t.targets[e];
+          const g = s.asg[w];
+          if (g && g !== code && t.households[w] > 0) cand.set(g, [...new Set([...(cand.get(g) ?? []), w])]);
+        }
       for (const [other, ws] of cand) if (ws.length >= n && other.slice(0, 9) === code.slice(0, 9)) return { A: code, B: other, units: ws.slice(0, n) };
     }
     return null;

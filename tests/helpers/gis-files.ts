@@ -18,7 +18,9 @@ export const PRJ_4548_ESRI =
 /** EPSG:4549 (CM 120E) as OGC WKT (QGIS / GDAL). */
 export const WKT_4549_OGC =
   'PROJCS["CGCS2000 / 3-degree Gauss-Kruger CM 120E",GEOGCS["China Geodetic Coordinate System 2000",DATUM["China_2000",SPHEROID["CGCS2000",6378137,298.257222101,AUTHORITY["EPSG","1024"]],AUTHORITY["EPSG","1043"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4490"]],PROJECTION["Transverse_Mercator"],PARAMETER["latitude_of_origin",0],PARAMETER["central_meridian",120],PARAMETER["scale_factor",1],PARAMETER["false_easting",500000],PARAMETER["false_northing",0],UNIT["metre",1,AUTHORITY["EPSG","9001"]],AXIS["Easting",EAST],AXIS["Northing",NORTH],AUTHORITY["EPSG","4549"]]';
-export const WKT_4548_OGC = WKT_4549_OGC.replace('CM 120E', 'CM 117E').replace('"central_meridian",120', '"central_meridian",117').replace('"EPSG","4549"]]', '"EPSG","4548"]]');
+export const WKT_4548_OGC = WKT_4549_OGC.replace('CM 120E', 'CM 117E')
+  .replace('"central_meridian",120', '"central_meridian",117')
+  .replace('"EPSG","4549"]]', '"EPSG","4548"]]');
 export const WKT_4326 =
   'GEOGCS["WGS 84",DATUM["WGS_1984",SPHEROID["WGS 84",6378137,298.257223563,AUTHORITY["EPSG","7030"]],AUTHORITY["EPSG","6326"]],PRIMEM["Greenwich",0,AUTHORITY["EPSG","8901"]],UNIT["degree",0.0174532925199433,AUTHORITY["EPSG","9122"]],AUTHORITY["EPSG","4326"]]';
 
@@ -51,7 +53,10 @@ async function shpMembers(layer: ShpLayer): Promise<Record<string, Uint8Array>> 
     geometry: layer.project ? reprojectGeometry(f.geometry as Geometry, layer.project) : f.geometry,
     // shp-write's DBF writer stores each char code as one byte: hand it the encoded bytes as such
     properties: Object.fromEntries(
-      Object.entries(f.properties ?? {}).map(([k, v]) => [k, typeof v === 'string' ? String.fromCharCode(...(gbk ? iconv.encode(v, 'gbk') : Buffer.from(v, 'utf8'))) : v]),
+      Object.entries(f.properties ?? {}).map(([k, v]) => [
+        k,
+        typeof v === 'string' ? String.fromCharCode(...(gbk ? iconv.encode(v, 'gbk') : Buffer.from(v, 'utf8'))) : v,
+      ]),
     ),
   }));
   const zipped = (await shpwrite.zip({ type: 'FeatureCollection', features } as FeatureCollection, {

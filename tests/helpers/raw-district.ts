@@ -26,23 +26,30 @@ export const ll = (x: number, y: number): [number, number] => [RAW.lon0 + x / KX
 const env = (x0: number, y0: number, x1: number, y1: number) => [...ll(x0, y0), ...ll(x1, y1)];
 const line = (pts: Array<[number, number]>) => JSON.stringify({ type: 'LineString', coordinates: pts.map(([x, y]) => ll(x, y)) });
 
-export interface RawRow { x: number; y: number; households: number; compound: string | null }
+export interface RawRow {
+  x: number;
+  y: number;
+  households: number;
+  compound: string | null;
+}
 
 /** The register rows of A (metres), the planted outside row last. */
 export function rawRegisterRows(): RawRow[] {
   const rows: RawRow[] = [];
-  for (let c = 0; c < 8; c++) for (let r = 0; r < 6; r++) {
-    const x0 = c * 100, y0 = r * 100;
-    if (x0 === 700 && y0 === 0) continue; // the planted empty block
-    const compound = c < 2 ? '锦绣小区' : null;
-    if (c === 1 && r === 4) {
-      // the big block: 6 rows, 650 households, split by its points
-      const hh = [120, 100, 110, 100, 120, 100];
-      hh.forEach((h, k) => rows.push({ x: x0 + 20 + (k % 3) * 30, y: y0 + 25 + Math.floor(k / 3) * 50, households: h, compound }));
-      continue;
+  for (let c = 0; c < 8; c++)
+    for (let r = 0; r < 6; r++) {
+      const x0 = c * 100,
+        y0 = r * 100;
+      if (x0 === 700 && y0 === 0) continue; // the planted empty block
+      const compound = c < 2 ? '锦绣小区' : null;
+      if (c === 1 && r === 4) {
+        // the big block: 6 rows, 650 households, split by its points
+        const hh = [120, 100, 110, 100, 120, 100];
+        hh.forEach((h, k) => rows.push({ x: x0 + 20 + (k % 3) * 30, y: y0 + 25 + Math.floor(k / 3) * 50, households: h, compound }));
+        continue;
+      }
+      for (let k = 0; k < 2; k++) rows.push({ x: x0 + 30 + k * 40, y: y0 + 35 + k * 30, households: 30 + ((c * 7 + r * 13 + k * 5) % 41), compound });
     }
-    for (let k = 0; k < 2; k++) rows.push({ x: x0 + 30 + k * 40, y: y0 + 35 + k * 30, households: 30 + ((c * 7 + r * 13 + k * 5) % 41), compound });
-  }
   rows.push({ x: RAW.outsideRow.x, y: RAW.outsideRow.y, households: RAW.outsideRow.households, compound: null });
   return rows;
 }
@@ -61,16 +68,49 @@ export async function insertRawDistrict(db: Queryable): Promise<{ registerA: num
     [RAW.A, ...env(0, 0, 400, 600), ...env(400, 0, 800, 600)],
   );
   const streets: Array<{ id: string; cls: string; g: string }> = [];
-  for (let x = 100; x < 1200; x += 100) streets.push({ id: `v${x}`, cls: x === 400 ? 'arterial' : 'local', g: line([[x, -20], [x, 620]]) });
-  for (let y = 100; y < 600; y += 100) streets.push({ id: `h${y}`, cls: 'local', g: line([[-20, y], [1220, y]]) });
-  streets.push({ id: 'gap', cls: 'lane', g: line([[150, 200], [150, 298.8]]) }); // healed onto y = 300
-  streets.push({ id: 'short', cls: 'lane', g: line([[650, 208], [650, 292]]) }); // 8 m short of both
+  for (let x = 100; x < 1200; x += 100)
+    streets.push({
+      id: `v${x}`,
+      cls: x === 400 ? 'arterial' : 'local',
+      g: line([
+        [x, -20],
+        [x, 620],
+      ]),
+    });
+  for (let y = 100; y < 600; y += 100)
+    streets.push({
+      id: `h${y}`,
+      cls: 'local',
+      g: line([
+        [-20, y],
+        [1220, y],
+      ]),
+    });
+  streets.push({
+    id: 'gap',
+    cls: 'lane',
+    g: line([
+      [150, 200],
+      [150, 298.8],
+    ]),
+  }); // healed onto y = 300
+  streets.push({
+    id: 'short',
+    cls: 'lane',
+    g: line([
+      [650, 208],
+      [650, 292],
+    ]),
+  }); // 8 m short of both
   await db.query(
     `INSERT INTO streets (id, class, source, geom) SELECT x.id, x.cls, 'import', ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326)
      FROM jsonb_to_recordset($1::jsonb) AS x(id text, cls text, g text)`,
     [JSON.stringify(streets)],
   );
-  await db.query(`INSERT INTO water (id, name, kind, geom) VALUES ('pond', '荷塘', 'lake', ST_Multi(ST_MakeEnvelope($1,$2,$3,$4,4326)))`, env(520, 420, 580, 480));
+  await db.query(
+    `INSERT INTO water (id, name, kind, geom) VALUES ('pond', '荷塘', 'lake', ST_Multi(ST_MakeEnvelope($1,$2,$3,$4,4326)))`,
+    env(520, 420, 580, 480),
+  );
   const rows = rawRegisterRows();
   await db.query(
     `INSERT INTO household_register (import_id, row_ref, compound_name, households, subdistrict_id, located_by, geom)
@@ -79,10 +119,12 @@ export async function insertRawDistrict(db: Queryable): Promise<{ registerA: num
     [RAW.A, JSON.stringify(rows.map((r, k) => ({ k, compound: r.compound, hh: r.households, lon: ll(r.x, r.y)[0], lat: ll(r.x, r.y)[1] })))],
   );
   const buildings: Array<{ id: string; hh: number; compound: string | null; e: number[] }> = [];
-  for (let c = 8; c < 12; c++) for (let r = 0; r < 6; r++) {
-    const x = c * 100 + 50, y = r * 100 + 50;
-    buildings.push({ id: `bB${c}_${r}`, hh: 80 + ((c * 11 + r * 7) % 41), compound: r < 2 ? '河畔花园' : null, e: env(x - 10, y - 10, x + 10, y + 10) });
-  }
+  for (let c = 8; c < 12; c++)
+    for (let r = 0; r < 6; r++) {
+      const x = c * 100 + 50,
+        y = r * 100 + 50;
+      buildings.push({ id: `bB${c}_${r}`, hh: 80 + ((c * 11 + r * 7) % 41), compound: r < 2 ? '河畔花园' : null, e: env(x - 10, y - 10, x + 10, y + 10) });
+    }
   await db.query(
     `INSERT INTO buildings (id, households, compound_name, label, source, geom)
      SELECT x.id, x.hh, x.compound, x.id, 'import', ST_MakeEnvelope(x.e[1], x.e[2], x.e[3], x.e[4], 4326)

@@ -121,7 +121,11 @@ export function generateSubstituteDistrict(opts: { seed?: number; streetsFile?: 
   const s2 = ring([[xs2, y0], [x1, y0], ...cutEast(xs2).reverse(), [xs2, ys2]]);
   const N = SUBSTITUTE.north;
   const S = SUBSTITUTE.south;
-  const poly = (coords: Position[], props: Record<string, unknown>): Feature<Polygon> => ({ type: 'Feature', properties: props, geometry: { type: 'Polygon', coordinates: [coords] } });
+  const poly = (coords: Position[], props: Record<string, unknown>): Feature<Polygon> => ({
+    type: 'Feature',
+    properties: props,
+    geometry: { type: 'Polygon', coordinates: [coords] },
+  });
   const boundaries: FeatureCollection<Polygon> = {
     type: 'FeatureCollection',
     features: [
@@ -138,7 +142,9 @@ export function generateSubstituteDistrict(opts: { seed?: number; streetsFile?: 
   let water: Position[][] = [];
   try {
     const w = JSON.parse(readFileSync(opts.waterFile ?? WATER_FILE, 'utf8')) as FeatureCollection;
-    water = w.features.flatMap((f) => (f.geometry.type === 'Polygon' ? [f.geometry.coordinates[0]] : f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates.map((p) => p[0]) : []));
+    water = w.features.flatMap((f) =>
+      f.geometry.type === 'Polygon' ? [f.geometry.coordinates[0]] : f.geometry.type === 'MultiPolygon' ? f.geometry.coordinates.map((p) => p[0]) : [],
+    );
   } catch {
     water = [];
   }

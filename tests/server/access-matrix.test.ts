@@ -116,7 +116,8 @@ describe.each(BACKENDS)('access matrix on %s', (backend) => {
       const allowed = new Set(allowedRoles(r.access));
       const anon = await call(r.method, url, {});
       cells++;
-      if (r.access === 'public' ? anon === 401 || anon === 403 : anon !== 401) failures.push(`anonymous ${r.method} ${r.url}: ${anon} (${describeAccess(r.access)})`);
+      if (r.access === 'public' ? anon === 401 || anon === 403 : anon !== 401)
+        failures.push(`anonymous ${r.method} ${r.url}: ${anon} (${describeAccess(r.access)})`);
       for (const role of ROLES) {
         const s = await sessionFor(app.db, users[role].id);
         const code = await call(r.method, url, s.headers);

@@ -39,7 +39,12 @@ describe('passwords, scope and privacy rules (pure)', () => {
   });
 
   const user = (role: SessionUser['role'], subdistricts: string[], grids: string[] = []): SessionUser => ({
-    id: 1, username: 'u', displayName: null, role, subdistricts, grids,
+    id: 1,
+    username: 'u',
+    displayName: null,
+    role,
+    subdistricts,
+    grids,
   });
 
   it('covers by id prefix: district adcode covers all, a sub-district its grids only', () => {
@@ -76,18 +81,40 @@ describe('passwords, scope and privacy rules (pure)', () => {
     expect(suppressSmall(0.25, 5)).toBe(0.25);
     expect(suppressSmall(0.25, 4, user('admin', []))).toBe(0.25);
     expect(
-      suppressSmallRows([{ grid: 'a', households: 3, party: 1 }, { grid: 'b', households: 9, party: 2 }], 'households', ['party']),
-    ).toEqual([{ grid: 'a', households: 3, party: null }, { grid: 'b', households: 9, party: 2 }]);
+      suppressSmallRows(
+        [
+          { grid: 'a', households: 3, party: 1 },
+          { grid: 'b', households: 9, party: 2 },
+        ],
+        'households',
+        ['party'],
+      ),
+    ).toEqual([
+      { grid: 'a', households: 3, party: null },
+      { grid: 'b', households: 9, party: 2 },
+    ]);
   });
 });
 
 describe('passwords and proxy settings (issue N, pure)', () => {
   it('refuses common and guessable passwords (zxcvbn, offline), accepts long irregular ones', () => {
-    for (const p of ['password', 'password1', 'Passw0rd!', 'qwerty123456', '1qaz2wsx3edc', 'zhang123456', 'iloveyou520', '12345678', 'admin123456', 'wangge2024']) {
+    for (const p of [
+      'password',
+      'password1',
+      'Passw0rd!',
+      'qwerty123456',
+      '1qaz2wsx3edc',
+      'zhang123456',
+      'iloveyou520',
+      '12345678',
+      'admin123456',
+      'wangge2024',
+    ]) {
       expect(passwordProblem(p, 't_someone'), p).toMatch(/密码太容易被猜到/);
     }
     expect(passwordProblem('zhangwei-2024', 'zhangwei')).toMatch(/密码太容易被猜到/); // the user's own name
-    for (const p of ['correct horse battery', 'Anqing-grid-9fX', 'test-admin-pass', 'Wq7-plover-Anhui-31']) expect(passwordProblem(p, 't_someone'), p).toBeNull();
+    for (const p of ['correct horse battery', 'Anqing-grid-9fX', 'test-admin-pass', 'Wq7-plover-Anhui-31'])
+      expect(passwordProblem(p, 't_someone'), p).toBeNull();
     expect(passwordScore('password')).toBe(0);
   });
 
@@ -107,7 +134,13 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);
-    planId = await createPlan(db, { name: '草稿', author: 't', subdistricts: ['340802901'], params: { min: 300, max: 1300 }, assignment: { u1: A, u2: A, u3: A, u4: A, u5: A, u6: A } });
+    planId = await createPlan(db, {
+      name: '草稿',
+      author: 't',
+      subdistricts: ['340802901'],
+      params: { min: 300, max: 1300 },
+      assignment: { u1: A, u2: A, u3: A, u4: A, u5: A, u6: A },
+    });
     await seedTestUsers(db);
     app = await buildApp({ db, auth: { enforce: true, passwordCost: TEST_COST, loginRateLimit: { max: 4, timeWindow: '1 minute' } } });
   });
@@ -146,7 +179,9 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     expect(unknown.statusCode).toBe(401);
     expect(bad.json().message).toBe(unknown.json().message);
     expect(bad.cookies).toHaveLength(0);
-    const r = await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.failed' AND entity_id IN ('t_planner', 'nobody')");
+    const r = await app.db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM audit_log WHERE action = 'login.failed' AND entity_id IN ('t_planner', 'nobody')",
+    );
     expect(r.rows[0].n).toBe(2);
   });
 
@@ -170,7 +205,13 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     expect(foreignToken.statusCode).toBe(403); // token bound to the session
     const evil = await app.inject({ method: 'POST', url: '/api/logout', headers: { ...s.headers, origin: 'http://evil.example' } });
     expect(evil.statusCode).toBe(403);
-    const crossSite = await app.inject({ method: 'POST', url: '/api/login', headers: { 'sec-fetch-site': 'cross-site' }, payload: { username: 't_leader', password: TEST_USERS.leader.password }, remoteAddress: '10.0.1.1' });
+    const crossSite = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'sec-fetch-site': 'cross-site' },
+      payload: { username: 't_leader', password: TEST_USERS.leader.password },
+      remoteAddress: '10.0.1.1',
+    });
     expect(crossSite.statusCode).toBe(403); // no login CSRF either
     const ok = await app.inject({ method: 'POST', url: '/api/logout', headers: { ...s.headers, origin: 'http://localhost:80', host: 'localhost:80' } });
     expect(ok.statusCode).toBe(200);
@@ -184,11 +225,26 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     const b = await login('pw_user', 'first-password', '10.0.2.2');
     const ha = { cookie: `wangge_session=${a.cookies[0].value}`, 'x-csrf-token': a.json().csrf };
     const hb = { cookie: `wangge_session=${b.cookies[0].value}` };
-    const wrongCurrent = await app.inject({ method: 'POST', url: '/api/me/password', headers: ha, payload: { currentPassword: 'nope-nope', newPassword: 'second-password' } });
+    const wrongCurrent = await app.inject({
+      method: 'POST',
+      url: '/api/me/password',
+      headers: ha,
+      payload: { currentPassword: 'nope-nope', newPassword: 'second-password' },
+    });
     expect(wrongCurrent.statusCode).toBe(403);
-    const short = await app.inject({ method: 'POST', url: '/api/me/password', headers: ha, payload: { currentPassword: 'first-password', newPassword: 'short' } });
+    const short = await app.inject({
+      method: 'POST',
+      url: '/api/me/password',
+      headers: ha,
+      payload: { currentPassword: 'first-password', newPassword: 'short' },
+    });
     expect(short.statusCode).toBe(400);
-    const ok = await app.inject({ method: 'POST', url: '/api/me/password', headers: ha, payload: { currentPassword: 'first-password', newPassword: 'second-password' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/me/password',
+      headers: ha,
+      payload: { currentPassword: 'first-password', newPassword: 'second-password' },
+    });
     expect(ok.statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/me', headers: ha })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/api/me', headers: hb })).statusCode).toBe(401);
@@ -226,8 +282,12 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     expect(JSON.stringify(items)).not.toMatch(/scrypt|new-planner-pass/);
   });
 
-  it('scopes plan edits to the planner\'s sub-districts and audits every successful write', async () => {
-    const outsider = await createUser(app.db, { username: 'planner_002', password: 'planner-002-pass', role: 'planner', subdistricts: ['340802002'] }, TEST_COST);
+  it("scopes plan edits to the planner's sub-districts and audits every successful write", async () => {
+    const outsider = await createUser(
+      app.db,
+      { username: 'planner_002', password: 'planner-002-pass', role: 'planner', subdistricts: ['340802002'] },
+      TEST_COST,
+    );
     const out = await sessionFor(app.db, outsider.id);
     const mine = await loginAs(app, 'planner');
     const edit = { baseVersion: 1, moves: [{ unit: 'u6', to: '340802901001002' }] };
@@ -243,7 +303,15 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     const page = await app.inject({ method: 'GET', url: '/api/audit?action=http.post&limit=1', headers: admin.headers });
     expect(page.statusCode).toBe(200);
     expect(page.json().items).toHaveLength(1);
-    expect(page.json().items[0]).toMatchObject({ actor: 't_planner', actorRole: 'planner', method: 'POST', url: `/api/plans/${planId}/edits`, status: 200, entity: '/api/plans/:id/edits', entityId: String(planId) });
+    expect(page.json().items[0]).toMatchObject({
+      actor: 't_planner',
+      actorRole: 'planner',
+      method: 'POST',
+      url: `/api/plans/${planId}/edits`,
+      status: 200,
+      entity: '/api/plans/:id/edits',
+      entityId: String(planId),
+    });
     const all = await app.inject({ method: 'GET', url: '/api/audit?limit=500', headers: admin.headers });
     const rows = all.json().items as Array<{ id: number; url: string | null; status: number | null }>;
     expect(rows.filter((r) => r.url === `/api/plans/${planId}/edits`)).toHaveLength(1); // refused writes are not "writes"
@@ -255,7 +323,7 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
 
   it('refuses to seed demo users in production; seeds one per role otherwise', async () => {
     await expect(seedDemoUsers(app.db, { env: { NODE_ENV: 'production' }, cost: TEST_COST })).rejects.toBeInstanceOf(ProductionSeedError);
-    expect((await app.db.query("SELECT 1 FROM users WHERE demo")).rows).toHaveLength(0);
+    expect((await app.db.query('SELECT 1 FROM users WHERE demo')).rows).toHaveLength(0);
     const created = await seedDemoUsers(app.db, { env: { NODE_ENV: 'development' }, cost: TEST_COST });
     expect(created).toEqual(DEMO_USERS.map((u) => u.username));
     expect(await seedDemoUsers(app.db, { env: {}, cost: TEST_COST })).toEqual([]);
@@ -268,17 +336,32 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
 
   it('refuses "password" and other guessable passwords on create, reset and change (400, Chinese message)', async () => {
     const admin = await loginAs(app, 'admin');
-    const weak = await app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { username: 'weak_user', password: 'password', role: 'leader' } });
+    const weak = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { username: 'weak_user', password: 'password', role: 'leader' },
+    });
     expect(weak.statusCode, weak.body).toBe(400);
     expect(weak.json().message).toMatch(/密码太容易被猜到/);
     expect((await app.db.query("SELECT 1 FROM users WHERE username = 'weak_user'")).rows).toHaveLength(0);
-    const ok = await app.inject({ method: 'POST', url: '/api/users', headers: admin.headers, payload: { username: 'weak_user', password: 'Wq7-plover-Anhui-31', role: 'leader' } });
+    const ok = await app.inject({
+      method: 'POST',
+      url: '/api/users',
+      headers: admin.headers,
+      payload: { username: 'weak_user', password: 'Wq7-plover-Anhui-31', role: 'leader' },
+    });
     expect(ok.statusCode, ok.body).toBe(201);
     const reset = await app.inject({ method: 'PATCH', url: `/api/users/${ok.json().id}`, headers: admin.headers, payload: { password: 'qwerty123456' } });
     expect(reset.statusCode).toBe(400);
     const me = await login('weak_user', 'Wq7-plover-Anhui-31', '10.0.6.1');
     const h = { cookie: me.cookies.map((c) => `${c.name}=${c.value}`).join('; '), 'x-csrf-token': me.json().csrf };
-    const change = await app.inject({ method: 'POST', url: '/api/me/password', headers: h, payload: { currentPassword: 'Wq7-plover-Anhui-31', newPassword: 'password1' } });
+    const change = await app.inject({
+      method: 'POST',
+      url: '/api/me/password',
+      headers: h,
+      payload: { currentPassword: 'Wq7-plover-Anhui-31', newPassword: 'password1' },
+    });
     expect(change.statusCode).toBe(400);
     expect(change.json().message).toMatch(/密码太容易被猜到/);
   });
@@ -286,7 +369,8 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
   it('locks an account after repeated failures whatever the address: 30 wrong guesses from 3 addresses, then the right password, gets 429', async () => {
     const wide = await buildApp({ db: app.db, auth: { enforce: true, passwordCost: TEST_COST } }); // default limit: 10 a minute per address
     try {
-      const guess = (password: string, ip: string, username = 't_leader') => wide.inject({ method: 'POST', url: '/api/login', payload: { username, password }, remoteAddress: ip });
+      const guess = (password: string, ip: string, username = 't_leader') =>
+        wide.inject({ method: 'POST', url: '/api/login', payload: { username, password }, remoteAddress: ip });
       const codes: number[] = [];
       for (let i = 0; i < 30; i++) codes.push((await guess(`wrong-guess-${i}`, `10.7.0.${i % 3}`)).statusCode);
       expect(codes.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
@@ -309,10 +393,14 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
   });
 
   it('the lock grows and ends: after it the right password signs in and clears the count', async () => {
-    const quick = await buildApp({ db: app.db, auth: { enforce: true, passwordCost: TEST_COST, lockout: { freeFailures: 3, baseMs: 300, maxMs: 300, forgetMs: 60_000 } } });
+    const quick = await buildApp({
+      db: app.db,
+      auth: { enforce: true, passwordCost: TEST_COST, lockout: { freeFailures: 3, baseMs: 300, maxMs: 300, forgetMs: 60_000 } },
+    });
     try {
       await createUser(app.db, { username: 'lock_user', password: 'Wq7-plover-Anhui-31', role: 'leader' }, TEST_COST);
-      const go = (password: string, i: number) => quick.inject({ method: 'POST', url: '/api/login', payload: { username: 'lock_user', password }, remoteAddress: `10.8.0.${i}` });
+      const go = (password: string, i: number) =>
+        quick.inject({ method: 'POST', url: '/api/login', payload: { username: 'lock_user', password }, remoteAddress: `10.8.0.${i}` });
       for (let i = 0; i < 3; i++) expect((await go('wrong-one', i)).statusCode).toBe(401);
       expect((await go('Wq7-plover-Anhui-31', 4)).statusCode).toBe(429);
       await new Promise((r) => setTimeout(r, 400));
@@ -328,7 +416,17 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     const attempts = async (a: FastifyInstance, forwarded: string[]) => {
       const out: number[] = [];
       for (const [i, ip] of forwarded.entries()) {
-        out.push((await a.inject({ method: 'POST', url: '/api/login', payload: { username: `proxy_probe_${i}`, password: 'nope-nope' }, remoteAddress: '10.9.0.1', headers: { 'x-forwarded-for': ip } })).statusCode);
+        out.push(
+          (
+            await a.inject({
+              method: 'POST',
+              url: '/api/login',
+              payload: { username: `proxy_probe_${i}`, password: 'nope-nope' },
+              remoteAddress: '10.9.0.1',
+              headers: { 'x-forwarded-for': ip },
+            })
+          ).statusCode,
+        );
       }
       return out;
     };
@@ -341,7 +439,9 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
     try {
       expect(await attempts(behind, ['203.0.113.1', '203.0.113.2', '203.0.113.3', '203.0.113.4'])).toEqual([401, 401, 401, 401]);
       expect(await attempts(behind, ['203.0.113.5', '203.0.113.5', '203.0.113.5'])).toEqual([401, 401, 429]);
-      const ip = await app.db.query<{ ip: string }>("SELECT ip FROM audit_log WHERE action = 'login.failed' AND entity_id = 'proxy_probe_0' ORDER BY id LIMIT 1");
+      const ip = await app.db.query<{ ip: string }>(
+        "SELECT ip FROM audit_log WHERE action = 'login.failed' AND entity_id = 'proxy_probe_0' ORDER BY id LIMIT 1",
+      );
       expect(ip.rows[0].ip).toBe('203.0.113.1');
       // without the setting X-Forwarded-For is ignored: every client is the proxy
       expect(await attempts(direct, ['203.0.113.6', '203.0.113.7', '203.0.113.8'])).toEqual([401, 401, 429]);
@@ -370,7 +470,16 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
       expect((await prod.inject({ method: 'GET', url: '/api/me', headers: old.headers })).statusCode).toBe(401);
       expect((await prod.inject({ method: 'GET', url: '/api/session' })).json().demoAccounts).toEqual([]);
       // ordinary accounts are unaffected; the same demo account still works in development
-      expect((await prod.inject({ method: 'POST', url: '/api/login', payload: { username: 't_planner', password: TEST_USERS.planner.password }, remoteAddress: '10.0.9.2' })).statusCode).toBe(200);
+      expect(
+        (
+          await prod.inject({
+            method: 'POST',
+            url: '/api/login',
+            payload: { username: 't_planner', password: TEST_USERS.planner.password },
+            remoteAddress: '10.0.9.2',
+          })
+        ).statusCode,
+      ).toBe(200);
       expect((await app.inject({ method: 'GET', url: '/api/me', headers: old.headers })).statusCode).toBe(200);
     } finally {
       await prod.close();

@@ -23,14 +23,20 @@ const LAT = 30.5195;
 
 const csv = (rows: string[][]) => rows.map((r) => r.join(',')).join('\r\n') + '\r\n';
 const fc = (features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
-const poly = (ring: number[][], props: Record<string, unknown> = {}) => ({ type: 'Feature', properties: props, geometry: { type: 'Polygon', coordinates: [ring] } });
+const poly = (ring: number[][], props: Record<string, unknown> = {}) => ({
+  type: 'Feature',
+  properties: props,
+  geometry: { type: 'Polygon', coordinates: [ring] },
+});
 
 function multipart(fields: Record<string, string>, file?: { name: string; bytes: Buffer }): { body: Buffer; contentType: string } {
   const boundary = '----wanggeBoundary7MA4YWxk';
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/octet-stream\r\n\r\n`));
+    parts.push(
+      Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/octet-stream\r\n\r\n`),
+    );
     parts.push(file.bytes, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
@@ -64,7 +70,11 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     app = await buildApp({ db });
     // planted: a handler that sends values PostgreSQL refuses straight to it (past every schema and the input guard)
     app.get<{ Querystring: { kind: string } }>('/api/zz-db-refuses', { config: { access: 'public' } }, async (req) => {
-      const sql: Record<string, [string, unknown]> = { nul: ['SELECT $1::text AS v', 'a\u0000b'], bigint: ['SELECT $1::bigint AS v', '99999999999999999999'], syntax: ['SELECT $1::integer AS v', 'abc'] };
+      const sql: Record<string, [string, unknown]> = {
+        nul: ['SELECT $1::text AS v', 'a\u0000b'],
+        bigint: ['SELECT $1::bigint AS v', '99999999999999999999'],
+        syntax: ['SELECT $1::integer AS v', 'abc'],
+      };
       const [q, v] = sql[req.query.kind];
       return (await app.db.query(q, [v])).rows;
     });
@@ -146,12 +156,28 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
   it('refuses empty bodies, empty files and multipart without a file (400, nothing written)', async () => {
     await refused(() => upload('name=x.csv', ''), 400, /请求体为空|请上传/);
     const noFile = multipart({ datum: 'wgs84' });
-    await refused(() => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': noFile.contentType }, payload: noFile.body }), 400, /没有文件/);
+    await refused(
+      () => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': noFile.contentType }, payload: noFile.body }),
+      400,
+      /没有文件/,
+    );
     const emptyFile = multipart({}, { name: 'a.csv', bytes: Buffer.alloc(0) });
-    await refused(() => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': emptyFile.contentType }, payload: emptyFile.body }), 400, /空/);
-    await refused(() => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, payload: 'garbage' }), 400, /multipart/);
+    await refused(
+      () => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': emptyFile.contentType }, payload: emptyFile.body }),
+      400,
+      /空/,
+    );
+    await refused(
+      () => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': 'multipart/form-data; boundary=zzz' }, payload: 'garbage' }),
+      400,
+      /multipart/,
+    );
     const badDatum = multipart({ datum: 'utm' }, { name: 'a.csv', bytes: Buffer.from('a,b\n1,2\n') });
-    await refused(() => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': badDatum.contentType }, payload: badDatum.body }), 400, /datum/);
+    await refused(
+      () => app.inject({ method: 'POST', url: '/api/import', headers: { 'content-type': badDatum.contentType }, payload: badDatum.body }),
+      400,
+      /datum/,
+    );
     await refused(() => upload('name=x.csv&datum=utm', 'lon,lat\n1,2\n'), 400);
   });
 
@@ -174,21 +200,79 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
   });
 
   it('refuses wrong coordinate order, data far outside the district and unusable geometry', async () => {
-    const swapped = csv([['name', 'lon', 'lat'], ['店', String(LAT), String(LON)]]);
+    const swapped = csv([
+      ['name', 'lon', 'lat'],
+      ['店', String(LAT), String(LON)],
+    ]);
     await refused(() => upload('name=swapped.csv&layer=shops', swapped), 400, /swapped|order/);
     // Beijing: GCJ-02/WGS84 mix-ups are metres; this is a file for somewhere else entirely
-    const far = csv([['name', 'lon', 'lat'], ['店', '116.397', '39.909']]);
+    const far = csv([
+      ['name', 'lon', 'lat'],
+      ['店', '116.397', '39.909'],
+    ]);
     await refused(() => upload('name=far.csv&layer=shops&datum=gcj02', far), 400, /outside|district|区/);
-    await refused(() => upload('name=nan.geojson&layer=shops', fc([{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: ['a', 1] } }]), 'application/json'), 400, /not a pair of numbers/);
-    await refused(() => upload('name=line.geojson&layer=buildings', fc([{ type: 'Feature', properties: {}, geometry: { type: 'LineString', coordinates: [[LON, LAT], [LON + 0.001, LAT]] } }]), 'application/json'), 400, /wrong geometry type/);
+    await refused(
+      () =>
+        upload(
+          'name=nan.geojson&layer=shops',
+          fc([{ type: 'Feature', properties: {}, geometry: { type: 'Point', coordinates: ['a', 1] } }]),
+          'application/json',
+        ),
+      400,
+      /not a pair of numbers/,
+    );
+    await refused(
+      () =>
+        upload(
+          'name=line.geojson&layer=buildings',
+          fc([
+            {
+              type: 'Feature',
+              properties: {},
+              geometry: {
+                type: 'LineString',
+                coordinates: [
+                  [LON, LAT],
+                  [LON + 0.001, LAT],
+                ],
+              },
+            },
+          ]),
+          'application/json',
+        ),
+      400,
+      /wrong geometry type/,
+    );
     await refused(() => upload('name=notjson.geojson', '{"type": "FeatureCollection", "features": [', 'application/json'), 400);
     await refused(() => upload('name=x.csv&subdistrict=340802999', 'lon,lat\n117.05,30.52\n'), 400, /未知的街道编码/);
   });
 
   it('a self-intersecting building (bow-tie) is repaired by ST_MakeValid or rejected by name, never a 5xx', async () => {
     const d = 0.0003;
-    const bowtie = [[LON, LAT], [LON + d, LAT + d], [LON + d, LAT], [LON, LAT + d], [LON, LAT]];
-    const res = await upload('name=bowtie.geojson&layer=buildings', fc([poly(bowtie, { building: 'yes' }), poly([[LON, LAT], [LON + d, LAT], [LON + d, LAT + d], [LON, LAT + d], [LON, LAT]], { building: 'yes' })]), 'application/json');
+    const bowtie = [
+      [LON, LAT],
+      [LON + d, LAT + d],
+      [LON + d, LAT],
+      [LON, LAT + d],
+      [LON, LAT],
+    ];
+    const res = await upload(
+      'name=bowtie.geojson&layer=buildings',
+      fc([
+        poly(bowtie, { building: 'yes' }),
+        poly(
+          [
+            [LON, LAT],
+            [LON + d, LAT],
+            [LON + d, LAT + d],
+            [LON, LAT + d],
+            [LON, LAT],
+          ],
+          { building: 'yes' },
+        ),
+      ]),
+      'application/json',
+    );
     expect(res.statusCode, res.body).toBe(200);
     const r = res.json();
     expect(r.layers.buildings.read).toBe(2);
@@ -200,7 +284,18 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
 
   it('plan import repairs a self-intersecting grid polygon or refuses it; refuses swapped and far-away polygons without creating a plan', async () => {
     const d = 0.001;
-    const bowtie = fc([poly([[117.05, 30.52], [117.05 + d, 30.52 - d], [117.05 + d, 30.52], [117.05, 30.52 - d], [117.05, 30.52]], { code: A })]);
+    const bowtie = fc([
+      poly(
+        [
+          [117.05, 30.52],
+          [117.05 + d, 30.52 - d],
+          [117.05 + d, 30.52],
+          [117.05, 30.52 - d],
+          [117.05, 30.52],
+        ],
+        { code: A },
+      ),
+    ]);
     const plansBefore = (await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM plans')).rows[0].n;
     const res = await app.inject({ method: 'POST', url: '/api/plans/import', payload: { name: 'bow-tie', format: 'geojson', content: bowtie } });
     if (res.statusCode === 200) {
@@ -213,15 +308,43 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
       expect((await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM plans')).rows[0].n).toBe(plansBefore);
     }
     const bad = [
-      fc([poly([[30.52, 117.05], [30.52, 117.06], [30.51, 117.06], [30.52, 117.05]], { code: A })]),
-      fc([poly([[116.39, 39.9], [116.4, 39.9], [116.4, 39.91], [116.39, 39.9]], { code: A })]),
+      fc([
+        poly(
+          [
+            [30.52, 117.05],
+            [30.52, 117.06],
+            [30.51, 117.06],
+            [30.52, 117.05],
+          ],
+          { code: A },
+        ),
+      ]),
+      fc([
+        poly(
+          [
+            [116.39, 39.9],
+            [116.4, 39.9],
+            [116.4, 39.91],
+            [116.39, 39.9],
+          ],
+          { code: A },
+        ),
+      ]),
       'not json at all',
       fc([]),
     ];
     for (const content of bad) {
       await refused(() => app.inject({ method: 'POST', url: '/api/plans/import', payload: { name: 'bad', format: 'geojson', content } }), [400, 422]);
     }
-    await refused(() => app.inject({ method: 'POST', url: '/api/plans/import', payload: { name: 'bad', format: 'csv', content: 'unit_id,grid_code\nu1,12\nnope,340802901001001\n' } }), [400, 422]);
+    await refused(
+      () =>
+        app.inject({
+          method: 'POST',
+          url: '/api/plans/import',
+          payload: { name: 'bad', format: 'csv', content: 'unit_id,grid_code\nu1,12\nnope,340802901001001\n' },
+        }),
+      [400, 422],
+    );
   });
 
   it('partition and plan edits refuse bad parameters with 4xx and change nothing', async () => {
@@ -236,7 +359,10 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     await refused(post(`/api/plans/${planId}/edits`, { baseVersion: 99, moves: [{ unit: 'u1', to: B }] }), 409);
     await refused(post(`/api/plans/${planId}/edits`, { baseVersion: 1, moves: [] }), 400);
     await refused(post('/api/plans/999999/edits', { baseVersion: 1, moves: [{ unit: 'u1', to: B }] }), [404, 409]);
-    await refused(() => app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, headers: { 'content-type': 'application/json' }, payload: '{"baseVersion":1,' }), 400);
+    await refused(
+      () => app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, headers: { 'content-type': 'application/json' }, payload: '{"baseVersion":1,' }),
+      400,
+    );
   });
 
   // ---- issue N: no 5xx from input ----
@@ -251,9 +377,19 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     for (const k of ['actor', 'entity', 'entityId', 'action']) expectNoDbLeak(await app.inject({ method: 'GET', url: `/api/audit?${k}=a%00b` }), /空字符|NUL/);
     const before = await dbChecksum(app.db);
     expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/login', payload: { username: 'a\u0000b', password: 'whatever-pass' } }), /空字符|NUL/);
-    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/users', payload: { username: 'nul_user', password: 'Wq7-plover-Anhui-31', role: 'leader', displayName: '张\u0000三' } }), /空字符|NUL/);
+    expectNoDbLeak(
+      await app.inject({
+        method: 'POST',
+        url: '/api/users',
+        payload: { username: 'nul_user', password: 'Wq7-plover-Anhui-31', role: 'leader', displayName: '张\u0000三' },
+      }),
+      /空字符|NUL/,
+    );
     expectNoDbLeak(await app.inject({ method: 'PATCH', url: '/api/users/1', payload: { displayName: 'x\u0000' } }), /空字符|NUL/);
-    expectNoDbLeak(await app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u\u00001', to: B }] } }), /空字符|NUL/);
+    expectNoDbLeak(
+      await app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, payload: { baseVersion: 1, moves: [{ unit: 'u\u00001', to: B }] } }),
+      /空字符|NUL/,
+    );
     expectNoDbLeak(await app.inject({ method: 'GET', url: '/api/plans/1%00' }));
     // keys too, and deep in a body
     expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/partition', payload: { subdistrict: '340802901', ['x\u0000']: 1 } }), /空字符|NUL/);
@@ -271,18 +407,39 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
 
   it('refuses JSON bodies nested 100,000 deep with 400 (no stack overflow)', async () => {
     const deep = '['.repeat(100_000) + ']'.repeat(100_000);
-    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/partition', headers: { 'content-type': 'application/json' }, payload: `{"subdistrict":"340802901","x":${deep}}` }), /嵌套|nested/);
-    expectNoDbLeak(await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/json' }, payload: `{"username":${deep},"password":"x"}` }));
+    expectNoDbLeak(
+      await app.inject({
+        method: 'POST',
+        url: '/api/partition',
+        headers: { 'content-type': 'application/json' },
+        payload: `{"subdistrict":"340802901","x":${deep}}`,
+      }),
+      /嵌套|nested/,
+    );
+    expectNoDbLeak(
+      await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/json' }, payload: `{"username":${deep},"password":"x"}` }),
+    );
   });
 
   it('maps database data exceptions that slip past every check (22021, 22003, 22P02) to 400 without the database message', async () => {
-    for (const kind of ['nul', 'bigint', 'syntax']) expectNoDbLeak(await app.inject({ method: 'GET', url: `/api/zz-db-refuses?kind=${kind}` }), /超出范围|格式不正确/);
+    for (const kind of ['nul', 'bigint', 'syntax'])
+      expectNoDbLeak(await app.inject({ method: 'GET', url: `/api/zz-db-refuses?kind=${kind}` }), /超出范围|格式不正确/);
   });
 
   it('serves the session, user and audit routes under the shared error handler and in the OpenAPI document', async () => {
     const doc = (await app.inject({ method: 'GET', url: '/docs/json' })).json() as { paths: Record<string, Record<string, unknown>> };
     const has = (m: string, p: string) => Boolean(doc.paths[p]?.[m]);
-    for (const [m, p] of [['post', '/api/login'], ['post', '/api/logout'], ['get', '/api/session'], ['get', '/api/me'], ['post', '/api/me/password'], ['get', '/api/users'], ['post', '/api/users'], ['patch', '/api/users/{id}'], ['get', '/api/audit']]) {
+    for (const [m, p] of [
+      ['post', '/api/login'],
+      ['post', '/api/logout'],
+      ['get', '/api/session'],
+      ['get', '/api/me'],
+      ['post', '/api/me/password'],
+      ['get', '/api/users'],
+      ['post', '/api/users'],
+      ['patch', '/api/users/{id}'],
+      ['get', '/api/audit'],
+    ]) {
       expect(has(m, p), `${m.toUpperCase()} ${p} in /docs/json`).toBe(true);
     }
     // a schema error on these routes has the shared body (statusCode, error, message)
@@ -348,24 +505,22 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     const total = performance.now() - t;
     h.disable();
     const maxDelay = h.max / 1e6;
-    console.log(`big upload (${(bytes.byteLength / 1048576).toFixed(1)} MB) on ${backend}: parse in-line ${inline.toFixed(0)} ms; through HTTP ${total.toFixed(0)} ms with the event loop blocked at most ${maxDelay.toFixed(0)} ms`);
+    console.log(
+      `big upload (${(bytes.byteLength / 1048576).toFixed(1)} MB) on ${backend}: parse in-line ${inline.toFixed(0)} ms; through HTTP ${total.toFixed(0)} ms with the event loop blocked at most ${maxDelay.toFixed(0)} ms`,
+    );
     expectPlain4xx(res, 400, /km/);
     expect(maxDelay).toBeLessThan(Math.max(150, inline / 3));
   }, 120_000);
 
   it('two editors with the same base version: exactly one wins, the others get 409 naming the change, nothing is lost', async () => {
     const v = (await app.inject({ method: 'GET', url: `/api/plans/${planId}` })).json().version as number;
-    const moves = [
-      [{ unit: 'u1', to: B }],
-      [{ unit: 'u4', to: B }],
-      [{ unit: 'u6', to: A }],
-      [{ unit: 'u2', to: B }],
-    ];
+    const moves = [[{ unit: 'u1', to: B }], [{ unit: 'u4', to: B }], [{ unit: 'u6', to: A }], [{ unit: 'u2', to: B }]];
     const res = await Promise.all(moves.map((m) => app.inject({ method: 'POST', url: `/api/plans/${planId}/edits`, payload: { baseVersion: v, moves: m } })));
     const codes = res.map((r) => r.statusCode).sort();
     expect(codes).toEqual([200, 409, 409, 409]);
     const winner = moves[res.findIndex((r) => r.statusCode === 200)][0];
-    for (const r of res.filter((x) => x.statusCode === 409)) expect(r.json()).toMatchObject({ current: v + 1, base: v, changedSince: [{ unit: winner.unit, to: winner.to }] });
+    for (const r of res.filter((x) => x.statusCode === 409))
+      expect(r.json()).toMatchObject({ current: v + 1, base: v, changedSince: [{ unit: winner.unit, to: winner.to }] });
     const asg = (await app.inject({ method: 'GET', url: `/api/plans/${planId}/assignment` })).json();
     expect(asg.version).toBe(v + 1);
     expect(asg.assignment[winner.unit]).toBe(winner.to);

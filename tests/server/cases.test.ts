@@ -20,11 +20,60 @@ interface Fx {
   steps: Array<[string, number]>;
 }
 const FIXTURE: Fx[] = [
-  { id: 'k1', kind: null, dept: null, steps: [['reported', -10 * D], ['closed', -10 * D + 2 * H]] },
-  { id: 'k2', kind: 'quick', dept: '城管局', steps: [['reported', -40 * D], ['dispatched', -40 * D + H], ['accepted', -40 * D + 3 * H], ['feedback', -40 * D + 30 * H], ['solved', -40 * D + 40 * H], ['evaluated', -35 * D]] },
-  { id: 'k3', kind: 'emergency', dept: '住建局', steps: [['reported', -35 * D], ['dispatched', -35 * D + H], ['accepted', -35 * D + 1.5 * H], ['feedback', -35 * D + 10 * H], ['solved', -35 * D + 13 * H]] },
-  { id: 'k4', kind: 'tackle_hard', dept: '住建局', steps: [['reported', -60 * D], ['dispatched', -60 * D + 2 * H], ['accepted', -60 * D + 10 * H]] },
-  { id: 'k5', kind: 'quick', dept: '城管局', grid: '340802901001001', steps: [['reported', -10 * H], ['dispatched', -9 * H]] },
+  {
+    id: 'k1',
+    kind: null,
+    dept: null,
+    steps: [
+      ['reported', -10 * D],
+      ['closed', -10 * D + 2 * H],
+    ],
+  },
+  {
+    id: 'k2',
+    kind: 'quick',
+    dept: '城管局',
+    steps: [
+      ['reported', -40 * D],
+      ['dispatched', -40 * D + H],
+      ['accepted', -40 * D + 3 * H],
+      ['feedback', -40 * D + 30 * H],
+      ['solved', -40 * D + 40 * H],
+      ['evaluated', -35 * D],
+    ],
+  },
+  {
+    id: 'k3',
+    kind: 'emergency',
+    dept: '住建局',
+    steps: [
+      ['reported', -35 * D],
+      ['dispatched', -35 * D + H],
+      ['accepted', -35 * D + 1.5 * H],
+      ['feedback', -35 * D + 10 * H],
+      ['solved', -35 * D + 13 * H],
+    ],
+  },
+  {
+    id: 'k4',
+    kind: 'tackle_hard',
+    dept: '住建局',
+    steps: [
+      ['reported', -60 * D],
+      ['dispatched', -60 * D + 2 * H],
+      ['accepted', -60 * D + 10 * H],
+    ],
+  },
+  {
+    id: 'k5',
+    kind: 'quick',
+    dept: '城管局',
+    grid: '340802901001001',
+    steps: [
+      ['reported', -10 * H],
+      ['dispatched', -9 * H],
+    ],
+  },
   { id: 'k6', kind: null, dept: null, steps: [['reported', -2 * H]] },
 ];
 
@@ -66,7 +115,13 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
     expect(all.json().total).toBe(6);
     expect(ids(all.json())).toEqual(['k6', 'k5', 'k1', 'k3', 'k2', 'k4']);
     const k5 = all.json().items.find((x: { id: string }) => x.id === 'k5');
-    expect(k5).toMatchObject({ status: 'dispatched', kind: 'quick', version: 2, gridCode: '340802901001001', sla: { level: 'ok', stage: 'accept', hoursLeft: 15 } });
+    expect(k5).toMatchObject({
+      status: 'dispatched',
+      kind: 'quick',
+      version: 2,
+      gridCode: '340802901001001',
+      sla: { level: 'ok', stage: 'accept', hoursLeft: 15 },
+    });
     expect(ids((await get('/api/cases?status=accepted')).json())).toEqual(['k4']);
     expect(ids((await get('/api/cases?status=accepted&status=closed')).json())).toEqual(['k1', 'k4']);
     expect(ids((await get('/api/cases?kind=quick')).json())).toEqual(['k5', 'k2']);
@@ -121,7 +176,9 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
     expect(ok.statusCode).toBe(200);
     expect(ok.json()).toMatchObject({ status: 'accepted', version: 3, allowedNext: ['feedback'] });
     expect(ok.json().events.at(-1)).toMatchObject({ status: 'accepted', note: '部门报到', actor: 'anonymous' });
-    const audit = await app.db.query<{ action: string; after: { status: string } }>(`SELECT action, after FROM audit_log WHERE entity = 'case' AND entity_id = 'k5'`);
+    const audit = await app.db.query<{ action: string; after: { status: string } }>(
+      `SELECT action, after FROM audit_log WHERE entity = 'case' AND entity_id = 'k5'`,
+    );
     expect(audit.rows).toHaveLength(1);
     expect(audit.rows[0].action).toBe('case.transition');
     expect(audit.rows[0].after.status).toBe('accepted');
@@ -172,7 +229,19 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
   });
 
   it('answers bad query input with 400 and a plain message', async () => {
-    for (const q of ['status=bogus', 'kind=slow', 'from=2026-02-30', 'from=yesterday', 'limit=0', 'limit=501', 'offset=-1', 'overdue=maybe', 'grid=12', 'from=2026-03-01&to=2026-02-01', 'asOf=2026-13-01']) {
+    for (const q of [
+      'status=bogus',
+      'kind=slow',
+      'from=2026-02-30',
+      'from=yesterday',
+      'limit=0',
+      'limit=501',
+      'offset=-1',
+      'overdue=maybe',
+      'grid=12',
+      'from=2026-03-01&to=2026-02-01',
+      'asOf=2026-13-01',
+    ]) {
       const res = await get(`/api/cases?${q}`);
       expect(res.statusCode, q).toBe(400);
       expect(res.json().message, q).toBeTruthy();
@@ -193,26 +262,57 @@ describe.each(BACKENDS)('cases API on %s', (backend) => {
       expect((await secured.inject({ method: 'GET', url: '/api/cases' })).statusCode).toBe(401);
       const leader = await loginAs(secured, 'leader');
       const detail = (await secured.inject({ method: 'GET', url: '/api/cases/k4', headers: leader.headers })).json();
-      const moved = await secured.inject({ method: 'POST', url: '/api/cases/k4/transitions', headers: leader.headers, payload: { to: 'feedback', baseVersion: detail.version } });
+      const moved = await secured.inject({
+        method: 'POST',
+        url: '/api/cases/k4/transitions',
+        headers: leader.headers,
+        payload: { to: 'feedback', baseVersion: detail.version },
+      });
       expect(moved.statusCode).toBe(200);
       expect(moved.json().events.at(-1).actor).toBe(TEST_USERS.leader.username);
       const coord = await loginAs(secured, 'coordinator');
       expect((await secured.inject({ method: 'GET', url: '/api/cases/stats', headers: coord.headers })).statusCode).toBe(200);
-      expect((await secured.inject({ method: 'POST', url: '/api/cases/k4/transitions', headers: coord.headers, payload: { to: 'solved', baseVersion: 4 } })).statusCode).toBe(403);
+      expect(
+        (await secured.inject({ method: 'POST', url: '/api/cases/k4/transitions', headers: coord.headers, payload: { to: 'solved', baseVersion: 4 } }))
+          .statusCode,
+      ).toBe(403);
       const member = await loginAs(secured, 'grid_member');
-      const own = await secured.inject({ method: 'POST', url: '/api/cases', headers: member.headers, payload: { title: '井盖缺失', ...IN, grid: '340802901001001' } });
+      const own = await secured.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: member.headers,
+        payload: { title: '井盖缺失', ...IN, grid: '340802901001001' },
+      });
       expect(own.statusCode).toBe(201);
       // a grid member closes at grid level; whistling belongs to the sub-district
       expect(own.json().allowedNext).toEqual(['closed']);
       const ownId = own.json().id;
-      const whistle = await secured.inject({ method: 'POST', url: `/api/cases/${ownId}/transitions`, headers: member.headers, payload: { to: 'dispatched', baseVersion: 1, kind: 'quick', department: '城管局' } });
+      const whistle = await secured.inject({
+        method: 'POST',
+        url: `/api/cases/${ownId}/transitions`,
+        headers: member.headers,
+        payload: { to: 'dispatched', baseVersion: 1, kind: 'quick', department: '城管局' },
+      });
       expect(whistle.statusCode).toBe(403);
       expect(whistle.json().message).toMatch(/吹哨派单.*由街道/);
-      expect((await secured.inject({ method: 'GET', url: `/api/cases/${ownId}`, headers: leader.headers })).json().allowedNext).toEqual(['dispatched', 'closed']);
-      const closed = await secured.inject({ method: 'POST', url: `/api/cases/${ownId}/transitions`, headers: member.headers, payload: { to: 'closed', baseVersion: 1, note: '已现场处理' } });
+      expect((await secured.inject({ method: 'GET', url: `/api/cases/${ownId}`, headers: leader.headers })).json().allowedNext).toEqual([
+        'dispatched',
+        'closed',
+      ]);
+      const closed = await secured.inject({
+        method: 'POST',
+        url: `/api/cases/${ownId}/transitions`,
+        headers: member.headers,
+        payload: { to: 'closed', baseVersion: 1, note: '已现场处理' },
+      });
       expect(closed.statusCode, closed.body).toBe(200);
       expect(closed.json().status).toBe('closed');
-      const other = await secured.inject({ method: 'POST', url: '/api/cases', headers: member.headers, payload: { title: '井盖缺失', ...IN, grid: '340802901001002' } });
+      const other = await secured.inject({
+        method: 'POST',
+        url: '/api/cases',
+        headers: member.headers,
+        payload: { title: '井盖缺失', ...IN, grid: '340802901001002' },
+      });
       expect(other.statusCode).toBe(403);
     } finally {
       await secured.close();

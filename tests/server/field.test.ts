@@ -28,7 +28,11 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
     const db = await openTestDb(backend);
     fx = await insertScopeFixture(db);
     // two buildings in A1, one in B1
-    for (const [id, w, hh] of [['bA1a', 117.051, 40], ['bA1b', 117.053, 60], ['bB1', 117.072, 30]] as const) {
+    for (const [id, w, hh] of [
+      ['bA1a', 117.051, 40],
+      ['bA1b', 117.053, 60],
+      ['bB1', 117.072, 30],
+    ] as const) {
       await db.query(
         `INSERT INTO buildings (id, subdistrict_id, households, label, synthetic, geom) VALUES ($1, $2, $3, $4, true, ST_MakeEnvelope($5::float8, 30.524, $5::float8 + 0.0004, 30.5244, 4326))`,
         [id, id === 'bB1' ? B : A, hh, `${id}号楼`, w],
@@ -47,7 +51,16 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
 
   const get = (who: keyof typeof s, url: string) => app.inject({ method: 'GET', url, headers: s[who].headers });
   const send = (who: keyof typeof s, method: 'POST' | 'PATCH', url: string, payload: object) => app.inject({ method, url, headers: s[who].headers, payload });
-  const visit = (n: number, extra: object = {}) => ({ clientKey: key(n), grid: A1, startedAt: iso(-2 * 3600e3), endedAt: iso(-3600e3), ...IN_A1, buildingId: 'bA1a', note: `走访${n}`, ...extra });
+  const visit = (n: number, extra: object = {}) => ({
+    clientKey: key(n),
+    grid: A1,
+    startedAt: iso(-2 * 3600e3),
+    endedAt: iso(-3600e3),
+    ...IN_A1,
+    buildingId: 'bA1a',
+    note: `走访${n}`,
+    ...extra,
+  });
 
   it("the member's grid: buildings, today's plan (never-visited first) and coverage; other grids and other roles are refused", async () => {
     const res = await get('grid_member', `/api/field/grid?grid=${A1}`);
@@ -90,7 +103,7 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
     expect(backwards.json().message).toContain('早于');
     const old = await send('grid_member', 'POST', '/api/field/visits', visit(8, { startedAt: iso(-40 * 86400e3), endedAt: iso(-40 * 86400e3 + 3600e3) }));
     expect(old.statusCode).toBe(400);
-    const none = await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM field_visits WHERE client_key <> $1", [key(1)]);
+    const none = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM field_visits WHERE client_key <> $1', [key(1)]);
     expect(Number(none.rows[0].n)).toBe(0);
   });
 
@@ -131,9 +144,22 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
     expect(r1.statusCode, r1.body).toBe(201);
     expect((await send('grid_member', 'POST', '/api/ledger/entries', d)).json()).toMatchObject({ id: r1.json().id, duplicate: true });
     expect((await send('grid_member', 'POST', '/api/ledger/entries', { ...d, clientKey: key(21), grid: B1 })).statusCode).toBe(403);
-    const badOutcome = await send('grid_member', 'POST', '/api/ledger/entries', { clientKey: key(22), grid: A1, kind: 'volunteer', title: '清扫', outcome: 'mediated' });
+    const badOutcome = await send('grid_member', 'POST', '/api/ledger/entries', {
+      clientKey: key(22),
+      grid: A1,
+      kind: 'volunteer',
+      title: '清扫',
+      outcome: 'mediated',
+    });
     expect(badOutcome.statusCode).toBe(400);
-    const info = await send('grid_member', 'POST', '/api/ledger/entries', { clientKey: key(23), grid: A1, kind: 'basic_info', title: '3号楼住户核查', households: 12, changes: 2 });
+    const info = await send('grid_member', 'POST', '/api/ledger/entries', {
+      clientKey: key(23),
+      grid: A1,
+      kind: 'basic_info',
+      title: '3号楼住户核查',
+      households: 12,
+      changes: 2,
+    });
     expect(info.statusCode).toBe(201);
     const id = r1.json().id as number;
     expect((await send('gridMemberA2', 'PATCH', `/api/ledger/entries/${id}`, { outcome: 'mediated' })).statusCode).toBe(403);
@@ -227,7 +253,10 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
     await app.db.query("INSERT INTO ledger_entries (grid_code, kind, title, occurred_at, author) VALUES ($1, 'dispute', '邻里噪音', now(), 'x')", [A1]);
     const res = await get('leader', '/api/ledger/grids/geojson');
     expect(res.statusCode, res.body).toBe(200);
-    const fc = res.json() as { week: { from: string }; features: Array<{ id: string; geometry: { type: string }; properties: Record<string, number | string | null> }> };
+    const fc = res.json() as {
+      week: { from: string };
+      features: Array<{ id: string; geometry: { type: string }; properties: Record<string, number | string | null> }>;
+    };
     const by = new Map(fc.features.map((f) => [f.id, f.properties]));
     expect([...by.keys()].sort()).toEqual([A1, A2, B1].sort());
     // A1: visits at bA1a (40 households) of the grid's 400: 10%
@@ -246,16 +275,24 @@ describe.each(BACKENDS)('field work and ledger on %s', (backend) => {
   });
 
   it('the demo seeder spreads the given totals over the grids exactly, with visits per roster person, once', async () => {
-    const before = await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entries WHERE NOT synthetic");
+    const before = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_entries WHERE NOT synthetic');
     const r = await seedFieldDemo(app.db, { totals: { records: 997, disputes: 13, volunteer: 31 }, seed: 3, now });
     expect(r.skipped).toBe(false);
-    const c = await app.db.query<{ kind: string; n: number }>('SELECT kind, count(*)::int AS n FROM ledger_entries WHERE synthetic GROUP BY kind ORDER BY kind');
-    expect(c.rows.map((x) => [x.kind, Number(x.n)])).toEqual([['basic_info', 997], ['dispute', 13], ['volunteer', 31]]);
-    const v = await app.db.query<{ n: number; staff: number }>('SELECT count(*)::int AS n, count(DISTINCT staff_id)::int AS staff FROM field_visits WHERE synthetic');
+    const c = await app.db.query<{ kind: string; n: number }>(
+      'SELECT kind, count(*)::int AS n FROM ledger_entries WHERE synthetic GROUP BY kind ORDER BY kind',
+    );
+    expect(c.rows.map((x) => [x.kind, Number(x.n)])).toEqual([
+      ['basic_info', 997],
+      ['dispute', 13],
+      ['volunteer', 31],
+    ]);
+    const v = await app.db.query<{ n: number; staff: number }>(
+      'SELECT count(*)::int AS n, count(DISTINCT staff_id)::int AS staff FROM field_visits WHERE synthetic',
+    );
     expect(Number(v.rows[0].staff)).toBe(2); // the roster leaders of A1 and B1 (A2 has no building)
     expect(Number(v.rows[0].n)).toBe(r.visits);
     expect((await seedFieldDemo(app.db, { totals: { records: 5, disputes: 1, volunteer: 1 } })).skipped).toBe(true);
-    const after = await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entries WHERE NOT synthetic");
+    const after = await app.db.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_entries WHERE NOT synthetic');
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 });

@@ -19,12 +19,18 @@ describe.each(BACKENDS)('fuzz on %s', (backend) => {
     f = await setupFuzzApp(backend, {
       extend(app) {
         // planted defects: a refused request that writes first, and a 5xx that leaks a stack trace
-        app.post('/api/zz-writes-then-400', { config: { access: { roles: ['admin'] } }, schema: { body: { type: 'object', properties: { n: { type: 'integer' } } } } }, async (_req, reply) => {
-          await app.db.query("INSERT INTO jobs (id, kind, status, params) VALUES (gen_random_uuid()::text, 'planted', 'failed', '{}')");
-          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'refused (after writing)' });
-        });
-        app.get('/api/zz-leaks', { config: { access: 'public' }, schema: { querystring: { type: 'object', properties: { q: { type: 'string' } } } } }, async (_req, reply) =>
-          reply.code(500).send({ message: new Error('boom').stack }),
+        app.post(
+          '/api/zz-writes-then-400',
+          { config: { access: { roles: ['admin'] } }, schema: { body: { type: 'object', properties: { n: { type: 'integer' } } } } },
+          async (_req, reply) => {
+            await app.db.query("INSERT INTO jobs (id, kind, status, params) VALUES (gen_random_uuid()::text, 'planted', 'failed', '{}')");
+            return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'refused (after writing)' });
+          },
+        );
+        app.get(
+          '/api/zz-leaks',
+          { config: { access: 'public' }, schema: { querystring: { type: 'object', properties: { q: { type: 'string' } } } } },
+          async (_req, reply) => reply.code(500).send({ message: new Error('boom').stack }),
         );
       },
     });
@@ -36,12 +42,30 @@ describe.each(BACKENDS)('fuzz on %s', (backend) => {
   it('takes every route from the OpenAPI document, the auth, users and audit routes included (with their schemas)', () => {
     const ops = operationsOf(f.app);
     const keys = ops.map((o) => `${o.method} ${o.path}`);
-    for (const k of ['GET /api/plans/:id/grids', 'POST /api/plans/:id/edits', 'POST /api/partition', 'POST /api/import', 'GET /tiles/:z/:x/:y.pbf', 'POST /api/login', 'PATCH /api/users/:id']) {
+    for (const k of [
+      'GET /api/plans/:id/grids',
+      'POST /api/plans/:id/edits',
+      'POST /api/partition',
+      'POST /api/import',
+      'GET /tiles/:z/:x/:y.pbf',
+      'POST /api/login',
+      'PATCH /api/users/:id',
+    ]) {
       expect(keys).toContain(k);
     }
     expect(ops.filter((o) => o.fromOpenApi).length).toBeGreaterThan(40);
     // issue N: these were registered before the OpenAPI plugin and fuzzed without their schemas
-    const account = ['POST /api/login', 'POST /api/logout', 'GET /api/session', 'GET /api/me', 'POST /api/me/password', 'GET /api/users', 'POST /api/users', 'PATCH /api/users/:id', 'GET /api/audit'];
+    const account = [
+      'POST /api/login',
+      'POST /api/logout',
+      'GET /api/session',
+      'GET /api/me',
+      'POST /api/me/password',
+      'GET /api/users',
+      'POST /api/users',
+      'PATCH /api/users/:id',
+      'GET /api/audit',
+    ];
     for (const k of account) expect(ops.find((o) => `${o.method} ${o.path}` === k)?.fromOpenApi, k).toBe(true);
     // every /api route of the app is in the OpenAPI document
     expect(ops.filter((o) => !o.fromOpenApi && o.path.startsWith('/api/') && !isPlanted(o.path)).map((o) => `${o.method} ${o.path}`)).toEqual([]);
@@ -66,7 +90,10 @@ describe.each(BACKENDS)('fuzz on %s', (backend) => {
   it('finds the planted defects (the checks can fail)', async () => {
     const s = await runFuzz(f, backend, { requests: 40, seed: 7, md5: true, only: (op) => isPlanted(op.path) });
     const problems = s.failures.map((x) => `${x.problem} ${x.request}`);
-    expect(problems.some((p) => /rejected request changed/.test(p) && /zz-writes-then-400/.test(p)), problems.join('\n')).toBe(true);
+    expect(
+      problems.some((p) => /rejected request changed/.test(p) && /zz-writes-then-400/.test(p)),
+      problems.join('\n'),
+    ).toBe(true);
     expect(problems.some((p) => /^5xx/.test(p) && /zz-leaks/.test(p))).toBe(true);
     expect(problems.some((p) => /internal detail/.test(p) && /zz-leaks/.test(p))).toBe(true);
   });

@@ -15,7 +15,13 @@ describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);
-    id = await createPlan(db, { name: 'c', author: 't', subdistricts: ['340802901'], params: { min: 300, max: 1300 }, assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B } });
+    id = await createPlan(db, {
+      name: 'c',
+      author: 't',
+      subdistricts: ['340802901'],
+      params: { min: 300, max: 1300 },
+      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
+    });
     app = await buildApp({ db });
   });
   afterAll(async () => {
@@ -90,7 +96,12 @@ describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
     expect(one.statusCode).toBe(200);
     expect(one.json().features.map((f: { properties: { code: string } }) => f.properties.code)).toEqual([A]);
     const all = await get();
-    expect(all.json().features.map((f: { properties: { code: string } }) => f.properties.code).sort()).toEqual([A, B]);
+    expect(
+      all
+        .json()
+        .features.map((f: { properties: { code: string } }) => f.properties.code)
+        .sort(),
+    ).toEqual([A, B]);
     expect(all.headers.etag).not.toBe(one.headers.etag);
     const oneAgain = await app.inject({ method: 'GET', url: `/api/plans/${id}/grids?codes=${B}` });
     expect(oneAgain.json().features.map((f: { properties: { code: string } }) => f.properties.code)).toEqual([B]);

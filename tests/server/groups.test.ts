@@ -24,7 +24,8 @@ describe.each(BACKENDS)('groups API on %s', (backend) => {
   let app: FastifyInstance;
   const get = (url: string) => app.inject({ method: 'GET', url });
   const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
-  const list = async (q = '') => (await get(`/api/groups?subdistrict=${SUB}${q}`)).json() as { version: number; groups: GroupOut[]; ungrouped: unknown[]; stats: Record<string, number> };
+  const list = async (q = '') =>
+    (await get(`/api/groups?subdistrict=${SUB}${q}`)).json() as { version: number; groups: GroupOut[]; ungrouped: unknown[]; stats: Record<string, number> };
 
   beforeAll(async () => {
     const db = await openTestDb(backend);
@@ -195,4 +196,3 @@ describe.each(BACKENDS)('groups API on %s', (backend) => {
     expect(bases.size).toBeGreaterThan(1);
   });
 });
-

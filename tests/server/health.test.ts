@@ -52,7 +52,16 @@ describe.each(BACKENDS)('health and metrics on %s', (backend) => {
     else expect(body.database.wasm_memory_bytes).toBeGreaterThan(64 * 2 ** 20);
     // the 3-day-old failure is not recent
     // app.inject runs jobs in this process (no queue): one worker, this server
-    expect(body.queue).toEqual({ backend: 'in-process', running: 1, queued: 1, failed_24h: 2, dead_letter_24h: 1, dead_letter: 2, workers_recent: 1, worker_last_seen_s: 0 });
+    expect(body.queue).toEqual({
+      backend: 'in-process',
+      running: 1,
+      queued: 1,
+      failed_24h: 2,
+      dead_letter_24h: 1,
+      dead_letter: 2,
+      workers_recent: 1,
+      worker_last_seen_s: 0,
+    });
     expect(JSON.stringify(body)).not.toContain('坐标超出范围'); // public: counts only, never a job's message
     expect(JSON.stringify(body)).not.toContain('未知的街道编码');
     expect(body.disk.status).toMatch(/^(ok|low)$/);
@@ -100,7 +109,10 @@ describe.each(BACKENDS)('health and metrics on %s', (backend) => {
     try {
       open = await buildApp({ db, auth: { enforce: true } });
     } finally {
-      for (const [k, v] of [['WANGGE_METRICS_PUBLIC', saved.pub], ['WANGGE_DISK_WARN_MB', saved.warn]] as const) {
+      for (const [k, v] of [
+        ['WANGGE_METRICS_PUBLIC', saved.pub],
+        ['WANGGE_DISK_WARN_MB', saved.warn],
+      ] as const) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }

@@ -20,7 +20,13 @@ const dy = 100 / 110574;
 const TYPES = ['public_order', 'fire_risk', 'dispute', 'environment', 'facilities', 'other'];
 const T0 = Date.parse('2025-01-06T00:00:00+08:00') / 1000; // a Monday
 
-interface Inc { id: string; x: number; y: number; t: number; type: string }
+interface Inc {
+  id: string;
+  x: number;
+  y: number;
+  t: number;
+  type: string;
+}
 
 function rng(seed: number): () => number {
   return mulberry32(seed);
@@ -36,7 +42,13 @@ function makeIncidents(): Inc[] {
   for (let i = 0; i < 120; i++) {
     // cluster in u1 (north-west unit), all in the last 6 weeks, public order, 21:xx local
     const day = 42 + Math.floor(r() * 42);
-    out.push({ id: `cl${i}`, x: 117.05 + (0.1 + 0.8 * r()) * dx, y: 30.52 - (0.1 + 0.8 * r()) * dy, t: T0 + day * 86400 + 21 * 3600 + Math.floor(r() * 3600), type: 'public_order' });
+    out.push({
+      id: `cl${i}`,
+      x: 117.05 + (0.1 + 0.8 * r()) * dx,
+      y: 30.52 - (0.1 + 0.8 * r()) * dy,
+      t: T0 + day * 86400 + 21 * 3600 + Math.floor(r() * 3600),
+      type: 'public_order',
+    });
   }
   return out;
 }
@@ -100,8 +112,13 @@ describe.each(BACKENDS)('hot spots API on %s', (backend) => {
       const d = new Date((i.t + 8 * 3600) * 1000);
       const hour = d.getUTCHours();
       const wd = ((d.getUTCDay() + 6) % 7) + 1;
-      return i.t >= Date.parse('2025-02-03T00:00:00+08:00') / 1000 && i.t < Date.parse('2025-03-17T00:00:00+08:00') / 1000 &&
-        (i.type === 'public_order' || i.type === 'dispute') && (hour >= 18 || hour === 0) && wd <= 5;
+      return (
+        i.t >= Date.parse('2025-02-03T00:00:00+08:00') / 1000 &&
+        i.t < Date.parse('2025-03-17T00:00:00+08:00') / 1000 &&
+        (i.type === 'public_order' || i.type === 'dispute') &&
+        (hour >= 18 || hour === 0) &&
+        wd <= 5
+      );
     }).length;
     expect(want).toBe(manual);
     expect(manual).toBeGreaterThan(10);

@@ -11,10 +11,30 @@ import type { Db } from '../../server/db';
 import { districtBoxOf } from '../../server/import/import-file';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 
-const W = 121.48, S = 31.22, E = 121.5, N = 31.24;
+const W = 121.48,
+  S = 31.22,
+  E = 121.5,
+  N = 31.24;
 const square = {
   type: 'FeatureCollection',
-  features: [{ type: 'Feature', properties: { code: '310101001', name: '外滩街道' }, geometry: { type: 'Polygon', coordinates: [[[W, S], [E, S], [E, N], [W, N], [W, S]]] } }],
+  features: [
+    {
+      type: 'Feature',
+      properties: { code: '310101001', name: '外滩街道' },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [W, S],
+            [E, S],
+            [E, N],
+            [W, N],
+            [W, S],
+          ],
+        ],
+      },
+    },
+  ],
 };
 
 describe.each(BACKENDS)('the district is where its boundaries are (%s)', (backend) => {
@@ -28,7 +48,8 @@ describe.each(BACKENDS)('the district is where its boundaries are (%s)', (backen
     await app?.close();
     await db?.close();
   });
-  const upload = (q: string, body: string, type = 'text/csv') => app.inject({ method: 'POST', url: `/api/import?wait=true&${q}`, headers: { 'content-type': type }, payload: body });
+  const upload = (q: string, body: string, type = 'text/csv') =>
+    app.inject({ method: 'POST', url: `/api/import?wait=true&${q}`, headers: { 'content-type': type }, payload: body });
   const count = async (table: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)).rows[0].n;
 
   it('takes Shanghai boundaries into an empty app, then shops there, and refuses Beijing shops', async () => {

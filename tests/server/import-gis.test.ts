@@ -13,7 +13,13 @@ import { geoPackage, PRJ_4548_ESRI, replaceMember, shapefileZip, TO_4548, WKT_43
  * GeoPackage of buildings too, and unusable files get a plain 400 with nothing written.
  */
 
-const ring = (x: number, y: number, w: number, h: number): Position[] => [[x, y], [x, y + h], [x + w, y + h], [x + w, y], [x, y]];
+const ring = (x: number, y: number, w: number, h: number): Position[] => [
+  [x, y],
+  [x, y + h],
+  [x + w, y + h],
+  [x + w, y],
+  [x, y],
+];
 const BOUNDARIES: Feature[] = [
   { type: 'Feature', properties: { id: '340802001', name: '人民路街道' }, geometry: { type: 'Polygon', coordinates: [ring(117.04, 30.5, 0.03, 0.03)] } },
   { type: 'Feature', properties: { id: '340802002', name: '华中路街道' }, geometry: { type: 'Polygon', coordinates: [ring(117.07, 30.5, 0.02, 0.03)] } },
@@ -28,7 +34,9 @@ function multipart(fields: Record<string, string>, file: { name: string; bytes: 
   const boundary = '----wanggeGisBoundary';
   const parts: Buffer[] = [];
   for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  parts.push(Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/octet-stream\r\n\r\n`));
+  parts.push(
+    Buffer.from(`--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${file.name}"\r\ncontent-type: application/octet-stream\r\n\r\n`),
+  );
   parts.push(Buffer.from(file.bytes), Buffer.from(`\r\n--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
@@ -44,14 +52,33 @@ describe.each(BACKENDS)('Shapefile and GeoPackage import over HTTP on %s', (back
     [files.boundaries, files.two, files.noPrj, files.buildings] = await Promise.all([
       shapefileZip([{ name: '街道边界', features: BOUNDARIES, project: TO_4548, prj: PRJ_4548_ESRI, cpg: 'GBK' }]),
       shapefileZip([
-        { name: 'roads', features: [{ type: 'Feature', properties: { name: '人民路' }, geometry: { type: 'LineString', coordinates: [[117.05, 30.51], [117.06, 30.51]] } }] },
+        {
+          name: 'roads',
+          features: [
+            {
+              type: 'Feature',
+              properties: { name: '人民路' },
+              geometry: {
+                type: 'LineString',
+                coordinates: [
+                  [117.05, 30.51],
+                  [117.06, 30.51],
+                ],
+              },
+            },
+          ],
+        },
         { name: 'buildings', features: BUILDINGS },
       ]),
       shapefileZip([{ name: 'buildings', features: BUILDINGS, project: TO_4548, prj: null }]),
       geoPackage(
         [
           { name: 'buildings', srsId: 4548, features: BUILDINGS, project: TO_4548 },
-          { name: 'shops', srsId: 4326, features: [{ type: 'Feature', properties: { name: '小吃店' }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }] },
+          {
+            name: 'shops',
+            srsId: 4326,
+            features: [{ type: 'Feature', properties: { name: '小吃店' }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }],
+          },
         ],
         srs,
       ),
@@ -92,7 +119,10 @@ describe.each(BACKENDS)('Shapefile and GeoPackage import over HTTP on %s', (back
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json()).toMatchObject({ format: 'shapefile', encoding: 'gbk', imported: 2, rejected: 0 });
     const names = (await app.db.query<{ id: string; name: string }>('SELECT id, name FROM subdistricts ORDER BY id')).rows;
-    expect(names).toEqual([{ id: '340802001', name: '人民路街道' }, { id: '340802002', name: '华中路街道' }]);
+    expect(names).toEqual([
+      { id: '340802001', name: '人民路街道' },
+      { id: '340802002', name: '华中路街道' },
+    ]);
     for (const f of BOUNDARIES) expect(await hausdorff('subdistricts', `id = '${f.properties!.id}'`, f)).toBeLessThan(1);
   });
 
@@ -114,7 +144,14 @@ describe.each(BACKENDS)('Shapefile and GeoPackage import over HTTP on %s', (back
   it('refuses, with a plain message and nothing written: two layers, a zip without a Shapefile, a truncated .shp, no .prj with metres', async () => {
     await refused(() => post('name=data.zip', files.two), /2 个图层：roads、buildings|2 个图层：buildings、roads/);
     await refused(() => post('name=docs.zip', zipSync({ '说明.txt': new TextEncoder().encode('见附件') })), /没有 Shapefile/);
-    await refused(() => post('name=b.zip&layer=boundaries', replaceMember(files.boundaries, '.shp', (b) => b.slice(0, b.length - 50))), /截断/);
+    await refused(
+      () =>
+        post(
+          'name=b.zip&layer=boundaries',
+          replaceMember(files.boundaries, '.shp', (b) => b.slice(0, b.length - 50)),
+        ),
+      /截断/,
+    );
     await refused(() => post('name=b.zip&layer=buildings', files.noPrj), /缺少 \.prj 投影文件，坐标看起来是投影坐标（米），无法确定坐标系/);
     await refused(() => post('name=b.gpkg', files.buildings.slice(0, 1500)), /GeoPackage/);
   });

@@ -83,45 +83,49 @@ describe.each(BACKENDS)('imports as jobs on %s', (backend) => {
   const x3 = LON0 + 2.5 * DX; // in 003
   const y = LAT0 - 0.5 * DY;
 
-  it(queued ? 'the upload waits in the database until a worker process writes it' : 'runs in the server process', async () => {
-    const csv = `名称,经度,纬度\n店一,${x1},${y}\n店二,${x1 + DX / 4},${y}\n`;
-    const res = await upload('name=q1.csv&layer=shops', csv);
-    expect(res.statusCode, res.body).toBe(202);
-    const { jobId } = res.json() as { jobId: string };
-    if (queued) {
-      // no worker anywhere: the job is queued, its file is in import_uploads, health says so
-      await new Promise((r) => setTimeout(r, 500));
-      expect((await app.jobs.get(jobId))?.status).toBe('queued');
-      const stored = await db.query<{ bytes: Buffer }>('SELECT bytes FROM import_uploads WHERE job_id = $1', [jobId]);
-      expect(Buffer.from(stored.rows[0].bytes).toString('utf8')).toBe(csv);
-      const h = (await app.inject({ method: 'GET', url: '/api/health' })).json();
-      expect(h.queue).toMatchObject({ backend: 'pg-boss', queued: 1, workers_recent: 0 });
-      expect(h.warnings.join(' ')).toContain('no queue worker was seen');
-      expect(await count(db, "SELECT count(*)::int AS n FROM shops WHERE id LIKE 'q1.csv:%'")).toBe(0);
+  it(
+    queued ? 'the upload waits in the database until a worker process writes it' : 'runs in the server process',
+    async () => {
+      const csv = `名称,经度,纬度\n店一,${x1},${y}\n店二,${x1 + DX / 4},${y}\n`;
+      const res = await upload('name=q1.csv&layer=shops', csv);
+      expect(res.statusCode, res.body).toBe(202);
+      const { jobId } = res.json() as { jobId: string };
+      if (queued) {
+        // no worker anywhere: the job is queued, its file is in import_uploads, health says so
+        await new Promise((r) => setTimeout(r, 500));
+        expect((await app.jobs.get(jobId))?.status).toBe('queued');
+        const stored = await db.query<{ bytes: Buffer }>('SELECT bytes FROM import_uploads WHERE job_id = $1', [jobId]);
+        expect(Buffer.from(stored.rows[0].bytes).toString('utf8')).toBe(csv);
+        const h = (await app.inject({ method: 'GET', url: '/api/health' })).json();
+        expect(h.queue).toMatchObject({ backend: 'pg-boss', queued: 1, workers_recent: 0 });
+        expect(h.warnings.join(' ')).toContain('no queue worker was seen');
+        expect(await count(db, "SELECT count(*)::int AS n FROM shops WHERE id LIKE 'q1.csv:%'")).toBe(0);
 
-      boss = await openBoss(url, `${schema}_pgboss`, queueSettings(), () => undefined);
-      worker = new QueueWorker(db, { databaseUrl: url, boss, bossSchema: `${schema}_pgboss`, name: 'test-host/worker-1', pollMs: 200 });
-      await worker.start();
-    }
-    await app.jobs.settled(jobId);
-    const job = await app.jobs.get(jobId);
-    expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', worker: queued ? 'test-host/worker-1' : null, dead_letter: false });
-    expect(job!.result).toMatchObject({ file: 'q1.csv' });
-    expect(await count(db, "SELECT count(*)::int AS n FROM shops WHERE id LIKE 'q1.csv:%' AND subdistrict_id = $1", [S1])).toBe(2);
-    expect(await count(db, 'SELECT count(*)::int AS n FROM import_uploads')).toBe(0);
-    // the import's own audit row, written with the data, names the planner who sent it
-    const audit = await db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'import' AND entity_id = 'q1.csv'");
-    expect(audit.rows.map((r) => r.actor)).toEqual(['imp_planner']);
-    if (queued) {
-      const h = (await app.inject({ method: 'GET', url: '/api/health' })).json();
-      expect(h.queue).toMatchObject({ backend: 'pg-boss', queued: 0, workers_recent: 1 });
-      expect(h.queue.worker_last_seen_s).toBeLessThan(60);
-    } else {
-      expect((await app.inject({ method: 'GET', url: '/api/health' })).json().queue).toMatchObject({ backend: 'in-process', workers_recent: 1 });
-    }
-  }, 120_000);
+        boss = await openBoss(url, `${schema}_pgboss`, queueSettings(), () => undefined);
+        worker = new QueueWorker(db, { databaseUrl: url, boss, bossSchema: `${schema}_pgboss`, name: 'test-host/worker-1', pollMs: 200 });
+        await worker.start();
+      }
+      await app.jobs.settled(jobId);
+      const job = await app.jobs.get(jobId);
+      expect(job, JSON.stringify(job)).toMatchObject({ status: 'succeeded', worker: queued ? 'test-host/worker-1' : null, dead_letter: false });
+      expect(job!.result).toMatchObject({ file: 'q1.csv' });
+      expect(await count(db, "SELECT count(*)::int AS n FROM shops WHERE id LIKE 'q1.csv:%' AND subdistrict_id = $1", [S1])).toBe(2);
+      expect(await count(db, 'SELECT count(*)::int AS n FROM import_uploads')).toBe(0);
+      // the import's own audit row, written with the data, names the planner who sent it
+      const audit = await db.query<{ actor: string }>("SELECT actor FROM audit_log WHERE action = 'import' AND entity_id = 'q1.csv'");
+      expect(audit.rows.map((r) => r.actor)).toEqual(['imp_planner']);
+      if (queued) {
+        const h = (await app.inject({ method: 'GET', url: '/api/health' })).json();
+        expect(h.queue).toMatchObject({ backend: 'pg-boss', queued: 0, workers_recent: 1 });
+        expect(h.queue.worker_last_seen_s).toBeLessThan(60);
+      } else {
+        expect((await app.inject({ method: 'GET', url: '/api/health' })).json().queue).toMatchObject({ backend: 'in-process', workers_recent: 1 });
+      }
+    },
+    120_000,
+  );
 
-  it('a file the write refuses (outside the planner\'s sub-districts) writes nothing, leaves no upload, and is not retried', async () => {
+  it("a file the write refuses (outside the planner's sub-districts) writes nothing, leaves no upload, and is not retried", async () => {
     const res = await upload('name=q2.csv&layer=shops&wait=true', `名称,经度,纬度\n店,${x1},${y}\n店二,${x3},${y}\n`);
     expect(res.statusCode, res.body).toBe(403);
     expect(res.json().message).toMatch(/不在您负责的街道内/);

@@ -39,7 +39,12 @@ describe.each(BACKENDS)('planner import scope in another district on %s', (backe
   });
 
   const upload = (who: TestLogin, query: string, body: string) =>
-    app.inject({ method: 'POST', url: `/api/import?wait=true&${query}`, headers: { ...who.headers, 'content-type': 'application/octet-stream' }, payload: body });
+    app.inject({
+      method: 'POST',
+      url: `/api/import?wait=true&${query}`,
+      headers: { ...who.headers, 'content-type': 'application/octet-stream' },
+      payload: body,
+    });
   const count = async (sql: string) => (await app.db.query<{ n: number }>(sql)).rows[0].n;
 
   it('boundaries: only those whose codes the planner covers; streets before boundaries are refused with what to do', async () => {
@@ -74,16 +79,33 @@ describe.each(BACKENDS)('planner import scope in another district on %s', (backe
     const mLat = 1 / 110_574;
     const top = y1; // the north sub-district's top edge
     const xm = (x0 + x1) / 2;
-    const line = (id: string, props: Record<string, unknown>, coords: number[][]) => ({ type: 'Feature', id, properties: { highway: 'residential', ...props }, geometry: { type: 'LineString', coordinates: coords } });
+    const line = (id: string, props: Record<string, unknown>, coords: number[][]) => ({
+      type: 'Feature',
+      id,
+      properties: { highway: 'residential', ...props },
+      geometry: { type: 'LineString', coordinates: coords },
+    });
     const fc = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
-    const inside = line('in', { name: '测试路' }, [[xm, top - 200 * mLat], [xm, top - 20 * mLat]]);
-    const rest = line('rest', { name: '测试路' }, [[xm, top - 20 * mLat], [xm, top + 400 * mLat]]); // same street, 400 m out
-    const near = line('near', {}, [[xm + 100 * mLon, top + 60 * mLat], [xm + 300 * mLon, top + 70 * mLat]]); // 60 m out
+    const inside = line('in', { name: '测试路' }, [
+      [xm, top - 200 * mLat],
+      [xm, top - 20 * mLat],
+    ]);
+    const rest = line('rest', { name: '测试路' }, [
+      [xm, top - 20 * mLat],
+      [xm, top + 400 * mLat],
+    ]); // same street, 400 m out
+    const near = line('near', {}, [
+      [xm + 100 * mLon, top + 60 * mLat],
+      [xm + 300 * mLon, top + 70 * mLat],
+    ]); // 60 m out
     const ok = await upload(north, 'name=edge.geojson&layer=streets', fc(inside, rest, near));
     expect(ok.statusCode, ok.body).toBe(200);
     expect(await count("SELECT count(*)::int AS n FROM streets WHERE id LIKE 'edge.geojson:%'")).toBe(3);
 
-    const far = line('far', { name: '远路' }, [[xm, top + 300 * mLat], [xm + 200 * mLon, top + 300 * mLat]]);
+    const far = line('far', { name: '远路' }, [
+      [xm, top + 300 * mLat],
+      [xm + 200 * mLon, top + 300 * mLat],
+    ]);
     const bad = await upload(north, 'name=edge2.geojson&layer=streets', fc(inside, far));
     expect(bad.statusCode).toBe(403);
     expect(bad.json().message).toMatch(/1 段道路在您负责的街道 100 米以外.*远路/);
@@ -93,8 +115,25 @@ describe.each(BACKENDS)('planner import scope in another district on %s', (backe
   it('water: a lake reaching into the planner sub-district is accepted, one 300 m beyond it refused with nothing written', async () => {
     const mLon = 1 / (111_320 * Math.cos((((y0 + y1) / 2) * Math.PI) / 180));
     const mLat = 1 / 110_574;
-    const xm = (x0 + x1) / 2, top = y1;
-    const lake = (id: string, y: number) => ({ type: 'Feature', id, properties: { natural: 'water', name: id }, geometry: { type: 'Polygon', coordinates: [[[xm, y], [xm + 200 * mLon, y], [xm + 200 * mLon, y + 100 * mLat], [xm, y + 100 * mLat], [xm, y]]] } });
+    const xm = (x0 + x1) / 2,
+      top = y1;
+    const lake = (id: string, y: number) => ({
+      type: 'Feature',
+      id,
+      properties: { natural: 'water', name: id },
+      geometry: {
+        type: 'Polygon',
+        coordinates: [
+          [
+            [xm, y],
+            [xm + 200 * mLon, y],
+            [xm + 200 * mLon, y + 100 * mLat],
+            [xm, y + 100 * mLat],
+            [xm, y],
+          ],
+        ],
+      },
+    });
     const fc = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
     const ok = await upload(north, 'name=lakes.geojson&layer=water', fc(lake('近湖', top - 50 * mLat)));
     expect(ok.statusCode, ok.body).toBe(200);

@@ -30,20 +30,39 @@ describe.each(BACKENDS)('water import (%s)', (backend) => {
     await app?.close();
     await db?.close();
   });
-  const upload = (q: string, body: string) => app.inject({ method: 'POST', url: `/api/import?wait=true&${q}`, headers: { 'content-type': 'application/json' }, payload: body });
+  const upload = (q: string, body: string) =>
+    app.inject({ method: 'POST', url: `/api/import?wait=true&${q}`, headers: { 'content-type': 'application/json' }, payload: body });
   const one = async (sql: string, params: unknown[] = []) => Number(Object.values((await db.query<Record<string, unknown>>(sql, params)).rows[0])[0]);
 
   it('imports a river detected from its tags; the units build stops blocks at its shore and the tunnel divides nothing', async () => {
-    const b = await upload('name=bounds.geojson&layer=boundaries', fc([feature({ level: 'subdistrict', code: SUB, name: '滨河街道' }, { type: 'Polygon', coordinates: rect(0, 0, 1000, 1000) })]));
+    const b = await upload(
+      'name=bounds.geojson&layer=boundaries',
+      fc([feature({ level: 'subdistrict', code: SUB, name: '滨河街道' }, { type: 'Polygon', coordinates: rect(0, 0, 1000, 1000) })]),
+    );
     expect(b.statusCode, b.body).toBe(200);
-    const s = await upload('name=osm-lines.geojson&layer=streets', fc([
-      line({ osm_id: '1', highway: 'residential', name: '纵路' }, [[500, -20], [500, 1020]]),
-      line({ osm_id: '2', highway: 'residential', name: '横路' }, [[-20, 500], [1020, 500]]),
-      line({ osm_id: '3', highway: 'primary', name: '隧道', other_tags: '"tunnel"=>"yes","layer"=>"-1"' }, [[10, 10], [990, 990]]),
-    ]));
+    const s = await upload(
+      'name=osm-lines.geojson&layer=streets',
+      fc([
+        line({ osm_id: '1', highway: 'residential', name: '纵路' }, [
+          [500, -20],
+          [500, 1020],
+        ]),
+        line({ osm_id: '2', highway: 'residential', name: '横路' }, [
+          [-20, 500],
+          [1020, 500],
+        ]),
+        line({ osm_id: '3', highway: 'primary', name: '隧道', other_tags: '"tunnel"=>"yes","layer"=>"-1"' }, [
+          [10, 10],
+          [990, 990],
+        ]),
+      ]),
+    );
     expect(s.statusCode, s.body).toBe(200);
     // a neutral file name: the layer comes from the tags (natural=water)
-    const w = await upload('name=w.geojson', fc([feature({ osm_id: '9', natural: 'water', water: 'river', name: '新河' }, { type: 'Polygon', coordinates: rect(-50, 700, 1050, 760) })]));
+    const w = await upload(
+      'name=w.geojson',
+      fc([feature({ osm_id: '9', natural: 'water', water: 'river', name: '新河' }, { type: 'Polygon', coordinates: rect(-50, 700, 1050, 760) })]),
+    );
     expect(w.statusCode, w.body).toBe(200);
     expect(w.json().layers.water).toMatchObject({ read: 1, imported: 1 });
     expect((await db.query('SELECT name, kind FROM water')).rows).toEqual([{ name: '新河', kind: 'river' }]);
@@ -63,7 +82,15 @@ describe.each(BACKENDS)('water import (%s)', (backend) => {
 
   it('refuses a water file of lines with the reason, and writes nothing', async () => {
     const before = await one('SELECT count(*) FROM water');
-    const r = await upload('name=rivers.geojson&layer=water', fc([line({ name: '河' }, [[0, 300], [1000, 300]])]));
+    const r = await upload(
+      'name=rivers.geojson&layer=water',
+      fc([
+        line({ name: '河' }, [
+          [0, 300],
+          [1000, 300],
+        ]),
+      ]),
+    );
     expect(r.statusCode).toBe(400);
     expect(r.json().message).toMatch(/wrong geometry type LineString for layer water \(expects Polygon or MultiPolygon\)/);
     expect(await one('SELECT count(*) FROM water')).toBe(before);

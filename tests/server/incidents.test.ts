@@ -91,7 +91,12 @@ describe.each(BACKENDS)('incidents API on %s', (backend) => {
       `c3,${gx.toFixed(7)},${gy.toFixed(7)},fire_risk,`,
       `c4,${gx.toFixed(7)},${gy.toFixed(7)},fire_risk,2025-04-02T20:00:00+08:00`,
     ].join('\n');
-    const res = await app.inject({ method: 'POST', url: '/api/incidents/import?datum=gcj02&name=events.csv', headers: { 'content-type': 'text/csv' }, payload: csv });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/incidents/import?datum=gcj02&name=events.csv',
+      headers: { 'content-type': 'text/csv' },
+      payload: csv,
+    });
     expect(res.statusCode).toBe(200);
     const rep = res.json();
     expect(rep).toMatchObject({ datum: 'gcj02', imported: 2, rejected: 2, gridsAssigned: 2 });
@@ -111,14 +116,25 @@ describe.each(BACKENDS)('incidents API on %s', (backend) => {
   it('imports a GeoJSON file sent as multipart/form-data with a datum field', async () => {
     const fc = {
       type: 'FeatureCollection',
-      features: [{ type: 'Feature', properties: { id: 'g1', type: 'environment', occurred_at: '2025-05-01T07:00:00+08:00' }, geometry: { type: 'Point', coordinates: centre(0, 1) } }],
+      features: [
+        {
+          type: 'Feature',
+          properties: { id: 'g1', type: 'environment', occurred_at: '2025-05-01T07:00:00+08:00' },
+          geometry: { type: 'Point', coordinates: centre(0, 1) },
+        },
+      ],
     };
     const boundary = '----wanggeTest';
     const body =
       `--${boundary}\r\nContent-Disposition: form-data; name="datum"\r\n\r\nwgs84\r\n` +
       `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="incidents-may.geojson"\r\nContent-Type: application/geo+json\r\n\r\n${JSON.stringify(fc)}\r\n` +
       `--${boundary}--\r\n`;
-    const res = await app.inject({ method: 'POST', url: '/api/incidents/import', headers: { 'content-type': `multipart/form-data; boundary=${boundary}` }, payload: body });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/incidents/import',
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: body,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({ imported: 1, rejected: 0, gridsAssigned: 1, datum: 'wgs84' });
     expect(await gridOf(db, 'incidents-may.geojson:g1').catch(() => null)).toBe('340802901001004');
@@ -126,14 +142,29 @@ describe.each(BACKENDS)('incidents API on %s', (backend) => {
 
   it('refuses a bad file with 400 and writes nothing', async () => {
     const before = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
-    const bad = await app.inject({ method: 'POST', url: '/api/incidents/import?name=x.geojson', headers: { 'content-type': 'application/json' }, payload: '{"type":"FeatureCollection","features":[' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/incidents/import?name=x.geojson',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"type":"FeatureCollection","features":[',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/导入失败/);
     const empty = await app.inject({ method: 'POST', url: '/api/incidents/import?name=x.csv', headers: { 'content-type': 'text/csv' }, payload: '' });
     expect(empty.statusCode).toBe(400);
-    const farAway = await app.inject({ method: 'POST', url: '/api/incidents/import?name=sh.csv', headers: { 'content-type': 'text/csv' }, payload: 'lon,lat,time\n121.47,31.23,2025-01-01\n' });
+    const farAway = await app.inject({
+      method: 'POST',
+      url: '/api/incidents/import?name=sh.csv',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'lon,lat,time\n121.47,31.23,2025-01-01\n',
+    });
     expect(farAway.statusCode).toBe(400);
-    const badDatum = await app.inject({ method: 'POST', url: '/api/incidents/import?datum=utm', headers: { 'content-type': 'text/csv' }, payload: 'lon,lat,time\n' });
+    const badDatum = await app.inject({
+      method: 'POST',
+      url: '/api/incidents/import?datum=utm',
+      headers: { 'content-type': 'text/csv' },
+      payload: 'lon,lat,time\n',
+    });
     expect(badDatum.statusCode).toBe(400);
     const after = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM incidents')).rows[0].n;
     expect(after).toBe(before);

@@ -49,7 +49,7 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
     expect(res.json().message).toBe(CANCELLED_MESSAGE);
   });
 
-  it('with sign-in: a coordinator cancels the patrol-plan job they started in their sub-district; not another user\'s (404), not one naming a sub-district outside theirs (403)', async () => {
+  it("with sign-in: a coordinator cancels the patrol-plan job they started in their sub-district; not another user's (404), not one naming a sub-district outside theirs (403)", async () => {
     const secured = await buildApp({ db: app.db, auth: { enforce: true } });
     try {
       const tag = `${backend}_${Date.now().toString(36)}`;
@@ -61,12 +61,17 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
       const asOther = await sessionFor(app.db, other.id);
       let wrote = false;
       const start = (subdistrict: string) =>
-        secured.jobs.run('patrol-plan', { subdistrict }, async (report, signal) => {
-          report(0.1, 'working');
-          await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-          if (!signal.aborted) wrote = true;
-          return {};
-        }, owner.id);
+        secured.jobs.run(
+          'patrol-plan',
+          { subdistrict },
+          async (report, signal) => {
+            report(0.1, 'working');
+            await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+            if (!signal.aborted) wrote = true;
+            return {};
+          },
+          owner.id,
+        );
       const cancel = (id: string, headers: Record<string, string>) => secured.inject({ method: 'POST', url: `/api/jobs/${id}/cancel`, headers });
 
       const mine = await start('340802001');
@@ -82,7 +87,7 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
       const refused = await cancel(outside, asOwner.headers);
       expect(refused.statusCode).toBe(403);
       expect((await secured.jobs.get(outside))!.status).toBe('running');
-      expect((await secured.jobs.cancel(outside))).toBe(true);
+      expect(await secured.jobs.cancel(outside)).toBe(true);
       await secured.jobs.settled(outside);
     } finally {
       await secured.close();

@@ -16,10 +16,38 @@ import { insertFixture } from '../helpers/demo-fixture';
 type LabelFC = FeatureCollection<Point, { id: string; name: string; name_en: string | null }> & { layer: string; count: number };
 
 // a U open to the north: its centroid (in the gap between the arms) is outside the polygon
-const U: Polygon['coordinates'] = [[[117.04, 30.52], [117.046, 30.52], [117.046, 30.526], [117.044, 30.526], [117.044, 30.522], [117.042, 30.522], [117.042, 30.526], [117.04, 30.526], [117.04, 30.52]]];
+const U: Polygon['coordinates'] = [
+  [
+    [117.04, 30.52],
+    [117.046, 30.52],
+    [117.046, 30.526],
+    [117.044, 30.526],
+    [117.044, 30.522],
+    [117.042, 30.522],
+    [117.042, 30.526],
+    [117.04, 30.526],
+    [117.04, 30.52],
+  ],
+];
 // two parts: a small square and a large one; the label belongs to the large one
-const SMALL: Polygon['coordinates'] = [[[117.05, 30.52], [117.0505, 30.52], [117.0505, 30.5205], [117.05, 30.5205], [117.05, 30.52]]];
-const LARGE: Polygon['coordinates'] = [[[117.06, 30.52], [117.066, 30.52], [117.066, 30.526], [117.06, 30.526], [117.06, 30.52]]];
+const SMALL: Polygon['coordinates'] = [
+  [
+    [117.05, 30.52],
+    [117.0505, 30.52],
+    [117.0505, 30.5205],
+    [117.05, 30.5205],
+    [117.05, 30.52],
+  ],
+];
+const LARGE: Polygon['coordinates'] = [
+  [
+    [117.06, 30.52],
+    [117.066, 30.52],
+    [117.066, 30.526],
+    [117.06, 30.526],
+    [117.06, 30.52],
+  ],
+];
 
 describe.each(BACKENDS)('label points on %s', (backend) => {
   let db: Db;
@@ -39,9 +67,19 @@ describe.each(BACKENDS)('label points on %s', (backend) => {
       ]);
     await ins('w-u', '月牙湖', [U]);
     await ins('w-two', '双塘', [SMALL, LARGE]);
-    await ins('w-noname', null, [[[[117.07, 30.53], [117.071, 30.53], [117.071, 30.531], [117.07, 30.531], [117.07, 30.53]]]]);
+    await ins('w-noname', null, [
+      [
+        [
+          [117.07, 30.53],
+          [117.071, 30.53],
+          [117.071, 30.531],
+          [117.07, 30.531],
+          [117.07, 30.53],
+        ],
+      ],
+    ]);
     for (const url of ['/api/layers/water', '/api/layers/compounds', '/api/communities', '/api/subdistricts']) {
-      for (const f of (((await get(url)).json() as FeatureCollection).features)) polygons.set(`${url}:${f.id}`, f as Feature<Polygon | MultiPolygon>);
+      for (const f of ((await get(url)).json() as FeatureCollection).features) polygons.set(`${url}:${f.id}`, f as Feature<Polygon | MultiPolygon>);
     }
   }, 120_000);
   afterAll(async () => {
@@ -49,7 +87,12 @@ describe.each(BACKENDS)('label points on %s', (backend) => {
     await db?.close();
   });
 
-  const polygonsUrl: Record<string, string> = { water: '/api/layers/water', compounds: '/api/layers/compounds', communities: '/api/communities', subdistricts: '/api/subdistricts' };
+  const polygonsUrl: Record<string, string> = {
+    water: '/api/layers/water',
+    compounds: '/api/layers/compounds',
+    communities: '/api/communities',
+    subdistricts: '/api/subdistricts',
+  };
 
   it('gives every named polygon exactly one point inside it, with its id and names only', async () => {
     for (const layer of LABEL_LAYER_IDS) {
@@ -57,8 +100,14 @@ describe.each(BACKENDS)('label points on %s', (backend) => {
       expect(res.statusCode, layer).toBe(200);
       const body = res.json() as LabelFC;
       expect(body).toMatchObject({ type: 'FeatureCollection', layer, count: body.features.length });
-      const named = [...polygons.entries()].filter(([k, f]) => k.startsWith(`${polygonsUrl[layer]}:`) && f.properties?.name).map(([, f]) => String(f.id)).sort();
-      expect(body.features.map((f) => f.id), layer).toEqual(named);
+      const named = [...polygons.entries()]
+        .filter(([k, f]) => k.startsWith(`${polygonsUrl[layer]}:`) && f.properties?.name)
+        .map(([, f]) => String(f.id))
+        .sort();
+      expect(
+        body.features.map((f) => f.id),
+        layer,
+      ).toEqual(named);
       expect(named.length, layer).toBeGreaterThan(0);
       for (const f of body.features) {
         expect(f.geometry.type).toBe('Point');

@@ -52,9 +52,16 @@ describe.each(BACKENDS)('layer API on %s', (backend) => {
     expect(m.attribution).toBe(ATTRIBUTION);
     expect(m.layers.map((l: { id: string }) => l.id)).toEqual([...LAYER_IDS]);
     expect(m.tiles).toMatchObject({ url: '/tiles/{z}/{x}/{y}.pbf', maxzoom: 16 });
-    expect(m.tiles.sourceLayers.map((l: { name: string }) => l.name)).toEqual(
-      ['subdistricts', 'communities', 'water', 'blocks', 'compounds', 'buildings', 'streets', 'shops'],
-    );
+    expect(m.tiles.sourceLayers.map((l: { name: string }) => l.name)).toEqual([
+      'subdistricts',
+      'communities',
+      'water',
+      'blocks',
+      'compounds',
+      'buildings',
+      'streets',
+      'shops',
+    ]);
   });
 
   it('serves sub-districts and communities with ids, names, households and codes', async () => {
@@ -67,13 +74,26 @@ describe.each(BACKENDS)('layer API on %s', (backend) => {
     expect(sd.features[0].geometry.type).toBe('MultiPolygon');
     const cm = (await get('/api/communities')).json() as FeatureCollection;
     expect(cm.features).toHaveLength(fixture.communities);
-    expect(cm.features[2].properties).toMatchObject({ id: '340802002001', subdistrict_id: '340802002', name: '河社区', households: 800, code: '001', kind: 'community' });
+    expect(cm.features[2].properties).toMatchObject({
+      id: '340802002001',
+      subdistrict_id: '340802002',
+      name: '河社区',
+      households: 800,
+      code: '001',
+      kind: 'community',
+    });
   });
 
   it('serves every layer whole, with exactly its non-personal columns as properties', () => {
     const expected: Record<string, number> = {
-      streets: fixture.streets, water: fixture.water, blocks: fixture.blocks, compounds: fixture.compounds,
-      buildings: fixture.buildings, units: fixture.units, shops: fixture.shops, incidents: fixture.incidents,
+      streets: fixture.streets,
+      water: fixture.water,
+      blocks: fixture.blocks,
+      compounds: fixture.compounds,
+      buildings: fixture.buildings,
+      units: fixture.units,
+      shops: fixture.shops,
+      incidents: fixture.incidents,
     };
     for (const id of LAYER_IDS) {
       const body = all.get(id)!;
@@ -109,7 +129,11 @@ describe.each(BACKENDS)('layer API on %s', (backend) => {
         expect(res.statusCode).toBe(200);
         const got = (res.json() as LayerFC).features.map((f) => f.id).sort();
         const poly = bboxPolygon(bbox);
-        const want = all.get(layer)!.features.filter((f) => booleanIntersects(f as Feature, poly)).map((f) => f.id).sort();
+        const want = all
+          .get(layer)!
+          .features.filter((f) => booleanIntersects(f as Feature, poly))
+          .map((f) => f.id)
+          .sort();
         expect(got).toEqual(want);
       }),
       { numRuns: 25, seed: 42 },

@@ -75,12 +75,17 @@ describe.each(BACKENDS)('POST /api/partition on %s', (backend) => {
     expect(job.status).toBe('succeeded');
     const planId = job.result.planId as number;
     const out = (
-      await app.db.query<{ code: string; households: number }>('SELECT code, households FROM grids WHERE plan_id = $1 AND households NOT BETWEEN 300 AND 500 ORDER BY 1', [planId])
+      await app.db.query<{ code: string; households: number }>(
+        'SELECT code, households FROM grids WHERE plan_id = $1 AND households NOT BETWEEN 300 AND 500 ORDER BY 1',
+        [planId],
+      )
     ).rows;
     expect(out.some((g) => g.households === 0)).toBe(true);
     const plan = (await app.inject({ method: 'GET', url: `/api/plans/${planId}` })).json();
     for (const g of out) {
-      const named = (plan.warnings as Array<{ code: string; grids?: string[]; message: string }>).filter((w) => w.code === 'grid_out_of_band' && w.grids?.includes(g.code));
+      const named = (plan.warnings as Array<{ code: string; grids?: string[]; message: string }>).filter(
+        (w) => w.code === 'grid_out_of_band' && w.grids?.includes(g.code),
+      );
       expect(named, `grid ${g.code} (${g.households} households)`).toHaveLength(1);
       expect(named[0].message).toContain(g.code);
     }

@@ -57,7 +57,8 @@ describe.each(BACKENDS)('big party committee on %s', (backend) => {
   });
 
   const get = (role: Role, url: string) => app.inject({ method: 'GET', url, headers: as[role]!.headers });
-  const send = (role: Role, method: 'POST' | 'PATCH', url: string, payload: unknown) => app.inject({ method, url, payload: payload as object, headers: as[role]!.headers });
+  const send = (role: Role, method: 'POST' | 'PATCH', url: string, payload: unknown) =>
+    app.inject({ method, url, payload: payload as object, headers: as[role]!.headers });
   let needId = 0;
 
   it('a grid member raises a need in their grid only, at a point checked against it', async () => {
@@ -106,12 +107,16 @@ describe.each(BACKENDS)('big party committee on %s', (backend) => {
   });
 
   it('a leader takes the need on as a practical matter and moves it to done; the need closes with it; audited', async () => {
-    expect((await send('grid_member', 'POST', '/api/party/committee/projects', { kind: 'matter', title: '错时停车', needId, unitId: 'ub' })).statusCode).toBe(403);
+    expect((await send('grid_member', 'POST', '/api/party/committee/projects', { kind: 'matter', title: '错时停车', needId, unitId: 'ub' })).statusCode).toBe(
+      403,
+    );
     const created = await send('leader', 'POST', '/api/party/committee/projects', { kind: 'matter', title: '错时停车', needId, unitId: 'ub' });
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().id as number;
     expect((await send('leader', 'POST', '/api/party/committee/projects', { kind: 'matter', title: '再来一次', needId })).statusCode).toBe(409);
-    expect((await send('leader', 'POST', '/api/party/committee/projects', { kind: 'project', title: '无单位', unitId: 'nope', subdistrict: SUB })).statusCode).toBe(404);
+    expect(
+      (await send('leader', 'POST', '/api/party/committee/projects', { kind: 'project', title: '无单位', unitId: 'nope', subdistrict: SUB })).statusCode,
+    ).toBe(404);
     const need = (await get('grid_member', '/api/party/committee/needs')).json().needs[0];
     expect(need).toMatchObject({ id: needId, status: 'matched', projectId: id, unitId: 'ub', unitName: '单位ub' });
 
@@ -126,7 +131,9 @@ describe.each(BACKENDS)('big party committee on %s', (backend) => {
     const n2 = await app.db.query<{ status: string; closed_at: unknown }>('SELECT status, closed_at FROM committee_needs WHERE id = $1', [needId]);
     expect(n2.rows[0].status).toBe('done');
     expect(n2.rows[0].closed_at).not.toBeNull();
-    const audit = await app.db.query<{ action: string }>("SELECT action FROM audit_log WHERE entity = 'committee_project' AND entity_id = $1 ORDER BY id", [String(id)]);
+    const audit = await app.db.query<{ action: string }>("SELECT action FROM audit_log WHERE entity = 'committee_project' AND entity_id = $1 ORDER BY id", [
+      String(id),
+    ]);
     expect(audit.rows.map((x) => x.action)).toEqual(['committee.project', 'committee.project.done']);
   });
 
@@ -147,19 +154,21 @@ describe.each(BACKENDS)('big party committee on %s', (backend) => {
   it('the demo seeds the bulletin figures: 172 units with resources, 43 projects, 74 practical matters each solving a need', async () => {
     const db = app.db;
     await db.query(`UPDATE subdistricts SET synthetic = true`);
-    await db.query(
-      `INSERT INTO buildings (id, subdistrict_id, use, households, synthetic, geom)
+    await db
+      .query(
+        `INSERT INTO buildings (id, subdistrict_id, use, households, synthetic, geom)
        SELECT 'b' || i || '-' || j, $1, 'residential', 10, true, ST_Multi(ST_MakeEnvelope(117.0502 + 0.0005 * i, 30.5202 + 0.0005 * j, 117.0504 + 0.0005 * i, 30.5204 + 0.0005 * j, 4326))::geometry(Polygon, 4326)
          FROM generate_series(0, 18) i, generate_series(0, 18) j`,
-      [SUB],
-    ).catch(async () =>
-      db.query(
-        `INSERT INTO buildings (id, subdistrict_id, use, households, synthetic, geom)
+        [SUB],
+      )
+      .catch(async () =>
+        db.query(
+          `INSERT INTO buildings (id, subdistrict_id, use, households, synthetic, geom)
          SELECT 'b' || i || '-' || j, $1, 'residential', 10, true, ST_MakeEnvelope(117.0502 + 0.0005 * i, 30.5202 + 0.0005 * j, 117.0504 + 0.0005 * i, 30.5204 + 0.0005 * j, 4326)
            FROM generate_series(0, 18) i, generate_series(0, 18) j`,
-        [SUB],
-      ),
-    );
+          [SUB],
+        ),
+      );
     const counts = await seedCommitteeDemo(db);
     expect(counts).toMatchObject({ units: 172, projects: 43, matters: 74, openNeeds: 36 });
     expect(await seedCommitteeDemo(db)).toBeNull();

@@ -30,8 +30,15 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);
     // party-member households per unit: grid 1 has 15 (3 plaqued: 20%), grid 2 has 3 (fewer than 5)
-    await db.query("UPDATE units SET party_households = CASE id WHEN 'u1' THEN 10 WHEN 'u2' THEN 5 WHEN 'u4' THEN 3 ELSE 0 END, plaqued_households = CASE id WHEN 'u1' THEN 3 ELSE 0 END");
-    const plan = await createPlan(db, { name: '测试方案', author: 'test', subdistricts: ['340802901'], assignment: { u1: G1, u2: G1, u3: G1, u4: G2, u5: G2, u6: G2 } });
+    await db.query(
+      "UPDATE units SET party_households = CASE id WHEN 'u1' THEN 10 WHEN 'u2' THEN 5 WHEN 'u4' THEN 3 ELSE 0 END, plaqued_households = CASE id WHEN 'u1' THEN 3 ELSE 0 END",
+    );
+    const plan = await createPlan(db, {
+      name: '测试方案',
+      author: 'test',
+      subdistricts: ['340802901'],
+      assignment: { u1: G1, u2: G1, u3: G1, u4: G2, u5: G2, u6: G2 },
+    });
     await publishPlan(db, plan, 1);
     // households with personal data: h1-h8 in grid 1 (h1-h6 rated), h9 in grid 2
     for (let i = 1; i <= 9; i++) {
@@ -64,11 +71,17 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     const links = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM party_member_grids GROUP BY member_id');
     expect(links.rows.length).toBe(33 * 22);
     expect(links.rows.every((r) => Number(r.n) >= 1 && Number(r.n) <= 2)).toBe(true);
-    const stray = await db.query('SELECT 1 FROM party_visits v WHERE NOT EXISTS (SELECT 1 FROM party_member_grids m WHERE m.member_id = v.member_id AND m.grid_code = v.grid_code) OR v.visited_on > $1::date', [shanghaiToday()]);
+    const stray = await db.query(
+      'SELECT 1 FROM party_visits v WHERE NOT EXISTS (SELECT 1 FROM party_member_grids m WHERE m.member_id = v.member_id AND m.grid_code = v.grid_code) OR v.visited_on > $1::date',
+      [shanghaiToday()],
+    );
     expect(stray.rows).toEqual([]);
-    const es = await db.query<{ household_id: string; kind: EntryKind; status: EntryStatus; points: number }>('SELECT household_id, kind, status, points FROM credit_entries');
+    const es = await db.query<{ household_id: string; kind: EntryKind; status: EntryStatus; points: number }>(
+      'SELECT household_id, kind, status, points FROM credit_entries',
+    );
     const hs = await db.query<{ id: string; credit_rating: string | null }>('SELECT id, credit_rating FROM households ORDER BY id');
-    for (const h of hs.rows) expect(ratingOf(es.rows.filter((e) => e.household_id === h.id).map((e) => ({ ...e, points: Number(e.points) }))).rating, h.id).toBe(h.credit_rating);
+    for (const h of hs.rows)
+      expect(ratingOf(es.rows.filter((e) => e.household_id === h.id).map((e) => ({ ...e, points: Number(e.points) }))).rating, h.id).toBe(h.credit_rating);
   });
 
   it('plaque rule per grid: a share of party-member households, small counts suppressed except for admins', async () => {
@@ -153,15 +166,29 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     // h7 has no grade; 2 volunteering merits (10 points) give it A
     const ids: number[] = [];
     for (let k = 0; k < 2; k++) {
-      const r = await post('grid_member', '/api/credit/entries', { household: 'h7', kind: 'merit', category: 'volunteering', occurredOn: today, note: '社区清洁日' });
+      const r = await post('grid_member', '/api/credit/entries', {
+        household: 'h7',
+        kind: 'merit',
+        category: 'volunteering',
+        occurredOn: today,
+        note: '社区清洁日',
+      });
       expect(r.statusCode).toBe(201);
       expect(r.json()).toMatchObject({ status: 'declared', points: 5, gridCode: G1, headName: '住户7', version: 1 });
       ids.push(r.json().id);
     }
-    expect((await post('grid_member', '/api/credit/entries', { household: 'h9', kind: 'merit', category: 'volunteering', occurredOn: today })).statusCode).toBe(403);
-    expect((await post('grid_member', '/api/credit/entries', { household: 'h7', kind: 'merit', category: 'public_order', occurredOn: today })).statusCode).toBe(400);
-    expect((await post('grid_member', '/api/credit/entries', { household: 'h7', kind: 'merit', category: 'volunteering', occurredOn: '2999-12-31' })).statusCode).toBe(400);
-    expect((await post('grid_member', '/api/credit/entries', { household: 'nope', kind: 'merit', category: 'volunteering', occurredOn: today })).statusCode).toBe(404);
+    expect((await post('grid_member', '/api/credit/entries', { household: 'h9', kind: 'merit', category: 'volunteering', occurredOn: today })).statusCode).toBe(
+      403,
+    );
+    expect((await post('grid_member', '/api/credit/entries', { household: 'h7', kind: 'merit', category: 'public_order', occurredOn: today })).statusCode).toBe(
+      400,
+    );
+    expect(
+      (await post('grid_member', '/api/credit/entries', { household: 'h7', kind: 'merit', category: 'volunteering', occurredOn: '2999-12-31' })).statusCode,
+    ).toBe(400);
+    expect(
+      (await post('grid_member', '/api/credit/entries', { household: 'nope', kind: 'merit', category: 'volunteering', occurredOn: today })).statusCode,
+    ).toBe(404);
     expect((await post('leader', '/api/credit/entries', { household: 'h7', kind: 'merit', category: 'volunteering', occurredOn: today })).statusCode).toBe(403);
 
     // the recorder may not approve their own entry; the leader may not review a merit
@@ -178,7 +205,13 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     expect(second.json().rating).toEqual({ before: null, after: 'A', score: 10 });
 
     // a demerit for h6 (3A): recorded by the grid member, checked by the leader → capped at 2A
-    const d = await post('grid_member', '/api/credit/entries', { household: 'h6', kind: 'demerit', category: 'convention', occurredOn: today, note: '楼道堆物' });
+    const d = await post('grid_member', '/api/credit/entries', {
+      household: 'h6',
+      kind: 'demerit',
+      category: 'convention',
+      occurredOn: today,
+      note: '楼道堆物',
+    });
     expect(d.json()).toMatchObject({ status: 'recorded', points: 5 });
     expect((await post('grid_member', `/api/credit/entries/${d.json().id}/review`, { decision: 'approve', version: 1 })).statusCode).toBe(403);
     const pending = (await get('leader', '/api/credit/entries?status=recorded')).json();
@@ -222,8 +255,14 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     const ok = await put('leader', `/api/party/branches/${b2}/grids`, { grids: [G2, G1] });
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toEqual({ id: b2, grids: [G1, G2] });
-    expect((await app.db.query('SELECT grid_code, branch_id FROM party_branch_grids ORDER BY grid_code')).rows).toEqual([{ grid_code: G1, branch_id: b2 }, { grid_code: G2, branch_id: b2 }]);
-    const a = await app.db.query<{ actor: string; before: unknown; after: unknown }>("SELECT actor, before, after FROM audit_log WHERE action = 'party.branch.grids' AND entity_id = $1", [b2]);
+    expect((await app.db.query('SELECT grid_code, branch_id FROM party_branch_grids ORDER BY grid_code')).rows).toEqual([
+      { grid_code: G1, branch_id: b2 },
+      { grid_code: G2, branch_id: b2 },
+    ]);
+    const a = await app.db.query<{ actor: string; before: unknown; after: unknown }>(
+      "SELECT actor, before, after FROM audit_log WHERE action = 'party.branch.grids' AND entity_id = $1",
+      [b2],
+    );
     expect(a.rows).toEqual([{ actor: 't_leader', before: { grids: [G2] }, after: { grids: [G1, G2], movedFrom: [{ grid: G1, branch: b1 }] } }]);
     // the branch list follows
     const br = (await get('leader', '/api/party/branches')).json().communities[0].branches;
@@ -243,8 +282,12 @@ describe.each(BACKENDS)('party building and credit community on %s', (backend) =
     expect((await put('grid_member', `/api/party/members/${member.id}/grids`, { grids: [G1] })).statusCode).toBe(403);
     const linked = await put('leader', `/api/party/members/${member.id}/grids`, { grids: [G2, G1] });
     expect(linked.statusCode, linked.body).toBe(200);
-    expect((await app.db.query('SELECT grid_code FROM party_member_grids WHERE member_id = $1 ORDER BY grid_code', [member.id])).rows.map((r) => r.grid_code)).toEqual([G1, G2]);
-    const ma = await app.db.query<{ after: unknown }>("SELECT after FROM audit_log WHERE action = 'party.member.grids' AND entity_id = $1", [String(member.id)]);
+    expect(
+      (await app.db.query('SELECT grid_code FROM party_member_grids WHERE member_id = $1 ORDER BY grid_code', [member.id])).rows.map((r) => r.grid_code),
+    ).toEqual([G1, G2]);
+    const ma = await app.db.query<{ after: unknown }>("SELECT after FROM audit_log WHERE action = 'party.member.grids' AND entity_id = $1", [
+      String(member.id),
+    ]);
     expect(ma.rows).toEqual([{ after: { grids: [G1, G2] } }]);
   });
 });

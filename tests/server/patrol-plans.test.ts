@@ -26,15 +26,21 @@ const FAR = [117.0555, 30.5296] as const;
 
 function incidents(): { id: string; t: string; lon: number; lat: number }[] {
   let s = 42;
-  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rand = () => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const out: { id: string; t: string; lon: number; lat: number }[] = [];
   const add = (ms: number, lon: number, lat: number) => out.push({ id: `pi${out.length}`, t: new Date(ms).toISOString(), lon, lat });
   for (let w = 0; w < WEEKS; w++) {
     const week = MONDAY + w * 7 * 86400e3;
     // Friday 20:00-21:59 next to the shops
-    for (let k = 0; k < 12; k++) add(week + 4 * 86400e3 + (20 + (k % 2)) * 3600e3 + Math.floor(rand() * 3600e3), CLUSTER[0] + (rand() - 0.5) * 0.002, CLUSTER[1] + (rand() - 0.5) * 0.0016);
+    for (let k = 0; k < 12; k++)
+      add(
+        week + 4 * 86400e3 + (20 + (k % 2)) * 3600e3 + Math.floor(rand() * 3600e3),
+        CLUSTER[0] + (rand() - 0.5) * 0.002,
+        CLUSTER[1] + (rand() - 0.5) * 0.0016,
+      );
     // Tuesday 09:00-10:59 far from every shop
-    for (let k = 0; k < 10; k++) add(week + 86400e3 + (9 + (k % 2)) * 3600e3 + Math.floor(rand() * 3600e3), FAR[0] + (rand() - 0.5) * 0.002, FAR[1] + (rand() - 0.5) * 0.0006);
+    for (let k = 0; k < 10; k++)
+      add(week + 86400e3 + (9 + (k % 2)) * 3600e3 + Math.floor(rand() * 3600e3), FAR[0] + (rand() - 0.5) * 0.002, FAR[1] + (rand() - 0.5) * 0.0006);
     // background anywhere in town, any time
     for (let k = 0; k < 6; k++) add(week + Math.floor(rand() * 7 * 86400e3), 117.05 + rand() * 0.01, 30.52 + rand() * 0.01);
   }
@@ -45,7 +51,8 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
   let app: FastifyInstance;
   let plan: any;
   let firstCoverage: any;
-  const inject = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers?: Record<string, string>) => app.inject({ method, url, payload: payload as object, headers });
+  const inject = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown, headers?: Record<string, string>) =>
+    app.inject({ method, url, payload: payload as object, headers });
 
   beforeAll(async () => {
     const db = await openTestDb(backend);
@@ -68,7 +75,17 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
   it('generates a plan: the Friday-evening cluster is patrolled on Friday evening, the far one reported', async () => {
     // minLengthM 0: the mini-district is a few hundred metres across; 600 m loops (the default) reach
     // every corner of it, random routes of that length too, and the 2x-random check below says nothing
-    const r = await inject('POST', '/api/patrols/plans', { subdistrict: SUB, week: '2026-11-02', weeks: 12, holdoutWeeks: 4, until: '2026-10-25', zones: 'hex', cellM: 100, minLengthM: 0, wait: true });
+    const r = await inject('POST', '/api/patrols/plans', {
+      subdistrict: SUB,
+      week: '2026-11-02',
+      weeks: 12,
+      holdoutWeeks: 4,
+      until: '2026-10-25',
+      zones: 'hex',
+      cellM: 100,
+      minLengthM: 0,
+      wait: true,
+    });
     expect(r.statusCode, r.body).toBe(200);
     plan = r.json().plan;
     firstCoverage = plan.coverage;
@@ -134,10 +151,18 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
     expect((gpx.body.match(/<trkpt /g) ?? []).length).toBe(p0.geometry.coordinates.length);
     const other = pub.json().patrols.find((p: any) => p.group !== p0.group);
     if (other) {
-      const wrong = await inject('POST', `/api/groups/${other.group}/patrol-logs`, { patrolled_at: '2026-11-06T12:00:00Z', patrollers: '张三', planned_patrol_id: p0.id });
+      const wrong = await inject('POST', `/api/groups/${other.group}/patrol-logs`, {
+        patrolled_at: '2026-11-06T12:00:00Z',
+        patrollers: '张三',
+        planned_patrol_id: p0.id,
+      });
       expect(wrong.statusCode).toBe(422);
     }
-    const log = await inject('POST', `/api/groups/${p0.group}/patrol-logs`, { patrolled_at: '2026-11-06T12:00:00Z', patrollers: '张三、李四', planned_patrol_id: p0.id });
+    const log = await inject('POST', `/api/groups/${p0.group}/patrol-logs`, {
+      patrolled_at: '2026-11-06T12:00:00Z',
+      patrollers: '张三、李四',
+      planned_patrol_id: p0.id,
+    });
     expect(log.statusCode, log.body).toBeLessThan(300);
     const after = (await inject('GET', `/api/patrols/plans/${plan.id}`)).json();
     const g = after.progress.find((x: any) => x.group === p0.group);
@@ -157,10 +182,31 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
     expect((await inject('POST', '/api/patrols/plans', { subdistrict: SUB, weeks: 2 })).statusCode).toBe(400);
     expect((await inject('POST', '/api/patrols/plans', { subdistrict: SUB, types: 'nonsense', wait: true })).statusCode).toBe(422);
     expect((await inject('GET', '/api/patrols/plans/999999')).statusCode).toBe(404);
-    expect((await inject('POST', `/api/patrols/plans/${plan.id}/evaluate`, { patrols: [{ group: 'nope', weekday: 1, start_hour: 1, hours: 2, stops: [{ id: 'a', lon: 117.05, lat: 30.52 }, { id: 'b', lon: 117.051, lat: 30.52 }] }] })).statusCode).toBe(422);
+    expect(
+      (
+        await inject('POST', `/api/patrols/plans/${plan.id}/evaluate`, {
+          patrols: [
+            {
+              group: 'nope',
+              weekday: 1,
+              start_hour: 1,
+              hours: 2,
+              stops: [
+                { id: 'a', lon: 117.05, lat: 30.52 },
+                { id: 'b', lon: 117.051, lat: 30.52 },
+              ],
+            },
+          ],
+        })
+      ).statusCode,
+    ).toBe(422);
     const secured = await buildApp({ db: app.db, auth: { enforce: true } });
     try {
-      const other = await createUser(app.db, { username: `plan_other_${backend}`, password: 'other-coord-pass-9', role: 'coordinator', subdistricts: ['340802002'], grids: [] }, TEST_COST);
+      const other = await createUser(
+        app.db,
+        { username: `plan_other_${backend}`, password: 'other-coord-pass-9', role: 'coordinator', subdistricts: ['340802002'], grids: [] },
+        TEST_COST,
+      );
       const headers = (await sessionFor(app.db, other.id)).headers;
       const r = await secured.inject({ method: 'POST', url: `/api/patrols/plans/${plan.id}/evaluate`, payload: { patrols: [] }, headers });
       expect(r.statusCode).toBe(403);
@@ -206,30 +252,40 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
     expect((await inject('POST', '/api/patrols/plans', { subdistrict: '340802099' })).statusCode).toBe(404);
   });
 
-  it.runIf(backend === 'postgres')('on the PostGIS server a separate `npm run worker` process runs the job from the queue; progress reaches the events', async () => {
-    const schema = (await app.db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
-    const u = new URL(TEST_DATABASE_URL);
-    u.searchParams.set('options', `-c search_path=${schema},public`);
-    const queued = await buildApp({ db: app.db, jobQueue: { databaseUrl: u.toString(), workers: 0 } });
-    let worker: WorkerProcess | undefined;
-    try {
-      expect(queued.jobs.mode).toBe('queue');
-      const r = await queued.inject({ method: 'POST', url: '/api/patrols/plans', payload: jobBody });
-      expect(r.statusCode, r.body).toBe(202);
-      const id = r.json().job;
-      expect((await queued.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().status).toBe('queued'); // no worker in this process
-      // the UI's event stream, open before any worker runs the job
-      const events = queued.inject({ method: 'GET', url: `/api/jobs/${id}/events` });
-      worker = await startWorkerProcess(u.toString(), { WANGGE_JOB_RETRY_DELAY_SECONDS: '0' });
-      const stream = (await events).body.split('\n\n').filter(Boolean).map((l) => JSON.parse(l.replace(/^data: /, '')));
-      expect(stream.some((e: any) => e.status === 'running' && e.progress > 0 && e.progress < 1), JSON.stringify(stream)).toBe(true);
-      const job = (await queued.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
-      expect(job.worker, worker.log().slice(-2000)).toBe(worker.name);
-      await expectSamePlan(job);
-    } finally {
-      await worker?.stop();
-      await queued.close();
-      await app.db.exec(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`).catch(() => undefined);
-    }
-  }, 120_000);
+  it.runIf(backend === 'postgres')(
+    'on the PostGIS server a separate `npm run worker` process runs the job from the queue; progress reaches the events',
+    async () => {
+      const schema = (await app.db.query<{ s: string }>('SELECT current_schema() AS s')).rows[0]!.s;
+      const u = new URL(TEST_DATABASE_URL);
+      u.searchParams.set('options', `-c search_path=${schema},public`);
+      const queued = await buildApp({ db: app.db, jobQueue: { databaseUrl: u.toString(), workers: 0 } });
+      let worker: WorkerProcess | undefined;
+      try {
+        expect(queued.jobs.mode).toBe('queue');
+        const r = await queued.inject({ method: 'POST', url: '/api/patrols/plans', payload: jobBody });
+        expect(r.statusCode, r.body).toBe(202);
+        const id = r.json().job;
+        expect((await queued.inject({ method: 'GET', url: `/api/jobs/${id}` })).json().status).toBe('queued'); // no worker in this process
+        // the UI's event stream, open before any worker runs the job
+        const events = queued.inject({ method: 'GET', url: `/api/jobs/${id}/events` });
+        worker = await startWorkerProcess(u.toString(), { WANGGE_JOB_RETRY_DELAY_SECONDS: '0' });
+        const stream = (await events).body
+          .split('\n\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l.replace(/^data: /, '')));
+        expect(
+          stream.some((e: any) => e.status === 'running' && e.progress > 0 && e.progress < 1),
+          JSON.stringify(stream),
+        ).toBe(true);
+        const job = (await queued.inject({ method: 'GET', url: `/api/jobs/${id}` })).json();
+        expect(job.worker, worker.log().slice(-2000)).toBe(worker.name);
+        await expectSamePlan(job);
+      } finally {
+        await worker?.stop();
+        await queued.close();
+        await app.db.exec(`DROP SCHEMA IF EXISTS ${schema}_pgboss CASCADE`).catch(() => undefined);
+      }
+    },
+    120_000,
+  );
 });

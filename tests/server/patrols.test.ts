@@ -79,7 +79,9 @@ describe.each(BACKENDS)('patrols API on %s', (backend) => {
     expect((await post('/api/patrols/route', { stops: [{ lon: 0, lat: 0 }] })).json().message).toMatch(/不在本区/);
     expect((await post('/api/patrols/route', { stops: [{ lon: 200, lat: 0 }] })).statusCode).toBe(400);
     expect((await post('/api/patrols/route', { group: 'nope' })).statusCode).toBe(404);
-    expect((await post('/api/patrols/route', { stops: Array.from({ length: 61 }, (_, i) => ({ lon: 117.051 + i * 1e-5, lat: 30.521 })) })).statusCode).toBe(422);
+    expect((await post('/api/patrols/route', { stops: Array.from({ length: 61 }, (_, i) => ({ lon: 117.051 + i * 1e-5, lat: 30.521 })) })).statusCode).toBe(
+      422,
+    );
     expect((await app.inject({ method: 'GET', url: '/api/patrols/routes/9999/gpx' })).statusCode).toBe(404);
     expect((await app.inject({ method: 'DELETE', url: '/api/patrols/routes/9999' })).statusCode).toBe(404);
   });
@@ -88,7 +90,9 @@ describe.each(BACKENDS)('patrols API on %s', (backend) => {
     const groups = (await app.inject({ method: 'GET', url: `/api/groups?subdistrict=${SUB}` })).json().groups as Array<{ id: string; version: number }>;
     const g = groups.find((x) => x.id === group)!;
     // clicks a few metres off the streets, in the order C, A, B (not the shortest tour)
-    const C = { lon: 117.05303, lat: 30.5225 }, A = { lon: 117.0515, lat: 30.52005 }, B = { lon: 117.0535, lat: 30.51997 };
+    const C = { lon: 117.05303, lat: 30.5225 },
+      A = { lon: 117.0515, lat: 30.52005 },
+      B = { lon: 117.0535, lat: 30.51997 };
     const r = await post('/api/patrols/routes', { group, version: g.version, closed: false, stops: [C, A, B] });
     expect(r.statusCode).toBe(200);
     const body = r.json();
@@ -118,7 +122,11 @@ describe.each(BACKENDS)('patrols API on %s', (backend) => {
     expect(after.properties.stops[0].lon).toBeCloseTo(117.0535, 6);
     expect(after.properties.length_m).toBeCloseTo(0.002 * M_PER_DEG_LON, -1);
     // a click far from every street, and a one-stop route, are refused with a plain message
-    const far = await app.inject({ method: 'PUT', url: `/api/patrols/routes/${body.id}`, payload: { version: body.version + 1, stops: [A, { lon: 117.2, lat: 30.7 }] } });
+    const far = await app.inject({
+      method: 'PUT',
+      url: `/api/patrols/routes/${body.id}`,
+      payload: { version: body.version + 1, stops: [A, { lon: 117.2, lat: 30.7 }] },
+    });
     expect(far.statusCode).toBe(422);
     expect(far.json().message).toMatch(/第 2 个巡逻点.*超过 200 米/);
     expect((await post('/api/patrols/routes', { group, version: body.version + 1, stops: [A] })).statusCode).toBe(400);
@@ -126,13 +134,25 @@ describe.each(BACKENDS)('patrols API on %s', (backend) => {
 
   it("a coordinator of another sub-district cannot draw or edit this group's routes", async () => {
     const db = app.db;
-    const other = await createUser(db, { username: `coord_other_${backend}`, password: 'coord-other-pass-9', role: 'coordinator', subdistricts: ['340802002'], grids: [] }, TEST_COST);
-    const own = await createUser(db, { username: `coord_own_${backend}`, password: 'coord-own-pass-9', role: 'coordinator', subdistricts: [SUB], grids: [] }, TEST_COST);
+    const other = await createUser(
+      db,
+      { username: `coord_other_${backend}`, password: 'coord-other-pass-9', role: 'coordinator', subdistricts: ['340802002'], grids: [] },
+      TEST_COST,
+    );
+    const own = await createUser(
+      db,
+      { username: `coord_own_${backend}`, password: 'coord-own-pass-9', role: 'coordinator', subdistricts: [SUB], grids: [] },
+      TEST_COST,
+    );
     const guarded = await buildApp({ db, auth: { enforce: true } });
     try {
       const g = (await app.inject({ method: 'GET', url: `/api/groups?subdistrict=${SUB}` })).json().groups.find((x: { id: string }) => x.id === group);
-      const stops = [{ lon: 117.0515, lat: 30.52 }, { lon: 117.0535, lat: 30.52 }];
-      const as = async (userId: number, payload: unknown) => guarded.inject({ method: 'POST', url: '/api/patrols/routes', headers: (await sessionFor(db, userId)).headers, payload: payload as object });
+      const stops = [
+        { lon: 117.0515, lat: 30.52 },
+        { lon: 117.0535, lat: 30.52 },
+      ];
+      const as = async (userId: number, payload: unknown) =>
+        guarded.inject({ method: 'POST', url: '/api/patrols/routes', headers: (await sessionFor(db, userId)).headers, payload: payload as object });
       const refused = await as(other.id, { group, version: g.version, stops });
       expect(refused.statusCode).toBe(403);
       const read = await guarded.inject({ method: 'GET', url: `/api/groups/${group}`, headers: (await sessionFor(db, other.id)).headers });

@@ -30,7 +30,10 @@ async function insertLattice(db: Db): Promise<void> {
     `INSERT INTO subdistricts (id, code, name, kind, synthetic, geom) VALUES ($1, '901', '测试街道', 'street', true, ST_Multi(ST_MakeEnvelope($2, $3, $4, $5, 4326)))`,
     [SD, lon0, lat0 - ROWS * dy, lon0 + COLS * dx, lat0],
   );
-  await db.query(`INSERT INTO communities (id, subdistrict_id, code, name, synthetic, geom) SELECT $1, id, '001', '测试社区', true, geom FROM subdistricts WHERE id = $2`, [CM, SD]);
+  await db.query(
+    `INSERT INTO communities (id, subdistrict_id, code, name, synthetic, geom) SELECT $1, id, '001', '测试社区', true, geom FROM subdistricts WHERE id = $2`,
+    [CM, SD],
+  );
   await db.query(
     `INSERT INTO streets (id, name, class, synthetic, geom) VALUES ('s-mid', '中路', 'local', true, ST_SetSRID(ST_MakeLine(ST_MakePoint($1, $2), ST_MakePoint($1, $3)), 4326))`,
     [lon0 + 3 * dx, lat0 + dy, lat0 - (ROWS + 1) * dy],
@@ -54,7 +57,11 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
   const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object });
   const get = (url: string) => app.inject({ method: 'GET', url });
   const gridsOf = async (id: number) =>
-    (await get(`/api/plans/${id}/grids`)).json().features.map((f: { properties: Record<string, unknown> }) => f.properties) as Array<{ code: string; households: number; contiguous: boolean }>;
+    (await get(`/api/plans/${id}/grids`)).json().features.map((f: { properties: Record<string, unknown> }) => f.properties) as Array<{
+      code: string;
+      households: number;
+      contiguous: boolean;
+    }>;
 
   beforeAll(async () => {
     db = await openTestDb(backend);
@@ -111,7 +118,10 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
 
   it('creates a new grid with the next free code', async () => {
     const g1Units = (await get(`/api/plans/${p1}/assignment`)).json().assignment as Record<string, string>;
-    const two = Object.keys(g1Units).filter((u) => g1Units[u] === G1).sort().slice(0, 2);
+    const two = Object.keys(g1Units)
+      .filter((u) => g1Units[u] === G1)
+      .sort()
+      .slice(0, 2);
     const res = await post(`/api/plans/${p1}/new-grid`, { baseVersion: version, units: two });
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().codes).toEqual([G3]);
@@ -127,7 +137,10 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
     expect(fix.fixed).toBe(true);
     expect(fix.moves.length).toBe(3); // 100 → 250 needs three 50-household units: no fewer can do
     expect(fix.moves.every((m: { to: string }) => m.to === G3)).toBe(true);
-    const apply = await post(`/api/plans/${p1}/edits`, { baseVersion: version, moves: fix.moves.map((m: { unit: string; to: string }) => ({ unit: m.unit, to: m.to })) });
+    const apply = await post(`/api/plans/${p1}/edits`, {
+      baseVersion: version,
+      moves: fix.moves.map((m: { unit: string; to: string }) => ({ unit: m.unit, to: m.to })),
+    });
     expect(apply.statusCode).toBe(200);
     version = apply.json().version;
     const grids = await gridsOf(p1);
@@ -228,15 +241,69 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
       [{ name: 'x', format: 'csv', content: `unit_id,grid_code\nc0r0,340802902001001\n` }, /第 2 行.*跨街道/],
       [{ name: 'x', format: 'geojson', content: '{"type":"FeatureCollection","features":[' }, /JSON/],
       [
-        { name: 'x', format: 'geojson', content: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: G1 }, geometry: { type: 'Polygon', coordinates: [[[117.05, 30.52], [117.051, 30.52], [117.051, 30.519], [117.05, 30.52]]] } }, { type: 'Feature', properties: {}, geometry: null }] }) },
+        {
+          name: 'x',
+          format: 'geojson',
+          content: JSON.stringify({
+            type: 'FeatureCollection',
+            features: [
+              {
+                type: 'Feature',
+                properties: { code: G1 },
+                geometry: {
+                  type: 'Polygon',
+                  coordinates: [
+                    [
+                      [117.05, 30.52],
+                      [117.051, 30.52],
+                      [117.051, 30.519],
+                      [117.05, 30.52],
+                    ],
+                  ],
+                },
+              },
+              { type: 'Feature', properties: {}, geometry: null },
+            ],
+          }),
+        },
         /第 2 个要素/,
       ],
       [
-        { name: 'x', format: 'geojson', content: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: G1 }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }] }) },
+        {
+          name: 'x',
+          format: 'geojson',
+          content: JSON.stringify({
+            type: 'FeatureCollection',
+            features: [{ type: 'Feature', properties: { code: G1 }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }],
+          }),
+        },
         /第 1 个要素.*Polygon/,
       ],
       [
-        { name: 'x', format: 'geojson', content: JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', properties: { code: G1 }, geometry: { type: 'Polygon', coordinates: [[[100, 10], [100.1, 10], [100.1, 10.1], [100, 10]]] } }] }) },
+        {
+          name: 'x',
+          format: 'geojson',
+          content: JSON.stringify({
+            type: 'FeatureCollection',
+            features: [
+              {
+                type: 'Feature',
+                properties: { code: G1 },
+                geometry: {
+                  type: 'Polygon',
+                  coordinates: [
+                    [
+                      [100, 10],
+                      [100.1, 10],
+                      [100.1, 10.1],
+                      [100, 10],
+                    ],
+                  ],
+                },
+              },
+            ],
+          }),
+        },
         /不重叠/,
       ],
     ];
@@ -279,8 +346,14 @@ describe.each(BACKENDS)('plan tools API on %s', (backend) => {
     const g3unit = Object.keys(asg.assignment).find((u) => asg.assignment[u] === G3)!;
     // a joint-defense group with one shop in the moved unit and one in a unit that stays in G2
     const g2unit = Object.keys(asg.assignment).find((u) => asg.assignment[u] === G2)!;
-    for (const [shop, unit] of [['imp-s1', g3unit], ['imp-s2', g2unit]]) {
-      await db.query(`INSERT INTO shops (id, name, subdistrict_id, synthetic, geom) SELECT $1, $1, $2, true, ST_PointOnSurface(geom) FROM units WHERE id = $3`, [shop, SD, unit]);
+    for (const [shop, unit] of [
+      ['imp-s1', g3unit],
+      ['imp-s2', g2unit],
+    ]) {
+      await db.query(
+        `INSERT INTO shops (id, name, subdistrict_id, synthetic, geom) SELECT $1, $1, $2, true, ST_PointOnSurface(geom) FROM units WHERE id = $3`,
+        [shop, SD, unit],
+      );
     }
     await db.query(`INSERT INTO defense_groups (id, subdistrict_id, name, leader_shop_id) VALUES ('imp-g1', $1, '测试联防组', 'imp-s1')`, [SD]);
     await db.query(`INSERT INTO defense_members (shop_id, group_id) VALUES ('imp-s1', 'imp-g1'), ('imp-s2', 'imp-g1')`);

@@ -71,7 +71,10 @@ describe.each(BACKENDS)('plans API on %s', (backend) => {
       subdistricts: ['340802901'],
       params: { min: 300, max: 1300 },
       assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
-      warnings: [{ code: 'community_disconnected', units: ['u3'], message: 'x' }, { code: 'compound_split', units: ['u1', 'u2'], message: 'y' }],
+      warnings: [
+        { code: 'community_disconnected', units: ['u3'], message: 'x' },
+        { code: 'compound_split', units: ['u1', 'u2'], message: 'y' },
+      ],
     });
     const item = (await app.inject({ method: 'GET', url: '/api/plans' })).json().find((p: { id: number }) => p.id === warned);
     expect(item.warning_count).toBe(2);
@@ -130,9 +133,16 @@ describe.each(BACKENDS)('plans API on %s', (backend) => {
   });
 
   it('with ?grids=true an edit, undo and redo answer with the touched grids as they now are', async () => {
-    const other = await createPlan(app.db, { name: '草稿2', author: 't', subdistricts: ['340802901'], params: { min: 300, max: 1300 }, assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B } });
+    const other = await createPlan(app.db, {
+      name: '草稿2',
+      author: 't',
+      subdistricts: ['340802901'],
+      params: { min: 300, max: 1300 },
+      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
+    });
     const before = (await app.inject({ method: 'GET', url: `/api/plans/${other}/grids` })).json();
-    const hh = (fc: { features: Array<{ properties: { code: string; households: number } }> }) => Object.fromEntries(fc.features.map((f) => [f.properties.code, f.properties.households]));
+    const hh = (fc: { features: Array<{ properties: { code: string; households: number } }> }) =>
+      Object.fromEntries(fc.features.map((f) => [f.properties.code, f.properties.households]));
     const e = await app.inject({ method: 'POST', url: `/api/plans/${other}/edits?grids=true`, payload: { baseVersion: 1, moves: [{ unit: 'u2', to: B }] } });
     expect(e.statusCode).toBe(200);
     const body = e.json();

@@ -83,7 +83,9 @@ function concreteUrls(url: string, fx: ScopeFixture): string[] {
 /** The answer as text; a zip (Shapefile export) is unpacked and its files joined. */
 function bodyText(res: { headers: Record<string, unknown>; rawPayload: Buffer; body: string }): string {
   if (String(res.headers['content-type'] ?? '').includes('zip')) {
-    return Object.values(unzipSync(new Uint8Array(res.rawPayload))).map((f) => strFromU8(f)).join('\n');
+    return Object.values(unzipSync(new Uint8Array(res.rawPayload)))
+      .map((f) => strFromU8(f))
+      .join('\n');
   }
   return res.body;
 }
@@ -144,7 +146,8 @@ describe.each(BACKENDS)('privacy on %s', (backend) => {
       const credit = await app.inject({ method: 'GET', url: '/api/credit/grids', headers: s[who].headers });
       expect(credit.statusCode).toBe(200);
       const a2 = (credit.json().grids as Array<{ code: string; aaa: number | null; rated: number | null }>).find((g) => g.code === A2);
-      if (who === 'grid_member') expect(a2).toBeUndefined(); // not their grid
+      if (who === 'grid_member')
+        expect(a2).toBeUndefined(); // not their grid
       else expect(a2, who).toMatchObject(who === 'admin' ? { aaa: 3, rated: 3 } : { aaa: null, rated: null });
       const party = await app.inject({ method: 'GET', url: '/api/party/grids', headers: s[who].headers });
       const p2 = (party.json().grids as Array<{ code: string; partyHouseholds: number; plaqued: number | null }>).find((g) => g.code === A2);
@@ -165,7 +168,9 @@ describe.each(BACKENDS)('privacy on %s', (backend) => {
       expect(plaqued[k], `${who}: plaqued households of the 3-household unit`).toBe(who === 'admin' ? 1 : null);
       expect(plaqued[table.ids.indexOf('uA1')]).toBe(60);
       const layer = await app.inject({ method: 'GET', url: '/api/layers/units', headers: s[who].headers });
-      const small = (layer.json().features as Array<{ properties: { id: string; party_households: number | null; plaqued_households: number | null } }>).find((f) => f.properties.id === fx.smallUnit);
+      const small = (layer.json().features as Array<{ properties: { id: string; party_households: number | null; plaqued_households: number | null } }>).find(
+        (f) => f.properties.id === fx.smallUnit,
+      );
       expect(small?.properties.party_households ?? null, `${who}: units layer`).toBeNull();
       expect(small?.properties.plaqued_households ?? null, `${who}: units layer`).toBeNull();
     }

@@ -14,7 +14,10 @@ async function tinyApp(ttlMs: number) {
   app.decorateRequest('user', null);
   app.addHook('onRequest', async (req) => {
     const u = req.headers['x-user'];
-    (req as { user: SessionUser | null }).user = typeof u === 'string' ? { id: Number(u), username: `u${u}`, displayName: null, role: 'leader', subdistricts: [u === '1' ? '340802001' : '340802002'], grids: [] } : null;
+    (req as { user: SessionUser | null }).user =
+      typeof u === 'string'
+        ? { id: Number(u), username: `u${u}`, displayName: null, role: 'leader', subdistricts: [u === '1' ? '340802001' : '340802002'], grids: [] }
+        : null;
   });
   await app.register(readCache);
   app.get('/stats', { config: { readCache: { ttlMs } } }, async (req) => {

@@ -56,7 +56,12 @@ describe.each(BACKENDS)('read scope on %s', (backend) => {
   });
 
   it("cases: another grid's or sub-district's case detail (events with actor names) is not found", async () => {
-    for (const [who, grid] of [['grid_member', A2], ['grid_member', B1], ['coordinator', B1], ['coordinatorB', A1]] as const) {
+    for (const [who, grid] of [
+      ['grid_member', A2],
+      ['grid_member', B1],
+      ['coordinator', B1],
+      ['coordinatorB', A1],
+    ] as const) {
       const res = await get(who, `/api/cases/${fx.cases[grid]}`);
       expect(res.statusCode, `${who} reads case of ${grid}`).toBe(404);
       expect(res.body).not.toContain(M.caseActor(grid));
@@ -67,7 +72,12 @@ describe.each(BACKENDS)('read scope on %s', (backend) => {
   });
 
   it('cases: a grid member also reads the matters they reported, after the matter moved out of their grid', async () => {
-    const rep = await app.inject({ method: 'POST', url: '/api/cases', headers: s.gridMemberA2.headers, payload: { title: '本人上报', lon: 117.057, lat: 30.525 } });
+    const rep = await app.inject({
+      method: 'POST',
+      url: '/api/cases',
+      headers: s.gridMemberA2.headers,
+      payload: { title: '本人上报', lon: 117.057, lat: 30.525 },
+    });
     expect(rep.statusCode, rep.body).toBe(201);
     const id = rep.json().id as string;
     expect(rep.json().gridCode).toBe(A2);
@@ -155,7 +165,12 @@ describe.each(BACKENDS)('read scope on %s', (backend) => {
   });
 
   it('jobs: a job started through the API records its creator', async () => {
-    const res = await app.inject({ method: 'POST', url: '/api/partition', headers: s.planner.headers, payload: { subdistrict: A, min: 1, max: 1000, name: '作业归属测试' } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/partition',
+      headers: s.planner.headers,
+      payload: { subdistrict: A, min: 1, max: 1000, name: '作业归属测试' },
+    });
     expect(res.statusCode, res.body).toBe(202);
     const id = res.json().jobId as string;
     await app.jobs.settled(id);

@@ -26,7 +26,15 @@ const DY = 100 / 110574;
 const at = (i: number, j: number): [number, number] => [LON0 + i * DX, LAT0 - j * DY];
 const metres = (a: [number, number], b: [number, number]) => Math.hypot((a[0] - b[0]) * 111320 * Math.cos((LAT0 * Math.PI) / 180), (a[1] - b[1]) * 110574);
 
-const square = (c: [number, number], r = 10 / 111320) => [[[c[0] - r, c[1] - r], [c[0] + r, c[1] - r], [c[0] + r, c[1] + r], [c[0] - r, c[1] + r], [c[0] - r, c[1] - r]]];
+const square = (c: [number, number], r = 10 / 111320) => [
+  [
+    [c[0] - r, c[1] - r],
+    [c[0] + r, c[1] - r],
+    [c[0] + r, c[1] + r],
+    [c[0] - r, c[1] + r],
+    [c[0] - r, c[1] - r],
+  ],
+];
 
 async function xlsx(rows: unknown[][]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
@@ -67,7 +75,17 @@ describe.each(BACKENDS)('household register import on %s', (backend) => {
     app.inject({ method: 'POST', url: `${path}?${query}`, headers: { ...who.headers, 'content-type': 'application/octet-stream' }, payload: body });
   const registerRows = async () =>
     (
-      await app.db.query<{ row_ref: string; sd: string; hh: number; party: number; x: number; y: number; by: string; building_id: string | null; import_id: string }>(
+      await app.db.query<{
+        row_ref: string;
+        sd: string;
+        hh: number;
+        party: number;
+        x: number;
+        y: number;
+        by: string;
+        building_id: string | null;
+        import_id: string;
+      }>(
         `SELECT row_ref, subdistrict_id AS sd, households AS hh, party_households AS party, ST_X(geom) AS x, ST_Y(geom) AS y,
                 located_by AS by, building_id, import_id FROM household_register ORDER BY subdistrict_id, id`,
       )
@@ -99,16 +117,22 @@ describe.each(BACKENDS)('household register import on %s', (backend) => {
     const fcoll = {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { 楼栋号: '3栋', 小区: '和平小区', 户数: 24, 层数: 6 }, geometry: { type: 'Polygon', coordinates: square(at(0.3, 0.7)) } },
+        {
+          type: 'Feature',
+          properties: { 楼栋号: '3栋', 小区: '和平小区', 户数: 24, 层数: 6 },
+          geometry: { type: 'Polygon', coordinates: square(at(0.3, 0.7)) },
+        },
         { type: 'Feature', properties: { 楼栋号: '05', 小区: '和平小区', 户数: 18 }, geometry: { type: 'Polygon', coordinates: square(at(0.7, 0.7)) } },
         { type: 'Feature', properties: { 楼栋号: '3', 小区: '康乐苑' }, geometry: { type: 'Polygon', coordinates: square(at(1.5, 0.7)) } },
       ],
     };
     const b = await upload(admin, 'name=buildings-hp.geojson&layer=buildings&wait=true', JSON.stringify(fcoll));
     expect(b.statusCode).toBe(200);
-    const stored = (await app.db.query<{ label: string; compound_name: string; households: number; floors: number }>(
-      "SELECT label, compound_name, households, floors FROM buildings WHERE id LIKE 'buildings-hp.geojson:%' ORDER BY label",
-    )).rows;
+    const stored = (
+      await app.db.query<{ label: string; compound_name: string; households: number; floors: number }>(
+        "SELECT label, compound_name, households, floors FROM buildings WHERE id LIKE 'buildings-hp.geojson:%' ORDER BY label",
+      )
+    ).rows;
     expect(stored).toEqual([
       { label: '05', compound_name: '和平小区', households: 18, floors: 1 },
       { label: '3', compound_name: '康乐苑', households: 0, floors: 1 },
@@ -147,9 +171,11 @@ describe.each(BACKENDS)('household register import on %s', (backend) => {
       [S[0], 'row 6', 'address'],
       [S[1], 'line 4', 'coordinates'],
     ]);
-    const ids = (await app.db.query<{ id: string; label: string; x: number; y: number }>(
-      "SELECT id, label, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM buildings WHERE id LIKE 'buildings-hp.geojson:%'",
-    )).rows;
+    const ids = (
+      await app.db.query<{ id: string; label: string; x: number; y: number }>(
+        "SELECT id, label, ST_X(ST_PointOnSurface(geom)) AS x, ST_Y(ST_PointOnSurface(geom)) AS y FROM buildings WHERE id LIKE 'buildings-hp.geojson:%'",
+      )
+    ).rows;
     const byLabel = Object.fromEntries(ids.map((r) => [r.label, r]));
     expect(rows.slice(0, 4).map((r) => r.building_id)).toEqual([byLabel['3栋'].id, byLabel['05'].id, byLabel['3'].id, byLabel['3栋'].id]);
     expect(metres([Number(rows[2].x), Number(rows[2].y)], [Number(byLabel['3'].x), Number(byLabel['3'].y)])).toBeLessThan(0.01);
@@ -169,7 +195,10 @@ describe.each(BACKENDS)('household register import on %s', (backend) => {
     const inside = await upload(planner, 'name=p-register.csv&layer=register&wait=true', `lon,lat,households\n${p1[0]},${p1[1]},5\n`);
     expect(inside.statusCode).toBe(200);
     const after = await registerRows();
-    expect(after.map((r) => [r.sd, r.hh])).toEqual([[S[0], 5], [S[1], 12]]);
+    expect(after.map((r) => [r.sd, r.hh])).toEqual([
+      [S[0], 5],
+      [S[1], 12],
+    ]);
   });
 
   it('oversize and garbage XLSX are refused with 4xx; the preview reads columns and takes corrections', async () => {
@@ -182,7 +211,11 @@ describe.each(BACKENDS)('household register import on %s', (backend) => {
     expect(gp.statusCode).toBe(400);
 
     const [x, y] = at(0.5, 0.5);
-    const book = await xlsx([['E', 'N', '数量', '楼'], [x, y, 3, '1'], ['', '', 2, '2栋']]);
+    const book = await xlsx([
+      ['E', 'N', '数量', '楼'],
+      [x, y, 3, '1'],
+      ['', '', 2, '2栋'],
+    ]);
     const pv = await upload(admin, 'name=h.xlsx&datum=wgs84', book, '/api/import/preview');
     expect(pv.statusCode).toBe(200);
     expect(pv.json()).toMatchObject({ format: 'xlsx', headerRef: 'row 2', rows: 2, withCoordinates: 0, layer: null });

@@ -49,12 +49,18 @@ describe.each(BACKENDS)('regrouping keeps the records on %s', (backend) => {
   };
   /** The group of `groups` holding most of `shops` (ties: the first id). */
   const mostOf = (groups: GroupOut[], shops: string[]) =>
-    [...groups].sort((a, b) => b.members.filter((m) => shops.includes(m.id)).length - a.members.filter((m) => shops.includes(m.id)).length || (a.id < b.id ? -1 : 1))[0].id;
+    [...groups].sort(
+      (a, b) => b.members.filter((m) => shops.includes(m.id)).length - a.members.filter((m) => shops.includes(m.id)).length || (a.id < b.id ? -1 : 1),
+    )[0].id;
 
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertLatticeTown(db);
-    const u = await createUser(db, { username: 't_coord_001', password: 'coordinator-001-pass', role: 'coordinator', subdistricts: [SUB], grids: [] }, TEST_COST);
+    const u = await createUser(
+      db,
+      { username: 't_coord_001', password: 'coordinator-001-pass', role: 'coordinator', subdistricts: [SUB], grids: [] },
+      TEST_COST,
+    );
     app = await buildApp({ db, auth: { enforce: true } });
     coord = await sessionFor(db, u.id);
     expect((await post('/api/groups/auto', { subdistrict: SUB, wait: true })).statusCode).toBe(200);
@@ -93,7 +99,12 @@ describe.each(BACKENDS)('regrouping keeps the records on %s', (backend) => {
       expect(x.group).toBe(successor);
       expect(x.rec.carried_from).toEqual([a.id]);
     }
-    expect(recs.filter((x) => x.kind === 'equipment').map((x) => x.rec.quantity).sort()).toEqual([10, 30]);
+    expect(
+      recs
+        .filter((x) => x.kind === 'equipment')
+        .map((x) => x.rec.quantity)
+        .sort(),
+    ).toEqual([10, 30]);
     const totals = after.groups.reduce((s, g) => s + (g.equipment.whistle ?? 0) + (g.equipment.armband ?? 0), 0);
     expect(totals).toBe(40);
     expect(after.groups.find((g) => g.id === successor)).toMatchObject({ drills: 1, patrol_logs: 1 });
@@ -170,11 +181,15 @@ describe.each(BACKENDS)('regrouping keeps the records on %s', (backend) => {
   });
 
   it('writes nothing when the regroup fails inside its transaction', async () => {
-    const snapshot = async () => ({ groups: await list(), records: await liveRecords(), archived: (await get(`/api/groups/archived?subdistrict=${SUB}`)).json() });
+    const snapshot = async () => ({
+      groups: await list(),
+      records: await liveRecords(),
+      archived: (await get(`/api/groups/archived?subdistrict=${SUB}`)).json(),
+    });
     const before = await snapshot();
-    await expect(
-      autoGroup(app.db, { subdistrict: SUB, crossGrids: true }, { audit: async () => Promise.reject(new Error('audit failed')) }),
-    ).rejects.toThrow('audit failed');
+    await expect(autoGroup(app.db, { subdistrict: SUB, crossGrids: true }, { audit: async () => Promise.reject(new Error('audit failed')) })).rejects.toThrow(
+      'audit failed',
+    );
     expect(await snapshot()).toEqual(before);
   });
 

@@ -56,8 +56,16 @@ const box = (lon0: number, lon1: number) => `ST_Multi(ST_MakeEnvelope(${lon0}, 3
 export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
   for (const sd of [A, B]) {
     const w = LON[sd];
-    await db.query(`INSERT INTO subdistricts (id, code, name, kind, synthetic, geom) VALUES ($1, $2, $3, 'street', true, ${box(w, w + 0.01)})`, [sd, sd.slice(-3), `街道${sd.slice(-3)}`]);
-    await db.query(`INSERT INTO communities (id, subdistrict_id, code, name, synthetic, geom) VALUES ($1, $2, '001', $3, true, ${box(w, w + 0.01)})`, [`${sd}001`, sd, `社区${sd.slice(-3)}`]);
+    await db.query(`INSERT INTO subdistricts (id, code, name, kind, synthetic, geom) VALUES ($1, $2, $3, 'street', true, ${box(w, w + 0.01)})`, [
+      sd,
+      sd.slice(-3),
+      `街道${sd.slice(-3)}`,
+    ]);
+    await db.query(`INSERT INTO communities (id, subdistrict_id, code, name, synthetic, geom) VALUES ($1, $2, '001', $3, true, ${box(w, w + 0.01)})`, [
+      `${sd}001`,
+      sd,
+      `社区${sd.slice(-3)}`,
+    ]);
   }
   // units: A west half (A1, 400 households), A east half (A2, 3 households: a small count), B whole (B1)
   const units: Array<[string, string, number, number, number, number, string]> = [
@@ -71,20 +79,36 @@ export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
       [id, sd, `${sd}001`, hh, party],
     );
   }
-  const plan = await db.query<{ id: number }>(`INSERT INTO plans (name, status, subdistricts, published_at) VALUES ('区方案', 'published', ARRAY[$1, $2], now()) RETURNING id`, [A, B]);
+  const plan = await db.query<{ id: number }>(
+    `INSERT INTO plans (name, status, subdistricts, published_at) VALUES ('区方案', 'published', ARRAY[$1, $2], now()) RETURNING id`,
+    [A, B],
+  );
   const planId = Number(plan.rows[0].id);
   for (const [id, sd, hh, , w, e, grid] of units) {
     await db.query('INSERT INTO plan_assignments (plan_id, unit_id, grid_code) VALUES ($1, $2, $3)', [planId, id, grid]);
-    await db.query(`INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, geom) VALUES ($1, $2, $3, $4, $5, 1, ${box(w, e)})`, [planId, grid, sd, `${sd}001`, hh]);
+    await db.query(`INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, geom) VALUES ($1, $2, $3, $4, $5, 1, ${box(w, e)})`, [
+      planId,
+      grid,
+      sd,
+      `${sd}001`,
+      hh,
+    ]);
     await db.query("INSERT INTO staff (name, role, phone, grid_code) VALUES ($1, 'leader', $2, $3)", [M.staffName(grid), M.staffPhone(grid), grid]);
   }
   const draft = await db.query<{ id: number }>(`INSERT INTO plans (name, status, subdistricts) VALUES ('草稿', 'draft', ARRAY[$1, $2]) RETURNING id`, [A, B]);
   const draftId = Number(draft.rows[0].id);
-  for (const [unit, grid] of [['uA1', A1], ['uA2', A1], ['uB1', `${B}001002`]]) {
+  for (const [unit, grid] of [
+    ['uA1', A1],
+    ['uA2', A1],
+    ['uB1', `${B}001002`],
+  ]) {
     await db.query('INSERT INTO plan_assignments (plan_id, unit_id, grid_code) VALUES ($1, $2, $3)', [draftId, unit, grid]);
   }
-  await db.query(`INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, geom) VALUES
-    ($1, $2, $3, $4, 403, 2, ${box(117.05, 117.06)}), ($1, $5, $6, $7, 400, 1, ${box(117.07, 117.08)})`, [draftId, A1, A, `${A}001`, `${B}001002`, B, `${B}001`]);
+  await db.query(
+    `INSERT INTO grids (plan_id, code, subdistrict_id, community_id, households, units, geom) VALUES
+    ($1, $2, $3, $4, 403, 2, ${box(117.05, 117.06)}), ($1, $5, $6, $7, 400, 1, ${box(117.07, 117.08)})`,
+    [draftId, A1, A, `${A}001`, `${B}001002`, B, `${B}001`],
+  );
   // households of the small unit: personal fields (never served outside the admin's backup)
   for (let k = 1; k <= 3; k++) {
     await db.query(
@@ -115,7 +139,10 @@ export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
        VALUES ($1, $2, false, 'reported', $3, $4, now() - interval '1 day', now() - interval '1 day', 1, true, ST_SetSRID(ST_MakePoint($5, 30.525), 4326))`,
       [id, M.caseTitle(grid), sd, grid, w + 0.002],
     );
-    await db.query("INSERT INTO case_events (case_id, status, at, actor, note) VALUES ($1, 'reported', now() - interval '1 day', $2, null)", [id, M.caseActor(grid)]);
+    await db.query("INSERT INTO case_events (case_id, status, at, actor, note) VALUES ($1, 'reported', now() - interval '1 day', $2, null)", [
+      id,
+      M.caseActor(grid),
+    ]);
   }
 
   // shops (phones), one group of three per sub-district, one saved route each
@@ -133,7 +160,7 @@ export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
     const gid = `${sd}-001`;
     groups[sd] = gid;
     shops[sd] = `shop${sd.slice(-3)}0`;
-    await db.query("INSERT INTO defense_sets (subdistrict_id, version) VALUES ($1, 1)", [sd]);
+    await db.query('INSERT INTO defense_sets (subdistrict_id, version) VALUES ($1, 1)', [sd]);
     await db.query('INSERT INTO defense_groups (id, subdistrict_id, grid_code, name, leader_shop_id, synthetic) VALUES ($1, $2, $3, $4, $5, true)', [
       gid,
       sd,
@@ -143,7 +170,7 @@ export async function insertScopeFixture(db: Db): Promise<ScopeFixture> {
     ]);
     for (let k = 0; k < 3; k++) await db.query('INSERT INTO defense_members (shop_id, group_id) VALUES ($1, $2)', [`shop${sd.slice(-3)}${k}`, gid]);
     await db.query("INSERT INTO defense_equipment (group_id, kind, quantity) VALUES ($1, 'shield', 2)", [gid]);
-    await db.query("INSERT INTO patrol_logs (group_id, patrolled_at, patrollers) VALUES ($1, now(), $2)", [gid, `巡逻员${sd.slice(-3)}`]);
+    await db.query('INSERT INTO patrol_logs (group_id, patrolled_at, patrollers) VALUES ($1, now(), $2)', [gid, `巡逻员${sd.slice(-3)}`]);
     const r = await db.query<{ id: number }>(
       `INSERT INTO patrol_routes (group_id, subdistrict_id, name, stops, length_m, duration_s, synthetic, geom)
        VALUES ($1, $2, $3, '[]'::jsonb, 100, 80, true, ST_SetSRID(ST_MakeLine(ST_MakePoint($4, 30.525), ST_MakePoint($4 + 0.001, 30.525)), 4326)) RETURNING id`,

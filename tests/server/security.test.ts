@@ -25,7 +25,13 @@ describe.each(BACKENDS)('security headers, cookies and privacy on %s', (backend)
     await db?.close();
   });
 
-  const csp = (h: string) => Object.fromEntries(h.split(';').map((d) => d.trim().split(/\s+/)).map(([k, ...v]) => [k, v]));
+  const csp = (h: string) =>
+    Object.fromEntries(
+      h
+        .split(';')
+        .map((d) => d.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
 
   it('sends a CSP that allows only our own origin (plus blob:/data: where MapLibre needs them)', async () => {
     for (const url of ['/api/health', '/docs', '/api/nope']) {
@@ -51,9 +57,19 @@ describe.each(BACKENDS)('security headers, cookies and privacy on %s', (backend)
   });
 
   it('does not accept login as a form post or plain text (no login CSRF via HTML forms)', async () => {
-    const form = await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'username=t_admin&password=test-admin-pass' });
+    const form = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'username=t_admin&password=test-admin-pass',
+    });
     expect([400, 415]).toContain(form.statusCode);
-    const text = await app.inject({ method: 'POST', url: '/api/login', headers: { 'content-type': 'text/plain' }, payload: '{"username":"t_admin","password":"test-admin-pass"}' });
+    const text = await app.inject({
+      method: 'POST',
+      url: '/api/login',
+      headers: { 'content-type': 'text/plain' },
+      payload: '{"username":"t_admin","password":"test-admin-pass"}',
+    });
     expect([400, 415]).toContain(text.statusCode);
     expect(form.cookies.concat(text.cookies)).toHaveLength(0);
   });

@@ -84,14 +84,65 @@ function expectSameFeatures(a: Uint8Array, b: Uint8Array, where: string) {
 
 describe('dropCollapsed (geojson-vt output matched to ST_AsMVTGeom)', () => {
   it('drops line parts collapsed to a point and zero-area rings, keeps the rest', () => {
-    const line = { type: 2 as const, tags: { id: 'l' }, geometry: [[[5, 5], [5, 5]], [[0, 0], [3, 4]]] as [number, number][][] };
-    const dot = { type: 2 as const, tags: { id: 'd' }, geometry: [[[7, 7], [7, 7], [7, 7]]] as [number, number][][] };
-    const flat = { type: 3 as const, tags: { id: 'f' }, geometry: [[[0, 0], [4, 0], [8, 0], [0, 0]]] as [number, number][][] };
-    const square = { type: 3 as const, tags: { id: 's' }, geometry: [[[0, 0], [4, 0], [4, 4], [0, 4], [0, 0]]] as [number, number][][] };
+    const line = {
+      type: 2 as const,
+      tags: { id: 'l' },
+      geometry: [
+        [
+          [5, 5],
+          [5, 5],
+        ],
+        [
+          [0, 0],
+          [3, 4],
+        ],
+      ] as [number, number][][],
+    };
+    const dot = {
+      type: 2 as const,
+      tags: { id: 'd' },
+      geometry: [
+        [
+          [7, 7],
+          [7, 7],
+          [7, 7],
+        ],
+      ] as [number, number][][],
+    };
+    const flat = {
+      type: 3 as const,
+      tags: { id: 'f' },
+      geometry: [
+        [
+          [0, 0],
+          [4, 0],
+          [8, 0],
+          [0, 0],
+        ],
+      ] as [number, number][][],
+    };
+    const square = {
+      type: 3 as const,
+      tags: { id: 's' },
+      geometry: [
+        [
+          [0, 0],
+          [4, 0],
+          [4, 4],
+          [0, 4],
+          [0, 0],
+        ],
+      ] as [number, number][][],
+    };
     const point = { type: 1 as const, tags: { id: 'p' }, geometry: [[1, 1]] as [number, number][] };
     const out = dropCollapsed([line, dot, flat, square, point]);
     expect(out.map((f) => f.tags!.id)).toEqual(['l', 's', 'p']);
-    expect(out[0].geometry).toEqual([[[0, 0], [3, 4]]]);
+    expect(out[0].geometry).toEqual([
+      [
+        [0, 0],
+        [3, 4],
+      ],
+    ]);
     expect(out[1]).toBe(square);
     expect(line.geometry).toHaveLength(2); // input untouched
   });
@@ -152,7 +203,14 @@ describe.each(BACKENDS)('GET /tiles on %s', (backend) => {
     expect(etag).toMatch(/^"[\w-]+"$/);
     const tile = decode(res.rawPayload);
     expect(tile.get('buildings')!.size).toBeGreaterThanOrEqual(6);
-    expect(tile.get('buildings')!.get('bld-11')!.props).toEqual({ id: 'bld-11', use: 'residential', floors: 4, households: 20, height_m: 12.3, compound_id: 'c-1' });
+    expect(tile.get('buildings')!.get('bld-11')!.props).toEqual({
+      id: 'bld-11',
+      use: 'residential',
+      floors: 4,
+      households: 20,
+      height_m: 12.3,
+      compound_id: 'c-1',
+    });
     expect(tile.get('subdistricts')!.get('340802001')!.props).toMatchObject({ name: '人民路街道', code: '001', households: 1200 });
     const again = await app.inject({ url: tileUrl(15, bx, by), headers: { 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
@@ -204,7 +262,11 @@ describe.each(BACKENDS)('GET /tiles on %s', (backend) => {
 
   it('reflects writes after invalidateTiles()', async () => {
     const [x, y] = tileOf(117.0455, 30.5165, 16);
-    const shops = async () => [...(decode((await app.inject({ url: tileUrl(16, x, y) })).rawPayload).get('shops')?.keys() ?? [])];
+    const shops = async () => [
+      ...(decode((await app.inject({ url: tileUrl(16, x, y) })).rawPayload)
+        .get('shops')
+        ?.keys() ?? []),
+    ];
     expect(await shops()).not.toContain('shop-new');
     await db.query(`INSERT INTO shops (id, name, geom) VALUES ('shop-new', '新店', ST_SetSRID(ST_Point(117.0455, 30.5165), 4326))`);
     invalidateTiles(db);

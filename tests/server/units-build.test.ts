@@ -22,8 +22,11 @@ describe.each(BACKENDS)('units from raw data on %s', (backend) => {
     await app.jobs.idle();
     return (await app.inject({ method: 'GET', url: `/api/jobs/${res.json().jobId}` })).json();
   };
-  const land = (sub: string) => one<number>(
-    `SELECT ST_Area(ST_Transform(ST_Difference(s.geom, COALESCE((SELECT ST_Union(w.geom) FROM water w), ST_GeomFromText('POLYGON EMPTY', 4326))), 4548)) FROM subdistricts s WHERE s.id = $1`, [sub]);
+  const land = (sub: string) =>
+    one<number>(
+      `SELECT ST_Area(ST_Transform(ST_Difference(s.geom, COALESCE((SELECT ST_Union(w.geom) FROM water w), ST_GeomFromText('POLYGON EMPTY', 4326))), 4548)) FROM subdistricts s WHERE s.id = $1`,
+      [sub],
+    );
 
   beforeAll(async () => {
     const db = await openTestDb(backend);
@@ -43,15 +46,30 @@ describe.each(BACKENDS)('units from raw data on %s', (backend) => {
     const job = await runJob('/api/units/build', { subdistricts: [RAW.A, RAW.B] });
     expect(job, JSON.stringify(job)).toMatchObject({ kind: 'units', status: 'succeeded' });
     expect(job.result.source).toEqual({ [RAW.A]: 'register', [RAW.B]: 'buildings' });
-    for (const [sub, expected] of [[RAW.A, sums.registerA], [RAW.B, sums.buildingsB]] as const) {
+    for (const [sub, expected] of [
+      [RAW.A, sums.registerA],
+      [RAW.B, sums.buildingsB],
+    ] as const) {
       expect(Number(await one('SELECT sum(households) FROM units WHERE subdistrict_id = $1 AND retired_at IS NULL', [sub]))).toBe(expected);
       const covered = Number(await one('SELECT ST_Area(ST_Transform(ST_Union(geom), 4548)) FROM units WHERE subdistrict_id = $1', [sub]));
       expect(Math.abs(covered - Number(await land(sub))) / Number(await land(sub))).toBeLessThan(0.005);
       // no unit reaches outside its sub-district (beyond coordinate rounding: 1e-7° ≈ 1 cm)
-      expect(Number(await one(
-        'SELECT max(ST_Area(ST_Difference(u.geom, s.geom)) / ST_Area(u.geom)) FROM units u JOIN subdistricts s ON s.id = u.subdistrict_id WHERE u.subdistrict_id = $1', [sub],
-      ))).toBeLessThan(0.001);
-      expect(Number(await one('SELECT count(*) FROM units u JOIN subdistricts s ON s.id = u.subdistrict_id WHERE u.subdistrict_id = $1 AND NOT ST_Intersects(s.geom, ST_PointOnSurface(u.geom))', [sub]))).toBe(0);
+      expect(
+        Number(
+          await one(
+            'SELECT max(ST_Area(ST_Difference(u.geom, s.geom)) / ST_Area(u.geom)) FROM units u JOIN subdistricts s ON s.id = u.subdistrict_id WHERE u.subdistrict_id = $1',
+            [sub],
+          ),
+        ),
+      ).toBeLessThan(0.001);
+      expect(
+        Number(
+          await one(
+            'SELECT count(*) FROM units u JOIN subdistricts s ON s.id = u.subdistrict_id WHERE u.subdistrict_id = $1 AND NOT ST_Intersects(s.geom, ST_PointOnSurface(u.geom))',
+            [sub],
+          ),
+        ),
+      ).toBe(0);
     }
     expect(Number(await one('SELECT sum(households) FROM subdistricts WHERE id = $1', [RAW.A]))).toBe(sums.registerA);
     // only valid geometry is written (a spike or self-touching ring would fail the grid union later)
@@ -113,8 +131,12 @@ describe.each(BACKENDS)('units from raw data on %s', (backend) => {
     expect(gridsRes.statusCode, gridsRes.body.slice(0, 300)).toBe(200);
     const grids = gridsRes.json().features;
     expect(grids.length).toBe(publishedGrids.length);
-    expect(JSON.stringify(grids.map((g: { geometry: unknown }) => g.geometry))).toBe(JSON.stringify((publishedGrids as Array<{ geometry: unknown }>).map((g) => g.geometry)));
-    expect(Number(await one('SELECT count(*) FROM plan_assignments a LEFT JOIN units u ON u.id = a.unit_id WHERE a.plan_id = $1 AND u.id IS NULL', [publishedPlan]))).toBe(0);
+    expect(JSON.stringify(grids.map((g: { geometry: unknown }) => g.geometry))).toBe(
+      JSON.stringify((publishedGrids as Array<{ geometry: unknown }>).map((g) => g.geometry)),
+    );
+    expect(
+      Number(await one('SELECT count(*) FROM plan_assignments a LEFT JOIN units u ON u.id = a.unit_id WHERE a.plan_id = $1 AND u.id IS NULL', [publishedPlan])),
+    ).toBe(0);
     // the units layer shows current units only
     const layer = (await app.inject({ method: 'GET', url: '/api/layers/units' })).json();
     expect(layer.features.length).toBe(Number(await one('SELECT count(*) FROM units WHERE retired_at IS NULL')));
@@ -127,16 +149,27 @@ describe.each(BACKENDS)('units from raw data on %s', (backend) => {
     expect(job.result.unitsMovedShare).toBeLessThanOrEqual(0.05);
     const plan = (await app.inject({ method: 'GET', url: `/api/plans/${job.result.planId}` })).json();
     expect(plan.status).toBe('draft');
-    expect(Number(await one('SELECT count(*) FROM plan_assignments a JOIN units u ON u.id = a.unit_id WHERE a.plan_id = $1 AND u.retired_at IS NOT NULL', [job.result.planId]))).toBe(0);
+    expect(
+      Number(
+        await one('SELECT count(*) FROM plan_assignments a JOIN units u ON u.id = a.unit_id WHERE a.plan_id = $1 AND u.retired_at IS NOT NULL', [
+          job.result.planId,
+        ]),
+      ),
+    ).toBe(0);
     const bad = await app.inject({ method: 'POST', url: '/api/partition/repartition', payload: { subdistricts: [RAW.B] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toContain('已发布');
   });
 
   it('a cancelled build writes nothing; bad requests get a 400 and start no job', async () => {
-    const count = async () => JSON.stringify((await app.db.query(
-      'SELECT (SELECT count(*) FROM units)::int AS u, (SELECT count(*) FROM blocks)::int AS b, (SELECT count(*) FROM unit_builds)::int AS ub, (SELECT count(*) FROM compounds)::int AS k, (SELECT sum(households) FROM units WHERE retired_at IS NULL)::int AS h',
-    )).rows[0]);
+    const count = async () =>
+      JSON.stringify(
+        (
+          await app.db.query(
+            'SELECT (SELECT count(*) FROM units)::int AS u, (SELECT count(*) FROM blocks)::int AS b, (SELECT count(*) FROM unit_builds)::int AS ub, (SELECT count(*) FROM compounds)::int AS k, (SELECT sum(households) FROM units WHERE retired_at IS NULL)::int AS h',
+          )
+        ).rows[0],
+      );
     const before = await count();
     await app.db.query("UPDATE household_register SET households = households + 50 WHERE row_ref = 'line 3'");
     const res = await app.inject({ method: 'POST', url: '/api/units/build', payload: { subdistricts: [RAW.A, RAW.B] } });

@@ -215,6 +215,8 @@ describe.each(BACKENDS)('write scope and publishing on %s', (backend) => {
     expect(inside.statusCode).toBe(200);
     // the other planner may not replace the first one's import of the same file
     expect((await upload(other, 'name=s1.csv&layer=shops', `名称,经度,纬度\n店,${x3},${y}\n`)).statusCode).toBe(403);
-    expect((await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE id LIKE 's1.csv:%' AND subdistrict_id = $1", [S1])).rows[0].n).toBe(1);
+    expect((await app.db.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE id LIKE 's1.csv:%' AND subdistrict_id = $1", [S1])).rows[0].n).toBe(
+      1,
+    );
   });
 });

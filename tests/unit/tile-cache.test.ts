@@ -66,7 +66,14 @@ describe('withTileCache', () => {
 
   it('does not keep a failed tile', async () => {
     let fail = true;
-    const t = withTileCache({ kind: 'postgis', tile: async () => { if (fail) throw new Error('db down'); return new Uint8Array([9]); }, invalidate() {} });
+    const t = withTileCache({
+      kind: 'postgis',
+      tile: async () => {
+        if (fail) throw new Error('db down');
+        return new Uint8Array([9]);
+      },
+      invalidate() {},
+    });
     await expect(t.tile(0, 0, 0)).rejects.toThrow('db down');
     fail = false;
     expect([...(await t.tile(0, 0, 0))]).toEqual([9]);

@@ -76,7 +76,18 @@ export interface CaseStats {
   medianHoursByDepartment: MedianRow[];
   medianHoursByKind: MedianRow[];
   medianHoursByDepartmentKind: Array<MedianRow & { department: string; kind: CaseKind }>;
-  overdue: Array<{ id: string; title: string; kind: CaseKind | null; department: string | null; status: CaseStatus; stage: string | null; deadline: string; overdueHours: number; lon: number; lat: number }>;
+  overdue: Array<{
+    id: string;
+    title: string;
+    kind: CaseKind | null;
+    department: string | null;
+    status: CaseStatus;
+    stage: string | null;
+    deadline: string;
+    overdueHours: number;
+    lon: number;
+    lat: number;
+  }>;
   trend: Array<{ month: string; reported: number; whistled: number; solved: number }>;
 }
 
@@ -110,7 +121,8 @@ function query(f: CaseFilter & { limit?: number; offset?: number }): string {
 const write = <T>(path: string, body: unknown): Promise<T> => sendJson<T>('POST', path, body);
 
 export const casesApi = {
-  list: (f: CaseFilter & { limit?: number; offset?: number } = {}) => getJson<{ total: number; limit: number; offset: number; asOf: string; items: CaseItem[] }>(`/api/cases${query(f)}`),
+  list: (f: CaseFilter & { limit?: number; offset?: number } = {}) =>
+    getJson<{ total: number; limit: number; offset: number; asOf: string; items: CaseItem[] }>(`/api/cases${query(f)}`),
   get: (id: string) => getJson<CaseDetail>(`/api/cases/${encodeURIComponent(id)}`),
   stats: (f: CaseFilter = {}) => getJson<CaseStats>(`/api/cases/stats${query(f)}`),
   workflow: () => getJson<CaseWorkflow>('/api/cases/workflow'),

@@ -80,7 +80,10 @@ export interface Project {
 
 export interface QuarterChanges {
   quarter: string;
-  counts: Record<'unitsJoined' | 'needsRaised' | 'needsDone' | 'projectsStarted' | 'projectsDone' | 'mattersStarted' | 'mattersDone' | 'needsOpen' | 'projectsOpen', number>;
+  counts: Record<
+    'unitsJoined' | 'needsRaised' | 'needsDone' | 'projectsStarted' | 'projectsDone' | 'mattersStarted' | 'mattersDone' | 'needsOpen' | 'projectsOpen',
+    number
+  >;
   unitsJoined: Array<{ id: string; name: string; joinedOn: string }>;
   needsRaised: Need[];
   needsDone: Need[];
@@ -97,12 +100,19 @@ const qs = (o: Record<string, string | undefined>) => {
 
 export const committeeApi = {
   units: (f: { prefix?: string; category?: ResourceCategory } = {}) => getJson<{ units: CommitteeUnit[] }>(`/api/party/committee/units${qs(f)}`),
-  resources: (prefix?: string) => getJson<{ resources: Array<{ category: ResourceCategory; openNeeds: number; units: Array<{ id: string; name: string; detail: string | null }> }> }>(`/api/party/committee/resources${qs({ prefix })}`),
+  resources: (prefix?: string) =>
+    getJson<{ resources: Array<{ category: ResourceCategory; openNeeds: number; units: Array<{ id: string; name: string; detail: string | null }> }> }>(
+      `/api/party/committee/resources${qs({ prefix })}`,
+    ),
   needs: (f: { prefix?: string; status?: NeedStatus } = {}) => getJson<{ needs: Need[] }>(`/api/party/committee/needs${qs(f)}`),
-  raiseNeed: (n: { grid: string; category: ResourceCategory; title: string; detail?: string; lon?: number; lat?: number }) => sendJson<{ id: number }>('POST', '/api/party/committee/needs', n),
-  matches: (needId: number) => getJson<{ need: Need; maxWalkM: number; candidates: number; matches: UnitMatch[] }>(`/api/party/committee/needs/${needId}/matches`),
-  projects: (f: { prefix?: string; kind?: ProjectKind; status?: ProjectStatus } = {}) => getJson<{ projects: Project[] }>(`/api/party/committee/projects${qs(f)}`),
-  createProject: (p: { kind: ProjectKind; title: string; detail?: string; subdistrict?: string; grid?: string; unitId?: string; needId?: number }) => sendJson<{ id: number }>('POST', '/api/party/committee/projects', p),
+  raiseNeed: (n: { grid: string; category: ResourceCategory; title: string; detail?: string; lon?: number; lat?: number }) =>
+    sendJson<{ id: number }>('POST', '/api/party/committee/needs', n),
+  matches: (needId: number) =>
+    getJson<{ need: Need; maxWalkM: number; candidates: number; matches: UnitMatch[] }>(`/api/party/committee/needs/${needId}/matches`),
+  projects: (f: { prefix?: string; kind?: ProjectKind; status?: ProjectStatus } = {}) =>
+    getJson<{ projects: Project[] }>(`/api/party/committee/projects${qs(f)}`),
+  createProject: (p: { kind: ProjectKind; title: string; detail?: string; subdistrict?: string; grid?: string; unitId?: string; needId?: number }) =>
+    sendJson<{ id: number }>('POST', '/api/party/committee/projects', p),
   moveProject: (id: number, status: ProjectStatus, version: number) => sendJson<Project>('PATCH', `/api/party/committee/projects/${id}`, { status, version }),
   quarter: (quarter?: string) => getJson<QuarterChanges>(`/api/party/committee/quarter${qs({ quarter })}`),
 };

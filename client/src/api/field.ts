@@ -141,12 +141,14 @@ export const fieldApi = {
   households: (grid: string) => getJson<FieldHousehold[]>(`/api/field/households${qs({ grid })}`),
   saveVisit: (v: VisitBody) => sendJson<Saved & { photoId: number | null }>('POST', '/api/field/visits', v),
   saveEntry: (e: EntryBody) => sendJson<Saved>('POST', '/api/ledger/entries', e),
-  settle: (id: string, outcome: Outcome) => sendJson<{ id: number; outcome: Outcome; version: number }>('PATCH', `/api/ledger/entries/${encodeURIComponent(id)}`, { outcome }),
+  settle: (id: string, outcome: Outcome) =>
+    sendJson<{ id: number; outcome: Outcome; version: number }>('PATCH', `/api/ledger/entries/${encodeURIComponent(id)}`, { outcome }),
   hours: (grid?: string, week?: string) => getJson<Hours>(`/api/field/hours${qs({ grid, week })}`),
   ledger: (f: LedgerFilter, limit = 50, offset = 0) => getJson<{ total: number; items: LedgerItem[] }>(`/api/ledger${qs({ ...f, limit, offset })}`),
   exportUrl: (f: LedgerFilter, format: 'csv' | 'xlsx') => ourUrl(`/api/ledger/export${qs({ ...f, format })}`),
   summary: (level: SummaryLevel, within?: string) => getJson<{ rows: SummaryRow[]; total: SummaryRow }>(`/api/ledger/summary${qs({ level, within })}`),
-  summaryExportUrl: (level: SummaryLevel, within: string | undefined, format: 'csv' | 'xlsx') => ourUrl(`/api/ledger/summary/export${qs({ level, within, format })}`),
+  summaryExportUrl: (level: SummaryLevel, within: string | undefined, format: 'csv' | 'xlsx') =>
+    ourUrl(`/api/ledger/summary/export${qs({ level, within, format })}`),
   photoUrl: (id: number) => ourUrl(`/api/field/photos/${id}`),
   /** leaders: one polygon per grid with 4-week coverage, people under 5 h last week, open disputes */
   gridLayers: (prefix?: string) => getJson<LedgerGridLayers>(`/api/ledger/grids/geojson${qs({ prefix })}`),

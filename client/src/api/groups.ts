@@ -122,7 +122,19 @@ export interface EditAnswer {
   deleted: string[];
 }
 
-export type RouteFeature = Feature<LineString, { name: string; length_m: number; duration_s: number; closed: boolean; order: string[]; group?: string | null; id?: number; stops?: { id: string; lon: number; lat: number }[] }> & { id?: number };
+export type RouteFeature = Feature<
+  LineString,
+  {
+    name: string;
+    length_m: number;
+    duration_s: number;
+    closed: boolean;
+    order: string[];
+    group?: string | null;
+    id?: number;
+    stops?: { id: string; lon: number; lat: number }[];
+  }
+> & { id?: number };
 
 /** Answer of saving a drawn route: its id, the group's new row version and the route (stops snapped). */
 export interface DrawnRouteAnswer {
@@ -138,17 +150,29 @@ export const groupsApi = {
   list: (subdistrict: string, threshold: number): Promise<GroupsAnswer> => getJson(`/api/groups?${q({ subdistrict, threshold })}`),
   detail: (id: string): Promise<GroupDetail> => getJson(`/api/groups/${encodeURIComponent(id)}`),
   response: (shop: string, threshold: number): Promise<ResponseAnswer> => getJson(`/api/groups/response?${q({ shop, threshold })}`),
-  auto: (body: { subdistrict: string; grid?: string; street?: string; crossGrids?: boolean; baseVersion?: number; wait?: boolean }): Promise<{ job: string | null; result?: AutoResult }> =>
-    sendJson('POST', '/api/groups/auto', body),
-  preview: (body: { subdistrict: string; grid?: string; street?: string; crossGrids?: boolean }): Promise<AutoPreview> => sendJson('POST', '/api/groups/auto/preview', body),
+  auto: (body: {
+    subdistrict: string;
+    grid?: string;
+    street?: string;
+    crossGrids?: boolean;
+    baseVersion?: number;
+    wait?: boolean;
+  }): Promise<{ job: string | null; result?: AutoResult }> => sendJson('POST', '/api/groups/auto', body),
+  preview: (body: { subdistrict: string; grid?: string; street?: string; crossGrids?: boolean }): Promise<AutoPreview> =>
+    sendJson('POST', '/api/groups/auto/preview', body),
   archived: (subdistrict: string): Promise<{ subdistrict: string; groups: ArchivedGroup[] }> => getJson(`/api/groups/archived?${q({ subdistrict })}`),
-  move: (subdistrict: string, baseVersion: number, shop: string, to: string | null): Promise<EditAnswer> => sendJson('POST', '/api/groups/move', { subdistrict, baseVersion, shop, to }),
-  swap: (subdistrict: string, baseVersion: number, a: string, b: string): Promise<EditAnswer> => sendJson('POST', '/api/groups/swap', { subdistrict, baseVersion, a, b }),
-  leader: (subdistrict: string, baseVersion: number, group: string, shop: string): Promise<EditAnswer> => sendJson('POST', '/api/groups/leader', { subdistrict, baseVersion, group, shop }),
-  addRecord: (group: string, kind: RecordKind, body: Record<string, unknown>): Promise<GroupRecord> => sendJson('POST', `/api/groups/${encodeURIComponent(group)}/${kind}`, body),
+  move: (subdistrict: string, baseVersion: number, shop: string, to: string | null): Promise<EditAnswer> =>
+    sendJson('POST', '/api/groups/move', { subdistrict, baseVersion, shop, to }),
+  swap: (subdistrict: string, baseVersion: number, a: string, b: string): Promise<EditAnswer> =>
+    sendJson('POST', '/api/groups/swap', { subdistrict, baseVersion, a, b }),
+  leader: (subdistrict: string, baseVersion: number, group: string, shop: string): Promise<EditAnswer> =>
+    sendJson('POST', '/api/groups/leader', { subdistrict, baseVersion, group, shop }),
+  addRecord: (group: string, kind: RecordKind, body: Record<string, unknown>): Promise<GroupRecord> =>
+    sendJson('POST', `/api/groups/${encodeURIComponent(group)}/${kind}`, body),
   deleteRecord: (group: string, kind: RecordKind, id: number, version: number): Promise<unknown> =>
     sendJson('DELETE', `/api/groups/${encodeURIComponent(group)}/${kind}/${id}?version=${version}`),
-  route: (body: { group?: string; stops?: { id?: string; lon: number; lat: number }[]; closed?: boolean; save?: boolean }): Promise<RouteFeature> => sendJson('POST', '/api/patrols/route', body),
+  route: (body: { group?: string; stops?: { id?: string; lon: number; lat: number }[]; closed?: boolean; save?: boolean }): Promise<RouteFeature> =>
+    sendJson('POST', '/api/patrols/route', body),
   /** Saves a route drawn by clicking stops (in patrol order) for a group, against the group's row version. */
   drawRoute: (group: string, version: number, stops: { lon: number; lat: number }[], closed: boolean): Promise<DrawnRouteAnswer> =>
     sendJson('POST', '/api/patrols/routes', { group, version, stops, closed }),

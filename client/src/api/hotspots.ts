@@ -85,7 +85,6 @@ export function hotspotQuery(p: HotSpotParams): string {
 
 export const hotspotsApi = {
   incidentColumns: (): Promise<IncidentColumnsJson> => getJson<IncidentColumnsJson>('/api/incidents/columns'),
-  zones: (zones: ZoneKind, cell?: number): Promise<ZonesFc> =>
-    getJson<ZonesFc>(`/api/hotspots/zones?zones=${zones}${cell ? `&cell=${cell}` : ''}`),
+  zones: (zones: ZoneKind, cell?: number): Promise<ZonesFc> => getJson<ZonesFc>(`/api/hotspots/zones?zones=${zones}${cell ? `&cell=${cell}` : ''}`),
   hotspots: (p: HotSpotParams, init?: RequestInit): Promise<HotSpotResponse> => getJson<HotSpotResponse>(`/api/hotspots?${hotspotQuery(p)}`, init),
 };

@@ -24,7 +24,10 @@ export interface ImportReport {
   repaired: number;
   rejected: number;
   skipped: number;
-  layers: Record<string, { read: number; imported: number; rejected: number; skipped: number; replaced: number; matched?: number; replacedSubdistricts?: string[] }>;
+  layers: Record<
+    string,
+    { read: number; imported: number; rejected: number; skipped: number; replaced: number; matched?: number; replacedSubdistricts?: string[] }
+  >;
   rejections: ImportProblem[];
   rejectionsTruncated?: boolean;
   warnings: string[];
@@ -91,7 +94,12 @@ async function upload<T>(file: Blob, name: string, opts: UploadOptions & { wait:
   if (opts.columns && Object.keys(opts.columns).length) q.set('columns', JSON.stringify(opts.columns));
   if (opts.sheet) q.set('sheet', opts.sheet);
   const url = ourUrl(`${path}?${q}`);
-  const res = await fetch(url, { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/octet-stream', accept: 'application/json', ...csrfHeaders() }, body: file });
+  const res = await fetch(url, {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/octet-stream', accept: 'application/json', ...csrfHeaders() },
+    body: file,
+  });
   const body = (await res.json().catch(() => ({}))) as { message?: string };
   if (!res.ok) throw new ApiError(res.status, url, body.message ?? res.statusText);
   return body as T;

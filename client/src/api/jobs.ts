@@ -18,7 +18,10 @@ export function followJob(jobId: string, on: (e: JobEvent) => void): () => void 
   source.onerror = () => {
     if (!open) return;
     source.close();
-    void plansApi.job(jobId).then((j) => open && on(j), () => undefined);
+    void plansApi.job(jobId).then(
+      (j) => open && on(j),
+      () => undefined,
+    );
   };
   return () => {
     open = false;

@@ -148,8 +148,10 @@ export const partyApi = {
   teams: (prefix?: string) => getJson<{ quarter: string; teams: PartyTeam[] }>(`/api/party/teams${qs({ prefix })}`),
   gridMembers: (grid: string) => getJson<{ quarter: string; members: ServingMember[] }>(`/api/party/grids/${grid}/members`),
   recordVisit: (v: { memberId: number; grid: string; visitedOn: string; note?: string }) => sendJson<{ id: number }>('POST', '/api/party/visits', v),
-  setBranchGrids: (id: string, grids: string[]) => sendJson<{ id: string; grids: string[] }>('PUT', `/api/party/branches/${encodeURIComponent(id)}/grids`, { grids }),
-  teamMembers: (teamId: number) => getJson<{ communityId: string; members: Array<{ id: number; name: string | null; grids: string[] }> }>(`/api/party/teams/${teamId}/members`),
+  setBranchGrids: (id: string, grids: string[]) =>
+    sendJson<{ id: string; grids: string[] }>('PUT', `/api/party/branches/${encodeURIComponent(id)}/grids`, { grids }),
+  teamMembers: (teamId: number) =>
+    getJson<{ communityId: string; members: Array<{ id: number; name: string | null; grids: string[] }> }>(`/api/party/teams/${teamId}/members`),
   setMemberGrids: (id: number, grids: string[]) => sendJson<{ id: number; grids: string[] }>('PUT', `/api/party/members/${id}/grids`, { grids }),
 };
 
@@ -166,5 +168,9 @@ export const creditApi = {
   },
   create: (e: NewCreditEntry) => sendJson<CreditEntry>('POST', '/api/credit/entries', e),
   review: (id: number, decision: 'approve' | 'reject', version: number, note?: string) =>
-    sendJson<{ entry: CreditEntry; rating: { before: Rating | null; after: Rating | null; score: number } }>('POST', `/api/credit/entries/${id}/review`, { decision, version, ...(note ? { note } : {}) }),
+    sendJson<{ entry: CreditEntry; rating: { before: Rating | null; after: Rating | null; score: number } }>('POST', `/api/credit/entries/${id}/review`, {
+      decision,
+      version,
+      ...(note ? { note } : {}),
+    }),
 };

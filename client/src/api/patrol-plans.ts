@@ -78,14 +78,22 @@ export interface PatrolEdit {
   stops: PlanStop[];
 }
 
-export type GenerateBody = { subdistrict: string; week?: string; weeks?: number; holdoutWeeks?: number; walkMinutes?: number; maxLengthM?: number; minLengthM?: number; perGroup?: number };
+export type GenerateBody = {
+  subdistrict: string;
+  week?: string;
+  weeks?: number;
+  holdoutWeeks?: number;
+  walkMinutes?: number;
+  maxLengthM?: number;
+  minLengthM?: number;
+  perGroup?: number;
+};
 
 export const patrolPlansApi = {
   /** Starts the generation as a job (progress: api/jobs.ts followJob); its result names the draft (planId). */
   start: (body: GenerateBody): Promise<{ job: string }> => sendJson('POST', '/api/patrols/plans', { ...body, wait: false }),
   /** Generates in the request (small sub-districts, scripts). */
-  generate: (body: GenerateBody): Promise<{ job: string | null; plan: PatrolPlan }> =>
-    sendJson('POST', '/api/patrols/plans', { ...body, wait: true }),
+  generate: (body: GenerateBody): Promise<{ job: string | null; plan: PatrolPlan }> => sendJson('POST', '/api/patrols/plans', { ...body, wait: true }),
   list: (q: { subdistrict?: string; status?: string } = {}): Promise<{ plans: PlanSummary[] }> => {
     const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined) as [string, string][]);
     const qs = p.toString();

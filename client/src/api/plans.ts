@@ -152,7 +152,8 @@ export const plansApi = {
   plan: (id: number) => getJson<PlanInfo>(P(id)),
   grids: (id: number, codes?: string[]) => getJson<FC>(`${P(id)}/grids${codes?.length ? `?codes=${codes.join(',')}` : ''}`),
   units: (id: number) => getJson<UnitTable>(`${P(id)}/units`),
-  edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) => sendJson<EditResult>('POST', `${P(id)}/edits?grids=true`, { baseVersion, moves }),
+  edit: (id: number, baseVersion: number, moves: Array<{ unit: string; to: string | null }>) =>
+    sendJson<EditResult>('POST', `${P(id)}/edits?grids=true`, { baseVersion, moves }),
   undo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/undo?grids=true`, { baseVersion }),
   redo: (id: number, baseVersion: number) => sendJson<EditResult>('POST', `${P(id)}/redo?grids=true`, { baseVersion }),
   partition: (body: PartitionBody) => sendJson<{ jobId: string }>('POST', '/api/partition', body),

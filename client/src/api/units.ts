@@ -25,10 +25,19 @@ export interface QualityReport {
   warnings: Array<{ code: string; message: string }>;
 }
 
-export interface UnitsBuildInfo { id: number; subdistrict: string; source: 'register' | 'buildings'; stats: { blocks?: number; units?: number; households?: number }; created_at: string }
+export interface UnitsBuildInfo {
+  id: number;
+  subdistrict: string;
+  source: 'register' | 'buildings';
+  stats: { blocks?: number; units?: number; households?: number };
+  created_at: string;
+}
 
 export const unitsApi = {
-  build: (subdistricts: string[], splitAbove?: number) => sendJson<{ jobId: string }>('POST', '/api/units/build', { subdistricts, ...(splitAbove ? { splitAbove } : {}) }),
-  quality: (subdistricts: string[]) => getJson<{ builds: UnitsBuildInfo[]; report: QualityReport }>(`/api/units/quality${subdistricts.length ? `?subdistricts=${subdistricts.join(',')}` : ''}`),
-  repartition: (body: { subdistricts: string[]; min?: number; max?: number; target?: number }) => sendJson<{ jobId: string }>('POST', '/api/partition/repartition', body),
+  build: (subdistricts: string[], splitAbove?: number) =>
+    sendJson<{ jobId: string }>('POST', '/api/units/build', { subdistricts, ...(splitAbove ? { splitAbove } : {}) }),
+  quality: (subdistricts: string[]) =>
+    getJson<{ builds: UnitsBuildInfo[]; report: QualityReport }>(`/api/units/quality${subdistricts.length ? `?subdistricts=${subdistricts.join(',')}` : ''}`),
+  repartition: (body: { subdistricts: string[]; min?: number; max?: number; target?: number }) =>
+    sendJson<{ jobId: string }>('POST', '/api/partition/repartition', body),
 };

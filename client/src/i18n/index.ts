@@ -58,4 +58,3 @@ export function onLangChange(fn: (lang: Lang) => void): () => void {
 
 /** Exposed for tests: both dictionaries. */
 export const DICTIONARIES = dictionaries;
-

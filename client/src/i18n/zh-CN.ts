@@ -133,6 +133,19 @@ const baseZh = {
 } as const;
 
 /** Base keys plus one part per capability (client/src/i18n/parts/). */
-export const zhCN = { ...baseZh, ...plansZh, ...groupsZh, ...patrolPlansZh, ...hotspotsZh, ...casesZh, ...importsZh, ...fieldZh, ...fieldWorkZh, ...partyZh, ...committeeZh, ...adminZh } as const;
+export const zhCN = {
+  ...baseZh,
+  ...plansZh,
+  ...groupsZh,
+  ...patrolPlansZh,
+  ...hotspotsZh,
+  ...casesZh,
+  ...importsZh,
+  ...fieldZh,
+  ...fieldWorkZh,
+  ...partyZh,
+  ...committeeZh,
+  ...adminZh,
+} as const;
 
 export type MessageKey = keyof typeof zhCN;

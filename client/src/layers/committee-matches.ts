@@ -18,7 +18,11 @@ export const MATCH_COLORS = { walk: '#1565c0', unit: '#1e88e5', need: '#d32f2f' 
 export function matchFeatures(need: Need, matches: UnitMatch[]): FeatureCollection {
   const features: Feature[] = [
     ...matches.map((m, i): Feature => ({ type: 'Feature', geometry: { type: 'LineString', coordinates: m.path }, properties: { role: 'walk', rank: i + 1 } })),
-    ...matches.map((m, i): Feature => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [m.lon, m.lat] }, properties: { role: 'unit', rank: i + 1, name: m.name, walk_m: m.walkM } })),
+    ...matches.map((m, i): Feature => ({
+      type: 'Feature',
+      geometry: { type: 'Point', coordinates: [m.lon, m.lat] },
+      properties: { role: 'unit', rank: i + 1, name: m.name, walk_m: m.walkM },
+    })),
     { type: 'Feature', geometry: { type: 'Point', coordinates: [need.lon, need.lat] }, properties: { role: 'need', title: need.title } },
   ];
   return { type: 'FeatureCollection', features };
@@ -46,15 +50,36 @@ export const committeeMatchesLayer: LayerModule = {
     const layout = { visibility: visible ? ('visible' as const) : ('none' as const) };
     ctx.map.addSource(SRC, { type: 'geojson', data: { type: 'FeatureCollection', features: [] } });
     ctx.map.addLayer(
-      { id: LAYERS[0], type: 'line', source: SRC, filter: ['==', ['get', 'role'], 'walk'], paint: { 'line-color': MATCH_COLORS.walk, 'line-width': 3, 'line-opacity': 0.8, 'line-dasharray': [2, 1] }, layout: { ...layout, 'line-cap': 'round', 'line-join': 'round' } },
+      {
+        id: LAYERS[0],
+        type: 'line',
+        source: SRC,
+        filter: ['==', ['get', 'role'], 'walk'],
+        paint: { 'line-color': MATCH_COLORS.walk, 'line-width': 3, 'line-opacity': 0.8, 'line-dasharray': [2, 1] },
+        layout: { ...layout, 'line-cap': 'round', 'line-join': 'round' },
+      },
       slotId('overlay'),
     );
     ctx.map.addLayer(
-      { id: LAYERS[1], type: 'circle', source: SRC, filter: ['==', ['get', 'role'], 'unit'], paint: { 'circle-color': MATCH_COLORS.unit, 'circle-radius': 9, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 }, layout },
+      {
+        id: LAYERS[1],
+        type: 'circle',
+        source: SRC,
+        filter: ['==', ['get', 'role'], 'unit'],
+        paint: { 'circle-color': MATCH_COLORS.unit, 'circle-radius': 9, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+        layout,
+      },
       slotId('overlay'),
     );
     ctx.map.addLayer(
-      { id: LAYERS[2], type: 'circle', source: SRC, filter: ['==', ['get', 'role'], 'need'], paint: { 'circle-color': MATCH_COLORS.need, 'circle-radius': 10, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 }, layout },
+      {
+        id: LAYERS[2],
+        type: 'circle',
+        source: SRC,
+        filter: ['==', ['get', 'role'], 'need'],
+        paint: { 'circle-color': MATCH_COLORS.need, 'circle-radius': 10, 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
+        layout,
+      },
       slotId('overlay'),
     );
     ctx.map.addLayer(

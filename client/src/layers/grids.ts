@@ -116,14 +116,8 @@ export const gridsLayer: LayerModule = {
       slotId('roads'),
     );
     map.addLayer({ id: 'plan-grids-fill', type: 'fill', source: SRC, paint: { 'fill-color': '#000000', 'fill-opacity': 0 } }, slotId('admin'));
-    map.addLayer(
-      { id: 'plan-diff-hatch', type: 'fill', source: SRC_DIFF, paint: { 'fill-pattern': 'plan-hatch', 'fill-opacity': 0.9 } },
-      slotId('admin'),
-    );
-    map.addLayer(
-      { id: 'plan-diff-line', type: 'line', source: SRC_DIFF, paint: { 'line-color': '#e6550d', 'line-width': 1.5 } },
-      slotId('admin'),
-    );
+    map.addLayer({ id: 'plan-diff-hatch', type: 'fill', source: SRC_DIFF, paint: { 'fill-pattern': 'plan-hatch', 'fill-opacity': 0.9 } }, slotId('admin'));
+    map.addLayer({ id: 'plan-diff-line', type: 'line', source: SRC_DIFF, paint: { 'line-color': '#e6550d', 'line-width': 1.5 } }, slotId('admin'));
     map.addLayer(
       {
         id: 'plan-grids-casing',
@@ -184,7 +178,14 @@ export const gridsLayer: LayerModule = {
         minzoom: 13,
         layout: {
           // "A · 017" / "B · 018" on the two halves of the last split
-          'text-field': ['concat', ['case', ['!=', ['coalesce', ['get', 'tag'], ''], ''], ['concat', ['get', 'tag'], ' · '], ''], ['slice', ['get', 'code'], 12], ['case', ['get', 'locked'], ' 锁', ''], '\n', ['to-string', ['get', 'households']]],
+          'text-field': [
+            'concat',
+            ['case', ['!=', ['coalesce', ['get', 'tag'], ''], ''], ['concat', ['get', 'tag'], ' · '], ''],
+            ['slice', ['get', 'code'], 12],
+            ['case', ['get', 'locked'], ' 锁', ''],
+            '\n',
+            ['to-string', ['get', 'households']],
+          ],
           'text-font': FONT_BOLD,
           'text-size': 11,
           'text-padding': 4,

@@ -21,10 +21,15 @@ function dots(groups: DefenseGroup[], ungrouped: GroupMember[]): ShopDot[] {
   const out: ShopDot[] = [];
   groups.forEach((g, i) => {
     for (const m of g.members) {
-      out.push({ properties: { id: m.id, name: m.name, phone: m.phone, group: g.name, leader: m.id === g.leader_shop_id }, position: [m.lon, m.lat], colour: groupColour(i) });
+      out.push({
+        properties: { id: m.id, name: m.name, phone: m.phone, group: g.name, leader: m.id === g.leader_shop_id },
+        position: [m.lon, m.lat],
+        colour: groupColour(i),
+      });
     }
   });
-  for (const m of ungrouped) out.push({ properties: { id: m.id, name: m.name, phone: m.phone, group: null, leader: false }, position: [m.lon, m.lat], colour: [150, 150, 150] });
+  for (const m of ungrouped)
+    out.push({ properties: { id: m.id, name: m.name, phone: m.phone, group: null, leader: false }, position: [m.lon, m.lat], colour: [150, 150, 150] });
   return out;
 }
 

@@ -48,12 +48,14 @@ class CpuDomainHeatmapLayer extends HeatmapLayer<unknown, { peakDensity?: number
    * 36 % of the fragment work.
    */
   override getShaders(shaders: Parameters<HeatmapLayer['getShaders']>[0]) {
-    const vs = shaders.vs as string | undefined, fs = shaders.fs as string | undefined;
+    const vs = shaders.vs as string | undefined,
+      fs = shaders.fs as string | undefined;
     if (vs?.includes('gl_PointSize = radiusTexels * 2.;') && fs?.includes('gaussianKDE(2. * dist)')) {
       shaders = {
         ...shaders,
         vs: vs.replace('gl_PointSize = radiusTexels * 2.;', `gl_PointSize = radiusTexels * ${2 * SPRITE_CUT};`),
-        fs: fs.replace('float dist = length(gl_PointCoord - vec2(0.5, 0.5));', `float dist = ${SPRITE_CUT} * length(gl_PointCoord - vec2(0.5, 0.5));`)
+        fs: fs
+          .replace('float dist = length(gl_PointCoord - vec2(0.5, 0.5));', `float dist = ${SPRITE_CUT} * length(gl_PointCoord - vec2(0.5, 0.5));`)
           .replace('if (dist > 0.5)', `if (dist > ${0.5 * SPRITE_CUT})`),
       };
     }
@@ -98,10 +100,13 @@ export const heatmapLayer: LayerModule = {
     return [
       new CpuDomainHeatmapLayer({
         id: 'hs-heatmap',
-        data: (memo?.version === hotspotStore.filterVersion ? memo : (memo = {
-          version: hotspotStore.filterVersion,
-          data: { length: f.count, attributes: { getPosition: { value: f.positions.subarray(0, 2 * f.count), size: 2 } } },
-        })).data,
+        data: (memo?.version === hotspotStore.filterVersion
+          ? memo
+          : (memo = {
+              version: hotspotStore.filterVersion,
+              data: { length: f.count, attributes: { getPosition: { value: f.positions.subarray(0, 2 * f.count), size: 2 } } },
+            })
+        ).data,
         updateTriggers: { getPosition: hotspotStore.filterVersion },
         peakDensity: peak,
         radiusPixels: RADIUS_PX,

@@ -34,9 +34,8 @@ export const hexbinsLayer: LayerModule = {
     return [
       new HexagonLayer<number>({
         id: 'hs-hexbins',
-        data: (memo?.version === hotspotStore.filterVersion
-          ? memo
-          : (memo = { version: hotspotStore.filterVersion, data: f.index.slice(0, f.count) })).data as unknown as number[],
+        data: (memo?.version === hotspotStore.filterVersion ? memo : (memo = { version: hotspotStore.filterVersion, data: f.index.slice(0, f.count) }))
+          .data as unknown as number[],
         getPosition: (i: number) => {
           pos[0] = c.lon[i]!;
           pos[1] = c.lat[i]!;

@@ -31,7 +31,7 @@ export const incidentsLayer: LayerModule = {
     const ensure = () => (loaded ??= load());
     ctx.map.on('zoomend', () => {
       const z = ctx.map.getZoom();
-      if ((z >= 15) !== (zoom >= 15)) {
+      if (z >= 15 !== zoom >= 15) {
         zoom = z;
         ctx.requestDeckRender();
       }

@@ -9,7 +9,6 @@ import type { Position } from 'geojson';
 import { groupsState } from '../views/groups/state';
 import { redrawOn, type LayerModule } from './types';
 
-
 export const isochroneLayer: LayerModule = {
   id: 'isochrone',
   labelKey: 'layer.isochrone',

@@ -9,7 +9,16 @@ export const COVERAGE_COLORS = { low: '#d73027', mid: '#fdae61', high: '#1a9850'
 export const ledgerCoverageLayer = ledgerGridLayer({
   id: 'ledger-coverage',
   labelKey: 'ledger.layer.coverage',
-  color: ['case', ['==', ['get', 'coverage4w'], null], SUPPRESSED_GREY, ['<', ['get', 'coverage4w'], 0.5], COVERAGE_COLORS.low, ['<', ['get', 'coverage4w'], 0.8], COVERAGE_COLORS.mid, COVERAGE_COLORS.high],
+  color: [
+    'case',
+    ['==', ['get', 'coverage4w'], null],
+    SUPPRESSED_GREY,
+    ['<', ['get', 'coverage4w'], 0.5],
+    COVERAGE_COLORS.low,
+    ['<', ['get', 'coverage4w'], 0.8],
+    COVERAGE_COLORS.mid,
+    COVERAGE_COLORS.high,
+  ],
   legend: [
     { labelKey: 'ledger.legend.coverageHigh', swatch: { type: 'fill', color: COVERAGE_COLORS.high } },
     { labelKey: 'ledger.legend.coverageMid', swatch: { type: 'fill', color: COVERAGE_COLORS.mid } },

@@ -9,7 +9,16 @@ export const DISPUTE_COLORS = { none: '#f7f7f7', few: '#fdae61', many: '#b2182b'
 export const ledgerDisputesLayer = ledgerGridLayer({
   id: 'ledger-disputes',
   labelKey: 'ledger.layer.disputes',
-  color: ['case', ['==', ['get', 'disputesOpen'], null], SUPPRESSED_GREY, ['==', ['get', 'disputesOpen'], 0], DISPUTE_COLORS.none, ['<', ['get', 'disputesOpen'], 3], DISPUTE_COLORS.few, DISPUTE_COLORS.many],
+  color: [
+    'case',
+    ['==', ['get', 'disputesOpen'], null],
+    SUPPRESSED_GREY,
+    ['==', ['get', 'disputesOpen'], 0],
+    DISPUTE_COLORS.none,
+    ['<', ['get', 'disputesOpen'], 3],
+    DISPUTE_COLORS.few,
+    DISPUTE_COLORS.many,
+  ],
   legend: [
     { labelKey: 'ledger.legend.disputesNone', swatch: { type: 'fill', color: DISPUTE_COLORS.none, outline: '#37474f' } },
     { labelKey: 'ledger.legend.disputesFew', swatch: { type: 'fill', color: DISPUTE_COLORS.few } },

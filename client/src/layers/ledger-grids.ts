@@ -52,7 +52,16 @@ export function ledgerGridLayer(spec: { id: string; labelKey: MessageKey; color:
       ctx.map.addSource(src, { type: 'geojson', data: EMPTY });
       const layout = { visibility: visible ? ('visible' as const) : ('none' as const) };
       ctx.map.addLayer({ id: ids[0], type: 'fill', source: src, paint: { 'fill-color': spec.color, 'fill-opacity': 0.55 }, layout }, slotId('overlay'));
-      ctx.map.addLayer({ id: ids[1], type: 'line', source: src, paint: { 'line-color': '#37474f', 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.5, 16, 1.5] }, layout }, slotId('overlay'));
+      ctx.map.addLayer(
+        {
+          id: ids[1],
+          type: 'line',
+          source: src,
+          paint: { 'line-color': '#37474f', 'line-width': ['interpolate', ['linear'], ['zoom'], 11, 0.5, 16, 1.5] },
+          layout,
+        },
+        slotId('overlay'),
+      );
       if (visible) void load(ctx);
     },
     remove(ctx) {

@@ -9,7 +9,16 @@ export const HOURS_COLORS = { none: '#1a9850', one: '#fdae61', more: '#d73027' }
 export const ledgerHoursLayer = ledgerGridLayer({
   id: 'ledger-hours',
   labelKey: 'ledger.layer.hours',
-  color: ['case', ['==', ['get', 'under5h'], null], SUPPRESSED_GREY, ['==', ['get', 'under5h'], 0], HOURS_COLORS.none, ['==', ['get', 'under5h'], 1], HOURS_COLORS.one, HOURS_COLORS.more],
+  color: [
+    'case',
+    ['==', ['get', 'under5h'], null],
+    SUPPRESSED_GREY,
+    ['==', ['get', 'under5h'], 0],
+    HOURS_COLORS.none,
+    ['==', ['get', 'under5h'], 1],
+    HOURS_COLORS.one,
+    HOURS_COLORS.more,
+  ],
   legend: [
     { labelKey: 'ledger.legend.hoursNone', swatch: { type: 'fill', color: HOURS_COLORS.none } },
     { labelKey: 'ledger.legend.hoursOne', swatch: { type: 'fill', color: HOURS_COLORS.one } },

@@ -58,7 +58,14 @@ export const partyBranchesLayer: LayerModule = {
         type: 'fill',
         source: SRC,
         paint: {
-          'fill-color': ['case', ['==', ['get', 'meets'], true], BRANCH_COLORS.meets, ['==', ['get', 'meets'], false], BRANCH_COLORS.below, BRANCH_COLORS.unknown],
+          'fill-color': [
+            'case',
+            ['==', ['get', 'meets'], true],
+            BRANCH_COLORS.meets,
+            ['==', ['get', 'meets'], false],
+            BRANCH_COLORS.below,
+            BRANCH_COLORS.unknown,
+          ],
           'fill-opacity': 0.35,
         },
         layout: { visibility: visible ? 'visible' : 'none' },

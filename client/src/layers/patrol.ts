@@ -23,20 +23,30 @@ function arrowsAlong(trip: RouteTrip): [number, number][][] {
   let nextArrow = ARROW_EVERY_M / 2;
   const { path, times } = trip;
   for (let i = 1; i < path.length; i++) {
-    const [x0, y0] = path[i - 1]!, [x1, y1] = path[i]!;
+    const [x0, y0] = path[i - 1]!,
+      [x1, y1] = path[i]!;
     const { kx, ky } = metresPerDegree(y0);
-    const dx = (x1 - x0) * kx, dy = (y1 - y0) * ky;
+    const dx = (x1 - x0) * kx,
+      dy = (y1 - y0) * ky;
     const len = times[i]! - times[i - 1]!;
     while (len > 0 && nextArrow <= times[i]!) {
       const f = (nextArrow - times[i - 1]!) / len;
-      const ux = dx / len, uy = dy / len;
+      const ux = dx / len,
+        uy = dy / len;
       // Offset to the right of the direction of travel, so that out-and-back legs on one street
       // show their two arrows side by side instead of on top of each other.
       const OFF = 7;
-      const cx = x0 + f * (x1 - x0) + (uy * OFF) / kx, cy = y0 + f * (y1 - y0) - (ux * OFF) / ky;
-      const L = 6, W = 4; // metres
+      const cx = x0 + f * (x1 - x0) + (uy * OFF) / kx,
+        cy = y0 + f * (y1 - y0) - (ux * OFF) / ky;
+      const L = 6,
+        W = 4; // metres
       const pt = (a: number, b: number): [number, number] => [cx + a / kx, cy + b / ky];
-      arrows.push([pt(ux * L, uy * L), pt(-ux * L * 0.6 - uy * W, -uy * L * 0.6 + ux * W), pt(-ux * L * 0.2, -uy * L * 0.2), pt(-ux * L * 0.6 + uy * W, -uy * L * 0.6 - ux * W)]);
+      arrows.push([
+        pt(ux * L, uy * L),
+        pt(-ux * L * 0.6 - uy * W, -uy * L * 0.6 + ux * W),
+        pt(-ux * L * 0.2, -uy * L * 0.2),
+        pt(-ux * L * 0.6 + uy * W, -uy * L * 0.6 - ux * W),
+      ]);
       nextArrow += ARROW_EVERY_M;
     }
   }

@@ -25,7 +25,8 @@ export interface PolygonLabels {
 export async function addPolygonLabels(ctx: LayerContext, l: PolygonLabels): Promise<void> {
   const fc = await ctx.busy.track(ctx.api.labels(l.layer), 'busy.loading');
   // water bodies have no English name in the data: the dictionary's (i18n/names.ts)
-  if (l.layer === 'water') for (const f of fc.features) if (f.properties && !f.properties.name_en) f.properties.name_en = englishName('water', f.properties.name as string);
+  if (l.layer === 'water')
+    for (const f of fc.features) if (f.properties && !f.properties.name_en) f.properties.name_en = englishName('water', f.properties.name as string);
   const { map } = ctx;
   map.addSource(l.id, { type: 'geojson', data: fc });
   map.addLayer(

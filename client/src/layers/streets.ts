@@ -8,11 +8,32 @@ const LAYERS = ['streets-casing', 'streets-path', 'streets-fill', 'streets-rail'
 
 /** Road width in px at zoom z for a class (fill; casing adds a border). */
 const WIDTHS: Record<string, [number, number][]> = {
-  arterial: [[10, 1.2], [13, 3.5], [15, 8], [17, 18]],
-  secondary: [[11, 0.8], [13, 2.4], [15, 6], [17, 13]],
-  local: [[13, 0.9], [15, 3.5], [17, 8]],
-  lane: [[14, 0.8], [16, 2.2], [17, 3.5]],
-  path: [[14, 0.6], [17, 1.8]],
+  arterial: [
+    [10, 1.2],
+    [13, 3.5],
+    [15, 8],
+    [17, 18],
+  ],
+  secondary: [
+    [11, 0.8],
+    [13, 2.4],
+    [15, 6],
+    [17, 13],
+  ],
+  local: [
+    [13, 0.9],
+    [15, 3.5],
+    [17, 8],
+  ],
+  lane: [
+    [14, 0.8],
+    [16, 2.2],
+    [17, 3.5],
+  ],
+  path: [
+    [14, 0.6],
+    [17, 1.8],
+  ],
 };
 
 function widthExpr(extra: number): ExpressionSpecification {
@@ -29,7 +50,21 @@ function widthExpr(extra: number): ExpressionSpecification {
   };
   const parts: (number | ExpressionSpecification)[] = [];
   for (const z of zooms) {
-    parts.push(z, ['match', ['get', 'class'], 'arterial', at('arterial', z), 'secondary', at('secondary', z), 'local', at('local', z), 'lane', at('lane', z), 'path', at('path', z), at('local', z)]);
+    parts.push(z, [
+      'match',
+      ['get', 'class'],
+      'arterial',
+      at('arterial', z),
+      'secondary',
+      at('secondary', z),
+      'local',
+      at('local', z),
+      'lane',
+      at('lane', z),
+      'path',
+      at('path', z),
+      at('local', z),
+    ]);
   }
   return ['interpolate', ['exponential', 1.4], ['zoom'], ...parts] as ExpressionSpecification;
 }
@@ -126,7 +161,15 @@ export const streetsLayer: LayerModule = {
           'symbol-spacing': 320,
           'text-field': nameExpr(ctx.lang()),
           'text-font': FONT_REGULAR,
-          'text-size': ['interpolate', ['linear'], ['zoom'], 13, ['match', ['get', 'class'], 'arterial', 11.5, 10.5], 17, ['match', ['get', 'class'], 'arterial', 15, 13]],
+          'text-size': [
+            'interpolate',
+            ['linear'],
+            ['zoom'],
+            13,
+            ['match', ['get', 'class'], 'arterial', 11.5, 10.5],
+            17,
+            ['match', ['get', 'class'], 'arterial', 15, 13],
+          ],
           'text-max-angle': 35,
           'text-padding': 4,
           'symbol-sort-key': ['-', 10, rank],

@@ -52,7 +52,13 @@ export function setUnitsData(map: MlMap, d: UnitsData | null): void {
     type: 'FeatureCollection',
     features: d.ids.flatMap((id, i) =>
       (d.party[i] ?? 0) > 0
-        ? [{ type: 'Feature' as const, properties: { unit: id, party_households: d.party[i], households: d.households[i] }, geometry: { type: 'Point' as const, coordinates: [d.centroids[2 * i], d.centroids[2 * i + 1]] } }]
+        ? [
+            {
+              type: 'Feature' as const,
+              properties: { unit: id, party_households: d.party[i], households: d.households[i] },
+              geometry: { type: 'Point' as const, coordinates: [d.centroids[2 * i], d.centroids[2 * i + 1]] },
+            },
+          ]
         : [],
     ),
   });

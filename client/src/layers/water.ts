@@ -18,10 +18,7 @@ export const waterLayer: LayerModule = {
   inspectable: ['water-fill'],
   async add(ctx) {
     const { map } = ctx;
-    map.addLayer(
-      { id: 'water-fill', type: 'fill', source: BASE_SOURCE, 'source-layer': 'water', paint: { 'fill-color': theme.water } },
-      slotId('landuse'),
-    );
+    map.addLayer({ id: 'water-fill', type: 'fill', source: BASE_SOURCE, 'source-layer': 'water', paint: { 'fill-color': theme.water } }, slotId('landuse'));
     map.addLayer(
       {
         id: 'water-outline',
@@ -37,7 +34,12 @@ export const waterLayer: LayerModule = {
       layer: 'water',
       id: SRC_LABEL,
       minzoom: 10,
-      layout: { 'text-font': FONT_REGULAR, 'text-size': ['interpolate', ['linear'], ['zoom'], 10, 12, 16, 16], 'text-letter-spacing': 0.4, 'text-max-width': 8 },
+      layout: {
+        'text-font': FONT_REGULAR,
+        'text-size': ['interpolate', ['linear'], ['zoom'], 10, 12, 16, 16],
+        'text-letter-spacing': 0.4,
+        'text-max-width': 8,
+      },
       paint: { 'text-color': theme.waterLabel, 'text-halo-color': 'rgba(255,255,255,0.7)', 'text-halo-width': 1.2 },
     });
   },

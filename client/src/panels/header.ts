@@ -10,7 +10,13 @@ export function mountHeader(host: HTMLElement): void {
     const tabs = host.querySelector('#view-tabs') ?? h('nav', { id: 'view-tabs', class: 'view-tabs' });
     const user = host.querySelector('#user-chip') ?? h('div', { id: 'user-chip', class: 'user-chip' });
     host.replaceChildren(
-      h('div', { class: 'brand' }, h('span', { class: 'brand-mark' }, '网'), h('span', { class: 'brand-title', 'data-testid': 'app-title' }, appTitle()), h('span', { class: 'brand-sub' }, t('app.subtitle'))),
+      h(
+        'div',
+        { class: 'brand' },
+        h('span', { class: 'brand-mark' }, '网'),
+        h('span', { class: 'brand-title', 'data-testid': 'app-title' }, appTitle()),
+        h('span', { class: 'brand-sub' }, t('app.subtitle')),
+      ),
       tabs,
       user,
       btn,

@@ -6,13 +6,17 @@ import { theme } from '../style/theme';
 import { h } from './dom';
 import { swatchSvg } from './swatch';
 
-const BASE: LegendItem[] = [
-  { labelKey: 'legend.land', swatch: { type: 'fill', color: theme.land, outline: '#d8d4cb' } },
-];
+const BASE: LegendItem[] = [{ labelKey: 'legend.land', swatch: { type: 'fill', color: theme.land, outline: '#d8d4cb' } }];
 
 export function mountLegend(host: HTMLElement, registry: LayerRegistry): void {
   const render = () => {
-    const items = [...BASE, ...registry.list().filter((m) => registry.isVisible(m.id)).flatMap((m) => m.legend)];
+    const items = [
+      ...BASE,
+      ...registry
+        .list()
+        .filter((m) => registry.isVisible(m.id))
+        .flatMap((m) => m.legend),
+    ];
     const rows = items.map((it) => {
       const sw = h('span', { class: 'legend-swatch' });
       sw.innerHTML = swatchSvg(it.swatch);

@@ -35,7 +35,11 @@ function showLoginForm(session: SessionInfo): Promise<SessionUser> {
     if (session.demoAccounts.length) {
       const list = h('div', { class: 'login-demo' }, h('div', { class: 'login-demo-title' }, t('login.demo')));
       for (const a of session.demoAccounts) {
-        const btn = h('button', { type: 'button', class: 'login-demo-account', 'data-testid': `login-demo-${a.role}` }, `${t(`role.${a.role}` as MessageKey)} · ${a.username}`);
+        const btn = h(
+          'button',
+          { type: 'button', class: 'login-demo-account', 'data-testid': `login-demo-${a.role}` },
+          `${t(`role.${a.role}` as MessageKey)} · ${a.username}`,
+        );
         btn.addEventListener('click', () => {
           username.value = a.username;
           password.value = a.password;
@@ -77,6 +81,10 @@ export function userChip(user: SessionUser | null): HTMLElement {
     navigator.serviceWorker?.controller?.postMessage('clear');
     void api.logout().finally(() => location.reload());
   });
-  chip.append(h('span', { class: 'user-name', title: user.username }, user.displayName ?? user.username), h('span', { class: 'user-role' }, t(`role.${user.role}` as MessageKey)), out);
+  chip.append(
+    h('span', { class: 'user-name', title: user.username }, user.displayName ?? user.username),
+    h('span', { class: 'user-role' }, t(`role.${user.role}` as MessageKey)),
+    out,
+  );
   return chip;
 }

@@ -16,9 +16,7 @@ export const slotId = (slot: Slot): string => `slot-${slot}`;
 
 /** Label text in the current language: `name_en` in English when present, else `name`. */
 export function nameExpr(lang: Lang): ExpressionSpecification {
-  return lang === 'en'
-    ? ['coalesce', ['get', 'name_en'], ['get', 'name'], '']
-    : ['coalesce', ['get', 'name'], ''];
+  return lang === 'en' ? ['coalesce', ['get', 'name_en'], ['get', 'name'], ''] : ['coalesce', ['get', 'name'], ''];
 }
 
 export interface BaseStyleOptions {

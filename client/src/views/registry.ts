@@ -48,7 +48,9 @@ export class ViewRegistry {
   /** Lets the view named in the URL start its first requests (before the map exists). */
   prefetch(api: Api): void {
     const id = this.fromHash();
-    this.list().find((v) => v.id === id)?.prefetch?.(api);
+    this.list()
+      .find((v) => v.id === id)
+      ?.prefetch?.(api);
   }
 
   private fromHash(): string {

@@ -54,7 +54,11 @@ export function suggestFix(g: EditorGraph, assignmentIn: readonly (string | null
     moves.push({ unit: u, from, to });
     hh.set(from, (hh.get(from) ?? 0) - g.households[u]);
     hh.set(to, (hh.get(to) ?? 0) + g.households[u]);
-    if (from !== null) members.set(from, members.get(from)!.filter((x) => x !== u));
+    if (from !== null)
+      members.set(
+        from,
+        members.get(from)!.filter((x) => x !== u),
+      );
     if (to !== null) members.set(to, [...(members.get(to) ?? []), u]);
     assignment[u] = to;
   };

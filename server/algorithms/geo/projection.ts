@@ -31,7 +31,10 @@ export function localProjection(lon0: number, lat0: number): LocalProjection {
 
 /** A projection centred on the bounding box of the given lon/lat positions. */
 export function projectionForPositions(positions: Iterable<readonly number[]>): LocalProjection {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const p of positions) {
     if (p[0] < minX) minX = p[0];
     if (p[0] > maxX) maxX = p[0];

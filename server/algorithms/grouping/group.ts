@@ -56,7 +56,9 @@ const BIG = 1e7; // stands in for "unreachable" inside the search
 
 export function groupShops(input: GroupingInput, opts: GroupingOptions = {}): GroupingResult {
   const { oracle } = input;
-  const size = opts.size ?? 10, min = opts.min ?? Math.min(size, 8), max = opts.max ?? Math.max(size, 12);
+  const size = opts.size ?? 10,
+    min = opts.min ?? Math.min(size, 8),
+    max = opts.max ?? Math.max(size, 12);
   const speed = opts.speedMps ?? 1.2;
   const warnings: string[] = [];
   const parts = new Map<string, number[]>();
@@ -85,9 +87,12 @@ export function groupShops(input: GroupingInput, opts: GroupingOptions = {}): Gr
 /** Leader = member minimising the max walking distance to the others (preferred leaders first). */
 export function chooseLeader(members: number[], oracle: DistanceOracle, preferred?: Set<number>): number {
   const pool = preferred && members.some((m) => preferred.has(m)) ? members.filter((m) => preferred.has(m)) : members;
-  let best = pool[0], bestMax = Infinity, bestSum = Infinity;
+  let best = pool[0],
+    bestMax = Infinity,
+    bestSum = Infinity;
   for (const a of pool) {
-    let mx = 0, sum = 0;
+    let mx = 0,
+      sum = 0;
     for (const b of members) {
       if (a === b) continue;
       const d = oracle.dist(a, b);
@@ -105,7 +110,10 @@ export function chooseLeader(members: number[], oracle: DistanceOracle, preferre
 
 export function describeGroup(members: number[], oracle: DistanceOracle, preferred: Set<number> | undefined, speed: number): Group {
   const leader = chooseLeader(members, oracle, preferred);
-  let diam = 0, sum = 0, pairs = 0, resp = 0;
+  let diam = 0,
+    sum = 0,
+    pairs = 0,
+    resp = 0;
   for (let a = 0; a < members.length; a++) {
     for (let b = a + 1; b < members.length; b++) {
       const d = oracle.dist(members[a], members[b]);
@@ -115,7 +123,14 @@ export function describeGroup(members: number[], oracle: DistanceOracle, preferr
     }
     if (members[a] !== leader) resp = Math.max(resp, oracle.dist(leader, members[a]));
   }
-  return { members: members.slice().sort((a, b) => a - b), leader, partition: null, diameterM: diam, meanPairM: pairs ? sum / pairs : 0, maxResponseS: resp / speed };
+  return {
+    members: members.slice().sort((a, b) => a - b),
+    leader,
+    partition: null,
+    diameterM: diam,
+    meanPairM: pairs ? sum / pairs : 0,
+    maxResponseS: resp / speed,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -150,7 +165,8 @@ function solvePartition(items: number[], sizes: number[], input: GroupingInput, 
   starts.push(runsToAssignment(chainOrder(hOrder, nbrs), sizes, m));
   starts.push(growGroups(hOrder, sizes, nbrs, d, m));
 
-  let best: number[] | null = null, bestCost = Infinity;
+  let best: number[] | null = null,
+    bestCost = Infinity;
   for (const s of starts) {
     const ls = new LocalSearch(s, sizes.length, d, nbrs);
     ls.improve(opts.maxPasses ?? 30);
@@ -167,7 +183,8 @@ function solvePartition(items: number[], sizes: number[], input: GroupingInput, 
 
 function runsToAssignment(order: number[], sizes: number[], m: number): number[] {
   const groupOf = new Array<number>(m);
-  let g = 0, filled = 0;
+  let g = 0,
+    filled = 0;
   for (const a of order) {
     if (filled === sizes[g]) {
       g++;
@@ -190,7 +207,11 @@ function chainOrder(fallback: number[], nbrs: Int32Array[]): number[] {
     seen[cur] = 1;
     out.push(cur);
     let next = -1;
-    for (const b of nbrs[cur]) if (!seen[b]) { next = b; break; }
+    for (const b of nbrs[cur])
+      if (!seen[b]) {
+        next = b;
+        break;
+      }
     if (next < 0) {
       while (cursor < m && seen[fallback[cursor]]) cursor++;
       if (cursor >= m) break;
@@ -212,17 +233,23 @@ function growGroups(order: number[], sizes: number[], nbrs: Int32Array[], d: (a:
     groupOf[order[cursor]] = g;
     const cand = new Map<number, number>(); // candidate -> max distance to members
     const addCands = (a: number) => {
-      for (const b of nbrs[a]) if (groupOf[b] < 0 && !cand.has(b)) {
-        let mx = 0;
-        for (const x of members) mx = Math.max(mx, d(b, x));
-        cand.set(b, mx);
-      }
+      for (const b of nbrs[a])
+        if (groupOf[b] < 0 && !cand.has(b)) {
+          let mx = 0;
+          for (const x of members) mx = Math.max(mx, d(b, x));
+          cand.set(b, mx);
+        }
     };
     addCands(members[0]);
     let scan = cursor;
     while (members.length < sizes[g]) {
-      let pick = -1, pickD = Infinity;
-      for (const [b, mx] of cand) if (mx < pickD || (mx === pickD && b < pick)) { pick = b; pickD = mx; }
+      let pick = -1,
+        pickD = Infinity;
+      for (const [b, mx] of cand)
+        if (mx < pickD || (mx === pickD && b < pick)) {
+          pick = b;
+          pickD = mx;
+        }
       if (pick < 0) {
         while (scan < m && groupOf[order[scan]] >= 0) scan++;
         if (scan >= m) break;
@@ -255,7 +282,12 @@ class LocalSearch {
   diam: Float64Array;
   sum: Float64Array;
 
-  constructor(public groupOf: number[], k: number, private d: (a: number, b: number) => number, private nbrs: Int32Array[]) {
+  constructor(
+    public groupOf: number[],
+    k: number,
+    private d: (a: number, b: number) => number,
+    private nbrs: Int32Array[],
+  ) {
     this.members = Array.from({ length: k }, () => []);
     groupOf.forEach((g, a) => this.members[g].push(a));
     this.diam = new Float64Array(k);
@@ -265,12 +297,14 @@ class LocalSearch {
 
   private refresh(g: number): void {
     const mem = this.members[g];
-    let diam = 0, sum = 0;
-    for (let i = 0; i < mem.length; i++) for (let j = i + 1; j < mem.length; j++) {
-      const v = this.d(mem[i], mem[j]);
-      if (v > diam) diam = v;
-      sum += v;
-    }
+    let diam = 0,
+      sum = 0;
+    for (let i = 0; i < mem.length; i++)
+      for (let j = i + 1; j < mem.length; j++) {
+        const v = this.d(mem[i], mem[j]);
+        if (v > diam) diam = v;
+        sum += v;
+      }
     this.diam[g] = diam;
     this.sum[g] = sum;
   }
@@ -291,20 +325,26 @@ class LocalSearch {
 
   /** For each member index: diameter without it, and its row sum. */
   private profile(g: number): { without: Float64Array; row: Float64Array } {
-    const mem = this.members[g], s = mem.length;
+    const mem = this.members[g],
+      s = mem.length;
     const row = new Float64Array(s);
     const pairs: [number, number, number][] = [];
-    for (let i = 0; i < s; i++) for (let j = i + 1; j < s; j++) {
-      const v = this.d(mem[i], mem[j]);
+    for (let i = 0; i < s; i++)
+      for (let j = i + 1; j < s; j++) {
+        const v = this.d(mem[i], mem[j]);
 
-      row[i] += v;
-      row[j] += v;
-      pairs.push([v, i, j]);
-    }
+        row[i] += v;
+        row[j] += v;
+        pairs.push([v, i, j]);
+      }
     pairs.sort((a, b) => b[0] - a[0]);
     const without = new Float64Array(s);
     for (let x = 0; x < s; x++) {
-      for (const [v, i, j] of pairs) if (i !== x && j !== x) { without[x] = v; break; }
+      for (const [v, i, j] of pairs)
+        if (i !== x && j !== x) {
+          without[x] = v;
+          break;
+        }
     }
     return { without, row };
   }
@@ -315,10 +355,11 @@ class LocalSearch {
       let improved = 0;
       for (let A = 0; A < k; A++) {
         const cands = new Set<number>();
-        for (const a of this.members[A]) for (const b of this.nbrs[a]) {
-          const B = this.groupOf[b];
-          if (B !== A) cands.add(B);
-        }
+        for (const a of this.members[A])
+          for (const b of this.nbrs[a]) {
+            const B = this.groupOf[b];
+            if (B !== A) cands.add(B);
+          }
         for (const B of cands) if (this.tryPair(A, B)) improved++;
       }
       if (improved === 0) break;
@@ -327,61 +368,85 @@ class LocalSearch {
 
   /** Best swap or size-preserving move between groups A and B; applies it if it lowers the cost. */
   private tryPair(A: number, B: number): boolean {
-    const MA = this.members[A], MB = this.members[B];
-    const sa = MA.length, sb = MB.length;
-    const pa = this.profile(A), pb = this.profile(B);
+    const MA = this.members[A],
+      MB = this.members[B];
+    const sa = MA.length,
+      sb = MB.length;
+    const pa = this.profile(A),
+      pb = this.profile(B);
     // cross[i*sb+j] = d(MA[i], MB[j])
     const cross = new Float64Array(sa * sb);
     for (let i = 0; i < sa; i++) for (let j = 0; j < sb; j++) cross[i * sb + j] = this.d(MA[i], MB[j]);
     const before = this.groupCost(A) + this.groupCost(B);
-    let bestGain = 1e-9, bx = -1, by = -1;
+    let bestGain = 1e-9,
+      bx = -1,
+      by = -1;
     // Swaps.
     for (let x = 0; x < sa; x++) {
       for (let y = 0; y < sb; y++) {
         // New A = A - x + y
-        let dA = pa.without[x], sA = this.sum[A] - pa.row[x];
-        for (let i = 0; i < sa; i++) if (i !== x) {
-          const v = cross[i * sb + y];
-          if (v > dA) dA = v;
-          sA += v;
-        }
-        let dB = pb.without[y], sB = this.sum[B] - pb.row[y];
-        for (let j = 0; j < sb; j++) if (j !== y) {
-          const v = cross[x * sb + j];
-          if (v > dB) dB = v;
-          sB += v;
-        }
+        let dA = pa.without[x],
+          sA = this.sum[A] - pa.row[x];
+        for (let i = 0; i < sa; i++)
+          if (i !== x) {
+            const v = cross[i * sb + y];
+            if (v > dA) dA = v;
+            sA += v;
+          }
+        let dB = pb.without[y],
+          sB = this.sum[B] - pb.row[y];
+        for (let j = 0; j < sb; j++)
+          if (j !== y) {
+            const v = cross[x * sb + j];
+            if (v > dB) dB = v;
+            sB += v;
+          }
         const gain = before - this.cost(dA, sA, sa) - this.cost(dB, sB, sb);
-        if (gain > bestGain) { bestGain = gain; bx = x; by = y; }
+        if (gain > bestGain) {
+          bestGain = gain;
+          bx = x;
+          by = y;
+        }
       }
     }
     // Moves keep the multiset of sizes: only from the group one larger to the other.
     if (sa === sb + 1) {
       for (let x = 0; x < sa; x++) {
-        let dB = this.diam[B], sB = this.sum[B];
+        let dB = this.diam[B],
+          sB = this.sum[B];
         for (let j = 0; j < sb; j++) {
           const v = cross[x * sb + j];
           if (v > dB) dB = v;
           sB += v;
         }
         const gain = before - this.cost(pa.without[x], this.sum[A] - pa.row[x], sa - 1) - this.cost(dB, sB, sb + 1);
-        if (gain > bestGain) { bestGain = gain; bx = x; by = -1; }
+        if (gain > bestGain) {
+          bestGain = gain;
+          bx = x;
+          by = -1;
+        }
       }
     } else if (sb === sa + 1) {
       for (let y = 0; y < sb; y++) {
-        let dA = this.diam[A], sA = this.sum[A];
+        let dA = this.diam[A],
+          sA = this.sum[A];
         for (let i = 0; i < sa; i++) {
           const v = cross[i * sb + y];
           if (v > dA) dA = v;
           sA += v;
         }
         const gain = before - this.cost(dA, sA, sa + 1) - this.cost(pb.without[y], this.sum[B] - pb.row[y], sb - 1);
-        if (gain > bestGain) { bestGain = gain; bx = -1; by = y; }
+        if (gain > bestGain) {
+          bestGain = gain;
+          bx = -1;
+          by = y;
+        }
       }
     }
     if (bx < 0 && by < 0) return false;
     if (bx >= 0 && by >= 0) {
-      const x = MA[bx], y = MB[by];
+      const x = MA[bx],
+        y = MB[by];
       MA[bx] = y;
       MB[by] = x;
       this.groupOf[x] = B;

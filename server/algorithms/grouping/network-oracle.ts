@@ -76,14 +76,20 @@ export function networkDistanceOracle(net: Network, snaps: Snap[], opts: { k?: n
       return du >= kth;
     });
     stats.rowSearches++;
-    nbrs[i] = Int32Array.from([...rows[i]].sort((a, b) => a[1] - b[1] || a[0] - b[0]).slice(0, k).map((e) => e[0]));
+    nbrs[i] = Int32Array.from(
+      [...rows[i]]
+        .sort((a, b) => a[1] - b[1] || a[0] - b[0])
+        .slice(0, k)
+        .map((e) => e[0]),
+    );
   }
 
   /** Pair not known yet: extend the row of i until j is settled (later pairs from i are then free). */
   function pairDistance(i: number, j: number): number {
     stats.pairSearches++;
     const b = snaps[j];
-    const bu = net.edgeU[b.edge], bv = net.edgeV[b.edge];
+    const bu = net.edgeU[b.edge],
+      bv = net.edgeV[b.edge];
     searchRow(i, () => tree.isSettled(bu) && tree.isSettled(bv));
     // Both ends of j's edge are settled, so j's value is exact even above the frontier.
     const d = found.get(j) ?? Infinity;

@@ -21,7 +21,10 @@ function hilbertIndex(x: number, y: number, order: number): number {
 
 /** Indices of `items` sorted along a Hilbert curve over their xy (flat x,y pairs, indexed by item). */
 export function hilbertOrder(items: number[], xy: ArrayLike<number>): number[] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const i of items) {
     minX = Math.min(minX, xy[2 * i]);
     maxX = Math.max(maxX, xy[2 * i]);

@@ -9,7 +9,8 @@ export function targetSizes(n: number, size = 10, min = 8, max = 12): SizePlan {
   if (!(min <= size && size <= max && min >= 1)) throw new Error(`bad size band: ${min} <= ${size} <= ${max} required`);
   if (n <= 0) return { sizes: [] };
   if (n < min) return { sizes: [n], warning: `only ${n} shops: one group smaller than ${min}` };
-  const kLo = Math.ceil(n / max), kHi = Math.floor(n / min);
+  const kLo = Math.ceil(n / max),
+    kHi = Math.floor(n / min);
   let k: number;
   let warning: string | undefined;
   if (kLo <= kHi) {

@@ -60,11 +60,7 @@ export function hotSpotsFromValues(
 }
 
 /** Full analysis from zone polygons and point positions ([lon, lat]). */
-export function analyzeHotSpots(
-  zones: readonly Zone[],
-  points: ReadonlyArray<readonly number[]>,
-  opts: HotSpotOptions = {},
-): HotSpotResult {
+export function analyzeHotSpots(zones: readonly Zone[], points: ReadonlyArray<readonly number[]>, opts: HotSpotOptions = {}): HotSpotResult {
   const geoms = zones.map((z) => z.geometry);
   const neighbours = opts.neighbours ?? queenContiguity(geoms, { snap: opts.snap });
   const { counts, outside } = countPointsInZones(geoms, points, { tol: opts.snap });

@@ -23,7 +23,9 @@ export function queenContiguity(zones: readonly ZoneGeometry[], opts: Contiguity
   const snap2 = snap * snap;
   const n = zones.length;
   // Collect vertices (dropping each ring's closing duplicate) with their owners.
-  const xs: number[] = [], ys: number[] = [], owner: number[] = [];
+  const xs: number[] = [],
+    ys: number[] = [],
+    owner: number[] = [];
   for (let z = 0; z < n; z++) {
     for (const poly of polygonsOf(zones[z]!)) {
       for (const ring of poly) {
@@ -48,10 +50,11 @@ export function queenContiguity(zones: readonly ZoneGeometry[], opts: Contiguity
       for (const ring of poly) {
         const m = ring.length;
         for (let a = 0, b = m - 1; a < m; b = a++) {
-          const ax = ring[a]![0]!, ay = ring[a]![1]!, bx = ring[b]![0]!, by = ring[b]![1]!;
-          const hits = index.search(
-            Math.min(ax, bx) - snap, Math.min(ay, by) - snap, Math.max(ax, bx) + snap, Math.max(ay, by) + snap,
-          );
+          const ax = ring[a]![0]!,
+            ay = ring[a]![1]!,
+            bx = ring[b]![0]!,
+            by = ring[b]![1]!;
+          const hits = index.search(Math.min(ax, bx) - snap, Math.min(ay, by) - snap, Math.max(ax, bx) + snap, Math.max(ay, by) + snap);
           for (const k of hits) {
             const o = owner[k]!;
             if (o === z || mine.has(o)) continue;

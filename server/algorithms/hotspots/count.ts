@@ -43,9 +43,11 @@ function flatContains(zone: FlatZone, x: number, y: number, tol2: number): boole
     for (const r of poly) {
       const m = r.length;
       for (let a = 0, b = m - 2; a < m; b = a, a += 2) {
-        const ay = r[a + 1]!, by = r[b + 1]!;
+        const ay = r[a + 1]!,
+          by = r[b + 1]!;
         if (ay > y !== by > y) {
-          const ax = r[a]!, bx = r[b]!;
+          const ax = r[a]!,
+            bx = r[b]!;
           if (x < ((bx - ax) * (y - ay)) / (by - ay) + ax) inside = !inside;
         }
       }

@@ -25,10 +25,22 @@ import { mannKendall, type MannKendallResult } from './mann-kendall';
 import { twoSidedP } from './normal';
 
 export const EMERGING_PATTERNS = [
-  'new_hot', 'consecutive_hot', 'intensifying_hot', 'persistent_hot', 'diminishing_hot',
-  'sporadic_hot', 'oscillating_hot', 'historical_hot',
-  'new_cold', 'consecutive_cold', 'intensifying_cold', 'persistent_cold', 'diminishing_cold',
-  'sporadic_cold', 'oscillating_cold', 'historical_cold',
+  'new_hot',
+  'consecutive_hot',
+  'intensifying_hot',
+  'persistent_hot',
+  'diminishing_hot',
+  'sporadic_hot',
+  'oscillating_hot',
+  'historical_hot',
+  'new_cold',
+  'consecutive_cold',
+  'intensifying_cold',
+  'persistent_cold',
+  'diminishing_cold',
+  'sporadic_cold',
+  'oscillating_cold',
+  'historical_cold',
   'no_pattern',
 ] as const;
 export type EmergingPattern = (typeof EMERGING_PATTERNS)[number];
@@ -56,7 +68,7 @@ export interface EmergingZone {
 /** Space-time Gi* over counts[zone][week]. Returns z[zone][week] and p[zone][week]. */
 export function spaceTimeGiStar(
   neighbours: readonly (readonly number[])[],
-  counts: readonly (ArrayLike<number>)[],
+  counts: readonly ArrayLike<number>[],
   timeWindow = 1,
 ): { z: Float64Array[]; p: Float64Array[] } {
   const n = counts.length;
@@ -80,7 +92,8 @@ export function spaceTimeGiStar(
       for (const j of nb) v += counts[j]![t]!;
       spatial[t] = v;
     }
-    const zi = new Float64Array(T), pi = new Float64Array(T);
+    const zi = new Float64Array(T),
+      pi = new Float64Array(T);
     for (let t = 0; t < T; t++) {
       const t0 = Math.max(0, t - timeWindow);
       let lag = 0;
@@ -108,7 +121,7 @@ export function emergingPattern(sig: ReadonlyArray<1 | 0 | -1>, trend: { z: numb
     if (mostly) {
       if (trend.p <= trendAlpha && trend.z !== 0) {
         // For cold spots "intensifying" means getting colder (trend down).
-        return (trend.z > 0) === (sign === 1) ? `intensifying_${name}` : `diminishing_${name}`;
+        return trend.z > 0 === (sign === 1) ? `intensifying_${name}` : `diminishing_${name}`;
       }
       return `persistent_${name}`;
     }
@@ -126,7 +139,7 @@ export function emergingPattern(sig: ReadonlyArray<1 | 0 | -1>, trend: { z: numb
 /** Emerging hot spot analysis of counts[zone][week] on queen neighbour lists. */
 export function emergingHotSpots(
   zonesNeighbours: readonly (readonly number[])[],
-  countsPerWeek: readonly (ArrayLike<number>)[],
+  countsPerWeek: readonly ArrayLike<number>[],
   opts: EmergingOptions = {},
 ): EmergingZone[] {
   const alpha = opts.alpha ?? 0.1;

@@ -20,11 +20,15 @@ export function polygonsOf(g: ZoneGeometry): Rings[] {
 
 /** [minX, minY, maxX, maxY] over all rings. */
 export function bboxOf(g: ZoneGeometry): [number, number, number, number] {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const poly of polygonsOf(g)) {
     for (const ring of poly) {
       for (const p of ring) {
-        const x = p[0]!, y = p[1]!;
+        const x = p[0]!,
+          y = p[1]!;
         if (x < minX) minX = x;
         if (y < minY) minY = y;
         if (x > maxX) maxX = x;
@@ -37,12 +41,14 @@ export function bboxOf(g: ZoneGeometry): [number, number, number, number] {
 
 /** Squared distance from (px, py) to the segment (ax, ay)-(bx, by). */
 export function segmentDistance2(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
   if (t < 0) t = 0;
   else if (t > 1) t = 1;
-  const ex = ax + t * dx - px, ey = ay + t * dy - py;
+  const ex = ax + t * dx - px,
+    ey = ay + t * dy - py;
   return ex * ex + ey * ey;
 }
 
@@ -57,7 +63,10 @@ export function zoneContains(g: ZoneGeometry, x: number, y: number, tol: number)
     for (const ring of poly) {
       const m = ring.length;
       for (let a = 0, b = m - 1; a < m; b = a++) {
-        const ax = ring[a]![0]!, ay = ring[a]![1]!, bx = ring[b]![0]!, by = ring[b]![1]!;
+        const ax = ring[a]![0]!,
+          ay = ring[a]![1]!,
+          bx = ring[b]![0]!,
+          by = ring[b]![1]!;
         if (segmentDistance2(x, y, ax, ay, bx, by) <= tol2) return true;
         if (ay > y !== by > y && x < ((bx - ax) * (y - ay)) / (by - ay) + ax) inside = !inside;
       }

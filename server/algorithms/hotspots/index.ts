@@ -9,8 +9,13 @@ export { getisOrdGiStar, type GiStarResult } from './gistar';
 export { mannKendall, type MannKendallResult } from './mann-kendall';
 export { normalCdf, twoSidedP, erfc } from './normal';
 export {
-  emergingHotSpots, emergingPattern, spaceTimeGiStar, EMERGING_PATTERNS,
-  type EmergingPattern, type EmergingOptions, type EmergingZone,
+  emergingHotSpots,
+  emergingPattern,
+  spaceTimeGiStar,
+  EMERGING_PATTERNS,
+  type EmergingPattern,
+  type EmergingOptions,
+  type EmergingZone,
 } from './emerging';
 export { ratePer1000, ratesPer1000, suppressSmall } from '../../../common/hotspots/rates';
 export { equalIntervalBreaks, quantileBreaks, jenksBreaks, classOf } from '../../../common/hotspots/breaks';

@@ -31,7 +31,7 @@ export function mannKendall(x: ArrayLike<number>): MannKendallResult {
   const sorted = Array.from(x).sort((a, b) => a - b);
   let tieTerm = 0;
   let tiePairs = 0;
-  for (let i = 0; i < n; ) {
+  for (let i = 0; i < n;) {
     let j = i + 1;
     while (j < n && sorted[j] === sorted[i]) j++;
     const t = j - i;

@@ -47,15 +47,19 @@ export function straddleCount(st: GridState): number {
 export function annealCompactness(st: GridState, p: AnnealParams): number {
   const cg = st.cg;
   const margin = (p.margin ?? 0.03) * p.target;
-  const lo = p.min + margin, hi = p.max - margin;
+  const lo = p.min + margin,
+    hi = p.max - margin;
   const sweeps = Math.max(1, p.sweeps ?? 150);
-  const t0 = p.t0 ?? 0.01, t1 = p.t1 ?? 0.0001;
+  const t0 = p.t0 ?? 0.01,
+    t1 = p.t1 ?? 0.0001;
   const bonus = p.straddleBonus ?? 0.2;
   const only = p.onlyGrids;
-  const ok = (before: number, after: number) => (after >= lo && after <= hi) || (before < lo ? after > before && after <= hi : before > hi ? after < before && after >= lo : false);
+  const ok = (before: number, after: number) =>
+    (after >= lo && after <= hi) || (before < lo ? after > before && after <= hi : before > hi ? after < before && after >= lo : false);
   const score = () => ppSum(st) - bonus * straddleCount(st);
   const start = score();
-  let cur = start, best = start;
+  let cur = start,
+    best = start;
   let bestAssign = Int32Array.from(st.assign);
   const nodes: number[] = [];
   for (let s = 0; s < sweeps; s++) {
@@ -66,10 +70,18 @@ export function annealCompactness(st: GridState, p: AnnealParams): number {
       if (g < 0 || (only && !only.has(g))) continue;
       for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
         const h = st.assign[cg.targets[e]];
-        if (h >= 0 && h !== g) { nodes.push(u); break; }
+        if (h >= 0 && h !== g) {
+          nodes.push(u);
+          break;
+        }
       }
     }
-    for (let i = nodes.length - 1; i > 0; i--) { const j = Math.floor(p.rng() * (i + 1)); const t = nodes[i]; nodes[i] = nodes[j]; nodes[j] = t; }
+    for (let i = nodes.length - 1; i > 0; i--) {
+      const j = Math.floor(p.rng() * (i + 1));
+      const t = nodes[i];
+      nodes[i] = nodes[j];
+      nodes[j] = t;
+    }
     for (const u of nodes) {
       const g = st.assign[u];
       const hs = st.neighbourGrids(u);
@@ -82,15 +94,21 @@ export function annealCompactness(st: GridState, p: AnnealParams): number {
       const [Lh, Hh] = st.linkTo(u, h);
       const dStraddle = (st.hard[g] - Hg > EPS ? 1 : 0) + (st.hard[h] + Hh > EPS ? 1 : 0) - (st.hard[g] > EPS ? 1 : 0) - (st.hard[h] > EPS ? 1 : 0);
       if (dStraddle > 0) continue;
-      const d = polsbyPopper(st.area[g] - cg.area[u], st.perim[g] - cg.perim[u] + 2 * Lg)
-        + polsbyPopper(st.area[h] + cg.area[u], st.perim[h] + cg.perim[u] - 2 * Lh)
-        - polsbyPopper(st.area[g], st.perim[g]) - polsbyPopper(st.area[h], st.perim[h]) - bonus * dStraddle;
+      const d =
+        polsbyPopper(st.area[g] - cg.area[u], st.perim[g] - cg.perim[u] + 2 * Lg) +
+        polsbyPopper(st.area[h] + cg.area[u], st.perim[h] + cg.perim[u] - 2 * Lh) -
+        polsbyPopper(st.area[g], st.perim[g]) -
+        polsbyPopper(st.area[h], st.perim[h]) -
+        bonus * dStraddle;
       if (d < 0 && p.rng() >= Math.exp(d / T)) continue;
       if (!st.canLeave(u)) continue;
       st.move(u, h);
     }
     cur = score();
-    if (cur > best + 1e-12) { best = cur; bestAssign = Int32Array.from(st.assign); }
+    if (cur > best + 1e-12) {
+      best = cur;
+      bestAssign = Int32Array.from(st.assign);
+    }
   }
   // restore the best plan (each move updates the grids exactly, so any order ends in that plan)
   if (cur < best) for (let u = 0; u < cg.n; u++) if (st.assign[u] !== bestAssign[u]) st.move(u, bestAssign[u]);

@@ -59,9 +59,15 @@ export function recursiveBisect(cg: CGraph, nodes: number[], k: number, p: Bisec
   const stack: [number[], number][] = [[nodes, k]];
   while (stack.length) {
     const [ns, kk] = stack.pop()!;
-    if (kk <= 1 || ns.length <= 1) { out.push(ns); continue; }
+    if (kk <= 1 || ns.length <= 1) {
+      out.push(ns);
+      continue;
+    }
     const [a, b, ka, kb] = bisectOnce(cg, ns, kk, p, sc);
-    if (!a.length || !b.length) { out.push(ns); continue; }
+    if (!a.length || !b.length) {
+      out.push(ns);
+      continue;
+    }
     stack.push([b, kb], [a, ka]);
   }
   return out;
@@ -71,14 +77,19 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
   const { offsets, targets, hh, cutW } = cg;
   const stamp = ++sc.stamp;
   let H = 0;
-  for (const u of nodes) { sc.region[u] = stamp; H += hh[u]; }
+  for (const u of nodes) {
+    sc.region[u] = stamp;
+    H += hh[u];
+  }
   const ax = principalAxes(cg, nodes);
-  const ka = splitCount(ax.elongation, k), kb = k - ka;
+  const ka = splitCount(ax.elongation, k),
+    kb = k - ka;
   const angles = p.angles ?? 6;
   // two sweeps along the region's principal axes (a straight cut across its length or width), the
   // others evenly spread from a random offset (re-bisections of the same region explore new cuts)
-  const theta0 = p.rng() * Math.PI / Math.max(1, angles - 2);
-  const angleOf = (ai: number) => (ai < 2 && angles >= 4 ? ax.angle + (ai * Math.PI) / 2 : theta0 + ((ai - (angles >= 4 ? 2 : 0)) * Math.PI) / Math.max(1, angles - (angles >= 4 ? 2 : 0)));
+  const theta0 = (p.rng() * Math.PI) / Math.max(1, angles - 2);
+  const angleOf = (ai: number) =>
+    ai < 2 && angles >= 4 ? ax.angle + (ai * Math.PI) / 2 : theta0 + ((ai - (angles >= 4 ? 2 : 0)) * Math.PI) / Math.max(1, angles - (angles >= 4 ? 2 : 0));
   const keys = sc.keys;
   let best: { side: Uint8Array; cost: number; hA: number; ok: boolean } | null = null;
   const m = nodes.length;
@@ -86,31 +97,41 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
   const flips = ka === kb ? [false] : [false, true];
   for (let ai = 0; ai < angles; ai++) {
     const th = angleOf(ai);
-    const c = Math.cos(th), s = Math.sin(th);
+    const c = Math.cos(th),
+      s = Math.sin(th);
     for (const u of nodes) keys[u] = cg.cx[u] * c + cg.cy[u] * s;
     for (let i = 0; i < m; i++) idx[i] = nodes[i];
     sortByKey(idx, keys);
     for (const flip of flips) {
       // side 1 = prefix part with kp grids
-      const kp = flip ? kb : ka, kq = k - kp;
+      const kp = flip ? kb : ka,
+        kq = k - kp;
       const tP = (H * kp) / k;
-      const hardLo = Math.max(kp * p.min, H - kq * p.max), hardHi = Math.min(kp * p.max, H - kq * p.min);
+      const hardLo = Math.max(kp * p.min, H - kq * p.max),
+        hardHi = Math.min(kp * p.max, H - kq * p.min);
       const delta = 0.07 * p.target * Math.max(1, Math.sqrt(Math.min(kp, kq)));
-      let lo = Math.max(hardLo, tP - delta), hi = Math.min(hardHi, tP + delta);
-      if (lo > hi) { lo = Math.min(hardLo, tP); hi = Math.max(hardHi, tP); }
+      let lo = Math.max(hardLo, tP - delta),
+        hi = Math.min(hardHi, tP + delta);
+      if (lo > hi) {
+        lo = Math.min(hardLo, tP);
+        hi = Math.max(hardHi, tP);
+      }
       let cum = 0;
       for (const u of nodes) sc.side[u] = 0;
       for (let i = 0; i < m; i++) {
         const u = idx[i];
         if (cum + hh[u] / 2 > tP && cum > 0) break;
-        sc.side[u] = 1; cum += hh[u];
+        sc.side[u] = 1;
+        cum += hh[u];
       }
       fixContiguity(cg, nodes, sc, stamp);
-      let hP = 0; for (const u of nodes) if (sc.side[u]) hP += hh[u];
+      let hP = 0;
+      for (const u of nodes) if (sc.side[u]) hP += hh[u];
       hP = rebalance(cg, idx, sc, stamp, hP, lo, hi, tP);
       if (hP < lo || hP > hi) hP = rebalance(cg, idx, sc, stamp, hP, Math.min(hardLo, hardHi), Math.max(hardLo, hardHi), tP);
       hP = refine(cg, nodes, sc, stamp, hP, Math.min(lo, hi), Math.max(lo, hi), p.passes ?? 4);
-      let cost = 0, nP = 0;
+      let cost = 0,
+        nP = 0;
       for (const u of nodes) {
         if (sc.side[u]) nP++;
         for (let e = offsets[u]; e < offsets[u + 1]; e++) {
@@ -121,7 +142,7 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
       cost /= 2;
       const ok = hP >= hardLo - 1e-9 && hP <= hardHi + 1e-9 && nP > 0 && nP < m;
       const dev = Math.abs(hP - tP) / Math.max(1, p.target);
-      const score = (ok ? 0 : 1e15) + cost * (1 + 0.5 * dev) ;
+      const score = (ok ? 0 : 1e15) + cost * (1 + 0.5 * dev);
       if (!best || score < best.cost) {
         const side = new Uint8Array(m);
         for (let i = 0; i < m; i++) side[i] = flip ? 1 - sc.side[nodes[i]] : sc.side[nodes[i]];
@@ -133,7 +154,8 @@ function bisectOnce(cg: CGraph, nodes: number[], k: number, p: BisectParams, sc:
     const g = growCandidates(cg, nodes, k, ka, p, sc, stamp, keys);
     if (g) best = g;
   }
-  const A: number[] = [], B: number[] = [];
+  const A: number[] = [],
+    B: number[] = [];
   for (let i = 0; i < m; i++) (best!.side[i] ? A : B).push(nodes[i]);
   return [A, B, ka, kb];
 }
@@ -155,17 +177,33 @@ export function splitCount(elongation: number, k: number): number {
 
 /** direction (radians) of the long principal axis of the nodes' area-weighted centroids, and length ÷ width */
 export function principalAxes(cg: CGraph, nodes: number[]): { angle: number; elongation: number } {
-  let A = 0, mx = 0, my = 0;
-  for (const u of nodes) { const a = cg.area[u] + 1e-9; A += a; mx += a * cg.cx[u]; my += a * cg.cy[u]; }
-  mx /= A; my /= A;
-  let sxx = 0, syy = 0, sxy = 0;
+  let A = 0,
+    mx = 0,
+    my = 0;
   for (const u of nodes) {
-    const a = cg.area[u] + 1e-9, dx = cg.cx[u] - mx, dy = cg.cy[u] - my;
-    sxx += a * dx * dx; syy += a * dy * dy; sxy += a * dx * dy;
+    const a = cg.area[u] + 1e-9;
+    A += a;
+    mx += a * cg.cx[u];
+    my += a * cg.cy[u];
   }
-  const tr = sxx + syy, det = sxx * syy - sxy * sxy;
+  mx /= A;
+  my /= A;
+  let sxx = 0,
+    syy = 0,
+    sxy = 0;
+  for (const u of nodes) {
+    const a = cg.area[u] + 1e-9,
+      dx = cg.cx[u] - mx,
+      dy = cg.cy[u] - my;
+    sxx += a * dx * dx;
+    syy += a * dy * dy;
+    sxy += a * dx * dy;
+  }
+  const tr = sxx + syy,
+    det = sxx * syy - sxy * sxy;
   const disc = Math.sqrt(Math.max(0, (tr * tr) / 4 - det));
-  const l1 = tr / 2 + disc, l2 = Math.max(tr / 2 - disc, 1e-9 * (l1 + 1e-9));
+  const l1 = tr / 2 + disc,
+    l2 = Math.max(tr / 2 - disc, 1e-9 * (l1 + 1e-9));
   return { angle: 0.5 * Math.atan2(2 * sxy, sxx - syy), elongation: Math.sqrt(l1 / l2) };
 }
 
@@ -176,9 +214,11 @@ export function principalAxes(cg: CGraph, nodes: number[]): { angle: number; elo
  */
 function growCandidates(cg: CGraph, nodes: number[], k: number, ka: number, p: BisectParams, sc: Scratch, stamp: number, keys: Float64Array) {
   const m = nodes.length;
-  let H = 0; for (const u of nodes) H += cg.hh[u];
+  let H = 0;
+  for (const u of nodes) H += cg.hh[u];
   const kb = k - ka;
-  const hardLo = Math.max(ka * p.min, H - kb * p.max), hardHi = Math.min(ka * p.max, H - kb * p.min);
+  const hardLo = Math.max(ka * p.min, H - kb * p.max),
+    hardHi = Math.min(ka * p.max, H - kb * p.min);
   if (hardLo > hardHi) return null;
   const tA = (H * ka) / k;
   const seeds = [...nodes].sort((x, y) => keys[x] - keys[y] || x - y);
@@ -190,38 +230,57 @@ function growCandidates(cg: CGraph, nodes: number[], k: number, ka: number, p: B
     sc.side[s0] = 1;
     let hA = cg.hh[s0];
     for (let guard = 0; guard < m && hA < hardLo; guard++) {
-      let pick = -1, pd = Infinity;
+      let pick = -1,
+        pd = Infinity;
       for (const u of nodes) {
         if (sc.side[u]) continue;
         let adj = false;
-        for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) if (sc.region[cg.targets[e]] === stamp && sc.side[cg.targets[e]]) { adj = true; break; }
+        for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++)
+          if (sc.region[cg.targets[e]] === stamp && sc.side[cg.targets[e]]) {
+            adj = true;
+            break;
+          }
         if (!adj) continue;
         const d = Math.abs(hA + cg.hh[u] - tA);
-        if (d < pd) { pd = d; pick = u; }
+        if (d < pd) {
+          pd = d;
+          pick = u;
+        }
       }
       if (pick < 0) break;
-      sc.side[pick] = 1; hA += cg.hh[pick];
+      sc.side[pick] = 1;
+      hA += cg.hh[pick];
     }
     if (hA < hardLo || hA > hardHi) continue;
     // complement connected?
     const st = ++sc.seenStamp;
-    let start = -1, nB = 0;
-    for (const u of nodes) if (!sc.side[u]) { nB++; if (start < 0) start = u; }
+    let start = -1,
+      nB = 0;
+    for (const u of nodes)
+      if (!sc.side[u]) {
+        nB++;
+        if (start < 0) start = u;
+      }
     if (start < 0) continue;
-    const q = [start]; sc.seen[start] = st;
+    const q = [start];
+    sc.seen[start] = st;
     for (let i = 0; i < q.length; i++) {
       const u = q[i];
       for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
         const v = cg.targets[e];
-        if (sc.region[v] === stamp && !sc.side[v] && sc.seen[v] !== st) { sc.seen[v] = st; q.push(v); }
+        if (sc.region[v] === stamp && !sc.side[v] && sc.seen[v] !== st) {
+          sc.seen[v] = st;
+          q.push(v);
+        }
       }
     }
     if (q.length !== nB) continue;
     let cost = 0;
-    for (const u of nodes) for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
-      const v = cg.targets[e];
-      if (sc.region[v] === stamp && sc.side[v] !== sc.side[u]) cost += cg.cutW[e];
-    }
+    for (const u of nodes)
+      for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
+        const v = cg.targets[e];
+        if (sc.region[v] === stamp && sc.side[v] !== sc.side[u]) cost += cg.cutW[e];
+      }
     if (!best || cost < best.cost) {
       const side = new Uint8Array(m);
       for (let i = 0; i < m; i++) side[i] = sc.side[nodes[i]];
@@ -238,40 +297,59 @@ function fixContiguity(cg: CGraph, nodes: number[], sc: Scratch, stamp: number) 
     const st = ++sc.seenStamp;
     for (const s of nodes) {
       if (sc.side[s] !== want || sc.seen[s] === st) continue;
-      const comp: number[] = [s]; sc.seen[s] = st;
+      const comp: number[] = [s];
+      sc.seen[s] = st;
       for (let qi = 0; qi < comp.length; qi++) {
         const u = comp[qi];
         for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
           const v = cg.targets[e];
-          if (sc.region[v] === stamp && sc.side[v] === want && sc.seen[v] !== st) { sc.seen[v] = st; comp.push(v); }
+          if (sc.region[v] === stamp && sc.side[v] === want && sc.seen[v] !== st) {
+            sc.seen[v] = st;
+            comp.push(v);
+          }
         }
       }
       comps.push(comp);
     }
     if (comps.length <= 1) continue;
-    let bi = 0, bw = -1;
+    let bi = 0,
+      bw = -1;
     comps.forEach((c, i) => {
-      let w = 0; for (const u of c) w += cg.hh[u] + 1e-6;
-      if (w > bw) { bw = w; bi = i; }
+      let w = 0;
+      for (const u of c) w += cg.hh[u] + 1e-6;
+      if (w > bw) {
+        bw = w;
+        bi = i;
+      }
     });
-    comps.forEach((c, i) => { if (i !== bi) for (const u of c) sc.side[u] = 1 - want; });
+    comps.forEach((c, i) => {
+      if (i !== bi) for (const u of c) sc.side[u] = 1 - want;
+    });
   }
 }
 
 /** Can u leave its side without disconnecting it? Bounded local BFS (conservative: false when unsure). */
 export function removable(cg: CGraph, u: number, inSide: (v: number) => boolean, sc: Scratch, limit = 400): boolean {
   const st = ++sc.seenStamp;
-  let need = 0, first = -1;
+  let need = 0,
+    first = -1;
   for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
     const v = cg.targets[e];
-    if (inSide(v) && sc.mark[v] !== st) { sc.mark[v] = st; need++; if (first < 0) first = v; }
+    if (inSide(v) && sc.mark[v] !== st) {
+      sc.mark[v] = st;
+      need++;
+      if (first < 0) first = v;
+    }
   }
   if (need === 0) return false; // u alone: leaving would empty the side
   if (need === 1) return true;
   const q = sc.queue;
-  let head = 0, tail = 0, found = 1;
+  let head = 0,
+    tail = 0,
+    found = 1;
   q[tail++] = first;
-  sc.seen[first] = st; sc.seen[u] = st;
+  sc.seen[first] = st;
+  sc.seen[u] = st;
   while (head < tail && tail < limit) {
     const x = q[head++];
     for (let e = cg.offsets[x]; e < cg.offsets[x + 1]; e++) {
@@ -297,7 +375,9 @@ function rebalance(cg: CGraph, idx: Int32Array, sc: Scratch, stamp: number, hP: 
         if (hP + cg.hh[u] > hi && hP + cg.hh[u] - tP > tP - hP) continue;
         if (!touches(cg, u, sc, stamp, 1)) continue;
         if (!removable(cg, u, (v) => sc.region[v] === stamp && sc.side[v] === 0, sc)) continue;
-        sc.side[u] = 1; hP += cg.hh[u]; moved = true;
+        sc.side[u] = 1;
+        hP += cg.hh[u];
+        moved = true;
       }
     } else {
       for (let i = m - 1; i >= 0 && hP > hi; i--) {
@@ -306,7 +386,9 @@ function rebalance(cg: CGraph, idx: Int32Array, sc: Scratch, stamp: number, hP: 
         if (hP - cg.hh[u] < lo && tP - (hP - cg.hh[u]) > hP - tP) continue;
         if (!touches(cg, u, sc, stamp, 0)) continue;
         if (!removable(cg, u, (v) => sc.region[v] === stamp && sc.side[v] === 1, sc)) continue;
-        sc.side[u] = 0; hP -= cg.hh[u]; moved = true;
+        sc.side[u] = 0;
+        hP -= cg.hh[u];
+        moved = true;
       }
     }
     if (!moved) break;
@@ -327,17 +409,21 @@ function refine(cg: CGraph, nodes: number[], sc: Scratch, stamp: number, hP: num
     let improved = false;
     for (const u of nodes) {
       const su = sc.side[u];
-      let wSame = 0, wOther = 0;
+      let wSame = 0,
+        wOther = 0;
       for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
         const v = cg.targets[e];
         if (sc.region[v] !== stamp) continue;
-        if (sc.side[v] === su) wSame += cg.cutW[e]; else wOther += cg.cutW[e];
+        if (sc.side[v] === su) wSame += cg.cutW[e];
+        else wOther += cg.cutW[e];
       }
       if (wOther <= 0 || wSame - wOther >= -1e-9) continue;
       const nh = su ? hP - cg.hh[u] : hP + cg.hh[u];
       if (nh < lo || nh > hi) continue;
       if (!removable(cg, u, (v) => sc.region[v] === stamp && sc.side[v] === su, sc)) continue;
-      sc.side[u] = 1 - su; hP = nh; improved = true;
+      sc.side[u] = 1 - su;
+      hP = nh;
+      improved = true;
     }
     if (!improved) break;
   }
@@ -345,9 +431,13 @@ function refine(cg: CGraph, nodes: number[], sc: Scratch, stamp: number, hP: num
 }
 
 // radix-sort buffers, grown on demand (the engine is single-threaded per worker)
-let rKey = new Uint32Array(0), rKey2 = new Uint32Array(0), rIdx2 = new Int32Array(0), rPos = new Int32Array(0);
+let rKey = new Uint32Array(0),
+  rKey2 = new Uint32Array(0),
+  rIdx2 = new Int32Array(0),
+  rPos = new Int32Array(0);
 const rCount = new Uint32Array(2048);
-const f32 = new Float32Array(1), u32 = new Uint32Array(f32.buffer);
+const f32 = new Float32Array(1),
+  u32 = new Uint32Array(f32.buffer);
 
 /**
  * Sort node ids by keys[id] ascending (keys compared as float32), stable: ties keep the input order.
@@ -358,9 +448,16 @@ export function sortByKey(idx: Int32Array, keys: Float64Array): void {
   const m = idx.length;
   if (m < 48) {
     for (let i = 1; i < m; i++) {
-      const v = idx[i]; f32[0] = keys[v]; const kv = f32[0];
+      const v = idx[i];
+      f32[0] = keys[v];
+      const kv = f32[0];
       let j = i - 1;
-      while (j >= 0) { f32[0] = keys[idx[j]]; if (f32[0] <= kv) break; idx[j + 1] = idx[j]; j--; }
+      while (j >= 0) {
+        f32[0] = keys[idx[j]];
+        if (f32[0] <= kv) break;
+        idx[j + 1] = idx[j];
+        j--;
+      }
       idx[j + 1] = v;
     }
     return;
@@ -369,24 +466,44 @@ export function sortByKey(idx: Int32Array, keys: Float64Array): void {
     // comparison sort (the radix passes' fixed cost of 3 × 2048 buckets does not pay off here)
     if (rPos.length < keys.length) rPos = new Int32Array(keys.length);
     for (let i = 0; i < m; i++) rPos[idx[i]] = i;
-    idx.sort((x, y) => (Math.fround(keys[x]) - Math.fround(keys[y])) || rPos[x] - rPos[y]);
+    idx.sort((x, y) => Math.fround(keys[x]) - Math.fround(keys[y]) || rPos[x] - rPos[y]);
     return;
   }
-  if (rKey.length < m) { rKey = new Uint32Array(m); rKey2 = new Uint32Array(m); rIdx2 = new Int32Array(m); }
+  if (rKey.length < m) {
+    rKey = new Uint32Array(m);
+    rKey2 = new Uint32Array(m);
+    rIdx2 = new Int32Array(m);
+  }
   for (let i = 0; i < m; i++) {
     f32[0] = keys[idx[i]] + 0; // −0 → +0
     const b = u32[0];
     rKey[i] = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0; // order-preserving map of float bits
   }
-  let ka = rKey, kb = rKey2, ia: Int32Array<ArrayBufferLike> = idx, ib: Int32Array<ArrayBufferLike> = rIdx2;
-  for (const [shift, bits] of [[0, 11], [11, 11], [22, 10]] as const) {
+  let ka = rKey,
+    kb = rKey2,
+    ia: Int32Array<ArrayBufferLike> = idx,
+    ib: Int32Array<ArrayBufferLike> = rIdx2;
+  for (const [shift, bits] of [
+    [0, 11],
+    [11, 11],
+    [22, 10],
+  ] as const) {
     const mask = (1 << bits) - 1;
     rCount.fill(0, 0, mask + 1);
     for (let i = 0; i < m; i++) rCount[(ka[i] >>> shift) & mask]++;
     let sum = 0;
-    for (let b = 0; b <= mask; b++) { const c = rCount[b]; rCount[b] = sum; sum += c; }
-    for (let i = 0; i < m; i++) { const d = rCount[(ka[i] >>> shift) & mask]++; kb[d] = ka[i]; ib[d] = ia[i]; }
-    [ka, kb] = [kb, ka]; [ia, ib] = [ib, ia];
+    for (let b = 0; b <= mask; b++) {
+      const c = rCount[b];
+      rCount[b] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < m; i++) {
+      const d = rCount[(ka[i] >>> shift) & mask]++;
+      kb[d] = ka[i];
+      ib[d] = ia[i];
+    }
+    [ka, kb] = [kb, ka];
+    [ia, ib] = [ib, ia];
   }
   // three passes: the result is in the scratch buffer
   if (ia !== idx) idx.set(ia.subarray(0, m));

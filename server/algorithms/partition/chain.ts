@@ -20,8 +20,19 @@ export interface ChainParams {
   target?: number;
 }
 
-interface Step { node: number; from: number; to: number }
-interface State { grid: number; carry: number; cost: number; first: number; ret: boolean; path: Step[] }
+interface Step {
+  node: number;
+  from: number;
+  to: number;
+}
+interface State {
+  grid: number;
+  carry: number;
+  cost: number;
+  first: number;
+  ret: boolean;
+  path: Step[];
+}
 
 /**
  * One chain for grid g (over max: push households out; under min: pull households in).
@@ -36,17 +47,24 @@ export function ejectionChain(st: GridState, g: number, p: ChainParams): boolean
 }
 
 function search(st: GridState, g: number, p: ChainParams, push: boolean): boolean {
-  const cg = st.cg, hg = st.hh[g];
-  const maxLen = p.maxLength ?? 8, maxStates = p.maxStates ?? 4000;
+  const cg = st.cg,
+    hg = st.hh[g];
+  const maxLen = p.maxLength ?? 8,
+    maxStates = p.maxStates ?? 4000;
   const inBand = (h: number) => h >= p.min && h <= p.max;
   // a grid no repair has changed yet costs as much as moving a grid's worth of households
-  const extra = (y: number) => (p.touched && !p.touched.has(y) ? p.target ?? 0 : 0);
+  const extra = (y: number) => (p.touched && !p.touched.has(y) ? (p.target ?? 0) : 0);
   const settled = new Set<number>([g]);
   const open: State[] = [];
   const add = (s: State) => {
     // binary insertion keeps open sorted by (cost, grid) — deterministic
-    let lo = 0, hi = open.length;
-    while (lo < hi) { const m = (lo + hi) >> 1; if (open[m].cost < s.cost || (open[m].cost === s.cost && open[m].grid <= s.grid)) lo = m + 1; else hi = m; }
+    let lo = 0,
+      hi = open.length;
+    while (lo < hi) {
+      const m = (lo + hi) >> 1;
+      if (open[m].cost < s.cost || (open[m].cost === s.cost && open[m].grid <= s.grid)) lo = m + 1;
+      else hi = m;
+    }
     open.splice(lo, 0, s);
   };
   /**
@@ -56,12 +74,22 @@ function search(st: GridState, g: number, p: ChainParams, push: boolean): boolea
   const crossings = (x: number): [number, number][] => {
     const out: [number, number][] = [];
     const seen = new Set<number>();
-    for (const u of st.members[x]) for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
-      const v = cg.targets[e], y = st.assign[v];
-      if (y < 0 || y === x || st.group[y] !== st.group[x]) continue;
-      if (push) { const k = u * 4194304 + y; if (!seen.has(k)) { seen.add(k); out.push([u, y]); } }
-      else if (!seen.has(v)) { seen.add(v); out.push([v, y]); }
-    }
+    for (const u of st.members[x])
+      for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
+        const v = cg.targets[e],
+          y = st.assign[v];
+        if (y < 0 || y === x || st.group[y] !== st.group[x]) continue;
+        if (push) {
+          const k = u * 4194304 + y;
+          if (!seen.has(k)) {
+            seen.add(k);
+            out.push([u, y]);
+          }
+        } else if (!seen.has(v)) {
+          seen.add(v);
+          out.push([v, y]);
+        }
+      }
     out.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
     return out;
   };
@@ -118,11 +146,15 @@ function apply(st: GridState, path: Step[], touched?: Set<number>): boolean {
   }
   // every grid touched must still be one piece (a node that arrived may hang on a node that left)
   const touched_ = new Set<number>();
-  for (const s of path) { touched_.add(s.from); touched_.add(s.to); }
-  for (const x of touched_) if (st.members[x].size && st.components(x).length > 1) {
-    for (let i = done.length - 1; i >= 0; i--) st.move(done[i].node, done[i].from);
-    return false;
+  for (const s of path) {
+    touched_.add(s.from);
+    touched_.add(s.to);
   }
+  for (const x of touched_)
+    if (st.members[x].size && st.components(x).length > 1) {
+      for (let i = done.length - 1; i >= 0; i--) st.move(done[i].node, done[i].from);
+      return false;
+    }
   if (touched) for (const x of touched_) touched.add(x);
   return true;
 }

@@ -25,7 +25,10 @@ export function assignGridCodes(grids: CodeGridInput[], previous: PreviousCodedG
   const cands: [string, string, number][] = [];
   for (const g of grids) {
     const ov = new Map<string, number>();
-    for (const u of g.units) { const c = prevCodeOfUnit.get(u); if (c) ov.set(c, (ov.get(c) ?? 0) + w(u)); }
+    for (const u of g.units) {
+      const c = prevCodeOfUnit.get(u);
+      if (c) ov.set(c, (ov.get(c) ?? 0) + w(u));
+    }
     for (const [c, o] of ov) if (c.startsWith(g.communityId) && c.length === g.communityId.length + 3) cands.push([g.id, c, o]);
   }
   cands.sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0) || (a[1] < b[1] ? -1 : 1));
@@ -33,12 +36,18 @@ export function assignGridCodes(grids: CodeGridInput[], previous: PreviousCodedG
   const usedCodes = new Set<string>();
   for (const [gid, code] of cands) {
     if (out.has(gid) || usedCodes.has(code)) continue;
-    out.set(gid, code); usedCodes.add(code);
+    out.set(gid, code);
+    usedCodes.add(code);
   }
   // previous codes stay reserved so a vanished grid's code is not silently reused
   for (const p of previous) usedCodes.add(p.code);
   const byComm = new Map<string, CodeGridInput[]>();
-  for (const g of grids) if (!out.has(g.id)) { let a = byComm.get(g.communityId); if (!a) byComm.set(g.communityId, (a = [])); a.push(g); }
+  for (const g of grids)
+    if (!out.has(g.id)) {
+      let a = byComm.get(g.communityId);
+      if (!a) byComm.set(g.communityId, (a = []));
+      a.push(g);
+    }
   for (const [comm, gs] of [...byComm].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const all = grids.filter((g) => g.communityId === comm);
     // row height: typical grid spacing in degrees of latitude
@@ -49,9 +58,13 @@ export function assignGridCodes(grids: CodeGridInput[], previous: PreviousCodedG
     let seq = 0;
     for (const g of gs) {
       let code: string;
-      do { seq++; code = comm + String(seq).padStart(3, '0'); } while (usedCodes.has(code));
+      do {
+        seq++;
+        code = comm + String(seq).padStart(3, '0');
+      } while (usedCodes.has(code));
       if (seq > 999) throw new RangeError(`community ${comm}: more than 999 grids`);
-      usedCodes.add(code); out.set(g.id, code);
+      usedCodes.add(code);
+      out.set(g.id, code);
     }
   }
   return out;

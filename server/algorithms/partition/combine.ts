@@ -19,12 +19,17 @@ export function projectPlan(g: UnitGraph, fine: GridState, fineNode: Int32Array,
   const votes = new Map<number, number>();
   for (let c = 0; c < cg.n; c++) {
     votes.clear();
-    let best = -1, bw = -1;
+    let best = -1,
+      bw = -1;
     for (let m = cg.memberOff[c]; m < cg.memberOff[c + 1]; m++) {
-      const u = cg.members[m], x = fine.assign[fineNode[u]];
+      const u = cg.members[m],
+        x = fine.assign[fineNode[u]];
       const w = (votes.get(x) ?? 0) + g.households[u] + 1e-6;
       votes.set(x, w);
-      if (w > bw || (w === bw && x < best)) { bw = w; best = x; }
+      if (w > bw || (w === bw && x < best)) {
+        bw = w;
+        best = x;
+      }
     }
     st.move(c, best);
   }
@@ -51,7 +56,8 @@ export function bestPerGroup(plans: GridState[], p: { min: number; max: number }
       if (!pl.members[x].size) continue;
       let e = sum.get(pl.group[x]);
       if (!e) sum.set(pl.group[x], (e = { s: plans.map(() => 0), n: plans.map(() => 0) }));
-      e.s[i] += planPenalty(pl, x, p); e.n[i]++;
+      e.s[i] += planPenalty(pl, x, p);
+      e.n[i]++;
     }
   });
   const pick = new Map<number, number>();
@@ -65,10 +71,14 @@ export function bestPerGroup(plans: GridState[], p: { min: number; max: number }
   const map = plans.map(() => new Map<number, number>());
   for (let c = 0; c < a.cg.n; c++) {
     const i = pick.get(a.cg.group[c]) ?? 0;
-    const s = plans[i], x = s.assign[c];
+    const s = plans[i],
+      x = s.assign[c];
     if (x < 0) continue;
     let y = map[i].get(x);
-    if (y === undefined) { y = st.newGrid(s.group[x]); map[i].set(x, y); }
+    if (y === undefined) {
+      y = st.newGrid(s.group[x]);
+      map[i].set(x, y);
+    }
     st.move(c, y);
   }
   return st;

@@ -31,25 +31,48 @@ export function checkGrids(g: UnitGraph, gridOf: Int32Array): GridCheck[] {
   for (let k = 0; k < G; k++) {
     const us = units[k];
     if (!us.length) continue;
-    let hh = 0, area = 0, per = 0, straddle = false;
+    let hh = 0,
+      area = 0,
+      per = 0,
+      straddle = false;
     const sds = new Set<number>();
     for (const u of us) {
-      hh += g.households[u]; area += g.area[u]; per += g.perimeter[u]; sds.add(g.subdistrict[u]);
+      hh += g.households[u];
+      area += g.area[u];
+      per += g.perimeter[u];
+      sds.add(g.subdistrict[u]);
       for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
-        if (gridOf[g.targets[e]] === k) { per -= g.edgeLen[e]; if (isHardBarrier(g.edgeClass[e])) straddle = true; }
+        if (gridOf[g.targets[e]] === k) {
+          per -= g.edgeLen[e];
+          if (isHardBarrier(g.edgeClass[e])) straddle = true;
+        }
       }
     }
     // BFS contiguity
-    const q = [us[0]]; seen[us[0]] = 1;
+    const q = [us[0]];
+    seen[us[0]] = 1;
     for (let i = 0; i < q.length; i++) {
       const u = q[i];
       for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
         const v = g.targets[e];
-        if (!seen[v] && gridOf[v] === k) { seen[v] = 1; q.push(v); }
+        if (!seen[v] && gridOf[v] === k) {
+          seen[v] = 1;
+          q.push(v);
+        }
       }
     }
     for (const u of us) seen[u] = 0;
-    out.push({ grid: k, units: us, households: hh, area, perimeter: per, polsbyPopper: polsbyPopper(area, per), contiguous: q.length === us.length, subdistricts: sds.size, straddlesBarrier: straddle });
+    out.push({
+      grid: k,
+      units: us,
+      households: hh,
+      area,
+      perimeter: per,
+      polsbyPopper: polsbyPopper(area, per),
+      contiguous: q.length === us.length,
+      subdistricts: sds.size,
+      straddlesBarrier: straddle,
+    });
   }
   return out;
 }
@@ -60,12 +83,16 @@ export function subdistrictComponents(g: UnitGraph): { comp: Int32Array; count: 
   let count = 0;
   for (let s = 0; s < g.n; s++) {
     if (comp[s] >= 0) continue;
-    const q = [s]; comp[s] = count;
+    const q = [s];
+    comp[s] = count;
     for (let i = 0; i < q.length; i++) {
       const u = q[i];
       for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
         const v = g.targets[e];
-        if (comp[v] < 0 && g.subdistrict[v] === g.subdistrict[u]) { comp[v] = count; q.push(v); }
+        if (comp[v] < 0 && g.subdistrict[v] === g.subdistrict[u]) {
+          comp[v] = count;
+          q.push(v);
+        }
       }
     }
     count++;

@@ -26,13 +26,28 @@ export interface CGraph {
   members: Int32Array;
 }
 
-export const CUT_FACTOR_NONE = 1, CUT_FACTOR_MINOR = 0.55, CUT_FACTOR_HARD = 0.08;
+export const CUT_FACTOR_NONE = 1,
+  CUT_FACTOR_MINOR = 0.55,
+  CUT_FACTOR_HARD = 0.08;
 
 class UnionFind {
   p: Int32Array;
-  constructor(n: number) { this.p = new Int32Array(n); for (let i = 0; i < n; i++) this.p[i] = i; }
-  find(x: number): number { while (this.p[x] !== x) { this.p[x] = this.p[this.p[x]]; x = this.p[x]; } return x; }
-  union(a: number, b: number) { a = this.find(a); b = this.find(b); if (a !== b) this.p[Math.max(a, b)] = Math.min(a, b); }
+  constructor(n: number) {
+    this.p = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.p[i] = i;
+  }
+  find(x: number): number {
+    while (this.p[x] !== x) {
+      this.p[x] = this.p[this.p[x]];
+      x = this.p[x];
+    }
+    return x;
+  }
+  union(a: number, b: number) {
+    a = this.find(a);
+    b = this.find(b);
+    if (a !== b) this.p[Math.max(a, b)] = Math.min(a, b);
+  }
 }
 
 /**
@@ -61,28 +76,52 @@ export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array, 
     if (rootNode[r] < 0) rootNode[r] = N++;
     nodeOf[u] = rootNode[r];
   }
-  const hh = new Float64Array(N), area = new Float64Array(N), perim = new Float64Array(N);
-  const cx = new Float64Array(N), cy = new Float64Array(N), grp = new Int32Array(N);
+  const hh = new Float64Array(N),
+    area = new Float64Array(N),
+    perim = new Float64Array(N);
+  const cx = new Float64Array(N),
+    cy = new Float64Array(N),
+    grp = new Int32Array(N);
   const cnt = new Int32Array(N + 1);
   for (let u = 0; u < n; u++) {
-    const c = nodeOf[u]; if (c < 0) continue;
-    hh[c] += g.households[u]; area[c] += g.area[u]; perim[c] += g.perimeter[u];
+    const c = nodeOf[u];
+    if (c < 0) continue;
+    hh[c] += g.households[u];
+    area[c] += g.area[u];
+    perim[c] += g.perimeter[u];
     const w = g.area[u] > 0 ? g.area[u] : 1e-9;
-    cx[c] += g.cx[u] * w; cy[c] += g.cy[u] * w; grp[c] = group[u]; cnt[c + 1]++;
+    cx[c] += g.cx[u] * w;
+    cy[c] += g.cy[u] * w;
+    grp[c] = group[u];
+    cnt[c + 1]++;
   }
   const wsum = new Float64Array(N);
-  for (let u = 0; u < n; u++) { const c = nodeOf[u]; if (c >= 0) wsum[c] += g.area[u] > 0 ? g.area[u] : 1e-9; }
-  for (let c = 0; c < N; c++) { cx[c] /= wsum[c]; cy[c] /= wsum[c]; }
+  for (let u = 0; u < n; u++) {
+    const c = nodeOf[u];
+    if (c >= 0) wsum[c] += g.area[u] > 0 ? g.area[u] : 1e-9;
+  }
+  for (let c = 0; c < N; c++) {
+    cx[c] /= wsum[c];
+    cy[c] /= wsum[c];
+  }
   const memberOff = new Int32Array(N + 1);
   for (let c = 0; c < N; c++) memberOff[c + 1] = memberOff[c] + cnt[c + 1];
   const members = new Int32Array(memberOff[N]);
   const fill = memberOff.slice(0, N);
-  for (let u = 0; u < n; u++) { const c = nodeOf[u]; if (c >= 0) members[fill[c]++] = u; }
+  for (let u = 0; u < n; u++) {
+    const c = nodeOf[u];
+    if (c >= 0) members[fill[c]++] = u;
+  }
 
   // aggregate edges
-  const stamp = new Int32Array(N).fill(-1), slot = new Int32Array(N);
+  const stamp = new Int32Array(N).fill(-1),
+    slot = new Int32Array(N);
   const offs = new Int32Array(N + 1);
-  const T: number[] = [], L: number[] = [], HL: number[] = [], ML: number[] = [], SL: number[] = [];
+  const T: number[] = [],
+    L: number[] = [],
+    HL: number[] = [],
+    ML: number[] = [],
+    SL: number[] = [];
   for (let c = 0; c < N; c++) {
     const start = T.length;
     for (let m = memberOff[c]; m < memberOff[c + 1]; m++) {
@@ -90,8 +129,19 @@ export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array, 
       for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) {
         const d = nodeOf[g.targets[e]];
         if (d < 0) continue;
-        if (d === c) { perim[c] -= g.edgeLen[e]; continue; } // internal: counted from both sides → -2·len overall
-        if (stamp[d] !== c) { stamp[d] = c; slot[d] = T.length; T.push(d); L.push(0); HL.push(0); ML.push(0); SL.push(0); }
+        if (d === c) {
+          perim[c] -= g.edgeLen[e];
+          continue;
+        } // internal: counted from both sides → -2·len overall
+        if (stamp[d] !== c) {
+          stamp[d] = c;
+          slot[d] = T.length;
+          T.push(d);
+          L.push(0);
+          HL.push(0);
+          ML.push(0);
+          SL.push(0);
+        }
         const s = slot[d];
         L[s] += g.edgeLen[e];
         if (sticky && sticky[u] >= 0 && sticky[u] === sticky[g.targets[e]]) SL[s] += g.edgeLen[e];
@@ -102,10 +152,13 @@ export function contractGraph(g: UnitGraph, group: Int32Array, key: Int32Array, 
     offs[c + 1] = T.length;
     void start;
   }
-  const len = Float64Array.from(L), hardLen = Float64Array.from(HL), minorLen = Float64Array.from(ML);
+  const len = Float64Array.from(L),
+    hardLen = Float64Array.from(HL),
+    minorLen = Float64Array.from(ML);
   const cutW = new Float64Array(len.length);
   for (let e = 0; e < len.length; e++) {
-    cutW[e] = (len[e] - hardLen[e] - minorLen[e]) * CUT_FACTOR_NONE + minorLen[e] * CUT_FACTOR_MINOR + hardLen[e] * CUT_FACTOR_HARD + SL[e] * (stickyFactor - 1);
+    cutW[e] =
+      (len[e] - hardLen[e] - minorLen[e]) * CUT_FACTOR_NONE + minorLen[e] * CUT_FACTOR_MINOR + hardLen[e] * CUT_FACTOR_HARD + SL[e] * (stickyFactor - 1);
   }
   return {
     cg: { n: N, hh, area, perim, cx, cy, offsets: offs, targets: Int32Array.from(T), len, hardLen, minorLen, cutW, group: grp, memberOff, members },

@@ -31,12 +31,11 @@ import { annealCompactness } from './anneal';
 import { DEFAULT_WEIGHTS } from './objective';
 import { bestPerGroup, projectPlan } from './combine';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
-import type {
-  GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions,
-} from './types';
+import type { GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions } from './types';
 
 export function resolveOptions(o: PartitionOptions = {}): ResolvedOptions {
-  const min = o.min ?? 300, max = o.max ?? 500;
+  const min = o.min ?? 300,
+    max = o.max ?? 500;
   if (!(min >= 0) || !(max >= min)) throw new RangeError(`invalid band: min ${min} > max ${max}`);
   let target = o.target ?? (o.min === undefined && o.max === undefined ? 400 : Math.round((min + max) / 2));
   target = Math.min(max, Math.max(min, target));
@@ -51,7 +50,10 @@ export function partition(input: PartitionInput, options: PartitionOptions = {},
 }
 
 const listUnits = (g: UnitGraph, us: number[], max = 12) =>
-  us.slice(0, max).map((u) => g.ids[u]).join(', ') + (us.length > max ? ` … (${us.length} units)` : '');
+  us
+    .slice(0, max)
+    .map((u) => g.ids[u])
+    .join(', ') + (us.length > max ? ` … (${us.length} units)` : '');
 
 export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onProgress?: ProgressFn, t0 = Date.now()): PartitionResult {
   const o = resolveOptions(options);
@@ -59,12 +61,22 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
   const warnings: PartitionWarning[] = [];
   const bp = { min: o.min, max: o.max, target: o.target, rng };
   const { comp, count } = subdistrictComponents(g);
-  for (let u = 0; u < g.n; u++) if (g.households[u] > o.max) {
-    warnings.push({ code: 'unit_over_max', message: `unit ${g.ids[u]} has ${g.households[u]} households, more than max ${o.max}: its grid cannot be in band. Fix: split the unit (e.g. by building) or raise --max.`, units: [g.ids[u]] });
-  }
+  for (let u = 0; u < g.n; u++)
+    if (g.households[u] > o.max) {
+      warnings.push({
+        code: 'unit_over_max',
+        message: `unit ${g.ids[u]} has ${g.households[u]} households, more than max ${o.max}: its grid cannot be in band. Fix: split the unit (e.g. by building) or raise --max.`,
+        units: [g.ids[u]],
+      });
+    }
   if (g.subdistrict.some((s) => s < 0) && g.subdistricts.length > 0) {
-    const us: number[] = []; for (let u = 0; u < g.n; u++) if (g.subdistrict[u] < 0) us.push(u);
-    warnings.push({ code: 'missing_subdistrict', message: `${us.length} unit(s) have no sub-district and are partitioned as a sub-district of their own: ${listUnits(g, us)}. Fix: set properties.subdistrict.`, units: us.map((u) => g.ids[u]) });
+    const us: number[] = [];
+    for (let u = 0; u < g.n; u++) if (g.subdistrict[u] < 0) us.push(u);
+    warnings.push({
+      code: 'missing_subdistrict',
+      message: `${us.length} unit(s) have no sub-district and are partitioned as a sub-district of their own: ${listUnits(g, us)}. Fix: set properties.subdistrict.`,
+      units: us.map((u) => g.ids[u]),
+    });
   }
   onProgress?.(0.1, 'grouping');
   const prev = options.previous;
@@ -105,7 +117,8 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       plans.push(projected);
     }
     onProgress?.(0.85, 'shaping');
-    const st = bestPerGroup(plans, bp), nodeOf = direct.nodeOf;
+    const st = bestPerGroup(plans, bp),
+      nodeOf = direct.nodeOf;
     if (rural.size) {
       // rural groups (grids across communities): almost every grid there straddles a road or water
       // anyway, so shape them for compactness only
@@ -158,7 +171,10 @@ function escalate(g: UnitGraph, lv: Level, comp: Int32Array, bp: Parameters<type
     repairBand(lv.st, { ...bp, chains: true, repartition: !gentle || rings === 3 });
     bad = badGrids(lv.st, bp);
   }
-  if (gentle && bad.length) { repairBand(lv.st, { ...bp, chains: true }); bad = badGrids(lv.st, bp); }
+  if (gentle && bad.length) {
+    repairBand(lv.st, { ...bp, chains: true });
+    bad = badGrids(lv.st, bp);
+  }
   if (!bad.length) return lv;
   // group → sub-district component
   const compOfGroup = new Map<number, number>();
@@ -188,21 +204,38 @@ function compoundKey(g: UnitGraph, group: Int32Array, o: ResolvedOptions, extra?
   for (let u = 0; u < g.n; u++) {
     if (g.compound[u] < 0 || (tot.get(k(u)) ?? 0) > o.max) continue;
     const s = k(u) + (extra ? '|' + extra(u) : '');
-    let id = ids.get(s); if (id === undefined) { id = ids.size; ids.set(s, id); }
+    let id = ids.get(s);
+    if (id === undefined) {
+      id = ids.size;
+      ids.set(s, id);
+    }
     key[u] = id;
   }
   return key;
 }
 
-function fresh(g: UnitGraph, group: Int32Array, key: Int32Array, o: ResolvedOptions, bp: Parameters<typeof recursiveBisect>[3], onProgress?: ProgressFn, sticky?: Int32Array) {
+function fresh(
+  g: UnitGraph,
+  group: Int32Array,
+  key: Int32Array,
+  o: ResolvedOptions,
+  bp: Parameters<typeof recursiveBisect>[3],
+  onProgress?: ProgressFn,
+  sticky?: Int32Array,
+) {
   const { cg, nodeOf } = contractGraph(g, group, key, sticky);
   const sc = new Scratch(cg.n);
   const st = new GridState(cg, sc);
   const byGroup = new Map<number, number[]>();
-  for (let c = 0; c < cg.n; c++) { let a = byGroup.get(cg.group[c]); if (!a) byGroup.set(cg.group[c], (a = [])); a.push(c); }
+  for (let c = 0; c < cg.n; c++) {
+    let a = byGroup.get(cg.group[c]);
+    if (!a) byGroup.set(cg.group[c], (a = []));
+    a.push(c);
+  }
   let done = 0;
   for (const [gr, nodes] of byGroup) {
-    let H = 0; for (const c of nodes) H += cg.hh[c];
+    let H = 0;
+    for (const c of nodes) H += cg.hh[c];
     const { k } = chooseK(H, o.min, o.max, o.target);
     for (const part of recursiveBisect(cg, nodes, k, bp, sc)) {
       const id = st.newGrid(gr);
@@ -227,11 +260,15 @@ function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>,
   let unknown = 0;
   for (let c = 0; c < cg.n; c++) {
     const name = prevOf(firstUnit[c]);
-    if (name === null) { unknown++; continue; }
+    if (name === null) {
+      unknown++;
+      continue;
+    }
     const k = `${cg.group[c]}\u0000${name}`;
     let id = gridOfName.get(k);
     if (id === undefined) {
-      id = st.newGrid(cg.group[c]); gridOfName.set(k, id);
+      id = st.newGrid(cg.group[c]);
+      gridOfName.set(k, id);
       gridNames.push(gridNames.includes(name) ? null : name);
     }
     st.move(c, id);
@@ -246,17 +283,23 @@ function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>,
     const seen = new Uint8Array(cg.n);
     for (const s of left) {
       if (seen[s]) continue;
-      const nodes = [s]; seen[s] = 1;
+      const nodes = [s];
+      seen[s] = 1;
       for (let i = 0; i < nodes.length; i++) {
         const u = nodes[i];
         for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
           const v = cg.targets[e];
-          if (!seen[v] && st.assign[v] < 0 && cg.group[v] === cg.group[u]) { seen[v] = 1; nodes.push(v); }
+          if (!seen[v] && st.assign[v] < 0 && cg.group[v] === cg.group[u]) {
+            seen[v] = 1;
+            nodes.push(v);
+          }
         }
       }
-      let H = 0; for (const c of nodes) H += cg.hh[c];
+      let H = 0;
+      for (const c of nodes) H += cg.hh[c];
       for (const part of recursiveBisect(cg, nodes, chooseK(H, o.min, o.max, o.target).k, bp, sc)) {
-        const id = st.newGrid(cg.group[s]); gridNames.push(null);
+        const id = st.newGrid(cg.group[s]);
+        gridNames.push(null);
         for (const c of part) st.move(c, id);
       }
     }
@@ -267,7 +310,17 @@ function warmStart(g: UnitGraph, comp: Int32Array, prev: Record<string, string>,
   return { st, nodeOf, gridNames, key };
 }
 
-function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string | null)[], o: ResolvedOptions, warnings: PartitionWarning[], previous: Record<string, string> | undefined, t0: number, group0?: Int32Array): PartitionResult {
+function finish(
+  g: UnitGraph,
+  st: GridState,
+  nodeOf: Int32Array,
+  names: (string | null)[],
+  o: ResolvedOptions,
+  warnings: PartitionWarning[],
+  previous: Record<string, string> | undefined,
+  t0: number,
+  group0?: Int32Array,
+): PartitionResult {
   const gridOf = new Int32Array(g.n);
   for (let u = 0; u < g.n; u++) gridOf[u] = st.assign[nodeOf[u]];
   const checks = checkGrids(g, gridOf);
@@ -278,44 +331,77 @@ function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string 
   const sdName = (c: (typeof checks)[number]) => (g.subdistrict[c.units[0]] >= 0 ? g.subdistricts[g.subdistrict[c.units[0]]] : 'G');
   const cent = new Map<number, [number, number]>();
   for (const c of checks) {
-    let x = 0, y = 0, w = 0;
-    for (const u of c.units) { const a = g.area[u] || 1e-9; x += g.cx[u] * a; y += g.cy[u] * a; w += a; }
+    let x = 0,
+      y = 0,
+      w = 0;
+    for (const u of c.units) {
+      const a = g.area[u] || 1e-9;
+      x += g.cx[u] * a;
+      y += g.cy[u] * a;
+      w += a;
+    }
     cent.set(c.grid, [x / w, y / w]);
   }
   const rowH = Math.sqrt(checks.reduce((s, c) => s + c.area, 0) / Math.max(1, checks.length)) || 1;
   const order = [...checks].sort((a, b) => {
-    const ca = cent.get(a.grid)!, cb = cent.get(b.grid)!;
+    const ca = cent.get(a.grid)!,
+      cb = cent.get(b.grid)!;
     return sdName(a).localeCompare(sdName(b)) || Math.floor(-ca[1] / rowH) - Math.floor(-cb[1] / rowH) || ca[0] - cb[0];
   });
   const nameOf = new Map<number, string>();
   for (const c of order) {
     const prevName = names[c.grid];
-    if (prevName) { nameOf.set(c.grid, prevName); continue; }
+    if (prevName) {
+      nameOf.set(c.grid, prevName);
+      continue;
+    }
     const sd = sdName(c);
-    let n = counters.get(sd) ?? 0, id: string;
-    do { n++; id = `${sd}-${String(n).padStart(3, '0')}`; } while (used.has(id));
-    counters.set(sd, n); used.add(id); nameOf.set(c.grid, id);
+    let n = counters.get(sd) ?? 0,
+      id: string;
+    do {
+      n++;
+      id = `${sd}-${String(n).padStart(3, '0')}`;
+    } while (used.has(id));
+    counters.set(sd, n);
+    used.add(id);
+    nameOf.set(c.grid, id);
   }
   const assignment: Record<string, string> = {};
   for (let u = 0; u < g.n; u++) assignment[g.ids[u]] = nameOf.get(gridOf[u])!;
   const grids: GridSummary[] = order.map((c) => {
     const comm = new Map<number, number>();
     for (const u of c.units) comm.set(g.community[u], (comm.get(g.community[u]) ?? 0) + g.households[u] + 1e-6);
-    let bc = -1, bw = -1; for (const [k, w] of comm) if (w > bw) { bw = w; bc = k; }
+    let bc = -1,
+      bw = -1;
+    for (const [k, w] of comm)
+      if (w > bw) {
+        bw = w;
+        bc = k;
+      }
     const [x, y] = cent.get(c.grid)!;
     const ll = proj.inverse(x, y);
     return {
-      id: nameOf.get(c.grid)!, households: c.households, units: c.units.map((u) => g.ids[u]),
+      id: nameOf.get(c.grid)!,
+      households: c.households,
+      units: c.units.map((u) => g.ids[u]),
       subdistrict: g.subdistrict[c.units[0]] >= 0 ? g.subdistricts[g.subdistrict[c.units[0]]] : null,
       community: bc >= 0 ? g.communities[bc] : null,
-      area_m2: Math.round(c.area), polsby_popper: Number(c.polsbyPopper.toFixed(4)), contiguous: c.contiguous,
+      area_m2: Math.round(c.area),
+      polsby_popper: Number(c.polsbyPopper.toFixed(4)),
+      contiguous: c.contiguous,
       in_band: c.households >= o.min && c.households <= o.max,
       centroid: [Number(ll[0].toFixed(6)), Number(ll[1].toFixed(6))],
     };
   });
-  for (const gr of grids) if (!gr.in_band && !warnings.some((w) => w.units?.some((u) => gr.units.includes(u)))) {
-    warnings.push({ code: 'grid_out_of_band', message: `grid ${gr.id} has ${gr.households} households, outside ${o.min}-${o.max}; no contiguous in-band arrangement was found around it. Fix: adjust its units by hand or change --min/--max. Units: ${gr.units.slice(0, 12).join(', ')}${gr.units.length > 12 ? ' …' : ''}`, units: gr.units, grids: [gr.id] });
-  }
+  for (const gr of grids)
+    if (!gr.in_band && !warnings.some((w) => w.units?.some((u) => gr.units.includes(u)))) {
+      warnings.push({
+        code: 'grid_out_of_band',
+        message: `grid ${gr.id} has ${gr.households} households, outside ${o.min}-${o.max}; no contiguous in-band arrangement was found around it. Fix: adjust its units by hand or change --min/--max. Units: ${gr.units.slice(0, 12).join(', ')}${gr.units.length > 12 ? ' …' : ''}`,
+        units: gr.units,
+        grids: [gr.id],
+      });
+    }
   splitWarnings(g, gridOf, o, warnings, group0, (x) => nameOf.get(x)!);
   const pps = checks.map((c) => c.polsbyPopper);
   const stats: PartitionResult['stats'] = {
@@ -328,23 +414,39 @@ function finish(g: UnitGraph, st: GridState, nodeOf: Int32Array, names: (string 
     ms: Date.now() - t0,
   };
   if (previous) {
-    let um = 0, hm = 0;
+    let um = 0,
+      hm = 0;
     for (let u = 0; u < g.n; u++) {
       const p = previous[g.ids[u]];
-      if (p !== undefined && String(p) !== assignment[g.ids[u]]) { um++; hm += g.households[u]; }
+      if (p !== undefined && String(p) !== assignment[g.ids[u]]) {
+        um++;
+        hm += g.households[u];
+      }
     }
-    stats.units_moved = um; stats.households_moved = hm;
+    stats.units_moved = um;
+    stats.households_moved = hm;
   }
   return { assignment, grids, warnings, stats };
 }
 
 /** compounds of ≤ max households spread over several grids; grids spanning communities that were separate groups */
-function splitWarnings(g: UnitGraph, gridOf: Int32Array, o: ResolvedOptions, warnings: PartitionWarning[], group0: Int32Array | undefined, name: (grid: number) => string) {
-  const hh = new Map<number, number>(), grids = new Map<number, Set<number>>();
+function splitWarnings(
+  g: UnitGraph,
+  gridOf: Int32Array,
+  o: ResolvedOptions,
+  warnings: PartitionWarning[],
+  group0: Int32Array | undefined,
+  name: (grid: number) => string,
+) {
+  const hh = new Map<number, number>(),
+    grids = new Map<number, Set<number>>();
   for (let u = 0; u < g.n; u++) {
-    const k = g.compound[u]; if (k < 0) continue;
+    const k = g.compound[u];
+    if (k < 0) continue;
     hh.set(k, (hh.get(k) ?? 0) + g.households[u]);
-    let s = grids.get(k); if (!s) grids.set(k, (s = new Set())); s.add(gridOf[u]);
+    let s = grids.get(k);
+    if (!s) grids.set(k, (s = new Set()));
+    s.add(gridOf[u]);
   }
   const split = [...grids].filter(([k, s]) => s.size > 1 && (hh.get(k) ?? 0) <= o.max).map(([k]) => k);
   if (split.length) {
@@ -361,18 +463,26 @@ function splitWarnings(g: UnitGraph, gridOf: Int32Array, o: ResolvedOptions, war
   // communities that were separate groups but share a grid
   const byGrid = new Map<number, Map<number, number[]>>();
   for (let u = 0; u < g.n; u++) {
-    let m = byGrid.get(gridOf[u]); if (!m) byGrid.set(gridOf[u], (m = new Map()));
-    let a = m.get(group0[u]); if (!a) m.set(group0[u], (a = [])); a.push(u);
+    let m = byGrid.get(gridOf[u]);
+    if (!m) byGrid.set(gridOf[u], (m = new Map()));
+    let a = m.get(group0[u]);
+    if (!a) m.set(group0[u], (a = []));
+    a.push(u);
   }
   for (const [grid, m] of byGrid) {
     if (m.size <= 1) continue;
     const comms = new Set<string>();
     const units: string[] = [];
-    for (const us of m.values()) for (const u of us) { units.push(g.ids[u]); if (g.community[u] >= 0) comms.add(g.communities[g.community[u]]); }
+    for (const us of m.values())
+      for (const u of us) {
+        units.push(g.ids[u]);
+        if (g.community[u] >= 0) comms.add(g.communities[g.community[u]]);
+      }
     warnings.push({
       code: 'community_split',
       message: `grid ${name(grid)} spans communities ${[...comms].join(', ')}: no in-band grids were found with the community boundary kept here. Fix: adjust the boundary by hand or change --min/--max.`,
-      units, grids: [name(grid)],
+      units,
+      grids: [name(grid)],
     });
   }
 }

@@ -23,10 +23,12 @@ export function gridNeighbourhood(st: GridState, grids: number[], rings: number,
   let set = new Set(grids);
   for (let r = 0; r < rings; r++) {
     const next = new Set(set);
-    for (const x of set) for (const u of st.members[x]) for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
-      const h = st.assign[cg.targets[e]];
-      if (h >= 0 && h !== x && (sameArea ? sameArea(h, x) : st.group[h] === st.group[x])) next.add(h);
-    }
+    for (const x of set)
+      for (const u of st.members[x])
+        for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
+          const h = st.assign[cg.targets[e]];
+          if (h >= 0 && h !== x && (sameArea ? sameArea(h, x) : st.group[h] === st.group[x])) next.add(h);
+        }
     set = next;
   }
   return set;
@@ -57,7 +59,11 @@ export function uncontract(g: UnitGraph, lv: Level, grids: Set<number>): Level |
   const gridOf = unitGrids(g, lv);
   const key = Int32Array.from(lv.key);
   let changed = false;
-  for (let u = 0; u < g.n; u++) if (key[u] >= 0 && grids.has(gridOf[u])) { key[u] = -1; changed = true; }
+  for (let u = 0; u < g.n; u++)
+    if (key[u] >= 0 && grids.has(gridOf[u])) {
+      key[u] = -1;
+      changed = true;
+    }
   if (!changed) return null;
   return rebuild(g, lv, key, lv.group, (i) => lv.st.group[i]);
 }

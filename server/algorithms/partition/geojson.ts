@@ -15,10 +15,24 @@ export class InputError extends Error {
 }
 
 const STREET_CLASS: Record<string, BarrierClass> = {
-  major: 'major', minor: 'minor', rail: 'rail', water: 'water',
-  arterial: 'major', secondary: 'major', primary: 'major', trunk: 'major', motorway: 'major',
-  local: 'minor', lane: 'minor', path: 'minor', residential: 'minor', tertiary: 'minor', service: 'minor',
-  railway: 'rail', river: 'water', canal: 'water',
+  major: 'major',
+  minor: 'minor',
+  rail: 'rail',
+  water: 'water',
+  arterial: 'major',
+  secondary: 'major',
+  primary: 'major',
+  trunk: 'major',
+  motorway: 'major',
+  local: 'minor',
+  lane: 'minor',
+  path: 'minor',
+  residential: 'minor',
+  tertiary: 'minor',
+  service: 'minor',
+  railway: 'rail',
+  river: 'water',
+  canal: 'water',
 };
 
 function features(fc: unknown): Record<string, unknown>[] {
@@ -29,7 +43,8 @@ function features(fc: unknown): Record<string, unknown>[] {
 }
 
 function checkPosition(p: unknown, fail: (m: string) => never): void {
-  if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1])) fail('invalid coordinate (not a [lon, lat] number pair)');
+  if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number' || !Number.isFinite(p[0]) || !Number.isFinite(p[1]))
+    fail('invalid coordinate (not a [lon, lat] number pair)');
   const [x, y] = p as number[];
   if (Math.abs(y) > 90 && Math.abs(x) <= 90) fail(`coordinate [${x}, ${y}] has |lat| > 90: lat/lon look swapped (expected [lon, lat] in WGS84)`);
   if (Math.abs(x) > 180 || Math.abs(y) > 90) fail(`coordinate [${x}, ${y}] is outside the lon/lat range (expected WGS84 degrees)`);
@@ -47,7 +62,9 @@ export function unitsFromGeoJSON(fc: unknown): PartitionUnit[] {
     const props = (f && typeof f === 'object' && f.properties && typeof f.properties === 'object' ? f.properties : {}) as Record<string, unknown>;
     const rawId = props.id ?? (f as { id?: unknown }).id;
     const id = rawId === undefined || rawId === null || rawId === '' ? null : String(rawId);
-    const fail = (problem: string): never => { throw new InputError({ index, id, problem }); };
+    const fail = (problem: string): never => {
+      throw new InputError({ index, id, problem });
+    };
     if (id === null) fail('missing properties.id');
     if (seen.has(id!)) fail(`duplicate id ${id}`);
     seen.add(id!);
@@ -65,7 +82,8 @@ export function unitsFromGeoJSON(fc: unknown): PartitionUnit[] {
       }
     }
     return {
-      id: id!, households: h as number,
+      id: id!,
+      households: h as number,
       subdistrict: pick(props, 'subdistrict', 'subdistrict_id'),
       community: pick(props, 'community', 'community_id'),
       compound: pick(props, 'compound', 'compound_id'),
@@ -80,12 +98,15 @@ export function barriersFromGeoJSON(fc: unknown): Barrier[] {
   fs.forEach((f, index) => {
     const props = (f && typeof f === 'object' && f.properties && typeof f.properties === 'object' ? f.properties : {}) as Record<string, unknown>;
     const id = props.id === undefined || props.id === null ? null : String(props.id);
-    const fail = (problem: string): never => { throw new InputError({ index, id, problem }); };
+    const fail = (problem: string): never => {
+      throw new InputError({ index, id, problem });
+    };
     const raw = pick(props, 'class', 'kind_detail', 'kind');
     const cls = raw ? STREET_CLASS[raw.toLowerCase()] : undefined;
     if (!cls) fail(`properties.class must be one of major, minor, rail, water (or arterial, secondary, local, lane, path); got ${JSON.stringify(raw)}`);
     const geom = (f as { geometry?: { type?: string; coordinates?: unknown } }).geometry;
-    if (!geom || (geom.type !== 'LineString' && geom.type !== 'MultiLineString')) fail(`geometry must be LineString or MultiLineString (got ${geom?.type ?? 'null'})`);
+    if (!geom || (geom.type !== 'LineString' && geom.type !== 'MultiLineString'))
+      fail(`geometry must be LineString or MultiLineString (got ${geom?.type ?? 'null'})`);
     const lines = (geom!.type === 'LineString' ? [geom!.coordinates] : geom!.coordinates) as unknown[];
     for (const line of lines) {
       if (!Array.isArray(line) || line.length < 2) fail('line with fewer than 2 positions');

@@ -32,7 +32,15 @@ const PP_ONLY = { compactness: 1, balance: 0, barrier: 0, inertia: 0, edge: 0 };
 /** Returns the number of accepted changes (pair re-splits + node moves). */
 export function polishCompactness(st: GridState, p: PolishParams): number {
   const margin = (p.margin ?? 0.03) * p.target;
-  let changes = reshapePairs(st, { min: p.min, max: p.max, target: p.target, weights: PP_ONLY, rounds: p.rounds ?? 3, seeds: p.seeds ?? 16, margin: p.margin ?? 0.03 });
+  let changes = reshapePairs(st, {
+    min: p.min,
+    max: p.max,
+    target: p.target,
+    weights: PP_ONLY,
+    rounds: p.rounds ?? 3,
+    seeds: p.seeds ?? 16,
+    margin: p.margin ?? 0.03,
+  });
   changes += polishMoves(st, p.min + margin, p.max - margin, p.passes ?? 4);
   return changes;
 }
@@ -43,7 +51,8 @@ export function polishCompactness(st: GridState, p: PolishParams): number {
  */
 export function polishMoves(st: GridState, lo: number, hi: number, passes: number): number {
   const cg = st.cg;
-  const ok = (before: number, after: number) => (after >= lo && after <= hi) || (before < lo ? after > before && after <= hi : before > hi ? after < before && after >= lo : false);
+  const ok = (before: number, after: number) =>
+    (after >= lo && after <= hi) || (before < lo ? after > before && after <= hi : before > hi ? after < before && after >= lo : false);
   let moves = 0;
   for (let pass = 0; pass < passes; pass++) {
     let passMoves = 0;
@@ -57,14 +66,18 @@ export function polishMoves(st: GridState, lo: number, hi: number, passes: numbe
       const [Lg, Hg] = st.linkTo(u, g);
       const ppG = polsbyPopper(st.area[g], st.perim[g]);
       const ppG2 = polsbyPopper(st.area[g] - cg.area[u], st.perim[g] - cg.perim[u] + 2 * Lg);
-      let best = 1e-9, bestH = -1;
+      let best = 1e-9,
+        bestH = -1;
       for (const h of hs) {
         if (!ok(st.hh[h], st.hh[h] + hu)) continue;
         const [Lh, Hh] = st.linkTo(u, h);
         // no new straddle: h clear of hard barriers stays clear
         if (st.hard[h] <= 1e-9 && Hh > 1e-9) continue;
         const d = ppG2 + polsbyPopper(st.area[h] + cg.area[u], st.perim[h] + cg.perim[u] - 2 * Lh) - ppG - polsbyPopper(st.area[h], st.perim[h]);
-        if (d > best) { best = d; bestH = h; }
+        if (d > best) {
+          best = d;
+          bestH = h;
+        }
       }
       void Hg;
       if (bestH < 0 || !st.canLeave(u)) continue;

@@ -8,8 +8,12 @@ import { edgePenalty, gridPenalty, inertiaPenalty, DEFAULT_WEIGHTS, type Objecti
 import type { GridState } from './state';
 
 export function recombinePairs(st: GridState, p: BisectParams & { rounds?: number; weights?: ObjectiveWeights; worstShare?: number }): number {
-  const w = p.weights ?? DEFAULT_WEIGHTS, wi = w.inertia ?? 0;
-  const pen = (g: number) => gridPenalty(st.hh[g], st.area[g], st.perim[g], st.hard[g], p.target, w) + wi * inertiaPenalty(st.area[g], st.mx[g], st.my[g], st.mq[g]) + (w.edge ?? 0) * edgePenalty(st.hh[g], p.min, p.max, p.target);
+  const w = p.weights ?? DEFAULT_WEIGHTS,
+    wi = w.inertia ?? 0;
+  const pen = (g: number) =>
+    gridPenalty(st.hh[g], st.area[g], st.perim[g], st.hard[g], p.target, w) +
+    wi * inertiaPenalty(st.area[g], st.mx[g], st.my[g], st.mq[g]) +
+    (w.edge ?? 0) * edgePenalty(st.hh[g], p.min, p.max, p.target);
   const cg = st.cg;
   let accepted = 0;
   for (let round = 0; round < (p.rounds ?? 2); round++) {
@@ -18,10 +22,11 @@ export function recombinePairs(st: GridState, p: BisectParams & { rounds?: numbe
     let acc = 0;
     for (const a of order.slice(0, Math.ceil(order.length * (p.worstShare ?? 0.35)))) {
       const nb = new Set<number>();
-      for (const u of st.members[a]) for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
-        const h = st.assign[cg.targets[e]];
-        if (h >= 0 && h !== a && st.group[h] === st.group[a]) nb.add(h);
-      }
+      for (const u of st.members[a])
+        for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
+          const h = st.assign[cg.targets[e]];
+          if (h >= 0 && h !== a && st.group[h] === st.group[a]) nb.add(h);
+        }
       for (const b of nb) {
         const key = a < b ? `${a}|${b}` : `${b}|${a}`;
         if (tried.has(key)) continue;
@@ -33,12 +38,16 @@ export function recombinePairs(st: GridState, p: BisectParams & { rounds?: numbe
         const sums = parts.map((part) => part.reduce((s, u) => s + cg.hh[u], 0));
         if (sums.some((h) => h < p.min || h > p.max)) continue;
         // give part 0 to the grid it overlaps most
-        let ov = 0; for (const u of parts[0]) if (st.assign[u] === a) ov++;
+        let ov = 0;
+        for (const u of parts[0]) if (st.assign[u] === a) ov++;
         const [pa, pb] = ov * 2 >= parts[0].length ? [parts[0], parts[1]] : [parts[1], parts[0]];
         const old = nodes.map((u) => st.assign[u]);
         for (const u of pa) st.move(u, a);
         for (const u of pb) st.move(u, b);
-        if (pen(a) + pen(b) < before - 1e-6 && st.components(a).length === 1 && st.components(b).length === 1) { acc++; continue; }
+        if (pen(a) + pen(b) < before - 1e-6 && st.components(a).length === 1 && st.components(b).length === 1) {
+          acc++;
+          continue;
+        }
         nodes.forEach((u, i) => st.move(u, old[i]));
       }
     }

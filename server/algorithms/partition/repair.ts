@@ -27,9 +27,23 @@ export function repairContiguity(st: GridState): number[] {
     if (st.members[g].size <= 1) continue;
     const comps = st.components(g);
     if (comps.length <= 1) continue;
-    let bi = 0, bw = -1;
-    comps.forEach((c, i) => { let w = 0; for (const u of c) w += st.cg.hh[u] + 1e-6; if (w > bw) { bw = w; bi = i; } });
-    comps.forEach((c, i) => { if (i !== bi) for (const u of c) { st.move(u, -1); orphans.push(u); } });
+    let bi = 0,
+      bw = -1;
+    comps.forEach((c, i) => {
+      let w = 0;
+      for (const u of c) w += st.cg.hh[u] + 1e-6;
+      if (w > bw) {
+        bw = w;
+        bi = i;
+      }
+    });
+    comps.forEach((c, i) => {
+      if (i !== bi)
+        for (const u of c) {
+          st.move(u, -1);
+          orphans.push(u);
+        }
+    });
   }
   return orphans;
 }
@@ -43,14 +57,19 @@ export function attachOrphans(st: GridState): number[] {
     const next: number[] = [];
     const choices: [number, number][] = [];
     for (const u of pending) {
-      let best = -1, bestL = -1;
+      let best = -1,
+        bestL = -1;
       for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
         const h = st.assign[cg.targets[e]];
         if (h < 0 || st.group[h] !== cg.group[u]) continue;
         const [L] = st.linkTo(u, h);
-        if (L > bestL || (L === bestL && st.hh[h] < st.hh[best])) { bestL = L; best = h; }
+        if (L > bestL || (L === bestL && st.hh[h] < st.hh[best])) {
+          bestL = L;
+          best = h;
+        }
       }
-      if (best >= 0) choices.push([u, best]); else next.push(u);
+      if (best >= 0) choices.push([u, best]);
+      else next.push(u);
     }
     if (!choices.length) break;
     for (const [u, h] of choices) st.move(u, h);
@@ -77,7 +96,10 @@ const inBand = (h: number, p: RepairParams) => h >= p.min && h <= p.max;
 /** extra score for a partner grid that no repair has changed yet (warm starts) */
 const fresh = (p: RepairParams, h: number) => (p.touched && !p.touched.has(h) ? p.target : 0);
 function moveTouch(st: GridState, u: number, h: number, p: RepairParams) {
-  if (p.touched) { p.touched.add(st.assign[u]); p.touched.add(h); }
+  if (p.touched) {
+    p.touched.add(st.assign[u]);
+    p.touched.add(h);
+  }
   st.move(u, h);
 }
 
@@ -101,11 +123,17 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
         }
       }
     }
-    if (best && hg - cg.hh[best[0]] >= p.min) { moveTouch(st, best[0], best[1], p); return true; }
+    if (best && hg - cg.hh[best[0]] >= p.min) {
+      moveTouch(st, best[0], best[1], p);
+      return true;
+    }
     if (p.chains && ejectionChain(st, g, p)) return true;
     const k = Math.max(2, Math.round(hg / p.target));
     if (hg >= 2 * p.min && st.members[g].size > 1 && splitGrid(st, g, Math.min(k, Math.floor(hg / p.min)), p)) return true;
-    if (best) { moveTouch(st, best[0], best[1], p); return true; }
+    if (best) {
+      moveTouch(st, best[0], best[1], p);
+      return true;
+    }
     return false;
   }
   if (hg < p.min) {
@@ -127,16 +155,23 @@ function repairOne(st: GridState, g: number, p: RepairParams): boolean {
         }
       }
     }
-    if (best) { moveTouch(st, best[0], best[1], p); return true; }
+    if (best) {
+      moveTouch(st, best[0], best[1], p);
+      return true;
+    }
     if (p.chains && ejectionChain(st, g, p)) return true;
     // merge with a neighbour (then split again when too big)
     const nbrs = new Set<number>();
     for (const u of st.boundary(g)) for (const h of st.neighbourGrids(u)) nbrs.add(h);
-    let mh = -1, ms = Infinity;
+    let mh = -1,
+      ms = Infinity;
     for (const h of nbrs) {
       const sum = hg + st.hh[h];
       const score = sum <= p.max ? Math.abs(sum - p.target) : sum >= 2 * p.min ? 1e5 + Math.abs(sum / 2 - p.target) : 1e9;
-      if (score < ms) { ms = score; mh = h; }
+      if (score < ms) {
+        ms = score;
+        mh = h;
+      }
     }
     if (mh < 0 || ms >= 1e9) return false;
     const mine = [...st.members[g]];
@@ -170,12 +205,15 @@ export function repairBand(st: GridState, p: RepairParams): number[] {
   let bad: number[] = [];
   for (let g = 0; g < st.gridCount; g++) if (st.members[g].size && !inBand(st.hh[g], p)) bad.push(g);
   // fallback: re-partition the neighbourhood of each remaining bad grid (1 then 2 rings)
-  if (p.repartition !== false) for (const g of bad) {
-    if (!st.members[g].size || inBand(st.hh[g], p)) continue;
-    let ok = false;
-    // first with the neighbourhood's grid count kept (wider rings), then with a count of its own
-    for (const changeCount of [false, true]) for (let rings = 1; rings <= 4 && !ok; rings++) for (let attempt = 0; attempt < 4 && !ok; attempt++) ok = repartitionNeighbourhood(st, g, rings, p, changeCount);
-  }
+  if (p.repartition !== false)
+    for (const g of bad) {
+      if (!st.members[g].size || inBand(st.hh[g], p)) continue;
+      let ok = false;
+      // first with the neighbourhood's grid count kept (wider rings), then with a count of its own
+      for (const changeCount of [false, true])
+        for (let rings = 1; rings <= 4 && !ok; rings++)
+          for (let attempt = 0; attempt < 4 && !ok; attempt++) ok = repartitionNeighbourhood(st, g, rings, p, changeCount);
+    }
   bad = [];
   for (let g = 0; g < st.gridCount; g++) if (st.members[g].size && !inBand(st.hh[g], p)) bad.push(g);
   return bad;
@@ -195,7 +233,8 @@ export function repartitionNeighbourhood(st: GridState, g: number, rings: number
   }
   const ids = [...grids].sort((a, b) => a - b);
   const nodes = ids.flatMap((x) => [...st.members[x]]);
-  let H = 0; for (const u of nodes) H += st.cg.hh[u];
+  let H = 0;
+  for (const u of nodes) H += st.cg.hh[u];
   // keep the neighbourhood's grid count when it can be in band (the group's count was chosen for the target)
   const [kLo, kHi] = feasibleK(H, p.min, p.max);
   if (kLo > kHi) return false;
@@ -203,7 +242,14 @@ export function repartitionNeighbourhood(st: GridState, g: number, rings: number
   if (!keep && !changeCount) return false;
   const k = keep ? ids.length : chooseK(H, p.min, p.max, p.target).k;
   const parts = recursiveBisect(st.cg, nodes, k, p, st.sc);
-  if (parts.length !== k || parts.some((part) => { const h = part.reduce((s, u) => s + st.cg.hh[u], 0); return h < p.min || h > p.max; })) return false;
+  if (
+    parts.length !== k ||
+    parts.some((part) => {
+      const h = part.reduce((s, u) => s + st.cg.hh[u], 0);
+      return h < p.min || h > p.max;
+    })
+  )
+    return false;
   // keep ids stable: give each part the old grid it overlaps most
   const before = new Map<number, number>(nodes.map((u) => [u, st.assign[u]]));
   const free = new Set(ids);
@@ -216,7 +262,11 @@ export function repartitionNeighbourhood(st: GridState, g: number, rings: number
   const pairs: [number, number, number][] = [];
   for (const { i, cnt } of order) for (const [gid, c] of cnt) pairs.push([c, i, gid]);
   pairs.sort((a, b) => b[0] - a[0] || a[1] - b[1] || a[2] - b[2]);
-  for (const [, i, gid] of pairs) if (target[i] < 0 && free.has(gid)) { target[i] = gid; free.delete(gid); }
+  for (const [, i, gid] of pairs)
+    if (target[i] < 0 && free.has(gid)) {
+      target[i] = gid;
+      free.delete(gid);
+    }
   parts.forEach((part, i) => {
     if (target[i] < 0) target[i] = free.size ? [...free].shift()! : st.newGrid(st.group[g]);
     free.delete(target[i]);

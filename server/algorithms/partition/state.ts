@@ -28,21 +28,33 @@ export class GridState {
     this.sc = sc ?? new Scratch(cg.n);
   }
 
-  get gridCount(): number { return this.hh.length; }
+  get gridCount(): number {
+    return this.hh.length;
+  }
 
   newGrid(group: number): number {
-    this.hh.push(0); this.area.push(0); this.perim.push(0); this.hard.push(0);
-    this.mx.push(0); this.my.push(0); this.mq.push(0);
-    this.group.push(group); this.members.push(new Set());
+    this.hh.push(0);
+    this.area.push(0);
+    this.perim.push(0);
+    this.hard.push(0);
+    this.mx.push(0);
+    this.my.push(0);
+    this.mq.push(0);
+    this.group.push(group);
+    this.members.push(new Set());
     return this.hh.length - 1;
   }
 
   /** shared length and hard-barrier length between node u and grid g */
   linkTo(u: number, g: number): [number, number] {
     const { offsets, targets, len, hardLen } = this.cg;
-    let L = 0, Hl = 0;
+    let L = 0,
+      Hl = 0;
     for (let e = offsets[u]; e < offsets[u + 1]; e++) {
-      if (this.assign[targets[e]] === g) { L += len[e]; Hl += hardLen[e]; }
+      if (this.assign[targets[e]] === g) {
+        L += len[e];
+        Hl += hardLen[e];
+      }
     }
     return [L, Hl];
   }
@@ -54,17 +66,25 @@ export class GridState {
     const cg = this.cg;
     if (f >= 0) {
       const [L, Hl] = this.linkTo(u, f);
-      this.hh[f] -= cg.hh[u]; this.area[f] -= cg.area[u];
-      this.perim[f] += -cg.perim[u] + 2 * L; this.hard[f] -= Hl;
-      this.mx[f] -= cg.area[u] * cg.cx[u]; this.my[f] -= cg.area[u] * cg.cy[u]; this.mq[f] -= cg.area[u] * (cg.cx[u] ** 2 + cg.cy[u] ** 2);
+      this.hh[f] -= cg.hh[u];
+      this.area[f] -= cg.area[u];
+      this.perim[f] += -cg.perim[u] + 2 * L;
+      this.hard[f] -= Hl;
+      this.mx[f] -= cg.area[u] * cg.cx[u];
+      this.my[f] -= cg.area[u] * cg.cy[u];
+      this.mq[f] -= cg.area[u] * (cg.cx[u] ** 2 + cg.cy[u] ** 2);
       this.members[f].delete(u);
     }
     this.assign[u] = g;
     if (g >= 0) {
       const [L, Hl] = this.linkTo(u, g);
-      this.hh[g] += cg.hh[u]; this.area[g] += cg.area[u];
-      this.perim[g] += cg.perim[u] - 2 * L; this.hard[g] += Hl;
-      this.mx[g] += cg.area[u] * cg.cx[u]; this.my[g] += cg.area[u] * cg.cy[u]; this.mq[g] += cg.area[u] * (cg.cx[u] ** 2 + cg.cy[u] ** 2);
+      this.hh[g] += cg.hh[u];
+      this.area[g] += cg.area[u];
+      this.perim[g] += cg.perim[u] - 2 * L;
+      this.hard[g] += Hl;
+      this.mx[g] += cg.area[u] * cg.cx[u];
+      this.my[g] += cg.area[u] * cg.cy[u];
+      this.mq[g] += cg.area[u] * (cg.cx[u] ** 2 + cg.cy[u] ** 2);
       this.members[g].add(u);
     }
   }
@@ -96,17 +116,22 @@ export class GridState {
 
   /** connected components of grid g's members */
   components(g: number): number[][] {
-    const cg = this.cg, sc = this.sc;
+    const cg = this.cg,
+      sc = this.sc;
     const st = ++sc.seenStamp;
     const comps: number[][] = [];
     for (const s of this.members[g]) {
       if (sc.seen[s] === st) continue;
-      const comp = [s]; sc.seen[s] = st;
+      const comp = [s];
+      sc.seen[s] = st;
       for (let i = 0; i < comp.length; i++) {
         const u = comp[i];
         for (let e = cg.offsets[u]; e < cg.offsets[u + 1]; e++) {
           const v = cg.targets[e];
-          if (this.assign[v] === g && sc.seen[v] !== st) { sc.seen[v] = st; comp.push(v); }
+          if (this.assign[v] === g && sc.seen[v] !== st) {
+            sc.seen[v] = st;
+            comp.push(v);
+          }
         }
       }
       comps.push(comp);
@@ -118,10 +143,21 @@ export class GridState {
   compact(): Int32Array {
     const map = new Int32Array(this.hh.length).fill(-1);
     const keep: number[] = [];
-    for (let g = 0; g < this.hh.length; g++) if (this.members[g].size > 0) { map[g] = keep.length; keep.push(g); }
+    for (let g = 0; g < this.hh.length; g++)
+      if (this.members[g].size > 0) {
+        map[g] = keep.length;
+        keep.push(g);
+      }
     const pick = <T>(a: T[]) => keep.map((g) => a[g]);
-    this.hh = pick(this.hh); this.area = pick(this.area); this.perim = pick(this.perim);
-    this.hard = pick(this.hard); this.mx = pick(this.mx); this.my = pick(this.my); this.mq = pick(this.mq); this.group = pick(this.group); this.members = pick(this.members);
+    this.hh = pick(this.hh);
+    this.area = pick(this.area);
+    this.perim = pick(this.perim);
+    this.hard = pick(this.hard);
+    this.mx = pick(this.mx);
+    this.my = pick(this.my);
+    this.mq = pick(this.mq);
+    this.group = pick(this.group);
+    this.members = pick(this.members);
     for (let u = 0; u < this.assign.length; u++) if (this.assign[u] >= 0) this.assign[u] = map[this.assign[u]];
     return map;
   }

@@ -3,7 +3,11 @@
 /** Street class an adjacency lies along. Order matters: higher = stronger barrier. */
 export const EDGE_CLASSES = ['none', 'minor', 'major', 'rail', 'water'] as const;
 export type EdgeClass = (typeof EDGE_CLASSES)[number];
-export const EDGE_NONE = 0, EDGE_MINOR = 1, EDGE_MAJOR = 2, EDGE_RAIL = 3, EDGE_WATER = 4;
+export const EDGE_NONE = 0,
+  EDGE_MINOR = 1,
+  EDGE_MAJOR = 2,
+  EDGE_RAIL = 3,
+  EDGE_WATER = 4;
 /** true for major streets, rail and water: grids should never straddle them. */
 export const isHardBarrier = (c: number): boolean => c >= EDGE_MAJOR;
 

@@ -5,7 +5,12 @@
  */
 
 /** What both warning shapes (PartitionWarning, DistrictWarning) have in common. */
-export interface GridWarning { code: string; message: string; grids?: string[]; units?: string[] }
+export interface GridWarning {
+  code: string;
+  message: string;
+  grids?: string[];
+  units?: string[];
+}
 
 /**
  * The warnings as a planner reads them in the plan: grids named by their final 15-digit codes (the

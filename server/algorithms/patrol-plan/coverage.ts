@@ -40,7 +40,8 @@ export function coverageOf(routes: readonly CoverageRoute[], incidents: readonly
   const seg: { route: number; ax: number; ay: number; bx: number; by: number }[] = [];
   routes.forEach((rt, k) => {
     for (let i = 0; i < rt.coords.length; i++) {
-      const a = rt.coords[i]!, b = rt.coords[Math.min(i + 1, rt.coords.length - 1)]!;
+      const a = rt.coords[i]!,
+        b = rt.coords[Math.min(i + 1, rt.coords.length - 1)]!;
       if (i > 0 && i === rt.coords.length - 1) break;
       seg.push({ route: k, ax: proj.x(a[0]!), ay: proj.y(a[1]!), bx: proj.x(b[0]!), by: proj.y(b[1]!) });
     }
@@ -52,7 +53,8 @@ export function coverageOf(routes: readonly CoverageRoute[], incidents: readonly
   const hit = new Uint8Array(routes.length);
   for (const p of incidents) {
     const how = hourOfWeek(p.t);
-    const x = proj.x(p.lon), y = proj.y(p.lat);
+    const x = proj.x(p.lon),
+      y = proj.y(p.lat);
     hit.fill(0);
     let any = false;
     for (const i of index.search(x, y, x, y)) {

@@ -130,7 +130,15 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
 
   // per group: the zones it reaches and the walking matrix [base, those zones]
   // (then the group's other shops, the via points of step 5: shop k at matrix index shopAt + k)
-  const local = groups.map(() => ({ zones: [] as number[], at: new Map<number, number>(), shops: [] as number[], shopAt: 0, m: new Float64Array(0) as Float64Array<ArrayBufferLike>, n: 0, ok: false }));
+  const local = groups.map(() => ({
+    zones: [] as number[],
+    at: new Map<number, number>(),
+    shops: [] as number[],
+    shopAt: 0,
+    m: new Float64Array(0) as Float64Array<ArrayBufferLike>,
+    n: 0,
+    ok: false,
+  }));
   reach.forEach((rs, z) => rs.forEach((r) => local[r.group]!.zones.push(z)));
   groups.forEach((g, gi) => {
     const L = local[gi]!;
@@ -167,11 +175,15 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
   };
   const slots = allSlots(p.slotHours);
   const bestSlot = (zs: readonly number[]): { slot: Slot; v: number } => {
-    let best = slots[0]!, bv = -1;
+    let best = slots[0]!,
+      bv = -1;
     for (const s of slots) {
       let v = 0;
       for (const z of zs) v += gain(z, s);
-      if (v > bv + 1e-12) { bv = v; best = s; }
+      if (v > bv + 1e-12) {
+        bv = v;
+        best = s;
+      }
     }
     return { slot: best, v: bv };
   };
@@ -197,14 +209,32 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
         const len = tourLen(g, [...w.zones, z]);
         if (len > p.maxLengthM) continue;
         const v = gain(z, w.slot);
-        if (better(v, len - w.len)) best = { v, add: len - w.len, apply: () => { w.zones.push(z); w.len = len; capture(z, w.slot, true); } };
+        if (better(v, len - w.len))
+          best = {
+            v,
+            add: len - w.len,
+            apply: () => {
+              w.zones.push(z);
+              w.len = len;
+              capture(z, w.slot, true);
+            },
+          };
       }
       if (countOf[g]! < p.perGroup) {
         const len = tourLen(g, [z]);
         if (len <= p.maxLengthM) {
           const { slot, v } = bestSlot([z]);
           // a new patrol must add more than joining one would (it uses up one of the week's patrols)
-          if (better(v - 1e-6, len)) best = { v: v - 1e-6, add: len, apply: () => { patrols.push({ g, slot, zones: [z], len }); countOf[g]!++; capture(z, slot, true); } };
+          if (better(v - 1e-6, len))
+            best = {
+              v: v - 1e-6,
+              add: len,
+              apply: () => {
+                patrols.push({ g, slot, zones: [z], len });
+                countOf[g]!++;
+                capture(z, slot, true);
+              },
+            };
         }
       }
     }
@@ -235,7 +265,10 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
     for (const z of more) {
       if (best.zones.length >= MAX_ZONES_PER_PATROL) break;
       const len = tourLen(best.g, [...best.zones, z]);
-      if (len <= p.maxLengthM) { best.zones.push(z); best.len = len; }
+      if (len <= p.maxLengthM) {
+        best.zones.push(z);
+        best.len = len;
+      }
     }
     patrols.push({ g: best.g, slot: best.slot, zones: best.zones, len: best.len });
     countOf[best.g]!++;
@@ -259,9 +292,14 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
     const own = new Set(w.zones);
     const zoneCands = local[w.g]!.zones.filter((z) => !own.has(z));
     const shopCands = local[w.g]!.shops.slice();
-    for (const [cands, isZone] of [[zoneCands, true], [shopCands, false]] as const) {
+    for (const [cands, isZone] of [
+      [zoneCands, true],
+      [shopCands, false],
+    ] as const) {
       while (w.len < p.minLengthM && w.zones.length + via.length < MAX_ZONES_PER_PATROL && cands.length) {
-        let pick = -1, pickLen = 0, pickGain = 0;
+        let pick = -1,
+          pickLen = 0,
+          pickGain = 0;
         for (const c of cands) {
           const len = isZone ? tourLen(w.g, [...w.zones, c], via) : tourLen(w.g, w.zones, [...via, c]);
           if (len > p.maxLengthM) continue;
@@ -275,7 +313,11 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
             v > pickGain + 1e-12 ||
             (Math.abs(v - pickGain) <= 1e-12 &&
               ((reaches && !pickReaches) || (reaches === pickReaches && (reaches ? len < pickLen - 1e-6 : len > pickLen + 1e-6))));
-          if (better) { pick = c; pickLen = len; pickGain = v; }
+          if (better) {
+            pick = c;
+            pickLen = len;
+            pickGain = v;
+          }
         }
         if (pick < 0) break;
         if (isZone) {
@@ -312,7 +354,10 @@ export function planWeek(net: Network, snapper: Snapper, groups: readonly PlanGr
     return {
       group: g.id,
       slot: w.slot,
-      zones: ordered.slice(1).filter((s) => !isVia.has(s.id)).map((s) => s.id),
+      zones: ordered
+        .slice(1)
+        .filter((s) => !isVia.has(s.id))
+        .map((s) => s.id),
       stops: ordered,
       via: ordered.filter((s) => isVia.has(s.id)).map((s) => s.id),
       lengthM: route.properties.length_m,

@@ -31,7 +31,9 @@ export function seededRandom(seed: number): () => number {
 
 export function randomShopRoutes(net: Network, snapper: Snapper, shops: readonly Place[], targets: readonly RandomTarget[], seed = 1): RandomRoute[] {
   const rand = seededRandom(seed);
-  const snapped = shops.map((s) => ({ s, snap: snapper.snap(s.lon, s.lat, 200) })).filter((x): x is { s: Place; snap: Snap } => x.snap !== null && net.component[net.edgeU[x.snap.edge]!] === 0);
+  const snapped = shops
+    .map((s) => ({ s, snap: snapper.snap(s.lon, s.lat, 200) }))
+    .filter((x): x is { s: Place; snap: Snap } => x.snap !== null && net.component[net.edgeU[x.snap.edge]!] === 0);
   const out: RandomRoute[] = [];
   if (snapped.length < 2) return out;
   for (const t of targets) {
@@ -46,7 +48,10 @@ export function randomShopRoutes(net: Network, snapper: Snapper, shops: readonly
     let len = 0;
     for (const x of near.slice(0, 11)) {
       const next = [...chosen, x];
-      const m = distanceMatrix(net, next.map((c) => c.snap));
+      const m = distanceMatrix(
+        net,
+        next.map((c) => c.snap),
+      );
       const l = solveTour(m, next.length, { closed: true }).length;
       if (l > t.lengthM * 1.1 && chosen.length > 1) break;
       chosen = next;

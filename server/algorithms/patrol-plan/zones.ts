@@ -92,7 +92,8 @@ export function selectHotZones(zones: readonly ZoneStat[], incidents: readonly P
     if (pts.length === 0) continue;
     const step = Math.max(1, Math.ceil(pts.length / sample));
     const cand = pts.filter((_, k) => k % step === 0);
-    let best = cand[0]!, bestN = -1;
+    let best = cand[0]!,
+      bestN = -1;
     for (const a of cand) {
       const dLon = dLat / Math.cos((a.lat * Math.PI) / 180);
       let n = 0;
@@ -100,7 +101,10 @@ export function selectHotZones(zones: readonly ZoneStat[], incidents: readonly P
         if (Math.abs(b.lat - a.lat) > dLat || Math.abs(b.lon - a.lon) > dLon) continue;
         if (haversineM(a.lon, a.lat, b.lon, b.lat) <= catchM) n++;
       }
-      if (n > bestN) { bestN = n; best = a; }
+      if (n > bestN) {
+        bestN = n;
+        best = a;
+      }
     }
     const profile = new Float64Array(HOURS_PER_WEEK);
     const dLon = dLat / Math.cos((best.lat * Math.PI) / 180);
@@ -108,7 +112,8 @@ export function selectHotZones(zones: readonly ZoneStat[], incidents: readonly P
       if (Math.abs(b.lat - best.lat) > dLat || Math.abs(b.lon - best.lon) > dLon) continue;
       if (haversineM(best.lon, best.lat, b.lon, b.lat) <= catchM) profile[hourOfWeek(b.t)]! += 1 / weeks;
     }
-    const byDay = new Float64Array(7), byHour = new Float64Array(24);
+    const byDay = new Float64Array(7),
+      byHour = new Float64Array(24);
     let weekly = 0;
     for (let h = 0; h < HOURS_PER_WEEK; h++) {
       byDay[Math.floor(h / 24)]! += profile[h]!;

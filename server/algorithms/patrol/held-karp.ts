@@ -28,13 +28,18 @@ export function heldKarp(m: ArrayLike<number>, n: number, closed = true): { leng
       }
     }
   }
-  let best = Infinity, last = -1;
+  let best = Infinity,
+    last = -1;
   for (let j = 0; j < K; j++) {
     const v = dp[(full - 1) * K + j] + d(j, N - 1);
-    if (v < best) { best = v; last = j; }
+    if (v < best) {
+      best = v;
+      last = j;
+    }
   }
   const order: number[] = [];
-  let S = full - 1, j = last;
+  let S = full - 1,
+    j = last;
   while (j >= 0) {
     order.push(j);
     const p = parent[S * K + j];

@@ -34,7 +34,10 @@ export interface PatrolRouteProps {
 }
 
 export class PatrolError extends Error {
-  constructor(message: string, public stopId?: string) {
+  constructor(
+    message: string,
+    public stopId?: string,
+  ) {
     super(message);
     this.name = 'PatrolError';
   }
@@ -53,7 +56,11 @@ export function unreachableStops(matrix: ArrayLike<number>, n: number): number[]
     while (stack.length) {
       const u = stack.pop()!;
       sizes[c]++;
-      for (let v = 0; v < n; v++) if (comp[v] < 0 && Number.isFinite(matrix[u * n + v])) { comp[v] = c; stack.push(v); }
+      for (let v = 0; v < n; v++)
+        if (comp[v] < 0 && Number.isFinite(matrix[u * n + v])) {
+          comp[v] = c;
+          stack.push(v);
+        }
     }
   }
   let big = 0;

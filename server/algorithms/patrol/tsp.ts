@@ -71,15 +71,20 @@ export function solveTour(m: ArrayLike<number>, n: number, opts: TourOptions = {
 
 function solveClosed(N: number, d: (a: number, b: number) => number, kicks: number, rand: () => number): number[] {
   if (N <= 3) return Array.from({ length: N }, (_, i) => i);
-  let best: number[] = [], bestLen = Infinity;
+  let best: number[] = [],
+    bestLen = Infinity;
   const starts = Math.min(N, 6);
   for (let s = 0; s < starts; s++) {
     const t = nearestNeighbour(N, d, Math.floor((s * N) / starts));
     localSearch(t, d);
     const len = tourLength(t, d, true);
-    if (len < bestLen - 1e-9) { best = t; bestLen = len; }
+    if (len < bestLen - 1e-9) {
+      best = t;
+      bestLen = len;
+    }
   }
-  let cur = best.slice(), curLen = bestLen;
+  let cur = best.slice(),
+    curLen = bestLen;
   for (let k = 0; k < kicks && N >= 8; k++) {
     const t = doubleBridge(cur, rand);
     localSearch(t, d);
@@ -87,7 +92,10 @@ function solveClosed(N: number, d: (a: number, b: number) => number, kicks: numb
     if (len < curLen - 1e-9) {
       cur = t;
       curLen = len;
-      if (len < bestLen - 1e-9) { best = t.slice(); bestLen = len; }
+      if (len < bestLen - 1e-9) {
+        best = t.slice();
+        bestLen = len;
+      }
     }
   }
   return best;
@@ -99,8 +107,13 @@ export function nearestNeighbour(N: number, d: (a: number, b: number) => number,
   seen[start] = 1;
   for (let k = 1; k < N; k++) {
     const last = t[t.length - 1];
-    let bj = -1, bd = Infinity;
-    for (let j = 0; j < N; j++) if (!seen[j] && (d(last, j) < bd || bj < 0)) { bj = j; bd = d(last, j); }
+    let bj = -1,
+      bd = Infinity;
+    for (let j = 0; j < N; j++)
+      if (!seen[j] && (d(last, j) < bd || bj < 0)) {
+        bj = j;
+        bd = d(last, j);
+      }
     seen[bj] = 1;
     t.push(bj);
   }
@@ -132,7 +145,10 @@ export function twoOpt(t: number[], d: (a: number, b: number) => number): boolea
   let improved = false;
   for (let i = 0; i < n - 1; i++) {
     for (let j = i + 2; j < n; j++) {
-      const a = t[i], b = t[i + 1], c = t[j], e = t[(j + 1) % n];
+      const a = t[i],
+        b = t[i + 1],
+        c = t[j],
+        e = t[(j + 1) % n];
       if (a === e) continue;
       const delta = d(a, c) + d(b, e) - d(a, b) - d(c, e);
       if (delta < -1e-9) {
@@ -157,13 +173,15 @@ export function orOpt(t: number[], d: (a: number, b: number) => number): boolean
       // segment t[i..i+len-1] (cyclic)
       const seg: number[] = [];
       for (let k = 0; k < len; k++) seg.push(t[(i + k) % n]);
-      const prev = t[(i - 1 + n) % n], next = t[(i + len) % n];
+      const prev = t[(i - 1 + n) % n],
+        next = t[(i + len) % n];
       const removeGain = d(prev, seg[0]) + d(seg[len - 1], next) - d(prev, next);
       // remaining cycle starting at next
       const rest: number[] = [];
       for (let k = 0; k < n - len; k++) rest.push(t[(i + len + k) % n]);
       for (let p = 0; p < rest.length; p++) {
-        const x = rest[p], y = rest[(p + 1) % rest.length];
+        const x = rest[p],
+          y = rest[(p + 1) % rest.length];
         if (x === prev && y === next) continue;
         const fwd = d(x, seg[0]) + d(seg[len - 1], y) - d(x, y);
         const rev = d(x, seg[len - 1]) + d(seg[0], y) - d(x, y);

@@ -54,7 +54,10 @@ export class ShortestPathTree {
    */
   run(sources: Source[], maxDist = Infinity, onSettle?: (node: number, dist: number) => boolean | void): number {
     this.reset();
-    const net = this.net, heap = this.heap, dist = this.dist, settled = this.settled;
+    const net = this.net,
+      heap = this.heap,
+      dist = this.dist,
+      settled = this.settled;
     for (const s of sources) this.relax(s.node, s.dist, -1);
     let count = 0;
     while (heap.size > 0) {
@@ -79,7 +82,8 @@ export class ShortestPathTree {
 
   /** Node path (source first) ending at node, following predecessor edges. */
   nodePath(node: number): { nodes: number[]; edges: number[] } {
-    const nodes = [node], edges: number[] = [];
+    const nodes = [node],
+      edges: number[] = [];
     let n = node;
     for (let guard = 0; guard <= this.net.nodeCount; guard++) {
       const e = this.predEdge[n];

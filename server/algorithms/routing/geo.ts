@@ -33,7 +33,10 @@ export function localProjection(lon0: number, lat0: number): LocalProjection {
   const ky = EARTH_RADIUS_M * RAD;
   const kx = ky * Math.cos(lat0 * RAD);
   return {
-    lon0, lat0, kx, ky,
+    lon0,
+    lat0,
+    kx,
+    ky,
     x: (lon) => (lon - lon0) * kx,
     y: (lat) => (lat - lat0) * ky,
     lon: (x) => lon0 + x / kx,
@@ -43,7 +46,10 @@ export function localProjection(lon0: number, lat0: number): LocalProjection {
 
 /** Projection centred on the bounding box of some coordinates. */
 export function projectionFor(coords: Iterable<LonLat>): LocalProjection {
-  let minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+  let minX = Infinity,
+    minY = Infinity,
+    maxX = -Infinity,
+    maxY = -Infinity;
   for (const [x, y] of coords) {
     if (x < minX) minX = x;
     if (x > maxX) maxX = x;
@@ -56,11 +62,13 @@ export function projectionFor(coords: Iterable<LonLat>): LocalProjection {
 
 /** Closest point on segment (ax,ay)-(bx,by) to (px,py): returns [t in 0..1, squared distance]. */
 export function closestOnSegment(px: number, py: number, ax: number, ay: number, bx: number, by: number): [number, number] {
-  const dx = bx - ax, dy = by - ay;
+  const dx = bx - ax,
+    dy = by - ay;
   const len2 = dx * dx + dy * dy;
   let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
   if (t < 0) t = 0;
   else if (t > 1) t = 1;
-  const qx = ax + t * dx - px, qy = ay + t * dy - py;
+  const qx = ax + t * dx - px,
+    qy = ay + t * dy - py;
   return [t, qx * qx + qy * qy];
 }

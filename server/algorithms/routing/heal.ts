@@ -52,7 +52,8 @@ class UnionFind {
     return a;
   }
   union(a: number, b: number): void {
-    const ra = this.find(a), rb = this.find(b);
+    const ra = this.find(a),
+      rb = this.find(b);
     if (ra === rb) return;
     if (ra < rb) this.p[rb] = ra;
     else this.p[ra] = rb;
@@ -69,7 +70,8 @@ export function healLinesWithStats(lines: LineFeature[], opts: HealOptions = {})
 
   // 1. Parts and all their vertices.
   const parts: { src: number; first: number; count: number }[] = [];
-  const lon: number[] = [], lat: number[] = [];
+  const lon: number[] = [],
+    lat: number[] = [];
   lines.forEach((f, src) => {
     const g = f.geometry;
     const list: Position[][] = !g ? [] : g.type === 'LineString' ? [g.coordinates] : g.type === 'MultiLineString' ? g.coordinates : [];
@@ -84,7 +86,8 @@ export function healLinesWithStats(lines: LineFeature[], opts: HealOptions = {})
   });
   const nv = lon.length;
   const proj = projectionFor(lon.map((x, i) => [x, lat[i]] as LonLat));
-  const X = new Float64Array(nv), Y = new Float64Array(nv);
+  const X = new Float64Array(nv),
+    Y = new Float64Array(nv);
   for (let i = 0; i < nv; i++) {
     X[i] = proj.x(lon[i]);
     Y[i] = proj.y(lat[i]);
@@ -95,13 +98,15 @@ export function healLinesWithStats(lines: LineFeature[], opts: HealOptions = {})
   const cell = Math.max(tol, 1e-6);
   const grid = new Map<string, number[]>();
   for (let i = 0; i < nv; i++) {
-    const cx = Math.floor(X[i] / cell), cy = Math.floor(Y[i] / cell);
+    const cx = Math.floor(X[i] / cell),
+      cy = Math.floor(Y[i] / cell);
     for (let dx = -1; dx <= 1; dx++) {
       for (let dy = -1; dy <= 1; dy++) {
         const bucket = grid.get(`${cx + dx}:${cy + dy}`);
         if (!bucket) continue;
         for (const j of bucket) {
-          const ddx = X[i] - X[j], ddy = Y[i] - Y[j];
+          const ddx = X[i] - X[j],
+            ddy = Y[i] - Y[j];
           if (ddx * ddx + ddy * ddy <= tol * tol) uf.union(i, j);
         }
       }
@@ -121,7 +126,8 @@ export function healLinesWithStats(lines: LineFeature[], opts: HealOptions = {})
   for (let i = 0; i < nv; i++) clusterSize[rep[i]]++;
 
   // 3. T-junctions: a dangling end near the interior of another segment gets a new shared vertex.
-  const vLon = lon.slice(), vLat = lat.slice(); // may grow with inserted vertices
+  const vLon = lon.slice(),
+    vLat = lat.slice(); // may grow with inserted vertices
   const insertions = new Map<number, { t: number; v: number }[]>(); // key: global segment start vertex
   let tJunctions = 0;
   const segStart: number[] = [];
@@ -137,7 +143,9 @@ export function healLinesWithStats(lines: LineFeature[], opts: HealOptions = {})
     for (const p of parts) {
       for (const end of [p.first, p.first + p.count - 1]) {
         if (clusterSize[rep[end]] > 1) continue; // already shared
-        let best = -1, bestD2 = tol * tol, bestT = 0;
+        let best = -1,
+          bestD2 = tol * tol,
+          bestT = 0;
         for (const s of idx.search(X[end] - tol, Y[end] - tol, X[end] + tol, Y[end] + tol)) {
           const a = segStart[s];
           if (rep[a] === rep[end] || rep[a + 1] === rep[end]) continue;
@@ -186,7 +194,12 @@ export function healLinesWithStats(lines: LineFeature[], opts: HealOptions = {})
   const isNode = (v: number) => isEnd.has(v) || (occ.get(v) ?? 0) > 1;
 
   // 5. Split at nodes.
-  interface Piece { srcs: number[]; verts: number[]; alive: boolean; key: string }
+  interface Piece {
+    srcs: number[];
+    verts: number[];
+    alive: boolean;
+    key: string;
+  }
   const pieces: Piece[] = [];
   for (const s of seqs) {
     let start = 0;
@@ -212,7 +225,8 @@ export function healLinesWithStats(lines: LineFeature[], opts: HealOptions = {})
   for (const [v, list] of ends) {
     if (list.length !== 2 || list[0] === list[1]) continue;
     if ((occ.get(v) ?? 0) !== 2) continue; // something else passes through here
-    const a = pieces[list[0]], b = pieces[list[1]];
+    const a = pieces[list[0]],
+      b = pieces[list[1]];
     if (a.key !== b.key) continue;
     const av = a.verts[a.verts.length - 1] === v ? a.verts : a.verts.slice().reverse();
     const bv = b.verts[0] === v ? b.verts : b.verts.slice().reverse();

@@ -22,7 +22,8 @@ export class MinHeap {
       this.keys = k;
       this.vals = v;
     }
-    const keys = this.keys, vals = this.vals;
+    const keys = this.keys,
+      vals = this.vals;
     let i = this.size++;
     while (i > 0) {
       const p = (i - 1) >> 1;
@@ -41,11 +42,13 @@ export class MinHeap {
 
   /** Removes the minimum; read its key first with peekKey(). Returns its value. */
   pop(): number {
-    const keys = this.keys, vals = this.vals;
+    const keys = this.keys,
+      vals = this.vals;
     const top = vals[0];
     const n = --this.size;
     if (n > 0) {
-      const key = keys[n], val = vals[n];
+      const key = keys[n],
+        val = vals[n];
       let i = 0;
       for (;;) {
         let c = 2 * i + 1;

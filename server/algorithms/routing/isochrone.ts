@@ -36,7 +36,8 @@ export function areaAround(reached: Feature<MultiLineString>, budget: number, op
   const pts: LonLat[] = [];
   for (const l of reached.geometry.coordinates) {
     for (let i = 1; i < l.length; i++) {
-      const a = l[i - 1] as LonLat, b = l[i] as LonLat;
+      const a = l[i - 1] as LonLat,
+        b = l[i] as LonLat;
       const len = turf.distance(a, b, { units: 'meters' });
       const n = Math.max(1, Math.ceil(len / DENSIFY_M));
       for (let k = 0; k < n; k++) pts.push([a[0] + ((b[0] - a[0]) * k) / n, a[1] + ((b[1] - a[1]) * k) / n]);
@@ -57,7 +58,8 @@ export function areaAround(reached: Feature<MultiLineString>, budget: number, op
   const grown = (turf.buffer(hull, MARGIN_M, { units: 'meters', steps: 4 }) as Feature<Polygon | MultiPolygon> | undefined) ?? hull;
   // keep outer rings only: a response area has no holes
   const g = grown.geometry;
-  const solid: Polygon | MultiPolygon = g.type === 'Polygon' ? { type: 'Polygon', coordinates: [g.coordinates[0]!] } : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => [p[0]!]) };
+  const solid: Polygon | MultiPolygon =
+    g.type === 'Polygon' ? { type: 'Polygon', coordinates: [g.coordinates[0]!] } : { type: 'MultiPolygon', coordinates: g.coordinates.map((p) => [p[0]!]) };
   return { type: 'Feature', properties: {}, geometry: solid };
 }
 
@@ -82,7 +84,8 @@ export function serviceArea(net: Network, origins: Snap | Snap[], seconds: numbe
   for (const s of list) add(s.edge, Math.max(0, s.offset - budget), Math.min(net.edgeLen[s.edge], s.offset + budget));
   for (let e = 0; e < net.edgeCount; e++) {
     const L = net.edgeLen[e];
-    const du = d[net.edgeU[e]], dv = d[net.edgeV[e]];
+    const du = d[net.edgeU[e]],
+      dv = d[net.edgeV[e]];
     if (du <= budget) add(e, 0, Math.min(L, budget - du));
     if (dv <= budget) add(e, Math.max(0, L - (budget - dv)), L);
   }

@@ -101,7 +101,11 @@ export function buildNetwork(lines: LineFeature[], opts: BuildNetworkOptions = {
     }
   }
 
-  const eU: number[] = [], eV: number[] = [], eLen: number[] = [], eSrc: number[] = [], eStart: number[] = [];
+  const eU: number[] = [],
+    eV: number[] = [],
+    eLen: number[] = [],
+    eSrc: number[] = [],
+    eStart: number[] = [];
   const vtx: number[] = [];
   const cum: number[] = [];
   for (const { src, verts } of parts) {
@@ -117,7 +121,8 @@ export function buildNetwork(lines: LineFeature[], opts: BuildNetworkOptions = {
         vtx.push(vLon[v], vLat[v]);
         cum.push(len);
       }
-      const u = nodeOf[verts[start]], w = nodeOf[verts[i]];
+      const u = nodeOf[verts[start]],
+        w = nodeOf[verts[i]];
       if (len > 0) {
         eU.push(u);
         eV.push(w);
@@ -136,7 +141,8 @@ export function buildNetwork(lines: LineFeature[], opts: BuildNetworkOptions = {
   for (let e = 0; e < edgeCount; e++) edgeVertexStart[e] = eStart[e];
   edgeVertexStart[edgeCount] = cum.length;
 
-  const edgeU = Int32Array.from(eU), edgeV = Int32Array.from(eV);
+  const edgeU = Int32Array.from(eU),
+    edgeV = Int32Array.from(eV);
   const edgeLen = Float64Array.from(eLen);
   const deg = new Int32Array(nodeCount + 1);
   for (let e = 0; e < edgeCount; e++) {
@@ -146,24 +152,42 @@ export function buildNetwork(lines: LineFeature[], opts: BuildNetworkOptions = {
   const adjStart = new Int32Array(nodeCount + 1);
   for (let n = 0; n < nodeCount; n++) adjStart[n + 1] = adjStart[n] + deg[n];
   const fill = adjStart.slice(0, nodeCount);
-  const adjNode = new Int32Array(2 * edgeCount), adjEdge = new Int32Array(2 * edgeCount);
+  const adjNode = new Int32Array(2 * edgeCount),
+    adjEdge = new Int32Array(2 * edgeCount);
   const adjW = new Float64Array(2 * edgeCount);
   for (let e = 0; e < edgeCount; e++) {
-    const u = edgeU[e], v = edgeV[e];
+    const u = edgeU[e],
+      v = edgeV[e];
     let s = fill[u]++;
-    adjNode[s] = v; adjEdge[s] = e; adjW[s] = edgeLen[e];
+    adjNode[s] = v;
+    adjEdge[s] = e;
+    adjW[s] = edgeLen[e];
     s = fill[v]++;
-    adjNode[s] = u; adjEdge[s] = e; adjW[s] = edgeLen[e];
+    adjNode[s] = u;
+    adjEdge[s] = e;
+    adjW[s] = edgeLen[e];
   }
 
   const lonlats: LonLat[] = [];
   for (let n = 0; n < nodeCount; n++) lonlats.push([nodeLon[n], nodeLat[n]]);
   const net: Network = {
-    nodeCount, edgeCount, nodeLon, nodeLat, edgeU, edgeV, edgeLen,
-    edgeSource: Int32Array.from(eSrc), edgeVertexStart,
-    vertexLonLat: Float64Array.from(vtx), vertexCum: Float64Array.from(cum),
-    adjStart, adjNode, adjEdge, adjW,
-    component: new Int32Array(nodeCount), componentCount: 0,
+    nodeCount,
+    edgeCount,
+    nodeLon,
+    nodeLat,
+    edgeU,
+    edgeV,
+    edgeLen,
+    edgeSource: Int32Array.from(eSrc),
+    edgeVertexStart,
+    vertexLonLat: Float64Array.from(vtx),
+    vertexCum: Float64Array.from(cum),
+    adjStart,
+    adjNode,
+    adjEdge,
+    adjW,
+    component: new Int32Array(nodeCount),
+    componentCount: 0,
     proj: projectionFor(lonlats),
   };
   labelComponents(net);
@@ -228,8 +252,10 @@ export function componentSummary(net: Network): ComponentSummary {
 
 /** Coordinates of edge e between offsets a and b (metres from its start); reversed when a > b. */
 export function edgeSlice(net: Network, e: number, a: number, b: number): LonLat[] {
-  const s = net.edgeVertexStart[e], t = net.edgeVertexStart[e + 1];
-  const lo = Math.max(0, Math.min(a, b)), hi = Math.min(net.edgeLen[e], Math.max(a, b));
+  const s = net.edgeVertexStart[e],
+    t = net.edgeVertexStart[e + 1];
+  const lo = Math.max(0, Math.min(a, b)),
+    hi = Math.min(net.edgeLen[e], Math.max(a, b));
   const out: LonLat[] = [pointAt(net, e, lo)];
   for (let i = s; i < t; i++) {
     const c = net.vertexCum[i];
@@ -242,8 +268,10 @@ export function edgeSlice(net: Network, e: number, a: number, b: number): LonLat
 
 /** The point at offset (metres) along edge e. */
 export function pointAt(net: Network, e: number, offset: number): LonLat {
-  const s = net.edgeVertexStart[e], t = net.edgeVertexStart[e + 1];
-  const cum = net.vertexCum, ll = net.vertexLonLat;
+  const s = net.edgeVertexStart[e],
+    t = net.edgeVertexStart[e + 1];
+  const cum = net.vertexCum,
+    ll = net.vertexLonLat;
   if (offset <= 0) return [ll[2 * s], ll[2 * s + 1]];
   for (let i = s + 1; i < t; i++) {
     if (cum[i] >= offset) {

@@ -21,7 +21,8 @@ function appendCoords(out: LonLat[], add: LonLat[]): void {
 
 /** Returns null when b is unreachable from a. */
 export function shortestPath(net: Network, a: Snap, b: Snap, tree = new ShortestPathTree(net)): WalkPath | null {
-  const bu = net.edgeU[b.edge], bv = net.edgeV[b.edge];
+  const bu = net.edgeU[b.edge],
+    bv = net.edgeV[b.edge];
   tree.run(snapSources(net, a), Infinity, () => tree.isSettled(bu) && tree.isSettled(bv));
   const viaU = tree.dist[bu] + b.offset;
   const viaV = tree.dist[bv] + net.edgeLen[b.edge] - b.offset;

@@ -25,14 +25,18 @@ export class Snapper {
   private segVertex: Int32Array;
   private xy: Float64Array;
 
-  constructor(private net: Network, private opts: SnapperOptions = {}) {
+  constructor(
+    private net: Network,
+    private opts: SnapperOptions = {},
+  ) {
     const nv = net.vertexCum.length;
     this.xy = new Float64Array(2 * nv);
     for (let i = 0; i < nv; i++) {
       this.xy[2 * i] = net.proj.x(net.vertexLonLat[2 * i]);
       this.xy[2 * i + 1] = net.proj.y(net.vertexLonLat[2 * i + 1]);
     }
-    const segE: number[] = [], segV: number[] = [];
+    const segE: number[] = [],
+      segV: number[] = [];
     for (let e = 0; e < net.edgeCount; e++) {
       if (opts.edgeFilter && !opts.edgeFilter(e)) continue;
       for (let i = net.edgeVertexStart[e]; i < net.edgeVertexStart[e + 1] - 1; i++) {
@@ -46,7 +50,10 @@ export class Snapper {
       const idx = new Flatbush(segE.length);
       const xy = this.xy;
       for (const i of segV) {
-        const ax = xy[2 * i], ay = xy[2 * i + 1], bx = xy[2 * i + 2], by = xy[2 * i + 3];
+        const ax = xy[2 * i],
+          ay = xy[2 * i + 1],
+          bx = xy[2 * i + 2],
+          by = xy[2 * i + 3];
         idx.add(Math.min(ax, bx), Math.min(ay, by), Math.max(ax, bx), Math.max(ay, by));
       }
       idx.finish();
@@ -57,9 +64,12 @@ export class Snapper {
   /** Nearest point on the (filtered) network, or null if none within maxDistanceM. */
   snap(lon: number, lat: number, maxDistanceM = Infinity): Snap | null {
     if (!this.index) return null;
-    const px = this.net.proj.x(lon), py = this.net.proj.y(lat);
+    const px = this.net.proj.x(lon),
+      py = this.net.proj.y(lat);
     const xy = this.xy;
-    let best = -1, bestD2 = Infinity, bestT = 0;
+    let best = -1,
+      bestD2 = Infinity,
+      bestT = 0;
     const consider = (s: number) => {
       const i = this.segVertex[s];
       const [t, d2] = closestOnSegment(px, py, xy[2 * i], xy[2 * i + 1], xy[2 * i + 2], xy[2 * i + 3]);
@@ -75,7 +85,8 @@ export class Snapper {
     for (const s of this.index.neighbors(px, py, Infinity, Math.sqrt(bestD2))) consider(s);
     const d = Math.sqrt(bestD2);
     if (d > maxDistanceM) return null;
-    const e = this.segEdge[best], i = this.segVertex[best];
+    const e = this.segEdge[best],
+      i = this.segVertex[best];
     const cum = this.net.vertexCum;
     const offset = cum[i] + bestT * (cum[i + 1] - cum[i]);
     const [slon, slat] = pointAt(this.net, e, offset);

@@ -50,7 +50,8 @@ export function parsePoints(doc: unknown, file: string, what = 'point'): PointIn
   feats.forEach((f, i) => {
     const where = label(f, i);
     if (!f || f.type !== 'Feature') throw new InputError(`${file}: ${where}: not a GeoJSON Feature`);
-    if (!f.geometry || f.geometry.type !== 'Point') throw new InputError(`${file}: ${where}: ${what} must be a Point, got ${f.geometry ? f.geometry.type : 'no geometry'}`);
+    if (!f.geometry || f.geometry.type !== 'Point')
+      throw new InputError(`${file}: ${where}: ${what} must be a Point, got ${f.geometry ? f.geometry.type : 'no geometry'}`);
     const props = (f.properties ?? {}) as Record<string, unknown>;
     const rawId = props.id ?? f.id;
     if (rawId === undefined || rawId === null || rawId === '') throw new InputError(`${file}: ${where}: missing properties.id`);
@@ -91,12 +92,13 @@ export function linesBbox(lines: Feature<LineString | MultiLineString>[]): [numb
   const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const f of lines) {
     const parts = f.geometry.type === 'LineString' ? [f.geometry.coordinates] : f.geometry.coordinates;
-    for (const p of parts) for (const [x, y] of p) {
-      b[0] = Math.min(b[0], x);
-      b[1] = Math.min(b[1], y);
-      b[2] = Math.max(b[2], x);
-      b[3] = Math.max(b[3], y);
-    }
+    for (const p of parts)
+      for (const [x, y] of p) {
+        b[0] = Math.min(b[0], x);
+        b[1] = Math.min(b[1], y);
+        b[2] = Math.max(b[2], x);
+        b[3] = Math.max(b[3], y);
+      }
   }
   return b;
 }
@@ -109,7 +111,10 @@ export function checkPointsNearStreets(points: PointInput[], bbox: [number, numb
   const inside = (x: number, y: number) => x >= bbox[0] - padDeg && x <= bbox[2] + padDeg && y >= bbox[1] - padDeg && y <= bbox[3] + padDeg;
   points.forEach((p, i) => {
     if (inside(p.lon, p.lat)) return;
-    if (inside(p.lat, p.lon)) throw new InputError(`${file}: feature ${i} (id ${p.id}): [${p.lon}, ${p.lat}] lies off the streets but [${p.lat}, ${p.lon}] would not: lat/lon swapped?`);
+    if (inside(p.lat, p.lon))
+      throw new InputError(
+        `${file}: feature ${i} (id ${p.id}): [${p.lon}, ${p.lat}] lies off the streets but [${p.lat}, ${p.lon}] would not: lat/lon swapped?`,
+      );
     throw new InputError(`${file}: feature ${i} (id ${p.id}): [${p.lon}, ${p.lat}] is far outside the street network`);
   });
 }

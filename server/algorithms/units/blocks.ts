@@ -32,9 +32,15 @@ export interface BlockOptions {
 
 export interface BlockStats {
   /** clipped: faces that crossed a sub-district outline (an outline edge lost in noding) and were cut by it */
-  faces: number; blocks: number; healed: number; merged: number; clipped: number; outside: number;
+  faces: number;
+  blocks: number;
+  healed: number;
+  merged: number;
+  clipped: number;
+  outside: number;
   /** metric points: where a street end was joined to another line, and street ends left short of one */
-  healedAt: Pt[]; unclosedAt: Pt[];
+  healedAt: Pt[];
+  unclosedAt: Pt[];
 }
 
 class AreaIndex<T extends { polygons: Pt[][][] }> {
@@ -45,8 +51,16 @@ class AreaIndex<T extends { polygons: Pt[][][] }> {
     if (!this.parts.length) return;
     this.idx = new Flatbush(this.parts.length);
     for (const { rings } of this.parts) {
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      for (const p of rings[0]) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -Infinity,
+        y1 = -Infinity;
+      for (const p of rings[0]) {
+        x0 = Math.min(x0, p[0]);
+        y0 = Math.min(y0, p[1]);
+        x1 = Math.max(x1, p[0]);
+        y1 = Math.max(y1, p[1]);
+      }
       this.idx.add(x0, y0, x1, y1);
     }
     this.idx.finish();
@@ -59,7 +73,9 @@ class AreaIndex<T extends { polygons: Pt[][][] }> {
 }
 
 const segDist = (p: Pt, a: Pt, b: Pt) => {
-  const dx = b[0] - a[0], dy = b[1] - a[1], l2 = dx * dx + dy * dy;
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1],
+    l2 = dx * dx + dy * dy;
   const t = l2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
   return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
 };
@@ -71,7 +87,8 @@ const segDist = (p: Pt, a: Pt, b: Pt) => {
 function strays(rings: Pt[][], area: Area, tolM = 0.5): boolean {
   const r0 = rings[0];
   const probes: Pt[] = [...r0];
-  for (let i = 1; i < r0.length; i++) for (const t of [0.25, 0.5, 0.75]) probes.push([r0[i - 1][0] + t * (r0[i][0] - r0[i - 1][0]), r0[i - 1][1] + t * (r0[i][1] - r0[i - 1][1])]);
+  for (let i = 1; i < r0.length; i++)
+    for (const t of [0.25, 0.5, 0.75]) probes.push([r0[i - 1][0] + t * (r0[i][0] - r0[i - 1][0]), r0[i - 1][1] + t * (r0[i][1] - r0[i - 1][1])]);
   return probes.some((p) => {
     if (area.polygons.some((poly) => pointInRings(p[0], p[1], poly))) return false;
     for (const poly of area.polygons) for (const r of poly) for (let i = 1; i < r.length; i++) if (segDist(p, r[i - 1], r[i]) <= tolM) return false;
@@ -81,31 +98,72 @@ function strays(rings: Pt[][], area: Area, tolM = 0.5): boolean {
 
 /** Whether a ring's bounding box meets that of any of the polygons. */
 function overlapsBox(ring: Pt[], polys: Pt[][][]): boolean {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const p of ring) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const p of ring) {
+    x0 = Math.min(x0, p[0]);
+    y0 = Math.min(y0, p[1]);
+    x1 = Math.max(x1, p[0]);
+    y1 = Math.max(y1, p[1]);
+  }
   return polys.some((poly) => {
-    let a0 = Infinity, b0 = Infinity, a1 = -Infinity, b1 = -Infinity;
-    for (const p of poly[0]) { a0 = Math.min(a0, p[0]); b0 = Math.min(b0, p[1]); a1 = Math.max(a1, p[0]); b1 = Math.max(b1, p[1]); }
+    let a0 = Infinity,
+      b0 = Infinity,
+      a1 = -Infinity,
+      b1 = -Infinity;
+    for (const p of poly[0]) {
+      a0 = Math.min(a0, p[0]);
+      b0 = Math.min(b0, p[1]);
+      a1 = Math.max(a1, p[0]);
+      b1 = Math.max(b1, p[1]);
+    }
     return a0 <= x1 && a1 >= x0 && b0 <= y1 && b1 >= y0;
   });
 }
 
-export function buildBlocks(subdistricts: Area[], communities: Community[], streets: Pt[][], options: BlockOptions = {}): { blocks: Block[]; stats: BlockStats } {
-  const minArea = options.minAreaM2 ?? 50, minShared = options.minSharedM ?? 2;
+export function buildBlocks(
+  subdistricts: Area[],
+  communities: Community[],
+  streets: Pt[][],
+  options: BlockOptions = {},
+): { blocks: Block[]; stats: BlockStats } {
+  const minArea = options.minAreaM2 ?? 50,
+    minShared = options.minSharedM ?? 2;
   const lines: Pt[][] = [];
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const a of [...subdistricts, ...communities]) for (const poly of a.polygons) for (const r of poly) {
-    lines.push(r);
-    for (const p of r) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
-  }
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
+  for (const a of [...subdistricts, ...communities])
+    for (const poly of a.polygons)
+      for (const r of poly) {
+        lines.push(r);
+        for (const p of r) {
+          x0 = Math.min(x0, p[0]);
+          y0 = Math.min(y0, p[1]);
+          x1 = Math.max(x1, p[0]);
+          y1 = Math.max(y1, p[1]);
+        }
+      }
   for (const l of streets) {
-    let a0 = Infinity, b0 = Infinity, a1 = -Infinity, b1 = -Infinity;
-    for (const p of l) { a0 = Math.min(a0, p[0]); b0 = Math.min(b0, p[1]); a1 = Math.max(a1, p[0]); b1 = Math.max(b1, p[1]); }
+    let a0 = Infinity,
+      b0 = Infinity,
+      a1 = -Infinity,
+      b1 = -Infinity;
+    for (const p of l) {
+      a0 = Math.min(a0, p[0]);
+      b0 = Math.min(b0, p[1]);
+      a1 = Math.max(a1, p[0]);
+      b1 = Math.max(b1, p[1]);
+    }
     if (a0 <= x1 + 10 && a1 >= x0 - 10 && b0 <= y1 + 10 && b1 >= y0 - 10) lines.push(l);
   }
   const noded = nodeLines(lines, { grid: options.grid, healM: options.healM });
   const { faces, adjacency } = polygonize(noded);
-  const subIdx = new AreaIndex(subdistricts), comIdx = new AreaIndex(communities);
+  const subIdx = new AreaIndex(subdistricts),
+    comIdx = new AreaIndex(communities);
   // label faces
   const label: Array<{ sub: string; com: string | null } | null> = faces.map((f) => {
     const p = interiorPoint(f.rings);
@@ -116,27 +174,50 @@ export function buildBlocks(subdistricts: Area[], communities: Community[], stre
   });
   // merge slivers into the neighbour (same sub-district) they share most boundary with
   const parent = faces.map((_, i) => i);
-  const find = (i: number): number => { while (parent[i] !== i) { parent[i] = parent[parent[i]]; i = parent[i]; } return i; };
-  const order = faces.map((_, i) => i).filter((i) => label[i]).sort((a, b) => faces[a].area - faces[b].area);
+  const find = (i: number): number => {
+    while (parent[i] !== i) {
+      parent[i] = parent[parent[i]];
+      i = parent[i];
+    }
+    return i;
+  };
+  const order = faces
+    .map((_, i) => i)
+    .filter((i) => label[i])
+    .sort((a, b) => faces[a].area - faces[b].area);
   let merged = 0;
   const groupArea = faces.map((f) => f.area);
   for (const i of order) {
     const nb = adjacency.get(i);
     let longest = 0;
-    let target = -1, targetLen = 0;
+    let target = -1,
+      targetLen = 0;
     for (const [j, len] of nb ?? []) {
       if (!label[j] || label[j]!.sub !== label[i]!.sub) continue;
       longest = Math.max(longest, len);
-      if (find(j) !== find(i) && len > targetLen) { target = j; targetLen = len; }
+      if (find(j) !== find(i) && len > targetLen) {
+        target = j;
+        targetLen = len;
+      }
     }
     const small = groupArea[find(i)] < minArea;
     if ((small || longest < minShared) && target >= 0) {
-      const a = find(i), b = find(target);
-      parent[a] = b; groupArea[b] += groupArea[a]; merged++;
+      const a = find(i),
+        b = find(target);
+      parent[a] = b;
+      groupArea[b] += groupArea[a];
+      merged++;
     }
   }
   const groups = new Map<number, number[]>();
-  faces.forEach((_, i) => { if (label[i]) { const r = find(i); let g = groups.get(r); if (!g) groups.set(r, (g = [])); g.push(i); } });
+  faces.forEach((_, i) => {
+    if (label[i]) {
+      const r = find(i);
+      let g = groups.get(r);
+      if (!g) groups.set(r, (g = []));
+      g.push(i);
+    }
+  });
   const blocks: Block[] = [];
   const push = (rings: Pt[][], sub: string, com: string | null) => {
     const area = rings.reduce((s, r, k) => s + (k === 0 ? Math.abs(ringArea(r)) : -Math.abs(ringArea(r))), 0);
@@ -156,7 +237,10 @@ export function buildBlocks(subdistricts: Area[], communities: Community[], stre
     }
     for (const rings of polys) {
       const sub = subByCode.get(lab.sub)!;
-      if (!strays(rings, sub)) { push(rings, lab.sub, lab.com); continue; }
+      if (!strays(rings, sub)) {
+        push(rings, lab.sub, lab.com);
+        continue;
+      }
       // an outline edge the noding lost (a spike or a self-overlap in the boundary) leaves a face
       // across it: cut the face by every sub-district it reaches, so no block crosses an outline
       clipped++;
@@ -170,5 +254,17 @@ export function buildBlocks(subdistricts: Area[], communities: Community[], stre
       }
     }
   }
-  return { blocks, stats: { faces: faces.length, blocks: blocks.length, healed: noded.healed, merged, clipped, outside: faces.length - order.length, healedAt: noded.healedAt, unclosedAt: noded.unclosedAt } };
+  return {
+    blocks,
+    stats: {
+      faces: faces.length,
+      blocks: blocks.length,
+      healed: noded.healed,
+      merged,
+      clipped,
+      outside: faces.length - order.length,
+      healedAt: noded.healedAt,
+      unclosedAt: noded.unclosedAt,
+    },
+  };
 }

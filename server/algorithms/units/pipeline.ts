@@ -15,7 +15,12 @@ import { buildUnitsStage, type UnitsStageInput, type UnitsStageResult } from './
 import type { DistrictWarning, DividingLine } from './types';
 
 export type DistrictInput = UnitsStageInput;
-export interface DistrictOptions { min?: number; max?: number; target?: number; seed?: number }
+export interface DistrictOptions {
+  min?: number;
+  max?: number;
+  target?: number;
+  seed?: number;
+}
 
 export interface GridFeature {
   type: 'Feature';
@@ -52,32 +57,61 @@ export function dataQualityWarnings(stage: UnitsStageResult, rows: DistrictInput
   const outside = new Set(stage.warnings.filter((w) => w.code === 'household_outside').map((w) => w.row));
   rows.forEach((r, i) => {
     if (stage.rowUnit[i] >= 0 || outside.has(r.ref)) return;
-    out.push({ code: 'row_unplaced', message: `households ${r.ref}: point ${r.lon.toFixed(6)}, ${r.lat.toFixed(6)} lies inside a sub-district but in no block (water?); its ${r.households} households are in no grid`, file: 'households', row: r.ref });
+    out.push({
+      code: 'row_unplaced',
+      message: `households ${r.ref}: point ${r.lon.toFixed(6)}, ${r.lat.toFixed(6)} lies inside a sub-district but in no block (water?); its ${r.households} households are in no grid`,
+      file: 'households',
+      row: r.ref,
+    });
   });
-  const ll = (p: Pt) => stage.proj.inverse(p[0], p[1]).map((v) => v.toFixed(6)).join(', ');
+  const ll = (p: Pt) =>
+    stage.proj
+      .inverse(p[0], p[1])
+      .map((v) => v.toFixed(6))
+      .join(', ');
   const name = new Map(stage.subdistricts.map((s) => [s.code, s.name]));
   const held = new Array<number>(stage.blocks.length).fill(0);
-  stage.units.forEach((u, k) => { held[stage.unitBlock[k]] += u.households; });
+  stage.units.forEach((u, k) => {
+    held[stage.unitBlock[k]] += u.households;
+  });
   stage.blocks.forEach((b, i) => {
     if (held[i] > 0) return;
-    out.push({ code: 'block_empty', message: `sub-district ${name.get(b.subdistrict) ?? b.subdistrict}: block ${b.id} (${Math.round(b.area)} m², at ${ll(interiorPoint(b.rings))}) holds no households`, subdistrict: b.subdistrict });
+    out.push({
+      code: 'block_empty',
+      message: `sub-district ${name.get(b.subdistrict) ?? b.subdistrict}: block ${b.id} (${Math.round(b.area)} m², at ${ll(interiorPoint(b.rings))}) holds no households`,
+      subdistrict: b.subdistrict,
+    });
   });
   for (const p of stage.unclosedAt) {
-    out.push({ code: 'street_unclosed', message: `streets: a street ends at ${p[0].toFixed(6)}, ${p[1].toFixed(6)} 2-15 m short of another line (gaps up to 2 m are healed automatically): the street does not close its block, fix the line`, file: 'streets' });
+    out.push({
+      code: 'street_unclosed',
+      message: `streets: a street ends at ${p[0].toFixed(6)}, ${p[1].toFixed(6)} 2-15 m short of another line (gaps up to 2 m are healed automatically): the street does not close its block, fix the line`,
+      file: 'streets',
+    });
   }
   for (const s of stage.subdistricts) {
     if (stage.communities.some((c) => c.subdistrict === s.code)) continue;
-    out.push({ code: 'community_missing', message: `boundaries ${s.ref} (${s.name}): no community boundary lies inside; grids are coded under community ${s.code}000`, file: 'boundaries', feature: s.ref, subdistrict: s.code });
+    out.push({
+      code: 'community_missing',
+      message: `boundaries ${s.ref} (${s.name}): no community boundary lies inside; grids are coded under community ${s.code}000`,
+      file: 'boundaries',
+      feature: s.ref,
+      subdistrict: s.code,
+    });
   }
   return out;
 }
 
 export function partitionDistrict(input: DistrictInput, options: DistrictOptions = {}, onProgress: ProgressFn = () => {}): DistrictResult {
   const t0 = Date.now();
-  const min = options.min ?? 300, max = options.max ?? 500;
+  const min = options.min ?? 300,
+    max = options.max ?? 500;
   const target = options.target ?? Math.round((min + max) / 2);
   const stats: Record<string, number> = {};
-  const lap = (name: string, t: number) => { stats[`${name}_ms`] = Date.now() - t; return Date.now(); };
+  const lap = (name: string, t: number) => {
+    stats[`${name}_ms`] = Date.now() - t;
+    return Date.now();
+  };
   onProgress(0.02, 'outlines');
   const stage = buildUnitsStage(input, { splitAbove: max }, (f, m) => onProgress(0.02 + 0.13 * f, m));
   const { proj, subdistricts, communities, warnings } = stage;
@@ -89,13 +123,16 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
   const barriersByRole = new Map<Barrier['cls'], number[][][]>();
   for (const l of input.lines) {
     const c = ROLE_TO_BARRIER[l.role];
-    let a = barriersByRole.get(c); if (!a) barriersByRole.set(c, (a = []));
+    let a = barriersByRole.get(c);
+    if (!a) barriersByRole.set(c, (a = []));
     a.push(l.coords);
   }
-  for (const poly of input.water ?? []) for (const ring of poly) {
-    let a = barriersByRole.get('water'); if (!a) barriersByRole.set('water', (a = []));
-    a.push(ring);
-  }
+  for (const poly of input.water ?? [])
+    for (const ring of poly) {
+      let a = barriersByRole.get('water');
+      if (!a) barriersByRole.set('water', (a = []));
+      a.push(ring);
+    }
   const grids: GridFeature[] = [];
   const codeInputs: CodeGridInput[] = [];
   const gridUnits = new Map<string, PartitionUnit[]>();
@@ -110,19 +147,50 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     const span = 0.8 / subdistricts.length;
     onProgress(0.15 + span * si, `${s.name}: partition of ${units.length} units`);
     const households = units.reduce((x, u) => x + u.households, 0);
-    if (households === 0) warnings.push({ code: 'subdistrict_no_households', message: `sub-district ${s.name}: no household row lies inside; it becomes one grid of 0 households`, subdistrict: s.code });
-    let bx0 = Infinity, by0 = Infinity, bx1 = -Infinity, by1 = -Infinity;
-    for (const u of units) for (const poly of u.polygons) for (const p of poly[0]) { bx0 = Math.min(bx0, p[0]); by0 = Math.min(by0, p[1]); bx1 = Math.max(bx1, p[0]); by1 = Math.max(by1, p[1]); }
-    const barriers: Barrier[] = [...barriersByRole].map(([cls, lines]) => ({
-      cls, lines: lines.filter((l) => {
-        let a0 = Infinity, b0 = Infinity, a1 = -Infinity, b1 = -Infinity;
-        for (const p of l) { a0 = Math.min(a0, p[0]); b0 = Math.min(b0, p[1]); a1 = Math.max(a1, p[0]); b1 = Math.max(b1, p[1]); }
-        return a0 <= bx1 + 1e-3 && a1 >= bx0 - 1e-3 && b0 <= by1 + 1e-3 && b1 >= by0 - 1e-3;
-      }),
-    })).filter((b) => b.lines.length);
-    const result = households === 0
-      ? { assignment: Object.fromEntries(units.map((u) => [u.id, 'g1'])), warnings: [], grids: [{ id: 'g1', community: null as string | null, centroid: [0, 0] as [number, number], units: units.map((u) => u.id) }] }
-      : partition({ units, barriers }, { min, max, target, seed: options.seed ?? 1 }, (f, m) => onProgress(0.15 + span * (si + f), `${s.name}: ${m}`));
+    if (households === 0)
+      warnings.push({
+        code: 'subdistrict_no_households',
+        message: `sub-district ${s.name}: no household row lies inside; it becomes one grid of 0 households`,
+        subdistrict: s.code,
+      });
+    let bx0 = Infinity,
+      by0 = Infinity,
+      bx1 = -Infinity,
+      by1 = -Infinity;
+    for (const u of units)
+      for (const poly of u.polygons)
+        for (const p of poly[0]) {
+          bx0 = Math.min(bx0, p[0]);
+          by0 = Math.min(by0, p[1]);
+          bx1 = Math.max(bx1, p[0]);
+          by1 = Math.max(by1, p[1]);
+        }
+    const barriers: Barrier[] = [...barriersByRole]
+      .map(([cls, lines]) => ({
+        cls,
+        lines: lines.filter((l) => {
+          let a0 = Infinity,
+            b0 = Infinity,
+            a1 = -Infinity,
+            b1 = -Infinity;
+          for (const p of l) {
+            a0 = Math.min(a0, p[0]);
+            b0 = Math.min(b0, p[1]);
+            a1 = Math.max(a1, p[0]);
+            b1 = Math.max(b1, p[1]);
+          }
+          return a0 <= bx1 + 1e-3 && a1 >= bx0 - 1e-3 && b0 <= by1 + 1e-3 && b1 >= by0 - 1e-3;
+        }),
+      }))
+      .filter((b) => b.lines.length);
+    const result =
+      households === 0
+        ? {
+            assignment: Object.fromEntries(units.map((u) => [u.id, 'g1'])),
+            warnings: [],
+            grids: [{ id: 'g1', community: null as string | null, centroid: [0, 0] as [number, number], units: units.map((u) => u.id) }],
+          }
+        : partition({ units, barriers }, { min, max, target, seed: options.seed ?? 1 }, (f, m) => onProgress(0.15 + span * (si + f), `${s.name}: ${m}`));
     const byId = new Map(units.map((u) => [u.id, u]));
     // a piece of land with no households cut off from the rest (an island, a pier) joins the
     // nearest grid as a second part instead of standing as a grid of 0 households
@@ -130,8 +198,15 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     const full = result.grids.filter((g) => g.units.some((u) => byId.get(u)!.households > 0));
     for (const g of result.grids) {
       if (!full.length || full.includes(g)) continue;
-      let best = full[0], bestD = Infinity;
-      for (const f of full) { const d = Math.hypot((f.centroid[0] - g.centroid[0]) * Math.cos((g.centroid[1] * Math.PI) / 180), f.centroid[1] - g.centroid[1]); if (d < bestD) { bestD = d; best = f; } }
+      let best = full[0],
+        bestD = Infinity;
+      for (const f of full) {
+        const d = Math.hypot((f.centroid[0] - g.centroid[0]) * Math.cos((g.centroid[1] * Math.PI) / 180), f.centroid[1] - g.centroid[1]);
+        if (d < bestD) {
+          bestD = d;
+          best = f;
+        }
+      }
       best.units = [...best.units, ...g.units];
       withIsland.add(`${s.code}:${best.id}`);
       joined.set(`${s.code}:${g.id}`, `${s.code}:${best.id}`);
@@ -141,7 +216,12 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     for (const w of result.warnings) {
       if (w.code === 'island_infeasible' && w.units?.every((u) => attached.has(u))) continue;
       // engine grid ids are per sub-district: key them like the code inputs until the codes exist
-      warnings.push({ ...w, message: `sub-district ${s.name}: ${w.message}`, subdistrict: s.code, ...(w.grids ? { grids: w.grids.map((g) => `${s.code}:${g}`) } : {}) });
+      warnings.push({
+        ...w,
+        message: `sub-district ${s.name}: ${w.message}`,
+        subdistrict: s.code,
+        ...(w.grids ? { grids: w.grids.map((g) => `${s.code}:${g}`) } : {}),
+      });
     }
     for (const g of result.grids) {
       if (!g.units.length) continue;
@@ -163,19 +243,29 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     if (w.code !== 'household_off_land' || !w.row) continue;
     const u = stage.rowUnit[rowIndex.get(w.row) ?? -1];
     const code = u >= 0 ? coded[ur.units[u].id] : undefined;
-    if (code) { w.grids = [code]; w.message = w.message.replace(/counted in the nearest block$/, `counted in grid ${code}, the nearest land`); }
+    if (code) {
+      w.grids = [code];
+      w.message = w.message.replace(/counted in the nearest block$/, `counted in grid ${code}, the nearest land`);
+    }
   }
   // the same final names as the server's plans: every grid outside [min, max] named by its id
   finalGridWarnings(warnings, codes, coded, unitHouseholds, min, max);
   const subName = new Map(subdistricts.map((s) => [s.code, s.name]));
-  const areaM2 = (poly: number[][][]) => poly.reduce((x, r, k) => {
-    const a = Math.abs(ringArea(r.map((p) => proj.forward(p[0], p[1]) as Pt)));
-    return x + (k === 0 ? a : -a);
-  }, 0);
-  const perimM = (poly: number[][][]) => poly.reduce((x, r) => {
-    let l = 0; for (let i = 1; i < r.length; i++) { const a = proj.forward(r[i - 1][0], r[i - 1][1]), b = proj.forward(r[i][0], r[i][1]); l += Math.hypot(a[0] - b[0], a[1] - b[1]); }
-    return x + l;
-  }, 0);
+  const areaM2 = (poly: number[][][]) =>
+    poly.reduce((x, r, k) => {
+      const a = Math.abs(ringArea(r.map((p) => proj.forward(p[0], p[1]) as Pt)));
+      return x + (k === 0 ? a : -a);
+    }, 0);
+  const perimM = (poly: number[][][]) =>
+    poly.reduce((x, r) => {
+      let l = 0;
+      for (let i = 1; i < r.length; i++) {
+        const a = proj.forward(r[i - 1][0], r[i - 1][1]),
+          b = proj.forward(r[i][0], r[i][1]);
+        l += Math.hypot(a[0] - b[0], a[1] - b[1]);
+      }
+      return x + l;
+    }, 0);
   for (const ci of codeInputs) {
     const us = gridUnits.get(ci.id)!;
     const geoms = us.flatMap((u) => u.polygons) as unknown as PcMulti;
@@ -189,7 +279,9 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
     const perim = polys.reduce((x, p) => x + perimM(p), 0);
     if (polys.length > 1) {
       warnings.push({
-        code: 'grid_in_parts', grids: [code], subdistrict: sub,
+        code: 'grid_in_parts',
+        grids: [code],
+        subdistrict: sub,
         message: withIsland.has(ci.id)
           ? `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts: land with no households, cut off from the rest by water or the boundary, joins the nearest grid`
           : `grid ${code} (${subName.get(sub)}) is in ${polys.length} parts: its units are not contiguous`,
@@ -199,10 +291,15 @@ export function partitionDistrict(input: DistrictInput, options: DistrictOptions
       type: 'Feature',
       geometry: polys.length === 1 ? { type: 'Polygon', coordinates: polys[0] } : { type: 'MultiPolygon', coordinates: polys },
       properties: {
-        id: code, households, subdistrict: sub, subdistrict_name: subName.get(sub) ?? sub,
+        id: code,
+        households,
+        subdistrict: sub,
+        subdistrict_name: subName.get(sub) ?? sub,
         community: ci.communityId.endsWith('000') && !communities.some((c) => c.code === ci.communityId) ? null : ci.communityId,
-        units: us.length, in_band: households >= min && households <= max,
-        area_m2: Math.round(area), polsby_popper: Number(polsbyPopper(area, perim).toFixed(4)),
+        units: us.length,
+        in_band: households >= min && households <= max,
+        area_m2: Math.round(area),
+        polsby_popper: Number(polsbyPopper(area, perim).toFixed(4)),
       },
     });
   }

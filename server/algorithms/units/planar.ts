@@ -37,7 +37,8 @@ const cross = (ax: number, ay: number, bx: number, by: number) => ax * by - ay *
 
 /** Closest point to p on segment a-b and its parameter. */
 function closestOnSegment(p: Pt, a: Pt, b: Pt): { q: Pt; t: number; d: number } {
-  const dx = b[0] - a[0], dy = b[1] - a[1];
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1];
   const l2 = dx * dx + dy * dy;
   let t = l2 > 0 ? ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2 : 0;
   t = Math.max(0, Math.min(1, t));
@@ -54,7 +55,8 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
   const q = options.grid ?? 0.01;
   const healM = options.healM ?? 2;
   const nearM = Math.max(healM, options.nearM ?? 15);
-  const healedAt: Pt[] = [], unclosedAt: Pt[] = [];
+  const healedAt: Pt[] = [],
+    unclosedAt: Pt[] = [];
   // integer grid coordinates
   const snap = (p: readonly number[]): Pt => [Math.round(p[0] / q), Math.round(p[1] / q)];
   const lines: Pt[][] = [];
@@ -68,17 +70,28 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
     if (s.length >= 2) lines.push(s);
   }
   // segments
-  let segA: Pt[] = [], segB: Pt[] = [], segLine: number[] = [];
+  let segA: Pt[] = [],
+    segB: Pt[] = [],
+    segLine: number[] = [];
   const buildSegments = () => {
-    segA = []; segB = []; segLine = [];
-    lines.forEach((l, li) => { for (let i = 1; i < l.length; i++) { segA.push(l[i - 1]); segB.push(l[i]); segLine.push(li); } });
+    segA = [];
+    segB = [];
+    segLine = [];
+    lines.forEach((l, li) => {
+      for (let i = 1; i < l.length; i++) {
+        segA.push(l[i - 1]);
+        segB.push(l[i]);
+        segLine.push(li);
+      }
+    });
   };
   buildSegments();
   if (segA.length === 0) return { vertices: [], edges: [], healed: 0, healedAt, unclosedAt };
   const indexOf = (pad: number) => {
     const idx = new Flatbush(segA.length);
     for (let i = 0; i < segA.length; i++) {
-      const a = segA[i], b = segB[i];
+      const a = segA[i],
+        b = segB[i];
       idx.add(Math.min(a[0], b[0]) - pad, Math.min(a[1], b[1]) - pad, Math.max(a[0], b[0]) + pad, Math.max(a[1], b[1]) + pad);
     }
     idx.finish();
@@ -88,7 +101,8 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
   // --- heal dangling ends ---
   let healed = 0;
   if (healM > 0) {
-    const tol = healM / q, near = nearM / q;
+    const tol = healM / q,
+      near = nearM / q;
     const count = new Map<string, number>();
     const key = (p: Pt) => `${p[0]},${p[1]}`;
     for (const l of lines) for (const p of l) count.set(key(p), (count.get(key(p)) ?? 0) + 1);
@@ -113,7 +127,8 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
     });
     for (const e of extensions) {
       const l = lines[e.line];
-      if (e.atStart) l.unshift(e.to); else l.push(e.to);
+      if (e.atStart) l.unshift(e.to);
+      else l.push(e.to);
       healedAt.push([e.to[0] * q, e.to[1] * q]);
       healed++;
     }
@@ -126,24 +141,32 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
   const idx = indexOf(0.5);
   // p is known to be collinear with a-b (integer coordinates: exact)
   const onSeg = (p: Pt, a: Pt, b: Pt) => {
-    const dx = b[0] - a[0], dy = b[1] - a[1];
+    const dx = b[0] - a[0],
+      dy = b[1] - a[1];
     const t = ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / (dx * dx + dy * dy);
     return t > 0 && t < 1;
   };
   for (let i = 0; i < n; i++) {
-    const a = segA[i], b = segB[i];
+    const a = segA[i],
+      b = segB[i];
     for (const j of idx.search(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.max(a[0], b[0]), Math.max(a[1], b[1]))) {
       if (j <= i) continue;
-      const c = segA[j], d = segB[j];
-      const rx = b[0] - a[0], ry = b[1] - a[1], sx = d[0] - c[0], sy = d[1] - c[1];
+      const c = segA[j],
+        d = segB[j];
+      const rx = b[0] - a[0],
+        ry = b[1] - a[1],
+        sx = d[0] - c[0],
+        sy = d[1] - c[1];
       const den = cross(rx, ry, sx, sy);
-      const qpx = c[0] - a[0], qpy = c[1] - a[1];
+      const qpx = c[0] - a[0],
+        qpy = c[1] - a[1];
       if (den !== 0) {
         const t = cross(qpx, qpy, sx, sy) / den;
         const u = cross(qpx, qpy, rx, ry) / den;
         if (t < 0 || t > 1 || u < 0 || u > 1) continue;
         const p: Pt = [Math.round(a[0] + t * rx), Math.round(a[1] + t * ry)];
-        splits[i].push(p); splits[j].push(p);
+        splits[i].push(p);
+        splits[j].push(p);
       } else if (cross(qpx, qpy, rx, ry) === 0) {
         // collinear: each segment is split at the other's ends that lie inside it
         for (const p of [c, d]) if (onSeg(p, a, b)) splits[i].push(p);
@@ -158,14 +181,20 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
   const vertex = (p: Pt) => {
     const k = `${p[0]},${p[1]}`;
     let v = vid.get(k);
-    if (v === undefined) { v = vertices.length; vid.set(k, v); vertices.push([p[0] * q, p[1] * q]); }
+    if (v === undefined) {
+      v = vertices.length;
+      vid.set(k, v);
+      vertices.push([p[0] * q, p[1] * q]);
+    }
     return v;
   };
   const seen = new Set<string>();
   const edges: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) {
-    const a = segA[i], b = segB[i];
-    const dx = b[0] - a[0], dy = b[1] - a[1];
+    const a = segA[i],
+      b = segB[i];
+    const dx = b[0] - a[0],
+      dy = b[1] - a[1];
     const pts = [a, ...splits[i], b].map((p) => ({ p, t: (p[0] - a[0]) * dx + (p[1] - a[1]) * dy }));
     pts.sort((x, y) => x.t - y.t);
     let prev = vertex(pts[0].p);
@@ -173,7 +202,10 @@ export function nodeLines(linesIn: Pt[][], options: NodeOptions = {}): Noded {
       const v = vertex(pts[k].p);
       if (v === prev) continue;
       const key = prev < v ? `${prev},${v}` : `${v},${prev}`;
-      if (!seen.has(key)) { seen.add(key); edges.push([prev, v]); }
+      if (!seen.has(key)) {
+        seen.add(key);
+        edges.push([prev, v]);
+      }
       prev = v;
     }
   }
@@ -189,8 +221,11 @@ export function ringArea(r: readonly Pt[]): number {
 export function pointInRing(x: number, y: number, ring: readonly Pt[] | readonly number[][]): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const xi = ring[i][0], yi = ring[i][1], xj = ring[j][0], yj = ring[j][1];
-    if ((yi > y) !== (yj > y) && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+    const xi = ring[i][0],
+      yi = ring[i][1],
+      xj = ring[j][0],
+      yj = ring[j][1];
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
   }
   return inside;
 }
@@ -225,7 +260,12 @@ export function polygonize(noded: Noded): Polygonized {
   const nv = vertices.length;
   const deg = new Int32Array(nv);
   const adj: number[][] = Array.from({ length: nv }, () => []);
-  edges.forEach(([u, v], e) => { adj[u].push(e); adj[v].push(e); deg[u]++; deg[v]++; });
+  edges.forEach(([u, v], e) => {
+    adj[u].push(e);
+    adj[v].push(e);
+    deg[u]++;
+    deg[v]++;
+  });
   // prune dead ends
   const alive = new Uint8Array(edges.length).fill(1);
   const stack: number[] = [];
@@ -233,66 +273,86 @@ export function polygonize(noded: Noded): Polygonized {
   while (stack.length) {
     const v = stack.pop()!;
     if (deg[v] !== 1) continue;
-    for (const e of adj[v]) if (alive[e]) {
-      alive[e] = 0; deg[v]--;
-      const w = edges[e][0] === v ? edges[e][1] : edges[e][0];
-      deg[w]--;
-      if (deg[w] === 1) stack.push(w);
-    }
+    for (const e of adj[v])
+      if (alive[e]) {
+        alive[e] = 0;
+        deg[v]--;
+        const w = edges[e][0] === v ? edges[e][1] : edges[e][0];
+        deg[w]--;
+        if (deg[w] === 1) stack.push(w);
+      }
   }
   // half-edges: 2e = u→v, 2e+1 = v→u; outgoing lists sorted by angle
   const from = (h: number) => (h & 1 ? edges[h >> 1][1] : edges[h >> 1][0]);
   const to = (h: number) => (h & 1 ? edges[h >> 1][0] : edges[h >> 1][1]);
   const out: number[][] = Array.from({ length: nv }, () => []);
   const angle = new Float64Array(edges.length * 2);
-  for (let e = 0; e < edges.length; e++) if (alive[e]) for (const h of [2 * e, 2 * e + 1]) {
-    const a = vertices[from(h)], b = vertices[to(h)];
-    angle[h] = Math.atan2(b[1] - a[1], b[0] - a[0]);
-    out[from(h)].push(h);
-  }
+  for (let e = 0; e < edges.length; e++)
+    if (alive[e])
+      for (const h of [2 * e, 2 * e + 1]) {
+        const a = vertices[from(h)],
+          b = vertices[to(h)];
+        angle[h] = Math.atan2(b[1] - a[1], b[0] - a[0]);
+        out[from(h)].push(h);
+      }
   const pos = new Int32Array(edges.length * 2);
   for (let v = 0; v < nv; v++) {
     out[v].sort((x, y) => angle[x] - angle[y]);
-    out[v].forEach((h, i) => { pos[h] = i; });
+    out[v].forEach((h, i) => {
+      pos[h] = i;
+    });
   }
   const next = (h: number) => {
-    const v = to(h), t = h ^ 1, list = out[v];
+    const v = to(h),
+      t = h ^ 1,
+      list = out[v];
     return list[(pos[t] - 1 + list.length) % list.length];
   };
   const visited = new Uint8Array(edges.length * 2);
   const cycleOf = new Int32Array(edges.length * 2).fill(-1);
   const positive: Array<{ ring: Pt[]; area: number; pinched: boolean }> = [];
   const negative: Array<{ ring: Pt[] }> = [];
-  for (let e = 0; e < edges.length; e++) if (alive[e]) for (const h0 of [2 * e, 2 * e + 1]) {
-    if (visited[h0]) continue;
-    const ring: Pt[] = [];
-    const seenV = new Set<number>();
-    let pinched = false;
-    let h = h0;
-    const cycleHalves: number[] = [];
-    do {
-      visited[h] = 1;
-      cycleHalves.push(h);
-      const v = from(h);
-      if (seenV.has(v)) pinched = true; else seenV.add(v);
-      ring.push(vertices[v]);
-      h = next(h);
-    } while (h !== h0);
-    ring.push(ring[0]);
-    const a = ringArea(ring);
-    // positive cycles → face i (code i), others → outline j (code -2 - j)
-    const code = a > 1e-9 ? positive.length : -2 - negative.length;
-    if (a > 1e-9) positive.push({ ring, area: a, pinched });
-    else negative.push({ ring });
-    for (const x of cycleHalves) cycleOf[x] = code;
-  }
+  for (let e = 0; e < edges.length; e++)
+    if (alive[e])
+      for (const h0 of [2 * e, 2 * e + 1]) {
+        if (visited[h0]) continue;
+        const ring: Pt[] = [];
+        const seenV = new Set<number>();
+        let pinched = false;
+        let h = h0;
+        const cycleHalves: number[] = [];
+        do {
+          visited[h] = 1;
+          cycleHalves.push(h);
+          const v = from(h);
+          if (seenV.has(v)) pinched = true;
+          else seenV.add(v);
+          ring.push(vertices[v]);
+          h = next(h);
+        } while (h !== h0);
+        ring.push(ring[0]);
+        const a = ringArea(ring);
+        // positive cycles → face i (code i), others → outline j (code -2 - j)
+        const code = a > 1e-9 ? positive.length : -2 - negative.length;
+        if (a > 1e-9) positive.push({ ring, area: a, pinched });
+        else negative.push({ ring });
+        for (const x of cycleHalves) cycleOf[x] = code;
+      }
   const holeOwner = new Int32Array(negative.length).fill(-1);
   const faces: Face[] = positive.map((p) => ({ rings: [p.ring], area: p.area, pinched: p.pinched }));
   if (negative.length && positive.length) {
     const idx = new Flatbush(positive.length);
     const bbox = (r: Pt[]) => {
-      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      for (const p of r) { x0 = Math.min(x0, p[0]); y0 = Math.min(y0, p[1]); x1 = Math.max(x1, p[0]); y1 = Math.max(y1, p[1]); }
+      let x0 = Infinity,
+        y0 = Infinity,
+        x1 = -Infinity,
+        y1 = -Infinity;
+      for (const p of r) {
+        x0 = Math.min(x0, p[0]);
+        y0 = Math.min(y0, p[1]);
+        x1 = Math.max(x1, p[0]);
+        y1 = Math.max(y1, p[1]);
+      }
       return [x0, y0, x1, y1] as const;
     };
     for (const p of positive) idx.add(...bbox(p.ring));
@@ -310,42 +370,63 @@ export function polygonize(noded: Noded): Polygonized {
         if (!pointInRing(px, py, f.ring)) continue;
         if (best < 0 || f.area < positive[best].area) best = i;
       }
-      if (best >= 0 && ringArea(neg.ring) < -1e-9) { faces[best].rings.push(neg.ring); faces[best].area += ringArea(neg.ring); }
+      if (best >= 0 && ringArea(neg.ring) < -1e-9) {
+        faces[best].rings.push(neg.ring);
+        faces[best].area += ringArea(neg.ring);
+      }
       if (best >= 0) holeOwner[ni] = best;
     }
   }
-  const faceOf = (h: number) => { const c = cycleOf[h]; return c >= 0 ? c : c === -1 ? -1 : holeOwner[-2 - c]; };
+  const faceOf = (h: number) => {
+    const c = cycleOf[h];
+    return c >= 0 ? c : c === -1 ? -1 : holeOwner[-2 - c];
+  };
   const adjacency = new Map<number, Map<number, number>>();
   const add = (a: number, b: number, l: number) => {
-    let m = adjacency.get(a); if (!m) adjacency.set(a, (m = new Map()));
+    let m = adjacency.get(a);
+    if (!m) adjacency.set(a, (m = new Map()));
     m.set(b, (m.get(b) ?? 0) + l);
   };
-  for (let e = 0; e < edges.length; e++) if (alive[e]) {
-    const fa = faceOf(2 * e), fb = faceOf(2 * e + 1);
-    if (fa < 0 || fb < 0 || fa === fb) continue;
-    const p = vertices[edges[e][0]], r = vertices[edges[e][1]];
-    const l = Math.hypot(p[0] - r[0], p[1] - r[1]);
-    add(fa, fb, l); add(fb, fa, l);
-  }
+  for (let e = 0; e < edges.length; e++)
+    if (alive[e]) {
+      const fa = faceOf(2 * e),
+        fb = faceOf(2 * e + 1);
+      if (fa < 0 || fb < 0 || fa === fb) continue;
+      const p = vertices[edges[e][0]],
+        r = vertices[edges[e][1]];
+      const l = Math.hypot(p[0] - r[0], p[1] - r[1]);
+      add(fa, fb, l);
+      add(fb, fa, l);
+    }
   return { faces, adjacency };
 }
 
 /** A point well inside a polygon (midpoint of the widest scanline interval at mid-height). */
 export function interiorPoint(rings: readonly (readonly Pt[])[]): Pt {
-  let y0 = Infinity, y1 = -Infinity;
-  for (const p of rings[0]) { y0 = Math.min(y0, p[1]); y1 = Math.max(y1, p[1]); }
-  let best: Pt | null = null, bestW = -1;
+  let y0 = Infinity,
+    y1 = -Infinity;
+  for (const p of rings[0]) {
+    y0 = Math.min(y0, p[1]);
+    y1 = Math.max(y1, p[1]);
+  }
+  let best: Pt | null = null,
+    bestW = -1;
   for (const f of [0.5, 0.3, 0.7, 0.15, 0.85, 0.41, 0.59]) {
     const y = y0 + (y1 - y0) * f + 1e-7;
     const xs: number[] = [];
-    for (const r of rings) for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
-      const [xi, yi] = r[i], [xj, yj] = r[j];
-      if ((yi > y) !== (yj > y)) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
-    }
+    for (const r of rings)
+      for (let i = 0, j = r.length - 1; i < r.length; j = i++) {
+        const [xi, yi] = r[i],
+          [xj, yj] = r[j];
+        if (yi > y !== yj > y) xs.push(((xj - xi) * (y - yi)) / (yj - yi) + xi);
+      }
     xs.sort((a, b) => a - b);
     for (let k = 0; k + 1 < xs.length; k += 2) {
       const w = xs[k + 1] - xs[k];
-      if (w > bestW) { bestW = w; best = [(xs[k] + xs[k + 1]) / 2, y]; }
+      if (w > bestW) {
+        bestW = w;
+        best = [(xs[k] + xs[k + 1]) / 2, y];
+      }
     }
     if (best && bestW > (y1 - y0) * 0.2) break;
   }

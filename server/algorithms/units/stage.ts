@@ -45,8 +45,15 @@ export interface UnitsStageResult {
  */
 export function buildUnitsStage(input: UnitsStageInput, options: { splitAbove: number }, onProgress: ProgressFn = () => {}): UnitsStageResult {
   const stats: Record<string, number> = {};
-  const lap = (name: string, t: number) => { stats[`${name}_ms`] = Date.now() - t; return Date.now(); };
-  const proj = projectionForPositions((function* () { for (const a of input.areas) for (const poly of a.polygons) yield* poly[0]; })());
+  const lap = (name: string, t: number) => {
+    stats[`${name}_ms`] = Date.now() - t;
+    return Date.now();
+  };
+  const proj = projectionForPositions(
+    (function* () {
+      for (const a of input.areas) for (const poly of a.polygons) yield* poly[0];
+    })(),
+  );
   let t = Date.now();
   onProgress(0.05, 'outlines');
   const { subdistricts, communities, warnings } = prepareAreas(input.areas, proj);
@@ -57,7 +64,10 @@ export function buildUnitsStage(input: UnitsStageInput, options: { splitAbove: n
   const built = buildBlocks(subdistricts, communities, streets);
   const bs = built.stats;
   // faces inside a water polygon are water, not land
-  const inWater = (b: Block) => { const p = interiorPoint(b.rings); return water.some((w) => pointInRings(p[0], p[1], w)); };
+  const inWater = (b: Block) => {
+    const p = interiorPoint(b.rings);
+    return water.some((w) => pointInRings(p[0], p[1], w));
+  };
   const waterArea = new Map<string, number>();
   const blocks: Block[] = [];
   for (const b of built.blocks) {
@@ -67,12 +77,24 @@ export function buildUnitsStage(input: UnitsStageInput, options: { splitAbove: n
   // a street end short of another line matters inside the land only (one overshooting the boundary does not)
   const onLand = (p: Pt) => subdistricts.some((s) => s.polygons.some((poly) => pointInRings(p[0], p[1], poly)));
   const unclosed = bs.unclosedAt.filter(onLand);
-  Object.assign(stats, { faces: bs.faces, blocks: blocks.length, water_blocks: built.blocks.length - blocks.length, gaps_healed: bs.healed, streets_unclosed: unclosed.length, slivers_merged: bs.merged, blocks_clipped: bs.clipped });
+  Object.assign(stats, {
+    faces: bs.faces,
+    blocks: blocks.length,
+    water_blocks: built.blocks.length - blocks.length,
+    gaps_healed: bs.healed,
+    streets_unclosed: unclosed.length,
+    slivers_merged: bs.merged,
+    blocks_clipped: bs.clipped,
+  });
   t = lap('blocks', t);
   for (const s of subdistricts) {
     const covered = blocks.filter((b) => b.subdistrict === s.code).reduce((x, b) => x + b.area, 0) + (waterArea.get(s.code) ?? 0);
     if (Math.abs(covered - s.area) > s.area * 0.005) {
-      warnings.push({ code: 'coverage', message: `sub-district ${s.name}: its blocks cover ${Math.round(covered)} of ${Math.round(s.area)} m²`, subdistrict: s.code });
+      warnings.push({
+        code: 'coverage',
+        message: `sub-district ${s.name}: its blocks cover ${Math.round(covered)} of ${Math.round(s.area)} m²`,
+        subdistrict: s.code,
+      });
     }
   }
   onProgress(0.5, 'units');
@@ -80,10 +102,22 @@ export function buildUnitsStage(input: UnitsStageInput, options: { splitAbove: n
   warnings.push(...ur.warnings);
   Object.assign(stats, { units: ur.units.length, rows: input.rows.length, ...ur.stats });
   lap('units', t);
-  const ll = (p: Pt): [number, number] => { const q = proj.inverse(p[0], p[1]); return [Math.round(q[0] * 1e7) / 1e7, Math.round(q[1] * 1e7) / 1e7]; };
+  const ll = (p: Pt): [number, number] => {
+    const q = proj.inverse(p[0], p[1]);
+    return [Math.round(q[0] * 1e7) / 1e7, Math.round(q[1] * 1e7) / 1e7];
+  };
   onProgress(1, 'units done');
   return {
-    proj, subdistricts, communities, blocks, units: ur.units, rowUnit: ur.rowUnit, unitBlock: ur.unitBlock,
-    healedAt: bs.healedAt.map(ll), unclosedAt: unclosed.map(ll), warnings, stats,
+    proj,
+    subdistricts,
+    communities,
+    blocks,
+    units: ur.units,
+    rowUnit: ur.rowUnit,
+    unitBlock: ur.unitBlock,
+    healedAt: bs.healedAt.map(ll),
+    unclosedAt: unclosed.map(ll),
+    warnings,
+    stats,
   };
 }

@@ -24,7 +24,18 @@ export function parseOtherTags(s: unknown): Record<string, string> {
   return out;
 }
 
-const MAJOR = new Set(['motorway', 'trunk', 'primary', 'secondary', 'tertiary', 'motorway_link', 'trunk_link', 'primary_link', 'secondary_link', 'tertiary_link']);
+const MAJOR = new Set([
+  'motorway',
+  'trunk',
+  'primary',
+  'secondary',
+  'tertiary',
+  'motorway_link',
+  'trunk_link',
+  'primary_link',
+  'secondary_link',
+  'tertiary_link',
+]);
 const MINOR = new Set(['residential', 'unclassified', 'living_street', 'road']);
 const ELEVATED_HIGHWAY = new Set(['motorway', 'trunk', 'motorway_link', 'trunk_link']);
 const RAIL = new Set(['rail', 'light_rail', 'narrow_gauge']);
@@ -40,9 +51,11 @@ export function lineRole(properties: Record<string, unknown>): LineRoleResult {
   const p: Record<string, unknown> = { ...parseOtherTags(properties.other_tags) };
   for (const [k, v] of Object.entries(properties)) if (v !== null && v !== undefined && v !== '') p[k] = v;
   // Tilezen: kind_detail is the OSM highway / railway value
-  let highway = str(p.highway), railway = str(p.railway);
+  let highway = str(p.highway),
+    railway = str(p.railway);
   const waterway = str(p.waterway);
-  const kind = str(p.kind), detail = str(p.kind_detail);
+  const kind = str(p.kind),
+    detail = str(p.kind_detail);
   if (!highway && !railway && kind && detail) {
     if (kind === 'rail') railway = detail;
     else if (['highway', 'major_road', 'minor_road', 'path'].includes(kind)) highway = detail;
@@ -81,8 +94,17 @@ export function isWaterArea(properties: Record<string, unknown>): boolean {
   const p: Record<string, unknown> = { ...parseOtherTags(properties.other_tags) };
   for (const [k, v] of Object.entries(properties)) if (v !== null && v !== undefined && v !== '') p[k] = v;
   if (yes(p.tunnel) || p.covered === 'yes') return false;
-  const natural = str(p.natural), waterway = str(p.waterway), landuse = str(p.landuse), kind = str(p.kind), cls = str(p.class);
-  return (natural !== undefined && WATER_AREA_NATURAL.has(natural)) || (waterway !== undefined && WATER_AREA_WATERWAY.has(waterway))
-    || (landuse !== undefined && WATER_AREA_LANDUSE.has(landuse)) || str(p.water) !== undefined
-    || (kind !== undefined && ['water', 'lake', 'river', 'ocean', 'riverbank', 'basin', 'reservoir'].includes(kind)) || cls === 'water';
+  const natural = str(p.natural),
+    waterway = str(p.waterway),
+    landuse = str(p.landuse),
+    kind = str(p.kind),
+    cls = str(p.class);
+  return (
+    (natural !== undefined && WATER_AREA_NATURAL.has(natural)) ||
+    (waterway !== undefined && WATER_AREA_WATERWAY.has(waterway)) ||
+    (landuse !== undefined && WATER_AREA_LANDUSE.has(landuse)) ||
+    str(p.water) !== undefined ||
+    (kind !== undefined && ['water', 'lake', 'river', 'ocean', 'riverbank', 'basin', 'reservoir'].includes(kind)) ||
+    cls === 'water'
+  );
 }

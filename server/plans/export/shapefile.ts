@@ -26,7 +26,10 @@ export const WGS84_PRJ =
   'GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]';
 
 function bboxOf(points: number[][]): [number, number, number, number] {
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const [x, y] of points) {
     if (x < x0) x0 = x;
     if (y < y0) y0 = y;
@@ -143,7 +146,10 @@ export function writeDbf(fields: DbfField[], rows: Array<Record<string, string |
 /** The zipped shapefile: <name>.shp/.shx/.dbf/.prj/.cpg. */
 export function shapefileZip(name: string, fields: DbfField[], records: ShapeRecord[]): Uint8Array {
   const { shp, shx } = writeShp(records);
-  const dbf = writeDbf(fields, records.map((r) => r.attributes));
+  const dbf = writeDbf(
+    fields,
+    records.map((r) => r.attributes),
+  );
   return zipSync({
     [`${name}.shp`]: shp,
     [`${name}.shx`]: shx,

@@ -34,7 +34,13 @@ describe('SLA classification (known answers)', () => {
 
   it('fed back, solved and closed cases run no clock; lateness is remembered', () => {
     const onTime = ev(['reported', 0], ['dispatched', 1], ['accepted', 3], ['feedback', 40], ['solved', 50]);
-    expect(classifySla({ status: 'solved', kind: 'quick', milestones: onTime }, T0 + 1e4 * H)).toEqual({ level: 'none', stage: null, deadline: null, hoursLeft: null, late: false });
+    expect(classifySla({ status: 'solved', kind: 'quick', milestones: onTime }, T0 + 1e4 * H)).toEqual({
+      level: 'none',
+      stage: null,
+      deadline: null,
+      hoursLeft: null,
+      late: false,
+    });
     const late = ev(['reported', 0], ['dispatched', 1], ['accepted', 3], ['feedback', 80]);
     expect(classifySla({ status: 'feedback', kind: 'quick', milestones: late }, T0 + 81 * H)).toMatchObject({ level: 'none', late: true });
     expect(classifySla({ status: 'closed', kind: null, milestones: ev(['reported', 0], ['closed', 3]) }, T0 + 1e4 * H).level).toBe('none');

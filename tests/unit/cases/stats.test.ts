@@ -11,7 +11,19 @@ const T0 = Date.UTC(2026, 0, 10);
 function mk(id: string, kind: CaseKind | null, department: string | null, steps: Array<[string, number]>, now = T0 + 1e4 * H): CaseFacts {
   const m = milestones(steps.map(([status, h]) => ({ status, at: T0 + h * H })));
   const status = steps[steps.length - 1][0];
-  return { id, title: id, kind, department, status, subdistrictId: null, gridCode: null, lon: 117, lat: 30.5, milestones: m, sla: classifySla({ status, kind, milestones: m }, now) };
+  return {
+    id,
+    title: id,
+    kind,
+    department,
+    status,
+    subdistrictId: null,
+    gridCode: null,
+    lon: 117,
+    lat: 30.5,
+    milestones: m,
+    sla: classifySla({ status, kind, milestones: m }, now),
+  };
 }
 
 describe('median', () => {
@@ -35,14 +47,52 @@ describe('median', () => {
 
 describe('case statistics (known answers)', () => {
   const cases = [
-    mk('a', 'quick', '城管局', [['reported', 0], ['dispatched', 1], ['accepted', 2], ['feedback', 10], ['solved', 11]]), // 10 h
-    mk('b', 'quick', '城管局', [['reported', 0], ['dispatched', 1], ['accepted', 2], ['feedback', 20], ['solved', 31]]), // 30 h
-    mk('c', 'emergency', '城管局', [['reported', 0], ['dispatched', 2], ['accepted', 3], ['feedback', 5], ['solved', 6], ['evaluated', 100]]), // 4 h
-    mk('d', 'tackle_hard', '住建局', [['reported', 0], ['dispatched', 0], ['accepted', 1], ['feedback', 100], ['solved', 200]]), // 200 h
-    mk('e', 'quick', '住建局', [['reported', 0], ['dispatched', 1], ['accepted', 3]]), // open, overdue on feedback (72 h) long ago
-    mk('f', 'quick', '住建局', [['reported', 0], ['dispatched', 1]]), // open, not accepted
-    mk('g', null, null, [['reported', 0], ['closed', 5]]),
-    mk('h', null, null, [['reported', 24 * 40], ['closed', 24 * 40 + 1]]),
+    mk('a', 'quick', '城管局', [
+      ['reported', 0],
+      ['dispatched', 1],
+      ['accepted', 2],
+      ['feedback', 10],
+      ['solved', 11],
+    ]), // 10 h
+    mk('b', 'quick', '城管局', [
+      ['reported', 0],
+      ['dispatched', 1],
+      ['accepted', 2],
+      ['feedback', 20],
+      ['solved', 31],
+    ]), // 30 h
+    mk('c', 'emergency', '城管局', [
+      ['reported', 0],
+      ['dispatched', 2],
+      ['accepted', 3],
+      ['feedback', 5],
+      ['solved', 6],
+      ['evaluated', 100],
+    ]), // 4 h
+    mk('d', 'tackle_hard', '住建局', [
+      ['reported', 0],
+      ['dispatched', 0],
+      ['accepted', 1],
+      ['feedback', 100],
+      ['solved', 200],
+    ]), // 200 h
+    mk('e', 'quick', '住建局', [
+      ['reported', 0],
+      ['dispatched', 1],
+      ['accepted', 3],
+    ]), // open, overdue on feedback (72 h) long ago
+    mk('f', 'quick', '住建局', [
+      ['reported', 0],
+      ['dispatched', 1],
+    ]), // open, not accepted
+    mk('g', null, null, [
+      ['reported', 0],
+      ['closed', 5],
+    ]),
+    mk('h', null, null, [
+      ['reported', 24 * 40],
+      ['closed', 24 * 40 + 1],
+    ]),
   ];
   const s = caseStats(cases);
 

@@ -15,7 +15,13 @@ describe('case workflow', () => {
 
   it('the happy path ends evaluated with version = number of events', () => {
     let s: CaseState = newCase(T0, 'grid member', 'lamp');
-    for (const [to, dt] of [['dispatched', 1], ['accepted', 2], ['feedback', 3], ['solved', 4], ['evaluated', 5]] as const) {
+    for (const [to, dt] of [
+      ['dispatched', 1],
+      ['accepted', 2],
+      ['feedback', 3],
+      ['solved', 4],
+      ['evaluated', 5],
+    ] as const) {
       const r = applyTransition(s, { to, at: T0 + dt * 3600e3, actor: 'x', kind: 'quick', department: '城管局' });
       if (!r.ok) throw new Error(r.message);
       s = r.state;
@@ -32,24 +38,21 @@ describe('case workflow', () => {
 
   it('property: any sequence of allowed transitions keeps timestamps monotone and version = events', () => {
     fc.assert(
-      fc.property(
-        fc.array(fc.record({ pick: fc.nat(), at: fc.integer({ min: T0 - 1e9, max: T0 + 1e10 }) }), { maxLength: 30 }),
-        (steps) => {
-          let s = newCase(T0, 'r', null);
-          for (const st of steps) {
-            const next = TRANSITIONS[s.status];
-            if (next.length === 0) break;
-            const to = next[st.pick % next.length];
-            const r = applyTransition(s, { to, at: st.at, actor: 'a', kind: 'emergency', department: '住建局' });
-            expect(r.ok).toBe(true);
-            if (r.ok) s = r.state;
-          }
-          for (let i = 1; i < s.events.length; i++) expect(s.events[i].at).toBeGreaterThanOrEqual(s.events[i - 1].at);
-          expect(s.version).toBe(s.events.length);
-          expect(s.events[s.events.length - 1].status).toBe(s.status);
-          if (s.events.some((e) => e.status === 'dispatched')) expect(s.whistled).toBe(true);
-        },
-      ),
+      fc.property(fc.array(fc.record({ pick: fc.nat(), at: fc.integer({ min: T0 - 1e9, max: T0 + 1e10 }) }), { maxLength: 30 }), (steps) => {
+        let s = newCase(T0, 'r', null);
+        for (const st of steps) {
+          const next = TRANSITIONS[s.status];
+          if (next.length === 0) break;
+          const to = next[st.pick % next.length];
+          const r = applyTransition(s, { to, at: st.at, actor: 'a', kind: 'emergency', department: '住建局' });
+          expect(r.ok).toBe(true);
+          if (r.ok) s = r.state;
+        }
+        for (let i = 1; i < s.events.length; i++) expect(s.events[i].at).toBeGreaterThanOrEqual(s.events[i - 1].at);
+        expect(s.version).toBe(s.events.length);
+        expect(s.events[s.events.length - 1].status).toBe(s.status);
+        if (s.events.some((e) => e.status === 'dispatched')) expect(s.whistled).toBe(true);
+      }),
     );
   });
 

@@ -15,7 +15,12 @@ describe('English names of data values', () => {
 
   it('cover every seeded department and every demo water body', () => {
     const sql = readFileSync(resolve(ROOT, 'server/migrations/050_cases.sql'), 'utf8');
-    const seeded = [...sql.slice(sql.indexOf('INSERT INTO case_departments')).split(';')[0]!.matchAll(/\('([^']+)',\s*\d+\)/g)].map((m) => m[1]!);
+    const seeded = [
+      ...sql
+        .slice(sql.indexOf('INSERT INTO case_departments'))
+        .split(';')[0]!
+        .matchAll(/\('([^']+)',\s*\d+\)/g),
+    ].map((m) => m[1]!);
     expect(seeded.length).toBeGreaterThanOrEqual(10);
     for (const d of seeded) expect(englishName('dept', d), d).toMatch(/^[A-Z][A-Za-z -]+$/);
     const frame = readFileSync(resolve(ROOT, 'geodata/generator/frame.ts'), 'utf8');

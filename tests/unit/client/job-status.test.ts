@@ -20,7 +20,9 @@ describe('job status text', () => {
 
   it('says queued, and which run is running after a retry', () => {
     expect(jobProgressText({ status: 'queued', progress: 0, message: null })).toBe('排队中，等待工作进程……');
-    expect(jobProgressText({ status: 'queued', progress: 0, message: '第 1/3 次运行失败，将自动重试：x' })).toBe('排队中，等待工作进程…… 第 1/3 次运行失败，将自动重试：x');
+    expect(jobProgressText({ status: 'queued', progress: 0, message: '第 1/3 次运行失败，将自动重试：x' })).toBe(
+      '排队中，等待工作进程…… 第 1/3 次运行失败，将自动重试：x',
+    );
     expect(jobProgressText({ status: 'running', progress: 0.42, message: 'grids', attempts: 1 })).toBe('42% · grids');
     setLang('en');
     expect(jobProgressText({ status: 'running', progress: 0.5, message: 'grids', attempts: 2 })).toBe('50% · run 2 · grids');

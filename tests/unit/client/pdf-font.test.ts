@@ -31,7 +31,7 @@ describe('the PDF text font', () => {
       ...['names.ts', 'subdistricts.ts', 'streets.ts'].map((f) => readFileSync(resolve(ROOT, 'geodata/generator', f), 'utf8')),
     ];
     const chars = new Set<string>();
-    for (const s of sources) for (const ch of s) if (ch > " ") chars.add(ch);
+    for (const s of sources) for (const ch of s) if (ch > ' ') chars.add(ch);
     expect(chars.size).toBeGreaterThan(500);
     // not in Noto Sans CJK SC (a pause button's label, never printed; print.ts would draw such a run into the image)
     const NOT_IN_SOURCE_FONT = new Set(['❚']);

@@ -20,7 +20,8 @@ function deltaE(a: string, b: string): number {
 describe('split halves', () => {
   it('get clearly different colours (ΔE > 40) and the tags A / B, for any pair of codes', () => {
     for (let k = 1; k < 60; k++) {
-      const a = `340802001001${String(k).padStart(3, '0')}`, b = `340802001001${String(k + 1 + (k % 7)).padStart(3, '0')}`;
+      const a = `340802001001${String(k).padStart(3, '0')}`,
+        b = `340802001001${String(k + 1 + (k % 7)).padStart(3, '0')}`;
       markSplit(a, b);
       expect(splitTag(a)).toBe('A');
       expect(splitTag(b)).toBe('B');

@@ -8,7 +8,13 @@ const STOCK = fileURLToPath(new URL('../../../node_modules/@electric-sql/pglite-
 
 describe('the slim PostGIS bundle', () => {
   it('keeps postgis, its install script and PROJ; drops raster, topology, upgrade paths and contrib', () => {
-    for (const p of ['lib/postgresql/postgis-3.so', 'share/postgresql/extension/postgis.control', 'share/postgresql/extension/postgis--3.6.2.sql', 'share/proj/proj.db', './share/proj/proj.ini']) {
+    for (const p of [
+      'lib/postgresql/postgis-3.so',
+      'share/postgresql/extension/postgis.control',
+      'share/postgresql/extension/postgis--3.6.2.sql',
+      'share/proj/proj.db',
+      './share/proj/proj.ini',
+    ]) {
       expect(keepEntry(p), p).toBe(true);
     }
     for (const p of [

@@ -26,7 +26,12 @@ function lattice(cols: number, rows: number, households: number[], edgeClassOf: 
     const j = Math.floor(v / cols);
     cx.push(i * 100 + 50);
     cy.push(j * 100 + 50);
-    for (const [di, dj] of [[1, 0], [-1, 0], [0, 1], [0, -1]]) {
+    for (const [di, dj] of [
+      [1, 0],
+      [-1, 0],
+      [0, 1],
+      [0, -1],
+    ]) {
       const a = i + di;
       const b = j + dj;
       if (a < 0 || b < 0 || a >= cols || b >= rows) continue;
@@ -136,8 +141,11 @@ describe('splitGrid', () => {
 
   it('cuts a uniform 6×4 grid in equal halves along the street between columns 2 and 3', () => {
     // a major street (class 2) between x=2 and x=3: the cut should lie on it
-    const g = lattice(6, 4, new Array(24).fill(10), (a, b) => ((a % 6 === 2 && b === a + 1) ? 2 : 0));
-    const r = splitGrid(g, Array.from({ length: 24 }, (_, i) => i))!;
+    const g = lattice(6, 4, new Array(24).fill(10), (a, b) => (a % 6 === 2 && b === a + 1 ? 2 : 0));
+    const r = splitGrid(
+      g,
+      Array.from({ length: 24 }, (_, i) => i),
+    )!;
     expect(r.householdsA).toBe(120);
     expect(r.householdsB).toBe(120);
     expect(r.streetShare).toBe(1);
@@ -197,7 +205,11 @@ describe('suggestFix', () => {
         const hh = (c: string | null) => asg.reduce((s, x, i) => (x === c ? s + g.households[i] : s), 0);
         const H = hh(code);
         const members = membersOf(asg, code);
-        const without = (c: string, u: number) => connected(g, membersOf(asg, c).filter((v) => v !== u));
+        const without = (c: string, u: number) =>
+          connected(
+            g,
+            membersOf(asg, c).filter((v) => v !== u),
+          );
         let oneMove = false;
         if (H > max) {
           for (const u of members) {

@@ -61,11 +61,15 @@ describe("today's plan and coverage", () => {
   });
   it('a plan is a subset of the buildings with households, at most the limit, oldest visit first (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ id: fc.string(), households: fc.nat(500), lastVisit: fc.option(fc.nat(1e9), { nil: null }) })), fc.nat(20), (bs, limit) => {
-        const plan = visitPlan(bs, limit);
-        expect(plan.length).toBe(Math.min(limit, bs.filter((x) => x.households > 0).length));
-        for (let i = 1; i < plan.length; i++) expect(plan[i - 1].lastVisit ?? -Infinity).toBeLessThanOrEqual(plan[i].lastVisit ?? -Infinity);
-      }),
+      fc.property(
+        fc.array(fc.record({ id: fc.string(), households: fc.nat(500), lastVisit: fc.option(fc.nat(1e9), { nil: null }) })),
+        fc.nat(20),
+        (bs, limit) => {
+          const plan = visitPlan(bs, limit);
+          expect(plan.length).toBe(Math.min(limit, bs.filter((x) => x.households > 0).length));
+          for (let i = 1; i < plan.length; i++) expect(plan[i - 1].lastVisit ?? -Infinity).toBeLessThanOrEqual(plan[i].lastVisit ?? -Infinity);
+        },
+      ),
     );
   });
 });

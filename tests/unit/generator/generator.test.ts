@@ -80,7 +80,10 @@ describe('generateDemo', () => {
   it('uses exactly the table columns as properties and marks every feature synthetic', () => {
     const cols = tableColumns();
     for (const layer of LAYERS) {
-      const expected = cols.get(layer)!.filter((c) => c !== 'geom').sort();
+      const expected = cols
+        .get(layer)!
+        .filter((c) => c !== 'geom')
+        .sort();
       const extra = layer === 'cases' ? ['events'] : [];
       const signatures = new Set<string>();
       for (const f of demo[layer].features) {
@@ -93,7 +96,9 @@ describe('generateDemo', () => {
 
   it('has the eight sub-districts with codes and 5-10 communities each', () => {
     const sds = demo.subdistricts.features.map((f) => f.properties);
-    expect(sds.map((s) => s.name).sort()).toEqual(['人民路街道', '华中路街道', '宜城路街道', '孝肃路街道', '新河路街道', '新洲乡', '长风乡', '龙狮桥乡'].sort());
+    expect(sds.map((s) => s.name).sort()).toEqual(
+      ['人民路街道', '华中路街道', '宜城路街道', '孝肃路街道', '新河路街道', '新洲乡', '长风乡', '龙狮桥乡'].sort(),
+    );
     for (const s of sds) {
       expect(s.id).toBe('340802' + s.code);
       const comms = demo.communities.features.filter((c) => c.properties.subdistrict_id === s.id);
@@ -194,7 +199,9 @@ describe('generateDemo', () => {
     expect(demo.meta.hotspots.length).toBeGreaterThanOrEqual(3);
     const em = demo.meta.hotspots.find((h) => h.name.includes('新出现'))!;
     const near = demo.incidents.features.filter(
-      (f) => f.properties.type === em.type && Math.hypot((f.geometry.coordinates[0] - em.center[0]) * 96000, (f.geometry.coordinates[1] - em.center[1]) * 111000) < em.radius_m,
+      (f) =>
+        f.properties.type === em.type &&
+        Math.hypot((f.geometry.coordinates[0] - em.center[0]) * 96000, (f.geometry.coordinates[1] - em.center[1]) * 111000) < em.radius_m,
     );
     const late = near.filter((f) => f.properties.occurred_at >= '2026-07-01');
     expect(late.length).toBeGreaterThan(em.count * 0.8);
@@ -269,7 +276,11 @@ function properCrossOrTouch(a: Position, b: Position, c: Position, d: Position):
   const d4 = o(a, b, d);
   if (((d1 > eps && d2 < -eps) || (d1 < -eps && d2 > eps)) && ((d3 > eps && d4 < -eps) || (d3 < -eps && d4 > eps))) return true;
   const near = (p: Position, q: Position, r: Position) =>
-    Math.abs(o(p, q, r)) <= 1e-13 && r[0] >= Math.min(p[0], q[0]) - 1e-9 && r[0] <= Math.max(p[0], q[0]) + 1e-9 && r[1] >= Math.min(p[1], q[1]) - 1e-9 && r[1] <= Math.max(p[1], q[1]) + 1e-9;
+    Math.abs(o(p, q, r)) <= 1e-13 &&
+    r[0] >= Math.min(p[0], q[0]) - 1e-9 &&
+    r[0] <= Math.max(p[0], q[0]) + 1e-9 &&
+    r[1] >= Math.min(p[1], q[1]) - 1e-9 &&
+    r[1] <= Math.max(p[1], q[1]) + 1e-9;
   return near(c, d, a) || near(c, d, b) || near(a, b, c) || near(a, b, d);
 }
 

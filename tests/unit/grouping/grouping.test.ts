@@ -40,7 +40,10 @@ describe('groupShops', () => {
   it('every shop in exactly one group, sizes in band, grids respected, leader minimises max distance', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true }), fc.constantFrom('A', 'B', 'C')), { minLength: 1, maxLength: 90 }),
+        fc.array(fc.tuple(fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 1000, noNaN: true }), fc.constantFrom('A', 'B', 'C')), {
+          minLength: 1,
+          maxLength: 90,
+        }),
         (rows) => {
           const pts = rows.map((r) => [r[0], r[1]] as [number, number]);
           const n = pts.length;
@@ -77,7 +80,12 @@ describe('groupShops', () => {
   it('finds the obvious answer: four tight clusters of ten far apart (known answer)', () => {
     const rand = prng(7);
     const pts: [number, number][] = [];
-    const centres = [[0, 0], [5000, 0], [0, 5000], [5000, 5000]];
+    const centres = [
+      [0, 0],
+      [5000, 0],
+      [0, 5000],
+      [5000, 5000],
+    ];
     for (let k = 0; k < 10; k++) for (const [cx, cy] of centres) pts.push([cx + rand() * 50, cy + rand() * 50]);
     const oracle = matrixOracle(euclid(pts), pts.length);
     const { groups } = groupShops({ oracle, xy: pts.flat() });
@@ -123,13 +131,17 @@ describe('networkDistanceOracle', () => {
     const n = snaps.length;
     const oracle = networkDistanceOracle(net, snaps, { k: 10 });
     for (let t = 0; t < 400; t++) {
-      const i = Math.floor(rand() * n), j = Math.floor(rand() * n);
+      const i = Math.floor(rand() * n),
+        j = Math.floor(rand() * n);
       expect(oracle.dist(i, j)).toBeCloseTo(i === j ? 0 : full[i * n + j], 6);
     }
     for (let i = 0; i < n; i += 7) {
       const nb = Array.from(oracle.neighbors(i));
       expect(nb).toHaveLength(10);
-      const sorted = [...Array(n).keys()].filter((j) => j !== i).map((j) => full[i * n + j]).sort((a, b) => a - b);
+      const sorted = [...Array(n).keys()]
+        .filter((j) => j !== i)
+        .map((j) => full[i * n + j])
+        .sort((a, b) => a - b);
       expect(full[i * n + nb[9]]).toBeCloseTo(sorted[9], 6);
     }
   });

@@ -1,11 +1,10 @@
 /** Planted clusters are found; spatially random patterns give (almost) nothing after FDR; emerging patterns. */
 import { describe, expect, it } from 'vitest';
-import {
-  analyzeHotSpots, emergingHotSpots, emergingPattern, queenContiguity, type EmergingPattern,
-} from '../../../server/algorithms/hotspots';
+import { analyzeHotSpots, emergingHotSpots, emergingPattern, queenContiguity, type EmergingPattern } from '../../../server/algorithms/hotspots';
 import { mulberry32, poisson, squareLattice } from './testkit';
 
-const C = 20, R = 20;
+const C = 20,
+  R = 20;
 const zones = squareLattice(C, R).map((geometry, i) => ({ id: `z${i}`, geometry }));
 const neighbours = queenContiguity(zones.map((z) => z.geometry));
 
@@ -21,7 +20,8 @@ describe('planted cluster', () => {
     const res = analyzeHotSpots(zones, pts, { neighbours });
     expect(res.outside).toBe(0);
     res.zones.forEach((z, i) => {
-      const r = Math.floor(i / C), c = i % C;
+      const r = Math.floor(i / C),
+        c = i % C;
       const dist = Math.max(Math.abs(r - 6), Math.abs(c - 6));
       if (dist <= 1) expect(['hot95', 'hot99']).toContain(z.class);
       if (dist >= 3) expect(z.class.startsWith('hot')).toBe(false);
@@ -40,7 +40,9 @@ describe('planted cluster', () => {
 
 describe('complete spatial randomness', () => {
   it('uniform Poisson points: (almost) no significant zones after FDR, about 10 % at raw p <= 0.10', () => {
-    let withFdr = 0, raw = 0, total = 0;
+    let withFdr = 0,
+      raw = 0,
+      total = 0;
     for (let seed = 1; seed <= 10; seed++) {
       const rand = mulberry32(1000 + seed);
       const pts = uniformPoints(rand, poisson(rand, 4000));
@@ -58,7 +60,9 @@ describe('complete spatial randomness', () => {
 
 describe('emerging hot spots', () => {
   it('pattern rules on hand-made significance series', () => {
-    const none = { z: 0, p: 1 }, up = { z: 3, p: 0.001 }, down = { z: -3, p: 0.001 };
+    const none = { z: 0, p: 1 },
+      up = { z: 3, p: 0.001 },
+      down = { z: -3, p: 0.001 };
     const s = (str: string) => [...str].map((ch) => (ch === '+' ? 1 : ch === '-' ? -1 : 0)) as Array<1 | 0 | -1>;
     const cases: Array<[string, { z: number; p: number }, EmergingPattern]> = [
       ['0000000000', none, 'no_pattern'],
@@ -83,15 +87,18 @@ describe('emerging hot spots', () => {
 
   // One planted 2 x 2 block per scenario on a 12 x 12 lattice, background Poisson(5), 10 weeks,
   // 5 seeds each (scenarios are separate because the whole-cube mean and variance couple them).
-  const n = 12, T = 10;
+  const n = 12,
+    T = 10;
   const lat = squareLattice(n, n);
   const nb = queenContiguity(lat);
   const inBlock = (i: number) => {
-    const r = Math.floor(i / n), c = i % n;
+    const r = Math.floor(i / n),
+      c = i % n;
     return c >= 5 && c <= 6 && r >= 5 && r <= 6;
   };
   const far = (i: number) => {
-    const r = Math.floor(i / n), c = i % n;
+    const r = Math.floor(i / n),
+      c = i % n;
     return r <= 2 || r >= 9 || c <= 2 || c >= 9;
   };
   function scenario(mean: (t: number) => number, seed: number) {

@@ -7,14 +7,19 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import {
-  benjaminiHochberg, getisOrdGiStar, mannKendall, queenContiguity, spaceTimeGiStar,
-} from '../../../server/algorithms/hotspots';
+import { benjaminiHochberg, getisOrdGiStar, mannKendall, queenContiguity, spaceTimeGiStar } from '../../../server/algorithms/hotspots';
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'fixtures');
 const readJson = <T>(name: string): T => JSON.parse(readFileSync(join(dir, name), 'utf8')) as T;
 
-interface ZoneSetExpected { ids: string[]; count: number[]; neighbours: number[][]; z: number[]; p: number[]; q: number[] }
+interface ZoneSetExpected {
+  ids: string[];
+  count: number[];
+  neighbours: number[][];
+  z: number[];
+  p: number[];
+  q: number[];
+}
 const expected = readJson<{
   generated_by: string;
   zonesets: Record<string, ZoneSetExpected>;

@@ -1,58 +1,78 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  benjaminiHochberg, classifyHotSpot, classOf, equalIntervalBreaks, getisOrdGiStar, HOTSPOT_CLASSES,
-  jenksBreaks, mannKendall, normalCdf, quantileBreaks, ratePer1000, ratesPer1000, suppressSmall, twoSidedP,
+  benjaminiHochberg,
+  classifyHotSpot,
+  classOf,
+  equalIntervalBreaks,
+  getisOrdGiStar,
+  HOTSPOT_CLASSES,
+  jenksBreaks,
+  mannKendall,
+  normalCdf,
+  quantileBreaks,
+  ratePer1000,
+  ratesPer1000,
+  suppressSmall,
+  twoSidedP,
 } from '../../../server/algorithms/hotspots';
 
 describe('normal distribution', () => {
   it('matches R pnorm known values', () => {
     // R 4.2.2: print(pnorm(c(-1, -1.96, -3, -5, 0.5, -8.3)), digits = 15)
     const known: Array<[number, number]> = [
-      [-1, 0.158655253931457], [-1.96, 0.0249978951482204], [-3, 0.00134989803163009],
-      [-5, 2.86651571879194e-07], [0.5, 0.691462461274013], [-8.3, 5.20556974489026e-17],
+      [-1, 0.158655253931457],
+      [-1.96, 0.0249978951482204],
+      [-3, 0.00134989803163009],
+      [-5, 2.86651571879194e-7],
+      [0.5, 0.691462461274013],
+      [-8.3, 5.20556974489026e-17],
     ];
     for (const [z, v] of known) expect(Math.abs(normalCdf(z) - v) / v).toBeLessThan(1e-9);
     expect(twoSidedP(1.959963984540054)).toBeCloseTo(0.05, 12);
     expect(twoSidedP(0)).toBe(1);
   });
   it('is symmetric and monotone', () => {
-    fc.assert(fc.property(fc.double({ min: -30, max: 30, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), (z, d) => {
-      expect(normalCdf(z) + normalCdf(-z)).toBeCloseTo(1, 12);
-      expect(normalCdf(z + d)).toBeGreaterThanOrEqual(normalCdf(z));
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: -30, max: 30, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), (z, d) => {
+        expect(normalCdf(z) + normalCdf(-z)).toBeCloseTo(1, 12);
+        expect(normalCdf(z + d)).toBeGreaterThanOrEqual(normalCdf(z));
+      }),
+    );
   });
 });
 
 describe('Benjamini-Hochberg', () => {
   it('known answer: R p.adjust(c(0.01, 0.04, 0.03, 0.005, 0.5), "BH")', () => {
-    expect(Array.from(benjaminiHochberg([0.01, 0.04, 0.03, 0.005, 0.5]))).toEqual(
-      [0.025, 0.05, 0.05, 0.025, 0.5].map((v) => expect.closeTo(v, 12)),
-    );
+    expect(Array.from(benjaminiHochberg([0.01, 0.04, 0.03, 0.005, 0.5]))).toEqual([0.025, 0.05, 0.05, 0.025, 0.5].map((v) => expect.closeTo(v, 12)));
   });
   it('q >= p, q <= 1, q monotone in p', () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 200 }), (p) => {
-      const q = benjaminiHochberg(p);
-      for (let i = 0; i < p.length; i++) {
-        expect(q[i]!).toBeGreaterThanOrEqual(p[i]!);
-        expect(q[i]!).toBeLessThanOrEqual(1);
-        for (let j = 0; j < p.length; j++) if (p[i]! < p[j]!) expect(q[i]!).toBeLessThanOrEqual(q[j]!);
-      }
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 200 }), (p) => {
+        const q = benjaminiHochberg(p);
+        for (let i = 0; i < p.length; i++) {
+          expect(q[i]!).toBeGreaterThanOrEqual(p[i]!);
+          expect(q[i]!).toBeLessThanOrEqual(1);
+          for (let j = 0; j < p.length; j++) if (p[i]! < p[j]!) expect(q[i]!).toBeLessThanOrEqual(q[j]!);
+        }
+      }),
+    );
   });
 });
 
 describe('classification', () => {
   it('class is consistent with z and the significance value', () => {
-    fc.assert(fc.property(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (z, q) => {
-      const c = classifyHotSpot(z, q);
-      expect(HOTSPOT_CLASSES).toContain(c);
-      if (q > 0.1 || z === 0) expect(c).toBe('ns');
-      else {
-        expect(c.startsWith(z > 0 ? 'hot' : 'cold')).toBe(true);
-        expect(c.endsWith(q <= 0.01 ? '99' : q <= 0.05 ? '95' : '90')).toBe(true);
-      }
-    }));
+    fc.assert(
+      fc.property(fc.double({ min: -10, max: 10, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), (z, q) => {
+        const c = classifyHotSpot(z, q);
+        expect(HOTSPOT_CLASSES).toContain(c);
+        if (q > 0.1 || z === 0) expect(c).toBe('ns');
+        else {
+          expect(c.startsWith(z > 0 ? 'hot' : 'cold')).toBe(true);
+          expect(c.endsWith(q <= 0.01 ? '99' : q <= 0.05 ? '95' : '90')).toBe(true);
+        }
+      }),
+    );
   });
   it('boundaries are inclusive', () => {
     expect(classifyHotSpot(2, 0.01)).toBe('hot99');
@@ -92,12 +112,15 @@ describe('Mann-Kendall (hand computed)', () => {
     expect(r.z).toBeCloseTo(4 / Math.sqrt(138 / 18), 12);
   });
   it('reversal negates S and z; S is invariant under monotone transforms', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 3, maxLength: 30 }), (x) => {
-      const a = mannKendall(x), b = mannKendall([...x].reverse());
-      expect(b.s + a.s).toBe(0);
-      expect(b.z).toBeCloseTo(-a.z, 12);
-      expect(mannKendall(x.map((v) => Math.exp(v))).s).toBe(a.s);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 6 }), { minLength: 3, maxLength: 30 }), (x) => {
+        const a = mannKendall(x),
+          b = mannKendall([...x].reverse());
+        expect(b.s + a.s).toBe(0);
+        expect(b.z).toBeCloseTo(-a.z, 12);
+        expect(mannKendall(x.map((v) => Math.exp(v))).s).toBe(a.s);
+      }),
+    );
   });
 });
 
@@ -143,29 +166,36 @@ describe('class breaks', () => {
     expect(jenksBreaks([5, 5, 5], 3)).toEqual([5, 5, 5, 5]);
   });
   it('Jenks is optimal (brute force on small inputs)', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 4, maxLength: 11 }), fc.integer({ min: 2, max: 4 }), (xs, k) => {
-      const s = [...xs].sort((a, b) => a - b);
-      const br = jenksBreaks(s, k);
-      expect(br.length).toBe(k + 1);
-      // cost of the partition the breaks define (each value in its classOf class)
-      const groups: number[][] = Array.from({ length: k }, () => []);
-      for (const v of s) groups[classOf(v, br)]!.push(v);
-      const cost = groups.filter((g) => g.length > 0).reduce((acc, g) => {
-        const m = g.reduce((x, y) => x + y, 0) / g.length;
-        return acc + g.reduce((x, y) => x + (y - m) ** 2, 0);
-      }, 0);
-      expect(cost).toBeCloseTo(bruteJenksCost(s, k), 6);
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 100 }), { minLength: 4, maxLength: 11 }), fc.integer({ min: 2, max: 4 }), (xs, k) => {
+        const s = [...xs].sort((a, b) => a - b);
+        const br = jenksBreaks(s, k);
+        expect(br.length).toBe(k + 1);
+        // cost of the partition the breaks define (each value in its classOf class)
+        const groups: number[][] = Array.from({ length: k }, () => []);
+        for (const v of s) groups[classOf(v, br)]!.push(v);
+        const cost = groups
+          .filter((g) => g.length > 0)
+          .reduce((acc, g) => {
+            const m = g.reduce((x, y) => x + y, 0) / g.length;
+            return acc + g.reduce((x, y) => x + (y - m) ** 2, 0);
+          }, 0);
+        expect(cost).toBeCloseTo(bruteJenksCost(s, k), 6);
+      }),
+      { numRuns: 150 },
+    );
   });
   it('classOf puts every value in range into one class', () => {
-    fc.assert(fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 7 }), (xs, k) => {
-      for (const br of [equalIntervalBreaks(xs, k), quantileBreaks(xs, k), jenksBreaks(xs, k)]) {
-        for (const v of xs) {
-          const c = classOf(v, br);
-          expect(c).toBeGreaterThanOrEqual(0);
-          expect(c).toBeLessThan(k);
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 50 }), fc.integer({ min: 1, max: 7 }), (xs, k) => {
+        for (const br of [equalIntervalBreaks(xs, k), quantileBreaks(xs, k), jenksBreaks(xs, k)]) {
+          for (const v of xs) {
+            const c = classOf(v, br);
+            expect(c).toBeGreaterThanOrEqual(0);
+            expect(c).toBeLessThan(k);
+          }
         }
-      }
-    }));
+      }),
+    );
   });
 });

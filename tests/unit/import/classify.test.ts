@@ -5,10 +5,23 @@ import { parseTime } from '../../../server/import/rows';
 describe('street classes', () => {
   it('maps OSM highway=* to our classes', () => {
     const expected: Record<string, string> = {
-      motorway: 'arterial', trunk: 'arterial', primary: 'arterial', primary_link: 'arterial',
-      secondary: 'secondary', tertiary: 'secondary', tertiary_link: 'secondary',
-      residential: 'local', unclassified: 'local', service: 'local', living_street: 'local',
-      footway: 'path', path: 'path', steps: 'path', cycleway: 'path', pedestrian: 'lane', track: 'lane',
+      motorway: 'arterial',
+      trunk: 'arterial',
+      primary: 'arterial',
+      primary_link: 'arterial',
+      secondary: 'secondary',
+      tertiary: 'secondary',
+      tertiary_link: 'secondary',
+      residential: 'local',
+      unclassified: 'local',
+      service: 'local',
+      living_street: 'local',
+      footway: 'path',
+      path: 'path',
+      steps: 'path',
+      cycleway: 'path',
+      pedestrian: 'lane',
+      track: 'lane',
     };
     for (const [highway, cls] of Object.entries(expected)) expect(classifyStreet({ highway })).toEqual({ class: cls });
     expect(classifyStreet({ highway: 'service', service: 'alley' })).toEqual({ class: 'lane' });

@@ -9,7 +9,9 @@ import { positionsOf } from '../../../server/import/validate';
 import { GEODATA, HAS_GEODATA } from './paths';
 
 function meanPosition(g: Geometry): Position {
-  let x = 0, y = 0, n = 0;
+  let x = 0,
+    y = 0,
+    n = 0;
   for (const p of positionsOf(g)) {
     x += p[0];
     y += p[1];

@@ -8,17 +8,7 @@ import { OFF_THREAD_BYTES, prepareImportOffThread } from '../../../server/import
 import { positions, wktToWgs84 } from '../../../common/gis-files/reproject';
 import { cpgEncoding, parseShapefileZip } from '../../../common/gis-files/shapefile';
 import { SQL } from '../../../server/import/sqljs';
-import {
-  geoPackage,
-  PRJ_4548_ESRI,
-  replaceMember,
-  shapefileZip,
-  TO_4548,
-  TO_4549,
-  WKT_4326,
-  WKT_4548_OGC,
-  WKT_4549_OGC,
-} from '../../helpers/gis-files';
+import { geoPackage, PRJ_4548_ESRI, replaceMember, shapefileZip, TO_4548, TO_4549, WKT_4326, WKT_4548_OGC, WKT_4549_OGC } from '../../helpers/gis-files';
 
 /** Metres between two lon/lat points (equirectangular; exact enough below a kilometre). */
 function metres(a: Position, b: Position): number {
@@ -44,10 +34,24 @@ function failure(f: () => unknown): string {
 }
 
 // Yingjiang: two sub-district outlines (one with a hole) and some buildings, in WGS84
-const ring = (x: number, y: number, w: number, h: number): Position[] => [[x, y], [x, y + h], [x + w, y + h], [x + w, y], [x, y]];
+const ring = (x: number, y: number, w: number, h: number): Position[] => [
+  [x, y],
+  [x, y + h],
+  [x + w, y + h],
+  [x + w, y],
+  [x, y],
+];
 const BOUNDARIES: Feature[] = [
-  { type: 'Feature', properties: { id: '340802001', name: '人民路街道', note: '宜城路以南' }, geometry: { type: 'Polygon', coordinates: [ring(117.04, 30.5, 0.03, 0.03)] } },
-  { type: 'Feature', properties: { id: '340802002', name: '华中路街道', note: '龙狮桥乡' }, geometry: { type: 'Polygon', coordinates: [ring(117.07, 30.5, 0.02, 0.03), ring(117.075, 30.51, 0.005, 0.005).reverse()] } },
+  {
+    type: 'Feature',
+    properties: { id: '340802001', name: '人民路街道', note: '宜城路以南' },
+    geometry: { type: 'Polygon', coordinates: [ring(117.04, 30.5, 0.03, 0.03)] },
+  },
+  {
+    type: 'Feature',
+    properties: { id: '340802002', name: '华中路街道', note: '龙狮桥乡' },
+    geometry: { type: 'Polygon', coordinates: [ring(117.07, 30.5, 0.02, 0.03), ring(117.075, 30.51, 0.005, 0.005).reverse()] },
+  },
 ];
 const BUILDINGS: Feature[] = Array.from({ length: 5 }, (_, i) => ({
   type: 'Feature',
@@ -102,7 +106,22 @@ describe('zipped Shapefile parser', () => {
 
   it('refuses a zip with two layers, listing them; imports the one named', async () => {
     const two = await shapefileZip([
-      { name: 'roads', features: [{ type: 'Feature', properties: { name: '人民路' }, geometry: { type: 'LineString', coordinates: [[117.05, 30.51], [117.06, 30.51]] } }] },
+      {
+        name: 'roads',
+        features: [
+          {
+            type: 'Feature',
+            properties: { name: '人民路' },
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [117.05, 30.51],
+                [117.06, 30.51],
+              ],
+            },
+          },
+        ],
+      },
       { name: 'buildings', features: BUILDINGS },
     ]);
     const msg = failure(() => parseShapefileZip(two));
@@ -115,7 +134,9 @@ describe('zipped Shapefile parser', () => {
 
   it('refuses a zip that holds no Shapefile, a truncated .shp, a corrupt zip', async () => {
     const { zipSync } = await import('fflate');
-    expect(failure(() => parseShapefileZip(zipSync({ 'readme.txt': new TextEncoder().encode('hello'), 'data.csv': new Uint8Array([1]) })))).toMatch(/没有 Shapefile.*readme\.txt/);
+    expect(failure(() => parseShapefileZip(zipSync({ 'readme.txt': new TextEncoder().encode('hello'), 'data.csv': new Uint8Array([1]) })))).toMatch(
+      /没有 Shapefile.*readme\.txt/,
+    );
     const cut = replaceMember(gk, '.shp', (b) => b.slice(0, b.length - 40));
     expect(failure(() => parseShapefileZip(cut))).toMatch(/截断/);
     expect(failure(() => parseShapefileZip(replaceMember(gk, '.shp', (b) => b.slice(0, 60))))).toMatch(/不完整/);
@@ -172,7 +193,11 @@ describe('GeoPackage parser', () => {
     const two = await geoPackage(
       [
         { name: 'buildings', srsId: 4548, features: BUILDINGS, project: TO_4548 },
-        { name: 'shops', srsId: 4326, features: [{ type: 'Feature', properties: { name: '小吃店' }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }] },
+        {
+          name: 'shops',
+          srsId: 4326,
+          features: [{ type: 'Feature', properties: { name: '小吃店' }, geometry: { type: 'Point', coordinates: [117.05, 30.52] } }],
+        },
       ],
       srs,
     );
@@ -214,9 +239,10 @@ describe('off the event loop', () => {
       properties: { name: `楼${i}`, floors: i % 30, note: `备注${i} `.repeat(60) },
       geometry: { type: 'Polygon', coordinates: [ring(117.03 + (i % 100) * 0.0003, 30.5 + Math.floor(i / 100) * 0.0003, 0.0001, 0.0001)] },
     }));
-    const bytes = await geoPackage([{ name: 'buildings', srsId: 4548, features: many, project: TO_4548 }], [
-      { srsId: 4548, name: 'CGCS2000 / 3-degree Gauss-Kruger CM 117E', organization: 'EPSG', code: 4548, definition: WKT_4548_OGC },
-    ]);
+    const bytes = await geoPackage(
+      [{ name: 'buildings', srsId: 4548, features: many, project: TO_4548 }],
+      [{ srsId: 4548, name: 'CGCS2000 / 3-degree Gauss-Kruger CM 117E', organization: 'EPSG', code: 4548, definition: WKT_4548_OGC }],
+    );
     expect(bytes.byteLength).toBeGreaterThan(OFF_THREAD_BYTES);
     const norm = (p: PreparedImport) => JSON.stringify({ ...p, t0: 0, refLayer: [...p.refLayer] });
     const inline = prepareImport(bytes, 'big.gpkg');

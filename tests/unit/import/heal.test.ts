@@ -46,7 +46,9 @@ describe('street healing (committed Shanghai fixture)', () => {
   it('makes the network more connected than the raw pieces', () => {
     const raw = componentStats(
       pieces.flatMap((p) =>
-        p.geometry.type === 'LineString' ? [{ geometry: p.geometry }] : p.geometry.coordinates.map((c) => ({ geometry: { type: 'LineString' as const, coordinates: c } })),
+        p.geometry.type === 'LineString'
+          ? [{ geometry: p.geometry }]
+          : p.geometry.coordinates.map((c) => ({ geometry: { type: 'LineString' as const, coordinates: c } })),
       ),
     );
     const healed = healStreets('t', pieces).stats;
@@ -58,9 +60,35 @@ describe('street healing (committed Shanghai fixture)', () => {
 
 describe('one-way direction', () => {
   it('keeps the direction of a one-way street whatever order its pieces come in', () => {
-    const a = { ref: 'a', sourceId: '1', name: 'x', class: 'local' as const, oneway: true, geometry: { type: 'LineString' as const, coordinates: [[117.05, 30.5], [117.051, 30.5]] } };
-    const b = { ...a, ref: 'b', geometry: { type: 'LineString' as const, coordinates: [[117.051, 30.5], [117.052, 30.5]] } };
-    for (const order of [[a, b], [b, a]]) {
+    const a = {
+      ref: 'a',
+      sourceId: '1',
+      name: 'x',
+      class: 'local' as const,
+      oneway: true,
+      geometry: {
+        type: 'LineString' as const,
+        coordinates: [
+          [117.05, 30.5],
+          [117.051, 30.5],
+        ],
+      },
+    };
+    const b = {
+      ...a,
+      ref: 'b',
+      geometry: {
+        type: 'LineString' as const,
+        coordinates: [
+          [117.051, 30.5],
+          [117.052, 30.5],
+        ],
+      },
+    };
+    for (const order of [
+      [a, b],
+      [b, a],
+    ]) {
       const { lines } = healStreets('t', order);
       expect(lines).toHaveLength(1);
       expect(lines[0].geometry.coordinates[0]).toEqual([117.05, 30.5]);

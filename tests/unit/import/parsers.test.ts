@@ -70,7 +70,13 @@ describe('OSM XML parser', () => {
     const byRef = Object.fromEntries(r.features.map((f) => [f.ref, f]));
     expect(Object.keys(byRef).sort()).toEqual(['node 4', 'way 10', 'way 11']);
     expect(byRef['way 10']).toMatchObject({ layer: 'streets', sourceId: 'w10', properties: { highway: 'primary', name: '人民路' } });
-    expect(byRef['way 10'].geometry).toEqual({ type: 'LineString', coordinates: [[117.05, 30.52], [117.051, 30.521]] });
+    expect(byRef['way 10'].geometry).toEqual({
+      type: 'LineString',
+      coordinates: [
+        [117.05, 30.52],
+        [117.051, 30.521],
+      ],
+    });
     expect(byRef['way 11'].layer).toBe('buildings');
     expect(byRef['way 11'].geometry.type).toBe('Polygon');
     expect(byRef['node 4']).toMatchObject({ layer: 'shops', properties: { shop: 'convenience' } });
@@ -92,7 +98,13 @@ describe('OSM XML parser', () => {
 
 describe('CSV parser', () => {
   it('finds lon/lat columns by any of their names and keeps the other columns', () => {
-    for (const [x, y] of [['lon', 'lat'], ['lng', 'latitude'], ['Longitude', 'Latitude'], ['x', 'y'], ['经度', '纬度']]) {
+    for (const [x, y] of [
+      ['lon', 'lat'],
+      ['lng', 'latitude'],
+      ['Longitude', 'Latitude'],
+      ['x', 'y'],
+      ['经度', '纬度'],
+    ]) {
       const r = parseCsv(`name,${x},${y}\nA,117.05,30.52\n`);
       expect(r.features).toHaveLength(1);
       expect(r.features[0].geometry).toEqual({ type: 'Point', coordinates: [117.05, 30.52] });

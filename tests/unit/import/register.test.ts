@@ -73,12 +73,33 @@ describe('address normalisation', () => {
 describe('header detection', () => {
   it('knows Chinese and English names, with units in brackets and full-width letters', () => {
     expect(['楼栋编号', '小区', '经度', '纬度', '户数（户）', '党员户数', 'LNG', 'ｌａｔ', 'address', 'foo'].map(roleOfHeader)).toEqual([
-      'building', 'compound', 'lon', 'lat', 'households', 'party', 'lon', 'lat', 'address', null,
+      'building',
+      'compound',
+      'lon',
+      'lat',
+      'households',
+      'party',
+      'lon',
+      'lat',
+      'address',
+      null,
     ]);
   });
   it('passes over title and blank rows above the header', () => {
-    expect(findHeaderRow([['幸福社区住户登记表', '', ''], ['', '', ''], ['序号', '小区', '楼栋'], ['1', '幸福', '3']])).toBe(2);
-    expect(findHeaderRow([['a', 'b'], ['1', '2']])).toBe(0);
+    expect(
+      findHeaderRow([
+        ['幸福社区住户登记表', '', ''],
+        ['', '', ''],
+        ['序号', '小区', '楼栋'],
+        ['1', '幸福', '3'],
+      ]),
+    ).toBe(2);
+    expect(
+      findHeaderRow([
+        ['a', 'b'],
+        ['1', '2'],
+      ]),
+    ).toBe(0);
   });
   it('overrides move a role to a named column and refuse unknown columns or roles', () => {
     const headers = ['E', 'N', '经度', '数量'];
@@ -153,7 +174,9 @@ describe('tabular reader', () => {
     });
     const r = tableFeatures(await xlsxTable(bytes));
     expect(r.format).toBe('xlsx');
-    expect(r.features).toEqual([{ ref: 'row 2', sourceId: undefined, geometry: { type: 'Point', coordinates: [117.05, 30.52] }, properties: { 名称: '包子铺' } }]);
+    expect(r.features).toEqual([
+      { ref: 'row 2', sourceId: undefined, geometry: { type: 'Point', coordinates: [117.05, 30.52] }, properties: { 名称: '包子铺' } },
+    ]);
   });
 
   it('refuses garbage and a zip that is not a workbook', async () => {

@@ -12,7 +12,11 @@ const inDistrict = fc.tuple(fc.double({ min: 116.95, max: 117.35, noNaN: true })
 describe('coordinate sanity', () => {
   it('accepts any in-range coordinate', () => {
     fc.assert(
-      fc.property(fc.double({ min: -180, max: 180, noNaN: true }), fc.double({ min: -90, max: 90, noNaN: true }), (x, y) => coordinateProblem(pt(x, y)) === null),
+      fc.property(
+        fc.double({ min: -180, max: 180, noNaN: true }),
+        fc.double({ min: -90, max: 90, noNaN: true }),
+        (x, y) => coordinateProblem(pt(x, y)) === null,
+      ),
     );
   });
 
@@ -25,17 +29,29 @@ describe('coordinate sanity', () => {
     expect(coordinateProblem(pt(200, 30))).toMatch(/out of range/);
     expect(coordinateProblem(pt(100, 95))).toMatch(/out of range/);
     expect(coordinateProblem(pt(Number.NaN, 30))).toMatch(/not a pair of numbers/);
-    expect(coordinateProblem({ type: 'LineString', coordinates: [[117, 30], ['117' as unknown as number, 30]] })).toMatch(/not a pair/);
+    expect(
+      coordinateProblem({
+        type: 'LineString',
+        coordinates: [
+          [117, 30],
+          ['117' as unknown as number, 30],
+        ],
+      }),
+    ).toMatch(/not a pair/);
   });
 });
 
 describe('district check', () => {
   it('passes when any feature is in the district', () => {
     fc.assert(
-      fc.property(inDistrict, fc.array(fc.tuple(fc.double({ min: 100, max: 120, noNaN: true }), fc.double({ min: 20, max: 40, noNaN: true }))), ([x, y], others) => {
-        const fs = [feat(pt(x, y)), ...others.map(([a, b], i) => feat(pt(a, b), i + 1))];
-        return districtProblem(fs) === null;
-      }),
+      fc.property(
+        inDistrict,
+        fc.array(fc.tuple(fc.double({ min: 100, max: 120, noNaN: true }), fc.double({ min: 20, max: 40, noNaN: true }))),
+        ([x, y], others) => {
+          const fs = [feat(pt(x, y)), ...others.map(([a, b], i) => feat(pt(a, b), i + 1))];
+          return districtProblem(fs) === null;
+        },
+      ),
     );
   });
 
@@ -56,16 +72,69 @@ describe('district check', () => {
 
 describe('geometry repairs in JS', () => {
   it('closes open rings and drops degenerate holes', () => {
-    const g: Geometry = { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1]], [[0.2, 0.2], [0.2, 0.2], [0.2, 0.2]]] };
+    const g: Geometry = {
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+        ],
+        [
+          [0.2, 0.2],
+          [0.2, 0.2],
+          [0.2, 0.2],
+        ],
+      ],
+    };
     const t = tidyGeometry(g);
     expect(t.changed).toBe(true);
-    expect(t.geometry).toEqual({ type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]] });
+    expect(t.geometry).toEqual({
+      type: 'Polygon',
+      coordinates: [
+        [
+          [0, 0],
+          [1, 0],
+          [1, 1],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+    });
     expect(tidyGeometry(t.geometry).changed).toBe(false);
   });
 
   it('rejects lines and rings that cannot be repaired', () => {
-    expect(degenerateProblem({ type: 'LineString', coordinates: [[1, 1], [1, 1]] })).toMatch(/fewer than 2/);
-    expect(degenerateProblem({ type: 'Polygon', coordinates: [[[0, 0], [1, 1], [0, 0]]] })).toMatch(/fewer than 3/);
-    expect(degenerateProblem({ type: 'LineString', coordinates: [[1, 1], [1, 2]] })).toBeNull();
+    expect(
+      degenerateProblem({
+        type: 'LineString',
+        coordinates: [
+          [1, 1],
+          [1, 1],
+        ],
+      }),
+    ).toMatch(/fewer than 2/);
+    expect(
+      degenerateProblem({
+        type: 'Polygon',
+        coordinates: [
+          [
+            [0, 0],
+            [1, 1],
+            [0, 0],
+          ],
+        ],
+      }),
+    ).toMatch(/fewer than 3/);
+    expect(
+      degenerateProblem({
+        type: 'LineString',
+        coordinates: [
+          [1, 1],
+          [1, 2],
+        ],
+      }),
+    ).toBeNull();
   });
 });

@@ -14,10 +14,14 @@ const live = (st: GridState) => [...Array(st.gridCount).keys()].filter((x) => st
 
 /** two grids on a cols×rows lattice of 25-household units, `side(i, j)` true → grid a */
 function twoGrids(cols: number, rows: number, side: (i: number, j: number) => boolean, streets: number[] = []) {
-  const g = buildUnitGraph(straightLattice(cols, rows, () => 25), streets.map((i) => verticalStreet(i, rows, 'major')));
+  const g = buildUnitGraph(
+    straightLattice(cols, rows, () => 25),
+    streets.map((i) => verticalStreet(i, rows, 'major')),
+  );
   const { cg, nodeOf } = contractGraph(g, new Int32Array(g.n), new Int32Array(g.n).fill(-1));
   const st = new GridState(cg);
-  const a = st.newGrid(0), b = st.newGrid(0);
+  const a = st.newGrid(0),
+    b = st.newGrid(0);
   g.ids.forEach((id, u) => {
     const [i, j] = id.slice(1).split('_').map(Number);
     st.move(nodeOf[u], side(i, j) ? a : b);
@@ -55,44 +59,63 @@ describe('annealCompactness', () => {
   });
 
   it('property: grids stay contiguous, in band, in their group; no more straddles; score never drops; same seed, same plan', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 6, max: 11 }), fc.integer({ min: 6, max: 11 }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 10 }),
-      (cols, rows, seed, street) => {
-        const rng = makeRng(seed);
-        const hh = Array.from({ length: cols * rows }, () => Math.round(5 + rng() * 40));
-        const units = straightLattice(cols, rows, (i, j) => hh[j * cols + i], (i) => ({ subdistrict: i < cols / 2 ? 'S' : 'T' }));
-        const g = buildUnitGraph(units, [verticalStreet(Math.min(street, cols - 1), rows, 'major')]);
-        const group = Int32Array.from(g.subdistrict);
-        const { cg } = contractGraph(g, group, new Int32Array(g.n).fill(-1));
-        const build = () => {
-          const sc = new Scratch(cg.n);
-          const st = new GridState(cg, sc);
-          const bp = { min: 300, max: 500, target: 400, rng: makeRng(seed) };
-          for (const gr of [0, 1]) {
-            const nodes = [...Array(cg.n).keys()].filter((c) => cg.group[c] === gr);
-            const H = nodes.reduce((s, c) => s + cg.hh[c], 0);
-            for (const part of recursiveBisect(cg, nodes, Math.max(1, Math.round(H / 400)), bp, sc)) { const x = st.newGrid(gr); for (const c of part) st.move(c, x); }
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 6, max: 11 }),
+        fc.integer({ min: 6, max: 11 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 1, max: 10 }),
+        (cols, rows, seed, street) => {
+          const rng = makeRng(seed);
+          const hh = Array.from({ length: cols * rows }, () => Math.round(5 + rng() * 40));
+          const units = straightLattice(
+            cols,
+            rows,
+            (i, j) => hh[j * cols + i],
+            (i) => ({ subdistrict: i < cols / 2 ? 'S' : 'T' }),
+          );
+          const g = buildUnitGraph(units, [verticalStreet(Math.min(street, cols - 1), rows, 'major')]);
+          const group = Int32Array.from(g.subdistrict);
+          const { cg } = contractGraph(g, group, new Int32Array(g.n).fill(-1));
+          const build = () => {
+            const sc = new Scratch(cg.n);
+            const st = new GridState(cg, sc);
+            const bp = { min: 300, max: 500, target: 400, rng: makeRng(seed) };
+            for (const gr of [0, 1]) {
+              const nodes = [...Array(cg.n).keys()].filter((c) => cg.group[c] === gr);
+              const H = nodes.reduce((s, c) => s + cg.hh[c], 0);
+              for (const part of recursiveBisect(cg, nodes, Math.max(1, Math.round(H / 400)), bp, sc)) {
+                const x = st.newGrid(gr);
+                for (const c of part) st.move(c, x);
+              }
+            }
+            return st;
+          };
+          const st = build();
+          const inBand = live(st).filter((x) => st.hh[x] >= 300 && st.hh[x] <= 500);
+          const before = ppSum(st) - 0.2 * straddleCount(st),
+            straddlesBefore = straddleCount(st);
+          const groupOf = live(st).map((x) => st.group[x]);
+          const rise = annealCompactness(st, { min: 300, max: 500, target: 400, rng: makeRng(seed), sweeps: 40 });
+          expect(rise).toBeGreaterThanOrEqual(0);
+          expect(ppSum(st) - 0.2 * straddleCount(st)).toBeCloseTo(before + rise, 6);
+          expect(straddleCount(st)).toBeLessThanOrEqual(straddlesBefore);
+          for (const x of live(st)) {
+            expect(st.components(x)).toHaveLength(1);
+            for (const c of st.members[x]) expect(cg.group[c]).toBe(st.group[x]);
           }
-          return st;
-        };
-        const st = build();
-        const inBand = live(st).filter((x) => st.hh[x] >= 300 && st.hh[x] <= 500);
-        const before = ppSum(st) - 0.2 * straddleCount(st), straddlesBefore = straddleCount(st);
-        const groupOf = live(st).map((x) => st.group[x]);
-        const rise = annealCompactness(st, { min: 300, max: 500, target: 400, rng: makeRng(seed), sweeps: 40 });
-        expect(rise).toBeGreaterThanOrEqual(0);
-        expect(ppSum(st) - 0.2 * straddleCount(st)).toBeCloseTo(before + rise, 6);
-        expect(straddleCount(st)).toBeLessThanOrEqual(straddlesBefore);
-        for (const x of live(st)) {
-          expect(st.components(x)).toHaveLength(1);
-          for (const c of st.members[x]) expect(cg.group[c]).toBe(st.group[x]);
-        }
-        expect(live(st).map((x) => st.group[x])).toEqual(groupOf);
-        for (const x of inBand) { expect(st.hh[x]).toBeGreaterThanOrEqual(300); expect(st.hh[x]).toBeLessThanOrEqual(500); }
-        // determinism: the same start and seed give the same plan
-        const again = build();
-        annealCompactness(again, { min: 300, max: 500, target: 400, rng: makeRng(seed), sweeps: 40 });
-        expect(Array.from(again.assign)).toEqual(Array.from(st.assign));
-      }), { numRuns: 10, seed: 23 });
+          expect(live(st).map((x) => st.group[x])).toEqual(groupOf);
+          for (const x of inBand) {
+            expect(st.hh[x]).toBeGreaterThanOrEqual(300);
+            expect(st.hh[x]).toBeLessThanOrEqual(500);
+          }
+          // determinism: the same start and seed give the same plan
+          const again = build();
+          annealCompactness(again, { min: 300, max: 500, target: 400, rng: makeRng(seed), sweeps: 40 });
+          expect(Array.from(again.assign)).toEqual(Array.from(st.assign));
+        },
+      ),
+      { numRuns: 10, seed: 23 },
+    );
   });
 });

@@ -16,7 +16,8 @@ function strips(cols: number, rows: number, hh: (i: number, j: number) => number
   for (let k = 0; k < starts.length; k++) st.newGrid(0);
   for (let u = 0; u < g.n; u++) {
     const [i] = g.ids[u].slice(1).split('_').map(Number);
-    let k = 0; while (k + 1 < starts.length && i >= starts[k + 1]) k++;
+    let k = 0;
+    while (k + 1 < starts.length && i >= starts[k + 1]) k++;
     st.move(nodeOf[u], k);
   }
   return { g, st, nodeOf };
@@ -49,18 +50,20 @@ describe('ejection chains', () => {
   });
 
   it('property: a chain keeps every other in-band grid in band, every grid contiguous, households conserved; deterministic', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 4, max: 12 }), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 1e6 }),
-      (cols, rows, seed) => {
+    fc.assert(
+      fc.property(fc.integer({ min: 4, max: 12 }), fc.integer({ min: 2, max: 6 }), fc.integer({ min: 1, max: 1e6 }), (cols, rows, seed) => {
         const rng = makeRng(seed);
         const H = Array.from({ length: cols * rows }, () => Math.floor(rng() * 60));
-        const starts = [0]; for (let i = 1; i < cols; i++) if (rng() < 0.4) starts.push(i);
+        const starts = [0];
+        for (let i = 1; i < cols; i++) if (rng() < 0.4) starts.push(i);
         const mk = () => strips(cols, rows, (i, j) => H[j * cols + i], starts);
-        const a = mk(), b = mk();
+        const a = mk(),
+          b = mk();
         const total = (st: GridState) => st.hh.reduce((s, h) => s + h, 0);
         const T = total(a.st);
         // band around the mean grid size so that some grids are out of band
-        const mean = T / starts.length, p = { min: Math.round(mean * 0.85), max: Math.round(mean * 1.15) };
+        const mean = T / starts.length,
+          p = { min: Math.round(mean * 0.85), max: Math.round(mean * 1.15) };
         for (let x = 0; x < starts.length; x++) {
           const inBefore = a.st.hh.map((h) => h >= p.min && h <= p.max);
           const before = a.st.hh[x];
@@ -70,7 +73,10 @@ describe('ejection chains', () => {
           expect(total(a.st)).toBeCloseTo(T, 6);
           for (let y = 0; y < starts.length; y++) {
             if (a.st.members[y].size) expect(a.st.components(y)).toHaveLength(1);
-            if (y !== x && inBefore[y]) { expect(a.st.hh[y]).toBeGreaterThanOrEqual(p.min); expect(a.st.hh[y]).toBeLessThanOrEqual(p.max); }
+            if (y !== x && inBefore[y]) {
+              expect(a.st.hh[y]).toBeGreaterThanOrEqual(p.min);
+              expect(a.st.hh[y]).toBeLessThanOrEqual(p.max);
+            }
           }
           if (ok) {
             // closer to the band, never past the other edge
@@ -78,7 +84,9 @@ describe('ejection chains', () => {
             expect(dist(a.st.hh[x])).toBeLessThan(dist(before));
           } else expect(a.st.hh[x]).toBe(before);
         }
-      }), { numRuns: 80, seed: 7 });
+      }),
+      { numRuns: 80, seed: 7 },
+    );
   });
 
   it('band repair with chains restores the band without re-partitioning (warm-start mode)', () => {

@@ -11,7 +11,9 @@ function hardConstraints(units: PartitionUnit[], res: PartitionResult, min: numb
   const g = buildUnitGraph(units);
   const ids = [...new Set(Object.values(res.assignment))];
   const gridOf = new Int32Array(g.n);
-  g.ids.forEach((id, u) => { gridOf[u] = ids.indexOf(res.assignment[id]); });
+  g.ids.forEach((id, u) => {
+    gridOf[u] = ids.indexOf(res.assignment[id]);
+  });
   expect(Object.keys(res.assignment).sort()).toEqual(units.map((u) => u.id).sort());
   const listed = res.grids.flatMap((x) => x.units);
   expect(listed.length).toBe(units.length);
@@ -48,24 +50,37 @@ describe('partition', () => {
   });
 
   it('hard constraints hold on random perturbed lattices (property)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 3, max: 14 }), fc.integer({ min: 3, max: 14 }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 0, max: 60 }),
-      fc.boolean(),
-      (cols, rows, seed, maxHh, twoSubs) => {
-        const units = lattice(cols, rows, (i, j) => ((i * 7919 + j * 104729 + seed) % (maxHh + 1)), seed, (i) => ({ subdistrict: twoSubs && i >= Math.floor(cols / 2) ? 'T' : 'S' }));
-        const res = partition({ units }, { seed });
-        // feasibility by construction: each sub-district connected, small units; check totals are in a feasible range
-        const totals = new Map<string, number>();
-        for (const u of units) totals.set(u.subdistrict!, (totals.get(u.subdistrict!) ?? 0) + u.households);
-        const feasible = [...totals.values()].every((h) => chooseK(h, 300, 500, 400).feasible);
-        if (feasible) {
-          hardConstraints(units, res, 300, 500);
-          expect(res.warnings).toEqual([]);
-        } else {
-          expect(res.warnings.length).toBeGreaterThan(0);
-          expect(res.grids.every((g) => g.contiguous)).toBe(true);
-        }
-      }), { numRuns: 60, seed: 42 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 14 }),
+        fc.integer({ min: 3, max: 14 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.boolean(),
+        (cols, rows, seed, maxHh, twoSubs) => {
+          const units = lattice(
+            cols,
+            rows,
+            (i, j) => (i * 7919 + j * 104729 + seed) % (maxHh + 1),
+            seed,
+            (i) => ({ subdistrict: twoSubs && i >= Math.floor(cols / 2) ? 'T' : 'S' }),
+          );
+          const res = partition({ units }, { seed });
+          // feasibility by construction: each sub-district connected, small units; check totals are in a feasible range
+          const totals = new Map<string, number>();
+          for (const u of units) totals.set(u.subdistrict!, (totals.get(u.subdistrict!) ?? 0) + u.households);
+          const feasible = [...totals.values()].every((h) => chooseK(h, 300, 500, 400).feasible);
+          if (feasible) {
+            hardConstraints(units, res, 300, 500);
+            expect(res.warnings).toEqual([]);
+          } else {
+            expect(res.warnings.length).toBeGreaterThan(0);
+            expect(res.grids.every((g) => g.contiguous)).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 60, seed: 42 },
+    );
   });
 
   it('is deterministic for a seed', () => {
@@ -74,19 +89,34 @@ describe('partition', () => {
   });
 
   it('keeps compounds whole and communities whole when the band allows', () => {
-    const units = lattice(12, 8, () => 20, 9, (i, j) => ({ community: i < 6 ? 'A' : 'B', compound: i % 2 === 0 && j % 2 === 0 && i + 1 < 12 ? null : `c${Math.floor(i / 2)}_${Math.floor(j / 2)}` }));
+    const units = lattice(
+      12,
+      8,
+      () => 20,
+      9,
+      (i, j) => ({ community: i < 6 ? 'A' : 'B', compound: i % 2 === 0 && j % 2 === 0 && i + 1 < 12 ? null : `c${Math.floor(i / 2)}_${Math.floor(j / 2)}` }),
+    );
     const res = partition({ units });
     for (const gr of res.grids) expect(new Set(gr.units.map((id) => units.find((u) => u.id === id)!.community)).size).toBe(1);
     const gridOfUnit = res.assignment;
     const byCompound = new Map<string, Set<string>>();
-    for (const u of units) if (u.compound) { const s = byCompound.get(u.compound) ?? new Set(); s.add(gridOfUnit[u.id]); byCompound.set(u.compound, s); }
+    for (const u of units)
+      if (u.compound) {
+        const s = byCompound.get(u.compound) ?? new Set();
+        s.add(gridOfUnit[u.id]);
+        byCompound.set(u.compound, s);
+      }
     for (const s of byCompound.values()) expect(s.size).toBe(1);
   });
 
   it('warns, naming the units, for an island of 120 households and a unit over max', () => {
     const units = [
       ...straightLattice(4, 4, () => 25),
-      ...lattice(2, 2, () => 30, 1).map((u) => ({ ...u, id: 'island-' + u.id, polygons: u.polygons.map((p) => p.map((r) => r.map(([x, y]) => [x + 0.01, y]))) })),
+      ...lattice(2, 2, () => 30, 1).map((u) => ({
+        ...u,
+        id: 'island-' + u.id,
+        polygons: u.polygons.map((p) => p.map((r) => r.map(([x, y]) => [x + 0.01, y]))),
+      })),
     ];
     units[0] = { ...units[0], households: 700 };
     const res = partition({ units });
@@ -105,12 +135,19 @@ describe('partition', () => {
     const res = partition({ units: bumped }, { seed: 2, previous: base.assignment });
     hardConstraints(bumped, res, 300, 500);
     expect(res.stats.units_moved!).toBeLessThanOrEqual(0.05 * units.length);
-    const same = res.grids.filter((g) => base.grids.some((b) => b.id === g.id && b.units.length === g.units.length && b.units.every((u) => g.units.includes(u)))).length;
+    const same = res.grids.filter((g) =>
+      base.grids.some((b) => b.id === g.id && b.units.length === g.units.length && b.units.every((u) => g.units.includes(u))),
+    ).length;
     expect(same / base.grids.length).toBeGreaterThanOrEqual(0.85);
   });
 
   it('known answer: 8×8 units of 25 hh in 2×2 compounds → four 4×4 squares of 400 (Polsby-Popper π/4)', () => {
-    const units = straightLattice(8, 8, () => 25, (i, j) => ({ compound: `c${Math.floor(i / 2)}_${Math.floor(j / 2)}` }));
+    const units = straightLattice(
+      8,
+      8,
+      () => 25,
+      (i, j) => ({ compound: `c${Math.floor(i / 2)}_${Math.floor(j / 2)}` }),
+    );
     const res = partition({ units }, { seed: 1 });
     expect(res.grids.map((g) => g.households)).toEqual([400, 400, 400, 400]);
     for (const gr of res.grids) {
@@ -122,20 +159,30 @@ describe('partition', () => {
   });
 
   it('warm start keeps the hard constraints after random household changes (property)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 4, max: 14 }), fc.integer({ min: 4, max: 14 }), fc.integer({ min: 1, max: 1e6 }),
-      (cols, rows, seed) => {
-        const units = lattice(cols, rows, (i, j) => 10 + ((i * 7919 + j * 104729 + seed) % 40), seed, (i, j) => ({ compound: (i + j + seed) % 5 === 0 ? `k${Math.floor(i / 2)}_${Math.floor(j / 2)}` : null }));
+    fc.assert(
+      fc.property(fc.integer({ min: 4, max: 14 }), fc.integer({ min: 4, max: 14 }), fc.integer({ min: 1, max: 1e6 }), (cols, rows, seed) => {
+        const units = lattice(
+          cols,
+          rows,
+          (i, j) => 10 + ((i * 7919 + j * 104729 + seed) % 40),
+          seed,
+          (i, j) => ({ compound: (i + j + seed) % 5 === 0 ? `k${Math.floor(i / 2)}_${Math.floor(j / 2)}` : null }),
+        );
         const H = units.reduce((s, u) => s + u.households, 0);
         if (!chooseK(H, 300, 500, 400).feasible) return;
         const base = partition({ units }, { seed });
         hardConstraints(units, base, 300, 500);
-        const bumped = units.map((u, k) => ({ ...u, households: Math.max(0, Math.round(u.households * (1 + (((k * 37 + seed) % 11) - 5) / 100) * ((k + seed) % 29 === 0 ? 1.5 : 1))) }));
+        const bumped = units.map((u, k) => ({
+          ...u,
+          households: Math.max(0, Math.round(u.households * (1 + (((k * 37 + seed) % 11) - 5) / 100) * ((k + seed) % 29 === 0 ? 1.5 : 1))),
+        }));
         const H2 = bumped.reduce((s, u) => s + u.households, 0);
         const res = partition({ units: bumped }, { seed, previous: base.assignment });
         if (chooseK(H2, 300, 500, 400).feasible) hardConstraints(bumped, res, 300, 500);
         else expect(res.grids.every((g) => g.contiguous)).toBe(true);
-      }), { numRuns: 40, seed: 11 });
+      }),
+      { numRuns: 40, seed: 11 },
+    );
   });
 
   it('warm start accepts new and vanished units', () => {

@@ -5,7 +5,8 @@ import { straightLattice, verticalStreet } from './helpers';
 
 const edges = (g: ReturnType<typeof buildUnitGraph>) => {
   const out: [string, string, number, number][] = [];
-  for (let u = 0; u < g.n; u++) for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) if (g.targets[e] > u) out.push([g.ids[u], g.ids[g.targets[e]], g.edgeLen[e], g.edgeClass[e]]);
+  for (let u = 0; u < g.n; u++)
+    for (let e = g.offsets[u]; e < g.offsets[u + 1]; e++) if (g.targets[e] > u) out.push([g.ids[u], g.ids[g.targets[e]], g.edgeLen[e], g.edgeClass[e]]);
   return out;
 };
 
@@ -21,8 +22,17 @@ describe('buildUnitGraph', () => {
   });
 
   it('finds T-junction adjacency (one long edge against two short ones)', () => {
-    const d = 50 / 111_195, e = d / Math.cos((30.5 * Math.PI) / 180);
-    const sq = (x0: number, y0: number, x1: number, y1: number) => [[[117 + x0 * e, 30.5 + y0 * d], [117 + x1 * e, 30.5 + y0 * d], [117 + x1 * e, 30.5 + y1 * d], [117 + x0 * e, 30.5 + y1 * d], [117 + x0 * e, 30.5 + y0 * d]]];
+    const d = 50 / 111_195,
+      e = d / Math.cos((30.5 * Math.PI) / 180);
+    const sq = (x0: number, y0: number, x1: number, y1: number) => [
+      [
+        [117 + x0 * e, 30.5 + y0 * d],
+        [117 + x1 * e, 30.5 + y0 * d],
+        [117 + x1 * e, 30.5 + y1 * d],
+        [117 + x0 * e, 30.5 + y1 * d],
+        [117 + x0 * e, 30.5 + y0 * d],
+      ],
+    ];
     const g = buildUnitGraph([
       { id: 'big', households: 1, polygons: [sq(0, 0, 2, 1)] },
       { id: 'a', households: 1, polygons: [sq(0, 1, 1, 2)] },
@@ -35,9 +45,13 @@ describe('buildUnitGraph', () => {
   });
 
   it('labels adjacencies along a barrier line with its class, others none', () => {
-    const g = buildUnitGraph(straightLattice(4, 2, () => 10), [verticalStreet(2, 2, 'major')]);
+    const g = buildUnitGraph(
+      straightLattice(4, 2, () => 10),
+      [verticalStreet(2, 2, 'major')],
+    );
     for (const [a, b, , cls] of edges(g)) {
-      const ia = Number(a.slice(1).split('_')[0]), ib = Number(b.slice(1).split('_')[0]);
+      const ia = Number(a.slice(1).split('_')[0]),
+        ib = Number(b.slice(1).split('_')[0]);
       const crosses = Math.min(ia, ib) === 1 && Math.max(ia, ib) === 2;
       expect(cls).toBe(crosses ? EDGE_MAJOR : EDGE_NONE);
     }
@@ -45,8 +59,19 @@ describe('buildUnitGraph', () => {
 
   it('ignores shared boundaries shorter than 1 m', () => {
     const d = 0.5 / 111_195;
-    const sq = (x0: number) => [[[117 + x0, 30.5], [117 + x0 + 100 * d, 30.5], [117 + x0 + 100 * d, 30.5 + d], [117 + x0, 30.5 + d], [117 + x0, 30.5]]];
-    const g = buildUnitGraph([{ id: 'a', households: 1, polygons: [sq(0)] }, { id: 'b', households: 1, polygons: [sq(100 * d)] }]);
+    const sq = (x0: number) => [
+      [
+        [117 + x0, 30.5],
+        [117 + x0 + 100 * d, 30.5],
+        [117 + x0 + 100 * d, 30.5 + d],
+        [117 + x0, 30.5 + d],
+        [117 + x0, 30.5],
+      ],
+    ];
+    const g = buildUnitGraph([
+      { id: 'a', households: 1, polygons: [sq(0)] },
+      { id: 'b', households: 1, polygons: [sq(100 * d)] },
+    ]);
     expect(edges(g)).toHaveLength(0);
   });
 });

@@ -14,13 +14,15 @@ describe('edgePenalty (margin from the band edges)', () => {
   });
 
   it('property: zero well inside the band, non-decreasing towards and past either edge', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (a, b) => {
-      const [x, y] = a <= b ? [a, b] : [b, a];
-      // above the middle of the band the penalty grows with households, below it shrinks
-      if (x >= 400) expect(edgePenalty(y, 300, 500, 400)).toBeGreaterThanOrEqual(edgePenalty(x, 300, 500, 400));
-      if (y <= 400) expect(edgePenalty(x, 300, 500, 400)).toBeGreaterThanOrEqual(edgePenalty(y, 300, 500, 400));
-      if (x >= 312 && x <= 488) expect(edgePenalty(x, 300, 500, 400)).toBe(0);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), (a, b) => {
+        const [x, y] = a <= b ? [a, b] : [b, a];
+        // above the middle of the band the penalty grows with households, below it shrinks
+        if (x >= 400) expect(edgePenalty(y, 300, 500, 400)).toBeGreaterThanOrEqual(edgePenalty(x, 300, 500, 400));
+        if (y <= 400) expect(edgePenalty(x, 300, 500, 400)).toBeGreaterThanOrEqual(edgePenalty(y, 300, 500, 400));
+        if (x >= 312 && x <= 488) expect(edgePenalty(x, 300, 500, 400)).toBe(0);
+      }),
+    );
   });
 });
 

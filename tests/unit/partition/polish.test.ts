@@ -17,10 +17,14 @@ const straddles = (st: GridState, x: number) => st.hard[x] > 1e-9;
 
 describe('polishCompactness', () => {
   it('known answer: two interleaved combs on an 8×4 lattice become two 4×4 squares (pp = π/4)', () => {
-    const g = buildUnitGraph(straightLattice(8, 4, () => 25), []);
+    const g = buildUnitGraph(
+      straightLattice(8, 4, () => 25),
+      [],
+    );
     const { cg, nodeOf } = contractGraph(g, new Int32Array(g.n), new Int32Array(g.n).fill(-1));
     const st = new GridState(cg);
-    const a = st.newGrid(0), b = st.newGrid(0);
+    const a = st.newGrid(0),
+      b = st.newGrid(0);
     g.ids.forEach((id, u) => {
       const [i, j] = id.slice(1).split('_').map(Number);
       // rows 0 and 3 are the comb backs, the teeth alternate by column
@@ -36,40 +40,58 @@ describe('polishCompactness', () => {
   });
 
   it('property: keeps grids contiguous, in band, clear of major streets they were clear of, and never lowers the summed pp', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 6, max: 12 }), fc.integer({ min: 6, max: 12 }), fc.integer({ min: 1, max: 1e6 }), fc.integer({ min: 1, max: 11 }),
-      (cols, rows, seed, street) => {
-        const rng = makeRng(seed);
-        const hh = Array.from({ length: cols * rows }, () => Math.round(5 + rng() * 40));
-        // straight lattice: the street runs exactly along a column line of units
-        const units = straightLattice(cols, rows, (i, j) => hh[j * cols + i], (i) => ({ subdistrict: i < cols / 2 ? 'S' : 'T' }));
-        const g = buildUnitGraph(units, [verticalStreet(Math.min(street, cols - 1), rows, 'major')]);
-        // groups = sub-districts; start from a recursive bisection of each (coarse, not polished)
-        const group = Int32Array.from(g.subdistrict);
-        const { cg } = contractGraph(g, group, new Int32Array(g.n).fill(-1));
-        const sc = new Scratch(cg.n);
-        const st = new GridState(cg, sc);
-        const bp = { min: 300, max: 500, target: 400, rng: makeRng(seed) };
-        for (const gr of [0, 1]) {
-          const nodes = [...Array(cg.n).keys()].filter((c) => cg.group[c] === gr);
-          const H = nodes.reduce((s, c) => s + cg.hh[c], 0);
-          const k = Math.max(1, Math.round(H / 400));
-          for (const part of recursiveBisect(cg, nodes, k, bp, sc)) { const x = st.newGrid(gr); for (const c of part) st.move(c, x); }
-        }
-        const inBand = live(st).filter((x) => st.hh[x] >= 300 && st.hh[x] <= 500);
-        const clear = live(st).filter((x) => !straddles(st, x));
-        const before = ppSum(st);
-        const groupOf = live(st).map((x) => st.group[x]);
-        polishCompactness(st, { min: 300, max: 500, target: 400 });
-        expect(ppSum(st)).toBeGreaterThanOrEqual(before - 1e-9);
-        for (const x of live(st)) {
-          expect(st.components(x)).toHaveLength(1);
-          for (const c of st.members[x]) expect(cg.group[c]).toBe(st.group[x]);
-        }
-        expect(live(st).map((x) => st.group[x])).toEqual(groupOf);
-        for (const x of inBand) { expect(st.hh[x]).toBeGreaterThanOrEqual(300); expect(st.hh[x]).toBeLessThanOrEqual(500); }
-        for (const x of clear) expect(straddles(st, x)).toBe(false);
-      }), { numRuns: 20, seed: 17 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 6, max: 12 }),
+        fc.integer({ min: 6, max: 12 }),
+        fc.integer({ min: 1, max: 1e6 }),
+        fc.integer({ min: 1, max: 11 }),
+        (cols, rows, seed, street) => {
+          const rng = makeRng(seed);
+          const hh = Array.from({ length: cols * rows }, () => Math.round(5 + rng() * 40));
+          // straight lattice: the street runs exactly along a column line of units
+          const units = straightLattice(
+            cols,
+            rows,
+            (i, j) => hh[j * cols + i],
+            (i) => ({ subdistrict: i < cols / 2 ? 'S' : 'T' }),
+          );
+          const g = buildUnitGraph(units, [verticalStreet(Math.min(street, cols - 1), rows, 'major')]);
+          // groups = sub-districts; start from a recursive bisection of each (coarse, not polished)
+          const group = Int32Array.from(g.subdistrict);
+          const { cg } = contractGraph(g, group, new Int32Array(g.n).fill(-1));
+          const sc = new Scratch(cg.n);
+          const st = new GridState(cg, sc);
+          const bp = { min: 300, max: 500, target: 400, rng: makeRng(seed) };
+          for (const gr of [0, 1]) {
+            const nodes = [...Array(cg.n).keys()].filter((c) => cg.group[c] === gr);
+            const H = nodes.reduce((s, c) => s + cg.hh[c], 0);
+            const k = Math.max(1, Math.round(H / 400));
+            for (const part of recursiveBisect(cg, nodes, k, bp, sc)) {
+              const x = st.newGrid(gr);
+              for (const c of part) st.move(c, x);
+            }
+          }
+          const inBand = live(st).filter((x) => st.hh[x] >= 300 && st.hh[x] <= 500);
+          const clear = live(st).filter((x) => !straddles(st, x));
+          const before = ppSum(st);
+          const groupOf = live(st).map((x) => st.group[x]);
+          polishCompactness(st, { min: 300, max: 500, target: 400 });
+          expect(ppSum(st)).toBeGreaterThanOrEqual(before - 1e-9);
+          for (const x of live(st)) {
+            expect(st.components(x)).toHaveLength(1);
+            for (const c of st.members[x]) expect(cg.group[c]).toBe(st.group[x]);
+          }
+          expect(live(st).map((x) => st.group[x])).toEqual(groupOf);
+          for (const x of inBand) {
+            expect(st.hh[x]).toBeGreaterThanOrEqual(300);
+            expect(st.hh[x]).toBeLessThanOrEqual(500);
+          }
+          for (const x of clear) expect(straddles(st, x)).toBe(false);
+        },
+      ),
+      { numRuns: 20, seed: 17 },
+    );
   });
 });
 

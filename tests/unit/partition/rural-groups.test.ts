@@ -7,13 +7,21 @@ import { partition, resolveOptions } from '../../../server/algorithms/partition/
 import type { PartitionWarning } from '../../../server/algorithms/partition/types';
 
 /** 10×10 lattice; `per` households per unit; community = column band of `w` columns */
-const units = (per: number, w: number) => lattice(10, 10, () => per, 3, (i) => ({ community: `C${Math.floor(i / w)}` }));
+const units = (per: number, w: number) =>
+  lattice(
+    10,
+    10,
+    () => per,
+    3,
+    (i) => ({ community: `C${Math.floor(i / w)}` }),
+  );
 
 describe('rural groups', () => {
   it('one group for a sub-district whose communities average fewer than max households (5 × 200 hh)', () => {
     const g = buildUnitGraph(units(10, 2), []);
     const { comp, count } = subdistrictComponents(g);
-    const warnings: PartitionWarning[] = [], rural = new Set<number>();
+    const warnings: PartitionWarning[] = [],
+      rural = new Set<number>();
     const group = buildGroups(g, comp, count, resolveOptions({}), warnings, rural);
     expect(new Set(group).size).toBe(1);
     expect([...rural]).toEqual([group[0]]);
@@ -33,8 +41,15 @@ describe('rural groups', () => {
   it('rural partition: in band, contiguous, deterministic, and compact across thin communities', () => {
     // 5 columns × 20 rows, one community per column (200 hh each): grids following merged
     // communities are 2-3 column strips (PP ≈ 0.41 mean with the community grouping); across them ≈ 0.74
-    const us = lattice(5, 20, () => 10, 3, (i) => ({ community: `C${i}` }));
-    const a = partition({ units: us }, { seed: 1 }), b = partition({ units: us }, { seed: 1 });
+    const us = lattice(
+      5,
+      20,
+      () => 10,
+      3,
+      (i) => ({ community: `C${i}` }),
+    );
+    const a = partition({ units: us }, { seed: 1 }),
+      b = partition({ units: us }, { seed: 1 });
     expect(a.assignment).toEqual(b.assignment);
     expect(a.stats.in_band).toBe(a.stats.grids);
     expect(a.stats.contiguous).toBe(a.stats.grids);
@@ -44,7 +59,12 @@ describe('rural groups', () => {
   it('a one-grid community in a thin strip is grouped with its neighbour and reported (known answer)', () => {
     // community A: 12×12 units of 20 hh (2,880); community S: one row of 12 units × 25 hh (300 hh,
     // feasible as one grid, Polsby-Popper 4π·12/26² ≈ 0.22 as that grid)
-    const us = straightLattice(12, 13, (i, j) => (j === 12 ? 25 : 20), (i, j) => ({ community: j === 12 ? 'S' : 'A' }));
+    const us = straightLattice(
+      12,
+      13,
+      (i, j) => (j === 12 ? 25 : 20),
+      (i, j) => ({ community: j === 12 ? 'S' : 'A' }),
+    );
     const g = buildUnitGraph(us, []);
     const { comp, count } = subdistrictComponents(g);
     const warnings: PartitionWarning[] = [];
@@ -53,7 +73,12 @@ describe('rural groups', () => {
     const w = warnings.find((x) => x.code === 'community_sliver');
     expect(w?.message).toContain('community S has 300 households');
     expect(w?.message).toContain('0.22');
-    expect(w?.units?.slice().sort()).toEqual(us.filter((u) => u.id.endsWith('_12')).map((u) => u.id).sort());
+    expect(w?.units?.slice().sort()).toEqual(
+      us
+        .filter((u) => u.id.endsWith('_12'))
+        .map((u) => u.id)
+        .sort(),
+    );
     const res = partition({ units: us }, { seed: 1 });
     expect(res.stats.in_band).toBe(res.stats.grids);
     expect(res.stats.contiguous).toBe(res.stats.grids);
@@ -62,7 +87,12 @@ describe('rural groups', () => {
 
   it('a compact one-grid community keeps its own group (no sliver)', () => {
     // community S is a 4×3 block of 25 hh (300 hh) in the corner of community A
-    const us = straightLattice(12, 12, (i, j) => (i < 4 && j < 3 ? 25 : 20), (i, j) => ({ community: i < 4 && j < 3 ? 'S' : 'A' }));
+    const us = straightLattice(
+      12,
+      12,
+      (i, j) => (i < 4 && j < 3 ? 25 : 20),
+      (i, j) => ({ community: i < 4 && j < 3 ? 'S' : 'A' }),
+    );
     const g = buildUnitGraph(us, []);
     const { comp, count } = subdistrictComponents(g);
     const warnings: PartitionWarning[] = [];

@@ -18,17 +18,27 @@ describe('big party committee: ranking units for a need by walking distance', ()
   });
   it('property: sorted by walk, all within the limit, at most MATCH_LIMIT, a subset of the input', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ unitId: fc.string({ maxLength: 4 }), walkM: fc.oneof(fc.double({ min: 0, max: 6000, noNaN: true }), fc.constant(Infinity)), straightM: fc.double({ min: 0, max: 3000, noNaN: true }) }), { maxLength: 40 }), (c) => {
-        const r = rankMatches(c);
-        expect(r.length).toBeLessThanOrEqual(MATCH_LIMIT);
-        for (let i = 1; i < r.length; i++) expect(r[i].walkM).toBeGreaterThanOrEqual(r[i - 1].walkM);
-        for (const x of r) {
-          expect(x.walkM).toBeLessThanOrEqual(MATCH_MAX_WALK_M);
-          expect(c).toContain(x);
-        }
-        const eligible = c.filter((x) => x.walkM <= MATCH_MAX_WALK_M).length;
-        expect(r.length).toBe(Math.min(MATCH_LIMIT, eligible));
-      }),
+      fc.property(
+        fc.array(
+          fc.record({
+            unitId: fc.string({ maxLength: 4 }),
+            walkM: fc.oneof(fc.double({ min: 0, max: 6000, noNaN: true }), fc.constant(Infinity)),
+            straightM: fc.double({ min: 0, max: 3000, noNaN: true }),
+          }),
+          { maxLength: 40 },
+        ),
+        (c) => {
+          const r = rankMatches(c);
+          expect(r.length).toBeLessThanOrEqual(MATCH_LIMIT);
+          for (let i = 1; i < r.length; i++) expect(r[i].walkM).toBeGreaterThanOrEqual(r[i - 1].walkM);
+          for (const x of r) {
+            expect(x.walkM).toBeLessThanOrEqual(MATCH_MAX_WALK_M);
+            expect(c).toContain(x);
+          }
+          const eligible = c.filter((x) => x.walkM <= MATCH_MAX_WALK_M).length;
+          expect(r.length).toBe(Math.min(MATCH_LIMIT, eligible));
+        },
+      ),
     );
   });
   it('walking minutes at 1.2 m/s, rounded up', () => {

@@ -12,7 +12,10 @@ describe('credit rating (known answers)', () => {
     expect(ratingOf([merit(5), merit(5)])).toEqual({ score: 10, rating: 'A' });
     expect(ratingOf([merit(5), merit(5), merit(5), merit(5)])).toEqual({ score: 20, rating: '2A' });
     expect(ratingOf([merit(30)])).toEqual({ score: 30, rating: '3A' });
-    expect(ratingOf([merit(30), merit(50, 'declared'), merit(50, 'rejected'), demerit(10, 'recorded'), demerit(10, 'dismissed')])).toEqual({ score: 30, rating: '3A' });
+    expect(ratingOf([merit(30), merit(50, 'declared'), merit(50, 'rejected'), demerit(10, 'recorded'), demerit(10, 'dismissed')])).toEqual({
+      score: 30,
+      rating: '3A',
+    });
   });
   it('a confirmed demerit subtracts its points and caps the rating at 2A', () => {
     expect(ratingOf([merit(45), demerit(5)])).toEqual({ score: 40, rating: '2A' });
@@ -47,9 +50,11 @@ describe('credit rating (properties)', () => {
     );
   });
   it('the order of entries does not matter', () => {
-    fc.assert(fc.property(fc.array(entry, { maxLength: 30 }), (es) => {
-      expect(ratingOf([...es].reverse())).toEqual(ratingOf(es));
-    }));
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 30 }), (es) => {
+        expect(ratingOf([...es].reverse())).toEqual(ratingOf(es));
+      }),
+    );
   });
 });
 
@@ -66,21 +71,38 @@ describe('review state machine', () => {
     expect(review({ entry: m, actor: { id: 2, role: 'leader' }, decision: 'approve' })).toMatchObject({ ok: false, status: 403 });
   });
   it('nobody reviews what they entered; a reviewed entry is final', () => {
-    expect(review({ entry: { kind: 'demerit', status: 'recorded', createdBy: 7 }, actor: { id: 7, role: 'admin' }, decision: 'approve' })).toMatchObject({ ok: false, status: 403 });
-    expect(review({ entry: { kind: 'merit', status: 'declared', createdBy: 3 }, actor: { id: 3, role: 'grid_member' }, decision: 'approve' })).toMatchObject({ ok: false, status: 403 });
-    for (const status of ['approved', 'rejected'] as const) expect(review({ entry: { kind: 'merit', status, createdBy: null }, actor: { id: 1, role: 'admin' }, decision: 'approve' })).toMatchObject({ ok: false, status: 409 });
+    expect(review({ entry: { kind: 'demerit', status: 'recorded', createdBy: 7 }, actor: { id: 7, role: 'admin' }, decision: 'approve' })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    expect(review({ entry: { kind: 'merit', status: 'declared', createdBy: 3 }, actor: { id: 3, role: 'grid_member' }, decision: 'approve' })).toMatchObject({
+      ok: false,
+      status: 403,
+    });
+    for (const status of ['approved', 'rejected'] as const)
+      expect(review({ entry: { kind: 'merit', status, createdBy: null }, actor: { id: 1, role: 'admin' }, decision: 'approve' })).toMatchObject({
+        ok: false,
+        status: 409,
+      });
   });
   it('property: an allowed step always leaves the pending status for a final one of the same kind', () => {
     fc.assert(
-      fc.property(fc.constantFrom<EntryKind>('merit', 'demerit'), fc.constantFrom(...roles), fc.constantFrom('approve' as const, 'reject' as const), fc.option(fc.integer({ min: 1, max: 5 })), fc.integer({ min: 1, max: 5 }), (kind, role, decision, createdBy, actorId) => {
-        const entry = { kind, status: initialStatus(kind), createdBy };
-        const r = review({ entry, actor: { id: actorId, role }, decision });
-        if (r.ok) {
-          expect(kind === 'merit' ? ['approved', 'rejected'] : ['confirmed', 'dismissed']).toContain(r.next);
-          expect(review({ entry: { ...entry, status: r.next }, actor: { id: actorId, role }, decision }).ok).toBe(false);
-          expect(createdBy).not.toBe(actorId);
-        }
-      }),
+      fc.property(
+        fc.constantFrom<EntryKind>('merit', 'demerit'),
+        fc.constantFrom(...roles),
+        fc.constantFrom('approve' as const, 'reject' as const),
+        fc.option(fc.integer({ min: 1, max: 5 })),
+        fc.integer({ min: 1, max: 5 }),
+        (kind, role, decision, createdBy, actorId) => {
+          const entry = { kind, status: initialStatus(kind), createdBy };
+          const r = review({ entry, actor: { id: actorId, role }, decision });
+          if (r.ok) {
+            expect(kind === 'merit' ? ['approved', 'rejected'] : ['confirmed', 'dismissed']).toContain(r.next);
+            expect(review({ entry: { ...entry, status: r.next }, actor: { id: actorId, role }, decision }).ok).toBe(false);
+            expect(createdBy).not.toBe(actorId);
+          }
+        },
+      ),
     );
   });
 });

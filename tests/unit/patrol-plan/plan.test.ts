@@ -10,8 +10,16 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { buildNetwork, Snapper } from '../../../server/algorithms/routing';
 import {
-  coverageOf, hourOfWeek, planWeek, randomShopRoutes, selectHotZones, slotHours, slotMask,
-  type PlanGroup, type PlanIncident, type ZoneStat,
+  coverageOf,
+  hourOfWeek,
+  planWeek,
+  randomShopRoutes,
+  selectHotZones,
+  slotHours,
+  slotMask,
+  type PlanGroup,
+  type PlanIncident,
+  type ZoneStat,
 } from '../../../server/algorithms/patrol-plan';
 import { buildPatrolRoute } from '../../../server/algorithms/patrol';
 import { lat, latticeStreets, lon, prng } from '../routing/fixtures';
@@ -46,7 +54,14 @@ describe('slots', () => {
 
 describe('coverage figure', () => {
   it('counts the incidents within 100 m of a route in its hours, once each', () => {
-    const route = { coords: [[lon(0), lat(5)], [lon(10), lat(5)], [lon(0), lat(5)]], slots: [{ weekday: 5, start: 20, hours: 2 }] };
+    const route = {
+      coords: [
+        [lon(0), lat(5)],
+        [lon(10), lat(5)],
+        [lon(0), lat(5)],
+      ],
+      slots: [{ weekday: 5, start: 20, hours: 2 }],
+    };
     const near = (dy: number, weekday: number, hour: number) => ({ lon: lon(3), lat: lat(5) + dy / 111195, t: at(0, weekday, hour) });
     const incidents = [near(50, 5, 20), near(-90, 5, 21), near(150, 5, 20), near(50, 5, 22), near(50, 6, 20), near(0, 5, 19)];
     const c = coverageOf([route, route], incidents);
@@ -63,11 +78,20 @@ describe('weekly plan: known answers', () => {
   // Tuesday mornings; a zone in the far corner (20, 0) that no group reaches. Background noise.
   const rand = prng(7);
   const mk = (weeks: number[], c: number, r: number, n: number, weekday: number, h0: number, zone: number): PlanIncident[] =>
-    weeks.flatMap((w) => Array.from({ length: n }, (_, k) => ({ lon: lon(c) + (rand() - 0.5) * 0.0008, lat: lat(r) + (rand() - 0.5) * 0.0008, t: at(w, weekday, h0 + (k % 2), Math.floor(rand() * 60)), zone })));
+    weeks.flatMap((w) =>
+      Array.from({ length: n }, (_, k) => ({
+        lon: lon(c) + (rand() - 0.5) * 0.0008,
+        lat: lat(r) + (rand() - 0.5) * 0.0008,
+        t: at(w, weekday, h0 + (k % 2), Math.floor(rand() * 60)),
+        zone,
+      })),
+    );
   const planWeeks = [0, 1, 2, 3, 4, 5, 6, 7];
   const testWeeks = [8, 9, 10, 11];
   const noise = (weeks: number[]) =>
-    weeks.flatMap((w) => Array.from({ length: 40 }, () => ({ lon: lon(rand() * 20), lat: lat(rand() * 20), t: MONDAY + w * WEEK + Math.floor(rand() * WEEK), zone: -1 })));
+    weeks.flatMap((w) =>
+      Array.from({ length: 40 }, () => ({ lon: lon(rand() * 20), lat: lat(rand() * 20), t: MONDAY + w * WEEK + Math.floor(rand() * WEEK), zone: -1 })),
+    );
   const zonesStat: ZoneStat[] = [
     { id: 'cluster', giClass: 'hot99' },
     { id: 'morning', giClass: 'ns', pattern: 'new_hot' },
@@ -109,9 +133,18 @@ describe('weekly plan: known answers', () => {
   });
 
   it('covers far more held-out incidents than random shop routes of the same length', () => {
-    const gen = coverageOf(plan.patrols.map((p) => ({ coords: p.route.geometry.coordinates, slots: [p.slot] })), heldOut);
+    const gen = coverageOf(
+      plan.patrols.map((p) => ({ coords: p.route.geometry.coordinates, slots: [p.slot] })),
+      heldOut,
+    );
     const shops = groups.flatMap((g) => g.shops).concat(Array.from({ length: 40 }, (_, k) => ({ id: `x${k}`, lon: lon(rand() * 20), lat: lat(rand() * 20) })));
-    const rnd = randomShopRoutes(net, snapper, shops, plan.patrols.map((p) => ({ lengthM: p.lengthM, slot: p.slot })), 3);
+    const rnd = randomShopRoutes(
+      net,
+      snapper,
+      shops,
+      plan.patrols.map((p) => ({ lengthM: p.lengthM, slot: p.slot })),
+      3,
+    );
     const base = coverageOf(rnd, heldOut);
     const total = (xs: { lengthM: number }[]) => xs.reduce((a, b) => a + b.lengthM, 0);
     expect(total(rnd)).toBeGreaterThan(0.6 * total(plan.patrols));
@@ -123,12 +156,21 @@ describe('weekly plan: known answers', () => {
 });
 
 describe('weekly plan: properties', () => {
-  it('every patrol walks at least the minimum length when the group\'s reachable zones allow it, at most the limit, closed', () => {
+  it("every patrol walks at least the minimum length when the group's reachable zones allow it, at most the limit, closed", () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 3 }),
         // zones around the groups (offsets in tenths of a block): the short patrols to extend
-        fc.array(fc.tuple(fc.nat(), fc.integer({ min: -30, max: 30 }), fc.integer({ min: -30, max: 30 }), fc.integer({ min: 0, max: 167 }), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 10 }),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.integer({ min: -30, max: 30 }),
+            fc.integer({ min: -30, max: 30 }),
+            fc.integer({ min: 0, max: 167 }),
+            fc.integer({ min: 1, max: 20 }),
+          ),
+          { minLength: 1, maxLength: 10 },
+        ),
         fc.integer({ min: 200, max: 1200 }),
         fc.integer({ min: 1200, max: 3000 }),
         (gpos, zspec, minLengthM, maxLengthM) => {
@@ -136,9 +178,18 @@ describe('weekly plan: properties', () => {
           const clamp = (v: number) => Math.max(0, Math.min(200, v));
           const incidents: PlanIncident[] = zspec.flatMap(([gi, dx, dy, how, n], z) => {
             const [c, r] = gpos[gi % gpos.length]!;
-            return Array.from({ length: n }, () => ({ lon: lon(clamp(c * 10 + dx) / 10), lat: lat(clamp(r * 10 + dy) / 10), t: MONDAY + how * 3600 + 60, zone: z }));
+            return Array.from({ length: n }, () => ({
+              lon: lon(clamp(c * 10 + dx) / 10),
+              lat: lat(clamp(r * 10 + dy) / 10),
+              t: MONDAY + how * 3600 + 60,
+              zone: z,
+            }));
           });
-          const zs = selectHotZones(zspec.map((_, i) => ({ id: `z${i}`, giClass: 'hot95' })), incidents, { weeks: 1 });
+          const zs = selectHotZones(
+            zspec.map((_, i) => ({ id: `z${i}`, giClass: 'hot95' })),
+            incidents,
+            { weeks: 1 },
+          );
           const plan = planWeek(net, snapper, groups, zs, { minLengthM, maxLengthM, perGroup: 2 });
           expect(plan.params.minLengthM).toBe(minLengthM);
           for (const p of plan.patrols) {
@@ -158,7 +209,11 @@ describe('weekly plan: properties', () => {
             // long and within the limit
             const reachable = plan.zones.filter((z) => z.reach.some((r) => r.group === g.id)).map((z) => zs.find((x) => x.id === z.id)!);
             if (reachable.length + g.shops.length - 1 > 11) continue;
-            const all = buildPatrolRoute(net, [g.base, ...g.shops.slice(1), ...reachable.map((z) => ({ id: z.id, lon: z.lon, lat: z.lat }))], { closed: true, snapper, maxSnapM: 500 });
+            const all = buildPatrolRoute(net, [g.base, ...g.shops.slice(1), ...reachable.map((z) => ({ id: z.id, lon: z.lon, lat: z.lat }))], {
+              closed: true,
+              snapper,
+              maxSnapM: 500,
+            });
             if (all.properties.length_m >= minLengthM && all.properties.length_m <= maxLengthM) expect(p.lengthM).toBeGreaterThanOrEqual(minLengthM - 1);
           }
         },
@@ -171,7 +226,10 @@ describe('weekly plan: properties', () => {
     fc.assert(
       fc.property(
         fc.array(fc.tuple(fc.integer({ min: 0, max: 20 }), fc.integer({ min: 0, max: 20 })), { minLength: 1, maxLength: 5 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 167 }), fc.integer({ min: 1, max: 20 })), { minLength: 1, maxLength: 12 }),
+        fc.array(
+          fc.tuple(fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 200 }), fc.integer({ min: 0, max: 167 }), fc.integer({ min: 1, max: 20 })),
+          { minLength: 1, maxLength: 12 },
+        ),
         fc.integer({ min: 600, max: 3000 }),
         fc.integer({ min: 1, max: 4 }),
         fc.integer({ min: 1, max: 3 }),
@@ -180,7 +238,11 @@ describe('weekly plan: properties', () => {
           const incidents: PlanIncident[] = zspec.flatMap(([x, y, how, n], z) =>
             Array.from({ length: n }, () => ({ lon: lon(x / 10), lat: lat(y / 10), t: MONDAY + how * 3600 + 60, zone: z })),
           );
-          const zs = selectHotZones(zspec.map((_, i) => ({ id: `z${i}`, giClass: 'hot95' })), incidents, { weeks: 1 });
+          const zs = selectHotZones(
+            zspec.map((_, i) => ({ id: `z${i}`, giClass: 'hot95' })),
+            incidents,
+            { weeks: 1 },
+          );
           const plan = planWeek(net, snapper, groups, zs, { maxLengthM, perGroup, slotHours: slotHoursN });
           const count = new Map<string, number>();
           for (const p of plan.patrols) {

@@ -24,12 +24,14 @@ describe('tours', () => {
   it('Held-Karp equals brute force on up to 7 stops (closed and open)', () => {
     fc.assert(
       fc.property(ptsArb(2, 7), (pts) => {
-        const n = pts.length, m = euclid(pts);
+        const n = pts.length,
+          m = euclid(pts);
         const d = (a: number, b: number) => m[a * n + b];
         const perms = permutations([...Array(n).keys()]);
         const bestClosed = Math.min(...perms.map((p) => tourLength(p, d, true)));
         const bestOpen = Math.min(...perms.map((p) => tourLength(p, d, false)));
-        const hc = heldKarp(m, n, true), ho = heldKarp(m, n, false);
+        const hc = heldKarp(m, n, true),
+          ho = heldKarp(m, n, false);
         expect(hc.length).toBeCloseTo(bestClosed, 6);
         expect(ho.length).toBeCloseTo(bestOpen, 6);
         expect(tourLength(hc.order, d, true)).toBeCloseTo(hc.length, 6);
@@ -42,7 +44,8 @@ describe('tours', () => {
   it('2-opt/Or-opt returns a permutation never longer than its start', () => {
     fc.assert(
       fc.property(ptsArb(3, 40), fc.integer({ min: 0, max: 1000 }), (pts, s) => {
-        const n = pts.length, m = euclid(pts);
+        const n = pts.length,
+          m = euclid(pts);
         const d = (a: number, b: number) => m[a * n + b];
         const init = nearestNeighbour(n, d, s % n);
         const before = tourLength(init, d, true);
@@ -57,7 +60,8 @@ describe('tours', () => {
   it('solveTour is within 2 % of the optimum on up to 11 stops', () => {
     fc.assert(
       fc.property(ptsArb(1, 11), fc.boolean(), (pts, closed) => {
-        const n = pts.length, m = euclid(pts);
+        const n = pts.length,
+          m = euclid(pts);
         const t = solveTour(m, n, { closed });
         expect([...t.order].sort((a, b) => a - b)).toEqual([...Array(n).keys()]);
         if (closed) expect(t.order[0]).toBe(0);
@@ -76,7 +80,11 @@ describe('buildPatrolRoute', () => {
   it('runs along the streets through every stop; length matches the geometry', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 9, selector: (t) => `${t[0]}:${t[1]}` }),
+        fc.uniqueArray(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 5 })), {
+          minLength: 1,
+          maxLength: 9,
+          selector: (t) => `${t[0]}:${t[1]}`,
+        }),
         fc.boolean(),
         (cells, closed) => {
           // stops on row streets at tenth-block positions
@@ -104,7 +112,11 @@ describe('buildPatrolRoute', () => {
   });
 
   it('known answer: three stops on one straight street, open route walks it once', () => {
-    const stops = [{ id: 'b', lon: lon(2), lat: lat(0) }, { id: 'a', lon: lon(0), lat: lat(0) }, { id: 'c', lon: lon(5), lat: lat(0) }];
+    const stops = [
+      { id: 'b', lon: lon(2), lat: lat(0) },
+      { id: 'a', lon: lon(0), lat: lat(0) },
+      { id: 'c', lon: lon(5), lat: lat(0) },
+    ];
     const r = buildPatrolRoute(net, stops, { closed: false, snapper });
     expect(r.properties.length_m).toBeCloseTo(haversineM(lon(0), lat(0), lon(5), lat(0)), 0);
     expect([r.properties.order, [...r.properties.order].reverse()]).toContainEqual(['a', 'b', 'c']);
@@ -113,14 +125,31 @@ describe('buildPatrolRoute', () => {
   });
 
   it('names a stop that cannot be reached', () => {
-    const island = buildNetwork([...latticeStreets(3, 3), line([[lon(10), lat(10)], [lon(11), lat(10)]])]);
-    const stops = [{ id: 'x', lon: lon(0), lat: lat(0) }, { id: 'y', lon: lon(2), lat: lat(2) }, { id: 'far', lon: lon(10.5), lat: lat(10) }];
+    const island = buildNetwork([
+      ...latticeStreets(3, 3),
+      line([
+        [lon(10), lat(10)],
+        [lon(11), lat(10)],
+      ]),
+    ]);
+    const stops = [
+      { id: 'x', lon: lon(0), lat: lat(0) },
+      { id: 'y', lon: lon(2), lat: lat(2) },
+      { id: 'far', lon: lon(10.5), lat: lat(10) },
+    ];
     expect(() => buildPatrolRoute(island, stops)).toThrow(PatrolError);
     expect(() => buildPatrolRoute(island, stops)).toThrow(/stop far is unreachable/);
   });
 
   it('exports GPX with one track point per vertex', () => {
-    const r = buildPatrolRoute(net, [{ id: 'a', lon: lon(0), lat: lat(0) }, { id: 'b', lon: lon(3), lat: lat(2) }], { closed: true, snapper });
+    const r = buildPatrolRoute(
+      net,
+      [
+        { id: 'a', lon: lon(0), lat: lat(0) },
+        { id: 'b', lon: lon(3), lat: lat(2) },
+      ],
+      { closed: true, snapper },
+    );
     const gpx = toGpx(r, { name: 'A & B' });
     const doc = new XMLParser({ ignoreAttributes: false }).parse(gpx);
     const pts = doc.gpx.trk.trkseg.trkpt;

@@ -16,8 +16,20 @@ export const lon = (c: number) => LON0 + c * STEP;
 /** A full w×h lattice: one line per row and one per column (they share vertices at crossings). */
 export function latticeStreets(w: number, h: number): Feature<LineString>[] {
   const out: Feature<LineString>[] = [];
-  for (let r = 0; r < h; r++) out.push(line(Array.from({ length: w }, (_, c) => [lon(c), lat(r)] as [number, number]), { id: `r${r}` }));
-  for (let c = 0; c < w; c++) out.push(line(Array.from({ length: h }, (_, r) => [lon(c), lat(r)] as [number, number]), { id: `c${c}` }));
+  for (let r = 0; r < h; r++)
+    out.push(
+      line(
+        Array.from({ length: w }, (_, c) => [lon(c), lat(r)] as [number, number]),
+        { id: `r${r}` },
+      ),
+    );
+  for (let c = 0; c < w; c++)
+    out.push(
+      line(
+        Array.from({ length: h }, (_, r) => [lon(c), lat(r)] as [number, number]),
+        { id: `c${c}` },
+      ),
+    );
   return out;
 }
 

@@ -22,7 +22,16 @@ function tileCutRoad(cuts: number[], jitterM: number[], id = 42): Feature<LineSt
   const pieces: Feature<LineString>[] = [];
   for (let k = 0; k + 1 < xs.length; k++) {
     const j0 = k > 0 ? jitterM[k % jitterM.length] * M : 0;
-    pieces.push(line([[lon(xs[k]), lat(0) + j0], [lon((xs[k] + xs[k + 1]) / 2), lat(0)], [lon(xs[k + 1]), lat(0)]], { id, tile_index: k }));
+    pieces.push(
+      line(
+        [
+          [lon(xs[k]), lat(0) + j0],
+          [lon((xs[k] + xs[k + 1]) / 2), lat(0)],
+          [lon(xs[k + 1]), lat(0)],
+        ],
+        { id, tile_index: k },
+      ),
+    );
   }
   return pieces;
 }
@@ -49,9 +58,29 @@ describe('healLines', () => {
   });
 
   it('does not join pieces of different roads and nodes them at a shared vertex', () => {
-    const a = line([[lon(0), lat(0)], [lon(1), lat(0)], [lon(2), lat(0)]], { id: 1 });
-    const b = line([[lon(2), lat(0)], [lon(3), lat(0)]], { id: 2 });
-    const c = line([[lon(1), lat(-1)], [lon(1), lat(0)], [lon(1), lat(1)]], { id: 3 });
+    const a = line(
+      [
+        [lon(0), lat(0)],
+        [lon(1), lat(0)],
+        [lon(2), lat(0)],
+      ],
+      { id: 1 },
+    );
+    const b = line(
+      [
+        [lon(2), lat(0)],
+        [lon(3), lat(0)],
+      ],
+      { id: 2 },
+    );
+    const c = line(
+      [
+        [lon(1), lat(-1)],
+        [lon(1), lat(0)],
+        [lon(1), lat(1)],
+      ],
+      { id: 3 },
+    );
     const out = healLines([a, b, c]);
     // a is split at (1,0) where c passes: a1, a2, b, c1, c2
     expect(out).toHaveLength(5);
@@ -59,9 +88,27 @@ describe('healLines', () => {
   });
 
   it('connects a dangling end 0.5 m from another street (T-junction) and leaves 3 m gaps alone', () => {
-    const main = line([[lon(0), lat(0)], [lon(2), lat(0)]], { id: 1 });
-    const near = line([[lon(1), lat(0) + 0.5 * M], [lon(1), lat(1)]], { id: 2 });
-    const far = line([[lon(1.5), lat(0) - 3 * M], [lon(1.5), lat(-1)]], { id: 3 });
+    const main = line(
+      [
+        [lon(0), lat(0)],
+        [lon(2), lat(0)],
+      ],
+      { id: 1 },
+    );
+    const near = line(
+      [
+        [lon(1), lat(0) + 0.5 * M],
+        [lon(1), lat(1)],
+      ],
+      { id: 2 },
+    );
+    const far = line(
+      [
+        [lon(1.5), lat(0) - 3 * M],
+        [lon(1.5), lat(-1)],
+      ],
+      { id: 3 },
+    );
     const { lines, stats } = healLinesWithStats([main, near, far], { toleranceM: 1 });
     expect(stats.tJunctions).toBe(1);
     const net = buildNetwork(lines);

@@ -12,7 +12,9 @@ import { line, lat, lon, prng } from './fixtures';
 /** A w×h street grid with jittered junctions (rows and columns share them). */
 function jittered(w: number, h: number, seed: number) {
   const r = prng(seed);
-  const p = Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, j) => [lon(j + (r() - 0.5) * 0.6), lat(i + (r() - 0.5) * 0.6)] as [number, number]));
+  const p = Array.from({ length: h }, (_, i) =>
+    Array.from({ length: w }, (_, j) => [lon(j + (r() - 0.5) * 0.6), lat(i + (r() - 0.5) * 0.6)] as [number, number]),
+  );
   return [...p.map((row) => line(row)), ...Array.from({ length: w }, (_, j) => line(p.map((row) => row[j]!)))];
 }
 

@@ -15,15 +15,23 @@ describe('outlines made fit for tiling', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatchObject({ code: 'subdistrict_overlap', feature: 'feature B' });
     expect(warnings[0].message).toMatch(/overlaps feature A .* by 40000 m²/);
-    const { blocks } = buildBlocks(subdistricts, [], [[[-10, 200], [1010, 200]]]);
+    const { blocks } = buildBlocks(
+      subdistricts,
+      [],
+      [
+        [
+          [-10, 200],
+          [1010, 200],
+        ],
+      ],
+    );
     expect(blocks.map((b) => `${b.subdistrict}:${Math.round(b.area)}`).sort()).toEqual(['A:120000', 'A:120000', 'B:80000', 'B:80000']);
   });
   it('a community sticking out of its sub-district is clipped (warned); one in no sub-district is ignored (warned); blocks follow community outlines', () => {
-    const { subdistricts, communities, warnings } = prepareAreas([
-      area('subdistrict', 'A', rect(0, 0, 400, 400)),
-      area('community', 'A1', rect(0, 0, 250, 450)),
-      area('community', 'X', rect(2000, 2000, 2100, 2100)),
-    ], proj);
+    const { subdistricts, communities, warnings } = prepareAreas(
+      [area('subdistrict', 'A', rect(0, 0, 400, 400)), area('community', 'A1', rect(0, 0, 250, 450)), area('community', 'X', rect(2000, 2000, 2100, 2100))],
+      proj,
+    );
     expect(communities.map((c) => [c.code, c.subdistrict, Math.round(multiArea(c.polygons))])).toEqual([['A1', 'A', 100000]]);
     expect(warnings.map((w) => w.code)).toEqual(['community_outside', 'community_outside']);
     const { blocks } = buildBlocks(subdistricts, communities, []);

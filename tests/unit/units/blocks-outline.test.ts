@@ -16,7 +16,9 @@ import { pointInRings, ringArea, type Pt } from '../../../server/algorithms/unit
 import { parseBoundaries, parseStreets } from '../../../server/import/district';
 
 const segDist = (p: Pt, a: Pt, b: Pt) => {
-  const dx = b[0] - a[0], dy = b[1] - a[1], l2 = dx * dx + dy * dy;
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1],
+    l2 = dx * dx + dy * dy;
   const t = l2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
   return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
 };
@@ -49,7 +51,16 @@ describe('blocks stay inside their sub-district outline', () => {
     const subs = new Map(stage.subdistricts.map((s) => [s.code, s]));
     const area = (mp: Pt[][][]) => mp.reduce((x, poly) => x + poly.reduce((t, r, k) => t + (k ? -1 : 1) * Math.abs(ringArea(r)), 0), 0);
     const out = stage.blocks
-      .map((b) => ({ id: b.id, sub: b.subdistrict, out: b.area - area(polygonClipping.intersection(b.rings as unknown as Polygon, subs.get(b.subdistrict)!.polygons as unknown as MultiPolygon) as unknown as Pt[][][]), area: b.area }))
+      .map((b) => ({
+        id: b.id,
+        sub: b.subdistrict,
+        out:
+          b.area -
+          area(
+            polygonClipping.intersection(b.rings as unknown as Polygon, subs.get(b.subdistrict)!.polygons as unknown as MultiPolygon) as unknown as Pt[][][],
+          ),
+        area: b.area,
+      }))
       .filter((x) => x.out > x.area * 0.001 + 20);
     expect(out).toEqual([]);
   }, 90_000);

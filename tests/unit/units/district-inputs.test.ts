@@ -3,7 +3,15 @@ import iconv from 'iconv-lite';
 import { DistrictInputError, parseBoundaries, parseHouseholds } from '../../../server/import/district';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const err = (f: () => unknown) => { try { f(); } catch (e) { expect(e).toBeInstanceOf(DistrictInputError); return (e as DistrictInputError).message; } throw new Error('no error'); };
+const err = (f: () => unknown) => {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(DistrictInputError);
+    return (e as DistrictInputError).message;
+  }
+  throw new Error('no error');
+};
 
 describe('household register CSV', () => {
   const zh = '楼栋编号,小区,经度,纬度,户数\n1号楼,幸福小区,117.05,30.52,120\n2号楼,,117.051,30.521,80\n';
@@ -17,7 +25,9 @@ describe('household register CSV', () => {
     const gbk = parseHouseholds(iconv.encode(zh, 'gbk'), 'wgs84');
     expect(gbk.encoding).toBe('gbk');
     expect(gbk.rows).toEqual(want);
-    expect(parseHouseholds(enc('building_id,compound,lng,lat,households\n1号楼,幸福小区,117.05,30.52,120\n2号楼,,117.051,30.521,80\n'), 'wgs84').rows).toEqual(want);
+    expect(parseHouseholds(enc('building_id,compound,lng,lat,households\n1号楼,幸福小区,117.05,30.52,120\n2号楼,,117.051,30.521,80\n'), 'wgs84').rows).toEqual(
+      want,
+    );
   });
   it('converts GCJ-02 to WGS84 (hundreds of metres around Anqing)', () => {
     const r = parseHouseholds(enc(zh), 'gcj02').rows[0];
@@ -43,12 +53,47 @@ describe('household register CSV', () => {
 });
 
 describe('boundaries', () => {
-  const sq = { type: 'Polygon', coordinates: [[[117, 30], [117.01, 30], [117.01, 30.01], [117, 30.01], [117, 30]]] };
+  const sq = {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [117, 30],
+        [117.01, 30],
+        [117.01, 30.01],
+        [117, 30.01],
+        [117, 30],
+      ],
+    ],
+  };
   const fc = (...features: unknown[]) => ({ type: 'FeatureCollection', features });
   it('reads level, code and name; names the feature and the problem', () => {
-    expect(parseBoundaries(fc({ type: 'Feature', properties: { level: 'subdistrict', code: 1, name: '甲' }, geometry: sq }))[0]).toMatchObject({ level: 'subdistrict', code: '1', name: '甲' });
-    expect(err(() => parseBoundaries(fc({ type: 'Feature', properties: { level: 'community', code: '1' }, geometry: sq })))).toBe('no feature has properties.level = subdistrict');
-    expect(err(() => parseBoundaries(fc({ type: 'Feature', properties: { level: 'subdistrict', code: '1' }, geometry: { type: 'LineString', coordinates: [[117, 30], [117.1, 30]] } })))).toBe('feature 0 (code 1): geometry LineString is not a Polygon or MultiPolygon');
-    expect(err(() => parseBoundaries(fc({ type: 'Feature', properties: { level: 'subdistrict' }, geometry: sq })))).toBe('feature 0: missing properties.code (a string)');
+    expect(parseBoundaries(fc({ type: 'Feature', properties: { level: 'subdistrict', code: 1, name: '甲' }, geometry: sq }))[0]).toMatchObject({
+      level: 'subdistrict',
+      code: '1',
+      name: '甲',
+    });
+    expect(err(() => parseBoundaries(fc({ type: 'Feature', properties: { level: 'community', code: '1' }, geometry: sq })))).toBe(
+      'no feature has properties.level = subdistrict',
+    );
+    expect(
+      err(() =>
+        parseBoundaries(
+          fc({
+            type: 'Feature',
+            properties: { level: 'subdistrict', code: '1' },
+            geometry: {
+              type: 'LineString',
+              coordinates: [
+                [117, 30],
+                [117.1, 30],
+              ],
+            },
+          }),
+        ),
+      ),
+    ).toBe('feature 0 (code 1): geometry LineString is not a Polygon or MultiPolygon');
+    expect(err(() => parseBoundaries(fc({ type: 'Feature', properties: { level: 'subdistrict' }, geometry: sq })))).toBe(
+      'feature 0: missing properties.code (a string)',
+    );
   });
 });

@@ -26,14 +26,20 @@ const ll = (x: number, y: number) => proj.inverse(x, y).map((v) => Number(v.toFi
 const feature = (properties: Record<string, unknown>, geometry: unknown) => ({ type: 'Feature', properties, geometry });
 
 interface District {
-  boundaries: unknown; streets: unknown; rows: Fixture['rows'];
+  boundaries: unknown;
+  streets: unknown;
+  rows: Fixture['rows'];
   /** metric outlines of the two sub-districts and the water */
-  subs: Array<{ code: string; ring: Pt[] }>; water: Pt[][];
-  min: number; max: number;
+  subs: Array<{ code: string; ring: Pt[] }>;
+  water: Pt[][];
+  min: number;
+  max: number;
 }
 
 function segDist(p: Pt, a: Pt, b: Pt): number {
-  const dx = b[0] - a[0], dy = b[1] - a[1], l2 = dx * dx + dy * dy;
+  const dx = b[0] - a[0],
+    dy = b[1] - a[1],
+    l2 = dx * dx + dy * dy;
   const t = l2 ? Math.max(0, Math.min(1, ((p[0] - a[0]) * dx + (p[1] - a[1]) * dy) / l2)) : 0;
   return Math.hypot(a[0] + t * dx - p[0], a[1] + t * dy - p[1]);
 }
@@ -41,17 +47,45 @@ function segDist(p: Pt, a: Pt, b: Pt): number {
 function randomDistrict(seed: number): District {
   const rnd = mulberry32(seed);
   const between = (a: number, b: number) => a + rnd() * (b - a);
-  const W = Math.round(between(1100, 1800)), H = Math.round(between(800, 1300));
-  const sx = Math.round(W * between(0.4, 0.6)), bend = Math.round(between(-120, 120));
-  const west: Pt[] = [[0, 0], [sx, 0], [sx + bend, H / 2], [sx, H], [0, H], [0, 0]];
-  const east: Pt[] = [[sx, 0], [W, 0], [W, H], [sx, H], [sx + bend, H / 2], [sx, 0]];
+  const W = Math.round(between(1100, 1800)),
+    H = Math.round(between(800, 1300));
+  const sx = Math.round(W * between(0.4, 0.6)),
+    bend = Math.round(between(-120, 120));
+  const west: Pt[] = [
+    [0, 0],
+    [sx, 0],
+    [sx + bend, H / 2],
+    [sx, H],
+    [0, H],
+    [0, 0],
+  ];
+  const east: Pt[] = [
+    [sx, 0],
+    [W, 0],
+    [W, H],
+    [sx, H],
+    [sx + bend, H / 2],
+    [sx, 0],
+  ];
   const ring = (r: Pt[]) => [r.map(([x, y]) => ll(x, y))];
   const boundaries = {
     type: 'FeatureCollection',
     features: [
       feature({ level: 'subdistrict', code: '340802001', name: '西街道' }, { type: 'Polygon', coordinates: ring(west) }),
       feature({ level: 'subdistrict', code: '340802002', name: '东街道' }, { type: 'Polygon', coordinates: ring(east) }),
-      feature({ level: 'community', code: '340802001001', name: '西一社区' }, { type: 'Polygon', coordinates: ring([[0, 0], [sx, 0], [sx + bend, H / 2], [0, H / 2], [0, 0]]) }),
+      feature(
+        { level: 'community', code: '340802001001', name: '西一社区' },
+        {
+          type: 'Polygon',
+          coordinates: ring([
+            [0, 0],
+            [sx, 0],
+            [sx + bend, H / 2],
+            [0, H / 2],
+            [0, 0],
+          ]),
+        },
+      ),
     ],
   };
   const lines: Pt[][] = [];
@@ -62,18 +96,42 @@ function randomDistrict(seed: number): District {
     if (divides) lines.push(pts);
   };
   const highway = () => (rnd() < 0.3 ? 'primary' : 'residential');
-  for (let x = between(120, 300); x < W - 60; x += between(150, 350)) street({ highway: highway() }, [[x, -25], [x + between(-40, 40), H + 25]]);
-  for (let y = between(120, 300); y < H - 60; y += between(150, 350)) street({ highway: highway() }, [[-25, y], [W + 25, y + between(-40, 40)]]);
-  street({ highway: 'primary', other_tags: '"tunnel"=>"yes","layer"=>"-1"' }, [[15, 15], [W - 15, H - 15]], false);
+  for (let x = between(120, 300); x < W - 60; x += between(150, 350))
+    street({ highway: highway() }, [
+      [x, -25],
+      [x + between(-40, 40), H + 25],
+    ]);
+  for (let y = between(120, 300); y < H - 60; y += between(150, 350))
+    street({ highway: highway() }, [
+      [-25, y],
+      [W + 25, y + between(-40, 40)],
+    ]);
+  street(
+    { highway: 'primary', other_tags: '"tunnel"=>"yes","layer"=>"-1"' },
+    [
+      [15, 15],
+      [W - 15, H - 15],
+    ],
+    false,
+  );
   const water: Pt[][] = [];
   const kind = rnd();
   if (kind < 0.35) {
     // a river across the whole district
-    const y0 = between(0.3, 0.6) * H, w = between(25, 70);
-    water.push([[-40, y0], [W + 40, y0 + 30], [W + 40, y0 + 30 + w], [-40, y0 + w], [-40, y0]]);
+    const y0 = between(0.3, 0.6) * H,
+      w = between(25, 70);
+    water.push([
+      [-40, y0],
+      [W + 40, y0 + 30],
+      [W + 40, y0 + 30 + w],
+      [-40, y0 + w],
+      [-40, y0],
+    ]);
   } else if (kind < 0.7) {
     // a lake inside one sub-district
-    const cx = between(0.15, 0.85) * W, cy = between(0.2, 0.8) * H, r = between(40, 110);
+    const cx = between(0.15, 0.85) * W,
+      cy = between(0.2, 0.8) * H,
+      r = between(40, 110);
     water.push(Array.from({ length: 13 }, (_, k) => [cx + r * Math.cos((k % 12) * (Math.PI / 6)), cy + 0.7 * r * Math.sin((k % 12) * (Math.PI / 6))] as Pt));
   }
   for (const w of water) streets.push(feature({ osm_id: String(id++), natural: 'water', name: '水' }, { type: 'Polygon', coordinates: ring(w) }));
@@ -88,8 +146,20 @@ function randomDistrict(seed: number): District {
     const [lon, lat] = ll(p[0], p[1]);
     rows.push([`B${rows.length + 1}`, rnd() < 0.3 ? `小区${Math.floor(rnd() * 5)}` : '', lon, lat, 1 + Math.floor(rnd() * 40)]);
   }
-  const min = Math.round(between(60, 250)), max = min + Math.round(between(80, 200));
-  return { boundaries, streets: { type: 'FeatureCollection', features: streets }, rows, subs: [{ code: '340802001', ring: west }, { code: '340802002', ring: east }], water, min, max };
+  const min = Math.round(between(60, 250)),
+    max = min + Math.round(between(80, 200));
+  return {
+    boundaries,
+    streets: { type: 'FeatureCollection', features: streets },
+    rows,
+    subs: [
+      { code: '340802001', ring: west },
+      { code: '340802002', ring: east },
+    ],
+    water,
+    min,
+    max,
+  };
 }
 
 const polysOf = (g: GridFeature['geometry']) => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
@@ -118,9 +188,10 @@ function check(d: District): void {
     expect(areaM(polygonClipping.intersection(union, sub))).toBeGreaterThan(areaM(union) * 0.995);
     expect(Math.abs(areaM(union) - areaM(land))).toBeLessThan(areaM(land) * 0.005 + 5);
   }
-  for (let i = 0; i < gm.length; i++) for (let j = i + 1; j < gm.length; j++) {
-    expect(areaM(polygonClipping.intersection(gm[i], gm[j]))).toBeLessThan(1);
-  }
+  for (let i = 0; i < gm.length; i++)
+    for (let j = i + 1; j < gm.length; j++) {
+      expect(areaM(polygonClipping.intersection(gm[i], gm[j]))).toBeLessThan(1);
+    }
   // rows: in exactly one grid, or named by a warning
   const named = new Set(out.warnings.filter((w) => w.code === 'household_outside' || w.code === 'row_unplaced').map((w) => w.row));
   const offLandGrid = new Map(out.warnings.filter((w) => w.code === 'household_off_land').map((w) => [w.row, w.grids?.[0]]));
@@ -128,10 +199,20 @@ function check(d: District): void {
   const sums = new Map<string, number>();
   d.rows.forEach(([, , lon, lat, households], i) => {
     const holders = grids.filter((g) => polysOf(g.geometry).some((poly) => pointInRings(lon, lat, poly)));
-    if (named.has(`line ${i + 2}`)) { expect(holders).toHaveLength(0); return; }
+    if (named.has(`line ${i + 2}`)) {
+      expect(holders).toHaveLength(0);
+      return;
+    }
     const offLand = offLandGrid.get(`line ${i + 2}`);
-    if (offLand) { expect(holders).toHaveLength(0); sums.set(offLand, (sums.get(offLand) ?? 0) + households); return; }
-    expect(holders, `row line ${i + 2} at ${proj.forward(lon, lat).map((v) => v.toFixed(1))} (metres); water ${JSON.stringify(d.water.map((w) => w.map((p) => p.map((v) => Math.round(v)))))}; warnings ${out.warnings.map((w) => w.code).join(',')}`).toHaveLength(1);
+    if (offLand) {
+      expect(holders).toHaveLength(0);
+      sums.set(offLand, (sums.get(offLand) ?? 0) + households);
+      return;
+    }
+    expect(
+      holders,
+      `row line ${i + 2} at ${proj.forward(lon, lat).map((v) => v.toFixed(1))} (metres); water ${JSON.stringify(d.water.map((w) => w.map((p) => p.map((v) => Math.round(v)))))}; warnings ${out.warnings.map((w) => w.code).join(',')}`,
+    ).toHaveLength(1);
     sums.set(holders[0].properties.id, (sums.get(holders[0].properties.id) ?? 0) + households);
   });
   for (const g of grids) expect(g.properties.households).toBe(sums.get(g.properties.id) ?? 0);
@@ -150,20 +231,34 @@ function check(d: District): void {
 
 describe('partitionDistrict properties (random districts)', () => {
   it('grids tile the land, hold every row once, and every out-of-band grid is named', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => { check(randomDistrict(seed)); }), { numRuns: 8, seed: 13 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        check(randomDistrict(seed));
+      }),
+      { numRuns: 8, seed: 13 },
+    );
   }, 120_000);
 
   it('a sub-district that cannot reach the band: its grid is named out of band in the warnings', () => {
     const d = randomDistrict(7);
     // the east sub-district keeps 3 rows of 10 households: far below any band
-    const eastRows = d.rows.filter(([, , lon, lat]) => { const p = proj.forward(lon, lat) as Pt; return pointInRings(p[0], p[1], [d.subs[1].ring]); });
+    const eastRows = d.rows.filter(([, , lon, lat]) => {
+      const p = proj.forward(lon, lat) as Pt;
+      return pointInRings(p[0], p[1], [d.subs[1].ring]);
+    });
     d.rows = [...d.rows.filter((r) => !eastRows.includes(r)), ...eastRows.slice(0, 3).map((r) => [r[0], r[1], r[2], r[3], 10] as Fixture['rows'][number])];
-    d.min = 200; d.max = 400;
+    d.min = 200;
+    d.max = 400;
     check(d);
-    const out = partitionDistrict({
-      areas: parseBoundaries(d.boundaries), lines: parseStreets(d.streets).lines, water: parseStreets(d.streets).water,
-      rows: parseHouseholds(new TextEncoder().encode(csvText(d.rows)), 'wgs84').rows,
-    }, { min: d.min, max: d.max });
+    const out = partitionDistrict(
+      {
+        areas: parseBoundaries(d.boundaries),
+        lines: parseStreets(d.streets).lines,
+        water: parseStreets(d.streets).water,
+        rows: parseHouseholds(new TextEncoder().encode(csvText(d.rows)), 'wgs84').rows,
+      },
+      { min: d.min, max: d.max },
+    );
     const east = out.grids.filter((g) => g.properties.subdistrict === '340802002');
     expect(east).toHaveLength(1);
     expect(east[0].properties.households).toBe(30);

@@ -35,14 +35,23 @@ describe('units stage', () => {
 
   it('every row lands in one unit (its households counted once) or is reported outside', () => {
     fc.assert(
-      fc.property(fc.array(fc.record({ x: fc.integer({ min: -100, max: 500 }), y: fc.integer({ min: -100, max: 500 }), h: fc.integer({ min: 0, max: 200 }) }), { minLength: 1, maxLength: 40 }), (pts) => {
-        const rows: HouseholdRow[] = pts.map((p, i) => { const [lon, lat] = ll(p.x + 0.5, p.y + 0.5); return { ref: `line ${i + 2}`, building: null, compound: null, households: p.h, lon, lat }; });
-        const r = buildUnitsStage({ areas, lines, rows, water }, { splitAbove: 500 });
-        const inside = pts.filter((p) => p.x >= 0 && p.x < 400 && p.y >= 0 && p.y < 400);
-        expect(r.units.reduce((s, u) => s + u.households, 0)).toBe(inside.reduce((s, p) => s + p.h, 0));
-        rows.forEach((_, i) => expect(r.rowUnit[i] >= 0).toBe(pts[i].x >= 0 && pts[i].x < 400 && pts[i].y >= 0 && pts[i].y < 400));
-        expect(r.warnings.filter((w) => w.code === 'household_outside')).toHaveLength(pts.length - inside.length);
-      }),
+      fc.property(
+        fc.array(fc.record({ x: fc.integer({ min: -100, max: 500 }), y: fc.integer({ min: -100, max: 500 }), h: fc.integer({ min: 0, max: 200 }) }), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (pts) => {
+          const rows: HouseholdRow[] = pts.map((p, i) => {
+            const [lon, lat] = ll(p.x + 0.5, p.y + 0.5);
+            return { ref: `line ${i + 2}`, building: null, compound: null, households: p.h, lon, lat };
+          });
+          const r = buildUnitsStage({ areas, lines, rows, water }, { splitAbove: 500 });
+          const inside = pts.filter((p) => p.x >= 0 && p.x < 400 && p.y >= 0 && p.y < 400);
+          expect(r.units.reduce((s, u) => s + u.households, 0)).toBe(inside.reduce((s, p) => s + p.h, 0));
+          rows.forEach((_, i) => expect(r.rowUnit[i] >= 0).toBe(pts[i].x >= 0 && pts[i].x < 400 && pts[i].y >= 0 && pts[i].y < 400));
+          expect(r.warnings.filter((w) => w.code === 'household_outside')).toHaveLength(pts.length - inside.length);
+        },
+      ),
       { numRuns: 15 },
     );
   });

@@ -3,7 +3,11 @@ import { lineRole, parseOtherTags } from '../../../server/algorithms/units/stree
 
 describe('street roles (what a line does to land)', () => {
   it('parses ogr2ogr other_tags', () => {
-    expect(parseOtherTags('"bridge"=>"yes","layer"=>"1","name:en"=>"A \\"quoted\\" road"')).toEqual({ bridge: 'yes', layer: '1', 'name:en': 'A "quoted" road' });
+    expect(parseOtherTags('"bridge"=>"yes","layer"=>"1","name:en"=>"A \\"quoted\\" road"')).toEqual({
+      bridge: 'yes',
+      layer: '1',
+      'name:en': 'A "quoted" road',
+    });
     expect(parseOtherTags(null)).toEqual({});
   });
   it('major and minor streets divide land; tunnels, elevated roads, service roads and footways do not', () => {

@@ -111,7 +111,8 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'admin.tab.audit': 'Audit log',
   'admin.tab.jobs': 'Jobs',
   'jobs.title': 'Recent jobs',
-  'jobs.hint': 'Background jobs (partition, build units, grouping, import, patrol plans), newest first. A job whose every run failed is dead-lettered and not retried.',
+  'jobs.hint':
+    'Background jobs (partition, build units, grouping, import, patrol plans), newest first. A job whose every run failed is dead-lettered and not retried.',
   'jobs.all': 'All states',
   'jobs.refresh': 'Refresh',
   'jobs.empty': 'No jobs',

@@ -8,7 +8,8 @@ export const committeeZh = {
   'committee.busy': '加载大党委…',
   'committee.busy.matches': '按步行距离匹配成员单位…',
   'committee.synthetic': '演示数据（合成）',
-  'committee.summary': '成员单位 {units} 家 · 资源 {resources} 类 · 服务项目 {projects} 个（已完成 {projectsDone}）· 为民办实事 {matters} 件（已办结 {mattersDone}）· 待对接需求 {open} 条',
+  'committee.summary':
+    '成员单位 {units} 家 · 资源 {resources} 类 · 服务项目 {projects} 个（已完成 {projectsDone}）· 为民办实事 {matters} 件（已办结 {mattersDone}）· 待对接需求 {open} 条',
   'committee.needs': '网格需求清单',
   'committee.needs.none': '暂无需求',
   'committee.need.line': '{category} · 网格 {grid} · {date}',
@@ -35,7 +36,8 @@ export const committeeZh = {
   'committee.project.moved': '「{title}」：{status}',
   'committee.quarter': '季度联席会议',
   'committee.quarter.pick': '季度',
-  'committee.quarter.counts': '本季度：新加入单位 {unitsJoined} · 新需求 {needsRaised} · 需求办结 {needsDone} · 新项目 {projectsStarted} · 项目完成 {projectsDone} · 新实事 {mattersStarted} · 实事办结 {mattersDone}；仍待对接需求 {needsOpen}、未完成项目 {projectsOpen}',
+  'committee.quarter.counts':
+    '本季度：新加入单位 {unitsJoined} · 新需求 {needsRaised} · 需求办结 {needsDone} · 新项目 {projectsStarted} · 项目完成 {projectsDone} · 新实事 {mattersStarted} · 实事办结 {mattersDone}；仍待对接需求 {needsOpen}、未完成项目 {projectsOpen}',
   'committee.quarter.joined': '新加入成员单位',
   'committee.quarter.raised': '新提出的需求',
   'committee.quarter.done': '办结的项目与实事',
@@ -99,7 +101,8 @@ export const committeeEn: Record<keyof typeof committeeZh, string> = {
   'committee.busy': 'Loading the big party committee…',
   'committee.busy.matches': 'Matching member units by walking distance…',
   'committee.synthetic': 'Demo data (synthetic)',
-  'committee.summary': '{units} member units · {resources} kinds of resources · {projects} service projects ({projectsDone} done) · {matters} practical matters ({mattersDone} solved) · {open} needs waiting',
+  'committee.summary':
+    '{units} member units · {resources} kinds of resources · {projects} service projects ({projectsDone} done) · {matters} practical matters ({mattersDone} solved) · {open} needs waiting',
   'committee.needs': 'Grid needs',
   'committee.needs.none': 'No needs',
   'committee.need.line': '{category} · grid {grid} · {date}',
@@ -126,7 +129,8 @@ export const committeeEn: Record<keyof typeof committeeZh, string> = {
   'committee.project.moved': '"{title}": {status}',
   'committee.quarter': 'Quarterly joint meeting',
   'committee.quarter.pick': 'Quarter',
-  'committee.quarter.counts': 'This quarter: {unitsJoined} units joined · {needsRaised} needs raised · {needsDone} needs met · {projectsStarted} projects started · {projectsDone} projects done · {mattersStarted} matters started · {mattersDone} matters solved; still waiting: {needsOpen} needs, {projectsOpen} projects open',
+  'committee.quarter.counts':
+    'This quarter: {unitsJoined} units joined · {needsRaised} needs raised · {needsDone} needs met · {projectsStarted} projects started · {projectsDone} projects done · {mattersStarted} matters started · {mattersDone} matters solved; still waiting: {needsOpen} needs, {projectsOpen} projects open',
   'committee.quarter.joined': 'Units that joined',
   'committee.quarter.raised': 'Needs raised',
   'committee.quarter.done': 'Projects and matters done',

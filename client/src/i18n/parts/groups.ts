@@ -15,7 +15,8 @@ export const groupsZh = {
   'grp.regroup.shops': '将按步行距离重新分组{sub}的全部 {shops} 家商铺。',
   'grp.regroup.noGroups': '本街道目前没有联防组，不会替换任何记录。',
   'grp.regroup.replaced': '现有 {n} 个联防组将被替换：旧组归档保留，成员和记录可在下方“已归档的联防组”中查看。',
-  'grp.regroup.carried': '旧组的 {n} 条记录（装备 {equipment} 条、演练 {drills} 次、巡逻记录 {logs} 条、每周巡逻安排 {schedule} 条）将转入接手其多数商铺的新联防组，不会删除。',
+  'grp.regroup.carried':
+    '旧组的 {n} 条记录（装备 {equipment} 条、演练 {drills} 次、巡逻记录 {logs} 条、每周巡逻安排 {schedule} 条）将转入接手其多数商铺的新联防组，不会删除。',
   'grp.regroup.noRecords': '旧组没有装备、演练、巡逻记录或巡逻安排。',
   'grp.regroup.routes': '{n} 条已保存的巡逻路线途经旧组的商铺，将留在归档的旧组下（仍可查看和下载）；新组请重新生成巡逻路线。',
   'grp.regroup.kept': '{n} 个联防组只失去部分商铺，保留其余成员和全部记录。',
@@ -136,10 +137,13 @@ export const groupsEn: Record<keyof typeof groupsZh, string> = {
   'grp.regroup.title': 'Confirm regrouping',
   'grp.regroup.shops': 'All {shops} shops of {sub} will be regrouped by walking distance.',
   'grp.regroup.noGroups': 'This sub-district has no groups yet: no records are affected.',
-  'grp.regroup.replaced': 'The {n} existing groups will be replaced: the old groups are archived, and their members and records stay viewable under "Archived groups" below.',
-  'grp.regroup.carried': 'Their {n} records ({equipment} equipment, {drills} drills, {logs} patrol log entries, {schedule} weekly patrol slots) are carried to the new group that holds most of each old group\'s shops; nothing is deleted.',
+  'grp.regroup.replaced':
+    'The {n} existing groups will be replaced: the old groups are archived, and their members and records stay viewable under "Archived groups" below.',
+  'grp.regroup.carried':
+    "Their {n} records ({equipment} equipment, {drills} drills, {logs} patrol log entries, {schedule} weekly patrol slots) are carried to the new group that holds most of each old group's shops; nothing is deleted.",
   'grp.regroup.noRecords': 'The old groups have no equipment, drills, patrol log entries or patrol plan.',
-  'grp.regroup.routes': '{n} saved patrol routes pass the old groups\' shops and stay with the archived groups (still viewable and downloadable); plan new routes for the new groups.',
+  'grp.regroup.routes':
+    "{n} saved patrol routes pass the old groups' shops and stay with the archived groups (still viewable and downloadable); plan new routes for the new groups.",
   'grp.regroup.kept': '{n} groups lose only some shops and keep their other members and all their records.',
   'grp.regroup.confirm': 'Regroup',
   'grp.carriedFrom': '(carried from {groups})',
@@ -243,5 +247,5 @@ export const groupsEn: Record<keyof typeof groupsZh, string> = {
   'legend.ungrouped': 'Shop in no group',
   'legend.patrol': 'Patrol route (arrows: direction)',
   'legend.isochrone': 'Reachable within the limit',
-  'legend.responsePath': 'Members\' walking paths',
+  'legend.responsePath': "Members' walking paths",
 };

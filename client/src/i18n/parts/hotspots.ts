@@ -179,7 +179,8 @@ export const hotspotsEn: Record<keyof typeof hotspotsZh, string> = {
   'hs.layer.classes': 'Hot / cold spots (Gi*)',
   'hs.legend.heat': 'Incident density low → high',
   'hs.legend.hexbins': 'Incidents per hexagon few → many',
-  'hs.legend.heatScale': 'The scale tops out at the 95th percentile of the density in view; denser places share the darkest colour (one extreme spot does not pale the rest)',
+  'hs.legend.heatScale':
+    'The scale tops out at the 95th percentile of the density in view; denser places share the darkest colour (one extreme spot does not pale the rest)',
   'hs.legend.hexScale': 'Quantile classes: each colour holds about as many hexagons (one extreme value does not pale the rest)',
   'hs.legend.nsNote': 'Grids that are not significant get only a light grey veil; the basemap stays visible',
 } as const;

@@ -3,7 +3,8 @@ export const importsZh = {
   'view.import': '导入数据',
   'layer.importPreview': '导入预览',
   'legend.importPreview': '待导入文件的要素（尚未写入）',
-  'import.hint': '一次一个文件：GeoJSON、CSV（UTF-8 或 GBK）、Excel（XLSX）、OSM XML、Shapefile（.shp/.shx/.dbf/.prj/.cpg 压缩成一个 .zip）或 GeoPackage（.gpkg）。先在地图上预览，再“检查”（不写入），确认后“导入”。文件有误时不会写入任何数据。',
+  'import.hint':
+    '一次一个文件：GeoJSON、CSV（UTF-8 或 GBK）、Excel（XLSX）、OSM XML、Shapefile（.shp/.shx/.dbf/.prj/.cpg 压缩成一个 .zip）或 GeoPackage（.gpkg）。先在地图上预览，再“检查”（不写入），确认后“导入”。文件有误时不会写入任何数据。',
   'import.sourceLayer': '文件中的图层',
   'import.sourceLayer.placeholder': '多个图层时填写图层名',
   'import.drop': '把文件拖到这里，或点击选择文件',
@@ -70,7 +71,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
   'view.import': 'Import data',
   'layer.importPreview': 'Import preview',
   'legend.importPreview': 'Features of the file to import (not written yet)',
-  'import.hint': 'One file at a time: GeoJSON, CSV (UTF-8 or GBK), Excel (XLSX), OSM XML, Shapefile (.shp/.shx/.dbf/.prj/.cpg zipped into one .zip) or GeoPackage (.gpkg). Preview it on the map, “Check” it (nothing is written), then “Import”. A bad file writes nothing.',
+  'import.hint':
+    'One file at a time: GeoJSON, CSV (UTF-8 or GBK), Excel (XLSX), OSM XML, Shapefile (.shp/.shx/.dbf/.prj/.cpg zipped into one .zip) or GeoPackage (.gpkg). Preview it on the map, “Check” it (nothing is written), then “Import”. A bad file writes nothing.',
   'import.sourceLayer': 'Layer in the file',
   'import.sourceLayer.placeholder': 'layer name, when there are several',
   'import.drop': 'Drop a file here, or click to choose one',
@@ -93,7 +95,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
   'import.tooLarge': 'The file ({size}) is over the limit of {max}: split it.',
   'import.preview': 'Preview: {n} features ({types})',
   'import.preview.none': 'This format shows its result after the check (OSM XML, GeoPackage).',
-  'import.preview.register': 'Preview: {rows} register rows; {points} with coordinates (points on the map), {address} without: matched by compound + building number to the imported buildings at import',
+  'import.preview.register':
+    'Preview: {rows} register rows; {points} with coordinates (points on the map), {address} without: matched by compound + building number to the imported buildings at import',
   'import.header': 'Header in {ref}',
   'import.header.sheet': 'Sheet “{sheet}”, header in {ref}',
   'import.sheet': 'Sheet',
@@ -124,7 +127,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
   'import.report.dry': 'Check (nothing written)',
   'import.report.done': 'Imported',
   'import.rejections': 'Rejected features / rows ({total} in all, first {n} listed)',
-  'import.report.register': 'Household register: {matched} rows matched to a building by address; {replaced} earlier register rows of the same sub-districts replaced',
+  'import.report.register':
+    'Household register: {matched} rows matched to a building by address; {replaced} earlier register rows of the same sub-districts replaced',
   'import.rej.feature': 'Feature / row',
   'import.rej.problem': 'Reason',
   'import.rejectsCsv': 'Download the rejects as CSV',

@@ -128,9 +128,11 @@ export const partyEn: Record<keyof typeof partyZh, string> = {
   'party.col.members': 'Serving members',
   'party.col.grids': 'Grids',
   'party.col.done': 'Visited all their grids',
-  'party.summary': '{communities} community party committees · {branches} compound / grid branches · {party} party-member households · {plaqued} plaqued ({share})',
+  'party.summary':
+    '{communities} community party committees · {branches} compound / grid branches · {party} party-member households · {plaqued} plaqued ({share})',
   'party.hiddenCommunities': 'Totals leave out {n} communities with fewer than 5 party-member households (hidden)',
-  'party.rule': 'Rule: at least 20% of party-member households carry a plaque (a share of party-member households, not of all households); {below} branches are below. Visits counted for {quarter}.',
+  'party.rule':
+    'Rule: at least 20% of party-member households carry a plaque (a share of party-member households, not of all households); {below} branches are below. Visits counted for {quarter}.',
   'party.teamsSummary': '{teams} party work teams · {members} serving party members · {visits} visits in {quarter} · {done} visited all their grids',
   'party.recordVisit': 'Record visit',
   'party.visitRecorded': "Recorded {name}'s visit today",

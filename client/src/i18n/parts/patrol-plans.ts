@@ -1,7 +1,8 @@
 /** Dictionary part for the weekly patrol plan (issue J): zh-CN (reference keys) and English. */
 export const patrolPlansZh = {
   'pp.title': '每周巡逻计划（按热点）',
-  'pp.hint': '按近 12 周的事件热点（Gi* 99%/95% 热点、新出现/加剧的新兴热点）及其高发时段，为步行 5 分钟内可达的联防组安排闭合巡逻路线（每次 ≤ 2 公里，每组每周 ≤ 3 次）；覆盖率按最近 4 周留出的事件计算。',
+  'pp.hint':
+    '按近 12 周的事件热点（Gi* 99%/95% 热点、新出现/加剧的新兴热点）及其高发时段，为步行 5 分钟内可达的联防组安排闭合巡逻路线（每次 ≤ 2 公里，每组每周 ≤ 3 次）；覆盖率按最近 4 周留出的事件计算。',
   'pp.generate': '生成下周巡逻计划',
   'pp.generating': '正在生成巡逻计划…',
   'pp.generated': '已生成 {n} 次巡逻，覆盖 {zones} 个热点区域',
@@ -64,7 +65,8 @@ export const patrolPlansZh = {
 
 export const patrolPlansEn: Record<keyof typeof patrolPlansZh, string> = {
   'pp.title': 'Weekly patrol plan (from the hot spots)',
-  'pp.hint': 'From the last 12 weeks of hot spots (Gi* 99%/95%, new or intensifying emerging hot spots) and their peak hours: closed routes for the groups within a 5-minute walk (≤ 2 km each, ≤ 3 a week per group); coverage is measured on the 4 most recent weeks, held out.',
+  'pp.hint':
+    'From the last 12 weeks of hot spots (Gi* 99%/95%, new or intensifying emerging hot spots) and their peak hours: closed routes for the groups within a 5-minute walk (≤ 2 km each, ≤ 3 a week per group); coverage is measured on the 4 most recent weeks, held out.',
   'pp.generate': "Generate next week's plan",
   'pp.generating': 'Generating the patrol plan…',
   'pp.generated': '{n} patrols planned through {zones} hot zones',
@@ -72,7 +74,8 @@ export const patrolPlansEn: Record<keyof typeof patrolPlansZh, string> = {
   'pp.status.draft': 'draft',
   'pp.status.published': 'published',
   'pp.status.archived': 'archived',
-  'pp.periods': 'Planned from the {weeks} weeks before; coverage = share of the last {hold} weeks of incidents (not used for planning) within 100 m of a route while it is patrolled',
+  'pp.periods':
+    'Planned from the {weeks} weeks before; coverage = share of the last {hold} weeks of incidents (not used for planning) within 100 m of a route while it is patrolled',
   'pp.covGenerated': 'This plan',
   'pp.covCurrent': 'Current routes',
   'pp.covRandom': 'Random shops (same length)',
@@ -119,7 +122,7 @@ export const patrolPlansEn: Record<keyof typeof patrolPlansZh, string> = {
   'pp.leaderGroups': 'Planned vs done per group',
   'pp.planned': 'Planned',
   'pp.log': 'Log',
-  'pp.logHint': "Record this planned patrol as done (a patrol log of the group)",
+  'pp.logHint': 'Record this planned patrol as done (a patrol log of the group)',
   'pp.logOk': 'OK',
   'pp.logged': 'Patrol log recorded',
   'pp.progress': '{planned} planned · {done} done',

@@ -283,7 +283,8 @@ export const plansEn: Record<keyof typeof plansZh, string> = {
   'plan.publish.keeps': 'The other {n} grids of “{name}” ({subs}) stay published, unchanged.',
   'plan.publish.first': 'No plan of these sub-districts is published yet: the draft comes into force.',
   'plan.partition': 'Automatic partition',
-  'plan.partition.hint': 'Partitions the chosen sub-districts into contiguous, street-following grids by households; the result is saved as a draft and opened in the editor.',
+  'plan.partition.hint':
+    'Partitions the chosen sub-districts into contiguous, street-following grids by households; the result is saved as a draft and opened in the editor.',
   'plan.partition.loading': 'Loading sub-districts…',
   'plan.partition.loadFailed': 'Could not load the sub-districts.',
   'plan.partition.noneInScope': 'No sub-district in your scope.',
@@ -304,7 +305,8 @@ export const plansEn: Record<keyof typeof plansZh, string> = {
   'job.deadLetter': 'All {runs} runs failed; the job is in the dead-letter queue (no more retries). Last error: {message}',
   'plan.partition.cancelled': 'Cancelled; nothing was saved.',
   'plan.partition.moved': '{share}% of the units changed grid compared with the published plan.',
-  'plan.units.hint': 'First build blocks and partition units from the imported boundaries, streets, buildings and household register (units an older plan uses are kept), then partition the units into grids.',
+  'plan.units.hint':
+    'First build blocks and partition units from the imported boundaries, streets, buildings and household register (units an older plan uses are kept), then partition the units into grids.',
   'plan.units.build': 'Build units',
   'plan.units.done': 'Built {units} units ({blocks} blocks, {households} households); {retired} old units kept for older plans.',
   'plan.units.failed': 'Building units failed: {message}',

@@ -10,7 +10,27 @@ import { shanghai } from '../cases/format';
 
 const PAGE = 25;
 /** Actions offered in the filter's suggestion list. */
-const KNOWN_ACTIONS = ['login', 'login.failed', 'user.create', 'user.update', 'user.password', 'case.report', 'case.transition', 'plan.publish', 'groups.auto', 'group.rename', 'patrol.route.create', 'patrol.route.delete', 'import', 'incidents.import', 'staff.import', 'http.post', 'http.patch', 'http.put', 'http.delete'];
+const KNOWN_ACTIONS = [
+  'login',
+  'login.failed',
+  'user.create',
+  'user.update',
+  'user.password',
+  'case.report',
+  'case.transition',
+  'plan.publish',
+  'groups.auto',
+  'group.rename',
+  'patrol.route.create',
+  'patrol.route.delete',
+  'import',
+  'incidents.import',
+  'staff.import',
+  'http.post',
+  'http.patch',
+  'http.put',
+  'http.delete',
+];
 
 export const actionLabel = (a: string) => tMaybe(`audit.action.${a}`) ?? a;
 
@@ -23,7 +43,9 @@ const short = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
 /** "active: false → true" for each field that differs between before and after (objects only). */
 export function changesText(before: unknown, after: unknown): string {
   if (!isObject(before) || !isObject(after)) return '';
-  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
+  );
   return keys.map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`).join('；');
 }
 
@@ -37,7 +59,8 @@ function detailText(r: AuditItem): string {
 }
 
 export async function mountAudit(root: HTMLElement, busy: Busy): Promise<void> {
-  const input = (name: string, ph: string, list?: string) => h('input', { class: 'ad-input', name, placeholder: ph, 'data-testid': `audit-${name}`, ...(list ? { list } : {}) });
+  const input = (name: string, ph: string, list?: string) =>
+    h('input', { class: 'ad-input', name, placeholder: ph, 'data-testid': `audit-${name}`, ...(list ? { list } : {}) });
   const actor = input('actor', t('audit.actorPh'));
   const action = input('action', t('audit.actionPh'), 'audit-actions');
   const entity = input('entity', t('audit.entityPh'));
@@ -82,12 +105,28 @@ export async function mountAudit(root: HTMLElement, busy: Busy): Promise<void> {
         'tr',
         { class: 'ad-audit-row', 'data-action': r.action, tabindex: '0' },
         h('td', { class: 'ad-nowrap' }, shanghai(r.at).slice(0, 16)),
-        h('td', {}, h('div', { class: 'ad-strong' }, r.actor), r.actorRole ? h('div', { class: 'ad-muted' }, tMaybe(`role.${r.actorRole}`) ?? r.actorRole) : null),
+        h(
+          'td',
+          {},
+          h('div', { class: 'ad-strong' }, r.actor),
+          r.actorRole ? h('div', { class: 'ad-muted' }, tMaybe(`role.${r.actorRole}`) ?? r.actorRole) : null,
+        ),
         h('td', {}, h('div', {}, actionLabel(r.action)), h('div', { class: 'ad-muted ad-code' }, r.action)),
         h('td', { class: 'ad-entity' }, [r.entity, r.entityId].filter(Boolean).join(' #')),
         h('td', { class: r.status !== null && r.status >= 400 ? 'ad-bad' : '' }, r.status === null ? '—' : String(r.status)),
       );
-      const more = h('tr', { class: 'ad-audit-more', hidden: true }, h('td', { colspan: '5' }, changesText(r.before, r.after) ? h('div', { class: 'ad-changes', 'data-testid': 'audit-changes' }, `${t('audit.changes')}：${changesText(r.before, r.after)}`) : null, h('pre', { class: 'ad-pre' }, detailText(r))));
+      const more = h(
+        'tr',
+        { class: 'ad-audit-more', hidden: true },
+        h(
+          'td',
+          { colspan: '5' },
+          changesText(r.before, r.after)
+            ? h('div', { class: 'ad-changes', 'data-testid': 'audit-changes' }, `${t('audit.changes')}：${changesText(r.before, r.after)}`)
+            : null,
+          h('pre', { class: 'ad-pre' }, detailText(r)),
+        ),
+      );
       const toggle = () => (more.hidden = !more.hidden);
       tr.addEventListener('click', toggle);
       tr.addEventListener('keydown', (e) => e.key === 'Enter' && toggle());
@@ -108,10 +147,24 @@ export async function mountAudit(root: HTMLElement, busy: Busy): Promise<void> {
       h(
         'table',
         { class: 'ad-table', 'data-testid': 'audit-table' },
-        h('thead', {}, h('tr', {}, ...['audit.at', 'audit.actor', 'audit.action', 'audit.entity', 'audit.status'].map((k) => h('th', {}, t(k as Parameters<typeof t>[0]))))),
+        h(
+          'thead',
+          {},
+          h('tr', {}, ...['audit.at', 'audit.actor', 'audit.action', 'audit.entity', 'audit.status'].map((k) => h('th', {}, t(k as Parameters<typeof t>[0])))),
+        ),
         body,
       ),
-      h('div', { class: 'ad-pager' }, prev, h('span', { class: 'ad-muted', 'data-testid': 'audit-page' }, total ? t('audit.page', { from: offset + 1, to: offset + items.length, total }) : t('audit.total0')), next),
+      h(
+        'div',
+        { class: 'ad-pager' },
+        prev,
+        h(
+          'span',
+          { class: 'ad-muted', 'data-testid': 'audit-page' },
+          total ? t('audit.page', { from: offset + 1, to: offset + items.length, total }) : t('audit.total0'),
+        ),
+        next,
+      ),
     );
   };
 

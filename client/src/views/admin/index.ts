@@ -27,7 +27,11 @@ function show(tab: Tab): Promise<void> {
   s.tab = tab;
   s.tabs.replaceChildren(
     ...(['users', 'audit', 'jobs'] as const).map((id) => {
-      const b = h('button', { type: 'button', class: `ad-tab${id === tab ? ' on' : ''}`, 'data-testid': `admin-tab-${id}`, 'aria-pressed': String(id === tab) }, t(`admin.tab.${id}` as MessageKey));
+      const b = h(
+        'button',
+        { type: 'button', class: `ad-tab${id === tab ? ' on' : ''}`, 'data-testid': `admin-tab-${id}`, 'aria-pressed': String(id === tab) },
+        t(`admin.tab.${id}` as MessageKey),
+      );
       b.addEventListener('click', () => void show(id));
       return b;
     }),
@@ -35,9 +39,11 @@ function show(tab: Tab): Promise<void> {
   const body = h('div', { class: 'ad-body' }, h('p', { class: 'ad-muted' }, t('busy.loading')));
   s.body.replaceWith(body);
   s.body = body;
-  const ready = (tab === 'users' ? mountUsers(body, s.ctx.busy) : tab === 'jobs' ? mountJobs(body, s.ctx.busy) : mountAudit(body, s.ctx.busy)).catch((e: unknown) => {
-    body.replaceChildren(h('p', { class: 'ad-status error' }, `${t('error.load')}: ${e instanceof Error ? e.message : String(e)}`));
-  });
+  const ready = (tab === 'users' ? mountUsers(body, s.ctx.busy) : tab === 'jobs' ? mountJobs(body, s.ctx.busy) : mountAudit(body, s.ctx.busy)).catch(
+    (e: unknown) => {
+      body.replaceChildren(h('p', { class: 'ad-status error' }, `${t('error.load')}: ${e instanceof Error ? e.message : String(e)}`));
+    },
+  );
   window.__wanggeAdmin = { ready };
   return ready;
 }

@@ -24,7 +24,9 @@ export async function mountJobs(root: HTMLElement, busy: Busy): Promise<void> {
   const status = h(
     'select',
     { class: 'ad-input', name: 'status', 'data-testid': 'jobs-status' },
-    ...STATUSES.map((s) => h('option', { value: s }, s ? (s === 'dead_letter' ? t('jobs.deadLetter') : t(`jobs.status.${s}` as Parameters<typeof t>[0])) : t('jobs.all'))),
+    ...STATUSES.map((s) =>
+      h('option', { value: s }, s ? (s === 'dead_letter' ? t('jobs.deadLetter') : t(`jobs.status.${s}` as Parameters<typeof t>[0])) : t('jobs.all')),
+    ),
   );
   const refresh = h('button', { type: 'button', class: 'ad-btn', 'data-testid': 'jobs-refresh' }, t('jobs.refresh'));
   const msg = h('p', { class: 'ad-status', role: 'status' });
@@ -35,7 +37,14 @@ export async function mountJobs(root: HTMLElement, busy: Busy): Promise<void> {
   const draw = (jobs: JobListItem[]) => {
     const body = h('tbody', {});
     for (const j of jobs) {
-      const error = j.status === 'failed' && j.message ? h('div', { class: 'ad-job-error', 'data-testid': 'job-error' }, j.dead_letter ? t('jobs.deadError', { runs: j.attempts, message: j.message }) : j.message) : null;
+      const error =
+        j.status === 'failed' && j.message
+          ? h(
+              'div',
+              { class: 'ad-job-error', 'data-testid': 'job-error' },
+              j.dead_letter ? t('jobs.deadError', { runs: j.attempts, message: j.message }) : j.message,
+            )
+          : null;
       body.append(
         h(
           'tr',

@@ -25,7 +25,11 @@ interface UsersState {
 }
 
 const roleLabel = (r: string) => t(`role.${r}` as MessageKey);
-const parseCodes = (s: string) => s.split(/[\s,，、;；]+/).map((x) => x.trim()).filter(Boolean);
+const parseCodes = (s: string) =>
+  s
+    .split(/[\s,，、;；]+/)
+    .map((x) => x.trim())
+    .filter(Boolean);
 const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 function scopeText(u: UserRecord, subs: Sub[]): string {
@@ -50,13 +54,25 @@ function scopeFields(st: UsersState, u: Partial<UserRecord>) {
   // the district is the one of the loaded sub-districts; before any boundary import the codes are typed
   const district = st.subs[0]?.id.slice(0, 6) ?? null;
   const boxes = h('div', { class: 'ad-checks', 'data-testid': 'admin-user-subdistricts' });
-  const typed = h('input', { class: 'ad-input', name: 'codes', value: district ? '' : (u.subdistricts ?? []).join(', '), placeholder: t('admin.codesPh'), 'data-testid': 'admin-user-codes' });
+  const typed = h('input', {
+    class: 'ad-input',
+    name: 'codes',
+    value: district ? '' : (u.subdistricts ?? []).join(', '),
+    placeholder: t('admin.codesPh'),
+    'data-testid': 'admin-user-codes',
+  });
   if (!district) boxes.append(typed);
   for (const s of district ? [{ id: district, name: t('admin.district') }, ...st.subs] : []) {
     const cb = h('input', { type: 'checkbox', value: s.id, checked: (u.subdistricts ?? []).includes(s.id), 'data-testid': `admin-sub-${s.id}` });
     boxes.append(h('label', { class: 'ad-check' }, cb, s.name));
   }
-  const grids = h('input', { class: 'ad-input', name: 'grids', value: (u.grids ?? []).join(', '), placeholder: t('admin.gridsPh'), 'data-testid': 'admin-user-grids' });
+  const grids = h('input', {
+    class: 'ad-input',
+    name: 'grids',
+    value: (u.grids ?? []).join(', '),
+    placeholder: t('admin.gridsPh'),
+    'data-testid': 'admin-user-grids',
+  });
   const fields = [
     h('label', { class: 'ad-label' }, t('admin.displayName'), displayName),
     h('label', { class: 'ad-label' }, t('admin.role'), role),
@@ -97,7 +113,17 @@ function newUserForm(st: UsersState): HTMLElement {
     submit.disabled = true;
     say(msg, t('admin.saving'));
     st.busy
-      .track(usersApi.create({ username: username.value.trim(), password: password.value, role: v.role, ...(v.displayName ? { displayName: v.displayName } : {}), subdistricts: v.subdistricts, grids: v.grids }), 'admin.saving')
+      .track(
+        usersApi.create({
+          username: username.value.trim(),
+          password: password.value,
+          role: v.role,
+          ...(v.displayName ? { displayName: v.displayName } : {}),
+          subdistricts: v.subdistricts,
+          grids: v.grids,
+        }),
+        'admin.saving',
+      )
       .then((u) => reload(st, null, t('admin.created', { user: u.username })))
       .catch((err: unknown) => say(msg, errText(err), true))
       .finally(() => (submit.disabled = false));
@@ -109,8 +135,18 @@ function editUserForm(st: UsersState, u: UserRecord): HTMLElement {
   const scope = scopeFields(st, u);
   const msg = status('admin-user-status');
   const save = h('button', { type: 'submit', class: 'ad-btn primary', 'data-testid': 'admin-user-save' }, t('admin.save'));
-  const toggle = h('button', { type: 'button', class: `ad-btn${u.active ? ' danger' : ''}`, 'data-testid': 'admin-user-toggle' }, u.active ? t('admin.disable') : t('admin.enable'));
-  const pw = h('input', { class: 'ad-input', type: 'password', autocomplete: 'new-password', placeholder: t('admin.newPassword'), 'data-testid': 'admin-user-newpass' });
+  const toggle = h(
+    'button',
+    { type: 'button', class: `ad-btn${u.active ? ' danger' : ''}`, 'data-testid': 'admin-user-toggle' },
+    u.active ? t('admin.disable') : t('admin.enable'),
+  );
+  const pw = h('input', {
+    class: 'ad-input',
+    type: 'password',
+    autocomplete: 'new-password',
+    placeholder: t('admin.newPassword'),
+    'data-testid': 'admin-user-newpass',
+  });
   const reset = h('button', { type: 'button', class: 'ad-btn', 'data-testid': 'admin-user-reset' }, t('admin.resetPassword'));
   const cancel = h('button', { type: 'button', class: 'ad-btn' }, t('admin.close'));
   cancel.addEventListener('click', () => close(st));
@@ -134,7 +170,13 @@ function editUserForm(st: UsersState, u: UserRecord): HTMLElement {
   const form = h(
     'form',
     { class: 'ad-form', 'data-testid': 'admin-user-form', 'data-user': u.username, novalidate: true },
-    h('h3', { class: 'ad-h3' }, t('admin.editUser', { user: u.username }), h('span', { class: `ad-pill${u.active ? '' : ' off'}` }, u.active ? t('admin.active') : t('admin.inactive')), u.demo ? h('span', { class: 'ad-tag' }, t('admin.demo')) : null),
+    h(
+      'h3',
+      { class: 'ad-h3' },
+      t('admin.editUser', { user: u.username }),
+      h('span', { class: `ad-pill${u.active ? '' : ' off'}` }, u.active ? t('admin.active') : t('admin.inactive')),
+      u.demo ? h('span', { class: 'ad-tag' }, t('admin.demo')) : null,
+    ),
     ...scope.fields,
     h('div', { class: 'ad-row' }, save, toggle, cancel),
     h('div', { class: 'ad-label' }, t('admin.resetPassword'), h('div', { class: 'ad-row' }, pw, reset)),
@@ -143,7 +185,11 @@ function editUserForm(st: UsersState, u: UserRecord): HTMLElement {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const v = scope.values();
-    run(save, usersApi.update(u.id, { role: v.role, displayName: v.displayName || null, subdistricts: v.subdistricts, grids: v.grids }), t('admin.saved', { user: u.username }));
+    run(
+      save,
+      usersApi.update(u.id, { role: v.role, displayName: v.displayName || null, subdistricts: v.subdistricts, grids: v.grids }),
+      t('admin.saved', { user: u.username }),
+    );
   });
   return form;
 }
@@ -175,7 +221,11 @@ function render(st: UsersState): void {
       h('td', {}, h('div', { class: 'ad-strong' }, u.username), h('div', { class: 'ad-muted' }, u.displayName ?? '')),
       h('td', {}, roleLabel(u.role)),
       h('td', { class: 'ad-scope' }, scopeText(u, st.subs)),
-      h('td', { 'data-testid': 'admin-user-state' }, h('span', { class: `ad-pill${u.active ? '' : ' off'}` }, u.active ? t('admin.active') : t('admin.inactive'))),
+      h(
+        'td',
+        { 'data-testid': 'admin-user-state' },
+        h('span', { class: `ad-pill${u.active ? '' : ' off'}` }, u.active ? t('admin.active') : t('admin.inactive')),
+      ),
     ),
   );
   rows.forEach((tr, i) => {

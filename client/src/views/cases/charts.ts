@@ -90,7 +90,13 @@ export function medianOption(rows: MedianRow[], label: (key: string) => string):
       },
     },
     xAxis: { type: 'value', axisLabel: { color: MUTED, fontSize: 10 }, splitLine: { lineStyle: { color: '#eeece7' } } },
-    yAxis: { type: 'category', data: sorted.map((r) => label(r.key)), axisLabel: { color: INK, fontSize: 11 }, axisTick: { show: false }, axisLine: { lineStyle: { color: '#d6d3cc' } } },
+    yAxis: {
+      type: 'category',
+      data: sorted.map((r) => label(r.key)),
+      axisLabel: { color: INK, fontSize: 11 },
+      axisTick: { show: false },
+      axisLine: { lineStyle: { color: '#d6d3cc' } },
+    },
     series: [
       {
         type: 'bar',
@@ -114,7 +120,12 @@ export function trendOption(trend: CaseStats['trend']): echarts.EChartsCoreOptio
     grid: { left: 34, right: 10, top: 28, bottom: 22 },
     legend: { top: 0, itemWidth: 14, itemHeight: 8, textStyle: { fontFamily: FONT, fontSize: 11, color: INK } },
     tooltip: { ...base.tooltip, trigger: 'axis' },
-    xAxis: { type: 'category', data: trend.map((r) => r.month), axisLabel: { color: MUTED, fontSize: 10, formatter: (v: string) => (v.endsWith('-01') ? v.slice(0, 4) : v.slice(5)) }, axisLine: { lineStyle: { color: '#d6d3cc' } } },
+    xAxis: {
+      type: 'category',
+      data: trend.map((r) => r.month),
+      axisLabel: { color: MUTED, fontSize: 10, formatter: (v: string) => (v.endsWith('-01') ? v.slice(0, 4) : v.slice(5)) },
+      axisLine: { lineStyle: { color: '#d6d3cc' } },
+    },
     yAxis: { type: 'value', axisLabel: { color: MUTED, fontSize: 10 }, splitLine: { lineStyle: { color: '#eeece7' } } },
     series: series.map(([name, key], i) => ({
       type: 'line',

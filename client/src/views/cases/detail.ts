@@ -28,7 +28,13 @@ export function renderDetail(root: HTMLElement, c: CaseDetail, deps: DetailDeps,
   ];
   if (c.sla.deadline) facts.push([t('cases.deadline'), shanghai(c.sla.deadline)]);
 
-  const badge = h('div', { class: `cs-badge cs-badge-${c.sla.level}` }, slaDot(c.sla.level), t(`cases.sla.${c.sla.level}`), c.sla.late && c.sla.level === 'none' ? ` · ${t('cases.late')}` : '');
+  const badge = h(
+    'div',
+    { class: `cs-badge cs-badge-${c.sla.level}` },
+    slaDot(c.sla.level),
+    t(`cases.sla.${c.sla.level}`),
+    c.sla.late && c.sla.level === 'none' ? ` · ${t('cases.late')}` : '',
+  );
   const clock = slaText(c.sla);
 
   const status = h('p', { class: `cs-status${message?.error ? ' error' : ''}`, role: 'status' }, message?.text ?? '');

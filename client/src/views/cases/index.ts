@@ -81,13 +81,18 @@ function csvRows(s: State, key: string): Array<Array<string | number | null>> {
     for (const r of stats.medianHoursByKind) rows.push([t('cases.median.all'), kindLabel(r.key), r.n, r.medianHours]);
     return rows;
   }
-  return [[t('cases.month'), t('cases.funnel.reported'), t('cases.funnel.whistled'), t('cases.funnel.solved')], ...stats.trend.map((r) => [r.month, r.reported, r.whistled, r.solved])];
+  return [
+    [t('cases.month'), t('cases.funnel.reported'), t('cases.funnel.whistled'), t('cases.funnel.solved')],
+    ...stats.trend.map((r) => [r.month, r.reported, r.whistled, r.solved]),
+  ];
 }
 
 function medianRows(s: State) {
   const stats = s.stats!;
   if (s.medianKind === 'all') return stats.medianHoursByDepartment;
-  return stats.medianHoursByDepartmentKind.filter((r) => r.kind === s.medianKind).map((r) => ({ key: localName('dept', r.department), n: r.n, medianHours: r.medianHours }));
+  return stats.medianHoursByDepartmentKind
+    .filter((r) => r.kind === s.medianKind)
+    .map((r) => ({ key: localName('dept', r.department), n: r.n, medianHours: r.medianHours }));
 }
 
 function renderDashboard(s: State): void {
@@ -96,7 +101,8 @@ function renderDashboard(s: State): void {
   s.charts = [];
   const stats = s.stats!;
   const f = stats.funnel;
-  const kpi = (key: string, label: string, value: string, cls = '') => h('div', { class: `cs-kpi ${cls}`, 'data-kpi': key }, h('div', { class: 'cs-kpi-v' }, value), h('div', { class: 'cs-kpi-l' }, label));
+  const kpi = (key: string, label: string, value: string, cls = '') =>
+    h('div', { class: `cs-kpi ${cls}`, 'data-kpi': key }, h('div', { class: 'cs-kpi-v' }, value), h('div', { class: 'cs-kpi-l' }, label));
   const fmt = (n: number) => n.toLocaleString('zh-CN');
   const kpis = h(
     'div',
@@ -115,7 +121,11 @@ function renderDashboard(s: State): void {
   const trendEl = h('div', { class: 'cs-chart', style: 'height:170px' });
   const kindSeg = h('div', { class: 'cs-seg', role: 'group' });
   for (const k of ['all', 'quick', 'emergency', 'tackle_hard'] as const) {
-    const b = h('button', { type: 'button', class: `cs-seg-btn${s.medianKind === k ? ' on' : ''}`, 'data-kind': k }, k === 'all' ? t('cases.median.all') : kindLabel(k));
+    const b = h(
+      'button',
+      { type: 'button', class: `cs-seg-btn${s.medianKind === k ? ' on' : ''}`, 'data-kind': k },
+      k === 'all' ? t('cases.median.all') : kindLabel(k),
+    );
     b.addEventListener('click', () => {
       s.medianKind = k;
       for (const x of kindSeg.children) x.classList.toggle('on', x === b);
@@ -123,7 +133,11 @@ function renderDashboard(s: State): void {
     });
     kindSeg.append(b);
   }
-  const byKind = h('div', { class: 'cs-chips' }, ...stats.medianHoursByKind.map((r) => h('span', { class: 'cs-chip' }, `${kindLabel(r.key)} ${r.medianHours.toFixed(1)} h · ${r.n}`)));
+  const byKind = h(
+    'div',
+    { class: 'cs-chips' },
+    ...stats.medianHoursByKind.map((r) => h('span', { class: 'cs-chip' }, `${kindLabel(r.key)} ${r.medianHours.toFixed(1)} h · ${r.n}`)),
+  );
 
   const overdue = h('ul', { class: 'cs-list cs-overdue' });
   if (stats.overdue.length === 0) overdue.append(h('li', { class: 'cs-muted' }, t('cases.overdueNone')));
@@ -132,7 +146,12 @@ function renderDashboard(s: State): void {
       'li',
       { class: 'cs-item', 'data-case': o.id, tabindex: '0' },
       slaDot('overdue'),
-      h('div', { class: 'cs-item-main' }, h('div', { class: 'cs-item-title' }, o.title), h('div', { class: 'cs-item-sub' }, `${o.id} · ${kindLabel(o.kind)} · ${localName('dept', o.department)} · ${statusLabel(o.status)}`)),
+      h(
+        'div',
+        { class: 'cs-item-main' },
+        h('div', { class: 'cs-item-title' }, o.title),
+        h('div', { class: 'cs-item-sub' }, `${o.id} · ${kindLabel(o.kind)} · ${localName('dept', o.department)} · ${statusLabel(o.status)}`),
+      ),
       h('div', { class: 'cs-item-right cs-red' }, durationText(o.overdueHours, true)),
     );
     li.addEventListener('click', () => void openCase(o.id));
@@ -153,7 +172,12 @@ function renderDashboard(s: State): void {
   }
 
   s.dash.replaceChildren(
-    h('div', { class: 'cs-head' }, h('h2', { class: 'cs-h2' }, t('cases.title')), h('div', { class: 'cs-muted cs-asof' }, t('cases.asOf', { t: shanghai(stats.asOf) }))),
+    h(
+      'div',
+      { class: 'cs-head' },
+      h('h2', { class: 'cs-h2' }, t('cases.title')),
+      h('div', { class: 'cs-muted cs-asof' }, t('cases.asOf', { t: shanghai(stats.asOf) })),
+    ),
     kpis,
     card(t('cases.funnel'), 'funnel', funnelEl),
     card(t('cases.median'), 'median', kindSeg, medianEl, byKind),
@@ -172,7 +196,10 @@ function renderDashboard(s: State): void {
     const rows = medianRows(s);
     medianEl.style.height = `${Math.max(60, rows.length * 20 + 28)}px`;
     median.resize();
-    median.setOption(medianOption(rows, (k) => k), { notMerge: true });
+    median.setOption(
+      medianOption(rows, (k) => k),
+      { notMerge: true },
+    );
   }
   drawMedian();
   const byKey: Record<string, Chart> = { funnel, median, trend };
@@ -232,7 +259,13 @@ function listItem(c: CaseItem): HTMLElement {
       'div',
       { class: 'cs-item-main' },
       h('div', { class: 'cs-item-title' }, c.title),
-      h('div', { class: 'cs-item-sub' }, [c.id, statusLabel(c.status), c.kind ? kindLabel(c.kind) : null, localName('dept', c.department), shanghai(c.reportedAt).slice(0, 10)].filter(Boolean).join(' · ')),
+      h(
+        'div',
+        { class: 'cs-item-sub' },
+        [c.id, statusLabel(c.status), c.kind ? kindLabel(c.kind) : null, localName('dept', c.department), shanghai(c.reportedAt).slice(0, 10)]
+          .filter(Boolean)
+          .join(' · '),
+      ),
     ),
     right ? h('div', { class: `cs-item-right cs-${c.sla.level}-text` }, right) : null,
   );
@@ -287,7 +320,10 @@ async function backToDashboard(s: State): Promise<void> {
 
 async function loadStats(s: State): Promise<void> {
   charts ??= await import('./charts');
-  const [stats, wf] = await Promise.all([s.ctx.busy.track(casesApi.stats(), 'cases.busy.stats'), s.workflow ? Promise.resolve(s.workflow) : casesApi.workflow()]);
+  const [stats, wf] = await Promise.all([
+    s.ctx.busy.track(casesApi.stats(), 'cases.busy.stats'),
+    s.workflow ? Promise.resolve(s.workflow) : casesApi.workflow(),
+  ]);
   if (st !== s) return;
   s.stats = stats;
   s.workflow = wf;
@@ -311,7 +347,20 @@ export const casesView: ViewModule = {
       const id = (picked?.object as { id?: string } | undefined)?.id;
       if (id) void openCase(id);
     };
-    const s: State = { ctx, root, dash, detail, charts: [], stats: null, workflow: null, medianKind: 'all', listMode: 'open', offset: 0, onClick, dirty: false };
+    const s: State = {
+      ctx,
+      root,
+      dash,
+      detail,
+      charts: [],
+      stats: null,
+      workflow: null,
+      medianKind: 'all',
+      listMode: 'open',
+      offset: 0,
+      onClick,
+      dirty: false,
+    };
     st = s;
     ctx.map.on('click', onClick);
     const ready = loadStats(s).catch((e: unknown) => {

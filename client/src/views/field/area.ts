@@ -38,12 +38,14 @@ export function pointInArea(p: [number, number], g: Polygon | MultiPolygon): boo
 
 export function bboxOf(features: AreaFeature[]): [number, number, number, number] {
   const b: [number, number, number, number] = [Infinity, Infinity, -Infinity, -Infinity];
-  for (const f of features) for (const poly of rings(f.geometry)) for (const [x, y] of poly[0]) {
-    b[0] = Math.min(b[0], x);
-    b[1] = Math.min(b[1], y);
-    b[2] = Math.max(b[2], x);
-    b[3] = Math.max(b[3], y);
-  }
+  for (const f of features)
+    for (const poly of rings(f.geometry))
+      for (const [x, y] of poly[0]) {
+        b[0] = Math.min(b[0], x);
+        b[1] = Math.min(b[1], y);
+        b[2] = Math.max(b[2], x);
+        b[3] = Math.max(b[3], y);
+      }
   return b;
 }
 
@@ -101,7 +103,8 @@ export async function loadMemberArea(user: SessionUser): Promise<MemberArea | nu
     for (const p of plans) {
       const fc = await api.plans.grids(p.id, grids);
       const features = areas(fc).filter((f) => grids.includes(String(f.properties.code)));
-      if (features.length) return { level: 'grid', codes: features.map((f) => String(f.properties?.code)), features, centre: interiorPoint(features[0].geometry) };
+      if (features.length)
+        return { level: 'grid', codes: features.map((f) => String(f.properties?.code)), features, centre: interiorPoint(features[0].geometry) };
     }
   }
   const prefixes = grids.length ? grids.map((g) => g.slice(0, 12)) : user.subdistricts;

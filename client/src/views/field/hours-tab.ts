@@ -25,7 +25,11 @@ export function hoursList(hours: Hours, showGrid = false): HTMLElement {
         h(
           'div',
           { class: 'fd-case-main' },
-          h('div', { class: 'fd-case-title' }, `${m.visitor}${m.role ? ` · ${t(m.role === 'leader' ? 'fw.hours.leader' : 'fw.hours.member')}` : ''}${showGrid ? ` · ${m.grid}` : ''}`),
+          h(
+            'div',
+            { class: 'fd-case-title' },
+            `${m.visitor}${m.role ? ` · ${t(m.role === 'leader' ? 'fw.hours.leader' : 'fw.hours.member')}` : ''}${showGrid ? ` · ${m.grid}` : ''}`,
+          ),
           bar,
           h('div', { class: 'fd-case-sub' }, t('fw.hours.row', { h: (m.minutes / 60).toFixed(1), n: m.visits })),
         ),

@@ -95,7 +95,11 @@ function showVisitPoint(s: State, p: [number, number] | null): void {
 function renderTabs(s: State): void {
   const open = s.cases.filter((c) => !['solved', 'evaluated', 'closed'].includes(c.status)).length;
   const tab = (id: Tab, label: string) => {
-    const b = h('button', { type: 'button', class: `fd-tab${s.tab === id ? ' on' : ''}`, 'data-testid': `field-tab-${id}`, 'aria-pressed': String(s.tab === id) }, label);
+    const b = h(
+      'button',
+      { type: 'button', class: `fd-tab${s.tab === id ? ' on' : ''}`, 'data-testid': `field-tab-${id}`, 'aria-pressed': String(s.tab === id) },
+      label,
+    );
     b.addEventListener('click', () => void show(s, id));
     return b;
   };
@@ -121,7 +125,11 @@ function renderBadge(s: State): void {
     if (s.lastSync?.stoppedBy) parts.push(h('span', { class: 'fd-muted' }, t(s.lastSync.stoppedBy === 'signin' ? 'fw.queue.signin' : 'fw.queue.offline')));
   }
   if (refused.length) {
-    const d = h('details', { class: 'fd-details', 'data-testid': 'field-refused' }, h('summary', { class: 'fd-badge error' }, t('fw.queue.refused', { n: refused.length })));
+    const d = h(
+      'details',
+      { class: 'fd-details', 'data-testid': 'field-refused' },
+      h('summary', { class: 'fd-badge error' }, t('fw.queue.refused', { n: refused.length })),
+    );
     d.append(h('p', { class: 'fd-muted' }, t('fw.queue.refusedTitle')));
     for (const q of refused) {
       const del = h('button', { type: 'button', class: 'fd-link' }, t('fw.queue.discard'));
@@ -129,7 +137,19 @@ function renderBadge(s: State): void {
         if (confirm(t('fw.queue.discardConfirm'))) void s.queue?.discard(q.key);
       });
       const b = q.body as { place?: string; title?: string; startedAt?: string };
-      d.append(h('div', { class: 'fd-case' }, h('div', { class: 'fd-case-main' }, h('div', { class: 'fd-case-title' }, b.title ?? b.place ?? q.kind), h('div', { class: 'fd-case-sub error' }, q.error ?? '')), del));
+      d.append(
+        h(
+          'div',
+          { class: 'fd-case' },
+          h(
+            'div',
+            { class: 'fd-case-main' },
+            h('div', { class: 'fd-case-title' }, b.title ?? b.place ?? q.kind),
+            h('div', { class: 'fd-case-sub error' }, q.error ?? ''),
+          ),
+          del,
+        ),
+      );
     }
     parts.push(d);
   }
@@ -191,7 +211,11 @@ async function show(s: State, tab: Tab, detail?: CaseDetail): Promise<void> {
   if (detail) return openDetail(s, detail);
   const seg = h('div', { class: 'cs-seg fd-seg', role: 'group' });
   for (const sc of ['open', 'all'] as const) {
-    const b = h('button', { type: 'button', class: `cs-seg-btn${s.scope === sc ? ' on' : ''}`, 'data-testid': `field-scope-${sc}` }, t(`field.scope.${sc}` as MessageKey));
+    const b = h(
+      'button',
+      { type: 'button', class: `cs-seg-btn${s.scope === sc ? ' on' : ''}`, 'data-testid': `field-scope-${sc}` },
+      t(`field.scope.${sc}` as MessageKey),
+    );
     b.addEventListener('click', () => {
       s.scope = sc;
       void show(s, 'mine');
@@ -235,12 +259,19 @@ async function reported(s: State, c: CaseDetail): Promise<void> {
 
 /** Reloads "my cases" (list, tab count, dots on the map). */
 async function refresh(s: State): Promise<void> {
-  const cases = await s.ctx.busy.track(loadMyCases(s.area?.level === 'grid' ? s.area.codes : (s.user?.grids ?? []), s.user?.username ?? null), 'cases.busy.list');
+  const cases = await s.ctx.busy.track(
+    loadMyCases(s.area?.level === 'grid' ? s.area.codes : (s.user?.grids ?? []), s.user?.username ?? null),
+    'cases.busy.list',
+  );
   if (st !== s) return;
   s.cases = cases;
   (s.ctx.map.getSource(CASES_SRC) as GeoJSONSource | undefined)?.setData({
     type: 'FeatureCollection',
-    features: cases.map((c) => ({ type: 'Feature', properties: { id: c.id, open: !['solved', 'evaluated', 'closed'].includes(c.status) }, geometry: { type: 'Point', coordinates: [c.lon, c.lat] } })),
+    features: cases.map((c) => ({
+      type: 'Feature',
+      properties: { id: c.id, open: !['solved', 'evaluated', 'closed'].includes(c.status) },
+      geometry: { type: 'Point', coordinates: [c.lon, c.lat] },
+    })),
   });
   renderTabs(s);
 }
@@ -258,7 +289,12 @@ function addMapLayers(s: State): void {
     source: CASES_SRC,
     paint: { 'circle-radius': 6, 'circle-color': ['case', ['get', 'open'], '#e07b39', '#1a9850'], 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 },
   });
-  map.addLayer({ id: 'field-visit-dot', type: 'circle', source: VISIT_SRC, paint: { 'circle-radius': 9, 'circle-color': '#2b6cb0', 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 } });
+  map.addLayer({
+    id: 'field-visit-dot',
+    type: 'circle',
+    source: VISIT_SRC,
+    paint: { 'circle-radius': 9, 'circle-color': '#2b6cb0', 'circle-stroke-color': '#fff', 'circle-stroke-width': 3 },
+  });
 }
 
 function removeMapLayers(map: ViewContext['map']): void {
@@ -330,7 +366,30 @@ export const fieldView: ViewModule = {
       setPoint(s, p, true);
       s.form?.say('');
     };
-    const s: State = { ctx, user: null, area: null, point: null, picked: false, marker: null, tab: 'visit', scope: 'all', cases: [], workflow: null, root, tabs, body, form: null, onClick, grid: null, households: [], queue: null, queued: [], lastSync: null, badge, visit: null };
+    const s: State = {
+      ctx,
+      user: null,
+      area: null,
+      point: null,
+      picked: false,
+      marker: null,
+      tab: 'visit',
+      scope: 'all',
+      cases: [],
+      workflow: null,
+      root,
+      tabs,
+      body,
+      form: null,
+      onClick,
+      grid: null,
+      households: [],
+      queue: null,
+      queued: [],
+      lastSync: null,
+      badge,
+      visit: null,
+    };
     st = s;
     ctx.map.on('click', onClick);
     const ready = start(s).catch((e: unknown) => {

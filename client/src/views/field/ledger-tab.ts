@@ -32,7 +32,11 @@ export function ledgerTab(deps: LedgerTabDeps): HTMLElement {
   const search = h('input', { class: 'fd-input', type: 'search', placeholder: t('fw.ledger.search'), 'data-testid': 'fw-ledger-q' });
   const types = h('div', { class: 'fd-chips fd-chips-wrap' });
   const chip = (id: LedgerType | null, label: string) => {
-    const b = h('button', { type: 'button', class: 'fd-chip', role: 'radio', 'aria-checked': String((f.type ?? null) === id), 'data-testid': `fw-ledger-type-${id ?? 'all'}` }, label);
+    const b = h(
+      'button',
+      { type: 'button', class: 'fd-chip', role: 'radio', 'aria-checked': String((f.type ?? null) === id), 'data-testid': `fw-ledger-type-${id ?? 'all'}` },
+      label,
+    );
     b.addEventListener('click', () => {
       f.type = id ?? undefined;
       for (const x of types.children) x.setAttribute('aria-checked', String(x === b));
@@ -88,7 +92,12 @@ export function ledgerTab(deps: LedgerTabDeps): HTMLElement {
       out ? h('span', { class: `fd-pill${i.type === 'dispute' && !i.outcome ? ' fd-pill-dispatched' : ''}` }, out) : null,
     );
     if (i.type === 'dispute' && !i.outcome) {
-      const sel = h('select', { class: 'fd-input fd-select', 'data-testid': 'fw-settle' }, h('option', { value: '' }, t('fw.ledger.settle')), ...OUTCOMES.map((o) => h('option', { value: o }, t(`fw.outcome.${o}` as MessageKey))));
+      const sel = h(
+        'select',
+        { class: 'fd-input fd-select', 'data-testid': 'fw-settle' },
+        h('option', { value: '' }, t('fw.ledger.settle')),
+        ...OUTCOMES.map((o) => h('option', { value: o }, t(`fw.outcome.${o}` as MessageKey))),
+      );
       sel.addEventListener('change', async () => {
         if (!sel.value) return;
         try {
@@ -105,13 +114,43 @@ export function ledgerTab(deps: LedgerTabDeps): HTMLElement {
 
   // new entry (queued: works offline)
   let kind: EntryKind = 'basic_info';
-  const kindSel = h('select', { class: 'fd-input fd-select', 'data-testid': 'fw-entry-kind' }, ...KINDS.map((k) => h('option', { value: k }, t(`fw.type.${k}` as MessageKey))));
+  const kindSel = h(
+    'select',
+    { class: 'fd-input fd-select', 'data-testid': 'fw-entry-kind' },
+    ...KINDS.map((k) => h('option', { value: k }, t(`fw.type.${k}` as MessageKey))),
+  );
   const title = h('input', { class: 'fd-input', maxlength: '200', 'data-testid': 'fw-entry-title' });
   const detail = h('textarea', { class: 'fd-input fd-note', rows: '2', maxlength: '2000', 'data-testid': 'fw-entry-detail' });
-  const households = h('input', { class: 'fd-input', type: 'number', min: '0', max: '10000', value: '1', inputmode: 'numeric', 'data-testid': 'fw-entry-households' });
-  const changes = h('input', { class: 'fd-input', type: 'number', min: '0', max: '10000', value: '0', inputmode: 'numeric', 'data-testid': 'fw-entry-changes' });
-  const outcome = h('select', { class: 'fd-input fd-select', 'data-testid': 'fw-entry-outcome' }, h('option', { value: '' }, t('fw.outcome.open')), ...OUTCOMES.map((o) => h('option', { value: o }, t(`fw.outcome.${o}` as MessageKey))));
-  const basicRow = h('div', { class: 'fd-row2' }, h('label', { class: 'fd-label' }, t('fw.ledger.households'), households), h('label', { class: 'fd-label' }, t('fw.ledger.changes'), changes));
+  const households = h('input', {
+    class: 'fd-input',
+    type: 'number',
+    min: '0',
+    max: '10000',
+    value: '1',
+    inputmode: 'numeric',
+    'data-testid': 'fw-entry-households',
+  });
+  const changes = h('input', {
+    class: 'fd-input',
+    type: 'number',
+    min: '0',
+    max: '10000',
+    value: '0',
+    inputmode: 'numeric',
+    'data-testid': 'fw-entry-changes',
+  });
+  const outcome = h(
+    'select',
+    { class: 'fd-input fd-select', 'data-testid': 'fw-entry-outcome' },
+    h('option', { value: '' }, t('fw.outcome.open')),
+    ...OUTCOMES.map((o) => h('option', { value: o }, t(`fw.outcome.${o}` as MessageKey))),
+  );
+  const basicRow = h(
+    'div',
+    { class: 'fd-row2' },
+    h('label', { class: 'fd-label' }, t('fw.ledger.households'), households),
+    h('label', { class: 'fd-label' }, t('fw.ledger.changes'), changes),
+  );
   const outcomeRow = h('label', { class: 'fd-label' }, t('fw.ledger.outcome'), outcome);
   const sync = () => {
     basicRow.hidden = kind !== 'basic_info';

@@ -11,7 +11,14 @@ import type { Busy } from '../../panels/busy';
 /** Report categories; the Chinese label prefixes the case title (case data is Chinese). */
 export const CATEGORIES = ['security', 'fire', 'dispute', 'sanitation', 'facility', 'other'] as const;
 export type Category = (typeof CATEGORIES)[number];
-const CATEGORY_ZH: Record<Category, string> = { security: '治安隐患', fire: '消防安全', dispute: '矛盾纠纷', sanitation: '环境卫生', facility: '市政设施', other: '其他' };
+const CATEGORY_ZH: Record<Category, string> = {
+  security: '治安隐患',
+  fire: '消防安全',
+  dispute: '矛盾纠纷',
+  sanitation: '环境卫生',
+  facility: '市政设施',
+  other: '其他',
+};
 
 /** The title the server stores: "消防安全：楼道堆放杂物". */
 export const caseTitle = (cat: Category, title: string) => `${CATEGORY_ZH[cat]}：${title.trim()}`;
@@ -36,15 +43,33 @@ export function reportForm(deps: ReportFormDeps, areaText: string): ReportForm {
   let category: Category | null = null;
   const chips = h('div', { class: 'fd-chips', role: 'radiogroup', 'aria-label': t('field.category') });
   for (const c of CATEGORIES) {
-    const b = h('button', { type: 'button', class: 'fd-chip', role: 'radio', 'aria-checked': 'false', 'data-testid': `field-cat-${c}` }, t(`field.cat.${c}` as MessageKey));
+    const b = h(
+      'button',
+      { type: 'button', class: 'fd-chip', role: 'radio', 'aria-checked': 'false', 'data-testid': `field-cat-${c}` },
+      t(`field.cat.${c}` as MessageKey),
+    );
     b.addEventListener('click', () => {
       category = c;
       for (const x of chips.children) x.setAttribute('aria-checked', String(x === b));
     });
     chips.append(b);
   }
-  const title = h('input', { class: 'fd-input', name: 'title', maxlength: '150', placeholder: t('field.titlePh'), 'data-testid': 'field-title', autocomplete: 'off' });
-  const note = h('textarea', { class: 'fd-input fd-note', name: 'note', rows: '3', maxlength: '2000', placeholder: t('field.notePh'), 'data-testid': 'field-note' });
+  const title = h('input', {
+    class: 'fd-input',
+    name: 'title',
+    maxlength: '150',
+    placeholder: t('field.titlePh'),
+    'data-testid': 'field-title',
+    autocomplete: 'off',
+  });
+  const note = h('textarea', {
+    class: 'fd-input fd-note',
+    name: 'note',
+    rows: '3',
+    maxlength: '2000',
+    placeholder: t('field.notePh'),
+    'data-testid': 'field-note',
+  });
   const where = h('div', { class: 'fd-where', 'data-testid': 'field-location' });
   const reset = h('button', { type: 'button', class: 'fd-link', 'data-testid': 'field-location-reset' }, t('field.locationReset'));
   reset.addEventListener('click', () => deps.resetPoint());
@@ -58,7 +83,13 @@ export function reportForm(deps: ReportFormDeps, areaText: string): ReportForm {
   const updatePoint = () => {
     const p = deps.point();
     where.replaceChildren(
-      h('span', {}, p.lonLat ? t(p.picked ? 'field.locationPicked' : 'field.locationCentre', { lon: p.lonLat[0].toFixed(5), lat: p.lonLat[1].toFixed(5) }) : t('field.locationNone')),
+      h(
+        'span',
+        {},
+        p.lonLat
+          ? t(p.picked ? 'field.locationPicked' : 'field.locationCentre', { lon: p.lonLat[0].toFixed(5), lat: p.lonLat[1].toFixed(5) })
+          : t('field.locationNone'),
+      ),
       ...(p.picked ? [reset] : []),
     );
   };
@@ -94,7 +125,12 @@ export function reportForm(deps: ReportFormDeps, areaText: string): ReportForm {
     say(t('field.sending'));
     try {
       const c = await deps.busy.track(
-        casesApi.report({ title: caseTitle(category, title.value), lon: p.lonLat[0], lat: p.lonLat[1], ...(note.value.trim() ? { note: note.value.trim() } : {}) }),
+        casesApi.report({
+          title: caseTitle(category, title.value),
+          lon: p.lonLat[0],
+          lat: p.lonLat[1],
+          ...(note.value.trim() ? { note: note.value.trim() } : {}),
+        }),
         'field.sending',
       );
       title.value = '';

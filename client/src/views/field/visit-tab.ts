@@ -111,7 +111,11 @@ export function visitTab(deps: VisitTabDeps): VisitTab {
             'div',
             { class: 'fd-case-main' },
             h('div', { class: 'fd-case-title' }, buildingName(b)),
-            h('div', { class: 'fd-case-sub' }, `${t('fw.households', { n: b.households })} · ${b.lastVisit ? t('fw.lastVisit', { date: day(b.lastVisit) }) : t('fw.never')}`),
+            h(
+              'div',
+              { class: 'fd-case-sub' },
+              `${t('fw.households', { n: b.households })} · ${b.lastVisit ? t('fw.lastVisit', { date: day(b.lastVisit) }) : t('fw.never')}`,
+            ),
           ),
           go,
         ),
@@ -125,7 +129,9 @@ export function visitTab(deps: VisitTabDeps): VisitTab {
     d.append(h('p', { class: 'fd-muted' }, t('fw.keyHint')));
     const ul = h('ul', { class: 'fd-hh' });
     for (const x of deps.households.slice(0, 200)) {
-      const tags = [x.partyMember ? t('fw.party') : null, x.plaqued ? t('fw.plaqued') : null, x.creditRating ? t('fw.credit', { r: x.creditRating }) : null].filter(Boolean).join(' · ');
+      const tags = [x.partyMember ? t('fw.party') : null, x.plaqued ? t('fw.plaqued') : null, x.creditRating ? t('fw.credit', { r: x.creditRating }) : null]
+        .filter(Boolean)
+        .join(' · ');
       ul.append(h('li', {}, h('b', {}, x.headName ?? '—'), ` ${x.phone ?? ''} `, h('span', { class: 'fd-muted' }, `${x.buildingId ?? ''} ${tags}`)));
     }
     d.append(ul);

@@ -63,7 +63,8 @@ let loadedPromise: Promise<void> = Promise.resolve();
 
 const fmtTime = (s: number | null): string => {
   if (s === null || !Number.isFinite(s)) return '—';
-  const m = Math.floor(s / 60), r = Math.round(s % 60);
+  const m = Math.floor(s / 60),
+    r = Math.round(s % 60);
   return m > 0 ? `${m}′${String(r).padStart(2, '0')}″` : `${r}″`;
 };
 const limitS = () => Math.max(10, Math.round(Number(ui?.limit.value || 3) * 60));
@@ -118,7 +119,11 @@ function renderStats(): void {
   ui.stats.replaceChildren(
     d.groups.length === 0
       ? h('p', { class: 'muted' }, t('grp.none'))
-      : h('p', { class: 'grp-stats', 'data-testid': 'groups-stats' }, t('grp.stats', { groups: d.stats.groups, slow: d.stats.slow, ungrouped: d.stats.ungrouped })),
+      : h(
+          'p',
+          { class: 'grp-stats', 'data-testid': 'groups-stats' },
+          t('grp.stats', { groups: d.stats.groups, slow: d.stats.slow, ungrouped: d.stats.ungrouped }),
+        ),
     h('p', { class: 'muted grp-hint' }, t('grp.hint')),
   );
 }
@@ -151,7 +156,17 @@ function renderTable(): void {
     h(
       'table',
       { class: 'grp-table' },
-      h('thead', {}, h('tr', {}, ...(['grp.table.name', 'grp.table.size', 'grp.table.leader', 'grp.table.phone', 'grp.table.worst', 'grp.table.equipment'] as MessageKey[]).map((k) => h('th', {}, t(k))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...(['grp.table.name', 'grp.table.size', 'grp.table.leader', 'grp.table.phone', 'grp.table.worst', 'grp.table.equipment'] as MessageKey[]).map((k) =>
+            h('th', {}, t(k)),
+          ),
+        ),
+      ),
       h('tbody', {}, ...rows),
     ),
   );
@@ -179,13 +194,28 @@ async function loadArchived(sub: string): Promise<void> {
       { 'data-group': g.id, class: g.id === groupsState.selectedGroup ? 'selected' : undefined },
       h('span', { class: 'grp-archived-name' }, g.name),
       ' ',
-      h('span', { class: 'muted' }, t('grp.archived.item', { date: g.archived_at.slice(0, 10), to: g.replaced_by_name ?? t('grp.archived.noSuccessor'), records: g.records, routes: g.routes })),
+      h(
+        'span',
+        { class: 'muted' },
+        t('grp.archived.item', {
+          date: g.archived_at.slice(0, 10),
+          to: g.replaced_by_name ?? t('grp.archived.noSuccessor'),
+          records: g.records,
+          routes: g.routes,
+        }),
+      ),
     );
     li.addEventListener('click', () => void showArchived(g.id));
     return li;
   });
   ui.archived.replaceChildren(
-    h('details', { class: 'grp-archived', 'data-testid': 'groups-archived' }, h('summary', {}, t('grp.archived.title', { n: groups.length })), h('p', { class: 'muted' }, t('grp.archived.hint')), h('ul', {}, ...items)),
+    h(
+      'details',
+      { class: 'grp-archived', 'data-testid': 'groups-archived' },
+      h('summary', {}, t('grp.archived.title', { n: groups.length })),
+      h('p', { class: 'muted' }, t('grp.archived.hint')),
+      h('ul', {}, ...items),
+    ),
   );
 }
 
@@ -200,7 +230,8 @@ async function showArchived(id: string): Promise<void> {
 
 function fitTo(points: [number, number][], padding = 120): void {
   if (!ui || points.length === 0) return;
-  const xs = points.map((p) => p[0]), ys = points.map((p) => p[1]);
+  const xs = points.map((p) => p[0]),
+    ys = points.map((p) => p[1]);
   ui.ctx.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding, maxZoom: 17.5, duration: 0 });
 }
 
@@ -234,7 +265,11 @@ async function selectShop(id: string, fly = true): Promise<void> {
       // Show the whole response: the isochrone and every member.
       const g = r.isochrone?.geometry;
       const ring = g?.type === 'Polygon' ? g.coordinates[0] : g?.type === 'MultiPolygon' ? g.coordinates.flatMap((p) => p[0]) : [];
-      const pts: [number, number][] = [[r.shop.lon, r.shop.lat], ...ring.map((c) => [c[0], c[1]] as [number, number]), ...r.paths.features.flatMap((f) => f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number]))];
+      const pts: [number, number][] = [
+        [r.shop.lon, r.shop.lat],
+        ...ring.map((c) => [c[0], c[1]] as [number, number]),
+        ...r.paths.features.flatMap((f) => f.geometry.coordinates.map((c) => [c[0], c[1]] as [number, number])),
+      ];
       fitTo(pts, 60);
     }
   } catch (e) {
@@ -349,14 +384,23 @@ function addForm(kind: RecordKind, group: string): HTMLElement {
   const input = (name: string, attrs: Record<string, string>) => (inputs[name] = h('input', { name, ...attrs }));
   const select = (name: string, opts: [string, string][]) => (inputs[name] = h('select', { name }, ...opts.map(([v, l]) => h('option', { value: v }, l))));
   if (kind === 'equipment') {
-    f.append(select('kind', ['steel_fork', 'shield', 'long_stick', 'whistle', 'armband', 'other'].map((k) => [k, t(`grp.eq.${k}` as MessageKey)])), input('quantity', { type: 'number', min: '1', value: '1', class: 'short' }));
+    f.append(
+      select(
+        'kind',
+        ['steel_fork', 'shield', 'long_stick', 'whistle', 'armband', 'other'].map((k) => [k, t(`grp.eq.${k}` as MessageKey)]),
+      ),
+      input('quantity', { type: 'number', min: '1', value: '1', class: 'short' }),
+    );
   } else if (kind === 'drills') {
     f.append(input('held_on', { type: 'date', required: 'true' }), input('partner', { placeholder: t('grp.partner') }));
   } else if (kind === 'patrol-logs') {
     f.append(input('patrolled_at', { type: 'date', required: 'true' }), input('patrollers', { placeholder: t('grp.patrollers'), required: 'true' }));
   } else {
     f.append(
-      select('weekday', [1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), t(`grp.wd.${d}` as MessageKey)])),
+      select(
+        'weekday',
+        [1, 2, 3, 4, 5, 6, 7].map((d) => [String(d), t(`grp.wd.${d}` as MessageKey)]),
+      ),
       input('start_time', { type: 'time', value: '19:00', class: 'short' }),
       input('end_time', { type: 'time', value: '21:00', class: 'short' }),
       input('patrollers', { placeholder: t('grp.patrollers'), required: 'true' }),
@@ -411,11 +455,15 @@ async function renderLedger(groupId: string): Promise<void> {
         { class: 'grp-route' },
         t('grp.routeInfo', { km: (route.properties.length_m / 1000).toFixed(2), min: Math.round(route.properties.duration_s / 60) }),
         ' ',
-        ...(route.id ?? route.properties.id
+        ...((route.id ?? route.properties.id)
           ? [
               h('a', { href: ui.ctx.api.groups.routeUrl(Number(route.id ?? route.properties.id), 'gpx'), download: 'patrol.gpx' }, t('grp.downloadGpx')),
               ' · ',
-              h('a', { href: ui.ctx.api.groups.routeUrl(Number(route.id ?? route.properties.id), 'geojson'), download: 'patrol.geojson' }, t('grp.downloadGeojson')),
+              h(
+                'a',
+                { href: ui.ctx.api.groups.routeUrl(Number(route.id ?? route.properties.id), 'geojson'), download: 'patrol.geojson' },
+                t('grp.downloadGeojson'),
+              ),
             ]
           : []),
       )
@@ -440,14 +488,27 @@ async function renderLedger(groupId: string): Promise<void> {
       addForm(kind, groupId),
     );
   });
-  ui.ledger.replaceChildren(h('section', { class: 'grp-ledger' }, h('h3', {}, `${t('grp.detail')} · ${detail.name}`), h('div', { class: 'grp-actions' }, routeBtn, drawBtn), routeInfo, ...sections));
+  ui.ledger.replaceChildren(
+    h(
+      'section',
+      { class: 'grp-ledger' },
+      h('h3', {}, `${t('grp.detail')} · ${detail.name}`),
+      h('div', { class: 'grp-actions' }, routeBtn, drawBtn),
+      routeInfo,
+      ...sections,
+    ),
+  );
 }
 
 /** "(carried from group X)" for a record that regrouping carried on from an archived group. */
 function carriedNote(r: GroupRecord): HTMLElement | null {
   const from = r.carried_from;
   if (!from || from.length === 0) return null;
-  return h('span', { class: 'muted grp-carried', title: from.join(' → ') }, ` ${t('grp.carriedFrom', { groups: from.map((id) => archivedNames.get(id) ?? id).join(' → ') })}`);
+  return h(
+    'span',
+    { class: 'muted grp-carried', title: from.join(' → ') },
+    ` ${t('grp.carriedFrom', { groups: from.map((id) => archivedNames.get(id) ?? id).join(' → ') })}`,
+  );
 }
 
 /** The ledger of an archived group: who was in it, what it had, where that went; no edits. */
@@ -468,7 +529,24 @@ async function renderArchivedLedger(detail: GroupDetail): Promise<void> {
       { class: 'grp-section', open: rows.length ? true : undefined },
       h('summary', {}, `${t(title)} (${rows.length})`),
       rows.length
-        ? h('ul', { class: 'grp-records' }, ...rows.map((r) => h('li', {}, recordText(kind, r), r.group_id && r.group_id !== detail.id ? h('span', { class: 'muted', title: r.group_id }, ` ${t('grp.archived.nowIn', { group: r.group_id === detail.replaced_by ? (detail.replaced_by_name ?? r.group_id) : r.group_id })}`) : null)))
+        ? h(
+            'ul',
+            { class: 'grp-records' },
+            ...rows.map((r) =>
+              h(
+                'li',
+                {},
+                recordText(kind, r),
+                r.group_id && r.group_id !== detail.id
+                  ? h(
+                      'span',
+                      { class: 'muted', title: r.group_id },
+                      ` ${t('grp.archived.nowIn', { group: r.group_id === detail.replaced_by ? (detail.replaced_by_name ?? r.group_id) : r.group_id })}`,
+                    )
+                  : null,
+              ),
+            ),
+          )
         : h('p', { class: 'muted' }, t('grp.empty')),
     );
   });
@@ -494,17 +572,34 @@ async function renderArchivedLedger(detail: GroupDetail): Promise<void> {
       'section',
       { class: 'grp-ledger archived', 'data-testid': 'groups-archived-ledger' },
       h('h3', {}, `${t('grp.detail')} · ${detail.name} `, h('span', { class: 'grp-badge archived' }, t('grp.archived.badge'))),
-      h('p', { class: 'muted' }, t('grp.archived.summary', { date: String(detail.archived_at ?? '').slice(0, 10), members: detail.members.map((m) => m.name).join('、') || '—' })),
+      h(
+        'p',
+        { class: 'muted' },
+        t('grp.archived.summary', { date: String(detail.archived_at ?? '').slice(0, 10), members: detail.members.map((m) => m.name).join('、') || '—' }),
+      ),
       h('p', {}, detail.replaced_by ? t('grp.archived.carriedTo', { group: detail.replaced_by_name ?? detail.replaced_by }) : t('grp.archived.stayed')),
       ...sections,
-      h('details', { class: 'grp-section', open: routes.length ? true : undefined }, h('summary', {}, `${t('grp.archived.routes')} (${routes.length})`), routeList),
+      h(
+        'details',
+        { class: 'grp-section', open: routes.length ? true : undefined },
+        h('summary', {}, `${t('grp.archived.routes')} (${routes.length})`),
+        routeList,
+      ),
     ),
   );
 }
 
 function build(ctx: ViewContext): Ui {
   const sub = h('select', { 'data-testid': 'groups-subdistrict' });
-  const limit = h('input', { type: 'number', min: '0.5', max: '30', step: '0.5', value: localStorage.getItem(LIMIT_KEY) ?? '3', class: 'short', 'data-testid': 'groups-limit' });
+  const limit = h('input', {
+    type: 'number',
+    min: '0.5',
+    max: '30',
+    step: '0.5',
+    value: localStorage.getItem(LIMIT_KEY) ?? '3',
+    class: 'short',
+    'data-testid': 'groups-limit',
+  });
   const auto = h('button', { type: 'button', 'data-testid': 'groups-auto' }, t('grp.auto'));
   const root = h('div', { class: 'grp-view' });
   const u: Ui = {
@@ -567,7 +662,11 @@ function build(ctx: ViewContext): Ui {
       u.alarm.replaceChildren();
       u.ledger.replaceChildren();
       const done = t('grp.autoDone', { groups: res.groups, shops: res.shops, s: (res.time_ms / 1000).toFixed(1) });
-      say(res.archived_groups > 0 ? `${done}${t('grp.autoDoneArchived', { archived: res.archived_groups, carried: recordTotal(res.carried), routes: res.routes_kept })}` : done);
+      say(
+        res.archived_groups > 0
+          ? `${done}${t('grp.autoDoneArchived', { archived: res.archived_groups, carried: recordTotal(res.carried), routes: res.routes_kept })}`
+          : done,
+      );
     } catch (e) {
       if (e instanceof ApiError && e.status === 409) say(t('grp.conflict', { msg: e.message }), 'error');
       else say(t('grp.error', { msg: errorText(e) }), 'error');
@@ -586,7 +685,10 @@ async function init(ctx: ViewContext): Promise<void> {
   const user = session?.enforced ? session.user : null;
   const mine = (id: string) => !user || user.role === 'admin' || user.subdistricts.some((p) => id.startsWith(p));
   const subs = fc.features
-    .map((f) => ({ id: String(f.properties?.id ?? ''), name: String((getLang() === 'en' ? f.properties?.name_en : null) ?? f.properties?.name ?? f.properties?.id ?? '') }))
+    .map((f) => ({
+      id: String(f.properties?.id ?? ''),
+      name: String((getLang() === 'en' ? f.properties?.name_en : null) ?? f.properties?.name ?? f.properties?.id ?? ''),
+    }))
     .filter((s) => s.id && mine(s.id))
     .sort((a, b) => a.id.localeCompare(b.id));
   u.sub.replaceChildren(...subs.map((s) => h('option', { value: s.id }, s.name)));
@@ -633,7 +735,8 @@ export const groupsView: ViewModule = {
   },
   setLang(ctx) {
     if (!ui) return;
-    const sub = ui.sub.value, limit = ui.limit.value;
+    const sub = ui.sub.value,
+      limit = ui.limit.value;
     const options = [...ui.sub.options].map((o) => [o.value, o.text]);
     ui = build(ctx);
     ui.sub.replaceChildren(...options.map(([v, l]) => h('option', { value: v }, l)));

@@ -26,7 +26,8 @@ let seq = 0;
 /** The generation job while it runs: its progress (0..1) and status line. */
 let running: { fraction: number; text: string } | null = null;
 
-const edits = (): PatrolEdit[] => planState.patrols.map((p) => ({ group: p.group, weekday: p.weekday, start_hour: p.start_hour, hours: p.hours, stops: p.stops }));
+const edits = (): PatrolEdit[] =>
+  planState.patrols.map((p) => ({ group: p.group, weekday: p.weekday, start_hour: p.start_hour, hours: p.hours, stops: p.stops }));
 
 export interface PlanPanelDeps {
   ctx: ViewContext;
@@ -56,7 +57,10 @@ export function renderPlanPanel(deps: PlanPanelDeps): HTMLElement {
 async function loadLatest(deps: PlanPanelDeps, redraw: () => void): Promise<void> {
   const sub = deps.subdistrict();
   if (!sub || planState.plan?.subdistrict === sub) return;
-  const plans = await deps.ctx.api.patrolPlans.list({ subdistrict: sub }).then((r) => r.plans, () => []);
+  const plans = await deps.ctx.api.patrolPlans.list({ subdistrict: sub }).then(
+    (r) => r.plans,
+    () => [],
+  );
   const newest = plans.find((x) => x.status !== 'archived');
   if (!newest || deps.subdistrict() !== sub || planState.plan) return;
   const plan = await deps.ctx.api.patrolPlans.get(newest.id).catch(() => null);
@@ -68,7 +72,13 @@ async function loadLatest(deps: PlanPanelDeps, redraw: () => void): Promise<void
 function coverageCard(p: PatrolPlan): HTMLElement {
   const gen = live ?? p.coverage.generated;
   const cell = (label: string, c: CoverageFigure, id: string) =>
-    h('div', { class: `pp-cov ${id}`, 'data-testid': `plan-cov-${id}` }, h('strong', {}, pct(c)), h('span', {}, label), h('small', {}, t('pp.covDetail', { covered: c.covered, n: c.incidents, km: (c.length_m / 1000).toFixed(1), routes: c.routes })));
+    h(
+      'div',
+      { class: `pp-cov ${id}`, 'data-testid': `plan-cov-${id}` },
+      h('strong', {}, pct(c)),
+      h('span', {}, label),
+      h('small', {}, t('pp.covDetail', { covered: c.covered, n: c.incidents, km: (c.length_m / 1000).toFixed(1), routes: c.routes })),
+    );
   return h(
     'div',
     { class: 'pp-covs' },
@@ -145,7 +155,11 @@ function logControl(deps: PlanPanelDeps, p: PatrolPlan, x: PlanPatrol & { id?: n
       ok.disabled = true;
       try {
         await deps.ctx.busy.track(
-          deps.ctx.api.groups.addRecord(x.group, 'patrol-logs', { patrolled_at: plannedStart(p.week_start, x), patrollers: who.value.trim(), planned_patrol_id: x.id }),
+          deps.ctx.api.groups.addRecord(x.group, 'patrol-logs', {
+            patrolled_at: plannedStart(p.week_start, x),
+            patrollers: who.value.trim(),
+            planned_patrol_id: x.id,
+          }),
           'pp.saving',
         );
         const fresh = await deps.ctx.api.patrolPlans.get(p.id);
@@ -209,12 +223,32 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
     .map((x, i) => ({ x, i }))
     .filter(({ x }) => planState.weekday === 0 || x.weekday === planState.weekday)
     .map(({ x, i }) => {
-      const wd = h('select', { 'data-testid': `plan-weekday-${i}`, disabled: draft ? undefined : true }, ...[1, 2, 3, 4, 5, 6, 7].map((d) => h('option', { value: String(d), selected: d === x.weekday ? true : undefined }, weekdayName(d))));
+      const wd = h(
+        'select',
+        { 'data-testid': `plan-weekday-${i}`, disabled: draft ? undefined : true },
+        ...[1, 2, 3, 4, 5, 6, 7].map((d) => h('option', { value: String(d), selected: d === x.weekday ? true : undefined }, weekdayName(d))),
+      );
       wd.addEventListener('change', () => change(i, { weekday: Number(wd.value) }));
-      const hr = h('select', { 'data-testid': `plan-hour-${i}`, disabled: draft ? undefined : true }, ...Array.from({ length: 24 }, (_, k) => h('option', { value: String(k), selected: k === x.start_hour ? true : undefined }, `${String(k).padStart(2, '0')}:00`)));
+      const hr = h(
+        'select',
+        { 'data-testid': `plan-hour-${i}`, disabled: draft ? undefined : true },
+        ...Array.from({ length: 24 }, (_, k) =>
+          h('option', { value: String(k), selected: k === x.start_hour ? true : undefined }, `${String(k).padStart(2, '0')}:00`),
+        ),
+      );
       hr.addEventListener('change', () => change(i, { start_hour: Number(hr.value) }));
       const stops = x.stops.slice(1).map((s, k) => {
-        const drop = h('button', { type: 'button', class: 'pp-drop', title: t('pp.dropStop'), 'data-testid': `plan-drop-${i}-${k}`, disabled: draft && x.stops.length > 2 ? undefined : true }, '✕');
+        const drop = h(
+          'button',
+          {
+            type: 'button',
+            class: 'pp-drop',
+            title: t('pp.dropStop'),
+            'data-testid': `plan-drop-${i}-${k}`,
+            disabled: draft && x.stops.length > 2 ? undefined : true,
+          },
+          '✕',
+        );
         drop.addEventListener('click', () => change(i, { stops: x.stops.filter((_, j) => j !== k + 1) }));
         // a stop that is no zone: one of the group's shops the patrol passes for its minimum length
         const zi = p.zones.findIndex((z) => z.id === s.id);
@@ -236,7 +270,11 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
   const table = h(
     'table',
     { class: 'grp-table pp-table', 'data-testid': 'plan-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done')))),
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.slot')), h('th', {}, t('pp.stops')), h('th', {}, t('pp.length')), h('th', {}, t('pp.done'))),
+    ),
     h('tbody', {}, ...rows),
   );
   const tableBox = h('div', { class: 'pp-table-wrap' }, table);
@@ -278,17 +316,42 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
   actions.push(print);
 
   const uncovered = p.uncovered.length
-    ? h('p', { class: 'pp-uncovered', 'data-testid': 'plan-uncovered' }, t('pp.uncovered', { zones: p.uncovered.map((u) => `${t('pp.zone')}${p.zones.findIndex((z) => z.id === u.id) + 1}（${t(u.reason === 'unreachable' ? 'pp.unreachable' : 'pp.capacity')}）`).join('、') }))
+    ? h(
+        'p',
+        { class: 'pp-uncovered', 'data-testid': 'plan-uncovered' },
+        t('pp.uncovered', {
+          zones: p.uncovered
+            .map((u) => `${t('pp.zone')}${p.zones.findIndex((z) => z.id === u.id) + 1}（${t(u.reason === 'unreachable' ? 'pp.unreachable' : 'pp.capacity')}）`)
+            .join('、'),
+        }),
+      )
     : h('p', { class: 'muted' }, t('pp.allCovered'));
   const zones = h(
     'details',
     { class: 'grp-section' },
     h('summary', {}, t('pp.zones', { n: p.zones.length })),
-    h('ol', {}, ...p.zones.map((z) => h('li', {}, t('pp.zoneLine', { kinds: z.kinds.map((k) => t(`pp.kind.${k}` as 'pp.kind.hot99')).join('/'), weekly: z.weekly.toFixed(1), days: z.peak_weekdays.map(weekdayName).join('、'), hours: z.peak_hours.map((x) => `${x}时`).join('、') })))),
+    h(
+      'ol',
+      {},
+      ...p.zones.map((z) =>
+        h(
+          'li',
+          {},
+          t('pp.zoneLine', {
+            kinds: z.kinds.map((k) => t(`pp.kind.${k}` as 'pp.kind.hot99')).join('/'),
+            weekly: z.weekly.toFixed(1),
+            days: z.peak_weekdays.map(weekdayName).join('、'),
+            hours: z.peak_hours.map((x) => `${x}时`).join('、'),
+          }),
+        ),
+      ),
+    ),
   );
   return [
     h('div', {}, ...head),
-    h('div', { class: 'pp-print' },
+    h(
+      'div',
+      { class: 'pp-print' },
       h('h3', {}, t('pp.planTitle', { week: p.week_start, status: t(`pp.status.${p.status}` as 'pp.status.draft') })),
       h('p', { class: 'muted' }, t('pp.periods', { weeks: p.periods.plan.weeks, hold: p.periods.holdout.weeks })),
       coverageCard(p),

@@ -19,7 +19,13 @@ export function regroupLines(p: AutoPreview, subdistrictName: string): string[] 
     const total = recordTotal(p.records);
     lines.push(
       total > 0
-        ? t('grp.regroup.carried', { n: total, equipment: p.records.equipment, drills: p.records.drills, logs: p.records.patrol_logs, schedule: p.records.schedule })
+        ? t('grp.regroup.carried', {
+            n: total,
+            equipment: p.records.equipment,
+            drills: p.records.drills,
+            logs: p.records.patrol_logs,
+            schedule: p.records.schedule,
+          })
         : t('grp.regroup.noRecords'),
     );
     if (p.routes > 0) lines.push(t('grp.regroup.routes', { n: p.routes }));

@@ -34,7 +34,8 @@ const setStops = (stops: [number, number][]) => {
 function stopAt(m: MlMap, x: number, y: number): number {
   const d = groupsState.draft;
   if (!d) return -1;
-  let best = -1, bestD = GRAB_PX;
+  let best = -1,
+    bestD = GRAB_PX;
   d.stops.forEach((s, i) => {
     const p = m.project(s);
     const dist = Math.hypot(p.x - x, p.y - y);
@@ -49,7 +50,7 @@ function stopAt(m: MlMap, x: number, y: number): number {
 /** Starts drawing: a new route (no saved route) or an edit of the group's saved route. */
 export function startDraft(ctx: ViewContext, group: string, version: number, route: RouteFeature | null): void {
   const routeId = route ? Number(route.id ?? route.properties.id) || null : null;
-  const stops = (routeId && route?.properties.stops ? route.properties.stops.map((s) => [s.lon, s.lat] as [number, number]) : []);
+  const stops = routeId && route?.properties.stops ? route.properties.stops.map((s) => [s.lon, s.lat] as [number, number]) : [];
   const draft: RouteDraft = { group, routeId, version, stops, closed: route?.properties.closed ?? true };
   groupsState.set({ draft });
   attach(ctx.map);
@@ -121,7 +122,11 @@ export function renderDraftPanel(ctx: ViewContext, hooks: EditorHooks): HTMLElem
   };
   const items = d.stops.map((s, i) => {
     const up = h('button', { type: 'button', class: 'link', 'data-act': 'up', title: t('grp.draw.up'), disabled: i === 0 ? true : undefined }, '↑');
-    const down = h('button', { type: 'button', class: 'link', 'data-act': 'down', title: t('grp.draw.down'), disabled: i === d.stops.length - 1 ? true : undefined }, '↓');
+    const down = h(
+      'button',
+      { type: 'button', class: 'link', 'data-act': 'down', title: t('grp.draw.down'), disabled: i === d.stops.length - 1 ? true : undefined },
+      '↓',
+    );
     const del = h('button', { type: 'button', class: 'link', 'data-act': 'remove', title: t('grp.draw.remove') }, '×');
     up.addEventListener('click', () => move(i, i - 1));
     down.addEventListener('click', () => move(i, i + 1));
@@ -132,7 +137,11 @@ export function renderDraftPanel(ctx: ViewContext, hooks: EditorHooks): HTMLElem
   const closed = h('input', { type: 'checkbox', 'data-testid': 'groups-draft-closed' });
   closed.checked = d.closed;
   closed.addEventListener('change', () => groupsState.set({ draft: { ...d, closed: closed.checked } }));
-  const save = h('button', { type: 'button', class: 'primary', 'data-testid': 'groups-draft-save', disabled: d.stops.length < 2 ? true : undefined }, t('grp.draw.save'));
+  const save = h(
+    'button',
+    { type: 'button', class: 'primary', 'data-testid': 'groups-draft-save', disabled: d.stops.length < 2 ? true : undefined },
+    t('grp.draw.save'),
+  );
   const cancel = h('button', { type: 'button', 'data-testid': 'groups-draft-cancel' }, t('grp.draw.cancel'));
   cancel.addEventListener('click', () => {
     cancelDraft();
@@ -145,7 +154,9 @@ export function renderDraftPanel(ctx: ViewContext, hooks: EditorHooks): HTMLElem
     const stops = cur.stops.map(([lon, lat]) => ({ lon, lat }));
     try {
       const r = await ctx.busy.track(
-        cur.routeId ? ctx.api.groups.editRoute(cur.routeId, cur.version, stops, cur.closed) : ctx.api.groups.drawRoute(cur.group, cur.version, stops, cur.closed),
+        cur.routeId
+          ? ctx.api.groups.editRoute(cur.routeId, cur.version, stops, cur.closed)
+          : ctx.api.groups.drawRoute(cur.group, cur.version, stops, cur.closed),
         'grp.loading',
       );
       detach?.();
@@ -168,7 +179,9 @@ export function renderDraftPanel(ctx: ViewContext, hooks: EditorHooks): HTMLElem
     { class: 'grp-draft', 'data-testid': 'groups-draft' },
     h('h4', {}, d.routeId ? t('grp.draw.editTitle') : t('grp.draw.newTitle')),
     h('p', { class: 'muted' }, t('grp.draw.hint')),
-    d.stops.length ? h('ol', { class: 'grp-stops', 'data-testid': 'groups-draft-stops' }, ...items) : h('p', { class: 'muted', 'data-testid': 'groups-draft-stops' }, t('grp.draw.none')),
+    d.stops.length
+      ? h('ol', { class: 'grp-stops', 'data-testid': 'groups-draft-stops' }, ...items)
+      : h('p', { class: 'muted', 'data-testid': 'groups-draft-stops' }, t('grp.draw.none')),
     h('label', {}, closed, ` ${t('grp.draw.closed')}`),
     h('div', { class: 'grp-actions' }, save, cancel),
   );

@@ -44,8 +44,16 @@ export const groupsState = new GroupsState();
 
 /** Categorical palette for groups (colour-blind friendly Tableau 10), RGB. */
 export const GROUP_COLOURS: [number, number, number][] = [
-  [78, 121, 167], [242, 142, 43], [89, 161, 79], [176, 122, 161], [118, 183, 178],
-  [237, 201, 72], [156, 117, 95], [255, 157, 167], [186, 176, 172], [225, 87, 89],
+  [78, 121, 167],
+  [242, 142, 43],
+  [89, 161, 79],
+  [176, 122, 161],
+  [118, 183, 178],
+  [237, 201, 72],
+  [156, 117, 95],
+  [255, 157, 167],
+  [186, 176, 172],
+  [225, 87, 89],
 ];
 
 export function groupColour(index: number): [number, number, number] {

@@ -50,7 +50,7 @@ export function localHour(t: number): number {
 }
 /** 0 = Monday … 6 = Sunday (1970-01-01 was a Thursday). */
 export function localWeekday(t: number): number {
-  return ((Math.floor((t + TZ_S) / 86400) + 3) % 7 + 7) % 7;
+  return (((Math.floor((t + TZ_S) / 86400) + 3) % 7) + 7) % 7;
 }
 
 /** Typed columns from the server's JSON (hour and weekday precomputed). */
@@ -79,7 +79,8 @@ export function toColumns(j: IncidentColumnsJson): Columns {
 
 /** First index with t[i] >= v (t ascending). */
 export function lowerBound(t: Float64Array, v: number): number {
-  let lo = 0, hi = t.length;
+  let lo = 0,
+    hi = t.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (t[mid]! < v) lo = mid + 1;
@@ -107,7 +108,9 @@ export function applyFilter(c: Columns, f: ClientFilter, out?: Filtered): Filter
   const b = lowerBound(c.t, f.to);
   let m = 0;
   const { lon, lat, type, hour, weekday, grid } = c;
-  const pos = res.positions, idx = res.index, gc = res.gridCounts;
+  const pos = res.positions,
+    idx = res.index,
+    gc = res.gridCounts;
   for (let i = a; i < b; i++) {
     if (!typeOk[type[i]!] || !hourOk[hour[i]!] || !dayOk[weekday[i]!]) continue;
     pos[2 * m] = lon[i]!;

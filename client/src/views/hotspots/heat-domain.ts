@@ -74,15 +74,19 @@ function density(positions: Float32Array, count: number, view: HeatView, radiusP
     return ((1 - Math.log(Math.tan(Math.PI / 4 + phi / 2)) / Math.PI) / 2) * scale;
   };
   // points within the radius outside the view still add to visible texels
-  const x0 = mx(w) - radiusPixels, x1 = mx(e) + radiusPixels;
-  const y0 = my(n) - radiusPixels, y1 = my(s) + radiusPixels;
+  const x0 = mx(w) - radiusPixels,
+    x1 = mx(e) + radiusPixels;
+  const y0 = my(n) - radiusPixels,
+    y1 = my(s) + radiusPixels;
   let cell = sigma / 2;
   // keep the grid modest on huge screens (coarser cells, still ≤ σ)
   while (((x1 - x0) / cell) * ((y1 - y0) / cell) > 150_000 && cell < sigma) cell *= 1.25;
-  const nx = Math.max(1, Math.ceil((x1 - x0) / cell)), ny = Math.max(1, Math.ceil((y1 - y0) / cell));
+  const nx = Math.max(1, Math.ceil((x1 - x0) / cell)),
+    ny = Math.max(1, Math.ceil((y1 - y0) / cell));
   const grid = new Float32Array(nx * ny);
   let any = false;
-  const lonMin = w - (360 * radiusPixels) / scale, lonMax = e + (360 * radiusPixels) / scale;
+  const lonMin = w - (360 * radiusPixels) / scale,
+    lonMax = e + (360 * radiusPixels) / scale;
   for (let i = 0; i < count; i++) {
     const lon = positions[2 * i]!;
     if (lon < lonMin || lon > lonMax) continue;
@@ -104,7 +108,8 @@ function density(positions: Float32Array, count: number, view: HeatView, radiusP
     for (let x = 0; x < nx; x++) {
       const v = grid[row + x]!;
       if (v === 0) continue;
-      const a = Math.max(0, x - k), b = Math.min(nx - 1, x + k);
+      const a = Math.max(0, x - k),
+        b = Math.min(nx - 1, x + k);
       for (let xx = a; xx <= b; xx++) tmp[row + xx]! += v * wts[xx - x + k]!;
     }
   }
@@ -113,7 +118,8 @@ function density(positions: Float32Array, count: number, view: HeatView, radiusP
     for (let y = 0; y < ny; y++) {
       const v = tmp[y * nx + x]!;
       if (v === 0) continue;
-      const a = Math.max(0, y - k), b = Math.min(ny - 1, y + k);
+      const a = Math.max(0, y - k),
+        b = Math.min(ny - 1, y + k);
       for (let yy = a; yy <= b; yy++) grid[yy * nx + x]! += v * wts[yy - y + k]!;
     }
   }

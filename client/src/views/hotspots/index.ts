@@ -103,7 +103,13 @@ function fitToIncidents(ctx: ViewContext): void {
   const lons = Float64Array.from(c.lon).sort();
   const lats = Float64Array.from(c.lat).sort();
   const q = (a: Float64Array, p: number) => a[Math.min(a.length - 1, Math.floor(p * a.length))]!;
-  ctx.map.fitBounds([[q(lons, 0.005), q(lats, 0.005)], [q(lons, 0.995), q(lats, 0.995)]], { padding: 30, duration: 0, maxZoom: 15 });
+  ctx.map.fitBounds(
+    [
+      [q(lons, 0.005), q(lats, 0.005)],
+      [q(lons, 0.995), q(lats, 0.995)],
+    ],
+    { padding: 30, duration: 0, maxZoom: 15 },
+  );
 }
 
 /** The leaders' patrol-plan coverage card (./patrol-coverage.ts), under the hot-spot panel. */
@@ -134,10 +140,11 @@ export const hotspotsView: ViewModule = {
       store: hotspotStore,
       loaded: () => loaded ?? Promise.resolve(),
       loadColumns: (json) => hotspotStore.setColumns(toColumns(json)),
-      settled: () => new Promise<void>((resolve) => {
-        if (!timer && !pending) resolve();
-        else settledWaiters.push(resolve);
-      }),
+      settled: () =>
+        new Promise<void>((resolve) => {
+          if (!timer && !pending) resolve();
+          else settledWaiters.push(resolve);
+        }),
     };
     loaded ??= (async () => {
       const [json, grids] = await Promise.all([

@@ -277,7 +277,11 @@ export class HotspotPanel {
       this.status.textContent =
         r.mode === 'emerging'
           ? t('hs.emergingStats', { weeks: r.weeks ?? 0, n: r.results.filter((x) => x.pattern && x.pattern !== 'no_pattern').length, ms: r.ms })
-          : t('hs.stats', { hot: r.results.filter((x) => x.class?.startsWith('hot')).length, cold: r.results.filter((x) => x.class?.startsWith('cold')).length, ms: r.ms });
+          : t('hs.stats', {
+              hot: r.results.filter((x) => x.class?.startsWith('hot')).length,
+              cold: r.results.filter((x) => x.class?.startsWith('cold')).length,
+              ms: r.ms,
+            });
       if (this.busy) this.status.textContent += ` · ${t('hs.computing')}`;
     }
   }
@@ -285,7 +289,8 @@ export class HotspotPanel {
   private renderLegend(): void {
     const s = hotspotStore.settings;
     const rows: HTMLElement[] = [];
-    const row = (color: string, label: string, extra = '') => h('div', { class: 'hs-legend-row' }, swatch(color), h('span', {}, label), extra ? h('span', { class: 'hs-count' }, extra) : null);
+    const row = (color: string, label: string, extra = '') =>
+      h('div', { class: 'hs-legend-row' }, swatch(color), h('span', {}, label), extra ? h('span', { class: 'hs-count' }, extra) : null);
     if (s.mode === 'hotspots') {
       const counts = new Map<string, number>();
       for (const r of hotspotStore.result?.results ?? []) counts.set(r.class ?? 'ns', (counts.get(r.class ?? 'ns') ?? 0) + 1);
@@ -294,13 +299,19 @@ export class HotspotPanel {
     } else if (s.mode === 'emerging') {
       const counts = new Map<string, number>();
       for (const r of hotspotStore.result?.results ?? []) counts.set(r.pattern ?? 'no_pattern', (counts.get(r.pattern ?? 'no_pattern') ?? 0) + 1);
-      for (const p of PATTERN_ORDER) if (counts.get(p) || p === 'no_pattern' || p.endsWith('_hot') && ['new_hot', 'intensifying_hot', 'persistent_hot', 'diminishing_hot'].includes(p))
-        rows.push(row(PATTERN_COLORS[p]!, tk(`hs.pattern.${p}`), String(counts.get(p) ?? 0)));
+      for (const p of PATTERN_ORDER)
+        if (counts.get(p) || p === 'no_pattern' || (p.endsWith('_hot') && ['new_hot', 'intensifying_hot', 'persistent_hot', 'diminishing_hot'].includes(p)))
+          rows.push(row(PATTERN_COLORS[p]!, tk(`hs.pattern.${p}`), String(counts.get(p) ?? 0)));
     } else if (s.mode === 'choropleth') {
       const ch = currentChoropleth();
       if (ch && ch.breaks.length > 1) {
         for (let k = 0; k < ch.breaks.length - 1; k++) {
-          rows.push(row(CHORO_COLORS[Math.min(CHORO_COLORS.length - 1, Math.round((k * (CHORO_COLORS.length - 1)) / Math.max(1, ch.breaks.length - 2)))]!, `${fmtNum(ch.breaks[k]!)} – ${fmtNum(ch.breaks[k + 1]!)}`));
+          rows.push(
+            row(
+              CHORO_COLORS[Math.min(CHORO_COLORS.length - 1, Math.round((k * (CHORO_COLORS.length - 1)) / Math.max(1, ch.breaks.length - 2)))]!,
+              `${fmtNum(ch.breaks[k]!)} – ${fmtNum(ch.breaks[k + 1]!)}`,
+            ),
+          );
         }
       }
       if (ch && s.measure === 'rate') rows.push(row(SUPPRESSED_COLOR, t('hs.suppressed'), String(ch.suppressed)));

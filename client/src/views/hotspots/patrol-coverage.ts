@@ -30,14 +30,41 @@ export async function renderPatrolCoverage(api: Api, box: HTMLElement): Promise<
   const name = (id: string) => String(subs?.features.find((f) => f.properties?.id === id)?.properties?.name ?? id);
   const items: HTMLElement[] = [];
   for (const p of newest.values()) {
-    items.push(h('p', {}, t('pp.leaderLine', { sub: name(p.subdistrict), week: p.week_start, gen: pct(p.coverage.generated.share), cur: pct(p.coverage.current.share), rnd: pct(p.coverage.random.share), done: p.done, planned: p.planned })));
+    items.push(
+      h(
+        'p',
+        {},
+        t('pp.leaderLine', {
+          sub: name(p.subdistrict),
+          week: p.week_start,
+          gen: pct(p.coverage.generated.share),
+          cur: pct(p.coverage.current.share),
+          rnd: pct(p.coverage.random.share),
+          done: p.done,
+          planned: p.planned,
+        }),
+      ),
+    );
     const detail = await api.patrolPlans.get(p.id).catch(() => null);
     if (detail) {
       items.push(
-        h('details', {}, h('summary', {}, t('pp.leaderGroups')),
-          h('table', { class: 'hs-patrol-groups' },
+        h(
+          'details',
+          {},
+          h('summary', {}, t('pp.leaderGroups')),
+          h(
+            'table',
+            { class: 'hs-patrol-groups' },
             h('thead', {}, h('tr', {}, h('th', {}, t('pp.group')), h('th', {}, t('pp.planned')), h('th', {}, t('pp.done')))),
-            h('tbody', {}, ...detail.progress.map((g) => h('tr', {}, h('td', {}, g.name), h('td', { class: 'num' }, String(g.planned)), h('td', { class: 'num' }, String(g.done))))))),
+            h(
+              'tbody',
+              {},
+              ...detail.progress.map((g) =>
+                h('tr', {}, h('td', {}, g.name), h('td', { class: 'num' }, String(g.planned)), h('td', { class: 'num' }, String(g.done))),
+              ),
+            ),
+          ),
+        ),
       );
     }
   }

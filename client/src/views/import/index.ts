@@ -82,7 +82,13 @@ function fitTo(fc: Preview['features']): void {
   };
   for (const f of fc.features) if (f.geometry && 'coordinates' in f.geometry) visit(f.geometry.coordinates);
   if (!Number.isFinite(x0) || x0 < -180 || x1 > 180 || y0 < -90 || y1 > 90) return;
-  ctx.map.fitBounds([[x0, y0], [x1, y1]], { padding: 60, maxZoom: 16, duration: 0 });
+  ctx.map.fitBounds(
+    [
+      [x0, y0],
+      [x1, y1],
+    ],
+    { padding: 60, maxZoom: 16, duration: 0 },
+  );
 }
 
 async function choose(file: File): Promise<void> {
@@ -232,7 +238,11 @@ async function start(): Promise<void> {
         status = { kind: 'info', text: t('import.running', { pct: Math.round(j.progress * 100), message: j.message ?? '' }) };
         render();
       };
-      es.onerror = () => void ctx!.api.plans.job(accepted.jobId).then((j) => (j.status === 'succeeded' || j.status === 'failed' ? finish(j) : undefined), () => undefined);
+      es.onerror = () =>
+        void ctx!.api.plans.job(accepted.jobId).then(
+          (j) => (j.status === 'succeeded' || j.status === 'failed' ? finish(j) : undefined),
+          () => undefined,
+        );
     });
     if (job.status === 'succeeded') {
       report = job.result as unknown as ImportReport;
@@ -259,7 +269,21 @@ function reportBox(r: ImportReport): HTMLElement {
   return h(
     'div',
     { class: 'import-report', 'data-testid': 'import-report' },
-    h('p', { 'data-testid': 'import-report-summary' }, t('import.report', { title, read: r.read, imported: r.imported, repaired: r.repaired, rejected: r.rejected, skipped: r.skipped, format: r.format, encoding: r.encoding, datum: r.datum })),
+    h(
+      'p',
+      { 'data-testid': 'import-report-summary' },
+      t('import.report', {
+        title,
+        read: r.read,
+        imported: r.imported,
+        repaired: r.repaired,
+        rejected: r.rejected,
+        skipped: r.skipped,
+        format: r.format,
+        encoding: r.encoding,
+        datum: r.datum,
+      }),
+    ),
     reg ? h('p', { 'data-testid': 'import-report-register' }, t('import.report.register', { matched: reg.matched ?? 0, replaced: reg.replaced ?? 0 })) : null,
     r.warnings?.length ? h('details', { open: true }, h('summary', {}, t('import.warnings')), h('ul', {}, ...r.warnings.map((w) => h('li', {}, w)))) : null,
     rej.length
@@ -267,8 +291,17 @@ function reportBox(r: ImportReport): HTMLElement {
           'details',
           { open: true },
           h('summary', {}, t('import.rejections', { n: shown.length, total: r.rejected })),
-          h('table', { class: 'import-table', 'data-testid': 'import-rejections' }, h('tr', {}, h('th', {}, t('import.rej.feature')), h('th', {}, t('import.rej.problem'))), ...shown.map((x) => h('tr', {}, h('td', {}, x.feature), h('td', {}, x.problem)))),
-          h('a', { href: url!, download: `${r.file.replace(/\.[^.]+$/, '')}-rejects.csv`, class: 'plan-btn', 'data-testid': 'import-rejects-csv' }, t('import.rejectsCsv')),
+          h(
+            'table',
+            { class: 'import-table', 'data-testid': 'import-rejections' },
+            h('tr', {}, h('th', {}, t('import.rej.feature')), h('th', {}, t('import.rej.problem'))),
+            ...shown.map((x) => h('tr', {}, h('td', {}, x.feature), h('td', {}, x.problem))),
+          ),
+          h(
+            'a',
+            { href: url!, download: `${r.file.replace(/\.[^.]+$/, '')}-rejects.csv`, class: 'plan-btn', 'data-testid': 'import-rejects-csv' },
+            t('import.rejectsCsv'),
+          ),
         )
       : null,
   );
@@ -304,7 +337,13 @@ function tableBox(tp: TablePreview): HTMLElement {
     'div',
     { class: 'import-table-preview' },
     h('p', { 'data-testid': 'import-preview' }, summary),
-    h('p', { class: 'muted', 'data-testid': 'import-header' }, tp.sheet ? t('import.header.sheet', { sheet: tp.sheet, ref: tp.headerRef }) : t('import.header', { ref: tp.headerRef }), sheetEl ? ' ' : null, sheetEl),
+    h(
+      'p',
+      { class: 'muted', 'data-testid': 'import-header' },
+      tp.sheet ? t('import.header.sheet', { sheet: tp.sheet, ref: tp.headerRef }) : t('import.header', { ref: tp.headerRef }),
+      sheetEl ? ' ' : null,
+      sheetEl,
+    ),
     h(
       'details',
       { open: true },
@@ -327,7 +366,12 @@ function showReport(): void {
 function render(): void {
   const c = ctx;
   if (!c) return;
-  const input = h('input', { type: 'file', accept: '.geojson,.json,.csv,.txt,.tsv,.xlsx,.xlsm,.osm,.xml,.zip,.gpkg', class: 'import-file', 'data-testid': 'import-file' });
+  const input = h('input', {
+    type: 'file',
+    accept: '.geojson,.json,.csv,.txt,.tsv,.xlsx,.xlsm,.osm,.xml,.zip,.gpkg',
+    class: 'import-file',
+    'data-testid': 'import-file',
+  });
   input.addEventListener('change', () => input.files?.[0] && void choose(input.files[0]));
   const drop = h('label', { class: 'import-drop', 'data-testid': 'import-drop' }, t('import.drop'), input);
   drop.addEventListener('dragover', (e) => (e.preventDefault(), drop.classList.add('over')));
@@ -338,14 +382,24 @@ function render(): void {
     const f = e.dataTransfer?.files?.[0];
     if (f) void choose(f);
   });
-  const layerSel = h('select', { 'data-testid': 'import-layer' }, h('option', { value: '' }, t('import.layer.auto')), ...IMPORT_LAYERS.map((l) => h('option', { value: l, selected: layer === l }, t(`import.layer.${l}` as MessageKey))));
+  const layerSel = h(
+    'select',
+    { 'data-testid': 'import-layer' },
+    h('option', { value: '' }, t('import.layer.auto')),
+    ...IMPORT_LAYERS.map((l) => h('option', { value: l, selected: layer === l }, t(`import.layer.${l}` as MessageKey))),
+  );
   layerSel.addEventListener('change', () => {
     layer = layerSel.value as ImportLayer | '';
     report = null;
     if (chosen?.table) void previewTable(false);
     render();
   });
-  const datumSel = h('select', { 'data-testid': 'import-datum' }, h('option', { value: '' }, t('import.datum.auto')), ...DATUMS.map((d) => h('option', { value: d, selected: datum === d }, t(`import.datum.${d}` as MessageKey))));
+  const datumSel = h(
+    'select',
+    { 'data-testid': 'import-datum' },
+    h('option', { value: '' }, t('import.datum.auto')),
+    ...DATUMS.map((d) => h('option', { value: d, selected: datum === d }, t(`import.datum.${d}` as MessageKey))),
+  );
   datumSel.addEventListener('change', () => {
     datum = datumSel.value as Datum | '';
     report = null;
@@ -354,7 +408,11 @@ function render(): void {
     render();
   });
   const p = chosen?.preview;
-  const types = p ? Object.entries(p.types).map(([k, n]) => `${k} ${n}`).join('，') : '';
+  const types = p
+    ? Object.entries(p.types)
+        .map(([k, n]) => `${k} ${n}`)
+        .join('，')
+    : '';
   const checkBtn = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'import-check', disabled: !chosen || busy }, t('import.check'));
   checkBtn.addEventListener('click', () => void check());
   const startBtn = h('button', { type: 'button', class: 'plan-btn primary', 'data-testid': 'import-start', disabled: !chosen || busy }, t('import.start'));
@@ -366,21 +424,38 @@ function render(): void {
       h('h2', { class: 'panel-title' }, t('view.import')),
       h('p', { class: 'muted' }, t('import.hint')),
       drop,
-      h('div', { class: 'plan-row wrap' }, h('label', {}, t('import.layer'), ' ', layerSel), h('label', {}, t('import.datum'), ' ', datumSel), sourceLayerControl(p ?? null)),
+      h(
+        'div',
+        { class: 'plan-row wrap' },
+        h('label', {}, t('import.layer'), ' ', layerSel),
+        h('label', {}, t('import.datum'), ' ', datumSel),
+        sourceLayerControl(p ?? null),
+      ),
       chosen ? h('p', { 'data-testid': 'import-file-info' }, t('import.file', { name: chosen.file.name, size: size(chosen.file.size) })) : null,
-      chosen && p ? h('p', { 'data-testid': 'import-preview' }, p.features ? t('import.preview', { n: p.features.features.length, types }) : t('import.preview.none')) : null,
+      chosen && p
+        ? h('p', { 'data-testid': 'import-preview' }, p.features ? t('import.preview', { n: p.features.features.length, types }) : t('import.preview.none'))
+        : null,
       chosen?.table ? tableBox(chosen.table) : null,
       p?.fields.length
         ? h(
             'details',
             { open: true },
             h('summary', {}, t('import.fields')),
-            h('table', { class: 'import-table', 'data-testid': 'import-fields' }, h('tr', {}, h('th', {}, t('import.field.col')), h('th', {}, t('import.field.role')), h('th', {}, t('import.field.sample'))), ...p.fields.slice(0, 40).map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, t(`import.role.${f.role}` as MessageKey)), h('td', {}, f.sample.slice(0, 40))))),
+            h(
+              'table',
+              { class: 'import-table', 'data-testid': 'import-fields' },
+              h('tr', {}, h('th', {}, t('import.field.col')), h('th', {}, t('import.field.role')), h('th', {}, t('import.field.sample'))),
+              ...p.fields
+                .slice(0, 40)
+                .map((f) => h('tr', {}, h('td', {}, f.name), h('td', {}, t(`import.role.${f.role}` as MessageKey)), h('td', {}, f.sample.slice(0, 40)))),
+            ),
           )
         : null,
       p?.warnings?.length ? h('p', { class: 'muted', 'data-testid': 'import-preview-warnings' }, p.warnings.join('；')) : null,
       h('div', { class: 'plan-row' }, checkBtn, startBtn),
-      progress !== null ? h('div', { class: 'import-progress', 'data-testid': 'import-progress' }, h('div', { class: 'fill', style: `width:${Math.round(progress * 100)}%` })) : null,
+      progress !== null
+        ? h('div', { class: 'import-progress', 'data-testid': 'import-progress' }, h('div', { class: 'fill', style: `width:${Math.round(progress * 100)}%` }))
+        : null,
       status ? h('p', { class: `import-status ${status.kind}`, 'data-testid': 'import-status' }, status.text) : null,
       report ? reportBox(report) : null,
     ),

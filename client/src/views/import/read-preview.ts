@@ -89,15 +89,13 @@ export function splitCsvLine(line: string): string[] {
       if (ch === '"' && line[i + 1] === '"') {
         cur += '"';
         i++;
-      }
-      else if (ch === '"') quoted = false;
+      } else if (ch === '"') quoted = false;
       else cur += ch;
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
       out.push(cur);
       cur = '';
-    }
-    else cur += ch;
+    } else cur += ch;
   }
   out.push(cur);
   return out.map((s) => s.trim());
@@ -143,7 +141,9 @@ function readShapefile(bytes: Uint8Array, datum: Datum, sourceLayer?: string): P
   const layers = shapefileLayerNames(bytes);
   const layer = sourceLayer && layers.includes(sourceLayer) ? sourceLayer : layers[0];
   const r = parseShapefileZip(bytes, { sourceLayer: layer });
-  const features: Feature[] = r.features.slice(0, PREVIEW_LIMIT).map((f) => ({ type: 'Feature', properties: f.properties, geometry: mapCoords(f.geometry, (p) => toWgs(p, datum)) }));
+  const features: Feature[] = r.features
+    .slice(0, PREVIEW_LIMIT)
+    .map((f) => ({ type: 'Feature', properties: f.properties, geometry: mapCoords(f.geometry, (p) => toWgs(p, datum)) }));
   return {
     format: 'shapefile',
     encoding: r.encoding ?? 'utf-8',
@@ -169,7 +169,10 @@ export function readPreview(name: string, bytes: Uint8Array, datum: Datum, sourc
   if (ext === 'geojson' || ext === 'json' || head === '{' || head === '[') {
     const json = JSON.parse(body) as { type?: string; features?: Feature[] };
     const all = json.type === 'FeatureCollection' && Array.isArray(json.features) ? json.features : json.type === 'Feature' ? [json as unknown as Feature] : [];
-    const features = all.slice(0, PREVIEW_LIMIT).filter((f) => f && f.geometry).map((f) => ({ ...f, geometry: mapCoords(f.geometry, (p) => toWgs(p, datum)) }));
+    const features = all
+      .slice(0, PREVIEW_LIMIT)
+      .filter((f) => f && f.geometry)
+      .map((f) => ({ ...f, geometry: mapCoords(f.geometry, (p) => toWgs(p, datum)) }));
     const props = all.find((f) => f?.properties)?.properties ?? {};
     const fields = Object.entries(props).map(([k, v]) => ({ name: k, role: roleOf(k), sample: String(v ?? '') }));
     return { format: 'geojson', encoding, features: { type: 'FeatureCollection', features }, types: count(all.filter((f) => f?.geometry)), fields };

@@ -42,7 +42,11 @@ function table(rows: SummaryRow[], total: SummaryRow, level: SummaryLevel, open:
     return tr;
   });
   const foot = h('tr', { class: 'lg-total' }, h('td', {}, t('ledger.total')), ...cols.map(([, f]) => h('td', {}, f(total))));
-  return h('div', { class: 'lg-scroll' }, h('table', { class: 'lg-table', 'data-testid': 'ledger-table' }, h('thead', {}, head), h('tbody', {}, ...body, foot)));
+  return h(
+    'div',
+    { class: 'lg-scroll' },
+    h('table', { class: 'lg-table', 'data-testid': 'ledger-table' }, h('thead', {}, head), h('tbody', {}, ...body, foot)),
+  );
 }
 
 async function render(): Promise<void> {
@@ -61,11 +65,20 @@ async function render(): Promise<void> {
     stack.pop();
     void render();
   });
-  const link = (format: 'xlsx' | 'csv') => h('a', { class: 'fd-btn fd-link-btn', href: fieldApi.summaryExportUrl(cur.level, cur.within, format), download: '', 'data-testid': `ledger-export-${format}` }, `${t('fw.ledger.export')} ${format.toUpperCase()}`);
+  const link = (format: 'xlsx' | 'csv') =>
+    h(
+      'a',
+      { class: 'fd-btn fd-link-btn', href: fieldApi.summaryExportUrl(cur.level, cur.within, format), download: '', 'data-testid': `ledger-export-${format}` },
+      `${t('fw.ledger.export')} ${format.toUpperCase()}`,
+    );
   const under = hours ? { members: hours.members.filter((m) => !m.ok), grids: hours.grids.filter((g) => g.under > 0).length } : null;
   root.replaceChildren(
     h('h2', { class: 'fd-h2' }, t('ledger.title')),
-    h('p', { class: 'fd-muted', 'data-testid': 'ledger-within' }, `${t('ledger.within', { name: cur.name })} · ${t(`ledger.level.${cur.level}` as MessageKey)}`),
+    h(
+      'p',
+      { class: 'fd-muted', 'data-testid': 'ledger-within' },
+      `${t('ledger.within', { name: cur.name })} · ${t(`ledger.level.${cur.level}` as MessageKey)}`,
+    ),
     back,
     table(summary.rows, summary.total, cur.level, (r) => {
       const next = NEXT[cur.level];
@@ -77,7 +90,12 @@ async function render(): Promise<void> {
     ...(under && hours
       ? [
           h('h2', { class: 'fd-h2', 'data-testid': 'ledger-under' }, t('ledger.underTitle', { n: under.members.length, grids: under.grids })),
-          h('details', { class: 'fd-details' }, h('summary', {}, t('ledger.underWeek', { from: hours.weekStart, to: hours.weekEnd })), hoursList({ ...hours, members: under.members.slice(0, 300) }, true)),
+          h(
+            'details',
+            { class: 'fd-details' },
+            h('summary', {}, t('ledger.underWeek', { from: hours.weekStart, to: hours.weekEnd })),
+            hoursList({ ...hours, members: under.members.slice(0, 300) }, true),
+          ),
         ]
       : []),
   );
@@ -95,7 +113,9 @@ export const ledgerView: ViewModule = {
     panel = h('div', { class: 'lg-panel', 'data-testid': 'ledger-panel' });
     ctx.panel.append(panel);
     stack = [{ level: 'subdistrict', name: t('ledger.district') }];
-    await render().catch((e: unknown) => panel?.replaceChildren(h('p', { class: 'fd-status error' }, `${t('error.load')}: ${e instanceof Error ? e.message : String(e)}`)));
+    await render().catch((e: unknown) =>
+      panel?.replaceChildren(h('p', { class: 'fd-status error' }, `${t('error.load')}: ${e instanceof Error ? e.message : String(e)}`)),
+    );
   },
   deactivate() {
     panel = null;

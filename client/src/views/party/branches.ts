@@ -30,7 +30,11 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void, edit?
     'summary',
     { class: 'pt-sum' },
     h('span', { class: 'pt-name' }, c.committee),
-    h('span', { class: 'pt-sub' }, t('party.communityLine', { branches: c.branches.length, party: num(c.partyHouseholds), plaqued: num(c.plaqued), share: pct(c.share) })),
+    h(
+      'span',
+      { class: 'pt-sub' },
+      t('party.communityLine', { branches: c.branches.length, party: num(c.partyHouseholds), plaqued: num(c.plaqued), share: pct(c.share) }),
+    ),
     h('span', { class: `pt-badge pt-${v.cls}` }, v.text),
   );
   const rows: HTMLElement[] = [];
@@ -42,7 +46,16 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void, edit?
       h(
         'tr',
         { class: 'pt-branch', 'data-branch': b.id },
-        h('td', { colspan: '1' }, name, h('div', { class: 'pt-sub' }, `${t(b.kind === 'compound' ? 'party.kind.compound' : 'party.kind.grid')}${b.secretary ? ` · ${t('party.secretary')} ${b.secretary}` : ''}`)),
+        h(
+          'td',
+          { colspan: '1' },
+          name,
+          h(
+            'div',
+            { class: 'pt-sub' },
+            `${t(b.kind === 'compound' ? 'party.kind.compound' : 'party.kind.grid')}${b.secretary ? ` · ${t('party.secretary')} ${b.secretary}` : ''}`,
+          ),
+        ),
         h('td', { class: 'num' }, num(b.partyHouseholds)),
         h('td', { class: 'num' }, num(b.plaqued)),
         h('td', { class: `num pt-${bv.cls}` }, pct(b.share)),
@@ -65,7 +78,19 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void, edit?
   const table = h(
     'table',
     { class: 'pt-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, t('party.col.branch')), h('th', {}, t('party.col.party')), h('th', {}, t('party.col.plaqued')), h('th', {}, t('party.col.share')), h('th', {}, t('party.col.visits')))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', {}, t('party.col.branch')),
+        h('th', {}, t('party.col.party')),
+        h('th', {}, t('party.col.plaqued')),
+        h('th', {}, t('party.col.share')),
+        h('th', {}, t('party.col.visits')),
+      ),
+    ),
     h('tbody', {}, ...rows),
   );
   return h('details', { class: 'pt-community', 'data-community': c.id }, head, table);
@@ -116,7 +141,19 @@ export function renderTeams(teams: PartyTeam[], quarter: string, manage?: (team:
     h(
       'table',
       { class: 'pt-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('party.col.team')), h('th', {}, t('party.col.members')), h('th', {}, t('party.col.grids')), h('th', {}, t('party.col.visits')), h('th', {}, t('party.col.done')))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, t('party.col.team')),
+          h('th', {}, t('party.col.members')),
+          h('th', {}, t('party.col.grids')),
+          h('th', {}, t('party.col.visits')),
+          h('th', {}, t('party.col.done')),
+        ),
+      ),
       h(
         'tbody',
         {},

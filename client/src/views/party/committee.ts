@@ -6,7 +6,15 @@
  * quarterly joint meeting (what changed in a quarter) and the resource list. Demo rows are labelled.
  */
 import type { SessionUser } from '../../api';
-import { committeeApi, RESOURCE_CATEGORIES, type CommitteeUnit, type Need, type Project, type QuarterChanges, type ResourceCategory } from '../../api/committee';
+import {
+  committeeApi,
+  RESOURCE_CATEGORIES,
+  type CommitteeUnit,
+  type Need,
+  type Project,
+  type QuarterChanges,
+  type ResourceCategory,
+} from '../../api/committee';
 import { t, type MessageKey } from '../../i18n';
 import { matchFeatures, showCommitteeMatches } from '../../layers/committee-matches';
 import { h } from '../../panels/dom';
@@ -46,7 +54,14 @@ export async function loadCommittee(quarter?: string): Promise<CommitteeData> {
 
 function raiseForm(k: Hooks): HTMLElement {
   const ownGrid = k.user?.role === 'grid_member' ? k.user.grids.find((g) => /^\d{15}$/.test(g)) : undefined;
-  const grid = h('input', { class: 'pt-input', 'data-testid': 'need-grid', inputmode: 'numeric', pattern: '\\d{15}', value: ownGrid ?? '', placeholder: '340802001001001' });
+  const grid = h('input', {
+    class: 'pt-input',
+    'data-testid': 'need-grid',
+    inputmode: 'numeric',
+    pattern: '\\d{15}',
+    value: ownGrid ?? '',
+    placeholder: '340802001001001',
+  });
   if (ownGrid) grid.readOnly = true;
   const category = h('select', { class: 'pt-input', 'data-testid': 'need-category' }, ...RESOURCE_CATEGORIES.map((c) => h('option', { value: c }, cat(c))));
   const title = h('input', { class: 'pt-input', 'data-testid': 'need-title', maxlength: '200' });
@@ -55,7 +70,12 @@ function raiseForm(k: Hooks): HTMLElement {
   submit.addEventListener('click', async () => {
     submit.disabled = true;
     try {
-      await committeeApi.raiseNeed({ grid: grid.value.trim(), category: category.value as ResourceCategory, title: title.value.trim(), ...(detail.value.trim() ? { detail: detail.value.trim() } : {}) });
+      await committeeApi.raiseNeed({
+        grid: grid.value.trim(),
+        category: category.value as ResourceCategory,
+        title: title.value.trim(),
+        ...(detail.value.trim() ? { detail: detail.value.trim() } : {}),
+      });
       k.say(t('committee.raised', { title: title.value.trim() }));
       k.reload();
     } catch (e) {
@@ -88,7 +108,8 @@ async function showMatches(k: Hooks, need: Need, host: HTMLElement): Promise<voi
     k.ctx.map.fitBounds([Math.min(...xs), Math.min(...ys), Math.max(...xs), Math.max(...ys)], { padding: 40, maxZoom: 16.5, duration: 0 });
     const list = h('ol', { class: 'pt-members', 'data-testid': 'committee-matches' });
     for (const m of a.matches) {
-      const take = canRun(k.user) && need.status === 'open' ? h('button', { class: 'pt-btn', type: 'button', 'data-unit': m.unitId }, t('committee.match.take')) : null;
+      const take =
+        canRun(k.user) && need.status === 'open' ? h('button', { class: 'pt-btn', type: 'button', 'data-unit': m.unitId }, t('committee.match.take')) : null;
       take?.addEventListener('click', async () => {
         take.disabled = true;
         try {
@@ -108,8 +129,16 @@ async function showMatches(k: Hooks, need: Need, host: HTMLElement): Promise<voi
             'div',
             { class: 'pt-member-main' },
             h('div', { class: 'pt-name' }, m.name),
-            h('div', { class: 'pt-sub pt-walk' }, t('committee.match.walk', { m: m.walkM.toLocaleString(), min: m.walkMinutes, straight: m.straightM.toLocaleString() })),
-            h('div', { class: 'pt-sub' }, [m.detail, t('committee.unit.contact', { contact: m.contact ?? '', phone: m.phone ?? '' }).trim()].filter(Boolean).join(' · ')),
+            h(
+              'div',
+              { class: 'pt-sub pt-walk' },
+              t('committee.match.walk', { m: m.walkM.toLocaleString(), min: m.walkMinutes, straight: m.straightM.toLocaleString() }),
+            ),
+            h(
+              'div',
+              { class: 'pt-sub' },
+              [m.detail, t('committee.unit.contact', { contact: m.contact ?? '', phone: m.phone ?? '' }).trim()].filter(Boolean).join(' · '),
+            ),
           ),
           take,
         ),
@@ -117,7 +146,9 @@ async function showMatches(k: Hooks, need: Need, host: HTMLElement): Promise<voi
     }
     host.replaceChildren(
       h('h3', { class: 'pt-h3' }, t('committee.matches.title', { title: need.title, category: cat(need.category) })),
-      a.matches.length ? list : h('p', { class: 'pt-sub', 'data-testid': 'committee-matches-none' }, t('committee.matches.none', { max: a.maxWalkM, candidates: a.candidates })),
+      a.matches.length
+        ? list
+        : h('p', { class: 'pt-sub', 'data-testid': 'committee-matches-none' }, t('committee.matches.none', { max: a.maxWalkM, candidates: a.candidates })),
     );
   } catch (e) {
     host.replaceChildren(h('p', { class: 'pt-sub error' }, (e as Error).message));
@@ -161,26 +192,26 @@ function projectsSection(k: Hooks, projects: Project[]): HTMLElement {
   const list = h('ul', { class: 'pt-members', 'data-testid': 'committee-projects' });
   for (const p of projects.slice(0, 40)) {
     const next = p.status === 'planned' ? 'in_progress' : p.status === 'in_progress' ? 'done' : null;
-    const btns = canRun(k.user) && next
-      ? [
-          ...(p.status === 'planned' ? [['in_progress', 'committee.project.start'] as const] : []),
-          ['done', 'committee.project.done'] as const,
-        ].map(([to, key]) => {
-          const b = h('button', { class: `pt-btn${to === 'done' ? ' pt-primary' : ''}`, type: 'button', 'data-action': to }, t(key));
-          b.addEventListener('click', async () => {
-            b.disabled = true;
-            try {
-              const after = await committeeApi.moveProject(p.id, to, p.version);
-              k.say(t('committee.project.moved', { title: after.title, status: t(`committee.pstatus.${after.status}` as MessageKey) }));
-              k.reload();
-            } catch (e) {
-              k.say((e as Error).message, true);
-              b.disabled = false;
-            }
-          });
-          return b;
-        })
-      : [];
+    const btns =
+      canRun(k.user) && next
+        ? [...(p.status === 'planned' ? [['in_progress', 'committee.project.start'] as const] : []), ['done', 'committee.project.done'] as const].map(
+            ([to, key]) => {
+              const b = h('button', { class: `pt-btn${to === 'done' ? ' pt-primary' : ''}`, type: 'button', 'data-action': to }, t(key));
+              b.addEventListener('click', async () => {
+                b.disabled = true;
+                try {
+                  const after = await committeeApi.moveProject(p.id, to, p.version);
+                  k.say(t('committee.project.moved', { title: after.title, status: t(`committee.pstatus.${after.status}` as MessageKey) }));
+                  k.reload();
+                } catch (e) {
+                  k.say((e as Error).message, true);
+                  b.disabled = false;
+                }
+              });
+              return b;
+            },
+          )
+        : [];
     list.append(
       h(
         'li',
@@ -189,14 +220,32 @@ function projectsSection(k: Hooks, projects: Project[]): HTMLElement {
           'div',
           { class: 'pt-member-main' },
           h('div', { class: 'pt-name' }, p.title),
-          h('div', { class: 'pt-sub' }, [t('committee.project.line', { kind: t(`committee.kind.${p.kind}` as MessageKey), unit: p.unitName ?? '—', date: day(p.createdAt) }), p.doneAt ? t('committee.project.doneOn', { date: day(p.doneAt) }) : null].filter(Boolean).join(' · ')),
+          h(
+            'div',
+            { class: 'pt-sub' },
+            [
+              t('committee.project.line', { kind: t(`committee.kind.${p.kind}` as MessageKey), unit: p.unitName ?? '—', date: day(p.createdAt) }),
+              p.doneAt ? t('committee.project.doneOn', { date: day(p.doneAt) }) : null,
+            ]
+              .filter(Boolean)
+              .join(' · '),
+          ),
         ),
-        h('span', { class: `pt-badge pt-${p.status === 'done' ? 'ok' : p.status === 'in_progress' ? 'warn' : 'none'}` }, t(`committee.pstatus.${p.status}` as MessageKey)),
+        h(
+          'span',
+          { class: `pt-badge pt-${p.status === 'done' ? 'ok' : p.status === 'in_progress' ? 'warn' : 'none'}` },
+          t(`committee.pstatus.${p.status}` as MessageKey),
+        ),
         ...btns,
       ),
     );
   }
-  return h('section', { class: 'pt-section' }, h('h3', { class: 'pt-h3' }, t('committee.projects')), projects.length ? list : h('p', { class: 'pt-sub' }, t('committee.projects.none')));
+  return h(
+    'section',
+    { class: 'pt-section' },
+    h('h3', { class: 'pt-h3' }, t('committee.projects')),
+    projects.length ? list : h('p', { class: 'pt-sub' }, t('committee.projects.none')),
+  );
 }
 
 function lastQuarters(current: string, n: number): string[] {
@@ -211,19 +260,37 @@ function lastQuarters(current: string, n: number): string[] {
 }
 
 function quarterSection(q: QuarterChanges, pick: (quarter: string) => void): HTMLElement {
-  const select = h('select', { class: 'pt-input', 'data-testid': 'committee-quarter-pick' }, ...lastQuarters(q.quarter, 4).map((x) => h('option', { value: x, selected: x === q.quarter }, x)));
+  const select = h(
+    'select',
+    { class: 'pt-input', 'data-testid': 'committee-quarter-pick' },
+    ...lastQuarters(q.quarter, 4).map((x) => h('option', { value: x, selected: x === q.quarter }, x)),
+  );
   select.addEventListener('change', () => pick(select.value));
   const items = (title: string, rows: string[]) =>
-    h('details', {}, h('summary', { class: 'pt-sub' }, `${title}（${rows.length}）`), rows.length ? h('ul', { class: 'pt-sub' }, ...rows.slice(0, 50).map((r) => h('li', {}, r))) : h('p', { class: 'pt-sub' }, t('committee.quarter.empty')));
+    h(
+      'details',
+      {},
+      h('summary', { class: 'pt-sub' }, `${title}（${rows.length}）`),
+      rows.length ? h('ul', { class: 'pt-sub' }, ...rows.slice(0, 50).map((r) => h('li', {}, r))) : h('p', { class: 'pt-sub' }, t('committee.quarter.empty')),
+    );
   return h(
     'section',
     { class: 'pt-section', 'data-testid': 'committee-quarter' },
     h('h3', { class: 'pt-h3' }, t('committee.quarter')),
     h('label', { class: 'pt-label' }, t('committee.quarter.pick'), select),
     h('p', { class: 'pt-summary', 'data-testid': 'committee-quarter-counts' }, t('committee.quarter.counts', q.counts)),
-    items(t('committee.quarter.joined'), q.unitsJoined.map((u) => `${u.joinedOn} ${u.name}`)),
-    items(t('committee.quarter.raised'), q.needsRaised.map((n) => `${day(n.createdAt)} ${n.title}（${cat(n.category)}，${t(`committee.status.${n.status}` as MessageKey)}）`)),
-    items(t('committee.quarter.done'), q.done.map((p) => `${day(p.doneAt)} ${t(`committee.kind.${p.kind}` as MessageKey)}：${p.title}${p.unitName ? `（${p.unitName}）` : ''}`)),
+    items(
+      t('committee.quarter.joined'),
+      q.unitsJoined.map((u) => `${u.joinedOn} ${u.name}`),
+    ),
+    items(
+      t('committee.quarter.raised'),
+      q.needsRaised.map((n) => `${day(n.createdAt)} ${n.title}（${cat(n.category)}，${t(`committee.status.${n.status}` as MessageKey)}）`),
+    ),
+    items(
+      t('committee.quarter.done'),
+      q.done.map((p) => `${day(p.doneAt)} ${t(`committee.kind.${p.kind}` as MessageKey)}：${p.title}${p.unitName ? `（${p.unitName}）` : ''}`),
+    ),
   );
 }
 
@@ -236,7 +303,12 @@ function resourcesSection(d: CommitteeData): HTMLElement {
       h(
         'details',
         { class: 'pt-community', 'data-category': r.category },
-        h('summary', { class: 'pt-sum' }, h('span', { class: 'pt-name' }, cat(r.category)), h('span', { class: 'pt-sub' }, t('committee.resource.line', { n: r.units.length, open: r.openNeeds }))),
+        h(
+          'summary',
+          { class: 'pt-sum' },
+          h('span', { class: 'pt-name' }, cat(r.category)),
+          h('span', { class: 'pt-sub' }, t('committee.resource.line', { n: r.units.length, open: r.openNeeds })),
+        ),
         h('ul', { class: 'pt-sub' }, ...r.units.slice(0, 60).map((u) => h('li', {}, `${u.name}${u.detail ? `：${u.detail}` : ''}`))),
       ),
     ),

@@ -29,7 +29,14 @@ export async function loadCredit(user: SessionUser | null): Promise<CreditTabDat
   const [grids, households, pending] = await Promise.all([
     creditApi.grids().then((r) => r.grids),
     ownGrid ? creditApi.households(ownGrid).then((r) => r.households) : Promise.resolve(null),
-    reviewer ? creditApi.entries({ status: user?.role === 'grid_member' ? ['declared'] : ['recorded', ...(user?.role === 'admin' || !user ? (['declared'] as const) : [])], limit: 50 }).then((r) => r.items) : Promise.resolve([]),
+    reviewer
+      ? creditApi
+          .entries({
+            status: user?.role === 'grid_member' ? ['declared'] : ['recorded', ...(user?.role === 'admin' || !user ? (['declared'] as const) : [])],
+            limit: 50,
+          })
+          .then((r) => r.items)
+      : Promise.resolve([]),
   ]);
   return { grids, households, pending };
 }
@@ -43,7 +50,20 @@ function gridTable(grids: CreditGrid[]): HTMLElement {
     h(
       'table',
       { class: 'pt-table', 'data-testid': 'credit-grids' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('credit.col.grid')), h('th', {}, 'A'), h('th', {}, '2A'), h('th', {}, '3A'), h('th', {}, t('credit.col.share')), h('th', {}, t('credit.col.pending')))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, t('credit.col.grid')),
+          h('th', {}, 'A'),
+          h('th', {}, '2A'),
+          h('th', {}, '3A'),
+          h('th', {}, t('credit.col.share')),
+          h('th', {}, t('credit.col.pending')),
+        ),
+      ),
       h(
         'tbody',
         {},
@@ -66,8 +86,17 @@ function gridTable(grids: CreditGrid[]): HTMLElement {
 }
 
 function entryForm(households: CreditHousehold[], onSaved: () => void, say: (m: string, e?: boolean) => void): HTMLElement {
-  const hh = h('select', { class: 'pt-input', 'data-testid': 'credit-household' }, ...households.map((x) => h('option', { value: x.id }, `${x.headName ?? x.id}（${x.id}）`)));
-  const kind = h('select', { class: 'pt-input', 'data-testid': 'credit-kind' }, h('option', { value: 'merit' }, t('credit.kind.merit')), h('option', { value: 'demerit' }, t('credit.kind.demerit')));
+  const hh = h(
+    'select',
+    { class: 'pt-input', 'data-testid': 'credit-household' },
+    ...households.map((x) => h('option', { value: x.id }, `${x.headName ?? x.id}（${x.id}）`)),
+  );
+  const kind = h(
+    'select',
+    { class: 'pt-input', 'data-testid': 'credit-kind' },
+    h('option', { value: 'merit' }, t('credit.kind.merit')),
+    h('option', { value: 'demerit' }, t('credit.kind.demerit')),
+  );
   const category = h('select', { class: 'pt-input', 'data-testid': 'credit-category' });
   const fill = () => category.replaceChildren(...(kind.value === 'merit' ? MERITS : DEMERITS).map((c) => h('option', { value: c }, cat(c))));
   fill();
@@ -88,7 +117,13 @@ function entryForm(households: CreditHousehold[], onSaved: () => void, say: (m: 
     e.preventDefault();
     submit.disabled = true;
     try {
-      const saved = await creditApi.create({ household: hh.value, kind: kind.value as 'merit' | 'demerit', category: category.value, occurredOn: today(), ...(note.value.trim() ? { note: note.value.trim() } : {}) });
+      const saved = await creditApi.create({
+        household: hh.value,
+        kind: kind.value as 'merit' | 'demerit',
+        category: category.value,
+        occurredOn: today(),
+        ...(note.value.trim() ? { note: note.value.trim() } : {}),
+      });
       say(t(saved.kind === 'merit' ? 'credit.declared' : 'credit.recorded', { id: saved.householdId }));
       onSaved();
     } catch (err) {
@@ -112,8 +147,16 @@ function pendingList(items: CreditEntry[], user: SessionUser | null, onDone: () 
       }
     };
     const mine = user !== null && e.createdBy === user.id;
-    const yes = h('button', { class: 'pt-btn pt-primary', type: 'button', 'data-action': 'approve', disabled: mine }, t(e.kind === 'merit' ? 'credit.approve' : 'credit.confirm'));
-    const no = h('button', { class: 'pt-btn', type: 'button', 'data-action': 'reject', disabled: mine }, t(e.kind === 'merit' ? 'credit.reject' : 'credit.dismiss'));
+    const yes = h(
+      'button',
+      { class: 'pt-btn pt-primary', type: 'button', 'data-action': 'approve', disabled: mine },
+      t(e.kind === 'merit' ? 'credit.approve' : 'credit.confirm'),
+    );
+    const no = h(
+      'button',
+      { class: 'pt-btn', type: 'button', 'data-action': 'reject', disabled: mine },
+      t(e.kind === 'merit' ? 'credit.reject' : 'credit.dismiss'),
+    );
     yes.addEventListener('click', act('approve'));
     no.addEventListener('click', act('reject'));
     list.append(
@@ -124,14 +167,20 @@ function pendingList(items: CreditEntry[], user: SessionUser | null, onDone: () 
           'div',
           { class: 'pt-member-main' },
           h('div', { class: 'pt-name' }, `${e.headName ?? e.householdId} · ${cat(e.category)} ${e.kind === 'merit' ? '+' : '−'}${e.points}`),
-          h('div', { class: 'pt-sub' }, `${status(e.status)} · ${e.occurredOn} · ${t('credit.col.grid')} ${e.gridCode?.slice(-6) ?? '—'}${e.note ? ` · ${e.note}` : ''}${mine ? ` · ${t('credit.ownEntry')}` : ''}`),
+          h(
+            'div',
+            { class: 'pt-sub' },
+            `${status(e.status)} · ${e.occurredOn} · ${t('credit.col.grid')} ${e.gridCode?.slice(-6) ?? '—'}${e.note ? ` · ${e.note}` : ''}${mine ? ` · ${t('credit.ownEntry')}` : ''}`,
+          ),
         ),
         yes,
         no,
       ),
     );
   }
-  const title = t(user?.role === 'grid_member' ? 'credit.pendingMerits' : user?.role === 'leader' ? 'credit.pendingDemerits' : 'credit.pendingAll', { n: items.length });
+  const title = t(user?.role === 'grid_member' ? 'credit.pendingMerits' : user?.role === 'leader' ? 'credit.pendingDemerits' : 'credit.pendingAll', {
+    n: items.length,
+  });
   return h('div', {}, h('h3', { class: 'pt-h3' }, title), items.length ? list : h('p', { class: 'pt-sub' }, t('credit.nonePending')));
 }
 
@@ -143,8 +192,32 @@ function householdList(households: CreditHousehold[]): HTMLElement {
     h(
       'table',
       { class: 'pt-table' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('credit.household')), h('th', {}, t('credit.col.rating')), h('th', {}, t('credit.col.score')), h('th', {}, t('credit.col.pending')))),
-      h('tbody', {}, ...households.map((x) => h('tr', { 'data-household': x.id }, h('td', {}, `${x.headName ?? ''}（${x.id}）`), h('td', {}, x.rating ?? '—'), h('td', { class: 'num' }, String(x.score)), h('td', { class: 'num' }, String(x.pending))))),
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          h('th', {}, t('credit.household')),
+          h('th', {}, t('credit.col.rating')),
+          h('th', {}, t('credit.col.score')),
+          h('th', {}, t('credit.col.pending')),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...households.map((x) =>
+          h(
+            'tr',
+            { 'data-household': x.id },
+            h('td', {}, `${x.headName ?? ''}（${x.id}）`),
+            h('td', {}, x.rating ?? '—'),
+            h('td', { class: 'num' }, String(x.score)),
+            h('td', { class: 'num' }, String(x.pending)),
+          ),
+        ),
+      ),
     ),
   );
 }

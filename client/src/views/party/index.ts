@@ -53,7 +53,17 @@ function say(s: State, msg: string, error = false): void {
 function renderTabs(s: State): void {
   s.tabs.replaceChildren(
     ...TABS.map((k) => {
-      const b = h('button', { class: `pt-tab${s.tab === k ? ' on' : ''}`, type: 'button', role: 'tab', 'aria-selected': s.tab === k ? 'true' : 'false', 'data-testid': `party-tab-${k}` }, t(`party.tab.${k}` as MessageKey));
+      const b = h(
+        'button',
+        {
+          class: `pt-tab${s.tab === k ? ' on' : ''}`,
+          type: 'button',
+          role: 'tab',
+          'aria-selected': s.tab === k ? 'true' : 'false',
+          'data-testid': `party-tab-${k}`,
+        },
+        t(`party.tab.${k}` as MessageKey),
+      );
       b.addEventListener('click', () => void show(s, k));
       return b;
     }),
@@ -114,12 +124,27 @@ async function show(s: State, tab: Tab, keepStatus = false): Promise<void> {
       content = h(
         'div',
         {},
-        ...(ownGrid && members ? [renderGridMembers(ownGrid, members.members as ServingMember[], members.quarter, () => void show(s, 'teams', true), (m, e) => say(s, m, e))] : []),
+        ...(ownGrid && members
+          ? [
+              renderGridMembers(
+                ownGrid,
+                members.members as ServingMember[],
+                members.quarter,
+                () => void show(s, 'teams', true),
+                (m, e) => say(s, m, e),
+              ),
+            ]
+          : []),
         renderTeams(teams.teams as PartyTeam[], teams.quarter, manage),
       );
     } else if (tab === 'credit') {
       const d = await s.ctx.busy.track(loadCredit(s.user), 'party.busy.credit');
-      content = renderCredit(d, s.user, () => void show(s, 'credit', true), (m, e) => say(s, m, e));
+      content = renderCredit(
+        d,
+        s.user,
+        () => void show(s, 'credit', true),
+        (m, e) => say(s, m, e),
+      );
     } else {
       const d = await s.ctx.busy.track(loadCommittee(s.committeeQuarter), 'committee.busy');
       content = renderCommittee(

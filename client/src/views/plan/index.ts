@@ -103,7 +103,10 @@ async function openPlan(id: number): Promise<void> {
   const pre = early?.id === id ? early : null;
   early = null;
   const [info, raw] = await c.busy.track(
-    Promise.all([pre ? pre.info.catch(() => c.api.plans.plan(id)) : c.api.plans.plan(id), pre ? pre.grids.catch(() => c.api.plans.grids(id)) : c.api.plans.grids(id)]),
+    Promise.all([
+      pre ? pre.info.catch(() => c.api.plans.plan(id)) : c.api.plans.plan(id),
+      pre ? pre.grids.catch(() => c.api.plans.grids(id)) : c.api.plans.grids(id),
+    ]),
     'plan.loading',
   );
   const fc: FC = { ...raw, features: coloured(raw.features) };
@@ -133,12 +136,24 @@ async function openPlan(id: number): Promise<void> {
   if (plan?.id !== id) return;
   state = new EditorState(table);
   const s = state;
-  setUnitsData(c.map, { ids: table.ids, polygons: table.polygons, colour: (i) => gridColour(s.asg[i]), households: table.households, party: table.party, centroids: s.centroids });
+  setUnitsData(c.map, {
+    ids: table.ids,
+    polygons: table.polygons,
+    colour: (i) => gridColour(s.asg[i]),
+    households: table.households,
+    party: table.party,
+    centroids: s.centroids,
+  });
   // frame the plan's sub-districts
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (let i = 0; i < s.centroids.length; i += 2) {
-    x0 = Math.min(x0, s.centroids[i]); x1 = Math.max(x1, s.centroids[i]);
-    y0 = Math.min(y0, s.centroids[i + 1]); y1 = Math.max(y1, s.centroids[i + 1]);
+    x0 = Math.min(x0, s.centroids[i]);
+    x1 = Math.max(x1, s.centroids[i]);
+    y0 = Math.min(y0, s.centroids[i + 1]);
+    y1 = Math.max(y1, s.centroids[i + 1]);
   }
   if (x0 < x1 && y0 < y1) c.map.fitBounds([x0, y0, x1, y1], { padding: 30, duration: 0 });
   staff = await c.api.plans.staff(id).catch(() => null);
@@ -205,7 +220,11 @@ function save(changes: UnitChange[]): Promise<void> {
     // no new map frame starts while the edit is in flight: its answer is handled the moment it lands
     const release = holdFrames(c.map);
     try {
-      const res = await c.api.plans.edit(p.id, state!.version, changes.map((x) => ({ unit: x.unit, to: x.to })));
+      const res = await c.api.plans.edit(
+        p.id,
+        state!.version,
+        changes.map((x) => ({ unit: x.unit, to: x.to })),
+      );
       state!.version = res.version;
       plan = { ...p, version: res.version };
       lastSaveMs = performance.now() - t0;
@@ -319,7 +338,15 @@ function attachMap(c: ViewContext): () => void {
     const all = new Set(hit.flatMap((i) => unitsFor(i)));
     if (!all.size) return;
     if (!selected) {
-      void runTool(() => ctx!.api.plans.newGrid(plan!.id, state!.version, [...all].map((i) => state!.table.ids[i])), true);
+      void runTool(
+        () =>
+          ctx!.api.plans.newGrid(
+            plan!.id,
+            state!.version,
+            [...all].map((i) => state!.table.ids[i]),
+          ),
+        true,
+      );
       return;
     }
     const t0 = performance.now();
@@ -373,7 +400,7 @@ function selectGrid(code: string | null): void {
   const prev = selected;
   selected = code;
   setSelectedGrid(ctx.map, prev, code);
-  const touched = new Set<number>([...(prev ? state.members.get(prev) ?? [] : []), ...(code ? state.members.get(code) ?? [] : [])]);
+  const touched = new Set<number>([...(prev ? (state.members.get(prev) ?? []) : []), ...(code ? (state.members.get(code) ?? []) : [])]);
   recolour(touched);
   proposal = null;
   render();
@@ -381,10 +408,17 @@ function selectGrid(code: string | null): void {
 
 function flyToGrid(code: string): void {
   if (!state || !ctx) return;
-  let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+  let x0 = Infinity,
+    y0 = Infinity,
+    x1 = -Infinity,
+    y1 = -Infinity;
   for (const i of state.members.get(code) ?? []) {
-    const x = state.centroids[2 * i], y = state.centroids[2 * i + 1];
-    x0 = Math.min(x0, x); y0 = Math.min(y0, y); x1 = Math.max(x1, x); y1 = Math.max(y1, y);
+    const x = state.centroids[2 * i],
+      y = state.centroids[2 * i + 1];
+    x0 = Math.min(x0, x);
+    y0 = Math.min(y0, y);
+    x1 = Math.max(x1, x);
+    y1 = Math.max(y1, y);
   }
   if (x0 < Infinity) ctx.map.fitBounds([x0, y0, x1, y1], { padding: 120, maxZoom: 16, duration: 0 });
 }
@@ -499,7 +533,10 @@ async function propose(kind: 'fix' | 'rebalance'): Promise<void> {
   if (!selected || !state) return;
   try {
     const codes = [selected, ...[...state.neighbours(selected)].filter((c) => c.slice(0, 9) === selected!.slice(0, 9))].slice(0, 8);
-    proposal = await ctx!.busy.track(kind === 'fix' ? ctx!.api.plans.suggestFix(plan!.id, selected) : ctx!.api.plans.rebalance(plan!.id, codes), 'plan.working');
+    proposal = await ctx!.busy.track(
+      kind === 'fix' ? ctx!.api.plans.suggestFix(plan!.id, selected) : ctx!.api.plans.rebalance(plan!.id, codes),
+      'plan.working',
+    );
     // preview: highlight the proposed units
     for (const m of proposal.moves) setUnitState(ctx!.map, state.index.get(m.unit)!, { hl: true });
   } catch (e) {
@@ -555,7 +592,12 @@ function printGrids(): PrintGrid[] {
 }
 
 async function print(kind: 'png' | 'pdf'): Promise<void> {
-  const inp = { map: ctx!.map, title: `${t('plan.print.title')} · ${plan!.name}`, subtitle: `${t(`plan.status.${plan!.status}` as MessageKey)} · v${plan!.version} · ${new Date().toLocaleDateString()}`, grids: printGrids() };
+  const inp = {
+    map: ctx!.map,
+    title: `${t('plan.print.title')} · ${plan!.name}`,
+    subtitle: `${t(`plan.status.${plan!.status}` as MessageKey)} · v${plan!.version} · ${new Date().toLocaleDateString()}`,
+    grids: printGrids(),
+  };
   await ctx!.busy.track(kind === 'png' ? savePng(inp, `plan-${plan!.id}`) : savePdf(inp, `plan-${plan!.id}`), 'plan.working');
 }
 
@@ -590,8 +632,22 @@ async function refreshPlanList(): Promise<void> {
   planList = await ctx!.api.plans.plans();
 }
 
-function btn(label: string, onClick: () => void, opts: { testid?: string; disabled?: boolean; active?: boolean; title?: string; kind?: string } = {}): HTMLButtonElement {
-  const b = h('button', { type: 'button', class: `plan-btn${opts.active ? ' active' : ''}${opts.kind ? ` ${opts.kind}` : ''}`, 'data-testid': opts.testid, disabled: opts.disabled, title: opts.title }, label);
+function btn(
+  label: string,
+  onClick: () => void,
+  opts: { testid?: string; disabled?: boolean; active?: boolean; title?: string; kind?: string } = {},
+): HTMLButtonElement {
+  const b = h(
+    'button',
+    {
+      type: 'button',
+      class: `plan-btn${opts.active ? ' active' : ''}${opts.kind ? ` ${opts.kind}` : ''}`,
+      'data-testid': opts.testid,
+      disabled: opts.disabled,
+      title: opts.title,
+    },
+    label,
+  );
   b.addEventListener('click', onClick);
   return b;
 }
@@ -608,7 +664,7 @@ function renderMessage(): void {
   if (!box) return;
   if (!message) return void box.replaceChildren();
   const children: Node[] = [h('span', {}, message.text)];
-  if (message.reload) children.push(btn(t('plan.reload'), () => void openPlan(plan!.id).then(() => (message = null, render())), { testid: 'plan-reload' }));
+  if (message.reload) children.push(btn(t('plan.reload'), () => void openPlan(plan!.id).then(() => ((message = null), render())), { testid: 'plan-reload' }));
   box.replaceChildren(h('div', { class: `plan-msg ${message.kind}`, 'data-testid': 'plan-message' }, ...children));
 }
 
@@ -653,7 +709,12 @@ function renderStats(): void {
         row('plan.stat.contiguous', s.contiguous ? '✓' : `✗ ${t('plan.stat.notContiguous')}`, s.contiguous ? 'ok' : 'bad'),
         row('plan.stat.pp', s.polsbyPopper.toFixed(3), s.polsbyPopper < 0.15 ? 'warn' : ''),
         row('plan.stat.compoundsSplit', String(s.compoundsSplit), s.compoundsSplit ? 'warn' : ''),
-        row('plan.stat.party', t('plan.stat.partyValue', { party: s.party, plaqued: s.plaqued, share: fmtPct(s.plaquedShare) }), s.party === 0 ? '' : s.plaquedShare >= 0.2 ? 'ok' : 'warn', 'stat-party'),
+        row(
+          'plan.stat.party',
+          t('plan.stat.partyValue', { party: s.party, plaqued: s.plaqued, share: fmtPct(s.plaquedShare) }),
+          s.party === 0 ? '' : s.plaquedShare >= 0.2 ? 'ok' : 'warn',
+          'stat-party',
+        ),
         row('plan.stat.staff', staffingOf(selected), staff?.grids.find((g) => g.code === selected)?.ok ? 'ok' : 'bad'),
       ),
     ),
@@ -665,13 +726,18 @@ function warningsSection(): HTMLElement | null {
   const ws = plan?.warnings ?? [];
   if (!ws.length || !state) return null;
   const w = warningRows(ws, (u) => state!.gridOf(u));
-  const tb = table([t('plan.col.warning'), t('plan.col.units')], w.rows, (i) => {
-    const code = w.grids[i];
-    if (code) {
-      selectGrid(code);
-      flyToGrid(code);
-    }
-  }, 'warning-table');
+  const tb = table(
+    [t('plan.col.warning'), t('plan.col.units')],
+    w.rows,
+    (i) => {
+      const code = w.grids[i];
+      if (code) {
+        selectGrid(code);
+        flyToGrid(code);
+      }
+    },
+    'warning-table',
+  );
   tb.querySelectorAll('tbody tr').forEach((tr, i) => tr.setAttribute('title', w.titles[i]));
   const d = h('details', { open: warningsOpen }, h('summary', {}, t('plan.warnings', { n: ws.length })), tb);
   d.addEventListener('toggle', () => (warningsOpen = d.open)); // stays open across re-renders (a row click selects a grid)
@@ -700,7 +766,17 @@ function renderImpact(imp: Awaited<ReturnType<NonNullable<ViewContext['api']>['p
     return;
   }
   box.replaceChildren(
-    h('p', { 'data-testid': 'impact-summary' }, t('plan.impact.summary', { units: imp.units_moved, hh: imp.households_moved, added: imp.grids_added.length, removed: imp.grids_removed.length, changed: imp.grids_changed.length })),
+    h(
+      'p',
+      { 'data-testid': 'impact-summary' },
+      t('plan.impact.summary', {
+        units: imp.units_moved,
+        hh: imp.households_moved,
+        added: imp.grids_added.length,
+        removed: imp.grids_removed.length,
+        changed: imp.grids_changed.length,
+      }),
+    ),
     table(
       [t('plan.col.from'), t('plan.col.to'), t('plan.col.units'), t('plan.col.households')],
       imp.flows.slice(0, 30).map((f) => [f.from ?? '—', f.to ?? '—', f.units, f.households]),
@@ -738,7 +814,11 @@ function render(): void {
         'div',
         { class: 'plan-view' },
         h('h2', { class: 'panel-title' }, t('view.plan')),
-        h('p', { class: 'muted', 'data-testid': plan ? 'plan-loading' : 'plan-empty' }, plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t('plan.none')),
+        h(
+          'p',
+          { class: 'muted', 'data-testid': plan ? 'plan-loading' : 'plan-empty' },
+          plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t('plan.none'),
+        ),
         plan ? null : h('p', {}, h('a', { href: '#view=import', class: 'plan-btn', 'data-testid': 'plan-empty-import' }, t('plan.emptyImport'))),
         plan ? null : partitionSection(c, true),
       ),
@@ -753,7 +833,8 @@ function render(): void {
   }
   sel.addEventListener('change', () => void openPlan(Number(sel.value)));
   const ed = editable();
-  const modeBtn = (m: Mode, k: MessageKey) => btn(t(k), () => ((mode = m), render()), { active: mode === m, testid: `mode-${m}`, disabled: m !== 'select' && !ed });
+  const modeBtn = (m: Mode, k: MessageKey) =>
+    btn(t(k), () => ((mode = m), render()), { active: mode === m, testid: `mode-${m}`, disabled: m !== 'select' && !ed });
   const scopeBtn = (s: Scope, k: MessageKey) => btn(t(k), () => ((scope = s), render()), { active: scope === s, testid: `scope-${s}` });
   el.message = h('div', {});
   el.stats = h('div', { class: 'plan-stats-box' });
@@ -768,7 +849,8 @@ function render(): void {
     .codes()
     .map((code) => state!.stats(code))
     .filter((s) => !s.inBand || !s.contiguous);
-  const exp = (fmt: 'geojson' | 'shp' | 'csv', k: MessageKey) => h('a', { class: 'plan-btn', href: c.api.plans.exportUrl(plan!.id, fmt), download: '', 'data-testid': `export-${fmt}` }, t(k));
+  const exp = (fmt: 'geojson' | 'shp' | 'csv', k: MessageKey) =>
+    h('a', { class: 'plan-btn', href: c.api.plans.exportUrl(plan!.id, fmt), download: '', 'data-testid': `export-${fmt}` }, t(k));
 
   c.panel.replaceChildren(
     h(
@@ -789,8 +871,22 @@ function render(): void {
         ? h(
             'div',
             { class: 'plan-toolbar' },
-            h('div', { class: 'plan-row' }, modeBtn('select', 'plan.mode.select'), modeBtn('brush', 'plan.mode.brush'), modeBtn('lasso', 'plan.mode.lasso'), modeBtn('erase', 'plan.mode.erase')),
-            h('div', { class: 'plan-row' }, h('span', { class: 'muted' }, t('plan.scope')), scopeBtn('unit', 'plan.scope.unit'), scopeBtn('compound', 'plan.scope.compound'), scopeBtn('block', 'plan.scope.block')),
+            h(
+              'div',
+              { class: 'plan-row' },
+              modeBtn('select', 'plan.mode.select'),
+              modeBtn('brush', 'plan.mode.brush'),
+              modeBtn('lasso', 'plan.mode.lasso'),
+              modeBtn('erase', 'plan.mode.erase'),
+            ),
+            h(
+              'div',
+              { class: 'plan-row' },
+              h('span', { class: 'muted' }, t('plan.scope')),
+              scopeBtn('unit', 'plan.scope.unit'),
+              scopeBtn('compound', 'plan.scope.compound'),
+              scopeBtn('block', 'plan.scope.block'),
+            ),
             h(
               'div',
               { class: 'plan-row' },
@@ -799,7 +895,12 @@ function render(): void {
               btn(t('plan.publish'), () => void publish(), { testid: 'plan-publish', kind: 'primary' }),
             ),
           )
-        : h('div', { class: 'plan-row' }, h('span', { class: 'muted' }, t('plan.readOnly')), btn(t('plan.copy'), () => void copyAsDraft(), { testid: 'plan-copy' })),
+        : h(
+            'div',
+            { class: 'plan-row' },
+            h('span', { class: 'muted' }, t('plan.readOnly')),
+            btn(t('plan.copy'), () => void copyAsDraft(), { testid: 'plan-copy' }),
+          ),
       el.stats,
       selected && ed
         ? h(
@@ -807,7 +908,10 @@ function render(): void {
             { class: 'plan-row wrap' },
             btn(t('plan.lock'), () => void toggleLock(), { testid: 'plan-lock' }),
             btn(t('plan.split'), () => void splitSelected(), { testid: 'plan-split' }),
-            btn(t('plan.merge'), () => ((mode = 'merge'), setMessage('info', t('plan.msg.mergeHint')), render()), { testid: 'plan-merge', active: mode === 'merge' }),
+            btn(t('plan.merge'), () => ((mode = 'merge'), setMessage('info', t('plan.msg.mergeHint')), render()), {
+              testid: 'plan-merge',
+              active: mode === 'merge',
+            }),
             btn(t('plan.fix'), () => void propose('fix'), { testid: 'plan-fix' }),
             btn(t('plan.rebalance'), () => void propose('rebalance'), { testid: 'plan-rebalance' }),
           )
@@ -819,9 +923,17 @@ function render(): void {
             { class: 'plan-proposal', 'data-testid': 'plan-proposal' },
             h('p', {}, proposal.message),
             proposal.moves.length
-              ? table([t('plan.col.code'), t('plan.col.before'), t('plan.col.after')], proposal.grids.map((g) => [g.code, g.before, g.after]))
+              ? table(
+                  [t('plan.col.code'), t('plan.col.before'), t('plan.col.after')],
+                  proposal.grids.map((g) => [g.code, g.before, g.after]),
+                )
               : h('p', { class: 'muted', 'data-testid': 'proposal-nothing' }, t('plan.proposal.nothing')),
-            h('div', { class: 'plan-row' }, btn(t('plan.accept'), () => void acceptProposal(), { testid: 'proposal-accept', kind: 'primary', disabled: !proposal.moves.length }), btn(t('plan.reject'), clearProposal, { testid: 'proposal-reject' })),
+            h(
+              'div',
+              { class: 'plan-row' },
+              btn(t('plan.accept'), () => void acceptProposal(), { testid: 'proposal-accept', kind: 'primary', disabled: !proposal.moves.length }),
+              btn(t('plan.reject'), clearProposal, { testid: 'proposal-reject' }),
+            ),
           )
         : null,
       h(
@@ -830,7 +942,11 @@ function render(): void {
         h('summary', {}, t('plan.problems', { n: problems.length })),
         table(
           [t('plan.col.code'), t('plan.col.households'), t('plan.col.issue')],
-          problems.map((s) => [s.code, s.households, [!s.inBand ? t('plan.issue.band') : '', !s.contiguous ? t('plan.issue.contiguity') : ''].filter(Boolean).join('，')]),
+          problems.map((s) => [
+            s.code,
+            s.households,
+            [!s.inBand ? t('plan.issue.band') : '', !s.contiguous ? t('plan.issue.contiguity') : ''].filter(Boolean).join('，'),
+          ]),
           (i) => (selectGrid(problems[i].code), flyToGrid(problems[i].code)),
           'problem-table',
         ),
@@ -840,20 +956,62 @@ function render(): void {
         'details',
         {},
         h('summary', {}, t('plan.staffing', { n: staff?.violations.length ?? 0 })),
-        table([t('plan.col.code'), t('plan.col.staff'), t('plan.col.issue')], (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, v.problem ?? '']), (i) => {
-          const code = staff!.violations[i].code;
-          selectGrid(code);
-          flyToGrid(code);
-        }, 'staff-table'),
-        h('div', { class: 'plan-row' }, h('label', { class: 'plan-btn' }, t('plan.staff.import'), fileInput('.csv,text/csv', (f) => void importStaffFile(f), 'staff-file')), btn(t('plan.staff.seed'), () => void c.api.plans.seedStaff(plan!.id).then(async () => ((staff = await c.api.plans.staff(plan!.id)), render()))), ),
+        table(
+          [t('plan.col.code'), t('plan.col.staff'), t('plan.col.issue')],
+          (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, v.problem ?? '']),
+          (i) => {
+            const code = staff!.violations[i].code;
+            selectGrid(code);
+            flyToGrid(code);
+          },
+          'staff-table',
+        ),
+        h(
+          'div',
+          { class: 'plan-row' },
+          h(
+            'label',
+            { class: 'plan-btn' },
+            t('plan.staff.import'),
+            fileInput('.csv,text/csv', (f) => void importStaffFile(f), 'staff-file'),
+          ),
+          btn(t('plan.staff.seed'), () => void c.api.plans.seedStaff(plan!.id).then(async () => ((staff = await c.api.plans.staff(plan!.id)), render()))),
+        ),
       ),
-      h('details', { open: impactOpen }, h('summary', {}, t('plan.impact')), h('div', { class: 'plan-row' }, btn(showDiff ? t('plan.impact.hide') : t('plan.impact.show'), () => void toggleDiff(), { testid: 'plan-impact', active: showDiff })), el.impact),
+      h(
+        'details',
+        { open: impactOpen },
+        h('summary', {}, t('plan.impact')),
+        h(
+          'div',
+          { class: 'plan-row' },
+          btn(showDiff ? t('plan.impact.hide') : t('plan.impact.show'), () => void toggleDiff(), { testid: 'plan-impact', active: showDiff }),
+        ),
+        el.impact,
+      ),
       h(
         'details',
         {},
         h('summary', {}, t('plan.export')),
-        h('div', { class: 'plan-row wrap' }, exp('geojson', 'plan.export.geojson'), exp('shp', 'plan.export.shp'), exp('csv', 'plan.export.csv'), btn(t('plan.export.png'), () => void print('png'), { testid: 'export-png' }), btn(t('plan.export.pdf'), () => void print('pdf'), { testid: 'export-pdf' })),
-        h('div', { class: 'plan-row' }, h('label', { class: 'plan-btn' }, t('plan.import'), fileInput('.csv,.geojson,.json', (f) => void importFile(f), 'plan-import-file'))),
+        h(
+          'div',
+          { class: 'plan-row wrap' },
+          exp('geojson', 'plan.export.geojson'),
+          exp('shp', 'plan.export.shp'),
+          exp('csv', 'plan.export.csv'),
+          btn(t('plan.export.png'), () => void print('png'), { testid: 'export-png' }),
+          btn(t('plan.export.pdf'), () => void print('pdf'), { testid: 'export-pdf' }),
+        ),
+        h(
+          'div',
+          { class: 'plan-row' },
+          h(
+            'label',
+            { class: 'plan-btn' },
+            t('plan.import'),
+            fileInput('.csv,.geojson,.json', (f) => void importFile(f), 'plan-import-file'),
+          ),
+        ),
       ),
     ),
   );
@@ -904,11 +1062,20 @@ export const planView: ViewModule = {
     try {
       // a plan named in the URL is opened at once (its grids first), while the plan list loads
       const m = /plan=(\d+)/.exec(location.hash);
-      const early = m ? openPlan(Number(m[1])).then(() => true, () => false) : Promise.resolve(false);
+      const early = m
+        ? openPlan(Number(m[1])).then(
+            () => true,
+            () => false,
+          )
+        : Promise.resolve(false);
       await refreshPlanList();
       if (await early) render();
       else {
-        const pick = (m && planList.find((p) => p.id === Number(m[1]))) || planList.find((p) => p.status === 'draft') || planList.find((p) => p.status === 'published') || planList[0];
+        const pick =
+          (m && planList.find((p) => p.id === Number(m[1]))) ||
+          planList.find((p) => p.status === 'draft') ||
+          planList.find((p) => p.status === 'published') ||
+          planList[0];
         if (pick) await openPlan(pick.id);
         else render();
       }

@@ -70,7 +70,8 @@ export function publishedFor(plans: PlanInfo[], subs: string[]): PlanInfo | null
 
 export function partitionForm(deps: PartitionFormDeps): HTMLElement {
   const list = h('div', { class: 'plan-subs', 'data-testid': 'partition-subdistricts' }, t('plan.partition.loading'));
-  const num = (value: number, testid: string) => h('input', { type: 'number', min: '1', max: '100000', step: '1', value: String(value), 'data-testid': testid, class: 'plan-num' });
+  const num = (value: number, testid: string) =>
+    h('input', { type: 'number', min: '1', max: '100000', step: '1', value: String(value), 'data-testid': testid, class: 'plan-num' });
   const min = num(300, 'partition-min');
   const max = num(500, 'partition-max');
   const target = num(400, 'partition-target');
@@ -90,7 +91,14 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
       (subs) => {
         if (!subs) return void (root.hidden = true);
         list.replaceChildren(
-          ...subs.map((s) => h('label', { class: 'plan-sub' }, h('input', { type: 'checkbox', value: s.id, checked: subs.length <= 2, 'data-testid': `partition-sub-${s.id}` }), ` ${s.name}`)),
+          ...subs.map((s) =>
+            h(
+              'label',
+              { class: 'plan-sub' },
+              h('input', { type: 'checkbox', value: s.id, checked: subs.length <= 2, 'data-testid': `partition-sub-${s.id}` }),
+              ` ${s.name}`,
+            ),
+          ),
         );
         if (!subs.length) list.textContent = t('plan.partition.noneInScope');
       },
@@ -140,14 +148,18 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
         jobId = id;
         source = new EventSource(deps.api.plans.jobEventsUrl(id));
         source.onmessage = (ev) => {
-          const e = JSON.parse(ev.data as string) as JobStatusEvent & { result?: { planId: number; grids: number; inBand: number; warnings: unknown[]; unitsMovedShare?: number } };
+          const e = JSON.parse(ev.data as string) as JobStatusEvent & {
+            result?: { planId: number; grids: number; inBand: number; warnings: unknown[]; unitsMovedShare?: number };
+          };
           fill.style.width = `${Math.round((e.progress ?? 0) * 100)}%`;
           if (e.status === 'running' || e.status === 'queued') say(jobProgressText(e));
           else if (e.status === 'succeeded' && e.result) {
             const r = e.result;
             running(false);
-            say(t('plan.partition.done', { grids: r.grids, inBand: r.inBand, warnings: r.warnings.length }) +
-              (r.unitsMovedShare !== undefined ? ` ${t('plan.partition.moved', { share: (r.unitsMovedShare * 100).toFixed(1) })}` : ''));
+            say(
+              t('plan.partition.done', { grids: r.grids, inBand: r.inBand, warnings: r.warnings.length }) +
+                (r.unitsMovedShare !== undefined ? ` ${t('plan.partition.moved', { share: (r.unitsMovedShare * 100).toFixed(1) })}` : ''),
+            );
             void deps.onDone(r.planId, r.warnings.length);
           } else if (e.status === 'failed') {
             running(false);
@@ -159,7 +171,10 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
           if (!jobId) return;
           const id2 = jobId;
           source?.close();
-          void deps.api.plans.job(id2).then((j) => source && source.onmessage?.({ data: JSON.stringify(j) } as MessageEvent), () => undefined);
+          void deps.api.plans.job(id2).then(
+            (j) => source && source.onmessage?.({ data: JSON.stringify(j) } as MessageEvent),
+            () => undefined,
+          );
         };
       })
       .catch((e: unknown) => {
@@ -182,7 +197,13 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
     h('p', { class: 'muted' }, t('plan.partition.hint')),
     list,
     unitsBuildSection({ api: deps.api, chosen, zoomTo: deps.zoomTo }),
-    h('div', { class: 'plan-row wrap' }, h('label', {}, t('plan.partition.min'), min), h('label', {}, t('plan.partition.max'), max), h('label', {}, t('plan.partition.target'), target)),
+    h(
+      'div',
+      { class: 'plan-row wrap' },
+      h('label', {}, t('plan.partition.min'), min),
+      h('label', {}, t('plan.partition.max'), max),
+      h('label', {}, t('plan.partition.target'), target),
+    ),
     h('label', { class: 'plan-check' }, warm, ` ${t('plan.partition.warm')}`),
     h('div', { class: 'plan-row' }, start, cancel),
     bar,

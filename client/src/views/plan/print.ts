@@ -141,16 +141,18 @@ export function composePrint(inp: PrintInput, sink?: TextSink): HTMLCanvasElemen
     draw();
     text(label, lx + 70, ly + 8, 24, false, '#333333');
   };
-  const line = (colour: string, width: number, dash: number[] = []) => () => {
-    g.strokeStyle = colour;
-    g.lineWidth = width;
-    g.setLineDash(dash);
-    g.beginPath();
-    g.moveTo(lx, ly);
-    g.lineTo(lx + 54, ly);
-    g.stroke();
-    g.setLineDash([]);
-  };
+  const line =
+    (colour: string, width: number, dash: number[] = []) =>
+    () => {
+      g.strokeStyle = colour;
+      g.lineWidth = width;
+      g.setLineDash(dash);
+      g.beginPath();
+      g.moveTo(lx, ly);
+      g.lineTo(lx + 54, ly);
+      g.stroke();
+      g.setLineDash([]);
+    };
   item(line('#303030', 3), t('legend.gridInBand'));
   item(line(OUT_OF_BAND, 6), t('legend.gridOutOfBand'));
   item(line(NON_CONTIGUOUS, 6, [12, 8]), t('legend.gridNonContiguous'));

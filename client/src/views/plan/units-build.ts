@@ -37,7 +37,15 @@ export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoo
         'ul',
         { class: 'plan-quality-items' },
         ...items.map((i) => {
-          const li = h('li', {}, h('button', { type: 'button', class: 'plan-link', title: t('plan.quality.zoom') }, i.households !== undefined ? `${i.ref} · ${t('plan.quality.households', { n: i.households })}` : i.ref));
+          const li = h(
+            'li',
+            {},
+            h(
+              'button',
+              { type: 'button', class: 'plan-link', title: t('plan.quality.zoom') },
+              i.households !== undefined ? `${i.ref} · ${t('plan.quality.households', { n: i.households })}` : i.ref,
+            ),
+          );
           li.querySelector('button')!.addEventListener('click', () => zoom(i));
           return li;
         }),
@@ -51,7 +59,14 @@ export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoo
     h('h4', {}, t('plan.quality.title')),
     h('p', { class: 'muted' }, total ? t('plan.quality.summary', { n: total }) : t('plan.quality.clean')),
     ...sections,
-    report.warnings.length ? h('details', { class: 'plan-quality-kind' }, h('summary', {}, `${t('plan.quality.warnings')} `, h('b', {}, String(report.warnings.length))), h('ul', {}, ...report.warnings.slice(0, LIST_PER_KIND).map((w) => h('li', {}, w.message)))) : null,
+    report.warnings.length
+      ? h(
+          'details',
+          { class: 'plan-quality-kind' },
+          h('summary', {}, `${t('plan.quality.warnings')} `, h('b', {}, String(report.warnings.length))),
+          h('ul', {}, ...report.warnings.slice(0, LIST_PER_KIND).map((w) => h('li', {}, w.message))),
+        )
+      : null,
   );
 }
 

@@ -26,7 +26,10 @@ export function warningLabel(w: PlanWarning): string {
 }
 
 /** Rows for the plan view's table: [kind, units (first ids)], and the grid to show for each row. */
-export function warningRows(warnings: readonly PlanWarning[], gridOf: (unit: string) => string | null): { rows: string[][]; titles: string[]; grids: Array<string | null> } {
+export function warningRows(
+  warnings: readonly PlanWarning[],
+  gridOf: (unit: string) => string | null,
+): { rows: string[][]; titles: string[]; grids: Array<string | null> } {
   const rows: string[][] = [];
   const titles: string[] = [];
   const grids: Array<string | null> = [];
