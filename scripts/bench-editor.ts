@@ -142,16 +142,14 @@ async function main(): Promise<void> {
             const post = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((e) => e.name.includes('/edits')).pop();
             if (post) rtt.push(post.responseEnd - post.startTime);
           }
-          const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
-            .slice(-200)
-            .map((e) => ({
-              u: e.name.replace(location.origin, '').slice(0, 60),
-              s: Math.round(e.startTime),
-              d: Math.round(e.duration),
-              q: Math.round(e.requestStart - e.startTime),
-              w: Math.round(e.responseStart - e.requestStart),
-              size: e.encodedBodySize,
-            }));
+          const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).slice(-200).map((e) => ({
+            u: e.name.replace(location.origin, '').slice(0, 60),
+            s: Math.round(e.startTime),
+            d: Math.round(e.duration),
+            q: Math.round(e.requestStart - e.startTime),
+            w: Math.round(e.responseStart - e.requestStart),
+            size: e.encodedBodySize,
+          }));
           return { paint, save, rtt, res, longTasks };
         },
         { rounds: ROUNDS, zoom },

@@ -58,8 +58,8 @@ export interface ImportOptions {
   /** Tolerance for healing street ends (m). */
   healToleranceM?: number;
   onProgress?: (message: string) => void;
-  /** Runs inside the import's transaction after the rows are written (not on a dry run): audit, derived columns. */
-  afterWrite?: (tx: Queryable) => Promise<void>;
+  /** Runs inside the import's transaction after the rows are written (not on a dry run): audit, derived columns; `imported`: rows written per layer. */
+  afterWrite?: (tx: Queryable, imported: Partial<Record<Layer, number>>) => Promise<void>;
   /**
    * Runs inside the transaction after the rows are written, on a dry run too: an error it throws
    * with a 4xx `statusCode` (e.g. rows outside the caller's sub-districts) aborts the import as is.
@@ -159,7 +159,7 @@ function parse(format: FileFormat, text: string): ParseResult {
   return format === 'geojson' ? parseGeoJson(text) : parseOsm(text);
 }
 
-function emptyLayer(): LayerReport {
+export function emptyLayer(): LayerReport {
   return { read: 0, imported: 0, repaired: 0, rejected: 0, skipped: 0, replaced: 0 };
 }
 
@@ -547,7 +547,11 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
       counts = await writeImport(tx, plan);
       if (opts.checkWrite) await opts.checkWrite(tx, plan);
       if (opts.dryRun) throw new DryRunRollback();
-      if (opts.afterWrite) await opts.afterWrite(tx);
+      if (opts.afterWrite) {
+        const imported: Partial<Record<Layer, number>> = {};
+        for (const [layer, c] of Object.entries(counts)) if (c) imported[layer as Layer] = c.imported;
+        await opts.afterWrite(tx, imported);
+      }
     });
   } catch (err) {
     if (err instanceof WriteRefusal) fail(err.message);

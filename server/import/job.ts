@@ -17,9 +17,10 @@ import type { ReportProgress } from '../jobs/types';
 import type { ColumnOverrides } from './columns';
 import { ImportError } from '../../common/gis-files/parse-errors';
 import { IMPORT_UPLOAD_MAX_BYTES, type Upload } from './http';
-import { commitImport, districtBoxOf, type ImportReport, type PreparedImport } from './import-file';
+import { commitImport, districtBoxOf, emptyLayer, type ImportReport, type PreparedImport } from './import-file';
+import type { TextEncoding } from './decode';
 import { prepareImportOffThread } from './prepare-off-thread';
-import type { Datum, Layer } from '../../common/gis-files/feature-types';
+import type { Datum, FileFormat, Layer } from '../../common/gis-files/feature-types';
 import { checkReplacedInScope, checkWrittenInScope } from './write-scope';
 
 /** The params of an import job: what the upload said, and who sent it (for scope and audit). */
@@ -80,7 +81,13 @@ export async function deleteUpload(db: Queryable, jobId: string): Promise<void> 
 export async function runImportJob(db: Db, jobId: string, params: Record<string, unknown>, report: ReportProgress): Promise<ImportReport> {
   const p = params as ImportJobParams;
   const up = await db.query<{ bytes: Buffer | Uint8Array }>('SELECT bytes FROM import_uploads WHERE job_id = $1', [jobId]);
-  if (!up.rows.length) throw new JobRefusedError(`导入失败，未写入任何数据：上传的文件 ${p.file} 已不在服务器上（任务已结束或被取消），请重新上传`, 400);
+  if (!up.rows.length) {
+    // A run that committed deletes the upload in its transaction; when its connection was lost before
+    // the job was marked done, the run after it finds the import's audit row (same transaction) instead.
+    const done = await committedRun(db, jobId);
+    if (done) return done;
+    throw new JobRefusedError(`导入失败，未写入任何数据：上传的文件 ${p.file} 已不在服务器上（任务已结束或被取消），请重新上传`, 400);
+  }
   const bytes = new Uint8Array(up.rows[0].bytes);
   try {
     report(0.05, `读取 ${p.file}`);
@@ -100,7 +107,7 @@ export async function runImportJob(db: Db, jobId: string, params: Record<string,
       dryRun: p.dryRun,
       checkWrite: (tx, plan) => checkWrittenInScope(tx, p.user, plan),
       onProgress: (m) => report(0.3, m),
-      afterWrite: async (tx) => {
+      afterWrite: async (tx, imported) => {
         report(0.8, 'import: derived columns and audit');
         if (prep.plan.incidents?.length) await reassignIncidentGrids(tx, { onlyNull: true });
         await audit(tx, {
@@ -108,7 +115,7 @@ export async function runImportJob(db: Db, jobId: string, params: Record<string,
           action: 'import',
           entity: 'import',
           entityId: prep.name,
-          after: { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, job: jobId },
+          after: { file: prep.name, format: prep.format, encoding: prep.encoding, datum: prep.datum, job: jobId, imported },
           method: 'POST',
           url: '/api/import',
           ip: p.ip,
@@ -125,4 +132,44 @@ export async function runImportJob(db: Db, jobId: string, params: Record<string,
     }
     throw err; // e.g. a lost connection: the upload stays for the next run
   }
+}
+
+/**
+ * The report of an import job whose run committed (its audit row carries the job id and the rows
+ * written per layer) but lost its connection before the job row said so: the run after it answers
+ * with this instead of importing again or refusing.
+ */
+async function committedRun(db: Db, jobId: string): Promise<ImportReport | null> {
+  const r = await db.query<{ after: { file: string; format: FileFormat; encoding: TextEncoding; datum: Datum; imported?: Partial<Record<Layer, number>> } }>(
+    `SELECT after FROM audit_log WHERE action = 'import' AND after->>'job' = $1 ORDER BY id DESC LIMIT 1`,
+    [jobId],
+  );
+  const a = r.rows[0]?.after;
+  if (!a) return null;
+  const layers: ImportReport['layers'] = {};
+  let total = 0;
+  for (const [layer, n] of Object.entries(a.imported ?? {}) as Array<[Layer, number]>) {
+    layers[layer] = { ...emptyLayer(), read: n, imported: n };
+    total += n;
+  }
+  return {
+    file: a.file,
+    source: a.file,
+    format: a.format,
+    encoding: a.encoding,
+    datum: a.datum,
+    dryRun: false,
+    ms: 0,
+    read: total,
+    imported: total,
+    repaired: 0,
+    rejected: 0,
+    skipped: 0,
+    layers,
+    rejections: [],
+    skippedReasons: {},
+    warnings: [
+      '上一次运行已写入本次导入，连接中断后未能报告；此处为写入的行数 (the previous run wrote this import and lost its connection before reporting; the rows written are shown)',
+    ],
+  };
 }

@@ -85,7 +85,7 @@ describe('group-shops CLI', () => {
         /poly\.geojson: feature 0 \(id p\): shop must be a Point/,
       ],
       ['swapped.geojson', { type: 'FeatureCollection', features: [point('x', lat(1), lon(1))] }, /swapped\.geojson: feature 0 \(id x\).*swapped/],
-      ['broken.geojson', '{"type": "FeatureCollection", "features": [', /broken\.geojson: invalid JSON/],
+      ['broken.geojson', '{"type": "FeatureCollection", "features": [', /broken\.geojson: (line \d+ column \d+: )?invalid JSON/],
     ];
     for (const [name, data, re] of cases) {
       const f = write(name, data);

@@ -89,7 +89,7 @@ describe('partition CLI contract', () => {
     });
     expectError(run('--units', f, '--out', out), /feature 6 \(id u0_6\): .*swapped/);
     f = write('broken.geojson', '{"type": "FeatureCollection", "features": [');
-    expectError(run('--units', f, '--out', out), /broken.geojson: invalid JSON/);
+    expectError(run('--units', f, '--out', out), /broken\.geojson: (line \d+ column \d+: )?invalid JSON/);
     expectError(run('--units', units, '--min', '600', '--max', '500', '--out', out), /--min 600 is greater than --max 500/);
     expectError(run('--units', join(dir, 'missing.geojson'), '--out', out), /missing.geojson: cannot read file/);
   });

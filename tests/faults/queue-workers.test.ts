@@ -140,6 +140,8 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     expect(done.message).toMatch(/未知的街道编码：340802916/);
     const dead = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}_pgboss.job WHERE name = 'partition_dead'`);
     expect(dead.rows[0].n).toBe(1);
+    // the worker logs after it wrote the row the poll above saw: give its last line a moment
+    for (let i = 0; i < 50 && !/job dead-lettered/.test(workers[0].log()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(workers[0].log()).toMatch(/job dead-lettered/);
     // health counts it, and the job list shows it with its error (the admin view's jobs tab reads this)
     const health = await http<{ queue: Record<string, unknown>; warnings: string[] }>(s.url, 'GET', '/api/health');
