@@ -35,6 +35,11 @@ export default tseslint.config(
               from: ['./server', './client', './scripts', './tests'],
               message: 'common/ is shared by client and server: it imports neither.',
             },
+            {
+              target: ['./client/src/layers', './client/src/state', './client/src/style', './client/src/api'],
+              from: './client/src/views',
+              message: 'Views use layers and state, not the other way: shared state lives in client/src/state/.',
+            },
             ...ALGORITHMS.map((name) => ({
               target: ['./server', './scripts', './bench', './geodata'],
               from: `./server/algorithms/${name}`,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { operationsOf, requestArb, runFuzz, setupFuzzApp, type FuzzApp, type FuzzSummary } from '../../scripts/fuzz';
+import { operationsOf, requestArb, runFuzz, setupFuzzApp, type FuzzApp, type FuzzSummary } from '../helpers/fuzz-engine';
 import { BACKENDS } from '../helpers/backends';
 
 /**

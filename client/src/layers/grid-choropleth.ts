@@ -4,9 +4,9 @@
  */
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature } from 'geojson';
-import { choropleth, type Choropleth } from '../views/hotspots/choropleth';
-import { CHORO_COLORS, SUPPRESSED_COLOR, hexToRgba } from '../views/hotspots/colors';
-import { hotspotStore } from '../views/hotspots/store';
+import { choropleth, type Choropleth } from '../style/choropleth';
+import { CHORO_COLORS, SUPPRESSED_COLOR, hexToRgba } from '../style/hotspot-colors';
+import { hotspotStore } from '../state/hotspots';
 import type { LayerModule } from './types';
 
 let memo: { key: string; value: Choropleth } | null = null;

@@ -1,12 +1,12 @@
 /**
  * Joint-defense groups (十户联防): a coloured hull per group (red outline when its worst response
  * exceeds the limit), member shops in the group's colour, the leader larger with a dark ring, shops
- * in no group grey with a red ring. Data comes from the groups view (views/groups/state.ts).
+ * in no group grey with a red ring. Data comes from the groups view (state/groups.ts).
  */
 import { PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { DefenseGroup, GroupMember } from '../api/groups';
-import { groupColour, groupsState } from '../views/groups/state';
+import { groupColour, groupsState } from '../state/groups';
 import { redrawOn, type LayerModule } from './types';
 
 interface ShopDot {

@@ -5,15 +5,15 @@
  *
  * Redraw cost (issue E, software WebGL): the stock layer follows every weights pass with a GPU
  * max-reduction drawing textureSize² points. Here the peak density is computed on the CPU from the
- * visible filtered points (views/hotspots/heat-domain.ts, ~1-2 ms for 100k) and handed to the
+ * visible filtered points (style/heat-domain.ts, ~1-2 ms for 100k) and handed to the
  * colour pass, and the reduction pass is skipped. The colour scale tops out at the 95th percentile
  * of the visible density (issue M): one outlier cluster saturates instead of paling the rest.
  */
 import { HeatmapLayer } from '@deck.gl/aggregation-layers';
 import type { UpdateParameters } from '@deck.gl/core';
 import { theme } from '../style/theme';
-import { hotspotStore } from '../views/hotspots/store';
-import { heatDomain } from '../views/hotspots/heat-domain';
+import { hotspotStore } from '../state/hotspots';
+import { heatDomain } from '../style/heat-domain';
 import type { LayerModule } from './types';
 
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;

@@ -6,7 +6,7 @@
  */
 import { HexagonLayer } from '@deck.gl/aggregation-layers';
 import { theme } from '../style/theme';
-import { hotspotStore } from '../views/hotspots/store';
+import { hotspotStore } from '../state/hotspots';
 import type { LayerModule } from './types';
 
 const rgb = (c: readonly number[]) => `rgb(${c.join(',')})`;

@@ -7,8 +7,8 @@
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature } from 'geojson';
 import type { HotSpotZoneResult } from '../api/hotspots';
-import { CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, hexToRgba } from '../views/hotspots/colors';
-import { hotspotStore } from '../views/hotspots/store';
+import { CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, hexToRgba } from '../style/hotspot-colors';
+import { hotspotStore } from '../state/hotspots';
 import type { LayerModule } from './types';
 
 /** Alpha of significant classes / patterns, and of the not-significant veil over grids. */

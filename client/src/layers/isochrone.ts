@@ -1,12 +1,12 @@
 /**
  * Alarm response around a clicked shop: the area reachable on foot within the response limit
  * (isochrone: one solid outline from the server, with the reached streets as thin lines inside), the walking paths of the other members to the shop (red when too slow), and the
- * ringing shop itself. Data comes from the groups view (views/groups/state.ts).
+ * ringing shop itself. Data comes from the groups view (state/groups.ts).
  */
 import { PathLayer, PolygonLayer, ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { Position } from 'geojson';
-import { groupsState } from '../views/groups/state';
+import { groupsState } from '../state/groups';
 import { redrawOn, type LayerModule } from './types';
 
 export const isochroneLayer: LayerModule = {

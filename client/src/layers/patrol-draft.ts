@@ -4,7 +4,7 @@
  */
 import { PathLayer, ScatterplotLayer, TextLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { groupsState } from '../views/groups/state';
+import { groupsState } from '../state/groups';
 import type { LayerModule } from './types';
 
 let unsubscribe: (() => void) | null = null;

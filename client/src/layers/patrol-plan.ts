@@ -4,12 +4,12 @@
  * the hot zones' stops (red: patrolled, grey: no group reaches them). The routes are drawn last, above
  * the zones' stops and (this module comes after layers/groups.ts) the groups' shop markers, and wide
  * (6 px on a 12 px casing): a patrol of a few hundred metres is still seen among the shops.
- * Data: views/groups/plan-state.ts.
+ * Data: state/patrol-plan.ts.
  */
 import { ScatterplotLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
-import { planState } from '../views/groups/plan-state';
-import { groupColour } from '../views/groups/state';
+import { planState } from '../state/patrol-plan';
+import { groupColour } from '../state/groups';
 import { routeAnimation, routeLayers, routeTrip, type RouteTrip } from './route-style';
 import type { LayerModule } from './types';
 

@@ -1,12 +1,12 @@
 /**
  * The patrol route of the selected group: the street path with direction arrows every ~60 m and an
  * animated trail running along it in patrol order, in the route style of layers/route-style.ts.
- * Data: views/groups/state.ts.
+ * Data: state/groups.ts.
  */
 import { PolygonLayer } from '@deck.gl/layers';
 import type { Layer } from '@deck.gl/core';
 import type { RouteFeature } from '../api/groups';
-import { groupsState } from '../views/groups/state';
+import { groupsState } from '../state/groups';
 import { metresPerDegree, routeAnimation, routeLayers, routeTrip, type RouteTrip } from './route-style';
 import type { LayerModule } from './types';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { heatDomain, heatPeak } from '../../../client/src/views/hotspots/heat-domain';
+import { heatDomain, heatPeak } from '../../../client/src/style/heat-domain';
 
 // deck.gl HeatmapLayer kernel at distance 0: 1 / (sqrt(pi) * 1/6)
 const K0 = 1 / (1.77245385 * 0.166666);

@@ -11,7 +11,7 @@ import { ApiError } from '../../api';
 import type { ArchivedGroup, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
 import { getLang, t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
-import { groupColour, groupsState } from './state';
+import { groupColour, groupsState } from '../../state/groups';
 import { confirmRegroup, recordTotal } from './regroup-dialog';
 import { cancelDraft, draftStopScreen, renderDraftPanel, startDraft } from './route-editor';
 import { renderPlanPanel, resetPlanPanel } from './patrol-plan';

@@ -10,7 +10,7 @@ import type { ViewContext } from '../types';
 import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
 import { t } from '../../i18n';
 import { h } from '../../panels/dom';
-import { planState } from './plan-state';
+import { planState } from '../../state/patrol-plan';
 import { jobResult } from '../../api/jobs';
 import { jobFailureText, jobProgressText } from '../plan/job-status';
 

@@ -11,7 +11,7 @@ import type { RouteFeature } from '../../api/groups';
 import { t } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { ViewContext } from '../types';
-import { groupsState, type RouteDraft } from './state';
+import { groupsState, type RouteDraft } from '../../state/groups';
 
 /** Pixels within which a press on the map grabs a stop marker. */
 const GRAB_PX = 12;

@@ -7,8 +7,8 @@
 import { renderPatrolCoverage } from './patrol-coverage';
 import type { ViewContext, ViewModule } from '../types';
 import { t } from '../../i18n';
-import { toColumns } from './filter';
-import { hotspotStore, MODE_LAYER, type Change } from './store';
+import { toColumns } from '../../state/hotspot-filter';
+import { hotspotStore, MODE_LAYER, type Change } from '../../state/hotspots';
 import { hotspotParams } from './query';
 import { HotspotPanel } from './panel';
 import type { IncidentColumnsJson } from '../../api/hotspots';

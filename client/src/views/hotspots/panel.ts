@@ -1,10 +1,10 @@
 /** The right-hand panel of the hot spot view: filters, display mode, status and legend. */
 import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
-import type { ClientFilter } from './filter';
+import type { ClientFilter } from '../../state/hotspot-filter';
 import { currentChoropleth } from '../../layers/grid-choropleth';
-import { CHORO_COLORS, CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, PATTERN_ORDER, SUPPRESSED_COLOR } from './colors';
-import { hotspotStore, MODES, type Change, type Mode, type Settings } from './store';
+import { CHORO_COLORS, CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, PATTERN_ORDER, SUPPRESSED_COLOR } from '../../style/hotspot-colors';
+import { hotspotStore, MODES, type Change, type Mode, type Settings } from '../../state/hotspots';
 
 export interface PanelActions {
   onFilter(patch: Partial<ClientFilter>): void;

@@ -1,7 +1,7 @@
 /** The server request for the current filters and settings (pure). */
 import type { HotSpotParams } from '../../api/hotspots';
-import type { ClientFilter, Columns } from './filter';
-import type { Settings } from './store';
+import type { ClientFilter, Columns } from '../../state/hotspot-filter';
+import type { Settings } from '../../state/hotspots';
 
 /** null when the filters select nothing (no request needed). */
 export function hotspotParams(cols: Columns, f: ClientFilter, s: Settings): HotSpotParams | null {

@@ -2,8 +2,8 @@
  * Per-grid values of the choropleth (pure): counts of the filtered incidents, or rates per 1,000
  * households with counts below 5 suppressed (privacy), and class breaks (quantile or Jenks).
  */
-import { classOf, jenksBreaks, quantileBreaks } from '../../../../common/hotspots/breaks';
-import { ratePer1000, suppressSmall } from '../../../../common/hotspots/rates';
+import { classOf, jenksBreaks, quantileBreaks } from '../../../common/hotspots/breaks';
+import { ratePer1000, suppressSmall } from '../../../common/hotspots/rates';
 
 export const CHORO_CLASSES = 5;
 export const SUPPRESS_BELOW = 5;

@@ -1,5 +1,5 @@
 /** Colours of the leader view: ArcGIS hot spot classes, emerging patterns, choropleth ramp. */
-import type { HotSpotClass } from '../../api/hotspots';
+import type { HotSpotClass } from '../api/hotspots';
 
 export const CLASS_COLORS: Record<HotSpotClass, string> = {
   hot99: '#d62f27',

@@ -3,7 +3,7 @@
  * incidents once and every slider move refilters here. Times are epoch seconds; hours and weekdays
  * are local (UTC+8). Incidents arrive sorted by time, so the date range is two binary searches.
  */
-import type { IncidentColumnsJson } from '../../api/hotspots';
+import type { IncidentColumnsJson } from '../api/hotspots';
 
 export const TZ_S = 8 * 3600;
 

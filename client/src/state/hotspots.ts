@@ -3,8 +3,8 @@
  * result, the display mode and the server's hot spot answer. The view's panel writes it; the four
  * layer modules (heatmap, hexbins, grid-choropleth, hotspot-classes) read it when deck.gl asks.
  */
-import type { HotSpotResponse, ZoneKind, ZonesFc } from '../../api/hotspots';
-import { allOn, applyFilter, type ClientFilter, type Columns, type Filtered } from './filter';
+import type { HotSpotResponse, ZoneKind, ZonesFc } from '../api/hotspots';
+import { allOn, applyFilter, type ClientFilter, type Columns, type Filtered } from './hotspot-filter';
 
 export type Mode = 'heat' | 'hex' | 'choropleth' | 'hotspots' | 'emerging';
 export const MODES: Mode[] = ['heat', 'hex', 'choropleth', 'hotspots', 'emerging'];

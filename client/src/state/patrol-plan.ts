@@ -3,7 +3,7 @@
  * (./patrol-plan.ts) and its map layer (layers/patrol-plan.ts): the plan, the patrols as edited
  * (routes re-computed by the server), the weekday shown on the map.
  */
-import type { PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
+import type { PatrolPlan, PlanPatrol } from '../api/patrol-plans';
 
 type Listener = () => void;
 

@@ -2,7 +2,7 @@
  * The joint-defense workspace's state, shared by the view (panel) and its three map layers
  * (layers/groups.ts, layers/isochrone.ts, layers/patrol.ts). Layers read it; the view writes it.
  */
-import type { GroupsAnswer, ResponseAnswer, RouteFeature } from '../../api/groups';
+import type { GroupsAnswer, ResponseAnswer, RouteFeature } from '../api/groups';
 
 type Listener = () => void;
 
