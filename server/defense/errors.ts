@@ -17,6 +17,9 @@ export class StaleGroupsError extends Error {
   ) {
     super(`联防分组已被他人修改（当前版本 ${current}，您的修改基于版本 ${base}），请刷新后重试。`);
   }
+  get details(): Record<string, unknown> {
+    return { current: this.current, base: this.base, changedSince: this.changedSince };
+  }
 }
 
 export class StaleRowError extends Error {
@@ -27,11 +30,13 @@ export class StaleRowError extends Error {
   ) {
     super(message);
   }
+  get details(): Record<string, unknown> {
+    return { row: this.currentRow };
+  }
 }
 
-export class NotFoundError extends Error {
-  readonly statusCode = 404;
-}
+import { NotFoundError } from '../errors';
+export { NotFoundError };
 
 export class BadRequestError extends Error {
   readonly statusCode = 422;

@@ -1,26 +1,6 @@
-/** Shared HTTP pieces of the groups and patrols plugins: error mapping, scope resolvers, schemas. */
-import type { FastifyReply } from 'fastify';
+/** Shared HTTP pieces of the groups and patrols plugins: scope resolvers, schemas (errors go to the one handler, server/plugins/errors.ts). */
 import type { ScopeResolver } from '../auth/policy';
-import { BadRequestError, NotFoundError, StaleGroupsError, StaleRowError } from './errors';
-import { NoStreetsError } from './network-cache';
 import { errorSchema } from '../plugins/errors';
-
-export function sendDefenseError(reply: FastifyReply, err: unknown) {
-  if (err instanceof StaleGroupsError) {
-    return reply
-      .code(409)
-      .send({ statusCode: 409, error: 'Conflict', message: err.message, current: err.current, base: err.base, changedSince: err.changedSince });
-  }
-  if (err instanceof StaleRowError) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: err.message, row: err.currentRow });
-  if (err instanceof NotFoundError) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: err.message });
-  if (err instanceof BadRequestError || err instanceof NoStreetsError)
-    return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: err.message });
-  const code = (err as { code?: string }).code;
-  if (code === '23503') return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: '引用的记录（如巡逻路线）不存在' });
-  if (code === '22007' || code === '22008' || code === '23514')
-    return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message: `数据不合法：${(err as Error).message}` });
-  throw err;
-}
 
 /** Scope of a request naming a group (:id param or `group` in the body): its sub-district. */
 export const groupScope: ScopeResolver = async (req, db) => {

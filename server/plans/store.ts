@@ -38,11 +38,13 @@ export class StaleVersionError extends Error {
   ) {
     super(`此方案已被他人修改（当前版本 ${current}，您的编辑基于版本 ${base}）。请刷新后重试。`);
   }
+  get details(): Record<string, unknown> {
+    return { current: this.current, base: this.base, changedSince: this.changedSince };
+  }
 }
 
-export class NotFoundError extends Error {
-  readonly statusCode = 404;
-}
+import { NotFoundError } from '../errors';
+export { NotFoundError };
 export class InvalidEditError extends Error {
   readonly statusCode = 422;
 }

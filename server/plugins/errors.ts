@@ -35,10 +35,18 @@ export default fp(
         req.log.warn({ err: { code: err.code, message: err.message } }, 'database unavailable');
         return reply.code(503).header('retry-after', '5').send({ statusCode: 503, error: 'Service Unavailable', message: DB_UNAVAILABLE_MESSAGE });
       }
+      // SQLSTATE 23503/23514 (a referenced row is missing, a check constraint): what the request
+      // named cannot be written: 422, as the capability's own checks answer.
+      if (!err.statusCode && !err.validation && (err.code === '23503' || err.code === '23514')) {
+        const message = err.code === '23503' ? '引用的记录（如巡逻路线）不存在 (a record the request refers to does not exist)' : `数据不合法：${err.message}`;
+        return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message });
+      }
       const status = err.validation ? 400 : (err.statusCode ?? 500);
       if (status >= 400 && status < 500) {
-        const message = err.message;
-        return reply.code(status).send({ statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: message.trim() });
+        // domain errors (server/errors.ts) add their own fields, e.g. a stale edit's current version
+        const details = (err as { details?: unknown }).details;
+        const extra = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
+        return reply.code(status).send({ ...extra, statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message.trim() });
       }
       req.log.error({ err }, 'request failed');
       return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal server error' });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite, actorOf } from '../audit/request';
-import { anyObject, errors, groupScope, sendDefenseError } from '../defense/http';
+import { anyObject, errors, groupScope } from '../defense/http';
 import { archivedMessage, getArchived, listArchived, type ArchivedGroup } from '../defense/archive';
 import { autoGroup, moveShop, previewAutoGroup, responseFor, setLeader, swapShops, type AuditHook, type AutoGroupParams } from '../defense/service';
 import { getGroup, listGroups, setVersion } from '../defense/store';
@@ -186,10 +186,10 @@ const groups: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const { subdistrict, grid } = req.query;
       const threshold = req.query.threshold ?? DEFAULT_THRESHOLD_S;
-      if (!(await subdistrictExists(app.db, subdistrict))) return sendDefenseError(reply, new NotFoundError(`街道 ${subdistrict} 不存在`));
+      if (!(await subdistrictExists(app.db, subdistrict))) throw new NotFoundError(`街道 ${subdistrict} 不存在`);
       const [list, version, shops] = await Promise.all([
         listGroups(app.db, subdistrict, grid),
         setVersion(app.db, subdistrict),
@@ -261,13 +261,9 @@ const groups: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req, reply) => {
-      try {
-        const r = await responseFor(app.db, req.query.shop, req.query.threshold ?? DEFAULT_THRESHOLD_S);
-        return canSeeShopPhones(req.user) ? r : { ...r, members: redactShopPhones(r.members, req.user) };
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+    async (req) => {
+      const r = await responseFor(app.db, req.query.shop, req.query.threshold ?? DEFAULT_THRESHOLD_S);
+      return canSeeShopPhones(req.user) ? r : { ...r, members: redactShopPhones(r.members, req.user) };
     },
   );
 
@@ -291,22 +287,14 @@ const groups: FastifyPluginAsync = async (app) => {
       const size = params.size ?? 10,
         min = params.min ?? Math.min(size, 8),
         max = params.max ?? Math.max(size, 12);
-      try {
-        if (!(min <= size && size <= max)) throw new BadRequestError(`分组人数不合理：须满足 最少(${min}) ≤ 目标(${size}) ≤ 最多(${max})`);
-        if (!(await subdistrictExists(app.db, params.subdistrict))) throw new NotFoundError(`街道 ${params.subdistrict} 不存在`);
-        const shops = await loadShops(app.db, params.subdistrict, params);
-        if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+      if (!(min <= size && size <= max)) throw new BadRequestError(`分组人数不合理：须满足 最少(${min}) ≤ 目标(${size}) ≤ 最多(${max})`);
+      if (!(await subdistrictExists(app.db, params.subdistrict))) throw new NotFoundError(`街道 ${params.subdistrict} 不存在`);
+      const shops = await loadShops(app.db, params.subdistrict, params);
+      if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
       const author = typeof actorOf(req) === 'string' ? (actorOf(req) as string) : (actorOf(req) as { username: string }).username;
       if (wait) {
-        try {
-          const result = await autoGroup(app.db, params, { inWorker: true, author, audit: (tx, e) => auditWrite(req, tx, e) });
-          return { job: null, result };
-        } catch (e) {
-          return sendDefenseError(reply, e);
-        }
+        const result = await autoGroup(app.db, params, { inWorker: true, author, audit: (tx, e) => auditWrite(req, tx, e) });
+        return { job: null, result };
       }
       const job = await app.jobs.start('groups', { ...params, author }, req.user?.id ?? null);
       return reply.code(202).send({ job });
@@ -330,15 +318,11 @@ const groups: FastifyPluginAsync = async (app) => {
           response: { 200: editResult, ...errors },
         },
       },
-      async (req, reply) => {
+      async (req) => {
         const actor = actorOf(req);
         const author = typeof actor === 'string' ? actor : actor.username;
-        try {
-          const r = await fn(req.body as B, author, (tx, e) => auditWrite(req, tx, e));
-          return r;
-        } catch (e) {
-          return sendDefenseError(reply, e);
-        }
+        const r = await fn(req.body as B, author, (tx, e) => auditWrite(req, tx, e));
+        return r;
       },
     );
 
@@ -375,12 +359,8 @@ const groups: FastifyPluginAsync = async (app) => {
         response: { 200: previewSchema, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        return await previewAutoGroup(app.db, req.body);
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+    async (req) => {
+      return await previewAutoGroup(app.db, req.body);
     },
   );
 
@@ -395,8 +375,8 @@ const groups: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', properties: { subdistrict: { type: 'string' }, groups: { type: 'array', items: archivedSchema } } }, ...errors },
       },
     },
-    async (req, reply) => {
-      if (!(await subdistrictExists(app.db, req.query.subdistrict))) return sendDefenseError(reply, new NotFoundError(`街道 ${req.query.subdistrict} 不存在`));
+    async (req) => {
+      if (!(await subdistrictExists(app.db, req.query.subdistrict))) throw new NotFoundError(`街道 ${req.query.subdistrict} 不存在`);
       return { subdistrict: req.query.subdistrict, groups: await listArchived(app.db, req.query.subdistrict) };
     },
   );
@@ -459,11 +439,11 @@ const groups: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const g = await getGroup(app.db, req.params.id);
       if (!g) {
         const a = await getArchived(app.db, req.params.id);
-        if (!a) return sendDefenseError(reply, new NotFoundError(`联防组 ${req.params.id} 不存在`));
+        if (!a) throw new NotFoundError(`联防组 ${req.params.id} 不存在`);
         return archivedDetail(a);
       }
       const records: Record<string, unknown[]> = {};
@@ -489,29 +469,25 @@ const groups: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, version: { type: 'integer' } } }, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        return await app.db.transaction(async (tx) => {
-          const cur = await tx.query<{ name: string; version: number }>('SELECT name, version FROM defense_groups WHERE id = $1 FOR UPDATE', [req.params.id]);
-          if (!cur.rows[0]) throw new NotFoundError(`联防组 ${req.params.id} 不存在`);
-          if (Number(cur.rows[0].version) !== req.body.version)
-            throw new StaleRowError(`该联防组已被他人修改（当前版本 ${cur.rows[0].version}），请刷新后重试。`, {
-              name: cur.rows[0].name,
-              version: Number(cur.rows[0].version),
-            });
-          await tx.query('UPDATE defense_groups SET name = $2, version = version + 1, updated_at = now() WHERE id = $1', [req.params.id, req.body.name]);
-          await auditWrite(req, tx, {
-            action: 'group.rename',
-            entity: 'defense_group',
-            entityId: req.params.id,
-            before: { name: cur.rows[0].name },
-            after: { name: req.body.name },
+    async (req) => {
+      return await app.db.transaction(async (tx) => {
+        const cur = await tx.query<{ name: string; version: number }>('SELECT name, version FROM defense_groups WHERE id = $1 FOR UPDATE', [req.params.id]);
+        if (!cur.rows[0]) throw new NotFoundError(`联防组 ${req.params.id} 不存在`);
+        if (Number(cur.rows[0].version) !== req.body.version)
+          throw new StaleRowError(`该联防组已被他人修改（当前版本 ${cur.rows[0].version}），请刷新后重试。`, {
+            name: cur.rows[0].name,
+            version: Number(cur.rows[0].version),
           });
-          return { id: req.params.id, name: req.body.name, version: Number(cur.rows[0].version) + 1 };
+        await tx.query('UPDATE defense_groups SET name = $2, version = version + 1, updated_at = now() WHERE id = $1', [req.params.id, req.body.name]);
+        await auditWrite(req, tx, {
+          action: 'group.rename',
+          entity: 'defense_group',
+          entityId: req.params.id,
+          before: { name: cur.rows[0].name },
+          after: { name: req.body.name },
         });
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+        return { id: req.params.id, name: req.body.name, version: Number(cur.rows[0].version) + 1 };
+      });
     },
   );
 
@@ -548,14 +524,10 @@ const groups: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'array', items: recordSchema }, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        await ensureGroup(req.params.id);
-        const archived = (await archivedMessage(app.db, req.params.id)) !== null;
-        return await listRecords(app.db, req.params.kind, req.params.id, { carried: archived });
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+    async (req) => {
+      await ensureGroup(req.params.id);
+      const archived = (await archivedMessage(app.db, req.params.id)) !== null;
+      return await listRecords(app.db, req.params.kind, req.params.id, { carried: archived });
     },
   );
 
@@ -573,18 +545,14 @@ const groups: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
-      try {
-        await ensureGroup(req.params.id, true);
-        validate(req.params.kind, req.body, false);
-        const row = await app.db.transaction(async (tx) => {
-          const r = await createRecord(tx, req.params.kind, req.params.id, req.body);
-          await auditWrite(req, tx, { action: `group.${req.params.kind}.create`, entity: KINDS[req.params.kind].table, entityId: r.id, after: r });
-          return r;
-        });
-        return reply.code(201).send(row);
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+      await ensureGroup(req.params.id, true);
+      validate(req.params.kind, req.body, false);
+      const row = await app.db.transaction(async (tx) => {
+        const r = await createRecord(tx, req.params.kind, req.params.id, req.body);
+        await auditWrite(req, tx, { action: `group.${req.params.kind}.create`, entity: KINDS[req.params.kind].table, entityId: r.id, after: r });
+        return r;
+      });
+      return reply.code(201).send(row);
     },
   );
 
@@ -600,25 +568,21 @@ const groups: FastifyPluginAsync = async (app) => {
         response: { 200: recordSchema, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        await ensureGroup(req.params.id, true);
-        validate(req.params.kind, req.body, true);
-        const { version, ...fields } = req.body;
-        return await app.db.transaction(async (tx) => {
-          const r = await updateRecord(tx, req.params.kind, req.params.id, req.params.recordId, version, fields);
-          await auditWrite(req, tx, {
-            action: `group.${req.params.kind}.update`,
-            entity: KINDS[req.params.kind].table,
-            entityId: req.params.recordId,
-            before: r.before,
-            after: r.after,
-          });
-          return r.after;
+    async (req) => {
+      await ensureGroup(req.params.id, true);
+      validate(req.params.kind, req.body, true);
+      const { version, ...fields } = req.body;
+      return await app.db.transaction(async (tx) => {
+        const r = await updateRecord(tx, req.params.kind, req.params.id, req.params.recordId, version, fields);
+        await auditWrite(req, tx, {
+          action: `group.${req.params.kind}.update`,
+          entity: KINDS[req.params.kind].table,
+          entityId: req.params.recordId,
+          before: r.before,
+          after: r.after,
         });
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+        return r.after;
+      });
     },
   );
 
@@ -634,17 +598,13 @@ const groups: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', properties: { deleted: { type: 'integer' } } }, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        await ensureGroup(req.params.id, true);
-        await app.db.transaction(async (tx) => {
-          const before = await deleteRecord(tx, req.params.kind, req.params.id, req.params.recordId, req.query.version);
-          await auditWrite(req, tx, { action: `group.${req.params.kind}.delete`, entity: KINDS[req.params.kind].table, entityId: req.params.recordId, before });
-        });
-        return { deleted: req.params.recordId };
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+    async (req) => {
+      await ensureGroup(req.params.id, true);
+      await app.db.transaction(async (tx) => {
+        const before = await deleteRecord(tx, req.params.kind, req.params.id, req.params.recordId, req.query.version);
+        await auditWrite(req, tx, { action: `group.${req.params.kind}.delete`, entity: KINDS[req.params.kind].table, entityId: req.params.recordId, before });
+      });
+      return { deleted: req.params.recordId };
     },
   );
 };

@@ -10,7 +10,7 @@ import { readPrefixes, codeInReadScope } from '../auth/read-scope';
 import { auditWrite } from '../audit/request';
 import { actorOf } from '../audit/request';
 import { toGpx } from '../algorithms/patrol';
-import { anyObject, errors, sendDefenseError } from '../defense/http';
+import { anyObject, errors } from '../defense/http';
 import { BadRequestError, NotFoundError } from '../defense/errors';
 import { planParams, type PlanRequest } from '../patrol-plans/generate';
 import { generateAndSavePlan } from '../patrol-plans/service';
@@ -122,7 +122,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
           return { job: null, plan: await getPlan(app.db, r.planId) };
         }
       } catch (e) {
-        return sendDefenseError(reply, mapError(e));
+        throw mapError(e);
       }
       // a handler job: run by this server (embedded database) or by any queue worker (PostGIS server)
       const a = actorOf(req);
@@ -163,9 +163,9 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         response: { 200: planAnswer, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p || !codeInReadScope(readPrefixes(req.user), p.subdistrict)) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 不存在`));
+      if (!p || !codeInReadScope(readPrefixes(req.user), p.subdistrict)) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
       return p;
     },
   );
@@ -182,13 +182,13 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         response: { 200: planAnswer, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       try {
         const row = await planRow(app.db, req.params.id);
         if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
         return await evaluateEdit(app.db, row, req.body.patrols);
       } catch (e) {
-        return sendDefenseError(reply, mapError(e));
+        throw mapError(e);
       }
     },
   );
@@ -210,7 +210,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         response: { 200: planAnswer, ...errors },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       try {
         const row = await planRow(app.db, req.params.id);
         if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
@@ -227,7 +227,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         });
         return await getPlan(app.db, req.params.id);
       } catch (e) {
-        return sendDefenseError(reply, mapError(e));
+        throw mapError(e);
       }
     },
   );
@@ -244,16 +244,12 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
         response: { 200: planAnswer, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        await app.db.transaction(async (tx) => {
-          const r = await publishPlan(tx, req.params.id, req.body.version);
-          await auditWrite(req, tx, { action: 'patrol.plan.publish', entity: 'patrol_plan', entityId: req.params.id, after: r });
-        });
-        return await getPlan(app.db, req.params.id);
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+    async (req) => {
+      await app.db.transaction(async (tx) => {
+        const r = await publishPlan(tx, req.params.id, req.body.version);
+        await auditWrite(req, tx, { action: 'patrol.plan.publish', entity: 'patrol_plan', entityId: req.params.id, after: r });
+      });
+      return await getPlan(app.db, req.params.id);
     },
   );
 
@@ -275,7 +271,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const p = await plannedPatrol(app.db, req.params.id, req.params.patrol);
-      if (!p) return sendDefenseError(reply, new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol}`));
+      if (!p) throw new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol}`);
       const name = `${p.name} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
       reply.header('content-disposition', `attachment; filename="patrol-${req.params.id}-${req.params.patrol}.gpx"`);
       return reply

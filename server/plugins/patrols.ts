@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
 import { auditWrite } from '../audit/request';
-import { anyObject, errors, groupScope, sendDefenseError } from '../defense/http';
+import { anyObject, errors, groupScope } from '../defense/http';
 import {
   getRoute,
   listRoutes,
@@ -117,27 +117,23 @@ const patrols: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
-      try {
-        const { save, ...rq } = req.body;
-        const f = await planRoute(app.db, rq);
-        if (save) {
-          f.properties.id = await app.db.transaction(async (tx) => {
-            const id = await saveRoute(tx, f);
-            await auditWrite(req, tx, {
-              action: 'patrol.route.create',
-              entity: 'patrol_route',
-              entityId: id,
-              after: { name: f.properties.name, group: f.properties.group, length_m: f.properties.length_m },
-            });
-            return id;
+      const { save, ...rq } = req.body;
+      const f = await planRoute(app.db, rq);
+      if (save) {
+        f.properties.id = await app.db.transaction(async (tx) => {
+          const id = await saveRoute(tx, f);
+          await auditWrite(req, tx, {
+            action: 'patrol.route.create',
+            entity: 'patrol_route',
+            entityId: id,
+            after: { name: f.properties.name, group: f.properties.group, length_m: f.properties.length_m },
           });
-        }
-        if (req.query.format === 'gpx')
-          return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', attachment(f.properties.name, 'gpx')).send(routeGpx(f));
-        return { ...f, ...(f.properties.id ? { id: f.properties.id } : {}) };
-      } catch (e) {
-        return sendDefenseError(reply, e);
+          return id;
+        });
       }
+      if (req.query.format === 'gpx')
+        return reply.type('application/gpx+xml; charset=utf-8').header('content-disposition', attachment(f.properties.name, 'gpx')).send(routeGpx(f));
+      return { ...f, ...(f.properties.id ? { id: f.properties.id } : {}) };
     },
   );
 
@@ -154,23 +150,19 @@ const patrols: FastifyPluginAsync = async (app) => {
         response: { 200: drawnResponse, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        const { group, ...rq } = req.body;
-        const f = await planDrawnRoute(app.db, group, rq);
-        return await app.db.transaction(async (tx) => {
-          const saved = await saveDrawnRoute(tx, group, rq.version, f, null);
-          await auditWrite(req, tx, {
-            action: 'patrol.route.draw',
-            entity: 'patrol_route',
-            entityId: saved.id,
-            after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m },
-          });
-          return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
+    async (req) => {
+      const { group, ...rq } = req.body;
+      const f = await planDrawnRoute(app.db, group, rq);
+      return await app.db.transaction(async (tx) => {
+        const saved = await saveDrawnRoute(tx, group, rq.version, f, null);
+        await auditWrite(req, tx, {
+          action: 'patrol.route.draw',
+          entity: 'patrol_route',
+          entityId: saved.id,
+          after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m },
         });
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+        return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
+      });
     },
   );
 
@@ -187,27 +179,23 @@ const patrols: FastifyPluginAsync = async (app) => {
         response: { 200: drawnResponse, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        const r = await app.db.query<{ group_id: string | null }>('SELECT group_id FROM patrol_routes WHERE id = $1', [req.params.id]);
-        if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
-        const group = r.rows[0].group_id;
-        if (!group) throw new BadRequestError(`巡逻路线 ${req.params.id} 不属于任何联防组，不能在此编辑`);
-        const f = await planDrawnRoute(app.db, group, req.body);
-        return await app.db.transaction(async (tx) => {
-          const saved = await saveDrawnRoute(tx, group, req.body.version, f, req.params.id);
-          await auditWrite(req, tx, {
-            action: 'patrol.route.edit',
-            entity: 'patrol_route',
-            entityId: saved.id,
-            before: saved.before ?? undefined,
-            after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m },
-          });
-          return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
+    async (req) => {
+      const r = await app.db.query<{ group_id: string | null }>('SELECT group_id FROM patrol_routes WHERE id = $1', [req.params.id]);
+      if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+      const group = r.rows[0].group_id;
+      if (!group) throw new BadRequestError(`巡逻路线 ${req.params.id} 不属于任何联防组，不能在此编辑`);
+      const f = await planDrawnRoute(app.db, group, req.body);
+      return await app.db.transaction(async (tx) => {
+        const saved = await saveDrawnRoute(tx, group, req.body.version, f, req.params.id);
+        await auditWrite(req, tx, {
+          action: 'patrol.route.edit',
+          entity: 'patrol_route',
+          entityId: saved.id,
+          before: saved.before ?? undefined,
+          after: { name: f.properties.name, group, stops: f.properties.stops.length, length_m: f.properties.length_m },
         });
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+        return { id: saved.id, version: saved.version, route: { ...f, id: saved.id, properties: { ...f.properties, id: saved.id } } };
+      });
     },
   );
 
@@ -241,7 +229,7 @@ const patrols: FastifyPluginAsync = async (app) => {
       },
       async (req, reply) => {
         const f = await getRoute(app.db, req.params.id, readPrefixes(req.user));
-        if (!f) return sendDefenseError(reply, new NotFoundError(`巡逻路线 ${req.params.id} 不存在`));
+        if (!f) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
         reply.header('content-disposition', attachment(String(f.properties?.name ?? `route-${req.params.id}`), format));
         if (format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').send(routeGpx(f));
         return reply.type('application/geo+json').send(JSON.stringify({ type: 'FeatureCollection', features: [f] }));
@@ -252,9 +240,9 @@ const patrols: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: number } }>(
     '/patrols/routes/:id',
     { schema: { tags: ['patrols'], summary: 'One saved patrol route (GeoJSON feature)', params: routeIdParams, response: { 200: routeFeature, ...errors } } },
-    async (req, reply) => {
+    async (req) => {
       const f = await getRoute(app.db, req.params.id, readPrefixes(req.user));
-      if (!f) return sendDefenseError(reply, new NotFoundError(`巡逻路线 ${req.params.id} 不存在`));
+      if (!f) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
       return f;
     },
   );
@@ -270,17 +258,13 @@ const patrols: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', properties: { deleted: { type: 'integer' } } }, ...errors },
       },
     },
-    async (req, reply) => {
-      try {
-        return await app.db.transaction(async (tx) => {
-          const r = await tx.query<{ name: string }>('DELETE FROM patrol_routes WHERE id = $1 RETURNING name', [req.params.id]);
-          if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
-          await auditWrite(req, tx, { action: 'patrol.route.delete', entity: 'patrol_route', entityId: req.params.id, before: r.rows[0] });
-          return { deleted: req.params.id };
-        });
-      } catch (e) {
-        return sendDefenseError(reply, e);
-      }
+    async (req) => {
+      return await app.db.transaction(async (tx) => {
+        const r = await tx.query<{ name: string }>('DELETE FROM patrol_routes WHERE id = $1 RETURNING name', [req.params.id]);
+        if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+        await auditWrite(req, tx, { action: 'patrol.route.delete', entity: 'patrol_route', entityId: req.params.id, before: r.rows[0] });
+        return { deleted: req.params.id };
+      });
     },
   );
 };

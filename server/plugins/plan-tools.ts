@@ -1,4 +1,4 @@
-import { changeSchema, conflictSchema, idParams, sendPlanError } from '../plans/http';
+import { changeSchema, conflictSchema, idParams } from '../plans/http';
 import type { FastifyPluginAsync } from 'fastify';
 import { diffPlans, impactReport } from '../plans/diff';
 import { exportCsv, exportGeoJson, exportShapefile } from '../plans/export';
@@ -347,12 +347,8 @@ const planTools: FastifyPluginAsync = async (app) => {
         response: { 200: toolResult, 409: conflictSchema },
       },
     },
-    async (req, reply) => {
-      try {
-        return await splitGridEdit(app.db, req.params.id, req.body.baseVersion, req.body.code, author(req));
-      } catch (e) {
-        return sendPlanError(reply, e);
-      }
+    async (req) => {
+      return await splitGridEdit(app.db, req.params.id, req.body.baseVersion, req.body.code, author(req));
     },
   );
 
@@ -372,12 +368,8 @@ const planTools: FastifyPluginAsync = async (app) => {
         response: { 200: toolResult, 409: conflictSchema },
       },
     },
-    async (req, reply) => {
-      try {
-        return await mergeGridsEdit(app.db, req.params.id, req.body.baseVersion, req.body.codes[0], req.body.codes[1], author(req));
-      } catch (e) {
-        return sendPlanError(reply, e);
-      }
+    async (req) => {
+      return await mergeGridsEdit(app.db, req.params.id, req.body.baseVersion, req.body.codes[0], req.body.codes[1], author(req));
     },
   );
 
@@ -397,12 +389,8 @@ const planTools: FastifyPluginAsync = async (app) => {
         response: { 200: toolResult, 409: conflictSchema },
       },
     },
-    async (req, reply) => {
-      try {
-        return await newGridEdit(app.db, req.params.id, req.body.baseVersion, req.body.units, author(req));
-      } catch (e) {
-        return sendPlanError(reply, e);
-      }
+    async (req) => {
+      return await newGridEdit(app.db, req.params.id, req.body.baseVersion, req.body.units, author(req));
     },
   );
 

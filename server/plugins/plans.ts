@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { changeSchema, conflictSchema, idParams, sendPlanError } from '../plans/http';
+import { changeSchema, conflictSchema, idParams } from '../plans/http';
 import { applyEdit, getPlan, listPlans, publishEffect, publishPlan, redo, setLocked, undo, type UnitChange } from '../plans/store';
 import type { Queryable } from '../db';
 import { PLAN_LIST_ITEM } from '../plans/queries';
@@ -223,12 +223,8 @@ const plans: FastifyPluginAsync = async (app) => {
         response: { 200: editResult, 409: conflictSchema },
       },
     },
-    async (req, reply) => {
-      try {
-        return await withGrids(app.db, req.params.id, await applyEdit(app.db, req.params.id, req.body.baseVersion, req.body.moves, 'planner'), req.query.grids);
-      } catch (err) {
-        return sendPlanError(reply, err);
-      }
+    async (req) => {
+      return await withGrids(app.db, req.params.id, await applyEdit(app.db, req.params.id, req.body.baseVersion, req.body.moves, 'planner'), req.query.grids);
     },
   );
 
@@ -248,12 +244,8 @@ const plans: FastifyPluginAsync = async (app) => {
           response: { 200: editResult, 409: conflictSchema },
         },
       },
-      async (req, reply) => {
-        try {
-          return await withGrids(app.db, req.params.id, await fn(app.db, req.params.id, req.body.baseVersion, 'planner'), req.query.grids);
-        } catch (err) {
-          return sendPlanError(reply, err);
-        }
+      async (req) => {
+        return await withGrids(app.db, req.params.id, await fn(app.db, req.params.id, req.body.baseVersion, 'planner'), req.query.grids);
       },
     );
   }
@@ -309,12 +301,8 @@ const plans: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', properties: { version: { type: 'integer' } } }, 409: conflictSchema },
       },
     },
-    async (req, reply) => {
-      try {
-        return { version: await publishPlan(app.db, req.params.id, req.body.baseVersion) };
-      } catch (err) {
-        return sendPlanError(reply, err);
-      }
+    async (req) => {
+      return { version: await publishPlan(app.db, req.params.id, req.body.baseVersion) };
     },
   );
 
