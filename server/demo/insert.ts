@@ -5,95 +5,16 @@
  */
 import type { Feature, Geometry } from 'geojson';
 import type { Queryable } from '../db';
+import { LAYERS } from '../../geodata/generator/types';
+import { SPECS, type LayerSpec } from './specs';
 
 const BATCH = 3000;
 
-export interface LayerSpec {
-  table: string;
-  /** column name -> SQL type in the record definition */
-  cols: Record<string, string>;
-  /** geometry expression around g (the GeoJSON text) */
-  geom: (g: string) => string;
-}
-
-const poly = (g: string) => `ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326)`;
-const multi = (g: string) => `ST_Multi(ST_SetSRID(ST_GeomFromGeoJSON(${g}), 4326))`;
-
 /** The layers the demo inserts directly (what a raw district's files do not hold). */
-export const EXTRA_SPECS = {
-  water: { table: 'water', cols: { id: 'text', name: 'text', kind: 'text', synthetic: 'boolean' }, geom: multi },
-  shops: {
-    table: 'shops',
-    cols: {
-      id: 'text',
-      name: 'text',
-      category: 'text',
-      phone: 'text',
-      building_id: 'text',
-      street_id: 'text',
-      subdistrict_id: 'text',
-      community_id: 'text',
-      synthetic: 'boolean',
-    },
-    geom: poly,
-  },
-  households: {
-    table: 'households',
-    cols: {
-      id: 'text',
-      building_id: 'text',
-      unit_id: 'text',
-      head_name: 'text',
-      phone: 'text',
-      party_member: 'boolean',
-      plaqued: 'boolean',
-      credit_rating: 'text',
-      synthetic: 'boolean',
-    },
-    geom: poly,
-  },
-  incidents: {
-    table: 'incidents',
-    cols: { id: 'text', type: 'text', occurred_at: 'timestamptz', source: 'text', subdistrict_id: 'text', grid_code: 'text', synthetic: 'boolean' },
-    geom: poly,
-  },
-  cases: {
-    table: 'cases',
-    cols: {
-      id: 'text',
-      title: 'text',
-      incident_id: 'text',
-      whistled: 'boolean',
-      kind: 'text',
-      department: 'text',
-      status: 'text',
-      subdistrict_id: 'text',
-      grid_code: 'text',
-      reported_at: 'timestamptz',
-      updated_at: 'timestamptz',
-      version: 'integer',
-      synthetic: 'boolean',
-    },
-    geom: poly,
-  },
-} satisfies Record<string, LayerSpec>;
+export const EXTRA_SPECS = { water: SPECS.water, shops: SPECS.shops, households: SPECS.households, incidents: SPECS.incidents, cases: SPECS.cases };
 
 /** Every table holding demo rows, parents first. */
-const DEMO_TABLES = [
-  'subdistricts',
-  'communities',
-  'streets',
-  'water',
-  'blocks',
-  'compounds',
-  'buildings',
-  'units',
-  'shops',
-  'households',
-  'incidents',
-  'cases',
-  'household_register',
-];
+const DEMO_TABLES = [...LAYERS, 'household_register'];
 
 /**
  * Deletes every demo row (synthetic = true, plus plans that cover demo sub-districts, since their

@@ -12,7 +12,7 @@
  */
 import type { Db, Queryable } from '../db';
 import { rawDistrictFiles } from '../../geodata/generator/raw-files';
-import type { DemoDistrict } from '../../geodata/generator/types';
+import { LAYERS, type DemoDistrict } from '../../geodata/generator/types';
 import { buildUnitsForSubdistricts } from '../units/service';
 import { DEMO_FILES, importRawDistrict } from './import-raw';
 import { deleteDemo, EXTRA_SPECS, insertCaseEvents, insertLayer } from './insert';
@@ -67,20 +67,7 @@ async function markSynthetic(tx: Queryable, demo: DemoDistrict, subs: string[]):
 }
 
 async function countRows(db: Queryable): Promise<DemoRawCounts> {
-  const tables = [
-    'subdistricts',
-    'communities',
-    'streets',
-    'water',
-    'blocks',
-    'compounds',
-    'buildings',
-    'units',
-    'shops',
-    'households',
-    'incidents',
-    'cases',
-  ] as const;
+  const tables = LAYERS;
   const r = await db.query<Record<string, number>>(
     `SELECT ${tables.map((t) => `(SELECT count(*)::int FROM ${t} WHERE synthetic${t === 'units' || t === 'blocks' ? ' AND retired_at IS NULL' : ''}) AS ${t}`).join(', ')},
             (SELECT count(*)::int FROM household_register WHERE synthetic) AS register,

@@ -6,6 +6,7 @@ import { demoSubset } from '../../geodata/generator/subset';
 import { hasDemo } from '../../server/demo/load';
 import { loadDemoRaw as loadDemo, type DemoRawCounts as DemoCounts } from '../../server/demo/load-raw';
 import { BACKENDS, openTestDb } from '../helpers/backends';
+import { LAYERS } from '../../geodata/generator/types';
 
 /**
  * The demo district gets in the way a real one does: raw files → import → units build, then the
@@ -60,21 +61,7 @@ describe.each(BACKENDS)('demo district through the raw path (WANGGE_DEMO=raw) on
     expect(counts.compounds).toBeGreaterThan(20);
     const built = await db.query<{ n: number }>('SELECT count(*)::int AS n FROM unit_builds');
     expect(built.rows[0].n).toBe(demo.subdistricts.features.length);
-    for (const t of [
-      'subdistricts',
-      'communities',
-      'streets',
-      'water',
-      'blocks',
-      'compounds',
-      'buildings',
-      'units',
-      'shops',
-      'households',
-      'incidents',
-      'cases',
-      'household_register',
-    ]) {
+    for (const t of [...LAYERS, 'household_register']) {
       const r = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${t} WHERE NOT synthetic`);
       expect(r.rows[0].n, t).toBe(0);
     }
