@@ -645,11 +645,12 @@ function build(ctx: ViewContext): Ui {
   });
   limit.addEventListener('change', () => {
     localStorage.setItem(LIMIT_KEY, limit.value);
-    void load();
+    loadedPromise = load();
   });
   auto.addEventListener('click', async () => {
     const subdistrict = sub.value;
     const subName = sub.selectedOptions[0]?.text ?? subdistrict;
+    let reloading = false;
     auto.disabled = true;
     try {
       // Ask the server what the regroup would do, say it exactly, and regroup that state only.
@@ -661,6 +662,10 @@ function build(ctx: ViewContext): Ui {
       groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
       u.alarm.replaceChildren();
       u.ledger.replaceChildren();
+      // the reload starts before the message says done, so a test hook (or a user) that waits on
+      // `loaded()` after seeing the message reads the regrouped state, not the one before
+      loadedPromise = load();
+      reloading = true;
       const done = t('grp.autoDone', { groups: res.groups, shops: res.shops, s: (res.time_ms / 1000).toFixed(1) });
       say(
         res.archived_groups > 0
@@ -673,7 +678,8 @@ function build(ctx: ViewContext): Ui {
     } finally {
       auto.disabled = false;
     }
-    await load();
+    if (!reloading) loadedPromise = load();
+    await loadedPromise;
   });
   return u;
 }
