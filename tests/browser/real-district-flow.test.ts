@@ -195,6 +195,11 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     ).rows.map((r) => r.code);
     const named = new Set(plan.warnings.filter((w) => w.code === 'grid_out_of_band').flatMap((w) => w.grids ?? []));
     expect(outOfBand.filter((c) => !named.has(c))).toEqual([]);
+    // a first draft has nobody on its grids yet: said as "no staff yet", not as grids breaking "1+3"
+    await expect
+      .poll(() => page.getByTestId('plan-unstaffed').textContent(), { timeout: 30_000 })
+      .toBe(`${plan.grids} 个网格尚未配备人员（导入人员名单或发布后安排）`);
+    expect(await page.getByTestId('plan-summary').textContent()).toContain('0 个网格不符合“1+3”');
     await shot(page, '07-draft');
     if (plan.warnings.length) {
       await page.locator('details:has([data-testid="warning-table"]) > summary').click();

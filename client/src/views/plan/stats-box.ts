@@ -18,10 +18,31 @@ function bandClass(hh: number): string {
   return 'ok';
 }
 
+/** A grid with nobody on it yet (a new draft's grids): not staffed, rather than staffed wrongly. */
+const unstaffed = (g: { leaders: number; members: number }) => g.leaders === 0 && g.members === 0;
+
 function staffingOf(code: string): string {
   const g = session.staff?.grids.find((x) => x.code === code);
-  if (!g) return t('plan.staff.none');
+  if (!g || unstaffed(g)) return t('plan.staff.none');
   return g.ok ? t('plan.staff.ok', { l: g.leaders, m: g.members }) : `${g.leaders}+${g.members} · ${g.problem}`;
+}
+
+/**
+ * "1+3" in the summary: grids staffed wrongly are a problem (red); grids with nobody yet (every grid
+ * of a first draft, before a roster is imported or staff are assigned) are said as such, not red.
+ */
+function staffingSummary(): HTMLElement[] {
+  const violations = session.staff?.violations ?? [];
+  const empty = violations.filter(unstaffed).length;
+  const broken = violations.length - empty;
+  const out = [h('span', { class: broken ? 'bad' : 'ok' }, t('plan.sum.staffing', { n: broken }))];
+  if (empty) out.push(h('span', { class: 'muted', 'data-testid': 'plan-unstaffed' }, t('plan.sum.unstaffed', { n: empty })));
+  return out;
+}
+
+function staffingClass(g: { leaders: number; members: number; ok: boolean } | undefined): string {
+  if (!g || unstaffed(g)) return 'muted';
+  return g.ok ? 'ok' : 'bad';
 }
 
 export function renderStats(box: HTMLElement | undefined): void {
@@ -36,7 +57,7 @@ export function renderStats(box: HTMLElement | undefined): void {
     h('span', { class: sum.nonContiguous ? 'bad' : 'ok' }, t('plan.sum.nonContiguous', { n: sum.nonContiguous })),
     h('span', {}, t('plan.sum.unassigned', { n: sum.unassignedHouseholds })),
     h('span', {}, t('plan.sum.compoundsSplit', { n: sum.compoundsSplit })),
-    h('span', { class: staff?.violations.length ? 'bad' : 'ok' }, t('plan.sum.staffing', { n: staff?.violations.length ?? 0 })),
+    ...staffingSummary(),
   );
   if (!selected) {
     box.replaceChildren(planRows, h('p', { class: 'muted' }, t('plan.selectHint')));
@@ -65,7 +86,7 @@ export function renderStats(box: HTMLElement | undefined): void {
           s.party === 0 ? '' : s.plaquedShare >= 0.2 ? 'ok' : 'warn',
           'stat-party',
         ),
-        row('plan.stat.staff', staffingOf(selected), staff?.grids.find((g) => g.code === selected)?.ok ? 'ok' : 'bad'),
+        row('plan.stat.staff', staffingOf(selected), staffingClass(staff?.grids.find((g) => g.code === selected))),
       ),
     ),
   );
