@@ -8,7 +8,7 @@ import { geometryToWgs84 } from './datum';
 import { decodeText, undecodableLines, type TextEncoding } from './decode';
 import { ImportError, ParseFailure } from '../../common/gis-files/parse-errors';
 import { parseGeoJson } from './geojson';
-import { isSqlite, parseGeoPackage } from './geopackage';
+import { isSqlite, parseGeoPackage } from '../../common/gis-files/geopackage';
 import { isZip, parseShapefileZip } from '../../common/gis-files/shapefile';
 import { SQL } from './sqljs';
 import { isAuxiliaryPoint } from './classify';

@@ -5,12 +5,14 @@ import fp from 'fastify-plugin';
 /**
  * The Content Security Policy: only our own origin. MapLibre GL needs blob: workers and blob:/data:
  * images, and sets inline styles on markers and popups ('unsafe-inline' for styles only; scripts
- * never run inline). No CDN, no third-party origin anywhere.
+ * never run inline). The GeoPackage preview compiles sql.js's WebAssembly (served from our origin):
+ * 'wasm-unsafe-eval' allows WebAssembly compilation only, not JavaScript eval. No CDN, no
+ * third-party origin anywhere.
  */
 export const CSP_DIRECTIVES: Record<string, string[]> = {
   'default-src': ["'self'"],
   'base-uri': ["'self'"],
-  'script-src': ["'self'"],
+  'script-src': ["'self'", "'wasm-unsafe-eval'"],
   'style-src': ["'self'", "'unsafe-inline'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'font-src': ["'self'", 'data:'],

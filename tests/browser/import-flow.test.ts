@@ -5,14 +5,16 @@
  * rows in the database; a file reaching outside the planner's sub-districts is refused whole; a
  * household register whose lon/lat columns the planner names by hand, imported with one row rejected.
  * A zipped Shapefile (CGCS2000 Gauss-Kruger, GBK names, two layers) dropped on the view is drawn
- * before anything is written, with a picker for its layers, and checked on the server.
+ * before anything is written, with a picker for its layers, and checked on the server. So is a
+ * GeoPackage with two feature tables (read in the browser by sql.js, its wasm from our own server);
+ * a damaged one gives a plain message.
  * Screenshots: test-results/import-*.png.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { launchBrowser, openPage, screenshot, signInAsDemo } from '../helpers/browser';
-import { PRJ_4548_ESRI, shapefileZip, TO_4548 } from '../helpers/gis-files';
+import { foreignRequests, launchBrowser, openPage, screenshot, signInAsDemo } from '../helpers/browser';
+import { geoPackage, PRJ_4548_ESRI, shapefileZip, TO_4548, WKT_4326, WKT_4548_OGC } from '../helpers/gis-files';
 
 let server: AppServer;
 let browser: Browser;
@@ -254,6 +256,148 @@ describe('import (demo_planner)', () => {
       .toMatch(/^检查结果（未写入）：读取 6，写入 6/);
     const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM buildings WHERE id LIKE '迎江楼栋.zip:%'");
     expect(none.rows[0].n).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('previews a dropped GeoPackage (two tables, EPSG:4548) on the map with sql.js from our own server; a damaged one is a plain message', async () => {
+    const a = await pointIn('340802001');
+    const sq = (i: number) => {
+      const [x, y] = [a.x + (i % 3) * 0.0008, a.y + Math.floor(i / 3) * 0.0006];
+      return [
+        [
+          [x, y],
+          [x, y + 0.0003],
+          [x + 0.0004, y + 0.0003],
+          [x + 0.0004, y],
+          [x, y],
+        ],
+      ];
+    };
+    const gpkg = await geoPackage(
+      [
+        {
+          name: '楼栋',
+          srsId: 4548,
+          project: TO_4548,
+          features: Array.from({ length: 6 }, (_, i) => ({
+            type: 'Feature' as const,
+            properties: { name: `新河小区${i + 1}号楼`, floors: 6 },
+            geometry: { type: 'Polygon' as const, coordinates: sq(i) },
+          })),
+        },
+        {
+          name: 'roads',
+          srsId: 4326,
+          features: [
+            {
+              type: 'Feature' as const,
+              properties: { name: 'road' },
+              geometry: {
+                type: 'LineString' as const,
+                coordinates: [
+                  [a.x - 0.001, a.y - 0.0005],
+                  [a.x + 0.003, a.y - 0.0005],
+                ],
+              },
+            },
+          ],
+        },
+      ],
+      [
+        { srsId: 4548, name: 'CGCS2000 / 3-degree Gauss-Kruger CM 117E', organization: 'EPSG', code: 4548, definition: WKT_4548_OGC },
+        { srsId: 4326, name: 'WGS 84', organization: 'EPSG', code: 4326, definition: WKT_4326 },
+      ],
+    );
+    const { page, errors, requests } = await openPage(browser);
+    const wasm: Array<{ url: string; status: number; type: string | undefined }> = [];
+    page.on('response', (r) => {
+      if (/\.wasm(\?|$)/.test(r.url())) wasm.push({ url: r.url(), status: r.status(), type: r.headers()['content-type'] });
+    });
+    await signInAsDemo(page, server.url, 'planner');
+    await page.evaluate(() => (location.hash = '#view=import'));
+    await page.getByTestId('import-view').waitFor();
+    expect(wasm).toEqual([]); // sql.js is loaded only once a GeoPackage is chosen
+    await page.getByTestId('import-layer').selectOption('buildings');
+    const drop = async (bytes: Uint8Array, name: string) => {
+      const dataTransfer = await page.evaluateHandle(
+        ([b, n]) => {
+          const dt = new DataTransfer();
+          dt.items.add(new File([new Uint8Array(b)], n, { type: 'application/geopackage+sqlite3' }));
+          return dt;
+        },
+        [[...bytes], name] as [number[], string],
+      );
+      await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
+    };
+    const previewText = () =>
+      page
+        .getByTestId('import-preview')
+        .textContent()
+        .catch(() => '');
+    const deckPreview = () =>
+      page.evaluate(() => {
+        const layers = ((window as any).__wangge.overlay._deck?.props.layers ?? []) as Array<{ id: string; props: { data: { features: unknown[] } } }>;
+        return layers.find((l) => l.id === 'import-preview-features')?.props.data.features.length ?? null;
+      });
+
+    await drop(gpkg, '新河楼栋.gpkg');
+    // the first table (by name) is drawn; both are offered
+    await expect.poll(previewText, { timeout: 60_000 }).toMatch(/预览：1 个要素（LineString 1）/);
+    const options = await page.locator('[data-testid="import-source-layer"] option').allTextContents();
+    expect(options).toEqual(['roads', '楼栋']);
+    await page.getByTestId('import-source-layer').selectOption('楼栋');
+    await expect.poll(previewText).toMatch(/预览：6 个要素（Polygon 6）/);
+    await expect.poll(deckPreview).toBe(6);
+    const samples = await page.locator('[data-testid="import-fields"] tr td:nth-child(3)').allTextContents();
+    expect(samples).toEqual(['新河小区1号楼', '6']);
+    // the map went to the file: its first building is on screen
+    const onScreen = await page.evaluate(
+      ([x, y]) => {
+        const m = (window as any).__wangge.map;
+        const p = m.project([x, y]);
+        const c = m.getCanvas();
+        return p.x > 0 && p.y > 0 && p.x < c.clientWidth && p.y < c.clientHeight;
+      },
+      [a.x, a.y],
+    );
+    expect(onScreen).toBe(true);
+    // the wasm came from our own server, as WebAssembly, under our CSP
+    expect(wasm).toHaveLength(1);
+    expect(wasm[0]).toMatchObject({ status: 200, type: 'application/wasm' });
+    expect(new URL(wasm[0].url).origin).toBe(new URL(server.url).origin);
+    expect(foreignRequests(requests, server.url)).toEqual([]);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'import-geopackage');
+
+    await page.getByTestId('import-check').click();
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('import-report-summary')
+            .textContent()
+            .catch(() => ''),
+        { timeout: 60_000 },
+      )
+      .toMatch(/^检查结果（未写入）：读取 6，写入 6/);
+    const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM buildings WHERE id LIKE '新河楼栋.gpkg:%'");
+    expect(none.rows[0].n).toBe(0);
+
+    // a damaged GeoPackage (cut short): a message, no map layer, no crash
+    await drop(gpkg.slice(0, 1024), '坏.gpkg');
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('import-status')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/^无法在浏览器中预览：.*(损坏|不完整)/);
+    await expect.poll(deckPreview).toBe(null);
+    expect(await page.getByTestId('import-source-layer').count()).toBe(1); // tables unknown: the name can still be typed
+    await screenshot(page, 'import-geopackage-damaged');
+    expect(wasm).toHaveLength(1); // loaded once
     expect(errors).toEqual([]);
     await page.close();
   }, 300_000);

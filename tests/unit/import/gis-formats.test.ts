@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { Feature, Geometry, Position } from 'geojson';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ParseFailure } from '../../../common/gis-files/parse-errors';
-import { parseGeoPackage } from '../../../server/import/geopackage';
+import { parseGeoPackage } from '../../../common/gis-files/geopackage';
 import { binaryFormatOf, prepareImport, type PreparedImport } from '../../../server/import/import-file';
 import { OFF_THREAD_BYTES, prepareImportOffThread } from '../../../server/import/prepare-off-thread';
 import { positions, wktToWgs84 } from '../../../common/gis-files/reproject';

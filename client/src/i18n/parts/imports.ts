@@ -26,7 +26,7 @@ export const importsZh = {
   'import.file': '文件：{name}（{size}）',
   'import.tooLarge': '文件 {size} 超过上限 {max}：请拆分后导入。',
   'import.preview': '预览：{n} 个要素（{types}）',
-  'import.preview.none': '此格式在检查后才能看到结果（OSM XML、GeoPackage）。',
+  'import.preview.none': '此格式在检查后才能看到结果（OSM XML）。',
   'import.preview.register': '预览：{rows} 行住户登记；{points} 行有坐标（地图上的点），{address} 行无坐标，导入时按“小区 + 楼栋号”匹配已导入的建筑',
   'import.header': '表头在 {ref}',
   'import.header.sheet': '工作表“{sheet}”，表头在 {ref}',
@@ -94,7 +94,7 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
   'import.file': 'File: {name} ({size})',
   'import.tooLarge': 'The file ({size}) is over the limit of {max}: split it.',
   'import.preview': 'Preview: {n} features ({types})',
-  'import.preview.none': 'This format shows its result after the check (OSM XML, GeoPackage).',
+  'import.preview.none': 'This format shows its result after the check (OSM XML).',
   'import.preview.register':
     'Preview: {rows} register rows; {points} with coordinates (points on the map), {address} without: matched by compound + building number to the imported buildings at import',
   'import.header': 'Header in {ref}',

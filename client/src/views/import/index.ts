@@ -1,7 +1,8 @@
 /**
  * Import data (#view=import), for planners and administrators: one file at a time by drag-and-drop
- * or the file picker; a preview on the map before anything is written (GeoJSON read in the browser;
- * CSV and XLSX tables read by the server's preview route, exactly as the import will), the
+ * or the file picker; a preview on the map before anything is written (GeoJSON, Shapefile .zip and
+ * GeoPackage read in the browser, a GeoPackage with sql.js loaded only then; CSV and XLSX tables
+ * read by the server's preview route, exactly as the import will), the
  * detected fields (for tables: kepler.gl-style, the planner corrects which column is lon, lat,
  * households, compound, building …), a datum choice (guessed from the file name when obvious); "check" runs the
  * server's import as a dry run (nothing written) and shows its report; "import" runs it as a job
@@ -27,14 +28,16 @@ import { dataChanged } from '../../data-events';
 import { setImportPreview } from '../../layers/import-preview';
 import { h } from '../../panels/dom';
 import type { ViewContext, ViewModule } from '../types';
-import { datumFromName, readPreview, type Preview } from './read-preview';
+import { datumFromName, isGeoPackage, layerNamesOf, readPreview, type GeoPackageReader, type Preview } from './read-preview';
 import './import.css';
 
 interface Chosen {
   file: File;
   bytes: Uint8Array;
-  /** GeoJSON / OSM: read in the browser */
+  /** GeoJSON / OSM / Shapefile .zip / GeoPackage: read in the browser */
   preview: Preview | null;
+  /** Shapefile .zip / GeoPackage: its layers, also when the one previewed could not be read (a picker when several) */
+  layers: string[];
   /** CSV / XLSX: the server's preview */
   table: TablePreview | null;
 }
@@ -53,6 +56,8 @@ let busy = false;
 let overrides: Partial<Record<OverridableRole, string>> = {};
 let sheet = '';
 let previewSeq = 0;
+/** The GeoPackage reader with sql.js (./geopackage-preview.ts, a chunk of its own with the wasm), loaded when the first .gpkg is chosen. */
+let gpkgReader: GeoPackageReader | null = null;
 
 /** Files the server previews as tables. */
 export const isTableFile = (name: string) => /\.(csv|tsv|txt|xlsx|xlsm)$/i.test(name);
@@ -106,7 +111,8 @@ async function choose(file: File): Promise<void> {
     datum = guessed;
     status = { kind: 'info', text: t('import.datum.detected', { datum: t(`import.datum.${guessed}` as MessageKey) }) };
   }
-  chosen = { file, bytes, preview: null, table: null };
+  const c: Chosen = { file, bytes, preview: null, layers: [], table: null };
+  chosen = c;
   sourceLayer = '';
   overrides = {};
   sheet = '';
@@ -114,6 +120,18 @@ async function choose(file: File): Promise<void> {
     render();
     await previewTable();
     return;
+  }
+  if (isGeoPackage(file.name, bytes) && !gpkgReader) {
+    setImportPreview(null);
+    render();
+    try {
+      gpkgReader = await (await import('./geopackage-preview')).loadGeoPackageReader();
+    } catch (e) {
+      if (chosen !== c) return;
+      status = { kind: 'error', text: t('import.preview.failed', { message: `sql.js: ${errorText(e)}` }) };
+      return render();
+    }
+    if (chosen !== c) return; // another file was chosen meanwhile
   }
   previewChosen();
   fitTo(chosen.preview?.features ?? null);
@@ -162,11 +180,15 @@ function assignRole(name: string, role: OverridableRole | ''): void {
 function previewChosen(): void {
   if (!chosen) return setImportPreview(null);
   try {
-    chosen.preview = readPreview(chosen.file.name, chosen.bytes, datum || 'wgs84', sourceLayer || undefined);
-    if (chosen.preview.layer && (chosen.preview.layers?.length ?? 0) > 1) sourceLayer = chosen.preview.layer;
+    chosen.preview = readPreview(chosen.file.name, chosen.bytes, datum || 'wgs84', sourceLayer || undefined, gpkgReader);
+    chosen.layers = chosen.preview.layers ?? [];
+    if (chosen.preview.layer && chosen.layers.length > 1) sourceLayer = chosen.preview.layer;
     setImportPreview(chosen.preview.features);
   } catch (e) {
     chosen.preview = null;
+    // the layer that failed may be one of several: the others stay pickable
+    chosen.layers = layerNamesOf(chosen.file.name, chosen.bytes, gpkgReader);
+    if (chosen.layers.length > 1 && !sourceLayer) sourceLayer = chosen.layers[0];
     setImportPreview(null);
     status = { kind: 'error', text: t('import.preview.failed', { message: errorText(e) }) };
   }
@@ -180,10 +202,14 @@ const options = () => ({
   ...(sheet ? { sheet } : {}),
 });
 
-/** The layer picker of a multi-layer Shapefile .zip (a select) or a GeoPackage (its table name, typed). */
-function sourceLayerControl(p: Preview | null): HTMLElement | null {
-  if (p?.format === 'shapefile' && (p.layers?.length ?? 0) > 1) {
-    const sel = h('select', { 'data-testid': 'import-source-layer' }, ...p.layers!.map((l) => h('option', { value: l, selected: sourceLayer === l }, l)));
+/**
+ * The layer picker of a Shapefile .zip or GeoPackage with several layers (a select); a GeoPackage
+ * whose tables could not be listed (sql.js failed to load, a damaged file) gets a text field.
+ */
+function sourceLayerControl(c: Chosen | null): HTMLElement | null {
+  if (!c) return null;
+  if (c.layers.length > 1) {
+    const sel = h('select', { 'data-testid': 'import-source-layer' }, ...c.layers.map((l) => h('option', { value: l, selected: sourceLayer === l }, l)));
     sel.addEventListener('change', () => {
       sourceLayer = sel.value;
       report = null;
@@ -194,7 +220,7 @@ function sourceLayerControl(p: Preview | null): HTMLElement | null {
     });
     return h('label', {}, t('import.sourceLayer'), ' ', sel);
   }
-  if (p?.format === 'geopackage') {
+  if (!c.preview && !c.layers.length && isGeoPackage(c.file.name, c.bytes)) {
     const input = h('input', { type: 'text', value: sourceLayer, placeholder: t('import.sourceLayer.placeholder'), 'data-testid': 'import-source-layer' });
     input.addEventListener('change', () => ((sourceLayer = input.value.trim()), (report = null)));
     return h('label', {}, t('import.sourceLayer'), ' ', input);
@@ -429,7 +455,7 @@ function render(): void {
         { class: 'plan-row wrap' },
         h('label', {}, t('import.layer'), ' ', layerSel),
         h('label', {}, t('import.datum'), ' ', datumSel),
-        sourceLayerControl(p ?? null),
+        sourceLayerControl(chosen),
       ),
       chosen ? h('p', { 'data-testid': 'import-file-info' }, t('import.file', { name: chosen.file.name, size: size(chosen.file.size) })) : null,
       chosen && p

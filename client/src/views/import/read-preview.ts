@@ -2,13 +2,15 @@
  * Reads a file in the browser for the import preview, before anything is sent: decodes it (UTF-8,
  * else GBK), parses GeoJSON or CSV (a longitude and a latitude column), converts the coordinates
  * from the chosen datum to WGS84 for the map, and says which column or property serves what.
- * A zipped Shapefile is read with the server's own parser (common/gis-files/shapefile.ts: fflate,
- * shpjs, proj4 from the .prj); a GeoPackage is not drawn here (the check, a dry run on the server,
- * reads it). The server parses the file again on "check" and "import": this is a preview, not the import.
+ * A zipped Shapefile and a GeoPackage are read with the server's own parsers (common/gis-files/:
+ * shapefile.ts with fflate, shpjs and proj4; geopackage.ts with sql.js, which the caller loads
+ * lazily with ./geopackage-preview.ts). The server parses the file again on "check" and "import":
+ * this is a preview, not the import.
  */
 import gcoord from 'gcoord';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 import type { Datum } from '../../api/imports';
+import type { ParseResult } from '../../../../common/gis-files/feature-types';
 import { isZip, parseShapefileZip, shapefileLayerNames } from '../../../../common/gis-files/shapefile';
 
 export type FieldRole = 'lon' | 'lat' | 'name' | 'type' | 'time' | 'households' | 'code' | 'level' | 'other';
@@ -27,11 +29,19 @@ export interface Preview {
   /** Geometry types and their counts. */
   types: Record<string, number>;
   fields: DetectedField[];
-  /** Shapefile .zip: the layers in it (a picker when there are several) and the one previewed. */
+  /** Shapefile .zip / GeoPackage: the layers in it (a picker when there are several) and the one previewed. */
   layers?: string[];
   layer?: string;
   /** What the reader noticed (no .prj, WGS84 assumed…). */
   warnings?: string[];
+}
+
+/** The GeoPackage reader, with sql.js loaded (./geopackage-preview.ts, a chunk of its own). */
+export interface GeoPackageReader {
+  /** The chosen feature table (or the first of several) in WGS84. */
+  preview(bytes: Uint8Array, datum: Datum, sourceLayer?: string): Preview;
+  /** The feature tables; [] when the file cannot be read. */
+  layers(bytes: Uint8Array): string[];
 }
 
 const SQLITE = 'SQLite format 3';
@@ -39,6 +49,9 @@ function isSqlite(bytes: Uint8Array): boolean {
   for (let i = 0; i < SQLITE.length; i++) if (bytes[i] !== SQLITE.charCodeAt(i)) return false;
   return true;
 }
+
+/** A GeoPackage by its magic bytes (SQLite) or its extension: needs the GeoPackage reader to be previewed. */
+export const isGeoPackage = (name: string, bytes: Uint8Array): boolean => isSqlite(bytes) || (/\.gpkg$/i.test(name) && !isZip(bytes));
 
 /** The most features drawn in the preview (the check and the import read them all). */
 export const PREVIEW_LIMIT = 50_000;
@@ -136,16 +149,13 @@ function fieldsOf(all: Array<{ properties: Record<string, unknown> | null }>): D
   return Object.entries(props).map(([k, v]) => ({ name: k, role: roleOf(k), sample: String(v ?? '') }));
 }
 
-/** A zipped Shapefile: the chosen layer (or the first of several) in WGS84. */
-function readShapefile(bytes: Uint8Array, datum: Datum, sourceLayer?: string): Preview {
-  const layers = shapefileLayerNames(bytes);
-  const layer = sourceLayer && layers.includes(sourceLayer) ? sourceLayer : layers[0];
-  const r = parseShapefileZip(bytes, { sourceLayer: layer });
+/** A parsed Shapefile layer or GeoPackage table as a preview (coordinates from `datum` to WGS84). */
+export function layerPreview(r: ParseResult, layers: string[], datum: Datum): Preview {
   const features: Feature[] = r.features
     .slice(0, PREVIEW_LIMIT)
     .map((f) => ({ type: 'Feature', properties: f.properties, geometry: mapCoords(f.geometry, (p) => toWgs(p, datum)) }));
   return {
-    format: 'shapefile',
+    format: r.format === 'geopackage' ? 'geopackage' : 'shapefile',
     encoding: r.encoding ?? 'utf-8',
     features: { type: 'FeatureCollection', features },
     types: count(r.features as unknown as Feature[]),
@@ -156,11 +166,31 @@ function readShapefile(bytes: Uint8Array, datum: Datum, sourceLayer?: string): P
   };
 }
 
-/** Reads a file's bytes into a preview; throws with a plain message when it cannot be read. */
-export function readPreview(name: string, bytes: Uint8Array, datum: Datum, sourceLayer?: string): Preview {
+/** A zipped Shapefile: the chosen layer (or the first of several) in WGS84. */
+function readShapefile(bytes: Uint8Array, datum: Datum, sourceLayer?: string): Preview {
+  const layers = shapefileLayerNames(bytes);
+  const layer = sourceLayer && layers.includes(sourceLayer) ? sourceLayer : layers[0];
+  return layerPreview(parseShapefileZip(bytes, { sourceLayer: layer }), layers, datum);
+}
+
+/** The layers of a Shapefile .zip or GeoPackage even when the one previewed cannot be read (so another can be picked); [] otherwise. */
+export function layerNamesOf(name: string, bytes: Uint8Array, gpkg?: GeoPackageReader | null): string[] {
+  if (isZip(bytes) || /\.zip$/i.test(name)) return shapefileLayerNames(bytes);
+  if (isGeoPackage(name, bytes)) return gpkg ? gpkg.layers(bytes) : [];
+  return [];
+}
+
+/**
+ * Reads a file's bytes into a preview; throws with a plain message when it cannot be read. A
+ * GeoPackage needs `gpkg`, the reader ./geopackage-preview.ts loads.
+ */
+export function readPreview(name: string, bytes: Uint8Array, datum: Datum, sourceLayer?: string, gpkg?: GeoPackageReader | null): Preview {
   const ext0 = /\.([a-z]+)$/i.exec(name)?.[1]?.toLowerCase() ?? '';
   if (isZip(bytes) || ext0 === 'zip') return readShapefile(bytes, datum, sourceLayer);
-  if (isSqlite(bytes) || ext0 === 'gpkg') return { format: 'geopackage', encoding: 'utf-8', features: null, types: {}, fields: [] };
+  if (isGeoPackage(name, bytes)) {
+    if (!gpkg) throw new Error('the GeoPackage reader (sql.js) is not loaded');
+    return gpkg.preview(bytes, datum, sourceLayer);
+  }
   const { text, encoding } = decode(bytes);
   const body = text.replace(/^\uFEFF/, '');
   const head = body.trimStart()[0];

@@ -1,17 +1,18 @@
 /**
  * Reads one feature table of a GeoPackage (.gpkg, an SQLite file) into RawFeatures in WGS84:
- * sql.js opens the bytes, the GeoPackage header of each geometry blob is stepped over and wkx reads
- * the WKB, proj4 converts from the table's gpkg_spatial_ref_sys definition. A GeoPackage with several
- * feature tables imports the one named, or is refused with their names. Pure and synchronous given an
- * initialised sql.js (server: ./sqljs.ts; browser: the import view loads its own).
+ * sql.js opens the bytes, the GeoPackage header of each geometry blob is stepped over and ./wkb.ts
+ * reads the WKB, proj4 converts from the table's gpkg_spatial_ref_sys definition. A GeoPackage with
+ * several feature tables imports the one named, or is refused with their names. Pure and synchronous
+ * given an initialised sql.js, which the caller passes in (server: server/import/sqljs.ts; browser:
+ * the import view loads it lazily with its wasm served from our own origin).
  */
 import type { Geometry } from 'geojson';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import wkx from 'wkx';
-import { ParseFailure } from '../../common/gis-files/parse-errors';
-import { epsgToWgs84, inDegreeRange, PROJECTED_WITHOUT_CRS, reprojectGeometry, wktToWgs84, type ToWgs84 } from '../../common/gis-files/reproject';
-import { noSuchLayer, severalLayers, type ArchiveOptions } from '../../common/gis-files/shapefile';
-import type { ParseResult, RawFeature } from '../../common/gis-files/feature-types';
+import { ParseFailure } from './parse-errors';
+import { epsgToWgs84, inDegreeRange, PROJECTED_WITHOUT_CRS, reprojectGeometry, wktToWgs84, type ToWgs84 } from './reproject';
+import { noSuchLayer, severalLayers, type ArchiveOptions } from './shapefile';
+import type { ParseResult, RawFeature } from './feature-types';
+import { wkbToGeometry } from './wkb';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
@@ -71,8 +72,48 @@ function converterFor(db: Database, srsId: number, geoms: Geometry[]): ToWgs84 |
   return conv;
 }
 
+export interface GeoPackageOptions extends ArchiveOptions {
+  /** Several feature tables and none (or an unknown one) named: read the first instead of refusing (the preview). */
+  orFirst?: boolean;
+}
+
+/** The feature tables (data_type 'features') by name. Throws ParseFailure for an SQLite file that is no GeoPackage or is damaged. */
+function featureTables(db: Database): FeatureTable[] {
+  try {
+    return rows(
+      db,
+      `SELECT c.table_name AS t, g.column_name AS c, g.srs_id AS s FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
+       WHERE c.data_type = 'features' ORDER BY c.table_name`,
+    ).map((r) => ({ table: String(r.t), column: String(r.c), srsId: Number(r.s) }));
+  } catch (err) {
+    const m = (err as Error).message;
+    if (/no such table/i.test(m)) throw new ParseFailure('这是 SQLite 数据库，但不是 GeoPackage（缺少 gpkg_contents / gpkg_geometry_columns 表）');
+    throw new ParseFailure(`无法读取 GeoPackage（${m}），文件可能已损坏或不完整`);
+  }
+}
+
+/** The feature table names of a GeoPackage, for a layer picker; [] when it cannot be opened or read. */
+export function geoPackageLayerNames(SQL: SqlJsStatic, bytes: Uint8Array): string[] {
+  if (!isSqlite(bytes)) return [];
+  let db: Database | null = null;
+  try {
+    db = new SQL.Database(bytes);
+    return featureTables(db).map((t) => t.table);
+  } catch {
+    return [];
+  } finally {
+    db?.close();
+  }
+}
+
 /** Parses a GeoPackage. Throws ParseFailure with a plain message for a file it cannot use. */
 export function parseGeoPackage(SQL: SqlJsStatic, bytes: Uint8Array, opts: ArchiveOptions = {}): ParseResult {
+  return readGeoPackage(SQL, bytes, opts).result;
+}
+
+/** Parses a GeoPackage and names its feature tables (for a layer picker). Throws ParseFailure like parseGeoPackage. */
+export function readGeoPackage(SQL: SqlJsStatic, bytes: Uint8Array, opts: GeoPackageOptions = {}): { result: ParseResult; layers: string[] } {
+  if (!isSqlite(bytes)) throw new ParseFailure('不是 GeoPackage（SQLite）文件，文件可能已损坏或不完整');
   let db: Database;
   try {
     db = new SQL.Database(bytes);
@@ -80,27 +121,17 @@ export function parseGeoPackage(SQL: SqlJsStatic, bytes: Uint8Array, opts: Archi
     throw new ParseFailure(`无法打开 GeoPackage（${(err as Error).message}），文件可能已损坏`);
   }
   try {
-    let tables: FeatureTable[];
-    try {
-      tables = rows(
-        db,
-        `SELECT c.table_name AS t, g.column_name AS c, g.srs_id AS s FROM gpkg_contents c JOIN gpkg_geometry_columns g ON g.table_name = c.table_name
-         WHERE c.data_type = 'features' ORDER BY c.table_name`,
-      ).map((r) => ({ table: String(r.t), column: String(r.c), srsId: Number(r.s) }));
-    } catch (err) {
-      const m = (err as Error).message;
-      if (/no such table/i.test(m)) throw new ParseFailure('这是 SQLite 数据库，但不是 GeoPackage（缺少 gpkg_contents / gpkg_geometry_columns 表）');
-      throw new ParseFailure(`无法读取 GeoPackage（${m}），文件可能已损坏或不完整`);
-    }
+    const tables = featureTables(db);
     if (!tables.length) throw new ParseFailure('GeoPackage 中没有矢量要素图层（只有瓦片或属性表）');
     const names = tables.map((t) => t.table);
     let chosen: FeatureTable;
-    if (opts.sourceLayer) {
-      const hit = tables.find((t) => t.table === opts.sourceLayer) ?? tables.find((t) => t.table.toLowerCase() === opts.sourceLayer!.toLowerCase());
-      if (!hit) throw new ParseFailure(noSuchLayer('GeoPackage ', opts.sourceLayer, names));
-      chosen = hit;
-    } else if (tables.length > 1) throw new ParseFailure(severalLayers('GeoPackage ', names));
-    else chosen = tables[0];
+    const hit = opts.sourceLayer
+      ? (tables.find((t) => t.table === opts.sourceLayer) ?? tables.find((t) => t.table.toLowerCase() === opts.sourceLayer!.toLowerCase()))
+      : undefined;
+    if (hit) chosen = hit;
+    else if (opts.orFirst || (tables.length === 1 && !opts.sourceLayer)) chosen = tables[0];
+    else if (opts.sourceLayer) throw new ParseFailure(noSuchLayer('GeoPackage ', opts.sourceLayer, names));
+    else throw new ParseFailure(severalLayers('GeoPackage ', names));
 
     const pk = rows(db, `SELECT name FROM pragma_table_info(?) WHERE pk > 0`, [chosen.table]).map((r) => String(r.name));
     const idColumn = pk.length === 1 ? pk[0] : null;
@@ -126,11 +157,12 @@ export function parseGeoPackage(SQL: SqlJsStatic, bytes: Uint8Array, opts: Archi
       try {
         if (!(blob instanceof Uint8Array)) throw new Error('geometry column holds no blob');
         const wkb = gpkgWkb(blob);
-        if (!wkb) {
+        const g = wkb && wkbToGeometry(wkb);
+        if (!g) {
           skipped['empty geometry'] = (skipped['empty geometry'] ?? 0) + 1;
           return;
         }
-        geometry = wkx.Geometry.parse(Buffer.from(wkb.buffer, wkb.byteOffset, wkb.byteLength)).toGeoJSON() as Geometry;
+        geometry = g;
       } catch (err) {
         problems.push({ feature: ref, problem: `unreadable geometry (${(err as Error).message})` });
         return;
@@ -149,7 +181,7 @@ export function parseGeoPackage(SQL: SqlJsStatic, bytes: Uint8Array, opts: Archi
       parsed.map((f) => f.geometry),
     );
     const features: RawFeature[] = parsed.map((f) => ({ ...f, geometry: toWgs ? reprojectGeometry(f.geometry, toWgs) : f.geometry }));
-    return { format: 'geopackage', features, problems, skipped, encoding: 'utf-8', sourceLayer: chosen.table, warnings: [] };
+    return { result: { format: 'geopackage', features, problems, skipped, encoding: 'utf-8', sourceLayer: chosen.table, warnings: [] }, layers: names };
   } finally {
     db.close();
   }
