@@ -13,7 +13,7 @@ import { ParseFailure } from '../../../common/gis-files/parse-errors';
 import { wkbToGeometry } from '../../../common/gis-files/wkb';
 import { SQL } from '../../../server/import/sqljs';
 import { geoPackageReader } from '../../../client/src/views/import/geopackage-preview';
-import { isGeoPackage, layerNamesOf, readPreview } from '../../../client/src/views/import/read-preview';
+import { isGeoPackage, layerNamesOf, readPreview, roleOf } from '../../../client/src/views/import/read-preview';
 import { geoPackage, shapefileZip, TO_4548, WKT_4326, WKT_4548_OGC } from '../../helpers/gis-files';
 
 const toWkb = (g: Geometry) => new Uint8Array(wkx.Geometry.parseGeoJSON(g).toWkb());
@@ -210,7 +210,7 @@ describe('GeoPackage preview in the import view', () => {
     expect(b).toMatchObject({ layer: '楼栋', types: { Polygon: 4 } });
     expect(b.fields.map((f) => [f.name, f.role, f.sample])).toEqual([
       ['name', 'name', '迎江小区1号楼'],
-      ['floors', 'other', '6'],
+      ['floors', 'floors', '6'], // the buildings import reads floors from it: the preview says so
     ]);
     // EPSG:4548 back to WGS84 within a centimetre or so
     const got = (b.features!.features[0].geometry as { coordinates: Position[][] }).coordinates[0];
@@ -246,5 +246,21 @@ describe('GeoPackage preview in the import view', () => {
     expect(() => readPreview('odd.gpkg', odd, 'wgs84', undefined, reader())).toThrow(/无法识别 GeoPackage 的坐标系/);
     expect(layerNamesOf('odd.gpkg', odd, reader())).toEqual(['a_bad', 'b_good']);
     expect(readPreview('odd.gpkg', odd, 'wgs84', 'b_good', reader()).types).toEqual({ Point: 2 });
+  });
+});
+
+describe('roleOf: the preview names a column by what the import reads from it', () => {
+  it('names floors, height and party households as the buildings and register imports use them', () => {
+    expect(['building:levels', 'levels', 'Floors', '层数', 'height', '高度', '党员户数', 'party_households', 'remark'].map(roleOf)).toEqual([
+      'floors',
+      'floors',
+      'floors',
+      'floors',
+      'height',
+      'height',
+      'party',
+      'party',
+      'other',
+    ]);
   });
 });

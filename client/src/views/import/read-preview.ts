@@ -13,7 +13,7 @@ import type { Datum } from '../../api/imports';
 import type { ParseResult } from '../../../../common/gis-files/feature-types';
 import { isZip, parseShapefileZip, shapefileLayerNames } from '../../../../common/gis-files/shapefile';
 
-export type FieldRole = 'lon' | 'lat' | 'name' | 'type' | 'time' | 'households' | 'code' | 'level' | 'other';
+export type FieldRole = 'lon' | 'lat' | 'name' | 'type' | 'time' | 'households' | 'party' | 'floors' | 'height' | 'code' | 'level' | 'other';
 
 export interface DetectedField {
   name: string;
@@ -60,6 +60,10 @@ const ROLES: Array<[FieldRole, RegExp]> = [
   ['lon', /^(lon|lng|long|longitude|x|经度)$/i],
   ['lat', /^(lat|latitude|y|纬度)$/i],
   ['households', /^(households|hh|户数|住户数)$/i],
+  ['party', /^(party_households|party|党员户数|党员户)$/i],
+  // what the buildings import reads for floors: building:levels / levels / floors / 层数, else height at 3 m a floor
+  ['floors', /^(building:levels|levels|floors|层数)$/i],
+  ['height', /^(height|高度)$/i],
   ['time', /^(time|date|occurred_at|datetime|发生时间|时间|日期)$/i],
   ['type', /^(type|category|class|highway|kind|类型|类别|事件类型)$/i],
   ['name', /^(name|名称|店名|小区|compound|title)$/i],
