@@ -17,6 +17,7 @@ import { caseStats } from '../cases/stats';
 import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL, allowedNextFor } from '../cases/workflow';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../errors';
 import { errorSchema } from './errors';
+import { errorProperties } from './schemas';
 
 const eventSchema = {
   type: 'object',
@@ -26,7 +27,7 @@ const eventSchema = {
 const conflictSchema = {
   type: 'object',
   properties: {
-    ...errorSchema.properties,
+    ...errorProperties,
     current: { type: 'object', properties: { version: { type: 'integer' }, status: { type: 'string' }, updatedAt: { type: 'string' } } },
     changes: { type: 'array', items: eventSchema, description: 'events since the base version' },
   },

@@ -16,6 +16,7 @@ import { createEntry, creditGrids, gridHouseholds, householdPlace, listEntries, 
 import { DEMERIT_CATEGORIES, MERIT_CATEGORIES, RATING_THRESHOLDS, STATUS_LABEL, type EntryStatus } from '../credit/rules';
 import { shanghaiToday } from '../party/today';
 import { errorSchema } from './errors';
+import { errorProperties } from './schemas';
 
 const GRID = { type: 'string', pattern: '^\\d{15}$' } as const;
 const HOUSEHOLD = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' } as const;
@@ -252,7 +253,7 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
           },
           403: errorSchema,
           404: errorSchema,
-          409: { type: 'object', properties: { ...errorSchema.properties, current: entrySchema } },
+          409: { type: 'object', properties: { ...errorProperties, current: entrySchema } },
         },
       },
     },

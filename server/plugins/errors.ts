@@ -2,12 +2,10 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { DB_UNAVAILABLE_MESSAGE, isConnectionError } from '../db/connection-errors';
+import { addSharedSchemas, ref } from './schemas';
 
-/** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas. */
-export const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
+/** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas: the shared schema `Error` (./schemas.ts). */
+export const errorSchema = ref('Error');
 
 /** Paths that never fall back to the client's index.html. */
 const NON_PAGE = /^\/(api|tiles|docs|fonts)(\/|$)/;
@@ -20,6 +18,7 @@ const NON_PAGE = /^\/(api|tiles|docs|fonts)(\/|$)/;
  */
 export default fp(
   async (app) => {
+    addSharedSchemas(app); // once, at the root, before any route: routes reference them by $ref
     app.setErrorHandler((err: FastifyError, req, reply) => {
       // SQLSTATE class 22 (data exception): a request value the database cannot take, e.g. an id of
       // 1e308 that passed a {type: integer} schema, or an out-of-range date. The client's fault: 400.

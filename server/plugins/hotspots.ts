@@ -4,6 +4,7 @@ import { parseFilter, type FilterQuery } from '../hotspots/filters';
 import { computeEmerging, computeHotSpots, zonesGeoJson, type HotSpotQuery } from '../hotspots/service';
 import { DEFAULT_HEX_CELL_M } from '../hotspots/zones';
 import { errorSchema } from './errors';
+import { ref } from './schemas';
 
 const filterProps = {
   from: { type: 'string', maxLength: 40, description: 'YYYY-MM-DD (local day, inclusive) or ISO date-time' },
@@ -123,7 +124,7 @@ const hotspotsPlugin: FastifyPluginAsync = async (app) => {
                         plan_id: { type: ['integer', 'null'] },
                       },
                     },
-                    geometry: { type: 'object', additionalProperties: true },
+                    geometry: ref('Geometry'),
                   },
                 },
               },
