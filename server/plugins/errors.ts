@@ -7,6 +7,13 @@ import { addSharedSchemas, ref } from './schemas';
 /** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas: the shared schema `Error` (./schemas.ts). */
 export const errorSchema = ref('Error');
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route's 413 message in a planner's words (its body over the route's bodyLimit); else Fastify's. */
+    tooLargeMessage?: string;
+  }
+}
+
 /** Paths that never fall back to the client's index.html. */
 const NON_PAGE = /^\/(api|tiles|docs|fonts)(\/|$)/;
 
@@ -45,7 +52,8 @@ export default fp(
         // domain errors (server/errors.ts) add their own fields, e.g. a stale edit's current version
         const details = (err as { details?: unknown }).details;
         const extra = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
-        return reply.code(status).send({ ...extra, statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message.trim() });
+        const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? req.routeOptions.config?.tooLargeMessage : undefined;
+        return reply.code(status).send({ ...extra, statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: (tooLarge ?? err.message).trim() });
       }
       req.log.error({ err }, 'request failed');
       return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal server error' });

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite, markAudited } from '../audit/request';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { invalidateIncidentColumns } from '../hotspots/incident-columns';
@@ -83,19 +83,13 @@ const importPlugin: FastifyPluginAsync = async (app) => {
   // This plugin's bodies arrive as raw bytes whatever their content type (encapsulated here).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMPORT_UPLOAD_MAX_BYTES }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
-      return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: tooLargeMessage() });
-    }
-    throw err; // the global handler (plain 4xx, generic 500)
-  });
 
   app.post<{ Querystring: UploadQuery; Body: Buffer }>(
     '/import',
     {
       bodyLimit: IMPORT_UPLOAD_MAX_BYTES,
       // scope: a named ?subdistrict= is checked by the hook; the rows written are checked in the transaction
-      config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' } },
+      config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' }, tooLargeMessage: tooLargeMessage() },
       schema: {
         tags: ['import'],
         summary:
@@ -230,7 +224,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
     '/import/preview',
     {
       bodyLimit: IMPORT_UPLOAD_MAX_BYTES,
-      config: { access: { roles: ['planner', 'admin'] } },
+      config: { access: { roles: ['planner', 'admin'] }, tooLargeMessage: tooLargeMessage() },
       schema: {
         tags: ['import'],
         summary: 'Preview a CSV or XLSX table before importing it: header, detected columns, points (WGS84); writes nothing',
