@@ -14,3 +14,13 @@ export interface WithDetails {
 export class NotFoundError extends Error {
   readonly statusCode = 404;
 }
+
+/** A value of the request the server cannot use (HTTP 400); the message names it and says why. */
+export class InvalidRequestError extends Error {
+  readonly statusCode = 400;
+}
+
+/** The caller's role may not do this (HTTP 403). */
+export class ForbiddenError extends Error {
+  readonly statusCode = 403;
+}

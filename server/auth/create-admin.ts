@@ -4,7 +4,9 @@ import { passwordProblem } from './password';
 import { createUser, findForLogin, setPassword, updateUser } from './users';
 
 /** Bad input of create-admin (CLI exit 1 with the message; HTTP 400). */
-export class CreateAdminError extends Error {}
+export class CreateAdminError extends Error {
+  readonly statusCode = 400;
+}
 
 export interface CreateAdminInput {
   user: string;

@@ -33,7 +33,9 @@ export const DEMO_USERS: ReadonlyArray<{ username: string; password: string; rol
   },
 ];
 
+/** Demo users asked for in production (CLI: the message; HTTP 400). */
 export class ProductionSeedError extends Error {
+  readonly statusCode = 400;
   constructor() {
     super('NODE_ENV=production: refusing to create demo users with known passwords (use npm run create-admin)');
   }

@@ -21,6 +21,7 @@ export interface NewUser {
 }
 
 export class DuplicateUserError extends Error {
+  readonly statusCode = 409;
   constructor(username: string) {
     super(`用户 ${username} 已存在 (user exists)`);
   }

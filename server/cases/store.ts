@@ -11,11 +11,12 @@ import { allowedNext, applyTransition, isKind, isStatus, newCase, type CaseEvent
 import type { CaseFacts } from './stats';
 
 /** A refusal the route turns into 4xx with a plain message. */
+/** A case request the workflow refuses, with its HTTP status; `details` (a stale edit: the current version, the events since) go into the reply. */
 export class CaseError extends Error {
   constructor(
     readonly statusCode: 400 | 404 | 409 | 422,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }

@@ -9,11 +9,12 @@ import { inReadScope } from '../auth/read-scope';
 import { SMALL_COUNT } from '../auth/privacy';
 import { initialStatus, pointsOf, ratingOf, review, type Decision, type EntryKind, type EntryStatus, type Rating, type ReviewerRole } from './rules';
 
+/** A credit request refused, with its HTTP status; `details` (a stale review: the current entry) go into the reply. */
 export class CreditError extends Error {
   constructor(
     readonly statusCode: number,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }

@@ -5,6 +5,7 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Queryable } from '../db';
+import { InvalidRequestError } from '../errors';
 import { queenContiguity, zoneLocator } from '../algorithms/hotspots';
 import { hexTessellation } from './hexgrid';
 import type { IncidentColumns } from './incident-columns';
@@ -121,7 +122,7 @@ export function hexZones(db: Queryable, cols: IncidentColumns, cellM = DEFAULT_H
     }
     const hexes = all.filter((_, i) => used[i]);
     if (hexes.length > MAX_HEXAGONS) {
-      throw Object.assign(new Error(`六边形过多（${hexes.length}）：请增大 cell（当前 ${cellM} 米）`), { statusCode: 400 });
+      throw new InvalidRequestError(`六边形过多（${hexes.length}）：请增大 cell（当前 ${cellM} 米）`);
     }
     return build(
       'hex',

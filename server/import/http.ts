@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
 import { parseOverrides, type ColumnOverrides } from './columns';
 import { DATUMS, LAYERS, type Datum, type Layer } from '../../common/gis-files/feature-types';
+import { ImportError } from '../../common/gis-files/parse-errors';
 
 /** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
 export const IMPORT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
@@ -47,6 +48,20 @@ export class UploadError extends Error {
     this.name = 'UploadError';
   }
 }
+
+/** The planner's message for a file the importer refused: nothing of it was written. */
+export const nothingWritten = (err: ImportError): string => `导入失败，未写入任何数据：${err.message}`;
+
+/**
+ * For `.catch(...)` on the importer's steps in a route: a file the importer refuses (ImportError,
+ * which the CLI prints as is) becomes the 400 a planner reads, `say(err)`, formatted by the error
+ * handler; any other error passes unchanged.
+ */
+export const refusedFile =
+  (say: (err: ImportError) => string) =>
+  (err: unknown): never => {
+    throw err instanceof ImportError ? new UploadError(400, say(err)) : err;
+  };
 
 const fail = (message: string): never => {
   throw new UploadError(400, message);

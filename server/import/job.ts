@@ -16,7 +16,7 @@ import { JobRefusedError } from '../jobs/errors';
 import type { ReportProgress } from '../jobs/types';
 import type { ColumnOverrides } from './columns';
 import { ImportError } from '../../common/gis-files/parse-errors';
-import { IMPORT_UPLOAD_MAX_BYTES, type Upload } from './http';
+import { IMPORT_UPLOAD_MAX_BYTES, nothingWritten, type Upload } from './http';
 import { commitImport, districtBoxOf, emptyLayer, type ImportReport, type PreparedImport } from './import-file';
 import type { TextEncoding } from './decode';
 import { prepareImportOffThread } from './prepare-off-thread';
@@ -40,8 +40,6 @@ export interface ImportJobParams {
   ip: string | null;
   [k: string]: unknown;
 }
-
-export const nothingWritten = (err: ImportError): string => `导入失败，未写入任何数据：${err.message}`;
 
 export function importJobParams(
   upload: Upload,

@@ -22,7 +22,7 @@ import {
 } from '../algorithms/patrol-plan';
 import { networkFor } from '../defense/network-cache';
 import { BadRequestError, NotFoundError } from '../defense/errors';
-import { parseFilter, TZ_OFFSET_S, type FilterQuery, type IncidentFilter } from '../hotspots/filters';
+import { FilterError, parseFilter, TZ_OFFSET_S, type FilterQuery, type IncidentFilter } from '../hotspots/filters';
 import { incidentColumns } from '../hotspots/incident-columns';
 import { computeEmerging, computeHotSpots } from '../hotspots/service';
 import { gridZones, hexZones, type ZoneKind } from '../hotspots/zones';
@@ -161,7 +161,21 @@ export function planParams(req: PlanRequest) {
     until: req.until ?? '',
   };
   if (p.weeks < 4) throw new BadRequestError('至少需要 4 周的事件来识别新兴热点');
+  // the incident filter and end date: checked here, so a bad one answers 422 before any job starts
+  try {
+    parseFilter({ types: p.types, hours: p.hours, weekdays: p.weekdays, ...(p.until ? { to: p.until } : {}) });
+  } catch (err) {
+    asPlanInput(err);
+  }
   return p;
+}
+
+/**
+ * The hot-spot service's FilterError is a query parameter of GET /api/hotspots (400); in a plan
+ * request the same problem is a body field the plan cannot use: 422, like the plan's own checks.
+ */
+function asPlanInput(err: unknown): never {
+  throw err instanceof FilterError ? new BadRequestError(err.message) : err;
 }
 
 /** Incidents of the held-out period inside the sub-district (types filter only: every hour counts). */
@@ -191,9 +205,9 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
 
   // hot spots of the planning period on the chosen zones (the leader's view computes the same)
   const q = { zones: p.zones, filter: { ...filter, from: planFrom, to: holdFrom }, fdr: true, value: 'count' as const, cellM: p.cellM };
-  const gi = await computeHotSpots(db, q);
+  const gi = await computeHotSpots(db, q).catch(asPlanInput);
   await yieldToLoop();
-  const em = await computeEmerging(db, q);
+  const em = await computeEmerging(db, q).catch(asPlanInput);
   await yieldToLoop();
   const set = p.zones === 'grids' ? await gridZones(db) : await hexZones(db, cols, p.cellM);
   const stats: ZoneStat[] = set.zones.map((z, i) => ({ id: z.id, giClass: gi.results[i]!.class, pattern: em.results[i]!.pattern }));

@@ -1,23 +1,13 @@
-/** JSON schemas shared by the plan routes (plugins/plans.ts, plugins/plan-tools.ts). */
+import { ref } from '../plugins/schemas';
+
+/** JSON schemas shared by the plan routes (plugins/plans.ts, plugins/plan-tools.ts); the bodies are registered once in plugins/schemas.ts. */
 export const idParams = {
   type: 'object',
   properties: { id: { type: 'integer', minimum: 1 } },
   required: ['id'],
 } as const;
 
-export const changeSchema = {
-  type: 'object',
-  properties: { unit: { type: 'string' }, from: { type: ['string', 'null'] }, to: { type: ['string', 'null'] } },
-} as const;
+export const changeSchema = ref('PlanChange');
 
-export const conflictSchema = {
-  type: 'object',
-  properties: {
-    statusCode: { type: 'integer' },
-    error: { type: 'string' },
-    message: { type: 'string' },
-    current: { type: 'integer' },
-    base: { type: 'integer' },
-    changedSince: { type: 'array', items: changeSchema },
-  },
-} as const;
+/** A stale edit (409): the current version, the edit's base and the changes since. */
+export const conflictSchema = ref('PlanConflict');

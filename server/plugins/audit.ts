@@ -30,6 +30,7 @@ export default fp(
           ip: req.ip,
         });
       } catch (err) {
+        // best effort: the answer is already sent; a lost audit row is logged, never turned into an error reply
         app.log.warn({ err }, 'audit row not written');
       }
     });

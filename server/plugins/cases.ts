@@ -1,10 +1,8 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
 import {
-  CaseError,
   createCase,
   getCase,
   listDepartments,
@@ -17,7 +15,9 @@ import {
 } from '../cases/store';
 import { caseStats } from '../cases/stats';
 import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL, allowedNextFor } from '../cases/workflow';
+import { ForbiddenError, InvalidRequestError, NotFoundError } from '../errors';
 import { errorSchema } from './errors';
+import { errorProperties } from './schemas';
 
 const eventSchema = {
   type: 'object',
@@ -27,7 +27,7 @@ const eventSchema = {
 const conflictSchema = {
   type: 'object',
   properties: {
-    ...errorSchema.properties,
+    ...errorProperties,
     current: { type: 'object', properties: { version: { type: 'integer' }, status: { type: 'string' }, updatedAt: { type: 'string' } } },
     changes: { type: 'array', items: eventSchema, description: 'events since the base version' },
   },
@@ -107,18 +107,14 @@ interface FilterQuery extends CaseFilter {
   offset?: number;
 }
 
-function bad(reply: FastifyReply, code: number, message: string, extra: Record<string, unknown> = {}) {
-  return reply.code(code).send({ statusCode: code, error: STATUS_CODES[code] ?? 'Error', message, ...extra });
-}
-
-/** Parses asOf/from/to; null + a message when a date is impossible (e.g. 2025-02-30). */
-function parseTimes(q: FilterQuery): { now: number } | { message: string } {
+/** Checks asOf/from/to and answers the reference time; a date that is impossible (e.g. 2025-02-30) or a from after to: 400. */
+function parseTimes(q: FilterQuery): number {
   for (const k of ['from', 'to', 'asOf'] as const) {
     const v = q[k];
-    if (v !== undefined && (Number.isNaN(Date.parse(v)) || !validCalendarDate(v))) return { message: `日期无效：${k}=${v}` };
+    if (v !== undefined && (Number.isNaN(Date.parse(v)) || !validCalendarDate(v))) throw new InvalidRequestError(`日期无效：${k}=${v}`);
   }
-  if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) return { message: '起始日期须早于结束日期（from < to）' };
-  return { now: q.asOf ? Date.parse(q.asOf) : Date.now() };
+  if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw new InvalidRequestError('起始日期须早于结束日期（from < to）');
+  return q.asOf ? Date.parse(q.asOf) : Date.now();
 }
 
 function validCalendarDate(v: string): boolean {
@@ -175,11 +171,6 @@ const reportScope: ScopeResolver = async (req, db) => {
 
 /** Whistle cases (街居吹哨、部门报到): list, detail, report, transitions, statistics. */
 const casesPlugin: FastifyPluginAsync = async (app) => {
-  const sendCaseError = (reply: FastifyReply, e: unknown) => {
-    if (e instanceof CaseError) return bad(reply, e.statusCode, e.message, e.extra);
-    throw e;
-  };
-
   app.get(
     '/cases/workflow',
     {
@@ -255,18 +246,17 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req, reply) => {
-      const t = parseTimes(req.query);
-      if ('message' in t) return bad(reply, 400, t.message);
+    async (req) => {
+      const now = parseTimes(req.query);
       const rules = await loadSlaRules(app.db);
-      const all = await loadCases(app.db, req.query, t.now, rules, readScope(req));
+      const all = await loadCases(app.db, req.query, now, rules, readScope(req));
       const limit = req.query.limit ?? 50;
       const offset = req.query.offset ?? 0;
       return {
         total: all.length,
         limit,
         offset,
-        asOf: new Date(t.now).toISOString(),
+        asOf: new Date(now).toISOString(),
         items: all.slice(offset, offset + limit).map((c) => out(c, req.user?.role)),
       };
     },
@@ -330,12 +320,11 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req, reply) => {
-      const t = parseTimes(req.query);
-      if ('message' in t) return bad(reply, 400, t.message);
+    async (req) => {
+      const now = parseTimes(req.query);
       const rules = await loadSlaRules(app.db);
-      const cases = await loadCases(app.db, req.query, t.now, rules, readScope(req));
-      return { asOf: new Date(t.now).toISOString(), ...caseStats(cases) };
+      const cases = await loadCases(app.db, req.query, now, rules, readScope(req));
+      return { asOf: new Date(now).toISOString(), ...caseStats(cases) };
     },
   );
 
@@ -350,11 +339,10 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         response: { 200: caseDetailSchema, 400: errorSchema, 404: errorSchema },
       },
     },
-    async (req, reply) => {
-      const t = parseTimes(req.query);
-      if ('message' in t) return bad(reply, 400, t.message);
-      const c = await getCase(app.db, req.params.id, t.now, await loadSlaRules(app.db), readScope(req));
-      if (!c) return bad(reply, 404, `没有编号为 ${req.params.id} 的案件`);
+    async (req) => {
+      const now = parseTimes(req.query);
+      const c = await getCase(app.db, req.params.id, now, await loadSlaRules(app.db), readScope(req));
+      if (!c) throw new NotFoundError(`没有编号为 ${req.params.id} 的案件`);
       return out(c, req.user?.role);
     },
   );
@@ -383,23 +371,20 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
-      try {
-        const now = Date.now();
-        const id = await app.db.transaction(async (tx) => {
-          const newId = await createCase(tx, { ...req.body, actor: actorName(req), reporterId: req.user?.id ?? null, now });
-          await auditWrite(req, tx, {
-            action: 'case.report',
-            entity: 'case',
-            entityId: newId,
-            after: { title: req.body.title, lon: req.body.lon, lat: req.body.lat, grid: req.body.grid ?? null },
-          });
-          return newId;
+      // a location outside every sub-district, an unknown incident: CaseError (422), formatted by the error handler
+      const now = Date.now();
+      const id = await app.db.transaction(async (tx) => {
+        const newId = await createCase(tx, { ...req.body, actor: actorName(req), reporterId: req.user?.id ?? null, now });
+        await auditWrite(req, tx, {
+          action: 'case.report',
+          entity: 'case',
+          entityId: newId,
+          after: { title: req.body.title, lon: req.body.lon, lat: req.body.lat, grid: req.body.grid ?? null },
         });
-        const c = await getCase(app.db, id, now, await loadSlaRules(app.db));
-        return reply.code(201).send(out(c!, req.user?.role));
-      } catch (e) {
-        return sendCaseError(reply, e);
-      }
+        return newId;
+      });
+      const c = await getCase(app.db, id, now, await loadSlaRules(app.db));
+      return reply.code(201).send(out(c!, req.user?.role));
     },
   );
 
@@ -427,25 +412,22 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         response: { 200: caseDetailSchema, 400: errorSchema, 403: errorSchema, 404: errorSchema, 409: conflictSchema, 422: errorSchema },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const now = Date.now();
       if (req.user?.role === 'grid_member' && req.body.to !== 'closed') {
-        return bad(reply, 403, '网格员可以上报事项并在网格内办结；吹哨派单、部门报到和核查由街道办理');
+        throw new ForbiddenError('网格员可以上报事项并在网格内办结；吹哨派单、部门报到和核查由街道办理');
       }
-      try {
-        await app.db.transaction(async (tx) => {
-          const r = await transitionCase(tx, req.params.id, { ...req.body, actor: actorName(req), now });
-          await auditWrite(req, tx, {
-            action: 'case.transition',
-            entity: 'case',
-            entityId: req.params.id,
-            before: r.before,
-            after: { ...r.after, note: req.body.note ?? null },
-          });
+      // unknown case 404, stale baseVersion 409 (with the current version and the events since), illegal step 422: CaseError
+      await app.db.transaction(async (tx) => {
+        const r = await transitionCase(tx, req.params.id, { ...req.body, actor: actorName(req), now });
+        await auditWrite(req, tx, {
+          action: 'case.transition',
+          entity: 'case',
+          entityId: req.params.id,
+          before: r.before,
+          after: { ...r.after, note: req.body.note ?? null },
         });
-      } catch (e) {
-        return sendCaseError(reply, e);
-      }
+      });
       const c = await getCase(app.db, req.params.id, now, await loadSlaRules(app.db));
       return out(c!, req.user?.role);
     },

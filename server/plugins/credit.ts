@@ -6,17 +6,17 @@
  * demerits: the community, i.e. a leader covering the grid). Every step writes an audit row in its
  * transaction; a review that changes a household's grade writes a second one for the household.
  */
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { STATUS_CODES } from 'node:http';
+import type { FastifyPluginAsync } from 'fastify';
 import { audit } from '../audit/log';
 import { actorOf, auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
 import { canSeePersonalData } from '../auth/privacy';
 import { readPrefixes } from '../auth/read-scope';
-import { CreditError, createEntry, creditGrids, gridHouseholds, householdPlace, listEntries, reviewEntry } from '../credit/store';
+import { createEntry, creditGrids, gridHouseholds, householdPlace, listEntries, reviewEntry } from '../credit/store';
 import { DEMERIT_CATEGORIES, MERIT_CATEGORIES, RATING_THRESHOLDS, STATUS_LABEL, type EntryStatus } from '../credit/rules';
 import { shanghaiToday } from '../party/today';
 import { errorSchema } from './errors';
+import { errorProperties } from './schemas';
 
 const GRID = { type: 'string', pattern: '^\\d{15}$' } as const;
 const HOUSEHOLD = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' } as const;
@@ -43,12 +43,6 @@ const entrySchema = {
     version: { type: 'integer' },
   },
 } as const;
-
-function fail(reply: FastifyReply, e: unknown) {
-  if (e instanceof CreditError)
-    return reply.code(e.statusCode).send({ statusCode: e.statusCode, error: STATUS_CODES[e.statusCode] ?? 'Error', message: e.message, ...e.extra });
-  throw e;
-}
 
 /** The grid (else community / sub-district) of the household named in the body or query. */
 const householdScope: ScopeResolver = async (req, db) => {
@@ -215,21 +209,18 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
-      try {
-        const e = await app.db.transaction(async (tx) => {
-          const created = await createEntry(tx, req.body, req.user?.id ?? null, shanghaiToday());
-          await auditWrite(req, tx, {
-            action: created.kind === 'merit' ? 'credit.declare' : 'credit.record',
-            entity: 'credit_entry',
-            entityId: created.id,
-            after: created,
-          });
-          return created;
+      // an unknown category or household, a future date: CreditError (400/404), formatted by the error handler
+      const e = await app.db.transaction(async (tx) => {
+        const created = await createEntry(tx, req.body, req.user?.id ?? null, shanghaiToday());
+        await auditWrite(req, tx, {
+          action: created.kind === 'merit' ? 'credit.declare' : 'credit.record',
+          entity: 'credit_entry',
+          entityId: created.id,
+          after: created,
         });
-        return reply.code(201).send(e);
-      } catch (err) {
-        return fail(reply, err);
-      }
+        return created;
+      });
+      return reply.code(201).send(e);
     },
   );
 
@@ -262,42 +253,39 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
           },
           403: errorSchema,
           404: errorSchema,
-          409: { type: 'object', properties: { ...errorSchema.properties, current: entrySchema } },
+          409: { type: 'object', properties: { ...errorProperties, current: entrySchema } },
         },
       },
     },
-    async (req, reply) => {
-      try {
-        const out = await app.db.transaction(async (tx) => {
-          const o = await reviewEntry(
-            tx,
-            req.params.id,
-            req.body.version,
-            req.body.decision,
-            { id: req.user?.id ?? null, role: req.user?.role ?? null },
-            req.body.note ?? null,
-          );
-          await auditWrite(req, tx, { action: `credit.${o.after.status}`, entity: 'credit_entry', entityId: o.after.id, before: o.before, after: o.after });
-          if (o.rating.before !== o.rating.after) {
-            await audit(tx, {
-              actor: actorOf(req),
-              action: 'credit.rating',
-              entity: 'household',
-              entityId: o.after.householdId,
-              before: { rating: o.rating.before },
-              after: { rating: o.rating.after, score: o.rating.score },
-              method: req.method,
-              url: req.url,
-              ip: req.ip,
-            });
-          }
-          return o;
-        });
-        const showName = !req.user || canSeePersonalData(req.user, out.after.gridCode);
-        return { entry: { ...out.after, headName: showName ? out.after.headName : null }, rating: out.rating };
-      } catch (err) {
-        return fail(reply, err);
-      }
+    async (req) => {
+      // unknown entry 404, stale version 409 (with the current entry), a reviewer the step does not allow 403/422: CreditError
+      const out = await app.db.transaction(async (tx) => {
+        const o = await reviewEntry(
+          tx,
+          req.params.id,
+          req.body.version,
+          req.body.decision,
+          { id: req.user?.id ?? null, role: req.user?.role ?? null },
+          req.body.note ?? null,
+        );
+        await auditWrite(req, tx, { action: `credit.${o.after.status}`, entity: 'credit_entry', entityId: o.after.id, before: o.before, after: o.after });
+        if (o.rating.before !== o.rating.after) {
+          await audit(tx, {
+            actor: actorOf(req),
+            action: 'credit.rating',
+            entity: 'household',
+            entityId: o.after.householdId,
+            before: { rating: o.rating.before },
+            after: { rating: o.rating.after, score: o.rating.score },
+            method: req.method,
+            url: req.url,
+            ip: req.ip,
+          });
+        }
+        return o;
+      });
+      const showName = !req.user || canSeePersonalData(req.user, out.after.gridCode);
+      return { entry: { ...out.after, headName: showName ? out.after.headName : null }, rating: out.rating };
     },
   );
 };

@@ -8,6 +8,8 @@ export default fp(async (app) => {
     openapi: {
       info: { title: 'Wangge API', description: '网格 community grid governance', version: '0.1.0' },
     },
+    // the shared schemas (./schemas.ts) keep their ids in components.schemas: #/components/schemas/Error, ...
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 });

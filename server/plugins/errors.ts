@@ -2,12 +2,17 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { DB_UNAVAILABLE_MESSAGE, isConnectionError } from '../db/connection-errors';
+import { addSharedSchemas, ref } from './schemas';
 
-/** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas. */
-export const errorSchema = {
-  type: 'object',
-  properties: { statusCode: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
-} as const;
+/** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas: the shared schema `Error` (./schemas.ts). */
+export const errorSchema = ref('Error');
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route's 413 message in a planner's words (its body over the route's bodyLimit); else Fastify's. */
+    tooLargeMessage?: string;
+  }
+}
 
 /** Paths that never fall back to the client's index.html. */
 const NON_PAGE = /^\/(api|tiles|docs|fonts)(\/|$)/;
@@ -20,6 +25,7 @@ const NON_PAGE = /^\/(api|tiles|docs|fonts)(\/|$)/;
  */
 export default fp(
   async (app) => {
+    addSharedSchemas(app); // once, at the root, before any route: routes reference them by $ref
     app.setErrorHandler((err: FastifyError, req, reply) => {
       // SQLSTATE class 22 (data exception): a request value the database cannot take, e.g. an id of
       // 1e308 that passed a {type: integer} schema, or an out-of-range date. The client's fault: 400.
@@ -46,7 +52,8 @@ export default fp(
         // domain errors (server/errors.ts) add their own fields, e.g. a stale edit's current version
         const details = (err as { details?: unknown }).details;
         const extra = details && typeof details === 'object' && !Array.isArray(details) ? (details as Record<string, unknown>) : {};
-        return reply.code(status).send({ ...extra, statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: err.message.trim() });
+        const tooLarge = err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? req.routeOptions.config?.tooLargeMessage : undefined;
+        return reply.code(status).send({ ...extra, statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: (tooLarge ?? err.message).trim() });
       }
       req.log.error({ err }, 'request failed');
       return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', message: 'internal server error' });

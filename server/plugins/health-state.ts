@@ -39,6 +39,7 @@ export async function diskState(dir: string, warnBelow: number): Promise<DiskSta
       const free = s.bavail * s.bsize; // what an unprivileged process may still write
       return { path: p, free_bytes: free, total_bytes: s.blocks * s.bsize, warn_below_bytes: warnBelow, status: free < warnBelow ? 'low' : 'ok' };
     } catch (err) {
+      // a probe, not a request error: a directory not created yet is measured at its parent; anything else is "unknown"
       const parent = dirname(p);
       if ((err as { code?: string }).code !== 'ENOENT' || parent === p) return { path: resolve(dir), warn_below_bytes: warnBelow, status: 'unknown' };
       p = parent;

@@ -112,6 +112,7 @@ const health: FastifyPluginAsync<Partial<HealthOptions>> = async (app, opts) => 
           warnings,
         };
       } catch (err) {
+        // the health probe must answer: a database that is away is a 503 with the state of the rest, not an error
         if (!isConnectionError(err)) throw err;
         const e = err as { code?: string; message?: string };
         return reply

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EMERGING_PATTERNS, HOTSPOT_CLASSES } from '../algorithms/hotspots';
-import { FilterError, parseFilter, type FilterQuery } from '../hotspots/filters';
+import { parseFilter, type FilterQuery } from '../hotspots/filters';
 import { computeEmerging, computeHotSpots, zonesGeoJson, type HotSpotQuery } from '../hotspots/service';
 import { DEFAULT_HEX_CELL_M } from '../hotspots/zones';
 import { errorSchema } from './errors';
+import { ref } from './schemas';
 
 const filterProps = {
   from: { type: 'string', maxLength: 40, description: 'YYYY-MM-DD (local day, inclusive) or ISO date-time' },
@@ -86,16 +87,10 @@ const hotspotsPlugin: FastifyPluginAsync = async (app) => {
         response: { 200: resultSchema, 400: errorSchema },
       },
     },
-    async (req, reply) => {
-      try {
-        const q: HotSpotQuery = { zones: req.query.zones, filter: parseFilter(req.query), fdr: req.query.fdr, value: req.query.value, cellM: req.query.cell };
-        return req.query.mode === 'emerging' ? await computeEmerging(app.db, q) : await computeHotSpots(app.db, q);
-      } catch (err) {
-        if (err instanceof FilterError || (err as { statusCode?: number }).statusCode === 400) {
-          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: (err as Error).message });
-        }
-        throw err;
-      }
+    async (req) => {
+      // a bad filter, rates on hexagons, too short a period: FilterError (400), formatted by the error handler
+      const q: HotSpotQuery = { zones: req.query.zones, filter: parseFilter(req.query), fdr: req.query.fdr, value: req.query.value, cellM: req.query.cell };
+      return req.query.mode === 'emerging' ? await computeEmerging(app.db, q) : await computeHotSpots(app.db, q);
     },
   );
 
@@ -129,7 +124,7 @@ const hotspotsPlugin: FastifyPluginAsync = async (app) => {
                         plan_id: { type: ['integer', 'null'] },
                       },
                     },
-                    geometry: { type: 'object', additionalProperties: true },
+                    geometry: ref('Geometry'),
                   },
                 },
               },
@@ -139,16 +134,7 @@ const hotspotsPlugin: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req, reply) => {
-      try {
-        return await zonesGeoJson(app.db, req.query.zones, req.query.cell);
-      } catch (err) {
-        if ((err as { statusCode?: number }).statusCode === 400) {
-          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: (err as Error).message });
-        }
-        throw err;
-      }
-    },
+    async (req) => zonesGeoJson(app.db, req.query.zones, req.query.cell), // too many hexagons: 400 (InvalidRequestError)
   );
 };
 

@@ -1,10 +1,10 @@
-import type { FastifyError, FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite, markAudited } from '../audit/request';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { ImportError } from '../../common/gis-files/parse-errors';
-import { IMPORT_UPLOAD_MAX_BYTES, readUpload, tooLargeMessage, UploadError, type UploadQuery } from '../import/http';
-import { commitImport, districtBoxOf, type ImportReport, type PreparedImport } from '../import/import-file';
+import { IMPORT_UPLOAD_MAX_BYTES, nothingWritten, readUpload, refusedFile, tooLargeMessage, UploadError, type UploadQuery } from '../import/http';
+import { commitImport, districtBoxOf, type ImportReport } from '../import/import-file';
 import { prepareImportOffThread } from '../import/prepare-off-thread';
 import { isTabular, previewTable } from '../import/preview';
 import { DATUMS, LAYERS } from '../../common/gis-files/feature-types';
@@ -59,9 +59,6 @@ const previewSchema = {
   },
 } as const;
 
-const bad = (message: string) => ({ statusCode: 400, error: 'Bad Request', message });
-const nothingWritten = (err: ImportError) => `导入失败，未写入任何数据：${err.message}`;
-
 /** What a request waiting for an import job answers from its final row: the report, or the refusal / failure. */
 function waitedAnswer(job: JobRow | null, jobId: string): { code: number; body: Record<string, unknown> } {
   if (job?.status === 'succeeded' && job.result) return { code: 200, body: { jobId, ...job.result } };
@@ -86,19 +83,13 @@ const importPlugin: FastifyPluginAsync = async (app) => {
   // This plugin's bodies arrive as raw bytes whatever their content type (encapsulated here).
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: IMPORT_UPLOAD_MAX_BYTES }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((err: FastifyError, _req, reply) => {
-    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
-      return reply.code(413).send({ statusCode: 413, error: 'Payload Too Large', message: tooLargeMessage() });
-    }
-    throw err; // the global handler (plain 4xx, generic 500)
-  });
 
   app.post<{ Querystring: UploadQuery; Body: Buffer }>(
     '/import',
     {
       bodyLimit: IMPORT_UPLOAD_MAX_BYTES,
       // scope: a named ?subdistrict= is checked by the hook; the rows written are checked in the transaction
-      config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' } },
+      config: { access: { roles: ['planner', 'admin'], scope: 'subdistrict' }, tooLargeMessage: tooLargeMessage() },
       schema: {
         tags: ['import'],
         summary:
@@ -131,33 +122,23 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
-      let prep: PreparedImport;
-      let upload: ReturnType<typeof readUpload>;
-      try {
-        upload = readUpload(req.headers['content-type'], req.body, req.query);
-        if (upload.subdistrict) {
-          const r = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [upload.subdistrict]);
-          if (!r.rows.length) return reply.code(400).send(bad(`未知的街道编码：${upload.subdistrict}`));
-        }
-        // big files are parsed in a worker thread: the event loop keeps serving other requests
-        prep = await prepareImportOffThread(upload.bytes, upload.fileName, {
-          districtBox: await districtBoxOf(app.db),
-          layer: upload.layer,
-          datum: upload.datum,
-          subdistrict: upload.subdistrict,
-          sourceLayer: upload.sourceLayer,
-          maxBytes: IMPORT_UPLOAD_MAX_BYTES,
-          ...(upload.columns ? { columns: upload.columns } : {}),
-          ...(upload.sheet ? { sheet: upload.sheet } : {}),
-        });
-      } catch (err) {
-        if (err instanceof UploadError) {
-          const status = err.statusCode;
-          return reply.code(status).send({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message: err.message });
-        }
-        if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
-        throw err;
+      // a request that is no import (UploadError 400/413) or a file the importer refuses (400, nothing written): the error handler answers
+      const upload = readUpload(req.headers['content-type'], req.body, req.query);
+      if (upload.subdistrict) {
+        const r = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [upload.subdistrict]);
+        if (!r.rows.length) throw new UploadError(400, `未知的街道编码：${upload.subdistrict}`);
       }
+      // big files are parsed in a worker thread: the event loop keeps serving other requests
+      const prep = await prepareImportOffThread(upload.bytes, upload.fileName, {
+        districtBox: await districtBoxOf(app.db),
+        layer: upload.layer,
+        datum: upload.datum,
+        subdistrict: upload.subdistrict,
+        sourceLayer: upload.sourceLayer,
+        maxBytes: IMPORT_UPLOAD_MAX_BYTES,
+        ...(upload.columns ? { columns: upload.columns } : {}),
+        ...(upload.sheet ? { sheet: upload.sheet } : {}),
+      }).catch(refusedFile(nothingWritten));
 
       await checkReplacedInScope(app.db, req.user, prep.plan);
       const dryRun = req.query.dryRun ?? false;
@@ -223,6 +204,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
             outcome = { report: result };
             return { ...result } as unknown as Record<string, unknown>;
           } catch (err) {
+            // not a reply: the waiting request below answers from `outcome`; the job row keeps the planner's message
             outcome = { error: err };
             if (err instanceof ImportError) throw new Error(nothingWritten(err));
             throw err;
@@ -234,9 +216,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       if (!req.query.wait) return reply.code(202).send(accepted(jobId));
       await app.jobs.settled(jobId); // the job's row says succeeded (or failed) before the answer does
       if (outcome && 'report' in outcome) return { jobId, ...outcome.report };
-      const err = outcome?.error ?? new Error(`import job ${jobId} did not run`);
-      if (err instanceof ImportError) return reply.code(400).send(bad(nothingWritten(err)));
-      throw err;
+      return refusedFile(nothingWritten)(outcome?.error ?? new Error(`import job ${jobId} did not run`));
     },
   );
 
@@ -244,7 +224,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
     '/import/preview',
     {
       bodyLimit: IMPORT_UPLOAD_MAX_BYTES,
-      config: { access: { roles: ['planner', 'admin'] } },
+      config: { access: { roles: ['planner', 'admin'] }, tooLargeMessage: tooLargeMessage() },
       schema: {
         tags: ['import'],
         summary: 'Preview a CSV or XLSX table before importing it: header, detected columns, points (WGS84); writes nothing',
@@ -266,24 +246,15 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         response: { 200: previewSchema, 400: errorSchema, 413: errorSchema },
       },
     },
-    async (req, reply) => {
-      try {
-        const upload = readUpload(req.headers['content-type'], req.body, req.query);
-        if (!isTabular(upload.fileName, upload.bytes)) return reply.code(400).send(bad(`预览只读取表格文件（CSV、XLSX）：${upload.fileName}`));
-        return await previewTable(upload.bytes, upload.fileName, {
-          layer: upload.layer,
-          datum: upload.datum,
-          ...(upload.columns ? { columns: upload.columns } : {}),
-          ...(upload.sheet ? { sheet: upload.sheet } : {}),
-        });
-      } catch (err) {
-        if (err instanceof UploadError) {
-          const status = err.statusCode;
-          return reply.code(status).send({ statusCode: status, error: status === 413 ? 'Payload Too Large' : 'Bad Request', message: err.message });
-        }
-        if (err instanceof ImportError) return reply.code(400).send(bad(`无法读取：${err.message}`));
-        throw err;
-      }
+    async (req) => {
+      const upload = readUpload(req.headers['content-type'], req.body, req.query);
+      if (!isTabular(upload.fileName, upload.bytes)) throw new UploadError(400, `预览只读取表格文件（CSV、XLSX）：${upload.fileName}`);
+      return await previewTable(upload.bytes, upload.fileName, {
+        layer: upload.layer,
+        datum: upload.datum,
+        ...(upload.columns ? { columns: upload.columns } : {}),
+        ...(upload.sheet ? { sheet: upload.sheet } : {}),
+      }).catch(refusedFile((err) => `无法读取：${err.message}`));
     },
   );
 };

@@ -1,12 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite } from '../audit/request';
-import { ImportError } from '../../common/gis-files/parse-errors';
 import { commitImport, districtBoxOf } from '../import/import-file';
 import { prepareImportOffThread } from '../import/prepare-off-thread';
 import type { Datum } from '../../common/gis-files/feature-types';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { incidentColumns, invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
+import { nothingWritten, refusedFile, UploadError } from '../import/http';
 import { importReportSchema } from '../import/schema';
 import { errorSchema } from './errors';
 
@@ -54,6 +54,7 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
         if (n) app.log.info({ n }, 'incidents: grid codes assigned at start-up');
       }
     } catch (err) {
+      // best effort: the server starts anyway; the next incident upload assigns them
       app.log.warn({ err }, 'incidents: grid assignment at start-up failed');
     }
   });
@@ -110,10 +111,10 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
         response: { 200: importReportSchema, 400: errorSchema, 413: errorSchema },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const raw = req.body;
       if (!Buffer.isBuffer(raw) || raw.length === 0) {
-        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '请上传事件文件（CSV 或 GeoJSON）' });
+        throw new UploadError(400, '请上传事件文件（CSV 或 GeoJSON）');
       }
       let bytes: Uint8Array = raw;
       let fileName = req.query.name ?? '';
@@ -121,13 +122,13 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
       const boundary = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') ? boundaryOf(req.headers['content-type']) : null;
       if (boundary) {
         const mp = parseMultipart(raw, boundary);
-        if (!mp || !mp.file) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '表单中没有文件' });
+        if (!mp || !mp.file) throw new UploadError(400, '表单中没有文件');
         bytes = mp.file.bytes;
         fileName ||= mp.file.fileName;
         const d = mp.fields.datum;
         if (d !== undefined && d !== '') {
           if (d !== 'wgs84' && d !== 'gcj02' && d !== 'bd09') {
-            return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `datum 应为 wgs84、gcj02 或 bd09：${d}` });
+            throw new UploadError(400, `datum 应为 wgs84、gcj02 或 bd09：${d}`);
           }
           datum ??= d;
         }
@@ -136,37 +137,31 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
         const ct = req.headers['content-type'] ?? '';
         fileName = /csv|text\/plain/i.test(ct) ? 'upload.csv' : /json/i.test(ct) ? 'upload.geojson' : 'upload';
       }
-      try {
-        const opts = {
-          layer: 'incidents' as const,
-          datum: datum ?? 'wgs84',
-          dryRun: req.query.dryRun ?? false,
-          maxBytes: INCIDENT_UPLOAD_MAX_BYTES,
-          districtBox: await districtBoxOf(app.db),
-        };
-        // big files are parsed in a worker thread (the event loop keeps serving), then written here
-        const report = await commitImport(app.db, await prepareImportOffThread(bytes, fileName, opts), opts);
-        let gridsAssigned = 0;
-        if (!report.dryRun) {
-          gridsAssigned = await app.db.transaction(async (tx) => {
-            const n = await reassignIncidentGrids(tx, { onlyNull: true });
-            await auditWrite(req, tx, {
-              action: 'incidents.import',
-              entity: 'incidents',
-              entityId: report.source,
-              after: { imported: report.imported, rejected: report.rejected, datum: report.datum, gridsAssigned: n },
-            });
-            return n;
+      const opts = {
+        layer: 'incidents' as const,
+        datum: datum ?? 'wgs84',
+        dryRun: req.query.dryRun ?? false,
+        maxBytes: INCIDENT_UPLOAD_MAX_BYTES,
+        districtBox: await districtBoxOf(app.db),
+      };
+      // big files are parsed in a worker thread (the event loop keeps serving), then written here; a bad file: 400, nothing written
+      const prep = await prepareImportOffThread(bytes, fileName, opts).catch(refusedFile(nothingWritten));
+      const report = await commitImport(app.db, prep, opts).catch(refusedFile(nothingWritten));
+      let gridsAssigned = 0;
+      if (!report.dryRun) {
+        gridsAssigned = await app.db.transaction(async (tx) => {
+          const n = await reassignIncidentGrids(tx, { onlyNull: true });
+          await auditWrite(req, tx, {
+            action: 'incidents.import',
+            entity: 'incidents',
+            entityId: report.source,
+            after: { imported: report.imported, rejected: report.rejected, datum: report.datum, gridsAssigned: n },
           });
-          invalidateIncidentColumns(app.db);
-        }
-        return { ...report, gridsAssigned };
-      } catch (err) {
-        if (err instanceof ImportError) {
-          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `导入失败，未写入任何数据：${err.message}` });
-        }
-        throw err;
+          return n;
+        });
+        invalidateIncidentColumns(app.db);
       }
+      return { ...report, gridsAssigned };
     },
   );
 };

@@ -5,7 +5,7 @@ import { LABEL_LAYER_IDS, isLabelLayerId, labelPointsSql } from '../queries/labe
 import { parseBbox, parseIsoInstant } from '../queries/params';
 import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
 import { districtInfo } from '../queries/district';
-import { errorSchema } from './errors';
+import { ref } from './schemas';
 
 /** Most features one /api/layers request returns; more are cut and flagged `truncated`. */
 export const MAX_LAYER_LIMIT = 50_000;
@@ -16,15 +16,9 @@ export const ATTRIBUTION = '合成演示数据 synthetic demo data · 行政区�
 export const FALLBACK_BBOX: [number, number, number, number] = [73.5, 18.1, 134.8, 53.6];
 
 /** Layer and tile routes always send all three fields of an error. */
-export const layerErrorSchema = { ...errorSchema, required: ['statusCode', 'error', 'message'] } as const;
+export const layerErrorSchema = ref('LayerError');
 
-const geometrySchema = {
-  type: 'object',
-  description: 'GeoJSON geometry (WGS84, 7 decimals)',
-  properties: { type: { type: 'string' }, coordinates: { type: 'array' } },
-  required: ['type', 'coordinates'],
-  additionalProperties: true,
-} as const;
+const geometrySchema = ref('Geometry');
 
 const columnSchema = (c: LayerColumn) => ({ type: c.nullable ? [c.type, 'null'] : c.type });
 

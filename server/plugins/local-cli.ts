@@ -5,9 +5,10 @@ import fp from 'fastify-plugin';
 import { backupToStream } from '../audit/backup';
 import { audit } from '../audit/log';
 import { markAudited } from '../audit/request';
-import { ProductionSeedError, seedDemoUsers } from '../auth/demo';
+import { seedDemoUsers } from '../auth/demo';
 import { CreateAdminError, createOrResetAdmin } from '../auth/create-admin';
 import type { SessionUser } from '../auth/roles';
+import { ForbiddenError } from '../errors';
 import { errorSchema } from './errors';
 
 /**
@@ -66,7 +67,7 @@ export const localCliAuth = fp<{ token: string }>(
   { name: 'wangge-local-cli-auth' },
 );
 
-const onlyLocal = { statusCode: 403, error: 'Forbidden', message: '仅供本机命令行工具使用 (only for the local command-line tools)' };
+const ONLY_LOCAL = '仅供本机命令行工具使用 (only for the local command-line tools)';
 
 /** Routes only the local tools use (registered only when the server has a local token). */
 export const localCliRoutes: FastifyPluginAsync = async (app) => {
@@ -91,23 +92,19 @@ export const localCliRoutes: FastifyPluginAsync = async (app) => {
         response: { 400: errorSchema, 403: errorSchema },
       },
     },
-    async (req, reply) => {
-      if (!req.localCli) return reply.code(403).send(onlyLocal);
+    async (req) => {
+      if (!req.localCli) throw new ForbiddenError(ONLY_LOCAL);
       const b = req.body;
+      // bad input (CreateAdminError) and demo users in production (ProductionSeedError): 400 from the error handler
       try {
         if (b.demoUsers) {
           const created = await seedDemoUsers(app.db);
           return { created };
         }
-        if (!b.user || !b.password) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'user and password are required' });
+        if (!b.user || !b.password) throw new CreateAdminError('user and password are required');
         return await createOrResetAdmin(app.db, { user: b.user, password: b.password, displayName: b.displayName, reset: b.reset }, req.user!.username);
-      } catch (err) {
-        if (err instanceof CreateAdminError || err instanceof ProductionSeedError) {
-          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: err.message });
-        }
-        throw err;
       } finally {
-        markAudited(req); // createOrResetAdmin wrote its own row
+        markAudited(req); // cleanup, not error handling: createOrResetAdmin wrote its own row, whatever the answer
       }
     },
   );
@@ -123,7 +120,7 @@ export const localCliRoutes: FastifyPluginAsync = async (app) => {
       },
     },
     async (req, reply) => {
-      if (!req.localCli) return reply.code(403).send(onlyLocal);
+      if (!req.localCli) throw new ForbiddenError(ONLY_LOCAL);
       const out = new PassThrough();
       const t0 = Date.now();
       backupToStream(app.db, out)

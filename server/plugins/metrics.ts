@@ -106,6 +106,7 @@ function createMetrics(app: FastifyInstance) {
       }
       dbUp.set(1);
     } catch (err) {
+      // a scrape must answer while the database is away: wangge_db_up 0 says so
       if (!isConnectionError(err)) throw err;
       dbUp.set(0); // the scrape still answers: the process metrics say how the server itself is
     }

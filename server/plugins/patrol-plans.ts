@@ -16,7 +16,6 @@ import { planParams, type PlanRequest } from '../patrol-plans/generate';
 import { generateAndSavePlan } from '../patrol-plans/service';
 import { evaluateEdit, type PatrolEdit } from '../patrol-plans/edit';
 import { getPlan, listPlans, planRow, plannedPatrol, publishPlan, replacePatrols } from '../patrol-plans/store';
-import { FilterError, parseFilter } from '../hotspots/filters';
 
 const WEEKDAY = ['', '周一', '周二', '周三', '周四', '周五', '周六', '周日'];
 
@@ -84,11 +83,6 @@ const generateBody = {
 
 const planAnswer = { type: 'object', additionalProperties: true } as const;
 
-function mapError(e: unknown): unknown {
-  if (e instanceof FilterError) return new BadRequestError(e.message);
-  return e;
-}
-
 const patrolPlans: FastifyPluginAsync = async (app) => {
   const author = (req: Parameters<typeof actorOf>[0]) => {
     const a = actorOf(req);
@@ -112,17 +106,12 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { wait, ...rq } = req.body;
       const who = author(req);
-      try {
-        const exists = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [rq.subdistrict]);
-        if (!exists.rows[0]) throw new NotFoundError(`街道 ${rq.subdistrict} 不存在`);
-        planParams(rq); // bad parameters answer 4xx now, not as a failed job
-        parseFilter({ types: rq.types, hours: rq.hours, weekdays: rq.weekdays });
-        if (wait) {
-          const r = await generateAndSavePlan(app.db, rq, { author: who, audit: (tx, e) => auditWrite(req, tx, e) });
-          return { job: null, plan: await getPlan(app.db, r.planId) };
-        }
-      } catch (e) {
-        throw mapError(e);
+      const exists = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [rq.subdistrict]);
+      if (!exists.rows[0]) throw new NotFoundError(`街道 ${rq.subdistrict} 不存在`);
+      planParams(rq); // bad parameters (and incident filter) answer 4xx now, not as a failed job
+      if (wait) {
+        const r = await generateAndSavePlan(app.db, rq, { author: who, audit: (tx, e) => auditWrite(req, tx, e) });
+        return { job: null, plan: await getPlan(app.db, r.planId) };
       }
       // a handler job: run by this server (embedded database) or by any queue worker (PostGIS server)
       const a = actorOf(req);
@@ -183,13 +172,9 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      try {
-        const row = await planRow(app.db, req.params.id);
-        if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
-        return await evaluateEdit(app.db, row, req.body.patrols);
-      } catch (e) {
-        throw mapError(e);
-      }
+      const row = await planRow(app.db, req.params.id);
+      if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
+      return await evaluateEdit(app.db, row, req.body.patrols);
     },
   );
 
@@ -211,24 +196,20 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      try {
-        const row = await planRow(app.db, req.params.id);
-        if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
-        const ev = await evaluateEdit(app.db, row, req.body.patrols);
-        if (ev.problems.length) throw new BadRequestError(ev.problems.join('；'));
-        await app.db.transaction(async (tx) => {
-          const version = await replacePatrols(tx, req.params.id, req.body.version, ev.patrols, ev.coverage);
-          await auditWrite(req, tx, {
-            action: 'patrol.plan.edit',
-            entity: 'patrol_plan',
-            entityId: req.params.id,
-            after: { version, patrols: ev.patrols.length, coverage: ev.coverage.share },
-          });
+      const row = await planRow(app.db, req.params.id);
+      if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
+      const ev = await evaluateEdit(app.db, row, req.body.patrols);
+      if (ev.problems.length) throw new BadRequestError(ev.problems.join('；'));
+      await app.db.transaction(async (tx) => {
+        const version = await replacePatrols(tx, req.params.id, req.body.version, ev.patrols, ev.coverage);
+        await auditWrite(req, tx, {
+          action: 'patrol.plan.edit',
+          entity: 'patrol_plan',
+          entityId: req.params.id,
+          after: { version, patrols: ev.patrols.length, coverage: ev.coverage.share },
         });
-        return await getPlan(app.db, req.params.id);
-      } catch (e) {
-        throw mapError(e);
-      }
+      });
+      return await getPlan(app.db, req.params.id);
     },
   );
 

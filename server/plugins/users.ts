@@ -4,8 +4,9 @@ import { auditWrite } from '../audit/request';
 import { passwordProblem } from '../auth/password';
 import { ROLES } from '../auth/roles';
 import { deleteUserSessions } from '../auth/sessions';
-import { createUser, DuplicateUserError, getUser, listUsers, setPassword, updateUser } from '../auth/users';
+import { createUser, getUser, listUsers, setPassword, updateUser } from '../auth/users';
 import { codes, userSchema } from './auth';
+import { InvalidRequestError, NotFoundError } from '../errors';
 import { errorSchema } from './errors';
 
 /**
@@ -49,18 +50,14 @@ export default fp(
       },
       async (req, reply) => {
         const problem = passwordProblem(req.body.password, req.body.username, req.body.displayName);
-        if (problem) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problem });
-        try {
-          const u = await app.db.transaction(async (tx) => {
-            const created = await createUser(tx, req.body, cost);
-            await auditWrite(req, tx, { action: 'user.create', entity: 'user', entityId: created.id, after: created });
-            return created;
-          });
-          return reply.code(201).send(u);
-        } catch (err) {
-          if (err instanceof DuplicateUserError) return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: err.message });
-          throw err;
-        }
+        if (problem) throw new InvalidRequestError(problem);
+        // a taken user name: DuplicateUserError (409), formatted by the error handler
+        const u = await app.db.transaction(async (tx) => {
+          const created = await createUser(tx, req.body, cost);
+          await auditWrite(req, tx, { action: 'user.create', entity: 'user', entityId: created.id, after: created });
+          return created;
+        });
+        return reply.code(201).send(u);
       },
     );
 
@@ -90,13 +87,13 @@ export default fp(
           response: { 200: userSchema, 400: errorSchema, 404: errorSchema },
         },
       },
-      async (req, reply) => {
+      async (req) => {
         const { password, ...patch } = req.body;
         const before = await getUser(app.db, req.params.id);
-        if (!before) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `用户 ${req.params.id} 不存在` });
+        if (!before) throw new NotFoundError(`用户 ${req.params.id} 不存在`);
         if (password !== undefined) {
           const problem = passwordProblem(password, before.username, patch.displayName ?? before.displayName);
-          if (problem) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problem });
+          if (problem) throw new InvalidRequestError(problem);
         }
         const after = await app.db.transaction(async (tx) => {
           const u = await updateUser(tx, req.params.id, patch);

@@ -448,6 +448,36 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
     expect(r.json()).toMatchObject({ statusCode: 400, error: 'Bad Request' });
   });
 
+  it('registers the shared response schemas once: routes refer to them by $ref, and every $ref of the OpenAPI document resolves', async () => {
+    const res = await app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as { components: { schemas: Record<string, unknown> }; paths: Record<string, unknown> };
+    const refs: string[] = [];
+    const walk = (x: unknown): void => {
+      if (Array.isArray(x)) x.forEach(walk);
+      else if (x && typeof x === 'object')
+        for (const [k, v] of Object.entries(x)) {
+          if (k === '$ref' && typeof v === 'string') refs.push(v);
+          else walk(v);
+        }
+    };
+    walk(doc.paths);
+    walk(doc.components);
+    for (const r of new Set(refs)) {
+      expect(r, r).toMatch(/^#\/components\/schemas\//);
+      expect(doc.components.schemas[r.slice('#/components/schemas/'.length)], r).toBeDefined();
+    }
+    const uses = (id: string) => refs.filter((r) => r === `#/components/schemas/${id}`).length;
+    expect(uses('Error')).toBeGreaterThan(50); // the error body of most routes, not a copy per route
+    for (const id of ['LayerError', 'PlanConflict', 'DefenseConflict', 'Geometry', 'PlanChange']) expect(uses(id), id).toBeGreaterThan(0);
+    // a conflict answered through the shared handler carries the fields of its schema
+    const user = { username: 'schema-probe', password: 'Wangge-Probe-Passphrase-7319', role: 'planner' };
+    expect((await app.inject({ method: 'POST', url: '/api/users', payload: user })).statusCode).toBe(201);
+    const taken = await app.inject({ method: 'POST', url: '/api/users', payload: user });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json()).toEqual({ statusCode: 409, error: 'Conflict', message: expect.stringContaining('schema-probe') });
+  });
+
   it('import: refuses coordinates nested 100,000 deep, GeometryCollections nested deep and deep properties with 400 (was a stack overflow, 500)', async () => {
     const n = 100_000;
     const point = `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":${'['.repeat(n)}117.05,30.52${']'.repeat(n)}}}]}`;
