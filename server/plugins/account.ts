@@ -9,7 +9,7 @@ import { createSession, CSRF_COOKIE, deleteSession, deleteUserSessions, SESSION_
 import { findForLogin, setPassword, toSessionUser } from '../auth/users';
 import { InvalidRequestError, TooManyRequestsError } from '../errors';
 import { denied, userSchema } from './auth';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 
 const lockedMessage = (ms: number) =>
   `该账户连续登录失败次数过多，已暂时锁定，请 ${Math.max(1, Math.ceil(ms / 60000))} 分钟后再试 (account locked for a while after repeated failed sign-ins)`;

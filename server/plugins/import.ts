@@ -11,7 +11,7 @@ import { DATUMS, LAYERS } from '../../common/gis-files/feature-types';
 import { invalidateTiles } from '../tiles';
 import { importReportSchema } from '../import/schema';
 import { ConflictError, ForbiddenError, InvalidRequestError } from '../errors';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 import { checkReplacedInScope, checkWrittenInScope } from '../import/write-scope';
 import { importJobParams, storeUpload } from '../import/job';
 import type { JobRow } from '../jobs/store';

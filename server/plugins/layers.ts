@@ -6,7 +6,7 @@ import { parseBbox, parseIsoInstant } from '../queries/params';
 import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
 import { districtInfo } from '../queries/district';
 import { InvalidRequestError, NotFoundError } from '../errors';
-import { ref } from './schemas';
+import { ref } from '../http/schemas';
 
 /** Most features one /api/layers request returns; more are cut and flagged `truncated`. */
 export const MAX_LAYER_LIMIT = 50_000;

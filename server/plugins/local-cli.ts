@@ -9,7 +9,7 @@ import { seedDemoUsers } from '../auth/demo';
 import { CreateAdminError, createOrResetAdmin } from '../auth/create-admin';
 import type { SessionUser } from '../auth/roles';
 import { ForbiddenError, UnauthorizedError } from '../errors';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 
 /**
  * The command-line tools' door into the running server (docs/operations.md). The embedded data
