@@ -5,9 +5,16 @@
 // - imports point one way: the client never imports server code, the server never imports the
 //   client, and common/ (pure code both sides share) imports neither;
 // - an algorithm's internals are its own: outside server/algorithms/<name>/ and its unit tests,
-//   code imports the algorithm's index (server/algorithms/<name>), never a file inside it.
+//   code imports the algorithm's index (server/algorithms/<name>), never a file inside it;
+// - capability code (server/<capability>/) never imports a plugin (server/plugins/): plugins use it.
 import tseslint from 'typescript-eslint';
 import { createNodeResolver, importX } from 'eslint-plugin-import-x';
+import { readdirSync } from 'node:fs';
+
+/** server/'s capability folders (every folder but plugins/): they never import a plugin. */
+const CAPABILITY_DIRS = readdirSync('server', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && d.name !== 'plugins')
+  .map((d) => `./server/${d.name}`);
 
 const ALGORITHMS = ['editor', 'geo', 'grouping', 'hotspots', 'partition', 'patrol', 'patrol-plan', 'routing', 'units'];
 
@@ -39,6 +46,12 @@ export default tseslint.config(
               target: ['./client/src/layers', './client/src/state', './client/src/style', './client/src/api'],
               from: './client/src/views',
               message: 'Views use layers and state, not the other way: shared state lives in client/src/state/.',
+            },
+            {
+              // capability code (server/<capability>/) is used by the plugins, not the other way
+              target: CAPABILITY_DIRS,
+              from: './server/plugins',
+              message: 'Only server/app.ts and the plugins themselves import a plugin; shared route schemas live in server/http/.',
             },
             ...ALGORITHMS.map((name) => ({
               target: ['./server', './scripts', './bench', './geodata'],

@@ -24,3 +24,18 @@ export class InvalidRequestError extends Error {
 export class ForbiddenError extends Error {
   readonly statusCode = 403;
 }
+
+/** The request carries no valid session or token (HTTP 401). */
+export class UnauthorizedError extends Error {
+  readonly statusCode = 401;
+}
+
+/** The request conflicts with the thing's current state, e.g. cancelling a finished job (HTTP 409). */
+export class ConflictError extends Error {
+  readonly statusCode = 409;
+}
+
+/** Too many attempts; the reply's retry-after header says when to try again (HTTP 429). */
+export class TooManyRequestsError extends Error {
+  readonly statusCode = 429;
+}

@@ -1,7 +1,6 @@
 /** Shared HTTP pieces of the groups and patrols plugins: scope resolvers, schemas (errors go to the one handler, server/plugins/errors.ts). */
 import type { ScopeResolver } from '../auth/policy';
-import { errorSchema } from '../plugins/errors';
-import { ref } from '../plugins/schemas';
+import { errorSchema, ref } from '../http/schemas';
 
 /** Scope of a request naming a group (:id param or `group` in the body): its sub-district. */
 export const groupScope: ScopeResolver = async (req, db) => {
@@ -13,7 +12,7 @@ export const groupScope: ScopeResolver = async (req, db) => {
   return r.rows[0] ? [r.rows[0].subdistrict_id] : null;
 };
 
-/** A stale edit (409): the current version and what changed since, or the row's current state (registered once in plugins/schemas.ts). */
+/** A stale edit (409): the current version and what changed since, or the row's current state (registered once in http/schemas.ts). */
 export const conflictSchema = ref('DefenseConflict');
 
 export const errors = { 404: errorSchema, 409: conflictSchema, 422: errorSchema } as const;

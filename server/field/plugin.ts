@@ -12,7 +12,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
-import { errorSchema } from '../plugins/errors';
+import { errorSchema } from '../http/schemas';
 import { ledgerTable, summaryTable, toCsv, toXlsx } from './export';
 import {
   ENTRY_KINDS,

@@ -1,6 +1,6 @@
-import { ref } from '../plugins/schemas';
+import { ref } from '../http/schemas';
 
-/** JSON schemas shared by the plan routes (plugins/plans.ts, plugins/plan-tools.ts); the bodies are registered once in plugins/schemas.ts. */
+/** JSON schemas shared by the plan routes (plugins/plans.ts, plugins/plan-tools.ts); the bodies are registered once in http/schemas.ts. */
 export const idParams = {
   type: 'object',
   properties: { id: { type: 'integer', minimum: 1 } },

@@ -7,8 +7,9 @@ import { clearFailures, lockedForMs, recordFailure } from '../auth/lockout';
 import { dummyHash, passwordProblem, verifyPassword } from '../auth/password';
 import { createSession, CSRF_COOKIE, deleteSession, deleteUserSessions, SESSION_COOKIE, SESSION_TTL_MS } from '../auth/sessions';
 import { findForLogin, setPassword, toSessionUser } from '../auth/users';
-import { deny, userSchema } from './auth';
-import { errorSchema } from './errors';
+import { InvalidRequestError, TooManyRequestsError } from '../errors';
+import { denied, userSchema } from './auth';
+import { errorSchema } from '../http/schemas';
 
 const lockedMessage = (ms: number) =>
   `该账户连续登录失败次数过多，已暂时锁定，请 ${Math.max(1, Math.ceil(ms / 60000))} 分钟后再试 (account locked for a while after repeated failed sign-ins)`;
@@ -78,19 +79,19 @@ export default fp(
             ip: req.ip,
           });
           reply.header('retry-after', String(Math.ceil(locked / 1000)));
-          return reply.code(429).send({ statusCode: 429, error: 'Too Many Requests', message: lockedMessage(locked) });
+          throw new TooManyRequestsError(lockedMessage(locked));
         }
         const found = await findForLogin(app.db, username);
         const ok = found ? await verifyPassword(password, found.hash) : (await verifyPassword(password, await dummyHash()), false);
         if (!found || !ok || !found.user.active) {
           await failed('login.failed');
           await recordFailure(app.db, username, lockout);
-          return deny(reply, 401, '用户名或密码错误 (wrong user name or password)');
+          throw denied(401, '用户名或密码错误 (wrong user name or password)');
         }
         if (found.user.demo && production) {
           // the right demo password, but demo accounts are development-only: same answer as a wrong one
           await failed('login.demo_disabled');
-          return deny(reply, 401, '用户名或密码错误 (wrong user name or password)');
+          throw denied(401, '用户名或密码错误 (wrong user name or password)');
         }
         await clearFailures(app.db, username);
         const s = await createSession(app.db, found.user.id, { ip: req.ip, userAgent: req.headers['user-agent'] });
@@ -175,8 +176,8 @@ export default fp(
           response: { 200: { type: 'object', properties: { user: userSchema, csrf: { type: 'string' } } }, 401: errorSchema },
         },
       },
-      async (req, reply) => {
-        if (!req.user || !req.session) return deny(reply, 401, '请先登录 (sign in first)');
+      async (req) => {
+        if (!req.user || !req.session) throw denied(401, '请先登录 (sign in first)');
         return { user: req.user, csrf: req.session.csrf };
       },
     );
@@ -197,12 +198,12 @@ export default fp(
           response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } }, 400: errorSchema, 401: errorSchema, 403: errorSchema },
         },
       },
-      async (req, reply) => {
-        if (!req.user || !req.session) return deny(reply, 401, '请先登录 (sign in first)');
+      async (req) => {
+        if (!req.user || !req.session) throw denied(401, '请先登录 (sign in first)');
         const found = await findForLogin(app.db, req.user.username);
-        if (!found || !(await verifyPassword(req.body.currentPassword, found.hash))) return deny(reply, 403, '当前密码错误 (current password is wrong)');
+        if (!found || !(await verifyPassword(req.body.currentPassword, found.hash))) throw denied(403, '当前密码错误 (current password is wrong)');
         const problem = passwordProblem(req.body.newPassword, req.user.username, req.user.displayName);
-        if (problem) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: problem });
+        if (problem) throw new InvalidRequestError(problem);
         await setPassword(app.db, req.user.id, req.body.newPassword, cost);
         await deleteUserSessions(app.db, req.user.id, req.session.tokenHash);
         await audit(app.db, {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { listAudit, type AuditQuery } from '../audit/log';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 
 const auditItem = {
   type: 'object',

@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { timingSafeEqual } from 'node:crypto';
 import { seedDemoUsers } from '../auth/demo';
@@ -19,6 +19,7 @@ import {
 import { ROLES, type SessionUser } from '../auth/roles';
 import { coversAll, targetCodes } from '../auth/scope';
 import { CSRF_HEADER, findSession, SESSION_COOKIE } from '../auth/sessions';
+import { ForbiddenError, UnauthorizedError } from '../errors';
 
 export interface AuthOptions {
   /** Enforce access rules and CSRF (default: WANGGE_AUTH=on or NODE_ENV=production). */
@@ -83,8 +84,9 @@ declare module 'fastify' {
 
 export const defaultEnforce = (env: NodeJS.ProcessEnv = process.env) => env.WANGGE_AUTH === 'on' || env.NODE_ENV === 'production';
 
-export function deny(reply: FastifyReply, code: 401 | 403, message: string) {
-  return reply.code(code).send({ statusCode: code, error: code === 401 ? 'Unauthorized' : 'Forbidden', message });
+/** The error a refused request is answered with: 401 without a session, 403 without the right. */
+export function denied(code: 401 | 403, message: string): Error {
+  return code === 401 ? new UnauthorizedError(message) : new ForbiddenError(message);
 }
 
 const safeEqual = (a: string, b: string) => {
@@ -174,7 +176,7 @@ export default fp<AuthOptions>(
       }),
     });
 
-    app.addHook('onRequest', async (req, reply) => {
+    app.addHook('onRequest', async (req) => {
       const token = req.cookies?.[SESSION_COOKIE];
       if (token) {
         const s = await findSession(app.db, token, { allowDemo: !production });
@@ -187,28 +189,28 @@ export default fp<AuthOptions>(
       const resolved = req.routeOptions.config?.resolvedAccess;
       if (!resolved) return; // no route: 404 follows
       if (!isReadMethod(req.method)) {
-        if (crossSite(req)) return deny(reply, 403, '拒绝跨站请求 (cross-site request refused)');
+        if (crossSite(req)) throw denied(403, '拒绝跨站请求 (cross-site request refused)');
         if (req.session && resolved.access !== 'public') {
           const sent = req.headers[CSRF_HEADER];
           if (typeof sent !== 'string' || !safeEqual(sent, req.session.csrf)) {
-            return deny(reply, 403, `缺少或错误的 CSRF 令牌 (missing or wrong ${CSRF_HEADER} header)`);
+            throw denied(403, `缺少或错误的 CSRF 令牌 (missing or wrong ${CSRF_HEADER} header)`);
           }
         }
       }
       const verdict = checkRole(resolved.access, req.user);
-      if (verdict === 401) return deny(reply, 401, '请先登录 (sign in first)');
-      if (verdict === 403) return deny(reply, 403, `无权访问：需要 ${describeAccess(resolved.access)} (forbidden for role ${req.user?.role})`);
+      if (verdict === 401) throw denied(401, '请先登录 (sign in first)');
+      if (verdict === 403) throw denied(403, `无权访问：需要 ${describeAccess(resolved.access)} (forbidden for role ${req.user?.role})`);
     });
 
     // Scope: after body parsing and validation, the sub-districts / grids a request names must be the user's.
-    app.addHook('preHandler', async (req, reply) => {
+    app.addHook('preHandler', async (req) => {
       if (!enforce || !req.user || req.user.role === 'admin') return;
       const resolved = req.routeOptions.config?.resolvedAccess;
       if (!resolved || typeof resolved.access === 'string' || !resolved.access.scope) return;
       const fromRoute = resolved.scopeOf ? await resolved.scopeOf(req, app.db) : null;
       const targets = [...(fromRoute ?? []), ...targetCodes(req.params, req.query, req.body)];
       if (!coversAll(req.user, targets)) {
-        return deny(reply, 403, '超出您负责的街道/网格范围 (outside your sub-districts or grids)');
+        throw denied(403, '超出您负责的街道/网格范围 (outside your sub-districts or grids)');
       }
     });
 

@@ -16,8 +16,7 @@ import {
 import { caseStats } from '../cases/stats';
 import { KINDS, STATUSES, TRANSITIONS, STATUS_LABEL, KIND_LABEL, allowedNextFor } from '../cases/workflow';
 import { ForbiddenError, InvalidRequestError, NotFoundError } from '../errors';
-import { errorSchema } from './errors';
-import { errorProperties } from './schemas';
+import { errorProperties, errorSchema } from '../http/schemas';
 
 const eventSchema = {
   type: 'object',

@@ -15,8 +15,7 @@ import { readPrefixes } from '../auth/read-scope';
 import { createEntry, creditGrids, gridHouseholds, householdPlace, listEntries, reviewEntry } from '../credit/store';
 import { DEMERIT_CATEGORIES, MERIT_CATEGORIES, RATING_THRESHOLDS, STATUS_LABEL, type EntryStatus } from '../credit/rules';
 import { shanghaiToday } from '../party/today';
-import { errorSchema } from './errors';
-import { errorProperties } from './schemas';
+import { errorProperties, errorSchema } from '../http/schemas';
 
 const GRID = { type: 'string', pattern: '^\\d{15}$' } as const;
 const HOUSEHOLD = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,40}$' } as const;

@@ -2,10 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { FastifyError } from 'fastify';
 import fp from 'fastify-plugin';
 import { DB_UNAVAILABLE_MESSAGE, isConnectionError } from '../db/connection-errors';
-import { addSharedSchemas, ref } from './schemas';
-
-/** The body of every error answer (this plugin's and the routes' own 4xx), for response schemas: the shared schema `Error` (./schemas.ts). */
-export const errorSchema = ref('Error');
+import { addSharedSchemas } from '../http/schemas';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

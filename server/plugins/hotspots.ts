@@ -3,8 +3,7 @@ import { EMERGING_PATTERNS, HOTSPOT_CLASSES } from '../algorithms/hotspots';
 import { parseFilter, type FilterQuery } from '../hotspots/filters';
 import { computeEmerging, computeHotSpots, zonesGeoJson, type HotSpotQuery } from '../hotspots/service';
 import { DEFAULT_HEX_CELL_M } from '../hotspots/zones';
-import { errorSchema } from './errors';
-import { ref } from './schemas';
+import { errorSchema, ref } from '../http/schemas';
 
 const filterProps = {
   from: { type: 'string', maxLength: 40, description: 'YYYY-MM-DD (local day, inclusive) or ISO date-time' },

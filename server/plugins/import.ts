@@ -10,7 +10,8 @@ import { isTabular, previewTable } from '../import/preview';
 import { DATUMS, LAYERS } from '../../common/gis-files/feature-types';
 import { invalidateTiles } from '../tiles';
 import { importReportSchema } from '../import/schema';
-import { errorSchema } from './errors';
+import { ConflictError, ForbiddenError, InvalidRequestError } from '../errors';
+import { errorSchema } from '../http/schemas';
 import { checkReplacedInScope, checkWrittenInScope } from '../import/write-scope';
 import { importJobParams, storeUpload } from '../import/job';
 import type { JobRow } from '../jobs/store';
@@ -63,11 +64,11 @@ const previewSchema = {
 function waitedAnswer(job: JobRow | null, jobId: string): { code: number; body: Record<string, unknown> } {
   if (job?.status === 'succeeded' && job.result) return { code: 200, body: { jobId, ...job.result } };
   const refused = (job?.result as { refused?: { statusCode: number; message: string } } | null)?.refused;
-  if (refused)
-    return {
-      code: refused.statusCode,
-      body: { statusCode: refused.statusCode, error: refused.statusCode === 403 ? 'Forbidden' : 'Bad Request', message: refused.message },
-    };
+  if (refused) {
+    const Refusal = refused.statusCode === 403 ? ForbiddenError : refused.statusCode === 409 ? ConflictError : InvalidRequestError;
+    throw new Refusal(refused.message);
+  }
+  // not the caller's fault, so no domain error: the handler would hide this message behind a generic 500
   return { code: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `导入任务 ${jobId} 未完成：${job?.message ?? '任务不存在'}` } };
 }
 

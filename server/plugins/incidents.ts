@@ -8,7 +8,7 @@ import { incidentColumns, invalidateIncidentColumns } from '../hotspots/incident
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
 import { nothingWritten, refusedFile, UploadError } from '../import/http';
 import { importReportSchema } from '../import/schema';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 
 /** Largest incident upload (bytes); bigger bodies get 413. */
 export const INCIDENT_UPLOAD_MAX_BYTES = 20 * 1024 * 1024;

@@ -1,5 +1,6 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { InvalidRequestError } from '../errors';
 
 /** Deepest nesting of arrays/objects a JSON body may have (GeoJSON needs 5; plan imports send files as strings). */
 export const MAX_JSON_DEPTH = 64;
@@ -42,8 +43,8 @@ const MESSAGES: Record<InputProblem, string> = {
   number: '请求中的数值超出范围 (a number in the request is out of range)',
 };
 
-function refuse(reply: FastifyReply, problem: InputProblem) {
-  return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: MESSAGES[problem] });
+function refuse(problem: InputProblem): never {
+  throw new InvalidRequestError(MESSAGES[problem]);
 }
 
 /**
@@ -54,13 +55,13 @@ function refuse(reply: FastifyReply, problem: InputProblem) {
  */
 export default fp(
   async (app) => {
-    app.addHook('preValidation', async (req: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('preValidation', async (req: FastifyRequest) => {
       const p = inputProblem(req.params) ?? inputProblem(req.query) ?? inputProblem(req.body);
-      if (p) return refuse(reply, p);
+      if (p) refuse(p);
     });
-    app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    app.addHook('preHandler', async (req: FastifyRequest) => {
       const p = inputProblem(req.params, { numbers: true }) ?? inputProblem(req.query, { numbers: true }) ?? inputProblem(req.body, { numbers: true });
-      if (p) return refuse(reply, p);
+      if (p) refuse(p);
     });
   },
   { name: 'wangge-input-guard' },

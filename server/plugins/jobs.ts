@@ -7,6 +7,7 @@ import { failInterruptedJobs, listJobs, type JobListQuery } from '../jobs/store'
 import type { Jobs } from '../jobs/types';
 import { invalidateIncidentColumns } from '../hotspots/incident-columns';
 import { invalidateTiles } from '../tiles';
+import { ConflictError, NotFoundError } from '../errors';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -107,9 +108,9 @@ const routes: FastifyPluginAsync = async (app) => {
         response: { 200: jobSchema },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const job = await app.jobs.get(req.params.id, jobReader(req));
-      if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
+      if (!job) throw new NotFoundError(`任务 ${req.params.id} 不存在 (job ${req.params.id} does not exist)`);
       return job;
     },
   );
@@ -127,12 +128,12 @@ const routes: FastifyPluginAsync = async (app) => {
       // their sub-districts; admins any job
       config: { access: ANY_ROLE_SCOPED, scopeOf: jobScope },
     },
-    async (req, reply) => {
+    async (req) => {
       // only the user who started the job (and admins) may cancel it: others do not see it (404)
       const job = await app.jobs.get(req.params.id, jobReader(req));
-      if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
+      if (!job) throw new NotFoundError(`任务 ${req.params.id} 不存在 (job ${req.params.id} does not exist)`);
       if (!(await app.jobs.cancel(job.id)))
-        return reply.code(409).send({ statusCode: 409, error: 'Conflict', message: `任务 ${job.id} 已结束（${job.status}），无法取消` });
+        throw new ConflictError(`任务 ${job.id} 已结束（${job.status}），无法取消 (job ${job.id} has ended: ${job.status})`);
       await app.jobs.settled(job.id);
       return (await app.jobs.get(job.id)) ?? job;
     },
@@ -150,7 +151,7 @@ const routes: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const job = await app.jobs.get(req.params.id, jobReader(req));
-      if (!job) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `任务 ${req.params.id} 不存在` });
+      if (!job) throw new NotFoundError(`任务 ${req.params.id} 不存在 (job ${req.params.id} does not exist)`);
       reply.hijack();
       const res = reply.raw;
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });

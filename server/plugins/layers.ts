@@ -5,7 +5,8 @@ import { LABEL_LAYER_IDS, isLabelLayerId, labelPointsSql } from '../queries/labe
 import { parseBbox, parseIsoInstant } from '../queries/params';
 import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
 import { districtInfo } from '../queries/district';
-import { ref } from './schemas';
+import { InvalidRequestError, NotFoundError } from '../errors';
+import { ref } from '../http/schemas';
 
 /** Most features one /api/layers request returns; more are cut and flagged `truncated`. */
 export const MAX_LAYER_LIMIT = 50_000;
@@ -88,10 +89,6 @@ function sendFeatureRows(reply: FastifyReply, rows: { f: string }[], extra: Reco
   return reply.type('application/json; charset=utf-8').send(body);
 }
 
-function badRequest(reply: FastifyReply, message: string) {
-  return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message });
-}
-
 const layersPlugin: FastifyPluginAsync = async (app) => {
   app.get(
     '/subdistricts',
@@ -158,37 +155,37 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { layer } = req.params;
       if (!isLayerId(layer)) {
-        return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `unknown layer '${layer}'; layers: ${LAYER_IDS.join(', ')}` });
+        throw new NotFoundError(`unknown layer '${layer}'; layers: ${LAYER_IDS.join(', ')}`);
       }
       const q = req.query;
       const filter: LayerFilter = {};
       if (q.bbox !== undefined) {
         const b = parseBbox(q.bbox);
-        if (!b.ok) return badRequest(reply, b.message);
+        if (!b.ok) throw new InvalidRequestError(b.message);
         filter.bbox = b.value;
       }
       if (layer !== 'incidents' && (q.from !== undefined || q.to !== undefined || q.type !== undefined)) {
-        return badRequest(reply, 'from, to and type apply to the incidents layer only');
+        throw new InvalidRequestError('from, to and type apply to the incidents layer only');
       }
       if (q.from !== undefined) {
         const p = parseIsoInstant(q.from, 'from');
-        if (!p.ok) return badRequest(reply, p.message);
+        if (!p.ok) throw new InvalidRequestError(p.message);
         filter.fromMs = p.value;
       }
       if (q.to !== undefined) {
         const p = parseIsoInstant(q.to, 'to', true);
-        if (!p.ok) return badRequest(reply, p.message);
+        if (!p.ok) throw new InvalidRequestError(p.message);
         filter.toMs = p.value;
       }
       if (filter.fromMs !== undefined && filter.toMs !== undefined && filter.fromMs > filter.toMs) {
-        return badRequest(reply, 'from must not be after to');
+        throw new InvalidRequestError('from must not be after to');
       }
       if (q.type !== undefined) {
         const types = q.type
           .split(',')
           .map((t) => t.trim())
           .filter(Boolean);
-        if (types.length === 0) return badRequest(reply, 'type must name at least one incident type');
+        if (types.length === 0) throw new InvalidRequestError('type must name at least one incident type');
         filter.types = types;
       }
       const limit = Math.min(q.limit ?? MAX_LAYER_LIMIT, MAX_LAYER_LIMIT);
@@ -239,9 +236,7 @@ const layersPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const { layer } = req.params;
       if (!isLabelLayerId(layer)) {
-        return reply
-          .code(404)
-          .send({ statusCode: 404, error: 'Not Found', message: `no labels for layer '${layer}'; layers with labels: ${LABEL_LAYER_IDS.join(', ')}` });
+        throw new NotFoundError(`no labels for layer '${layer}'; layers with labels: ${LABEL_LAYER_IDS.join(', ')}`);
       }
       const rows = (await app.db.query<{ f: string }>(labelPointsSql(layer))).rows;
       return sendFeatureRows(reply, rows, { layer, count: rows.length });

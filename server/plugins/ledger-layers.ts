@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { readPrefixes } from '../auth/read-scope';
 import { gridLayers } from '../field/grid-layers';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 
 const ledgerLayersPlugin: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: { prefix?: string } }>(

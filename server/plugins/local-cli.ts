@@ -8,8 +8,8 @@ import { markAudited } from '../audit/request';
 import { seedDemoUsers } from '../auth/demo';
 import { CreateAdminError, createOrResetAdmin } from '../auth/create-admin';
 import type { SessionUser } from '../auth/roles';
-import { ForbiddenError } from '../errors';
-import { errorSchema } from './errors';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { errorSchema } from '../http/schemas';
 
 /**
  * The command-line tools' door into the running server (docs/operations.md). The embedded data
@@ -47,13 +47,11 @@ function sameSecret(a: string, b: string): boolean {
 export const localCliAuth = fp<{ token: string }>(
   async (app, opts) => {
     app.decorateRequest('localCli', false);
-    app.addHook('onRequest', async (req, reply) => {
+    app.addHook('onRequest', async (req) => {
       const sent = req.headers[LOCAL_TOKEN_HEADER];
       if (sent === undefined) return;
       if (typeof sent !== 'string' || !fromThisMachine(req) || !sameSecret(sent, opts.token)) {
-        return reply
-          .code(401)
-          .send({ statusCode: 401, error: 'Unauthorized', message: '本地令牌无效或请求不是来自本机 (wrong local token, or not from this machine)' });
+        throw new UnauthorizedError('本地令牌无效或请求不是来自本机 (wrong local token, or not from this machine)');
       }
       const tool =
         String(req.headers[LOCAL_CLI_HEADER] ?? 'cli')

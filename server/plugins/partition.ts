@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { PartitionRequestError, publishedPlansOf, type PartitionRequest } from '../partition/service';
 import { OutOfScopeError, writableSubdistricts } from '../auth/scope';
+import { InvalidRequestError } from '../errors';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
 
@@ -47,7 +48,7 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
     async (req, reply) => {
       const b = req.body;
       let subs: string[] | 'all' | null = b.all ? 'all' : (b.subdistricts ?? (b.subdistrict ? [b.subdistrict] : null));
-      if (!subs) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: '请指定街道（subdistrict）或 all: true' });
+      if (!subs) throw new InvalidRequestError('请指定街道（subdistrict）或 all: true (name the sub-districts, or all: true)');
       if (subs === 'all' && req.user && req.user.role !== 'admin') {
         // `all` means all in the caller's scope (named sub-districts are checked by the scope hook)
         const known = await app.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id');
@@ -59,18 +60,18 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
       }
       const min = b.min ?? 300;
       const max = b.max ?? 500;
-      if (min > max) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `最小户数 ${min} 大于最大户数 ${max}` });
+      if (min > max) throw new InvalidRequestError(`最小户数 ${min} 大于最大户数 ${max} (min ${min} is above max ${max})`);
       if (b.target !== undefined && (b.target < min || b.target > max)) {
-        return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `目标户数 ${b.target} 不在 ${min}–${max} 之间` });
+        throw new InvalidRequestError(`目标户数 ${b.target} 不在 ${min}–${max} 之间 (target ${b.target} is outside ${min}–${max})`);
       }
       if (subs !== 'all') {
         const r = await app.db.query<{ id: string }>('SELECT id FROM subdistricts WHERE id = ANY($1::text[])', [subs]);
         const missing = subs.filter((s) => !r.rows.some((x) => x.id === s));
-        if (missing.length) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `未知的街道编码：${missing.join('、')}` });
+        if (missing.length) throw new InvalidRequestError(`未知的街道编码：${missing.join('、')} (unknown sub-district codes: ${missing.join(', ')})`);
       }
       if (b.previousPlan !== undefined) {
         const r = await app.db.query('SELECT 1 FROM plans WHERE id = $1', [b.previousPlan]);
-        if (!r.rows.length) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `上一方案 ${b.previousPlan} 不存在` });
+        if (!r.rows.length) throw new InvalidRequestError(`上一方案 ${b.previousPlan} 不存在 (previous plan ${b.previousPlan} does not exist)`);
       }
       const request: PartitionRequest = {
         subdistricts: subs,
@@ -121,12 +122,13 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
       } else if (b.subdistricts) {
         subs = b.subdistricts;
         const missing = subs.filter((s) => !known.includes(s));
-        if (missing.length) throw new PartitionRequestError(`未知的街道编码：${missing.join('、')}`);
+        if (missing.length) throw new PartitionRequestError(`未知的街道编码：${missing.join('、')} (unknown sub-district codes: ${missing.join(', ')})`);
       } else throw new PartitionRequestError('请指定街道（subdistricts）或 all: true');
       const min = b.min ?? 300;
       const max = b.max ?? 500;
-      if (min > max) throw new PartitionRequestError(`最小户数 ${min} 大于最大户数 ${max}`);
-      if (b.target !== undefined && (b.target < min || b.target > max)) throw new PartitionRequestError(`目标户数 ${b.target} 不在 ${min}–${max} 之间`);
+      if (min > max) throw new PartitionRequestError(`最小户数 ${min} 大于最大户数 ${max} (min ${min} is above max ${max})`);
+      if (b.target !== undefined && (b.target < min || b.target > max))
+        throw new PartitionRequestError(`目标户数 ${b.target} 不在 ${min}–${max} 之间 (target ${b.target} is outside ${min}–${max})`);
       if (!(await publishedPlansOf(app.db, subs)).length)
         throw new PartitionRequestError('这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分”');
       const request: PartitionRequest = {

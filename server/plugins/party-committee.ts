@@ -35,7 +35,7 @@ import {
   type ProjectStatus,
   type ResourceCategory,
 } from '../party/committee-rules';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 import { partyListRoute, type PartyListQuery } from './party-read';
 
 const GRID = { type: 'string', pattern: '^\\d{15}$' } as const;

@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { readPrefixes } from '../auth/read-scope';
 import type { GridFilter } from '../party/queries';
 import { shanghaiQuarter } from '../party/today';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 
 export const QUARTER = { type: 'string', pattern: '^\\d{4}Q[1-4]$', description: 'quarter, e.g. 2026Q4 (default: the current one, Shanghai time)' } as const;
 export const PREFIX = { type: 'string', pattern: '^\\d{9,15}$', description: 'sub-district id, community id or grid code' } as const;

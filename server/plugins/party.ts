@@ -14,7 +14,7 @@ import { branchCommunity, memberCommunity, setBranchGrids, setMemberGrids, teamM
 import type { ScopeResolver } from '../auth/policy';
 import { shanghaiQuarter, shanghaiToday } from '../party/today';
 import { PLAQUE_MIN_SHARE } from '../party/rules';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 import { partyListRoute, QUARTER } from './party-read';
 
 const GRID = { type: 'string', pattern: '^\\d{15}$' } as const;

@@ -3,6 +3,7 @@ import { changeSchema, conflictSchema, idParams } from '../plans/http';
 import { applyEdit, getPlan, listPlans, publishEffect, publishPlan, redo, setLocked, undo, type UnitChange } from '../plans/store';
 import type { Queryable } from '../db';
 import { PLAN_LIST_ITEM } from '../plans/queries';
+import { NotFoundError } from '../errors';
 
 const planSchema = {
   type: 'object',
@@ -132,9 +133,9 @@ const plans: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { id: number } }>(
     '/plans/:id',
     { schema: { tags: ['plans'], summary: 'One plan', params: idParams, response: { 200: planSchema } } },
-    async (req, reply) => {
+    async (req) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       return p;
     },
   );
@@ -156,7 +157,7 @@ const plans: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       const min = Number(p.params.min ?? 300);
       const max = Number(p.params.max ?? 500);
       const codes = req.query.codes ? req.query.codes.split(',') : null;
@@ -181,9 +182,9 @@ const plans: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       const r = await app.db.query<{ unit_id: string; grid_code: string | null }>('SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1', [
         req.params.id,
       ]);
@@ -325,9 +326,9 @@ const plans: FastifyPluginAsync = async (app) => {
         response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
       },
     },
-    async (req, reply) => {
+    async (req) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) return reply.code(404).send({ statusCode: 404, error: 'Not Found', message: `方案 ${req.params.id} 不存在` });
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       await setLocked(app.db, req.params.id, req.body.codes, req.body.locked);
       return { ok: true };
     },

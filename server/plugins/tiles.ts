@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import fp from 'fastify-plugin';
+import { InvalidRequestError } from '../errors';
 import { TILE_MAXZOOM, TILE_SOURCE_LAYERS, invalidateTiles, releaseTileSource, tileSourceFor } from '../tiles';
 import { layerErrorSchema } from './layers';
 
@@ -55,7 +56,7 @@ export default fp(
         const { z, x, y } = req.params;
         const n = 2 ** z;
         if (x >= n || y >= n) {
-          return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: `tile x and y must be below 2^z = ${n} at z ${z}` });
+          throw new InvalidRequestError(`tile x and y must be below 2^z = ${n} at z ${z}`);
         }
         const bytes = await source.tile(z, x, y);
         reply.header('cache-control', app.authEnforced ? TILE_CACHE_CONTROL_PRIVATE : TILE_CACHE_CONTROL);

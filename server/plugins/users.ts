@@ -7,7 +7,7 @@ import { deleteUserSessions } from '../auth/sessions';
 import { createUser, getUser, listUsers, setPassword, updateUser } from '../auth/users';
 import { codes, userSchema } from './auth';
 import { InvalidRequestError, NotFoundError } from '../errors';
-import { errorSchema } from './errors';
+import { errorSchema } from '../http/schemas';
 
 /**
  * User administration (admin): list, create, change. Registered after the docs and errors plugins

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * The response schemas several plugins share, registered ONCE (`app.addSchema`, by the errors plugin,
- * before any route) and referenced from routes by `$ref`. The OpenAPI document lists them under
+ * before any route) and referenced from routes by `$ref`. Plain data: the capability modules'
+ * route schemas (server/<capability>/http.ts) import it as the plugins do, so nothing outside
+ * server/plugins/ imports a plugin. The OpenAPI document lists them under
  * components.schemas by these ids (server/plugins/docs.ts).
  */
 
@@ -67,6 +69,9 @@ type SharedId = (typeof SHARED)[number]['$id'];
 
 /** `{ $ref }` to a shared schema, for a route's response (or inside another schema). */
 export const ref = <Id extends SharedId>(id: Id) => ({ $ref: `${id}#` }) as const;
+
+/** The body of every error answer (the error handler's and the routes' own 4xx), for response schemas: the shared schema `Error`. */
+export const errorSchema = ref('Error');
 
 /** Registers the shared schemas on `app` (the errors plugin does, once, at the root). */
 export function addSharedSchemas(app: FastifyInstance): void {
