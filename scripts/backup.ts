@@ -11,10 +11,9 @@
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
 import { backupDb } from '../server/audit/backup';
-import { failWith, UsageError } from './lib/cli';
+import { adminFlags, failWith, UsageError } from './lib/cli';
 import { callServer, exitOnDataDirError, openTarget, serverError, type RunningServer } from './lib/db-or-server';
 
 /** Passes the bytes through and keeps the first and the last line (the header and the end marker). */
@@ -68,17 +67,8 @@ async function viaServer(server: RunningServer, file: string, tmp: string) {
 const USAGE = 'usage: npm run backup -- --out FILE[.jsonl|.jsonl.gz]';
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { out: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
-  }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = adminFlags({ out: { type: 'string' } } as const, USAGE);
+  if (!values) return 0;
   if (!values.out) throw new UsageError(`--out FILE is required; ${USAGE}`);
   const file = values.out;
   const tmp = `${file}.partial-${process.pid}${file.endsWith('.gz') ? '.gz' : ''}`;

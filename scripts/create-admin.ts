@@ -7,36 +7,26 @@
  * running server owns the embedded data directory, the work goes through it (its local token:
  * server/plugins/local-cli.ts), so the server sees the new administrator at once.
  */
-import { parseArgs } from 'node:util';
 import { ProductionSeedError, seedDemoUsers } from '../server/auth/demo';
 import { passwordProblem } from '../server/auth/password';
 import { CreateAdminError, createOrResetAdmin } from '../server/auth/create-admin';
-import { failWith, UsageError } from './lib/cli';
+import { adminFlags, failWith, UsageError } from './lib/cli';
 import { callServer, exitOnDataDirError, openTarget, serverError } from './lib/db-or-server';
 
 const USAGE = 'usage: npm run create-admin -- --user NAME --password PASS [--display-name TEXT] [--reset] | --demo-users';
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        user: { type: 'string' },
-        password: { type: 'string' },
-        'display-name': { type: 'string' },
-        reset: { type: 'boolean', default: false },
-        'demo-users': { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
-  }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = adminFlags(
+    {
+      user: { type: 'string' },
+      password: { type: 'string' },
+      'display-name': { type: 'string' },
+      reset: { type: 'boolean', default: false },
+      'demo-users': { type: 'boolean', default: false },
+    } as const,
+    USAGE,
+  );
+  if (!values) return 0;
   if (!values['demo-users'] && (!values.user || !values.password)) throw new UsageError(`--user and --password are required; ${USAGE}`);
   const user = values.user ?? '';
   const password = values.password ?? '';

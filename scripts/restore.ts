@@ -7,26 +7,16 @@
  *   data under its caches). Recovering a damaged data directory: docs/operations.md.
  */
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { BackupFormatError, restoreDb } from '../server/audit/backup';
 import { audit } from '../server/audit/log';
-import { failWith, UsageError } from './lib/cli';
+import { adminFlags, failWith, UsageError } from './lib/cli';
 import { exitOnDataDirError, openTarget } from './lib/db-or-server';
 
 const USAGE = 'usage: npm run restore -- --file FILE[.jsonl|.jsonl.gz]';
 
 async function main(): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ options: { file: { type: 'string' }, help: { type: 'boolean', default: false } } });
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; ${USAGE}`);
-  }
-  const { values } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const values = adminFlags({ file: { type: 'string' } } as const, USAGE);
+  if (!values) return 0;
   if (!values.file) throw new UsageError(`--file FILE is required; ${USAGE}`);
   if (!existsSync(values.file)) throw new UsageError(`${values.file}: no such file`);
   const { db } = (await openTarget({

@@ -3,7 +3,7 @@
  * Uint8Array with a DataView: no Node Buffer, so it runs in the browser preview as on the server.
  * X, Y and Z are kept, M is dropped. Curves and surfaces (CircularString, TIN …) are refused.
  */
-import type { Geometry, Position } from 'geojson';
+import type { Geometry, LineString, Point, Polygon, Position } from 'geojson';
 
 const TYPES = ['', 'Point', 'LineString', 'Polygon', 'MultiPoint', 'MultiLineString', 'MultiPolygon', 'GeometryCollection'] as const;
 
@@ -91,10 +91,16 @@ function geometry(r: Reader): Geometry | null {
   z ||= dim === 1 || dim === 3;
   m ||= dim === 2 || dim === 3;
   const d: Dims = { little, z, m };
-  const child = (want: string): Geometry | null => {
-    const g = geometry(r);
-    if (g && g.type !== want) throw new Error(`${TYPES[base]} holds a ${g.type}`);
-    return g;
+  /** The parts of a Multi* geometry: `n` child geometries, each of type `want`; empty ones skipped. */
+  const parts = <G extends Point | LineString | Polygon>(want: G['type']): G['coordinates'][] => {
+    const n = count(r, d, 5);
+    const out: G['coordinates'][] = [];
+    for (let i = 0; i < n; i++) {
+      const g = geometry(r);
+      if (g && g.type !== want) throw new Error(`${TYPES[base]} holds a ${g.type}`);
+      if (g) out.push((g as G).coordinates);
+    }
+    return out;
   };
   switch (TYPES[base]) {
     case 'Point': {
@@ -105,33 +111,12 @@ function geometry(r: Reader): Geometry | null {
       return { type: 'LineString', coordinates: positions(r, d) };
     case 'Polygon':
       return { type: 'Polygon', coordinates: rings(r, d) };
-    case 'MultiPoint': {
-      const n = count(r, d, 5);
-      const coordinates: Position[] = [];
-      for (let i = 0; i < n; i++) {
-        const g = child('Point');
-        if (g?.type === 'Point') coordinates.push(g.coordinates);
-      }
-      return { type: 'MultiPoint', coordinates };
-    }
-    case 'MultiLineString': {
-      const n = count(r, d, 5);
-      const coordinates: Position[][] = [];
-      for (let i = 0; i < n; i++) {
-        const g = child('LineString');
-        if (g?.type === 'LineString') coordinates.push(g.coordinates);
-      }
-      return { type: 'MultiLineString', coordinates };
-    }
-    case 'MultiPolygon': {
-      const n = count(r, d, 5);
-      const coordinates: Position[][][] = [];
-      for (let i = 0; i < n; i++) {
-        const g = child('Polygon');
-        if (g?.type === 'Polygon') coordinates.push(g.coordinates);
-      }
-      return { type: 'MultiPolygon', coordinates };
-    }
+    case 'MultiPoint':
+      return { type: 'MultiPoint', coordinates: parts<Point>('Point') };
+    case 'MultiLineString':
+      return { type: 'MultiLineString', coordinates: parts<LineString>('LineString') };
+    case 'MultiPolygon':
+      return { type: 'MultiPolygon', coordinates: parts<Polygon>('Polygon') };
     default: {
       const n = count(r, d, 5);
       const geometries: Geometry[] = [];

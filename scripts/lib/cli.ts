@@ -4,6 +4,7 @@
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { parseArgs as parseNodeArgs, type ParseArgsConfig } from 'node:util';
 
 export class CliError extends Error {}
 
@@ -19,6 +20,25 @@ export function failWith(err: unknown, badInput: boolean): never {
 export function fail(message: string, code: 1 | 2 = 2): never {
   process.stderr.write(`error: ${message.replace(/\s*\n\s*/g, ' ')}\n`);
   process.exit(code);
+}
+
+/**
+ * The admin tools' flags (node:util parseArgs, strict, plus `--help`): a bad flag is a UsageError
+ * that quotes `usage`; `--help` prints `usage` and gives null (the tool exits 0).
+ */
+export function adminFlags<O extends NonNullable<ParseArgsConfig['options']>>(options: O, usage: string) {
+  const config = { options: { ...options, help: { type: 'boolean', default: false } } } as const;
+  let parsed;
+  try {
+    parsed = parseNodeArgs(config);
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; ${usage}`);
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    process.stdout.write(`${usage}\n`);
+    return null;
+  }
+  return parsed.values as ReturnType<typeof parseNodeArgs<{ options: O }>>['values'];
 }
 
 export interface FlagSpec {

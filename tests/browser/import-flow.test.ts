@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { foreignRequests, launchBrowser, openPage, screenshot, signInAsDemo } from '../helpers/browser';
+import { foreignRequests, launchBrowser, openPage, screenshot, signInAsDemo, textOf } from '../helpers/browser';
 import { geoPackage, PRJ_4548_ESRI, shapefileZip, TO_4548, WKT_4326, WKT_4548_OGC } from '../helpers/gis-files';
 
 let server: AppServer;
@@ -50,16 +50,7 @@ describe('import (demo_planner)', () => {
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-shops.csv', mimeType: 'text/csv', buffer: Buffer.from(broken) });
     await expect.poll(() => page.getByTestId('import-preview').textContent()).toMatch(/预览：1 个要素（Point 1）/);
     await page.getByTestId('import-check').click();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('import-status')
-            .textContent()
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/未写入任何数据：.*line 3.*abc/);
+    await expect.poll(textOf(page, 'import-status'), { timeout: 60_000 }).toMatch(/未写入任何数据：.*line 3.*abc/);
 
     const csv = `名称,经度,纬度,类型\n包子铺,${a.x},${a.y},餐饮\n面馆,${a.x + 0.0001},${a.y},餐饮\n`;
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-shops.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
@@ -69,30 +60,12 @@ describe('import (demo_planner)', () => {
     await screenshot(page, 'import-preview');
 
     await page.getByTestId('import-check').click();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('import-report-summary')
-            .textContent()
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/^检查结果（未写入）：读取 2，写入 2，.*拒绝 0/);
+    await expect.poll(textOf(page, 'import-report-summary'), { timeout: 60_000 }).toMatch(/^检查结果（未写入）：读取 2，写入 2，.*拒绝 0/);
     const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE id LIKE 'ui-shops.csv:%'");
     expect(none.rows[0].n).toBe(0);
 
     await page.getByTestId('import-start').click();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('import-report-summary')
-            .textContent()
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/^导入完成：读取 2，写入 2/);
+    await expect.poll(textOf(page, 'import-report-summary'), { timeout: 60_000 }).toMatch(/^导入完成：读取 2，写入 2/);
     const written = await server.db.query<{ n: number; sd: string }>(
       "SELECT count(*)::int AS n, min(subdistrict_id) AS sd FROM shops WHERE id LIKE 'ui-shops.csv:%'",
     );
@@ -104,16 +77,7 @@ describe('import (demo_planner)', () => {
     const bad = `名称,经度,纬度\n店一,${a.x},${a.y}\n店二,${far.x},${far.y}\n`;
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-shops-2.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
     await page.getByTestId('import-start').click();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('import-status')
-            .textContent()
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/未写入任何数据：.*不在您负责的街道内/);
+    await expect.poll(textOf(page, 'import-status'), { timeout: 60_000 }).toMatch(/未写入任何数据：.*不在您负责的街道内/);
     const still = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM shops WHERE id LIKE 'ui-shops-2.csv:%'");
     expect(still.rows[0].n).toBe(0);
     await screenshot(page, 'import-refused');
@@ -122,37 +86,14 @@ describe('import (demo_planner)', () => {
     const reg = `楼栋编号,小区,E,N,户数\n1栋,幸福小区,${a.x},${a.y},12\n2栋,幸福小区,${a.x + 0.0002},${a.y},8\n9栋,无此小区,,,5\n`;
     await page.getByTestId('import-layer').selectOption('register');
     await page.getByTestId('import-file').setInputFiles({ name: 'ui-register.csv', mimeType: 'text/csv', buffer: Buffer.from(reg) });
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('import-preview')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/预览：3 行住户登记；0 行有坐标/);
+    await expect.poll(textOf(page, 'import-preview')).toMatch(/预览：3 行住户登记；0 行有坐标/);
     await page.locator('[data-testid="import-role"][data-column="E"]').selectOption('lon');
     await expect.poll(() => page.locator('[data-testid="import-role"][data-column="E"]').inputValue()).toBe('lon');
     await page.locator('[data-testid="import-role"][data-column="N"]').selectOption('lat');
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('import-preview')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/预览：3 行住户登记；2 行有坐标（地图上的点），1 行无坐标/);
+    await expect.poll(textOf(page, 'import-preview')).toMatch(/预览：3 行住户登记；2 行有坐标（地图上的点），1 行无坐标/);
     await screenshot(page, 'import-register-preview');
     await page.getByTestId('import-start').click();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('import-report-summary')
-            .textContent()
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/^导入完成：读取 3，写入 2，.*拒绝 1/);
+    await expect.poll(textOf(page, 'import-report-summary'), { timeout: 60_000 }).toMatch(/^导入完成：读取 3，写入 2，.*拒绝 1/);
     expect(await page.getByTestId('import-rejections').textContent()).toMatch(/line 4.*未匹配/);
     expect(await page.getByTestId('import-rejects-csv').getAttribute('download')).toBe('ui-register-rejects.csv');
     const regRows = await server.db.query<{ n: number; hh: number; sd: string }>(
@@ -226,14 +167,7 @@ describe('import (demo_planner)', () => {
       [...zip],
     );
     await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('import-preview')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/预览：6 个要素（Polygon 6）/);
+    await expect.poll(textOf(page, 'import-preview')).toMatch(/预览：6 个要素（Polygon 6）/);
     const options = await page.locator('[data-testid="import-source-layer"] option').allTextContents();
     expect(options.sort()).toEqual(['roads', '楼栋'].sort());
     const samples = await page.locator('[data-testid="import-fields"] tr td:nth-child(3)').allTextContents();
@@ -244,16 +178,7 @@ describe('import (demo_planner)', () => {
     await screenshot(page, 'import-shapefile');
 
     await page.getByTestId('import-check').click();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('import-report-summary')
-            .textContent()
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/^检查结果（未写入）：读取 6，写入 6/);
+    await expect.poll(textOf(page, 'import-report-summary'), { timeout: 60_000 }).toMatch(/^检查结果（未写入）：读取 6，写入 6/);
     const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM buildings WHERE id LIKE '迎江楼栋.zip:%'");
     expect(none.rows[0].n).toBe(0);
     expect(errors).toEqual([]);
@@ -330,11 +255,7 @@ describe('import (demo_planner)', () => {
       );
       await page.getByTestId('import-drop').dispatchEvent('drop', { dataTransfer });
     };
-    const previewText = () =>
-      page
-        .getByTestId('import-preview')
-        .textContent()
-        .catch(() => '');
+    const previewText = textOf(page, 'import-preview');
     const deckPreview = () =>
       page.evaluate(() => {
         const layers = ((window as any).__wangge.overlay._deck?.props.layers ?? []) as Array<{ id: string; props: { data: { features: unknown[] } } }>;
@@ -371,29 +292,13 @@ describe('import (demo_planner)', () => {
     await screenshot(page, 'import-geopackage');
 
     await page.getByTestId('import-check').click();
-    await expect
-      .poll(
-        () =>
-          page
-            .getByTestId('import-report-summary')
-            .textContent()
-            .catch(() => ''),
-        { timeout: 60_000 },
-      )
-      .toMatch(/^检查结果（未写入）：读取 6，写入 6/);
+    await expect.poll(textOf(page, 'import-report-summary'), { timeout: 60_000 }).toMatch(/^检查结果（未写入）：读取 6，写入 6/);
     const none = await server.db.query<{ n: number }>("SELECT count(*)::int AS n FROM buildings WHERE id LIKE '新河楼栋.gpkg:%'");
     expect(none.rows[0].n).toBe(0);
 
     // a damaged GeoPackage (cut short): a message, no map layer, no crash
     await drop(gpkg.slice(0, 1024), '坏.gpkg');
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('import-status')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/^无法在浏览器中预览：.*(损坏|不完整)/);
+    await expect.poll(textOf(page, 'import-status')).toMatch(/^无法在浏览器中预览：.*(损坏|不完整)/);
     await expect.poll(deckPreview).toBe(null);
     expect(await page.getByTestId('import-source-layer').count()).toBe(1); // tables unknown: the name can still be typed
     await screenshot(page, 'import-geopackage-damaged');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createPlan, publishPlan } from '../../server/plans/store';
 import { startAppServer, type AppServer } from '../helpers/app-server';
-import { launchBrowser, openPage, screenshot, signInAsDemo, waitForReady } from '../helpers/browser';
+import { launchBrowser, openPage, screenshot, signInAsDemo, waitForReady, textOf } from '../helpers/browser';
 
 let server: AppServer;
 let browser: Browser;
@@ -50,14 +50,7 @@ describe('planner (demo_planner, 人民路 + 新河路)', () => {
     // copy: the draft holds the planner's two sub-districts only, and the message says so
     await page.getByTestId('plan-copy').click();
     await expect.poll(() => status(page), { timeout: 60_000 }).toBe('草稿');
-    await expect
-      .poll(() =>
-        page
-          .getByTestId('plan-message')
-          .textContent()
-          .catch(() => ''),
-      )
-      .toMatch(/已复制为草稿：人民路街道、新河路街道/);
+    await expect.poll(textOf(page, 'plan-message')).toMatch(/已复制为草稿：人民路街道、新河路街道/);
     const copy = await openedPlan(page);
     expect(copy.subdistricts).toEqual(['340802001', '340802002']);
     await screenshot(page, 'planner-copied');

@@ -15,7 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../server/auth/users';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { TEST_COST } from '../helpers/auth';
-import { launchBrowser, openPage, screenshot, waitForIdle, waitForReady } from '../helpers/browser';
+import { launchBrowser, openPage, screenshot, waitForIdle, waitForReady, textOf } from '../helpers/browser';
 import { generateSubstituteDistrict, STREETS_FILE, SUBSTITUTE } from '../helpers/substitute-district';
 
 let server: AppServer;
@@ -53,29 +53,11 @@ const mapCenter = (page: Page) =>
 async function importFile(page: Page, layer: string, name: string, buffer: Buffer, preview: RegExp, done: RegExp, shotName: string): Promise<void> {
   await page.getByTestId('import-layer').selectOption(layer);
   await page.getByTestId('import-file').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
-  await expect
-    .poll(
-      () =>
-        page
-          .getByTestId('import-preview')
-          .textContent()
-          .catch(() => ''),
-      { timeout: 60_000 },
-    )
-    .toMatch(preview);
+  await expect.poll(textOf(page, 'import-preview'), { timeout: 60_000 }).toMatch(preview);
   await page.waitForTimeout(300);
   await shot(page, `${shotName}-preview`);
   await page.getByTestId('import-start').click();
-  await expect
-    .poll(
-      () =>
-        page
-          .getByTestId('import-report-summary')
-          .textContent()
-          .catch(() => ''),
-      { timeout: 120_000, interval: 300 },
-    )
-    .toMatch(done);
+  await expect.poll(textOf(page, 'import-report-summary'), { timeout: 120_000, interval: 300 }).toMatch(done);
   await shot(page, `${shotName}-done`);
 }
 

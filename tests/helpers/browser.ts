@@ -91,6 +91,14 @@ export async function screenshot(page: Page, name: string): Promise<string> {
 }
 
 /** Origins other than `own` that the page contacted (data: and blob: URLs are local). */
+/** A poller of an element's text by test id, '' while it is not there: `expect.poll(textOf(page, 'import-status')).toMatch(...)`. */
+export const textOf = (page: Page, testId: string) => (): Promise<string> =>
+  page
+    .getByTestId(testId)
+    .textContent()
+    .then((t) => t ?? '')
+    .catch(() => '');
+
 export function foreignRequests(requests: string[], own: string): string[] {
   const origin = new URL(own).origin;
   return requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);

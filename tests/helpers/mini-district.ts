@@ -1,4 +1,5 @@
-import type { Queryable } from '../../server/db';
+import type { Db, Queryable } from '../../server/db';
+import { createPlan, type NewPlan } from '../../server/plans/store';
 
 /**
  * A tiny hand-made district for database tests: one sub-district (340802901) with one community
@@ -7,6 +8,22 @@ import type { Queryable } from '../../server/db';
  *   u4 u5 u6
  */
 export const MINI_UNITS = ['u1', 'u2', 'u3', 'u4', 'u5', 'u6'];
+
+/** The grids of the mini district's two-grid draft: A west (u1 u2 u4 u5, 1,200 households), B east (u3 u6, 900). */
+export const MINI_GRID_A = '340802901001001';
+export const MINI_GRID_B = '340802901001002';
+
+/** A draft plan of the mini district, grids A and B, band 300-1300; `over` replaces any of its fields. */
+export function createMiniPlan(db: Db, over: Partial<NewPlan> = {}): Promise<number> {
+  return createPlan(db, {
+    name: '草稿',
+    author: 't',
+    subdistricts: ['340802901'],
+    params: { min: 300, max: 1300 },
+    assignment: { u1: MINI_GRID_A, u2: MINI_GRID_A, u4: MINI_GRID_A, u5: MINI_GRID_A, u3: MINI_GRID_B, u6: MINI_GRID_B },
+    ...over,
+  });
+}
 
 export async function insertMiniDistrict(db: Queryable): Promise<void> {
   const lon0 = 117.05;

@@ -10,10 +10,9 @@ import { canSeePersonalData, redactHousehold, suppressSmall, suppressSmallRows }
 import type { SessionUser } from '../../server/auth/roles';
 import { covers } from '../../server/auth/scope';
 import { createUser } from '../../server/auth/users';
-import { createPlan } from '../../server/plans/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { loginAs, seedTestUsers, sessionFor, TEST_COST, TEST_USERS } from '../helpers/auth';
-import { insertMiniDistrict } from '../helpers/mini-district';
+import { createMiniPlan, insertMiniDistrict } from '../helpers/mini-district';
 
 const A = '340802901001001';
 
@@ -134,11 +133,7 @@ describe.each(BACKENDS)('accounts, sessions, CSRF and audit on %s', (backend) =>
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);
-    planId = await createPlan(db, {
-      name: '草稿',
-      author: 't',
-      subdistricts: ['340802901'],
-      params: { min: 300, max: 1300 },
+    planId = await createMiniPlan(db, {
       assignment: { u1: A, u2: A, u3: A, u4: A, u5: A, u6: A },
     });
     await seedTestUsers(db);

@@ -6,9 +6,8 @@ import { buildApp } from '../../server/app';
 import { IMPORT_UPLOAD_MAX_BYTES } from '../../server/import/http';
 import { prepareImport } from '../../server/import/import-file';
 import { OFF_THREAD_BYTES } from '../../server/import/prepare-off-thread';
-import { createPlan } from '../../server/plans/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';
-import { insertMiniDistrict } from '../helpers/mini-district';
+import { createMiniPlan, insertMiniDistrict } from '../helpers/mini-district';
 import { changedTables, dbChecksum } from '../faults/db-checksum';
 
 /**
@@ -60,13 +59,7 @@ describe.each(BACKENDS)('bad input on %s', (backend) => {
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);
-    planId = await createPlan(db, {
-      name: '草稿',
-      author: 't',
-      subdistricts: ['340802901'],
-      params: { min: 300, max: 1300 },
-      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
-    });
+    planId = await createMiniPlan(db);
     app = await buildApp({ db });
     // planted: a handler that sends values PostgreSQL refuses straight to it (past every schema and the input guard)
     app.get<{ Querystring: { kind: string } }>('/api/zz-db-refuses', { config: { access: 'public' } }, async (req) => {

@@ -2,9 +2,8 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
-import { createPlan } from '../../server/plans/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';
-import { insertMiniDistrict } from '../helpers/mini-district';
+import { createMiniPlan, insertMiniDistrict } from '../helpers/mini-district';
 
 const A = '340802901001001';
 const B = '340802901001002';
@@ -15,12 +14,8 @@ describe.each(BACKENDS)('grid layer cache on %s', (backend) => {
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);
-    id = await createPlan(db, {
+    id = await createMiniPlan(db, {
       name: 'c',
-      author: 't',
-      subdistricts: ['340802901'],
-      params: { min: 300, max: 1300 },
-      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
     });
     app = await buildApp({ db });
   });

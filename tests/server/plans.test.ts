@@ -2,9 +2,8 @@ import { area } from '@turf/turf';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
-import { createPlan } from '../../server/plans/store';
 import { BACKENDS, openTestDb } from '../helpers/backends';
-import { insertMiniDistrict } from '../helpers/mini-district';
+import { createMiniPlan, insertMiniDistrict } from '../helpers/mini-district';
 
 const A = '340802901001001';
 const B = '340802901001002';
@@ -15,13 +14,7 @@ describe.each(BACKENDS)('plans API on %s', (backend) => {
   beforeAll(async () => {
     const db = await openTestDb(backend);
     await insertMiniDistrict(db);
-    id = await createPlan(db, {
-      name: '草稿',
-      author: 't',
-      subdistricts: ['340802901'],
-      params: { min: 300, max: 1300 },
-      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
-    });
+    id = await createMiniPlan(db);
     app = await buildApp({ db });
   });
   afterAll(async () => {
@@ -65,12 +58,8 @@ describe.each(BACKENDS)('plans API on %s', (backend) => {
   });
 
   it('lists plans without their warnings (a count instead); one plan carries them', async () => {
-    const warned = await createPlan(app.db, {
+    const warned = await createMiniPlan(app.db, {
       name: '有警告',
-      author: 't',
-      subdistricts: ['340802901'],
-      params: { min: 300, max: 1300 },
-      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
       warnings: [
         { code: 'community_disconnected', units: ['u3'], message: 'x' },
         { code: 'compound_split', units: ['u1', 'u2'], message: 'y' },
@@ -133,12 +122,8 @@ describe.each(BACKENDS)('plans API on %s', (backend) => {
   });
 
   it('with ?grids=true an edit, undo and redo answer with the touched grids as they now are', async () => {
-    const other = await createPlan(app.db, {
+    const other = await createMiniPlan(app.db, {
       name: '草稿2',
-      author: 't',
-      subdistricts: ['340802901'],
-      params: { min: 300, max: 1300 },
-      assignment: { u1: A, u2: A, u4: A, u5: A, u3: B, u6: B },
     });
     const before = (await app.inject({ method: 'GET', url: `/api/plans/${other}/grids` })).json();
     const hh = (fc: { features: Array<{ properties: { code: string; households: number } }> }) =>

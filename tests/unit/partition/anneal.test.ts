@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { straightLattice, verticalStreet } from './helpers';
+import { bisectedStreetLattice, live, pp, straightLattice, verticalStreet } from './helpers';
 import { buildUnitGraph } from '../../../server/algorithms/partition/graph';
 import { contractGraph } from '../../../server/algorithms/partition/contract';
 import { GridState } from '../../../server/algorithms/partition/state';
-import { Scratch, recursiveBisect } from '../../../server/algorithms/partition/bisect';
 import { annealCompactness, ppSum, straddleCount } from '../../../server/algorithms/partition/anneal';
 import { makeRng } from '../../../server/algorithms/partition/rng';
-import { polsbyPopper } from '../../../server/algorithms/geo/polygon';
-
-const pp = (st: GridState, x: number) => polsbyPopper(st.area[x], st.perim[x]);
-const live = (st: GridState) => [...Array(st.gridCount).keys()].filter((x) => st.members[x].size > 0);
 
 /** two grids on a cols×rows lattice of 25-household units, `side(i, j)` true → grid a */
 function twoGrids(cols: number, rows: number, side: (i: number, j: number) => boolean, streets: number[] = []) {
@@ -66,31 +61,7 @@ describe('annealCompactness', () => {
         fc.integer({ min: 1, max: 1e6 }),
         fc.integer({ min: 1, max: 10 }),
         (cols, rows, seed, street) => {
-          const rng = makeRng(seed);
-          const hh = Array.from({ length: cols * rows }, () => Math.round(5 + rng() * 40));
-          const units = straightLattice(
-            cols,
-            rows,
-            (i, j) => hh[j * cols + i],
-            (i) => ({ subdistrict: i < cols / 2 ? 'S' : 'T' }),
-          );
-          const g = buildUnitGraph(units, [verticalStreet(Math.min(street, cols - 1), rows, 'major')]);
-          const group = Int32Array.from(g.subdistrict);
-          const { cg } = contractGraph(g, group, new Int32Array(g.n).fill(-1));
-          const build = () => {
-            const sc = new Scratch(cg.n);
-            const st = new GridState(cg, sc);
-            const bp = { min: 300, max: 500, target: 400, rng: makeRng(seed) };
-            for (const gr of [0, 1]) {
-              const nodes = [...Array(cg.n).keys()].filter((c) => cg.group[c] === gr);
-              const H = nodes.reduce((s, c) => s + cg.hh[c], 0);
-              for (const part of recursiveBisect(cg, nodes, Math.max(1, Math.round(H / 400)), bp, sc)) {
-                const x = st.newGrid(gr);
-                for (const c of part) st.move(c, x);
-              }
-            }
-            return st;
-          };
+          const { cg, build } = bisectedStreetLattice(cols, rows, seed, street);
           const st = build();
           const inBand = live(st).filter((x) => st.hh[x] >= 300 && st.hh[x] <= 500);
           const before = ppSum(st) - 0.2 * straddleCount(st),
