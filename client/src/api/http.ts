@@ -1,9 +1,12 @@
 /**
  * The transport under every endpoint module of client/src/api/: same-origin URLs, the CSRF header on
- * writes, JSON in and out, one error type, and the 401 hook the login screen registers. Endpoint
+ * writes, JSON in and out, one error type (its message in the UI's language), and the 401 hook the
+ * login screen registers. Endpoint
  * modules import this; nothing here imports them (imports point one way).
  */
 import type { FeatureCollection, Geometry } from 'geojson';
+import { getLang } from '../i18n';
+import { serverMessage } from '../i18n/server-message';
 
 export type Props = Record<string, unknown>;
 export type FC<P extends Props = Props> = FeatureCollection<Geometry, P>;
@@ -52,7 +55,7 @@ export async function getJson<T>(path: string, init?: RequestInit): Promise<T> {
     } catch {
       /* not JSON */
     }
-    throw new ApiError(res.status, url, msg);
+    throw new ApiError(res.status, url, serverMessage(msg, getLang()));
   }
   return (await res.json()) as T;
 }

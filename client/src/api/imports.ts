@@ -1,3 +1,5 @@
+import { getLang } from '../i18n';
+import { serverMessage } from '../i18n/server-message';
 import { ApiError, csrfHeaders, ourUrl } from './http';
 
 /** The layers and datums POST /api/import accepts (common/gis-files/feature-types.ts). */
@@ -101,7 +103,7 @@ async function upload<T>(file: Blob, name: string, opts: UploadOptions & { wait:
     body: file,
   });
   const body = (await res.json().catch(() => ({}))) as { message?: string };
-  if (!res.ok) throw new ApiError(res.status, url, body.message ?? res.statusText);
+  if (!res.ok) throw new ApiError(res.status, url, serverMessage(body.message ?? res.statusText, getLang()));
   return body as T;
 }
 

@@ -4,6 +4,8 @@
  * job list (GET /api/jobs): newest first; admins see every job, others their own and their
  * sub-districts'.
  */
+import { getLang } from '../i18n';
+import { serverMessage } from '../i18n/server-message';
 import { getJson } from './http';
 import type { JobInfo } from './plans';
 import { plansApi } from './plans';
@@ -39,7 +41,7 @@ export function jobResult(jobId: string, on: (e: JobEvent) => void = () => undef
         resolve(e.result ?? {});
       } else if (e.status === 'failed') {
         stop();
-        reject(new Error(e.message ?? 'failed'));
+        reject(new Error(serverMessage(e.message ?? 'failed', getLang())));
       }
     });
   });

@@ -23,7 +23,8 @@ import {
   type TablePreview,
 } from '../../api/imports';
 import type { JobInfo } from '../../api/plans';
-import { t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey } from '../../i18n';
+import { serverMessage } from '../../i18n/server-message';
 import { dataChanged } from '../../data-events';
 import { setImportPreview } from '../../layers/import-preview';
 import { h } from '../../panels/dom';
@@ -261,7 +262,7 @@ async function start(): Promise<void> {
         const j = JSON.parse(ev.data as string) as JobInfo;
         if (j.status === 'succeeded' || j.status === 'failed') return finish(j);
         progress = j.progress;
-        status = { kind: 'info', text: t('import.running', { pct: Math.round(j.progress * 100), message: j.message ?? '' }) };
+        status = { kind: 'info', text: t('import.running', { pct: Math.round(j.progress * 100), message: serverMessage(j.message ?? '', getLang()) }) };
         render();
       };
       es.onerror = () =>
@@ -276,7 +277,7 @@ async function start(): Promise<void> {
       setImportPreview(null);
       // the rest of the app reads the new data again (extent, tiles, district name, sub-districts)
       dataChanged({ layer: layer || null });
-    } else status = { kind: 'error', text: t('import.failed', { message: job.message ?? '' }) };
+    } else status = { kind: 'error', text: t('import.failed', { message: serverMessage(job.message ?? '', getLang()) }) };
   } catch (e) {
     status = { kind: 'error', text: t('import.failed', { message: errorText(e) }) };
   }
