@@ -110,8 +110,7 @@ async function count(tx: Queryable, table: string, prefix: string): Promise<numb
  */
 async function locate(tx: Queryable, table: string, prefix: string, subdistrict: string | undefined, community: boolean) {
   const p = `${prefix}:`;
-  const probe = (outlines: string) =>
-    `(SELECT o.id FROM ${outlines} o WHERE o.geom && l.p AND ST_Intersects(o.geom, l.p) ORDER BY o.id LIMIT 1)`;
+  const probe = (outlines: string) => `(SELECT o.id FROM ${outlines} o WHERE o.geom && l.p AND ST_Intersects(o.geom, l.p) ORDER BY o.id LIMIT 1)`;
   await tx.query('DROP TABLE IF EXISTS locate_point');
   await tx.query(
     `CREATE TEMP TABLE locate_point ON COMMIT DROP AS
