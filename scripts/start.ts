@@ -1,6 +1,8 @@
 /**
  * npm start: open the database (migrations run), generate and load the demo district if it is not
- * loaded yet (WANGGE_DEMO=raw: through the real district's path, raw files → import → units build), build the client if dist/client is missing or older than its sources, then serve.
+ * loaded yet (through the real district's path: raw files → import → units build; WANGGE_DEMO=fast:
+ * the generator's own layers as they are; WANGGE_DEMO=off: no demo), build the client if
+ * dist/client is missing or older than its sources, then serve.
  * Each step prints its seconds and the process's memory; the client build runs in a child process
  * alongside the database steps (it needs no database), and a summary line precedes listening.
  */
@@ -73,8 +75,23 @@ function describeProgress(args: unknown[]): string {
   return args.map((a) => (typeof a === 'string' || typeof a === 'number' ? String(a) : JSON.stringify(a))).join(' ');
 }
 
+/**
+ * How the demo district gets in (WANGGE_DEMO): 'raw' (the default) the way a real district does,
+ * raw files → import → units build (server/demo/load-raw.ts); 'fast' the generator's own blocks
+ * and units as they are (server/demo/load.ts); 'off' not at all.
+ */
+let mode: 'raw' | 'fast' | 'off' | undefined;
+function demoMode(): 'raw' | 'fast' | 'off' {
+  if (mode) return mode;
+  const v = (process.env.WANGGE_DEMO ?? '').trim();
+  if (/^(off|0|false|no)$/i.test(v)) return (mode = 'off');
+  if (/^fast$/i.test(v)) return (mode = 'fast');
+  if (v !== '' && !/^(raw|on|1|true|yes)$/i.test(v)) log(`WANGGE_DEMO=${v} is not raw, fast or off: loading the demo the raw way`);
+  return (mode = 'raw');
+}
+
 async function ensureDemo(db: Db): Promise<void> {
-  if (/^(off|0|false|no)$/i.test(process.env.WANGGE_DEMO ?? '')) {
+  if (demoMode() === 'off') {
     return log('WANGGE_DEMO=off: no demo district (import your own data: sign in and open 导入数据 / Import data)');
   }
   const loader = await importOptional<DemoLoader>(['../server/demo/load.ts', '../server/demo/load']);
@@ -84,12 +101,12 @@ async function ensureDemo(db: Db): Promise<void> {
   if (!gen) return log('geodata/generator not found: starting without demo data');
   let demo: unknown = await step('generate the demo district', async () => gen.generateDemo({}));
   const onProgress = (...args: unknown[]) => log(`load: ${describeProgress(args)}`);
-  if (/^raw$/i.test(process.env.WANGGE_DEMO ?? '')) {
+  if (demoMode() === 'raw') {
     // the real district's path: raw files → import → units build (server/demo/load-raw.ts)
     const { loadDemoRaw } = await import('../server/demo/load-raw');
     await step('load the demo district (raw files → import → units)', () => loadDemoRaw(db, demo as Parameters<typeof loadDemoRaw>[1], onProgress));
   } else {
-    await step('load the demo district', () => loader.loadDemo(db, demo, onProgress));
+    await step('load the demo district (WANGGE_DEMO=fast: the generator units as made)', () => loader.loadDemo(db, demo, onProgress));
   }
   demo = null; // the generated district is in the database now: let it go
 }
@@ -118,7 +135,7 @@ async function ensurePlan(db: Db): Promise<void> {
  * only for the synthetic demo district (never on a real deployment's data).
  */
 async function ensureFieldDemo(db: Db): Promise<void> {
-  if (/^(off|0|false|no)$/i.test(process.env.WANGGE_DEMO ?? '')) return;
+  if (demoMode() === 'off') return;
   const { hasDemo } = await import('../server/demo/load');
   if (!(await hasDemo(db))) return;
   const { seedFieldDemo } = await import('../server/field/demo');
@@ -197,7 +214,7 @@ async function main(): Promise<void> {
   await ensureDemo(db);
   await ensurePlan(db);
   await ensureFieldDemo(db);
-  if (!/^(off|0|false|no)$/i.test(process.env.WANGGE_DEMO ?? '')) await ensurePartyCreditDemo(db);
+  if (demoMode() !== 'off') await ensurePartyCreditDemo(db);
   // Joint-defense groups: form them for every sub-district when none exist yet, after the plan so groups follow its grids (server/defense/service.ts).
   const { autoGroupAll } = await import('../server/defense/service');
   await step('joint-defense groups', () => autoGroupAll(db, (m) => log(`groups: ${m}`)));

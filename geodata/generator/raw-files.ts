@@ -47,13 +47,23 @@ function centroid(ring: Position[]): Position {
 
 const csvCell = (s: string) => (/[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
+/** The district the demo's sub-districts belong to (the boundaries' `district`: the app's title reads it). */
+export const DEMO_DISTRICT_NAME = '迎江区';
+
 export function rawDistrictFiles(demo: DemoDistrict, opts: { datum?: RegisterDatum } = {}): RawDistrictFiles {
   const boundaries: FeatureCollection<MultiPolygon> = {
     type: 'FeatureCollection',
     features: [
       ...demo.subdistricts.features.map((f): Feature<MultiPolygon> => ({
         type: 'Feature',
-        properties: { level: 'subdistrict', code: f.properties.id, name: f.properties.name, name_en: f.properties.name_en, synthetic: true },
+        properties: {
+          level: 'subdistrict',
+          code: f.properties.id,
+          name: f.properties.name,
+          name_en: f.properties.name_en,
+          district: DEMO_DISTRICT_NAME,
+          synthetic: true,
+        },
         geometry: f.geometry,
       })),
       ...demo.communities.features.map((f): Feature<MultiPolygon> => ({

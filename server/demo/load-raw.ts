@@ -1,12 +1,14 @@
 /**
- * Loads a generated demo district the way a real district gets in (`WANGGE_DEMO=raw npm start`), so
- * a start proves the real path: the demo is written as raw files (boundaries, streets, buildings, household register;
+ * Loads a generated demo district the way a real district gets in (`npm start`'s default,
+ * `WANGGE_DEMO=raw`; `WANGGE_DEMO=fast` takes load.ts instead), so a start proves the real path:
+ * the demo is written as raw files (boundaries, streets, buildings, household register;
  * geodata/generator/raw-files.ts), imported by the importer's own functions (import-raw.ts), and its
  * blocks, compounds and units are built by the "build units" job's service (server/units/service.ts).
  * What raw files do not carry is then added on top of what that path produced (insert.ts): water
  * polygons (before the build, so blocks stop at the shore), the personal households (before the
  * build, which places each in its unit), shops on the imported buildings and streets, incidents,
- * cases and their events. Finally every row of the demo is marked synthetic = true, with the
+ * cases and their events, and each imported building's households (the register's count for it:
+ * the field work's visit plan and coverage read them; footprint files carry none). Finally every row of the demo is marked synthetic = true, with the
  * sub-districts' English names and urban flags. The partition, the "1+3" staff roster and the
  * joint-defense groups follow at start-up on the grids this produces (scripts/start.ts).
  */
@@ -117,6 +119,13 @@ export async function loadDemoRaw(db: Db, demo: DemoDistrict, onProgress?: (p: n
       tx,
       demo.cases.features.flatMap((f) => f.properties.events.map((e) => ({ case_id: f.properties.id, ...e }))),
     );
+    const households = demo.buildings.features
+      .filter((f) => f.properties.households > 0)
+      .map((f) => ({ id: building(f.properties.id), hh: f.properties.households }))
+      .filter((b) => b.id !== null);
+    await tx.query('UPDATE buildings b SET households = x.hh FROM jsonb_to_recordset($1::jsonb) AS x(id text, hh int) WHERE b.id = x.id', [
+      JSON.stringify(households),
+    ]);
     await markSynthetic(tx, demo, subs);
   });
   const counts = await countRows(db);

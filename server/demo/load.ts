@@ -2,6 +2,8 @@
  * Loads a generated demo district into the database in ONE transaction: deletes the previous demo
  * rows (synthetic = true, plus plans that cover demo sub-districts, since their units go away),
  * then inserts each layer in batches, one JSON parameter per batch, through jsonb_to_recordset.
+ * The generator's own blocks and units as they are: `WANGGE_DEMO=fast npm start` and the tests
+ * that need a demo quickly (`npm start` takes the real path by default: load-raw.ts).
  */
 import type { Db } from '../db';
 import { LAYERS, type DemoDistrict } from '../../geodata/generator/types';

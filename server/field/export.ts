@@ -1,8 +1,8 @@
 /**
- * The grid ledger as a file: CSV (UTF-8 with BOM, so Excel opens Chinese text) or XLSX (exceljs),
- * one row per ledger item or per summary row, with Chinese column headers.
+ * The grid ledger as a file: CSV (UTF-8 with BOM, so Excel opens Chinese text) or XLSX (exceljs,
+ * loaded on the first XLSX export), one row per ledger item or per summary row, with Chinese
+ * column headers.
  */
-import ExcelJS from 'exceljs';
 import type { LedgerItem, SummaryRow } from './store';
 
 export const TYPE_LABEL: Record<string, string> = { visit: '走访', matter: '上报事项', basic_info: '基础信息', dispute: '矛盾纠纷', volunteer: '志愿活动' };
@@ -83,6 +83,7 @@ export function toCsv(t: Table): Buffer {
 }
 
 export async function toXlsx(t: Table, sheet: string): Promise<Buffer> {
+  const { default: ExcelJS } = await import('exceljs');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Wangge 网格';
   const ws = wb.addWorksheet(sheet);

@@ -1,13 +1,14 @@
 /**
  * The one tabular reader of the importer: a CSV text (any delimiter; decoded beforehand from UTF-8
- * with or without BOM, or GBK; CRLF or LF) or an XLSX workbook (exceljs; the first sheet with data
- * or a named one) becomes the same Table: the header row (found among the first rows, title and
- * blank rows above it passed over), and the data rows as text cells with their reference ("line N"
- * of the CSV, "row N" of the sheet). Cells stay text as written: a building number "03" typed as
- * text stays "03", a number cell 3 is "3". Blank rows and merged banner rows are skipped.
+ * with or without BOM, or GBK; CRLF or LF) or an XLSX workbook (exceljs, loaded on the first
+ * workbook so start-up and CSV imports never pay for it; the first sheet with data or a named one)
+ * becomes the same Table: the header row (found among the first rows, title and blank rows above
+ * it passed over), and the data rows as text cells with their reference ("line N" of the CSV,
+ * "row N" of the sheet). Cells stay text as written: a building number "03" typed as text stays
+ * "03", a number cell 3 is "3". Blank rows and merged banner rows are skipped.
  */
 import { parse } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { findHeaderRow } from './columns';
 import { ParseFailure } from '../../common/gis-files/parse-errors';
 
@@ -128,7 +129,8 @@ export function cellText(v: ExcelJS.CellValue | undefined): string {
  * ParseFailure for a file that is not a workbook, an unknown sheet or an empty sheet.
  */
 export async function xlsxTable(bytes: Uint8Array, sheet?: string): Promise<Table> {
-  const wb = new ExcelJS.Workbook();
+  const { default: Excel } = await import('exceljs');
+  const wb = new Excel.Workbook();
   try {
     await wb.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as unknown as ExcelJS.Buffer);
   } catch (err) {

@@ -68,6 +68,7 @@ export async function buildUnitsForSubdistricts(
     builds: w.builds,
     source: loaded.source,
     blocks: w.blocks,
+    blocksSkipped: w.blocksSkipped,
     units: w.units,
     unitsKept: w.unitsKept,
     unitsRetired: w.unitsRetired,

@@ -24,6 +24,8 @@ const VALID_POLYGON = (g: string) => `(SELECT p.geom FROM ST_Dump(ST_CollectionE
 export interface UnitsWriteOutcome {
   builds: Record<string, number>;
   blocks: number;
+  /** blocks with no area once made valid (collapsed to a line): not written, their units left without a block */
+  blocksSkipped: number;
   units: number;
   /** units whose geometry did not change: kept their id, households recounted */
   unitsKept: number;
@@ -116,9 +118,15 @@ export async function writeUnits(
   const oldBlocks = (await tx.query<{ id: string }>('SELECT id FROM blocks WHERE subdistrict_id = ANY($1::text[]) AND retired_at IS NULL', [subs])).rows.map(
     (r) => r.id,
   );
-  await tx.query(
+  // a block with no area left once valid (a sliver the coordinate rounding collapsed to a line) is
+  // skipped, not written: its units keep no block rather than the whole build failing on it
+  const written = await tx.query<{ id: string }>(
     `INSERT INTO blocks (id, subdistrict_id, community_id, build_id, geom)
-     SELECT x.id, x.s, x.c, x.b, ${VALID_POLYGON('ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326)')} FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, c text, b bigint, g text)`,
+     SELECT id, s, c, b, g FROM (
+       SELECT x.id, x.s, x.c, x.b, ${VALID_POLYGON('ST_SetSRID(ST_GeomFromGeoJSON(x.g), 4326)')} AS g
+       FROM jsonb_to_recordset($1::jsonb) AS x(id text, s text, c text, b bigint, g text)) v
+     WHERE g IS NOT NULL AND ST_Area(g) > 0
+     RETURNING id`,
     [
       JSON.stringify(
         out.blocks.map((b, i) => ({
@@ -131,6 +139,11 @@ export async function writeUnits(
       ),
     ],
   );
+  const writtenBlocks = new Set(written.rows.map((r) => r.id));
+  const blockOf = (k: number): string | null => {
+    const id = blockIds[out.unitBlock[k]];
+    return id !== undefined && writtenBlocks.has(id) ? id : null;
+  };
   opts.checkCancelled();
 
   // --- units: new rows into a scratch table, matched to current ones by identical geometry ---
@@ -143,7 +156,7 @@ export async function writeUnits(
     s: u.subdistrict,
     c: u.community ?? null,
     k: u.compound ? (compoundId.get(`${u.subdistrict}\u0000${u.compound}`) ?? null) : null,
-    blk: blockIds[out.unitBlock[k]],
+    blk: blockOf(k),
     hh: u.households,
     ph: party[k],
     b: builds[u.subdistrict!],
@@ -235,7 +248,7 @@ export async function writeUnits(
   for (const s of subs) {
     const mine = out.units.filter((u) => u.subdistrict === s);
     const stats = {
-      blocks: out.blocks.filter((b) => b.subdistrict === s).length,
+      blocks: out.blocks.filter((b, i) => b.subdistrict === s && writtenBlocks.has(blockIds[i])).length,
       units: mine.length,
       households: mine.reduce((x, u) => x + u.households, 0),
       communities: out.communities[s] ?? 0,
@@ -250,7 +263,8 @@ export async function writeUnits(
   opts.checkCancelled();
   return {
     builds,
-    blocks: out.blocks.length,
+    blocks: writtenBlocks.size,
+    blocksSkipped: out.blocks.length - writtenBlocks.size,
     units: out.units.length,
     unitsKept: kept.rows.length,
     unitsRetired: retire.length,

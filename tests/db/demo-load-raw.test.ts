@@ -33,7 +33,7 @@ beforeAll(() => {
   registerRows = raw.registerRows;
 });
 
-describe.each(BACKENDS)('demo district through the raw path (WANGGE_DEMO=raw) on %s', (backend) => {
+describe.each(BACKENDS)('demo district through the raw path (npm start, WANGGE_DEMO=raw) on %s', (backend) => {
   let db: Db;
   let counts: DemoCounts;
   beforeAll(async () => {
@@ -91,13 +91,19 @@ describe.each(BACKENDS)('demo district through the raw path (WANGGE_DEMO=raw) on
     expect(h.rows[0].inside).toBeGreaterThan(h.rows[0].n * 0.99);
   });
 
-  it('sets sub-district and community households from the units, keeps the attributes raw files do not carry', async () => {
+  it('sets sub-district and community households from the units, keeps the attributes raw files do not carry, names the district', async () => {
     const r = await db.query<{ name: string; households: number; u: number }>(
       `SELECT s.name, s.households, (SELECT sum(households)::int FROM units u WHERE u.subdistrict_id = s.id AND u.retired_at IS NULL) AS u FROM subdistricts s ORDER BY s.id`,
     );
     for (const row of r.rows) expect(row.households).toBe(row.u);
     // every household of the register counted exactly once
     expect(r.rows.reduce((a, row) => a + row.u, 0)).toBe(registerHouseholds);
+    // the raw boundaries name their district: the app's title reads it
+    const district = await db.query<{ d: string | null }>('SELECT DISTINCT district_name AS d FROM subdistricts');
+    expect(district.rows).toEqual([{ d: '迎江区' }]);
+    // each building holds the register's households for it (the field work's visit plan reads them)
+    const b = await db.query<{ hh: number; n: number }>('SELECT sum(households)::int AS hh, count(*) FILTER (WHERE households > 0)::int AS n FROM buildings');
+    expect(b.rows[0]).toEqual({ hh: registerHouseholds, n: registerRows });
     const urban = await db.query<{ n: number; named: number }>('SELECT sum(households)::int AS n, count(name_en)::int AS named FROM subdistricts WHERE urban');
     expect(urban.rows[0].n).toBe(registerHouseholdsOf(true));
     expect(urban.rows[0].named).toBe(demo.subdistricts.features.filter((f) => f.properties.urban).length);

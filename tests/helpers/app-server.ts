@@ -1,9 +1,11 @@
 /**
  * Starts the real app for browser tests: builds the client once (when dist/client is missing or
  * older than any client source), opens an embedded PGlite+PostGIS database in a temp dir, loads the
- * demo district (falls back to the small hand-made fixture while the demo generator is absent, or
- * when `data: 'fixture'`; nothing but the migrations with `data: 'empty'`, a real deployment's first
- * start), builds the app and listens on a free port on 127.0.0.1.
+ * demo district with the fast loader (server/demo/load.ts, as `WANGGE_DEMO=fast npm start`: these
+ * tests are about the app, not about how the demo gets in; `npm start`'s default raw path has
+ * tests/db/demo-load-raw.test.ts), or the small hand-made fixture while the demo generator is
+ * absent or with `data: 'fixture'`, or nothing but the migrations with `data: 'empty'` (a real
+ * deployment's first start), builds the app and listens on a free port on 127.0.0.1.
  *
  * Creating a PGlite database with PostGIS and loading the demo takes about a minute on 2 busy cores,
  * so a pristine copy is cached in `.data/test-pglite/<key>` (key = hash of the migrations and every
