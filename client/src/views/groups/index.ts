@@ -9,7 +9,7 @@
 import type { ViewContext, ViewModule } from '../types';
 import { ApiError } from '../../api';
 import type { ArchivedGroup, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
-import { getLang, t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey, paren, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import { groupColour, groupsState } from '../../state/groups';
 import { confirmRegroup, recordTotal } from './regroup-dialog';
@@ -311,7 +311,7 @@ function renderAlarm(): void {
       .map((g) => ({ g, d: Math.min(...g.members.map((m) => Math.hypot(m.lon - r.shop.lon, m.lat - r.shop.lat))) }))
       .sort((a, b) => a.d - b.d)
       .slice(0, 12);
-    for (const { g } of near) sel.append(h('option', { value: g.id }, `${g.name}（${g.size}）`));
+    for (const { g } of near) sel.append(h('option', { value: g.id }, `${g.name}${paren(g.size)}`));
     const mv = h('button', { type: 'button' }, t('grp.move'));
     mv.addEventListener('click', () => {
       if (sel.value) void handleWrite(ui!.ctx.api.groups.move(d.subdistrict, d.version, r.shop.id, sel.value));
@@ -575,7 +575,7 @@ async function renderArchivedLedger(detail: GroupDetail): Promise<void> {
       h(
         'p',
         { class: 'muted' },
-        t('grp.archived.summary', { date: String(detail.archived_at ?? '').slice(0, 10), members: detail.members.map((m) => m.name).join('、') || '—' }),
+        t('grp.archived.summary', { date: String(detail.archived_at ?? '').slice(0, 10), members: joinList(detail.members.map((m) => m.name)) || '—' }),
       ),
       h('p', {}, detail.replaced_by ? t('grp.archived.carriedTo', { group: detail.replaced_by_name ?? detail.replaced_by }) : t('grp.archived.stayed')),
       ...sections,

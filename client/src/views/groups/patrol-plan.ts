@@ -8,7 +8,7 @@
  */
 import type { ViewContext } from '../types';
 import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
-import { t } from '../../i18n';
+import { t, paren, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import { planState } from '../../state/patrol-plan';
 import { jobResult } from '../../api/jobs';
@@ -320,9 +320,11 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
         'p',
         { class: 'pp-uncovered', 'data-testid': 'plan-uncovered' },
         t('pp.uncovered', {
-          zones: p.uncovered
-            .map((u) => `${t('pp.zone')}${p.zones.findIndex((z) => z.id === u.id) + 1}（${t(u.reason === 'unreachable' ? 'pp.unreachable' : 'pp.capacity')}）`)
-            .join('、'),
+          zones: joinList(
+            p.uncovered.map(
+              (u) => `${t('pp.zone')}${p.zones.findIndex((z) => z.id === u.id) + 1}${paren(t(u.reason === 'unreachable' ? 'pp.unreachable' : 'pp.capacity'))}`,
+            ),
+          ),
         }),
       )
     : h('p', { class: 'muted' }, t('pp.allCovered'));
@@ -340,8 +342,8 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
           t('pp.zoneLine', {
             kinds: z.kinds.map((k) => t(`pp.kind.${k}` as 'pp.kind.hot99')).join('/'),
             weekly: z.weekly.toFixed(1),
-            days: z.peak_weekdays.map(weekdayName).join('、'),
-            hours: z.peak_hours.map((x) => `${x}时`).join('、'),
+            days: joinList(z.peak_weekdays.map(weekdayName)),
+            hours: joinList(z.peak_hours.map((x) => t('pp.hourOf', { h: x }))),
           }),
         ),
       ),

@@ -6,7 +6,7 @@
  * Leaders see counts only (no entries, no households).
  */
 import { fieldApi, type SummaryLevel, type SummaryRow } from '../../api/field';
-import { t, type MessageKey } from '../../i18n';
+import { t, type MessageKey, paren } from '../../i18n';
 import { h } from '../../panels/dom';
 import { hoursList } from '../field/hours-tab';
 import type { ViewContext, ViewModule } from '../types';
@@ -29,7 +29,7 @@ function table(rows: SummaryRow[], total: SummaryRow, level: SummaryLevel, open:
   const cols: Array<[MessageKey, (r: SummaryRow) => string]> = [
     ['ledger.col.grids', (r) => String(r.grids)],
     ['ledger.col.basicInfo', (r) => r.basicInfo.toLocaleString('zh-CN')],
-    ['ledger.col.disputes', (r) => `${r.disputes}（${r.disputesOpen}）`],
+    ['ledger.col.disputes', (r) => `${r.disputes}${paren(r.disputesOpen)}`],
     ['ledger.col.matters', (r) => String(r.matters)],
     ['ledger.col.visits', (r) => r.visits4w.toLocaleString('zh-CN')],
     ['ledger.col.hours', (r) => r.visitHours4w.toLocaleString('zh-CN')],
