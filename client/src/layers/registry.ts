@@ -116,7 +116,7 @@ export class LayerRegistry {
 
   /** Adds every registered module to the map; resolves when all have loaded their data. */
   async attach(ctx: LayerContext, overlay: MapLibreOverlay): Promise<void> {
-    this.ctx = ctx;
+    this.ctx = { ...ctx, legendChanged: () => this.emit() };
     this.overlay = overlay;
     await Promise.all(this.modules.map((m) => this.addOne(m)));
     this.renderDeck();
