@@ -143,7 +143,7 @@ export function plannedStart(weekStart: string, x: { weekday: number; start_hour
  * linked to this planned patrol (closing the loop: the leaders see planned vs done per group).
  */
 function logControl(deps: PlanPanelDeps, p: PatrolPlan, x: PlanPatrol & { id?: number }, i: number, redraw: () => void): HTMLElement {
-  const box = h('span', { class: 'pp-log' });
+  const box = h('span', { class: 'pp-log', 'data-edit': true });
   const open = h('button', { type: 'button', class: 'pp-log-open', 'data-testid': `plan-log-${i}`, title: t('pp.logHint') }, t('pp.log'));
   open.addEventListener('click', () => {
     const who = h('input', { type: 'text', class: 'short', placeholder: t('grp.patrollers'), 'data-testid': `plan-log-who-${i}`, required: true });
@@ -180,7 +180,7 @@ function logControl(deps: PlanPanelDeps, p: PatrolPlan, x: PlanPatrol & { id?: n
 function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
   const { ctx } = deps;
   const p = planState.plan;
-  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate', disabled: running ? true : undefined }, t('pp.generate'));
+  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate', disabled: running ? true : undefined, 'data-edit': true }, t('pp.generate'));
   gen.addEventListener('click', () => void generate(deps, redraw));
   const head = [h('h3', {}, t('pp.title')), h('p', { class: 'muted' }, t('pp.hint')), gen, progressLine()];
   if (!p) return [h('div', {}, ...head)];
@@ -281,7 +281,11 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
 
   const actions: HTMLElement[] = [];
   if (draft) {
-    const save = h('button', { type: 'button', 'data-testid': 'plan-save', disabled: dirty && !problems.length ? undefined : true }, t('pp.save'));
+    const save = h(
+      'button',
+      { type: 'button', 'data-testid': 'plan-save', disabled: dirty && !problems.length ? undefined : true, 'data-edit': true },
+      t('pp.save'),
+    );
     save.addEventListener('click', async () => {
       try {
         const r = await ctx.busy.track(ctx.api.patrolPlans.save(p.id, p.version, edits()), 'pp.saving');
@@ -294,7 +298,7 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       }
       redraw();
     });
-    const publish = h('button', { type: 'button', 'data-testid': 'plan-publish', disabled: dirty ? true : undefined }, t('pp.publish'));
+    const publish = h('button', { type: 'button', 'data-testid': 'plan-publish', disabled: dirty ? true : undefined, 'data-edit': true }, t('pp.publish'));
     publish.addEventListener('click', async () => {
       try {
         const r = await ctx.busy.track(ctx.api.patrolPlans.publish(p.id, p.version), 'pp.saving');
