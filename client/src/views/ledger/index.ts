@@ -104,7 +104,7 @@ async function render(): Promise<void> {
             'details',
             { class: 'fd-details' },
             h('summary', {}, t('ledger.underWeek', { from: hours.weekStart, to: hours.weekEnd })),
-            hoursList({ ...hours, members: under.members.slice(0, 300) }, true),
+            hoursList({ ...hours, members: under.members.slice(0, 300) }, true, 'last'),
           ),
         ]
       : []),
