@@ -370,7 +370,7 @@ function recordText(kind: RecordKind, r: GroupRecord): string {
     case 'equipment':
       return `${t(`grp.eq.${String(r.kind)}` as MessageKey)} × ${r.quantity}`;
     case 'drills':
-      return `${r.held_on} · ${r.partner ?? ''}${r.participants ? ` · ${r.participants}人` : ''}`;
+      return `${r.held_on} · ${r.partner ?? ''}${r.participants ? ` · ${t('grp.participantsN', { n: String(r.participants) })}` : ''}`;
     case 'patrol-logs':
       return `${String(r.patrolled_at).slice(0, 10)} · ${r.patrollers}`;
     case 'schedule':
