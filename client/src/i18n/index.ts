@@ -73,3 +73,8 @@ export function paren(text: string | number): string {
 export function labelled(label: string, value: string | number): string {
   return current === 'en' ? `${label}: ${value}` : `${label}：${value}`;
 }
+
+/** Joins clauses: "a；b" in Chinese, "a; b" in English. */
+export function joinClauses(items: ReadonlyArray<string>): string {
+  return items.join(current === 'en' ? '; ' : '；');
+}

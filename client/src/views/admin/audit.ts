@@ -3,7 +3,7 @@
  * first, paged; a row opens its before/after record.
  */
 import { auditApi, type AuditFilter, type AuditItem } from '../../api/users';
-import { t, tMaybe, labelled } from '../../i18n';
+import { t, tMaybe, labelled, joinClauses } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { Busy } from '../../panels/busy';
 import { shanghai } from '../cases/format';
@@ -46,7 +46,7 @@ export function changesText(before: unknown, after: unknown): string {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
     (k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
   );
-  return keys.map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`).join('；');
+  return joinClauses(keys.map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`));
 }
 
 function detailText(r: AuditItem): string {

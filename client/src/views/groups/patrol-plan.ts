@@ -8,7 +8,7 @@
  */
 import type { ViewContext } from '../types';
 import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
-import { t, paren, joinList } from '../../i18n';
+import { t, paren, joinList, joinClauses } from '../../i18n';
 import { h } from '../../panels/dom';
 import { planState } from '../../state/patrol-plan';
 import { jobResult } from '../../api/jobs';
@@ -361,7 +361,7 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       h('h3', {}, t('pp.planTitle', { week: p.week_start, status: t(`pp.status.${p.status}` as 'pp.status.draft') })),
       h('p', { class: 'muted' }, t('pp.periods', { weeks: p.periods.plan.weeks, hold: p.periods.holdout.weeks })),
       coverageCard(p),
-      problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, problems.join('；')) : '',
+      problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, joinClauses(problems)) : '',
       uncovered,
       days,
       tableBox,

@@ -6,7 +6,7 @@
  * the actions index.ts hands in.
  */
 import type { Proposal } from '../../api/plans';
-import { t, type MessageKey } from '../../i18n';
+import { t, type MessageKey, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { ViewContext } from '../types';
 import { partitionForm } from './partition-form';
@@ -275,7 +275,7 @@ export class PlanPanel {
             problems.map((s) => [
               s.code,
               s.households,
-              [!s.inBand ? t('plan.issue.band') : '', !s.contiguous ? t('plan.issue.contiguity') : ''].filter(Boolean).join('，'),
+              joinList([!s.inBand ? t('plan.issue.band') : '', !s.contiguous ? t('plan.issue.contiguity') : ''].filter(Boolean)),
             ]),
             (i) => (act.selectGrid(problems[i].code), act.flyToGrid(problems[i].code)),
             'problem-table',
