@@ -7,6 +7,7 @@
  */
 import type { Proposal } from '../../api/plans';
 import { t, type MessageKey, joinList } from '../../i18n';
+import { staffingProblemText } from './staffing-text';
 import { h } from '../../panels/dom';
 import type { ViewContext } from '../types';
 import { partitionForm } from './partition-form';
@@ -288,7 +289,7 @@ export class PlanPanel {
           h('summary', {}, t('plan.staffing', { n: staff?.violations.length ?? 0 })),
           table(
             [t('plan.col.code'), t('plan.col.staff'), t('plan.col.issue')],
-            (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, v.problem ?? '']),
+            (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, staffingProblemText(v.leaders, v.members) ?? '']),
             (i) => {
               const code = session.staff!.violations[i].code;
               act.selectGrid(code);
