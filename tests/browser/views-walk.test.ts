@@ -59,8 +59,8 @@ async function open(page: Page, view: string): Promise<void> {
 const legend = async (page: Page) => (await page.locator('#legend').innerText()).split('\n').map((s) => s.trim());
 const shown = (page: Page, id: string) => page.evaluate((x) => (window as any).__wangge.layers.isShown(x) as boolean, id);
 
-/** Lines of the view panel with Chinese list / bracket / colon punctuation. */
-const chinesePunctuation = async (page: Page) => (await page.locator('#view-panel').innerText()).split('\n').filter((l) => /[、（）：]/.test(l));
+/** Lines of the view panel with Chinese list / bracket / colon / comma / semicolon punctuation. */
+const chinesePunctuation = async (page: Page) => (await page.locator('#view-panel').innerText()).split('\n').filter((l) => /[、（）：，；]/.test(l));
 
 describe('views walk (demo_leader, English)', () => {
   it('legends per view, no 403, English punctuation and names, emerging legend, hidden figures explained', async () => {
@@ -83,6 +83,10 @@ describe('views walk (demo_leader, English)', () => {
     expect((await staff).status()).toBe(200);
     await page.waitForFunction(() => Boolean((window as any).__wanggePlan), null, { timeout: 120_000 });
     await page.evaluate(() => (window as any).__wanggePlan.ready);
+    // the problem grids list their issues joined the English way
+    await page.locator('#view-panel details').evaluateAll((ds) => ds.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    await expect.poll(() => page.locator('#view-panel').innerText(), { timeout: 20_000 }).toContain('households out of band, not contiguous');
+    expect(await chinesePunctuation(page)).toEqual([]);
     expect(await legend(page)).toContain('Grid (households in band)');
     expect(await legend(page)).not.toContain('Planned patrol routes (colour: group)');
 
