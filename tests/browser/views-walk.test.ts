@@ -8,6 +8,7 @@
  * read-only for a leader. At phone width (390 px) no view is wider than the screen.
  * Screenshots: test-results/walk-*.png.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { createPlan, publishPlan } from '../../server/plans/store';
@@ -116,6 +117,14 @@ describe('views walk (demo_leader, English)', () => {
     expect(await legend(page)).not.toContain('No pattern');
     expect(await legend(page)).toContain('Overdue');
     expect(await chinesePunctuation(page)).toEqual([]);
+    // the whistle dashboard's median time per department (all kinds): departments named in English
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-export="median.csv"]').click()]);
+    const csv = readFileSync((await download.path())!, 'utf8')
+      .split(/\r?\n/)
+      .filter(Boolean);
+    const allKinds = csv.slice(1).filter((l) => l.includes(',All kinds,'));
+    expect(allKinds.length).toBeGreaterThan(3);
+    expect(allKinds.filter((l) => /[\u4e00-\u9fff]/.test(l))).toEqual([]);
 
     // the ledger: sub-districts in English, disputes "n (open)"
     await open(page, 'ledger');
