@@ -171,6 +171,10 @@ describe('views walk (demo_leader, English)', () => {
       }));
       if (w.doc > 390 || w.panel > 390) wide.push(`${view}: ${JSON.stringify(w)}`);
       expect(w.map, view).toBeGreaterThan(200);
+      // the open view's tab is in sight in the sideways-scrolling tab bar
+      const tab = await page.getByTestId(`view-${view}`).boundingBox();
+      expect(tab!.x, view).toBeGreaterThanOrEqual(0);
+      expect(tab!.x + tab!.width, view).toBeLessThanOrEqual(390);
       await screenshot(page, `walk-phone-${view}`);
     }
     expect(wide).toEqual([]);
