@@ -112,6 +112,8 @@ async function boot(): Promise<void> {
     // layers and sources may be added once the style is loaded (before the first tiles arrive)
     await new Promise<void>((resolve) => (map.isStyleLoaded() ? resolve() : map.once('style.load', () => resolve())));
     // every layer module adds its style layers at once; the view does not wait for the base layers' data
+    // only the requested view's own layers are drawn (and load their data) from the start
+    registry.setActiveView(views.requested());
     const layersLoaded = registry.attach(ctx, overlay);
     mountViewTabs(document.getElementById('view-tabs')!, views);
     await views.attach({ map, api, busy, layers: registry, overlay, lang: getLang, panel: document.getElementById('view-panel')! });

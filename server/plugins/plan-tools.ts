@@ -509,7 +509,8 @@ const planTools: FastifyPluginAsync = async (app) => {
           },
         },
       },
-      config: { access: planners },
+      // leaders view the plan and its "1+3" staffing (privacy: the district leader reads staff); planners edit
+      config: { access: plannerReaders },
     },
     async (req) => planStaff(app.db, req.params.id, readPrefixes(req.user)),
   );

@@ -42,4 +42,20 @@ describe('i18n dictionary', () => {
     const again = await import('../../client/src/i18n');
     expect(again.getLang()).toBe('en');
   });
+
+  it('joins lists, parenthesises and labels with the punctuation of the language', async () => {
+    stubStorage();
+    const i18n = await import('../../client/src/i18n');
+    i18n.setLang('zh-CN');
+    expect(i18n.joinList(['人民路街道', '新河路街道'])).toBe('人民路街道、新河路街道');
+    expect(`支部${i18n.paren(3)}`).toBe('支部（3）');
+    expect(i18n.labelled('操作人', '张三')).toBe('操作人：张三');
+    expect(i18n.joinClauses(['缺网格长', '网格员 0 名'])).toBe('缺网格长；网格员 0 名');
+    i18n.setLang('en');
+    expect(i18n.joinList(['Renminlu', 'Xinhelu', 3])).toBe('Renminlu, Xinhelu, 3');
+    expect(`Branch${i18n.paren(3)}`).toBe('Branch (3)');
+    expect(i18n.labelled('Actor', 'admin')).toBe('Actor: admin');
+    expect(i18n.joinClauses(['no grid leader', '0 grid members (3 short)'])).toBe('no grid leader; 0 grid members (3 short)');
+    expect(i18n.joinList([])).toBe('');
+  });
 });

@@ -27,6 +27,9 @@ const KNOWN: Array<[string, string, Role[] | 'public' | 'all']> = [
   ['GET', '/api/plans', 'all'],
   ['POST', '/api/plans/:id/edits', ['admin', 'planner']],
   ['POST', '/api/plans/:id/publish', ['admin', 'planner']],
+  // leaders view the plan's "1+3" staffing; planners edit it
+  ['GET', '/api/plans/:id/staff', ['admin', 'leader', 'planner']],
+  ['POST', '/api/plans/:id/staff/import', ['admin', 'planner']],
   ['GET', '/api/jobs/:id', 'all'],
   ['GET', '/api/jobs', ['admin', 'coordinator', 'leader', 'planner']],
   // its own job, within its sub-districts (tests/server/job-cancel.test.ts)

@@ -58,3 +58,23 @@ export function onLangChange(fn: (lang: Lang) => void): () => void {
 
 /** Exposed for tests: both dictionaries. */
 export const DICTIONARIES = dictionaries;
+
+/** Joins a list the way the current language does: "a、b、c" in Chinese, "a, b, c" in English. */
+export function joinList(items: ReadonlyArray<string | number>): string {
+  return items.join(current === 'en' ? ', ' : '、');
+}
+
+/** A parenthesised note after a word: "名称（3）" in Chinese, "name (3)" in English (the leading space included). */
+export function paren(text: string | number): string {
+  return current === 'en' ? ` (${text})` : `（${text}）`;
+}
+
+/** "label：value" in Chinese, "label: value" in English. */
+export function labelled(label: string, value: string | number): string {
+  return current === 'en' ? `${label}: ${value}` : `${label}：${value}`;
+}
+
+/** Joins clauses: "a；b" in Chinese, "a; b" in English. */
+export function joinClauses(items: ReadonlyArray<string>): string {
+  return items.join(current === 'en' ? '; ' : '；');
+}

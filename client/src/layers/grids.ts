@@ -5,8 +5,9 @@
  * colour (property `c`, set by the editor); and the diff overlay (changed areas hatched). Data are
  * pushed by the plan editor through `setGridsData` / `updateGrids` / `setDiffData`.
  */
-import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
+import type { ExpressionSpecification, GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
+import { t } from '../i18n';
 import { FONT_BOLD } from '../style/theme';
 import { slotId } from '../style/basemap';
 import { UNITS_MINZOOM } from './units';
@@ -77,6 +78,18 @@ function hatchImage(): { width: number; height: number; data: Uint8Array } {
     }
   }
   return { width: n, height: n, data };
+}
+
+/** A grid's label: "A · 017" / "B · 018" on the two halves of the last split, a locked mark, the households below. */
+function labelField(): ExpressionSpecification {
+  return [
+    'concat',
+    ['case', ['!=', ['coalesce', ['get', 'tag'], ''], ''], ['concat', ['get', 'tag'], ' · '], ''],
+    ['slice', ['get', 'code'], 12],
+    ['case', ['get', 'locked'], ` ${t('plan.lockedMark')}`, ''],
+    '\n',
+    ['to-string', ['get', 'households']],
+  ];
 }
 
 export const gridsLayer: LayerModule = {
@@ -177,15 +190,7 @@ export const gridsLayer: LayerModule = {
         source: SRC,
         minzoom: 13,
         layout: {
-          // "A · 017" / "B · 018" on the two halves of the last split
-          'text-field': [
-            'concat',
-            ['case', ['!=', ['coalesce', ['get', 'tag'], ''], ''], ['concat', ['get', 'tag'], ' · '], ''],
-            ['slice', ['get', 'code'], 12],
-            ['case', ['get', 'locked'], ' 锁', ''],
-            '\n',
-            ['to-string', ['get', 'households']],
-          ],
+          'text-field': labelField(),
           'text-font': FONT_BOLD,
           'text-size': 11,
           'text-padding': 4,
@@ -204,5 +209,8 @@ export const gridsLayer: LayerModule = {
   },
   setVisible(ctx, visible) {
     setLayersVisibility(ctx.map, [...LAYERS, ...DIFF_LAYERS], visible);
+  },
+  setLang(ctx) {
+    if (ctx.map.getLayer('plan-grids-label')) ctx.map.setLayoutProperty('plan-grids-label', 'text-field', labelField());
   },
 };

@@ -7,7 +7,8 @@
 import { GeoJsonLayer } from '@deck.gl/layers';
 import type { Feature } from 'geojson';
 import type { HotSpotZoneResult } from '../api/hotspots';
-import { CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, hexToRgba } from '../style/hotspot-colors';
+import { CLASS_COLORS, CLASS_ORDER, PATTERN_COLORS, PATTERN_ORDER, hexToRgba } from '../style/hotspot-colors';
+import type { MessageKey } from '../i18n';
 import { hotspotStore } from '../state/hotspots';
 import type { LayerModule } from './types';
 
@@ -17,6 +18,7 @@ export const NS_ALPHA = 70;
 const CLASS_RGBA = Object.fromEntries(Object.entries(CLASS_COLORS).map(([k, v]) => [k, hexToRgba(v, k === 'ns' ? NS_ALPHA : SIGNIFICANT_ALPHA)]));
 const PATTERN_RGBA = Object.fromEntries(Object.entries(PATTERN_COLORS).map(([k, v]) => [k, hexToRgba(v, k === 'no_pattern' ? NS_ALPHA : SIGNIFICANT_ALPHA)]));
 const NONE: [number, number, number, number] = [0, 0, 0, 0];
+let unsubscribe: (() => void) | null = null;
 
 export const hotspotClassesLayer: LayerModule = {
   id: 'hotspot-classes',
@@ -26,9 +28,26 @@ export const hotspotClassesLayer: LayerModule = {
   roles: ['admin', 'leader', 'coordinator'],
   view: 'hotspots',
   defaultVisible: false,
-  legend: CLASS_ORDER.map((c) => ({ labelKey: `hs.class.${c}` as never, swatch: { type: 'fill' as const, color: CLASS_COLORS[c], outline: '#bbb' } })),
-  add() {},
-  remove() {},
+  // Gi* classes, or in emerging mode the patterns of the result (and "no pattern")
+  get legend() {
+    const r = hotspotStore.result;
+    if ((r?.mode ?? hotspotStore.settings.mode) !== 'emerging')
+      return CLASS_ORDER.map((c) => ({ labelKey: `hs.class.${c}` as MessageKey, swatch: { type: 'fill' as const, color: CLASS_COLORS[c], outline: '#bbb' } }));
+    const seen = new Set((r?.mode === 'emerging' ? r.results : []).map((x) => x.pattern ?? 'no_pattern'));
+    return PATTERN_ORDER.filter((p) => seen.has(p) || p === 'no_pattern').map((p) => ({
+      labelKey: `hs.pattern.${p}` as MessageKey,
+      swatch: { type: 'fill' as const, color: PATTERN_COLORS[p]!, outline: '#bbb' },
+    }));
+  },
+  add(ctx) {
+    unsubscribe = hotspotStore.onChange((c) => {
+      if (c === 'settings' || c === 'result') ctx.legendChanged?.();
+    });
+  },
+  remove() {
+    unsubscribe?.();
+    unsubscribe = null;
+  },
   setVisible(ctx) {
     ctx.requestDeckRender();
   },

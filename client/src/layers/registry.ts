@@ -23,6 +23,8 @@ export class LayerRegistry {
   private ctx: LayerContext | null = null;
   private overlay: MapLibreOverlay | null = null;
   private user: LayerUser | null = null;
+  /** The open view (undefined: no views, every switched-on layer is drawn). */
+  private activeView: string | undefined = undefined;
 
   /**
    * The signed-in user (call before registering): layers whose data the role may not read are not
@@ -61,8 +63,38 @@ export class LayerRegistry {
     return this.modules.find((m) => m.id === id);
   }
 
+  /** The user's switch for a layer (on/off), whatever view is open. */
   isVisible(id: string): boolean {
     return this.visible.get(id) ?? false;
+  }
+
+  /**
+   * Is the layer drawn now: switched on, and (for a layer that belongs to a view) that view is open.
+   * A view's layers are hidden, and leave the legend, when another view opens; their switches are kept.
+   */
+  isShown(id: string): boolean {
+    const mod = this.get(id);
+    return this.isVisible(id) && Boolean(mod) && (!mod!.view || this.activeView === undefined || mod!.view === this.activeView);
+  }
+
+  /** The open view changed: hides the layers of the view left, shows the switched-on layers of the one opened. */
+  setActiveView(view: string | undefined): void {
+    if (view === this.activeView) return;
+    const before = new Map(this.modules.map((m) => [m.id, this.isShown(m.id)]));
+    this.activeView = view;
+    let deck = false;
+    for (const m of this.modules) {
+      const now = this.isShown(m.id);
+      if (now === before.get(m.id) || !this.ctx || !this.added.has(m.id)) continue;
+      try {
+        m.setVisible(this.ctx, now);
+      } catch (e) {
+        console.error(`layer ${m.id} could not be switched`, e);
+      }
+      if (m.kind === 'deck') deck = true;
+    }
+    if (deck) this.renderDeck();
+    this.emit();
   }
 
   /** Shows or hides a layer; persisted in localStorage. */
@@ -73,7 +105,7 @@ export class LayerRegistry {
     this.persist();
     if (this.ctx && this.added.has(id)) {
       try {
-        mod.setVisible(this.ctx, visible);
+        mod.setVisible(this.ctx, this.isShown(id));
       } catch (e) {
         console.error(`layer ${id} could not be switched`, e);
       }
@@ -84,7 +116,7 @@ export class LayerRegistry {
 
   /** Adds every registered module to the map; resolves when all have loaded their data. */
   async attach(ctx: LayerContext, overlay: MapLibreOverlay): Promise<void> {
-    this.ctx = ctx;
+    this.ctx = { ...ctx, legendChanged: () => this.emit() };
     this.overlay = overlay;
     await Promise.all(this.modules.map((m) => this.addOne(m)));
     this.renderDeck();
@@ -101,7 +133,7 @@ export class LayerRegistry {
     return [...this.modules]
       .reverse()
       .sort((a, b) => (b.inspectPriority ?? 0) - (a.inspectPriority ?? 0))
-      .filter((m) => m.inspectable && this.isVisible(m.id) && this.added.has(m.id))
+      .filter((m) => m.inspectable && this.isShown(m.id) && this.added.has(m.id))
       .map((m) => ({ moduleId: m.id, layerIds: m.inspectable!.filter((id) => this.ctx?.map.getLayer(id)) }));
   }
 
@@ -110,7 +142,7 @@ export class LayerRegistry {
     if (!this.ctx || !this.overlay) return;
     const ctx = this.ctx;
     const layers = this.modules
-      .filter((m) => m.kind === 'deck' && this.isVisible(m.id) && this.added.has(m.id) && m.deckLayers)
+      .filter((m) => m.kind === 'deck' && this.isShown(m.id) && this.added.has(m.id) && m.deckLayers)
       .flatMap((m) => m.deckLayers!(ctx));
     this.overlay.setProps({ layers });
   }
@@ -123,9 +155,9 @@ export class LayerRegistry {
   private async addOne(mod: LayerModule): Promise<void> {
     if (!this.ctx) return;
     try {
-      await mod.add(this.ctx, this.isVisible(mod.id));
+      await mod.add(this.ctx, this.isShown(mod.id));
       this.added.add(mod.id);
-      mod.setVisible(this.ctx, this.isVisible(mod.id));
+      mod.setVisible(this.ctx, this.isShown(mod.id));
     } catch (e) {
       console.error(`layer ${mod.id} failed to load`, e);
     }

@@ -31,6 +31,8 @@ export interface LayerContext {
   lang: () => Lang;
   /** Ask the registry to rebuild the deck.gl layer list (after data or props changed). */
   requestDeckRender: () => void;
+  /** Tell the legend to re-read the module's `legend` (a module whose entries follow its state). Set by the registry. */
+  legendChanged?: () => void;
 }
 
 /** The roles of the server's access policy (server/auth/roles.ts). */
@@ -46,6 +48,7 @@ export interface LayerModule {
   kind: 'style' | 'deck';
   group: LayerGroup;
   defaultVisible: boolean;
+  /** Legend entries while drawn (may be a getter that follows the module's state; then call ctx.legendChanged). */
   legend: LegendItem[];
   /** MapLibre layer ids whose features the inspector may show (style modules). */
   inspectable?: string[];

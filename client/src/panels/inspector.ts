@@ -14,7 +14,8 @@ export interface Inspected {
   properties: Record<string, unknown>;
 }
 
-const HIDDEN = new Set(['synthetic', 'tile_index']);
+/** Internal properties (label anchor points of the ledger grids) not shown. */
+const HIDDEN = new Set(['synthetic', 'tile_index', 'label_lon', 'label_lat']);
 
 function formatValue(key: string, v: unknown): string {
   if (v === null || v === undefined) return '—';

@@ -1,4 +1,4 @@
-/** Legend of the visible layers, plus the fixed base entries (land, water). */
+/** Legend of the layers drawn now (switched on, and of the open view), plus the fixed base entries (land, water). */
 import { t, onLangChange } from '../i18n';
 import type { LayerRegistry } from '../layers/registry';
 import type { LegendItem } from '../layers/types';
@@ -14,7 +14,7 @@ export function mountLegend(host: HTMLElement, registry: LayerRegistry): void {
       ...BASE,
       ...registry
         .list()
-        .filter((m) => registry.isVisible(m.id))
+        .filter((m) => registry.isShown(m.id))
         .flatMap((m) => m.legend),
     ];
     const rows = items.map((it) => {

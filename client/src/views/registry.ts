@@ -53,6 +53,11 @@ export class ViewRegistry {
       ?.prefetch?.(api);
   }
 
+  /** The view the URL asks for (before routing starts: lets the layers hide other views' layers from the first frame). */
+  requested(): string {
+    return this.fromHash();
+  }
+
   private fromHash(): string {
     const m = /view=([\w-]+)/.exec(location.hash);
     return m?.[1] ?? this.list()[0]?.id ?? 'map';
@@ -78,6 +83,7 @@ export class ViewRegistry {
     ctx.panel.hidden = next.hasPanel === false;
     document.body.dataset.view = next.id;
     this.active = next;
+    ctx.layers.setActiveView(next.id);
     for (const layer of next.layers ?? []) {
       if (!ctx.layers.get(layer)) continue;
       this.restore.set(layer, ctx.layers.isVisible(layer));

@@ -18,6 +18,12 @@ export function mountViewTabs(host: HTMLElement, views: ViewRegistry): void {
         return btn;
       }),
     );
+    // on a phone the tabs scroll sideways: keep the open view's tab in sight
+    const active = host.querySelector<HTMLElement>('.view-tab.active');
+    if (active && host.scrollWidth > host.clientWidth) {
+      const left = active.getBoundingClientRect().left - host.getBoundingClientRect().left + host.scrollLeft;
+      host.scrollLeft = Math.max(0, left - (host.clientWidth - active.offsetWidth) / 2);
+    }
   };
   views.onChange(render);
   render();

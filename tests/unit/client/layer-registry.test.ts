@@ -68,4 +68,34 @@ describe('layer registry', () => {
       expect(r.isVisible('cases')).toBe(false);
     }
   });
+
+  it("draws a view's layers only while that view is open, and keeps their switches", async () => {
+    const r = new LayerRegistry();
+    const calls: Array<[string, boolean]> = [];
+    const track = (id: string, extra: Partial<LayerModule> = {}) => mod(id, { setVisible: (_ctx, v) => void calls.push([id, v]), ...extra });
+    r.register(track('streets', { defaultVisible: true }));
+    r.register(
+      track('patrol-plan', { view: 'groups', defaultVisible: true, legend: [{ labelKey: 'panel.legend', swatch: { type: 'point', color: '#000' } }] }),
+    );
+    r.register(track('heatmap', { view: 'hotspots', defaultVisible: true }));
+    r.setActiveView('map');
+    await r.attach({ map: {} as never, api: {} as never, busy: {} as never, lang: () => 'zh-CN', requestDeckRender() {} }, { setProps() {} } as never);
+    // the overview: only the base layer is drawn; the others keep their switch (on)
+    expect(['streets', 'patrol-plan', 'heatmap'].map((id) => r.isShown(id))).toEqual([true, false, false]);
+    expect(r.isVisible('patrol-plan')).toBe(true);
+    calls.length = 0;
+    r.setActiveView('groups');
+    expect(calls).toEqual([['patrol-plan', true]]);
+    expect(r.isShown('patrol-plan')).toBe(true);
+    calls.length = 0;
+    r.setActiveView('hotspots');
+    expect(calls.sort()).toEqual([
+      ['heatmap', true],
+      ['patrol-plan', false],
+    ]);
+    // switching a hidden view's layer keeps it hidden until its view opens
+    calls.length = 0;
+    r.setVisible('patrol-plan', true);
+    expect(calls).toEqual([['patrol-plan', false]]);
+  });
 });

@@ -3,7 +3,7 @@
  * first, paged; a row opens its before/after record.
  */
 import { auditApi, type AuditFilter, type AuditItem } from '../../api/users';
-import { t, tMaybe } from '../../i18n';
+import { t, tMaybe, labelled, joinClauses } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { Busy } from '../../panels/busy';
 import { shanghai } from '../cases/format';
@@ -46,7 +46,7 @@ export function changesText(before: unknown, after: unknown): string {
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
     (k) => k !== 'updatedAt' && JSON.stringify(before[k]) !== JSON.stringify(after[k]),
   );
-  return keys.map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`).join('；');
+  return joinClauses(keys.map((k) => `${k}: ${short(before[k])} → ${short(after[k])}`));
 }
 
 function detailText(r: AuditItem): string {
@@ -122,7 +122,7 @@ export async function mountAudit(root: HTMLElement, busy: Busy): Promise<void> {
           'td',
           { colspan: '5' },
           changesText(r.before, r.after)
-            ? h('div', { class: 'ad-changes', 'data-testid': 'audit-changes' }, `${t('audit.changes')}：${changesText(r.before, r.after)}`)
+            ? h('div', { class: 'ad-changes', 'data-testid': 'audit-changes' }, labelled(t('audit.changes'), changesText(r.before, r.after)))
             : null,
           h('pre', { class: 'ad-pre' }, detailText(r)),
         ),

@@ -4,7 +4,7 @@
  * retries) is marked and shows the last run's error.
  */
 import { jobsApi, type JobListItem, type JobListFilter } from '../../api/jobs';
-import { t, tMaybe } from '../../i18n';
+import { t, tMaybe, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { Busy } from '../../panels/busy';
 import { shanghai } from '../cases/format';
@@ -50,7 +50,12 @@ export async function mountJobs(root: HTMLElement, busy: Busy): Promise<void> {
           'tr',
           { class: `ad-job${j.dead_letter ? ' dead' : ''}`, 'data-job': j.id, 'data-status': j.dead_letter ? 'dead_letter' : j.status },
           h('td', { class: 'ad-nowrap' }, shanghai(j.created_at).slice(5, 16)),
-          h('td', {}, h('div', { class: 'ad-strong' }, jobKindLabel(j.kind)), h('div', { class: 'ad-muted' }, j.subdistricts?.join('、') ?? t('jobs.noScope'))),
+          h(
+            'td',
+            {},
+            h('div', { class: 'ad-strong' }, jobKindLabel(j.kind)),
+            h('div', { class: 'ad-muted' }, j.subdistricts ? joinList(j.subdistricts) : t('jobs.noScope')),
+          ),
           h('td', {}, statusCell(j), error),
           h('td', { class: 'ad-nowrap' }, String(j.attempts)),
           h('td', {}, h('div', {}, j.created_by ?? '—'), h('div', { class: 'ad-muted ad-code' }, j.worker ?? t('jobs.inProcess'))),

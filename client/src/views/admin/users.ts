@@ -5,7 +5,7 @@
  */
 import { api } from '../../api';
 import { ROLES, usersApi, type Role, type UserRecord } from '../../api/users';
-import { getLang, t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { Busy } from '../../panels/busy';
 
@@ -35,7 +35,7 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 function scopeText(u: UserRecord, subs: Sub[]): string {
   const name = (id: string) => subs.find((s) => s.id === id)?.name ?? (id.length === 6 ? t('admin.district') : id);
   const parts = [...u.subdistricts.map(name), ...u.grids.map((g) => t('admin.gridCode', { code: g }))];
-  return parts.length ? parts.join('、') : t('admin.noScope');
+  return parts.length ? joinList(parts) : t('admin.noScope');
 }
 
 function status(testid: string): HTMLElement {

@@ -2,7 +2,7 @@
 import { localName } from '../../i18n/names';
 import { ApiError } from '../../api';
 import { casesApi, type CaseDetail, type CaseKind, type CaseStatus, type CaseWorkflow } from '../../api/cases';
-import { t } from '../../i18n';
+import { t, labelled } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { Busy } from '../../panels/busy';
 import { actionLabel, kindLabel, shanghai, slaDot, slaText, statusLabel } from './format';
@@ -97,7 +97,7 @@ export function renderDetail(root: HTMLElement, c: CaseDetail, deps: DetailDeps,
         'li',
         { class: `cs-ev cs-ev-${e.status}` },
         h('div', { class: 'cs-ev-head' }, h('strong', {}, statusLabel(e.status)), h('span', { class: 'cs-muted' }, shanghai(e.at))),
-        h('div', { class: 'cs-ev-actor' }, `${t('cases.actor')}：${e.actor === 'anonymous' ? t('cases.anonymous') : e.actor}`),
+        h('div', { class: 'cs-ev-actor' }, labelled(t('cases.actor'), e.actor === 'anonymous' ? t('cases.anonymous') : e.actor)),
         e.note ? h('div', { class: 'cs-ev-note' }, e.note) : null,
       ),
     );

@@ -76,7 +76,7 @@ function csvRows(s: State, key: string): Array<Array<string | number | null>> {
   }
   if (key === 'median') {
     const rows: Array<Array<string | number | null>> = [[t('cases.dept'), t('cases.kindLabel'), t('cases.csv.n'), t('cases.csv.medianHours')]];
-    for (const r of stats.medianHoursByDepartment) rows.push([r.key, t('cases.median.all'), r.n, r.medianHours]);
+    for (const r of stats.medianHoursByDepartment) rows.push([localName('dept', r.key), t('cases.median.all'), r.n, r.medianHours]);
     for (const r of stats.medianHoursByDepartmentKind) rows.push([localName('dept', r.department), kindLabel(r.kind), r.n, r.medianHours]);
     for (const r of stats.medianHoursByKind) rows.push([t('cases.median.all'), kindLabel(r.key), r.n, r.medianHours]);
     return rows;
@@ -89,7 +89,8 @@ function csvRows(s: State, key: string): Array<Array<string | number | null>> {
 
 function medianRows(s: State) {
   const stats = s.stats!;
-  if (s.medianKind === 'all') return stats.medianHoursByDepartment;
+  // department names in the current language (English from the dictionary of client/src/i18n/names.ts)
+  if (s.medianKind === 'all') return stats.medianHoursByDepartment.map((r) => ({ ...r, key: localName('dept', r.key) }));
   return stats.medianHoursByDepartmentKind
     .filter((r) => r.kind === s.medianKind)
     .map((r) => ({ key: localName('dept', r.department), n: r.n, medianHours: r.medianHours }));

@@ -1,17 +1,17 @@
 /**
  * Weekly visiting hours of the grid's people against the ≥ 5 hours rule (this Shanghai week so
- * far): one bar per person, the ones below the rule first. Shared by the member's view and the
- * leaders' ledger view.
+ * far, or a past week: `week`): one bar per person, the ones below the rule first. Shared by the
+ * member's view (this week) and the leaders' ledger view (last week).
  */
 import type { Hours } from '../../api/field';
 import { t } from '../../i18n';
 import { h } from '../../panels/dom';
 
-export function hoursList(hours: Hours, showGrid = false): HTMLElement {
+export function hoursList(hours: Hours, showGrid = false, week: 'this' | 'last' = 'this'): HTMLElement {
   const rule = hours.ruleMinutes;
   const box = h('div', { class: 'fd-form', 'data-testid': 'fw-hours' });
   box.append(
-    h('h2', { class: 'fd-h2' }, t('fw.hours.title', { from: hours.weekStart, to: hours.weekEnd })),
+    h('h2', { class: 'fd-h2' }, t(week === 'last' ? 'fw.hours.titleLastWeek' : 'fw.hours.title', { from: hours.weekStart, to: hours.weekEnd })),
     h('p', { class: 'fd-muted' }, t('fw.hours.rule', { h: rule / 60 })),
   );
   const ul = h('ul', { class: 'fd-cases' });

@@ -12,7 +12,7 @@ import type { GeoJSONSource, MapMouseEvent, Marker } from 'maplibre-gl';
 import maplibregl from '../../map/maplibre-setup';
 import { api, type SessionUser } from '../../api';
 import { casesApi, type CaseDetail, type CaseWorkflow } from '../../api/cases';
-import { t, type MessageKey } from '../../i18n';
+import { t, type MessageKey, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import { renderDetail } from '../cases/detail';
 import type { ViewContext, ViewModule } from '../types';
@@ -70,7 +70,7 @@ declare global {
 
 function areaText(s: State): string {
   if (!s.area) return t('field.areaNone');
-  return t(`field.area.${s.area.level}` as MessageKey, { codes: s.area.codes.join('、') });
+  return t(`field.area.${s.area.level}` as MessageKey, { codes: joinList(s.area.codes) });
 }
 
 function setPoint(s: State, p: [number, number] | null, picked: boolean): void {

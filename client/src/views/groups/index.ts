@@ -9,7 +9,7 @@
 import type { ViewContext, ViewModule } from '../types';
 import { ApiError } from '../../api';
 import type { ArchivedGroup, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
-import { getLang, t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey, paren, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import { groupColour, groupsState } from '../../state/groups';
 import { confirmRegroup, recordTotal } from './regroup-dialog';
@@ -300,7 +300,7 @@ function renderAlarm(): void {
   const actions: HTMLElement[] = [];
   if (d) {
     if (group && group.leader_shop_id !== r.shop.id) {
-      const b = h('button', { type: 'button', 'data-testid': 'groups-make-leader' }, t('grp.makeLeader'));
+      const b = h('button', { type: 'button', 'data-testid': 'groups-make-leader', 'data-edit': true }, t('grp.makeLeader'));
       b.addEventListener('click', () => void handleWrite(ui!.ctx.api.groups.leader(d.subdistrict, d.version, group.id, r.shop.id)));
       actions.push(b);
     }
@@ -311,16 +311,16 @@ function renderAlarm(): void {
       .map((g) => ({ g, d: Math.min(...g.members.map((m) => Math.hypot(m.lon - r.shop.lon, m.lat - r.shop.lat))) }))
       .sort((a, b) => a.d - b.d)
       .slice(0, 12);
-    for (const { g } of near) sel.append(h('option', { value: g.id }, `${g.name}（${g.size}）`));
+    for (const { g } of near) sel.append(h('option', { value: g.id }, `${g.name}${paren(g.size)}`));
     const mv = h('button', { type: 'button' }, t('grp.move'));
     mv.addEventListener('click', () => {
       if (sel.value) void handleWrite(ui!.ctx.api.groups.move(d.subdistrict, d.version, r.shop.id, sel.value));
     });
-    actions.push(h('span', { class: 'grp-move' }, sel, mv));
+    actions.push(h('span', { class: 'grp-move', 'data-edit': true }, sel, mv));
     if (group) {
-      const out = h('button', { type: 'button' }, t('grp.removeFrom'));
+      const out = h('button', { type: 'button', 'data-edit': true }, t('grp.removeFrom'));
       out.addEventListener('click', () => void handleWrite(ui!.ctx.api.groups.move(d.subdistrict, d.version, r.shop.id, null)));
-      const sw = h('button', { type: 'button' }, swapFrom ? t('grp.cancel') : t('grp.swap'));
+      const sw = h('button', { type: 'button', 'data-edit': true }, swapFrom ? t('grp.cancel') : t('grp.swap'));
       sw.addEventListener('click', () => {
         swapFrom = swapFrom ? null : r.shop.id;
         say(swapFrom ? t('grp.swapPick') : '');
@@ -370,7 +370,7 @@ function recordText(kind: RecordKind, r: GroupRecord): string {
     case 'equipment':
       return `${t(`grp.eq.${String(r.kind)}` as MessageKey)} × ${r.quantity}`;
     case 'drills':
-      return `${r.held_on} · ${r.partner ?? ''}${r.participants ? ` · ${r.participants}人` : ''}`;
+      return `${r.held_on} · ${r.partner ?? ''}${r.participants ? ` · ${t('grp.participantsN', { n: String(r.participants) })}` : ''}`;
     case 'patrol-logs':
       return `${String(r.patrolled_at).slice(0, 10)} · ${r.patrollers}`;
     case 'schedule':
@@ -379,7 +379,7 @@ function recordText(kind: RecordKind, r: GroupRecord): string {
 }
 
 function addForm(kind: RecordKind, group: string): HTMLElement {
-  const f = h('form', { class: 'grp-add' });
+  const f = h('form', { class: 'grp-add', 'data-edit': true });
   const inputs: Record<string, HTMLInputElement | HTMLSelectElement> = {};
   const input = (name: string, attrs: Record<string, string>) => (inputs[name] = h('input', { name, ...attrs }));
   const select = (name: string, opts: [string, string][]) => (inputs[name] = h('select', { name }, ...opts.map(([v, l]) => h('option', { value: v }, l))));
@@ -432,7 +432,7 @@ async function renderLedger(groupId: string): Promise<void> {
   if (!ui || groupsState.selectedGroup !== groupId) return;
   if (detail.archived) return renderArchivedLedger(detail);
   const route = groupsState.route?.properties.group === groupId ? groupsState.route : null;
-  const routeBtn = h('button', { type: 'button', 'data-testid': 'groups-route' }, t('grp.route'));
+  const routeBtn = h('button', { type: 'button', 'data-testid': 'groups-route', 'data-edit': true }, t('grp.route'));
   routeBtn.addEventListener('click', async () => {
     try {
       const f = await ui!.ctx.busy.track(ui!.ctx.api.groups.route({ group: groupId, closed: true, save: true }), 'grp.loading');
@@ -443,7 +443,7 @@ async function renderLedger(groupId: string): Promise<void> {
     }
   });
   const savedRoute = route && (route.id ?? route.properties.id) ? route : null;
-  const drawBtn = h('button', { type: 'button', 'data-testid': 'groups-route-draw' }, savedRoute ? t('grp.drawEdit') : t('grp.draw'));
+  const drawBtn = h('button', { type: 'button', 'data-testid': 'groups-route-draw', 'data-edit': true }, savedRoute ? t('grp.drawEdit') : t('grp.draw'));
   drawBtn.addEventListener('click', () => {
     const g = groupsState.data?.groups.find((x) => x.id === groupId);
     if (!g) return;
@@ -475,7 +475,7 @@ async function renderLedger(groupId: string): Promise<void> {
       'ul',
       { class: 'grp-records' },
       ...shown.map((r) => {
-        const del = h('button', { type: 'button', class: 'link', title: t('grp.delete') }, '×');
+        const del = h('button', { type: 'button', class: 'link', title: t('grp.delete'), 'data-edit': true }, '×');
         del.addEventListener('click', () => void handleWrite(ui!.ctx.api.groups.deleteRecord(groupId, kind, r.id, r.version)));
         return h('li', {}, recordText(kind, r), carriedNote(r), r.synthetic ? h('span', { class: 'muted' }, ` ${t('grp.synthetic')}`) : null, del);
       }),
@@ -575,7 +575,7 @@ async function renderArchivedLedger(detail: GroupDetail): Promise<void> {
       h(
         'p',
         { class: 'muted' },
-        t('grp.archived.summary', { date: String(detail.archived_at ?? '').slice(0, 10), members: detail.members.map((m) => m.name).join('、') || '—' }),
+        t('grp.archived.summary', { date: String(detail.archived_at ?? '').slice(0, 10), members: joinList(detail.members.map((m) => m.name)) || '—' }),
       ),
       h('p', {}, detail.replaced_by ? t('grp.archived.carriedTo', { group: detail.replaced_by_name ?? detail.replaced_by }) : t('grp.archived.stayed')),
       ...sections,
@@ -600,7 +600,7 @@ function build(ctx: ViewContext): Ui {
     class: 'short',
     'data-testid': 'groups-limit',
   });
-  const auto = h('button', { type: 'button', 'data-testid': 'groups-auto' }, t('grp.auto'));
+  const auto = h('button', { type: 'button', 'data-testid': 'groups-auto', 'data-edit': true }, t('grp.auto'));
   const root = h('div', { class: 'grp-view' });
   const u: Ui = {
     ctx,
@@ -621,6 +621,7 @@ function build(ctx: ViewContext): Ui {
   root.append(
     h('h2', { class: 'panel-title' }, t('grp.title')),
     h('div', { class: 'grp-controls' }, h('label', {}, t('grp.subdistrict'), ' ', sub), h('label', {}, t('grp.threshold'), ' ', limit), auto),
+    h('p', { class: 'muted grp-readonly-note', 'data-testid': 'groups-readonly' }, t('grp.readOnly')),
     u.confirm,
     u.stats,
     u.message,
@@ -690,6 +691,8 @@ async function init(ctx: ViewContext): Promise<void> {
   // only the sub-districts the user works in (the server refuses the others' groups: issue 14/15)
   const user = session?.enforced ? session.user : null;
   const mine = (id: string) => !user || user.role === 'admin' || user.subdistricts.some((p) => id.startsWith(p));
+  // leaders view the groups; coordinators (and admins) edit them: the editing controls are hidden for the others
+  u.root.classList.toggle('grp-readonly', Boolean(user) && user!.role !== 'coordinator' && user!.role !== 'admin');
   const subs = fc.features
     .map((f) => ({
       id: String(f.properties?.id ?? ''),

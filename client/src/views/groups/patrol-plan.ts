@@ -8,7 +8,7 @@
  */
 import type { ViewContext } from '../types';
 import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
-import { t } from '../../i18n';
+import { t, paren, joinList, joinClauses } from '../../i18n';
 import { h } from '../../panels/dom';
 import { planState } from '../../state/patrol-plan';
 import { jobResult } from '../../api/jobs';
@@ -143,7 +143,7 @@ export function plannedStart(weekStart: string, x: { weekday: number; start_hour
  * linked to this planned patrol (closing the loop: the leaders see planned vs done per group).
  */
 function logControl(deps: PlanPanelDeps, p: PatrolPlan, x: PlanPatrol & { id?: number }, i: number, redraw: () => void): HTMLElement {
-  const box = h('span', { class: 'pp-log' });
+  const box = h('span', { class: 'pp-log', 'data-edit': true });
   const open = h('button', { type: 'button', class: 'pp-log-open', 'data-testid': `plan-log-${i}`, title: t('pp.logHint') }, t('pp.log'));
   open.addEventListener('click', () => {
     const who = h('input', { type: 'text', class: 'short', placeholder: t('grp.patrollers'), 'data-testid': `plan-log-who-${i}`, required: true });
@@ -180,7 +180,7 @@ function logControl(deps: PlanPanelDeps, p: PatrolPlan, x: PlanPatrol & { id?: n
 function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
   const { ctx } = deps;
   const p = planState.plan;
-  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate', disabled: running ? true : undefined }, t('pp.generate'));
+  const gen = h('button', { type: 'button', 'data-testid': 'plan-generate', disabled: running ? true : undefined, 'data-edit': true }, t('pp.generate'));
   gen.addEventListener('click', () => void generate(deps, redraw));
   const head = [h('h3', {}, t('pp.title')), h('p', { class: 'muted' }, t('pp.hint')), gen, progressLine()];
   if (!p) return [h('div', {}, ...head)];
@@ -281,7 +281,11 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
 
   const actions: HTMLElement[] = [];
   if (draft) {
-    const save = h('button', { type: 'button', 'data-testid': 'plan-save', disabled: dirty && !problems.length ? undefined : true }, t('pp.save'));
+    const save = h(
+      'button',
+      { type: 'button', 'data-testid': 'plan-save', disabled: dirty && !problems.length ? undefined : true, 'data-edit': true },
+      t('pp.save'),
+    );
     save.addEventListener('click', async () => {
       try {
         const r = await ctx.busy.track(ctx.api.patrolPlans.save(p.id, p.version, edits()), 'pp.saving');
@@ -294,7 +298,7 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       }
       redraw();
     });
-    const publish = h('button', { type: 'button', 'data-testid': 'plan-publish', disabled: dirty ? true : undefined }, t('pp.publish'));
+    const publish = h('button', { type: 'button', 'data-testid': 'plan-publish', disabled: dirty ? true : undefined, 'data-edit': true }, t('pp.publish'));
     publish.addEventListener('click', async () => {
       try {
         const r = await ctx.busy.track(ctx.api.patrolPlans.publish(p.id, p.version), 'pp.saving');
@@ -320,9 +324,11 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
         'p',
         { class: 'pp-uncovered', 'data-testid': 'plan-uncovered' },
         t('pp.uncovered', {
-          zones: p.uncovered
-            .map((u) => `${t('pp.zone')}${p.zones.findIndex((z) => z.id === u.id) + 1}（${t(u.reason === 'unreachable' ? 'pp.unreachable' : 'pp.capacity')}）`)
-            .join('、'),
+          zones: joinList(
+            p.uncovered.map(
+              (u) => `${t('pp.zone')}${p.zones.findIndex((z) => z.id === u.id) + 1}${paren(t(u.reason === 'unreachable' ? 'pp.unreachable' : 'pp.capacity'))}`,
+            ),
+          ),
         }),
       )
     : h('p', { class: 'muted' }, t('pp.allCovered'));
@@ -340,8 +346,8 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
           t('pp.zoneLine', {
             kinds: z.kinds.map((k) => t(`pp.kind.${k}` as 'pp.kind.hot99')).join('/'),
             weekly: z.weekly.toFixed(1),
-            days: z.peak_weekdays.map(weekdayName).join('、'),
-            hours: z.peak_hours.map((x) => `${x}时`).join('、'),
+            days: joinList(z.peak_weekdays.map(weekdayName)),
+            hours: joinList(z.peak_hours.map((x) => t('pp.hourOf', { h: x }))),
           }),
         ),
       ),
@@ -355,7 +361,7 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       h('h3', {}, t('pp.planTitle', { week: p.week_start, status: t(`pp.status.${p.status}` as 'pp.status.draft') })),
       h('p', { class: 'muted' }, t('pp.periods', { weeks: p.periods.plan.weeks, hold: p.periods.holdout.weeks })),
       coverageCard(p),
-      problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, problems.join('；')) : '',
+      problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, joinClauses(problems)) : '',
       uncovered,
       days,
       tableBox,

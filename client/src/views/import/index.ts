@@ -23,7 +23,7 @@ import {
   type TablePreview,
 } from '../../api/imports';
 import type { JobInfo } from '../../api/plans';
-import { getLang, t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey, joinList, joinClauses } from '../../i18n';
 import { serverMessage } from '../../i18n/server-message';
 import { dataChanged } from '../../data-events';
 import { setImportPreview } from '../../layers/import-preview';
@@ -435,11 +435,7 @@ function render(): void {
     render();
   });
   const p = chosen?.preview;
-  const types = p
-    ? Object.entries(p.types)
-        .map(([k, n]) => `${k} ${n}`)
-        .join('，')
-    : '';
+  const types = p ? joinList(Object.entries(p.types).map(([k, n]) => `${k} ${n}`)) : '';
   const checkBtn = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'import-check', disabled: !chosen || busy }, t('import.check'));
   checkBtn.addEventListener('click', () => void check());
   const startBtn = h('button', { type: 'button', class: 'plan-btn primary', 'data-testid': 'import-start', disabled: !chosen || busy }, t('import.start'));
@@ -478,7 +474,7 @@ function render(): void {
             ),
           )
         : null,
-      p?.warnings?.length ? h('p', { class: 'muted', 'data-testid': 'import-preview-warnings' }, p.warnings.join('；')) : null,
+      p?.warnings?.length ? h('p', { class: 'muted', 'data-testid': 'import-preview-warnings' }, joinClauses(p.warnings)) : null,
       h('div', { class: 'plan-row' }, checkBtn, startBtn),
       progress !== null
         ? h('div', { class: 'import-progress', 'data-testid': 'import-progress' }, h('div', { class: 'fill', style: `width:${Math.round(progress * 100)}%` }))

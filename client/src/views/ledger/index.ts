@@ -6,7 +6,7 @@
  * Leaders see counts only (no entries, no households).
  */
 import { fieldApi, type SummaryLevel, type SummaryRow } from '../../api/field';
-import { t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey, paren } from '../../i18n';
 import { h } from '../../panels/dom';
 import { hoursList } from '../field/hours-tab';
 import type { ViewContext, ViewModule } from '../types';
@@ -24,12 +24,17 @@ interface Crumb {
 let stack: Crumb[] = [];
 let panel: HTMLElement | null = null;
 let ctxRef: ViewContext | null = null;
+/** English names of the sub-districts (their labels carry name_en; communities have none). */
+let namesEn = new Map<string, string>();
+
+/** A row's area name in the current language (English where the data have it). */
+const areaName = (code: string, name: string | null): string => (getLang() === 'en' ? namesEn.get(code) : undefined) ?? name ?? code;
 
 function table(rows: SummaryRow[], total: SummaryRow, level: SummaryLevel, open: (r: SummaryRow) => void): HTMLElement {
   const cols: Array<[MessageKey, (r: SummaryRow) => string]> = [
     ['ledger.col.grids', (r) => String(r.grids)],
     ['ledger.col.basicInfo', (r) => r.basicInfo.toLocaleString('zh-CN')],
-    ['ledger.col.disputes', (r) => `${r.disputes}（${r.disputesOpen}）`],
+    ['ledger.col.disputes', (r) => `${r.disputes}${paren(r.disputesOpen)}`],
     ['ledger.col.matters', (r) => String(r.matters)],
     ['ledger.col.visits', (r) => r.visits4w.toLocaleString('zh-CN')],
     ['ledger.col.hours', (r) => r.visitHours4w.toLocaleString('zh-CN')],
@@ -37,7 +42,12 @@ function table(rows: SummaryRow[], total: SummaryRow, level: SummaryLevel, open:
   ];
   const head = h('tr', {}, h('th', {}, t('ledger.col.name')), ...cols.map(([k]) => h('th', {}, t(k))));
   const body = rows.map((r) => {
-    const tr = h('tr', { 'data-code': r.code, class: NEXT[level] ? 'lg-open' : '' }, h('td', {}, r.name ?? r.code), ...cols.map(([, f]) => h('td', {}, f(r))));
+    const tr = h(
+      'tr',
+      { 'data-code': r.code, class: NEXT[level] ? 'lg-open' : '' },
+      h('td', {}, areaName(r.code, r.name)),
+      ...cols.map(([, f]) => h('td', {}, f(r))),
+    );
     if (NEXT[level]) tr.addEventListener('click', () => open(r));
     return tr;
   });
@@ -77,7 +87,7 @@ async function render(): Promise<void> {
     h(
       'p',
       { class: 'fd-muted', 'data-testid': 'ledger-within' },
-      `${t('ledger.within', { name: cur.name })} · ${t(`ledger.level.${cur.level}` as MessageKey)}`,
+      `${t('ledger.within', { name: cur.within ? areaName(cur.within, cur.name) : t('ledger.district') })} · ${t(`ledger.level.${cur.level}` as MessageKey)}`,
     ),
     back,
     table(summary.rows, summary.total, cur.level, (r) => {
@@ -94,7 +104,7 @@ async function render(): Promise<void> {
             'details',
             { class: 'fd-details' },
             h('summary', {}, t('ledger.underWeek', { from: hours.weekStart, to: hours.weekEnd })),
-            hoursList({ ...hours, members: under.members.slice(0, 300) }, true),
+            hoursList({ ...hours, members: under.members.slice(0, 300) }, true, 'last'),
           ),
         ]
       : []),
@@ -113,6 +123,10 @@ export const ledgerView: ViewModule = {
     panel = h('div', { class: 'lg-panel', 'data-testid': 'ledger-panel' });
     ctx.panel.append(panel);
     stack = [{ level: 'subdistrict', name: t('ledger.district') }];
+    namesEn = await ctx.api
+      .labels('subdistricts')
+      .then((fc) => new Map(fc.features.flatMap((f) => (f.properties?.name_en ? [[String(f.properties.id), String(f.properties.name_en)] as const] : []))))
+      .catch(() => new Map<string, string>());
     await render().catch((e: unknown) =>
       panel?.replaceChildren(h('p', { class: 'fd-status error' }, `${t('error.load')}: ${e instanceof Error ? e.message : String(e)}`)),
     );

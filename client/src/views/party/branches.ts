@@ -9,14 +9,14 @@ import { h } from '../../panels/dom';
 import { num, pct, verdict } from './format';
 
 function gridRow(g: PartyGrid): HTMLElement {
-  const v = verdict(g.meets);
+  const v = verdict(g.meets, g.partyHouseholds);
   return h(
     'tr',
     { class: 'pt-grid', 'data-grid': g.code },
     h('td', {}, g.code.slice(-6)),
     h('td', { class: 'num' }, num(g.partyHouseholds)),
     h('td', { class: 'num' }, num(g.plaqued)),
-    h('td', { class: `num pt-${v.cls}` }, pct(g.share)),
+    h('td', { class: `num pt-${v.cls}`, title: v.why }, pct(g.share)),
     h('td', { class: 'num' }, `${g.visits}`),
   );
 }
@@ -25,7 +25,7 @@ function gridRow(g: PartyGrid): HTMLElement {
 export type BranchEdit = (c: PartyCommunity, branchId: string) => HTMLElement;
 
 function communityBlock(c: PartyCommunity, onBranch: (id: string) => void, edit?: BranchEdit): HTMLElement {
-  const v = verdict(c.meets);
+  const v = verdict(c.meets, c.partyHouseholds);
   const head = h(
     'summary',
     { class: 'pt-sum' },
@@ -35,11 +35,11 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void, edit?
       { class: 'pt-sub' },
       t('party.communityLine', { branches: c.branches.length, party: num(c.partyHouseholds), plaqued: num(c.plaqued), share: pct(c.share) }),
     ),
-    h('span', { class: `pt-badge pt-${v.cls}` }, v.text),
+    h('span', { class: `pt-badge pt-${v.cls}`, title: v.why }, v.text),
   );
   const rows: HTMLElement[] = [];
   for (const b of c.branches) {
-    const bv = verdict(b.meets);
+    const bv = verdict(b.meets, b.partyHouseholds);
     const name = h('button', { class: 'pt-link', type: 'button', 'data-branch': b.id }, b.name);
     name.addEventListener('click', () => onBranch(b.id));
     rows.push(
@@ -58,7 +58,7 @@ function communityBlock(c: PartyCommunity, onBranch: (id: string) => void, edit?
         ),
         h('td', { class: 'num' }, num(b.partyHouseholds)),
         h('td', { class: 'num' }, num(b.plaqued)),
-        h('td', { class: `num pt-${bv.cls}` }, pct(b.share)),
+        h('td', { class: `num pt-${bv.cls}`, title: bv.why }, pct(b.share)),
         h('td', { class: 'num' }, `${b.grids.reduce((s, g) => s + g.visits, 0)}`),
       ),
     );
@@ -114,7 +114,7 @@ export function renderBranches(communities: PartyCommunity[], quarter: string, o
       'div',
       { class: 'pt-summary', 'data-testid': 'party-summary' },
       h('div', {}, t('party.summary', { communities: communities.length, branches, party: num(party), plaqued: num(plaqued), share: pct(share) })),
-      hidden > 0 ? h('div', { class: 'pt-sub' }, t('party.hiddenCommunities', { n: hidden })) : null,
+      hidden > 0 ? h('div', { class: 'pt-sub', 'data-testid': 'party-hidden' }, t('party.hiddenCommunities', { n: hidden })) : null,
       h('div', { class: `pt-badge pt-${v.cls}` }, v.text),
       h('div', { class: 'pt-sub' }, t('party.rule', { below, quarter })),
     ),

@@ -15,7 +15,7 @@ import {
   type QuarterChanges,
   type ResourceCategory,
 } from '../../api/committee';
-import { t, type MessageKey } from '../../i18n';
+import { t, type MessageKey, paren, joinList, labelled } from '../../i18n';
 import { matchFeatures, showCommitteeMatches } from '../../layers/committee-matches';
 import { h } from '../../panels/dom';
 import type { ViewContext } from '../types';
@@ -270,7 +270,7 @@ function quarterSection(q: QuarterChanges, pick: (quarter: string) => void): HTM
     h(
       'details',
       {},
-      h('summary', { class: 'pt-sub' }, `${title}（${rows.length}）`),
+      h('summary', { class: 'pt-sub' }, `${title}${paren(rows.length)}`),
       rows.length ? h('ul', { class: 'pt-sub' }, ...rows.slice(0, 50).map((r) => h('li', {}, r))) : h('p', { class: 'pt-sub' }, t('committee.quarter.empty')),
     );
   return h(
@@ -285,11 +285,11 @@ function quarterSection(q: QuarterChanges, pick: (quarter: string) => void): HTM
     ),
     items(
       t('committee.quarter.raised'),
-      q.needsRaised.map((n) => `${day(n.createdAt)} ${n.title}（${cat(n.category)}，${t(`committee.status.${n.status}` as MessageKey)}）`),
+      q.needsRaised.map((n) => `${day(n.createdAt)} ${n.title}${paren(joinList([cat(n.category), t(`committee.status.${n.status}` as MessageKey)]))}`),
     ),
     items(
       t('committee.quarter.done'),
-      q.done.map((p) => `${day(p.doneAt)} ${t(`committee.kind.${p.kind}` as MessageKey)}：${p.title}${p.unitName ? `（${p.unitName}）` : ''}`),
+      q.done.map((p) => `${day(p.doneAt)} ${labelled(t(`committee.kind.${p.kind}` as MessageKey), p.title)}${p.unitName ? paren(p.unitName) : ''}`),
     ),
   );
 }
@@ -309,7 +309,7 @@ function resourcesSection(d: CommitteeData): HTMLElement {
           h('span', { class: 'pt-name' }, cat(r.category)),
           h('span', { class: 'pt-sub' }, t('committee.resource.line', { n: r.units.length, open: r.openNeeds })),
         ),
-        h('ul', { class: 'pt-sub' }, ...r.units.slice(0, 60).map((u) => h('li', {}, `${u.name}${u.detail ? `：${u.detail}` : ''}`))),
+        h('ul', { class: 'pt-sub' }, ...r.units.slice(0, 60).map((u) => h('li', {}, u.detail ? labelled(u.name, u.detail) : u.name))),
       ),
     ),
   );

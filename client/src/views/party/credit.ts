@@ -7,7 +7,7 @@
  */
 import { creditApi, type CreditEntry, type CreditGrid, type CreditHousehold } from '../../api/party';
 import type { SessionUser } from '../../api';
-import { t, type MessageKey } from '../../i18n';
+import { t, type MessageKey, paren } from '../../i18n';
 import { h } from '../../panels/dom';
 import { num, pct, today } from './format';
 
@@ -89,7 +89,7 @@ function entryForm(households: CreditHousehold[], onSaved: () => void, say: (m: 
   const hh = h(
     'select',
     { class: 'pt-input', 'data-testid': 'credit-household' },
-    ...households.map((x) => h('option', { value: x.id }, `${x.headName ?? x.id}（${x.id}）`)),
+    ...households.map((x) => h('option', { value: x.id }, `${x.headName ?? x.id}${paren(x.id)}`)),
   );
   const kind = h(
     'select',
@@ -211,7 +211,7 @@ function householdList(households: CreditHousehold[]): HTMLElement {
           h(
             'tr',
             { 'data-household': x.id },
-            h('td', {}, `${x.headName ?? ''}（${x.id}）`),
+            h('td', {}, `${x.headName ?? ''}${paren(x.id)}`),
             h('td', {}, x.rating ?? '—'),
             h('td', { class: 'num' }, String(x.score)),
             h('td', { class: 'num' }, String(x.pending)),

@@ -5,11 +5,17 @@ import { t } from '../../i18n';
 export const pct = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 /** A count, or "—" when suppressed. */
 export const num = (v: number | null | undefined): string => (v === null || v === undefined ? '—' : v.toLocaleString());
-/** The rule's verdict as a word and a class: ok / warn / none. */
-export function verdict(meets: boolean | null): { text: string; cls: string } {
+/**
+ * The rule's verdict as a word and a class: ok / warn / none. Without a verdict it says why: no
+ * party-member households, fewer than 5 (hidden), or hidden because a grid in the total has fewer
+ * than 5 (`partyHouseholds` unknown: the short reason); `why` is the longer explanation (a tooltip).
+ */
+export function verdict(meets: boolean | null, partyHouseholds?: number): { text: string; cls: string; why?: string } {
   if (meets === true) return { text: t('party.meets'), cls: 'ok' };
   if (meets === false) return { text: t('party.below'), cls: 'warn' };
-  return { text: t('party.unknown'), cls: 'none' };
+  if (partyHouseholds === 0) return { text: t('party.none'), cls: 'none' };
+  const text = partyHouseholds !== undefined && partyHouseholds >= 5 ? t('party.unknownPart') : t('party.unknown');
+  return { text, cls: 'none', why: t('party.unknownWhy') };
 }
 /** Today in Shanghai (YYYY-MM-DD). */
 export const today = (): string => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);

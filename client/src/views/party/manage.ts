@@ -5,7 +5,7 @@
  */
 import { partyApi, type PartyCommunity, type PartyTeam } from '../../api/party';
 import type { SessionUser } from '../../api';
-import { t } from '../../i18n';
+import { t, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 
 export const canManage = (u: SessionUser | null): boolean => !u || u.role === 'leader' || u.role === 'admin';
@@ -66,7 +66,7 @@ export async function teamMembersEditor(team: PartyTeam, say: Say): Promise<HTML
           m.id,
           [a.value, b.value].filter((x, i, xs) => x !== '' && xs.indexOf(x) === i),
         );
-        say(t('party.manage.memberSaved', { name: m.name ?? `#${m.id}`, grids: r.grids.map((g) => g.slice(-6)).join('、') }));
+        say(t('party.manage.memberSaved', { name: m.name ?? `#${m.id}`, grids: joinList(r.grids.map((g) => g.slice(-6))) }));
       } catch (e) {
         say((e as Error).message, true);
       }

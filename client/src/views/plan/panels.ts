@@ -6,7 +6,8 @@
  * the actions index.ts hands in.
  */
 import type { Proposal } from '../../api/plans';
-import { t, type MessageKey } from '../../i18n';
+import { t, type MessageKey, joinList } from '../../i18n';
+import { staffingProblemText } from './staffing-text';
 import { h } from '../../panels/dom';
 import type { ViewContext } from '../types';
 import { partitionForm } from './partition-form';
@@ -275,7 +276,7 @@ export class PlanPanel {
             problems.map((s) => [
               s.code,
               s.households,
-              [!s.inBand ? t('plan.issue.band') : '', !s.contiguous ? t('plan.issue.contiguity') : ''].filter(Boolean).join('，'),
+              joinList([!s.inBand ? t('plan.issue.band') : '', !s.contiguous ? t('plan.issue.contiguity') : ''].filter(Boolean)),
             ]),
             (i) => (act.selectGrid(problems[i].code), act.flyToGrid(problems[i].code)),
             'problem-table',
@@ -288,7 +289,7 @@ export class PlanPanel {
           h('summary', {}, t('plan.staffing', { n: staff?.violations.length ?? 0 })),
           table(
             [t('plan.col.code'), t('plan.col.staff'), t('plan.col.issue')],
-            (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, v.problem ?? '']),
+            (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, staffingProblemText(v.leaders, v.members) ?? '']),
             (i) => {
               const code = session.staff!.violations[i].code;
               act.selectGrid(code);
