@@ -46,6 +46,8 @@ const archivedNames = new Map<string, string>();
 let swapFrom: string | null = null;
 let unsubscribeDraft: (() => void) | null = null;
 let responseSeq = 0;
+/** The signed-in user edits the groups and patrol plans (coordinators, admins; anyone without sign-in): leaders view them. */
+let editsGroups = true;
 
 /** Test hook: window.__wanggeGroups. */
 declare global {
@@ -617,7 +619,7 @@ function build(ctx: ViewContext): Ui {
     draft: h('div'),
     plan: h('div'),
   };
-  u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => sub.value, say }));
+  u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => sub.value, say, canEdit: () => editsGroups }));
   root.append(
     h('h2', { class: 'panel-title' }, t('grp.title')),
     h('div', { class: 'grp-controls' }, h('label', {}, t('grp.subdistrict'), ' ', sub), h('label', {}, t('grp.threshold'), ' ', limit), auto),
@@ -638,7 +640,7 @@ function build(ctx: ViewContext): Ui {
     localStorage.setItem(SUB_KEY, sub.value);
     cancelDraft();
     resetPlanPanel();
-    u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => sub.value, say }));
+    u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => sub.value, say, canEdit: () => editsGroups }));
     groupsState.set({ response: null, route: null, selectedGroup: null, selectedShop: null });
     u.alarm.replaceChildren();
     u.ledger.replaceChildren();
@@ -692,7 +694,8 @@ async function init(ctx: ViewContext): Promise<void> {
   const user = session?.enforced ? session.user : null;
   const mine = (id: string) => !user || user.role === 'admin' || user.subdistricts.some((p) => id.startsWith(p));
   // leaders view the groups; coordinators (and admins) edit them: the editing controls are hidden for the others
-  u.root.classList.toggle('grp-readonly', Boolean(user) && user!.role !== 'coordinator' && user!.role !== 'admin');
+  editsGroups = !user || user.role === 'coordinator' || user.role === 'admin';
+  u.root.classList.toggle('grp-readonly', !editsGroups);
   const subs = fc.features
     .map((f) => ({
       id: String(f.properties?.id ?? ''),
@@ -703,7 +706,7 @@ async function init(ctx: ViewContext): Promise<void> {
   u.sub.replaceChildren(...subs.map((s) => h('option', { value: s.id }, s.name)));
   const stored = localStorage.getItem(SUB_KEY);
   if (stored && subs.some((s) => s.id === stored)) u.sub.value = stored;
-  u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => u.sub.value, say })); // with the sub-district's newest plan
+  u.plan.replaceChildren(renderPlanPanel({ ctx, subdistrict: () => u.sub.value, say, canEdit: () => editsGroups })); // with the sub-district's newest plan
   await load();
   const d = groupsState.data;
   if (d && d.groups.length && !groupsState.selectedShop) fitTo(d.groups.flatMap((g) => g.members.map((m) => [m.lon, m.lat] as [number, number])));

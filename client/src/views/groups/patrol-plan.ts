@@ -33,6 +33,8 @@ export interface PlanPanelDeps {
   ctx: ViewContext;
   subdistrict: () => string;
   say: (msg: string, kind?: 'info' | 'error') => void;
+  /** The user edits patrol plans (coordinators, admins); leaders see a draft read-only. */
+  canEdit: () => boolean;
 }
 
 /** Test hook: window.__wanggePatrolPlan. */
@@ -218,7 +220,8 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
     }),
   );
 
-  const draft = p.status === 'draft';
+  // a draft is edited here by those who may; a leader sees it as a published plan reads
+  const draft = p.status === 'draft' && deps.canEdit();
   const rows = planState.patrols
     .map((x, i) => ({ x, i }))
     .filter(({ x }) => planState.weekday === 0 || x.weekday === planState.weekday)
