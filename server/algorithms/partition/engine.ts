@@ -99,10 +99,10 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     group0 = buildGroups(g, comp, count, o, warnings, rural);
     const key = compoundKey(g, group0, o);
     const passes = Math.max(1, Math.round(6 * o.effort));
-    const polish = (x: GridState, chains = false) => {
-      repairBand(x, { ...bp, chains });
+    const polish = (x: GridState, chains = false, repartition = true) => {
+      repairBand(x, { ...bp, chains, repartition });
       localSearch(x, { ...bp, passes });
-      repairBand(x, { ...bp, chains });
+      repairBand(x, { ...bp, chains, repartition });
       if (recombinePairs(x, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(x, { ...bp, passes });
     };
     // one cold plan with the grid count of every group moved by dk from chooseK (where feasible)
@@ -114,7 +114,9 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       // each projected onto the super-units (every compound to the grid holding most of its
       // households) and repaired
       const direct = fresh(g, group0, key, o, bp, (f, m) => prog?.(0.1 + f * 0.2, m), undefined, dk, pre);
-      polish(direct.st);
+      // alternatives skip the costly re-bisection of neighbourhoods moves cannot bring into band:
+      // a group of theirs left out of band is simply not taken
+      polish(direct.st, false, full);
       const coarse = direct.st.cg;
       const plans = [direct.st];
       if (full)
