@@ -17,7 +17,7 @@
  */
 import { buildUnitGraph, type UnitGraph } from './graph';
 import { contractGraph } from './contract';
-import { Scratch, chooseK, recursiveBisect } from './bisect';
+import { Scratch, chooseK, feasibleK, recursiveBisect } from './bisect';
 import { GridState } from './state';
 import { localSearch } from './local-search';
 import { attachOrphans, repairBand, repairContiguity, type RepairParams } from './repair';
@@ -30,6 +30,7 @@ import { polishCompactness } from './polish';
 import { annealCompactness } from './anneal';
 import { DEFAULT_WEIGHTS } from './objective';
 import { bestPerGroup, projectPlan } from './combine';
+import { combineByGroup } from './grid-count';
 import { gridNeighbourhood, mergeGroups, uncontract, type Level } from './escalate';
 import type { GridSummary, PartitionInput, PartitionOptions, PartitionResult, PartitionWarning, ProgressFn, ResolvedOptions } from './types';
 
@@ -48,6 +49,9 @@ export function partition(input: PartitionInput, options: PartitionOptions = {},
   const g = buildUnitGraph(input.units, input.barriers ?? []);
   return partitionGraph(g, options, onProgress, t0);
 }
+
+/** grid-count offsets per group tried besides chooseK's (see grid-count.ts) */
+const GRID_COUNT_ALTERNATIVES = [-1, 1];
 
 const listUnits = (g: UnitGraph, us: number[], max = 12) =>
   us
@@ -95,50 +99,66 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
     group0 = buildGroups(g, comp, count, o, warnings, rural);
     const key = compoundKey(g, group0, o);
     const passes = Math.max(1, Math.round(6 * o.effort));
-    const polish = (x: GridState, chains = false) => {
-      repairBand(x, { ...bp, chains });
+    const polish = (x: GridState, chains = false, repartition = true) => {
+      repairBand(x, { ...bp, chains, repartition });
       localSearch(x, { ...bp, passes });
-      repairBand(x, { ...bp, chains });
+      repairBand(x, { ...bp, chains, repartition });
       if (recombinePairs(x, { ...bp, rounds: Math.max(1, Math.round(o.effort)) })) localSearch(x, { ...bp, passes });
     };
-    // three constructions, the most compact kept per group: (a) bisection of the super-unit graph
-    // (compounds whole); (b, c) bisection of the unit graph, where cuts are free to find compact
-    // shapes — (b) with cuts through a compound costing 4× as much, (c) without — each projected
-    // onto the super-units (every compound to the grid holding most of its households) and repaired
-    const direct = fresh(g, group0, key, o, bp, (f, m) => onProgress?.(0.1 + f * 0.2, m));
-    polish(direct.st);
-    const coarse = direct.st.cg;
-    const plans = [direct.st];
-    for (const [i, sticky] of [key, undefined].entries()) {
-      const fine = fresh(g, group0, new Int32Array(g.n).fill(-1), o, bp, (f, m) => onProgress?.(0.35 + i * 0.25 + f * 0.2, m), sticky);
-      polish(fine.st);
-      const projected = projectPlan(g, fine.st, fine.nodeOf, coarse);
-      polish(projected, true);
-      plans.push(projected);
-    }
-    onProgress?.(0.85, 'shaping');
-    const st = bestPerGroup(plans, bp),
-      nodeOf = direct.nodeOf;
-    if (rural.size) {
-      // rural groups (grids across communities): almost every grid there straddles a road or water
-      // anyway, so shape them for compactness only
-      const ruralGrids = new Set<number>();
-      for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
-      const weights = { ...DEFAULT_WEIGHTS, barrier: 0 };
-      reshapePairs(st, { ...bp, weights, rounds: 4, worstShare: 1, onlyGrids: ruralGrids, allowStraddles: true, seeds: 40, margin: 0.06 });
-      localSearch(st, { ...bp, passes, weights, onlyGrids: ruralGrids });
-    }
-    // last shaping step, on the super-unit graph (compounds whole): raise compactness without new
-    // straddles or grids leaving the band (escalation below only touches grids still out of band)
-    onProgress?.(0.88, 'polishing');
-    polishCompactness(st, { ...bp, rounds: Math.max(1, Math.round(3 * o.effort)), passes: Math.max(1, Math.round(4 * o.effort)) });
-    if (rural.size) {
-      // rural grids, last: annealing of single moves of the small land units (worse moves accepted
-      // early on); it never lowers their summed Polsby-Popper at an equal straddle count
-      const ruralGrids = new Set<number>();
-      for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
-      annealCompactness(st, { ...bp, onlyGrids: ruralGrids, sweeps: Math.max(1, Math.round(150 * o.effort)) });
-    }
+    // one cold plan with the grid count of every group moved by dk from chooseK (where feasible)
+    const coldPlan = (dk: number, full: boolean, pre?: ReturnType<typeof contractGraph>): { st: GridState; nodeOf: Int32Array } => {
+      const prog = dk ? undefined : onProgress;
+      // three constructions (only (a) when !full), the most compact kept per group: (a) bisection of
+      // the super-unit graph (compounds whole); (b, c) bisection of the unit graph, where cuts are free
+      // to find compact shapes — (b) with cuts through a compound costing 4× as much, (c) without —
+      // each projected onto the super-units (every compound to the grid holding most of its
+      // households) and repaired
+      const direct = fresh(g, group0, key, o, bp, (f, m) => prog?.(0.1 + f * 0.2, m), undefined, dk, pre);
+      // alternatives skip the costly re-bisection of neighbourhoods moves cannot bring into band:
+      // a group of theirs left out of band is simply not taken
+      polish(direct.st, false, full);
+      const coarse = direct.st.cg;
+      const plans = [direct.st];
+      if (full)
+        for (const [i, sticky] of [key, undefined].entries()) {
+          const fine = fresh(g, group0, new Int32Array(g.n).fill(-1), o, bp, (f, m) => prog?.(0.35 + i * 0.25 + f * 0.2, m), sticky, dk);
+          polish(fine.st);
+          const projected = projectPlan(g, fine.st, fine.nodeOf, coarse);
+          polish(projected, true);
+          plans.push(projected);
+        }
+      prog?.(0.85, 'shaping');
+      const st = bestPerGroup(plans, bp);
+      if (rural.size) {
+        // rural groups (grids across communities): almost every grid there straddles a road or water
+        // anyway, so shape them for compactness only
+        const ruralGrids = new Set<number>();
+        for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
+        const weights = { ...DEFAULT_WEIGHTS, barrier: 0 };
+        reshapePairs(st, { ...bp, weights, rounds: 4, worstShare: 1, onlyGrids: ruralGrids, allowStraddles: true, seeds: 40, margin: 0.06 });
+        localSearch(st, { ...bp, passes, weights, onlyGrids: ruralGrids });
+      }
+      // last shaping step, on the super-unit graph (compounds whole): raise compactness without new
+      // straddles or grids leaving the band (escalation below only touches grids still out of band)
+      prog?.(0.88, 'polishing');
+      polishCompactness(st, { ...bp, rounds: Math.max(1, Math.round(3 * o.effort)), passes: Math.max(1, Math.round(4 * o.effort)) });
+      if (rural.size) {
+        // rural grids, last: annealing of single moves of the small land units (worse moves accepted
+        // early on); it never lowers their summed Polsby-Popper at an equal straddle count
+        const ruralGrids = new Set<number>();
+        for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
+        annealCompactness(st, { ...bp, onlyGrids: ruralGrids, sweeps: Math.max(1, Math.round(150 * o.effort)) });
+      }
+      return { st, nodeOf: direct.nodeOf };
+    };
+    const base = coldPlan(0, true);
+    const nodeOf = base.nodeOf;
+    // the grid count that makes compact grids depends on the units (a 12×12 block of lattice cells
+    // makes 9 squares but no 8 compact grids): plans with one grid fewer / more per group (the
+    // direct construction only, on the same super-unit graph), the best kept per group for the
+    // mean Polsby-Popper, never with more grids out of band or straddling (grid-count.ts)
+    const alts = GRID_COUNT_ALTERNATIVES.map((dk) => coldPlan(dk, false, { cg: base.st.cg, nodeOf }).st);
+    const st = alts.length ? combineByGroup([base.st, ...alts], bp) : base.st;
     lv = escalate(g, { st, nodeOf, key, group: group0 }, comp, bp);
     if (lv.st !== st) {
       // the graph was refined around out-of-band grids: polish the new boundaries (band kept)
@@ -222,8 +242,10 @@ function fresh(
   bp: Parameters<typeof recursiveBisect>[3],
   onProgress?: ProgressFn,
   sticky?: Int32Array,
+  dk = 0,
+  pre?: { cg: ReturnType<typeof contractGraph>['cg']; nodeOf: Int32Array },
 ) {
-  const { cg, nodeOf } = contractGraph(g, group, key, sticky);
+  const { cg, nodeOf } = pre ?? contractGraph(g, group, key, sticky);
   const sc = new Scratch(cg.n);
   const st = new GridState(cg, sc);
   const byGroup = new Map<number, number[]>();
@@ -236,7 +258,11 @@ function fresh(
   for (const [gr, nodes] of byGroup) {
     let H = 0;
     for (const c of nodes) H += cg.hh[c];
-    const { k } = chooseK(H, o.min, o.max, o.target);
+    let { k } = chooseK(H, o.min, o.max, o.target);
+    if (dk) {
+      const [lo, hi] = feasibleK(H, o.min, o.max);
+      if (k + dk >= lo && k + dk <= hi) k += dk;
+    }
     for (const part of recursiveBisect(cg, nodes, k, bp, sc)) {
       const id = st.newGrid(gr);
       for (const c of part) st.move(c, id);

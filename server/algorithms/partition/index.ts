@@ -8,3 +8,4 @@ export * from './types';
 export { InputError, barriersFromGeoJSON, unitsFromGeoJSON } from './geojson';
 export { makeRng } from './rng';
 export { finalGridWarnings } from './warnings';
+export { relaxedCompactness, type RelaxedParams } from './relaxed';
