@@ -8,11 +8,12 @@
  */
 import type { ViewContext } from '../types';
 import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
-import { t } from '../../i18n';
+import { getLang, t } from '../../i18n';
 import { h } from '../../panels/dom';
 import { planState } from '../../state/patrol-plan';
 import { jobResult } from '../../api/jobs';
 import { jobFailureText, jobProgressText } from '../plan/job-status';
+import { serverMessage } from '../../i18n/server-message';
 
 const pct = (c: CoverageFigure) => `${(c.share * 100).toFixed(1)}%`;
 const weekdayName = (d: number) => t(`pp.wd${d}` as 'pp.wd1');
@@ -355,7 +356,13 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       h('h3', {}, t('pp.planTitle', { week: p.week_start, status: t(`pp.status.${p.status}` as 'pp.status.draft') })),
       h('p', { class: 'muted' }, t('pp.periods', { weeks: p.periods.plan.weeks, hold: p.periods.holdout.weeks })),
       coverageCard(p),
-      problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, problems.join('；')) : '',
+      problems.length
+        ? h(
+            'p',
+            { class: 'grp-message error', 'data-testid': 'plan-problems' },
+            problems.map((p) => serverMessage(p, getLang())).join(getLang() === 'en' ? '; ' : '；'),
+          )
+        : '',
       uncovered,
       days,
       tableBox,

@@ -6,7 +6,7 @@
  * the actions index.ts hands in.
  */
 import type { Proposal } from '../../api/plans';
-import { t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import type { ViewContext } from '../types';
 import { partitionForm } from './partition-form';
@@ -14,6 +14,7 @@ import { editable, session, setMessage, type Impact, type Mode, type Scope } fro
 import { renderStats } from './stats-box';
 import { warningRows } from './warnings';
 import { btn, table } from './widgets';
+import { serverMessage } from '../../i18n/server-message';
 
 /** What the panel's buttons and rows do (./actions.ts, wired by index.ts). */
 export interface PanelActions {
@@ -288,7 +289,7 @@ export class PlanPanel {
           h('summary', {}, t('plan.staffing', { n: staff?.violations.length ?? 0 })),
           table(
             [t('plan.col.code'), t('plan.col.staff'), t('plan.col.issue')],
-            (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, v.problem ?? '']),
+            (staff?.violations ?? []).map((v) => [v.code, `${v.leaders}+${v.members}`, serverMessage(v.problem ?? '', getLang())]),
             (i) => {
               const code = session.staff!.violations[i].code;
               act.selectGrid(code);

@@ -3,10 +3,11 @@
  * unassigned households, split compounds, staffing problems) and the selected grid's figures,
  * computed on the client so they follow every paint at once.
  */
-import { t, type MessageKey } from '../../i18n';
+import { getLang, t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { session } from './session';
 import { gridColour } from './state';
+import { serverMessage } from '../../i18n/server-message';
 
 const fmtPct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
@@ -24,7 +25,7 @@ const unstaffed = (g: { leaders: number; members: number }) => g.leaders === 0 &
 function staffingOf(code: string): string {
   const g = session.staff?.grids.find((x) => x.code === code);
   if (!g || unstaffed(g)) return t('plan.staff.none');
-  return g.ok ? t('plan.staff.ok', { l: g.leaders, m: g.members }) : `${g.leaders}+${g.members} · ${g.problem}`;
+  return g.ok ? t('plan.staff.ok', { l: g.leaders, m: g.members }) : `${g.leaders}+${g.members} · ${serverMessage(g.problem ?? '', getLang())}`;
 }
 
 /**
