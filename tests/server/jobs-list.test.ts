@@ -68,13 +68,7 @@ describe.each(BACKENDS)('job list on %s', (backend) => {
     expect((await list(admin, '?limit=2')).ids).toEqual(['j-own', 'j-group']);
     const dead = await list(admin, '?status=dead_letter');
     expect(dead.ids).toEqual(['j-dead']);
-    expect(dead.body.jobs[0]).toMatchObject({
-      status: 'failed',
-      dead_letter: true,
-      attempts: 3,
-      message: '未知的街道编码：340802001 (unknown sub-district codes: 340802001)',
-      subdistricts: [A],
-    });
+    expect(dead.body.jobs[0]).toMatchObject({ status: 'failed', dead_letter: true, attempts: 3, message: '未知的街道编码：340802001', subdistricts: [A] });
   });
 
   it("a planner sees the jobs of their sub-districts and their own, not another sub-district's or 'all'", async () => {
