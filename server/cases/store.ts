@@ -227,19 +227,23 @@ export async function transitionCase(
     [id],
   );
   const row = r.rows[0];
-  if (!row) throw new CaseError(404, `没有编号为 ${id} 的案件`);
+  if (!row) throw new CaseError(404, `没有编号为 ${id} 的案件 (no case numbered ${id})`);
   const version = Number(row.version);
   if (version !== req.baseVersion) {
     const events = await eventsOf(tx, id);
-    throw new CaseError(409, `案件 ${id} 已被他人更新（您的版本 ${req.baseVersion}，当前版本 ${version}，现为“${labelOf(row.status)}”），请刷新后再操作`, {
-      current: { version, status: row.status, updatedAt: iso(row.updated_at) },
-      changes: req.baseVersion >= 0 && req.baseVersion < events.length ? events.slice(req.baseVersion) : events.slice(-1),
-    });
+    throw new CaseError(
+      409,
+      `案件 ${id} 已被他人更新（您的版本 ${req.baseVersion}，当前版本 ${version}，现为“${labelOf(row.status)}”），请刷新后再操作 (case ${id} was updated by someone else: your version ${req.baseVersion}, current version ${version}, now ${row.status}; refresh and try again)`,
+      {
+        current: { version, status: row.status, updatedAt: iso(row.updated_at) },
+        changes: req.baseVersion >= 0 && req.baseVersion < events.length ? events.slice(req.baseVersion) : events.slice(-1),
+      },
+    );
   }
-  if (!isStatus(row.status)) throw new CaseError(422, `案件状态“${row.status}”无法识别`);
+  if (!isStatus(row.status)) throw new CaseError(422, `案件状态“${row.status}”无法识别 (case status ${row.status} is not recognised)`);
   if (req.to === 'dispatched' && req.department) {
     const d = await tx.query('SELECT 1 FROM case_departments WHERE name = $1 UNION SELECT 1 FROM cases WHERE department = $1 LIMIT 1', [req.department.trim()]);
-    if (!d.rows.length) throw new CaseError(422, `未知的部门“${req.department}”`);
+    if (!d.rows.length) throw new CaseError(422, `未知的部门“${req.department}” (unknown department ${req.department})`);
   }
   const ev = await tx.query<{ status: string; at: unknown; actor: string; note: string | null }>(
     'SELECT status, at, actor, note FROM case_events WHERE case_id = $1 ORDER BY at, id',
@@ -315,10 +319,18 @@ export async function createCase(tx: Queryable, input: NewCaseInput): Promise<st
     [input.lon, input.lat],
   );
   const subdistrict = sd.rows[0]?.id;
-  if (!subdistrict) throw new CaseError(422, '上报位置不在任何街道（乡）范围内，请在地图上重新选点');
+  if (!subdistrict)
+    throw new CaseError(
+      422,
+      '上报位置不在任何街道（乡）范围内，请在地图上重新选点 (the reported location is not inside any sub-district; pick the point on the map again)',
+    );
   let grid = input.grid ?? null;
   if (grid) {
-    if (!grid.startsWith(subdistrict)) throw new CaseError(422, `网格 ${grid} 不属于上报位置所在的街道（${subdistrict}），请核对网格或位置`);
+    if (!grid.startsWith(subdistrict))
+      throw new CaseError(
+        422,
+        `网格 ${grid} 不属于上报位置所在的街道（${subdistrict}），请核对网格或位置 (grid ${grid} does not belong to the sub-district ${subdistrict} of the reported location; check the grid or the location)`,
+      );
   } else {
     const g = await tx.query<{ code: string }>(
       'SELECT code FROM current_grids WHERE ST_Intersects(geom, ST_SetSRID(ST_MakePoint($1, $2), 4326)) ORDER BY code LIMIT 1',
@@ -328,7 +340,7 @@ export async function createCase(tx: Queryable, input: NewCaseInput): Promise<st
   }
   if (input.incidentId) {
     const inc = await tx.query('SELECT 1 FROM incidents WHERE id = $1', [input.incidentId]);
-    if (!inc.rows.length) throw new CaseError(422, `没有编号为 ${input.incidentId} 的事件`);
+    if (!inc.rows.length) throw new CaseError(422, `没有编号为 ${input.incidentId} 的事件 (no incident numbered ${input.incidentId})`);
   }
   const idRow = await tx.query<{ id: string }>(`SELECT 'k' || nextval('case_id_seq')::text AS id`);
   const id = idRow.rows[0].id;

@@ -90,19 +90,19 @@ export function checkTransition(
   state: Pick<CaseState, 'status' | 'kind' | 'department'>,
   input: Pick<TransitionInput, 'to' | 'kind' | 'department'>,
 ): string | null {
-  if (!isStatus(input.to)) return `未知的状态“${input.to}”`;
+  if (!isStatus(input.to)) return `未知的状态“${input.to}” (unknown status ${input.to})`;
   const from = state.status;
   if (!TRANSITIONS[from].includes(input.to)) {
     const next = TRANSITIONS[from];
     const allowed = next.length ? next.map((s) => `“${STATUS_LABEL[s]}”`).join('或') : '无（流程已结束）';
-    return `案件当前为“${STATUS_LABEL[from]}”，不能转为“${STATUS_LABEL[input.to]}”；可转为：${allowed}`;
+    return `案件当前为“${STATUS_LABEL[from]}”，不能转为“${STATUS_LABEL[input.to]}”；可转为：${allowed} (the case is ${from} and cannot change to ${input.to}; it can change to: ${next.length ? next.join(' or ') : 'nothing, the workflow has ended'})`;
   }
   if (input.to === 'dispatched') {
     const kind = input.kind ?? state.kind;
     const dept = input.department ?? state.department;
-    if (input.kind != null && !isKind(input.kind)) return `未知的吹哨类型“${input.kind}”`;
-    if (!kind) return '吹哨派单须选择哨型（快速哨、应急哨或攻坚哨）';
-    if (!dept || !dept.trim()) return '吹哨派单须指定报到部门';
+    if (input.kind != null && !isKind(input.kind)) return `未知的吹哨类型“${input.kind}” (unknown whistle type ${input.kind})`;
+    if (!kind) return '吹哨派单须选择哨型（快速哨、应急哨或攻坚哨） (dispatching needs a whistle type: quick, emergency or tackle-hard)';
+    if (!dept || !dept.trim()) return '吹哨派单须指定报到部门 (dispatching needs the department that must report)';
   }
   return null;
 }

@@ -80,13 +80,29 @@ export type ReviewResult = { ok: true; next: EntryStatus } | { ok: false; status
  */
 export function review({ entry, actor, decision }: ReviewInput): ReviewResult {
   const pending = entry.kind === 'merit' ? 'declared' : 'recorded';
-  if (entry.status !== pending) return { ok: false, status: 409, message: `该记录已审核（${STATUS_LABEL[entry.status]}），不能再次审核` };
+  if (entry.status !== pending)
+    return {
+      ok: false,
+      status: 409,
+      message: `该记录已审核（${STATUS_LABEL[entry.status]}），不能再次审核 (this record has already been reviewed, ${entry.status}; it cannot be reviewed again)`,
+    };
   const allowed: ReviewerRole[] = entry.kind === 'merit' ? ['grid_member', 'admin'] : ['leader', 'admin'];
   if (!actor.role || !allowed.includes(actor.role)) {
-    return { ok: false, status: 403, message: entry.kind === 'merit' ? '积分申报由本网格的网格长（网格员）审核' : '扣分记录由社区核查（社区领导或管理员）' };
+    return {
+      ok: false,
+      status: 403,
+      message:
+        entry.kind === 'merit'
+          ? '积分申报由本网格的网格长（网格员）审核 (merit claims are reviewed by the grid leader of their grid)'
+          : '扣分记录由社区核查（社区领导或管理员） (demerit records are checked by the community: a community leader or an administrator)',
+    };
   }
   if (actor.id !== null && entry.createdBy !== null && actor.id === entry.createdBy) {
-    return { ok: false, status: 403, message: '不能审核自己录入的记录（须由另一人审核）' };
+    return {
+      ok: false,
+      status: 403,
+      message: '不能审核自己录入的记录（须由另一人审核） (you cannot review a record you entered yourself; another person must review it)',
+    };
   }
   const next: EntryStatus = entry.kind === 'merit' ? (decision === 'approve' ? 'approved' : 'rejected') : decision === 'approve' ? 'confirmed' : 'dismissed';
   return { ok: true, next };

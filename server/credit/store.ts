@@ -236,11 +236,15 @@ export interface NewEntry {
 /** Declares a merit (status declared) or records a demerit (status recorded). */
 export async function createEntry(tx: Queryable, e: NewEntry, createdBy: number | null, today: string): Promise<CreditEntry> {
   const points = pointsOf(e.kind, e.category);
-  if (points === null) throw new CreditError(400, `未知的${e.kind === 'merit' ? '加分' : '扣分'}类别：${e.category}`);
-  if (e.occurredOn > today) throw new CreditError(400, `发生日期 ${e.occurredOn} 晚于今天`);
+  if (points === null)
+    throw new CreditError(
+      400,
+      `未知的${e.kind === 'merit' ? '加分' : '扣分'}类别：${e.category} (unknown ${e.kind === 'merit' ? 'merit' : 'demerit'} category: ${e.category})`,
+    );
+  if (e.occurredOn > today) throw new CreditError(400, `发生日期 ${e.occurredOn} 晚于今天 (the date ${e.occurredOn} is later than today)`);
   const place = await householdPlace(tx, e.household);
-  if (!place) throw new CreditError(404, `住户 ${e.household} 不存在`);
-  if (!place.grid) throw new CreditError(400, `住户 ${e.household} 不在任何现行网格内`);
+  if (!place) throw new CreditError(404, `住户 ${e.household} 不存在 (household ${e.household} does not exist)`);
+  if (!place.grid) throw new CreditError(400, `住户 ${e.household} 不在任何现行网格内 (household ${e.household} is not in any current grid)`);
   const r = await tx.query<{ id: string }>(
     `INSERT INTO credit_entries (household_id, grid_code, kind, category, points, status, note, occurred_on, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8::date, $9) RETURNING id`,
@@ -277,8 +281,13 @@ export async function reviewEntry(
   note: string | null,
 ): Promise<ReviewOutcome> {
   const before = await getEntry(tx, id, true);
-  if (!before) throw new CreditError(404, `记录 ${id} 不存在`);
-  if (before.version !== version) throw new CreditError(409, `记录已被他人更改（当前版本 ${before.version}），请刷新后再审核`, { current: before });
+  if (!before) throw new CreditError(404, `记录 ${id} 不存在 (record ${id} does not exist)`);
+  if (before.version !== version)
+    throw new CreditError(
+      409,
+      `记录已被他人更改（当前版本 ${before.version}），请刷新后再审核 (the record was changed by someone else, current version ${before.version}; refresh and review again)`,
+      { current: before },
+    );
   const step = review({ entry: { kind: before.kind, status: before.status, createdBy: before.createdBy }, actor, decision });
   if (!step.ok) throw new CreditError(step.status, step.message);
   await tx.query('UPDATE credit_entries SET status = $2, reviewed_by = $3, reviewed_at = now(), review_note = $4, version = version + 1 WHERE id = $1', [

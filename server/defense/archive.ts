@@ -153,5 +153,5 @@ export async function archivedMessage(db: Queryable, id: string): Promise<string
   );
   const g = r.rows[0];
   if (!g || g.archived_at === null) return null;
-  return `联防组 ${g.name}（${id}）已归档（被重新分组替换或成员已清空），只能查看${g.replaced_by ? `；其记录已转入联防组 ${g.replaced_by}` : ''}`;
+  return `联防组 ${g.name}（${id}）已归档（被重新分组替换或成员已清空），只能查看${g.replaced_by ? `；其记录已转入联防组 ${g.replaced_by}` : ''} (joint-defence group ${id} is archived, replaced by a regrouping or emptied of members, and is read-only${g.replaced_by ? `; its records moved to group ${g.replaced_by}` : ''})`;
 }

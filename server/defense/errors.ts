@@ -15,7 +15,9 @@ export class StaleGroupsError extends Error {
     readonly base: number,
     readonly changedSince: MemberChange[],
   ) {
-    super(`联防分组已被他人修改（当前版本 ${current}，您的修改基于版本 ${base}），请刷新后重试。`);
+    super(
+      `联防分组已被他人修改（当前版本 ${current}，您的修改基于版本 ${base}），请刷新后重试。 (the joint-defence grouping was changed by someone else: current version ${current}, your edit is based on version ${base}; refresh and try again)`,
+    );
   }
   get details(): Record<string, unknown> {
     return { current: this.current, base: this.base, changedSince: this.changedSince };

@@ -50,7 +50,10 @@ export function networkFor(db: Queryable, subdistricts: string[]): Promise<Cache
       const t = Date.now();
       const lines = await loadStreetLines(db, ids);
       const net = buildNetwork(lines);
-      if (net.edgeCount === 0) throw new NoStreetsError(`街道 ${key} 内没有可步行的道路，无法计算步行距离`);
+      if (net.edgeCount === 0)
+        throw new NoStreetsError(
+          `街道 ${key} 内没有可步行的道路，无法计算步行距离 (sub-district ${key} has no walkable streets, so walking distances cannot be computed)`,
+        );
       return {
         key,
         net,

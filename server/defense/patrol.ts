@@ -13,6 +13,7 @@ import { loadShops } from './shops';
 import { membersOf } from './store';
 import { archivedMessage } from './archive';
 import { BadRequestError, NotFoundError, StaleRowError } from './errors';
+import { enOf, zhOf } from '../bilingual';
 
 export const MAX_STOPS = 60;
 
@@ -44,31 +45,32 @@ export async function planRoute(db: Queryable, req: RouteRequest): Promise<Route
   let name = req.name;
   if (req.group) {
     const g = await db.query<{ subdistrict_id: string; name: string }>('SELECT subdistrict_id, name FROM defense_groups WHERE id = $1', [req.group]);
-    if (!g.rows[0]) throw new NotFoundError(`联防组 ${req.group} 不存在`);
+    if (!g.rows[0]) throw new NotFoundError(`联防组 ${req.group} 不存在 (joint-defence group ${req.group} does not exist)`);
     const archived = await archivedMessage(db, req.group);
-    if (archived) throw new BadRequestError(`${archived}，不能再生成巡逻路线`);
+    if (archived) throw new BadRequestError(`${zhOf(archived)}，不能再生成巡逻路线 (${enOf(archived)}; no more patrol routes can be generated for it)`);
     subs = [g.rows[0].subdistrict_id];
     const ids = (await membersOf(db, [req.group])).get(req.group) ?? [];
     const shops = await loadShops(db, subs[0], { ids });
     stops = shops.map((s) => ({ id: s.id, lon: s.lon, lat: s.lat }));
     name ??= `${g.rows[0].name}巡逻路线`;
   } else if (req.stops && req.stops.length) {
-    if (req.stops.length > MAX_STOPS) throw new BadRequestError(`巡逻点最多 ${MAX_STOPS} 个（收到 ${req.stops.length} 个）`);
+    if (req.stops.length > MAX_STOPS)
+      throw new BadRequestError(`巡逻点最多 ${MAX_STOPS} 个（收到 ${req.stops.length} 个） (at most ${MAX_STOPS} patrol stops, received ${req.stops.length})`);
     stops = req.stops.map((s, i) => ({ id: s.id ?? `P${i + 1}`, lon: s.lon, lat: s.lat }));
-    if (new Set(stops.map((s) => s.id)).size !== stops.length) throw new BadRequestError('巡逻点编号重复');
+    if (new Set(stops.map((s) => s.id)).size !== stops.length) throw new BadRequestError('巡逻点编号重复 (duplicate patrol stop ids)');
     subs = await subdistrictsNear(db, stops);
-    if (subs.length === 0) throw new BadRequestError('巡逻点不在本区任何街道附近');
+    if (subs.length === 0) throw new BadRequestError('巡逻点不在本区任何街道附近 (the patrol stops are not near any sub-district of the district)');
     name ??= '巡逻路线';
   } else {
     throw new BadRequestError('请给出联防组 (group) 或巡逻点 (stops)');
   }
-  if (stops.length === 0) throw new BadRequestError('该联防组没有成员商铺');
+  if (stops.length === 0) throw new BadRequestError('该联防组没有成员商铺 (this joint-defence group has no member shops)');
   const cached = await networkFor(db, subs);
   let f: Feature<LineString, PatrolRouteProps>;
   try {
     f = buildPatrolRoute(cached.net, stops, { closed: req.closed ?? true, snapper: cached.snapper, maxSnapM: 500 });
   } catch (e) {
-    if (e instanceof PatrolError) throw new BadRequestError(`无法生成巡逻路线：${e.message}`);
+    if (e instanceof PatrolError) throw new BadRequestError(`无法生成巡逻路线：${e.message} (cannot generate the patrol route: ${e.message})`);
     throw e;
   }
   const byId = new Map(stops.map((s) => [s.id, s]));
@@ -97,7 +99,7 @@ interface GroupRow {
 
 async function groupRow(db: Queryable, id: string, lock = false): Promise<GroupRow> {
   const g = await db.query<GroupRow>(`SELECT id, subdistrict_id, name, version FROM defense_groups WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id]);
-  if (!g.rows[0]) throw new NotFoundError(`联防组 ${id} 不存在`);
+  if (!g.rows[0]) throw new NotFoundError(`联防组 ${id} 不存在 (joint-defence group ${id} does not exist)`);
   return { ...g.rows[0], version: Number(g.rows[0].version) };
 }
 
@@ -108,11 +110,12 @@ async function groupRow(db: Queryable, id: string, lock = false): Promise<GroupR
 export async function planDrawnRoute(db: Queryable, groupId: string, req: DrawnRouteRequest): Promise<RouteFeature> {
   const g = await groupRow(db, groupId);
   const archived = await archivedMessage(db, groupId);
-  if (archived) throw new BadRequestError(`${archived}，不能再编辑巡逻路线`);
-  if (req.stops.length < 2) throw new BadRequestError('巡逻路线至少需要 2 个巡逻点');
-  if (req.stops.length > MAX_STOPS) throw new BadRequestError(`巡逻点最多 ${MAX_STOPS} 个（收到 ${req.stops.length} 个）`);
+  if (archived) throw new BadRequestError(`${zhOf(archived)}，不能再编辑巡逻路线 (${enOf(archived)}; its patrol routes can no longer be edited)`);
+  if (req.stops.length < 2) throw new BadRequestError('巡逻路线至少需要 2 个巡逻点 (a patrol route needs at least 2 stops)');
+  if (req.stops.length > MAX_STOPS)
+    throw new BadRequestError(`巡逻点最多 ${MAX_STOPS} 个（收到 ${req.stops.length} 个） (at most ${MAX_STOPS} patrol stops, received ${req.stops.length})`);
   const stops: PatrolStop[] = req.stops.map((s, i) => ({ id: s.id ?? `P${i + 1}`, lon: s.lon, lat: s.lat }));
-  if (new Set(stops.map((s) => s.id)).size !== stops.length) throw new BadRequestError('巡逻点编号重复');
+  if (new Set(stops.map((s) => s.id)).size !== stops.length) throw new BadRequestError('巡逻点编号重复 (duplicate patrol stop ids)');
   const cached = await networkFor(db, [g.subdistrict_id]);
   let f: Feature<LineString, PatrolRouteProps>;
   try {
@@ -122,8 +125,8 @@ export async function planDrawnRoute(db: Queryable, groupId: string, req: DrawnR
     const k = stops.findIndex((s) => s.id === e.stopId) + 1;
     throw new BadRequestError(
       /farther/.test(e.message)
-        ? `第 ${k} 个巡逻点距本街道的道路超过 ${DRAWN_SNAP_M} 米，请点在道路附近`
-        : `第 ${k} 个巡逻点与其他巡逻点沿道路不连通，请换一个位置`,
+        ? `第 ${k} 个巡逻点距本街道的道路超过 ${DRAWN_SNAP_M} 米，请点在道路附近 (patrol stop ${k} is more than ${DRAWN_SNAP_M} m from the streets of this sub-district; place it near a street)`
+        : `第 ${k} 个巡逻点与其他巡逻点沿道路不连通，请换一个位置 (patrol stop ${k} is not connected to the other stops along the streets; pick another place)`,
     );
   }
   const snappedStops = stops.map((s, k) => ({ id: s.id, lon: f.properties.snapped[k]![0], lat: f.properties.snapped[k]![1] }));
@@ -147,10 +150,13 @@ export async function saveDrawnRoute(
 ): Promise<{ id: number; version: number; before: Record<string, unknown> | null }> {
   const g = await groupRow(tx, groupId, true);
   if (g.version !== baseVersion)
-    throw new StaleRowError(`该联防组已被他人修改（当前版本 ${g.version}，您的编辑基于版本 ${baseVersion}），请刷新后重试。`, {
-      name: g.name,
-      version: g.version,
-    });
+    throw new StaleRowError(
+      `该联防组已被他人修改（当前版本 ${g.version}，您的编辑基于版本 ${baseVersion}），请刷新后重试。 (this joint-defence group was changed by someone else: current version ${g.version}, your edit is based on version ${baseVersion}; refresh and try again)`,
+      {
+        name: g.name,
+        version: g.version,
+      },
+    );
   let id: number;
   let before: Record<string, unknown> | null = null;
   if (routeId === null) id = await saveRoute(tx, f);
@@ -159,7 +165,8 @@ export async function saveDrawnRoute(
       'SELECT group_id, name, stops, length_m FROM patrol_routes WHERE id = $1 FOR UPDATE',
       [routeId],
     );
-    if (!cur.rows[0] || cur.rows[0].group_id !== groupId) throw new NotFoundError(`联防组 ${groupId} 没有巡逻路线 ${routeId}`);
+    if (!cur.rows[0] || cur.rows[0].group_id !== groupId)
+      throw new NotFoundError(`联防组 ${groupId} 没有巡逻路线 ${routeId} (joint-defence group ${groupId} has no patrol route ${routeId})`);
     before = { name: cur.rows[0].name, stops: cur.rows[0].stops, length_m: Number(cur.rows[0].length_m) };
     await tx.query(
       `UPDATE patrol_routes SET name = $2, closed = $3, stops = $4::jsonb, length_m = $5, duration_s = $6, synthetic = false, geom = ST_SetSRID(ST_GeomFromGeoJSON($7), 4326) WHERE id = $1`,

@@ -127,8 +127,11 @@ async function checkPlannedPatrol(tx: Queryable, kind: RecordKind, groupId: stri
   const id = body.planned_patrol_id;
   if (kind !== 'patrol-logs' || id === null || id === undefined) return;
   const r = await tx.query<{ group_id: string }>('SELECT group_id FROM patrol_plan_patrols WHERE id = $1', [id]);
-  if (!r.rows[0]) throw new BadRequestError(`计划巡逻 ${String(id)} 不存在`);
-  if (r.rows[0].group_id !== groupId) throw new BadRequestError(`计划巡逻 ${String(id)} 不属于联防组 ${groupId}`);
+  if (!r.rows[0]) throw new BadRequestError(`计划巡逻 ${String(id)} 不存在 (planned patrol ${String(id)} does not exist)`);
+  if (r.rows[0].group_id !== groupId)
+    throw new BadRequestError(
+      `计划巡逻 ${String(id)} 不属于联防组 ${groupId} (planned patrol ${String(id)} does not belong to joint-defence group ${groupId})`,
+    );
 }
 
 export async function createRecord(tx: Queryable, kind: RecordKind, groupId: string, body: Record<string, unknown>, synthetic = false): Promise<RecordRow> {
@@ -154,7 +157,7 @@ export async function updateRecord(
 ): Promise<{ before: RecordRow; after: RecordRow }> {
   const spec = KINDS[kind];
   const before = await getRecord(tx, kind, groupId, id);
-  if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在`);
+  if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在 (${kind} record ${id} does not exist)`);
   await checkPlannedPatrol(tx, kind, groupId, body);
   const cols = Object.keys(spec.cols).filter((c) => c in body);
   const sets = cols.map((c, i) => `${c} = $${i + 4}::${spec.cols[c]}`);
@@ -163,16 +166,23 @@ export async function updateRecord(
     [groupId, id, version, ...cols.map((c) => body[c] ?? null)],
   );
   if (r.rows.length === 0)
-    throw new StaleRowError(`该${spec.label}记录已被他人修改（当前版本 ${before.version}，您的修改基于版本 ${version}），请刷新后重试。`, before);
+    throw new StaleRowError(
+      `该${spec.label}记录已被他人修改（当前版本 ${before.version}，您的修改基于版本 ${version}），请刷新后重试。 (this ${kind} record was changed by someone else: current version ${before.version}, your change is based on version ${version}; refresh and try again)`,
+      before,
+    );
   return { before, after: (await getRecord(tx, kind, groupId, id))! };
 }
 
 export async function deleteRecord(tx: Queryable, kind: RecordKind, groupId: string, id: number, version: number): Promise<RecordRow> {
   const spec = KINDS[kind];
   const before = await getRecord(tx, kind, groupId, id);
-  if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在`);
+  if (!before) throw new NotFoundError(`${spec.label}记录 ${id} 不存在 (${kind} record ${id} does not exist)`);
   const r = await tx.query(`DELETE FROM ${spec.table} WHERE group_id = $1 AND id = $2 AND version = $3 RETURNING id`, [groupId, id, version]);
-  if (r.rows.length === 0) throw new StaleRowError(`该${spec.label}记录已被他人修改（当前版本 ${before.version}），请刷新后重试。`, before);
+  if (r.rows.length === 0)
+    throw new StaleRowError(
+      `该${spec.label}记录已被他人修改（当前版本 ${before.version}），请刷新后重试。 (this ${kind} record was changed by someone else, current version ${before.version}; refresh and try again)`,
+      before,
+    );
   return before;
 }
 
@@ -182,32 +192,32 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function recordProblems(kind: RecordKind, body: Record<string, unknown>, partial: boolean): string[] {
   const spec = KINDS[kind];
   const out: string[] = [];
-  for (const k of Object.keys(body)) if (k !== 'version' && !(k in spec.schema)) out.push(`没有字段 ${k}`);
-  if (!partial) for (const k of spec.required) if (body[k] === undefined || body[k] === null) out.push(`缺少字段 ${k}`);
+  for (const k of Object.keys(body)) if (k !== 'version' && !(k in spec.schema)) out.push(`没有字段 ${k} (no field ${k})`);
+  if (!partial) for (const k of spec.required) if (body[k] === undefined || body[k] === null) out.push(`缺少字段 ${k} (missing field ${k})`);
   for (const [k, s] of Object.entries(spec.schema) as [string, Record<string, unknown>][]) {
     if (!(k in body)) continue;
     const v = body[k];
     const types = ([] as string[]).concat(s.type as string | string[]);
     if (v === null) {
-      if (!types.includes('null')) out.push(`${k} 不能为空`);
+      if (!types.includes('null')) out.push(`${k} 不能为空 (${k} cannot be empty)`);
       continue;
     }
-    if (types.includes('integer') && !(typeof v === 'number' && Number.isInteger(v))) out.push(`${k} 须为整数`);
-    else if (types.includes('string') && typeof v !== 'string') out.push(`${k} 须为文本`);
+    if (types.includes('integer') && !(typeof v === 'number' && Number.isInteger(v))) out.push(`${k} 须为整数 (${k} must be an integer)`);
+    else if (types.includes('string') && typeof v !== 'string') out.push(`${k} 须为文本 (${k} must be text)`);
     if (typeof v === 'number') {
-      if (typeof s.minimum === 'number' && v < s.minimum) out.push(`${k} 不能小于 ${s.minimum}`);
-      if (typeof s.maximum === 'number' && v > s.maximum) out.push(`${k} 不能大于 ${s.maximum}`);
+      if (typeof s.minimum === 'number' && v < s.minimum) out.push(`${k} 不能小于 ${s.minimum} (${k} cannot be less than ${s.minimum})`);
+      if (typeof s.maximum === 'number' && v > s.maximum) out.push(`${k} 不能大于 ${s.maximum} (${k} cannot be greater than ${s.maximum})`);
     }
     if (typeof v === 'string') {
-      if (Array.isArray(s.enum) && !s.enum.includes(v)) out.push(`${k} 须为 ${s.enum.join(' / ')} 之一`);
-      if (typeof s.maxLength === 'number' && v.length > s.maxLength) out.push(`${k} 太长`);
-      if (typeof s.minLength === 'number' && v.length < s.minLength) out.push(`${k} 不能为空`);
-      if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(v)) out.push(`${k} 格式不对`);
-      if (s.format === 'date' && !(DATE.test(v) && !Number.isNaN(Date.parse(v)))) out.push(`${k} 须为日期 YYYY-MM-DD`);
+      if (Array.isArray(s.enum) && !s.enum.includes(v)) out.push(`${k} 须为 ${s.enum.join(' / ')} 之一 (${k} must be one of ${s.enum.join(' / ')})`);
+      if (typeof s.maxLength === 'number' && v.length > s.maxLength) out.push(`${k} 太长 (${k} is too long)`);
+      if (typeof s.minLength === 'number' && v.length < s.minLength) out.push(`${k} 不能为空 (${k} cannot be empty)`);
+      if (typeof s.pattern === 'string' && !new RegExp(s.pattern).test(v)) out.push(`${k} 格式不对 (${k} has the wrong format)`);
+      if (s.format === 'date' && !(DATE.test(v) && !Number.isNaN(Date.parse(v)))) out.push(`${k} 须为日期 YYYY-MM-DD (${k} must be a date YYYY-MM-DD)`);
       if (s.format === 'date-time' && (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(Date.parse(v)))) out.push(`${k} 须为时间 (ISO 8601)`);
     }
   }
   if (kind === 'schedule' && typeof body.start_time === 'string' && typeof body.end_time === 'string' && body.end_time <= body.start_time)
-    out.push('结束时间须晚于开始时间');
+    out.push('结束时间须晚于开始时间 (the end time must be later than the start time)');
   return out;
 }

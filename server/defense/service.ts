@@ -112,10 +112,10 @@ export interface AutoGroupPreview {
 /** What an automatic regroup of this selection would do, without computing or writing anything. */
 export async function previewAutoGroup(db: Db, p: AutoGroupParams): Promise<AutoGroupPreview> {
   validateSizes(p);
-  if (!(await subdistrictExists(db, p.subdistrict))) throw new NotFoundError(`街道 ${p.subdistrict} 不存在`);
+  if (!(await subdistrictExists(db, p.subdistrict))) throw new NotFoundError(`街道 ${p.subdistrict} 不存在 (sub-district ${p.subdistrict} does not exist)`);
   const version = await setVersion(db, p.subdistrict);
   const shops = await loadShops(db, p.subdistrict, p);
-  if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
+  if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺 (there are no shops in the chosen area)');
   const plan = await planOldGroups(
     db,
     p.subdistrict,
@@ -140,13 +140,14 @@ export async function autoGroup(
   const t0 = Date.now();
   const progress = opts.progress ?? (() => undefined);
   validateSizes(p);
-  if (!(await subdistrictExists(db, p.subdistrict))) throw new NotFoundError(`街道 ${p.subdistrict} 不存在`);
+  if (!(await subdistrictExists(db, p.subdistrict))) throw new NotFoundError(`街道 ${p.subdistrict} 不存在 (sub-district ${p.subdistrict} does not exist)`);
   const baseVersion = p.baseVersion ?? (await setVersion(db, p.subdistrict));
   const shops = await loadShops(db, p.subdistrict, p);
-  if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
+  if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺 (there are no shops in the chosen area)');
   const leaders = new Set(p.leaders ?? []);
   const unknownLeader = [...leaders].find((l) => !shops.some((s) => s.id === l));
-  if (unknownLeader) throw new BadRequestError(`指定的联防长 ${unknownLeader} 不在所选商铺中`);
+  if (unknownLeader)
+    throw new BadRequestError(`指定的联防长 ${unknownLeader} 不在所选商铺中 (the chosen leader ${unknownLeader} is not among the chosen shops)`);
   progress(0.05, `${shops.length} shops`);
   const cached = await networkFor(db, [p.subdistrict]);
   progress(0.15, 'network');
@@ -353,8 +354,9 @@ async function groupsOfSub(db: Queryable, subdistrict: string, ids: string[]): P
   );
   for (const id of ids) {
     const row = r.rows.find((x) => x.id === id);
-    if (!row) throw new NotFoundError(`联防组 ${id} 不存在`);
-    if (row.subdistrict_id !== subdistrict) throw new BadRequestError(`联防组 ${id} 不属于街道 ${subdistrict}`);
+    if (!row) throw new NotFoundError(`联防组 ${id} 不存在 (joint-defence group ${id} does not exist)`);
+    if (row.subdistrict_id !== subdistrict)
+      throw new BadRequestError(`联防组 ${id} 不属于街道 ${subdistrict} (joint-defence group ${id} does not belong to sub-district ${subdistrict})`);
     if (row.archived) throw new BadRequestError((await archivedMessage(db, id))!);
   }
   const members = await membersOf(db, ids);
@@ -363,7 +365,7 @@ async function groupsOfSub(db: Queryable, subdistrict: string, ids: string[]): P
 
 async function shopInSub(db: Queryable, subdistrict: string, shop: string): Promise<ShopRow> {
   const rows = await loadShops(db, subdistrict, { ids: [shop] });
-  if (!rows[0]) throw new NotFoundError(`商铺 ${shop} 不存在或不在街道 ${subdistrict}`);
+  if (!rows[0]) throw new NotFoundError(`商铺 ${shop} 不存在或不在街道 ${subdistrict} (shop ${shop} does not exist or is not in sub-district ${subdistrict})`);
   return rows[0];
 }
 
@@ -408,7 +410,7 @@ export interface EditResult {
 export async function moveShop(db: Db, c: EditContext & { shop: string; to: string | null }): Promise<EditResult> {
   await shopInSub(db, c.subdistrict, c.shop);
   const from = (await membership(db, [c.shop])).get(c.shop) ?? null;
-  if (from === c.to) throw new BadRequestError(`商铺 ${c.shop} 已在该组`);
+  if (from === c.to) throw new BadRequestError(`商铺 ${c.shop} 已在该组 (shop ${c.shop} is already in this group)`);
   const ids = [from, c.to].filter((x): x is string => x !== null);
   const groups = await groupsOfSub(db, c.subdistrict, ids);
   if (from) groups.get(from)!.members = groups.get(from)!.members.filter((m) => m !== c.shop);
@@ -424,8 +426,8 @@ export async function swapShops(db: Db, c: EditContext & { a: string; b: string 
   const mem = await membership(db, [c.a, c.b]);
   const ga = mem.get(c.a),
     gb = mem.get(c.b);
-  if (!ga || !gb) throw new BadRequestError('交换的两个商铺都必须已在联防组中');
-  if (ga === gb) throw new BadRequestError('两个商铺在同一个联防组，无需交换');
+  if (!ga || !gb) throw new BadRequestError('交换的两个商铺都必须已在联防组中 (both shops of a swap must already be in joint-defence groups)');
+  if (ga === gb) throw new BadRequestError('两个商铺在同一个联防组，无需交换 (the two shops are in the same joint-defence group; nothing to swap)');
   const groups = await groupsOfSub(db, c.subdistrict, [ga, gb]);
   const A = groups.get(ga)!,
     B = groups.get(gb)!;
@@ -444,7 +446,8 @@ export async function swapShops(db: Db, c: EditContext & { a: string; b: string 
 export async function setLeader(db: Db, c: EditContext & { group: string; shop: string }): Promise<EditResult> {
   const groups = await groupsOfSub(db, c.subdistrict, [c.group]);
   const g = groups.get(c.group)!;
-  if (!g.members.includes(c.shop)) throw new BadRequestError(`商铺 ${c.shop} 不是联防组 ${c.group} 的成员`);
+  if (!g.members.includes(c.shop))
+    throw new BadRequestError(`商铺 ${c.shop} 不是联防组 ${c.group} 的成员 (shop ${c.shop} is not a member of joint-defence group ${c.group})`);
   const before = g.leader;
   g.leader = c.shop;
   const plan = await rebuild(db, c.subdistrict, groups);
@@ -476,9 +479,9 @@ export async function responseFor(db: Db, shopId: string, thresholdS: number): P
        FROM shops s LEFT JOIN defense_members m ON m.shop_id = s.id WHERE s.id = $1`,
     [shopId],
   );
-  if (!r.rows[0]) throw new NotFoundError(`商铺 ${shopId} 不存在`);
+  if (!r.rows[0]) throw new NotFoundError(`商铺 ${shopId} 不存在 (shop ${shopId} does not exist)`);
   const { subdistrict_id: sub, group_id: group } = r.rows[0];
-  if (!sub) throw new BadRequestError(`商铺 ${shopId} 不在任何街道内`);
+  if (!sub) throw new BadRequestError(`商铺 ${shopId} 不在任何街道内 (shop ${shopId} is not in any sub-district)`);
   const memberIds = group ? ((await membersOf(db, [group])).get(group) ?? []) : [];
   const leader = group
     ? (await db.query<{ leader_shop_id: string }>('SELECT leader_shop_id FROM defense_groups WHERE id = $1', [group])).rows[0]?.leader_shop_id

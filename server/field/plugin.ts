@@ -120,7 +120,7 @@ const ledgerQuery = {
 } as const;
 
 function filterOf(q: LedgerFilter & { from?: string; to?: string }): LedgerFilter {
-  for (const k of ['from', 'to'] as const) if (q[k] && !validDate(q[k]!)) throw new FieldError(400, `日期无效：${k}=${q[k]}`);
+  for (const k of ['from', 'to'] as const) if (q[k] && !validDate(q[k]!)) throw new FieldError(400, `日期无效：${k}=${q[k]} (invalid date: ${k}=${q[k]})`);
   // dates are Shanghai calendar days
   return { ...q, from: q.from ? `${q.from}T00:00:00+08:00` : undefined, to: q.to ? `${q.to}T00:00:00+08:00` : undefined };
 }
@@ -333,7 +333,7 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      if (req.query.week && !validDate(req.query.week)) throw new FieldError(400, `日期无效：week=${req.query.week}`);
+      if (req.query.week && !validDate(req.query.week)) throw new FieldError(400, `日期无效：week=${req.query.week} (invalid date: week=${req.query.week})`);
       const at = req.query.week ? Date.parse(`${req.query.week}T12:00:00+08:00`) : Date.now();
       const [from, to] = weekOf(at);
       const h = await hoursOf(app.db, req.query.grid ?? null, readPrefixes(req.user), from, to, WEEKLY_RULE_MINUTES);

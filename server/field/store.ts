@@ -56,7 +56,7 @@ export async function gridInfo(db: Queryable, code: string): Promise<GridInfo> {
     [code],
   );
   const g = r.rows[0];
-  if (!g) throw new FieldError(404, `网格 ${code} 不在已发布的方案中`);
+  if (!g) throw new FieldError(404, `网格 ${code} 不在已发布的方案中 (grid ${code} is not in the published plan)`);
   return {
     code: g.code,
     subdistrictId: g.subdistrict_id,
@@ -194,10 +194,14 @@ const MAGIC: Record<string, (b: Buffer) => boolean> = {
 /** Decodes and checks a photo: its type matches its bytes and it is within the size limit. */
 export function decodePhoto(p: { mime: string; data: string }): Buffer {
   const check = MAGIC[p.mime];
-  if (!check) throw new FieldError(400, `照片格式 ${p.mime} 不支持（JPEG、PNG 或 WebP）`);
+  if (!check) throw new FieldError(400, `照片格式 ${p.mime} 不支持（JPEG、PNG 或 WebP） (photo format ${p.mime} is not supported; use JPEG, PNG or WebP)`);
   const bytes = Buffer.from(p.data, 'base64');
-  if (bytes.length > MAX_PHOTO_BYTES) throw new FieldError(413, `照片 ${Math.round(bytes.length / 1024)} KB，超过 ${MAX_PHOTO_BYTES / 1024} KB 上限`);
-  if (bytes.length < 12 || !check(bytes)) throw new FieldError(400, '照片内容不是所述格式的图片');
+  if (bytes.length > MAX_PHOTO_BYTES)
+    throw new FieldError(
+      413,
+      `照片 ${Math.round(bytes.length / 1024)} KB，超过 ${MAX_PHOTO_BYTES / 1024} KB 上限 (the photo is ${Math.round(bytes.length / 1024)} KB, over the ${MAX_PHOTO_BYTES / 1024} KB limit)`,
+    );
+  if (bytes.length < 12 || !check(bytes)) throw new FieldError(400, '照片内容不是所述格式的图片 (the photo content is not an image of the stated format)');
   return bytes;
 }
 
@@ -205,11 +209,15 @@ export function decodePhoto(p: { mime: string; data: string }): Buffer {
 export function checkVisitTimes(startedAt: string, endedAt: string, now: number): [number, number] {
   const a = Date.parse(startedAt);
   const b = Date.parse(endedAt);
-  if (Number.isNaN(a) || Number.isNaN(b)) throw new FieldError(400, '走访时间无效');
-  if (b < a) throw new FieldError(400, '走访结束时间早于开始时间');
-  if (b - a > MAX_VISIT_HOURS * 3600e3) throw new FieldError(400, `一次走访不超过 ${MAX_VISIT_HOURS} 小时`);
-  if (b > now + 10 * 60e3) throw new FieldError(400, '走访结束时间在将来');
-  if (a < now - MAX_SYNC_AGE_DAYS * 86400e3) throw new FieldError(400, `走访早于 ${MAX_SYNC_AGE_DAYS} 天前，请联系社区补录`);
+  if (Number.isNaN(a) || Number.isNaN(b)) throw new FieldError(400, '走访时间无效 (invalid visit time)');
+  if (b < a) throw new FieldError(400, '走访结束时间早于开始时间 (the visit ends before it starts)');
+  if (b - a > MAX_VISIT_HOURS * 3600e3) throw new FieldError(400, `一次走访不超过 ${MAX_VISIT_HOURS} 小时 (a visit lasts at most ${MAX_VISIT_HOURS} hours)`);
+  if (b > now + 10 * 60e3) throw new FieldError(400, '走访结束时间在将来 (the visit end time is in the future)');
+  if (a < now - MAX_SYNC_AGE_DAYS * 86400e3)
+    throw new FieldError(
+      400,
+      `走访早于 ${MAX_SYNC_AGE_DAYS} 天前，请联系社区补录 (the visit is more than ${MAX_SYNC_AGE_DAYS} days old; ask the community to record it)`,
+    );
   return [a, b];
 }
 
@@ -223,9 +231,10 @@ async function checkPlace(db: Queryable, grid: string, lon: number, lat: number,
     [grid, lon, lat, buildingId ?? null],
   );
   const row = r.rows[0];
-  if (!row) throw new FieldError(404, `网格 ${grid} 不在已发布的方案中`);
-  if (!row.near) throw new FieldError(400, `走访位置不在网格 ${grid} 内（或其周边 200 米）`);
-  if (buildingId !== undefined && row.building_ok !== true) throw new FieldError(400, `楼栋 ${buildingId} 不在网格 ${grid} 内`);
+  if (!row) throw new FieldError(404, `网格 ${grid} 不在已发布的方案中 (grid ${grid} is not in the published plan)`);
+  if (!row.near) throw new FieldError(400, `走访位置不在网格 ${grid} 内（或其周边 200 米） (the visit location is not in grid ${grid} or within 200 m of it)`);
+  if (buildingId !== undefined && row.building_ok !== true)
+    throw new FieldError(400, `楼栋 ${buildingId} 不在网格 ${grid} 内 (building ${buildingId} is not in grid ${grid})`);
 }
 
 export interface SavedVisit {
@@ -284,7 +293,7 @@ export async function getPhoto(db: Queryable, id: number, prefixes: string[] | n
     prefixes,
   ]);
   const row = r.rows[0];
-  if (!row) throw new FieldError(404, `照片 ${id} 不存在或不在您的范围内`);
+  if (!row) throw new FieldError(404, `照片 ${id} 不存在或不在您的范围内 (photo ${id} does not exist or is outside your area)`);
   return { mime: row.mime, bytes: Buffer.from(row.bytes) };
 }
 
@@ -316,10 +325,11 @@ export async function saveEntry(
   const existing = await db.query<{ id: number }>('SELECT id::int AS id FROM ledger_entries WHERE client_key = $1', [e.clientKey]);
   if (existing.rows[0]) return { id: Number(existing.rows[0].id), duplicate: true };
   const at = e.occurredAt ? Date.parse(e.occurredAt) : now;
-  if (Number.isNaN(at)) throw new FieldError(400, '日期无效');
-  if (at > now + 10 * 60e3) throw new FieldError(400, '日期在将来');
-  if (e.kind !== 'dispute' && e.outcome) throw new FieldError(400, '只有矛盾纠纷有调处结果');
-  if (e.kind !== 'basic_info' && (e.households || e.changes)) throw new FieldError(400, '核查户数和变更数只属于基础信息记录');
+  if (Number.isNaN(at)) throw new FieldError(400, '日期无效 (invalid date)');
+  if (at > now + 10 * 60e3) throw new FieldError(400, '日期在将来 (the date is in the future)');
+  if (e.kind !== 'dispute' && e.outcome) throw new FieldError(400, '只有矛盾纠纷有调处结果 (only disputes have a mediation outcome)');
+  if (e.kind !== 'basic_info' && (e.households || e.changes))
+    throw new FieldError(400, '核查户数和变更数只属于基础信息记录 (checked households and changes belong only to basic-information records)');
   await gridInfo(db, e.grid);
   const r = await db.query<{ id: number }>(
     `INSERT INTO ledger_entries (client_key, grid_code, kind, title, detail, outcome, households, changes, occurred_at, user_id, author)
@@ -353,9 +363,9 @@ export async function settleDispute(
     [id, prefixes],
   );
   const row = r.rows[0];
-  if (!row) throw new FieldError(404, `台账记录 ${id} 不存在或不在您的网格内`);
-  if (row.kind !== 'dispute') throw new FieldError(400, '只有矛盾纠纷有调处结果');
-  if (row.outcome !== null) throw new FieldError(409, `该纠纷已有调处结果（${row.outcome}）`);
+  if (!row) throw new FieldError(404, `台账记录 ${id} 不存在或不在您的网格内 (ledger entry ${id} does not exist or is not in your grids)`);
+  if (row.kind !== 'dispute') throw new FieldError(400, '只有矛盾纠纷有调处结果 (only disputes have a mediation outcome)');
+  if (row.outcome !== null) throw new FieldError(409, `该纠纷已有调处结果（${row.outcome}） (this dispute already has an outcome: ${row.outcome})`);
   const u = await db.query<{ version: number }>('UPDATE ledger_entries SET outcome = $2, version = version + 1 WHERE id = $1 RETURNING version', [id, outcome]);
   return { id, outcome, version: Number(u.rows[0].version) };
 }

@@ -55,7 +55,7 @@ function parseInstant(name: string, v: string, endOfDay: boolean): number {
     const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
     const d = new Date(ms);
     if (d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
-      throw new FilterError(`参数 ${name} 不是有效日期：${v}`);
+      throw new FilterError(`参数 ${name} 不是有效日期：${v} (parameter ${name} is not a valid date: ${v})`);
     }
     return ms / 1000 - TZ_OFFSET_S + (endOfDay ? 86400 : 0);
   }
@@ -63,17 +63,21 @@ function parseInstant(name: string, v: string, endOfDay: boolean): number {
     const ms = Date.parse(v);
     if (Number.isFinite(ms)) return Math.floor(ms / 1000);
   }
-  throw new FilterError(`参数 ${name} 应为日期 YYYY-MM-DD 或 ISO 时间：${v}`);
+  throw new FilterError(`参数 ${name} 应为日期 YYYY-MM-DD 或 ISO 时间：${v} (parameter ${name} must be a date YYYY-MM-DD or an ISO time: ${v})`);
 }
 
 function parseIntSet(name: string, v: string, min: number, max: number): Set<number> {
   const out = new Set<number>();
   for (const part of v.split(',')) {
     const m = /^\s*(\d{1,2})\s*(?:-\s*(\d{1,2})\s*)?$/.exec(part);
-    if (!m) throw new FilterError(`参数 ${name} 应为 ${min}-${max} 的数字列表（如 1,2,5-7）：${v}`);
+    if (!m)
+      throw new FilterError(
+        `参数 ${name} 应为 ${min}-${max} 的数字列表（如 1,2,5-7）：${v} (parameter ${name} must be a list of numbers ${min}-${max}, e.g. 1,2,5-7: ${v})`,
+      );
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
-    if (a < min || b > max || a > b) throw new FilterError(`参数 ${name} 超出范围 ${min}-${max}：${part.trim()}`);
+    if (a < min || b > max || a > b)
+      throw new FilterError(`参数 ${name} 超出范围 ${min}-${max}：${part.trim()} (parameter ${name} is out of the range ${min}-${max}: ${part.trim()})`);
     for (let k = a; k <= b; k++) out.add(k);
   }
   return out;
@@ -84,11 +88,15 @@ export function parseFilter(q: FilterQuery): IncidentFilter {
   const f: IncidentFilter = {};
   if (q.from !== undefined && q.from !== '') f.from = parseInstant('from', q.from, false);
   if (q.to !== undefined && q.to !== '') f.to = parseInstant('to', q.to, true);
-  if (f.from !== undefined && f.to !== undefined && f.from >= f.to) throw new FilterError('开始日期必须早于结束日期（from < to）');
+  if (f.from !== undefined && f.to !== undefined && f.from >= f.to)
+    throw new FilterError('开始日期必须早于结束日期（from < to） (the start date must be before the end date: from < to)');
   if (q.types !== undefined && q.types !== '') {
     const types = q.types.split(',').map((s) => s.trim());
     const bad = types.filter((t) => !(INCIDENT_TYPES as readonly string[]).includes(t));
-    if (bad.length) throw new FilterError(`未知的事件类型：${bad.join(', ')}（可用：${INCIDENT_TYPES.join(', ')}）`);
+    if (bad.length)
+      throw new FilterError(
+        `未知的事件类型：${bad.join(', ')}（可用：${INCIDENT_TYPES.join(', ')}） (unknown incident types: ${bad.join(', ')}; available: ${INCIDENT_TYPES.join(', ')})`,
+      );
     f.types = new Set(types);
   }
   if (q.hours !== undefined && q.hours !== '') f.hours = parseIntSet('hours', q.hours, 0, 23);

@@ -70,7 +70,9 @@ export const MAX_WEEKS = 260;
 async function zoneSet(db: Queryable, q: HotSpotQuery, cols: IncidentColumns): Promise<ZoneSet> {
   const set = q.zones === 'grids' ? await gridZones(db) : await hexZones(db, cols, q.cellM);
   if (q.zones === 'grids' && set.zones.length === 0) {
-    throw new FilterError('还没有网格方案：请先生成并发布网格，或改用六边形（zones=hex）');
+    throw new FilterError(
+      '还没有网格方案：请先生成并发布网格，或改用六边形（zones=hex） (there is no grid plan yet: generate and publish grids first, or use hexagons with zones=hex)',
+    );
   }
   return set;
 }
@@ -92,7 +94,8 @@ function locateFiltered(cols: IncidentColumns, set: ZoneSet, f: IncidentFilter):
 
 export async function computeHotSpots(db: Queryable, q: HotSpotQuery): Promise<HotSpotResponse> {
   const t0 = performance.now();
-  if (q.value === 'rate' && q.zones !== 'grids') throw new FilterError('按户率（value=rate）只能用于网格（zones=grids）');
+  if (q.value === 'rate' && q.zones !== 'grids')
+    throw new FilterError('按户率（value=rate）只能用于网格（zones=grids） (the per-household rate, value=rate, only works with grids, zones=grids)');
   const cols = await incidentColumns(db);
   const set = await zoneSet(db, q, cols);
   const { zoneOf, n, outside } = locateFiltered(cols, set, q.filter);
@@ -134,8 +137,11 @@ export async function computeEmerging(db: Queryable, q: HotSpotQuery): Promise<E
   const start = q.filter.from ?? cols.tMin;
   const end = q.filter.to ?? cols.tMax + 1;
   const weeks = Math.ceil((end - start) / (7 * 86400));
-  if (!(weeks >= MIN_WEEKS)) throw new FilterError(`新兴热点分析至少需要 ${MIN_WEEKS} 周的时间段（当前 ${Math.max(0, weeks)} 周）`);
-  if (weeks > MAX_WEEKS) throw new FilterError(`时间段过长：最多 ${MAX_WEEKS} 周`);
+  if (!(weeks >= MIN_WEEKS))
+    throw new FilterError(
+      `新兴热点分析至少需要 ${MIN_WEEKS} 周的时间段（当前 ${Math.max(0, weeks)} 周） (emerging hotspot analysis needs a period of at least ${MIN_WEEKS} weeks, now ${Math.max(0, weeks)} weeks)`,
+    );
+  if (weeks > MAX_WEEKS) throw new FilterError(`时间段过长：最多 ${MAX_WEEKS} 周 (the period is too long: at most ${MAX_WEEKS} weeks)`);
   const { zoneOf, n, outside } = locateFiltered(cols, set, q.filter);
   const perWeek = set.zones.map(() => new Float64Array(weeks));
   const counts = new Float64Array(set.zones.length);

@@ -122,7 +122,9 @@ export function hexZones(db: Queryable, cols: IncidentColumns, cellM = DEFAULT_H
     }
     const hexes = all.filter((_, i) => used[i]);
     if (hexes.length > MAX_HEXAGONS) {
-      throw new InvalidRequestError(`六边形过多（${hexes.length}）：请增大 cell（当前 ${cellM} 米）`);
+      throw new InvalidRequestError(
+        `六边形过多（${hexes.length}）：请增大 cell（当前 ${cellM} 米） (too many hexagons, ${hexes.length}: increase cell, now ${cellM} m)`,
+      );
     }
     return build(
       'hex',

@@ -121,14 +121,17 @@ export function parseOverrides(json: string | undefined): ColumnOverrides {
   try {
     v = JSON.parse(json);
   } catch {
-    throw new Error('columns 应为 JSON 对象，如 {"lon":"经度","households":"户数"}');
+    throw new Error('columns 应为 JSON 对象，如 {"lon":"经度","households":"户数"} (columns must be a JSON object, e.g. {"lon":"lng","households":"hh"})');
   }
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new Error('columns 应为 JSON 对象，如 {"lon":"经度","households":"户数"}');
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new Error('columns 应为 JSON 对象，如 {"lon":"经度","households":"户数"} (columns must be a JSON object, e.g. {"lon":"lng","households":"hh"})');
   const out: ColumnOverrides = {};
   for (const [k, name] of Object.entries(v)) {
     if (!(OVERRIDABLE_ROLES as readonly string[]).includes(k))
-      throw new Error(`columns 中的用途 ${k.slice(0, 40)} 无效，可用：${OVERRIDABLE_ROLES.join('、')}`);
-    if (typeof name !== 'string' || name.length > 200) throw new Error(`columns.${k} 应为列名`);
+      throw new Error(
+        `columns 中的用途 ${k.slice(0, 40)} 无效，可用：${OVERRIDABLE_ROLES.join('、')} (the role ${k.slice(0, 40)} in columns is not valid; available: ${OVERRIDABLE_ROLES.join(', ')})`,
+      );
+    if (typeof name !== 'string' || name.length > 200) throw new Error(`columns.${k} 应为列名 (columns.${k} must be a column name)`);
     out[k as ColumnRole] = name;
   }
   return out;

@@ -3,13 +3,14 @@ import { boundaryOf, parseMultipart } from '../hotspots/multipart';
 import { parseOverrides, type ColumnOverrides } from './columns';
 import { DATUMS, LAYERS, type Datum, type Layer } from '../../common/gis-files/feature-types';
 import { ImportError } from '../../common/gis-files/parse-errors';
+import { enOf, zhOf } from '../bilingual';
 
 /** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
 export const IMPORT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
 
 /** The message of a 413 (plain words for a planner). */
 export function tooLargeMessage(maxBytes = IMPORT_UPLOAD_MAX_BYTES): string {
-  return `文件过大：上传上限为 ${Math.round(maxBytes / 1048576)} MB，请拆分后分批导入（未写入任何数据）`;
+  return `文件过大：上传上限为 ${Math.round(maxBytes / 1048576)} MB，请拆分后分批导入（未写入任何数据） (file too large: the upload limit is ${Math.round(maxBytes / 1048576)} MB; split the file and import it in parts. Nothing was written)`;
 }
 
 export interface UploadQuery {
@@ -50,7 +51,8 @@ export class UploadError extends Error {
 }
 
 /** The planner's message for a file the importer refused: nothing of it was written. */
-export const nothingWritten = (err: ImportError): string => `导入失败，未写入任何数据：${err.message}`;
+export const nothingWritten = (err: ImportError): string =>
+  `导入失败，未写入任何数据：${zhOf(err.message)} (import failed, nothing was written: ${enOf(err.message)})`;
 
 /**
  * For `.catch(...)` on the importer's steps in a route: a file the importer refuses (ImportError,
@@ -94,9 +96,12 @@ function defaultName(contentType: string): string {
 export function readUpload(contentType: string | undefined, body: unknown, query: UploadQuery, maxBytes = IMPORT_UPLOAD_MAX_BYTES): Upload {
   const ct = contentType ?? '';
   if (body === undefined || body === null || (Buffer.isBuffer(body) && body.length === 0)) {
-    fail('请上传要导入的文件（CSV、XLSX、GeoJSON、OSM、Shapefile .zip 或 GeoPackage）：请求体为空');
+    fail(
+      '请上传要导入的文件（CSV、XLSX、GeoJSON、OSM、Shapefile .zip 或 GeoPackage）：请求体为空 (upload the file to import: CSV, XLSX, GeoJSON, OSM, Shapefile .zip or GeoPackage. The request body is empty)',
+    );
   }
-  if (!Buffer.isBuffer(body)) return fail('请求体应为文件本身或 multipart/form-data 表单');
+  if (!Buffer.isBuffer(body))
+    return fail('请求体应为文件本身或 multipart/form-data 表单 (the request body must be the file itself or a multipart/form-data form)');
   if (body.length > maxBytes) throw new UploadError(413, tooLargeMessage(maxBytes));
   let bytes: Uint8Array = body;
   let fileName = query.name ?? '';
@@ -108,24 +113,27 @@ export function readUpload(contentType: string | undefined, body: unknown, query
   let sheet = query.sheet;
   if (/^multipart\/form-data/i.test(ct)) {
     const boundary = boundaryOf(ct);
-    if (!boundary) fail('multipart 表单缺少 boundary');
+    if (!boundary) fail('multipart 表单缺少 boundary (the multipart form has no boundary)');
     const mp = parseMultipart(body, boundary!);
-    if (!mp) return fail('multipart 表单格式错误，无法读取');
-    if (!mp.file) return fail('表单中没有文件');
-    if (mp.file.bytes.byteLength === 0) fail(`文件 ${safeFileName(mp.file.fileName)} 是空的`);
+    if (!mp) return fail('multipart 表单格式错误，无法读取 (the multipart form is malformed and cannot be read)');
+    if (!mp.file) return fail('表单中没有文件 (the form has no file)');
+    if (mp.file.bytes.byteLength === 0) fail(`文件 ${safeFileName(mp.file.fileName)} 是空的 (the file ${safeFileName(mp.file.fileName)} is empty)`);
     bytes = mp.file.bytes;
     fileName ||= mp.file.fileName;
     const f = mp.fields;
     if (f.datum) {
-      if (!(DATUMS as readonly string[]).includes(f.datum)) fail(`datum 应为 ${DATUMS.join('、')}：${f.datum.slice(0, 40)}`);
+      if (!(DATUMS as readonly string[]).includes(f.datum))
+        fail(`datum 应为 ${DATUMS.join('、')}：${f.datum.slice(0, 40)} (datum must be one of ${DATUMS.join(', ')}: ${f.datum.slice(0, 40)})`);
       datum ??= f.datum as Datum;
     }
     if (f.layer) {
-      if (!(LAYERS as readonly string[]).includes(f.layer)) fail(`layer 应为 ${LAYERS.join('、')}：${f.layer.slice(0, 40)}`);
+      if (!(LAYERS as readonly string[]).includes(f.layer))
+        fail(`layer 应为 ${LAYERS.join('、')}：${f.layer.slice(0, 40)} (layer must be one of ${LAYERS.join(', ')}: ${f.layer.slice(0, 40)})`);
       layer ??= f.layer as Layer;
     }
     if (f.subdistrict) {
-      if (!/^\d{9}$/.test(f.subdistrict)) fail(`subdistrict 应为 9 位街道编码：${f.subdistrict.slice(0, 40)}`);
+      if (!/^\d{9}$/.test(f.subdistrict))
+        fail(`subdistrict 应为 9 位街道编码：${f.subdistrict.slice(0, 40)} (subdistrict must be a 9-digit sub-district code: ${f.subdistrict.slice(0, 40)})`);
       subdistrict ??= f.subdistrict;
     }
     if (f.sourceLayer) sourceLayer ??= f.sourceLayer.slice(0, 200);

@@ -145,10 +145,16 @@ export function binaryFormatOf(file: string, bytes: Uint8Array): 'shapefile' | '
 /** Parses a zipped Shapefile or a GeoPackage (ParseFailure with a plain message for a bad one). */
 function parseBinary(format: 'shapefile' | 'geopackage', file: string, bytes: Uint8Array, opts: ImportOptions): ParseResult {
   if (format === 'shapefile') {
-    if (!isZip(bytes)) throw new ParseFailure('文件扩展名是 .zip，但不是有效的 zip 压缩包（文件损坏或不完整）');
+    if (!isZip(bytes))
+      throw new ParseFailure(
+        '文件扩展名是 .zip，但不是有效的 zip 压缩包（文件损坏或不完整） (the file extension is .zip but the file is not a valid zip archive; it is damaged or incomplete)',
+      );
     return parseShapefileZip(bytes, { sourceLayer: opts.sourceLayer });
   }
-  if (!isSqlite(bytes)) throw new ParseFailure('文件扩展名是 .gpkg，但不是 GeoPackage（SQLite）文件，文件可能已损坏');
+  if (!isSqlite(bytes))
+    throw new ParseFailure(
+      '文件扩展名是 .gpkg，但不是 GeoPackage（SQLite）文件，文件可能已损坏 (the file extension is .gpkg but the file is not a GeoPackage SQLite file; it may be damaged)',
+    );
   return parseGeoPackage(SQL, bytes, { sourceLayer: opts.sourceLayer });
 }
 
@@ -281,7 +287,10 @@ export function prepareImport(bytes: Uint8Array, fileName: string, opts: ImportO
   if (bytes.byteLength > max) fail(`file is ${(bytes.byteLength / 1048576).toFixed(1)} MB, over the ${(max / 1048576).toFixed(0)} MB limit`);
   if (bytes.byteLength === 0) fail('empty file');
 
-  if (LOOSE_SHAPEFILE.test(name)) fail('Shapefile 需要 .shp、.shx、.dbf、.prj（及 .cpg）一起：请把它们压缩成一个 .zip 再上传');
+  if (LOOSE_SHAPEFILE.test(name))
+    fail(
+      'Shapefile 需要 .shp、.shx、.dbf、.prj（及 .cpg）一起：请把它们压缩成一个 .zip 再上传 (a Shapefile needs its .shp, .shx, .dbf, .prj and .cpg files together: compress them into one .zip and upload that)',
+    );
   if (!opts.table && isXlsx(name, bytes)) fail('XLSX workbooks are read by prepareImportFile');
   const binary = opts.table ? null : binaryFormatOf(name, bytes);
   let text = '';

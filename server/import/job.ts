@@ -84,11 +84,14 @@ export async function runImportJob(db: Db, jobId: string, params: Record<string,
     // the job was marked done, the run after it finds the import's audit row (same transaction) instead.
     const done = await committedRun(db, jobId);
     if (done) return done;
-    throw new JobRefusedError(`导入失败，未写入任何数据：上传的文件 ${p.file} 已不在服务器上（任务已结束或被取消），请重新上传`, 400);
+    throw new JobRefusedError(
+      `导入失败，未写入任何数据：上传的文件 ${p.file} 已不在服务器上（任务已结束或被取消），请重新上传 (import failed, nothing was written: the uploaded file ${p.file} is no longer on the server because the job ended or was cancelled; upload it again)`,
+      400,
+    );
   }
   const bytes = new Uint8Array(up.rows[0].bytes);
   try {
-    report(0.05, `读取 ${p.file}`);
+    report(0.05, `读取 ${p.file} (reading ${p.file})`);
     const prep = await prepareImportOffThread(bytes, p.name, {
       districtBox: await districtBoxOf(db),
       layer: p.layer ?? undefined,
@@ -100,7 +103,10 @@ export async function runImportJob(db: Db, jobId: string, params: Record<string,
       ...(p.sheet ? { sheet: p.sheet } : {}),
     });
     await checkReplacedInScope(db, p.user, prep.plan);
-    report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
+    report(
+      0.2,
+      `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中 (read ${prep.featureCount} features, ${prep.format}, ${prep.encoding}; writing)`,
+    );
     const result = await commitImport(db, prep, {
       dryRun: p.dryRun,
       checkWrite: (tx, plan) => checkWrittenInScope(tx, p.user, plan),

@@ -43,7 +43,9 @@ export async function checkReplacedInScope(db: Queryable, user: SessionUser | nu
     const foreign = await rowsOutside(db, table, plan.prefix, user!);
     if (foreign.length) {
       const n = foreign.reduce((a, x) => a + x.n, 0);
-      throw new OutOfScopeError(`同名文件 ${plan.source} 的早先导入中有 ${n} ${noun}不在您负责的街道内，本次导入会替换它们：请改用其他文件名或请管理员导入`);
+      throw new OutOfScopeError(
+        `同名文件 ${plan.source} 的早先导入中有 ${n} ${noun}不在您负责的街道内，本次导入会替换它们：请改用其他文件名或请管理员导入 (the earlier import of a file with the same name, ${plan.source}, has ${n} ${key} outside your sub-districts, and this import would replace them: use another file name or ask an administrator to import)`,
+      );
     }
   }
 }
@@ -68,7 +70,14 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
           .slice(0, 5)
           .map((b) => `${b.name}（${b.id}）`)
           .join('、') + (foreign.length > 5 ? ` 等 ${foreign.length} 个` : '');
-      throw new OutOfScopeError(`文件中的边界 ${list} 不在您负责的街道内（您负责：${user!.subdistricts.join('、')}），未写入任何数据`);
+      throw new OutOfScopeError(
+        `文件中的边界 ${list} 不在您负责的街道内（您负责：${user!.subdistricts.join('、')}），未写入任何数据 (the boundaries ${foreign
+          .slice(0, 5)
+          .map((b) => b.id)
+          .join(
+            ', ',
+          )}${foreign.length > 5 ? `, ${foreign.length} in all,` : ''} in the file are outside your sub-districts, yours: ${user!.subdistricts.join(', ')}; nothing was written)`,
+      );
     }
   }
   for (const [key, table, noun] of LOCATED_TABLES) {
@@ -76,7 +85,9 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
     const foreign = await rowsOutside(tx, table, plan.prefix, user!);
     if (foreign.length) {
       const where = foreign.map((x) => (x.sd ? `${x.sd}：${x.n}` : `不在任何街道内：${x.n}`)).join('，');
-      throw new OutOfScopeError(`文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} ${noun}不在您负责的街道内（${where}），未写入任何数据`);
+      throw new OutOfScopeError(
+        `文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} ${noun}不在您负责的街道内（${where}），未写入任何数据 (the file has ${foreign.reduce((a, x) => a + x.n, 0)} ${key} outside your sub-districts, ${foreign.map((x) => `${x.sd ?? 'no sub-district'}: ${x.n}`).join(', ')}; nothing was written)`,
+      );
     }
   }
   if (plan.register?.length) {
@@ -88,7 +99,9 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
     const foreign = r.rows.filter((x) => !covers(user!, x.sd));
     if (foreign.length) {
       const where = foreign.map((x) => `${x.sd}：${x.n}`).join('，');
-      throw new OutOfScopeError(`文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} 条住户登记不在您负责的街道内（${where}），未写入任何数据`);
+      throw new OutOfScopeError(
+        `文件中有 ${foreign.reduce((a, x) => a + x.n, 0)} 条住户登记不在您负责的街道内（${where}），未写入任何数据 (the file has ${foreign.reduce((a, x) => a + x.n, 0)} register rows outside your sub-districts, ${foreign.map((x) => `${x.sd ?? 'no sub-district'}: ${x.n}`).join(', ')}; nothing was written)`,
+      );
     }
   }
   if (plan.water?.length) {
@@ -100,8 +113,13 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
       [`${plan.prefix}:`, user!.subdistricts, STREET_MARGIN_M],
     );
     if (r.rows[0].none)
-      throw new OutOfScopeError(`您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入水系；未写入任何数据`);
-    if (r.rows[0].n > 0) throw new OutOfScopeError(`文件中有 ${r.rows[0].n} 处水域在您负责的街道 ${STREET_MARGIN_M} 米以外，未写入任何数据`);
+      throw new OutOfScopeError(
+        `您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入水系；未写入任何数据 (your sub-districts, ${user!.subdistricts.join(', ')}, have no boundaries yet: import the sub-district and community boundaries first, then the water; nothing was written)`,
+      );
+    if (r.rows[0].n > 0)
+      throw new OutOfScopeError(
+        `文件中有 ${r.rows[0].n} 处水域在您负责的街道 ${STREET_MARGIN_M} 米以外，未写入任何数据 (the file has ${r.rows[0].n} water features more than ${STREET_MARGIN_M} m outside your sub-districts; nothing was written)`,
+      );
   }
   if (plan.streets?.length) {
     // a piece is the planner's when it lies within the margin of their sub-districts, or when a
@@ -124,9 +142,12 @@ export async function checkWrittenInScope(tx: Queryable, user: SessionUser | nul
             [user!.subdistricts],
           )
         ).rows[0].n === 0;
-      if (none) throw new OutOfScopeError(`您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入道路；未写入任何数据`);
+      if (none)
+        throw new OutOfScopeError(
+          `您负责的街道（${user!.subdistricts.join('、')}）还没有边界：请先导入街道和社区边界，再导入道路；未写入任何数据 (your sub-districts, ${user!.subdistricts.join(', ')}, have no boundaries yet: import the sub-district and community boundaries first, then the streets; nothing was written)`,
+        );
       throw new OutOfScopeError(
-        `文件中有 ${n} 段道路在您负责的街道 ${STREET_MARGIN_M} 米以外，且不属于伸入您街道的同名道路（如 ${ids.join('、')}），未写入任何数据`,
+        `文件中有 ${n} 段道路在您负责的街道 ${STREET_MARGIN_M} 米以外，且不属于伸入您街道的同名道路（如 ${ids.join('、')}），未写入任何数据 (the file has ${n} street segments more than ${STREET_MARGIN_M} m outside your sub-districts that are not part of same-named streets reaching into them, e.g. ${ids.join(', ')}; nothing was written)`,
       );
     }
   }

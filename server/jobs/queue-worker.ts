@@ -22,6 +22,7 @@ import { leaseIsFree, takeLease, type Lease } from './lease';
 import { CANCEL_CHANNEL, JOB_CHANNEL, NotifyListener, notifyJob, type JobNotice } from './notify';
 import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
 import { getJob, updateJob } from './store';
+import { enOf, zhOf } from '../bilingual';
 
 export interface QueueWorkerOptions {
   databaseUrl: string;
@@ -45,7 +46,8 @@ interface QueuedData {
 
 const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export const LOST_MESSAGE = '工作进程中断（已停止或失联），任务将在其他工作进程上重新运行（未保存任何部分结果）';
+export const LOST_MESSAGE =
+  '工作进程中断（已停止或失联），任务将在其他工作进程上重新运行（未保存任何部分结果） (the worker process was interrupted, stopped or lost; the job will run again on another worker. No partial results were saved)';
 
 export class QueueWorker {
   readonly name: string;
@@ -194,7 +196,7 @@ export class QueueWorker {
         await this.o.boss.complete(kind, job.id, { recorded: row.status });
         return;
       }
-      const retryNote = attempt > 1 ? `第 ${attempt}/${runs} 次运行` : '';
+      const retryNote = attempt > 1 ? `第 ${attempt}/${runs} 次运行 (run ${attempt}/${runs})` : '';
       await updateJob(this.db, id, { status: 'running', progress: 0, message: retryNote, attempts: attempt, worker: this.name });
       await this.notify({ id, kind, status: 'running', progress: 0, message: retryNote });
       this.log('info', 'job started', { job: id, kind, attempt, worker: this.name });
@@ -258,7 +260,9 @@ export class QueueWorker {
   /** A failed run: the row says so (queued for the next run, or dead-lettered) and pg-boss retries or dead-letters. */
   private async recordFailure(kind: QueuedKind, id: string, queueId: string, attempt: number, runs: number, last: boolean, error: string): Promise<void> {
     // dead-lettered: the row's message is the last error; dead_letter and attempts say the rest
-    const message = last ? error : `第 ${attempt}/${runs} 次运行失败，将自动重试：${error}`;
+    const message = last
+      ? error
+      : `第 ${attempt}/${runs} 次运行失败，将自动重试：${zhOf(error)} (run ${attempt}/${runs} failed and will be retried automatically: ${enOf(error)})`;
     await updateJob(this.db, id, last ? { status: 'failed', progress: 0, message, deadLetter: true } : { status: 'queued', progress: 0, message });
     if (last) await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
     await this.notify({ id, kind, status: last ? 'failed' : 'queued', progress: 0, message });

@@ -16,6 +16,7 @@ import { QueueWorker } from './queue-worker';
 import { CANCELLED_MESSAGE, JobRunner } from './runner';
 import { createJob, getJob, updateJob, type JobRow } from './store';
 import { isFinal, type JobEvent, type Jobs, type LocalWork } from './types';
+import { enOf, zhOf } from '../bilingual';
 
 export interface QueuedJobsOptions {
   databaseUrl: string;
@@ -107,9 +108,10 @@ export class QueuedJobs implements Jobs {
       if (attach) await attach(id); // before the send: no worker can take the job without it
       await this.boss.send(kind, { jobId: id }, { id, singletonKey: singletonKeyOf(kind, params) });
     } catch (err) {
-      await updateJob(this.db, id, { status: 'failed', message: `无法加入任务队列：${err instanceof Error ? err.message : String(err)}` }).catch(
-        () => undefined,
-      );
+      await updateJob(this.db, id, {
+        status: 'failed',
+        message: `无法加入任务队列：${zhOf(err instanceof Error ? err.message : String(err))} (cannot add the job to the queue: ${enOf(err instanceof Error ? err.message : String(err))})`,
+      }).catch(() => undefined);
       await JOB_CLEANUP[kind]?.(this.db, id).catch(() => undefined);
       throw err;
     }

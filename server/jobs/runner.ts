@@ -11,6 +11,7 @@ export { JobRefusedError, refusedResult } from './errors';
 
 export { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
 import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
+import { enOf, zhOf } from '../bilingual';
 
 /**
  * The in-process runner: runs long jobs (partition, import) in the background of this process: a row in `jobs` tracks status and progress
@@ -34,7 +35,8 @@ export interface JobRunnerOptions {
   events?: EventEmitter;
 }
 
-const RETRY_MESSAGE = (n: number, max: number) => `数据库连接中断，已在恢复后自动重试（第 ${n}/${max} 次运行）`;
+const RETRY_MESSAGE = (n: number, max: number) =>
+  `数据库连接中断，已在恢复后自动重试（第 ${n}/${max} 次运行） (the database connection was interrupted; retried automatically after recovery, run ${n}/${max})`;
 
 export class JobRunner implements Jobs {
   readonly events: EventEmitter;
@@ -130,7 +132,12 @@ export class JobRunner implements Jobs {
           } catch (err) {
             if (controller.signal.aborted || !isConnectionError(err) || attempt >= this.attempts) throw err;
             const message = RETRY_MESSAGE(attempt + 1, this.attempts);
-            this.events.emit(`job:${id}`, { id, status: 'running', progress: 0, message: '数据库连接中断，等待恢复后重试' });
+            this.events.emit(`job:${id}`, {
+              id,
+              status: 'running',
+              progress: 0,
+              message: '数据库连接中断，等待恢复后重试 (the database connection was interrupted; waiting for recovery to retry)',
+            });
             if (!(await this.waitForDb(this.dbWaitMs))) throw err;
             await lastWrite;
             await this.record(() => updateJob(this.db, id, { status: 'running', progress: 0, message, attempts: attempt + 1 }));
@@ -146,7 +153,7 @@ export class JobRunner implements Jobs {
         const message = controller.signal.aborted
           ? CANCELLED_MESSAGE
           : isConnectionError(err)
-            ? `数据库连接中断，任务失败（未保存任何部分结果）：${err instanceof Error ? err.message : String(err)}`
+            ? `数据库连接中断，任务失败（未保存任何部分结果）：${zhOf(err instanceof Error ? err.message : String(err))} (the database connection was interrupted and the job failed; no partial results were saved: ${enOf(err instanceof Error ? err.message : String(err))})`
             : err instanceof Error
               ? err.message
               : String(err);

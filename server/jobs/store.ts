@@ -75,7 +75,7 @@ export async function updateJob(
  */
 export async function failInterruptedJobs(db: Queryable, exceptKinds: readonly string[] = []): Promise<number> {
   const r = await db.query<{ id: string }>(
-    `UPDATE jobs SET status = 'failed', message = '服务器重启，任务中断（未保存任何部分结果）', updated_at = now()
+    `UPDATE jobs SET status = 'failed', message = '服务器重启，任务中断（未保存任何部分结果） (the server restarted and the job was interrupted; no partial results were saved)', updated_at = now()
      WHERE status IN ('queued', 'running') AND NOT (kind = ANY($1::text[])) RETURNING id`,
     [[...exceptKinds]],
   );

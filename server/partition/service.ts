@@ -62,13 +62,16 @@ export async function partitionToPlan(
   const known = await listSubdistricts(db);
   const subs = req.subdistricts === 'all' ? known : req.subdistricts;
   const unknown = subs.filter((s) => !known.includes(s));
-  if (unknown.length) throw new PartitionRequestError(`未知的街道编码：${unknown.join('、')}`);
-  if (!subs.length) throw new PartitionRequestError('没有可划分的街道（请先导入或生成数据）');
+  if (unknown.length) throw new PartitionRequestError(`未知的街道编码：${unknown.join('、')} (unknown sub-district codes: ${unknown.join(', ')})`);
+  if (!subs.length)
+    throw new PartitionRequestError('没有可划分的街道（请先导入或生成数据） (there are no sub-districts to partition; import or generate data first)');
   const min = req.min ?? 300;
   const max = req.max ?? 500;
   const target = req.target ?? Math.round((min + max) / 2);
   if (!(min >= 1 && max >= min && target >= min && target <= max)) {
-    throw new PartitionRequestError(`户数区间无效：最小 ${min}，最大 ${max}，目标 ${target}（需满足 1 ≤ 最小 ≤ 目标 ≤ 最大）`);
+    throw new PartitionRequestError(
+      `户数区间无效：最小 ${min}，最大 ${max}，目标 ${target}（需满足 1 ≤ 最小 ≤ 目标 ≤ 最大） (invalid household range: min ${min}, max ${max}, target ${target}; it needs 1 ≤ min ≤ target ≤ max)`,
+    );
   }
 
   let previous: Record<string, string> | undefined;
@@ -76,13 +79,19 @@ export async function partitionToPlan(
   let previousPlans: number[] = [];
   if (req.keepPublished) {
     previousPlans = await publishedPlansOf(db, subs);
-    if (!previousPlans.length) throw new PartitionRequestError('这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分”');
+    if (!previousPlans.length)
+      throw new PartitionRequestError(
+        '这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分” (these sub-districts have no published plan yet: partition automatically and publish first, then re-partition keeping the grids)',
+      );
   } else if (req.previousPlan !== undefined) {
     previousPlans = [req.previousPlan];
   }
   if (previousPlans.length) {
     previous = await previousAssignment(db, subs, previousPlans);
-    if (!Object.keys(previous).length) throw new PartitionRequestError(`上一方案 ${previousPlans.join('、')} 不存在、为空或与这些街道的单元不重叠`);
+    if (!Object.keys(previous).length)
+      throw new PartitionRequestError(
+        `上一方案 ${previousPlans.join('、')} 不存在、为空或与这些街道的单元不重叠 (the previous plans ${previousPlans.join(', ')} do not exist, are empty or do not overlap the units of these sub-districts)`,
+      );
     const byCode = new Map<string, string[]>();
     for (const [unit, code] of Object.entries(previous)) byCode.set(code, [...(byCode.get(code) ?? []), unit]);
     previousCoded = [...byCode].map(([code, units]) => ({ code, units }));
@@ -99,7 +108,7 @@ export async function partitionToPlan(
     const sub = subs[i];
     const span = 0.95 / subs.length;
     const at = (f: number) => 0.02 + span * (i + f);
-    report(at(0), `${sub}: 读取单元`);
+    report(at(0), `${sub}: 读取单元 (${sub}: reading units)`);
     const [units, barriers] = await Promise.all([loadUnits(db, [sub]), loadBarriers(db, [sub])]);
     if (!units.length) continue;
     unitCount += units.length;
@@ -124,8 +133,8 @@ export async function partitionToPlan(
       });
     }
   }
-  if (signal?.aborted) throw new PartitionRequestError('已取消');
-  report(0.97, '编号并保存方案');
+  if (signal?.aborted) throw new PartitionRequestError('已取消 (cancelled)');
+  report(0.97, '编号并保存方案 (numbering and saving the plan)');
   const codes = assignGridCodes(codeInputs, previousCoded, households);
   const coded: Record<string, string> = {};
   for (const [unit, grid] of Object.entries(assignment)) coded[unit] = codes.get(grid)!;

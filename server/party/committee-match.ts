@@ -72,7 +72,11 @@ export async function matchNeed(db: Queryable, needId: number, readScope: string
   const subs = [need.gridCode.slice(0, 9), ...c.rows.map((u) => u.subdistrict_id)];
   const { net, mainSnapper } = await networkFor(db, subs);
   const from = mainSnapper.snap(need.lon, need.lat, MAX_SNAP_M);
-  if (!from) throw new PartyError(422, `需求位置离街道超过 ${MAX_SNAP_M} 米，无法计算步行距离`);
+  if (!from)
+    throw new PartyError(
+      422,
+      `需求位置离街道超过 ${MAX_SNAP_M} 米，无法计算步行距离 (the need is more than ${MAX_SNAP_M} m from the streets, so walking distances cannot be computed)`,
+    );
   const snaps = c.rows.map((u) => mainSnapper.snap(Number(u.lon), Number(u.lat), MAX_SNAP_M));
   const reachable = snaps.map((s, i) => [s, i] as const).filter((x): x is readonly [Snap, number] => x[0] !== null);
   const tree = new ShortestPathTree(net);

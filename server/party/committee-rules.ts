@@ -21,9 +21,9 @@ export type NeedStatus = (typeof NEED_STATUSES)[number];
 
 /** Moves a project may make: forward only (planned → in progress → done; planned → done directly). */
 export function projectMoveProblem(from: ProjectStatus, to: ProjectStatus): string | null {
-  if (from === to) return `项目已是该状态`;
-  if (from === 'done') return '项目已办结，不能再改状态';
-  if (from === 'in_progress' && to === 'planned') return '进行中的项目不能退回计划';
+  if (from === to) return `项目已是该状态 (the project already has this status)`;
+  if (from === 'done') return '项目已办结，不能再改状态 (the project is finished; its status cannot change any more)';
+  if (from === 'in_progress' && to === 'planned') return '进行中的项目不能退回计划 (a project in progress cannot go back to planned)';
   return null;
 }
 

@@ -13,7 +13,7 @@ import { projectMoveProblem, type NeedStatus, type ProjectKind, type ProjectStat
 /** The Shanghai-time instants [start, end) of a quarter ('2026Q4'); 400 when malformed. */
 export function quarterInstants(quarter: string): [string, string] {
   const r = quarterRange(quarter);
-  if (!r) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${quarter}）`);
+  if (!r) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${quarter}） (the quarter must look like 2026Q4, received ${quarter})`);
   return [`${r[0]}T00:00:00+08:00`, `${r[1]}T00:00:00+08:00`];
 }
 
@@ -173,7 +173,7 @@ export async function listNeeds(db: Queryable, f: { readScope: string[] | null; 
 
 export async function getNeed(db: Queryable, id: number, readScope: string[] | null): Promise<Need> {
   const r = await db.query<NeedRow>(`${NEED_SELECT} WHERE n.id = $1 AND ${inReadScope('n.grid_code', '$2')}`, [id, readScope]);
-  if (!r.rows[0]) throw new PartyError(404, `需求 ${id} 不存在`);
+  if (!r.rows[0]) throw new PartyError(404, `需求 ${id} 不存在 (need ${id} does not exist)`);
   return needOf(r.rows[0]);
 }
 
@@ -200,8 +200,9 @@ export async function raiseNeed(tx: Queryable, n: NeedInput, who: { userId: numb
        FROM current_grids g WHERE g.code = $1 LIMIT 1`,
     [n.grid, n.lon ?? null, n.lat ?? null],
   );
-  if (!g.rows[0]) throw new PartyError(404, `网格 ${n.grid} 不在现行方案中`);
-  if (!g.rows[0].near) throw new PartyError(400, `需求位置不在网格 ${n.grid} 内（或 200 米内）`);
+  if (!g.rows[0]) throw new PartyError(404, `网格 ${n.grid} 不在现行方案中 (grid ${n.grid} is not in the current plan)`);
+  if (!g.rows[0].near)
+    throw new PartyError(400, `需求位置不在网格 ${n.grid} 内（或 200 米内） (the need location is not in grid ${n.grid} or within 200 m of it)`);
   const r = await tx.query<{ id: string }>(
     `INSERT INTO committee_needs (grid_code, category, title, detail, raised_by, user_id, geom)
      SELECT $1, $2, $3, $4, $5, $6,
@@ -304,23 +305,29 @@ export async function createProject(tx: Queryable, p: ProjectInput): Promise<num
   let grid = p.grid ?? null;
   if (p.needId !== undefined) {
     const n = await tx.query<{ grid_code: string; status: NeedStatus }>('SELECT grid_code, status FROM committee_needs WHERE id = $1 FOR UPDATE', [p.needId]);
-    if (!n.rows[0]) throw new PartyError(404, `需求 ${p.needId} 不存在`);
-    if (n.rows[0].status !== 'open') throw new PartyError(409, `需求 ${p.needId} 已${n.rows[0].status === 'matched' ? '对接' : '关闭'}，不能再立项`);
-    if (grid && grid !== n.rows[0].grid_code) throw new PartyError(400, `需求属于网格 ${n.rows[0].grid_code}，不是 ${grid}`);
+    if (!n.rows[0]) throw new PartyError(404, `需求 ${p.needId} 不存在 (need ${p.needId} does not exist)`);
+    if (n.rows[0].status !== 'open')
+      throw new PartyError(
+        409,
+        `需求 ${p.needId} 已${n.rows[0].status === 'matched' ? '对接' : '关闭'}，不能再立项 (need ${p.needId} is already ${n.rows[0].status === 'matched' ? 'matched' : 'closed'} and cannot become a project)`,
+      );
+    if (grid && grid !== n.rows[0].grid_code)
+      throw new PartyError(400, `需求属于网格 ${n.rows[0].grid_code}，不是 ${grid} (the need belongs to grid ${n.rows[0].grid_code}, not ${grid})`);
     grid = n.rows[0].grid_code;
   }
   const subdistrict = grid ? grid.slice(0, 9) : (p.subdistrict ?? null);
-  if (!subdistrict) throw new PartyError(400, '请指定街道、网格或需求');
-  if (p.subdistrict && p.subdistrict !== subdistrict) throw new PartyError(400, `网格 ${grid} 不属于街道 ${p.subdistrict}`);
+  if (!subdistrict) throw new PartyError(400, '请指定街道、网格或需求 (name a sub-district, a grid or a need)');
+  if (p.subdistrict && p.subdistrict !== subdistrict)
+    throw new PartyError(400, `网格 ${grid} 不属于街道 ${p.subdistrict} (grid ${grid} does not belong to sub-district ${p.subdistrict})`);
   const sd = await tx.query('SELECT 1 FROM subdistricts WHERE id = $1', [subdistrict]);
-  if (!sd.rows[0]) throw new PartyError(404, `街道 ${subdistrict} 不存在`);
+  if (!sd.rows[0]) throw new PartyError(404, `街道 ${subdistrict} 不存在 (sub-district ${subdistrict} does not exist)`);
   if (grid && p.needId === undefined) {
     const g = await tx.query('SELECT 1 FROM current_grids WHERE code = $1', [grid]);
-    if (!g.rows[0]) throw new PartyError(404, `网格 ${grid} 不在现行方案中`);
+    if (!g.rows[0]) throw new PartyError(404, `网格 ${grid} 不在现行方案中 (grid ${grid} is not in the current plan)`);
   }
   if (p.unitId !== undefined) {
     const u = await tx.query('SELECT 1 FROM committee_units WHERE id = $1', [p.unitId]);
-    if (!u.rows[0]) throw new PartyError(404, `成员单位 ${p.unitId} 不存在`);
+    if (!u.rows[0]) throw new PartyError(404, `成员单位 ${p.unitId} 不存在 (member unit ${p.unitId} does not exist)`);
   }
   const r = await tx.query<{ id: string }>(
     `INSERT INTO committee_projects (kind, subdistrict_id, grid_code, title, detail, unit_id, need_id) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
@@ -336,9 +343,13 @@ export async function createProject(tx: Queryable, p: ProjectInput): Promise<num
  */
 export async function moveProject(tx: Queryable, id: number, to: ProjectStatus, version: number): Promise<{ before: Project; after: Project }> {
   const cur = await tx.query<ProjectRow>(`${PROJECT_SELECT} WHERE p.id = $1 FOR UPDATE OF p`, [id]);
-  if (!cur.rows[0]) throw new PartyError(404, `项目 ${id} 不存在`);
+  if (!cur.rows[0]) throw new PartyError(404, `项目 ${id} 不存在 (project ${id} does not exist)`);
   const before = projectOf(cur.rows[0]);
-  if (before.version !== version) throw new PartyError(409, `项目 ${id} 已被他人修改（版本 ${before.version}，请求的是 ${version}），请刷新`);
+  if (before.version !== version)
+    throw new PartyError(
+      409,
+      `项目 ${id} 已被他人修改（版本 ${before.version}，请求的是 ${version}），请刷新 (project ${id} was changed by someone else: version ${before.version}, the request has ${version}; refresh)`,
+    );
   const problem = projectMoveProblem(before.status, to);
   if (problem) throw new PartyError(409, problem);
   await tx.query(

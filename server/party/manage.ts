@@ -28,9 +28,10 @@ async function checkGrids(tx: Queryable, grids: string[], community: string): Pr
   const r = await tx.query<{ code: string; community_id: string | null }>('SELECT code, community_id FROM current_grids WHERE code = ANY($1::text[])', [grids]);
   const found = new Map(r.rows.map((g) => [g.code, g.community_id]));
   const missing = grids.filter((g) => !found.has(g));
-  if (missing.length) throw new PartyError(404, `网格不在现行方案中：${missing.join('、')}`);
+  if (missing.length) throw new PartyError(404, `网格不在现行方案中：${missing.join('、')} (grids not in the current plan: ${missing.join(', ')})`);
   const outside = grids.filter((g) => found.get(g) !== community && !g.startsWith(community));
-  if (outside.length) throw new PartyError(400, `网格不属于社区 ${community}：${outside.join('、')}`);
+  if (outside.length)
+    throw new PartyError(400, `网格不属于社区 ${community}：${outside.join('、')} (grids not in community ${community}: ${outside.join(', ')})`);
 }
 
 /** Sets the grids of a branch (replacing them); grids attached elsewhere move here. */
@@ -40,9 +41,9 @@ export async function setBranchGrids(
   grids: string[],
 ): Promise<{ before: string[]; after: string[]; movedFrom: Array<{ grid: string; branch: string }> }> {
   const b = await tx.query<{ community_id: string }>('SELECT community_id FROM party_branches WHERE id = $1 FOR UPDATE', [id]);
-  if (!b.rows[0]) throw new PartyError(404, `党支部 ${id} 不存在`);
+  if (!b.rows[0]) throw new PartyError(404, `党支部 ${id} 不存在 (party branch ${id} does not exist)`);
   const want = [...new Set(grids)].sort();
-  if (want.length !== grids.length) throw new PartyError(400, '网格重复');
+  if (want.length !== grids.length) throw new PartyError(400, '网格重复 (duplicate grids)');
   await checkGrids(tx, want, b.rows[0].community_id);
   const before = (await tx.query<{ grid_code: string }>('SELECT grid_code FROM party_branch_grids WHERE branch_id = $1 ORDER BY grid_code', [id])).rows.map(
     (r) => r.grid_code,
@@ -64,7 +65,7 @@ export async function setMemberGrids(tx: Queryable, id: number, grids: string[])
     'SELECT t.community_id FROM party_team_members m JOIN party_work_teams t ON t.id = m.team_id WHERE m.id = $1 FOR UPDATE OF m',
     [id],
   );
-  if (!m.rows[0]) throw new PartyError(404, `报到党员 ${id} 不存在`);
+  if (!m.rows[0]) throw new PartyError(404, `报到党员 ${id} 不存在 (registered party member ${id} does not exist)`);
   const problem = memberGridsProblem(grids);
   if (problem) throw new PartyError(400, problem);
   const want = [...grids].sort();

@@ -59,7 +59,7 @@ const SMALL = 5;
 /** Per grid in force: party-member households, plaqued, share against 20%, branch, serving members and quarterly visits. */
 export async function partyGrids(db: Queryable, f: GridFilter): Promise<PartyGrid[]> {
   const range = quarterRange(f.quarter);
-  if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${f.quarter}）`);
+  if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${f.quarter}） (the quarter must look like 2026Q4, received ${f.quarter})`);
   const r = await db.query<{
     code: string;
     community_id: string | null;
@@ -253,7 +253,7 @@ export interface TeamRow {
 /** Community party work teams with their members' grids and quarterly visits. */
 export async function workTeams(db: Queryable, f: GridFilter): Promise<TeamRow[]> {
   const range = quarterRange(f.quarter);
-  if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${f.quarter}）`);
+  if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${f.quarter}） (the quarter must look like 2026Q4, received ${f.quarter})`);
   const r = await db.query<{
     id: string;
     name: string;
@@ -309,7 +309,7 @@ export interface ServingMember {
 /** The serving party members linked to one grid. */
 export async function gridMembers(db: Queryable, grid: string, quarter: string, showNames: boolean): Promise<ServingMember[]> {
   const range = quarterRange(quarter);
-  if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${quarter}）`);
+  if (!range) throw new PartyError(400, `季度格式应为 2026Q4（收到 ${quarter}） (the quarter must look like 2026Q4, received ${quarter})`);
   const r = await db.query<{ id: string; name: string; team_id: string; team_name: string; grids: string[]; visits: number; last: string | null }>(
     `SELECT pm.id, pm.name, t.id AS team_id, t.name AS team_name,
             (SELECT array_agg(x.grid_code ORDER BY x.grid_code) FROM party_member_grids x WHERE x.member_id = pm.id) AS grids,
@@ -348,9 +348,15 @@ export interface VisitInput {
 /** Records a serving member's visit to one of their linked grids; returns the new row's id. */
 export async function recordVisit(tx: Queryable, v: VisitInput, recordedBy: string, today: string): Promise<number> {
   const grids = await memberGridCodes(tx, v.memberId);
-  if (grids === null) throw new PartyError(404, `报到党员 ${v.memberId} 不存在`);
-  if (!grids.includes(v.grid)) throw new PartyError(400, grids.length ? `该党员联系的网格是 ${grids.join('、')}，不是 ${v.grid}` : `该党员未联系任何网格`);
-  if (v.visitedOn > today) throw new PartyError(400, `走访日期 ${v.visitedOn} 晚于今天`);
+  if (grids === null) throw new PartyError(404, `报到党员 ${v.memberId} 不存在 (registered party member ${v.memberId} does not exist)`);
+  if (!grids.includes(v.grid))
+    throw new PartyError(
+      400,
+      grids.length
+        ? `该党员联系的网格是 ${grids.join('、')}，不是 ${v.grid} (the member is linked to grids ${grids.join(', ')}, not ${v.grid})`
+        : `该党员未联系任何网格 (the member is not linked to any grid)`,
+    );
+  if (v.visitedOn > today) throw new PartyError(400, `走访日期 ${v.visitedOn} 晚于今天 (the visit date ${v.visitedOn} is later than today)`);
   const r = await tx.query<{ id: string }>(
     'INSERT INTO party_visits (member_id, grid_code, visited_on, note, recorded_by) VALUES ($1, $2, $3::date, $4, $5) RETURNING id',
     [v.memberId, v.grid, v.visitedOn, v.note ?? null, recordedBy],

@@ -42,9 +42,10 @@ export function quarterRange(q: string): [string, string] | null {
 /** A serving party member links 1 or 2 distinct grids: null when fine, else the problem. */
 export function memberGridsProblem(grids: readonly string[]): string | null {
   const distinct = new Set(grids);
-  if (distinct.size !== grids.length) return '联系网格重复';
-  if (grids.length < 1) return '每名报到党员须联系 1 个网格';
-  if (grids.length > 2) return `每名报到党员联系 1-2 个网格（现为 ${grids.length} 个）`;
+  if (distinct.size !== grids.length) return '联系网格重复 (duplicate linked grids)';
+  if (grids.length < 1) return '每名报到党员须联系 1 个网格 (each registered party member must be linked to a grid)';
+  if (grids.length > 2)
+    return `每名报到党员联系 1-2 个网格（现为 ${grids.length} 个） (each registered party member is linked to 1-2 grids, now ${grids.length})`;
   return null;
 }
 

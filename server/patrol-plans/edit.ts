@@ -40,21 +40,26 @@ export async function evaluateEdit(db: Queryable, plan: PlanRow, edits: readonly
   const patrols: PatrolOut[] = [];
   for (const [k, e] of edits.entries()) {
     const g = groups.get(e.group);
-    if (!g) throw new BadRequestError(`第 ${k + 1} 个巡逻：联防组 ${e.group} 不在本计划中`);
-    if (e.stops.length < 2) throw new BadRequestError(`第 ${k + 1} 个巡逻至少需要一个热点巡逻点`);
-    if (e.stops[0]!.id !== g.base.id) throw new BadRequestError(`第 ${k + 1} 个巡逻须从联防组组长的商铺出发`);
+    if (!g)
+      throw new BadRequestError(`第 ${k + 1} 个巡逻：联防组 ${e.group} 不在本计划中 (patrol ${k + 1}: joint-defence group ${e.group} is not in this plan)`);
+    if (e.stops.length < 2) throw new BadRequestError(`第 ${k + 1} 个巡逻至少需要一个热点巡逻点 (patrol ${k + 1} needs at least one hotspot stop)`);
+    if (e.stops[0]!.id !== g.base.id)
+      throw new BadRequestError(`第 ${k + 1} 个巡逻须从联防组组长的商铺出发 (patrol ${k + 1} must start from the shop of the group leader)`);
     count.set(e.group, (count.get(e.group) ?? 0) + 1);
     let f;
     try {
       f = buildPatrolRoute(net.net, e.stops, { closed: true, snapper: net.snapper, maxSnapM: 500 });
     } catch (err) {
-      if (err instanceof PatrolError) throw new BadRequestError(`第 ${k + 1} 个巡逻无法沿道路连通：${err.message}`);
+      if (err instanceof PatrolError)
+        throw new BadRequestError(`第 ${k + 1} 个巡逻无法沿道路连通：${err.message} (patrol ${k + 1} cannot be connected along the streets: ${err.message})`);
       throw err;
     }
     const byId = new Map(e.stops.map((s) => [s.id, s]));
     const stops = f.properties.order.map((id) => byId.get(id)!);
     if (f.properties.length_m > maxLen + 0.5)
-      problems.push(`${g.name} 的巡逻（周${e.weekday} ${e.start_hour}:00）长 ${Math.round(f.properties.length_m)} 米，超过上限 ${maxLen} 米`);
+      problems.push(
+        `${g.name} 的巡逻（周${e.weekday} ${e.start_hour}:00）长 ${Math.round(f.properties.length_m)} 米，超过上限 ${maxLen} 米 (the patrol of group ${e.group} on weekday ${e.weekday} at ${e.start_hour}:00 is ${Math.round(f.properties.length_m)} m long, over the limit of ${maxLen} m)`,
+      );
     patrols.push({
       group: e.group,
       weekday: e.weekday,
@@ -71,7 +76,11 @@ export async function evaluateEdit(db: Queryable, plan: PlanRow, edits: readonly
       geometry: f.geometry as PatrolOut['geometry'],
     });
   }
-  for (const [gid, n] of count) if (n > perGroup) problems.push(`${groups.get(gid)!.name} 本周安排了 ${n} 次巡逻，超过每组每周 ${perGroup} 次`);
+  for (const [gid, n] of count)
+    if (n > perGroup)
+      problems.push(
+        `${groups.get(gid)!.name} 本周安排了 ${n} 次巡逻，超过每组每周 ${perGroup} 次 (group ${gid} has ${n} patrols this week, more than ${perGroup} per group per week)`,
+      );
   const periods = plan.coverage.periods!;
   const held = periods.holdout.weeks > 0 ? await holdoutIncidents(db, plan.subdistrict, periods, String(plan.params.types ?? '')) : [];
   const coverage = figure(

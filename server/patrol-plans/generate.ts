@@ -160,7 +160,7 @@ export function planParams(req: PlanRequest) {
     weekdays: req.weekdays ?? '',
     until: req.until ?? '',
   };
-  if (p.weeks < 4) throw new BadRequestError('至少需要 4 周的事件来识别新兴热点');
+  if (p.weeks < 4) throw new BadRequestError('至少需要 4 周的事件来识别新兴热点 (at least 4 weeks of incidents are needed to find emerging hotspots)');
   // the incident filter and end date: checked here, so a bad one answers 422 before any job starts
   try {
     parseFilter({ types: p.types, hours: p.hours, weekdays: p.weekdays, ...(p.until ? { to: p.until } : {}) });
@@ -181,7 +181,7 @@ function asPlanInput(err: unknown): never {
 /** Incidents of the held-out period inside the sub-district (types filter only: every hour counts). */
 export async function holdoutIncidents(db: Queryable, subdistrict: string, periods: PlanPeriods, types: string): Promise<CoverageIncident[]> {
   const outline = await subdistrictOutline(db, subdistrict);
-  if (!outline) throw new NotFoundError(`街道 ${subdistrict} 不存在`);
+  if (!outline) throw new NotFoundError(`街道 ${subdistrict} 不存在 (sub-district ${subdistrict} does not exist)`);
   const cols = await incidentColumns(db);
   const f: IncidentFilter = { ...parseFilter({ types }), from: periods.holdout.from, to: periods.holdout.to };
   const isIn = inside(outline.geometry);
@@ -192,15 +192,15 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
   const t0 = performance.now();
   const p = planParams(req);
   const outline = await subdistrictOutline(db, req.subdistrict);
-  if (!outline) throw new NotFoundError(`街道 ${req.subdistrict} 不存在`);
+  if (!outline) throw new NotFoundError(`街道 ${req.subdistrict} 不存在 (sub-district ${req.subdistrict} does not exist)`);
   const filter = parseFilter({ types: p.types, hours: p.hours, weekdays: p.weekdays });
   const cols = await incidentColumns(db);
-  if (cols.n === 0) throw new BadRequestError('没有事件数据，无法识别热点');
+  if (cols.n === 0) throw new BadRequestError('没有事件数据，无法识别热点 (there are no incidents, so hotspots cannot be found)');
   const end = p.until ? parseFilter({ to: p.until }).to! : cols.tMax + 1;
   const holdFrom = end - p.holdoutWeeks * WEEK_S;
   const planFrom = holdFrom - p.weeks * WEEK_S;
   const periods: PlanPeriods = { plan: { from: planFrom, to: holdFrom, weeks: p.weeks }, holdout: { from: holdFrom, to: end, weeks: p.holdoutWeeks } };
-  progress(0.05, '热点分析');
+  progress(0.05, '热点分析 (hotspot analysis)');
   await yieldToLoop();
 
   // hot spots of the planning period on the chosen zones (the leader's view computes the same)
@@ -214,12 +214,13 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
   const isIn = inside(outline.geometry);
   const planning = incidentsIn(cols, q.filter, outline.bbox).map((x) => ({ ...x, zone: set.locate(x.lon, x.lat) }));
   const hot: HotZone[] = selectHotZones(stats, planning, { weeks: p.weeks }).filter((z) => isIn(z.lon, z.lat));
-  progress(0.25, `${hot.length} 个热点区域`);
+  progress(0.25, `${hot.length} 个热点区域 (${hot.length} hotspot areas)`);
   await yieldToLoop();
 
   const shops = await loadShops(db, req.subdistrict);
   const groups: GroupInfo[] = await groupsOf(db, req.subdistrict, shops);
-  if (groups.length === 0) throw new BadRequestError('该街道还没有联防组：请先自动分组');
+  if (groups.length === 0)
+    throw new BadRequestError('该街道还没有联防组：请先自动分组 (this sub-district has no joint-defence groups yet: group the shops automatically first)');
   const net = await networkFor(db, [req.subdistrict]);
   await yieldToLoop();
   const plan = planWeek(net.net, net.snapper, groups, hot, {
@@ -231,7 +232,7 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
     progress: (f, m) => progress(0.25 + 0.55 * f, m),
   });
   const patrols = plan.patrols.map(patrolOut);
-  progress(0.85, '覆盖率');
+  progress(0.85, '覆盖率 (coverage)');
   await yieldToLoop();
 
   const held = p.holdoutWeeks > 0 ? await holdoutIncidents(db, req.subdistrict, periods, p.types) : [];
@@ -257,7 +258,7 @@ export async function generatePlan(db: Queryable, req: PlanRequest, progress: (f
   );
 
   const reachOf = new Map(plan.zones.map((z) => [z.id, z.reach]));
-  progress(1, '完成');
+  progress(1, '完成 (done)');
   return {
     subdistrict: req.subdistrict,
     subdistrict_name: outline.name,

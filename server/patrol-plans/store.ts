@@ -222,10 +222,16 @@ export async function replacePatrols(
   generated: GeneratedPlan['coverage']['generated'],
 ): Promise<number> {
   const row = await planRow(tx, id, true);
-  if (!row) throw new NotFoundError(`巡逻计划 ${id} 不存在`);
-  if (row.status !== 'draft') throw new BadRequestError('巡逻计划已发布或已归档，不能再修改；请重新生成一份草稿');
+  if (!row) throw new NotFoundError(`巡逻计划 ${id} 不存在 (patrol plan ${id} does not exist)`);
+  if (row.status !== 'draft')
+    throw new BadRequestError(
+      '巡逻计划已发布或已归档，不能再修改；请重新生成一份草稿 (the patrol plan is published or archived and cannot be changed; generate a new draft)',
+    );
   if (row.version !== baseVersion)
-    throw new StaleRowError(`该巡逻计划已被他人修改（当前版本 ${row.version}，您的修改基于版本 ${baseVersion}），请刷新后重试。`, { version: row.version });
+    throw new StaleRowError(
+      `该巡逻计划已被他人修改（当前版本 ${row.version}，您的修改基于版本 ${baseVersion}），请刷新后重试。 (this patrol plan was changed by someone else: current version ${row.version}, your change is based on version ${baseVersion}; refresh and try again)`,
+      { version: row.version },
+    );
   await tx.query('DELETE FROM patrol_plan_patrols WHERE plan_id = $1', [id]);
   await insertPatrols(tx, id, patrols);
   await tx.query(`UPDATE patrol_plans SET version = version + 1, coverage = jsonb_set(coverage, '{generated}', $2::jsonb) WHERE id = $1`, [
@@ -238,10 +244,18 @@ export async function replacePatrols(
 /** Publishes a draft; the sub-district's earlier published plan of the same week is archived. */
 export async function publishPlan(tx: Queryable, id: number, baseVersion: number): Promise<{ version: number; archived: number[] }> {
   const row = await planRow(tx, id, true);
-  if (!row) throw new NotFoundError(`巡逻计划 ${id} 不存在`);
-  if (row.status !== 'draft') throw new BadRequestError(row.status === 'published' ? '巡逻计划已发布' : '巡逻计划已归档，不能发布');
+  if (!row) throw new NotFoundError(`巡逻计划 ${id} 不存在 (patrol plan ${id} does not exist)`);
+  if (row.status !== 'draft')
+    throw new BadRequestError(
+      row.status === 'published'
+        ? '巡逻计划已发布 (the patrol plan is already published)'
+        : '巡逻计划已归档，不能发布 (the patrol plan is archived and cannot be published)',
+    );
   if (row.version !== baseVersion)
-    throw new StaleRowError(`该巡逻计划已被他人修改（当前版本 ${row.version}，您的操作基于版本 ${baseVersion}），请刷新后重试。`, { version: row.version });
+    throw new StaleRowError(
+      `该巡逻计划已被他人修改（当前版本 ${row.version}，您的操作基于版本 ${baseVersion}），请刷新后重试。 (this patrol plan was changed by someone else: current version ${row.version}, your action is based on version ${baseVersion}; refresh and try again)`,
+      { version: row.version },
+    );
   const old = await tx.query<{ id: number }>(
     `UPDATE patrol_plans SET status = 'archived' WHERE subdistrict_id = $1 AND week_start = $2::date AND status = 'published' AND id <> $3 RETURNING id::int AS id`,
     [row.subdistrict, row.week_start, id],

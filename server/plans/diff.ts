@@ -12,10 +12,11 @@ export type Assignment = Map<string, string | null>;
 /** The assignment of a plan at a version (default: current), rebuilt from the server-side history. */
 export async function assignmentAt(db: Queryable, planId: number, version?: number): Promise<{ assignment: Assignment; version: number }> {
   const p = await db.query<{ version: number }>('SELECT version FROM plans WHERE id = $1', [planId]);
-  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在 (plan ${planId} does not exist)`);
   const current = Number(p.rows[0].version);
   const v = version ?? current;
-  if (v < 1 || v > current) throw new InvalidEditError(`方案 ${planId} 没有版本 ${v}（当前版本 ${current}）`);
+  if (v < 1 || v > current)
+    throw new InvalidEditError(`方案 ${planId} 没有版本 ${v}（当前版本 ${current}） (plan ${planId} has no version ${v}; current version ${current})`);
   const r = await db.query<{ unit_id: string; grid_code: string | null }>('SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1', [planId]);
   const assignment: Assignment = new Map(r.rows.map((x) => [x.unit_id, x.grid_code]));
   if (v < current) {
@@ -146,7 +147,7 @@ export interface ImpactReport {
 /** `readScope`: code prefixes the reader covers (null: all); staff of other grids are not listed (issue 15). */
 export async function impactReport(db: Queryable, draftId: number, readScope: string[] | null = null): Promise<ImpactReport> {
   const p = await db.query<{ subdistricts: string[] }>('SELECT subdistricts FROM plans WHERE id = $1', [draftId]);
-  if (!p.rows[0]) throw new NotFoundError(`方案 ${draftId} 不存在`);
+  if (!p.rows[0]) throw new NotFoundError(`方案 ${draftId} 不存在 (plan ${draftId} does not exist)`);
   const pub = await db.query<{ id: number }>(`SELECT id FROM plans WHERE status = 'published' AND id <> $1 AND subdistricts && $2::text[] ORDER BY id`, [
     draftId,
     p.rows[0].subdistricts,

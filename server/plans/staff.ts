@@ -10,6 +10,7 @@ import { inReadScope } from '../auth/read-scope';
 import { audit } from '../audit/log';
 import { ImportFileError } from './import';
 import { NotFoundError } from './store';
+import { enOf, zhOf } from '../bilingual';
 
 export interface StaffMember {
   id: number;
@@ -37,11 +38,11 @@ export interface PlanStaff {
 
 export function staffingProblem(leaders: number, members: number): string | null {
   const p: string[] = [];
-  if (leaders === 0) p.push('缺网格长');
-  if (leaders > 1) p.push(`网格长 ${leaders} 名（应为 1 名）`);
-  if (members < 3) p.push(`网格员 ${members} 名（少 ${3 - members} 名）`);
-  if (members > 3) p.push(`网格员 ${members} 名（多 ${members - 3} 名）`);
-  return p.length ? p.join('；') : null;
+  if (leaders === 0) p.push('缺网格长 (no grid leader)');
+  if (leaders > 1) p.push(`网格长 ${leaders} 名（应为 1 名） (${leaders} grid leaders, should be 1)`);
+  if (members < 3) p.push(`网格员 ${members} 名（少 ${3 - members} 名） (${members} grid members, ${3 - members} missing)`);
+  if (members > 3) p.push(`网格员 ${members} 名（多 ${members - 3} 名） (${members} grid members, ${members - 3} too many)`);
+  return p.length ? `${p.map(zhOf).join('；')} (${p.map(enOf).join('; ')})` : null;
 }
 
 /**
@@ -51,7 +52,7 @@ export function staffingProblem(leaders: number, members: number): string | null
  */
 export async function planStaff(db: Queryable, planId: number, readScope: string[] | null = null): Promise<PlanStaff> {
   const p = await db.query('SELECT 1 FROM plans WHERE id = $1', [planId]);
-  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在 (plan ${planId} does not exist)`);
   const staff = (
     await db.query<StaffMember>(
       `SELECT s.id::int AS id, s.name, s.role, s.phone, s.grid_code, s.synthetic FROM staff s
@@ -107,12 +108,21 @@ export function parseStaffCsv(text: string): StaffCsvRow[] {
     records = parse(text.replace(/^\uFEFF/, ''), { relax_column_count: true, skip_empty_lines: true, trim: true }) as string[][];
   } catch (e) {
     const m = /line (\d+)/i.exec(String((e as Error).message));
-    throw new ImportFileError(`CSV 格式错误${m ? `（第 ${m[1]} 行）` : ''}：${(e as Error).message}`);
+    throw new ImportFileError(
+      `CSV 格式错误${m ? `（第 ${m[1]} 行）` : ''}：${(e as Error).message} (CSV format error${m ? ` on line ${m[1]}` : ''}: ${(e as Error).message})`,
+    );
   }
-  if (records.length < 2) throw new ImportFileError('名单为空：需要表头 name,role,phone,grid_code 和至少一行');
+  if (records.length < 2)
+    throw new ImportFileError(
+      '名单为空：需要表头 name,role,phone,grid_code 和至少一行 (the roster is empty: it needs the header name,role,phone,grid_code and at least one row)',
+    );
   const cols = records[0].map((h) => HEAD[h.toLowerCase()] ?? HEAD[h]);
   const idx = (k: string) => cols.indexOf(k);
-  for (const k of ['name', 'role', 'grid_code']) if (idx(k) < 0) throw new ImportFileError(`第 1 行：表头缺少 ${k} 列（须为 name,role,phone,grid_code）`);
+  for (const k of ['name', 'role', 'grid_code'])
+    if (idx(k) < 0)
+      throw new ImportFileError(
+        `第 1 行：表头缺少 ${k} 列（须为 name,role,phone,grid_code） (line 1: the header lacks the column ${k}; it must be name,role,phone,grid_code)`,
+      );
   return records.slice(1).map((row, i) => {
     const line = i + 2;
     const name = row[idx('name')] ?? '';
@@ -120,10 +130,14 @@ export function parseStaffCsv(text: string): StaffCsvRow[] {
     const role = ROLE[roleRaw.toLowerCase()] ?? ROLE[roleRaw];
     const phone = idx('phone') >= 0 ? (row[idx('phone')] ?? '').trim() || null : null;
     const grid = row[idx('grid_code')] ?? '';
-    if (!name || name.length > 100) throw new ImportFileError(`第 ${line} 行：姓名为空或过长`);
-    if (!role) throw new ImportFileError(`第 ${line} 行：角色“${roleRaw}”无效（须为 leader/网格长 或 member/网格员）`);
-    if (phone && !/^[0-9+\- ]{5,20}$/.test(phone)) throw new ImportFileError(`第 ${line} 行：电话“${phone}”格式无效`);
-    if (!/^\d{15}$/.test(grid)) throw new ImportFileError(`第 ${line} 行：网格编码“${grid}”不是 15 位数字`);
+    if (!name || name.length > 100) throw new ImportFileError(`第 ${line} 行：姓名为空或过长 (line ${line}: the name is empty or too long)`);
+    if (!role)
+      throw new ImportFileError(
+        `第 ${line} 行：角色“${roleRaw}”无效（须为 leader/网格长 或 member/网格员） (line ${line}: invalid role ${roleRaw}; it must be leader or member)`,
+      );
+    if (phone && !/^[0-9+\- ]{5,20}$/.test(phone))
+      throw new ImportFileError(`第 ${line} 行：电话“${phone}”格式无效 (line ${line}: the phone number ${phone} has an invalid format)`);
+    if (!/^\d{15}$/.test(grid)) throw new ImportFileError(`第 ${line} 行：网格编码“${grid}”不是 15 位数字 (line ${line}: grid code ${grid} is not 15 digits)`);
     return { line, name, role, phone, grid_code: grid };
   });
 }
@@ -136,7 +150,10 @@ export async function importStaff(db: Db, planId: number, text: string, actor: s
     (await db.query<{ code: string }>('SELECT code FROM grids WHERE plan_id = $1 AND code = ANY($2::text[])', [planId, codes])).rows.map((r) => r.code),
   );
   const bad = rows.find((r) => !known.has(r.grid_code));
-  if (bad) throw new ImportFileError(`第 ${bad.line} 行：网格 ${bad.grid_code} 不在方案 ${planId} 中`);
+  if (bad)
+    throw new ImportFileError(
+      `第 ${bad.line} 行：网格 ${bad.grid_code} 不在方案 ${planId} 中 (line ${bad.line}: grid ${bad.grid_code} is not in plan ${planId})`,
+    );
   await db.transaction(async (tx) => {
     await tx.query('DELETE FROM staff WHERE grid_code = ANY($1::text[])', [codes]);
     await tx.query(

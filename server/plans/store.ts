@@ -36,7 +36,9 @@ export class StaleVersionError extends Error {
     readonly base: number,
     readonly changedSince: UnitChange[],
   ) {
-    super(`此方案已被他人修改（当前版本 ${current}，您的编辑基于版本 ${base}）。请刷新后重试。`);
+    super(
+      `此方案已被他人修改（当前版本 ${current}，您的编辑基于版本 ${base}）。请刷新后重试。 (this plan was changed by someone else: current version ${current}, your edit is based on version ${base}. Refresh and try again)`,
+    );
   }
   get details(): Record<string, unknown> {
     return { current: this.current, base: this.base, changedSince: this.changedSince };
@@ -117,7 +119,7 @@ async function insertAssignment(tx: Queryable, planId: number, assignment: Recor
 
 async function lockPlan(tx: Queryable, planId: number): Promise<{ version: number; status: string }> {
   const r = await tx.query<{ version: number; status: string }>('SELECT version, status FROM plans WHERE id = $1 FOR UPDATE', [planId]);
-  if (!r.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  if (!r.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在 (plan ${planId} does not exist)`);
   return r.rows[0];
 }
 
@@ -152,16 +154,23 @@ async function writeMoves(
   if (opts.kind === 'edit') {
     const targets = [...new Set(moves.map((m) => m.to).filter((x): x is string => x !== null))];
     const locked = await tx.query<{ code: string }>('SELECT code FROM grids WHERE plan_id = $1 AND locked AND code = ANY($2::text[])', [planId, targets]);
-    if (locked.rows.length) throw new InvalidEditError(`网格 ${locked.rows.map((r) => r.code).join('、')} 已锁定，不能修改`);
+    if (locked.rows.length)
+      throw new InvalidEditError(
+        `网格 ${locked.rows.map((r) => r.code).join('、')} 已锁定，不能修改 (grids ${locked.rows.map((r) => r.code).join(', ')} are locked and cannot be changed)`,
+      );
   }
   const changes: UnitChange[] = [];
   for (const m of moves) {
     const row = byUnit.get(m.unit);
-    if (!row) throw new InvalidEditError(`单元 ${m.unit} 不属于此方案`);
-    if (opts.kind === 'edit' && row.locked) throw new InvalidEditError(`单元 ${m.unit} 所在网格 ${row.grid_code} 已锁定，不能修改`);
+    if (!row) throw new InvalidEditError(`单元 ${m.unit} 不属于此方案 (unit ${m.unit} does not belong to this plan)`);
+    if (opts.kind === 'edit' && row.locked)
+      throw new InvalidEditError(
+        `单元 ${m.unit} 所在网格 ${row.grid_code} 已锁定，不能修改 (the grid ${row.grid_code} of unit ${m.unit} is locked and cannot be changed)`,
+      );
     if (row.grid_code !== m.to) changes.push({ unit: m.unit, from: row.grid_code, to: m.to });
   }
-  if (opts.kind === 'edit' && changes.length === 0) throw new InvalidEditError('这些单元已在目标网格中，没有变化');
+  if (opts.kind === 'edit' && changes.length === 0)
+    throw new InvalidEditError('这些单元已在目标网格中，没有变化 (these units are already in the target grid; nothing changes)');
   const next = version + 1;
   await tx.query(
     `UPDATE plan_assignments a SET grid_code = x.t FROM jsonb_to_recordset($2::jsonb) AS x(u text, t text)
@@ -198,10 +207,15 @@ async function checkSubdistrictRule(
   for (const m of moves) {
     if (m.to === null) continue;
     const target = m.to.slice(0, 9);
-    if (!own.has(target)) throw new InvalidEditError(`网格 ${m.to} 属于街道 ${label(target)}，不在此方案的街道范围内`);
+    if (!own.has(target))
+      throw new InvalidEditError(
+        `网格 ${m.to} 属于街道 ${label(target)}，不在此方案的街道范围内 (grid ${m.to} belongs to sub-district ${target}, outside the sub-districts of this plan)`,
+      );
     const unit = byUnit.get(m.unit);
     if (unit && unit.subdistrict_id !== target) {
-      throw new InvalidEditError(`单元 ${m.unit} 属于街道 ${label(unit.subdistrict_id)}，不能划入街道 ${label(target)} 的网格 ${m.to}：一个网格不能跨街道`);
+      throw new InvalidEditError(
+        `单元 ${m.unit} 属于街道 ${label(unit.subdistrict_id)}，不能划入街道 ${label(target)} 的网格 ${m.to}：一个网格不能跨街道 (unit ${m.unit} belongs to sub-district ${unit.subdistrict_id} and cannot join grid ${m.to} of sub-district ${target}: a grid cannot cross sub-districts)`,
+      );
     }
   }
 }
@@ -213,7 +227,10 @@ async function subdistrictNames(tx: Queryable): Promise<Map<string, string>> {
 
 async function lockDraft(tx: Queryable, planId: number, baseVersion: number): Promise<number> {
   const plan = await lockPlan(tx, planId);
-  if (plan.status !== 'draft') throw new InvalidEditError('只能编辑草稿方案；已发布或已归档的方案请先复制为草稿');
+  if (plan.status !== 'draft')
+    throw new InvalidEditError(
+      '只能编辑草稿方案；已发布或已归档的方案请先复制为草稿 (only draft plans can be edited; copy a published or archived plan to a draft first)',
+    );
   if (plan.version !== baseVersion) {
     throw new StaleVersionError(plan.version, baseVersion, await changesSince(tx, planId, baseVersion));
   }
@@ -228,7 +245,7 @@ export async function applyEdit(
   moves: Array<{ unit: string; to: string | null }>,
   author: string,
 ): Promise<{ version: number; changes: UnitChange[] }> {
-  if (moves.length === 0) throw new InvalidEditError('没有要修改的单元');
+  if (moves.length === 0) throw new InvalidEditError('没有要修改的单元 (no units to change)');
   return db.transaction(async (tx) => {
     const version = await lockDraft(tx, planId, baseVersion);
     // a new edit discards the redo stack
@@ -245,7 +262,7 @@ export async function undo(db: Db, planId: number, baseVersion: number, author: 
       "SELECT id, changes FROM plan_edits WHERE plan_id = $1 AND kind = 'edit' AND NOT undone ORDER BY id DESC LIMIT 1",
       [planId],
     );
-    if (!r.rows[0]) throw new InvalidEditError('没有可撤销的编辑');
+    if (!r.rows[0]) throw new InvalidEditError('没有可撤销的编辑 (nothing to undo)');
     await tx.query('UPDATE plan_edits SET undone = true WHERE id = $1', [r.rows[0].id]);
     return writeMoves(
       tx,
@@ -265,7 +282,7 @@ export async function redo(db: Db, planId: number, baseVersion: number, author: 
       "SELECT id, changes FROM plan_edits WHERE plan_id = $1 AND kind = 'edit' AND undone ORDER BY id ASC LIMIT 1",
       [planId],
     );
-    if (!r.rows[0]) throw new InvalidEditError('没有可重做的编辑');
+    if (!r.rows[0]) throw new InvalidEditError('没有可重做的编辑 (nothing to redo)');
     await tx.query('UPDATE plan_edits SET undone = false WHERE id = $1', [r.rows[0].id]);
     return writeMoves(
       tx,
@@ -302,7 +319,7 @@ export async function publishEffect(db: Queryable, planId: number): Promise<Publ
     'SELECT subdistricts, (SELECT count(*)::int FROM grids WHERE plan_id = p.id) AS grids FROM plans p WHERE id = $1',
     [planId],
   );
-  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在 (plan ${planId} does not exist)`);
   const subs = p.rows[0].subdistricts;
   const r = await db.query<{ id: number; name: string; subdistricts: string[]; replaced_grids: number; kept_grids: number }>(
     `SELECT p.id, p.name, p.subdistricts,
@@ -342,7 +359,7 @@ export async function publishPlan(db: Db, planId: number, baseVersion: number): 
     if (plan.version !== baseVersion) {
       throw new StaleVersionError(plan.version, baseVersion, await changesSince(tx, planId, baseVersion));
     }
-    if (plan.status !== 'draft') throw new InvalidEditError('只有草稿可以发布');
+    if (plan.status !== 'draft') throw new InvalidEditError('只有草稿可以发布 (only drafts can be published)');
     const effect = await publishEffect(tx, planId);
     for (const old of effect.replaces) {
       // lock the published plan too: two drafts published at once never both split it

@@ -23,7 +23,7 @@ export function bandOf(p: PlanRow): Band {
 
 async function planOrThrow(db: Queryable, id: number): Promise<PlanRow> {
   const p = await getPlan(db, id);
-  if (!p) throw new NotFoundError(`方案 ${id} 不存在`);
+  if (!p) throw new NotFoundError(`方案 ${id} 不存在 (plan ${id} does not exist)`);
   return p;
 }
 
@@ -49,12 +49,15 @@ export async function nextFreeCode(db: Queryable, planId: number, community: str
     const code = `${community}${String(seq).padStart(3, '0')}`;
     if (!used.has(code)) return code;
   }
-  throw new InvalidEditError(`社区 ${community} 的网格编码已用尽`);
+  throw new InvalidEditError(`社区 ${community} 的网格编码已用尽 (the grid codes of community ${community} are used up)`);
 }
 
 async function gridLocked(db: Queryable, planId: number, codes: string[]): Promise<void> {
   const r = await db.query<{ code: string }>('SELECT code FROM grids WHERE plan_id = $1 AND locked AND code = ANY($2::text[])', [planId, codes]);
-  if (r.rows.length) throw new InvalidEditError(`网格 ${r.rows.map((x) => x.code).join('、')} 已锁定，不能修改`);
+  if (r.rows.length)
+    throw new InvalidEditError(
+      `网格 ${r.rows.map((x) => x.code).join('、')} 已锁定，不能修改 (grids ${r.rows.map((x) => x.code).join(', ')} are locked and cannot be changed)`,
+    );
 }
 
 export interface ToolEditResult {
@@ -76,9 +79,9 @@ export async function splitGridEdit(
   const pg = await unitGraphFor(db, p.subdistricts);
   const asg = await assignmentArray(db, planId, pg);
   const nodes = asg.flatMap((c, i) => (c === code ? [i] : []));
-  if (nodes.length === 0) throw new NotFoundError(`网格 ${code} 不在方案 ${planId} 中`);
+  if (nodes.length === 0) throw new NotFoundError(`网格 ${code} 不在方案 ${planId} 中 (grid ${code} is not in plan ${planId})`);
   const s = splitGrid(pg.graph, nodes);
-  if (!s) throw new InvalidEditError(`网格 ${code} 只有一个单元，无法拆分`);
+  if (!s) throw new InvalidEditError(`网格 ${code} 只有一个单元，无法拆分 (grid ${code} has only one unit and cannot be split)`);
   const newCode = await nextFreeCode(db, planId, code.slice(0, 12));
   const res = await applyEdit(
     db,
@@ -92,21 +95,22 @@ export async function splitGridEdit(
 
 /** Merges grid `b` into grid `a` (they must be neighbours in the same sub-district). */
 export async function mergeGridsEdit(db: Db, planId: number, baseVersion: number, a: string, b: string, author: string): Promise<ToolEditResult> {
-  if (a === b) throw new InvalidEditError('请选择两个不同的网格');
+  if (a === b) throw new InvalidEditError('请选择两个不同的网格 (choose two different grids)');
   const p = await planOrThrow(db, planId);
   await gridLocked(db, planId, [a, b]);
   const pg = await unitGraphFor(db, p.subdistricts);
   const asg = await assignmentArray(db, planId, pg);
   const bNodes = asg.flatMap((c, i) => (c === b ? [i] : []));
   const aCount = asg.filter((c) => c === a).length;
-  if (aCount === 0 || bNodes.length === 0) throw new NotFoundError(`网格 ${aCount === 0 ? a : b} 不在方案 ${planId} 中`);
-  if (a.slice(0, 9) !== b.slice(0, 9)) throw new InvalidEditError('不同街道的网格不能合并');
+  if (aCount === 0 || bNodes.length === 0)
+    throw new NotFoundError(`网格 ${aCount === 0 ? a : b} 不在方案 ${planId} 中 (grid ${aCount === 0 ? a : b} is not in plan ${planId})`);
+  if (a.slice(0, 9) !== b.slice(0, 9)) throw new InvalidEditError('不同街道的网格不能合并 (grids of different sub-districts cannot be merged)');
   const g = pg.graph;
   const adjacent = bNodes.some((v) => {
     for (let e = g.offsets[v]; e < g.offsets[v + 1]; e++) if (asg[g.targets[e]] === a) return true;
     return false;
   });
-  if (!adjacent) throw new InvalidEditError(`网格 ${a} 与 ${b} 不相邻，不能合并`);
+  if (!adjacent) throw new InvalidEditError(`网格 ${a} 与 ${b} 不相邻，不能合并 (grids ${a} and ${b} are not adjacent and cannot be merged)`);
   const res = await applyEdit(
     db,
     planId,
@@ -126,10 +130,10 @@ export async function newGridEdit(db: Db, planId: number, baseVersion: number, u
      WHERE u.id = ANY($2::text[]) GROUP BY 1, 2 ORDER BY n DESC, c`,
     [planId, units],
   );
-  if (!r.rows.length) throw new InvalidEditError('所选单元不属于此方案');
-  if (new Set(r.rows.map((x) => x.s)).size > 1) throw new InvalidEditError('新网格的单元须在同一街道内');
+  if (!r.rows.length) throw new InvalidEditError('所选单元不属于此方案 (the chosen units do not belong to this plan)');
+  if (new Set(r.rows.map((x) => x.s)).size > 1) throw new InvalidEditError('新网格的单元须在同一街道内 (the units of a new grid must be in one sub-district)');
   const community = r.rows.find((x) => x.c)?.c;
-  if (!community) throw new InvalidEditError('所选单元没有所属社区，无法编码');
+  if (!community) throw new InvalidEditError('所选单元没有所属社区，无法编码 (the chosen units have no community, so no code can be given)');
   const code = await nextFreeCode(db, planId, community);
   const res = await applyEdit(
     db,
@@ -174,16 +178,16 @@ export async function suggestFixProposal(db: Queryable, planId: number, code: st
   const band = bandOf(p);
   const pg = await unitGraphFor(db, p.subdistricts);
   const asg = await assignmentArray(db, planId, pg);
-  if (!asg.includes(code)) throw new NotFoundError(`网格 ${code} 不在方案 ${planId} 中`);
+  if (!asg.includes(code)) throw new NotFoundError(`网格 ${code} 不在方案 ${planId} 中 (grid ${code} is not in plan ${planId})`);
   const hh = householdsByGrid(pg, asg);
   const r = suggestFix(pg.graph, asg, code, { ...band, locked: await lockedSet(db, planId) });
   const moves = r.moves.map((m) => ({ unit: pg.graph.ids[m.unit], from: m.from, to: m.to, households: pg.graph.households[m.unit] }));
   const message =
     r.before >= band.min && r.before <= band.max
-      ? `网格 ${code} 已在 ${band.min}-${band.max} 户范围内`
+      ? `网格 ${code} 已在 ${band.min}-${band.max} 户范围内 (grid ${code} is already within ${band.min}-${band.max} households)`
       : r.fixed
-        ? `移动 ${moves.length} 个边界单元可使网格 ${code} 达到 ${r.after} 户`
-        : `找不到能使网格 ${code} 达标且保持邻格达标、连通的移动（最好可到 ${r.after} 户）`;
+        ? `移动 ${moves.length} 个边界单元可使网格 ${code} 达到 ${r.after} 户 (moving ${moves.length} border units brings grid ${code} to ${r.after} households)`
+        : `找不到能使网格 ${code} 达标且保持邻格达标、连通的移动（最好可到 ${r.after} 户） (no move found that brings grid ${code} within range while keeping its neighbours within range and connected; the best reaches ${r.after} households)`;
   return { moves, grids: summarise(moves, hh), fixed: r.fixed, message };
 }
 
@@ -193,12 +197,13 @@ export async function rebalanceProposal(db: Queryable, planId: number, codes: st
   const band = bandOf(p);
   const locked = await lockedSet(db, planId);
   const lockedSel = codes.filter((c) => locked.has(c));
-  if (lockedSel.length) throw new InvalidEditError(`网格 ${lockedSel.join('、')} 已锁定，不能重新平衡`);
+  if (lockedSel.length)
+    throw new InvalidEditError(`网格 ${lockedSel.join('、')} 已锁定，不能重新平衡 (grids ${lockedSel.join(', ')} are locked and cannot be rebalanced)`);
   const pg = await unitGraphFor(db, p.subdistricts);
   const asg = await assignmentArray(db, planId, pg);
   const sel = new Set(codes);
   const idx = asg.flatMap((c, i) => (c !== null && sel.has(c) ? [i] : []));
-  if (!idx.length) throw new NotFoundError('所选网格不在此方案中');
+  if (!idx.length) throw new NotFoundError('所选网格不在此方案中 (the chosen grids are not in this plan)');
   const units = idx.map((i) => pg.units[i]);
   const previous: Record<string, string> = {};
   for (const i of idx) previous[pg.graph.ids[i]] = asg[i]!;
@@ -242,7 +247,7 @@ export async function rebalanceProposal(db: Queryable, planId: number, codes: st
     moves,
     grids,
     fixed,
-    message: `重新平衡 ${codes.length} 个网格：移动 ${moves.length} 个单元，得到 ${new Set(Object.values(res.assignment)).size} 个网格`,
+    message: `重新平衡 ${codes.length} 个网格：移动 ${moves.length} 个单元，得到 ${new Set(Object.values(res.assignment)).size} 个网格 (rebalanced ${codes.length} grids: moved ${moves.length} units, giving ${new Set(Object.values(res.assignment)).size} grids)`,
   };
 }
 
@@ -251,8 +256,9 @@ export async function copyPlanAsDraft(db: Db, planId: number, author: string, na
   const p = await planOrThrow(db, planId);
   const part = subdistricts ?? p.subdistricts;
   const outside = part.filter((s) => !p.subdistricts.includes(s));
-  if (outside.length) throw new InvalidEditError(`方案 ${planId} 不包含街道 ${outside.join('、')}`);
-  if (!part.length) throw new InvalidEditError('没有要复制的街道');
+  if (outside.length)
+    throw new InvalidEditError(`方案 ${planId} 不包含街道 ${outside.join('、')} (plan ${planId} does not contain the sub-districts ${outside.join(', ')})`);
+  if (!part.length) throw new InvalidEditError('没有要复制的街道 (no sub-districts to copy)');
   const whole = part.length === p.subdistricts.length;
   return db.transaction(async (tx) => {
     if (!whole) {

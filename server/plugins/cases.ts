@@ -110,9 +110,11 @@ interface FilterQuery extends CaseFilter {
 function parseTimes(q: FilterQuery): number {
   for (const k of ['from', 'to', 'asOf'] as const) {
     const v = q[k];
-    if (v !== undefined && (Number.isNaN(Date.parse(v)) || !validCalendarDate(v))) throw new InvalidRequestError(`日期无效：${k}=${v}`);
+    if (v !== undefined && (Number.isNaN(Date.parse(v)) || !validCalendarDate(v)))
+      throw new InvalidRequestError(`日期无效：${k}=${v} (invalid date: ${k}=${v})`);
   }
-  if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to)) throw new InvalidRequestError('起始日期须早于结束日期（from < to）');
+  if (q.from && q.to && Date.parse(q.from) >= Date.parse(q.to))
+    throw new InvalidRequestError('起始日期须早于结束日期（from < to） (the start date must be before the end date: from < to)');
   return q.asOf ? Date.parse(q.asOf) : Date.now();
 }
 
@@ -341,7 +343,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
     async (req) => {
       const now = parseTimes(req.query);
       const c = await getCase(app.db, req.params.id, now, await loadSlaRules(app.db), readScope(req));
-      if (!c) throw new NotFoundError(`没有编号为 ${req.params.id} 的案件`);
+      if (!c) throw new NotFoundError(`没有编号为 ${req.params.id} 的案件 (no case numbered ${req.params.id})`);
       return out(c, req.user?.role);
     },
   );
@@ -414,7 +416,9 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
     async (req) => {
       const now = Date.now();
       if (req.user?.role === 'grid_member' && req.body.to !== 'closed') {
-        throw new ForbiddenError('网格员可以上报事项并在网格内办结；吹哨派单、部门报到和核查由街道办理');
+        throw new ForbiddenError(
+          '网格员可以上报事项并在网格内办结；吹哨派单、部门报到和核查由街道办理 (grid workers can report matters and close them within the grid; dispatching, department check-in and review are done by the sub-district)',
+        );
       }
       // unknown case 404, stale baseVersion 409 (with the current version and the events since), illegal step 422: CaseError
       await app.db.transaction(async (tx) => {

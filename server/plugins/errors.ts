@@ -41,7 +41,10 @@ export default fp(
       // SQLSTATE 23503/23514 (a referenced row is missing, a check constraint): what the request
       // named cannot be written: 422, as the capability's own checks answer.
       if (!err.statusCode && !err.validation && (err.code === '23503' || err.code === '23514')) {
-        const message = err.code === '23503' ? '引用的记录（如巡逻路线）不存在 (a record the request refers to does not exist)' : `数据不合法：${err.message}`;
+        const message =
+          err.code === '23503'
+            ? '引用的记录（如巡逻路线）不存在 (a record the request refers to does not exist)'
+            : `数据不合法：${err.message} (invalid data: ${err.message})`;
         return reply.code(422).send({ statusCode: 422, error: 'Unprocessable Entity', message });
       }
       const status = err.validation ? 400 : (err.statusCode ?? 500);

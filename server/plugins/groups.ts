@@ -10,6 +10,7 @@ import { BadRequestError, NotFoundError, StaleRowError } from '../defense/errors
 import { WALK_SPEED_MPS } from '../defense/metrics';
 import { canSeeShopPhones, redactShopPhones } from '../auth/privacy';
 import type { SessionUser } from '../auth/roles';
+import { enOf, zhOf } from '../bilingual';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
 const GROUP_ID = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[0-9A-Za-z_-]+$' } as const;
@@ -189,7 +190,7 @@ const groups: FastifyPluginAsync = async (app) => {
     async (req) => {
       const { subdistrict, grid } = req.query;
       const threshold = req.query.threshold ?? DEFAULT_THRESHOLD_S;
-      if (!(await subdistrictExists(app.db, subdistrict))) throw new NotFoundError(`街道 ${subdistrict} 不存在`);
+      if (!(await subdistrictExists(app.db, subdistrict))) throw new NotFoundError(`街道 ${subdistrict} 不存在 (sub-district ${subdistrict} does not exist)`);
       const [list, version, shops] = await Promise.all([
         listGroups(app.db, subdistrict, grid),
         setVersion(app.db, subdistrict),
@@ -288,9 +289,10 @@ const groups: FastifyPluginAsync = async (app) => {
         min = params.min ?? Math.min(size, 8),
         max = params.max ?? Math.max(size, 12);
       if (!(min <= size && size <= max)) throw new BadRequestError(`分组人数不合理：须满足 最少(${min}) ≤ 目标(${size}) ≤ 最多(${max})`);
-      if (!(await subdistrictExists(app.db, params.subdistrict))) throw new NotFoundError(`街道 ${params.subdistrict} 不存在`);
+      if (!(await subdistrictExists(app.db, params.subdistrict)))
+        throw new NotFoundError(`街道 ${params.subdistrict} 不存在 (sub-district ${params.subdistrict} does not exist)`);
       const shops = await loadShops(app.db, params.subdistrict, params);
-      if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺');
+      if (shops.length === 0) throw new BadRequestError('所选范围内没有商铺 (there are no shops in the chosen area)');
       const author = typeof actorOf(req) === 'string' ? (actorOf(req) as string) : (actorOf(req) as { username: string }).username;
       if (wait) {
         const result = await autoGroup(app.db, params, { inWorker: true, author, audit: (tx, e) => auditWrite(req, tx, e) });
@@ -376,7 +378,8 @@ const groups: FastifyPluginAsync = async (app) => {
       },
     },
     async (req) => {
-      if (!(await subdistrictExists(app.db, req.query.subdistrict))) throw new NotFoundError(`街道 ${req.query.subdistrict} 不存在`);
+      if (!(await subdistrictExists(app.db, req.query.subdistrict)))
+        throw new NotFoundError(`街道 ${req.query.subdistrict} 不存在 (sub-district ${req.query.subdistrict} does not exist)`);
       return { subdistrict: req.query.subdistrict, groups: await listArchived(app.db, req.query.subdistrict) };
     },
   );
@@ -443,7 +446,7 @@ const groups: FastifyPluginAsync = async (app) => {
       const g = await getGroup(app.db, req.params.id);
       if (!g) {
         const a = await getArchived(app.db, req.params.id);
-        if (!a) throw new NotFoundError(`联防组 ${req.params.id} 不存在`);
+        if (!a) throw new NotFoundError(`联防组 ${req.params.id} 不存在 (joint-defence group ${req.params.id} does not exist)`);
         return archivedDetail(a);
       }
       const records: Record<string, unknown[]> = {};
@@ -472,12 +475,15 @@ const groups: FastifyPluginAsync = async (app) => {
     async (req) => {
       return await app.db.transaction(async (tx) => {
         const cur = await tx.query<{ name: string; version: number }>('SELECT name, version FROM defense_groups WHERE id = $1 FOR UPDATE', [req.params.id]);
-        if (!cur.rows[0]) throw new NotFoundError(`联防组 ${req.params.id} 不存在`);
+        if (!cur.rows[0]) throw new NotFoundError(`联防组 ${req.params.id} 不存在 (joint-defence group ${req.params.id} does not exist)`);
         if (Number(cur.rows[0].version) !== req.body.version)
-          throw new StaleRowError(`该联防组已被他人修改（当前版本 ${cur.rows[0].version}），请刷新后重试。`, {
-            name: cur.rows[0].name,
-            version: Number(cur.rows[0].version),
-          });
+          throw new StaleRowError(
+            `该联防组已被他人修改（当前版本 ${cur.rows[0].version}），请刷新后重试。 (this joint-defence group was changed by someone else, current version ${cur.rows[0].version}; refresh and try again)`,
+            {
+              name: cur.rows[0].name,
+              version: Number(cur.rows[0].version),
+            },
+          );
         await tx.query('UPDATE defense_groups SET name = $2, version = version + 1, updated_at = now() WHERE id = $1', [req.params.id, req.body.name]);
         await auditWrite(req, tx, {
           action: 'group.rename',
@@ -505,13 +511,14 @@ const groups: FastifyPluginAsync = async (app) => {
   /** The group exists; for writes, it is live (an archived group is read-only). */
   const ensureGroup = async (id: string, write = false) => {
     const r = await app.db.query('SELECT 1 FROM defense_groups WHERE id = $1', [id]);
-    if (!r.rows.length) throw new NotFoundError(`联防组 ${id} 不存在`);
+    if (!r.rows.length) throw new NotFoundError(`联防组 ${id} 不存在 (joint-defence group ${id} does not exist)`);
     const archived = write ? await archivedMessage(app.db, id) : null;
     if (archived) throw new BadRequestError(archived);
   };
   const validate = (kind: RecordKind, body: Record<string, unknown>, partial: boolean) => {
     const problems = recordProblems(kind, body, partial);
-    if (problems.length) throw new BadRequestError(`${KINDS[kind].label}记录不合法：${problems.join('；')}`);
+    if (problems.length)
+      throw new BadRequestError(`${KINDS[kind].label}记录不合法：${problems.map(zhOf).join('；')} (invalid ${kind} record: ${problems.map(enOf).join('; ')})`);
   };
 
   app.get<{ Params: { id: string; kind: RecordKind } }>(

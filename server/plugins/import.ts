@@ -15,6 +15,7 @@ import { errorSchema } from '../http/schemas';
 import { checkReplacedInScope, checkWrittenInScope } from '../import/write-scope';
 import { importJobParams, storeUpload } from '../import/job';
 import type { JobRow } from '../jobs/store';
+import { enOf, zhOf } from '../bilingual';
 
 const acceptedSchema = {
   type: 'object',
@@ -69,7 +70,14 @@ function waitedAnswer(job: JobRow | null, jobId: string): { code: number; body: 
     throw new Refusal(refused.message);
   }
   // not the caller's fault, so no domain error: the handler would hide this message behind a generic 500
-  return { code: 503, body: { statusCode: 503, error: 'Service Unavailable', message: `导入任务 ${jobId} 未完成：${job?.message ?? '任务不存在'}` } };
+  return {
+    code: 503,
+    body: {
+      statusCode: 503,
+      error: 'Service Unavailable',
+      message: `导入任务 ${jobId} 未完成：${job?.message ? zhOf(job.message) : '任务不存在'} (import job ${jobId} did not finish: ${job ? enOf(job.message ?? '') : 'the job does not exist'})`,
+    },
+  };
 }
 
 /**
@@ -127,7 +135,7 @@ const importPlugin: FastifyPluginAsync = async (app) => {
       const upload = readUpload(req.headers['content-type'], req.body, req.query);
       if (upload.subdistrict) {
         const r = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [upload.subdistrict]);
-        if (!r.rows.length) throw new UploadError(400, `未知的街道编码：${upload.subdistrict}`);
+        if (!r.rows.length) throw new UploadError(400, `未知的街道编码：${upload.subdistrict} (unknown sub-district code: ${upload.subdistrict})`);
       }
       // big files are parsed in a worker thread: the event loop keeps serving other requests
       const prep = await prepareImportOffThread(upload.bytes, upload.fileName, {
@@ -182,7 +190,10 @@ const importPlugin: FastifyPluginAsync = async (app) => {
         params,
         async (report) => {
           try {
-            report(0.2, `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中`);
+            report(
+              0.2,
+              `已读取 ${prep.featureCount} 个要素（${prep.format}，${prep.encoding}），写入中 (read ${prep.featureCount} features, ${prep.format}, ${prep.encoding}; writing)`,
+            );
             const result = await commitImport(app.db, prep, {
               dryRun,
               checkWrite: (tx, plan) => checkWrittenInScope(tx, req.user, plan),
@@ -249,13 +260,14 @@ const importPlugin: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const upload = readUpload(req.headers['content-type'], req.body, req.query);
-      if (!isTabular(upload.fileName, upload.bytes)) throw new UploadError(400, `预览只读取表格文件（CSV、XLSX）：${upload.fileName}`);
+      if (!isTabular(upload.fileName, upload.bytes))
+        throw new UploadError(400, `预览只读取表格文件（CSV、XLSX）：${upload.fileName} (preview reads only table files, CSV or XLSX: ${upload.fileName})`);
       return await previewTable(upload.bytes, upload.fileName, {
         layer: upload.layer,
         datum: upload.datum,
         ...(upload.columns ? { columns: upload.columns } : {}),
         ...(upload.sheet ? { sheet: upload.sheet } : {}),
-      }).catch(refusedFile((err) => `无法读取：${err.message}`));
+      }).catch(refusedFile((err) => `无法读取：${zhOf(err.message)} (cannot read the file: ${enOf(err.message)})`));
     },
   );
 };

@@ -114,7 +114,7 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
     async (req) => {
       const raw = req.body;
       if (!Buffer.isBuffer(raw) || raw.length === 0) {
-        throw new UploadError(400, '请上传事件文件（CSV 或 GeoJSON）');
+        throw new UploadError(400, '请上传事件文件（CSV 或 GeoJSON） (upload an incident file: CSV or GeoJSON)');
       }
       let bytes: Uint8Array = raw;
       let fileName = req.query.name ?? '';
@@ -122,13 +122,13 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
       const boundary = /^multipart\/form-data/i.test(req.headers['content-type'] ?? '') ? boundaryOf(req.headers['content-type']) : null;
       if (boundary) {
         const mp = parseMultipart(raw, boundary);
-        if (!mp || !mp.file) throw new UploadError(400, '表单中没有文件');
+        if (!mp || !mp.file) throw new UploadError(400, '表单中没有文件 (the form has no file)');
         bytes = mp.file.bytes;
         fileName ||= mp.file.fileName;
         const d = mp.fields.datum;
         if (d !== undefined && d !== '') {
           if (d !== 'wgs84' && d !== 'gcj02' && d !== 'bd09') {
-            throw new UploadError(400, `datum 应为 wgs84、gcj02 或 bd09：${d}`);
+            throw new UploadError(400, `datum 应为 wgs84、gcj02 或 bd09：${d} (datum must be wgs84, gcj02 or bd09: ${d})`);
           }
           datum ??= d;
         }

@@ -56,7 +56,7 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
           req.user,
           known.rows.map((r) => r.id),
         );
-        if (!subs.length) throw new OutOfScopeError('您负责的范围内没有可划分的街道');
+        if (!subs.length) throw new OutOfScopeError('您负责的范围内没有可划分的街道 (there are no sub-districts to partition in your area)');
       }
       const min = b.min ?? 300;
       const max = b.max ?? 500;
@@ -118,19 +118,21 @@ const partitionPlugin: FastifyPluginAsync = async (app) => {
       let subs: string[];
       if (b.all) {
         subs = writableSubdistricts(req.user, known);
-        if (!subs.length) throw new OutOfScopeError('您负责的范围内没有可划分的街道');
+        if (!subs.length) throw new OutOfScopeError('您负责的范围内没有可划分的街道 (there are no sub-districts to partition in your area)');
       } else if (b.subdistricts) {
         subs = b.subdistricts;
         const missing = subs.filter((s) => !known.includes(s));
         if (missing.length) throw new PartitionRequestError(`未知的街道编码：${missing.join('、')} (unknown sub-district codes: ${missing.join(', ')})`);
-      } else throw new PartitionRequestError('请指定街道（subdistricts）或 all: true');
+      } else throw new PartitionRequestError('请指定街道（subdistricts）或 all: true (give subdistricts or all: true)');
       const min = b.min ?? 300;
       const max = b.max ?? 500;
       if (min > max) throw new PartitionRequestError(`最小户数 ${min} 大于最大户数 ${max} (min ${min} is above max ${max})`);
       if (b.target !== undefined && (b.target < min || b.target > max))
         throw new PartitionRequestError(`目标户数 ${b.target} 不在 ${min}–${max} 之间 (target ${b.target} is outside ${min}–${max})`);
       if (!(await publishedPlansOf(app.db, subs)).length)
-        throw new PartitionRequestError('这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分”');
+        throw new PartitionRequestError(
+          '这些街道还没有已发布的方案：请先自动划分并发布，再“保留原网格重新划分” (these sub-districts have no published plan yet: partition automatically and publish first, then re-partition keeping the grids)',
+        );
       const request: PartitionRequest = {
         subdistricts: subs,
         min,

@@ -305,7 +305,7 @@ export const partyManagePlugin: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const r = await teamMembers(app.db, req.params.id, !req.user || req.user.role === 'admin');
-      if (!r) throw new PartyError(404, `党建工作队 ${req.params.id} 不存在`);
+      if (!r) throw new PartyError(404, `党建工作队 ${req.params.id} 不存在 (party work team ${req.params.id} does not exist)`);
       return r;
     },
   );

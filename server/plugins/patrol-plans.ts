@@ -107,7 +107,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
       const { wait, ...rq } = req.body;
       const who = author(req);
       const exists = await app.db.query('SELECT 1 FROM subdistricts WHERE id = $1', [rq.subdistrict]);
-      if (!exists.rows[0]) throw new NotFoundError(`街道 ${rq.subdistrict} 不存在`);
+      if (!exists.rows[0]) throw new NotFoundError(`街道 ${rq.subdistrict} 不存在 (sub-district ${rq.subdistrict} does not exist)`);
       planParams(rq); // bad parameters (and incident filter) answer 4xx now, not as a failed job
       if (wait) {
         const r = await generateAndSavePlan(app.db, rq, { author: who, audit: (tx, e) => auditWrite(req, tx, e) });
@@ -154,7 +154,8 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p || !codeInReadScope(readPrefixes(req.user), p.subdistrict)) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
+      if (!p || !codeInReadScope(readPrefixes(req.user), p.subdistrict))
+        throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在 (patrol plan ${req.params.id} does not exist)`);
       return p;
     },
   );
@@ -173,7 +174,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const row = await planRow(app.db, req.params.id);
-      if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
+      if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在 (patrol plan ${req.params.id} does not exist)`);
       return await evaluateEdit(app.db, row, req.body.patrols);
     },
   );
@@ -197,7 +198,7 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const row = await planRow(app.db, req.params.id);
-      if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在`);
+      if (!row) throw new NotFoundError(`巡逻计划 ${req.params.id} 不存在 (patrol plan ${req.params.id} does not exist)`);
       const ev = await evaluateEdit(app.db, row, req.body.patrols);
       if (ev.problems.length) throw new BadRequestError(ev.problems.join('；'));
       await app.db.transaction(async (tx) => {
@@ -252,7 +253,8 @@ const patrolPlans: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const p = await plannedPatrol(app.db, req.params.id, req.params.patrol);
-      if (!p) throw new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol}`);
+      if (!p)
+        throw new NotFoundError(`巡逻计划 ${req.params.id} 没有巡逻 ${req.params.patrol} (patrol plan ${req.params.id} has no patrol ${req.params.patrol})`);
       const name = `${p.name} ${WEEKDAY[p.weekday]} ${String(p.start_hour).padStart(2, '0')}:00`;
       reply.header('content-disposition', `attachment; filename="patrol-${req.params.id}-${req.params.patrol}.gpx"`);
       return reply

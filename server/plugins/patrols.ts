@@ -181,9 +181,12 @@ const patrols: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const r = await app.db.query<{ group_id: string | null }>('SELECT group_id FROM patrol_routes WHERE id = $1', [req.params.id]);
-      if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+      if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在 (patrol route ${req.params.id} does not exist)`);
       const group = r.rows[0].group_id;
-      if (!group) throw new BadRequestError(`巡逻路线 ${req.params.id} 不属于任何联防组，不能在此编辑`);
+      if (!group)
+        throw new BadRequestError(
+          `巡逻路线 ${req.params.id} 不属于任何联防组，不能在此编辑 (patrol route ${req.params.id} belongs to no joint-defence group and cannot be edited here)`,
+        );
       const f = await planDrawnRoute(app.db, group, req.body);
       return await app.db.transaction(async (tx) => {
         const saved = await saveDrawnRoute(tx, group, req.body.version, f, req.params.id);
@@ -229,7 +232,7 @@ const patrols: FastifyPluginAsync = async (app) => {
       },
       async (req, reply) => {
         const f = await getRoute(app.db, req.params.id, readPrefixes(req.user));
-        if (!f) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+        if (!f) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在 (patrol route ${req.params.id} does not exist)`);
         reply.header('content-disposition', attachment(String(f.properties?.name ?? `route-${req.params.id}`), format));
         if (format === 'gpx') return reply.type('application/gpx+xml; charset=utf-8').send(routeGpx(f));
         return reply.type('application/geo+json').send(JSON.stringify({ type: 'FeatureCollection', features: [f] }));
@@ -242,7 +245,7 @@ const patrols: FastifyPluginAsync = async (app) => {
     { schema: { tags: ['patrols'], summary: 'One saved patrol route (GeoJSON feature)', params: routeIdParams, response: { 200: routeFeature, ...errors } } },
     async (req) => {
       const f = await getRoute(app.db, req.params.id, readPrefixes(req.user));
-      if (!f) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+      if (!f) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在 (patrol route ${req.params.id} does not exist)`);
       return f;
     },
   );
@@ -261,7 +264,7 @@ const patrols: FastifyPluginAsync = async (app) => {
     async (req) => {
       return await app.db.transaction(async (tx) => {
         const r = await tx.query<{ name: string }>('DELETE FROM patrol_routes WHERE id = $1 RETURNING name', [req.params.id]);
-        if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在`);
+        if (!r.rows[0]) throw new NotFoundError(`巡逻路线 ${req.params.id} 不存在 (patrol route ${req.params.id} does not exist)`);
         await auditWrite(req, tx, { action: 'patrol.route.delete', entity: 'patrol_route', entityId: req.params.id, before: r.rows[0] });
         return { deleted: req.params.id };
       });

@@ -245,7 +245,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在`);
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       const base = `plan-${p.id}-v${p.version}`;
       if (req.query.format === 'geojson') {
         reply.header('content-disposition', `attachment; filename="${base}.geojson"`);
@@ -329,9 +329,12 @@ const planTools: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在`);
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       const part = writableSubdistricts(req.user, req.body?.subdistricts ?? p.subdistricts);
-      if (!part.length) throw new OutOfScopeError(`方案 ${req.params.id} 不包含您负责的街道，无法复制`);
+      if (!part.length)
+        throw new OutOfScopeError(
+          `方案 ${req.params.id} 不包含您负责的街道，无法复制 (plan ${req.params.id} contains none of your sub-districts and cannot be copied)`,
+        );
       return { id: await copyPlanAsDraft(app.db, p.id, author(req), req.body?.name, part), subdistricts: part };
     },
   );
@@ -441,7 +444,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     },
     async (req, reply) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在`);
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       const pg = await unitGraphFor(app.db, p.subdistricts);
       const g = pg.graph;
       const extra = await app.db.query<{ id: string; b: number; ph: number; pq: number; blk: string | null; grid: string | null }>(
@@ -546,7 +549,7 @@ const planTools: FastifyPluginAsync = async (app) => {
     },
     async (req) => {
       const p = await getPlan(app.db, req.params.id);
-      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在`);
+      if (!p) throw new NotFoundError(`方案 ${req.params.id} 不存在 (plan ${req.params.id} does not exist)`);
       return seedStaff(app.db, p.id);
     },
   );

@@ -90,7 +90,7 @@ export default fp(
       async (req) => {
         const { password, ...patch } = req.body;
         const before = await getUser(app.db, req.params.id);
-        if (!before) throw new NotFoundError(`用户 ${req.params.id} 不存在`);
+        if (!before) throw new NotFoundError(`用户 ${req.params.id} 不存在 (user ${req.params.id} does not exist)`);
         if (password !== undefined) {
           const problem = passwordProblem(password, before.username, patch.displayName ?? before.displayName);
           if (problem) throw new InvalidRequestError(problem);

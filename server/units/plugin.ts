@@ -36,13 +36,18 @@ const unitsPlugin: FastifyPluginAsync = async (app) => {
       let subs: string[];
       if (b.all) {
         subs = writableSubdistricts(req.user, known);
-        if (!subs.length) throw known.length ? new OutOfScopeError('您负责的范围内没有街道') : new UnitsRequestError('没有街道边界：请先导入街道（乡镇）边界');
+        if (!subs.length)
+          throw known.length
+            ? new OutOfScopeError('您负责的范围内没有街道 (there are no sub-districts in your area)')
+            : new UnitsRequestError(
+                '没有街道边界：请先导入街道（乡镇）边界 (there are no sub-district boundaries: import the sub-district or township boundaries first)',
+              );
       } else if (b.subdistricts) {
         subs = b.subdistricts;
         const missing = subs.filter((s) => !known.includes(s));
-        if (missing.length) throw new UnitsRequestError(`未知的街道编码：${missing.join('、')}`);
+        if (missing.length) throw new UnitsRequestError(`未知的街道编码：${missing.join('、')} (unknown sub-district codes: ${missing.join(', ')})`);
       } else {
-        throw new UnitsRequestError('请指定街道（subdistricts）或 all: true');
+        throw new UnitsRequestError('请指定街道（subdistricts）或 all: true (give subdistricts or all: true)');
       }
       const author = req.user?.username ?? 'planner';
       const jobId = await app.jobs.start('units', { subdistricts: subs, splitAbove: b.splitAbove ?? 500, author }, req.user?.id ?? null);

@@ -36,27 +36,30 @@ export async function buildUnitsForSubdistricts(
 ): Promise<Record<string, unknown>> {
   const t0 = Date.now();
   const subs = [...new Set(req.subdistricts)].sort();
-  if (!subs.length) throw new UnitsRequestError('没有可生成单元的街道（请先导入街道边界）');
+  if (!subs.length)
+    throw new UnitsRequestError(
+      '没有可生成单元的街道（请先导入街道边界） (there are no sub-districts to generate units for; import sub-district boundaries first)',
+    );
   const known = (await db.query<{ id: string }>('SELECT id FROM subdistricts WHERE id = ANY($1::text[])', [subs])).rows.map((r) => r.id);
   const unknown = subs.filter((s) => !known.includes(s));
-  if (unknown.length) throw new UnitsRequestError(`未知的街道编码：${unknown.join('、')}`);
+  if (unknown.length) throw new UnitsRequestError(`未知的街道编码：${unknown.join('、')} (unknown sub-district codes: ${unknown.join(', ')})`);
   const checkCancelled = () => {
     if (signal?.aborted) throw new JobCancelledError();
   };
 
-  report(0.02, '读取边界、道路、建筑和住户登记');
+  report(0.02, '读取边界、道路、建筑和住户登记 (reading boundaries, streets, buildings and the household register)');
   const loaded = await loadUnitsInput(db, subs);
   const tLoad = Date.now();
   checkCancelled();
   const out = await runInWorker<UnitsJobInput, UnitsJobOutput>(
     WORKER,
     { input: loaded.input, splitAbove: req.splitAbove ?? 500 },
-    (f, m) => report(0.1 + 0.7 * f, `生成单元：${m}`),
+    (f, m) => report(0.1 + 0.7 * f, `生成单元：${m} (generating units: ${m})`),
     signal,
   );
   checkCancelled();
   const tStage = Date.now();
-  report(0.82, `写入 ${out.blocks.length} 个街块、${out.units.length} 个单元`);
+  report(0.82, `写入 ${out.blocks.length} 个街块、${out.units.length} 个单元 (writing ${out.blocks.length} blocks and ${out.units.length} units)`);
   const w = await db.transaction((tx: Queryable) =>
     writeUnits(tx, subs, loaded, out, { author: req.author ?? 'system', jobId: req.jobId ?? null, checkCancelled }),
   );

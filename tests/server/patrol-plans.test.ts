@@ -243,7 +243,7 @@ describe.each(BACKENDS)('patrol plans API on %s', (backend) => {
       await app.jobs.settled(id);
       await expectSamePlan((await inject('GET', `/api/jobs/${id}`)).json());
       const running = seen.filter((e) => e.id === id && e.status === 'running' && e.progress > 0 && e.progress < 1);
-      expect(running.map((e) => e.message)).toContain('覆盖率');
+      expect(running.map((e) => e.message)).toContain('覆盖率 (coverage)');
     } finally {
       app.jobs.events.emit = emit;
     }

@@ -27,7 +27,7 @@ interface GridExportRow {
  */
 async function gridRows(db: Queryable, planId: number, orientCw: boolean, readScope: string[] | null): Promise<GridExportRow[]> {
   const p = await db.query('SELECT 1 FROM plans WHERE id = $1', [planId]);
-  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在 (plan ${planId} does not exist)`);
   const staffOf = `s.grid_code = g.code AND ${inReadScope('s.grid_code', '$2')}`;
   const r = await db.query<GridExportRow>(
     `SELECT g.code, g.subdistrict_id, g.community_id, g.households, g.units, g.polsby_popper, g.contiguous, g.locked,
@@ -102,7 +102,7 @@ const csvCell = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')
 /** unit_id,grid_code (empty = unassigned), sorted by unit id. */
 export async function exportCsv(db: Queryable, planId: number): Promise<string> {
   const p = await db.query('SELECT 1 FROM plans WHERE id = $1', [planId]);
-  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在`);
+  if (!p.rows[0]) throw new NotFoundError(`方案 ${planId} 不存在 (plan ${planId} does not exist)`);
   const r = await db.query<{ unit_id: string; grid_code: string | null }>(
     'SELECT unit_id, grid_code FROM plan_assignments WHERE plan_id = $1 ORDER BY unit_id',
     [planId],

@@ -8,11 +8,12 @@
  */
 import type { ViewContext } from '../types';
 import type { CoverageFigure, PatrolEdit, PatrolPlan, PlanPatrol } from '../../api/patrol-plans';
-import { t, paren, joinList, joinClauses } from '../../i18n';
+import { getLang, t, paren, joinList, joinClauses } from '../../i18n';
 import { h } from '../../panels/dom';
 import { planState } from '../../state/patrol-plan';
 import { jobResult } from '../../api/jobs';
 import { jobFailureText, jobProgressText } from '../plan/job-status';
+import { serverMessage } from '../../i18n/server-message';
 
 const pct = (c: CoverageFigure) => `${(c.share * 100).toFixed(1)}%`;
 const weekdayName = (d: number) => t(`pp.wd${d}` as 'pp.wd1');
@@ -364,7 +365,9 @@ function content(deps: PlanPanelDeps, redraw: () => void): HTMLElement[] {
       h('h3', {}, t('pp.planTitle', { week: p.week_start, status: t(`pp.status.${p.status}` as 'pp.status.draft') })),
       h('p', { class: 'muted' }, t('pp.periods', { weeks: p.periods.plan.weeks, hold: p.periods.holdout.weeks })),
       coverageCard(p),
-      problems.length ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, joinClauses(problems)) : '',
+      problems.length
+        ? h('p', { class: 'grp-message error', 'data-testid': 'plan-problems' }, joinClauses(problems.map((p) => serverMessage(p, getLang()))))
+        : '',
       uncovered,
       days,
       tableBox,

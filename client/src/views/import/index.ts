@@ -322,7 +322,7 @@ function reportBox(r: ImportReport): HTMLElement {
             'table',
             { class: 'import-table', 'data-testid': 'import-rejections' },
             h('tr', {}, h('th', {}, t('import.rej.feature')), h('th', {}, t('import.rej.problem'))),
-            ...shown.map((x) => h('tr', {}, h('td', {}, x.feature), h('td', {}, x.problem))),
+            ...shown.map((x) => h('tr', {}, h('td', {}, x.feature), h('td', {}, serverMessage(x.problem, getLang())))),
           ),
           h(
             'a',
