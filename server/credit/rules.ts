@@ -6,6 +6,7 @@
  * − points of confirmed demerits; A from 10, 2A from 20, 3A from 30 points; a household with any
  * confirmed demerit is capped at 2A. Pending (declared / recorded) and refused entries count nothing.
  */
+import type { Role } from '../../common/http/roles';
 
 export const MERIT_CATEGORIES = { volunteering: 5, deliberation: 3, asset_report: 4 } as const;
 export const DEMERIT_CATEGORIES = { convention: 5, public_order: 10 } as const;
@@ -59,7 +60,7 @@ export function ratingOf(entries: readonly ScoredEntry[]): { score: number; rati
 }
 
 export type Decision = 'approve' | 'reject';
-export type ReviewerRole = 'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member';
+export type ReviewerRole = Role;
 
 export interface ReviewInput {
   entry: { kind: EntryKind; status: EntryStatus; createdBy: number | null };
