@@ -9,7 +9,8 @@
 export type ColumnRole = 'lon' | 'lat' | 'households' | 'party' | 'building' | 'compound' | 'address' | 'id' | 'name' | 'type' | 'time';
 export const COLUMN_ROLES: readonly ColumnRole[] = ['lon', 'lat', 'households', 'party', 'building', 'compound', 'address', 'id', 'name', 'type', 'time'];
 /** Roles a planner may assign to a column by hand (the others are read by the layer's own rules). */
-export const OVERRIDABLE_ROLES: readonly ColumnRole[] = ['lon', 'lat', 'households', 'party', 'building', 'compound', 'address'];
+export const OVERRIDABLE_ROLES = ['lon', 'lat', 'households', 'party', 'building', 'compound', 'address'] as const satisfies readonly ColumnRole[];
+export type OverridableRole = (typeof OVERRIDABLE_ROLES)[number];
 
 /** Header names per role, normalised (see headerKey); order is priority. */
 const NAMES: Record<ColumnRole, string[]> = {

@@ -11,4 +11,5 @@ export {
   type ColumnMap,
   type ColumnOverrides,
   type ColumnRole,
+  type OverridableRole,
 } from '../../common/import/columns';
