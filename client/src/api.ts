@@ -26,25 +26,13 @@ export type LabelLayerName = 'water' | 'compounds' | 'communities' | 'subdistric
 export { ApiError, csrfHeaders, getJson, ourUrl, sendJson, setUnauthorizedHandler, type FC, type Props } from './api/http';
 import { ApiError, getJson, ourUrl, sendJson, type FC } from './api/http';
 
-export interface SessionUser {
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: 'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member';
-  subdistricts: string[];
-  grids: string[];
-}
-
-export interface SessionInfo {
-  enforced: boolean;
-  user: SessionUser | null;
-  csrf: string | null;
-  demoAccounts: Array<{ username: string; password: string; role: string; displayName: string }>;
-}
+import type { LoginAnswer, SessionInfo } from '../../common/http/session';
+export type { SessionUser } from '../../common/http/roles';
+export type { DemoAccount, LoginAnswer, SessionInfo } from '../../common/http/session';
 
 export const api = {
   session: (): Promise<SessionInfo> => getJson<SessionInfo>('/api/session'),
-  login: (username: string, password: string): Promise<{ user: SessionUser; csrf: string }> => sendJson('POST', '/api/login', { username, password }),
+  login: (username: string, password: string): Promise<LoginAnswer> => sendJson('POST', '/api/login', { username, password }),
   logout: (): Promise<{ ok: boolean }> => sendJson('POST', '/api/logout'),
   meta: (): Promise<Meta> => getJson<Meta>('/api/meta'),
   subdistricts: (): Promise<FC> => getJson<FC>('/api/subdistricts'),

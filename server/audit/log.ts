@@ -1,4 +1,5 @@
 import type { Queryable } from '../db';
+import type { AuditItem } from '../../common/http/users';
 
 export interface AuditActor {
   username: string;
@@ -47,22 +48,8 @@ export async function audit(tx: Queryable, e: AuditEntry): Promise<void> {
   );
 }
 
-export interface AuditRow {
-  id: number;
-  at: string;
-  actor: string;
-  actorId: number | null;
-  actorRole: string | null;
-  action: string;
-  entity: string | null;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  method: string | null;
-  url: string | null;
-  status: number | null;
-  ip: string | null;
-}
+/** An audit log entry as GET /api/audit answers it (common/http/users.ts). */
+export type AuditRow = AuditItem;
 
 export interface AuditQuery {
   limit?: number;

@@ -1,14 +1,10 @@
 import type { Queryable } from '../db';
 import { DEFAULT_COST, hashPassword, type ScryptCost } from './password';
+import type { UserRecord } from '../../common/http/users';
 import type { Role, SessionUser } from './roles';
 
-/** A user row as the admin API shows it (never the password hash). */
-export interface UserRecord extends SessionUser {
-  active: boolean;
-  demo: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A user row as the admin API shows it (never the password hash): common/http/users.ts. */
+export type { UserRecord };
 
 export interface NewUser {
   username: string;

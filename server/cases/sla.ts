@@ -5,6 +5,7 @@
  * triageHours. Colours: green 'ok', amber 'due' (warnFraction of a running clock used), red
  * 'overdue' (a running clock passed), grey 'none' (no clock running: fed back, solved, closed).
  */
+import type { SlaLevel, SlaStage } from '../../common/http/cases';
 import type { CaseKind, CaseStatus } from './workflow';
 import type { Milestones } from './timeline';
 
@@ -31,8 +32,7 @@ export const DEFAULT_SLA: SlaRules = {
   warnFraction: 0.75,
 };
 
-export type SlaLevel = 'none' | 'ok' | 'due' | 'overdue';
-export type SlaStage = 'triage' | 'accept' | 'feedback';
+export type { SlaLevel, SlaStage };
 
 export interface SlaState {
   level: SlaLevel;

@@ -3,6 +3,7 @@
  * median time to solve (first whistle → solved, hours) by department, kind and both, the overdue
  * list and the trend by month (Asia/Shanghai calendar months).
  */
+import type { CaseStats as HttpCaseStats, Funnel, MedianRow, MonthRow, OverdueRow } from '../../common/http/cases';
 import type { CaseKind } from './workflow';
 import type { Milestones } from './timeline';
 import type { SlaState } from './sla';
@@ -21,52 +22,10 @@ export interface CaseFacts {
   sla: SlaState;
 }
 
-export interface Funnel {
-  reported: number;
-  whistled: number;
-  accepted: number;
-  solved: number;
-}
+export type { Funnel, MedianRow, MonthRow, OverdueRow };
 
-export interface MedianRow {
-  key: string;
-  n: number;
-  medianHours: number;
-}
-
-export interface MonthRow {
-  month: string;
-  reported: number;
-  whistled: number;
-  solved: number;
-}
-
-export interface OverdueRow {
-  id: string;
-  title: string;
-  kind: CaseKind | null;
-  department: string | null;
-  status: string;
-  stage: string | null;
-  deadline: string;
-  overdueHours: number;
-  lon: number;
-  lat: number;
-}
-
-export interface CaseStats {
-  total: number;
-  funnel: Funnel;
-  /** Whistled cases with feedback: share given before the deadline (null: none). */
-  onTimeRate: number | null;
-  medianHoursByDepartment: MedianRow[];
-  medianHoursByKind: MedianRow[];
-  /** key = `${department}|${kind}` */
-  medianHoursByDepartmentKind: Array<MedianRow & { department: string; kind: string }>;
-  open: number;
-  overdue: OverdueRow[];
-  trend: MonthRow[];
-}
+/** The statistics GET /api/cases/stats answers, before its asOf (common/http/cases.ts). */
+export type CaseStats = Omit<HttpCaseStats, 'asOf'>;
 
 /** Median of finite numbers (mean of the middle two for an even count); NaN for none. */
 export function median(values: readonly number[]): number {

@@ -6,11 +6,12 @@
  * time and actor; a case's version equals its number of events.
  */
 
-export const STATUSES = ['reported', 'dispatched', 'accepted', 'feedback', 'solved', 'evaluated', 'closed'] as const;
-export type CaseStatus = (typeof STATUSES)[number];
+import { CASE_KINDS, CASE_STATUSES, type CaseKind, type CaseStatus } from '../../common/http/cases';
 
-export const KINDS = ['quick', 'emergency', 'tackle_hard'] as const;
-export type CaseKind = (typeof KINDS)[number];
+/** The statuses and kinds (common/http/cases.ts, shared with the client). */
+export const STATUSES = CASE_STATUSES;
+export const KINDS = CASE_KINDS;
+export type { CaseKind, CaseStatus };
 
 /** Allowed next statuses. reported→dispatched is the whistle; dispatched→reported a department's refusal; feedback→accepted a failed check. */
 export const TRANSITIONS: Readonly<Record<CaseStatus, readonly CaseStatus[]>> = {

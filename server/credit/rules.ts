@@ -6,14 +6,15 @@
  * − points of confirmed demerits; A from 10, 2A from 20, 3A from 30 points; a household with any
  * confirmed demerit is capped at 2A. Pending (declared / recorded) and refused entries count nothing.
  */
+import type { CreditEntryKind, Decision, EntryStatus, Rating } from '../../common/http/credit';
+import type { Role } from '../../common/http/roles';
 
 export const MERIT_CATEGORIES = { volunteering: 5, deliberation: 3, asset_report: 4 } as const;
 export const DEMERIT_CATEGORIES = { convention: 5, public_order: 10 } as const;
 export type MeritCategory = keyof typeof MERIT_CATEGORIES;
 export type DemeritCategory = keyof typeof DEMERIT_CATEGORIES;
-export type EntryKind = 'merit' | 'demerit';
-export type EntryStatus = 'declared' | 'approved' | 'rejected' | 'recorded' | 'confirmed' | 'dismissed';
-export type Rating = 'A' | '2A' | '3A';
+export type EntryKind = CreditEntryKind;
+export type { EntryStatus, Rating };
 
 export const RATING_THRESHOLDS: ReadonlyArray<[Rating, number]> = [
   ['3A', 30],
@@ -58,8 +59,8 @@ export function ratingOf(entries: readonly ScoredEntry[]): { score: number; rati
   return { score, rating };
 }
 
-export type Decision = 'approve' | 'reject';
-export type ReviewerRole = 'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member';
+export type { Decision };
+export type ReviewerRole = Role;
 
 export interface ReviewInput {
   entry: { kind: EntryKind; status: EntryStatus; createdBy: number | null };

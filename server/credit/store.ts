@@ -4,6 +4,7 @@
  * demerit) and the review step; a review recomputes the household's rating (./rules) in the same
  * transaction, and every step writes an audit row in it.
  */
+import type { CreditEntry, CreditGrid, CreditHousehold } from '../../common/http/credit';
 import type { Queryable } from '../db';
 import { inReadScope } from '../auth/read-scope';
 import { SMALL_COUNT } from '../auth/privacy';
@@ -40,21 +41,7 @@ const HOUSEHOLD_GRIDS = `
     JOIN plan_assignments pa ON pa.plan_id = c.plan_id AND pa.unit_id = h.unit_id
    WHERE pa.grid_code IS NOT NULL AND ${inReadScope('pa.grid_code', '$1')} AND ($2::text IS NULL OR starts_with(pa.grid_code, $2::text))`;
 
-export interface CreditGrid {
-  code: string;
-  subdistrictId: string;
-  communityId: string | null;
-  households: number;
-  /** counts of 1-4 are suppressed (null) for everyone but admins */
-  rated: number | null;
-  a: number | null;
-  aa: number | null;
-  aaa: number | null;
-  /** rated / households of the grid (null when `rated` is suppressed) */
-  ratedShare: number | null;
-  pendingMerits: number;
-  pendingDemerits: number;
-}
+export type { CreditEntry, CreditGrid, CreditHousehold };
 
 const cell = (n: number, exact: boolean) => (exact || n === 0 || n >= SMALL_COUNT ? n : null);
 
@@ -107,14 +94,6 @@ export async function creditGrids(db: Queryable, readScope: string[] | null, pre
   });
 }
 
-export interface CreditHousehold {
-  id: string;
-  headName: string | null;
-  rating: Rating | null;
-  score: number;
-  pending: number;
-}
-
 /** The households of one grid (personal data: the route admits the grid's own staff and admins only). */
 export async function gridHouseholds(db: Queryable, grid: string): Promise<CreditHousehold[]> {
   const r = await db.query<{ id: string; head_name: string | null; credit_rating: Rating | null; merits: number; demerits: number; pending: number }>(
@@ -134,25 +113,6 @@ export async function gridHouseholds(db: Queryable, grid: string): Promise<Credi
     score: Number(x.merits) - Number(x.demerits),
     pending: Number(x.pending),
   }));
-}
-
-export interface CreditEntry {
-  id: number;
-  householdId: string;
-  /** null unless the reader may see the household's personal data */
-  headName: string | null;
-  gridCode: string | null;
-  kind: EntryKind;
-  category: string;
-  points: number;
-  status: EntryStatus;
-  note: string | null;
-  occurredOn: string;
-  createdBy: number | null;
-  reviewedBy: number | null;
-  reviewedAt: string | null;
-  reviewNote: string | null;
-  version: number;
 }
 
 interface EntryRow {

@@ -6,6 +6,7 @@
  * it came through (`carried_from`, oldest first). Patrol routes stay with the archived group: their
  * stops are that group's shops, not the successor's. Runs inside the caller's transaction.
  */
+import type { ArchivedGroup } from '../../common/http/groups';
 import type { Queryable } from '../db';
 
 /** Record tables carried to the successor, with the name the API answers counts under. */
@@ -91,21 +92,7 @@ export async function carryRecords(tx: Queryable, successors: Map<string, string
   return carried;
 }
 
-export interface ArchivedGroup {
-  id: string;
-  subdistrict_id: string;
-  grid_code: string | null;
-  name: string;
-  leader_shop_id: string;
-  archived_at: string;
-  archived_version: number | null;
-  replaced_by: string | null;
-  replaced_by_name: string | null;
-  members: string[];
-  /** Records it held (still on it) or carried on from it. */
-  records: number;
-  routes: number;
-}
+export type { ArchivedGroup };
 
 const ARCHIVED_SQL = `
 SELECT g.id, g.subdistrict_id, g.grid_code, g.name, g.leader_shop_id,

@@ -1,12 +1,6 @@
-/** Errors of the defense capability, mapped to HTTP codes by the plugins. Messages are for planners. */
-export interface MemberChange {
-  shop?: string;
-  from?: string | null;
-  to?: string | null;
-  group?: string;
-  leader_from?: string | null;
-  leader_to?: string | null;
-}
+import type { MemberChange } from '../../common/http/groups';
+
+export type { MemberChange };
 
 export class StaleGroupsError extends Error {
   readonly statusCode = 409;

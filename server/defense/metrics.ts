@@ -2,7 +2,7 @@
  * Pure helpers (no I/O) on a walking network: group metrics after a manual edit, alarm-response
  * times for one shop, and the grouping computation shared by the worker and in-process callers.
  */
-import type { Feature, LineString, MultiPolygon, Polygon } from 'geojson';
+import type { Feature, LineString, MultiLineString, MultiPolygon, Polygon } from 'geojson';
 import { distanceMatrix, ShortestPathTree } from '../algorithms/routing';
 import { buildNetwork, type Network } from '../algorithms/routing';
 import { shortestPath } from '../algorithms/routing';
@@ -53,18 +53,14 @@ export function groupMetrics(s: Snappers, points: { lon: number; lat: number }[]
   };
 }
 
-export interface ResponseLeg {
-  index: number;
-  distance_m: number | null;
-  time_s: number | null;
-  /** Walking path from the member to the alarm shop (null when unreachable). */
-  path: [number, number][] | null;
-}
+/** A member's walk to the alarm shop: distance, time and path, all null when unreachable. */
+export type ResponseLeg =
+  { index: number; distance_m: number; time_s: number; path: [number, number][] } | { index: number; distance_m: null; time_s: null; path: null };
 
 export interface ResponseResult {
   legs: ResponseLeg[];
   isochrone: Feature<Polygon | MultiPolygon> | null;
-  reached: Feature | null;
+  reached: Feature<MultiLineString> | null;
 }
 
 /** Walking time from every other member to the alarm shop, their paths, and the isochrone around it. */

@@ -3,11 +3,11 @@
  * weekly patrol schedule. Updates and deletes carry the row version; a stale one is refused (409)
  * with the current row.
  */
+import { RECORD_KINDS, type RecordKind } from '../../common/http/groups';
 import type { Queryable } from '../db';
 import { BadRequestError, NotFoundError, StaleRowError } from './errors';
 
-export type RecordKind = 'equipment' | 'drills' | 'patrol-logs' | 'schedule';
-export const RECORD_KINDS: RecordKind[] = ['equipment', 'drills', 'patrol-logs', 'schedule'];
+export { RECORD_KINDS, type RecordKind };
 
 interface KindSpec {
   table: string;

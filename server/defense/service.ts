@@ -3,13 +3,14 @@
  * move / swap / leader with version checks, alarm-response times. Walking metrics are computed
  * before the write transaction from the cached network; the transaction re-checks the version.
  */
+import type { AutoPreview, AutoResult, GroupEditAnswer, ResponseAnswer } from '../../common/http/groups';
 import type { Db, Queryable } from '../db';
 import type { GroupingOptions, ShopGroupingResult, ShopInput } from '../algorithms/grouping';
 import { runInWorker } from '../workers/run-in-worker';
 import { networkFor, loadStreetLines } from './network-cache';
 import { loadShops, subdistrictExists, type ShopRow, type ShopFilter } from './shops';
 import { alarmResponse, groupMetrics, WALK_SPEED_MPS, type GroupingJobInput } from './metrics';
-import { archiveGroups, archivedMessage, carryRecords, recordsOf, successorOf, type RecordCounts } from './archive';
+import { archiveGroups, archivedMessage, carryRecords, recordsOf, successorOf } from './archive';
 import { clearStaleGroups, setVersion, groupSubdistrict, lockAndCheck, membersOf, membership, nextSeq, recordEdit, writeGroup, type GroupWrite } from './store';
 import { BadRequestError, NotFoundError, type MemberChange } from './errors';
 import { nameGroups } from './names';
@@ -27,25 +28,8 @@ export interface AutoGroupParams extends ShopFilter {
   synthetic?: boolean;
 }
 
-export interface AutoGroupResult {
-  subdistrict: string;
-  version: number;
-  shops: number;
-  groups: number;
-  /** Old groups replaced (archived); same as archived_groups, kept for older clients. */
-  removed_groups: number;
-  archived_groups: number;
-  /** Each archived group and its successor (null: none; its records stay with it). */
-  replaced: { from: string; to: string | null }[];
-  /** Records carried from the archived groups to their successors, per kind. */
-  carried: RecordCounts;
-  /** Saved patrol routes that stay with the archived groups. */
-  routes_kept: number;
-  warnings: string[];
-  mean_diameter_m: number | null;
-  max_diameter_m: number | null;
-  time_ms: number;
-}
+/** The result of an automatic regroup (common/http/groups.ts). */
+export type AutoGroupResult = AutoResult;
 
 /** Selections at least this big are grouped in a worker thread when the caller allows it. */
 export const WORKER_MIN_SHOPS = 250;
@@ -94,20 +78,8 @@ async function planOldGroups(db: Queryable, subdistrict: string, selected: strin
   return plan;
 }
 
-export interface AutoGroupPreview {
-  subdistrict: string;
-  /** The grouping version this preview was made from: send it as baseVersion to regroup exactly this. */
-  version: number;
-  shops: number;
-  /** Existing groups that the regroup replaces (archived; their records carried to the new groups). */
-  groups_replaced: number;
-  /** Existing groups that lose some shops and keep the rest (their records stay with them). */
-  groups_kept: number;
-  /** Records of the replaced groups, carried to the new group holding most of each one's shops. */
-  records: RecordCounts;
-  /** Saved patrol routes of the replaced groups: they stay with the archived groups. */
-  routes: number;
-}
+/** What an automatic regroup would do (common/http/groups.ts). */
+export type AutoGroupPreview = AutoPreview;
 
 /** What an automatic regroup of this selection would do, without computing or writing anything. */
 export async function previewAutoGroup(db: Db, p: AutoGroupParams): Promise<AutoGroupPreview> {
@@ -399,12 +371,8 @@ async function commit(
   });
 }
 
-export interface EditResult {
-  version: number;
-  groups: string[];
-  deleted: string[];
-  changes: MemberChange[];
-}
+/** Answer of a hand edit (common/http/groups.ts). */
+export type EditResult = GroupEditAnswer;
 
 /** Moves a shop to another group (to = null: out of every group). */
 export async function moveShop(db: Db, c: EditContext & { shop: string; to: string | null }): Promise<EditResult> {
@@ -456,20 +424,7 @@ export async function setLeader(db: Db, c: EditContext & { group: string; shop: 
 
 // ---- alarm response ------------------------------------------------------------------------
 
-export interface ResponseAnswer {
-  shop: { id: string; name: string; lon: number; lat: number };
-  group: string | null;
-  threshold_s: number;
-  speed_mps: number;
-  members: { id: string; name: string; phone: string | null; leader: boolean; distance_m: number | null; time_s: number | null; within: boolean }[];
-  worst_s: number | null;
-  slow: boolean;
-  paths: GeoJSON.FeatureCollection;
-  isochrone: GeoJSON.Feature | null;
-  /** The streets reachable within the limit (MultiLineString). */
-  reached: GeoJSON.Feature | null;
-  time_ms: number;
-}
+export type { ResponseAnswer };
 
 /** Walking time for every other member of the shop's group to arrive, paths, and the isochrone. */
 export async function responseFor(db: Db, shopId: string, thresholdS: number): Promise<ResponseAnswer> {

@@ -3,6 +3,7 @@
  * shops in no group) and membership writes. Every membership write runs in ONE transaction, checks
  * the sub-district's grouping version (stale → StaleGroupsError with what changed since) and bumps it.
  */
+import type { MultiPolygon, Polygon } from 'geojson';
 import type { Queryable } from '../db';
 import { StaleGroupsError, type MemberChange } from './errors';
 import { archiveGroups } from './archive';
@@ -28,7 +29,7 @@ export interface GroupRow {
   version: number;
   synthetic: boolean;
   members: MemberRow[];
-  hull: unknown;
+  hull: Polygon | MultiPolygon | null;
   equipment: Record<string, number>;
   drills: number;
   patrol_logs: number;

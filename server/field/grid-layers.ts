@@ -6,24 +6,15 @@
  * open disputes in its ledger. A grid of fewer than SMALL_COUNT
  * households has its figures suppressed for everyone but admins.
  */
+import type { LedgerGridProps } from '../../common/http/field';
 import type { Queryable } from '../db';
 import { inReadScope } from '../auth/read-scope';
 import { SMALL_COUNT } from '../auth/privacy';
 import { hoursOf } from './store';
 import { weekLabel, weekOf, WEEKLY_RULE_MINUTES } from './week';
 
-export interface GridLayerProps {
-  code: string;
-  households: number;
-  /** households of the buildings visited in the last 4 weeks / the grid's households (null: suppressed or none) */
-  coverage4w: number | null;
-  /** people on the grid's roster or visiting it last full week, and how many were under 5 h */
-  people: number | null;
-  under5h: number | null;
-  disputesOpen: number | null;
-  label_lon: number;
-  label_lat: number;
-}
+/** Properties of a grid of the ledger layer (common/http/field.ts). */
+export type GridLayerProps = LedgerGridProps;
 
 export async function gridLayers(
   db: Queryable,

@@ -8,6 +8,7 @@
  * names); household data is for the grid's members and admins; leaders read counts and hours.
  * Writes from devices are idempotent by clientKey (an offline queue may send an entry twice).
  */
+import type { FieldGrid } from '../../common/http/field';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
@@ -168,7 +169,7 @@ const fieldPlugin: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req) => {
+    async (req): Promise<FieldGrid> => {
       const info = await gridInfo(app.db, req.query.grid);
       const [buildings, plan] = await Promise.all([gridBuildings(app.db, info.code), gridPlan(app.db, info.code, Date.now())]);
       const planned = new Set(plan.plan.map((b) => b.id));

@@ -5,9 +5,24 @@
  * counts rolled up per grid, community and sub-district. Reads take the reader's code prefixes
  * (auth/read-scope) and filter in the query.
  */
+import { ENTRY_KINDS, LEDGER_TYPES, OUTCOMES } from '../../common/http/field';
+import type {
+  EntryBody,
+  EntryKind,
+  FieldHousehold,
+  GridInfo,
+  Hours,
+  LedgerFilter,
+  LedgerItem,
+  LedgerType,
+  SavedVisit,
+  SummaryLevel,
+  SummaryRow,
+  VisitBody,
+} from '../../common/http/field';
 import { inReadScope } from '../auth/read-scope';
 import type { Queryable } from '../db';
-import { weeklyHours, type MemberWeek } from './week';
+import { weeklyHours } from './week';
 import { visitPlan, coverage } from './visit-plan';
 
 /** A refusal the shared error handler answers with its status and message. */
@@ -26,15 +41,7 @@ export const MAX_SYNC_AGE_DAYS = 30;
 /** Decoded photo bytes (the device resizes to 1280 px JPEG, usually 100-250 KB). */
 export const MAX_PHOTO_BYTES = 400 * 1024;
 
-export interface GridInfo {
-  code: string;
-  subdistrictId: string;
-  subdistrictName: string | null;
-  communityId: string | null;
-  communityName: string | null;
-  households: number;
-  bbox: [number, number, number, number];
-}
+export type { GridInfo };
 
 export async function gridInfo(db: Queryable, code: string): Promise<GridInfo> {
   const r = await db.query<{
@@ -129,15 +136,8 @@ export function maskPhone(phone: string | null): string | null {
   return d.length >= 7 ? `${d.slice(0, 3)}****${d.slice(-4)}` : '****';
 }
 
-export interface GridHousehold {
-  id: string;
-  buildingId: string | null;
-  headName: string | null;
-  phone: string | null;
-  partyMember: boolean;
-  plaqued: boolean;
-  creditRating: string | null;
-}
+/** A household of the grid, masked (common/http/field.ts). */
+export type GridHousehold = FieldHousehold;
 
 /**
  * The grid's households with personal data (party members, credit ratings), for the grid's own
@@ -171,19 +171,8 @@ export async function gridHouseholds(db: Queryable, code: string): Promise<GridH
   }));
 }
 
-export interface VisitInput {
-  clientKey: string;
-  grid: string;
-  startedAt: string;
-  endedAt: string;
-  lon: number;
-  lat: number;
-  buildingId?: string;
-  householdId?: string;
-  place?: string;
-  note?: string;
-  photo?: { mime: string; data: string };
-}
+/** Body of POST /api/field/visits (common/http/field.ts). */
+export type VisitInput = VisitBody;
 
 const MAGIC: Record<string, (b: Buffer) => boolean> = {
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8,
@@ -237,11 +226,7 @@ async function checkPlace(db: Queryable, grid: string, lon: number, lat: number,
     throw new FieldError(400, `楼栋 ${buildingId} 不在网格 ${grid} 内 (building ${buildingId} is not in grid ${grid})`);
 }
 
-export interface SavedVisit {
-  id: number;
-  duplicate: boolean;
-  photoId: number | null;
-}
+export type { SavedVisit };
 
 /**
  * Stores a visit (and its photo) once: a second request with the same client key (a re-sync after a
@@ -297,23 +282,10 @@ export async function getPhoto(db: Queryable, id: number, prefixes: string[] | n
   return { mime: row.mime, bytes: Buffer.from(row.bytes) };
 }
 
-export const ENTRY_KINDS = ['basic_info', 'dispute', 'volunteer'] as const;
-export type EntryKind = (typeof ENTRY_KINDS)[number];
-export const OUTCOMES = ['mediated', 'referred', 'withdrawn'] as const;
-export const LEDGER_TYPES = ['visit', 'matter', ...ENTRY_KINDS] as const;
-export type LedgerType = (typeof LEDGER_TYPES)[number];
+export { ENTRY_KINDS, LEDGER_TYPES, OUTCOMES, type EntryKind, type LedgerType };
 
-export interface EntryInput {
-  clientKey: string;
-  grid: string;
-  kind: EntryKind;
-  title: string;
-  detail?: string;
-  outcome?: (typeof OUTCOMES)[number] | null;
-  households?: number;
-  changes?: number;
-  occurredAt?: string;
-}
+/** Body of POST /api/ledger/entries (common/http/field.ts). */
+export type EntryInput = EntryBody;
 
 /** Stores a ledger entry once per client key (duplicate: true on a re-sync). */
 export async function saveEntry(
@@ -370,31 +342,7 @@ export async function settleDispute(
   return { id, outcome, version: Number(u.rows[0].version) };
 }
 
-export interface LedgerFilter {
-  /** grid code or prefix (community, sub-district) */
-  grid?: string;
-  type?: LedgerType;
-  q?: string;
-  from?: string;
-  to?: string;
-  open?: boolean;
-}
-
-export interface LedgerItem {
-  type: LedgerType;
-  id: string;
-  grid: string;
-  at: string;
-  title: string;
-  detail: string | null;
-  /** disputes: outcome (null open); matters: case status */
-  outcome: string | null;
-  minutes: number | null;
-  households: number | null;
-  changes: number | null;
-  author: string | null;
-  photoId: number | null;
-}
+export type { LedgerFilter, LedgerItem, SummaryLevel, SummaryRow };
 
 const LEDGER_UNION = `
   SELECT 'visit' AS type, v.id::text AS id, v.grid_code AS grid, v.started_at AS at,
@@ -447,24 +395,7 @@ export async function ledgerItems(
   };
 }
 
-export type SummaryLevel = 'subdistrict' | 'community' | 'grid';
 const LEVEL_LEN: Record<SummaryLevel, number> = { subdistrict: 9, community: 12, grid: 15 };
-
-export interface SummaryRow {
-  code: string;
-  name: string | null;
-  grids: number;
-  basicInfo: number;
-  householdsChecked: number;
-  changes: number;
-  visits4w: number;
-  visitHours4w: number;
-  disputes: number;
-  disputesOpen: number;
-  matters: number;
-  mattersOpen: number;
-  volunteer: number;
-}
 
 /**
  * Ledger counts per grid, community or sub-district (a grid code's first 9 / 12 digits), within an
@@ -556,13 +487,8 @@ export async function ledgerSummary(
   return { rows, total };
 }
 
-export interface HoursAnswer {
-  weekStart: string;
-  weekEnd: string;
-  ruleMinutes: number;
-  members: Array<MemberWeek & { grid: string; role: 'leader' | 'member' | null }>;
-  grids: Array<{ grid: string; members: number; under: number }>;
-}
+/** GET /api/field/hours (common/http/field.ts). */
+export type HoursAnswer = Hours;
 
 /**
  * Minutes visited per person in the week [from, to), for the grids under `within` the reader covers:

@@ -4,6 +4,7 @@
  * (UTC+8, no daylight saving) to the next Monday; a visit that spans a week boundary counts in each
  * week for the part inside it.
  */
+import type { MemberWeek } from '../../common/http/field';
 export const WEEKLY_RULE_MINUTES = 300;
 const SHANGHAI_MS = 8 * 3600e3;
 const DAY = 24 * 3600e3;
@@ -35,13 +36,7 @@ export function minutesWithin(visits: ReadonlyArray<readonly [number, number]>, 
   return ms / 60e3;
 }
 
-export interface MemberWeek {
-  visitor: string;
-  minutes: number;
-  visits: number;
-  /** minutes ≥ the weekly rule */
-  ok: boolean;
-}
+export type { MemberWeek };
 
 /** Per visitor: minutes and visits in [from, to), sorted by minutes ascending (the ones under the rule first). */
 export function weeklyHours(

@@ -6,8 +6,10 @@
  * weekdays = comma list of 1-7 (ISO: 1 = Monday) or ranges.
  */
 
-export const INCIDENT_TYPES = ['public_order', 'fire_risk', 'dispute', 'environment', 'facilities', 'other'] as const;
-export type IncidentTypeCode = (typeof INCIDENT_TYPES)[number];
+import { INCIDENT_TYPES, type IncidentTypeCode } from '../../common/http/hotspots';
+
+/** The incident types (common/http/hotspots.ts, shared with the client). */
+export { INCIDENT_TYPES, type IncidentTypeCode };
 
 export const TZ_OFFSET_S = 8 * 3600;
 

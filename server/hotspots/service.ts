@@ -3,8 +3,9 @@
  * or hexagons), Gi* with BH FDR and ArcGIS-like classes; or emerging hot spots (space-time Gi* per
  * week + Mann-Kendall trend per zone).
  */
+import type { EmergingAnswer, EmergingZoneResult, GiStarAnswer, GiZoneResult, ZonesFc } from '../../common/http/hotspots';
 import type { Queryable } from '../db';
-import { emergingHotSpots, hotSpotsFromValues, type EmergingPattern, type HotSpotClass } from '../algorithms/hotspots';
+import { emergingHotSpots, hotSpotsFromValues } from '../algorithms/hotspots';
 import { FilterError, passes, type IncidentFilter } from './filters';
 import { incidentColumns, type IncidentColumns } from './incident-columns';
 import { gridZones, hexZones, type ZoneKind, type ZoneSet } from './zones';
@@ -18,51 +19,13 @@ export interface HotSpotQuery {
   cellM?: number;
 }
 
-export interface GiZoneResult {
-  id: string;
-  count: number;
-  value: number;
-  z: number;
-  p: number;
-  q: number;
-  class: HotSpotClass;
-}
+export type { EmergingZoneResult, GiZoneResult };
 
-export interface HotSpotResponse {
-  zones: ZoneKind;
-  mode: 'gistar';
-  fdr: boolean;
-  value: 'count' | 'rate';
-  /** incidents passing the filter */
-  n: number;
-  /** of those, in no zone */
-  outside: number;
-  ms: number;
-  results: GiZoneResult[];
-}
+/** GET /api/hotspots, Gi* (common/http/hotspots.ts). */
+export type HotSpotResponse = GiStarAnswer;
 
-export interface EmergingZoneResult {
-  id: string;
-  count: number;
-  pattern: EmergingPattern;
-  trend_z: number;
-  trend_p: number;
-  hot_weeks: number;
-  cold_weeks: number;
-}
-
-export interface EmergingResponse {
-  zones: ZoneKind;
-  mode: 'emerging';
-  fdr: boolean;
-  n: number;
-  outside: number;
-  weeks: number;
-  /** epoch s of the first week's start */
-  start: number;
-  ms: number;
-  results: EmergingZoneResult[];
-}
+/** GET /api/hotspots?mode=emerging (common/http/hotspots.ts). */
+export type EmergingResponse = EmergingAnswer;
 
 export const MIN_WEEKS = 4;
 export const MAX_WEEKS = 260;
@@ -176,7 +139,7 @@ export async function computeEmerging(db: Queryable, q: HotSpotQuery): Promise<E
 }
 
 /** The zones as GeoJSON for the client (geometry once; results are joined by id). */
-export async function zonesGeoJson(db: Queryable, kind: ZoneKind, cellM?: number) {
+export async function zonesGeoJson(db: Queryable, kind: ZoneKind, cellM?: number): Promise<ZonesFc> {
   const cols = kind === 'hex' ? await incidentColumns(db) : null;
   const set = kind === 'grids' ? await gridZones(db) : await hexZones(db, cols!, cellM);
   return {

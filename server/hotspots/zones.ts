@@ -3,6 +3,7 @@
  * the incidents' extent. Zones and their queen contiguity are cached (grids per plan versions,
  * hexagons per extent and cell size) so a filter change only recounts and reruns Gi*.
  */
+import type { ZoneKind } from '../../common/http/hotspots';
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Queryable } from '../db';
 import { InvalidRequestError } from '../errors';
@@ -10,7 +11,7 @@ import { queenContiguity, zoneLocator } from '../algorithms/hotspots';
 import { hexTessellation } from './hexgrid';
 import type { IncidentColumns } from './incident-columns';
 
-export type ZoneKind = 'grids' | 'hex';
+export type { ZoneKind };
 
 export interface HotSpotZone {
   id: string;

@@ -1,3 +1,4 @@
+import { IMPORT_UPLOAD_MAX_BYTES } from '../../common/http/imports';
 import { basename } from 'node:path';
 import { boundaryOf, parseMultipart } from '../hotspots/multipart';
 import { parseOverrides, type ColumnOverrides } from './columns';
@@ -6,7 +7,7 @@ import { ImportError } from '../../common/gis-files/parse-errors';
 import { enOf, zhOf } from '../bilingual';
 
 /** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
-export const IMPORT_UPLOAD_MAX_BYTES = 50 * 1024 * 1024;
+export { IMPORT_UPLOAD_MAX_BYTES };
 
 /** The message of a 413 (plain words for a planner). */
 export function tooLargeMessage(maxBytes = IMPORT_UPLOAD_MAX_BYTES): string {

@@ -1,3 +1,4 @@
+import type { ImportReport as HttpImportReport, LayerReport } from '../../common/http/imports';
 import { isConnectionError } from '../db/connection-errors';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -76,49 +77,10 @@ export interface ImportOptions {
 /** The most rejected rows an import report lists (the rejects CSV is made from them). */
 export const REPORT_REJECTIONS = 10_000;
 
-export interface LayerReport {
-  read: number;
-  imported: number;
-  repaired: number;
-  rejected: number;
-  skipped: number;
-  replaced: number;
-  located?: number;
-  attached?: number;
-  /** buildings: tile-cut pieces merged back into their building */
-  merged?: number;
-  /** register: rows placed by their address (matched to an imported building) */
-  matched?: number;
-  /** register: sub-districts whose earlier register rows were (or, on a dry run, would be) replaced */
-  replacedSubdistricts?: string[];
-}
+export type { LayerReport };
 
-export interface ImportReport {
-  file: string;
-  source: string;
-  format: FileFormat;
-  encoding: TextEncoding;
-  datum: Datum;
-  dryRun: boolean;
-  read: number;
-  imported: number;
-  repaired: number;
-  rejected: number;
-  skipped: number;
-  layers: Partial<Record<Layer, LayerReport>>;
-  /** First 100 rejected features with the reason. */
-  rejections: Problem[];
-  skippedReasons: Record<string, number>;
-  heal?: HealStats;
-  warnings: string[];
-  /** Tables: the column used for each role (header names). */
-  columns?: Partial<Record<ColumnRole, string>>;
-  /** XLSX: the sheet read. */
-  sheet?: string;
-  /** More rows were rejected than the report lists. */
-  rejectionsTruncated?: boolean;
-  ms: number;
-}
+/** The report of a check or an import (common/http/imports.ts), with the streets' heal figures as computed. */
+export type ImportReport = Omit<HttpImportReport, 'heal'> & { heal?: HealStats };
 
 class DryRunRollback extends Error {}
 

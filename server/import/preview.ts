@@ -4,7 +4,8 @@
  * value, and the rows' points in WGS84 for the map (rows without coordinates are counted: the
  * register matches them by address at import). Reads the file exactly as the import does.
  */
-import { detectColumns, rolesByColumn, type ColumnOverrides, type ColumnRole } from './columns';
+import type { TablePreview } from '../../common/http/imports';
+import { detectColumns, rolesByColumn, type ColumnOverrides } from './columns';
 import { toWgs84 } from './datum';
 import { decodeText, type TextEncoding } from './decode';
 import { ImportError, ParseFailure } from '../../common/gis-files/parse-errors';
@@ -16,21 +17,7 @@ import type { Datum, Layer } from '../../common/gis-files/feature-types';
 /** The most points a preview carries (the check and the import read every row). */
 export const PREVIEW_POINTS = 50_000;
 
-export interface TablePreview {
-  format: 'csv' | 'xlsx';
-  encoding: TextEncoding;
-  sheet?: string;
-  sheets?: string[];
-  headerRef: string;
-  /** the layer the import would write (the request's, else from the file name and columns) */
-  layer: Layer | null;
-  rows: number;
-  columns: Array<{ name: string; role: ColumnRole | null; sample: string }>;
-  /** WGS84 [lon, lat] of the rows with coordinates (first PREVIEW_POINTS) */
-  points: Array<[number, number]>;
-  withCoordinates: number;
-  withoutCoordinates: number;
-}
+export type { TablePreview };
 
 export interface PreviewOptions {
   layer?: Layer;

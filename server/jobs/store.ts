@@ -1,25 +1,11 @@
+import type { JobInfo, JobListItem, JobStatus } from '../../common/http/jobs';
 import { randomUUID } from 'node:crypto';
 import type { Queryable } from '../db';
 
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+export type { JobStatus };
 
-export interface JobRow {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  progress: number;
-  message: string | null;
-  params: Record<string, unknown>;
-  result: Record<string, unknown> | null;
-  /** Runs of the job so far (a queued job runs again after a failure or a lost worker, up to 3 runs). */
-  attempts: number;
-  /** Every run failed: the job is in the queue's dead-letter queue (message: the last error). */
-  dead_letter: boolean;
-  /** The worker running (or that last ran) the job: `host/pid`; null in-process. */
-  worker: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** A job row as GET /api/jobs/:id answers it (common/http/jobs.ts). */
+export type JobRow = JobInfo;
 
 /** `createdBy`: the id of the user who started the job (only they and admins read it; null: nobody signed in). */
 export async function createJob(db: Queryable, kind: string, params: Record<string, unknown>, createdBy: number | null = null): Promise<string> {
@@ -82,22 +68,8 @@ export async function failInterruptedJobs(db: Queryable, exceptKinds: readonly s
   return r.rows.length;
 }
 
-/** A job in the list (GET /api/jobs): no params or result (read those at /api/jobs/:id). */
-export interface JobListRow {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  progress: number;
-  message: string | null;
-  attempts: number;
-  dead_letter: boolean;
-  worker: string | null;
-  /** The sub-districts the job works on (from its params), or null ('all', or none named). */
-  subdistricts: string[] | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
+/** A job in the list (GET /api/jobs), common/http/jobs.ts. */
+export type JobListRow = JobListItem;
 
 export interface JobListQuery {
   /** A status, or 'dead_letter' (failed on every run). */

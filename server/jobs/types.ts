@@ -3,22 +3,15 @@
  * (server/jobs/runner.ts: the embedded backend, and tests through app.inject) or the pg-boss queue
  * (server/jobs/queue.ts: the PostGIS server, workers in any process on any machine).
  */
+import type { JobEvent } from '../../common/http/jobs';
 import type { EventEmitter } from 'node:events';
 import type { QueuedKind } from './handlers';
-import type { JobRow, JobStatus } from './store';
+import type { JobRow } from './store';
 
 export type ReportProgress = (progress: number, message: string) => void;
 
-/** What the runner emits on `events` as `job:<id>` (and the SSE route sends). */
-export interface JobEvent {
-  id: string;
-  status: JobStatus;
-  progress: number;
-  message: string | null;
-  result?: Record<string, unknown> | null;
-  attempts?: number;
-  dead_letter?: boolean;
-}
+/** What the runner emits on `events` as `job:<id>` (and the SSE route sends): common/http/jobs.ts. */
+export type { JobEvent };
 
 /** Work of a job that lives in this process only (an upload in memory); `jobId` is its row's id. */
 export type LocalWork = (report: ReportProgress, signal: AbortSignal, jobId: string) => Promise<Record<string, unknown>>;

@@ -6,50 +6,27 @@
  * access legs from the points to the street are added, and the nearest are ranked (committee-rules).
  * The walk itself (street geometry) comes with each match for the map.
  */
+import type { MatchAnswer, UnitKind, UnitMatch } from '../../common/http/committee';
 import type { Queryable } from '../db';
 import { oneToMany, ShortestPathTree } from '../algorithms/routing';
 import { shortestPath } from '../algorithms/routing';
 import type { Snap } from '../algorithms/routing';
 import { networkFor } from '../defense/network-cache';
 import { PartyError } from './queries';
-import { getNeed, type Need } from './committee';
+import { getNeed } from './committee';
 import { MATCH_LIMIT, MATCH_MAX_STRAIGHT_M, MATCH_MAX_WALK_M, rankMatches, walkMinutes, type ResourceCategory } from './committee-rules';
 
 /** A point farther than this from any street cannot be routed (metres). */
 const MAX_SNAP_M = 400;
 
-export interface UnitMatch {
-  unitId: string;
-  name: string;
-  kind: string;
-  subdistrictId: string;
-  contact: string | null;
-  phone: string | null;
-  detail: string | null;
-  lon: number;
-  lat: number;
-  /** metres on foot along the streets, including the legs to and from the street */
-  walkM: number;
-  walkMinutes: number;
-  straightM: number;
-  /** the walk's street geometry, need → unit */
-  path: Array<[number, number]>;
-}
-
-export interface MatchAnswer {
-  need: Need;
-  maxWalkM: number;
-  /** units offering the resource within the straight-line bound, before the walk */
-  candidates: number;
-  matches: UnitMatch[];
-}
+export type { MatchAnswer, UnitMatch };
 
 export async function matchNeed(db: Queryable, needId: number, readScope: string[] | null): Promise<MatchAnswer> {
   const need = await getNeed(db, needId, readScope);
   const c = await db.query<{
     id: string;
     name: string;
-    kind: string;
+    kind: UnitKind; // the table's CHECK constraint
     subdistrict_id: string;
     contact: string | null;
     phone: string | null;

@@ -4,20 +4,12 @@
  * a needed resource are ranked by walking distance.
  */
 
-export const RESOURCE_CATEGORIES = ['venue', 'volunteers', 'parking', 'funding', 'medical', 'legal', 'education', 'repair', 'elderly', 'supplies'] as const;
-export type ResourceCategory = (typeof RESOURCE_CATEGORIES)[number];
+import { NEED_STATUSES, PROJECT_KINDS, PROJECT_STATUSES, RESOURCE_CATEGORIES, UNIT_KINDS } from '../../common/http/committee';
+import type { NeedStatus, ProjectKind, ProjectStatus, ResourceCategory, UnitKind } from '../../common/http/committee';
 
-export const UNIT_KINDS = ['agency', 'enterprise', 'school', 'hospital', 'social_org', 'property'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
-
-export const PROJECT_KINDS = ['project', 'matter'] as const;
-export type ProjectKind = (typeof PROJECT_KINDS)[number];
-
-export const PROJECT_STATUSES = ['planned', 'in_progress', 'done'] as const;
-export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
-
-export const NEED_STATUSES = ['open', 'matched', 'done', 'withdrawn'] as const;
-export type NeedStatus = (typeof NEED_STATUSES)[number];
+/** The categories, kinds and states (common/http/committee.ts, shared with the client). */
+export { NEED_STATUSES, PROJECT_KINDS, PROJECT_STATUSES, RESOURCE_CATEGORIES, UNIT_KINDS };
+export type { NeedStatus, ProjectKind, ProjectStatus, ResourceCategory, UnitKind };
 
 /** Moves a project may make: forward only (planned → in progress → done; planned → done directly). */
 export function projectMoveProblem(from: ProjectStatus, to: ProjectStatus): string | null {

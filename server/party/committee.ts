@@ -4,6 +4,7 @@
  * filtered in the query by the reader's code prefixes (null: everything); a unit or a sub-district
  * project is in a grid member's scope when it lies in their grid's sub-district.
  */
+import type { CommitteeUnit, Need, Project, QuarterChanges } from '../../common/http/committee';
 import type { Queryable } from '../db';
 import { inReadScope } from '../auth/read-scope';
 import { communityInScope, PartyError } from './queries';
@@ -17,22 +18,7 @@ export function quarterInstants(quarter: string): [string, string] {
   return [`${r[0]}T00:00:00+08:00`, `${r[1]}T00:00:00+08:00`];
 }
 
-export interface CommitteeUnit {
-  id: string;
-  subdistrictId: string;
-  name: string;
-  kind: UnitKind;
-  contact: string | null;
-  phone: string | null;
-  joinedOn: string;
-  lon: number;
-  lat: number;
-  resources: Array<{ category: ResourceCategory; detail: string | null }>;
-  /** projects and matters the unit carries, and how many of them are done */
-  projects: number;
-  projectsDone: number;
-  synthetic: boolean;
-}
+export type { CommitteeUnit, Need, Project, QuarterChanges };
 
 export interface UnitFilter {
   readScope: string[] | null;
@@ -101,24 +87,6 @@ export async function resourceList(
   return cats
     .filter((c) => !f.category || c === f.category)
     .map((category) => ({ category, units: by.get(category) ?? [], openNeeds: open.get(category) ?? 0 }));
-}
-
-export interface Need {
-  id: number;
-  gridCode: string;
-  category: ResourceCategory;
-  title: string;
-  detail: string | null;
-  status: NeedStatus;
-  lon: number;
-  lat: number;
-  createdAt: string;
-  closedAt: string | null;
-  version: number;
-  /** the matter / project that took the need on */
-  projectId: number | null;
-  unitId: string | null;
-  unitName: string | null;
 }
 
 const NEED_SELECT = `SELECT n.id, n.grid_code, n.category, n.title, n.detail, n.status, ST_X(n.geom) AS lon, ST_Y(n.geom) AS lat, n.created_at, n.closed_at, n.version,
@@ -212,23 +180,6 @@ export async function raiseNeed(tx: Queryable, n: NeedInput, who: { userId: numb
     [n.grid, n.category, n.title, n.detail ?? null, who.name, who.userId, n.lon ?? null, n.lat ?? null],
   );
   return Number(r.rows[0].id);
-}
-
-export interface Project {
-  id: number;
-  kind: ProjectKind;
-  subdistrictId: string;
-  gridCode: string | null;
-  title: string;
-  detail: string | null;
-  unitId: string | null;
-  unitName: string | null;
-  needId: number | null;
-  status: ProjectStatus;
-  version: number;
-  createdAt: string;
-  startedAt: string | null;
-  doneAt: string | null;
 }
 
 type ProjectRow = {
@@ -366,26 +317,6 @@ export async function moveProject(tx: Queryable, id: number, to: ProjectStatus, 
   }
   const after = await tx.query<ProjectRow>(`${PROJECT_SELECT} WHERE p.id = $1`, [id]);
   return { before, after: projectOf(after.rows[0]) };
-}
-
-export interface QuarterChanges {
-  quarter: string;
-  counts: {
-    unitsJoined: number;
-    needsRaised: number;
-    needsDone: number;
-    projectsStarted: number;
-    projectsDone: number;
-    mattersStarted: number;
-    mattersDone: number;
-    needsOpen: number;
-    projectsOpen: number;
-  };
-  unitsJoined: Array<{ id: string; name: string; joinedOn: string }>;
-  needsRaised: Need[];
-  needsDone: Need[];
-  started: Project[];
-  done: Project[];
 }
 
 /** What changed in the quarter, for the quarterly joint meeting (lists at most 200 rows each). */

@@ -4,6 +4,7 @@
  * and link a serving party member to 1-2 grids of their team's community. Checked, one transaction
  * with its audit row (the plugin), before/after returned for the audit.
  */
+import type { TeamMember } from '../../common/http/party';
 import type { Queryable } from '../db';
 import { PartyError } from './queries';
 import { memberGridsProblem } from './rules';
@@ -78,12 +79,7 @@ export async function setMemberGrids(tx: Queryable, id: number, grids: string[])
   return { before, after: want };
 }
 
-export interface TeamMember {
-  id: number;
-  /** null unless the reader is an admin (party membership is personal data) */
-  name: string | null;
-  grids: string[];
-}
+export type { TeamMember };
 
 /** A team's serving members and their grids; null when there is no such team. */
 export async function teamMembers(db: Queryable, teamId: number, names: boolean): Promise<{ communityId: string; members: TeamMember[] } | null> {

@@ -5,6 +5,7 @@
  * their serving members counted per grid and quarter. Every read is filtered in the query by the
  * reader's code prefixes (`readScope`, null: all). Grids are the ones in force (current_grids).
  */
+import type { PartyBranch, PartyCommunity, PartyGrid, PartyTeam, ServingMember } from '../../common/http/party';
 import type { Queryable } from '../db';
 import { inReadScope } from '../auth/read-scope';
 import { plaqueStatus, quarterRange } from './rules';
@@ -26,24 +27,7 @@ export class PartyError extends Error {
   }
 }
 
-export interface PartyGrid {
-  code: string;
-  communityId: string | null;
-  subdistrictId: string;
-  households: number;
-  partyHouseholds: number;
-  /** null: fewer than 5 party-member households (small-count suppression), except for admins */
-  plaqued: number | null;
-  share: number | null;
-  meets: boolean | null;
-  branchId: string | null;
-  /** serving party members linked to the grid */
-  servingMembers: number;
-  /** their visits to the grid in the quarter */
-  visits: number;
-  /** linked members who visited the grid at least once in the quarter */
-  membersVisited: number;
-}
+export type { PartyGrid, ServingMember };
 
 export interface GridFilter {
   readScope: string[] | null;
@@ -116,34 +100,11 @@ export async function partyGrids(db: Queryable, f: GridFilter): Promise<PartyGri
   });
 }
 
-export interface BranchRow {
-  id: string;
-  name: string;
-  kind: 'compound' | 'grid';
-  secretary: string | null;
-  grids: PartyGrid[];
-  partyHouseholds: number;
-  plaqued: number | null;
-  share: number | null;
-  meets: boolean | null;
-}
+/** A branch with its grids (common/http/party.ts). */
+export type BranchRow = PartyBranch;
 
-export interface CommunityParty {
-  id: string;
-  name: string;
-  subdistrictId: string;
-  subdistrictName: string;
-  /** 社区党委 */
-  committee: string;
-  branches: BranchRow[];
-  /** grids in force attached to no branch */
-  unattached: PartyGrid[];
-  partyHouseholds: number;
-  plaqued: number | null;
-  share: number | null;
-  meets: boolean | null;
-  teams: number;
-}
+/** A community with its branches (common/http/party.ts). */
+export type CommunityParty = PartyCommunity;
 
 function totals(grids: PartyGrid[], exact: boolean) {
   const party = grids.reduce((s, g) => s + g.partyHouseholds, 0);
@@ -237,18 +198,8 @@ export async function branchLayer(db: Queryable, f: GridFilter): Promise<{ type:
   };
 }
 
-export interface TeamRow {
-  id: number;
-  name: string;
-  communityId: string;
-  communityName: string;
-  members: number;
-  grids: string[];
-  /** visits by the team's members in the quarter */
-  visits: number;
-  /** members with at least one visit to each of their grids in the quarter */
-  membersDone: number;
-}
+/** A work team (common/http/party.ts). */
+export type TeamRow = PartyTeam;
 
 /** Community party work teams with their members' grids and quarterly visits. */
 export async function workTeams(db: Queryable, f: GridFilter): Promise<TeamRow[]> {
@@ -292,18 +243,6 @@ export async function workTeams(db: Queryable, f: GridFilter): Promise<TeamRow[]
     visits: Number(t.visits),
     membersDone: Number(t.done),
   }));
-}
-
-export interface ServingMember {
-  id: number;
-  /** null unless the reader may see names (admins, the grid's own staff) */
-  name: string | null;
-  teamId: number;
-  teamName: string;
-  grids: string[];
-  /** visits to this grid in the quarter */
-  visits: number;
-  lastVisit: string | null;
 }
 
 /** The serving party members linked to one grid. */

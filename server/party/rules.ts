@@ -4,8 +4,9 @@
  * teams' visits, the 1-2 grids of a serving party member, and how the demo spreads a number of
  * branches over communities.
  */
+import { PLAQUE_MIN_SHARE } from '../../common/http/party';
 
-export const PLAQUE_MIN_SHARE = 0.2;
+export { PLAQUE_MIN_SHARE };
 
 export interface PlaqueStatus {
   /** plaqued / party-member households (null: no party-member household) */

@@ -4,29 +4,16 @@
  * order), checked (groups of the plan, length limit, patrols per group per week) and their
  * held-out coverage recomputed — for the live figure while editing, and again when saved.
  */
+import type { Evaluation, PatrolEdit } from '../../common/http/patrol-plans';
 import type { Queryable } from '../db';
 import { buildPatrolRoute, PatrolError } from '../algorithms/patrol';
 import { coverageOf } from '../algorithms/patrol-plan';
 import { networkFor } from '../defense/network-cache';
 import { BadRequestError } from '../defense/errors';
-import { asCoverageRoutes, figure, holdoutIncidents, type CoverageFigure, type PatrolOut } from './generate';
+import { asCoverageRoutes, figure, holdoutIncidents, type PatrolOut } from './generate';
 import type { PlanRow } from './store';
 
-export interface PatrolEdit {
-  group: string;
-  weekday: number;
-  start_hour: number;
-  hours: number;
-  /** the leader's shop first, then the zones' stops (any order) */
-  stops: { id: string; lon: number; lat: number }[];
-}
-
-export interface Evaluation {
-  patrols: PatrolOut[];
-  coverage: CoverageFigure;
-  /** what keeps the edit from being saved (empty: it can be) */
-  problems: string[];
-}
+export type { Evaluation, PatrolEdit };
 
 export async function evaluateEdit(db: Queryable, plan: PlanRow, edits: readonly PatrolEdit[]): Promise<Evaluation> {
   const groups = new Map((plan.coverage.groups ?? []).map((g) => [g.id, g]));

@@ -5,6 +5,7 @@
  * routes along the streets) → coverage of the held-out incidents for the plan, the current routes
  * with their weekly schedule, and random-shop routes of the same length in the same slots.
  */
+import type { CoverageFigure, PlanPatrol, PlanPeriods, PlanZone } from '../../common/http/patrol-plans';
 import * as turf from '@turf/turf';
 import type { Queryable } from '../db';
 import {
@@ -48,18 +49,7 @@ export interface PlanRequest extends Pick<FilterQuery, 'types' | 'hours' | 'week
   cellM?: number;
 }
 
-export interface CoverageFigure {
-  share: number;
-  covered: number;
-  incidents: number;
-  routes: number;
-  length_m: number;
-}
-
-export interface PlanPeriods {
-  plan: { from: number; to: number; weeks: number };
-  holdout: { from: number; to: number; weeks: number };
-}
+export type { CoverageFigure, PlanPeriods };
 
 export interface GeneratedPlan {
   subdistrict: string;
@@ -75,31 +65,11 @@ export interface GeneratedPlan {
   plan_ms: number;
 }
 
-export interface ZoneOut {
-  id: string;
-  kinds: string[];
-  lon: number;
-  lat: number;
-  count: number;
-  weekly: number;
-  peak_weekdays: number[];
-  peak_hours: number[];
-  reach: { group: string; walkM: number }[];
-}
+/** A zone of a plan (common/http/patrol-plans.ts). */
+export type ZoneOut = PlanZone;
 
-export interface PatrolOut {
-  id?: number;
-  group: string;
-  weekday: number;
-  start_hour: number;
-  hours: number;
-  zones: string[];
-  stops: { id: string; lon: number; lat: number }[];
-  length_m: number;
-  duration_s: number;
-  expected: number;
-  geometry: { type: 'LineString'; coordinates: number[][] };
-}
+/** A patrol of a plan (common/http/patrol-plans.ts). */
+export type PatrolOut = PlanPatrol;
 
 const WEEK_S = 7 * 86400;
 /**

@@ -4,39 +4,19 @@
  * patrols after edits (checked against its version, the length limit and the weekly count),
  * publish (the week's earlier published plan of the sub-district is archived).
  */
+import type { GroupProgress, PatrolPlan, PatrolPlanSummary } from '../../common/http/patrol-plans';
 import type { Queryable } from '../db';
 import { inReadScope } from '../auth/read-scope';
 import { BadRequestError, NotFoundError, StaleRowError } from '../defense/errors';
 import type { GeneratedPlan, PatrolOut } from './generate';
 
-export interface PlanRow {
-  id: number;
-  subdistrict: string;
-  week_start: string;
-  status: 'draft' | 'published' | 'archived';
-  version: number;
-  params: Record<string, unknown>;
-  zones: GeneratedPlan['zones'];
-  uncovered: GeneratedPlan['uncovered'];
-  coverage: GeneratedPlan['coverage'] & { periods?: GeneratedPlan['periods']; groups?: GeneratedPlan['groups'] };
-  created_by: string | null;
-  created_at: string;
-  published_at: string | null;
-}
+/** A plan's row (common/http/patrol-plans.ts PatrolPlan without what is read beside it). */
+export type PlanRow = Omit<PatrolPlan, 'periods' | 'groups' | 'patrols' | 'progress'>;
 
-export interface GroupProgress {
-  group: string;
-  name: string;
-  planned: number;
-  done: number;
-}
+export type { GroupProgress };
 
-export interface StoredPlan extends PlanRow {
-  periods: GeneratedPlan['periods'];
-  groups: GeneratedPlan['groups'];
-  patrols: (PatrolOut & { id: number; done: number })[];
-  progress: GroupProgress[];
-}
+/** A plan as the routes answer it (common/http/patrol-plans.ts). */
+export type StoredPlan = PatrolPlan;
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
 
@@ -162,19 +142,8 @@ export async function getPlan(db: Queryable, id: number): Promise<StoredPlan | n
   return { ...row, coverage: coverage as PlanRow['coverage'], periods: periods!, groups, patrols, progress: progress.filter((p) => p.planned > 0) };
 }
 
-export interface PlanSummary {
-  id: number;
-  subdistrict: string;
-  week_start: string;
-  status: string;
-  version: number;
-  patrols: number;
-  coverage: GeneratedPlan['coverage'];
-  planned: number;
-  done: number;
-  created_at: string;
-  published_at: string | null;
-}
+/** A plan in the list (common/http/patrol-plans.ts). */
+export type PlanSummary = PatrolPlanSummary;
 
 /** Plans by sub-district / status / week, newest first; `readScope` sub-district prefixes (null: all). */
 export async function listPlans(

@@ -3,6 +3,8 @@
  * published plan: units and households moved, grids added / removed / changed, the changed area as
  * GeoJSON (dissolved per from→to pair), staff and joint-defense groups whose grid changes.
  */
+import type { GridDelta, ImpactReport, PlanDiff } from '../../common/http/impact';
+import type { FC } from '../../common/http/geojson';
 import { inReadScope } from '../auth/read-scope';
 import type { Queryable } from '../db';
 import { NotFoundError, InvalidEditError, type UnitChange } from './store';
@@ -29,28 +31,7 @@ export async function assignmentAt(db: Queryable, planId: number, version?: numb
   return { assignment, version: v };
 }
 
-export interface GridDelta {
-  code: string;
-  households_before: number;
-  households_after: number;
-  units_before: number;
-  units_after: number;
-  units_in: number;
-  units_out: number;
-}
-
-export interface PlanDiff {
-  from: { plan: number; version: number };
-  to: { plan: number; version: number };
-  units_moved: number;
-  households_moved: number;
-  moves: Array<UnitChange & { households: number }>;
-  grids_added: GridDelta[];
-  grids_removed: GridDelta[];
-  grids_changed: GridDelta[];
-  /** changed area, one feature per from→to pair (dissolved units) */
-  geojson: { type: 'FeatureCollection'; features: unknown[] };
-}
+export type { GridDelta, ImpactReport, PlanDiff };
 
 /** Compares two assignments (units missing on one side count as unassigned there). */
 export async function diffAssignments(
@@ -91,7 +72,7 @@ export async function diffAssignments(
   }
   moves.sort((x, y) => (x.unit < y.unit ? -1 : 1));
   const all = [...stats.values()].sort((x, y) => (x.code < y.code ? -1 : 1));
-  let features: unknown[] = [];
+  let features: FC['features'] = [];
   if (opts.geometry !== false && moves.length) {
     const r = await db.query<{ fc: unknown }>(
       `WITH m AS (SELECT x.u, x.f, x.t FROM jsonb_to_recordset($1::jsonb) AS x(u text, f text, t text)),
@@ -104,7 +85,7 @@ export async function diffAssignments(
       [JSON.stringify(moves.map((m) => ({ u: m.unit, f: m.from, t: m.to })))],
     );
     const fc = r.rows[0].fc;
-    features = (typeof fc === 'string' ? JSON.parse(fc) : fc) as unknown[];
+    features = (typeof fc === 'string' ? JSON.parse(fc) : fc) as FC['features'];
   }
   return {
     from,
@@ -124,23 +105,6 @@ export async function diffPlans(db: Queryable, a: number, b: number, va?: number
   const A = await assignmentAt(db, a, va);
   const B = await assignmentAt(db, b, vb);
   return diffAssignments(db, A.assignment, B.assignment, { plan: a, version: A.version }, { plan: b, version: B.version });
-}
-
-export interface ImpactReport {
-  draft: number;
-  /** the published plans the draft is compared with (empty: nothing published yet) */
-  published: number[];
-  units_moved: number;
-  households_moved: number;
-  grids_added: string[];
-  grids_removed: string[];
-  grids_changed: GridDelta[];
-  /** households moving between each pair of grids */
-  flows: Array<{ from: string | null; to: string | null; units: number; households: number }>;
-  staff: Array<{ id: number; name: string; role: string; grid_code: string; change: 'grid_removed' | 'grid_changed' }>;
-  /** null when the joint-defense tables do not exist yet */
-  groups: Array<{ group_id: string; name: string | null; from: string[]; to: string[] }> | null;
-  geojson: PlanDiff['geojson'];
 }
 
 /** Impact of a draft against the published plan(s) of its sub-districts. */

@@ -4,6 +4,7 @@
  * Everything is checked before anything is written; a bad file gets a message naming the line or
  * feature and nothing changes. The draft is written in one transaction (createPlan).
  */
+import type { PlanImportResult } from '../../common/http/plans';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../db';
 import { createPlan } from './store';
@@ -23,13 +24,8 @@ export interface ImportRequest {
   writable?: (subdistrict: string) => boolean;
 }
 
-export interface ImportResult {
-  id: number;
-  units: number;
-  assigned: number;
-  grids: number;
-  subdistricts: string[];
-}
+/** Answer of POST /api/plans/import (common/http/plans.ts). */
+export type ImportResult = PlanImportResult;
 
 const CODE = /^\d{15}$/;
 const UNIT_HEADERS = ['unit_id', 'unit', '单元', '单元编号'];

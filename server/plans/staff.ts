@@ -4,6 +4,7 @@
  * break the rule, imports a roster CSV (name, role, phone, grid_code) replacing the staff of the
  * grids it names, and seeds a clearly synthetic roster for a demo plan.
  */
+import type { GridStaffing, PlanStaff, StaffMember } from '../../common/http/plans';
 import { parse } from 'csv-parse/sync';
 import type { Db, Queryable } from '../db';
 import { inReadScope } from '../auth/read-scope';
@@ -12,29 +13,7 @@ import { ImportFileError } from './import';
 import { NotFoundError } from './store';
 import { enOf, zhOf } from '../bilingual';
 
-export interface StaffMember {
-  id: number;
-  name: string;
-  role: 'leader' | 'member';
-  phone: string | null;
-  grid_code: string | null;
-  synthetic: boolean;
-}
-
-export interface GridStaffing {
-  code: string;
-  leaders: number;
-  members: number;
-  ok: boolean;
-  /** what is wrong, in words a planner understands */
-  problem: string | null;
-}
-
-export interface PlanStaff {
-  staff: StaffMember[];
-  grids: GridStaffing[];
-  violations: GridStaffing[];
-}
+export type { GridStaffing, PlanStaff, StaffMember };
 
 export function staffingProblem(leaders: number, members: number): string | null {
   const p: string[] = [];

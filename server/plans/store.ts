@@ -1,32 +1,13 @@
+import type { PlanInfo, PublishEffect, UnitChange } from '../../common/http/plans';
 import type { Db, Queryable } from '../db';
 import { PLAN_LIST_ITEM, PLAN_SUMMARY, REBUILD_GRIDS } from './queries';
 import { reassignIncidentGrids } from '../hotspots/grid-assign';
 import { copyPlanPart } from './part';
 
-export interface PlanRow {
-  id: number;
-  name: string;
-  author: string;
-  status: 'draft' | 'published' | 'archived';
-  version: number;
-  subdistricts: string[];
-  params: Record<string, unknown>;
-  /** Absent in lists (GET /plans, /plans/published): read one plan for them. */
-  warnings?: unknown[];
-  warning_count: number;
-  created_at: string;
-  updated_at: string;
-  published_at: string | null;
-  archived_at: string | null;
-  grids: number;
-  households: number;
-}
+/** A plan as the routes answer it (common/http/plans.ts). */
+export type PlanRow = PlanInfo;
 
-export interface UnitChange {
-  unit: string;
-  from: string | null;
-  to: string | null;
-}
+export type { UnitChange };
 
 /** A write based on a version that is no longer current (HTTP 409). */
 export class StaleVersionError extends Error {
@@ -294,24 +275,7 @@ export async function redo(db: Db, planId: number, baseVersion: number, author: 
   });
 }
 
-/** What publishing a draft changes: per published plan it touches, the sub-districts replaced and kept. */
-export interface PublishEffect {
-  subdistricts: string[];
-  /** The draft's grids that come into force. */
-  grids: number;
-  replaces: Array<{
-    id: number;
-    name: string;
-    /** Its sub-districts that the draft replaces (their grids are archived). */
-    replaced: string[];
-    replacedGrids: number;
-    /** Its sub-districts that stay in force (carried to a new published plan with the same grids and codes). */
-    kept: string[];
-    keptGrids: number;
-  }>;
-  /** Names of every sub-district named above (Chinese; English where known), for the dialog. */
-  names: Record<string, { name: string; name_en: string | null }>;
-}
+export type { PublishEffect };
 
 /** The published plans a draft's publication touches, and how (read-only: the dialog's figures). */
 export async function publishEffect(db: Queryable, planId: number): Promise<PublishEffect> {

@@ -4,6 +4,7 @@
  * grid (next free code) from units; and proposals the planner accepts or rejects: "suggest a fix"
  * for an out-of-band grid and "rebalance here" (the partition engine on the selected grids only).
  */
+import type { Proposal } from '../../common/http/plans';
 import type { Db, Queryable } from '../db';
 import { splitGrid } from '../algorithms/editor';
 import { suggestFix } from '../algorithms/editor';
@@ -145,12 +146,7 @@ export async function newGridEdit(db: Db, planId: number, baseVersion: number, u
   return { ...res, codes: [code] };
 }
 
-export interface Proposal {
-  moves: Array<{ unit: string; from: string | null; to: string | null; households: number }>;
-  grids: Array<{ code: string; before: number; after: number }>;
-  fixed: boolean;
-  message: string;
-}
+export type { Proposal };
 
 function summarise(moves: Proposal['moves'], hh: Map<string, number>): Proposal['grids'] {
   const after = new Map(hh);

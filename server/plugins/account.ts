@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
+import type { SessionInfo } from '../../common/http/session';
 import { audit } from '../audit/log';
 import { actorOf, markAudited } from '../audit/request';
 import { DEMO_USERS } from '../auth/demo';
@@ -158,7 +159,7 @@ export default fp(
           },
         },
       },
-      async (req) => ({
+      async (req): Promise<SessionInfo> => ({
         enforced: enforce,
         user: req.user ?? null,
         csrf: req.session?.csrf ?? null,

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { CaseWorkflow, NewCaseBody } from '../../common/http/cases';
 import { auditWrite } from '../audit/request';
 import type { ScopeResolver } from '../auth/policy';
 import { readPrefixes } from '../auth/read-scope';
@@ -204,7 +205,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async () => {
+    async (): Promise<CaseWorkflow> => {
       const rules = await loadSlaRules(app.db);
       return {
         statuses: STATUSES.map((s) => ({ id: s, label: STATUS_LABEL[s], next: [...TRANSITIONS[s]] })),
@@ -348,7 +349,7 @@ const casesPlugin: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Body: { title: string; lon: number; lat: number; grid?: string; note?: string; incidentId?: string } }>(
+  app.post<{ Body: NewCaseBody }>(
     '/cases',
     {
       config: { access: { roles: ['grid_member', 'leader', 'admin'], scope: 'subdistrict' }, scopeOf: reportScope },

@@ -6,6 +6,7 @@
  * demerits: the community, i.e. a leader covering the grid). Every step writes an audit row in its
  * transaction; a review that changes a household's grade writes a second one for the household.
  */
+import type { NewCreditEntry, ReviewBody } from '../../common/http/credit';
 import type { FastifyPluginAsync } from 'fastify';
 import { audit } from '../audit/log';
 import { actorOf, auditWrite } from '../audit/request';
@@ -185,7 +186,7 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
       ),
   );
 
-  app.post<{ Body: { household: string; kind: 'merit' | 'demerit'; category: string; occurredOn: string; note?: string } }>(
+  app.post<{ Body: NewCreditEntry }>(
     '/credit/entries',
     {
       config: { access: { roles: ['grid_member', 'admin'], scope: 'subdistrict' }, scopeOf: householdScope },
@@ -223,7 +224,7 @@ const creditPlugin: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Params: { id: number }; Body: { decision: 'approve' | 'reject'; version: number; note?: string } }>(
+  app.post<{ Params: { id: number }; Body: ReviewBody }>(
     '/credit/entries/:id/review',
     {
       config: { access: { roles: ['grid_member', 'leader', 'admin'], scope: 'subdistrict' }, scopeOf: entryScope },

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import type { ArchivedGroupDetail, GroupDetail, LiveGroupDetail } from '../../common/http/groups';
 import { auditWrite, actorOf } from '../audit/request';
 import { anyObject, errors, groupScope } from '../defense/http';
 import { archivedMessage, getArchived, listArchived, type ArchivedGroup } from '../defense/archive';
@@ -385,10 +386,10 @@ const groups: FastifyPluginAsync = async (app) => {
   );
 
   /** An archived group answered like a live one: its shops then, its records (carried on included). */
-  const archivedDetail = async (a: ArchivedGroup) => {
+  const archivedDetail = async (a: ArchivedGroup): Promise<ArchivedGroupDetail> => {
     const shops = await loadShops(app.db, a.subdistrict_id, { ids: a.members });
     const members = shops.map((s) => ({ id: s.id, name: s.name, phone: s.phone, category: s.category, lon: s.lon, lat: s.lat }));
-    const records: Record<string, Record<string, unknown>[]> = {};
+    const records = {} as ArchivedGroupDetail['records'];
     for (const k of RECORD_KINDS) records[k] = await listRecords(app.db, k, a.id, { carried: true });
     const equipment: Record<string, number> = {};
     for (const e of records.equipment) equipment[String(e.kind)] = (equipment[String(e.kind)] ?? 0) + Number(e.quantity);
@@ -407,7 +408,7 @@ const groups: FastifyPluginAsync = async (app) => {
       drills: records.drills.length,
       patrol_logs: records['patrol-logs'].length,
       records,
-      archived: true,
+      archived: true as const,
       archived_at: a.archived_at,
       replaced_by: a.replaced_by,
       replaced_by_name: a.replaced_by_name,
@@ -442,14 +443,14 @@ const groups: FastifyPluginAsync = async (app) => {
         },
       },
     },
-    async (req) => {
+    async (req): Promise<GroupDetail> => {
       const g = await getGroup(app.db, req.params.id);
       if (!g) {
         const a = await getArchived(app.db, req.params.id);
         if (!a) throw new NotFoundError(`联防组 ${req.params.id} 不存在 (joint-defence group ${req.params.id} does not exist)`);
         return archivedDetail(a);
       }
-      const records: Record<string, unknown[]> = {};
+      const records = {} as LiveGroupDetail['records'];
       for (const k of RECORD_KINDS) records[k] = await listRecords(app.db, k, g.id);
       return { ...decorate(g, req.query.threshold ?? DEFAULT_THRESHOLD_S, req.user), records, archived: false };
     },

@@ -1,3 +1,4 @@
+import type { IncidentColumnsJson } from '../../common/http/hotspots';
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite } from '../audit/request';
 import { commitImport, districtBoxOf } from '../import/import-file';
@@ -69,7 +70,7 @@ const incidentsPlugin: FastifyPluginAsync = async (app) => {
         response: { 200: columnsSchema },
       },
     },
-    async (_req, reply) => {
+    async (_req, reply): Promise<IncidentColumnsJson> => {
       const c = await incidentColumns(app.db);
       reply.header('cache-control', 'no-cache');
       return {

@@ -5,6 +5,7 @@
  * the reader's scope; the names of serving party members (party membership is personal data) are
  * shown to admins and the grid's own staff only.
  */
+import type { PartyVisitBody } from '../../common/http/party';
 import type { FastifyPluginAsync } from 'fastify';
 import { auditWrite } from '../audit/request';
 import { canSeePersonalData } from '../auth/privacy';
@@ -180,7 +181,7 @@ const partyPlugin: FastifyPluginAsync = async (app) => {
     },
   );
 
-  app.post<{ Body: { memberId: number; grid: string; visitedOn: string; note?: string } }>(
+  app.post<{ Body: PartyVisitBody }>(
     '/party/visits',
     {
       config: { access: { roles: ['grid_member', 'admin'], scope: 'subdistrict' } },

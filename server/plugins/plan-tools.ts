@@ -1,5 +1,6 @@
 import { changeSchema, conflictSchema, idParams } from '../plans/http';
 import type { FastifyPluginAsync } from 'fastify';
+import type { UnitTable } from '../../common/http/plans';
 import { diffPlans, impactReport } from '../plans/diff';
 import { exportCsv, exportGeoJson, exportShapefile } from '../plans/export';
 import { importPlan } from '../plans/import';
@@ -456,7 +457,7 @@ const planTools: FastifyPluginAsync = async (app) => {
       const blocks: string[] = [];
       const blockIdx = new Map<string, number>();
       const r1 = (x: number) => Math.round(x * 10) / 10;
-      const out = {
+      const out: Omit<UnitTable, 'polygons'> = {
         plan: p.id,
         version: p.version,
         min: bandOf(p).min,

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { auditWrite } from '../audit/request';
 import { passwordProblem } from '../auth/password';
+import type { NewUserBody, UserPatchBody } from '../../common/http/users';
 import { ROLES } from '../auth/roles';
 import { deleteUserSessions } from '../auth/sessions';
 import { createUser, getUser, listUsers, setPassword, updateUser } from '../auth/users';
@@ -25,7 +26,7 @@ export default fp(
       async () => listUsers(app.db),
     );
 
-    app.post<{ Body: { username: string; password: string; role: (typeof ROLES)[number]; displayName?: string; subdistricts?: string[]; grids?: string[] } }>(
+    app.post<{ Body: NewUserBody }>(
       '/api/users',
       {
         config: admin,
@@ -63,7 +64,7 @@ export default fp(
 
     app.patch<{
       Params: { id: number };
-      Body: { role?: (typeof ROLES)[number]; displayName?: string | null; subdistricts?: string[]; grids?: string[]; active?: boolean; password?: string };
+      Body: UserPatchBody;
     }>(
       '/api/users/:id',
       {

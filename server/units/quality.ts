@@ -7,36 +7,14 @@
  */
 import { pointInRings } from '../algorithms/units';
 import type { AreaFeature } from '../algorithms/units';
-import type { DistrictWarning, HouseholdRow } from '../algorithms/units';
+import type { HouseholdRow } from '../algorithms/units';
 import type { RowMeta } from './load';
 import type { UnitsJobOutput } from './stage-output';
 
-export const QUALITY_KINDS = ['household_outside', 'row_unplaced', 'block_empty', 'street_unclosed', 'gap_healed', 'community_missing'] as const;
-export type QualityKind = (typeof QUALITY_KINDS)[number];
+import { QUALITY_KINDS, type QualityItem, type QualityKind, type QualityReport } from '../../common/http/units';
 
-export interface QualityItem {
-  kind: QualityKind;
-  subdistrict: string;
-  /** what it is, e.g. "register imp1 line 17" or "block 340802001-3-b12" */
-  ref: string;
-  /** where to look (WGS84) */
-  at: [number, number];
-  /** [west, south, east, north] to zoom to, when the item is an area */
-  bbox?: [number, number, number, number];
-  households?: number;
-}
-
-export interface QualityReport {
-  counts: Record<QualityKind, number>;
-  /** households in the rows outside every boundary */
-  households_outside: number;
-  /** households in the register rows of no unit */
-  households_unplaced: number;
-  items: QualityItem[];
-  /** true when some items were left out (the counts are complete) */
-  truncated: boolean;
-  warnings: DistrictWarning[];
-}
+/** The report's kinds and shape (common/http/units.ts, shared with the client). */
+export { QUALITY_KINDS, type QualityItem, type QualityKind, type QualityReport };
 
 /** Items kept per kind and sub-district (counts stay complete). */
 export const ITEMS_PER_KIND = 300;

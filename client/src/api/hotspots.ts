@@ -1,71 +1,47 @@
 /** Typed client functions for /api/incidents and /api/hotspots (re-exported through ../api). */
-import type { FeatureCollection, MultiPolygon, Polygon } from 'geojson';
+import type {
+  EmergingZoneResult,
+  GiStarAnswer,
+  GiZoneResult,
+  HotSpotAnswer,
+  HotSpotParams,
+  IncidentColumnsJson,
+  ZoneKind,
+  ZonesFc,
+} from '../../../common/http/hotspots';
 import { getJson } from './http';
 
-export interface IncidentColumnsJson {
-  n: number;
-  lon: number[];
-  lat: number[];
-  /** epoch seconds */
-  t: number[];
-  type: number[];
-  types: string[];
-  /** index into grids, -1 = no grid */
-  grid: number[];
-  grids: string[];
-  tMin: number;
-  tMax: number;
-}
+export type {
+  EmergingAnswer,
+  EmergingZoneResult,
+  GiStarAnswer,
+  GiZoneResult,
+  HotSpotAnswer,
+  HotSpotClass,
+  HotSpotParams,
+  IncidentColumnsJson,
+  ZoneKind,
+  ZoneProps,
+  ZonesFc,
+} from '../../../common/http/hotspots';
+/** A zone's result of either mode, read loosely: the other mode's fields are absent. */
+export type HotSpotZoneResult = Pick<GiZoneResult, 'id' | 'count'> &
+  Partial<Omit<GiZoneResult, 'id' | 'count'>> &
+  Partial<Omit<EmergingZoneResult, 'id' | 'count'>>;
 
-export type ZoneKind = 'grids' | 'hex';
-export type HotSpotClass = 'hot99' | 'hot95' | 'hot90' | 'ns' | 'cold90' | 'cold95' | 'cold99';
-
-export interface ZoneProps {
-  id: string;
-  households: number | null;
-  subdistrict_id: string | null;
-  community_id: string | null;
-  plan_id: number | null;
-  [k: string]: unknown;
-}
-export type ZonesFc = FeatureCollection<Polygon | MultiPolygon, ZoneProps> & { zones: ZoneKind };
-
-export interface HotSpotParams {
-  zones: ZoneKind;
-  mode: 'gistar' | 'emerging';
-  from?: string;
-  to?: string;
-  types?: string[];
-  hours?: number[];
-  weekdays?: number[];
-  fdr?: boolean;
-  value?: 'count' | 'rate';
-  cell?: number;
-}
-
-export interface HotSpotZoneResult {
-  id: string;
-  count: number;
-  value?: number;
-  z?: number;
-  p?: number;
-  q?: number;
-  class?: HotSpotClass;
-  pattern?: string;
-  trend_z?: number;
-  trend_p?: number;
-  hot_weeks?: number;
-  cold_weeks?: number;
-}
-
+/** The answer of GET /api/hotspots in either mode (common/http/hotspots.ts HotSpotAnswer), read loosely as the hot spot state keeps it. */
 export interface HotSpotResponse {
   zones: ZoneKind;
-  mode: 'gistar' | 'emerging';
+  mode: HotSpotAnswer['mode'];
   fdr: boolean;
   n: number;
   outside: number;
-  weeks?: number;
   ms: number;
+  /** gistar: counts or rates */
+  value?: GiStarAnswer['value'];
+  /** emerging: weeks and the first week's start (epoch s) */
+  weeks?: number;
+  start?: number;
   results: HotSpotZoneResult[];
 }
 
@@ -86,5 +62,5 @@ export function hotspotQuery(p: HotSpotParams): string {
 export const hotspotsApi = {
   incidentColumns: (): Promise<IncidentColumnsJson> => getJson<IncidentColumnsJson>('/api/incidents/columns'),
   zones: (zones: ZoneKind, cell?: number): Promise<ZonesFc> => getJson<ZonesFc>(`/api/hotspots/zones?zones=${zones}${cell ? `&cell=${cell}` : ''}`),
-  hotspots: (p: HotSpotParams, init?: RequestInit): Promise<HotSpotResponse> => getJson<HotSpotResponse>(`/api/hotspots?${hotspotQuery(p)}`, init),
+  hotspots: (p: HotSpotParams, init?: RequestInit): Promise<HotSpotAnswer> => getJson<HotSpotAnswer>(`/api/hotspots?${hotspotQuery(p)}`, init),
 };

@@ -4,12 +4,10 @@
  * login screen registers. Endpoint
  * modules import this; nothing here imports them (imports point one way).
  */
-import type { FeatureCollection, Geometry } from 'geojson';
 import { getLang } from '../i18n';
 import { serverMessage } from '../i18n/server-message';
 
-export type Props = Record<string, unknown>;
-export type FC<P extends Props = Props> = FeatureCollection<Geometry, P>;
+export type { FC, Props } from '../../../common/http/geojson';
 
 export class ApiError extends Error {
   constructor(

@@ -1,74 +1,19 @@
+/**
+ * Typed client of the import routes (POST /api/import, /api/import/preview): an upload with its
+ * options, as a check (dry run), a job, or a table preview. Shapes: common/http/imports.ts.
+ */
+import type { Datum, ImportAccepted, ImportLayer, ImportReport, TablePreview } from '../../../common/http/imports';
+import type { OverridableRole } from '../../../common/import/columns';
 import { getLang } from '../i18n';
 import { serverMessage } from '../i18n/server-message';
 import { ApiError, csrfHeaders, ourUrl } from './http';
 
-/** The layers and datums POST /api/import accepts (common/gis-files/feature-types.ts). */
-export const IMPORT_LAYERS = ['boundaries', 'streets', 'water', 'buildings', 'register', 'shops', 'incidents'] as const;
-export type ImportLayer = (typeof IMPORT_LAYERS)[number];
-export const DATUMS = ['wgs84', 'gcj02', 'bd09'] as const;
-export type Datum = (typeof DATUMS)[number];
+export { DATUMS, IMPORT_UPLOAD_MAX_BYTES as IMPORT_MAX_BYTES } from '../../../common/http/imports';
 
-export interface ImportProblem {
-  feature: string;
-  problem: string;
-}
-
-/** The import report (server/import/import-file.ts ImportReport). */
-export interface ImportReport {
-  jobId?: string;
-  file: string;
-  format: string;
-  encoding: string;
-  datum: string;
-  dryRun: boolean;
-  read: number;
-  imported: number;
-  repaired: number;
-  rejected: number;
-  skipped: number;
-  layers: Record<
-    string,
-    { read: number; imported: number; rejected: number; skipped: number; replaced: number; matched?: number; replacedSubdistricts?: string[] }
-  >;
-  rejections: ImportProblem[];
-  rejectionsTruncated?: boolean;
-  warnings: string[];
-  /** tables: the column used for each role */
-  columns?: Partial<Record<ColumnRole, string>>;
-  sheet?: string;
-  ms: number;
-}
-
-/** What a column of a table serves (server/import/columns.ts). */
-export type ColumnRole = 'lon' | 'lat' | 'households' | 'party' | 'building' | 'compound' | 'address' | 'id' | 'name' | 'type' | 'time';
-/** Roles a planner may assign by hand; the register uses all, shops and incidents lon/lat. */
-export const OVERRIDABLE_ROLES = ['lon', 'lat', 'households', 'party', 'building', 'compound', 'address'] as const;
-export type OverridableRole = (typeof OVERRIDABLE_ROLES)[number];
-
-/** The server's preview of a CSV or XLSX table (server/import/preview.ts TablePreview). */
-export interface TablePreview {
-  format: 'csv' | 'xlsx';
-  encoding: string;
-  sheet?: string;
-  sheets?: string[];
-  headerRef: string;
-  layer: ImportLayer | null;
-  rows: number;
-  columns: Array<{ name: string; role: ColumnRole | null; sample: string }>;
-  points: Array<[number, number]>;
-  withCoordinates: number;
-  withoutCoordinates: number;
-}
-
-export interface ImportAccepted {
-  jobId: string;
-  file: string;
-  format: string;
-  encoding: string;
-  datum: string;
-  features: number;
-  rejected: number;
-}
+/** The layers POST /api/import takes (common/http/imports.ts IMPORT_LAYERS), in the layer picker's order. */
+export const IMPORT_LAYERS = ['boundaries', 'streets', 'water', 'buildings', 'register', 'shops', 'incidents'] as const satisfies readonly ImportLayer[];
+export type { Datum, ImportAccepted, ImportLayer, ImportProblem, ImportReport, LayerReport, TablePreview } from '../../../common/http/imports';
+export { OVERRIDABLE_ROLES, type ColumnRole, type OverridableRole } from '../../../common/import/columns';
 
 export interface UploadOptions {
   layer?: ImportLayer;
@@ -81,9 +26,6 @@ export interface UploadOptions {
   columns?: Partial<Record<OverridableRole, string>>;
   sheet?: string;
 }
-
-/** The largest file the server takes (server/import/http.ts IMPORT_UPLOAD_MAX_BYTES). */
-export const IMPORT_MAX_BYTES = 50 * 1024 * 1024;
 
 async function upload<T>(file: Blob, name: string, opts: UploadOptions & { wait: boolean }, path = '/api/import'): Promise<T> {
   const q = new URLSearchParams({ name });

@@ -7,10 +7,10 @@
 import { getLang } from '../i18n';
 import { serverMessage } from '../i18n/server-message';
 import { getJson } from './http';
-import type { JobInfo } from './plans';
+import type { JobEvent, JobListFilter, JobListItem } from '../../../common/http/jobs';
 import { plansApi } from './plans';
 
-export type JobEvent = Pick<JobInfo, 'status' | 'progress' | 'message' | 'attempts' | 'dead_letter'> & { result?: Record<string, unknown> | null };
+export type { JobEvent, JobListFilter, JobListItem, JobStatus } from '../../../common/http/jobs';
 
 /** Calls `on` with each event of the job; returns a stop function. */
 export function followJob(jobId: string, on: (e: JobEvent) => void): () => void {
@@ -45,31 +45,6 @@ export function jobResult(jobId: string, on: (e: JobEvent) => void = () => undef
       }
     });
   });
-}
-
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-
-export interface JobListItem {
-  id: string;
-  kind: string;
-  status: JobStatus;
-  progress: number;
-  /** Progress, or the error of a failed job (the last run's for a dead letter). */
-  message: string | null;
-  attempts: number;
-  /** Every run failed: the job is in the dead-letter queue. */
-  dead_letter: boolean;
-  worker: string | null;
-  subdistricts: string[] | null;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface JobListFilter {
-  status?: JobStatus | 'dead_letter';
-  kind?: string;
-  limit?: number;
 }
 
 export const jobsApi = {

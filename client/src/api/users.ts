@@ -2,73 +2,13 @@
  * Typed client of the user administration and audit routes (admin): GET/POST /api/users,
  * PATCH /api/users/:id, GET /api/audit. Writes carry the CSRF header through sendJson.
  */
+import type { AuditFilter, AuditPage, NewUserBody, UserPatchBody, UserRecord } from '../../../common/http/users';
 import { getJson, sendJson } from './http';
-import type { SessionUser } from '../api';
 
-export type Role = SessionUser['role'];
-export const ROLES: readonly Role[] = ['admin', 'planner', 'coordinator', 'leader', 'grid_member'];
-
-export interface UserRecord {
-  id: number;
-  username: string;
-  displayName: string | null;
-  role: Role;
-  subdistricts: string[];
-  grids: string[];
-  active: boolean;
-  demo: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface NewUser {
-  username: string;
-  password: string;
-  role: Role;
-  displayName?: string;
-  subdistricts?: string[];
-  grids?: string[];
-}
-
-/** A change of one user; `password` resets it. Role, active=false and a reset end their sessions. */
-export interface UserPatch {
-  role?: Role;
-  displayName?: string | null;
-  subdistricts?: string[];
-  grids?: string[];
-  active?: boolean;
-  password?: string;
-}
-
-export interface AuditItem {
-  id: number;
-  at: string;
-  actor: string;
-  actorId: number | null;
-  actorRole: string | null;
-  action: string;
-  entity: string | null;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  method: string | null;
-  url: string | null;
-  status: number | null;
-  ip: string | null;
-}
-
-export interface AuditFilter {
-  actor?: string;
-  action?: string;
-  entity?: string;
-  entityId?: string;
-  /** ISO date-time, inclusive. */
-  since?: string;
-  /** ISO date-time, exclusive. */
-  until?: string;
-  limit?: number;
-  offset?: number;
-}
+export { ROLES, type Role } from '../../../common/http/roles';
+export type { AuditFilter, AuditItem, AuditPage, UserRecord } from '../../../common/http/users';
+export type NewUser = NewUserBody;
+export type UserPatch = UserPatchBody;
 
 function query(f: object): string {
   const q = new URLSearchParams();
@@ -84,5 +24,5 @@ export const usersApi = {
 };
 
 export const auditApi = {
-  list: (f: AuditFilter = {}) => getJson<{ total: number; limit: number; offset: number; items: AuditItem[] }>(`/api/audit${query(f)}`),
+  list: (f: AuditFilter = {}) => getJson<AuditPage>(`/api/audit${query(f)}`),
 };

@@ -8,6 +8,7 @@
 import type { Map as MlMap } from 'maplibre-gl';
 import type { Layer } from '@deck.gl/core';
 import type { MessageKey, Lang } from '../i18n';
+import type { Role } from '../../../common/http/roles';
 import type { Api } from '../api';
 import type { Busy } from '../panels/busy';
 
@@ -35,8 +36,8 @@ export interface LayerContext {
   legendChanged?: () => void;
 }
 
-/** The roles of the server's access policy (server/auth/roles.ts). */
-export type LayerRole = 'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member';
+/** The roles of the server's access policy (common/http/roles.ts). */
+export type LayerRole = Role;
 
 export interface LayerModule {
   id: string;

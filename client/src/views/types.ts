@@ -5,6 +5,7 @@
  */
 import type { Map as MlMap } from 'maplibre-gl';
 import type { MapLibreOverlay } from '@deck.gl/maplibre';
+import type { Role } from '../../../common/http/roles';
 import type { Api } from '../api';
 import type { Lang, MessageKey } from '../i18n';
 import type { LayerRegistry } from '../layers/registry';
@@ -29,7 +30,7 @@ export interface ViewModule {
   /** Layer module ids switched on while the view is active (restored when it deactivates). */
   layers?: string[];
   /** Roles that may open the view (undefined: everyone). Hidden for others when sign-in is on. */
-  roles?: ReadonlyArray<'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member'>;
+  roles?: ReadonlyArray<Role>;
   /** false: the view has no side panel (the overview map). */
   hasPanel?: boolean;
   /**

@@ -8,7 +8,7 @@
  */
 import type { ViewContext, ViewModule } from '../types';
 import { ApiError } from '../../api';
-import type { ArchivedGroup, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
+import type { ArchivedGroup, ArchivedGroupDetail, DefenseGroup, GroupDetail, GroupRecord, RecordKind, RouteFeature } from '../../api/groups';
 import { getLang, t, type MessageKey, paren, joinList } from '../../i18n';
 import { h } from '../../panels/dom';
 import { groupColour, groupsState } from '../../state/groups';
@@ -514,7 +514,7 @@ function carriedNote(r: GroupRecord): HTMLElement | null {
 }
 
 /** The ledger of an archived group: who was in it, what it had, where that went; no edits. */
-async function renderArchivedLedger(detail: GroupDetail): Promise<void> {
+async function renderArchivedLedger(detail: ArchivedGroupDetail): Promise<void> {
   if (!ui) return;
   let routes: RouteFeature[] = [];
   try {

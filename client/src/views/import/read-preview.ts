@@ -9,11 +9,13 @@
  */
 import gcoord from 'gcoord';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
+import { roleOfHeader, type ColumnRole } from '../../../../common/import/columns';
 import type { Datum } from '../../api/imports';
 import type { ParseResult } from '../../../../common/gis-files/feature-types';
 import { isZip, parseShapefileZip, shapefileLayerNames } from '../../../../common/gis-files/shapefile';
 
-export type FieldRole = 'lon' | 'lat' | 'name' | 'type' | 'time' | 'households' | 'party' | 'floors' | 'height' | 'code' | 'level' | 'other';
+/** A table column's role (common/import/columns.ts), or what a feature import reads from a property. */
+export type FieldRole = ColumnRole | 'floors' | 'height' | 'code' | 'level' | 'other';
 
 export interface DetectedField {
   name: string;
@@ -56,26 +58,21 @@ export const isGeoPackage = (name: string, bytes: Uint8Array): boolean => isSqli
 /** The most features drawn in the preview (the check and the import read them all). */
 export const PREVIEW_LIMIT = 50_000;
 
-const ROLES: Array<[FieldRole, RegExp]> = [
-  ['lon', /^(lon|lng|long|longitude|x|经度)$/i],
-  ['lat', /^(lat|latitude|y|纬度)$/i],
-  ['households', /^(households|hh|户数|住户数)$/i],
-  ['party', /^(party_households|party|党员户数|党员户)$/i],
+/** What the feature imports read beyond the table columns (checked first). */
+const FEATURE_ROLES: Array<[FieldRole, RegExp]> = [
   // what the buildings import reads for floors: building:levels / levels / floors / 层数, else height at 3 m a floor
   ['floors', /^(building:levels|levels|floors|层数)$/i],
   ['height', /^(height|高度)$/i],
-  ['time', /^(time|date|occurred_at|datetime|发生时间|时间|日期)$/i],
-  ['type', /^(type|category|class|highway|kind|类型|类别|事件类型)$/i],
-  ['name', /^(name|名称|店名|小区|compound|title)$/i],
-  ['code', /^(code|id|编码|编号|代码|楼栋编号)$/i],
+  ['type', /^highway$/i],
+  ['code', /^(code|编码|代码)$/i],
   ['level', /^(level|级别|层级)$/i],
 ];
 
-/** What a column or property is used for, by its name (the server's rules, simplified). */
+/** What a column or property is used for, by its name: the feature imports' properties, then the table import's own column rules (common/import/columns.ts). */
 export function roleOf(name: string): FieldRole {
   const n = name.trim();
-  for (const [role, re] of ROLES) if (re.test(n)) return role;
-  return 'other';
+  for (const [role, re] of FEATURE_ROLES) if (re.test(n)) return role;
+  return roleOfHeader(n) ?? 'other';
 }
 
 /** The datum a file name suggests (exports from Amap/Tencent are GCJ-02, Baidu's BD-09). */
