@@ -35,12 +35,18 @@ export interface LayerReport {
 
 /** Streets: how the lines were healed. */
 export interface HealReport {
+  /** Line parts read (MultiLineStrings counted per part). */
   pieces: number;
+  /** Lines after healing (pieces joined at tile edges, then split where streets cross). */
   lines: number;
+  /** Pieces joined end to end (cuts at tile edges). */
   joins: number;
+  /** Dangling ends snapped onto another line. */
   tJunctions: number;
   snappedVertices: number;
+  /** Connected components of the healed network (lines meeting at shared vertices). */
   components: number;
+  /** Share of the total length in the largest connected component, 0..1. */
   largestComponentShare: number;
 }
 

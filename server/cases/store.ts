@@ -4,6 +4,7 @@
  * themselves are the pure modules next to it (workflow, timeline, sla, stats).
  */
 import type { Queryable } from '../db';
+import type { CaseFilter } from '../../common/http/cases';
 import { inReadScope } from '../auth/read-scope';
 import { classifySla, DEFAULT_SLA, type SlaRules, type SlaState } from './sla';
 import { milestones, type Milestones } from './timeline';
@@ -22,24 +23,7 @@ export class CaseError extends Error {
   }
 }
 
-export interface CaseFilter {
-  status?: string[];
-  kind?: string[];
-  department?: string;
-  /** Sub-district id (9 digits) or a prefix of it. */
-  subdistrict?: string;
-  /** Grid code or a prefix (community id) — the case's grid, else its incident's. */
-  grid?: string;
-  /** reported_at >= from, < to (ISO date or date-time). */
-  from?: string;
-  to?: string;
-  /** Only cases not yet solved or closed. */
-  open?: boolean;
-  /** Applied after the SLA classification. */
-  overdue?: boolean;
-  /** Title contains. */
-  q?: string;
-}
+export type { CaseFilter };
 
 /**
  * Who reads (issue 15): cases whose grid (else sub-district) starts with one of `prefixes`

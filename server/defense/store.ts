@@ -5,17 +5,12 @@
  */
 import type { MultiPolygon, Polygon } from 'geojson';
 import type { Queryable } from '../db';
+import type { GroupMember } from '../../common/http/groups';
 import { StaleGroupsError, type MemberChange } from './errors';
 import { archiveGroups } from './archive';
 
-export interface MemberRow {
-  id: string;
-  name: string;
-  phone: string | null;
-  category: string | null;
-  lon: number;
-  lat: number;
-}
+/** A shop in a group as the store reads it: the API's GroupMember. */
+export type MemberRow = GroupMember;
 
 export interface GroupRow {
   id: string;

@@ -3,6 +3,7 @@ import { healLinesWithStats } from '../algorithms/routing';
 import { buildNetwork, componentSummary } from '../algorithms/routing';
 import type { StreetClass } from './classify';
 import type { StreetPiece } from './rows';
+import type { HealReport } from '../../common/http/imports';
 
 export interface StreetLine {
   id: string;
@@ -15,21 +16,8 @@ export interface StreetLine {
   geometry: LineString;
 }
 
-export interface HealStats {
-  /** Line parts read (MultiLineStrings counted per part). */
-  pieces: number;
-  /** Lines after healing (pieces joined at tile edges, then split where streets cross). */
-  lines: number;
-  /** Pieces joined end to end (cuts at tile edges). */
-  joins: number;
-  /** Dangling ends snapped onto another line. */
-  tJunctions: number;
-  snappedVertices: number;
-  /** Connected components of the healed network (lines meeting at shared vertices). */
-  components: number;
-  /** Share of the total length in the largest connected component, 0..1. */
-  largestComponentShare: number;
-}
+/** How the street lines were healed (the import report's `heal`). */
+export type HealStats = HealReport;
 
 /** Index of the vertex of `coords` nearest to p (planar, in degrees: only used to compare). */
 function nearestIndex(coords: Position[], p: Position): number {

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createPlan, publishPlan } from '../../server/plans/store';
+import { publishCellPlan } from '../helpers/cell-plan';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { launchBrowser, openPage, screenshot, signInAsDemo } from '../helpers/browser';
 
@@ -20,19 +20,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   server = await startAppServer({ data: 'demo', auth: true });
-  // a published plan: each community cut into ~500 m cells (as in leader-flow.test.ts)
-  const units = await server.db.query<{ id: string; community_id: string; cell: string }>(
-    `SELECT id, community_id, floor(ST_X(c) / 0.005)::int || ':' || floor(ST_Y(c) / 0.005)::int AS cell FROM (SELECT id, community_id, ST_PointOnSurface(geom) AS c FROM units) u`,
-  );
-  const seq = new Map<string, Map<string, number>>();
-  const assignment: Record<string, string> = {};
-  for (const u of units.rows) {
-    const cells = seq.get(u.community_id) ?? seq.set(u.community_id, new Map()).get(u.community_id)!;
-    if (!cells.has(u.cell)) cells.set(u.cell, cells.size + 1);
-    assignment[u.id] = `${u.community_id}${String(cells.get(u.cell)).padStart(3, '0')}`;
-  }
-  const subs = (await server.db.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id')).rows.map((r) => r.id);
-  await publishPlan(server.db, await createPlan(server.db, { name: '全区方案', author: 'system', subdistricts: subs, assignment }), 1);
+  await publishCellPlan(server.db);
   browser = await launchBrowser();
 }, 600_000);
 afterAll(async () => {

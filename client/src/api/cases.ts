@@ -5,22 +5,7 @@
 import type { CaseDetail, CaseFilter, CaseList, CaseStats, CaseWorkflow, NewCaseBody, TransitionBody } from '../../../common/http/cases';
 import { getJson, sendJson } from './http';
 
-export type {
-  CaseDetail,
-  CaseEventItem,
-  CaseFilter,
-  CaseItem,
-  CaseKind,
-  CaseList,
-  CaseSla,
-  CaseStats,
-  CaseStatus,
-  CaseWorkflow,
-  MedianRow,
-  NewCaseBody,
-  SlaLevel,
-  TransitionBody,
-} from '../../../common/http/cases';
+export type * from '../../../common/http/cases';
 
 function query(f: CaseFilter & { limit?: number; offset?: number }): string {
   const q = new URLSearchParams();

@@ -20,22 +20,7 @@ import type {
 import { getJson, sendJson } from './http';
 
 export { RESOURCE_CATEGORIES } from '../../../common/http/committee';
-export type {
-  CommitteeUnit,
-  MatchAnswer,
-  Need,
-  NeedBody,
-  NeedStatus,
-  Project,
-  ProjectBody,
-  ProjectKind,
-  ProjectStatus,
-  QuarterChanges,
-  ResourceCategory,
-  ResourceRow,
-  UnitKind,
-  UnitMatch,
-} from '../../../common/http/committee';
+export type * from '../../../common/http/committee';
 
 const qs = (o: Record<string, string | undefined>) => {
   const p = new URLSearchParams();

@@ -20,26 +20,7 @@ import type {
 } from '../../../common/http/field';
 import { getJson, ourUrl, sendJson } from './http';
 
-export type {
-  EntryBody,
-  EntryKind,
-  FieldBuilding,
-  FieldGrid,
-  FieldHousehold,
-  Hours,
-  LedgerFilter,
-  LedgerGridLayers,
-  LedgerGridProps,
-  LedgerItem,
-  LedgerType,
-  MemberWeek,
-  Outcome,
-  Saved,
-  SavedVisit,
-  SummaryLevel,
-  SummaryRow,
-  VisitBody,
-} from '../../../common/http/field';
+export type * from '../../../common/http/field';
 
 const qs = (o: Record<string, string | number | boolean | undefined>) => {
   const p = new URLSearchParams();

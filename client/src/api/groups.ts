@@ -16,25 +16,7 @@ import type {
 } from '../../../common/http/groups';
 import { getJson, ourUrl, sendJson } from './http';
 
-export type {
-  ArchivedGroup,
-  ArchivedGroupDetail,
-  AutoGroupBody,
-  AutoPreview,
-  AutoResult,
-  DefenseGroup,
-  DrawnRouteAnswer,
-  GroupDetail,
-  GroupMember,
-  GroupRecord,
-  GroupsAnswer,
-  LiveGroupDetail,
-  RecordCounts,
-  RecordKind,
-  ResponseAnswer,
-  ResponseMember,
-  RouteFeature,
-} from '../../../common/http/groups';
+export type * from '../../../common/http/groups';
 /** Answer of a hand edit (common/http/groups.ts GroupEditAnswer). */
 export type EditAnswer = GroupEditAnswer;
 

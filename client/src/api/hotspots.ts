@@ -11,19 +11,7 @@ import type {
 } from '../../../common/http/hotspots';
 import { getJson } from './http';
 
-export type {
-  EmergingAnswer,
-  EmergingZoneResult,
-  GiStarAnswer,
-  GiZoneResult,
-  HotSpotAnswer,
-  HotSpotClass,
-  HotSpotParams,
-  IncidentColumnsJson,
-  ZoneKind,
-  ZoneProps,
-  ZonesFc,
-} from '../../../common/http/hotspots';
+export type * from '../../../common/http/hotspots';
 /** A zone's result of either mode, read loosely: the other mode's fields are absent. */
 export type HotSpotZoneResult = Pick<GiZoneResult, 'id' | 'count'> &
   Partial<Omit<GiZoneResult, 'id' | 'count'>> &

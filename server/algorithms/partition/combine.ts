@@ -66,6 +66,14 @@ export function bestPerGroup(plans: GridState[], p: { min: number; max: number }
     for (let i = 1; i < plans.length; i++) if (e.s[i] / Math.max(1, e.n[i]) < e.s[bi] / Math.max(1, e.n[bi]) - 1e-9) bi = i;
     pick.set(grp, bi);
   }
+  return assemblePerGroup(plans, pick);
+}
+
+/**
+ * One plan from several on the same coarse graph: each group's grids taken from the plan `pick` names
+ * for it (default the first); grid indices renumbered.
+ */
+export function assemblePerGroup(plans: GridState[], pick: Map<number, number>): GridState {
   const a = plans[0];
   const st = new GridState(a.cg, a.sc);
   const map = plans.map(() => new Map<number, number>());

@@ -12,7 +12,8 @@
  * few rounds. Pure, deterministic, no I/O.
  */
 import { polsbyPopper } from '../geo';
-import { GridState } from './state';
+import type { GridState } from './state';
+import { assemblePerGroup } from './combine';
 
 export interface GroupScore {
   /** summed Polsby-Popper of the group's grids */
@@ -91,19 +92,5 @@ export function combineByGroup(plans: GridState[], p: { min: number; max: number
   const pick = chooseAlternatives(plans.map((pl) => groupScores(pl, p)));
   const a = plans[0];
   for (const pl of plans) if (pl.cg.n !== a.cg.n) throw new RangeError('combineByGroup: plans on different graphs');
-  const st = new GridState(a.cg, a.sc);
-  const map = plans.map(() => new Map<number, number>());
-  for (let c = 0; c < a.cg.n; c++) {
-    const i = pick.get(a.cg.group[c]) ?? 0;
-    const s = plans[i],
-      x = s.assign[c];
-    if (x < 0) continue;
-    let y = map[i].get(x);
-    if (y === undefined) {
-      y = st.newGrid(s.group[x]);
-      map[i].set(x, y);
-    }
-    st.move(c, y);
-  }
-  return st;
+  return assemblePerGroup(plans, pick);
 }
