@@ -9,7 +9,7 @@ import { creditApi, type CreditEntry, type CreditGrid, type CreditHousehold } fr
 import type { SessionUser } from '../../api';
 import { t, type MessageKey, paren } from '../../i18n';
 import { h } from '../../panels/dom';
-import { num, pct, today } from './format';
+import { num, pct, shortGridCodes, today } from './format';
 
 const MERITS = ['volunteering', 'deliberation', 'asset_report'] as const;
 const DEMERITS = ['convention', 'public_order'] as const;
@@ -43,6 +43,7 @@ export async function loadCredit(user: SessionUser | null): Promise<CreditTabDat
 
 function gridTable(grids: CreditGrid[]): HTMLElement {
   const rated = grids.reduce((s, g) => s + (g.rated ?? 0), 0);
+  const short = shortGridCodes(grids.map((g) => g.code));
   return h(
     'div',
     { class: 'pt-credit-grids' },
@@ -71,7 +72,7 @@ function gridTable(grids: CreditGrid[]): HTMLElement {
           h(
             'tr',
             { 'data-grid': g.code },
-            h('td', {}, g.code.slice(-6)),
+            h('td', { title: g.code }, short(g.code)),
             h('td', { class: 'num' }, num(g.a)),
             h('td', { class: 'num' }, num(g.aa)),
             h('td', { class: 'num' }, num(g.aaa)),

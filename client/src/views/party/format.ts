@@ -17,5 +17,14 @@ export function verdict(meets: boolean | null, partyHouseholds?: number): { text
   const text = partyHouseholds !== undefined && partyHouseholds >= 5 ? t('party.unknownPart') : t('party.unknown');
   return { text, cls: 'none', why: t('party.unknownWhy') };
 }
+/**
+ * Grid codes (15 digits: sub-district 9, community 3, grid 3) as short as they stay unique in a
+ * list: community + grid (6 digits) within one sub-district, else with the sub-district's own 3
+ * (9 digits), else whole.
+ */
+export function shortGridCodes(codes: readonly string[]): (code: string) => string {
+  const n = [6, 9].find((k) => new Set(codes.map((c) => c.slice(-k))).size === new Set(codes).size) ?? 15;
+  return (code) => code.slice(-n);
+}
 /** Today in Shanghai (YYYY-MM-DD). */
 export const today = (): string => new Date(Date.now() + 8 * 3600e3).toISOString().slice(0, 10);
