@@ -1,7 +1,7 @@
 // Lint rules that keep the tree's shape (issue K), run by `npm run lint` and by .ci/run before the
 // tests:
 // - typescript-eslint's recommended set;
-// - no import cycles (import-x/no-cycle);
+// - no import cycles (import-x/no-cycle); every imported package declared (import-x/no-extraneous-dependencies);
 // - imports point one way: the client never imports server code, the server never imports the
 //   client, and common/ (pure code both sides share) imports neither;
 // - an algorithm's internals are its own: outside server/algorithms/<name>/ and its unit tests,
@@ -31,6 +31,8 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      // every package imported is declared in package.json (none used through another's dependencies)
+      'import-x/no-extraneous-dependencies': ['error', { devDependencies: true }],
       'import-x/no-restricted-paths': [
         'error',
         {
