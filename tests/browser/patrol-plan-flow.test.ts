@@ -22,6 +22,7 @@ import { invalidateIncidentColumns } from '../../server/hotspots/incident-column
 import { invalidateZones } from '../../server/hotspots/zones';
 import { coverageOf } from '../../server/algorithms/patrol-plan';
 import { asCoverageRoutes, holdoutIncidents } from '../../server/patrol-plans/generate';
+import { generateAndSavePlan } from '../../server/patrol-plans/service';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { foreignRequests, launchBrowser, openPage, RESULTS_DIR, screenshot, waitForIdle, waitForReady } from '../helpers/browser';
 
@@ -309,4 +310,30 @@ describe('weekly patrol plan flow (browser)', () => {
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
     expect(foreignRequests(requests, server.url)).toEqual([]);
   }, 120_000);
+
+  it('the leader sees the next week’s draft read-only in the joint-defense view (no slot selects, no save)', async () => {
+    const published = await server.db.query<{ week: string }>(
+      "SELECT to_char(week_start, 'YYYY-MM-DD') AS week FROM patrol_plans WHERE subdistrict_id = $1 AND status = 'published'",
+      [SUB],
+    );
+    expect(published.rows).toHaveLength(1);
+    const next = new Date(Date.parse(`${published.rows[0].week}T00:00:00Z`) + 7 * 86_400_000).toISOString().slice(0, 10);
+    await generateAndSavePlan(server.db, { subdistrict: SUB, week: next }, { author: 'demo_coordinator' });
+    await page.evaluate(() => {
+      location.hash = '#view=groups';
+    });
+    await page.waitForFunction(() => Boolean((window as any).__wanggeGroups && (window as any).__wanggePatrolPlan));
+    await page.evaluate(() => (window as any).__wanggeGroups.loaded());
+    await page.evaluate(() => (window as any).__wanggePatrolPlan.loaded);
+    const draft = await plan(page);
+    expect([draft.status, draft.week_start]).toEqual(['draft', next]);
+    await page.getByTestId('plan-table').waitFor();
+    expect(await page.locator('[data-testid="plan-table"] tbody tr').count()).toBe(draft.patrols.length);
+    // the coordinator's editing controls are not there for the leader
+    expect(await page.locator('[data-testid^="plan-weekday-"], [data-testid^="plan-hour-"], [data-testid^="plan-drop-"]').count()).toBe(0);
+    expect(await page.getByTestId('plan-save').count()).toBe(0);
+    expect(await page.getByTestId('plan-publish').isVisible()).toBe(false);
+    await shot(page, '06-leader-draft');
+    expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+  }, 180_000);
 });
