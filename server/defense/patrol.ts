@@ -13,7 +13,7 @@ import { loadShops } from './shops';
 import { membersOf } from './store';
 import { archivedMessage } from './archive';
 import { BadRequestError, NotFoundError, StaleRowError } from './errors';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 export const MAX_STOPS = 60;
 

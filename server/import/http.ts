@@ -4,7 +4,7 @@ import { boundaryOf, parseMultipart } from '../hotspots/multipart';
 import { parseOverrides, type ColumnOverrides } from './columns';
 import { DATUMS, LAYERS, type Datum, type Layer } from '../../common/gis-files/feature-types';
 import { ImportError } from '../../common/gis-files/parse-errors';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 /** Largest upload through POST /api/import (bytes); bigger bodies get 413. */
 export { IMPORT_UPLOAD_MAX_BYTES };

@@ -22,7 +22,7 @@ import { leaseIsFree, takeLease, type Lease } from './lease';
 import { CANCEL_CHANNEL, JOB_CHANNEL, NotifyListener, notifyJob, type JobNotice } from './notify';
 import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
 import { getJob, updateJob } from './store';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 export interface QueueWorkerOptions {
   databaseUrl: string;

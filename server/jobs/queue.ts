@@ -16,7 +16,7 @@ import { QueueWorker } from './queue-worker';
 import { CANCELLED_MESSAGE, JobRunner } from './runner';
 import { createJob, getJob, updateJob, type JobRow } from './store';
 import { isFinal, type JobEvent, type Jobs, type LocalWork } from './types';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 export interface QueuedJobsOptions {
   databaseUrl: string;

@@ -11,7 +11,7 @@ export { JobRefusedError, refusedResult } from './errors';
 
 export { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
 import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 /**
  * The in-process runner: runs long jobs (partition, import) in the background of this process: a row in `jobs` tracks status and progress

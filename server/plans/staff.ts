@@ -11,7 +11,7 @@ import { inReadScope } from '../auth/read-scope';
 import { audit } from '../audit/log';
 import { ImportFileError } from './import';
 import { NotFoundError } from './store';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 export type { GridStaffing, PlanStaff, StaffMember };
 

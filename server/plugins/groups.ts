@@ -11,7 +11,7 @@ import { BadRequestError, NotFoundError, StaleRowError } from '../defense/errors
 import { WALK_SPEED_MPS } from '../defense/metrics';
 import { canSeeShopPhones, redactShopPhones } from '../auth/privacy';
 import type { SessionUser } from '../auth/roles';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
 const GROUP_ID = { type: 'string', minLength: 1, maxLength: 64, pattern: '^[0-9A-Za-z_-]+$' } as const;

@@ -15,7 +15,7 @@ import { errorSchema } from '../http/schemas';
 import { checkReplacedInScope, checkWrittenInScope } from '../import/write-scope';
 import { importJobParams, storeUpload } from '../import/job';
 import type { JobRow } from '../jobs/store';
-import { enOf, zhOf } from '../bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 const acceptedSchema = {
   type: 'object',

@@ -1,6 +1,6 @@
 /** The halves of a server message "中文 (English)" that wrapping messages place in their own halves. */
 import { describe, expect, it } from 'vitest';
-import { enOf, zhOf } from '../../server/bilingual';
+import { enOf, zhOf } from '../../common/bilingual';
 
 describe('bilingual halves', () => {
   it('splits a message with a trailing English group', () => {
