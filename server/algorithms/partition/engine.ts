@@ -53,6 +53,13 @@ export function partition(input: PartitionInput, options: PartitionOptions = {},
 /** grid-count offsets per group tried besides chooseK's (see grid-count.ts) */
 const GRID_COUNT_ALTERNATIVES = [-1, 1];
 
+/** The grids (with units or not) of the given groups, as they are now. */
+function gridsOfGroups(st: GridState, groups: ReadonlySet<number>): Set<number> {
+  const out = new Set<number>();
+  for (let x = 0; x < st.gridCount; x++) if (groups.has(st.group[x])) out.add(x);
+  return out;
+}
+
 const listUnits = (g: UnitGraph, us: number[], max = 12) =>
   us
     .slice(0, max)
@@ -132,8 +139,7 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       if (rural.size) {
         // rural groups (grids across communities): almost every grid there straddles a road or water
         // anyway, so shape them for compactness only
-        const ruralGrids = new Set<number>();
-        for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
+        const ruralGrids = gridsOfGroups(st, rural);
         const weights = { ...DEFAULT_WEIGHTS, barrier: 0 };
         reshapePairs(st, { ...bp, weights, rounds: 4, worstShare: 1, onlyGrids: ruralGrids, allowStraddles: true, seeds: 40, margin: 0.06 });
         localSearch(st, { ...bp, passes, weights, onlyGrids: ruralGrids });
@@ -145,8 +151,7 @@ export function partitionGraph(g: UnitGraph, options: PartitionOptions = {}, onP
       if (rural.size) {
         // rural grids, last: annealing of single moves of the small land units (worse moves accepted
         // early on); it never lowers their summed Polsby-Popper at an equal straddle count
-        const ruralGrids = new Set<number>();
-        for (let x = 0; x < st.gridCount; x++) if (rural.has(st.group[x])) ruralGrids.add(x);
+        const ruralGrids = gridsOfGroups(st, rural);
         annealCompactness(st, { ...bp, onlyGrids: ruralGrids, sweeps: Math.max(1, Math.round(150 * o.effort)) });
       }
       return { st, nodeOf: direct.nodeOf };
