@@ -138,8 +138,16 @@ describe.skipIf(!BACKENDS.includes('postgres'))('jobs on the pg-boss queue, work
     const done = (await pollJob(s.url, start.json.jobId, (j) => j.status === 'failed', 240_000)) as QJob;
     expect(done, logs()).toMatchObject({ status: 'failed', attempts: 3, dead_letter: true });
     expect(done.message).toMatch(/未知的街道编码：340802916/);
-    const dead = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}_pgboss.job WHERE name = 'partition_dead'`);
-    expect(dead.rows[0].n).toBe(1);
+    // our row is written before the worker hands the error back to pg-boss, which then copies the job
+    // to the dead-letter queue: poll for that copy instead of reading it once (CI caught the gap)
+    const deadCount = async (): Promise<number> =>
+      (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${schema}_pgboss.job WHERE name = 'partition_dead'`)).rows[0].n;
+    let dead = await deadCount();
+    for (let i = 0; i < 100 && dead === 0; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      dead = await deadCount();
+    }
+    expect(dead).toBe(1);
     // the worker logs after it wrote the row the poll above saw: give its last line a moment
     for (let i = 0; i < 50 && !/job dead-lettered/.test(workers[0].log()); i++) await new Promise((r) => setTimeout(r, 100));
     expect(workers[0].log()).toMatch(/job dead-lettered/);
