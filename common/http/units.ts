@@ -1,8 +1,9 @@
 /**
  * Units from raw data over HTTP (/api/units…): the "build units" job's body and the data-quality
- * report of the latest builds (GET /api/units/quality). The server's quality report
- * (server/units/quality.ts) and the client's api/units.ts use these.
+ * report of the latest builds (GET /api/units/quality) and their units (GET /api/units). The server's
+ * quality report (server/units/quality.ts) and the client's api/units.ts use these.
  */
+import type { FC } from './geojson';
 
 export const QUALITY_KINDS = ['household_outside', 'row_unplaced', 'block_empty', 'street_unclosed', 'gap_healed', 'community_missing'] as const;
 export type QualityKind = (typeof QUALITY_KINDS)[number];
@@ -63,3 +64,16 @@ export interface UnitsBuildBody {
   /** units of more households are split */
   splitAbove?: number;
 }
+
+/** Properties of a unit of GET /api/units (the current units of the latest build of each sub-district). */
+export interface BuiltUnitProps {
+  [k: string]: unknown;
+  id: string;
+  subdistrict_id: string;
+  households: number;
+  block_id: string | null;
+  compound_id: string | null;
+}
+
+/** GET /api/units?subdistricts=a,b (at most 20): MultiPolygons rounded to 1e-6°. */
+export type BuiltUnits = FC<BuiltUnitProps>;

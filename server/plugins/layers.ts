@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { COMMUNITY_FEATURES_SQL, SUBDISTRICT_FEATURES_SQL, districtExtent } from '../queries/boundaries';
 import { LAYERS, LAYER_IDS, isLayerId, layerFeaturesQuery, type LayerColumn, type LayerFilter } from '../queries/layers';
 import { LABEL_LAYER_IDS, isLabelLayerId, labelPointsSql } from '../queries/labels';
@@ -7,6 +7,7 @@ import { STREET_CLASS_MINZOOM, TILE_LAYERS, TILE_MAXZOOM } from '../tiles';
 import { districtInfo } from '../queries/district';
 import { InvalidRequestError, NotFoundError } from '../errors';
 import { ref } from '../http/schemas';
+import { featureCollectionSchema, sendFeatureRows } from '../http/geojson';
 
 /** Most features one /api/layers request returns; more are cut and flagged `truncated`. */
 export const MAX_LAYER_LIMIT = 50_000;
@@ -19,45 +20,7 @@ export const FALLBACK_BBOX: [number, number, number, number] = [73.5, 18.1, 134.
 /** Layer and tile routes always send all three fields of an error. */
 export const layerErrorSchema = ref('LayerError');
 
-const geometrySchema = ref('Geometry');
-
 const columnSchema = (c: LayerColumn) => ({ type: c.nullable ? [c.type, 'null'] : c.type });
-
-/**
- * A FeatureCollection response schema. `item` narrows the features: another geometry schema,
- * properties that are required and closed (no others), a required id.
- */
-function featureCollectionSchema(
-  description: string,
-  properties: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-  item: { geometry?: Record<string, unknown>; required?: string[]; idRequired?: boolean } = {},
-) {
-  return {
-    type: 'object',
-    description,
-    properties: {
-      type: { type: 'string', enum: ['FeatureCollection'] },
-      ...extra,
-      features: {
-        type: 'array',
-        items: {
-          type: 'object',
-          properties: {
-            type: { type: 'string', enum: ['Feature'] },
-            id: { type: 'string' },
-            geometry: item.geometry ?? geometrySchema,
-            properties: item.required
-              ? { type: 'object', properties, required: item.required, additionalProperties: false }
-              : { type: 'object', properties, additionalProperties: true },
-          },
-          required: item.idRequired ? ['type', 'id', 'geometry', 'properties'] : ['type', 'geometry', 'properties'],
-        },
-      },
-    },
-    required: ['type', 'features', ...Object.keys(extra)],
-  };
-}
 
 /** All columns any layer may carry, for the documented union schema. */
 const layerPropertySchemas: Record<string, unknown> = {};
@@ -81,13 +44,6 @@ const boundaryProps = {
   households: { type: 'integer' },
   synthetic: { type: 'boolean' },
 };
-
-/** Sends rows of Feature JSON text (built by the database) as one FeatureCollection without re-serialising. */
-function sendFeatureRows(reply: FastifyReply, rows: { f: string }[], extra: Record<string, unknown> = {}) {
-  const head = JSON.stringify({ type: 'FeatureCollection', ...extra }).slice(0, -1);
-  const body = `${head},"features":[${rows.map((r) => r.f).join(',')}]}`;
-  return reply.type('application/json; charset=utf-8').send(body);
-}
 
 const layersPlugin: FastifyPluginAsync = async (app) => {
   app.get(

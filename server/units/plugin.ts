@@ -1,13 +1,20 @@
 /**
  * Units from raw data over HTTP: POST /api/units/build starts the "build units" job (kind `units`;
  * progress and cancel through /api/jobs/:id) for sub-districts in the caller's write scope;
- * GET /api/units/quality serves the data-quality report of the latest build of each sub-district.
+ * GET /api/units/quality serves the data-quality report of the latest build of each sub-district;
+ * GET /api/units serves the units of those builds as GeoJSON (the plan view's "built units" layer).
  */
 import type { FastifyPluginAsync } from 'fastify';
 import { coveredSubdistricts, OutOfScopeError, writableSubdistricts } from '../auth/scope';
+import { InvalidRequestError } from '../errors';
+import { featureCollectionSchema, sendFeatureRows } from '../http/geojson';
+import { BUILT_UNITS_SQL } from '../queries/built-units';
 import { latestQuality, UnitsRequestError } from './service';
 
 const SUB = { type: 'string', pattern: '^\\d{9}$' } as const;
+/** GET /api/units: sub-districts per request and units per answer (a whole district is ~14k units). */
+export const BUILT_UNITS_MAX_SUBDISTRICTS = 20;
+export const BUILT_UNITS_MAX_UNITS = 50_000;
 
 const unitsPlugin: FastifyPluginAsync = async (app) => {
   app.post<{ Body: { subdistricts?: string[]; all?: boolean; splitAbove?: number } }>(
@@ -79,6 +86,51 @@ const unitsPlugin: FastifyPluginAsync = async (app) => {
       const asked = req.query.subdistricts ? req.query.subdistricts.split(',') : known;
       const subs = req.user ? coveredSubdistricts(req.user, asked) : asked;
       return latestQuality(app.db, subs);
+    },
+  );
+
+  app.get<{ Querystring: { subdistricts: string } }>(
+    '/units',
+    {
+      schema: {
+        tags: ['units'],
+        summary: `Units of the latest units build of the comma-separated subdistricts (at most ${BUILT_UNITS_MAX_SUBDISTRICTS}; those outside the caller's scope are left out), geometry simplified to 1e-6°`,
+        querystring: {
+          type: 'object',
+          properties: { subdistricts: { type: 'string', pattern: '^\\d{9}(,\\d{9}){0,199}$' } },
+          required: ['subdistricts'],
+          additionalProperties: false,
+        },
+        response: {
+          200: featureCollectionSchema(
+            'Current units of the latest build (MultiPolygon)',
+            {
+              id: { type: 'string' },
+              subdistrict_id: { type: 'string' },
+              households: { type: 'integer' },
+              block_id: { type: ['string', 'null'] },
+              compound_id: { type: ['string', 'null'] },
+            },
+            {},
+            { required: ['id', 'subdistrict_id', 'households', 'block_id', 'compound_id'], idRequired: true },
+          ),
+        },
+      },
+      config: { access: { roles: ['planner', 'admin', 'leader'] } },
+    },
+    async (req, reply) => {
+      const asked = [...new Set(req.query.subdistricts.split(','))];
+      if (asked.length > BUILT_UNITS_MAX_SUBDISTRICTS)
+        throw new InvalidRequestError(
+          `一次最多读取 ${BUILT_UNITS_MAX_SUBDISTRICTS} 个街道的单元，本次 ${asked.length} 个 (at most ${BUILT_UNITS_MAX_SUBDISTRICTS} sub-districts' units per request, asked for ${asked.length})`,
+        );
+      const subs = req.user ? coveredSubdistricts(req.user, asked) : asked;
+      const rows = subs.length ? (await app.db.query<{ f: string }>(BUILT_UNITS_SQL, [subs, BUILT_UNITS_MAX_UNITS + 1])).rows : [];
+      if (rows.length > BUILT_UNITS_MAX_UNITS)
+        throw new InvalidRequestError(
+          `所选街道的单元超过 ${BUILT_UNITS_MAX_UNITS} 个，请少选几个街道 (the chosen sub-districts have more than ${BUILT_UNITS_MAX_UNITS} units: choose fewer)`,
+        );
+      return sendFeatureRows(reply, rows);
     },
   );
 };

@@ -4,7 +4,8 @@
  * substitute-district.ts: real OpenStreetMap streets, generated boundaries and household register):
  * the empty state leads to "Import data"; import the boundaries, the real street file and the
  * register (each previewed, then imported with its report); the map frames the imported district
- * and the title names it; build units (data-quality panel); partition with the progress bar; the
+ * and the title names it; build units (data-quality panel; the built units and the problems drawn
+ * as map layers, a clicked problem highlighted); partition with the progress bar; the
  * draft opens in the editor with its warnings. The whole substitute area (2.1 × 1.5 km, 374
  * street pieces, ~700 register rows, ~16k households) is small enough to run whole.
  * Screenshots: test-results/real-district/NN-*.png.
@@ -148,9 +149,47 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     await page.getByTestId(`partition-sub-${S}`).check();
     await page.getByTestId('units-build').click();
     await expect.poll(() => page.getByTestId('units-status').textContent(), { timeout: 240_000, interval: 500 }).toMatch(/已生成 \d+ 个单元/);
-    await shot(page, '05-units');
     const units = (await server.db.query<{ n: number; hh: number }>('SELECT count(*)::int AS n, sum(households)::int AS hh FROM current_units')).rows[0];
     expect(units.hh).toBe(district.households);
+    // the units just built are on the map (no plan is open yet), with the report's problems as markers
+    const onMap = (layers: string[]) =>
+      page.evaluate(
+        (ids) =>
+          (
+            window as unknown as { __wangge: { map: { queryRenderedFeatures(o: { layers: string[] }): Array<{ properties: Record<string, unknown> }> } } }
+          ).__wangge.map.queryRenderedFeatures({ layers: ids }),
+        layers,
+      );
+    const sourceIds = (source: string) =>
+      page.evaluate(
+        (src) =>
+          new Set(
+            (window as unknown as { __wangge: { map: { querySourceFeatures(s: string): Array<{ properties: Record<string, unknown> }> } } }).__wangge.map
+              .querySourceFeatures(src)
+              .map((f) => f.properties.id),
+          ).size,
+        source,
+      );
+    await expect.poll(() => sourceIds('built-units'), { timeout: 30_000 }).toBe(units.n);
+    expect((await onMap(['built-units-fill'])).length).toBeGreaterThan(0);
+    const markers = await onMap(['units-quality-circle']);
+    expect(new Set(markers.map((f) => f.properties.kind))).toEqual(new Set(['block_empty', 'street_unclosed']));
+    const legend = await page.locator('.legend-row').allTextContents();
+    expect(legend).toEqual(expect.arrayContaining(['生成的单元户数（浅 1 → 深 400+）', '没有住户的街块', '道路未闭合（端点差几米未接上）']));
+    await shot(page, '05-units');
+    await page.locator('#legend').screenshot({ path: 'test-results/real-district/05-units-legend.png' });
+    // a click on an item of the list highlights its marker and outlines its box
+    await page.locator('[data-testid="quality-block_empty"] > summary').click();
+    const item = page.locator('[data-testid="quality-block_empty"] button').first();
+    const ref = (await item.textContent())!.split(' · ')[0];
+    await item.click();
+    expect(await item.getAttribute('aria-current')).toBe('true');
+    await expect
+      .poll(async () => (await onMap(['units-quality-hl-ring', 'units-quality-hl-box'])).map((f) => String(f.properties.ref)), { timeout: 10_000 })
+      .toEqual(expect.arrayContaining([ref]));
+    expect((await onMap(['units-quality-hl-box'])).length).toBeGreaterThan(0);
+    await page.waitForTimeout(500);
+    await shot(page, '05b-quality-item');
 
     // 6. partition with its progress bar; the draft opens in the editor with its warnings
     await page.getByTestId('partition-start').click();

@@ -2,7 +2,9 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import { CANCELLED_MESSAGE } from '../../server/jobs/runner';
+import { createUser } from '../../server/auth/users';
 import { BACKENDS, openTestDb } from '../helpers/backends';
+import { seedTestUsers, sessionFor, TEST_COST } from '../helpers/auth';
 import { insertRawDistrict, ll, RAW } from '../helpers/raw-district';
 
 /**
@@ -10,7 +12,7 @@ import { insertRawDistrict, ll, RAW } from '../helpers/raw-district';
  * buildings, register rows by SQL) → the build units job → units that tile the land and count
  * every register household once → partition → publish → households change and a street is added →
  * rebuild (the published plan keeps its grids) → warm re-partition moves few units; a cancelled
- * build writes nothing.
+ * build writes nothing. GET /api/units serves the latest build's units, within the caller's scope.
  */
 describe.each(BACKENDS)('units from raw data on %s', (backend) => {
   let app: FastifyInstance;
@@ -99,6 +101,67 @@ describe.each(BACKENDS)('units from raw data on %s', (backend) => {
     expect(job.result.quality.counts).toEqual(report.counts);
   });
 
+  it("GET /api/units answers the units of the latest build as compact GeoJSON, within the caller's scope", async () => {
+    const res = await app.inject({ method: 'GET', url: `/api/units?subdistricts=${RAW.A},${RAW.B}` });
+    expect(res.statusCode, res.body.slice(0, 300)).toBe(200);
+    const fc = res.json() as {
+      type: string;
+      features: Array<{ id: string; geometry: { type: string; coordinates: number[][][][] }; properties: Record<string, unknown> }>;
+    };
+    expect(fc.type).toBe('FeatureCollection');
+    expect(fc.features.length).toBe(Number(await one('SELECT count(*) FROM units WHERE retired_at IS NULL AND subdistrict_id = ANY($1)', [[RAW.A, RAW.B]])));
+    const sum = (sub: string) => fc.features.filter((f) => f.properties.subdistrict_id === sub).reduce((s, f) => s + (f.properties.households as number), 0);
+    expect(sum(RAW.A)).toBe(sums.registerA);
+    expect(sum(RAW.B)).toBe(sums.buildingsB);
+    const f0 = fc.features[0];
+    expect(f0.id).toBe(f0.properties.id);
+    expect(Object.keys(f0.properties).sort()).toEqual(['block_id', 'compound_id', 'households', 'id', 'subdistrict_id']);
+    expect(f0.geometry.type).toBe('MultiPolygon');
+    // rounded to 1e-6°: no coordinate has more than 6 decimals
+    const coords = fc.features.flatMap((f) => f.geometry.coordinates.flat(2).flat());
+    expect(coords.every((c) => Math.abs(c * 1e6 - Math.round(c * 1e6)) < 1e-6)).toBe(true);
+    // one sub-district only; one without a build answers nothing
+    const a = (await app.inject({ method: 'GET', url: `/api/units?subdistricts=${RAW.A}` })).json();
+    expect(a.features.every((f: { properties: { subdistrict_id: string } }) => f.properties.subdistrict_id === RAW.A)).toBe(true);
+    expect((await app.inject({ method: 'GET', url: '/api/units?subdistricts=340802999' })).json().features).toEqual([]);
+    // bad requests: no list, a bad code, more than 20 sub-districts (a clear message)
+    expect((await app.inject({ method: 'GET', url: '/api/units' })).statusCode).toBe(400);
+    expect((await app.inject({ method: 'GET', url: '/api/units?subdistricts=12' })).statusCode).toBe(400);
+    const many = Array.from({ length: 21 }, (_, i) => String(340802901 + i)).join(',');
+    const tooMany = await app.inject({ method: 'GET', url: `/api/units?subdistricts=${many}` });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().message).toBe("一次最多读取 20 个街道的单元，本次 21 个 (at most 20 sub-districts' units per request, asked for 21)");
+
+    // with sign-in: a planner of B gets B's units only; a coordinator may not read them; nobody signed in gets a 401
+    const secured = await buildApp({ db: app.db, auth: { enforce: true } });
+    try {
+      const users = await seedTestUsers(app.db);
+      const plannerB = await createUser(
+        app.db,
+        { username: 'units_planner_b', password: 'units-planner-b-pass', role: 'planner', subdistricts: [RAW.B], grids: [] },
+        TEST_COST,
+      );
+      const get = async (userId: number | null, subs: string) =>
+        secured.inject({
+          method: 'GET',
+          url: `/api/units?subdistricts=${subs}`,
+          headers: userId === null ? {} : (await sessionFor(app.db, userId)).headers,
+        });
+      const both = await get(plannerB.id, `${RAW.A},${RAW.B}`);
+      expect(both.statusCode).toBe(200);
+      const subsSeen = new Set(both.json().features.map((f: { properties: { subdistrict_id: string } }) => f.properties.subdistrict_id));
+      expect([...subsSeen]).toEqual([RAW.B]);
+      const onlyA = await get(plannerB.id, RAW.A);
+      expect(onlyA.statusCode).toBe(200);
+      expect(onlyA.json().features).toEqual([]);
+      expect((await get(users.leader.id, `${RAW.A},${RAW.B}`)).json().features.length).toBe(fc.features.length);
+      expect((await get(users.coordinator.id, RAW.B)).statusCode).toBe(403);
+      expect((await get(null, RAW.B)).statusCode).toBe(401);
+    } finally {
+      await secured.close();
+    }
+  });
+
   it('the partition runs on the new units; the plan is published', async () => {
     const job = await runJob('/api/partition', { subdistrict: RAW.A, min: 300, max: 500 });
     expect(job.status, JSON.stringify(job)).toBe('succeeded');
@@ -137,6 +200,9 @@ describe.each(BACKENDS)('units from raw data on %s', (backend) => {
     expect(
       Number(await one('SELECT count(*) FROM plan_assignments a LEFT JOIN units u ON u.id = a.unit_id WHERE a.plan_id = $1 AND u.id IS NULL', [publishedPlan])),
     ).toBe(0);
+    // the built units follow the rebuild (current units of A's new build, none retired)
+    const built = (await app.inject({ method: 'GET', url: `/api/units?subdistricts=${RAW.A}` })).json();
+    expect(built.features.length).toBe(before + 1);
     // the units layer shows current units only
     const layer = (await app.inject({ method: 'GET', url: '/api/layers/units' })).json();
     expect(layer.features.length).toBe(Number(await one('SELECT count(*) FROM units WHERE retired_at IS NULL')));

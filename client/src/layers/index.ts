@@ -10,6 +10,8 @@ import { shopsLayer } from './shops';
 import { incidentsLayer } from './incidents';
 import { waterLayer } from './water';
 import { unitsLayer, partyLayer } from './units';
+import { builtUnitsLayer } from './built-units';
+import { qualityLayer } from './quality';
 import { gridsLayer } from './grids';
 import { heatmapLayer } from './heatmap';
 import { hexbinsLayer } from './hexbins';
@@ -30,7 +32,7 @@ import { ledgerDisputesLayer } from './ledger-disputes';
 export function registerBaseLayers(): void {
   for (const m of [waterLayer, compoundsLayer, buildingsLayer, streetsLayer, communitiesLayer, subdistrictsLayer, shopsLayer, incidentsLayer]) registerLayer(m);
   for (const m of [gridChoroplethLayer, hotspotClassesLayer, hexbinsLayer, heatmapLayer]) registerLayer(m);
-  for (const m of [unitsLayer, gridsLayer, partyLayer]) registerLayer(m);
+  for (const m of [builtUnitsLayer, unitsLayer, gridsLayer, partyLayer, qualityLayer]) registerLayer(m);
   for (const m of [groupsLayer, isochroneLayer, patrolLayer, patrolDraftLayer, patrolPlanLayer]) registerLayer(m);
   registerLayer(partyBranchesLayer);
   for (const m of [ledgerCoverageLayer, ledgerHoursLayer, ledgerDisputesLayer]) registerLayer(m);

@@ -5,6 +5,11 @@
 export const plansZh = {
   'view.plan': '网格规划',
   'layer.planUnits': '划分单元（按网格着色）',
+  'layer.builtUnits': '生成的单元（按户数）',
+  'layer.unitsQuality': '数据质量问题',
+  'legend.builtUnits': '生成的单元户数（浅 1 → 深 400+）',
+  'legend.builtUnitsEmpty': '没有住户的单元',
+  'legend.qualitySelected': '选中的问题（列表中点击）',
   'layer.planGrids': '网格方案',
   'layer.planParty': '党员户（按单元汇总）',
   'legend.planUnits': '单元，颜色 = 所属网格',
@@ -175,6 +180,11 @@ export const plansZh = {
 export const plansEn: Record<keyof typeof plansZh, string> = {
   'view.plan': 'Grid planning',
   'layer.planUnits': 'Partition units (by grid)',
+  'layer.builtUnits': 'Built units (by households)',
+  'layer.unitsQuality': 'Data-quality problems',
+  'legend.builtUnits': 'Households of a built unit (light 1 → dark 400+)',
+  'legend.builtUnitsEmpty': 'Unit without households',
+  'legend.qualitySelected': 'Problem picked in the list',
   'layer.planGrids': 'Grid plan',
   'layer.planParty': 'Party-member households (per unit)',
   'legend.planUnits': 'Unit, colour = its grid',

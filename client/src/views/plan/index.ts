@@ -29,7 +29,7 @@ export const planView: ViewModule = {
   roles: ['admin', 'planner', 'leader'],
   labelKey: 'view.plan',
   order: 10,
-  layers: ['plan-units', 'plan-grids'],
+  layers: ['plan-units', 'plan-grids', 'built-units', 'units-quality'],
   prefetch,
   async activate(c) {
     session.ctx = c;

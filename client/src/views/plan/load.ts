@@ -7,6 +7,8 @@ import type { Api, FC } from '../../api';
 import type { PlanInfo } from '../../api/plans';
 import { setDiffData, setGridsData, setSelectedGrid, updateGrids, whenGridsDrawn } from '../../layers/grids';
 import { setUnitsData } from '../../layers/units';
+import { setBuiltUnits } from '../../layers/built-units';
+import { setQualityItems } from '../../layers/quality';
 import type { ViewContext } from '../types';
 import { errorText, redraw, session, setMessage } from './session';
 import { EditorState, gridColour, splitTag } from './state';
@@ -56,6 +58,7 @@ export async function openPlan(id: number): Promise<void> {
   setGridsData(c.map, fc);
   setDiffData(c.map, null);
   setUnitsData(c.map, null);
+  setBuiltUnits(null); // the plan draws its own units
   // "grids drawn": the first frame after the grids source has loaded the collection
   const drawn = whenGridsDrawn(c.map).then(() => {
     session.gridsRenderedMs = Math.round(performance.now() - t0);
@@ -129,6 +132,8 @@ export async function openFirstPlan(): Promise<void> {
 /** Takes the plan off the map and out of the session (the view deactivates). */
 export function closePlan(map: ViewContext['map']): void {
   setUnitsData(map, null);
+  setBuiltUnits(null);
+  setQualityItems(null); // the quality panel goes with the view's panel
   setGridsData(map, null);
   setDiffData(map, null);
   session.ctx = null;

@@ -126,6 +126,11 @@ export class PlanPanel {
       plans: () => session.planList,
       open,
       zoomTo: (b) => c.map.fitBounds(b, { padding: 60, maxZoom: 18, duration: 300 }),
+      planOpen: () => session.plan !== null,
+      frame: (b) => {
+        const v = c.map.getBounds();
+        if (!v.contains([b[0], b[1]]) || !v.contains([b[2], b[3]])) c.map.fitBounds(b, { padding: 40, duration: 300 });
+      },
       onDone: (id) => this.act.openPartitioned(id),
     });
     return this.partitionEl;

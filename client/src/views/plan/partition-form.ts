@@ -23,6 +23,10 @@ export interface PartitionFormDeps {
   open?: boolean;
   /** Zooms the map to [west, south, east, north] (the data-quality panel's items). */
   zoomTo?: (bbox: [number, number, number, number]) => void;
+  /** Is a plan open in the editor (the built units are drawn only while none is)? */
+  planOpen?: () => boolean;
+  /** Brings [west, south, east, north] into view when it is not (the built units). */
+  frame?: (bbox: [number, number, number, number]) => void;
 }
 
 interface SubdistrictChoice {
@@ -196,7 +200,7 @@ export function partitionForm(deps: PartitionFormDeps): HTMLElement {
     h('summary', {}, t('plan.partition')),
     h('p', { class: 'muted' }, t('plan.partition.hint')),
     list,
-    unitsBuildSection({ api: deps.api, chosen, zoomTo: deps.zoomTo }),
+    unitsBuildSection({ api: deps.api, chosen, zoomTo: deps.zoomTo, planOpen: deps.planOpen, frame: deps.frame }),
     h(
       'div',
       { class: 'plan-row wrap' },

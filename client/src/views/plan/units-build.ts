@@ -2,7 +2,9 @@
  * "Build units" in the plan view's partition form: derives blocks and units for the chosen
  * sub-districts from the imported boundaries, streets, buildings and household register (a job with
  * a progress bar and cancel), then shows the data-quality panel: counts of what a planner must fix
- * and a list whose items zoom the map to the place.
+ * and a list whose items zoom the map to the place. On the map (plan view layers): the report's
+ * items as markers by kind, the one clicked highlighted (layers/quality.ts), and, while no plan is
+ * open, the units just built with their households (layers/built-units.ts).
  */
 import { ApiError, type Api } from '../../api';
 import { QUALITY_KINDS, type QualityItem, type QualityReport } from '../../api/units';
@@ -10,6 +12,8 @@ import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { jobFailureText, jobProgressText } from './job-status';
 import { followJob } from '../../api/jobs';
+import { builtUnitsBbox, setBuiltUnits } from '../../layers/built-units';
+import { highlightedQualityItem, highlightQualityItem, setQualityItems } from '../../layers/quality';
 
 export interface UnitsBuildDeps {
   api: Api;
@@ -17,14 +21,23 @@ export interface UnitsBuildDeps {
   chosen: () => string[];
   /** Zooms the map to [west, south, east, north]. */
   zoomTo?: (bbox: [number, number, number, number]) => void;
+  /** Is a plan open in the editor (it draws its own units: the built units are not drawn then)? */
+  planOpen?: () => boolean;
+  /** Brings [west, south, east, north] into view when it is not (the built units). */
+  frame?: (bbox: [number, number, number, number]) => void;
 }
 
 /** Items listed per kind in the panel (the counts are complete). */
 const LIST_PER_KIND = 50;
 
 export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoomTo']): HTMLElement {
-  const zoom = (i: QualityItem) => {
+  let current: HTMLElement | null = null;
+  const zoom = (i: QualityItem, button: HTMLElement) => {
     const d = 0.0006;
+    current?.removeAttribute('aria-current');
+    current = button;
+    button.setAttribute('aria-current', 'true');
+    highlightQualityItem(i);
     zoomTo?.(i.bbox ?? [i.at[0] - d, i.at[1] - d, i.at[0] + d, i.at[1] + d]);
   };
   const sections = QUALITY_KINDS.filter((k) => report.counts[k] > 0).map((k) => {
@@ -46,7 +59,8 @@ export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoo
               i.households !== undefined ? `${i.ref} · ${t('plan.quality.households', { n: i.households })}` : i.ref,
             ),
           );
-          li.querySelector('button')!.addEventListener('click', () => zoom(i));
+          const button = li.querySelector('button')!;
+          button.addEventListener('click', () => zoom(i, button));
           return li;
         }),
       ),
@@ -73,7 +87,7 @@ export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoo
 export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
   const start = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-build' }, t('plan.units.build'));
   const cancel = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-cancel' }, t('plan.partition.cancel'));
-  const showReport = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-quality' }, t('plan.quality.show'));
+  const reportButton = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-quality' }, t('plan.quality.show'));
   const fill = h('div', { class: 'busy-fill' });
   const bar = h('div', { class: 'plan-progress', 'data-testid': 'units-progress' }, fill);
   const status = h('div', { class: 'plan-partition-status', 'data-testid': 'units-status', role: 'status' });
@@ -96,9 +110,25 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
       jobId = null;
     }
   };
+  /** The report in the panel and on the map, and the built units while no plan is open. */
+  const showReport = (report: QualityReport | null, subs: string[]) => {
+    panel.replaceChildren(report ? qualityPanel(report, deps.zoomTo) : h('p', { class: 'muted' }, t('plan.quality.none')));
+    setQualityItems(report?.items ?? null);
+    if (!report || deps.planOpen?.()) return setBuiltUnits(null);
+    deps.api.units.built(subs).then(
+      (fc) => {
+        if (deps.planOpen?.()) return;
+        setBuiltUnits(fc);
+        // the units come into view, unless the planner already went to an item of the list
+        const box = builtUnitsBbox(fc);
+        if (box && !highlightedQualityItem()) deps.frame?.(box);
+      },
+      (e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'),
+    );
+  };
   const loadReport = async (subs: string[]) => {
     const q = await deps.api.units.quality(subs);
-    panel.replaceChildren(q.builds.length ? qualityPanel(q.report, deps.zoomTo) : h('p', { class: 'muted' }, t('plan.quality.none')));
+    showReport(q.builds.length ? q.report : null, subs);
   };
 
   start.addEventListener('click', () => {
@@ -117,7 +147,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
             const r = e.result as { units: number; blocks: number; households: number; unitsRetired: number; quality: QualityReport };
             running(false);
             say(t('plan.units.done', { units: r.units, blocks: r.blocks, households: r.households, retired: r.unitsRetired }));
-            panel.replaceChildren(qualityPanel(r.quality, deps.zoomTo));
+            showReport(r.quality, subs);
           } else if (e.status === 'failed') {
             running(false);
             say(t('plan.units.failed', { message: jobFailureText(e) }), 'error');
@@ -137,7 +167,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
       (e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'),
     );
   });
-  showReport.addEventListener('click', () => {
+  reportButton.addEventListener('click', () => {
     void loadReport(deps.chosen()).catch((e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'));
   });
 
@@ -145,7 +175,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
     'div',
     { class: 'plan-units-build', 'data-testid': 'units-build-section' },
     h('p', { class: 'muted' }, t('plan.units.hint')),
-    h('div', { class: 'plan-row' }, start, cancel, showReport),
+    h('div', { class: 'plan-row' }, start, cancel, reportButton),
     bar,
     status,
     panel,
