@@ -5,6 +5,9 @@
  */
 import type { FC } from './geojson';
 
+/** Mean width (metres) under which an empty block is a street sliver, not a problem (server/algorithms/units/sliver.ts). */
+export const SLIVER_MEAN_WIDTH_M = 12;
+
 export const QUALITY_KINDS = ['household_outside', 'row_unplaced', 'block_empty', 'street_unclosed', 'gap_healed', 'community_missing'] as const;
 export type QualityKind = (typeof QUALITY_KINDS)[number];
 
@@ -34,6 +37,8 @@ export interface QualityReport {
   households_outside: number;
   /** households in the register rows of no unit */
   households_unplaced: number;
+  /** empty blocks too thin for housing (street slivers between carriageways): counted, not listed as problems */
+  street_slivers: number;
   items: QualityItem[];
   /** true when some items were left out (the counts are complete) */
   truncated: boolean;

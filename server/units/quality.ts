@@ -1,7 +1,7 @@
 /**
  * The data-quality report of a units build, per sub-district: what a planner must fix in the
  * imported data, each item with a place to zoom the map to. Households outside every boundary,
- * register rows that landed in no unit, blocks with no households, street ends left short of
+ * register rows that landed in no unit, blocks with no households (street slivers only counted), street ends left short of
  * another street (and gaps healed automatically), sub-districts without communities, and the
  * stage's other warnings. Pure, no I/O.
  */
@@ -39,6 +39,7 @@ export function emptyReport(): QualityReport {
     counts: Object.fromEntries(QUALITY_KINDS.map((k) => [k, 0])) as Record<QualityKind, number>,
     households_outside: 0,
     households_unplaced: 0,
+    street_slivers: 0,
     items: [],
     truncated: false,
     warnings: [],
@@ -84,6 +85,10 @@ export function qualityReports(
   });
   out.blocks.forEach((b, i) => {
     if (blockHouseholds[i] > 0) return;
+    if (b.sliver) {
+      if (reports[b.subdistrict]) reports[b.subdistrict].street_slivers++;
+      return;
+    }
     add({ kind: 'block_empty', subdistrict: b.subdistrict, ref: blockIds[i], at: b.at, bbox: bboxOf([b.polygon]) });
   });
 
@@ -119,6 +124,7 @@ export function mergeReports(reports: QualityReport[]): QualityReport {
     for (const k of QUALITY_KINDS) m.counts[k] += r.counts[k] ?? 0;
     m.households_outside += r.households_outside ?? 0;
     m.households_unplaced += r.households_unplaced ?? 0;
+    m.street_slivers += r.street_slivers ?? 0;
     m.items.push(...r.items);
     m.truncated ||= r.truncated;
     for (const w of r.warnings) {

@@ -3,7 +3,7 @@
  * object): what the worker (worker.ts) hands back to the "build units" job. Pure, no I/O.
  */
 import { buildUnitsStage, type UnitsStageInput } from '../algorithms/units';
-import { interiorPoint, type Pt } from '../algorithms/units';
+import { interiorPoint, isStreetSliver, type Pt } from '../algorithms/units';
 import type { DistrictWarning } from '../algorithms/units';
 import type { PartitionUnit } from '../algorithms/partition';
 
@@ -20,6 +20,8 @@ export interface StageBlock {
   /** a point inside the block */
   at: [number, number];
   area_m2: number;
+  /** too thin for housing (algorithms/units/sliver.ts): empty, it is street space, not missing data */
+  sliver: boolean;
 }
 
 export interface UnitsJobOutput {
@@ -51,6 +53,7 @@ export function runUnitsStage({ input, splitAbove }: UnitsJobInput, progress: (f
       polygon: b.rings.map((ring) => ring.map(ll)),
       at: ll(interiorPoint(b.rings)),
       area_m2: Math.round(b.area),
+      sliver: isStreetSliver(b.rings, b.area),
     })),
     units: r.units,
     unitBlock: r.unitBlock,

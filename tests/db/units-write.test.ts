@@ -28,7 +28,7 @@ describe.each(BACKENDS)('units write on %s', (backend) => {
     expect(out.blocks.length).toBeGreaterThan(10);
     // a collinear "polygon" (three points on one line): valid GeoJSON, no area at all
     const flat = [ll(100, 100), ll(150, 100), ll(200, 100), ll(100, 100)];
-    out.blocks.push({ subdistrict: RAW.A, community: null, polygon: [flat], at: ll(150, 100), area_m2: 0 });
+    out.blocks.push({ subdistrict: RAW.A, community: null, polygon: [flat], at: ll(150, 100), area_m2: 0, sliver: true });
     out.unitBlock[0] = out.blocks.length - 1;
     const w = await db.transaction((tx) => writeUnits(tx, subs, loaded, out, { author: 'test', jobId: null, checkCancelled: () => {} }));
     expect(w.blocksSkipped).toBe(1);

@@ -53,12 +53,12 @@ function newestMtime(path: string): number {
   return m;
 }
 
-/** True when dist/client is missing or older than client/ sources (fonts excluded: copied as is). */
+/** True when dist/client is missing or older than the client/ and common/ sources (fonts excluded: copied as is). */
 export function clientIsStale(): boolean {
   const index = join(CLIENT_DIR, 'index.html');
   if (!existsSync(index)) return true;
   const built = statSync(index).mtimeMs;
-  return newestMtime(join(ROOT, 'client')) > built || newestMtime(join(ROOT, 'vite.config.ts')) > built;
+  return ['client', 'common', 'vite.config.ts'].some((p) => newestMtime(join(ROOT, p)) > built); // the client bundles common/ too
 }
 
 /** Builds the client with Vite's JS API unless fresh. A lock directory serialises parallel test files. */

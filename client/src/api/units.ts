@@ -6,7 +6,7 @@ import type { JobStarted } from '../../../common/http/jobs';
 import type { BuiltUnits, UnitsBuildBody, UnitsQuality } from '../../../common/http/units';
 import { getJson, sendJson } from './http';
 
-export { QUALITY_KINDS } from '../../../common/http/units';
+export { QUALITY_KINDS, SLIVER_MEAN_WIDTH_M } from '../../../common/http/units';
 export type { BuiltUnitProps, BuiltUnits, QualityItem, QualityKind, QualityReport, UnitsBuildInfo, UnitsQuality } from '../../../common/http/units';
 
 export const unitsApi = {

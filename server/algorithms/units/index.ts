@@ -7,6 +7,7 @@ export { partitionDistrict, type DistrictInput, type DistrictOptions, type Distr
 export { buildUnitsStage, type UnitsStageInput, type UnitsStageResult } from './stage';
 export { prepareAreas, type Area, type AreaFeature, type Community } from './areas';
 export { buildBlocks, type Block, type BlockOptions } from './blocks';
+export { isStreetSliver, meanWidth, SLIVER_MEAN_WIDTH_M } from './sliver';
 export { buildUnits, shareVertices, majorityCompound, type UnitsResult } from './units';
 export { nodeLines, polygonize, interiorPoint, pointInRings, type Face, type Pt } from './planar';
 export { lineRole, parseOtherTags } from './street-roles';

@@ -159,6 +159,7 @@ export const plansZh = {
   'plan.quality.title': '数据质量',
   'plan.quality.summary': '有 {n} 处需要检查（点击条目定位到地图）。',
   'plan.quality.clean': '没有发现需要修正的问题。',
+  'plan.quality.slivers': '另有 {n} 个狭长的空街块（平均宽度不足 {w} 米，多为双向车道之间或道路与边界之间的路面）未列为问题。',
   'plan.quality.none': '所选街道还没有生成过单元。',
   'plan.quality.zoom': '在地图上定位',
   'plan.quality.households': '{n} 户',
@@ -336,6 +337,8 @@ export const plansEn: Record<keyof typeof plansZh, string> = {
   'plan.quality.title': 'Data quality',
   'plan.quality.summary': '{n} things to check (click an item to zoom the map to it).',
   'plan.quality.clean': 'Nothing to fix was found.',
+  'plan.quality.slivers':
+    '{n} more empty blocks are narrow strips (under {w} m wide on average, mostly road space between carriageways or between a street and the boundary) and are not listed as problems.',
   'plan.quality.none': 'No units were built for the chosen sub-districts yet.',
   'plan.quality.zoom': 'Zoom the map here',
   'plan.quality.households': '{n} households',

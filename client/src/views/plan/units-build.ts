@@ -7,7 +7,7 @@
  * open, the units just built with their households (layers/built-units.ts).
  */
 import { ApiError, type Api } from '../../api';
-import { QUALITY_KINDS, type QualityItem, type QualityReport } from '../../api/units';
+import { QUALITY_KINDS, SLIVER_MEAN_WIDTH_M, type QualityItem, type QualityReport } from '../../api/units';
 import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { jobFailureText, jobProgressText } from './job-status';
@@ -72,6 +72,9 @@ export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoo
     { class: 'plan-quality', 'data-testid': 'quality-panel' },
     h('h4', {}, t('plan.quality.title')),
     h('p', { class: 'muted' }, total ? t('plan.quality.summary', { n: total }) : t('plan.quality.clean')),
+    report.street_slivers
+      ? h('p', { class: 'muted', 'data-testid': 'quality-slivers' }, t('plan.quality.slivers', { n: report.street_slivers, w: SLIVER_MEAN_WIDTH_M }))
+      : null,
     ...sections,
     report.warnings.length
       ? h(
