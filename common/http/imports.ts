@@ -31,6 +31,8 @@ export interface LayerReport {
   matched?: number;
   /** register: sub-districts whose earlier register rows were (or, on a dry run, would be) replaced */
   replacedSubdistricts?: string[];
+  /** register, buildings: register rows of the sub-districts written in no building and more than 20 m from every one (counted for no building) */
+  unattached?: number;
 }
 
 /** Streets: how the lines were healed. */

@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import type { Db, Queryable } from '../db';
+import { linkRegisterToBuildings } from '../import/register-link';
 
 /**
  * Logical backup of every table of our schema in one format for both backends: JSON lines
@@ -231,6 +232,7 @@ export async function restoreDb(db: Db, file: string): Promise<RestoreSummary> {
     let cols: string[] = [];
     let batch: string[] = [];
     let ended = false;
+    let relink = false;
     const flush = async () => {
       if (!batch.length || !table) return;
       const list = cols.map(qi).join(', ');
@@ -261,6 +263,7 @@ export async function restoreDb(db: Db, file: string): Promise<RestoreSummary> {
         cols = (m.columns ?? []).map((c) => c.name);
         const lost = cols.filter((c) => !targetCols.has(c));
         if (lost.length) throw new BackupFormatError(`columns ${table}.${lost.join(', ')} do not exist here`);
+        if (table === 'buildings' && !cols.includes('register_households')) relink = true;
         counts[table] = 0;
         continue;
       }
@@ -270,6 +273,11 @@ export async function restoreDb(db: Db, file: string): Promise<RestoreSummary> {
     }
     await flush();
     if (!ended) throw new BackupFormatError(`${file}: no end marker (truncated backup); nothing restored`);
+    // a backup from before migration 121: the buildings' register households from the restored register
+    if (relink) {
+      const all = (await tx.query<{ id: string }>('SELECT id FROM subdistricts ORDER BY id')).rows.map((r) => r.id);
+      await linkRegisterToBuildings(tx, all);
+    }
     // sequences (serial and identity columns) continue after the restored ids
     for (const name of tablesInFile) {
       for (const c of target.get(name)!.columns) {

@@ -6,6 +6,7 @@
 import type { Feature, Geometry } from 'geojson';
 import type { Queryable } from '../db';
 import { LAYERS } from '../../geodata/generator/types';
+import { linkRegisterToBuildings } from '../import/register-link';
 import { SPECS, type LayerSpec } from './specs';
 
 const BATCH = 3000;
@@ -30,14 +31,18 @@ export async function deleteDemo(tx: Queryable): Promise<void> {
     await tx.query(`TRUNCATE ${DEMO_TABLES.join(', ')}, case_events, plan_assignments, grids, unit_builds CASCADE`);
     return;
   }
-  await tx.query(
-    `DELETE FROM household_register r WHERE r.synthetic
+  const reg = await tx.query<{ sd: string }>(
+    `WITH d AS (DELETE FROM household_register r WHERE r.synthetic
        OR r.subdistrict_id IN (SELECT id FROM subdistricts WHERE synthetic)
-       OR r.building_id IN (SELECT id FROM buildings WHERE synthetic)`,
+       OR r.building_id IN (SELECT id FROM buildings WHERE synthetic) RETURNING r.subdistrict_id)
+     SELECT DISTINCT subdistrict_id AS sd FROM d WHERE subdistrict_id IS NOT NULL`,
   );
   await tx.query(`DELETE FROM plan_assignments a USING units u WHERE a.unit_id = u.id AND u.synthetic`);
   await tx.query(`DELETE FROM grids g USING subdistricts s WHERE g.subdistrict_id = s.id AND s.synthetic`);
   for (const t of [...DEMO_TABLES].reverse()) if (t !== 'household_register') await tx.query(`DELETE FROM ${t} WHERE synthetic`);
+  // the real buildings of sub-districts that lost register rows: their register households again
+  const lost = reg.rows.map((r) => r.sd);
+  await linkRegisterToBuildings(tx, lost);
   await tx.query(`DELETE FROM unit_builds b WHERE NOT EXISTS (SELECT 1 FROM units u WHERE u.build_id = b.id) AND NOT EXISTS (SELECT 1 FROM blocks k WHERE k.build_id = b.id)
                     AND NOT EXISTS (SELECT 1 FROM subdistricts s WHERE s.id = b.subdistrict_id)`);
 }

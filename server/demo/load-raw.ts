@@ -7,8 +7,8 @@
  * What raw files do not carry is then added on top of what that path produced (insert.ts): water
  * polygons (before the build, so blocks stop at the shore), the personal households (before the
  * build, which places each in its unit), shops on the imported buildings and streets, incidents,
- * cases and their events, and each imported building's households (the register's count for it:
- * the field work's visit plan and coverage read them; footprint files carry none). Finally every row of the demo is marked synthetic = true, with the
+ * cases and their events, and each imported building's own households (the generator's count; footprint
+ * files carry none: the field work reads the register's, which the import set, register-link.ts). Finally every row of the demo is marked synthetic = true, with the
  * sub-districts' English names and urban flags. The partition, the "1+3" staff roster and the
  * joint-defense groups follow at start-up on the grids this produces (scripts/start.ts).
  */

@@ -8,6 +8,7 @@
  * ledger rows exist); deterministic for a seed and a `now`.
  */
 import type { Db, Queryable } from '../db';
+import { buildingHouseholds } from '../import/register-link';
 import { makeRng, type Rng } from '../../common/rng';
 import { weekStart } from './week';
 
@@ -96,7 +97,7 @@ export async function seedFieldDemo(db: Db, opts: FieldDemoOptions = {}): Promis
   const bRows = await db.query<{ code: string; id: string; label: string | null; lon: number; lat: number }>(
     `SELECT g.code, b.id, b.label, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat
        FROM current_grids g JOIN buildings b ON b.geom && g.geom CROSS JOIN LATERAL (SELECT ST_PointOnSurface(b.geom) AS pt) p
-      WHERE b.households > 0 AND ST_Intersects(g.geom, p.pt) ORDER BY g.code, b.id`,
+      WHERE ${buildingHouseholds('b')} > 0 AND ST_Intersects(g.geom, p.pt) ORDER BY g.code, b.id`,
   );
   const buildings = new Map<string, Building[]>();
   for (const b of bRows.rows) {

@@ -8,6 +8,7 @@
  */
 import type { LedgerGridProps } from '../../common/http/field';
 import type { Queryable } from '../db';
+import { buildingHouseholds } from '../import/register-link';
 import { inReadScope } from '../auth/read-scope';
 import { SMALL_COUNT } from '../auth/privacy';
 import { hoursOf } from './store';
@@ -32,7 +33,7 @@ export async function gridLayers(
     `WITH g AS (
        SELECT code, geom, households FROM current_grids WHERE ${inReadScope('code', '$1')} AND ($2::text IS NULL OR starts_with(code, $2::text))
      ), seen AS (
-       SELECT v.grid_code, COALESCE(sum(b.households), 0)::int AS hh
+       SELECT v.grid_code, COALESCE(sum(${buildingHouseholds('b')}), 0)::int AS hh
          FROM (SELECT DISTINCT grid_code, building_id FROM field_visits
                 WHERE ended_at >= $3 AND building_id IS NOT NULL AND ${inReadScope('grid_code', '$1')} AND ($2::text IS NULL OR starts_with(grid_code, $2::text))) v
          JOIN buildings b ON b.id = v.building_id GROUP BY v.grid_code

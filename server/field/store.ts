@@ -22,6 +22,7 @@ import type {
 } from '../../common/http/field';
 import { inReadScope } from '../auth/read-scope';
 import type { Queryable } from '../db';
+import { buildingHouseholds } from '../import/register-link';
 import { weeklyHours } from './week';
 import { visitPlan, coverage } from './visit-plan';
 
@@ -85,7 +86,7 @@ export interface GridBuilding {
   lastVisit: number | null;
 }
 
-/** The buildings with households whose point on surface lies in the grid, with their last visit. */
+/** The buildings with households (the register's where it covers them) whose point on surface lies in the grid, with their last visit. */
 export async function gridBuildings(db: Queryable, code: string): Promise<GridBuilding[]> {
   const r = await db.query<{
     id: string;
@@ -98,12 +99,12 @@ export async function gridBuildings(db: Queryable, code: string): Promise<GridBu
   }>(
     `WITH g AS (SELECT geom FROM current_grids WHERE code = $1 LIMIT 1),
           v AS (SELECT building_id, max(ended_at) AS last FROM field_visits WHERE grid_code = $1 AND building_id IS NOT NULL GROUP BY building_id)
-     SELECT b.id, b.label, COALESCE(c.name, b.compound_name) AS compound, b.households, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat, v.last
+     SELECT b.id, b.label, COALESCE(c.name, b.compound_name) AS compound, ${buildingHouseholds('b')} AS households, ST_X(p.pt) AS lon, ST_Y(p.pt) AS lat, v.last
        FROM g JOIN buildings b ON b.geom && g.geom
        CROSS JOIN LATERAL (SELECT ST_PointOnSurface(b.geom) AS pt) p
        LEFT JOIN compounds c ON c.id = b.compound_id
        LEFT JOIN v ON v.building_id = b.id
-      WHERE b.households > 0 AND ST_Intersects(g.geom, p.pt)
+      WHERE ${buildingHouseholds('b')} > 0 AND ST_Intersects(g.geom, p.pt)
       ORDER BY b.id`,
     [code],
   );

@@ -547,6 +547,7 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
     r.replaced = c?.replaced ?? 0;
     if (c?.located !== undefined) r.located = c.located;
     if (c?.attached !== undefined) r.attached = c.attached;
+    if (c?.unattached !== undefined) r.unattached = c.unattached;
     const merged = (c as { merged?: number } | undefined)?.merged;
     if (merged !== undefined) r.merged = merged;
     layers[layer] = r;

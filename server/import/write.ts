@@ -1,6 +1,7 @@
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../db';
 import { buildingIndex, matchAddress, type BuildingCandidate } from './address';
+import { linkRegisterToBuildings } from './register-link';
 import type { RegisterRow } from './register';
 import type { BoundaryRow, BuildingRow, IncidentRow, ShopRow, WaterRow } from './rows';
 import type { StreetLine } from './streets';
@@ -42,6 +43,8 @@ export interface WriteCounts {
   matched?: number;
   /** register: the sub-districts whose earlier register rows this import replaces */
   replacedSubdistricts?: string[];
+  /** register rows of the sub-districts written that lie in no building and more than 20 m from every one (register-link.ts) */
+  unattached?: number;
 }
 
 /** Thrown for a database-level refusal that the user can act on (named problem, no feature). */
@@ -183,6 +186,13 @@ async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[
     })),
     3,
   );
+  const subsOf = async () =>
+    (
+      await tx.query<{ id: string }>('SELECT DISTINCT subdistrict_id AS id FROM buildings WHERE left(id, length($1)) = $1 AND subdistrict_id IS NOT NULL', [
+        `${plan.prefix}:`,
+      ])
+    ).rows.map((r) => r.id);
+  const earlierSubs = await subsOf();
   const replaced = await replace(tx, 'buildings', plan.prefix);
   // Pieces with the same id (a building cut at tile edges) are unioned back into one footprint;
   // slivers under 0.5 m2 left by the cut are dropped when a real piece remains.
@@ -212,6 +222,8 @@ async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[
   const groups = await tx.query<{ n: number }>('SELECT count(DISTINCT id)::int AS n FROM import_stage');
   const staged = await tx.query<{ n: number }>('SELECT count(*)::int AS n FROM import_stage');
   const loc = await locate(tx, 'buildings', plan.prefix, plan.subdistrict, true);
+  // the register's households onto the new footprints (and off the replaced ones), where a register covers them
+  const link = await linkRegisterToBuildings(tx, [...new Set([...earlierSubs, ...(await subsOf())])].sort());
   return {
     staged: rows.length,
     imported: await count(tx, 'buildings', plan.prefix),
@@ -220,6 +232,7 @@ async function writeBuildings(tx: Queryable, plan: WritePlan, rows: BuildingRow[
     replaced,
     merged: staged.rows[0].n - groups.rows[0].n,
     ...loc,
+    unattached: link.unattached,
   };
 }
 
@@ -332,8 +345,9 @@ async function buildingCandidates(tx: Queryable): Promise<BuildingCandidate[]> {
 /**
  * The household register: rows with coordinates as they are, the others matched to an imported
  * building (its point on surface and id); each placed in the sub-district its point lies in. The
- * register rows of those sub-districts written by earlier imports are replaced. A row that cannot
- * be placed is rejected with the reason, never dropped.
+ * register rows of those sub-districts written by earlier imports are replaced, and their buildings
+ * then carry the register's households (register-link.ts). A row that cannot be placed is rejected
+ * with the reason, never dropped.
  */
 async function writeRegister(tx: Queryable, plan: WritePlan, rows: RegisterRow[]): Promise<WriteCounts> {
   const rejected: Problem[] = [];
@@ -387,6 +401,7 @@ async function writeRegister(tx: Queryable, plan: WritePlan, rows: RegisterRow[]
      SELECT count(*)::int AS n, count(*) FILTER (WHERE located_by = 'address')::int AS matched FROM i`,
     [plan.registerImportId ?? plan.prefix],
   );
+  const link = await linkRegisterToBuildings(tx, replacedSubdistricts);
   rejected.sort((a, b) => refOrder(a.feature) - refOrder(b.feature));
   return {
     staged: rows.length,
@@ -397,6 +412,7 @@ async function writeRegister(tx: Queryable, plan: WritePlan, rows: RegisterRow[]
     located: ins.rows[0].n,
     matched: ins.rows[0].matched,
     replacedSubdistricts: del.rows[0].n > 0 ? replacedSubdistricts : [],
+    unattached: link.unattached,
   };
 }
 

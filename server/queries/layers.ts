@@ -2,6 +2,8 @@
  * The map layers served by GET /api/layers/:layer: one table each, with the columns that may be sent
  * to any map user. Personal data (households, shop phone numbers) is never listed here.
  */
+import { buildingHouseholds } from '../import/register-link';
+
 export type ColumnType = 'string' | 'integer' | 'number' | 'boolean';
 
 export interface LayerColumn {
@@ -69,7 +71,7 @@ export const LAYERS: Record<LayerId, LayerDef> = {
       s('community_id', true),
       s('use'),
       i('floors'),
-      i('households'),
+      { name: 'households', type: 'integer', sql: buildingHouseholds }, // the register's where it covers the building
       { name: 'height_m', type: 'number', nullable: true, sql: (a) => `${a}.height_m::numeric::float8` },
       s('source'),
       b('synthetic'),

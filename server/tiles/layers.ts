@@ -1,3 +1,4 @@
+import { buildingHouseholds } from '../import/register-link';
 import type { LayerColumn } from '../queries/layers';
 
 /** Tile geometry constants shared by both tile sources (they must agree for tiles to be equal). */
@@ -75,7 +76,7 @@ export const TILE_LAYERS: TileLayerDef[] = [
       s('id'),
       s('use'),
       i('floors'),
-      i('households'),
+      { name: 'households', type: 'integer', sql: buildingHouseholds }, // the register's where it covers the building
       { name: 'height_m', type: 'number', nullable: true, sql: (a) => `${a}.height_m::numeric::float8` },
       s('compound_id'),
     ],

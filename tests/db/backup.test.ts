@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audit } from '../../server/audit/log';
 import { backupDb, BackupFormatError, listTables, restoreDb } from '../../server/audit/backup';
 import { createUser } from '../../server/auth/users';
+import { linkRegisterToBuildings } from '../../server/import/register-link';
 import type { Db } from '../../server/db';
 import { createPlan } from '../../server/plans/store';
 import { TEST_COST } from '../helpers/auth';
@@ -108,6 +109,32 @@ describe('backup and restore', () => {
       const next = await db.query<{ id: number }>("INSERT INTO plans (name, subdistricts) VALUES ('new', '{}') RETURNING id");
       expect(Number(next.rows[0].id)).toBe(maxPlan + 1);
       await db.query('DELETE FROM plans WHERE id = $1', [next.rows[0].id]);
+    });
+
+    it('a backup from before migration 121 (no buildings.register_households): the restore sets it from the restored register', async () => {
+      const db = dbs.get(kind)!;
+      await db.query(
+        `INSERT INTO household_register (import_id, row_ref, households, building_id, subdistrict_id, located_by, geom)
+         VALUES ('r', 'line 2', 5, 'b1', '340802901', 'address', ST_SetSRID(ST_MakePoint(117.05005, 30.52005), 4326))`,
+      );
+      await db.transaction((tx) => linkRegisterToBuildings(tx, ['340802901']));
+      const file = join(dir, `${kind}-old.jsonl`);
+      await backupDb(db, file);
+      // the file as a backup before 121 wrote it: no such column
+      const old = readFileSync(file, 'utf8')
+        .split('\n')
+        .map((l) => {
+          if (!l.startsWith('{"$table":"buildings"')) return l;
+          const m = JSON.parse(l) as { columns: Array<{ name: string }> };
+          return JSON.stringify({ ...m, columns: m.columns.filter((c) => c.name !== 'register_households') });
+        });
+      writeFileSync(file, old.join('\n'));
+      await db.query('UPDATE buildings SET register_households = NULL');
+      await restoreDb(db, file);
+      const b1 = await db.query<{ hh: number | null }>("SELECT register_households AS hh FROM buildings WHERE id = 'b1'");
+      expect(b1.rows[0].hh).toBe(5);
+      await db.query('DELETE FROM household_register');
+      await db.query('UPDATE buildings SET register_households = NULL');
     });
 
     it('changes nothing when the file is truncated or not a backup', async () => {

@@ -292,6 +292,7 @@ function reportBox(r: ImportReport): HTMLElement {
   const rej = r.rejections ?? [];
   const shown = rej.slice(0, 100);
   const reg = r.layers?.register;
+  const unattached = reg?.unattached ?? r.layers?.buildings?.unattached ?? 0;
   const url = rej.length ? URL.createObjectURL(new Blob([rejectsCsv(r)], { type: 'text/csv;charset=utf-8' })) : null;
   return h(
     'div',
@@ -312,6 +313,7 @@ function reportBox(r: ImportReport): HTMLElement {
       }),
     ),
     reg ? h('p', { 'data-testid': 'import-report-register' }, t('import.report.register', { matched: reg.matched ?? 0, replaced: reg.replaced ?? 0 })) : null,
+    unattached > 0 ? h('p', { 'data-testid': 'import-report-unattached' }, t('import.report.unattached', { n: unattached })) : null,
     r.warnings?.length ? h('details', { open: true }, h('summary', {}, t('import.warnings')), h('ul', {}, ...r.warnings.map((w) => h('li', {}, w)))) : null,
     rej.length
       ? h(
