@@ -125,6 +125,11 @@ export class JobRunner implements Jobs {
         let result: Record<string, unknown>;
         for (let attempt = 1; ; attempt++) {
           try {
+            // cancelled before its work began (between the row's creation and the 'running' write,
+            // which takes a database round trip): the work is not started. An AbortSignal that is
+            // already aborted never fires 'abort' again, so work that only listens for the event
+            // would never see the cancel, and settled() and close() would wait for it for ever.
+            if (controller.signal.aborted) throw new JobCancelledError();
             result = await work(report, controller.signal, id);
             if (controller.signal.aborted) throw new JobCancelledError();
             if (attempt > 1) result = { ...result, attempts: attempt }; // ran again after a lost connection
@@ -174,7 +179,9 @@ export class JobRunner implements Jobs {
 
   /**
    * Asks a running job to stop: its work sees the signal (a worker thread is terminated) and nothing
-   * it prepared is written; the job ends failed with CANCELLED_MESSAGE. False when it is not running here.
+   * it prepared is written; the job ends failed with CANCELLED_MESSAGE. A job whose work has not
+   * begun yet (run() returns before its status says 'running') ends so without running it. False
+   * when it is not running here.
    */
   async cancel(id: string): Promise<boolean> {
     const c = this.controllers.get(id);

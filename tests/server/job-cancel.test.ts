@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
-import { CANCELLED_MESSAGE } from '../../server/jobs/runner';
+import type { Db } from '../../server/db';
+import { CANCELLED_MESSAGE, JobRunner } from '../../server/jobs/runner';
 import { createUser } from '../../server/auth/users';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { sessionFor, TEST_COST } from '../helpers/auth';
@@ -49,8 +50,39 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
     expect(res.json().message).toBe(CANCELLED_MESSAGE);
   });
 
+  it('a job cancelled before its work began (its row still queued) ends cancelled without running the work', async () => {
+    // run() returns once the job's row exists; the runner then writes 'running' and only after that
+    // round trip starts the work. Hold that write so the cancel lands in between, every time.
+    let releaseWrite!: () => void;
+    const held = new Promise<void>((r) => (releaseWrite = r));
+    const db: Db = {
+      ...app.db,
+      query: async (sql, params) => {
+        if (sql.startsWith('UPDATE jobs') && params?.[1] === 'running') await held;
+        return app.db.query(sql, params);
+      },
+    };
+    const runner = new JobRunner(db);
+    let ran = false;
+    const id = await runner.run('test', {}, async (_report, signal) => {
+      ran = true;
+      // work that (like the ones below) learns of a cancel from the 'abort' event alone
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      return {};
+    });
+    expect((await runner.get(id))!.status).toBe('queued');
+    expect(await runner.cancel(id)).toBe(true);
+    releaseWrite();
+    const ended = await Promise.race([runner.settled(id).then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5000))]);
+    expect(ended, 'settled() returned').toBe(true);
+    expect(ran).toBe(false);
+    expect(await runner.get(id)).toMatchObject({ status: 'failed', message: CANCELLED_MESSAGE });
+    await runner.close();
+  });
+
   it("with sign-in: a coordinator cancels the patrol-plan job they started in their sub-district; not another user's (404), not one naming a sub-district outside theirs (403)", async () => {
     const secured = await buildApp({ db: app.db, auth: { enforce: true } });
+    const started: string[] = [];
     try {
       const tag = `${backend}_${Date.now().toString(36)}`;
       const mk = (name: string, subdistricts: string[]) =>
@@ -60,11 +92,15 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
       const asOwner = await sessionFor(app.db, owner.id);
       const asOther = await sessionFor(app.db, other.id);
       let wrote = false;
-      const start = (subdistrict: string) =>
-        secured.jobs.run(
+      /** The job's id, and a promise that resolves once its work began (its row then says 'running'). */
+      const start = async (subdistrict: string) => {
+        let began!: () => void;
+        const working = new Promise<void>((r) => (began = r));
+        const id = await secured.jobs.run(
           'patrol-plan',
           { subdistrict },
           async (report, signal) => {
+            began();
             report(0.1, 'working');
             await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
             if (!signal.aborted) wrote = true;
@@ -72,9 +108,12 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
           },
           owner.id,
         );
+        started.push(id);
+        return { id, working };
+      };
       const cancel = (id: string, headers: Record<string, string>) => secured.inject({ method: 'POST', url: `/api/jobs/${id}/cancel`, headers });
 
-      const mine = await start('340802001');
+      const { id: mine } = await start('340802001');
       expect((await cancel(mine, asOther.headers)).statusCode).toBe(404);
       expect((await secured.inject({ method: 'POST', url: `/api/jobs/${mine}/cancel` })).statusCode).toBe(401);
       const res = await cancel(mine, asOwner.headers);
@@ -82,14 +121,19 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
       expect(res.json()).toMatchObject({ id: mine, status: 'failed', message: CANCELLED_MESSAGE });
       expect(wrote).toBe(false);
 
-      // a job naming a sub-district the user no longer covers: refused, and it keeps running
-      const outside = await start('340802002');
+      // a job naming a sub-district the user no longer covers: refused, and it keeps running (run()
+      // returns while its row still says 'queued': wait for its work to begin before asking)
+      const { id: outside, working } = await start('340802002');
+      await working;
       const refused = await cancel(outside, asOwner.headers);
       expect(refused.statusCode).toBe(403);
       expect((await secured.jobs.get(outside))!.status).toBe('running');
       expect(await secured.jobs.cancel(outside)).toBe(true);
       await secured.jobs.settled(outside);
     } finally {
+      // a failed expectation above leaves a job waiting for its signal, and close() waits for every
+      // job: cancel them first, or the failure shows as this test's timeout instead of itself
+      for (const id of started) await secured.jobs.cancel(id);
       await secured.close();
     }
   });
