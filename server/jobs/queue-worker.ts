@@ -21,7 +21,7 @@ import { JOB_CLEANUP, JOB_HANDLERS, QUEUED_KINDS, isQueuedKind, type QueuedKind 
 import { leaseIsFree, takeLease, type Lease } from './lease';
 import { CANCEL_CHANNEL, JOB_CHANNEL, NotifyListener, notifyJob, type JobNotice } from './notify';
 import { CANCELLED_MESSAGE, JobCancelledError } from './cancelled';
-import { getJob, updateJob } from './store';
+import { claimJobRun, getJob, updateJob } from './store';
 import { enOf, zhOf } from '../../common/bilingual';
 
 export interface QueueWorkerOptions {
@@ -197,7 +197,11 @@ export class QueueWorker {
         return;
       }
       const retryNote = attempt > 1 ? `第 ${attempt}/${runs} 次运行 (run ${attempt}/${runs})` : '';
-      await updateJob(this.db, id, { status: 'running', progress: 0, message: retryNote, attempts: attempt, worker: this.name });
+      if (!(await claimJobRun(this.db, id, { message: retryNote, attempts: attempt, worker: this.name }))) {
+        // cancelled while it waited, between our read and the claim: it must not run
+        await this.o.boss.complete(kind, job.id, { recorded: 'cancelled' }).catch(() => undefined);
+        return;
+      }
       await this.notify({ id, kind, status: 'running', progress: 0, message: retryNote });
       this.log('info', 'job started', { job: id, kind, attempt, worker: this.name });
 

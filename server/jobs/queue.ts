@@ -14,7 +14,7 @@ import { JOB_CLEANUP, isQueuedKind, type QueuedKind } from './handlers';
 import { JOB_CHANNEL, NotifyListener, notifyCancel, notifyJob, type JobNotice } from './notify';
 import { QueueWorker } from './queue-worker';
 import { CANCELLED_MESSAGE, JobRunner } from './runner';
-import { createJob, getJob, updateJob, type JobRow } from './store';
+import { cancelQueuedJob, createJob, getJob, updateJob, type JobRow } from './store';
 import { isFinal, type JobEvent, type Jobs, type LocalWork } from './types';
 import { enOf, zhOf } from '../../common/bilingual';
 
@@ -135,15 +135,16 @@ export class QueuedJobs implements Jobs {
     if (await this.local.cancel(id)) return true;
     const row = await getJob(this.db, id);
     if (!row || isFinal(row.status)) return false;
-    if (row.status === 'queued') {
-      // not running anywhere: take it off the queue (a worker that picks it meanwhile sees the row)
+    if (row.status === 'queued' && (await cancelQueuedJob(this.db, id, CANCELLED_MESSAGE))) {
+      // not running anywhere: take it off the queue (a worker that picks it meanwhile finds the row
+      // final and its claim fails, so it never runs)
       await this.boss.cancel(row.kind, id).catch(() => undefined);
-      await updateJob(this.db, id, { status: 'failed', message: CANCELLED_MESSAGE });
       if (isQueuedKind(row.kind)) await JOB_CLEANUP[row.kind]?.(this.db, id).catch(() => undefined);
       await notifyJob(this.db, { id, kind: row.kind, status: 'failed', progress: 0, message: CANCELLED_MESSAGE });
       return true;
     }
-    await notifyCancel(this.db, id); // the worker running it aborts the run
+    // running (or claimed by a worker between our read and the cancel): the worker running it aborts the run
+    await notifyCancel(this.db, id);
     return true;
   }
 

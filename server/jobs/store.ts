@@ -31,6 +31,31 @@ export async function getJob(db: Queryable, id: string, reader?: number | null):
   return r.rows[0] ?? null;
 }
 
+/**
+ * Cancels a job still waiting in the queue, unless a worker claimed it in the meantime (one
+ * conditional UPDATE: a cancel and a worker's claim cannot both win). True when this call cancelled it.
+ */
+export async function cancelQueuedJob(db: Queryable, id: string, message: string): Promise<boolean> {
+  const r = await db.query(
+    "UPDATE jobs SET status = 'failed', progress = 0, message = $2, updated_at = now() WHERE id = $1 AND status = 'queued' RETURNING id",
+    [id, message],
+  );
+  return r.rows.length > 0;
+}
+
+/**
+ * A worker's start of a run: the row says running, unless it became final meanwhile (cancelled
+ * while queued). True when the run may go ahead.
+ */
+export async function claimJobRun(db: Queryable, id: string, run: { message: string; attempts: number; worker: string }): Promise<boolean> {
+  const r = await db.query(
+    `UPDATE jobs SET status = 'running', progress = 0, message = $2, attempts = $3, worker = $4, updated_at = now()
+     WHERE id = $1 AND status IN ('queued', 'running') RETURNING id`,
+    [id, run.message, run.attempts, run.worker],
+  );
+  return r.rows.length > 0;
+}
+
 export async function updateJob(
   db: Queryable,
   id: string,
