@@ -238,6 +238,10 @@ describe('partition-district CLI contract', () => {
       // grids must cross many: measured 57 % of major-road length inside grids (minor roads 56 %);
       // this guards against a regression, the hand-made district checks the rule exactly (0 %)
       expect(c.majorInsideShare).toBeLessThan(0.65);
+      // the Bund's dual carriageways leave thin empty blocks: counted per sub-district, not each named
+      const slivers = g.warnings.filter((w) => w.code === 'street_slivers');
+      expect(slivers.length).toBeGreaterThan(0);
+      expect(slivers.every((w) => /: \d+ empty blocks thinner than 12 m/.test(w.message))).toBe(true);
       console.log(JSON.stringify({ substitute_city: { ...c, stats: g.stats } }));
     },
     180_000,

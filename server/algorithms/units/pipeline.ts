@@ -11,6 +11,7 @@ import { finalGridWarnings } from '../partition';
 import type { Barrier, PartitionUnit, ProgressFn } from '../partition';
 import { multiArea } from './areas';
 import { interiorPoint, ringArea, type Pt } from './planar';
+import { isStreetSliver, SLIVER_MEAN_WIDTH_M } from './sliver';
 import { buildUnitsStage, type UnitsStageInput, type UnitsStageResult } from './stage';
 import type { DistrictWarning, DividingLine } from './types';
 
@@ -74,14 +75,27 @@ export function dataQualityWarnings(stage: UnitsStageResult, rows: DistrictInput
   stage.units.forEach((u, k) => {
     held[stage.unitBlock[k]] += u.households;
   });
+  const slivers = new Map<string, number>();
   stage.blocks.forEach((b, i) => {
     if (held[i] > 0) return;
+    if (isStreetSliver(b.rings, b.area)) {
+      // road space between carriageways or along the boundary: no housing fits, not a problem
+      slivers.set(b.subdistrict, (slivers.get(b.subdistrict) ?? 0) + 1);
+      return;
+    }
     out.push({
       code: 'block_empty',
       message: `sub-district ${name.get(b.subdistrict) ?? b.subdistrict}: block ${b.id} (${Math.round(b.area)} m², at ${ll(interiorPoint(b.rings))}) holds no households`,
       subdistrict: b.subdistrict,
     });
   });
+  for (const [sub, n] of slivers) {
+    out.push({
+      code: 'street_slivers',
+      message: `sub-district ${name.get(sub) ?? sub}: ${n} empty blocks thinner than ${SLIVER_MEAN_WIDTH_M} m on average (road space between carriageways or along the boundary) are not listed as empty blocks`,
+      subdistrict: sub,
+    });
+  }
   for (const p of stage.unclosedAt) {
     out.push({
       code: 'street_unclosed',
