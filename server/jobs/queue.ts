@@ -180,9 +180,9 @@ export class QueuedJobs implements Jobs {
     while (this.mine.size) await Promise.all([...this.mine].map((id) => this.settled(id)));
   }
 
-  /** Stops this process's workers (runs in progress end, or are handed back by another worker's sweep), the listener and pg-boss. */
+  /** Stops this process's in-process runs (after their grace), its workers (runs in progress end, or are handed back by another worker's sweep), the listener and pg-boss. */
   async close(): Promise<void> {
-    await this.local.idle();
+    await this.local.close(); // in-process runs (imports) get their grace, then stop
     await this.worker?.stop();
     await this.listener.close();
     await this.boss.stop({ graceful: false, wait: true, close: true }).catch(() => undefined);

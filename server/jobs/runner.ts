@@ -33,7 +33,13 @@ export interface JobRunnerOptions {
   dbWaitMs?: number;
   /** Emit on this emitter (the queue runner shares its events with the in-process one). */
   events?: EventEmitter;
+  /** How long close() lets running jobs finish before it stops them (default 10 s). */
+  closeGraceMs?: number;
 }
+
+/** The message of a job stopped because the server shut down while it ran. */
+export const SHUTDOWN_MESSAGE =
+  '服务器关闭，任务已停止（未保存任何部分结果），请重新运行 (the server shut down while the job ran; it was stopped and nothing was saved: run it again)';
 
 const RETRY_MESSAGE = (n: number, max: number) =>
   `数据库连接中断，已在恢复后自动重试（第 ${n}/${max} 次运行） (the database connection was interrupted; retried automatically after recovery, run ${n}/${max})`;
@@ -47,6 +53,8 @@ export class JobRunner implements Jobs {
 
   private readonly attempts: number;
   private readonly dbWaitMs: number;
+  private readonly closeGraceMs: number;
+  private closing = false;
 
   constructor(
     private readonly db: Db,
@@ -56,6 +64,7 @@ export class JobRunner implements Jobs {
     this.events.setMaxListeners(0);
     this.attempts = opts.attempts ?? 3;
     this.dbWaitMs = opts.dbWaitMs ?? 600_000;
+    this.closeGraceMs = opts.closeGraceMs ?? 10_000;
   }
 
   /** Resolves once the database answers (true), or false after `ms`. */
@@ -156,7 +165,9 @@ export class JobRunner implements Jobs {
       } catch (err) {
         await lastWrite;
         const message = controller.signal.aborted
-          ? CANCELLED_MESSAGE
+          ? this.closing
+            ? SHUTDOWN_MESSAGE
+            : CANCELLED_MESSAGE
           : isConnectionError(err)
             ? `数据库连接中断，任务失败（未保存任何部分结果）：${zhOf(err instanceof Error ? err.message : String(err))} (the database connection was interrupted and the job failed; no partial results were saved: ${enOf(err instanceof Error ? err.message : String(err))})`
             : err instanceof Error
@@ -205,7 +216,20 @@ export class JobRunner implements Jobs {
     while (this.running.size) await Promise.allSettled([...this.running]);
   }
 
+  /**
+   * Shutdown: running jobs get `closeGraceMs` to finish; then they are stopped (their work sees the
+   * signal, nothing half-written stays, the row says the server shut down) so that a long partition
+   * cannot hold the process (and an embedded database directory) open.
+   */
   async close(): Promise<void> {
-    await this.idle();
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((r) => (timer = setTimeout(() => r('late'), this.closeGraceMs)));
+    const outcome = await Promise.race([this.idle().then(() => 'idle' as const), graceOver]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.closing = true;
+      for (const c of this.controllers.values()) c.abort();
+      await this.idle();
+    }
   }
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../server/app';
 import type { Db } from '../../server/db';
-import { CANCELLED_MESSAGE, JobRunner } from '../../server/jobs/runner';
+import { CANCELLED_MESSAGE, JobRunner, SHUTDOWN_MESSAGE } from '../../server/jobs/runner';
 import { createUser } from '../../server/auth/users';
 import { BACKENDS, openTestDb } from '../helpers/backends';
 import { sessionFor, TEST_COST } from '../helpers/auth';
@@ -78,6 +78,27 @@ describe.each(BACKENDS)('cancelling a job on %s', (backend) => {
     expect(ran).toBe(false);
     expect(await runner.get(id)).toMatchObject({ status: 'failed', message: CANCELLED_MESSAGE });
     await runner.close();
+  });
+
+  it('shutdown: close() lets a short job finish, then stops a long one after its grace (the row says the server shut down)', async () => {
+    const runner = new JobRunner(app.db, { closeGraceMs: 300 });
+    let wrote = false;
+    const long = await runner.run('test', {}, async (_report, signal) => {
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      if (!signal.aborted) wrote = true;
+      return {};
+    });
+    const short = await runner.run('test', {}, async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      return { done: true };
+    });
+    const t0 = Date.now();
+    const closed = await Promise.race([runner.close().then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 10_000))]);
+    expect(closed, 'close() returned').toBe(true);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    expect(wrote).toBe(false);
+    expect(await runner.get(short)).toMatchObject({ status: 'succeeded' });
+    expect(await runner.get(long)).toMatchObject({ status: 'failed', message: SHUTDOWN_MESSAGE });
   });
 
   it("with sign-in: a coordinator cancels the patrol-plan job they started in their sub-district; not another user's (404), not one naming a sub-district outside theirs (403)", async () => {
