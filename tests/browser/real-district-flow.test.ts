@@ -5,7 +5,9 @@
  * the empty state leads to "Import data"; import the boundaries, the real street file and the
  * register (each previewed, then imported with its report); the map frames the imported district
  * and the title names it; build units (data-quality panel; the built units and the problems drawn
- * as map layers, a clicked problem highlighted); partition with the progress bar; the
+ * as map layers, a clicked problem highlighted); a leader (English, 390 px) sees the built units and
+ * their data quality read-only (no import link, no build or partition buttons; a marker described in
+ * words; a list item brings the map back into view); partition with the progress bar; the
  * draft opens in the editor with its warnings. The whole substitute area (2.1 × 1.5 km, 374
  * street pieces, ~700 register rows, ~16k households) is small enough to run whole.
  * Screenshots: test-results/real-district/NN-*.png.
@@ -30,6 +32,11 @@ beforeAll(async () => {
   await createUser(
     server.db,
     { username: 'wh_planner', password: 'wuhan-planner-pass-1', role: 'planner', displayName: '光谷规划员', subdistricts: [N, S], grids: [] },
+    TEST_COST,
+  );
+  await createUser(
+    server.db,
+    { username: 'wh_leader', password: 'wuhan-leader-pass-1', role: 'leader', displayName: '光谷领导', subdistricts: [N, S], grids: [] },
     TEST_COST,
   );
   browser = await launchBrowser();
@@ -195,6 +202,89 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     expect((await onMap(['units-quality-hl-box'])).length).toBeGreaterThan(0);
     await page.waitForTimeout(500);
     await shot(page, '05b-quality-item');
+
+    // a leader (English, on a phone) sees the built units and their data quality read-only: no
+    // import link, no build or partition buttons (the server refuses them with 403)
+    {
+      const { page: lp, errors: lerrors } = await openPage(browser, { width: 390, height: 844 });
+      const failed: string[] = [];
+      lp.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
+      await lp.addInitScript(() => localStorage.setItem('wangge.lang', 'en'));
+      await lp.goto(server.url);
+      await lp.getByTestId('login').waitFor({ timeout: 60_000 });
+      await lp.getByTestId('login-username').fill('wh_leader');
+      await lp.getByTestId('login-password').fill('wuhan-leader-pass-1');
+      await lp.getByTestId('login-submit').click();
+      await waitForReady(lp);
+      await lp.evaluate(() => (location.hash = '#view=plan'));
+      await lp.getByTestId('units-readonly').waitFor({ timeout: 60_000 });
+      await expect
+        .poll(
+          () =>
+            lp.evaluate(
+              () =>
+                new Set(
+                  (window as unknown as { __wangge: { map: { querySourceFeatures(s: string): Array<{ properties: Record<string, unknown> }> } } }).__wangge.map
+                    .querySourceFeatures('built-units')
+                    .map((f) => f.properties.id),
+                ).size,
+            ),
+          { timeout: 30_000 },
+        )
+        .toBe(units.n);
+      expect(await lp.getByTestId('quality-count-block_empty').textContent()).toBe(String(listed));
+      expect(await lp.getByTestId('plan-empty').textContent()).toBe('No grid plan yet (planners partition the grids).');
+      for (const id of ['plan-empty-import', 'units-build', 'units-quality', 'partition-start']) expect(await lp.getByTestId(id).count(), id).toBe(0);
+      // English, with English punctuation, and no wider than the phone
+      const text = await lp.locator('#view-panel').innerText();
+      expect(text).toContain('Blocks with no households');
+      expect(text.split('\n').filter((l) => /[\u4e00-\u9fff、（）：，；]/.test(l))).toEqual([]);
+      expect(await lp.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      // a marker clicked on the map is described in words in the feature panel (not kind "block_empty", "ref")
+      const at = await lp.evaluate(() => {
+        const m = (
+          window as unknown as {
+            __wangge: {
+              map: {
+                queryRenderedFeatures(o: { layers: string[] }): Array<{ properties: Record<string, unknown>; geometry: { coordinates: [number, number] } }>;
+                project(c: [number, number]): { x: number; y: number };
+              };
+            };
+          }
+        ).__wangge.map;
+        const f = m.queryRenderedFeatures({ layers: ['units-quality-circle'] }).find((x) => x.properties.kind === 'block_empty')!;
+        return m.project(f.geometry.coordinates);
+      });
+      const mapBox = (await lp.locator('#map').boundingBox())!;
+      await lp.mouse.click(mapBox.x + at.x, mapBox.y + at.y);
+      const inspector = lp.locator('#inspector');
+      await expect.poll(() => inspector.locator('tr[data-prop="kind"] td').textContent(), { timeout: 10_000 }).toBe('Block with no households');
+      expect(await inspector.locator('tr[data-prop="ref"] th').textContent()).toBe('Item');
+      expect(await inspector.locator('tr[data-prop="subdistrict"] th').textContent()).toBe('Sub-district');
+      await inspector.scrollIntoViewIfNeeded();
+      await shot(lp, '05d-leader-inspector');
+      await lp.getByTestId('units-readonly').scrollIntoViewIfNeeded();
+      await shot(lp, '05c-leader-phone');
+      // the last item of a list, far under the map: the map comes back into view to show it
+      await lp.locator('[data-testid="quality-block_empty"] > summary').click();
+      const last = lp.locator('[data-testid="quality-block_empty"] button').last();
+      await last.click();
+      // and the item is marked in the list as the one ringed on the map
+      expect(await last.evaluate((e) => getComputedStyle(e).fontWeight)).toBe('600');
+      expect(
+        await lp
+          .locator('[data-testid="quality-block_empty"] button')
+          .first()
+          .evaluate((e) => getComputedStyle(e).fontWeight),
+      ).toBe('400');
+      await expect.poll(async () => (await lp.locator('#map').boundingBox())!.y, { timeout: 5_000 }).toBeGreaterThanOrEqual(0);
+      expect((await lp.locator('#map').boundingBox())!.y).toBeLessThan(100);
+      await lp.waitForTimeout(500);
+      await shot(lp, '05e-leader-phone-item');
+      expect(failed).toEqual([]);
+      expect(lerrors).toEqual([]);
+      await lp.context().close();
+    }
 
     // 6. partition with its progress bar; the draft opens in the editor with its warnings
     await page.getByTestId('partition-start').click();

@@ -10,7 +10,8 @@ import { t, type MessageKey, joinList } from '../../i18n';
 import { staffingProblemText } from './staffing-text';
 import { h } from '../../panels/dom';
 import type { ViewContext } from '../types';
-import { partitionForm } from './partition-form';
+import { canPartition, partitionForm } from './partition-form';
+import { unitsReadOnlySection } from './units-build';
 import { editable, session, setMessage, type Impact, type Mode, type Scope } from './session';
 import { renderStats } from './stats-box';
 import { warningRows } from './warnings';
@@ -43,6 +44,8 @@ export class PlanPanel {
   private readonly el: Record<string, HTMLElement> = {};
   /** The partition form, made once per activation so a running job's progress survives re-renders. */
   private partitionEl: HTMLElement | null = null;
+  /** Does the user partition (null: not known yet)? A leader gets the built units read-only instead of the form. */
+  private partitions: boolean | null = null;
   /** The warnings table stays open across re-renders (a row click selects a grid). */
   private warningsOpen = false;
 
@@ -51,6 +54,7 @@ export class PlanPanel {
   /** The view deactivates: the next activation makes a new partition form. */
   reset(): void {
     this.partitionEl = null;
+    this.partitions = null;
   }
 
   renderMessage(): void {
@@ -121,11 +125,29 @@ export class PlanPanel {
   }
 
   private partitionSection(c: ViewContext, open: boolean): HTMLElement {
+    // an item of the data-quality list: on a phone (the panel under the map) the map scrolled out
+    // of sight comes back into view, or the zoom would go unseen
+    const zoomTo = (b: [number, number, number, number]) => {
+      c.map.fitBounds(b, { padding: 60, maxZoom: 18, duration: 300 });
+      const map = c.map.getContainer();
+      const r = map.getBoundingClientRect();
+      const top = map.closest('.app-main')?.getBoundingClientRect().top ?? 0;
+      if (r.top + r.height / 2 < top) map.scrollIntoView({ block: 'start' });
+    };
+    if (this.partitions === false) {
+      this.partitionEl ??= unitsReadOnlySection({
+        api: c.api,
+        zoomTo,
+        planOpen: () => session.plan !== null,
+        frame: (b) => c.map.fitBounds(b, { padding: 40, duration: 300 }),
+      });
+      return this.partitionEl;
+    }
     this.partitionEl ??= partitionForm({
       api: c.api,
       plans: () => session.planList,
       open,
-      zoomTo: (b) => c.map.fitBounds(b, { padding: 60, maxZoom: 18, duration: 300 }),
+      zoomTo,
       planOpen: () => session.plan !== null,
       frame: (b) => {
         const v = c.map.getBounds();
@@ -162,6 +184,15 @@ export class PlanPanel {
     const act = this.act;
     const { plan, state } = session;
     if (!plan || !state) {
+      if (this.partitions === null && !plan)
+        void canPartition(c.api).then((p) => {
+          this.partitions = p;
+          if (p) return;
+          this.partitionEl = null;
+          this.render();
+        });
+      // a leader neither imports nor partitions: no buttons that end in a 403
+      const readOnly = this.partitions === false;
       c.panel.replaceChildren(
         h(
           'div',
@@ -170,9 +201,9 @@ export class PlanPanel {
           h(
             'p',
             { class: 'muted', 'data-testid': plan ? 'plan-loading' : 'plan-empty' },
-            plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t('plan.none'),
+            plan ? `#${plan.id} ${plan.name} · ${t('plan.loading')}` : t(readOnly ? 'plan.noneReadOnly' : 'plan.none'),
           ),
-          plan ? null : h('p', {}, h('a', { href: '#view=import', class: 'plan-btn', 'data-testid': 'plan-empty-import' }, t('plan.emptyImport'))),
+          plan || readOnly ? null : h('p', {}, h('a', { href: '#view=import', class: 'plan-btn', 'data-testid': 'plan-empty-import' }, t('plan.emptyImport'))),
           plan ? null : this.partitionSection(c, true),
         ),
       );

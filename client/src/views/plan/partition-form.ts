@@ -54,6 +54,9 @@ function loadChoices(api: Api): Promise<SubdistrictChoice[] | null> {
   return choices;
 }
 
+/** Does the signed-in user partition (and build units)? Leaders do not: they read plans only. */
+export const canPartition = (api: Api): Promise<boolean> => loadChoices(api).then((c) => c !== null);
+
 /** Names of sub-districts in the UI language ("人民路街道、新河路街道"); codes where unknown. */
 export async function subdistrictNames(api: Api, ids: string[]): Promise<string> {
   const known = new Map(((await loadChoices(api).catch(() => null)) ?? []).map((c) => [c.id, c.name]));

@@ -87,6 +87,48 @@ export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoo
   );
 }
 
+/** The report in `panel` and on the map, and the built units of `subs` while no plan is open. */
+function showBuilt(deps: Omit<UnitsBuildDeps, 'chosen'>, panel: HTMLElement, report: QualityReport | null, subs: string[], fail: (m: string) => void): void {
+  panel.replaceChildren(report ? qualityPanel(report, deps.zoomTo) : h('p', { class: 'muted' }, t('plan.quality.none')));
+  setQualityItems(report?.items ?? null);
+  if (!report || deps.planOpen?.()) return setBuiltUnits(null);
+  deps.api.units.built(subs).then(
+    (fc) => {
+      if (deps.planOpen?.()) return;
+      setBuiltUnits(fc);
+      // the units come into view, unless the planner already went to an item of the list
+      const box = builtUnitsBbox(fc);
+      if (box && !highlightedQualityItem()) deps.frame?.(box);
+    },
+    (e: unknown) => fail(e instanceof Error ? e.message : String(e)),
+  );
+}
+
+/**
+ * For a role that reads plans but does not build units (a leader): the latest build of the
+ * sub-districts in its scope, its data-quality panel and the built units on the map, without the
+ * build and partition buttons (the server answers those with 403).
+ */
+export function unitsReadOnlySection(deps: Omit<UnitsBuildDeps, 'chosen'>): HTMLElement {
+  const panel = h('div', { 'data-testid': 'units-quality-panel' });
+  const status = h('div', { class: 'plan-partition-status', role: 'status' });
+  const fail = (m: string) => {
+    status.textContent = m;
+    status.className = 'plan-partition-status error';
+  };
+  deps.api.units.quality([]).then(
+    (q) => {
+      if (!q.builds.length) return;
+      root.hidden = false;
+      showBuilt(deps, panel, q.report, [...new Set(q.builds.map((b) => b.subdistrict))], fail);
+    },
+    (e: unknown) => fail(e instanceof Error ? e.message : String(e)),
+  );
+  const root = h('div', { class: 'plan-units-build', 'data-testid': 'units-readonly' }, h('p', { class: 'muted' }, t('plan.units.readOnly')), status, panel);
+  root.hidden = true;
+  return root;
+}
+
 export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
   const start = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-build' }, t('plan.units.build'));
   const cancel = h('button', { type: 'button', class: 'plan-btn', 'data-testid': 'units-cancel' }, t('plan.partition.cancel'));
@@ -113,22 +155,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
       jobId = null;
     }
   };
-  /** The report in the panel and on the map, and the built units while no plan is open. */
-  const showReport = (report: QualityReport | null, subs: string[]) => {
-    panel.replaceChildren(report ? qualityPanel(report, deps.zoomTo) : h('p', { class: 'muted' }, t('plan.quality.none')));
-    setQualityItems(report?.items ?? null);
-    if (!report || deps.planOpen?.()) return setBuiltUnits(null);
-    deps.api.units.built(subs).then(
-      (fc) => {
-        if (deps.planOpen?.()) return;
-        setBuiltUnits(fc);
-        // the units come into view, unless the planner already went to an item of the list
-        const box = builtUnitsBbox(fc);
-        if (box && !highlightedQualityItem()) deps.frame?.(box);
-      },
-      (e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'),
-    );
-  };
+  const showReport = (report: QualityReport | null, subs: string[]) => showBuilt(deps, panel, report, subs, (m) => say(m, 'error'));
   const loadReport = async (subs: string[]) => {
     const q = await deps.api.units.quality(subs);
     showReport(q.builds.length ? q.report : null, subs);
