@@ -33,6 +33,8 @@ export interface LayerReport {
   replacedSubdistricts?: string[];
   /** register, buildings: register rows of the sub-districts written in no building and more than 20 m from every one (counted for no building) */
   unattached?: number;
+  /** register: rows of sub-districts with no building footprints imported (yet): attached once footprints are imported */
+  without_buildings?: number;
 }
 
 /** Streets: how the lines were healed. */

@@ -548,6 +548,7 @@ export async function commitImport(db: Db, prep: PreparedImport, opts: ImportOpt
     if (c?.located !== undefined) r.located = c.located;
     if (c?.attached !== undefined) r.attached = c.attached;
     if (c?.unattached !== undefined) r.unattached = c.unattached;
+    if (c?.withoutBuildings) r.without_buildings = c.withoutBuildings;
     const merged = (c as { merged?: number } | undefined)?.merged;
     if (merged !== undefined) r.merged = merged;
     layers[layer] = r;

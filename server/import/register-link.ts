@@ -5,7 +5,8 @@
  * sub-districts, each register row of those sub-districts goes to the building its address was
  * matched to, else to the footprint its point lies in, else to the nearest footprint within 20 m,
  * always in the row's own sub-district (so a sub-district's figures depend on its own rows and
- * buildings only); a row near no footprint goes to no building and is counted as unattached. In a
+ * buildings only); a row near no footprint goes to no building and is counted as unattached (or as without
+ * buildings when its sub-district has no footprint at all yet). In a
  * sub-district with no register row the column is NULL: the footprint's households stand. The
  * footprint's own households column is never written here. One statement, an index probe per row.
  */
@@ -44,6 +45,8 @@ WITH a AS (
   FROM household_register r WHERE r.subdistrict_id = ANY($1::text[])
 ), covered AS (
   SELECT DISTINCT subdistrict_id FROM a
+), built AS (
+  SELECT DISTINCT subdistrict_id FROM buildings WHERE subdistrict_id = ANY($1::text[])
 ), sums AS (
   SELECT building_id, sum(households)::int AS hh FROM a WHERE building_id IS NOT NULL GROUP BY building_id
 ), v AS (
@@ -53,11 +56,15 @@ WITH a AS (
 ), u AS (
   UPDATE buildings b SET register_households = v.hh FROM v WHERE b.id = v.id AND b.register_households IS DISTINCT FROM v.hh RETURNING 1
 )
-SELECT (SELECT count(*) FROM a WHERE building_id IS NULL)::int AS unattached, (SELECT count(*) FROM u)::int AS updated`;
+SELECT (SELECT count(*) FROM a WHERE building_id IS NULL AND subdistrict_id IN (SELECT subdistrict_id FROM built))::int AS unattached,
+       (SELECT count(*) FROM a WHERE subdistrict_id NOT IN (SELECT subdistrict_id FROM built))::int AS without_buildings,
+       (SELECT count(*) FROM u)::int AS updated`;
 
 export interface RegisterLink {
   /** register rows of those sub-districts in no footprint and more than 20 m from every one */
   unattached: number;
+  /** register rows of sub-districts with no building footprints at all (yet): nothing to attach to */
+  withoutBuildings: number;
   /** buildings whose register_households changed */
   updated: number;
 }
@@ -67,7 +74,7 @@ export interface RegisterLink {
  * sub-districts. Call inside the transaction that wrote the register rows or the buildings.
  */
 export async function linkRegisterToBuildings(tx: Queryable, subdistrictIds: string[]): Promise<RegisterLink> {
-  if (subdistrictIds.length === 0) return { unattached: 0, updated: 0 };
-  const r = await tx.query<{ unattached: number; updated: number }>(LINK_SQL, [subdistrictIds]);
-  return { unattached: Number(r.rows[0].unattached), updated: Number(r.rows[0].updated) };
+  if (subdistrictIds.length === 0) return { unattached: 0, withoutBuildings: 0, updated: 0 };
+  const r = await tx.query<{ unattached: number; without_buildings: number; updated: number }>(LINK_SQL, [subdistrictIds]);
+  return { unattached: Number(r.rows[0].unattached), withoutBuildings: Number(r.rows[0].without_buildings), updated: Number(r.rows[0].updated) };
 }

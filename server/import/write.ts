@@ -45,6 +45,8 @@ export interface WriteCounts {
   replacedSubdistricts?: string[];
   /** register rows of the sub-districts written that lie in no building and more than 20 m from every one (register-link.ts) */
   unattached?: number;
+  /** register: rows of sub-districts with no building footprints yet */
+  withoutBuildings?: number;
 }
 
 /** Thrown for a database-level refusal that the user can act on (named problem, no feature). */
@@ -413,6 +415,7 @@ async function writeRegister(tx: Queryable, plan: WritePlan, rows: RegisterRow[]
     matched: ins.rows[0].matched,
     replacedSubdistricts: del.rows[0].n > 0 ? replacedSubdistricts : [],
     unattached: link.unattached,
+    withoutBuildings: link.withoutBuildings,
   };
 }
 

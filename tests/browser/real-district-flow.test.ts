@@ -143,6 +143,9 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     );
     const hh = (await server.db.query<{ n: number }>('SELECT sum(households)::int AS n FROM household_register')).rows[0].n;
     expect(hh).toBe(district.households);
+    // no footprints imported here: the report says the rows wait for buildings, not that they are far from them
+    expect(await page.getByTestId('import-report-unattached').count()).toBe(0);
+    expect(await page.getByTestId('import-report-without-buildings').textContent()).toContain(`${district.rows} 行住户登记所在街道尚未导入建筑轮廓`);
 
     // 5. units from the raw data, in the plan view's partition form (its list now holds both sub-districts)
     await page.evaluate(() => (location.hash = '#view=plan'));

@@ -171,4 +171,12 @@ describe.each(BACKENDS)("the register's households on the buildings on %s", (bac
     expect(await figures()).toEqual({ '1栋': [0, 10], '2栋': [0, 10], '3栋': [5, 15], '4栋': [9, 0], k1: [7, null] });
     expect(b.json().layers.buildings).toMatchObject({ imported: 5, replaced: 5, unattached: 1 });
   });
+
+  it('a register for a sub-district with no footprints at all yet: its rows are "without buildings", not unattached', async () => {
+    await app.db.query('DELETE FROM buildings');
+    const coordsOnly = [REGISTER.split('\r\n')[0], ...REGISTER.split('\r\n').slice(3)].join('\r\n');
+    const r = await upload('name=register2.csv&layer=register', coordsOnly);
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json().layers.register).toMatchObject({ imported: 4, unattached: 0, without_buildings: 4 });
+  });
 });

@@ -62,6 +62,8 @@ export const importsZh = {
   'import.rejections': '被拒绝的要素 / 行（共 {total} 个，列出前 {n} 个）',
   'import.report.register': '住户登记：{matched} 行按地址匹配到建筑；替换同一街道原有登记 {replaced} 行',
   'import.report.unattached': '{n} 行住户登记不在任何建筑内，距本街道的建筑也都超过 20 米：未计入任何建筑的户数（走访计划中看不到）',
+  'import.report.withoutBuildings':
+    '{n} 行住户登记所在街道尚未导入建筑轮廓：划分单元照常计入这些户数；导入建筑后，户数自动落到各栋建筑（走访计划按建筑安排）。',
   'import.rej.feature': '要素 / 行',
   'import.rej.problem': '原因',
   'import.rejectsCsv': '下载被拒绝要素 CSV',
@@ -134,6 +136,8 @@ export const importsEn: Record<keyof typeof importsZh, string> = {
   'import.rejections': 'Rejected features / rows ({total} in all, first {n} listed)',
   'import.report.register':
     'Household register: {matched} rows matched to a building by address; {replaced} earlier register rows of the same sub-districts replaced',
+  'import.report.withoutBuildings':
+    '{n} register rows lie in sub-districts with no building footprints imported yet: the units build counts them as usual, and once footprints are imported their households go to the buildings (field visits are planned per building).',
   'import.report.unattached':
     '{n} register rows lie in no building and more than 20 m from every building of their sub-district: counted for no building (not in the field visit plans)',
   'import.rej.feature': 'Feature / row',

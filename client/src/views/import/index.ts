@@ -314,6 +314,9 @@ function reportBox(r: ImportReport): HTMLElement {
     ),
     reg ? h('p', { 'data-testid': 'import-report-register' }, t('import.report.register', { matched: reg.matched ?? 0, replaced: reg.replaced ?? 0 })) : null,
     unattached > 0 ? h('p', { 'data-testid': 'import-report-unattached' }, t('import.report.unattached', { n: unattached })) : null,
+    reg?.without_buildings
+      ? h('p', { class: 'muted', 'data-testid': 'import-report-without-buildings' }, t('import.report.withoutBuildings', { n: reg.without_buildings }))
+      : null,
     r.warnings?.length ? h('details', { open: true }, h('summary', {}, t('import.warnings')), h('ul', {}, ...r.warnings.map((w) => h('li', {}, w)))) : null,
     rej.length
       ? h(
