@@ -12,6 +12,7 @@ import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { jobFailureText, jobProgressText } from './job-status';
 import { followJob } from '../../api/jobs';
+import { qualityRefText } from './quality-ref';
 import { builtUnitsBbox, setBuiltUnits } from '../../layers/built-units';
 import { highlightedQualityItem, highlightQualityItem, setQualityItems } from '../../layers/quality';
 
@@ -56,7 +57,7 @@ export function qualityPanel(report: QualityReport, zoomTo?: UnitsBuildDeps['zoo
             h(
               'button',
               { type: 'button', class: 'plan-link', title: t('plan.quality.zoom') },
-              i.households !== undefined ? `${i.ref} · ${t('plan.quality.households', { n: i.households })}` : i.ref,
+              i.households !== undefined ? `${qualityRefText(i.ref)} · ${t('plan.quality.households', { n: i.households })}` : qualityRefText(i.ref),
             ),
           );
           const button = li.querySelector('button')!;
