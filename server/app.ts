@@ -26,6 +26,7 @@ import { localCliAuth, localCliRoutes } from './plugins/local-cli';
 import partitionPlugin from './plugins/partition';
 import unitsPlugin from './units/plugin';
 import plansPlugin from './plugins/plans';
+import compressPlugin from './plugins/compress';
 import readCachePlugin from './plugins/read-cache';
 import groupsPlugin from './plugins/groups';
 import patrolsPlugin from './plugins/patrols';
@@ -107,6 +108,7 @@ export async function buildApp(opts: BuildAppOptions): Promise<FastifyInstance> 
   await app.register(auditLogPlugin);
   await app.register(gridCachePlugin); // before the plans plugin: caches GET /api/plans/:id/grids per plan state
   await app.register(readCachePlugin); // after auth: routes with config.readCache keep their answers per user for a few seconds
+  await app.register(compressPlugin); // after both caches (they keep the uncompressed answer), before the routes
   await app.register(healthPlugin, { prefix: '/api' });
   await app.register(layersPlugin, { prefix: '/api' });
   await app.register(tilesPlugin);
