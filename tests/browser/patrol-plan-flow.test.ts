@@ -283,6 +283,10 @@ describe('weekly patrol plan flow (browser)', () => {
     await page.evaluate(() => {
       location.hash = '#view=hotspots';
     });
+    // let the coordinator's hot-spot view finish loading first: a request still in flight when the
+    // session ends is refused (401) and logged as an error by the browser
+    await page.getByTestId('hotspots-patrol-coverage').locator('details').waitFor({ timeout: 30_000 });
+    await page.waitForLoadState('networkidle', { timeout: 15_000 }).catch(() => undefined);
     await Promise.all([page.waitForEvent('load'), page.getByTestId('logout').click()]);
     await page.getByTestId('login').waitFor({ timeout: 60_000 });
     await page.getByTestId('login-username').fill('demo_leader');
