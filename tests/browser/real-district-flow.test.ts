@@ -191,6 +191,8 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
     expect(new Set(markers.map((f) => f.properties.kind))).toEqual(new Set(['block_empty', 'street_unclosed']));
     const legend = await page.locator('.legend-row').allTextContents();
     expect(legend).toEqual(expect.arrayContaining(['生成的单元户数（浅 1 → 深 400+）', '没有住户的街块', '道路未闭合（端点差几米未接上）']));
+    // no plan is open yet: the legend lists no grid or plan-unit entries
+    expect(legend.filter((l) => l === '网格（户数达标）' || l === '单元，颜色 = 所属网格')).toEqual([]);
     await shot(page, '05-units');
     await page.locator('#legend').screenshot({ path: 'test-results/real-district/05-units-legend.png' });
     // a click on an item of the list highlights its marker and outlines its box
@@ -319,6 +321,8 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
       .poll(() => page.getByTestId('plan-unstaffed').textContent(), { timeout: 30_000 })
       .toBe(`${plan.grids} 个网格尚未配备人员（导入人员名单或发布后安排）`);
     expect(await page.getByTestId('plan-summary').textContent()).toContain('0 个网格不符合“1+3”');
+    // the plan's grids are drawn now: their legend entries come with them
+    await expect.poll(async () => (await page.locator('.legend-row').allTextContents()).includes('网格（户数达标）'), { timeout: 30_000 }).toBe(true);
     await shot(page, '07-draft');
     if (plan.warnings.length) {
       await page.locator('details:has([data-testid="warning-table"]) > summary').click();

@@ -11,7 +11,7 @@ import { t } from '../i18n';
 import { FONT_BOLD } from '../style/theme';
 import { slotId } from '../style/basemap';
 import { UNITS_MINZOOM } from './units';
-import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
+import { removeLayersAndSources, setLayersVisibility, type LayerContext, type LayerModule, type LegendItem } from './types';
 
 const SRC = 'plan-grids';
 const SRC_DIFF = 'plan-diff';
@@ -22,8 +22,17 @@ export const OUT_OF_BAND = '#d7301f';
 export const NON_CONTIGUOUS = '#7b3294';
 export const SELECTED = '#1f5fbf';
 
+/** Whether a plan's grids are drawn: the legend lists the grid entries only then. */
+let hasGrids = false;
+let ctxRef: LayerContext | null = null;
+
 export function setGridsData(map: MlMap, fc: FeatureCollection | null): void {
   (map.getSource(SRC) as GeoJSONSource | undefined)?.setData(fc ?? EMPTY);
+  const has = !!fc && fc.features.length > 0;
+  if (has !== hasGrids) {
+    hasGrids = has;
+    ctxRef?.legendChanged?.();
+  }
 }
 
 /**
@@ -92,6 +101,14 @@ function labelField(): ExpressionSpecification {
   ];
 }
 
+const GRIDS_LEGEND: LegendItem[] = [
+  { labelKey: 'legend.gridInBand', swatch: { type: 'line', color: '#303030', width: 1.5 } },
+  { labelKey: 'legend.gridOutOfBand', swatch: { type: 'line', color: OUT_OF_BAND, width: 3 } },
+  { labelKey: 'legend.gridNonContiguous', swatch: { type: 'line', color: NON_CONTIGUOUS, width: 3, dash: true } },
+  { labelKey: 'legend.gridSelected', swatch: { type: 'line', color: SELECTED, width: 4 } },
+  { labelKey: 'legend.gridChanged', swatch: { type: 'fill', color: 'rgba(230,85,13,0.5)', outline: '#e6550d' } },
+];
+
 export const gridsLayer: LayerModule = {
   id: 'plan-grids',
   labelKey: 'layer.planGrids',
@@ -100,16 +117,13 @@ export const gridsLayer: LayerModule = {
   roles: ['admin', 'planner', 'leader'],
   view: 'plan',
   defaultVisible: false,
-  legend: [
-    { labelKey: 'legend.gridInBand', swatch: { type: 'line', color: '#303030', width: 1.5 } },
-    { labelKey: 'legend.gridOutOfBand', swatch: { type: 'line', color: OUT_OF_BAND, width: 3 } },
-    { labelKey: 'legend.gridNonContiguous', swatch: { type: 'line', color: NON_CONTIGUOUS, width: 3, dash: true } },
-    { labelKey: 'legend.gridSelected', swatch: { type: 'line', color: SELECTED, width: 4 } },
-    { labelKey: 'legend.gridChanged', swatch: { type: 'fill', color: 'rgba(230,85,13,0.5)', outline: '#e6550d' } },
-  ],
+  get legend() {
+    return hasGrids ? GRIDS_LEGEND : [];
+  },
   inspectable: ['plan-grids-fill'],
   inspectPriority: 0,
   add(ctx) {
+    ctxRef = ctx;
     const { map } = ctx;
     if (!map.hasImage('plan-hatch')) map.addImage('plan-hatch', hatchImage());
     map.addSource(SRC, { type: 'geojson', data: EMPTY, promoteId: 'code' });

@@ -8,7 +8,7 @@
 import type { GeoJSONSource, Map as MlMap } from 'maplibre-gl';
 import type { Feature, FeatureCollection } from 'geojson';
 import { slotId } from '../style/basemap';
-import { removeLayersAndSources, setLayersVisibility, type LayerModule } from './types';
+import { removeLayersAndSources, setLayersVisibility, type LayerContext, type LayerModule, type LegendItem } from './types';
 
 const SRC = 'plan-units';
 const SRC_PARTY = 'plan-party';
@@ -32,10 +32,19 @@ export interface UnitsData {
 }
 
 /** Replaces the units shown (one feature per unit, id = its index). */
+/** Whether a plan's units are drawn: the legends list the units and party entries only then. */
+let hasUnits = false;
+let ctxRef: LayerContext | null = null;
+
 export function setUnitsData(map: MlMap, d: UnitsData | null): void {
   const src = map.getSource(SRC) as GeoJSONSource | undefined;
   const party = map.getSource(SRC_PARTY) as GeoJSONSource | undefined;
   if (!src || !party) return;
+  const has = !!d && d.ids.length > 0;
+  if (has !== hasUnits) {
+    hasUnits = has;
+    ctxRef?.legendChanged?.();
+  }
   if (!d) {
     src.setData(EMPTY);
     party.setData(EMPTY);
@@ -80,10 +89,13 @@ export const unitsLayer: LayerModule = {
   roles: ['admin', 'planner', 'leader'],
   view: 'plan',
   defaultVisible: false,
-  legend: [{ labelKey: 'legend.planUnits', swatch: { type: 'fill', color: '#80b1d3', outline: '#ffffff' } }],
+  get legend(): LegendItem[] {
+    return hasUnits ? [{ labelKey: 'legend.planUnits', swatch: { type: 'fill', color: '#80b1d3', outline: '#ffffff' } }] : [];
+  },
   inspectable: ['plan-units-fill'],
   inspectPriority: 1,
   add(ctx) {
+    ctxRef = ctx;
     const { map } = ctx;
     map.addSource(SRC, { type: 'geojson', data: EMPTY });
     map.addLayer(
@@ -129,7 +141,9 @@ export const partyLayer: LayerModule = {
   roles: ['admin', 'planner', 'leader'],
   view: 'plan',
   defaultVisible: false,
-  legend: [{ labelKey: 'legend.planParty', swatch: { type: 'point', color: '#c8102e', outline: '#ffffff' } }],
+  get legend(): LegendItem[] {
+    return hasUnits ? [{ labelKey: 'legend.planParty', swatch: { type: 'point', color: '#c8102e', outline: '#ffffff' } }] : [];
+  },
   inspectable: ['plan-party-circle'],
   inspectPriority: 2,
   add(ctx) {
