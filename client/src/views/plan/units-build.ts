@@ -6,13 +6,14 @@
  * items as markers by kind, the one clicked highlighted (layers/quality.ts), and, while no plan is
  * open, the units just built with their households (layers/built-units.ts).
  */
-import { ApiError, type Api } from '../../api';
+import type { Api } from '../../api';
 import { QUALITY_KINDS, SLIVER_MEAN_WIDTH_M, type QualityItem, type QualityReport } from '../../api/units';
 import { t, type MessageKey } from '../../i18n';
 import { h } from '../../panels/dom';
 import { jobFailureText, jobProgressText } from './job-status';
 import { followJob } from '../../api/jobs';
 import { qualityRefText } from './quality-ref';
+import { errorText } from './session';
 import { builtUnitsBbox, setBuiltUnits } from '../../layers/built-units';
 import { highlightedQualityItem, highlightQualityItem, setQualityItems } from '../../layers/quality';
 
@@ -101,7 +102,7 @@ function showBuilt(deps: Omit<UnitsBuildDeps, 'chosen'>, panel: HTMLElement, rep
       const box = builtUnitsBbox(fc);
       if (box && !highlightedQualityItem()) deps.frame?.(box);
     },
-    (e: unknown) => fail(e instanceof Error ? e.message : String(e)),
+    (e: unknown) => fail(errorText(e)),
   );
 }
 
@@ -123,7 +124,7 @@ export function unitsReadOnlySection(deps: Omit<UnitsBuildDeps, 'chosen'>): HTML
       root.hidden = false;
       showBuilt(deps, panel, q.report, [...new Set(q.builds.map((b) => b.subdistrict))], fail);
     },
-    (e: unknown) => fail(e instanceof Error ? e.message : String(e)),
+    (e: unknown) => fail(errorText(e)),
   );
   const root = h('div', { class: 'plan-units-build', 'data-testid': 'units-readonly' }, h('p', { class: 'muted' }, t('plan.units.readOnly')), status, panel);
   root.hidden = true;
@@ -187,7 +188,7 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
       },
       (e: unknown) => {
         running(false);
-        say(e instanceof ApiError || e instanceof Error ? e.message : String(e), 'error');
+        say(errorText(e), 'error');
       },
     );
   });
@@ -195,11 +196,11 @@ export function unitsBuildSection(deps: UnitsBuildDeps): HTMLElement {
     if (!jobId) return;
     void deps.api.plans.cancelJob(jobId).then(
       () => (running(false), say(t('plan.partition.cancelled'))),
-      (e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'),
+      (e: unknown) => say(errorText(e), 'error'),
     );
   });
   reportButton.addEventListener('click', () => {
-    void loadReport(deps.chosen()).catch((e: unknown) => say(e instanceof Error ? e.message : String(e), 'error'));
+    void loadReport(deps.chosen()).catch((e: unknown) => say(errorText(e), 'error'));
   });
 
   return h(
