@@ -18,7 +18,7 @@ import type { Browser, Page } from 'playwright-core';
 import { createUser } from '../../server/auth/users';
 import { startAppServer, type AppServer } from '../helpers/app-server';
 import { TEST_COST } from '../helpers/auth';
-import { launchBrowser, openPage, screenshot, waitForIdle, waitForReady, textOf } from '../helpers/browser';
+import { launchBrowser, openPage, screenshot, signIn, waitForIdle, textOf } from '../helpers/browser';
 import { generateSubstituteDistrict, STREETS_FILE, SUBSTITUTE } from '../helpers/substitute-district';
 
 let server: AppServer;
@@ -72,12 +72,7 @@ async function importFile(page: Page, layer: string, name: string, buffer: Buffe
 describe('a real district from an empty app (planner of 光谷北/光谷南)', () => {
   it('imports boundaries, streets and a register, builds units, partitions and opens the draft', async () => {
     const { page, errors } = await openPage(browser);
-    await page.goto(server.url);
-    await page.getByTestId('login').waitFor({ timeout: 60_000 });
-    await page.getByTestId('login-username').fill('wh_planner');
-    await page.getByTestId('login-password').fill('wuhan-planner-pass-1');
-    await page.getByTestId('login-submit').click();
-    await waitForReady(page);
+    await signIn(page, server.url, 'wh_planner', 'wuhan-planner-pass-1');
 
     // 1. empty: a neutral title (no district yet, not 迎江区), China in view, a way to "Import data"
     await page.evaluate(() => (location.hash = '#view=plan'));
@@ -215,12 +210,7 @@ describe('a real district from an empty app (planner of 光谷北/光谷南)', (
       const failed: string[] = [];
       lp.on('response', (r) => r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`));
       await lp.addInitScript(() => localStorage.setItem('wangge.lang', 'en'));
-      await lp.goto(server.url);
-      await lp.getByTestId('login').waitFor({ timeout: 60_000 });
-      await lp.getByTestId('login-username').fill('wh_leader');
-      await lp.getByTestId('login-password').fill('wuhan-leader-pass-1');
-      await lp.getByTestId('login-submit').click();
-      await waitForReady(lp);
+      await signIn(lp, server.url, 'wh_leader', 'wuhan-leader-pass-1');
       await lp.evaluate(() => (location.hash = '#view=plan'));
       await lp.getByTestId('units-readonly').waitFor({ timeout: 60_000 });
       await expect

@@ -104,6 +104,16 @@ export function foreignRequests(requests: string[], own: string): string[] {
   return requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin);
 }
 
+/** Signs in through the login screen with a user name and password and waits for the map. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(url);
+  await page.getByTestId('login').waitFor({ timeout: 60_000 });
+  await page.getByTestId('login-username').fill(username);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await waitForReady(page);
+}
+
 /** Signs in through the login screen with a demo account (the server runs with auth and demo users) and waits for the map. */
 export async function signInAsDemo(page: Page, url: string, role: 'admin' | 'planner' | 'coordinator' | 'leader' | 'grid_member'): Promise<void> {
   await page.goto(url);
